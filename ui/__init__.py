@@ -1,0 +1,1 @@
+"""gradviz's Qt front end. It renders state computed by the headless ``gradviz`` core."""
