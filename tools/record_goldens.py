@@ -1,0 +1,138 @@
+"""Record golden outputs: run every tests/goldens/cases/*.py under real PyTorch, write its JSON.
+
+Run from the repository root with the torch virtualenv:
+
+    /work/torchvenv/bin/python tools/record_goldens.py            # check the seed, record all
+    /work/torchvenv/bin/python tools/record_goldens.py inplace    # only cases whose name matches
+    /work/torchvenv/bin/python tools/record_goldens.py --check    # compare, write nothing
+
+Before recording, the seed notebook is run through the same capture code and must reproduce
+tests/goldens/seed_expected.json exactly; that is what proves the capture semantics (stdout,
+exception line, warning filter, addresses) match the ones the reference was made with.
+
+gradviz/cells.py is loaded by path so that nothing else of gradviz (numpy engine and all) is
+imported next to torch. Output is deterministic: fixed key order, addresses normalised, one thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import platform
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = REPO / "tests" / "goldens" / "cases"
+SEED_SCRIPT = REPO / "resources" / "examples" / "seed_notebook.py"
+SEED_EXPECTED = REPO / "tests" / "goldens" / "seed_expected.json"
+
+
+def load_cells_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gradviz_cells_standalone", REPO / "gradviz" / "cells.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # dataclasses look the defining module up in sys.modules while the class is being built.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def normalized(cells_mod: ModuleType, outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    norm = cells_mod.normalize_addresses
+    result = []
+    for out in outputs:
+        result.append(
+            {
+                "cell": out["cell"],
+                "code": out["code"],
+                "stdout": norm(out["stdout"]),
+                "exception": None if out["exception"] is None else norm(out["exception"]),
+                "warnings": [norm(w) for w in out["warnings"]],
+                "echo": None if out["echo"] is None else norm(out["echo"]),
+            }
+        )
+    return result
+
+
+def run_script(cells_mod: ModuleType, path: Path) -> list[dict[str, Any]]:
+    import numpy
+    import torch
+
+    # Every case starts from the same state: default print options, seed 0, grad mode on.
+    torch.set_printoptions(profile="default")
+    torch.manual_seed(0)
+    torch.set_grad_enabled(True)
+    cells = cells_mod.load_cells(path)
+    return normalized(cells_mod, cells_mod.run_cells_trusted(cells, cells_mod.module_map(torch, numpy)))
+
+
+def check_seed(cells_mod: ModuleType) -> list[str]:
+    """Differences between the seed run and seed_expected.json (empty when the capture is right)."""
+    expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))["cells"]
+    got = run_script(cells_mod, SEED_SCRIPT)
+    problems = []
+    if len(got) != len(expected):
+        problems.append(f"seed: {len(got)} cells run, {len(expected)} expected")
+    for want, have in zip(expected, got):
+        for key in ("cell", "code", "stdout", "exception", "warnings"):
+            if want[key] != have[key]:
+                problems.append(f"seed cell {want['cell']} {key}: expected {want[key]!r}, got {have[key]!r}")
+    return problems
+
+
+def golden_document(path: Path, outputs: list[dict[str, Any]]) -> dict[str, Any]:
+    import torch
+
+    return {
+        "reference": f"torch {torch.__version__}, Python {platform.python_version()}, one namespace for all cells",
+        "torch": torch.__version__,
+        "source": path.relative_to(REPO).as_posix(),
+        "cells": outputs,
+    }
+
+
+def dump(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="record only cases whose file name contains one of these")
+    parser.add_argument("--check", action="store_true", help="report stale goldens, write nothing")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    torch.set_num_threads(1)
+    cells_mod = load_cells_module()
+    problems = check_seed(cells_mod)
+    if problems:
+        print("capture does not reproduce seed_expected.json:", *problems, sep="\n  ", file=sys.stderr)
+        return 1
+    print("seed reproduced exactly")
+
+    stale = 0
+    for path in sorted(CASES.glob("*.py")):
+        if args.names and not any(name in path.stem for name in args.names):
+            continue
+        text = dump(golden_document(path, run_script(cells_mod, path)))
+        target = path.with_suffix(".json")
+        old = target.read_text(encoding="utf-8") if target.exists() else None
+        if old == text:
+            print(f"  unchanged {target.name}")
+            continue
+        stale += 1
+        if args.check:
+            print(f"  STALE     {target.name}")
+        else:
+            target.write_text(text, encoding="utf-8")
+            print(f"  wrote     {target.name}")
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
