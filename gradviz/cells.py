@@ -412,6 +412,16 @@ def _innermost_cell_frame(frame: FrameType | None) -> FrameType | None:
     return None
 
 
+def _notebook_filters() -> None:
+    """Python's default filters as a notebook sees them: deprecation-style warnings from library
+    code are hidden, DeprecationWarning raised by the learner's own code (``__main__``) is shown.
+    Everything else passes; the collector does the once-per-line deduplication itself."""
+    warnings.simplefilter("always")
+    for hidden in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+        warnings.filterwarnings("ignore", category=hidden)
+    warnings.filterwarnings("always", category=DeprecationWarning, module="__main__")
+
+
 def _run_one(cell: Cell, namespace: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "cell": cell.index,
@@ -424,7 +434,7 @@ def _run_one(cell: Cell, namespace: dict[str, Any]) -> dict[str, Any]:
     stdout = io.StringIO()
     collector = _WarningCollector()
     with warnings.catch_warnings():
-        warnings.simplefilter("always")
+        _notebook_filters()
         warnings.showwarning = collector
         with contextlib.redirect_stdout(stdout):
             try:

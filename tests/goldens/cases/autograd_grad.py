@@ -21,6 +21,9 @@ torch.autograd.grad(out, a)
 c = torch.tensor(1.0, requires_grad=True)
 out = a * 2
 torch.autograd.grad(out, [a, c])
+# %% the only input unused: the message names index 0
+out = a * 2
+torch.autograd.grad(out, c)
 # %% allow_unused=True gives None for it
 out = a * 2
 print(torch.autograd.grad(out, [a, c], allow_unused=True))
