@@ -63,7 +63,7 @@ __all__ = [
     "bernoulli_",
 ]
 
-DEFAULT_SEED = 67280421310721  # what torch's default CPU generator starts from
+DEFAULT_SEED = 67280421310721  # what a freshly constructed torch.Generator() starts from
 _U64 = (1 << 64) - 1
 _TWO_PI_F32 = np.float32(2.0 * np.pi)
 _FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -129,6 +129,7 @@ class Generator:
 
 
 default_generator = Generator()
+default_generator.seed()  # torch 2.13 seeds its default CPU generator from OS entropy at startup
 
 
 def _gen(generator: Generator | None) -> Generator:
