@@ -1,0 +1,90 @@
+"""Grad mode: whether new ops record autograd nodes (torch.no_grad & co.)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, TypeVar
+
+__all__ = ["is_grad_enabled", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode"]
+
+_enabled = True
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def is_grad_enabled() -> bool:
+    return _enabled
+
+
+def _set(value: bool) -> None:
+    global _enabled
+    _enabled = bool(value)
+
+
+class _GradModeContext:
+    """Context manager and decorator, like torch's: the previous mode is restored on exit."""
+
+    _target: bool = True
+
+    def __init__(self) -> None:
+        self._previous: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._previous.append(_enabled)
+        _set(self._target)
+
+    def __exit__(self, *exc: object) -> None:
+        _set(self._previous.pop())
+
+    def __call__(self, func: F) -> F:
+        target = self._target
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            previous = _enabled
+            _set(target)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                _set(previous)
+
+        return wrapper  # type: ignore[return-value]
+
+    def clone(self) -> "_GradModeContext":
+        return type(self)()
+
+
+class no_grad(_GradModeContext):
+    _target = False
+
+    def __repr__(self) -> str:
+        return "<torch.autograd.grad_mode.no_grad object>"
+
+
+class enable_grad(_GradModeContext):
+    _target = True
+
+
+class inference_mode(_GradModeContext):
+    """Treated as no_grad: gradviz has no separate inference tensors."""
+
+    def __init__(self, mode: bool = True) -> None:
+        super().__init__()
+        self._target = not mode
+
+
+class set_grad_enabled(_GradModeContext):
+    """Takes effect immediately when called (like torch), and also works as a context manager."""
+
+    def __init__(self, mode: bool) -> None:
+        super().__init__()
+        self._target = bool(mode)
+        self._previous.append(_enabled)
+        _set(mode)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous:
+            _set(self._previous.pop())

@@ -1,0 +1,189 @@
+"""In-place ops (``add_``, ``+=``, ``zero_``, item assignment): PyTorch's checks, version bumps,
+and rebasing the tensor's ``grad_fn`` onto the node the op recorded."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..grad_mode import is_grad_enabled, no_grad
+from ..node import SavedTensor
+from .registry import OPS, call
+
+SHARED_MEMORY = ("unsupported operation: more than one element of the written-to tensor refers to a "
+                 "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _tensor_class() -> type:
+    from ..tensor import Tensor
+
+    return Tensor
+
+
+def check_inplace(t: Any) -> None:
+    """Refuse what PyTorch refuses: in-place on a leaf (or a view of a leaf) that requires grad."""
+    if not is_grad_enabled():
+        return
+    base = t._base
+    if base is not None and base._requires_grad and base.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    if t._requires_grad and t.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def _needs_view_rebase(t: Any, other: Any) -> bool:
+    Tensor = _tensor_class()
+    if not is_grad_enabled() or t._base is None:
+        return False
+    return t._base._requires_grad or t._requires_grad or (isinstance(other, Tensor) and other._requires_grad)
+
+
+def _write(t: Any, data: np.ndarray) -> None:
+    if not t._data.flags.writeable:
+        raise RuntimeError(SHARED_MEMORY)
+    if data.shape != t._data.shape:
+        try:
+            data = np.broadcast_to(data, t._data.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"output with shape [{', '.join(map(str, t._data.shape))}] doesn't match the broadcast "
+                f"shape [{', '.join(map(str, data.shape))}]") from None
+    np.copyto(t._data, data, casting="unsafe")
+    t._version_counter[0] += 1
+
+
+def _cast_check(t: Any, result: Any) -> None:
+    if result.dtype.category > t.dtype.category:
+        names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+        raise RuntimeError(
+            f"result type {names[result.dtype.name]} can't be cast to the desired output type {names[t.dtype.name]}")
+
+
+def inplace(t: Any, compute: Callable[[Any], Any], other: Any = None) -> Any:
+    """Run ``compute`` out of place, write the values into ``t`` and make ``t`` the op's output."""
+    check_inplace(t)
+    if _needs_view_rebase(t, other):
+        raise NotImplementedError(
+            "gradviz: in-place ops on a view of a tensor that requires grad (CopySlices) are not supported yet")
+    recording = is_grad_enabled() and (t._requires_grad or (isinstance(other, _tensor_class()) and other._requires_grad))
+    if not recording:
+        with no_grad():
+            result = compute(t)
+        _cast_check(t, result)
+        _write(t, result._data)
+        return t
+    # The op may save `self` for backward; save the value before the write, as PyTorch does.
+    source = _alias_before_write(t)
+    result = compute(source)
+    _cast_check(t, result)
+    _write(t, result._data)
+    _adopt(t, result)
+    return t
+
+
+def _alias_before_write(t: Any) -> Any:
+    Tensor = _tensor_class()
+    alias = Tensor._make(t._data.copy(), t.dtype)
+    alias._requires_grad = t._requires_grad
+    alias.grad_fn = t.grad_fn
+    alias._output_nr = t._output_nr
+    alias._grad_accumulator = t._grad_accumulator
+    alias._version_counter = [t._version_counter[0]]
+    alias.uid = t.uid  # same tensor, earlier value: the graph shows one node
+    return alias
+
+
+def _adopt(t: Any, result: Any) -> None:
+    node = result.grad_fn
+    if node is None:
+        return
+    t.grad_fn = node
+    t._output_nr = 0
+    t._requires_grad = True
+    node.outputs = [t]
+    for key, value in node.saved.items():
+        if isinstance(value, SavedTensor) and value.is_output and value.tensor is result:
+            node.saved[key] = SavedTensor(t, is_output=True)
+
+
+def fill_inplace(t: Any, value: Any) -> Any:
+    check_inplace(t)
+    Tensor = _tensor_class()
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
+        value = value.item()
+    if _needs_view_rebase(t, None):
+        raise NotImplementedError(
+            "gradviz: in-place ops on a view of a tensor that requires grad (CopySlices) are not supported yet")
+    recording = is_grad_enabled() and t._requires_grad
+    if not t._data.flags.writeable:
+        raise RuntimeError(SHARED_MEMORY)
+    t._data[...] = value
+    t._version_counter[0] += 1
+    if recording:
+        op = OPS["zero_fill"] if value == 0 else OPS["fill"]
+        source = _alias_before_write(t)
+        from .registry import record
+
+        result = record(op, [source], t._data, t.dtype, {"value": value})
+        _adopt(t, result)
+    return t
+
+
+def copy_inplace(t: Any, src: Any) -> Any:
+    Tensor = _tensor_class()
+    check_inplace(t)
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+    recording = is_grad_enabled() and (t._requires_grad or src._requires_grad)
+    if recording and _needs_view_rebase(t, src):
+        raise NotImplementedError(
+            "gradviz: in-place ops on a view of a tensor that requires grad (CopySlices) are not supported yet")
+    _write(t, src._data)
+    if recording:
+        source = _alias_before_write(t)
+        result = call(OPS["copy"], (source, src), out_dtype=t.dtype)
+        _adopt(t, result)
+    return t
+
+
+def setitem(t: Any, key: Any, value: Any) -> None:
+    """``x[key] = value``: a view of x, then an in-place copy/fill into it."""
+    Tensor = _tensor_class()
+    if is_grad_enabled():
+        if t._requires_grad and t.grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        if t._requires_grad or (isinstance(value, Tensor) and value._requires_grad):
+            raise NotImplementedError(
+                "gradviz: assigning into a tensor that requires grad (CopySlices) is not supported yet")
+    from .functional import getitem
+
+    with no_grad():
+        target = getitem(t, key)
+    if not target._data.flags.writeable:
+        raise RuntimeError(SHARED_MEMORY)
+    data = value._data if isinstance(value, Tensor) else np.asarray(value)
+    if target._data.ndim == 0:
+        t._data[_numpy_key(key)] = data
+    else:
+        _write_view(target, data)
+    t._version_counter[0] += 1
+
+
+def _numpy_key(key: Any) -> Any:
+    return key
+
+
+def _write_view(target: Any, data: np.ndarray) -> None:
+    try:
+        np.copyto(target._data, np.broadcast_to(data, target._data.shape), casting="unsafe")
+    except ValueError:
+        raise RuntimeError(
+            f"The expanded size of the tensor ({target._data.shape[-1] if target._data.ndim else 1}) must match "
+            f"the existing size ({data.shape[-1] if data.ndim else 1}) at non-singleton dimension "
+            f"{max(target._data.ndim - 1, 0)}.  Target sizes: [{', '.join(map(str, target._data.shape))}].  "
+            f"Tensor sizes: [{', '.join(map(str, data.shape))}]") from None

@@ -1,0 +1,154 @@
+"""Elementwise ops: arithmetic, unary math, comparisons.
+
+VJP formulas follow PyTorch's derivatives (same operation order where it affects rounding).
+Broadcast reduction is not done here: the engine sums each grad down to its input's shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .registry import GradCase, VJP, defop
+
+_BIN = (GradCase(((3,), (3,))), GradCase(((2, 3), (3,))), GradCase(((), (2, 2))), GradCase(((2, 1), (1, 3))))
+_UN = (GradCase(((),)), GradCase(((4,),)), GradCase(((2, 3),)))
+_UN_POS = tuple(GradCase(c.shapes, positive=True) for c in _UN)
+
+
+def _alpha(arrays, attrs):  # noqa: ANN001 - table callback
+    return {"alpha": attrs.get("alpha", 1)}
+
+
+def _add_fwd(a: np.ndarray, b: np.ndarray, alpha: float = 1) -> np.ndarray:
+    return a + b if alpha == 1 else a + alpha * b
+
+
+def _sub_fwd(a: np.ndarray, b: np.ndarray, alpha: float = 1) -> np.ndarray:
+    return a - b if alpha == 1 else a - alpha * b
+
+
+def _scaled(g, s):  # noqa: ANN001
+    return g if s.alpha == 1 else g * s.alpha
+
+
+defop("add", "AddBackward0", ("self", "other"), _add_fwd,
+      {"self": VJP((), lambda g, s: g), "other": VJP(("alpha",), _scaled)},
+      save=_alpha, cases=_BIN)
+defop("sub", "SubBackward0", ("self", "other"), _sub_fwd,
+      {"self": VJP((), lambda g, s: g), "other": VJP(("alpha",), lambda g, s: -_scaled(g, s))},
+      save=_alpha, cases=_BIN)
+defop("rsub", "RsubBackward1", ("self",),
+      lambda a, other, alpha=1: other - (a if alpha == 1 else alpha * a),
+      {"self": VJP(("alpha",), lambda g, s: -_scaled(g, s))}, save=_alpha,
+      cases=(GradCase(((3,),), {"other": 2.0}),))
+defop("mul", "MulBackward0", ("self", "other"), lambda a, b: a * b,
+      {"self": VJP(("other",), lambda g, s: g * s.other),
+       "other": VJP(("self",), lambda g, s: g * s.self)}, cases=_BIN)
+defop("div", "DivBackward0", ("self", "other"), lambda a, b: a / b,
+      {"self": VJP(("other",), lambda g, s: g / s.other),
+       "other": VJP(("self", "other"), lambda g, s: -g * ((s.self / s.other) / s.other))},
+      dtype_rule="div", cases=tuple(GradCase(c.shapes, positive=True) for c in _BIN))
+defop("neg", "NegBackward0", ("self",), lambda a: -a, {"self": VJP((), lambda g, s: -g)}, cases=_UN)
+defop("reciprocal", "ReciprocalBackward0", ("self",), lambda a: 1 / a,
+      {"self": VJP(("result",), lambda g, s: -g * (s.result * s.result))},
+      dtype_rule="float", cases=_UN_POS)
+
+
+def _pow_scalar_vjp(g, s):  # noqa: ANN001
+    if s.exponent == 0:
+        return s.B.zeros_like(s.self)
+    return g * (s.exponent * s.self ** (s.exponent - 1))
+
+
+defop("pow", "PowBackward0", ("self",), lambda a, exponent: a ** exponent,
+      {"self": VJP(("self",), _pow_scalar_vjp)},
+      save=lambda arrays, attrs: {"exponent": attrs["exponent"]},
+      cases=(GradCase(((3,),), {"exponent": 2}), GradCase(((2, 2),), {"exponent": 3}),
+             GradCase(((3,),), {"exponent": 0.5}, positive=True), GradCase(((),), {"exponent": -1.5}, positive=True)))
+
+
+def _pow_tensor_self(g, s):  # noqa: ANN001
+    B = s.B
+    grad = g * (s.exponent * s.self ** (s.exponent - 1))
+    return B.where(s.exponent == 0, 0.0 * grad, grad)
+
+
+def _pow_tensor_exponent(g, s):  # noqa: ANN001
+    B = s.B
+    grad = g * (s.result * B.log(s.self))
+    return B.where((s.self == 0) & (s.exponent >= 0), 0.0 * grad, grad)
+
+
+defop("pow_tensor", "PowBackward1", ("self", "exponent"), lambda a, b: a ** b,
+      {"self": VJP(("self", "exponent"), _pow_tensor_self),
+       "exponent": VJP(("self", "result", "exponent"), _pow_tensor_exponent)},
+      cases=(GradCase(((3,), (3,)), positive=True), GradCase(((2, 3), (3,)), positive=True)))
+
+
+def _pow_base_vjp(g, s):  # noqa: ANN001
+    grad = g * (s.result * float(np.log(s.self))) if s.self != 0 else 0.0 * g
+    return grad
+
+
+defop("pow_scalar_base", "PowBackward2", ("exponent",), lambda e, base: base ** e,
+      {"exponent": VJP(("result",), _pow_base_vjp)},
+      save=lambda arrays, attrs: {"self": attrs["base"]}, dtype_rule="float",
+      cases=(GradCase(((3,),), {"base": 2.0}),))
+
+defop("exp", "ExpBackward0", ("self",), np.exp,
+      {"self": VJP(("result",), lambda g, s: g * s.result)}, dtype_rule="float", cases=_UN)
+defop("log", "LogBackward0", ("self",), np.log,
+      {"self": VJP(("self",), lambda g, s: g / s.self)}, dtype_rule="float", cases=_UN_POS)
+defop("sin", "SinBackward0", ("self",), np.sin,
+      {"self": VJP(("self",), lambda g, s: g * s.B.cos(s.self))}, dtype_rule="float", cases=_UN)
+defop("cos", "CosBackward0", ("self",), np.cos,
+      {"self": VJP(("self",), lambda g, s: g * -s.B.sin(s.self))}, dtype_rule="float", cases=_UN)
+defop("tanh", "TanhBackward0", ("self",), np.tanh,
+      {"self": VJP(("result",), lambda g, s: g * (1 - s.result * s.result))},
+      dtype_rule="float", cases=_UN)
+
+
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    # Split by sign so large |a| neither overflows exp nor loses the tiny tail.
+    out = np.empty_like(a)
+    positive = a >= 0
+    out[positive] = 1 / (1 + np.exp(-a[positive]))
+    e = np.exp(a[~positive])
+    out[~positive] = e / (1 + e)
+    return out
+
+
+defop("sigmoid", "SigmoidBackward0", ("self",), _sigmoid,
+      {"self": VJP(("result",), lambda g, s: g * (1 - s.result) * s.result)},
+      dtype_rule="float", cases=_UN)
+defop("relu", "ReluBackward0", ("self",), lambda a: np.maximum(a, 0),
+      {"self": VJP(("result",), lambda g, s: s.B.where(s.result <= 0, 0 * g, g))},
+      cases=tuple(GradCase(c.shapes, away_from_zero=True) for c in _UN))
+defop("sqrt", "SqrtBackward0", ("self",), np.sqrt,
+      {"self": VJP(("result",), lambda g, s: g / (2 * s.result))}, dtype_rule="float", cases=_UN_POS)
+defop("abs", "AbsBackward0", ("self",), np.abs,
+      {"self": VJP(("self",), lambda g, s: g * s.B.sign(s.self))},
+      cases=tuple(GradCase(c.shapes, away_from_zero=True) for c in _UN))
+defop("sign", "SignBackward0", ("self",), np.sign,
+      {"self": VJP((), lambda g, s: 0 * g)}, cases=())
+
+
+def _where_cond(arrays, attrs):  # noqa: ANN001
+    return {}
+
+
+# Comparisons and logical ops produce bool tensors and never record a node.
+for _name, _fn in (("eq", np.equal), ("ne", np.not_equal), ("lt", np.less), ("le", np.less_equal),
+                   ("gt", np.greater), ("ge", np.greater_equal), ("logical_and", np.logical_and),
+                   ("logical_or", np.logical_or)):
+    defop(_name, f"{_name}", ("self", "other"), _fn, {}, dtype_rule="bool")
+defop("logical_not", "logical_not", ("self",), np.logical_not, {}, dtype_rule="bool")
+
+defop("zero_fill", "ZeroBackward0", ("self",), lambda a, value=0: np.zeros_like(a),
+      {"self": VJP((), lambda g, s: 0 * g)}, dtype_rule="same", cases=())
+defop("fill", "FillBackward0", ("self",), lambda a, value=0: np.full_like(a, value),
+      {"self": VJP((), lambda g, s: 0 * g)}, dtype_rule="same", cases=())
+defop("copy", "CopyBackwards", ("self", "src"), lambda a, b: np.broadcast_to(b, a.shape).astype(a.dtype),
+      {"self": VJP((), lambda g, s: 0 * g), "src": VJP((), lambda g, s: g)}, dtype_rule="same", cases=())
+defop("to_copy", "ToCopyBackward0", ("self",), lambda a: a,
+      {"self": VJP((), lambda g, s: g)}, dtype_rule="same", cases=())

@@ -1,0 +1,229 @@
+"""The op table: every differentiable op's forward and its VJPs, side by side.
+
+An entry names the PyTorch node (``MulBackward0``), the tensor inputs in PyTorch's argument names
+(``self``, ``other``), a numpy forward, one VJP per input, and what the node saves. Like PyTorch's
+derivatives.yaml, a node saves only what the VJPs of the inputs that need grad will read, and every
+saved name is visible as ``_saved_<name>`` (None when not saved).
+
+VJPs are written once and run in two modes: over numpy arrays (ordinary backward, fast) and over
+Tensors (``create_graph=True``, so the backward pass itself is differentiable). ``SavedView.B`` is
+the matching backend of helper functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import numpy as np
+
+from .. import dtypes
+from ..grad_mode import is_grad_enabled
+from ..node import Node, SavedTensor
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+__all__ = ["VJP", "OpDef", "GradCase", "OPS", "defop", "call", "SavedView", "validate_table"]
+
+
+@dataclass(frozen=True)
+class VJP:
+    needs: tuple[str, ...]  # saved names this formula reads ("self", "other", "result", attrs)
+    fn: Callable[[Any, "SavedView"], Any]
+
+
+@dataclass(frozen=True)
+class GradCase:
+    """Input shapes (and attrs) for a finite-difference check of this op, driven from the table."""
+
+    shapes: tuple[tuple[int, ...], ...]
+    attrs: dict[str, Any] = field(default_factory=dict)
+    positive: bool = False  # inputs must be positive (log, sqrt, pow with tensor exponent)
+    away_from_zero: bool = False  # keep inputs off kinks (abs, relu)
+
+
+@dataclass
+class OpDef:
+    name: str
+    node_name: str
+    inputs: tuple[str, ...]
+    forward: Callable[..., np.ndarray]
+    vjps: dict[str, VJP]
+    dtype_rule: str = "promote"  # promote | same | float | div | bool
+    save: Callable[[Sequence[np.ndarray], dict[str, Any]], dict[str, Any]] | None = None
+    view: bool = False  # output shares input 0's storage and version counter
+    cases: tuple[GradCase, ...] = ()
+    saved_names: tuple[str, ...] = ()  # filled by defop: every name a VJP may read
+
+    def __repr__(self) -> str:
+        return f"OpDef({self.name} -> {self.node_name})"
+
+
+OPS: dict[str, OpDef] = {}
+
+
+def defop(name: str, node_name: str, inputs: tuple[str, ...], forward: Callable[..., np.ndarray],
+          vjps: dict[str, VJP], **options: Any) -> OpDef:
+    op = OpDef(name, node_name, inputs, forward, vjps, **options)
+    names: list[str] = []
+    for vjp in vjps.values():
+        for needed in vjp.needs:
+            if needed not in names:
+                names.append(needed)
+    op.saved_names = tuple(names)
+    if name in OPS:
+        raise ValueError(f"op {name!r} defined twice")
+    OPS[name] = op
+    return op
+
+
+def validate_table() -> None:
+    """Fail at import if an entry is inconsistent, rather than mid-backward."""
+    for op in OPS.values():
+        for input_name in op.vjps:
+            if input_name not in op.inputs:
+                raise ValueError(f"{op.name}: VJP for unknown input {input_name!r}")
+        for needed in op.saved_names:
+            if needed not in op.inputs and needed != "result" and op.save is None:
+                raise ValueError(f"{op.name}: VJP reads {needed!r}, which nothing saves")
+        if op.dtype_rule not in ("promote", "same", "float", "div", "bool"):
+            raise ValueError(f"{op.name}: unknown dtype rule {op.dtype_rule!r}")
+
+
+class SavedView:
+    """What a VJP sees: saved tensors (as arrays or Tensors), saved attributes, input shapes."""
+
+    __slots__ = ("node", "B", "graph_mode")
+
+    def __init__(self, node: Node, backend: Any, graph_mode: bool) -> None:
+        self.node = node
+        self.B = backend
+        self.graph_mode = graph_mode
+
+    def __getattr__(self, name: str) -> Any:
+        value = self.node.saved.get(name)
+        if isinstance(value, SavedTensor):
+            tensor = value.unpack(self.node)
+            return tensor if self.graph_mode else tensor._data
+        if name in self.node.saved:
+            return value
+        if name in self.node.attrs:
+            return self.node.attrs[name]
+        raise AttributeError(name)
+
+    def input_shape(self, index: int) -> tuple[int, ...]:
+        meta = self.node.input_meta[index]
+        assert meta is not None
+        return meta[0]
+
+
+def _tensor_class() -> type:
+    from ..tensor import Tensor
+
+    return Tensor
+
+
+def wrap_scalar(value: Any) -> "Tensor":
+    """A Python number as PyTorch wraps it: a zero-dim int64/float64/bool tensor, marked wrapped."""
+    Tensor = _tensor_class()
+    if isinstance(value, bool):
+        dtype = dtypes.bool_
+    elif isinstance(value, int):
+        dtype = dtypes.int64
+    elif isinstance(value, float):
+        dtype = dtypes.float64
+    else:
+        raise TypeError(f"unsupported operand type: {type(value).__name__}")
+    tensor = Tensor._make(np.array(value, dtype=dtype.np), dtype)
+    tensor._wrapped_number = True
+    return tensor
+
+
+def _as_operand(value: Any) -> "Tensor":
+    Tensor = _tensor_class()
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (bool, int, float)):
+        return wrap_scalar(value)
+    if isinstance(value, (np.generic,)):
+        return wrap_scalar(value.item())
+    raise TypeError(
+        f"gradviz: expected a Tensor or a number, got {type(value).__name__}")
+
+
+def result_dtype(op: OpDef, tensors: Sequence["Tensor"]) -> dtypes.DType:
+    rule = op.dtype_rule
+    if rule == "bool":
+        return dtypes.bool_
+    if rule == "same" or len(tensors) == 1:
+        promoted = tensors[0].dtype
+    else:
+        promoted = dtypes.result_type([
+            (t.dtype, 0 if t._wrapped_number else (2 if t._data.ndim else 1)) for t in tensors])
+    if rule in ("float", "div") and not promoted.is_floating_point:
+        return dtypes.get_default_dtype()
+    return promoted
+
+
+def call(op: OpDef, operands: Sequence[Any], attrs: dict[str, Any] | None = None,
+         out_dtype: dtypes.DType | None = None) -> "Tensor":
+    """Run ``op`` forward on numpy and, if grad mode is on and an input requires grad, record it."""
+    attrs = attrs or {}
+    tensors = [_as_operand(v) for v in operands]
+    dtype = out_dtype or result_dtype(op, tensors)
+    cast = op.dtype_rule in ("promote", "float", "div")
+    arrays = [t._data.astype(dtype.np) if cast and t._data.dtype != dtype.np else t._data
+              for t in tensors]
+    out = op.forward(*arrays, **attrs)
+    if not isinstance(out, np.ndarray):
+        out = np.asarray(out)
+    if out.dtype != dtype.np:
+        out = out.astype(dtype.np)
+    return record(op, tensors, out, dtype, attrs)
+
+
+def record(op: OpDef, tensors: Sequence["Tensor"], out: np.ndarray, dtype: dtypes.DType,
+           attrs: dict[str, Any]) -> "Tensor":
+    Tensor = _tensor_class()
+    result = Tensor._make(out, dtype)
+    if op.view:
+        base = tensors[0]
+        result._version_counter = base._version_counter
+        result._base = base._base if base._base is not None else base
+    if not is_grad_enabled() or not op.vjps:
+        return result
+    needs = tuple(t._requires_grad and name in op.vjps for t, name in zip(tensors, op.inputs))
+    if not any(needs):
+        return result
+    if not dtype.is_floating_point:
+        return result
+    node = Node(op, op.node_name, tuple(t._gradient_edge() for t in tensors))
+    node.needs_input_grad = needs
+    node.input_meta = [(t._data.shape, t.dtype) for t in tensors]
+    node.attrs = attrs
+    # Save only what the needed VJPs read; the others show as None, as in PyTorch.
+    wanted: set[str] = set()
+    for name, need in zip(op.inputs, needs):
+        if need:
+            wanted.update(op.vjps[name].needs)
+    plain = op.save([t._data for t in tensors], attrs) if op.save is not None else {}
+    saved: dict[str, Any] = {}
+    for name in op.saved_names:
+        if name in plain:
+            continue
+        if name not in wanted:
+            saved[name] = None
+        elif name == "result":
+            saved[name] = None  # filled after the output is attached below
+        else:
+            saved[name] = SavedTensor(tensors[op.inputs.index(name)], is_output=False)
+    saved.update(plain)
+    node.saved = saved
+    result._requires_grad = True
+    result.grad_fn = node
+    result._output_nr = 0
+    node.outputs = [result]
+    if "result" in wanted:
+        saved["result"] = SavedTensor(result, is_output=True)
+    return result

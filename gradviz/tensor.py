@@ -1,0 +1,689 @@
+"""The Tensor: numpy data plus PyTorch's autograd state.
+
+Fields mirror what PyTorch keeps per tensor: ``requires_grad``, ``grad``, ``grad_fn`` with the
+output number, a version counter shared by views, hooks, and ``retain_grad``. Ops live in the op
+table (gradviz/ops); methods here only forward to them.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from . import dtypes
+from .dtypes import DType
+from .grad_mode import is_grad_enabled
+from .ids import next_uid
+from .limits import check_elements
+from .node import AccumulateGrad, Node, RemovableHandle
+from .printing import format_size, format_tensor
+from .provenance import current_span
+
+__all__ = ["Tensor", "Size", "NONLEAF_GRAD_WARNING"]
+
+NONLEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+    "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+    "github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at "
+    "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)"
+)
+LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+FLOAT_ONLY = "Only Tensors of floating point and complex dtype can require gradients"
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints that prints as ``torch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return format_size(self)
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+def _F() -> Any:
+    from .ops import functional
+
+    return functional
+
+
+class Tensor:
+    __slots__ = ("_data", "dtype", "_requires_grad", "grad_fn", "_output_nr", "_grad",
+                 "_version_counter", "_base", "_hooks", "_retains_grad", "_grad_accumulator",
+                 "_wrapped_number", "uid", "span", "_is_param", "_post_accumulate_hooks",
+                 "__weakref__", "__dict__")
+
+    # -- construction ---------------------------------------------------------------------------
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # torch.Tensor(2, 3) makes an uninitialised float tensor; torch.Tensor([1, 2]) copies data.
+        if len(args) == 1 and not isinstance(args[0], int):
+            data = np.array(args[0], dtype=np.float32)
+        else:
+            shape = tuple(int(a) for a in (args[0] if len(args) == 1 and isinstance(args[0], tuple) else args))
+            check_elements(int(np.prod(shape)) if shape else 1)
+            data = np.zeros(shape, dtype=np.float32)
+        Tensor._init(self, data, dtypes.float32)
+
+    @staticmethod
+    def _init(self: "Tensor", data: np.ndarray, dtype: DType) -> None:
+        self._data = data
+        self.dtype = dtype
+        self._requires_grad = False
+        self.grad_fn = None
+        self._output_nr = 0
+        self._grad = None
+        self._version_counter = [0]
+        self._base = None
+        self._hooks = None
+        self._retains_grad = False
+        self._grad_accumulator = None
+        self._wrapped_number = False
+        self.uid = next_uid()
+        self.span = current_span()
+        self._is_param = False
+        self._post_accumulate_hooks = None
+
+    @classmethod
+    def _make(cls, data: np.ndarray, dtype: DType) -> "Tensor":
+        if data.size > 1_000_000:
+            check_elements(int(data.size))
+        tensor = object.__new__(cls)
+        Tensor._init(tensor, data, dtype)
+        return tensor
+
+    # -- autograd state -------------------------------------------------------------------------
+    @property
+    def gid(self) -> str:
+        return f"t{self.uid}"
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach().")
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError(FLOAT_ONLY)
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    @property
+    def _version(self) -> int:
+        return self._version_counter[0]
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    @property
+    def grad(self) -> "Tensor | None":
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if tuple(value.shape) != tuple(self.shape):
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    def _gradient_edge(self) -> tuple[Node | None, int]:
+        if self.grad_fn is not None:
+            return (self.grad_fn, self._output_nr)
+        if self._requires_grad:
+            return (self._accumulator(), 0)
+        return (None, 0)
+
+    def _accumulator(self) -> AccumulateGrad:
+        if self._grad_accumulator is None:
+            self._grad_accumulator = AccumulateGrad(self)
+        return self._grad_accumulator
+
+    def retain_grad(self) -> None:
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        self.grad_fn._retains_grad[self._output_nr] = self
+
+    def register_hook(self, hook: Callable[["Tensor"], Any]) -> RemovableHandle:
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            return self.grad_fn.add_tensor_pre_hook(self._output_nr, hook)
+        if self._hooks is None:
+            self._hooks = {}
+        handle = RemovableHandle(self._hooks)
+        self._hooks[handle.id] = hook
+        return handle
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[["Tensor"], Any]) -> RemovableHandle:
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = {}
+        handle = RemovableHandle(self._post_accumulate_hooks)
+        self._post_accumulate_hooks[handle.id] = hook
+        return handle
+
+    def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Any = None) -> None:
+        from .engine import backward
+
+        backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+
+    def detach(self) -> "Tensor":
+        out = Tensor._make(self._data, self.dtype)
+        out._version_counter = self._version_counter  # detach() shares the version counter
+        out._base = self if self._base is None else self._base
+        return out
+
+    def detach_(self) -> "Tensor":
+        if self._base is not None and self.grad_fn is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self.grad_fn = None
+        self._requires_grad = False
+        self._output_nr = 0
+        return self
+
+    @property
+    def data(self) -> "Tensor":
+        # .data shares storage but not the version counter: autograd cannot see changes made
+        # through it, which is exactly why tutorials warn about it.
+        return Tensor._make(self._data, self.dtype)
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError("Variable data has to be a tensor, but got " + type(value).__name__)
+        self._data = value._data
+        self.dtype = value.dtype
+
+    # -- metadata -------------------------------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_F()._norm_dim(dim, self._data.ndim)]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._data.nbytes)
+
+    @property
+    def device(self) -> "_Device":
+        return _CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_contiguous(self) -> bool:
+        return bool(self._data.flags.c_contiguous)
+
+    def stride(self, dim: int | None = None) -> Any:
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[dim]
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> "Tensor":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+
+    # -- conversion -----------------------------------------------------------------------------
+    def item(self) -> Any:
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self._data.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        target = kwargs.get("dtype")
+        for arg in args:
+            if isinstance(arg, DType):
+                target = arg
+            elif isinstance(arg, Tensor):
+                target = arg.dtype
+        if target is None or dtypes.as_dtype(target) is self.dtype:
+            return self
+        return _F().to_dtype(self, dtypes.as_dtype(target))
+
+    def type(self, dtype: Any = None) -> Any:
+        if dtype is None:
+            return self.dtype.legacy_name
+        return self.to(dtypes.as_dtype(dtype))
+
+    def float(self) -> "Tensor":
+        return self.to(dtypes.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(dtypes.float64)
+
+    def half(self) -> "Tensor":
+        return self.to(dtypes.float16)
+
+    def long(self) -> "Tensor":
+        return self.to(dtypes.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(dtypes.int32)
+
+    def bool(self) -> "Tensor":
+        return self.to(dtypes.bool_)
+
+    def clone(self) -> "Tensor":
+        return _F().clone(self)
+
+    def contiguous(self) -> "Tensor":
+        return self if self._data.flags.c_contiguous else _F().clone(self)
+
+    # -- printing -------------------------------------------------------------------------------
+    def _grad_suffix(self) -> str | None:
+        if self.grad_fn is not None:
+            return f"grad_fn=<{self.grad_fn.name()}>"
+        if self._requires_grad:
+            return "requires_grad=True"
+        return None
+
+    def __repr__(self) -> str:
+        prefix = "Parameter containing:\ntensor(" if self._is_param else "tensor("
+        return format_tensor(self._data, self.dtype.name, self._grad_suffix(), prefix=prefix)
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
+
+    # -- Python protocol ------------------------------------------------------------------------
+    __hash__ = object.__hash__
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter([_F().select(self, 0, i) for i in range(self._data.shape[0])])
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()).item())
+
+    def __float__(self) -> float:
+        if self._data.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return float(self._data.reshape(()).item())
+
+    def __int__(self) -> int:
+        if self._data.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return int(self._data.reshape(()).item())
+
+    def __index__(self) -> int:
+        if self.dtype.is_floating_point or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()).item())
+
+    def __getitem__(self, key: Any) -> "Tensor":
+        return _F().getitem(self, key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        from .ops.inplace import setitem
+
+        setitem(self, key, value)
+
+    # -- arithmetic -----------------------------------------------------------------------------
+    def __add__(self, other: Any) -> "Tensor":
+        return _F().add(self, other)
+
+    def __radd__(self, other: Any) -> "Tensor":
+        return _F().add(self, other)
+
+    def __sub__(self, other: Any) -> "Tensor":
+        return _F().sub(self, other)
+
+    def __rsub__(self, other: Any) -> "Tensor":
+        return _F().rsub(self, other)
+
+    def __mul__(self, other: Any) -> "Tensor":
+        return _F().mul(self, other)
+
+    def __rmul__(self, other: Any) -> "Tensor":
+        return _F().mul(self, other)
+
+    def __truediv__(self, other: Any) -> "Tensor":
+        return _F().div(self, other)
+
+    def __rtruediv__(self, other: Any) -> "Tensor":
+        return _F().div(other, self)
+
+    def __pow__(self, other: Any) -> "Tensor":
+        return _F().pow(self, other)
+
+    def __rpow__(self, other: Any) -> "Tensor":
+        return _F().pow(other, self)
+
+    def __matmul__(self, other: Any) -> "Tensor":
+        return _F().matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> "Tensor":
+        return _F().matmul(other, self)
+
+    def __neg__(self) -> "Tensor":
+        return _F().neg(self)
+
+    def __pos__(self) -> "Tensor":
+        return self
+
+    def __abs__(self) -> "Tensor":
+        return _F().abs(self)
+
+    def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return _F().eq(self, other)
+
+    def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return _F().ne(self, other)
+
+    def __lt__(self, other: Any) -> "Tensor":
+        return _F().lt(self, other)
+
+    def __le__(self, other: Any) -> "Tensor":
+        return _F().le(self, other)
+
+    def __gt__(self, other: Any) -> "Tensor":
+        return _F().gt(self, other)
+
+    def __ge__(self, other: Any) -> "Tensor":
+        return _F().ge(self, other)
+
+    def __and__(self, other: Any) -> "Tensor":
+        return _F().logical_and(self, other)
+
+    def __or__(self, other: Any) -> "Tensor":
+        return _F().logical_or(self, other)
+
+    def __invert__(self) -> "Tensor":
+        return _F().logical_not(self)
+
+    # in-place operators
+    def __iadd__(self, other: Any) -> "Tensor":
+        return self.add_(other)
+
+    def __isub__(self, other: Any) -> "Tensor":
+        return self.sub_(other)
+
+    def __imul__(self, other: Any) -> "Tensor":
+        return self.mul_(other)
+
+    def __itruediv__(self, other: Any) -> "Tensor":
+        return self.div_(other)
+
+    def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
+        from .ops.inplace import inplace
+
+        return inplace(self, lambda s: _F().add(s, other, alpha=alpha), other)
+
+    def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
+        from .ops.inplace import inplace
+
+        return inplace(self, lambda s: _F().sub(s, other, alpha=alpha), other)
+
+    def mul_(self, other: Any) -> "Tensor":
+        from .ops.inplace import inplace
+
+        return inplace(self, lambda s: _F().mul(s, other), other)
+
+    def div_(self, other: Any) -> "Tensor":
+        from .ops.inplace import inplace
+
+        return inplace(self, lambda s: _F().div(s, other), other)
+
+    def pow_(self, exponent: Any) -> "Tensor":
+        from .ops.inplace import inplace
+
+        return inplace(self, lambda s: _F().pow(s, exponent), exponent)
+
+    def zero_(self) -> "Tensor":
+        from .ops.inplace import fill_inplace
+
+        return fill_inplace(self, 0)
+
+    def fill_(self, value: Any) -> "Tensor":
+        from .ops.inplace import fill_inplace
+
+        return fill_inplace(self, value)
+
+    def copy_(self, src: "Tensor") -> "Tensor":
+        from .ops.inplace import copy_inplace
+
+        return copy_inplace(self, src)
+
+    # -- ops as methods -------------------------------------------------------------------------
+    def add(self, other: Any, alpha: Any = 1) -> "Tensor":
+        return _F().add(self, other, alpha=alpha)
+
+    def sub(self, other: Any, alpha: Any = 1) -> "Tensor":
+        return _F().sub(self, other, alpha=alpha)
+
+    def mul(self, other: Any) -> "Tensor":
+        return _F().mul(self, other)
+
+    def div(self, other: Any, rounding_mode: str | None = None) -> "Tensor":
+        return _F().div(self, other, rounding_mode=rounding_mode)
+
+    def pow(self, exponent: Any) -> "Tensor":
+        return _F().pow(self, exponent)
+
+    def neg(self) -> "Tensor":
+        return _F().neg(self)
+
+    def reciprocal(self) -> "Tensor":
+        return _F().reciprocal(self)
+
+    def square(self) -> "Tensor":
+        return _F().square(self)
+
+    def exp(self) -> "Tensor":
+        return _F().exp(self)
+
+    def log(self) -> "Tensor":
+        return _F().log(self)
+
+    def sin(self) -> "Tensor":
+        return _F().sin(self)
+
+    def cos(self) -> "Tensor":
+        return _F().cos(self)
+
+    def tanh(self) -> "Tensor":
+        return _F().tanh(self)
+
+    def sigmoid(self) -> "Tensor":
+        return _F().sigmoid(self)
+
+    def relu(self) -> "Tensor":
+        return _F().relu(self)
+
+    def sqrt(self) -> "Tensor":
+        return _F().sqrt(self)
+
+    def abs(self) -> "Tensor":
+        return _F().abs(self)
+
+    def sign(self) -> "Tensor":
+        return _F().sign(self)
+
+    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
+        return _F().sum(self, dim, keepdim, dtype=dtype)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
+        return _F().mean(self, dim, keepdim, dtype=dtype)
+
+    def view(self, *shape: Any) -> "Tensor":
+        return _F().view(self, *shape)
+
+    def view_as(self, other: "Tensor") -> "Tensor":
+        return _F().view(self, tuple(other.shape))
+
+    def reshape(self, *shape: Any) -> "Tensor":
+        return _F().reshape(self, *shape)
+
+    def reshape_as(self, other: "Tensor") -> "Tensor":
+        return _F().reshape(self, tuple(other.shape))
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+        return _F().flatten(self, start_dim, end_dim)
+
+    def expand(self, *shape: Any) -> "Tensor":
+        return _F().expand(self, *shape)
+
+    def expand_as(self, other: "Tensor") -> "Tensor":
+        return _F().expand(self, tuple(other.shape))
+
+    def sum_to_size(self, *shape: Any) -> "Tensor":
+        return _F().sum_to_size(self, *shape)
+
+    def t(self) -> "Tensor":
+        return _F().t(self)
+
+    @property
+    def T(self) -> "Tensor":
+        if self._data.ndim <= 2:
+            return _F().t(self)
+        raise NotImplementedError("gradviz: .T on tensors with more than 2 dims is not supported yet")
+
+    def transpose(self, dim0: int, dim1: int) -> "Tensor":
+        return _F().transpose(self, dim0, dim1)
+
+    def unsqueeze(self, dim: int) -> "Tensor":
+        return _F().unsqueeze(self, dim)
+
+    def squeeze(self, dim: Any = None) -> "Tensor":
+        return _F().squeeze(self, dim)
+
+    def select(self, dim: int, index: int) -> "Tensor":
+        return _F().select(self, dim, index)
+
+    def matmul(self, other: "Tensor") -> "Tensor":
+        return _F().matmul(self, other)
+
+    def mm(self, other: "Tensor") -> "Tensor":
+        return _F().mm(self, other)
+
+    def mv(self, other: "Tensor") -> "Tensor":
+        return _F().mv(self, other)
+
+    def dot(self, other: "Tensor") -> "Tensor":
+        return _F().dot(self, other)
+
+    def eq(self, other: Any) -> "Tensor":
+        return _F().eq(self, other)
+
+    def ne(self, other: Any) -> "Tensor":
+        return _F().ne(self, other)
+
+    def lt(self, other: Any) -> "Tensor":
+        return _F().lt(self, other)
+
+    def le(self, other: Any) -> "Tensor":
+        return _F().le(self, other)
+
+    def gt(self, other: Any) -> "Tensor":
+        return _F().gt(self, other)
+
+    def ge(self, other: Any) -> "Tensor":
+        return _F().ge(self, other)
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for names the class does not define: say clearly that the op is missing
+        # instead of pretending (an AttributeError, as Python expects, with a helpful text).
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(f"'Tensor' object has no attribute '{name}' (gradviz does not support Tensor.{name} yet)")
+
+
+class _Device:
+    type = "cpu"
+    index = None
+
+    def __repr__(self) -> str:
+        return "device(type='cpu')"
+
+    def __str__(self) -> str:
+        return "cpu"
+
+
+_CPU = _Device()

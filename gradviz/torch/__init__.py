@@ -1,0 +1,158 @@
+"""``import gradviz.torch as torch``: the PyTorch-compatible API over gradviz's engine.
+
+Only the names in ``__all__`` are public; the safe runner exposes exactly these to typed code.
+"""
+
+from __future__ import annotations
+
+import builtins as _builtins
+from typing import Any
+
+from .. import dtypes as _dtypes
+from .. import rng as _rng
+from ..dtypes import (bool_ as bool, float16, float32, float64, int8, int16, int32, int64,  # noqa: A004
+                      uint8, get_default_dtype, set_default_dtype)
+from ..dtypes import DType as dtype  # noqa: F401
+from ..factories import (arange, empty, empty_like, eye, from_numpy, full, full_like, is_tensor,
+                         linspace, numel, ones, ones_like, rand, rand_like, randint, randn,
+                         randn_like, randperm, tensor, zeros, zeros_like)
+from ..grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from ..ops import functional as _F
+from ..printing import get_printoptions, set_printoptions
+from ..tensor import Size, Tensor
+from . import autograd
+
+float = float32  # noqa: A001 - torch.float
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+
+add = _F.add
+sub = _F.sub
+subtract = _F.sub
+mul = _F.mul
+multiply = _F.mul
+div = _F.div
+divide = _F.div
+true_divide = _F.div
+neg = _F.neg
+negative = _F.neg
+reciprocal = _F.reciprocal
+pow = _F.pow  # noqa: A001
+square = _F.square
+exp = _F.exp
+log = _F.log
+sin = _F.sin
+cos = _F.cos
+tanh = _F.tanh
+sigmoid = _F.sigmoid
+relu = _F.relu
+sqrt = _F.sqrt
+abs = _F.abs  # noqa: A001
+sign = _F.sign
+sum = _F.sum  # noqa: A001
+mean = _F.mean
+matmul = _F.matmul
+mm = _F.mm
+mv = _F.mv
+dot = _F.dot
+outer = _F.outer
+t = _F.t
+transpose = _F.transpose
+reshape = _F.reshape
+flatten = _F.flatten
+unsqueeze = _F.unsqueeze
+squeeze = _F.squeeze
+select = _F.select
+clone = _F.clone
+where = _F.where
+eq = _F.eq
+ne = _F.ne
+lt = _F.lt
+le = _F.le
+gt = _F.gt
+ge = _F.ge
+logical_and = _F.logical_and
+logical_or = _F.logical_or
+logical_not = _F.logical_not
+
+
+def manual_seed(seed: Any) -> _rng.Generator:
+    return _rng.manual_seed(seed.item() if isinstance(seed, Tensor) else seed)
+
+
+def initial_seed() -> Any:
+    return _rng.initial_seed()
+
+
+def seed() -> Any:
+    return _rng.seed()
+
+
+def get_rng_state() -> Tensor:
+    state = _rng.get_rng_state()
+    return Tensor._make(state, _dtypes.uint8)
+
+
+def set_rng_state(state: Tensor) -> None:
+    _rng.set_rng_state(state._data if isinstance(state, Tensor) else state)
+
+
+Generator = _rng.Generator
+
+
+def is_floating_point(x: Tensor) -> Any:
+    return x.is_floating_point()
+
+
+def detach(x: Tensor) -> Tensor:
+    return x.detach()
+
+
+def numel_of(x: Tensor) -> Any:
+    return x.numel()
+
+
+def allclose(a: Tensor, b: Tensor, rtol: Any = 1e-05, atol: Any = 1e-08, equal_nan: Any = False) -> Any:
+    import numpy as np
+
+    return _builtins.bool(np.allclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def equal(a: Tensor, b: Tensor) -> Any:
+    import numpy as np
+
+    return tuple(a.shape) == tuple(b.shape) and _builtins.bool(np.array_equal(a._data, b._data))
+
+
+def _lazy_submodule(name: str) -> Any:
+    import importlib
+
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("nn", "optim"):
+        return _lazy_submodule(name)
+    raise AttributeError(f"module 'torch' has no attribute '{name}' (gradviz does not support torch.{name} yet)")
+
+
+__version__ = "2.13.0"
+
+__all__ = [
+    "Tensor", "Size", "dtype", "Generator", "tensor", "ones", "zeros", "empty", "full", "ones_like",
+    "zeros_like", "empty_like", "full_like", "arange", "linspace", "eye", "rand", "randn", "randint",
+    "randperm", "rand_like", "randn_like", "from_numpy", "is_tensor", "numel", "manual_seed",
+    "initial_seed", "seed", "get_rng_state", "set_rng_state", "no_grad", "enable_grad",
+    "set_grad_enabled", "is_grad_enabled", "inference_mode", "float32", "float64", "float16",
+    "int64", "int32", "int16", "int8", "uint8", "bool", "float", "double", "half", "long", "int",
+    "short", "get_default_dtype", "set_default_dtype", "set_printoptions", "get_printoptions",
+    "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg", "negative",
+    "reciprocal", "pow", "square", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt",
+    "abs", "sign", "sum", "mean", "matmul", "mm", "mv", "dot", "outer", "t", "transpose",
+    "reshape", "flatten", "unsqueeze", "squeeze", "select", "clone", "where", "eq", "ne", "lt",
+    "le", "gt", "ge", "logical_and", "logical_or", "logical_not", "is_floating_point", "detach",
+    "allclose", "equal", "autograd", "nn", "optim", "__version__",
+]
