@@ -1,0 +1,79 @@
+"""Application start-up: QApplication, preferences, theme and language, then the window.
+
+Kept lean on purpose (see benchmarks/startup.py): the worker process and its numpy imports start
+in the background after the window is on screen.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ui.i18n import language_switcher
+from ui.settings import Preferences
+from ui.theme import theme_manager
+
+translate = QCoreApplication.translate
+
+
+def ensure_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    QCoreApplication.setOrganizationName("gradviz")
+    QCoreApplication.setApplicationName("gradviz")
+    QGuiApplication.setDesktopFileName("gradviz")
+    return QApplication(["gradviz", *(argv or [])])
+
+
+def prepare_look(prefs: Preferences, theme: str | None = None, language: str | None = None) -> None:
+    """Install language and theme before any widget exists, so the first paint is already right."""
+    language_switcher().apply(language or prefs.language)
+    manager = theme_manager()
+    manager.apply(theme or prefs.theme)
+    manager.follow_system_changes()
+
+
+def build_window(prefs: Preferences, file: str | None, autosave: bool = True):
+    """The window with ``file`` (or the seed notebook) loaded; returns (window, error message)."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(prefs, autosave=autosave)
+    window.inspector.language = language_switcher().language
+    error = None
+    if file:
+        from ui import files
+
+        try:
+            text = files.read_document(file)
+        except files.DocumentError as exc:
+            error = str(exc)
+            window.open_seed()
+        else:
+            path = Path(file).resolve()
+            window.load_text(text, path)
+            window._refresh_recent_menu(prefs.add_recent_file(str(path)))
+    else:
+        window.open_seed()
+    return window, error
+
+
+def run_app(file: str | None = None) -> int:
+    app = ensure_application()
+    prefs = Preferences()
+    prepare_look(prefs)
+    window, error = build_window(prefs, file)
+    window.restore_layout()
+    window.show()
+    window.start_background_work()
+    if error:
+        print(f"gradviz: {error}", file=sys.stderr)
+        QTimer.singleShot(0, lambda: QMessageBox.critical(
+            window, translate("MainWindow", "Could not open the file"), error))
+    else:
+        QTimer.singleShot(0, window.offer_recovery)
+    return app.exec()

@@ -1,0 +1,127 @@
+"""A small diverging heatmap of an ArraySummary preview (at most 2-d, at most 64 values).
+
+Blue is negative, red positive, the theme's neutral colour zero; the scale is symmetric around zero
+so the sign of a gradient is readable at a glance. Values are printed in the cells when they fit.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from ui.snapshot import format_number, preview_rows
+from ui.theme import Theme, current_theme
+
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    t = min(1.0, max(0.0, t))
+    return QColor(
+        round(a.red() + (b.red() - a.red()) * t),
+        round(a.green() + (b.green() - a.green()) * t),
+        round(a.blue() + (b.blue() - a.blue()) * t),
+    )
+
+
+def _as_float(value: Any) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+class Heatmap(QWidget):
+    CELL_MAX = 40
+    CELL_MIN = 10
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[list[Any]] = []
+        self._scale = 1.0
+        self._theme: Theme = current_theme()
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMouseTracking(True)
+
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        self.update()
+
+    def set_preview(self, preview: Any) -> None:
+        self._rows = preview_rows(preview)
+        values = [abs(v) for row in self._rows for v in map(_as_float, row) if v is not None]
+        self._scale = max(values) if values and max(values) > 0 else 1.0
+        self.setVisible(bool(self._rows))
+        self.updateGeometry()
+        self.update()
+
+    def grid_size(self) -> tuple[int, int]:
+        return (len(self._rows), max((len(r) for r in self._rows), default=0))
+
+    def _cell_size(self) -> float:
+        rows, cols = self.grid_size()
+        if not cols:
+            return self.CELL_MAX
+        return max(self.CELL_MIN, min(self.CELL_MAX, (self.width() - 2) / cols))
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        rows, _ = self.grid_size()
+        return QSize(200, int(rows * min(self.CELL_MAX, 28)) + 2)
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        rows, cols = self.grid_size()
+        if not cols:
+            return 0
+        cell = max(self.CELL_MIN, min(self.CELL_MAX, (width - 2) / cols))
+        return int(rows * min(cell, 28)) + 2
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def color_for(self, value: Any) -> QColor:
+        v = _as_float(value)
+        t = self._theme
+        if v is None:
+            return QColor(t.border)
+        end = QColor(t.heat_positive if v >= 0 else t.heat_negative)
+        return _mix(QColor(t.heat_zero), end, abs(v) / self._scale)
+
+    def _cell_rect(self, r: int, c: int) -> QRectF:
+        w = self._cell_size()
+        h = min(w, 28)
+        return QRectF(1 + c * w, 1 + r * h, w, h)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        if not self._rows:
+            return
+        painter = QPainter(self)
+        font = painter.font()
+        font.setPointSizeF(max(6.5, font.pointSizeF() - 2))
+        painter.setFont(font)
+        fm = painter.fontMetrics()
+        for r, row in enumerate(self._rows):
+            for c, value in enumerate(row):
+                rect = self._cell_rect(r, c)
+                color = self.color_for(value)
+                painter.fillRect(rect.adjusted(0, 0, -1, -1), color)
+                text = format_number(value)
+                if fm.horizontalAdvance(text) + 4 <= rect.width() and fm.height() <= rect.height():
+                    luminance = 0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()
+                    painter.setPen(QColor("#111111") if luminance > 140 else QColor("#f5f5f5"))
+                    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+        painter.end()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            pos = QPointF(event.pos())
+            for r, row in enumerate(self._rows):
+                for c, value in enumerate(row):
+                    if self._cell_rect(r, c).contains(pos):
+                        QToolTip.showText(event.globalPos(), f"[{r}, {c}] = {value}", self)
+                        return True
+            QToolTip.hideText()
+            return True
+        return super().event(event)

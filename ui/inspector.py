@@ -1,0 +1,352 @@
+"""The inspector: everything the snapshot knows about the selected node, like a debugger's pane.
+
+Rows that name another node (grad_fn, inputs, next_functions, a saved tensor) are links: clicking
+one emits ``node_activated`` and the window selects that node. The "created at" row emits
+``line_activated``. Nothing here computes autograd state; it only formats the snapshot dict.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.editor import editor_font
+from ui.heatmap import Heatmap
+from ui.snapshot import SnapshotIndex, format_bytes, format_number, format_shape
+from ui.theme import Theme, current_theme
+
+translate = QCoreApplication.translate
+
+NODE_ROLE = Qt.ItemDataRole.UserRole + 1
+LINE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def reason_text(reason: dict[str, Any] | None, language: str) -> str:
+    """Why ``.grad`` is None, in words. gradviz.explain renders reason codes (en + zh); if that module
+    is not available the code and its parameters are shown as they are."""
+    if not reason:
+        return ""
+    code = str(reason.get("code", ""))
+    params = reason.get("params") or {}
+    try:
+        explain = importlib.import_module("gradviz.explain")
+    except ImportError:
+        explain = None
+    render = getattr(explain, "render_reason", None) if explain else None
+    if callable(render):
+        try:
+            return str(render(code, params, "zh" if language.startswith("zh") else "en"))
+        except Exception:  # a renderer bug must not break the inspector
+            pass
+    if params:
+        return code + " (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")"
+    return code
+
+
+class Inspector(QWidget):
+    node_activated = Signal(str)
+    line_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._index = SnapshotIndex(None)
+        self._node_id: str | None = None
+        self._theme: Theme = current_theme()
+        self.language = "en"
+
+        self._title = QLabel(objectName="inspectorTitle")
+        self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._badge = QLabel(objectName="inspectorBadge")
+        header = QHBoxLayout()
+        header.setContentsMargins(10, 8, 10, 4)
+        header.addWidget(self._title, 1)
+        header.addWidget(self._badge, 0)
+
+        self._empty = QLabel(objectName="emptyHint")
+        self._empty.setWordWrap(True)
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setIndentation(12)
+        self.tree.setUniformRowHeights(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.itemClicked.connect(self._on_item_clicked)
+
+        self._values_label = QLabel(objectName="sectionLabel")
+        self.values_heatmap = Heatmap()
+        self._grad_label = QLabel(objectName="sectionLabel")
+        self.grad_heatmap = Heatmap()
+        self._repr = QPlainTextEdit()
+        self._repr.setReadOnly(True)
+        self._repr.setFont(editor_font())
+        self._repr.setMaximumHeight(96)
+        self._repr.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+
+        detail = QVBoxLayout()
+        detail.setContentsMargins(10, 0, 10, 8)
+        detail.setSpacing(4)
+        detail.addWidget(self._values_label)
+        detail.addWidget(self.values_heatmap)
+        detail.addWidget(self._grad_label)
+        detail.addWidget(self.grad_heatmap)
+        detail.addWidget(self._repr)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(self._empty)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(detail)
+        self._show_node(None)
+
+    # ----- public API -------------------------------------------------------------------------
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        self.values_heatmap.set_theme(theme)
+        self.grad_heatmap.set_theme(theme)
+        self._show_node(self._node_id)
+
+    def set_snapshot(self, index: SnapshotIndex) -> None:
+        self._index = index
+        self._show_node(self._node_id if self._node_id in index.nodes else None)
+
+    def show_node(self, node_id: str | None) -> None:
+        self._show_node(node_id)
+
+    @property
+    def node_id(self) -> str | None:
+        return self._node_id
+
+    def rows(self) -> dict[str, str]:
+        """Flat {label: value} of the visible rows (children as "parent/child"); used by tests."""
+        out: dict[str, str] = {}
+        stack = [(self.tree.topLevelItem(i), "") for i in range(self.tree.topLevelItemCount())]
+        while stack:
+            item, prefix = stack.pop(0)
+            key = prefix + item.text(0)
+            out[key] = item.text(1)
+            stack.extend((item.child(j), key + "/") for j in range(item.childCount()))
+        return out
+
+    # ----- building rows ----------------------------------------------------------------------
+    def _add(self, parent: QTreeWidget | QTreeWidgetItem, label: str, value: str = "", *, node: str | None = None,
+             line: int | None = None, color: str | None = None) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [label, value])
+        item.setToolTip(1, value)
+        if node:
+            item.setData(0, NODE_ROLE, node)
+            item.setForeground(1, QColor(self._theme.accent))
+            item.setToolTip(1, translate("Inspector", "Click to select {node}").format(node=node))
+        if line is not None:
+            item.setData(0, LINE_ROLE, line)
+            item.setForeground(1, QColor(self._theme.accent))
+        if color:
+            item.setForeground(1, QColor(color))
+        item.setForeground(0, QColor(self._theme.muted_text))
+        return item
+
+    def _section(self, title: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self.tree, [title])
+        font = QFont(self.tree.font())
+        font.setWeight(QFont.Weight.DemiBold)
+        item.setFont(0, font)
+        item.setFirstColumnSpanned(True)
+        item.setExpanded(True)
+        return item
+
+    def _node_ref(self, parent: QTreeWidgetItem, label: str, node_id: str | None) -> None:
+        if not node_id:
+            self._add(parent, label, "None")
+            return
+        node = self._index.node(node_id) or {}
+        text = self._index.label(node_id)
+        if node.get("kind") == "tensor":
+            text += "  " + format_shape(node.get("shape"))
+        self._add(parent, label, text, node=node_id)
+
+    def _show_node(self, node_id: str | None) -> None:
+        self._node_id = node_id
+        self.tree.clear()
+        node = self._index.node(node_id) if node_id else None
+        self._empty.setVisible(node is None)
+        self.tree.setVisible(node is not None)
+        for widget in (self._values_label, self.values_heatmap, self._grad_label, self.grad_heatmap, self._repr):
+            widget.setVisible(False)
+        if node is None:
+            self._title.setText(translate("Inspector", "Nothing selected"))
+            self._badge.setVisible(False)
+            self._empty.setText(
+                translate("Inspector", "Select a node in the graph or the outline to see its attributes, "
+                          "values and gradient.")
+            )
+            return
+        kind = node.get("kind")
+        self._badge.setVisible(True)
+        if kind == "tensor":
+            self._show_tensor(node)
+        elif kind == "op":
+            self._show_op(node)
+        else:
+            self._show_accumulate(node)
+        self.tree.expandAll()
+
+    def _created_at(self, parent: QTreeWidgetItem, node: dict[str, Any]) -> None:
+        span = node.get("span")
+        if span and len(span) >= 2:
+            text = translate("Inspector", "line {line}").format(line=span[1])
+            self._add(parent, translate("Inspector", "created at"), text, line=int(span[1]))
+
+    def _show_tensor(self, node: dict[str, Any]) -> None:
+        t = self._theme
+        name = node.get("name") or node.get("label") or node["id"]
+        self._title.setText(str(name))
+        role = str(node.get("role", ""))
+        self._badge.setText({
+            "leaf": translate("Inspector", "leaf tensor"),
+            "intermediate": translate("Inspector", "intermediate tensor"),
+            "constant": translate("Inspector", "constant tensor"),
+        }.get(role, translate("Inspector", "tensor")))
+        attrs = self._section(translate("Inspector", "Tensor"))
+        names = node.get("names") or []
+        if len(names) > 1:
+            self._add(attrs, translate("Inspector", "names"), ", ".join(map(str, names)))
+        self._add(attrs, "id", str(node["id"]))
+        self._add(attrs, "shape", format_shape(node.get("shape")))
+        self._add(attrs, "dtype", str(node.get("dtype", "")))
+        self._add(attrs, "requires_grad", str(node.get("requires_grad")))
+        self._add(attrs, "is_leaf", str(node.get("is_leaf")))
+        self._node_ref(attrs, "grad_fn", node.get("grad_fn"))
+        self._add(attrs, translate("Inspector", "version"), str(node.get("version", 0)))
+        if node.get("retains_grad"):
+            self._add(attrs, "retains_grad", "True")
+        self._created_at(attrs, node)
+
+        values = node.get("values") or {}
+        self._summary_section(translate("Inspector", "Values"), values)
+        grad_section = self._section(".grad")
+        grad = node.get("grad")
+        if grad:
+            self._summary_rows(grad_section, grad)
+        else:
+            self._add(grad_section, ".grad", "None", color=t.grad_none)
+            reason = reason_text(node.get("grad_none_reason"), self.language)
+            if reason:
+                self._add(grad_section, translate("Inspector", "why None"), reason, color=t.warning)
+
+        if values.get("preview") is not None:
+            self._values_label.setText(self._heat_title(translate("Inspector", "values"), values))
+            self.values_heatmap.set_preview(values.get("preview"))
+            self._values_label.setVisible(True)
+        if grad and grad.get("preview") is not None:
+            self._grad_label.setText(self._heat_title(".grad", grad))
+            self.grad_heatmap.set_preview(grad.get("preview"))
+            self._grad_label.setVisible(True)
+        if node.get("repr"):
+            self._repr.setPlainText(str(node["repr"]))
+            self._repr.setVisible(True)
+
+    @staticmethod
+    def _heat_title(title: str, summary: dict[str, Any]) -> str:
+        text = title
+        if summary.get("truncated"):
+            text += "  " + translate("Inspector", "(first {n} of {total} values)").format(
+                n=sum(len(r) if isinstance(r, list) else 1 for r in summary.get("preview") or []),
+                total=summary.get("numel", "?"),
+            )
+        return text
+
+    def _summary_section(self, title: str, summary: dict[str, Any]) -> None:
+        if not summary:
+            return
+        section = self._section(title)
+        self._summary_rows(section, summary)
+
+    def _summary_rows(self, parent: QTreeWidgetItem, summary: dict[str, Any]) -> None:
+        self._add(parent, "numel", str(summary.get("numel", "")))
+        for key in ("min", "max", "mean"):
+            if key in summary:
+                self._add(parent, key, format_number(summary[key]))
+
+    def _show_op(self, node: dict[str, Any]) -> None:
+        t = self._theme
+        node_id = str(node["id"])
+        self._title.setText(str(node.get("name") or node.get("label") or node_id))
+        self._badge.setText(translate("Inspector", "backward function"))
+        attrs = self._section(translate("Inspector", "Autograd node"))
+        self._add(attrs, "id", node_id)
+        self._add(attrs, translate("Inspector", "name"), str(node.get("name", "")))
+        self._add(attrs, translate("Inspector", "sequence number"), str(node.get("sequence_nr", "")))
+        self._created_at(attrs, node)
+        inputs = self._section(translate("Inspector", "Inputs (forward)"))
+        for position, tensor_id in enumerate(self._index.inputs(node_id)):
+            self._node_ref(inputs, f"[{position}]", tensor_id)
+        if not inputs.childCount():
+            self._add(inputs, "—", "")
+        outputs = self._section(translate("Inspector", "Outputs (forward)"))
+        for position, tensor_id in enumerate(self._index.outputs(node_id)):
+            self._node_ref(outputs, f"[{position}]", tensor_id)
+        nexts = self._section("next_functions")
+        for position, next_id in enumerate(self._index.next_functions(node_id)):
+            self._node_ref(nexts, f"[{position}]", next_id)
+        if not nexts.childCount():
+            self._add(nexts, "()", "")
+        saved = node.get("saved") or []
+        buffers = self._section(translate("Inspector", "Saved buffers"))
+        for buffer in saved:
+            freed = bool(buffer.get("freed"))
+            state = translate("Inspector", "freed") if freed else translate("Inspector", "alive")
+            size = format_bytes(buffer.get("nbytes"))
+            summary = "  ".join(
+                part for part in (format_shape(buffer.get("shape")) if buffer.get("shape") is not None else "",
+                                  str(buffer.get("dtype") or ""), size, state) if part
+            )
+            item = self._add(buffers, str(buffer.get("attr", "")), summary,
+                             color=t.buffer_freed if freed else t.buffer_alive)
+            if buffer.get("tensor"):
+                self._node_ref(item, translate("Inspector", "tensor"), str(buffer["tensor"]))
+            if buffer.get("value") not in (None, ""):
+                self._add(item, translate("Inspector", "value"), str(buffer["value"]))
+        if not saved:
+            self._add(buffers, translate("Inspector", "none"), "")
+
+    def _show_accumulate(self, node: dict[str, Any]) -> None:
+        node_id = str(node["id"])
+        self._title.setText(str(node.get("name") or "AccumulateGrad"))
+        self._badge.setText(translate("Inspector", "gradient accumulator"))
+        attrs = self._section(translate("Inspector", "Autograd node"))
+        self._add(attrs, "id", node_id)
+        self._node_ref(attrs, "variable", node.get("variable"))
+        self._created_at(attrs, node)
+
+    # ----- interaction ------------------------------------------------------------------------
+    def _on_item_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        node = item.data(0, NODE_ROLE)
+        if node:
+            self.node_activated.emit(str(node))
+            return
+        line = item.data(0, LINE_ROLE)
+        if line:
+            self.line_activated.emit(int(line))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self._show_node(self._node_id)
+        super().changeEvent(event)

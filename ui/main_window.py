@@ -1,0 +1,581 @@
+"""The gradviz main window: editor + output on the left, the graph area in the middle, the inspector
+on the right; a toolbar and a status bar with the busy indicator and Cancel.
+
+Selection is one id routed through :meth:`MainWindow.select_node`, whoever starts it (outline,
+canvas, inspector link); the window then tells every view and emits ``node_selected``. Moving the
+editor's caret emits ``nodes_for_line`` with the ids of the nodes created on that line.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QToolButton,
+    QWidget,
+)
+
+from gradviz.results import CellResult
+from ui import files
+from ui.editor import CodeEditor
+from ui.graph_area import GraphArea, call_if_present
+from ui.i18n import language_switcher
+from ui.inspector import Inspector
+from ui.outline import GraphOutline
+from ui.output import OutputPanel
+from ui.preferences import PreferencesDialog, PreferenceValues
+from ui.runner import CellJob, RunBatch, RunController
+from ui.settings import Preferences, RunnerLimits
+from ui.snapshot import SnapshotIndex
+from ui.theme import Theme, theme_manager
+from ui.window_actions import WindowActions, icon
+
+translate = QCoreApplication.translate
+
+
+def worker_limits(limits: RunnerLimits) -> Any:
+    """The worker's Limits object for the user's preferences (gradviz.limits is stdlib-only)."""
+    from gradviz.limits import Limits
+
+    return Limits(wall_time_s=limits.time_s, max_tensor_elements=limits.max_elements)
+
+
+class MainWindow(QMainWindow):
+    node_selected = Signal(str)  # "" when the selection is cleared
+    nodes_for_line = Signal(list)  # list[str]: nodes created on the editor's caret line
+    snapshot_changed = Signal(object)  # dict | None
+    backward_calls_changed = Signal(list)  # list[dict] of the last run cell
+    run_idle = Signal()
+
+    def __init__(self, prefs: Preferences | None = None, runner: RunController | None = None,
+                 autosave: bool = True) -> None:
+        super().__init__()
+        self.prefs = prefs or Preferences()
+        self.setObjectName("gradvizMainWindow")
+        self.setWindowIcon(icon("gradviz"))
+        self.document_path: Path | None = None
+        self._display_name = ""
+        self._index = SnapshotIndex(None)
+        self._selected: str | None = None
+        self._busy_since = 0.0
+        self._last_backward: list[dict[str, Any]] = []
+
+        self.editor = CodeEditor()
+        self.output = OutputPanel()
+        self.outline = GraphOutline()
+        self.graph_area = GraphArea(self.outline)
+        self.inspector = Inspector()
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.editor)
+        left.addWidget(self.output)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+        left.setChildrenCollapsible(False)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.graph_area)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.inspector_dock = QDockWidget(self)
+        self.inspector_dock.setObjectName("inspectorDock")
+        self.inspector_dock.setWidget(self.inspector)
+        self.inspector_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                        | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                                        | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
+
+        self.actions_ = WindowActions(self)
+        self.actions_.view_menu.insertAction(self.actions_.panels_anchor, self.inspector_dock.toggleViewAction())
+        self._build_status_bar()
+
+        self.runner = runner or RunController(worker_limits(self.prefs.limits))
+        self.autosaver = files.Autosaver(self._autosave_state, parent=self) if autosave else None
+        self._connect()
+        self._apply_theme_to_views(theme_manager().theme)
+        self._refresh_recent_menu()
+        self._refresh_examples_menu()
+        self._update_busy(False)
+        self._retranslate()
+        self.resize(1440, 900)
+        self.splitter.setSizes([660, 560])
+        self.resizeDocks([self.inspector_dock], [330], Qt.Orientation.Horizontal)
+
+    # ----- construction helpers ---------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_label = QLabel()
+        self.position_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # indeterminate: cells have no known length
+        self.progress.setFixedWidth(120)
+        self.progress.setTextVisible(False)
+        self.cancel_button = QToolButton(objectName="cancelButton")
+        self.cancel_button.setDefaultAction(self.actions_.cancel)
+        self.cancel_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        bar.addPermanentWidget(self.position_label)
+
+    def _connect(self) -> None:
+        a = self.actions_
+        a.new.triggered.connect(self.new_document)
+        a.open.triggered.connect(lambda: self.open_dialog())
+        a.save.triggered.connect(lambda: self.save())
+        a.save_as.triggered.connect(lambda: self.save_as())
+        a.quit.triggered.connect(self.close)
+        a.clear_recent.triggered.connect(self._clear_recent)
+        a.preferences.triggered.connect(self.show_preferences)
+        a.run_cell.triggered.connect(lambda: self._run_current(advance=False))
+        a.run_advance.triggered.connect(lambda: self._run_current(advance=True))
+        a.run_all.triggered.connect(self.run_all)
+        a.cancel.triggered.connect(self.cancel_run)
+        a.restart.triggered.connect(self.restart_session)
+        a.about.triggered.connect(self._about)
+        a.theme_group.triggered.connect(lambda action: self.set_theme(str(action.data())))
+        a.language_group.triggered.connect(lambda action: self.set_language(str(action.data())))
+
+        self.editor.run_cell_requested.connect(self.run_cell)
+        self.editor.run_cell_and_advance_requested.connect(self.run_cell_and_advance)
+        self.editor.run_all_requested.connect(self.run_all)
+        self.editor.cursor_line_changed.connect(self._on_cursor_line)
+        self.editor.cursorPositionChanged.connect(self._update_position_label)
+        self.editor.document().modificationChanged.connect(self._on_modified)
+        self.output.line_activated.connect(self.editor.goto_line)
+        self.outline.node_selected.connect(self.select_node)
+        self.inspector.node_activated.connect(self.select_node)
+        self.inspector.line_activated.connect(self.editor.goto_line)
+
+        self.runner.cell_started.connect(self._on_cell_started)
+        self.runner.cell_finished.connect(self._on_cell_finished)
+        self.runner.busy_changed.connect(self._update_busy)
+        self.runner.client_failed.connect(self._on_client_failed)
+        self.runner.idle.connect(self.run_idle)
+        theme_manager().changed.connect(self._apply_theme_to_views)
+
+    # ----- graph slot ------------------------------------------------------------------------
+    def set_graph_widget(self, widget: QWidget) -> None:
+        """Install the graph canvas (see ui.graph_area.GraphCanvas for what it may implement)."""
+        self.graph_area.set_graph_widget(widget)
+        signal = getattr(widget, "node_selected", None)
+        if signal is not None:
+            signal.connect(self.select_node)
+        call_if_present(widget, "set_theme", theme_manager().theme)
+        call_if_present(widget, "set_snapshot", self._index.snapshot or None)
+        call_if_present(widget, "set_backward_calls", self._last_backward)
+        call_if_present(widget, "select_node", self._selected)
+
+    @property
+    def snapshot(self) -> dict[str, Any] | None:
+        return self._index.snapshot or None
+
+    def set_snapshot(self, snapshot: dict[str, Any] | None) -> None:
+        self._index = SnapshotIndex(snapshot)
+        self.outline.set_snapshot(self._index)
+        self.inspector.set_snapshot(self._index)
+        if self.graph_area.canvas is not None:
+            call_if_present(self.graph_area.canvas, "set_snapshot", snapshot)
+        if self._selected and self._selected not in self._index.nodes:
+            self.select_node(None)
+        self.snapshot_changed.emit(snapshot)
+        self._on_cursor_line(self.editor.current_line())
+
+    # ----- selection -------------------------------------------------------------------------
+    def select_node(self, node_id: str | None) -> None:
+        node_id = node_id or None
+        if node_id is not None and node_id not in self._index.nodes:
+            return
+        self._selected = node_id
+        self.outline.select_node(node_id)
+        self.inspector.show_node(node_id)
+        if self.graph_area.canvas is not None:
+            call_if_present(self.graph_area.canvas, "select_node", node_id)
+        span = self._index.span(node_id) if node_id else None
+        if span is not None:
+            _cell, line, col, end_line, end_col = span
+            self.editor.highlight_span(line, col, end_line, end_col)
+        else:
+            self.editor.clear_span_highlight()
+        self.node_selected.emit(node_id or "")
+
+    @property
+    def selected_node(self) -> str | None:
+        return self._selected
+
+    def _on_cursor_line(self, line: int) -> None:
+        ids = self._index.nodes_on_line(line) if self._index else []
+        self.outline.highlight_nodes(ids)
+        if self.graph_area.canvas is not None:
+            call_if_present(self.graph_area.canvas, "highlight_nodes", ids)
+        self.nodes_for_line.emit(ids)
+
+    # ----- running ---------------------------------------------------------------------------
+    def _job(self, index: int) -> CellJob | None:
+        cell = self.editor.cell_by_index(index)
+        if cell is None or not cell.is_code:
+            return None
+        return CellJob(cell.index, cell.source, cell.first_line, cell.title)
+
+    def _earlier(self, index: int) -> list[CellJob]:
+        return [job for c in self.editor.cells if c.index < index and (job := self._job(c.index))]
+
+    def run_cell(self, index: int) -> None:
+        job = self._job(index)
+        if job is None:
+            return
+        self._submit([job])
+
+    def run_cell_and_advance(self, index: int) -> None:
+        self.run_cell(index)
+        self.editor.advance_to_next_cell(index)
+
+    def _run_current(self, advance: bool) -> None:
+        cell = self.editor.current_cell()
+        if cell is None:
+            return
+        (self.run_cell_and_advance if advance else self.run_cell)(cell.index)
+
+    def run_all(self) -> None:
+        jobs = [job for c in self.editor.cells if (job := self._job(c.index))]
+        if jobs:
+            self.output.clear_all()
+            self.editor.clear_error_markers()
+            self._submit(jobs)
+
+    def _submit(self, jobs: list[CellJob]) -> None:
+        for job in jobs:
+            self.editor.clear_error_markers(job.index)
+        self.runner.run(RunBatch(jobs, self._earlier(jobs[0].index)))
+
+    def cancel_run(self) -> None:
+        if self.runner.busy:
+            self.status_label.setText(translate("MainWindow", "Cancelling…"))
+            self.runner.cancel()
+
+    def restart_session(self) -> None:
+        self.runner.reset()
+        self.output.clear_all()
+        self.output.show_message(translate("MainWindow", "Session restarted: all variables were cleared."))
+        self.editor.clear_error_markers()
+        self.set_snapshot(None)
+
+    def _on_cell_started(self, index: int, replay: bool) -> None:
+        cell = self.editor.cell_by_index(index)
+        self.output.cell_started(index, cell.title if cell else "")
+        if replay:
+            self.status_label.setText(
+                translate("MainWindow", "Session restarted: re-running cell {index}…").format(index=index))
+        else:
+            self.status_label.setText(translate("MainWindow", "Running cell {index}…").format(index=index))
+
+    def _on_cell_finished(self, result: CellResult, replay: bool) -> None:
+        cell = self.editor.cell_by_index(result.index)
+        self.output.show_result(result, cell.title if cell else "", rerun=replay)
+        error = result.error
+        if error is not None and error.line is not None:
+            self.editor.add_error_marker(error.line, error.col, error.headline, cell=result.index)
+        if result.graph is not None:
+            self.set_snapshot(result.graph)
+        if not replay:
+            self._last_backward = list(result.backward_calls)
+            if self.graph_area.canvas is not None:
+                call_if_present(self.graph_area.canvas, "set_backward_calls", self._last_backward)
+            self.backward_calls_changed.emit(self._last_backward)
+
+    def _on_client_failed(self, message: str) -> None:
+        self.status_label.setText(translate("MainWindow", "The code runner failed: {error}").format(error=message))
+
+    def _update_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.actions_.cancel.setEnabled(busy)
+        if busy:
+            self._busy_since = time.perf_counter()
+        else:
+            if self._busy_since:
+                elapsed = time.perf_counter() - self._busy_since
+                self.status_label.setText(translate("MainWindow", "Ready ({seconds:.2f} s)").format(seconds=elapsed))
+            else:
+                self.status_label.setText(translate("MainWindow", "Ready"))
+
+    # ----- documents -------------------------------------------------------------------------
+    def load_text(self, text: str, path: Path | None, display_name: str | None = None, dirty: bool = False) -> None:
+        self.editor.setPlainText(text)
+        self.editor.document().setModified(dirty)
+        self.document_path = path
+        self._display_name = display_name or (path.name if path else translate("MainWindow", "Untitled"))
+        self.output.clear_all()
+        self.editor.clear_error_markers()
+        self.set_snapshot(None)
+        first = next((c for c in self.editor.cells if c.is_code), None)
+        if first is not None:
+            self.editor.goto_line(first.first_line)
+        self._update_title()
+
+    def new_document(self) -> None:
+        if self.maybe_save():
+            self.load_text("# %%\n", None)
+
+    def open_dialog(self) -> bool:
+        if not self.maybe_save():
+            return False
+        start = str(self.document_path.parent) if self.document_path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("MainWindow", "Open"), start,
+            translate("MainWindow", "Python scripts and notebooks (*.py *.ipynb)"))
+        return self.open_file(path) if path else False
+
+    def open_file(self, path: str | Path, ask_first: bool = False) -> bool:
+        """Open ``path``; on failure show the reason and keep the current document."""
+        if ask_first and not self.maybe_save():
+            return False
+        file = Path(path)
+        try:
+            text = files.read_document(file)
+        except files.DocumentError as exc:
+            self.show_error(translate("MainWindow", "Could not open the file"), str(exc))
+            return False
+        if files.is_example(file):
+            label = translate("MainWindow", "{name} (example)").format(name=file.name)
+            self.load_text(text, None, label)
+        else:
+            self.load_text(text, file.resolve())
+            self._refresh_recent_menu(self.prefs.add_recent_file(str(file.resolve())))
+        return True
+
+    def save(self) -> bool:
+        if self.document_path is None:
+            return self.save_as()
+        return self._write(self.document_path)
+
+    def save_as(self, path: str | Path | None = None) -> bool:
+        if path is None:
+            start = str(self.document_path or Path.home() / "untitled.py")
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, translate("MainWindow", "Save As"), start,
+                translate("MainWindow", "Python script (*.py);;Jupyter notebook (*.ipynb)"))
+            if not chosen:
+                return False
+            path = chosen
+        file = Path(path)
+        if file.suffix.lower() not in files.SUPPORTED_SUFFIXES:
+            file = file.with_suffix(".py")
+        if not self._write(file):
+            return False
+        self.document_path = file.resolve()
+        self._display_name = file.name
+        self._refresh_recent_menu(self.prefs.add_recent_file(str(self.document_path)))
+        self._update_title()
+        return True
+
+    def _write(self, file: Path) -> bool:
+        try:
+            files.write_document(file, self.editor.toPlainText())
+        except files.DocumentError as exc:
+            self.show_error(translate("MainWindow", "Could not save the file"), str(exc))
+            return False
+        self.editor.document().setModified(False)
+        if self.autosaver is not None:
+            self.autosaver.discard()
+        self.status_label.setText(translate("MainWindow", "Saved {name}").format(name=file.name))
+        return True
+
+    def maybe_save(self) -> bool:
+        """True when it is safe to drop the current text (saved, discarded or unchanged)."""
+        if not self.editor.document().isModified():
+            return True
+        answer = QMessageBox.warning(
+            self,
+            translate("MainWindow", "Unsaved changes"),
+            translate("MainWindow", "{name} has changes that are not saved. Save them?").format(name=self._display_name),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def show_error(self, title: str, message: str) -> None:
+        self.status_label.setText(message)
+        QMessageBox.critical(self, title, message)
+
+    def offer_recovery(self) -> bool:
+        """After a crash: offer the newest autosave left behind. True if it was restored."""
+        recoveries = files.find_recoveries()
+        if not recoveries:
+            return False
+        newest = recoveries[0]
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(newest.saved_at))
+        answer = QMessageBox.question(
+            self,
+            translate("MainWindow", "Restore unsaved work?"),
+            translate("MainWindow", "gradviz closed unexpectedly. Unsaved work from {time} was kept. Restore it?").format(
+                time=when),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        for recovery in recoveries:
+            recovery.file.unlink(missing_ok=True)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        path = Path(newest.original_path) if newest.original_path else None
+        self.load_text(newest.text, path, dirty=True)
+        return True
+
+    def _autosave_state(self) -> tuple[bool, str | None, str]:
+        path = str(self.document_path) if self.document_path else None
+        return self.editor.document().isModified(), path, self.editor.toPlainText()
+
+    def _on_modified(self, modified: bool) -> None:
+        self.setWindowModified(modified)
+        if modified and self.autosaver is not None:
+            self.autosaver.start()
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self._display_name}[*] — gradviz")
+        self.setWindowModified(self.editor.document().isModified())
+
+    def _refresh_recent_menu(self, recent: list[str] | None = None) -> None:
+        menu = self.actions_.recent_menu
+        menu.clear()
+        recent = self.prefs.recent_files if recent is None else recent
+        for path in recent:
+            action = menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_file(p, ask_first=True))
+        if recent:
+            menu.addSeparator()
+        menu.addAction(self.actions_.clear_recent)
+        menu.setEnabled(True)
+        self.actions_.clear_recent.setEnabled(bool(recent))
+
+    def _clear_recent(self) -> None:
+        self.prefs.clear_recent_files()
+        self._refresh_recent_menu([])
+
+    def _refresh_examples_menu(self) -> None:
+        menu = self.actions_.examples_menu
+        menu.clear()
+        for path in files.example_files():
+            action = menu.addAction(path.name)
+            action.triggered.connect(lambda _=False, p=path: self.open_file(p, ask_first=True))
+        menu.setEnabled(bool(menu.actions()))
+
+    def open_seed(self) -> bool:
+        seed = files.seed_path()
+        if seed.is_file():
+            return self.open_file(seed)
+        self.load_text("# %%\nimport torch as t\n", None)
+        return False
+
+    # ----- preferences, theme, language ------------------------------------------------------
+    def show_preferences(self) -> None:
+        values = PreferenceValues(self.prefs.theme, self.prefs.language, self.prefs.limits,
+                                  self.prefs.animation_speed)
+        dialog = PreferencesDialog(values, self)
+        if dialog.exec():
+            self.apply_preferences(dialog.values())
+
+    def apply_preferences(self, values: PreferenceValues) -> None:
+        if values.limits != self.prefs.limits:
+            self.prefs.limits = values.limits
+            self.runner.set_limits(worker_limits(values.limits))
+        self.prefs.animation_speed = values.animation_speed
+        self.set_theme(values.theme)
+        self.set_language(values.language)
+
+    def set_theme(self, choice: str) -> None:
+        self.prefs.theme = choice
+        theme_manager().apply(choice)
+        self._sync_checked()
+
+    def set_language(self, language: str) -> None:
+        self.prefs.language = language
+        language_switcher().apply(language)  # Qt sends LanguageChange to every widget
+        self.inspector.language = language
+        self._sync_checked()
+
+    def _sync_checked(self) -> None:
+        for key, action in self.actions_.theme_actions.items():
+            action.setChecked(key == theme_manager().choice)
+        for key, action in self.actions_.language_actions.items():
+            action.setChecked(key == language_switcher().language)
+
+    def _apply_theme_to_views(self, theme: Theme) -> None:
+        self.editor.set_theme(theme)
+        self.output.set_theme(theme)
+        self.outline.set_theme(theme)
+        self.inspector.set_theme(theme)
+        if self.graph_area.canvas is not None:
+            call_if_present(self.graph_area.canvas, "set_theme", theme)
+
+    def _retranslate(self) -> None:
+        self.actions_.retranslate()
+        self.inspector_dock.setWindowTitle(translate("MainWindow", "Inspector"))
+        self.inspector_dock.toggleViewAction().setText(translate("MainWindow", "Inspector"))
+        self.actions_.toolbar.setWindowTitle(translate("MainWindow", "Toolbar"))
+        if not self.document_path and self._display_name:
+            pass  # example/untitled names were built in the language of the moment they opened
+        self._update_busy(self.runner.busy)
+        self._update_position_label()
+        self._sync_checked()
+
+    def _update_position_label(self) -> None:
+        cursor = self.editor.textCursor()
+        cell = self.editor.current_cell()
+        text = translate("MainWindow", "Ln {line}, Col {col}").format(
+            line=cursor.blockNumber() + 1, col=cursor.positionInBlock() + 1)
+        if cell is not None:
+            text = translate("MainWindow", "Cell {index}").format(index=cell.index) + "  ·  " + text
+        self.position_label.setText(text)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self, translate("MainWindow", "About gradviz"),
+            translate("MainWindow", "gradviz makes PyTorch's autograd visible: type PyTorch-style code, "
+                      "see the autograd graph, and step through backward() node by node."))
+
+    # ----- Qt events -------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.prefs.save_window_state(self.saveGeometry(), self.saveState())
+        self.prefs.sync()
+        if self.autosaver is not None:
+            self.autosaver.stop()
+            self.autosaver.discard()
+        self.runner.shutdown()
+        event.accept()
+
+    def restore_layout(self) -> None:
+        geometry, state = self.prefs.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def start_background_work(self) -> None:
+        """After the first paint: start the worker process so the first run is quick."""
+        QTimer.singleShot(0, self.runner.warm_up)

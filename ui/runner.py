@@ -1,0 +1,275 @@
+"""Runs cells in gradviz.worker.SessionClient from a background QThread so the window never blocks.
+
+The controller (GUI thread) queues batches of cells; the executor (worker thread) owns the client
+and calls its blocking ``run_cell`` one cell at a time. ``cancel()`` goes straight to the client,
+which is thread-safe, so a runaway ``while True: pass`` stops while ``run_cell`` is still blocked.
+
+If the worker process restarted (its ``generation`` changed: a cancel that had to kill it, a crash,
+a limit), the namespace is gone; before the next cell the executor replays the cells that had run
+in the lost session, with their current text, so ``x`` still exists when the learner goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+
+from gradviz.results import CellResult, ErrorInfo
+
+translate = QCoreApplication.translate
+
+
+@dataclass(frozen=True)
+class CellJob:
+    index: int
+    source: str
+    first_line: int
+    title: str = ""
+
+
+@dataclass
+class RunBatch:
+    jobs: list[CellJob]
+    # Current text of every cell before the first job: what gets replayed after a restart.
+    earlier: list[CellJob] = field(default_factory=list)
+
+
+def default_client_factory(limits: Any) -> Any:
+    """Create the real worker client. Imported here so the GUI thread never pays for it."""
+    worker = importlib.import_module("gradviz.worker")
+    return worker.SessionClient(limits=limits)
+
+
+class _Executor(QObject):
+    """Lives in the runner thread; every slot here may block."""
+
+    cell_started = Signal(int, bool)  # index, replay
+    cell_finished = Signal(object, bool)  # CellResult, replay
+    batch_done = Signal(bool)  # cancelled
+    client_failed = Signal(str)
+    client_ready = Signal()
+
+    def __init__(self, factory: Callable[[Any], Any], limits: Any) -> None:
+        super().__init__()
+        self._factory = factory
+        self._limits = limits
+        self._client: Any = None
+        self._client_lock = threading.Lock()
+        self._generation: Any = None
+        self._history: dict[int, CellJob] = {}
+        self.cancel_event = threading.Event()
+
+    @property
+    def client(self) -> Any:
+        with self._client_lock:
+            return self._client
+
+    def _ensure_client(self) -> Any:
+        with self._client_lock:
+            if self._client is not None:
+                return self._client
+        client = self._factory(self._limits)
+        with self._client_lock:
+            self._client = client
+        self._generation = getattr(client, "generation", None)
+        self.client_ready.emit()
+        return client
+
+    @Slot()
+    def warm_up(self) -> None:
+        try:
+            self._ensure_client()
+        except Exception as exc:  # reported once; the next run retries
+            self.client_failed.emit(f"{type(exc).__name__}: {exc}")
+
+    @Slot(object)
+    def set_limits(self, limits: Any) -> None:
+        """New limits apply to the next client; an existing one is restarted with them."""
+        self._limits = limits
+        client = self.client
+        if client is not None:
+            with self._client_lock:
+                self._client = None
+            self._close_client(client)
+            self._history.clear()
+
+    @Slot(object)
+    def run_batch(self, batch: RunBatch) -> None:
+        self.cancel_event.clear()
+        try:
+            client = self._ensure_client()
+        except Exception as exc:
+            message = translate("Runner", "The code runner could not start: {error}").format(
+                error=f"{type(exc).__name__}: {exc}")
+            for job in batch.jobs:
+                self.cell_finished.emit(CellResult(job.index, error=ErrorInfo("RunnerError", message)), False)
+            self.batch_done.emit(False)
+            return
+        generation = getattr(client, "generation", None)
+        if generation != self._generation:
+            self._replay(client, batch)
+        for job in batch.jobs:
+            if self.cancel_event.is_set():
+                break
+            self._run_one(client, job, replay=False)
+        self.batch_done.emit(self.cancel_event.is_set())
+
+    def _replay(self, client: Any, batch: RunBatch) -> None:
+        lost = dict(self._history)
+        self._history.clear()
+        self._generation = getattr(client, "generation", None)
+        first = batch.jobs[0].index if batch.jobs else 0
+        for job in batch.earlier:
+            if job.index < first and job.index in lost and not self.cancel_event.is_set():
+                self._run_one(client, job, replay=True)
+
+    def _run_one(self, client: Any, job: CellJob, replay: bool) -> None:
+        self.cell_started.emit(job.index, replay)
+        start = time.perf_counter()
+        try:
+            result = client.run_cell(job.index, job.source, job.first_line)
+        except Exception as exc:  # the client's own failure (pipe broke, ...), not the learner's
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            result = CellResult(job.index, error=ErrorInfo("RunnerError", detail), duration_s=time.perf_counter() - start)
+        cancelled = self.cancel_event.is_set()
+        if cancelled and result.error is None:
+            result.error = ErrorInfo("Cancelled", translate("Runner", "cancelled by the user"))
+        generation = getattr(client, "generation", None)
+        if generation != self._generation:
+            # The worker restarted during this cell (killed by cancel or a limit): what ran before
+            # is gone; the next batch will replay it.
+            pass
+        elif not cancelled:
+            self._history[job.index] = job
+        self.cell_finished.emit(result, replay)
+
+    @Slot()
+    def reset(self) -> None:
+        client = self.client
+        self._history.clear()
+        if client is None:
+            return
+        try:
+            client.reset()
+        except Exception as exc:
+            self.client_failed.emit(f"{type(exc).__name__}: {exc}")
+        self._generation = getattr(client, "generation", None)
+
+    def cancel(self) -> None:
+        """Called from the GUI thread."""
+        self.cancel_event.set()
+        client = self.client
+        if client is not None:
+            try:
+                client.cancel()
+            except Exception:
+                pass
+
+    @Slot()
+    def shutdown(self) -> None:
+        client = self.client
+        with self._client_lock:
+            self._client = None
+        if client is not None:
+            self._close_client(client)
+
+    @staticmethod
+    def _close_client(client: Any) -> None:
+        try:
+            client.close()
+        except Exception:
+            pass
+
+
+class RunController(QObject):
+    """GUI-side facade: queue batches, cancel, reset; emits results on the GUI thread."""
+
+    cell_started = Signal(int, bool)
+    cell_finished = Signal(object, bool)
+    busy_changed = Signal(bool)
+    client_failed = Signal(str)
+    idle = Signal()
+    _submit = Signal(object)
+    _warm = Signal()
+    _reset = Signal()
+    _limits = Signal(object)
+    _shutdown = Signal()
+
+    def __init__(self, limits: Any = None, client_factory: Callable[[Any], Any] | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread = QThread()
+        self._thread.setObjectName("gradviz-runner")
+        self._executor = _Executor(client_factory or default_client_factory, limits)
+        self._executor.moveToThread(self._thread)
+        self._submit.connect(self._executor.run_batch)
+        self._warm.connect(self._executor.warm_up)
+        self._reset.connect(self._executor.reset)
+        self._limits.connect(self._executor.set_limits)
+        self._shutdown.connect(self._executor.shutdown)
+        self._executor.cell_started.connect(self.cell_started)
+        self._executor.cell_finished.connect(self.cell_finished)
+        self._executor.client_failed.connect(self.client_failed)
+        self._executor.batch_done.connect(self._on_batch_done)
+        self._pending: deque[RunBatch] = deque()
+        self._busy = False
+        self._closed = False
+        self._thread.start()
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def warm_up(self) -> None:
+        """Start the worker in the background (at app start) so the first run is fast."""
+        self._warm.emit()
+
+    def run(self, batch: RunBatch) -> None:
+        if self._closed or not batch.jobs:
+            return
+        self._pending.append(batch)
+        self._dispatch()
+
+    def cancel(self) -> None:
+        self._pending.clear()
+        if self._busy:
+            self._executor.cancel()
+
+    def reset(self) -> None:
+        self.cancel()
+        self._reset.emit()
+
+    def set_limits(self, limits: Any) -> None:
+        self._limits.emit(limits)
+
+    def shutdown(self, timeout_ms: int = 5000) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.cancel()
+        self._shutdown.emit()
+        self._thread.quit()
+        self._thread.wait(timeout_ms)
+
+    def _dispatch(self) -> None:
+        if self._busy or not self._pending:
+            return
+        self._busy = True
+        self.busy_changed.emit(True)
+        self._submit.emit(self._pending.popleft())
+
+    def _on_batch_done(self, _cancelled: bool) -> None:
+        self._busy = False
+        if self._pending and not self._closed:
+            self._dispatch()
+            return
+        self.busy_changed.emit(False)
+        self.idle.emit()

@@ -1,0 +1,145 @@
+"""The window's actions, menus and toolbar, with all their texts in one retranslatable place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
+
+from ui.i18n import LANGUAGE_NAMES
+
+translate = QCoreApplication.translate
+
+ICONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
+
+
+def icon(name: str) -> QIcon:
+    return QIcon(str(ICONS_DIR / f"{name}.svg"))
+
+
+class WindowActions(QObject):
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+        def make(shortcut: QKeySequence | str | None = None, icon_name: str | None = None,
+                 checkable: bool = False) -> QAction:
+            action = QAction(window)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            if icon_name:
+                action.setIcon(icon(icon_name))
+            action.setCheckable(checkable)
+            window.addAction(action)  # shortcuts work even when the menu bar is hidden
+            return action
+
+        self.new = make(QKeySequence.StandardKey.New)
+        self.open = make(QKeySequence.StandardKey.Open, "open")
+        self.save = make(QKeySequence.StandardKey.Save, "save")
+        self.save_as = make(QKeySequence.StandardKey.SaveAs)
+        self.clear_recent = make()
+        self.quit = make(QKeySequence.StandardKey.Quit)
+        self.preferences = make(QKeySequence.StandardKey.Preferences)
+
+        self.run_cell = make("Ctrl+Return", "run")
+        self.run_advance = make("Shift+Return")
+        self.run_all = make("Ctrl+Shift+Return", "run-all")
+        self.cancel = make("Esc", "stop")
+        self.cancel.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.restart = make(None, "restart")
+
+        self.theme_group = QActionGroup(window)
+        self.theme_actions = {key: make(checkable=True) for key in ("system", "light", "dark")}
+        for key, action in self.theme_actions.items():
+            action.setData(key)
+            self.theme_group.addAction(action)
+        self.language_group = QActionGroup(window)
+        self.language_actions = {key: make(checkable=True) for key in LANGUAGE_NAMES}
+        for key, action in self.language_actions.items():
+            action.setData(key)
+            action.setText(LANGUAGE_NAMES[key])  # a language's own name is never translated
+            self.language_group.addAction(action)
+        self.about = make()
+
+        bar = window.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.new)
+        self.file_menu.addAction(self.open)
+        self.recent_menu = QMenu(window)
+        self.file_menu.addMenu(self.recent_menu)
+        self.examples_menu = QMenu(window)
+        self.file_menu.addMenu(self.examples_menu)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.save)
+        self.file_menu.addAction(self.save_as)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit)
+
+        self.edit_menu = bar.addMenu("")
+        self.edit_menu.addAction(self.preferences)
+
+        self.run_menu = bar.addMenu("")
+        for action in (self.run_cell, self.run_advance, self.run_all):
+            self.run_menu.addAction(action)
+        self.run_menu.addSeparator()
+        self.run_menu.addAction(self.cancel)
+        self.run_menu.addAction(self.restart)
+
+        self.view_menu = bar.addMenu("")
+        self.theme_menu = self.view_menu.addMenu("")
+        for action in self.theme_actions.values():
+            self.theme_menu.addAction(action)
+        self.language_menu = self.view_menu.addMenu("")
+        for action in self.language_actions.values():
+            self.language_menu.addAction(action)
+        self.view_menu.addSeparator()
+        self.panels_anchor = self.view_menu.addSeparator()
+
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.about)
+
+        self.toolbar = QToolBar(window)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.open, self.save):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        for action in (self.run_cell, self.run_all, self.cancel, self.restart):
+            self.toolbar.addAction(action)
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        tr = translate
+        self.file_menu.setTitle(tr("MainWindow", "&File"))
+        self.edit_menu.setTitle(tr("MainWindow", "&Edit"))
+        self.run_menu.setTitle(tr("MainWindow", "&Run"))
+        self.view_menu.setTitle(tr("MainWindow", "&View"))
+        self.help_menu.setTitle(tr("MainWindow", "&Help"))
+        self.recent_menu.setTitle(tr("MainWindow", "Open &Recent"))
+        self.examples_menu.setTitle(tr("MainWindow", "&Examples"))
+        self.theme_menu.setTitle(tr("MainWindow", "&Theme"))
+        self.language_menu.setTitle(tr("MainWindow", "&Language"))
+        self.new.setText(tr("MainWindow", "&New"))
+        self.open.setText(tr("MainWindow", "&Open…"))
+        self.save.setText(tr("MainWindow", "&Save"))
+        self.save_as.setText(tr("MainWindow", "Save &As…"))
+        self.clear_recent.setText(tr("MainWindow", "Clear Recent Files"))
+        self.quit.setText(tr("MainWindow", "&Quit"))
+        self.preferences.setText(tr("MainWindow", "&Preferences…"))
+        self.run_cell.setText(tr("MainWindow", "Run Cell"))
+        self.run_advance.setText(tr("MainWindow", "Run Cell and Advance"))
+        self.run_all.setText(tr("MainWindow", "Run All"))
+        self.cancel.setText(tr("MainWindow", "Cancel"))
+        self.restart.setText(tr("MainWindow", "Restart Session"))
+        self.theme_actions["system"].setText(tr("MainWindow", "Follow System"))
+        self.theme_actions["light"].setText(tr("MainWindow", "Light"))
+        self.theme_actions["dark"].setText(tr("MainWindow", "Dark"))
+        self.about.setText(tr("MainWindow", "&About gradviz"))
+        self.run_cell.setToolTip(tr("MainWindow", "Run the cell under the cursor (Ctrl+Enter)"))
+        self.run_all.setToolTip(tr("MainWindow", "Run every cell from the top (Ctrl+Shift+Enter)"))
+        self.cancel.setToolTip(tr("MainWindow", "Stop the running code (Esc)"))
+        self.restart.setToolTip(tr("MainWindow", "Start a fresh session: all variables are forgotten"))
