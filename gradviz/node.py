@@ -116,7 +116,8 @@ class Node:
         self.needs_input_grad: tuple[bool, ...] = ()
         self.attrs: dict[str, Any] = {}  # non-saved parameters the VJP needs
         self.num_outputs = 1
-        self.outputs: list[Any] = []  # weak-ish references to output tensors (for the graph view)
+        self.outputs: list[Any] = []  # output tensors (for the graph view)
+        self.inputs: tuple[Any, ...] = ()  # input tensors in op order, constants included
         self.span = current_span()
         self.metadata: dict[str, Any] = {}
         self._pre_hooks: dict[int, Callable[..., Any]] = {}

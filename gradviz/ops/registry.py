@@ -200,6 +200,7 @@ def record(op: OpDef, tensors: Sequence["Tensor"], out: np.ndarray, dtype: dtype
         return result
     node = Node(op, op.node_name, tuple(t._gradient_edge() for t in tensors))
     node.needs_input_grad = needs
+    node.inputs = tuple(tensors)  # kept for the data-flow view (constants included)
     node.input_meta = [(t._data.shape, t.dtype) for t in tensors]
     node.attrs = attrs
     # Save only what the needed VJPs read; the others show as None, as in PyTorch.
