@@ -300,7 +300,12 @@ def module_map(torch_module: ModuleType, numpy_module: ModuleType | None = None)
     for dotted in ("nn", "nn.functional", "autograd", "optim"):
         target: Any = torch_module
         for part in dotted.split("."):
-            target = getattr(target, part, None)
+            try:
+                target = getattr(target, part, None)
+            except ImportError:
+                # A lazily imported submodule that is not written yet: leave it out of the
+                # table, so only a script that imports it fails.
+                target = None
         if isinstance(target, ModuleType):
             table[f"torch.{dotted}"] = target
     if numpy_module is not None:
@@ -318,7 +323,10 @@ def _resolve(name: str, modules: Mapping[str, ModuleType]) -> ModuleType:
             continue
         module: Any = modules[prefix]
         for part in parts[cut:]:
-            child = getattr(module, part, None)
+            try:
+                child = getattr(module, part, None)
+            except ImportError:
+                child = None
             if child is None and hasattr(module, "__path__"):
                 try:
                     child = importlib.import_module(f"{module.__name__}.{part}")
