@@ -1,0 +1,131 @@
+"""Resource caps for running learners' code, and the errors that name them.
+
+Every cap ends in a message that says which limit was hit and how to raise it, because the
+person reading it typed (or opened) the code and should not have to guess why it stopped.
+The active limits are module state on purpose: the engine calls :func:`check_elements` on every
+new tensor without knowing which session is running, and a session (one per process in the
+worker) installs its limits with :func:`use_limits` around each run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+__all__ = [
+    "Limits",
+    "ResourceLimitError",
+    "WallTimeExceeded",
+    "active_limits",
+    "use_limits",
+    "check_elements",
+    "check_sequence_length",
+    "check_int_bits",
+]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The caps of one run. ``None``/0 is never "unlimited": every cap is a finite number."""
+
+    wall_time_s: float = 10.0  # per cell, measured by the session and by the worker's watchdog
+    max_tensor_elements: int = 10_000_000  # per tensor (engine) and per numpy array (safe_numpy)
+    memory_mb: int = 2048  # address-space cap of the worker process (RLIMIT_AS)
+    max_recursion: int = 400  # nested calls of the learner's own functions
+    max_output_chars: int = 1_000_000  # printed text per cell
+    max_sequence_length: int = 10_000_000  # results of `seq * n` on lists/str/tuples
+    max_int_bits: int = 100_000  # results of `a ** b` and `a << b` on Python ints
+
+    def with_changes(self, **changes: object) -> Limits:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+# How a person raises each limit, quoted in every message (CLI flag, then the Python name).
+_HOW_TO_RAISE = {
+    "wall_time_s": "--timeout SECONDS (Limits.wall_time_s)",
+    "max_tensor_elements": "--max-elements N (Limits.max_tensor_elements)",
+    "memory_mb": "--memory-mb MB (Limits.memory_mb)",
+    "max_recursion": "--max-recursion N (Limits.max_recursion)",
+    "max_output_chars": "--max-output N (Limits.max_output_chars)",
+    "max_sequence_length": "--max-sequence N (Limits.max_sequence_length)",
+    "max_int_bits": "--max-int-bits N (Limits.max_int_bits)",
+}
+
+
+def how_to_raise(limit_name: str) -> str:
+    return _HOW_TO_RAISE[limit_name]
+
+
+class ResourceLimitError(RuntimeError):
+    """A resource cap was hit. ``limit`` is the :class:`Limits` field name, for the UI and tests."""
+
+    def __init__(self, message: str, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class WallTimeExceeded(BaseException):
+    """Raised inside the learner's code when the cell ran out of time.
+
+    A BaseException (not RuntimeError) so that ``except Exception:`` in learner code cannot
+    swallow it; the sandbox also re-raises it from bare ``except:`` handlers.
+    """
+
+    limit = "wall_time_s"
+
+
+def limit_message(what: str, limit_name: str, value: object) -> str:
+    """``<what> exceeds the gradviz limit <name>=<value>; raise it with <how>``."""
+    shown = f"{value:,}" if isinstance(value, int) else str(value)
+    return f"{what} exceeds the gradviz limit {limit_name}={shown}; raise it with {how_to_raise(limit_name)}"
+
+
+_active: Limits = Limits()
+
+
+def active_limits() -> Limits:
+    return _active
+
+
+@contextlib.contextmanager
+def use_limits(limits: Limits) -> Iterator[Limits]:
+    """Install ``limits`` for the duration of a run (restores the previous ones afterwards)."""
+    global _active
+    previous = _active
+    _active = limits
+    try:
+        yield limits
+    finally:
+        _active = previous
+
+
+def check_elements(n: int) -> None:
+    """Refuse a tensor (or array) of ``n`` elements if it exceeds the per-tensor cap."""
+    cap = _active.max_tensor_elements
+    if n > cap:
+        raise ResourceLimitError(
+            limit_message(f"a tensor of {n:,} elements", "max_tensor_elements", cap),
+            "max_tensor_elements",
+        )
+
+
+def check_sequence_length(n: int) -> None:
+    """Refuse building a list/str/tuple of ``n`` items (``[0] * n``, ``'a' * n``)."""
+    cap = _active.max_sequence_length
+    if n > cap:
+        raise ResourceLimitError(
+            limit_message(f"a sequence of {n:,} items", "max_sequence_length", cap),
+            "max_sequence_length",
+        )
+
+
+def check_int_bits(bits: float) -> None:
+    """Refuse computing a Python int of about ``bits`` bits (``10 ** 10 ** 10``, ``1 << 10**12``)."""
+    cap = _active.max_int_bits
+    if bits > cap:
+        shown = f"{int(bits):,}" if math.isfinite(bits) else "an unbounded number of"
+        raise ResourceLimitError(
+            limit_message(f"an integer of {shown} bits", "max_int_bits", cap), "max_int_bits"
+        )
