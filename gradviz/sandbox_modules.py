@@ -66,9 +66,12 @@ def _torch_module_proxy(module: types.ModuleType, display: str) -> ModuleProxy:
     proxy = ModuleProxy(display, exports)
     _cache[module.__name__] = proxy  # before recursing: submodules may refer back to parents
     for name in _public_names(module):
-        if name in _TORCH_DENY or not hasattr(module, name):
+        if name in _TORCH_DENY:
             continue
-        value = getattr(module, name)
+        try:
+            value = getattr(module, name)
+        except Exception:  # noqa: BLE001 - a lazily loaded part the engine cannot provide (yet)
+            continue
         if isinstance(value, types.ModuleType):
             if value.__name__.startswith("gradviz.torch"):
                 exports[name] = _torch_module_proxy(value, "torch" + value.__name__[len("gradviz.torch"):])

@@ -292,8 +292,15 @@ class Session:
         sources = self._sources
 
         def on_trace(trace: Any) -> None:
+            site = _call_site(sys._getframe(1), sources)
+            if site is not None:
+                # The engine leaves cell/line to the runner: only it knows the learner's file.
+                if getattr(trace, "cell", None) is None:
+                    trace.cell = site["cell"]
+                if getattr(trace, "line", None) is None:
+                    trace.line = site["line"]
             record = trace.to_dict()
-            record.setdefault("source", _call_site(sys._getframe(1), sources))
+            record.setdefault("source", site)
             sink.append(record)
 
         return trace_module.subscribe(on_trace)
