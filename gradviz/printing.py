@@ -137,7 +137,7 @@ def format_tensor(
     global print options.
     """
     opts = _OPTIONS if options is None else options
-    array = np.asarray(values)
+    array = _as_dtype(np.asarray(values), dtype)
     head, newline, opener = prefix.rpartition("\n")
     indent = len(opener)
 
@@ -159,6 +159,25 @@ def format_tensor(
     if grad_suffix:
         suffixes.append(grad_suffix)
     return head + newline + _append_suffixes(opener + body, suffixes, indent, opts.linewidth)
+
+
+# Storage for the torch dtypes numpy can hold; others (bfloat16) are printed from what is given.
+_STORAGE: dict[str, np.dtype[Any]] = {
+    name: np.dtype(name)
+    for name in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool")
+}
+
+
+def _as_dtype(array: np.ndarray, dtype: str) -> np.ndarray:
+    """Values as the tensor's own storage type, so a float32 tensor prints its float32 values
+    (``0.1000000015``) even if a caller hands over wider numbers."""
+    if array.dtype.kind not in "biuf":
+        raise NotImplementedError(f"printing tensors whose values are {array.dtype} ({dtype})")
+    storage = _STORAGE.get(dtype)
+    if storage is not None and array.dtype != storage:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return array.astype(storage)
+    return array
 
 
 def _shape_tuple_text(shape: tuple[int, ...]) -> str:
@@ -226,17 +245,18 @@ def _float_strings(flat: np.ndarray, opts: PrintOptions) -> tuple[list[str], int
     Values are formatted from their exact binary value widened to a Python float, so a
     float32 ``0.1`` shows ``0.1000000015`` at precision 10, as in torch.
     """
+    # Plain Python over the widened values: for the few dozen elements a repr usually shows,
+    # this is several times faster than a chain of small numpy reductions.
     py_values = flat.tolist()
-    informative = np.isfinite(flat) & (flat != 0)
-    if not informative.any():
+    shown_at = [i for i, v in enumerate(py_values) if v != 0 and math.isfinite(v)]
+    if not shown_at:
         # torch's width stays at its initial 1 here and sci_mode is not consulted.
         return [_integral_text(v) for v in py_values], 1
-    chosen = flat[informative]
-    magnitudes = np.abs(chosen.astype(np.float64))
-    smallest = float(magnitudes.min())
-    largest = float(magnitudes.max())
+    magnitudes = [abs(py_values[i]) for i in shown_at]
+    smallest = min(magnitudes)
+    largest = max(magnitudes)
     ratio = largest / smallest  # an overflow gives inf, which reads as "far apart" as torch does
-    integral = bool(np.all(chosen == np.ceil(chosen)))
+    integral = all(m.is_integer() for m in magnitudes)
     if integral:
         scientific = ratio > _SCI_RATIO or largest > _SCI_MAX
     else:
@@ -244,17 +264,15 @@ def _float_strings(flat: np.ndarray, opts: PrintOptions) -> tuple[list[str], int
     if opts.sci_mode is not None:
         scientific = opts.sci_mode
 
-    precision = opts.precision
     if scientific:
-        spec = f".{precision}e"
+        spec = f".{opts.precision}e"
         texts = [format(v, spec) for v in py_values]
     elif integral:
         texts = [_integral_text(v) for v in py_values]
     else:
-        spec = f".{precision}f"
+        spec = f".{opts.precision}f"
         texts = [format(v, spec) for v in py_values]
-    mask = informative.tolist()
-    width = max(len(t) for t, keep in zip(texts, mask) if keep)
+    width = max(len(texts[i]) for i in shown_at)
     return [t.rjust(width) for t in texts], width
 
 

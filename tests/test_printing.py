@@ -127,5 +127,17 @@ def test_default_dtype_can_be_float64() -> None:
             == "tensor([1.5000], dtype=torch.float32)")
 
 
+def test_values_are_read_as_the_tensor_dtype() -> None:
+    """A float32 tensor prints its float32 value even when handed float64 numbers (torch: 0.1f)."""
+    set_printoptions(precision=10)
+    assert format_tensor(np.array([0.1]), "float32") == "tensor([0.1000000015])"
+    assert format_tensor(np.array([0.1]), "float64") == "tensor([0.1000000000], dtype=torch.float64)"
+
+
+def test_complex_values_are_not_supported() -> None:
+    with pytest.raises(NotImplementedError, match="complex"):
+        format_tensor(np.array([1 + 2j]), "complex64")
+
+
 def test_module_exports() -> None:
     assert set(printing.__all__) >= {"format_tensor", "set_printoptions", "format_size"}
