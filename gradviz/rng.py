@@ -201,7 +201,7 @@ def uniform_(out: np.ndarray, low: float = 0.0, high: float = 1.0, generator: Ge
     """Fill ``out`` in place with U[low, high), exactly as ``Tensor.uniform_``."""
     dtype = _check_float(out, "uniform_")
     if not low <= high:
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
     values = _uniform_values(_gen(generator), out.size, dtype, float(low), float(high))
     _write(out, values)
     return out
@@ -241,10 +241,11 @@ def _normal_fill(gen: Generator, count: int, dtype: np.dtype, mean: float, std: 
     """The 16-wide path: uniforms for all, blocks of 16, tail block recomputed from fresh draws."""
     data = gen._uniform01(count, dtype)
     full = count // 16
-    if dtype == np.float32:
-        transform = lambda u: _box_muller_blocks_f32(u, np.float32(mean), np.float32(std))  # noqa: E731
-    else:
-        transform = lambda u: _box_muller_blocks_f64(u, float(mean), float(std))  # noqa: E731
+    def transform(u: np.ndarray) -> np.ndarray:
+        if dtype == np.float32:
+            return _box_muller_blocks_f32(u, np.float32(mean), np.float32(std))
+        return _box_muller_blocks_f64(u, float(mean), float(std))
+
     if full:
         data[: full * 16] = transform(data[: full * 16].reshape(full, 16)).reshape(-1)
     if count % 16:
@@ -309,6 +310,23 @@ def _randint_values(gen: Generator, count: int, low: int, high: int) -> np.ndarr
     return (draws + np.uint64(low & _U64)).view(np.int64)
 
 
+def _check_randint_bounds(low: int, high: int, dtype: np.dtype) -> None:
+    if dtype.kind in "iub":
+        info = np.iinfo(dtype) if dtype.kind != "b" else np.iinfo(np.uint8)
+        top = 1 if dtype.kind == "b" else info.max
+        if low < info.min:
+            raise RuntimeError(f"from is out of bounds for {dtype}")
+        if high - 1 > top:
+            raise RuntimeError(f"to - 1 is out of bounds for {dtype}")
+    elif dtype in _FLOAT_DTYPES:
+        # torch nudges bounds that the float type cannot hold exactly; gradviz does not.
+        exact = 2 ** (24 if dtype == np.float32 else 53)
+        if not (-exact <= low and high - 1 <= exact):
+            raise NotImplementedError(f"gradviz.rng.randint: bounds beyond +-2**{exact.bit_length() - 1} for {dtype}")
+    else:
+        raise NotImplementedError(f"gradviz.rng.randint: dtype {dtype} is not supported")
+
+
 def randint(
     low: int,
     high: int,
@@ -321,6 +339,7 @@ def randint(
     if not low < high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dtype = np.dtype(dtype)
+    _check_randint_bounds(low, high, dtype)
     out = np.empty(tuple(shape), dtype=dtype)
     values = _randint_values(_gen(generator), out.size, low, high)
     out.reshape(-1)[...] = values.astype(dtype)
@@ -331,7 +350,7 @@ def randperm(n: int, dtype: np.dtype | type = np.int64, generator: Generator | N
     """A permutation of range(n), exactly as ``torch.randperm`` on CPU."""
     n = int(n)
     if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     if n >= _RANDPERM_SMALL_LIMIT:
         raise NotImplementedError("gradviz.rng.randperm: n >= 214748364 uses a different shuffle that gradviz does not reproduce")
     perm = list(range(n))
@@ -347,7 +366,7 @@ def randperm(n: int, dtype: np.dtype | type = np.int64, generator: Generator | N
 def bernoulli_(out: np.ndarray, p: float = 0.5, generator: Generator | None = None) -> np.ndarray:
     """Fill ``out`` with 0/1 draws, ``Tensor.bernoulli_(p)`` for a Python float ``p``."""
     if not 0.0 <= p <= 1.0:
-        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
     draws = _gen(generator)._uniform01(out.size, np.dtype(np.float64)) < float(p)
     _write(out, draws.astype(out.dtype))
     return out

@@ -47,23 +47,30 @@ _COS_POLY = (F32(2.443315711809948e-005), F32(-1.388731625493765e-003), F32(4.16
 _SIGN = U32(0x80000000)
 
 
+_LOW29 = np.uint64((1 << 29) - 1)
+_HALF29 = np.uint64(1 << 28)
+
+
 def fma32(a: np.ndarray, b: np.ndarray | np.floating, c: np.ndarray | np.floating) -> np.ndarray:
     """float32 ``a*b + c`` rounded once, like the FMA instruction.
 
-    The float32 product is exact in float64; the float64 sum can be inexact, and a second
-    rounding to float32 would then be wrong exactly when the float64 sum lands on a float32
-    half-way point. TwoSum gives the sign of what float64 dropped, which breaks that tie.
+    The float32 product is exact in float64, so the float64 sum is off by less than half a
+    float64 ulp; rounding that to float32 goes wrong only when it lands exactly on a
+    float32 half-way point without being exact. Those rare elements are redone with
+    TwoSum, whose error term says which way the exact value lies.
     """
-    p = np.multiply(np.asarray(a, np.float64), np.asarray(b, np.float64))
-    c64 = np.asarray(c, np.float64)
-    s = p + c64
-    bp = s - c64
-    err = (p - bp) + (c64 - (s - bp))
-    low_bits = np.asarray(s).view(np.uint64) & np.uint64((1 << 29) - 1)
-    tie = (low_bits == np.uint64(1 << 28)) & (err != 0)
-    if np.any(tie):
-        s = np.where(tie, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
-    return np.asarray(s).astype(F32)
+    p = np.multiply(a, b, dtype=np.float64)
+    s = np.add(p, c, dtype=np.float64)
+    on_tie = (s.view(np.uint64) & _LOW29) == _HALF29
+    if on_tie.any():
+        idx = np.nonzero(on_tie)
+        pt = p[idx]
+        ct = np.broadcast_to(np.asarray(c, np.float64), s.shape)[idx]
+        st = s[idx]
+        bp = st - ct
+        err = (pt - bp) + (ct - (st - bp))
+        s[idx] = np.where(err != 0, np.nextafter(st, np.where(err > 0, np.inf, -np.inf)), st)
+    return s.astype(F32)
 
 
 def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -6,9 +6,11 @@ uint64 in the state ByteTensor, the cached Box-Muller sample) is mirrored here s
 ``get_state()`` produces the same 5056 bytes as ``torch.get_rng_state()`` and the two can be
 swapped.
 
-Speed matters because ``rand(1_000_000)`` should not crawl: the twist recurrence
-``x[k+624] = x[k+397] ^ A(x[k], x[k+1])`` only reaches 227 words back, so the raw words are
-produced 227 at a time with numpy over one long buffer instead of word by word.
+Speed matters because ``rand(1_000_000)`` should not crawl. The recurrence torch uses is the
+reference MT19937 one, the same as numpy's ``MT19937`` bit generator, whose state is exactly
+(624-word block, read index). So bulk draws load our block into numpy's generator and let
+its C loop twist and temper whole blocks; reads within the current block are tempered here.
+Only the seeding (torch's 32-bit ``init_genrand``) and torch's bookkeeping are ours.
 """
 
 from __future__ import annotations
@@ -20,11 +22,8 @@ import numpy as np
 __all__ = ["MTState", "STATE_BYTES", "draw_u32", "seeded_state", "pack_state", "unpack_state"]
 
 N = 624
-M = 397
-STEP = N - M  # 227: how far back the recurrence reaches, hence the widest numpy step
-MATRIX_A = np.uint32(0x9908B0DF)
-UPPER = np.uint32(0x80000000)
-LOWER = np.uint32(0x7FFFFFFF)
+# One shared numpy engine; its state is overwritten before every use (not thread-safe).
+_ENGINE = np.random.MT19937(0)
 
 # Byte layout of torch's CPU generator state (little endian, 5056 bytes):
 # initial seed u64 | left i32 | seeded i32 | next u64 | 624 words as u64 |
@@ -63,26 +62,6 @@ def seeded_state(seed: int) -> MTState:
     return MTState(seed=seed, words=words, left=1, next=0)
 
 
-def _twist_into(buf: np.ndarray, blocks: int) -> None:
-    """Fill buf[624:624*(blocks+1)] from buf[:624] with the twist recurrence, 227 words a step."""
-    end = N * (blocks + 1)
-    y = np.empty(STEP, np.uint32)
-    t = np.empty(STEP, np.uint32)
-    for k in range(0, end - N, STEP):
-        c = min(STEP, end - N - k)
-        yk, tk = y[:c], t[:c]
-        np.bitwise_and(buf[k : k + c], UPPER, out=yk)
-        np.bitwise_and(buf[k + 1 : k + 1 + c], LOWER, out=tk)
-        np.bitwise_or(yk, tk, out=yk)
-        # (y & 1) * MATRIX_A without a multiply: 0 - (y & 1) is all ones or zero.
-        np.bitwise_and(yk, np.uint32(1), out=tk)
-        np.negative(tk, out=tk)
-        np.bitwise_and(tk, MATRIX_A, out=tk)
-        np.right_shift(yk, np.uint32(1), out=yk)
-        np.bitwise_xor(yk, tk, out=yk)
-        np.bitwise_xor(yk, buf[k + M : k + M + c], out=buf[k + N : k + N + c])
-
-
 def _temper(words: np.ndarray) -> np.ndarray:
     y = words.copy()
     y ^= y >> np.uint32(11)
@@ -97,22 +76,20 @@ def draw_u32(state: MTState, count: int) -> np.ndarray:
     if count <= 0:
         return np.empty(0, np.uint32)
     avail = state.left - 1
-    if count <= avail:
+    if count <= avail:  # no twist needed: temper the words already in the block
         raw = state.words[state.next : state.next + count]
         state.next += count
         state.left -= count
         return _temper(raw)
-    rest = count - avail
-    blocks = -(-rest // N)
-    buf = np.empty(N * (blocks + 1), np.uint32)
-    buf[:N] = state.words
-    _twist_into(buf, blocks)
-    raw = np.concatenate((state.words[state.next : state.next + avail], buf[N : N + rest]))
-    state.words = buf[N * blocks :].copy()
-    read_in_last = rest - N * (blocks - 1)
-    state.next = read_in_last
-    state.left = N + 1 - read_in_last
-    return _temper(raw)
+    # Crossing into new blocks: hand the block to numpy's MT19937, which twists and tempers
+    # in C. Its key/pos pair is the same block plus read index (pos 624 = twist pending).
+    _ENGINE.state = {"bit_generator": "MT19937", "state": {"key": state.words, "pos": N if state.left == 1 else state.next}}
+    out = _ENGINE.random_raw(count).astype(np.uint32)
+    after = _ENGINE.state["state"]
+    state.words = np.array(after["key"], dtype=np.uint32)
+    state.next = int(after["pos"])
+    state.left = N + 1 - state.next
+    return out
 
 
 def pack_state(state: MTState) -> np.ndarray:
@@ -142,7 +119,9 @@ def unpack_state(data: object) -> MTState:
     """Parse torch's 5056-byte state (any uint8 array-like, e.g. ``torch.get_rng_state().numpy()``)."""
     raw = np.ascontiguousarray(np.asarray(data, dtype=np.uint8)).reshape(-1)
     if raw.size != STATE_BYTES:
-        raise RuntimeError(f"Expected either a THGeneratorState of size 5048 or a CPUGeneratorImplState of size {STATE_BYTES} but found the input RNG state size to be {raw.size}")
+        raise RuntimeError(
+            f"Expected a CPUGeneratorImplState of size {STATE_BYTES} but found the input RNG state size to be {raw.size}"
+        )
     b = raw.tobytes()
 
     def scalar(off: int, dtype: str) -> float | int:

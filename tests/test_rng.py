@@ -177,6 +177,12 @@ def test_fma_emulations_round_once() -> None:
     b32, c32 = np.float32(0.37), np.float32(-1.3)
     want = np.array([_round_to_f32(Fraction(float(x)) * Fraction(float(b32)) + Fraction(float(c32))) for x in a32], np.float32)
     assert np.array_equal(fma32(a32, b32, c32), want)
+    # a float64 sum that lands exactly on a float32 half-way point although the exact value
+    # is below it: naive double rounding would round up to the even neighbour
+    a, b = np.float32(2.0**-12 * (1 + 2.0**-23)), np.float32(2.0**-12 * (1 - 2.0**-23))
+    c = np.float32(1 + 2.0**-23)
+    assert fma32(np.array([a]), b, c)[0] == np.float32(1 + 2.0**-23)
+    assert np.float32(np.float64(a) * np.float64(b) + np.float64(c)) != np.float32(1 + 2.0**-23)
     a64 = r.standard_normal(5000) * 1e3
     want64 = np.array([float(Fraction(x) * Fraction(0.1) + Fraction(-7.25)) for x in a64.tolist()])
     assert np.array_equal(fma64(a64, 0.1, -7.25), want64)
@@ -208,5 +214,13 @@ def test_errors_are_torch_like() -> None:
         rng.normal_(np.empty(3, np.float32), 0.0, -1.0)
     with pytest.raises(NotImplementedError):
         rng.normal_(np.empty(3, np.int64))
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="CPUGeneratorImplState of size 5056 but found the input RNG state size to be 10"):
         rng.default_generator.set_state(np.zeros(10, np.uint8))
+    with pytest.raises(RuntimeError, match=r"found from=2 > to=1"):
+        rng.uniform_(np.empty(3, np.float32), 2, 1)
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        rng.randint(0, 300, (2,), np.uint8)
+    with pytest.raises(NotImplementedError):
+        rng.randint(0, 2**30, (2,), np.float32)
+    with pytest.raises(NotImplementedError):
+        rng.randperm(2**28)
