@@ -24,14 +24,14 @@ from .tensor import Tensor
 __all__ = ["backward", "grad"]
 
 SCALAR_ONLY = "grad can be implicitly created only for scalar outputs"
-NOT_USED = ("One of the differentiated Tensors appears to not have been used in the graph. "
+NOT_USED = ("The differentiated Tensor at index {index} appears to not have been used in the graph. "
             "Set allow_unused=True if this is the desired behavior.")
 CREATE_GRAPH_WARNING = (
     "Using backward() with create_graph=True will create a reference cycle between the parameter "
     "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
     "creating the graph to avoid this. If you have to use this function, make sure to reset the "
     ".grad fields of your parameters to None after use to break the cycle and avoid the leak. "
-    "(Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1284.)")
+    "(Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)")
 
 
 class _GraphRoot(Node):
@@ -62,11 +62,8 @@ def _make_grads(outputs: list[Tensor], grads: list[Any], create_graph: bool) -> 
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {_shape_text(g.shape)} and "
                     f"output[{i}] has a shape of {_shape_text(out.shape)}.")
-            if out.dtype.is_floating_point != g.dtype.is_floating_point:
-                raise TypeError(
-                    "For complex Tensors, both grad_output and output are required to have the same "
-                    f"dtype. Mismatch in dtype: grad_output[{i}] has a dtype of {g.dtype} and "
-                    f"output[{i}] has a dtype of {out.dtype}.")
+            if g.dtype is not out.dtype:
+                g = g.to(out.dtype)
             result.append(g if create_graph else g._data)
         elif g is None:
             if out.requires_grad:
@@ -202,7 +199,7 @@ def _run(outputs: list[Tensor], root_grads: list[Any], keep_graph: bool, create_
     current: Node | None = None
     mode = enable_grad() if graph_mode else no_grad()
     try:
-        with mode:
+        with mode, np.errstate(all="ignore"):
             while len(queue):
                 node = queue.pop()
                 current = node
@@ -258,9 +255,9 @@ def _run(outputs: list[Tensor], root_grads: list[Any], keep_graph: bool, create_
         events.append(tr.CallFinished(ok=True))
         tr.publish(trace)  # type: ignore[arg-type]
     if not accumulate and not allow_unused:
-        for g in captured:
+        for index, g in enumerate(captured):
             if g is None:
-                raise RuntimeError(NOT_USED)
+                raise RuntimeError(NOT_USED.format(index=index))
     return captured
 
 
@@ -355,6 +352,14 @@ def _unwrap(value: Any, graph_mode: bool) -> Any:
     return value if graph_mode else value._data
 
 
+def _hook_result(hook: Any, result: Any, original: Any, graph_mode: bool) -> Any:
+    value = _unwrap(result, graph_mode)
+    if tuple(value.shape) != tuple(original.shape):
+        name = getattr(hook, "__name__", type(hook).__name__)
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    return value
+
+
 def _tensor_pre_hooks(node: Node, grads: dict[int, Any], graph_mode: bool,
                       events: list[Any] | None) -> dict[int, Any]:
     """Tensor hooks (register_hook) then retain_grad, per output, before the node runs."""
@@ -364,7 +369,7 @@ def _tensor_pre_hooks(node: Node, grads: dict[int, Any], graph_mode: bool,
             for hook in list(hooks.values()):
                 result = hook(_wrap(grads[0], node, 0))
                 if result is not None:
-                    grads[0] = _unwrap(result, graph_mode)
+                    grads[0] = _hook_result(hook, result, grads[0], graph_mode)
                 if events is not None:
                     events.append(tr.HookCalled(node.gid, "tensor", node.variable.gid, result is not None))
         return grads
@@ -375,7 +380,7 @@ def _tensor_pre_hooks(node: Node, grads: dict[int, Any], graph_mode: bool,
             for hook in list(hooks.values()):
                 result = hook(_wrap(grads[nr], node, nr))
                 if result is not None:
-                    grads[nr] = _unwrap(result, graph_mode)
+                    grads[nr] = _hook_result(hook, result, grads[nr], graph_mode)
                 if events is not None:
                     owner = node.outputs[nr].gid if nr < len(node.outputs) else None
                     events.append(tr.HookCalled(node.gid, "tensor", owner, result is not None))
@@ -417,6 +422,10 @@ def _call_node(node: Node, grads_in: dict[int, Any], graph_mode: bool, backend: 
         if g is not None:
             _accumulate(node, g, graph_mode, events)
         outs: list[Any] = []
+        for hook in list(node._post_hooks.values()):
+            hook((), (_wrap(g, node, 0) if g is not None else None,))
+            if events is not None:
+                events.append(tr.HookCalled(node.gid, "post", None, False))
     elif isinstance(node, _GraphRoot):
         outs = list(node.metadata["root_grads"])
     else:
@@ -509,7 +518,14 @@ def _accumulate_into(variable: Tensor, g: Any, graph_mode: bool) -> None:
     current = variable._grad
     if graph_mode:
         g_tensor = g if isinstance(g, Tensor) else Tensor._make(g, variable.dtype)
-        variable._grad = g_tensor if current is None else current + g_tensor
+        if current is None:
+            # PyTorch copies the incoming grad into a fresh buffer: x.grad shows CopyBackwards.
+            from .ops.registry import OPS, call
+
+            blank = Tensor._make(np.empty_like(g_tensor._data), variable.dtype)
+            variable._grad = call(OPS["copy"], (blank, g_tensor), out_dtype=variable.dtype)
+        else:
+            variable._grad = current + g_tensor
         return
     data = g._data if isinstance(g, Tensor) else g
     if current is None:

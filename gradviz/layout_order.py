@@ -182,29 +182,63 @@ def _pair_crossings(a: list[int], b: list[int]) -> tuple[int, int]:
     return left, right
 
 
-def _transpose(lay: Layered, layers: list[list[int]], pos: list[int], max_passes: int) -> None:
-    """Swap adjacent nodes while that removes crossings (both neighbour sides counted)."""
+def _transpose(lay: Layered, layers: list[list[int]], pos: list[int], max_passes: int,
+               dirty: list[bool]) -> None:
+    """Swap adjacent nodes while that removes crossings (both neighbour sides counted).
+
+    Only rows marked ``dirty`` (changed since they were last settled, or next to a changed row)
+    are visited.  The neighbour positions of a row do not change while the row itself is being
+    swapped, so they are gathered once per visit.
+    """
     upper, lower = lay.upper, lay.lower
-    dirty = [True] * len(layers)
+    last = len(layers) - 1
     for _ in range(max_passes):
         improved = False
         for r, layer in enumerate(layers):
-            if not dirty[r] or len(layer) < 2:
+            if not dirty[r]:
                 continue
             dirty[r] = False
-            for i in range(len(layer) - 1):
-                u, v = layer[i], layer[i + 1]
-                cu1, cv1 = _pair_crossings([pos[x] for x in upper[u]], [pos[x] for x in upper[v]])
-                cu2, cv2 = _pair_crossings([pos[x] for x in lower[u]], [pos[x] for x in lower[v]])
-                if cv1 + cv2 < cu1 + cu2:
+            k = len(layer)
+            if k < 2:
+                continue
+            ups = [[pos[x] for x in upper[v]] for v in layer]
+            downs = [[pos[x] for x in lower[v]] for v in layer]
+            changed = False
+            for i in range(k - 1):
+                a1, b1, a2, b2 = ups[i], ups[i + 1], downs[i], downs[i + 1]
+                keep = swap = 0
+                if len(a1) == 1 and len(b1) == 1:
+                    if a1[0] > b1[0]:
+                        keep += 1
+                    elif a1[0] < b1[0]:
+                        swap += 1
+                elif a1 and b1:
+                    c, d = _pair_crossings(a1, b1)
+                    keep += c
+                    swap += d
+                if len(a2) == 1 and len(b2) == 1:
+                    if a2[0] > b2[0]:
+                        keep += 1
+                    elif a2[0] < b2[0]:
+                        swap += 1
+                elif a2 and b2:
+                    c, d = _pair_crossings(a2, b2)
+                    keep += c
+                    swap += d
+                if swap < keep:
+                    u, v = layer[i], layer[i + 1]
                     layer[i], layer[i + 1] = v, u
+                    ups[i], ups[i + 1] = b1, a1
+                    downs[i], downs[i + 1] = b2, a2
                     pos[u], pos[v] = i + 1, i
-                    improved = True
-                    dirty[r] = True
-                    if r > 0:
-                        dirty[r - 1] = True
-                    if r + 1 < len(layers):
-                        dirty[r + 1] = True
+                    changed = True
+            if changed:
+                improved = True
+                dirty[r] = True
+                if r > 0:
+                    dirty[r - 1] = True
+                if r < last:
+                    dirty[r + 1] = True
         if not improved:
             break
 
@@ -242,11 +276,21 @@ def minimise_crossings(lay: Layered, starts: Sequence[list[list[int]]], max_iter
                 rng, fixed = range(1, len(layers)), lay.upper
             else:
                 rng, fixed = range(len(layers) - 2, -1, -1), lay.lower
+            dirty = [False] * len(layers)
             for r in rng:
-                layers[r] = _reorder(layers[r], pos, fixed, median)
-                for i, v in enumerate(layers[r]):
-                    pos[v] = i
-            _transpose(lay, layers, pos, transpose_passes)
+                if len(layers[r]) < 2:
+                    continue
+                row = _reorder(layers[r], pos, fixed, median)
+                if row != layers[r]:
+                    layers[r] = row
+                    for i, v in enumerate(row):
+                        pos[v] = i
+                    for q in (r - 1, r, r + 1):
+                        if 0 <= q < len(layers):
+                            dirty[q] = True
+            if it == 0:
+                dirty = [True] * len(layers)
+            _transpose(lay, layers, pos, transpose_passes, dirty)
             current = counter(pos)
             if current < best:
                 best, best_layers = current, [list(layer) for layer in layers]

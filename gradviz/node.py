@@ -33,6 +33,7 @@ FREED_MESSAGE = (
 ACCUMULATE_SEQUENCE_NR = 2**64 - 1
 
 _sequence = itertools.count(0)
+_QUALIFIED = frozenset({"AccumulateGrad", "CopySlices", "CopyBackwards", "GraphRoot", "Error"})
 
 
 class RemovableHandle:
@@ -80,6 +81,20 @@ class SavedTensor:
             raise RuntimeError(_version_error(tensor, self.version, node if self.is_output else None))
         return tensor
 
+    def unpack_for_user(self, node: "Node") -> "Tensor":
+        """What ``grad_fn._saved_result`` returns: a saved output comes back as a new tensor
+        object each time (same data, same grad_fn), a saved input as the input itself."""
+        tensor = self.unpack(node)
+        if not self.is_output:
+            return tensor
+        alias = type(tensor)._make(tensor._data, tensor.dtype)
+        alias._version_counter = tensor._version_counter
+        alias._requires_grad = tensor._requires_grad
+        alias.grad_fn = tensor.grad_fn
+        alias._output_nr = tensor._output_nr
+        alias.uid = tensor.uid
+        return alias
+
     def free(self) -> None:
         self.freed = True
         self.tensor = None
@@ -90,7 +105,7 @@ def _version_error(tensor: "Tensor", expected: int, output_of: "Node | None") ->
     where = ""
     producer = output_of if output_of is not None else tensor.grad_fn
     if producer is not None:
-        short = producer.name().replace("Backward0", "").replace("Backward", "")
+        short = producer.display_name.replace("Backward0", "").replace("Backward", "")
         where = f", which is output {tensor._output_nr} of {short}"
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
@@ -130,7 +145,17 @@ class Node:
         return f"n{self.uid}"
 
     def name(self) -> str:
+        # C++-only node classes report their namespace, as PyTorch's name() does.
+        return f"torch::autograd::{self._name}" if self._name in _QUALIFIED else self._name
+
+    @property
+    def display_name(self) -> str:
         return self._name
+
+    def __dir__(self) -> list[str]:
+        names = set(super().__dir__())
+        names.update(f"_saved_{k}" for k in self.saved)
+        return sorted(names)
 
     def _sequence_nr(self) -> int:
         return self.sequence_nr
@@ -178,7 +203,7 @@ class Node:
             if key in saved:
                 value = saved[key]
                 if isinstance(value, SavedTensor):
-                    return value.unpack(self)
+                    return value.unpack_for_user(self)
                 return value
         raise AttributeError(f"'{self._name}' object has no attribute '{attr}'")
 

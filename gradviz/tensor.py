@@ -60,7 +60,7 @@ def _F() -> Any:
 class Tensor:
     __slots__ = ("_data", "dtype", "_requires_grad", "grad_fn", "_output_nr", "_grad",
                  "_version_counter", "_base", "_hooks", "_retains_grad", "_grad_accumulator",
-                 "_wrapped_number", "uid", "span", "_is_param", "_post_accumulate_hooks",
+                 "_wrapped_number", "uid", "span", "_is_param", "_post_accumulate_hooks", "_view_fn",
                  "__weakref__", "__dict__")
 
     # -- construction ---------------------------------------------------------------------------
@@ -92,6 +92,7 @@ class Tensor:
         self.span = current_span()
         self._is_param = False
         self._post_accumulate_hooks = None
+        self._view_fn = None
 
     @classmethod
     def _make(cls, data: np.ndarray, dtype: DType) -> "Tensor":
@@ -113,15 +114,19 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
         if self.grad_fn is not None:
+            if value:
+                raise RuntimeError("you can only change requires_grad flags of leaf variables.")
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use a "
                 "computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach().")
         if value and not self.dtype.is_floating_point:
-            raise RuntimeError(FLOAT_ONLY)
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if requires_grad and self.grad_fn is None and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
 
@@ -143,7 +148,7 @@ class Tensor:
 
     @property
     def grad(self) -> "Tensor | None":
-        if self.grad_fn is not None and not self._retains_grad:
+        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
             warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -155,7 +160,10 @@ class Tensor:
             if value.dtype is not self.dtype:
                 raise RuntimeError("assigned grad has data of a different type")
             if tuple(value.shape) != tuple(self.shape):
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '[{', '.join(map(str, value.shape))}]' to a tensor "
+                    f"of size '[{', '.join(map(str, self.shape))}]'. Please ensure that the gradient and the "
+                    "tensor are the same size")
         self._grad = value
 
     def _gradient_edge(self) -> tuple[Node | None, int]:
@@ -207,7 +215,6 @@ class Tensor:
     def detach(self) -> "Tensor":
         out = Tensor._make(self._data, self.dtype)
         out._version_counter = self._version_counter  # detach() shares the version counter
-        out._base = self if self._base is None else self._base
         return out
 
     def detach_(self) -> "Tensor":
@@ -350,7 +357,7 @@ class Tensor:
     # -- printing -------------------------------------------------------------------------------
     def _grad_suffix(self) -> str | None:
         if self.grad_fn is not None:
-            return f"grad_fn=<{self.grad_fn.name()}>"
+            return f"grad_fn=<{self.grad_fn.display_name}>"
         if self._requires_grad:
             return "requires_grad=True"
         return None

@@ -61,14 +61,32 @@ def _cast_check(t: Any, result: Any) -> None:
             f"result type {names[result.dtype.name]} can't be cast to the desired output type {names[t.dtype.name]}")
 
 
+def _recording(t: Any, other: Any = None) -> bool:
+    Tensor = _tensor_class()
+    if not is_grad_enabled():
+        return False
+    if t._requires_grad or (t._base is not None and t._base._requires_grad):
+        return True
+    return isinstance(other, Tensor) and other._requires_grad
+
+
+def _finish(t: Any, result: Any) -> None:
+    """Make ``t`` the output of the node the in-place op recorded (through CopySlices for views)."""
+    node = result.grad_fn
+    if node is None:
+        return
+    if t._base is not None and t._view_fn is not None:
+        from .copy_slices import rebase_view
+
+        rebase_view(t, node)
+    else:
+        _adopt(t, result)
+
+
 def inplace(t: Any, compute: Callable[[Any], Any], other: Any = None) -> Any:
     """Run ``compute`` out of place, write the values into ``t`` and make ``t`` the op's output."""
     check_inplace(t)
-    if _needs_view_rebase(t, other):
-        raise NotImplementedError(
-            "gradviz: in-place ops on a view of a tensor that requires grad (CopySlices) are not supported yet")
-    recording = is_grad_enabled() and (t._requires_grad or (isinstance(other, _tensor_class()) and other._requires_grad))
-    if not recording:
+    if not _recording(t, other):
         with no_grad():
             result = compute(t)
         _cast_check(t, result)
@@ -79,7 +97,7 @@ def inplace(t: Any, compute: Callable[[Any], Any], other: Any = None) -> Any:
     result = compute(source)
     _cast_check(t, result)
     _write(t, result._data)
-    _adopt(t, result)
+    _finish(t, result)
     return t
 
 
@@ -116,21 +134,18 @@ def fill_inplace(t: Any, value: Any) -> Any:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
         value = value.item()
-    if _needs_view_rebase(t, None):
-        raise NotImplementedError(
-            "gradviz: in-place ops on a view of a tensor that requires grad (CopySlices) are not supported yet")
-    recording = is_grad_enabled() and t._requires_grad
     if not t._data.flags.writeable:
         raise RuntimeError(SHARED_MEMORY)
+    recording = _recording(t)
+    source = _alias_before_write(t) if recording else None
     t._data[...] = value
     t._version_counter[0] += 1
     if recording:
-        op = OPS["zero_fill"] if value == 0 else OPS["fill"]
-        source = _alias_before_write(t)
+        op = OPS["zero_fill"] if value == 0 and not isinstance(value, bool) else OPS["fill"]
         from .registry import record
 
-        result = record(op, [source], t._data, t.dtype, {"value": value})
-        _adopt(t, result)
+        result = record(op, [source], np.array(t._data, copy=True), t.dtype, {"value": value})
+        _finish(t, result)
     return t
 
 
@@ -139,43 +154,40 @@ def copy_inplace(t: Any, src: Any) -> Any:
     check_inplace(t)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
-    recording = is_grad_enabled() and (t._requires_grad or src._requires_grad)
-    if recording and _needs_view_rebase(t, src):
-        raise NotImplementedError(
-            "gradviz: in-place ops on a view of a tensor that requires grad (CopySlices) are not supported yet")
+    recording = _recording(t, src)
+    source = _alias_before_write(t) if recording else None
     _write(t, src._data)
     if recording:
-        source = _alias_before_write(t)
         result = call(OPS["copy"], (source, src), out_dtype=t.dtype)
-        _adopt(t, result)
+        _finish(t, result)
     return t
 
 
 def setitem(t: Any, key: Any, value: Any) -> None:
-    """``x[key] = value``: a view of x, then an in-place copy/fill into it."""
+    """``x[key] = value``: a view of x, then an in-place copy into it (CopySlices when tracked)."""
     Tensor = _tensor_class()
-    if is_grad_enabled():
-        if t._requires_grad and t.grad_fn is None:
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-        if t._requires_grad or (isinstance(value, Tensor) and value._requires_grad):
-            raise NotImplementedError(
-                "gradviz: assigning into a tensor that requires grad (CopySlices) is not supported yet")
     from .functional import getitem
+    from .registry import wrap_scalar
 
+    if is_grad_enabled() and t._requires_grad and t.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    src = value if isinstance(value, Tensor) else None
+    if src is None:
+        src = wrap_scalar(value) if isinstance(value, (bool, int, float)) else Tensor._make(
+            np.asarray(value, dtype=t.dtype.np), t.dtype)
+    if _recording(t, src):
+        target = getitem(t, key)
+        if target is t:
+            copy_inplace(t, src)
+            return
+        copy_inplace(target, src)
+        return
     with no_grad():
         target = getitem(t, key)
     if not target._data.flags.writeable:
         raise RuntimeError(SHARED_MEMORY)
-    data = value._data if isinstance(value, Tensor) else np.asarray(value)
-    if target._data.ndim == 0:
-        t._data[_numpy_key(key)] = data
-    else:
-        _write_view(target, data)
+    _write_view(target, src._data)
     t._version_counter[0] += 1
-
-
-def _numpy_key(key: Any) -> Any:
-    return key
 
 
 def _write_view(target: Any, data: np.ndarray) -> None:

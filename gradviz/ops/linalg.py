@@ -11,10 +11,11 @@ def _strides(a: np.ndarray) -> tuple[int, ...]:
     return tuple(s // a.itemsize for s in a.strides)
 
 
-def _mm_save(arrays, attrs):  # noqa: ANN001
+def _mm_save(arrays, attrs, needs):  # noqa: ANN001
+    # Strides are saved only for the grad that uses them; an unsaved int list reads as ().
     a, b = arrays
-    return {"mat2_sym_sizes": tuple(b.shape), "mat2_sym_strides": _strides(b),
-            "self_sym_sizes": tuple(a.shape), "self_sym_strides": _strides(a)}
+    return {"mat2_sym_sizes": tuple(b.shape), "mat2_sym_strides": _strides(b) if needs[1] else (),
+            "self_sym_sizes": tuple(a.shape), "self_sym_strides": _strides(a) if needs[0] else ()}
 
 
 defop("mm", "MmBackward0", ("self", "mat2"), lambda a, b: a @ b,

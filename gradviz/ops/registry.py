@@ -166,6 +166,25 @@ def result_dtype(op: OpDef, tensors: Sequence["Tensor"]) -> dtypes.DType:
     return promoted
 
 
+def _compose_view(parent: Callable[[np.ndarray], np.ndarray] | None, forward: Callable[..., np.ndarray],
+                  attrs: dict[str, Any]) -> Callable[[np.ndarray], np.ndarray]:
+    """base array -> this view's region of it, replaying the chain of view ops."""
+    if parent is None:
+        return lambda array: forward(array, **attrs)
+    return lambda array: forward(parent(array), **attrs)
+
+
+def _broadcast_message(a: tuple[int, ...], b: tuple[int, ...]) -> str:
+    ndim = max(len(a), len(b))
+    pa = (1,) * (ndim - len(a)) + tuple(a)
+    pb = (1,) * (ndim - len(b)) + tuple(b)
+    for dim in range(ndim - 1, -1, -1):
+        if pa[dim] != pb[dim] and pa[dim] != 1 and pb[dim] != 1:
+            return (f"The size of tensor a ({pa[dim]}) must match the size of tensor b ({pb[dim]}) "
+                    f"at non-singleton dimension {dim}")
+    return f"operands could not be broadcast together with shapes {a} {b}"
+
+
 def call(op: OpDef, operands: Sequence[Any], attrs: dict[str, Any] | None = None,
          out_dtype: dtypes.DType | None = None) -> "Tensor":
     """Run ``op`` forward on numpy and, if grad mode is on and an input requires grad, record it."""
@@ -175,7 +194,13 @@ def call(op: OpDef, operands: Sequence[Any], attrs: dict[str, Any] | None = None
     cast = op.dtype_rule in ("promote", "float", "div")
     arrays = [t._data.astype(dtype.np) if cast and t._data.dtype != dtype.np else t._data
               for t in tensors]
-    out = op.forward(*arrays, **attrs)
+    with np.errstate(all="ignore"):
+        try:
+            out = op.forward(*arrays, **attrs)
+        except ValueError as error:
+            if len(arrays) == 2:
+                raise RuntimeError(_broadcast_message(arrays[0].shape, arrays[1].shape)) from None
+            raise
     if not isinstance(out, np.ndarray):
         out = np.asarray(out)
     if out.dtype != dtype.np:
@@ -191,6 +216,7 @@ def record(op: OpDef, tensors: Sequence["Tensor"], out: np.ndarray, dtype: dtype
         base = tensors[0]
         result._version_counter = base._version_counter
         result._base = base._base if base._base is not None else base
+        result._view_fn = _compose_view(base._view_fn, op.forward, attrs)
     if not is_grad_enabled() or not op.vjps:
         return result
     needs = tuple(t._requires_grad and name in op.vjps for t, name in zip(tensors, op.inputs))
@@ -208,7 +234,10 @@ def record(op: OpDef, tensors: Sequence["Tensor"], out: np.ndarray, dtype: dtype
     for name, need in zip(op.inputs, needs):
         if need:
             wanted.update(op.vjps[name].needs)
-    plain = op.save([t._data for t in tensors], attrs) if op.save is not None else {}
+    plain: dict[str, Any] = {}
+    if op.save is not None:
+        arrays = [t._data for t in tensors]
+        plain = op.save(arrays, attrs, needs) if op.save.__code__.co_argcount == 3 else op.save(arrays, attrs)
     saved: dict[str, Any] = {}
     for name in op.saved_names:
         if name in plain:

@@ -83,7 +83,8 @@ defop("squeeze_dim", "SqueezeBackward1", ("self",),
 def _select_forward(a: np.ndarray, dim: int, index: int) -> np.ndarray:
     key = [slice(None)] * a.ndim
     key[dim] = index
-    return a[tuple(key)]
+    # The trailing Ellipsis keeps a 0-d result a view (plain a[0] on 1-d data is a copied scalar).
+    return a[tuple(key) + (Ellipsis,)]
 
 
 defop("select", "SelectBackward0", ("self",), _select_forward,
