@@ -1,0 +1,58 @@
+"""Record what PyTorch prints for the example chapters: resources/examples/chapter_*.py.
+
+Run from the repository root with the torch virtualenv:
+
+    /work/torchvenv/bin/python tools/record_chapter_goldens.py          # write the goldens
+    /work/torchvenv/bin/python tools/record_chapter_goldens.py --check  # compare, write nothing
+
+Writes tests/goldens/chapter_<name>.json in the format of tests/goldens/cases/*.json, using the
+capture code of tools/record_goldens.py (which first proves itself against the seed), so the
+sandbox tests can hold the sandboxed runner to exactly what PyTorch printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import record_goldens  # noqa: E402  (a sibling tool script, not a package)
+
+REPO = record_goldens.REPO
+EXAMPLES = REPO / "resources" / "examples"
+GOLDENS = REPO / "tests" / "goldens"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="report stale goldens, write nothing")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    torch.set_num_threads(1)
+    cells_mod = record_goldens.load_cells_module()
+    problems = record_goldens.check_seed(cells_mod)
+    if problems:
+        print("capture does not reproduce seed_expected.json:", *problems, sep="\n  ", file=sys.stderr)
+        return 1
+    stale = 0
+    for path in sorted(EXAMPLES.glob("chapter_*.py")):
+        outputs = record_goldens.run_script(cells_mod, path)
+        text = record_goldens.dump(record_goldens.golden_document(path, outputs))
+        target = GOLDENS / f"{path.stem}.json"
+        old = target.read_text(encoding="utf-8") if target.exists() else None
+        if old == text:
+            print(f"  unchanged {target.name}")
+            continue
+        stale += 1
+        if not args.check:
+            target.write_text(text, encoding="utf-8")
+        print(f"  {'STALE' if args.check else 'wrote'}     {target.name}")
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
