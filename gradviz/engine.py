@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import trace as tr
-from .grad_mode import enable_grad, no_grad
+from .grad_mode import anomaly_enabled, enable_grad, no_grad
 from .node import AccumulateGrad, Node
 from .ops.backend import NUMPY, TENSOR, sum_to_array
 from .ops.registry import SavedView
@@ -430,6 +430,10 @@ def _call_node(node: Node, grads_in: dict[int, Any], graph_mode: bool, backend: 
         outs = list(node.metadata["root_grads"])
     else:
         outs, reduced = _apply_vjps(node, grads_in, graph_mode, backend)
+        if anomaly_enabled():
+            from .autograd_extra import check_nan
+
+            check_nan(node, outs)
         if node._post_hooks:
             grad_inputs = tuple(_wrap(g, node, i) if g is not None else None for i, g in enumerate(outs))
             grad_outputs = tuple(_wrap(grads_in[i], node, i) if grads_in.get(i) is not None else None

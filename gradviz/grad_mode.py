@@ -16,6 +16,18 @@ def is_grad_enabled() -> bool:
     return _enabled
 
 
+_anomaly = False
+
+
+def anomaly_enabled() -> bool:
+    return _anomaly
+
+
+def set_anomaly(value: bool) -> None:
+    global _anomaly
+    _anomaly = bool(value)
+
+
 def _set(value: bool) -> None:
     global _enabled
     _enabled = bool(value)

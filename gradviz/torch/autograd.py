@@ -16,7 +16,7 @@ __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "Va
 
 def __getattr__(name: str) -> Any:
     if name in ("Function", "gradcheck", "gradgradcheck", "set_detect_anomaly", "detect_anomaly",
-                "function", "graph"):
+                "FunctionCtx", "GradcheckError"):
         from .. import autograd_extra
 
         return getattr(autograd_extra, name)
