@@ -1,0 +1,56 @@
+"""The core stays headless: importing gradviz, running the engine and the CLI modules must never
+load PySide6 (the app and screenshot commands load it only inside their functions)."""
+
+import subprocess
+import sys
+import textwrap
+
+from conftest import REPO
+
+
+def _run(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_engine_and_cli_never_import_qt() -> None:
+    result = _run("""
+        import sys
+        import gradviz, gradviz.cli, gradviz.cli_run, gradviz.cli_app, gradviz.layout_cli
+        import gradviz.torch as t
+        import gradviz.graph, gradviz.layout, gradviz.session
+        x = t.ones(3, 2, requires_grad=True)
+        s = ((x ** 2 + 1) * x ** 2).sum()
+        s.backward()
+        assert x.grad.tolist() == [[6.0, 6.0]] * 3
+        loaded = sorted(m for m in sys.modules if m.startswith(("PySide6", "shiboken6", "ui")))
+        print(loaded)
+        assert not loaded, loaded
+    """)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_no_module_under_gradviz_imports_qt_or_ui() -> None:
+    offenders = []
+    for path in (REPO / "gradviz").rglob("*.py"):
+        for line in path.read_text().splitlines():
+            stripped = line.strip()
+            if line == stripped and stripped.startswith(("import PySide6", "from PySide6", "import ui", "from ui")):
+                offenders.append(f"{path.relative_to(REPO)}: {stripped}")
+    assert not offenders, offenders
+
+
+def test_gradviz_run_prints_the_seed_like_pytorch() -> None:
+    import json
+
+    result = subprocess.run([sys.executable, "-m", "gradviz.cli", "run", "resources/examples/seed_notebook.py"],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    expected = json.loads((REPO / "tests/goldens/seed_expected.json").read_text())
+    stdout = "".join(cell["stdout"] for cell in expected["cells"])
+    from gradviz.cells import normalize_addresses
+
+    assert normalize_addresses(result.stdout) == stdout
+    for cell in expected["cells"]:
+        if cell["exception"]:
+            assert cell["exception"] in result.stderr
+    assert result.returncode == 1  # two seed cells raise, as in the notebook
