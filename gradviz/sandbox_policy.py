@@ -118,19 +118,24 @@ def _is_super_call(node: ast.AST) -> bool:
 
 
 def _decorator_allowed(node: ast.expr) -> bool:
-    """staticmethod / classmethod / property / ``@x.setter`` / ``@t.no_grad()`` and nothing else."""
+    """staticmethod / classmethod / property / ``@x.setter`` / ``@t.no_grad()`` (and
+    ``enable_grad``/``inference_mode``) and nothing else."""
     if isinstance(node, ast.Name):
         return node.id in {"staticmethod", "classmethod", "property"}
     if isinstance(node, ast.Attribute):
         if node.attr in {"setter", "getter", "deleter"}:
             return isinstance(node.value, ast.Name)
-        return node.attr == "no_grad" and isinstance(node.value, ast.Name)
+        return node.attr in _GRAD_MODE_DECORATORS and isinstance(node.value, ast.Name)
     if isinstance(node, ast.Call) and not node.args and not node.keywords:
         func = node.func
         if isinstance(func, ast.Name):
-            return func.id == "no_grad"
-        return isinstance(func, ast.Attribute) and func.attr == "no_grad" and isinstance(func.value, ast.Name)
+            return func.id in _GRAD_MODE_DECORATORS
+        return isinstance(func, ast.Attribute) and func.attr in _GRAD_MODE_DECORATORS and isinstance(func.value, ast.Name)
     return False
+
+
+# ``@torch.no_grad()`` and its siblings: they only switch grad mode around the call.
+_GRAD_MODE_DECORATORS = frozenset({"no_grad", "enable_grad", "inference_mode"})
 
 
 class _Checker(ast.NodeVisitor):
@@ -191,8 +196,11 @@ class _Checker(ast.NodeVisitor):
 
     # -- attributes --------------------------------------------------------------------------
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        allowed = attribute_name_allowed(node.attr) or (
-            node.attr == "__init__" and isinstance(node.ctx, ast.Load) and _is_super_call(node.value)
+        loading = isinstance(node.ctx, ast.Load)
+        allowed = (
+            attribute_name_allowed(node.attr)
+            or (node.attr == "__init__" and loading and _is_super_call(node.value))
+            or (node.attr == "__name__" and loading)  # type(x).__name__, f.__name__: a str
         )
         if not allowed:
             self.refuse(node, f"access to the attribute {node.attr!r} is not allowed in gradviz")
@@ -236,7 +244,7 @@ class _Checker(ast.NodeVisitor):
                 self.refuse(
                     decorator,
                     "only @staticmethod, @classmethod, @property (and its .setter) and "
-                    "@torch.no_grad() decorators are allowed in gradviz",
+                    "@torch.no_grad() / enable_grad() / inference_mode() decorators are allowed in gradviz",
                 )
         if node.returns is not None:
             self.visit(node.returns)

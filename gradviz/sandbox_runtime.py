@@ -88,7 +88,6 @@ _REFUSED = {
     "globals": "the namespace is not reachable as an object",
     "locals": "the namespace is not reachable as an object",
     "vars": "object internals are not reachable",
-    "dir": "object internals are not reachable",
     "breakpoint": "there is no debugger",
     "help": "there is no interactive help",
     "memoryview": "raw memory is not reachable",
@@ -277,6 +276,8 @@ class Runtime:
         if not self.guard.may_read(obj, name):
             raise SandboxError(f"access to the attribute {name!r} of {_describe(obj)} is not allowed in gradviz")
         value = getattr(obj, name)
+        if name == "__name__" and not isinstance(value, str):
+            raise SandboxError(f"access to the attribute '__name__' of {_describe(obj)} is not allowed in gradviz")
         if type(obj) is str:
             if name == "format":
                 return _SafeFormat(obj)
@@ -424,6 +425,16 @@ class Runtime:
             raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
         delattr(self.write(obj, name), name)
 
+    def dir_builtin(self, *args: Any) -> list[str]:
+        """``dir(obj)`` lists what the guard lets learners read (``_saved_*`` included);
+        ``dir()`` lists the learner's own names."""
+        if len(args) > 1:
+            raise TypeError(f"dir expected at most 1 argument, got {len(args)}")
+        if not args:
+            return sorted(n for n in self.namespace if not n.startswith("__"))
+        obj = args[0]
+        return [name for name in dir(obj) if self.guard.may_read(obj, name) and name != "__name__"]
+
     def type_builtin(self, *args: Any) -> type:
         if len(args) != 1:
             raise SandboxError("type() with three arguments (making a class) is not allowed in gradviz; write a class statement")
@@ -479,6 +490,7 @@ class Runtime:
                 "setattr": self.setattr_builtin,
                 "delattr": self.delattr_builtin,
                 "type": self.type_builtin,
+                "dir": self.dir_builtin,
                 "format": self.format_builtin,
                 "pow": self.pow_builtin,
                 "list": self._sized(list),

@@ -189,8 +189,13 @@ class Session:
         result = CellResult(index=index)
         self._sources[index] = (source, first_line)
         self.last_statement_graphs = []
+        collector = _Warnings()
         try:
-            code = compile_cell(source, index, first_line, self.runtime)
+            with warnings.catch_warnings():
+                # Compiling may warn (SyntaxWarning: "'int' object is not callable; ..."), as Python does.
+                warnings.simplefilter("always")
+                warnings.showwarning = collector
+                code = compile_cell(source, index, first_line, self.runtime)
         except SyntaxError as exc:
             result.error = ErrorInfo(
                 type=type(exc).__name__, message=exc.msg or "invalid syntax", line=exc.lineno,
@@ -199,13 +204,13 @@ class Session:
         except SandboxError as exc:
             result.error = ErrorInfo(type="SandboxError", message=str(exc), line=exc.line, col=exc.col, cell=index)
         else:
-            self._execute(code, index, result)
+            self._execute(code, index, result, collector)
+        result.warnings = collector.lines
         result.duration_s = time.perf_counter() - started
         return result
 
-    def _execute(self, code: Any, index: int, result: CellResult) -> None:
+    def _execute(self, code: Any, index: int, result: CellResult, collector: _Warnings) -> None:
         runtime = self.runtime
-        collector = _Warnings()
         traces: list[dict[str, Any]] = []
         unsubscribe = self._subscribe_traces(traces)
         if self.statement_graphs:
@@ -236,7 +241,6 @@ class Session:
                 unsubscribe()
             provenance.set_current_span(None)
         result.stdout = runtime.output.getvalue()
-        result.warnings = collector.lines
         result.backward_calls = traces
         if self.snapshots:
             result.graph = self._snapshot()

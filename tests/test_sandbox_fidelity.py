@@ -1,0 +1,85 @@
+"""The sandbox is faithful: sandboxed runs print exactly what plain Python prints.
+
+* The seed notebook and the autograd chapter, run through Session, match what PyTorch 2.13
+  printed (goldens recorded by tools/), cell for cell.
+* Every golden case script prints the same through Session as through a plain ``exec`` of the
+  same engine (gradviz.cells.run_cells_trusted): whatever the engine does, the runner adds and
+  loses nothing (output, echo, warnings, exception lines).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gradviz.cells import load_cells, module_map, normalize_addresses, run_cells_trusted
+from gradviz.results import CellResult
+from gradviz.session import Session
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "resources" / "examples" / "seed_notebook.py"
+SEED_EXPECTED = REPO / "tests" / "goldens" / "seed_expected.json"
+CHAPTER = REPO / "resources" / "examples" / "chapter_autograd.py"
+CHAPTER_GOLDEN = REPO / "tests" / "goldens" / "chapter_autograd.json"
+CASES = sorted((REPO / "tests" / "goldens" / "cases").glob("*.py"))
+
+torch_twin = pytest.importorskip("gradviz.torch")
+
+
+def _reset_engine() -> None:
+    torch_twin.set_grad_enabled(True)
+    torch_twin.manual_seed(0)
+
+
+def _as_record(result: CellResult) -> dict[str, Any]:
+    return {
+        "cell": result.index,
+        "stdout": normalize_addresses(result.stdout),
+        "exception": None if result.error is None else normalize_addresses(result.error.headline),
+        "warnings": [normalize_addresses(w) for w in result.warnings],
+        "echo": None if result.echo is None else normalize_addresses(result.echo),
+    }
+
+
+def _sandboxed(path: Path) -> list[dict[str, Any]]:
+    _reset_engine()
+    return [_as_record(r) for r in Session(snapshots=False).run_cells(load_cells(path))]
+
+
+def _compare(expected: list[dict[str, Any]], got: list[dict[str, Any]]) -> list[str]:
+    problems = [] if len(expected) == len(got) else [f"{len(got)} cells ran, {len(expected)} expected"]
+    for want, have in zip(expected, got):
+        for key in ("stdout", "exception", "warnings", "echo"):
+            if key in want and want[key] != have[key]:
+                problems.append(f"cell {want['cell']} {key}:\n  expected {want[key]!r}\n  got      {have[key]!r}")
+    return problems
+
+
+def test_seed_notebook_matches_pytorch() -> None:
+    expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))["cells"]
+    problems = _compare(expected, _sandboxed(SEED))
+    assert not problems, "\n".join(problems)
+
+
+def test_autograd_chapter_matches_pytorch() -> None:
+    expected = json.loads(CHAPTER_GOLDEN.read_text(encoding="utf-8"))["cells"]
+    problems = _compare(expected, _sandboxed(CHAPTER))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_sandbox_prints_what_plain_exec_prints(path: Path) -> None:
+    import numpy
+
+    _reset_engine()
+    plain = run_cells_trusted(load_cells(path), module_map(torch_twin, numpy))
+    trusted = [
+        {k: (normalize_addresses(v) if isinstance(v, str) else [normalize_addresses(w) for w in v] if isinstance(v, list) else v)
+         for k, v in record.items()}
+        for record in plain
+    ]
+    problems = _compare(trusted, _sandboxed(path))
+    assert not problems, "\n".join(problems)

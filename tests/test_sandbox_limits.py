@@ -1,0 +1,104 @@
+"""Resource caps: each runaway ends quickly with a message naming the limit and how to raise it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from gradviz.limits import Limits, ResourceLimitError, check_elements, use_limits
+from gradviz.session import Session
+
+FAST = Limits(wall_time_s=1.0)
+
+
+def run(source: str, limits: Limits = FAST) -> tuple[object, float]:
+    session = Session(limits, snapshots=False)
+    started = time.monotonic()
+    result = session.run_cell(0, source, 1)
+    return result, time.monotonic() - started
+
+
+@pytest.mark.parametrize(
+    "source,limit",
+    [
+        ("while True: pass", "wall_time_s"),
+        ("while True:\n    try:\n        while True: pass\n    except:\n        pass", "wall_time_s"),
+        ("x = [0 for _ in iter(int, 1)]", "wall_time_s"),
+        ("[0] * 10**10", "max_sequence_length"),
+        ("'a' * 10**12", "max_sequence_length"),
+        ("s = 'ab'\ns *= 10**11", "max_sequence_length"),
+        ("[*range(10**12)]", "max_sequence_length"),
+        ("list(range(10**12))", "max_sequence_length"),
+        ("'x'.ljust(10**12)", "max_sequence_length"),
+        ("f'{1:>10000000000}'", "max_sequence_length"),
+        ("'%10000000000d' % 1", "max_sequence_length"),
+        ("10 ** 10 ** 10", "max_int_bits"),
+        ("1 << 10**12", "max_int_bits"),
+        ("pow(7, 10**12)", "max_int_bits"),
+        ("import math\nmath.factorial(10**9)", "max_int_bits"),
+        ("import numpy as np\nnp.ones((100000, 100000))", "max_tensor_elements"),
+        ("import numpy as np\nnp.arange(10**12)", "max_tensor_elements"),
+        ("import numpy as np\nnp.random.randn(100000, 100000)", "max_tensor_elements"),
+        ("while True:\n    print('x' * 1000)", "max_output_chars"),
+        ("def f(n):\n    return f(n + 1)\nf(0)", "max_recursion"),
+    ],
+)
+def test_runaway_ends_with_named_limit(source: str, limit: str) -> None:
+    result, elapsed = run(source)
+    assert elapsed < 5.0
+    assert result.error is not None, source
+    assert limit in result.error.message, result.error.headline
+    assert "raise it with" in result.error.message
+
+
+def test_huge_tensor_is_refused_by_the_engine() -> None:
+    torch = pytest.importorskip("gradviz.torch")
+    if not hasattr(torch, "ones"):
+        pytest.skip("engine not complete")
+    result, elapsed = run("import torch as t\nt.ones(100000, 100000)")
+    assert elapsed < 5.0
+    assert result.error is not None and "max_tensor_elements" in result.error.message
+
+
+def test_check_elements_uses_the_active_limits() -> None:
+    check_elements(10)
+    with use_limits(Limits(max_tensor_elements=5)):
+        with pytest.raises(ResourceLimitError) as info:
+            check_elements(6)
+    assert info.value.limit == "max_tensor_elements"
+    assert isinstance(info.value, RuntimeError)
+    assert "max_tensor_elements=5" in str(info.value) and "--max-elements" in str(info.value)
+    check_elements(6)  # restored
+
+
+def test_limits_can_be_raised() -> None:
+    result, _ = run("x = [0] * 20\nprint(len(x))", Limits(max_sequence_length=10))
+    assert result.error is not None
+    result, _ = run("x = [0] * 20\nprint(len(x))", Limits(max_sequence_length=100))
+    assert result.error is None and result.stdout == "20\n"
+
+
+def test_output_up_to_the_cap_is_kept() -> None:
+    result, _ = run("for i in range(100):\n    print('abcdefghi')", Limits(max_output_chars=35))
+    assert result.stdout == "abcdefghi\n" * 3 + "abcde"
+    assert "max_output_chars" in result.error.message
+
+
+def test_moderate_recursion_still_works() -> None:
+    result, _ = run("def fact(n):\n    return 1 if n < 2 else n * fact(n - 1)\nprint(fact(300) > 0)")
+    assert result.error is None, result.error
+    assert result.stdout == "True\n"
+
+
+def test_limit_errors_cannot_be_swallowed_by_bare_except() -> None:
+    source = "n = 0\nwhile True:\n    try:\n        n += 1\n    except BaseException:\n        pass"
+    result, elapsed = run(source)
+    assert elapsed < 5.0 and "wall_time_s" in result.error.message
+
+
+def test_session_after_timeout_keeps_its_namespace() -> None:
+    session = Session(FAST, snapshots=False)
+    session.run_cell(0, "kept = 41", 1)
+    assert session.run_cell(1, "while True: pass", 1).error is not None
+    assert session.run_cell(2, "print(kept + 1)", 1).stdout == "42\n"
