@@ -33,6 +33,11 @@ class Layered:
 
 
 def count_layered_crossings(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> int:
+    """Total crossings; see ``crossings_per_layer`` for how they are counted."""
+    return int(crossings_per_layer(layer, top, bottom).sum())
+
+
+def crossings_per_layer(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
     """Crossings between segments ``(top[i], bottom[i])`` that join layer ``layer[i]`` to the next.
 
     Segments are sorted by (layer, top, bottom); a crossing is then a pair inserted in that order
@@ -45,13 +50,13 @@ def count_layered_crossings(layer: np.ndarray, top: np.ndarray, bottom: np.ndarr
     """
     m = len(layer)
     if m < 2:
-        return 0
+        return np.zeros(int(max(layer, default=-1)) + 1, dtype=np.int64)
     order = np.lexsort((bottom, top, layer))
     b = np.asarray(bottom, dtype=np.int64)[order]
     lay = np.asarray(layer, dtype=np.int64)[order]
     bits = max(int(b.max()).bit_length(), 1)
     seq = (lay << bits) | b
-    total = 0
+    total = np.zeros(int(lay[-1]) + 1, dtype=np.int64)
     for level in range(bits):
         group = seq >> (level + 1)
         bit = (seq >> level) & 1
@@ -64,7 +69,8 @@ def count_layered_crossings(layer: np.ndarray, top: np.ndarray, bottom: np.ndarr
         np.not_equal(g[1:], g[:-1], out=starts[1:])
         group_id = np.cumsum(starts) - 1
         before -= before[starts][group_id]
-        total += int(before[bs == 0].sum())
+        clear = bs == 0
+        total += np.bincount(lay[idx][clear], weights=before[clear], minlength=len(total)).astype(np.int64)
     return total
 
 
@@ -83,10 +89,13 @@ class _Counter:
         self.layer = np.array(lay.rank, dtype=np.int64)[self.src] if src else np.zeros(0, np.int64)
 
     def __call__(self, pos: Sequence[int]) -> int:
+        return int(self.per_layer(pos).sum())
+
+    def per_layer(self, pos: Sequence[int]) -> np.ndarray:
         if len(self.src) < 2:
-            return 0
+            return np.zeros(1, dtype=np.int64)
         p = np.fromiter(pos, dtype=np.int64, count=len(pos))
-        return count_layered_crossings(self.layer, p[self.src], p[self.dst])
+        return crossings_per_layer(self.layer, p[self.src], p[self.dst])
 
 
 def layered_crossings(lay: Layered, layers: list[list[int]]) -> int:
@@ -139,10 +148,12 @@ def _median(values: list[int]) -> float:
     return (values[m - 1] * right + values[m] * left) / (left + right)
 
 
-def _reorder(layer: list[int], pos: list[int], fixed: list[list[int]], median: bool) -> list[int]:
+def _reorder(layer: list[int], pos: list[int], fixed: list[list[int]], median: bool,
+             flip_ties: bool = False) -> list[int]:
     """Sort one layer by the median/barycenter of its neighbours on the fixed side.
 
-    Nodes without such neighbours keep their slot; ties keep the current order (stable sort).
+    Nodes without such neighbours keep their slot; ties keep the current order, or reverse it
+    when ``flip_ties`` (as Graphviz does every other round, to leave plateaus).
     """
     keyed: list[tuple[float, int, int]] = []
     free_slots: list[int] = []
@@ -156,7 +167,7 @@ def _reorder(layer: list[int], pos: list[int], fixed: list[list[int]], median: b
             key = _median([pos[u] for u in nb])
         else:
             key = sum(pos[u] for u in nb) / len(nb)
-        keyed.append((key, i, v))
+        keyed.append((key, -i if flip_ties else i, v))
         free_slots.append(i)
     if len(keyed) < 2:
         return layer
@@ -183,7 +194,7 @@ def _pair_crossings(a: list[int], b: list[int]) -> tuple[int, int]:
 
 
 def _transpose(lay: Layered, layers: list[list[int]], pos: list[int], max_passes: int,
-               dirty: list[bool]) -> None:
+               dirty: list[bool], flip_ties: bool = False) -> None:
     """Swap adjacent nodes while that removes crossings (both neighbour sides counted).
 
     Only rows marked ``dirty`` (changed since they were last settled, or next to a changed row)
@@ -225,13 +236,14 @@ def _transpose(lay: Layered, layers: list[list[int]], pos: list[int], max_passes
                     c, d = _pair_crossings(a2, b2)
                     keep += c
                     swap += d
-                if swap < keep:
+                if swap < keep or (flip_ties and swap == keep and keep > 0):
                     u, v = layer[i], layer[i + 1]
                     layer[i], layer[i + 1] = v, u
                     ups[i], ups[i + 1] = b1, a1
                     downs[i], downs[i + 1] = b2, a2
                     pos[u], pos[v] = i + 1, i
-                    changed = True
+                    # A swap on a tie does not call for another pass: that could cycle.
+                    changed = changed or swap < keep
             if changed:
                 improved = True
                 dirty[r] = True
@@ -240,6 +252,64 @@ def _transpose(lay: Layered, layers: list[list[int]], pos: list[int], max_passes
                 if r < last:
                     dirty[r + 1] = True
         if not improved:
+            break
+
+
+def _sift_row(lay: Layered, row: list[int], pos: list[int]) -> bool:
+    """Move each node of a row to the slot that minimises the row's crossings (sifting).
+
+    With ``c[a][b]`` the crossings among the edges of ``a`` and ``b`` when ``a`` is left of ``b``
+    (both neighbour rows counted), a node's cost at every slot follows from prefix sums.
+    Returns whether the row changed.
+    """
+    k = len(row)
+    if k < 3:
+        return False
+    ups = {v: [pos[x] for x in lay.upper[v]] for v in row}
+    downs = {v: [pos[x] for x in lay.lower[v]] for v in row}
+    changed = False
+    for v in list(row):
+        rest = [w for w in row if w != v]
+        left_cost = []   # crossings if v is left of w
+        right_cost = []  # crossings if v is right of w
+        for w in rest:
+            a, b = _pair_crossings(ups[v], ups[w])
+            c, d = _pair_crossings(downs[v], downs[w])
+            left_cost.append(a + c)
+            right_cost.append(b + d)
+        # v at slot s: right of rest[:s], left of rest[s:].
+        cost = sum(left_cost)
+        best_slot, best_cost = 0, cost
+        current = row.index(v)
+        current_cost = None
+        for slot in range(len(rest) + 1):
+            if slot:
+                cost += right_cost[slot - 1] - left_cost[slot - 1]
+            if slot == current:
+                current_cost = cost
+            if cost < best_cost:
+                best_slot, best_cost = slot, cost
+        if current_cost is not None and best_cost < current_cost:
+            row[:] = rest[:best_slot] + [v] + rest[best_slot:]
+            for i, w in enumerate(row):
+                pos[w] = i
+            changed = True
+    return changed
+
+
+def _sift(lay: Layered, layers: list[list[int]], pos: list[int], counter: _Counter, rounds: int) -> None:
+    """Sift the rows next to layer pairs that still have crossings, a few rounds."""
+    for _ in range(rounds):
+        per = counter.per_layer(pos)
+        rows = set()
+        for r in np.flatnonzero(per).tolist():
+            rows.add(r)
+            rows.add(r + 1)
+        changed = False
+        for r in sorted(rows):
+            if r < len(layers) and _sift_row(lay, layers[r], pos):
+                changed = True
+        if not changed:
             break
 
 
@@ -252,7 +322,8 @@ def _positions(layers: list[list[int]], n: int) -> list[int]:
 
 
 def minimise_crossings(lay: Layered, starts: Sequence[list[list[int]]], max_iter: int = 24,
-                       patience: int = 6, transpose_passes: int = 4) -> tuple[list[list[int]], int]:
+                       patience: int = 6, transpose_passes: int = 4,
+                       sift_rounds: int = 3) -> tuple[list[list[int]], int]:
     """Improve each start order by sweeps + transpositions; return the best order and its count.
 
     Iteration ``i`` sweeps down when ``i`` is even and up when odd, alternating median and
@@ -272,6 +343,7 @@ def minimise_crossings(lay: Layered, starts: Sequence[list[list[int]]], max_iter
             if best == 0:
                 break
             median = (it // 2) % 2 == 0
+            flip = (it // 4) % 2 == 1
             if it % 2 == 0:
                 rng, fixed = range(1, len(layers)), lay.upper
             else:
@@ -280,7 +352,7 @@ def minimise_crossings(lay: Layered, starts: Sequence[list[list[int]]], max_iter
             for r in rng:
                 if len(layers[r]) < 2:
                     continue
-                row = _reorder(layers[r], pos, fixed, median)
+                row = _reorder(layers[r], pos, fixed, median, flip)
                 if row != layers[r]:
                     layers[r] = row
                     for i, v in enumerate(row):
@@ -290,7 +362,7 @@ def minimise_crossings(lay: Layered, starts: Sequence[list[list[int]]], max_iter
                             dirty[q] = True
             if it == 0:
                 dirty = [True] * len(layers)
-            _transpose(lay, layers, pos, transpose_passes, dirty)
+            _transpose(lay, layers, pos, transpose_passes, dirty, flip)
             current = counter(pos)
             if current < best:
                 best, best_layers = current, [list(layer) for layer in layers]
@@ -299,4 +371,13 @@ def minimise_crossings(lay: Layered, starts: Sequence[list[list[int]]], max_iter
                 stale += 1
                 if stale >= patience:
                     break
+    if best and sift_rounds:
+        # Sifting the few rows that still cross, then transposing, polishes the best order.
+        layers = [list(layer) for layer in best_layers]
+        pos = _positions(layers, lay.n)
+        _sift(lay, layers, pos, counter, sift_rounds)
+        _transpose(lay, layers, pos, transpose_passes, [True] * len(layers))
+        current = counter(pos)
+        if current < best:
+            best, best_layers = current, layers
     return best_layers, best
