@@ -211,8 +211,12 @@ def _summary_as_grad(summary: Mapping[str, Any] | None) -> dict[str, Any] | None
     if summary.get("truncated"):
         return dict(summary)  # values unknown: compares unequal unless both are summaries
     preview = summary.get("preview")
-    values = np.asarray(preview, dtype=float).reshape(summary.get("shape", [])).tolist() \
-        if preview is not None else None
+    values = None
+    if preview is not None:
+        try:
+            values = np.asarray(preview, dtype=float).reshape(summary.get("shape", [])).tolist()
+        except ValueError:
+            values = preview
     return {"shape": list(summary.get("shape", [])), "dtype": summary.get("dtype"), "values": values}
 
 
