@@ -108,6 +108,8 @@ def why_grad_is_none(tensor: Mapping[str, Any], context: GradContext) -> Reason 
     name = tensor.get("name")
     base = {"name": name}
     dtype = str(tensor.get("dtype", "float32"))
+    if tensor.get("wrapped_number"):
+        return Reason("python_number", {**base, "value": str(tensor.get("label") or "").strip() or "?"})
     if dtype in _INTEGER_DTYPES:
         return Reason("integer_dtype", {**base, "dtype": dtype})
     if not tensor.get("requires_grad", False):

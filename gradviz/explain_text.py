@@ -57,6 +57,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "{name} 的梯度是用 torch.autograd.grad 求得的：它直接返回梯度，而不会累加到 .grad 中。"
               "请使用它的返回值，或改用 backward()。",
     },
+    "python_number": {
+        "en": "{value} is a plain Python number in the expression: PyTorch wraps it as a constant "
+              "tensor, and constants never get a gradient.",
+        "zh": "{value} 是表达式中的普通 Python 数字：PyTorch 把它包装成常量张量，而常量永远不会有梯度。",
+    },
     "backward_not_called": {
         "en": "backward() has not been called yet, so {name}.grad is still None.",
         "zh": "还没有调用 backward()，所以 {name}.grad 仍然是 None。",
