@@ -1,0 +1,119 @@
+"""Turn an export request (format, view, theme, which step) into files; shared by CLI and dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QRectF
+from PySide6.QtGui import QGuiApplication
+
+from gradviz.cli_export import ANIMATIONS, ExportError, ExportSource
+from ui.export.drawing import GraphDrawing
+from ui.export.steps import FrameState, final_state, frame_states
+from ui.export.writers import Frame, Progress, write_animation, write_pdf, write_png, write_svg
+from ui.theme import THEMES, Theme
+
+__all__ = ["ExportRequest", "export_source", "export_drawing", "frames_for", "prepare_qt", "caption_for"]
+
+translate = QCoreApplication.translate
+CAPTION_CHARS = 110
+
+
+@dataclass
+class ExportRequest:
+    fmt: str                      # png | svg | pdf | gif | apng | webp
+    view: str = "dataflow"
+    theme: str | Theme = "light"
+    mode: str = "final"           # "final" | "step" | "all" | "graph" (no backward state)
+    step: int | None = None
+    scale: float = 1.0
+    transparent: bool = False
+    area: QRectF | None = None    # scene rectangle of the drawing to export (None: all of it)
+
+
+def prepare_qt(lang: str = "en") -> None:
+    """A GUI application (fonts need one) and the requested language's translations."""
+    if QCoreApplication.instance() is None:
+        QGuiApplication([])
+    if lang.startswith("zh"):
+        from ui.i18n import language_switcher
+
+        language_switcher().apply("zh_CN")
+
+
+def caption_for(state: FrameState, call_number: int | None) -> str:
+    """The line above each frame: which call, which step, which node; the error once raised."""
+    call = translate("Export", "backward call {0}").format(call_number) if call_number else translate("Export", "backward")
+    if state.step == 0:
+        text = translate("Export", "{0} · before it starts: {1} nodes to run").format(call, len(state.node_states))
+    else:
+        text = translate("Export", "{0} · step {1} of {2}: {3}").format(call, state.step, state.steps, state.current_name or "")
+    if state.error:
+        text += " · " + state.error
+    return text if len(text) <= CAPTION_CHARS else text[: CAPTION_CHARS - 1] + "…"
+
+
+def _final_caption(state: FrameState, call_number: int | None) -> str:
+    call = translate("Export", "backward call {0}").format(call_number) if call_number else translate("Export", "backward")
+    text = translate("Export", "{0} · finished: {1} steps").format(call, state.steps)
+    if state.error:
+        text += " · " + state.error
+    return text if len(text) <= CAPTION_CHARS else text[: CAPTION_CHARS - 1] + "…"
+
+
+def frames_for(trace: Mapping[str, Any] | None, call_number: int | None, mode: str, step: int | None) -> list[Frame]:
+    """The (state, caption) pictures a request asks for; no trace means the bare graph."""
+    if trace is None or mode == "graph":
+        if mode in ("step", "all"):
+            raise ExportError("the script makes no backward() call, so there are no steps to show")
+        return [(None, None)]
+    states = frame_states(trace)
+    if mode == "all":
+        return [(s, caption_for(s, call_number)) for s in states]
+    if mode == "step":
+        last = len(states) - 1
+        if step is None or not 0 <= step <= last:
+            raise ExportError(f"there is no step {step}: call {call_number or ''} has steps 0..{last}".replace("  ", " "))
+        return [(states[step], caption_for(states[step], call_number))]
+    final = final_state(trace)
+    return [(final, _final_caption(final, call_number))]
+
+
+def resolve_theme(theme: str | Theme) -> Theme:
+    if isinstance(theme, Theme):
+        return theme
+    if theme not in THEMES:
+        raise ExportError(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
+    return THEMES[theme]
+
+
+def export_drawing(path: str | Path, drawing: GraphDrawing, frames: list[Frame], request: ExportRequest,
+                   progress: Progress | None = None) -> int:
+    """Write ``frames`` of ``drawing``; returns the number of frames or pages written."""
+    theme = resolve_theme(request.theme)
+    fmt = request.fmt
+    if fmt in ANIMATIONS:
+        return write_animation(path, fmt, drawing, theme, frames, scale=request.scale, area=request.area, progress=progress)
+    if fmt == "pdf":
+        write_pdf(path, drawing, theme, frames, area=request.area, progress=progress)
+        return len(frames)
+    if len(frames) != 1:
+        raise ExportError(f".{fmt} holds one picture; use .pdf or an animation for several steps")
+    if fmt == "png":
+        write_png(path, drawing, theme, frames[0], scale=request.scale, transparent=request.transparent, area=request.area)
+    elif fmt == "svg":
+        write_svg(path, drawing, theme, frames[0], area=request.area)
+    else:
+        raise ExportError(f"cannot export to .{fmt}")
+    return 1
+
+
+def export_source(path: str | Path, source: ExportSource, request: ExportRequest,
+                  progress: Progress | None = None) -> int:
+    """Lay out ``source``'s graph in the requested view and write the requested frames."""
+    frames = frames_for(source.trace, source.call_number, request.mode, request.step)
+    drawing = GraphDrawing(source.snapshot, request.view)
+    return export_drawing(path, drawing, frames, request, progress)

@@ -1,0 +1,220 @@
+"""A laid-out picture of one graph view that paints itself on any QPainter (image, SVG, PDF).
+
+Export draws with plain QPainter calls rather than through a QGraphicsScene: ``drawText`` keeps
+labels as real ``<text>`` in SVG and selectable text in PDF, the same code paints every target,
+and a 1,000-node frame costs one pass over precomputed geometry. The layout (gradviz.layout) is
+computed once per drawing; each frame of an animation only changes colours (a FrameState).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+
+from gradviz.graph import from_node_link, view_subgraph
+from gradviz.layout import layout
+from ui.export.steps import DONE, ERROR, RUNNING, FrameState
+from ui.theme import Theme
+
+__all__ = ["GraphDrawing", "FONT_PX", "MARGIN"]
+
+FONT_PX = 13          # label size in scene pixels (1 scene unit = 1 px at scale 1, = 0.75 pt in SVG/PDF)
+CAPTION_PX = 14
+PAD_X, PAD_Y = 10.0, 6.0
+MARGIN = 16.0
+BADGE = 7.0
+BUFFER_STRIP = 7.0   # extra height under an op's label for its saved-buffer marks
+MIN_CAPTION_WIDTH = 360.0
+
+
+@dataclass
+class _Node:
+    id: str
+    kind: str
+    role: str
+    lines: list[str]
+    rect: QRectF
+    saved: list[str]     # saved buffer attrs, for freed/alive marks
+
+
+def _label_lines(data: Mapping[str, Any], node_id: str) -> list[str]:
+    label = str(data.get("label") or data.get("name") or node_id)
+    if data.get("kind") == "accumulate":
+        label = "AccumulateGrad"
+    return label.split("\n")[:4]
+
+
+class GraphDrawing:
+    """Geometry of ``snapshot`` in ``view``; ``paint`` draws it with a theme and a frame state."""
+
+    def __init__(self, snapshot: Mapping[str, Any], view: str = "dataflow", *, font_family: str | None = None) -> None:
+        graph = from_node_link(snapshot)
+        sub = view_subgraph(graph, view)
+        self.view = view
+        self.font = QFont(font_family or "DejaVu Sans")
+        self.font.setPixelSize(FONT_PX)
+        self.caption_font = QFont(self.font)
+        self.caption_font.setPixelSize(CAPTION_PX)
+        self.caption_font.setBold(True)
+        metrics = QFontMetricsF(self.font)
+        line_h = metrics.height()
+        for v, data in sub.nodes(data=True):
+            lines = _label_lines(data, v)
+            width = max(metrics.horizontalAdvance(line) for line in lines) + 2 * PAD_X
+            data["width"] = max(width, 48.0)
+            marks = BUFFER_STRIP if data.get("kind") == "op" and data.get("saved") else 0.0
+            data["height"] = line_h * len(lines) + 2 * PAD_Y + marks
+        result = layout(sub, direction="TB", node_gap=24, rank_gap=44)
+        self.nodes: dict[str, _Node] = {}
+        for v, data in sub.nodes(data=True):
+            x, y = result.positions[v]
+            w, h = result.sizes[v]
+            saved = [str(b.get("attr")) for b in data.get("saved") or []] if data.get("kind") == "op" else []
+            self.nodes[str(v)] = _Node(str(v), str(data.get("kind", "")), str(data.get("role", "")),
+                                       _label_lines(data, v), QRectF(x - w / 2, y - h / 2, w, h), saved)
+        self.edges: list[tuple[str, str, list[QPointF], bool]] = []
+        for (u, v), points in result.edge_points.items():
+            derived = bool(sub.edges[u, v].get("derived")) if sub.has_edge(u, v) else False
+            self.edges.append((str(u), str(v), [QPointF(x, y) for x, y in points], derived))
+        self.grad_edge_map = _grad_edges_in_view(graph, sub, view)
+        self.caption_height = QFontMetricsF(self.caption_font).height() + 8
+        self.graph_rect = QRectF(0, 0, result.width, result.height)
+
+    # -- geometry ----------------------------------------------------------------------------
+    def bounds(self, captions: Sequence[str | None] = ()) -> QRectF:
+        """The rectangle a full export covers: the graph plus margins, and a caption band wide
+        enough for the longest of ``captions`` (the graph stays centred when the band is wider)."""
+        texts = [c for c in captions if c is not None]
+        rect = self.graph_rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        if not texts:
+            return rect
+        metrics = QFontMetricsF(self.caption_font)
+        wanted = max(max(metrics.horizontalAdvance(t) for t in texts) + 2 * MARGIN, MIN_CAPTION_WIDTH)
+        extra = max(0.0, wanted - rect.width()) / 2
+        return rect.adjusted(-extra, -self.caption_height, extra, 0)
+
+    # -- painting ----------------------------------------------------------------------------
+    def paint(self, painter: QPainter, theme: Theme, state: FrameState | None = None,
+              caption: str | None = None, background: bool = True, area: QRectF | None = None) -> None:
+        """Draw into scene coordinates; the caller maps the export rectangle onto its device."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        rect = area or self.bounds([caption])
+        if background:
+            painter.fillRect(rect, QColor(theme.canvas_bg))
+        grads = self._travelled(state)
+        for u, v, points, derived in self.edges:
+            self._paint_edge(painter, theme, points, derived, (u, v) in grads)
+        painter.setFont(self.font)
+        for node in self.nodes.values():
+            self._paint_node(painter, theme, node, state)
+        if caption is not None:
+            painter.setFont(self.caption_font)
+            painter.setPen(QColor(theme.error if state is not None and state.error else theme.text))
+            band = QRectF(rect.left() + MARGIN, rect.top() + 4, rect.width() - 2 * MARGIN, self.caption_height)
+            painter.drawText(band, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), caption)
+
+    def _travelled(self, state: FrameState | None) -> set[tuple[str, str]]:
+        if state is None:
+            return set()
+        out: set[tuple[str, str]] = set()
+        for pair in state.edge_grads:
+            out.update(self.grad_edge_map.get(pair, ()))
+        return out
+
+    def _paint_edge(self, painter: QPainter, theme: Theme, points: list[QPointF], derived: bool, hot: bool) -> None:
+        if len(points) < 2:
+            return
+        colour = QColor(theme.grad_flow if hot else (theme.edge_gradfn if self.view == "gradfn" else theme.edge_dataflow))
+        pen = QPen(colour, 2.6 if hot else 1.3)
+        if derived:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        path = QPainterPath(points[0])
+        for p in points[1:]:
+            path.lineTo(p)
+        painter.drawPath(path)
+        tip, before = points[-1], points[-2]
+        angle = math.atan2(tip.y() - before.y(), tip.x() - before.x())
+        size = 8.0 if hot else 7.0
+        left = QPointF(tip.x() - size * math.cos(angle - 0.4), tip.y() - size * math.sin(angle - 0.4))
+        right = QPointF(tip.x() - size * math.cos(angle + 0.4), tip.y() - size * math.sin(angle + 0.4))
+        painter.setBrush(QBrush(colour))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawPolygon(QPolygonF([tip, left, right]))
+
+    def _paint_node(self, painter: QPainter, theme: Theme, node: _Node, state: FrameState | None) -> None:
+        fill_field = {"op": "node_op", "accumulate": "node_accumulate"}.get(node.kind)
+        if fill_field is None:
+            fill_field = {"leaf": "node_leaf", "constant": "node_constant"}.get(node.role, "node_intermediate")
+        status = state.node_states.get(node.id) if state is not None else None
+        border, width = QColor(theme.node_border), 1.0
+        if status == RUNNING:
+            border, width = QColor(theme.node_highlight), 3.0
+        elif status == DONE:
+            border, width = QColor(theme.grad_flow), 1.8
+        elif status == ERROR:
+            border, width = QColor(theme.error), 3.0
+        fill = QColor(theme.__getattribute__(fill_field))
+        if state is not None and status is None and node.kind != "tensor":
+            fill.setAlphaF(0.55)  # not part of this backward call
+        pen = QPen(border, width)
+        if node.role == "constant":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(fill))
+        radius = 8.0 if node.kind == "tensor" else 3.0
+        painter.drawRoundedRect(node.rect, radius, radius)
+        painter.setPen(QColor(theme.node_text))
+        text_rect = node.rect.adjusted(0, 0, 0, -BUFFER_STRIP) if node.saved else node.rect
+        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignCenter), "\n".join(node.lines))
+        if state is not None and node.id in state.accumulated:
+            self._badge(painter, QPointF(node.rect.right() - 2, node.rect.top() + 2), QColor(theme.grad_flow))
+        if node.saved:
+            freed = set(state.freed.get(node.id, [])) if state is not None else set()
+            for i, attr in enumerate(node.saved[:6]):
+                colour = QColor(theme.buffer_freed if attr in freed else theme.buffer_alive)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QBrush(colour))
+                painter.drawRect(QRectF(node.rect.left() + 5 + i * 8, node.rect.bottom() - 8, 6, 4))
+
+    @staticmethod
+    def _badge(painter: QPainter, centre: QPointF, colour: QColor) -> None:
+        painter.setPen(QPen(QColor("#ffffff"), 1.2))
+        painter.setBrush(QBrush(colour))
+        painter.drawEllipse(centre, BADGE, BADGE)
+
+
+def _grad_edges_in_view(graph: nx.DiGraph, sub: nx.DiGraph, view: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Trace grad hops (producer node, consumer node) -> the drawn edges that show that hop.
+
+    In the gradfn view a hop is the drawn edge itself. In the data-flow view the grad flows back
+    along the consumer's input edge from the tensor that ``producer`` made (or, for an
+    AccumulateGrad producer, from its leaf variable).
+    """
+    hops: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    nodes = graph.nodes
+    for u, v, data in graph.edges(data=True):
+        if data.get("view") != "gradfn":
+            continue
+        if view == "gradfn":
+            if sub.has_edge(u, v):
+                hops.setdefault((str(u), str(v)), []).append((str(u), str(v)))
+            continue
+        producer = nodes[u]
+        for tensor_id in nodes[v].get("inputs") or []:
+            if tensor_id is None or tensor_id not in nodes:
+                continue
+            tensor = nodes[tensor_id]
+            made_by = tensor.get("grad_fn") == u
+            feeds = producer.get("kind") == "accumulate" and producer.get("variable") == tensor_id
+            if (made_by or feeds) and sub.has_edge(tensor_id, v):
+                hops.setdefault((str(u), str(v)), []).append((str(tensor_id), str(v)))
+    return hops

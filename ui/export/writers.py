@@ -1,0 +1,166 @@
+"""Write a GraphDrawing to PNG, SVG, PDF (one page or a handout) and animated GIF/APNG/WebP.
+
+Sizes: one scene unit is one CSS pixel (1/96 in). SVG is generated at 96 dpi with its viewBox in
+scene units, so a 13 px label is ``font-size="13"`` in a document whose width in mm matches the
+pixel width (QSvgGenerator's 72 dpi default would shrink everything by a quarter). PDF pages are
+the drawing's size at 96 dpi (one scene unit = 0.75 pt), text stays text.
+
+Every writer renders into a temporary file next to the target and renames it on success
+(gradviz.cli_export.atomic_path), so a failed or interrupted export leaves no partial file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtSvg import QSvgGenerator
+
+from gradviz.cli_export import ExportError, atomic_path
+from ui.export.drawing import GraphDrawing
+from ui.export.steps import FrameState
+from ui.theme import Theme
+
+__all__ = ["Frame", "render_image", "write_png", "write_svg", "write_pdf", "write_animation",
+           "ANIMATION_FORMATS", "FRAME_MS", "HOLD_FIRST_MS", "HOLD_LAST_MS", "Progress"]
+
+DPI = 96
+FRAME_MS = 700
+HOLD_FIRST_MS = 1400
+HOLD_LAST_MS = 2800
+ANIMATION_FORMATS = {"gif": "GIF", "apng": "PNG", "webp": "WEBP"}
+MAX_PIXELS = 80_000_000  # a raster export past this many pixels is refused, not allocated
+
+Progress = Callable[[int, int], None]
+Frame = tuple[FrameState | None, str | None]  # state and caption of one picture
+
+
+def _device_transform(painter: QPainter, area: QRectF, scale: float) -> None:
+    painter.scale(scale, scale)
+    painter.translate(-area.left(), -area.top())
+
+
+def render_image(drawing: GraphDrawing, theme: Theme, frame: Frame = (None, None), *, scale: float = 1.0,
+                 transparent: bool = False, area: QRectF | None = None) -> QImage:
+    """One frame as an ARGB image, ``scale`` device pixels per scene unit."""
+    state, caption = frame
+    rect = area or drawing.bounds([caption])
+    width, height = max(1, round(rect.width() * scale)), max(1, round(rect.height() * scale))
+    if width * height > MAX_PIXELS:
+        raise ExportError(f"the picture would be {width} x {height} pixels; use a smaller --scale")
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor(0, 0, 0, 0) if transparent else QColor(theme.canvas_bg))
+    painter = QPainter(image)
+    _device_transform(painter, rect, scale)
+    drawing.paint(painter, theme, state, caption, background=not transparent, area=rect)
+    painter.end()
+    return image
+
+
+def write_png(path: str | Path, drawing: GraphDrawing, theme: Theme, frame: Frame = (None, None), *,
+              scale: float = 1.0, transparent: bool = False, area: QRectF | None = None) -> None:
+    image = render_image(drawing, theme, frame, scale=scale, transparent=transparent, area=area)
+    with atomic_path(path) as tmp:
+        if not image.save(str(tmp), "PNG"):
+            raise ExportError(f"could not write {path}")
+
+
+def write_svg(path: str | Path, drawing: GraphDrawing, theme: Theme, frame: Frame = (None, None), *,
+              area: QRectF | None = None, title: str = "gradviz graph") -> None:
+    state, caption = frame
+    rect = area or drawing.bounds([caption])
+    with atomic_path(path) as tmp:
+        generator = QSvgGenerator()
+        generator.setFileName(str(tmp))
+        generator.setResolution(DPI)
+        generator.setSize(QSize(max(1, round(rect.width())), max(1, round(rect.height()))))
+        generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+        generator.setTitle(title)
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise ExportError(f"could not write {path}")
+        painter.translate(-rect.left(), -rect.top())
+        drawing.paint(painter, theme, state, caption, area=rect)
+        painter.end()
+
+
+def write_pdf(path: str | Path, drawing: GraphDrawing, theme: Theme, frames: Sequence[Frame], *,
+              area: QRectF | None = None, progress: Progress | None = None, title: str = "gradviz graph") -> None:
+    """One page per frame (a handout when ``frames`` holds every step), each the drawing's size."""
+    if not frames:
+        raise ExportError("nothing to export")
+    rect = area or drawing.bounds([caption for _, caption in frames])
+    with atomic_path(path) as tmp:
+        writer = QPdfWriter(str(tmp))
+        writer.setResolution(DPI)
+        writer.setTitle(title)
+        writer.setCreator("gradviz")
+        points = QSizeF(rect.width() * 72.0 / DPI, rect.height() * 72.0 / DPI)
+        writer.setPageLayout(QPageLayout(QPageSize(points, QPageSize.Unit.Point, "gradviz", QPageSize.SizeMatchPolicy.ExactMatch),
+                                         QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+        painter = QPainter()
+        if not painter.begin(writer):
+            raise ExportError(f"could not write {path}")
+        try:
+            for i, (state, caption) in enumerate(frames):
+                if i:
+                    writer.newPage()
+                painter.save()
+                painter.translate(-rect.left(), -rect.top())
+                drawing.paint(painter, theme, state, caption, area=rect)
+                painter.restore()
+                if progress is not None:
+                    progress(i + 1, len(frames))
+        finally:
+            painter.end()
+
+
+def frame_durations(count: int) -> list[int]:
+    """Per-frame display times: the first and last frames are held so a loop reads as a story."""
+    if count == 1:
+        return [HOLD_LAST_MS]
+    return [HOLD_FIRST_MS] + [FRAME_MS] * (count - 2) + [HOLD_LAST_MS]
+
+
+def _to_pillow(image: QImage):  # -> PIL.Image.Image
+    from PIL import Image
+
+    rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    data = bytes(rgba.constBits())
+    return Image.frombuffer("RGBA", (rgba.width(), rgba.height()), data, "raw", "RGBA", rgba.bytesPerLine(), 1)
+
+
+def write_animation(path: str | Path, fmt: str, drawing: GraphDrawing, theme: Theme, frames: Sequence[Frame], *,
+                    scale: float = 1.0, area: QRectF | None = None, progress: Progress | None = None) -> int:
+    """An animated GIF, APNG or WebP, one frame per entry of ``frames``; returns the frame count.
+
+    Every frame has the same size (the area covers the caption band on all of them) and a
+    distinct caption, so no encoder merges two steps into one frame.
+    """
+    if fmt not in ANIMATION_FORMATS:
+        raise ExportError(f"unknown animation format {fmt!r}")
+    if not frames:
+        raise ExportError("nothing to export")
+    rect = area or drawing.bounds([caption for _, caption in frames])
+    pictures = []
+    for i, frame in enumerate(frames):
+        image = _to_pillow(render_image(drawing, theme, frame, scale=scale, area=rect))
+        if fmt == "gif":
+            # An opaque adaptive palette per frame: the drawing has few colours, so 128 suffice.
+            image = image.convert("RGB").quantize(colors=128, method=2)
+        pictures.append(image)
+        if progress is not None:
+            progress(i + 1, len(frames))
+    durations = frame_durations(len(pictures))
+    options: dict[str, object] = {"save_all": True, "append_images": pictures[1:], "duration": durations, "loop": 0}
+    if fmt == "gif":
+        options.update(optimize=False, disposal=1)
+    elif fmt == "apng":
+        options.update(default_image=False)
+    elif fmt == "webp":
+        options.update(lossless=True, method=4)
+    with atomic_path(path) as tmp:
+        pictures[0].save(str(tmp), format=ANIMATION_FORMATS[fmt], **options)
+    return len(pictures)
