@@ -458,6 +458,8 @@ class Runtime:
         def build(*args: Any, **kwargs: Any) -> Any:
             if args and isinstance(args[0], range):
                 check_sequence_length(len(args[0]))
+            elif args and constructor is bytes and isinstance(args[0], int):
+                check_sequence_length(args[0])  # bytes(n) allocates n zero bytes
             return constructor(*args, **kwargs)
 
         build.__name__ = build.__qualname__ = constructor.__name__
@@ -498,6 +500,7 @@ class Runtime:
                 "set": self._sized(set),
                 "frozenset": self._sized(frozenset),
                 "sorted": self._sized(sorted),
+                "bytes": self._sized(bytes),
                 "__build_class__": self.build_class,
                 "__import__": _c_level_import,
                 "__name__": "builtins",

@@ -32,6 +32,7 @@ def run(source: str, limits: Limits = FAST) -> tuple[object, float]:
         ("list(range(10**12))", "max_sequence_length"),
         ("'x'.ljust(10**12)", "max_sequence_length"),
         ("f'{1:>10000000000}'", "max_sequence_length"),
+        ("bytes(10**12)", "max_sequence_length"),
         ("'%10000000000d' % 1", "max_sequence_length"),
         ("10 ** 10 ** 10", "max_int_bits"),
         ("1 << 10**12", "max_int_bits"),
