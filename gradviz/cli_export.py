@@ -19,7 +19,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -235,14 +235,19 @@ def _export_with_qt(args: argparse.Namespace, fmt: str, out: Path, source: Expor
     export_source(out, source, request, progress=_progress_printer())
 
 
-def _progress_printer():
-    """A stderr progress line for exports of several frames (only when stderr is a terminal
-    or the export is long, so logs of short exports stay clean)."""
+def _progress_printer() -> Callable[[int, int], None]:
+    """Progress on stderr for exports of many frames: one line rewritten in place on a terminal,
+    a line per tenth of the work otherwise (logs stay short)."""
+    tty = sys.stderr.isatty()
+
     def report(done: int, total: int) -> None:
         if total < 8:
             return
-        end = "\n" if done == total else ""
-        print(f"\rgradviz export: frame {done}/{total}", end=end, file=sys.stderr, flush=True)
+        if tty:
+            end = "\n" if done == total else ""
+            print(f"\rgradviz export: frame {done}/{total}", end=end, file=sys.stderr, flush=True)
+        elif done == total or done % max(4, total // 10) == 0:
+            print(f"gradviz export: frame {done}/{total}", file=sys.stderr, flush=True)
 
     return report
 

@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication
 
 from gradviz.cli_export import ANIMATIONS, ExportError, ExportSource
 from ui.export.drawing import GraphDrawing
-from ui.export.steps import FrameState, final_state, frame_states
+from ui.export.steps import FrameState, final_state, frame_states, state_at, step_count
 from ui.export.writers import Frame, Progress, write_animation, write_pdf, write_png, write_svg
 from ui.theme import THEMES, Theme
 
@@ -44,42 +44,50 @@ def prepare_qt(lang: str = "en") -> None:
         language_switcher().apply("zh_CN")
 
 
+def _event_text(state: FrameState) -> str:
+    """What happened at this step, in the learner's words."""
+    detail = state.detail
+    texts = {
+        "call_started": translate("Export", "starts: {0} nodes to run").format(len(state.node_states)),
+        "node_started": translate("Export", "{0} receives its grad").format(detail),
+        "node_finished": translate("Export", "{0} sends grads to its inputs").format(detail),
+        "grad_accumulated": translate("Export", "{0}.grad += incoming grad").format(detail),
+        "grad_captured": translate("Export", "grad of {0} captured").format(detail),
+        "buffer_freed": translate("Export", "frees {0}").format(detail),
+        "hook_called": translate("Export", "hook on {0}").format(detail),
+        "error_raised": translate("Export", "error"),
+        "call_finished": translate("Export", "finished"),
+    }
+    return texts.get(state.event, state.event)
+
+
 def caption_for(state: FrameState, call_number: int | None) -> str:
-    """The line above each frame: which call, which step, which node; the error once raised."""
+    """The line above each frame: which call, which step, what happened; the error once raised."""
     call = translate("Export", "backward call {0}").format(call_number) if call_number else translate("Export", "backward")
-    if state.step == 0:
-        text = translate("Export", "{0} · before it starts: {1} nodes to run").format(call, len(state.node_states))
-    else:
-        text = translate("Export", "{0} · step {1} of {2}: {3}").format(call, state.step, state.steps, state.current_name or "")
+    text = translate("Export", "{0} · step {1}/{2}: {3}").format(call, state.step, state.steps, _event_text(state))
     if state.error:
         text += " · " + state.error
     return text if len(text) <= CAPTION_CHARS else text[: CAPTION_CHARS - 1] + "…"
 
 
-def _final_caption(state: FrameState, call_number: int | None) -> str:
-    call = translate("Export", "backward call {0}").format(call_number) if call_number else translate("Export", "backward")
-    text = translate("Export", "{0} · finished: {1} steps").format(call, state.steps)
-    if state.error:
-        text += " · " + state.error
-    return text if len(text) <= CAPTION_CHARS else text[: CAPTION_CHARS - 1] + "…"
-
-
-def frames_for(trace: Mapping[str, Any] | None, call_number: int | None, mode: str, step: int | None) -> list[Frame]:
+def frames_for(trace: Mapping[str, Any] | None, call_number: int | None, mode: str, step: int | None,
+               snapshot: Mapping[str, Any] | None = None) -> list[Frame]:
     """The (state, caption) pictures a request asks for; no trace means the bare graph."""
     if trace is None or mode == "graph":
         if mode in ("step", "all"):
             raise ExportError("the script makes no backward() call, so there are no steps to show")
         return [(None, None)]
-    states = frame_states(trace)
     if mode == "all":
-        return [(s, caption_for(s, call_number)) for s in states]
+        return [(s, caption_for(s, call_number)) for s in frame_states(trace, snapshot)]
     if mode == "step":
-        last = len(states) - 1
+        last = step_count(trace) - 1
         if step is None or not 0 <= step <= last:
-            raise ExportError(f"there is no step {step}: call {call_number or ''} has steps 0..{last}".replace("  ", " "))
-        return [(states[step], caption_for(states[step], call_number))]
-    final = final_state(trace)
-    return [(final, _final_caption(final, call_number))]
+            which = f"call {call_number}" if call_number else "this call"
+            raise ExportError(f"there is no step {step}: {which} has steps 0..{last}")
+        state = state_at(trace, step, snapshot)
+        return [(state, caption_for(state, call_number))]
+    final = final_state(trace, snapshot)
+    return [(final, caption_for(final, call_number))]
 
 
 def resolve_theme(theme: str | Theme) -> Theme:
@@ -114,6 +122,6 @@ def export_drawing(path: str | Path, drawing: GraphDrawing, frames: list[Frame],
 def export_source(path: str | Path, source: ExportSource, request: ExportRequest,
                   progress: Progress | None = None) -> int:
     """Lay out ``source``'s graph in the requested view and write the requested frames."""
-    frames = frames_for(source.trace, source.call_number, request.mode, request.step)
+    frames = frames_for(source.trace, source.call_number, request.mode, request.step, source.snapshot)
     drawing = GraphDrawing(source.snapshot, request.view)
     return export_drawing(path, drawing, frames, request, progress)

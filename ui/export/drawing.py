@@ -83,6 +83,9 @@ class GraphDrawing:
             derived = bool(sub.edges[u, v].get("derived")) if sub.has_edge(u, v) else False
             self.edges.append((str(u), str(v), [QPointF(x, y) for x, y in points], derived))
         self.grad_edge_map = _grad_edges_in_view(graph, sub, view)
+        # An AccumulateGrad the view does not draw is shown through its leaf tensor.
+        self.stand_in = {str(v): str(d["variable"]) for v, d in graph.nodes(data=True)
+                         if d.get("kind") == "accumulate" and v not in sub and d.get("variable") in sub}
         self.caption_height = QFontMetricsF(self.caption_font).height() + 8
         self.graph_rect = QRectF(0, 0, result.width, result.height)
 
@@ -155,6 +158,10 @@ class GraphDrawing:
         if fill_field is None:
             fill_field = {"leaf": "node_leaf", "constant": "node_constant"}.get(node.role, "node_intermediate")
         status = state.node_states.get(node.id) if state is not None else None
+        current = state.current if state is not None else None
+        current = self.stand_in.get(current, current) if current is not None else None
+        if state is not None and node.id == current and status != ERROR and state.event != "call_finished":
+            status = RUNNING  # the node this step is about, whatever its bookkeeping state
         border, width = QColor(theme.node_border), 1.0
         if status == RUNNING:
             border, width = QColor(theme.node_highlight), 3.0

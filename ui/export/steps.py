@@ -1,20 +1,17 @@
-"""The state of the graph after each step of one recorded backward call, as plain data (no Qt).
+"""Each step of one recorded backward call as the plain data an export frame paints (no Qt).
 
-A *step* is one autograd node running: its grads arrive, it sends grads along its next_functions,
-frees its saved buffers and, for AccumulateGrad, adds into a leaf's ``.grad``. Step 0 is the
-moment before the first node runs (every planned node pending); step ``k`` is the state once the
-k-th node has finished (or raised). An animation has one frame per step, ``0..step_count``.
-
-Only the recorded trace events are read (``BackwardTrace.to_dict()``), so every frame an export
-draws can be checked without Qt. When gradviz/replay.py lands this module should delegate to
-``Replay(trace).state(k)``; the derivation below follows the same event contract (docs/trace-format.md).
+Steps are gradviz.replay's: one per trace event (step 0 is CallStarted, the last CallFinished), so
+``gradviz export --step N`` shows what the app's player shows at step N, and an animation has one
+frame per step. This module only converts ``Replay.state(k)`` into the few facts a picture needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from gradviz.replay import Replay, ReplayState, short_name
 
 __all__ = ["FrameState", "frame_states", "final_state", "step_count", "PENDING", "RUNNING", "DONE", "ERROR"]
 
@@ -22,6 +19,7 @@ PENDING = "pending"
 RUNNING = "running"
 DONE = "done"
 ERROR = "error"
+_DRAWN_STATES = {"pending": PENDING, "ready": PENDING, "running": RUNNING, "done": DONE, "error": ERROR}
 
 
 @dataclass
@@ -29,96 +27,68 @@ class FrameState:
     """What one frame shows. Ids are trace node ids ("n<uid>") and tensor ids ("t<uid>")."""
 
     step: int
-    steps: int
-    node_states: dict[str, str] = field(default_factory=dict)     # planned node -> PENDING/RUNNING/DONE/ERROR
-    edge_grads: set[tuple[str, str]] = field(default_factory=set)  # (producer node, consumer node) a grad travelled
-    accumulated: set[str] = field(default_factory=set)            # tensor ids whose .grad received a grad
+    steps: int                                                    # last step index (len(replay) - 1)
+    node_states: dict[str, str] = field(default_factory=dict)     # node of this call -> PENDING/RUNNING/DONE/ERROR
+    edge_grads: set[tuple[str, str]] = field(default_factory=set)  # (next function, consumer): a grad travelled
+    accumulated: set[str] = field(default_factory=set)            # tensor ids whose .grad (or captured grad) is set
     freed: dict[str, list[str]] = field(default_factory=dict)     # node id -> freed saved attrs
-    current: str | None = None                                     # node that ran in this step
-    current_name: str | None = None
-    error: str | None = None                                       # "RuntimeError: ..." once raised
+    current: str | None = None
+    event: str = ""                                               # trace event type of this step
+    detail: str = ""                                              # node name / attr / tensor the event is about
+    error: str | None = None                                      # "RuntimeError: ..." once raised
 
 
-def _node_runs(events: Sequence[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
-    """Events grouped per step: each group starts with a node_started event."""
-    groups: list[list[Mapping[str, Any]]] = []
-    for event in events:
-        kind = event.get("type")
-        if kind == "node_started":
-            groups.append([event])
-        elif kind in ("call_started", "call_finished"):
-            continue
-        elif groups:
-            groups[-1].append(event)
-        elif kind == "error_raised":  # an error before any node ran (e.g. a non-scalar root)
-            groups.append([event])
-    return groups
+def _convert(state: ReplayState, last: int, names: Mapping[str, str]) -> FrameState:
+    frame = FrameState(step=state.step, steps=last, current=state.current_node)
+    frame.node_states = {n: _DRAWN_STATES[s] for n, s in state.node_states.items() if s in _DRAWN_STATES}
+    # Replay keys edges in the grad's direction (sender, receiver); the gradfn view draws
+    # next_function -> consumer, i.e. (receiver, sender).
+    frame.edge_grads = {(receiver, sender) for (sender, receiver), value in state.edge_grads.items() if value is not None}
+    frame.accumulated = {t for t, g in state.leaf_grads.items() if g is not None}
+    frame.accumulated.update(t for t, g in state.captured.items() if g is not None)
+    for (node, attr), alive in state.buffers.items():
+        if not alive:
+            frame.freed.setdefault(node, []).append(attr)
+    event = state.event
+    frame.event = str(event.get("type", ""))
+    node = event.get("node_id")
+    if frame.event == "buffer_freed":
+        frame.detail = f"{names.get(str(node), node)}.{event.get('attr')}"
+    elif frame.event in ("grad_accumulated", "grad_captured"):
+        frame.detail = names.get(str(event.get("tensor_id")), str(event.get("tensor_id")))
+    elif node is not None:
+        frame.detail = names.get(str(node), str(node))
+    if state.error is not None:
+        frame.error = f"{state.error.get('error_type')}: {state.error.get('message')}"
+    return frame
+
+
+def _replay(trace: Mapping[str, Any], snapshot: Mapping[str, Any] | None) -> tuple[Replay, dict[str, str]]:
+    replay = Replay(trace, snapshot)
+    names = {nid: short_name(str(info.get("name", nid))) for nid, info in replay.nodes.items()}
+    for node in (snapshot or {}).get("nodes", []):
+        if node.get("kind") == "tensor" and node.get("name"):
+            names[str(node["id"])] = str(node["name"])
+    return replay, names
 
 
 def step_count(trace: Mapping[str, Any]) -> int:
-    return len(_node_runs(trace.get("events", [])))
+    """Number of steps (frames of an animation): one per trace event."""
+    return len(trace.get("events", []))
 
 
-def frame_states(trace: Mapping[str, Any]) -> list[FrameState]:
-    """States for steps 0..N (N = nodes that ran), each a fresh object."""
-    events = trace.get("events", [])
-    plan: list[str] = []
-    for event in events:
-        if event.get("type") == "call_started":
-            plan = [str(n["node_id"]) for n in event.get("nodes", []) if n.get("needed", True)]
-            break
-    groups = _node_runs(events)
-    total = len(groups)
-    state = FrameState(step=0, steps=total, node_states={n: PENDING for n in plan})
-    states = [_copy(state)]
-    for k, group in enumerate(groups, start=1):
-        for node, value in state.node_states.items():
-            if value == RUNNING:
-                state.node_states[node] = DONE
-        state.step = k
-        state.current = None
-        state.current_name = None
-        for event in group:
-            _apply(state, event)
-        states.append(_copy(state))
-    return states
+def frame_states(trace: Mapping[str, Any], snapshot: Mapping[str, Any] | None = None) -> list[FrameState]:
+    """States for steps 0..len-1, in order (the replay applies one event per step)."""
+    replay, names = _replay(trace, snapshot)
+    last = len(replay) - 1
+    return [_convert(replay.state(k), last, names) for k in range(len(replay))]
 
 
-def final_state(trace: Mapping[str, Any]) -> FrameState:
-    """The state once the call is over: no node is "running" any more."""
-    state = frame_states(trace)[-1]
-    for node, value in state.node_states.items():
-        if value == RUNNING:
-            state.node_states[node] = DONE
-    return state
+def state_at(trace: Mapping[str, Any], step: int, snapshot: Mapping[str, Any] | None = None) -> FrameState:
+    replay, names = _replay(trace, snapshot)
+    return _convert(replay.state(step), len(replay) - 1, names)
 
 
-def _apply(state: FrameState, event: Mapping[str, Any]) -> None:
-    kind = event.get("type")
-    node = event.get("node_id")
-    if kind == "node_started" and node is not None:
-        state.node_states[str(node)] = RUNNING
-        state.current = str(node)
-        state.current_name = str(event.get("name") or node)
-    elif kind == "node_finished" and node is not None:
-        for out in event.get("grads_out", []):
-            if out.get("target") is not None and out.get("value") is not None:
-                state.edge_grads.add((str(out["target"]), str(node)))
-    elif kind == "grad_accumulated":
-        state.accumulated.add(str(event.get("tensor_id")))
-    elif kind == "grad_captured":
-        state.accumulated.add(str(event.get("tensor_id")))
-    elif kind == "buffer_freed" and node is not None:
-        state.freed.setdefault(str(node), []).append(str(event.get("attr")))
-    elif kind == "error_raised":
-        if node is not None:
-            state.node_states[str(node)] = ERROR
-            state.current = str(node)
-        state.error = f"{event.get('error_type')}: {event.get('message')}"
-
-
-def _copy(state: FrameState) -> FrameState:
-    return FrameState(step=state.step, steps=state.steps, node_states=dict(state.node_states),
-                      edge_grads=set(state.edge_grads), accumulated=set(state.accumulated),
-                      freed={k: list(v) for k, v in state.freed.items()}, current=state.current,
-                      current_name=state.current_name, error=state.error)
+def final_state(trace: Mapping[str, Any], snapshot: Mapping[str, Any] | None = None) -> FrameState:
+    """The state once the call is over (its last step)."""
+    return state_at(trace, step_count(trace) - 1, snapshot)

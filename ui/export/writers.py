@@ -27,7 +27,7 @@ __all__ = ["Frame", "render_image", "write_png", "write_svg", "write_pdf", "writ
            "ANIMATION_FORMATS", "FRAME_MS", "HOLD_FIRST_MS", "HOLD_LAST_MS", "Progress"]
 
 DPI = 96
-FRAME_MS = 700
+FRAME_MS = 450
 HOLD_FIRST_MS = 1400
 HOLD_LAST_MS = 2800
 ANIMATION_FORMATS = {"gif": "GIF", "apng": "PNG", "webp": "WEBP"}
