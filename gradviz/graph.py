@@ -77,6 +77,7 @@ class _Builder:
         self.nodes: dict[int, Node] = {}              # node uid -> node, in discovery order
         self.stack: list[Node] = []
         self.ids: dict[int, str] = {}                 # id(obj) -> graph id
+        self.current: dict[int, Tensor] = {}          # id(earlier value) -> the live tensor
         self.by_producer: dict[tuple[int, int], Tensor] | None = None  # (uid, id(grad_fn)) -> value
 
     # -- walk --------------------------------------------------------------------------------
@@ -121,6 +122,8 @@ class _Builder:
             objs.sort(key=lambda o: (o._version_counter[0], id(o) in self.names))
             current = objs[-1]
             self.ids[id(current)] = f"t{uid}"
+            for o in objs[:-1]:
+                self.current[id(o)] = current
             taken = {f"t{uid}"}
             for o in objs[:-1]:
                 gid = f"t{uid}@v{o._version_counter[0]}"
@@ -170,11 +173,13 @@ def _tensor_attrs(b: _Builder, t: Tensor, with_repr: bool) -> dict[str, Any]:
     overwritten = "@" in gid
     if wrapped:
         label = wrapped_value_text(t)
+    elif overwritten:
+        # An earlier value of a tensor an in-place op changed: "y@v0" reads as "y, version 0".
+        live_names = b.names.get(id(b.current[key]), [])
+        title = _pick_name(live_names) if live_names else "(unnamed)"
+        label = f"{title}@v{t._version_counter[0]}\n{format_shape(shape)}"
     else:
-        title = name if name is not None else "(unnamed)"
-        if overwritten:
-            title += f" @v{t._version_counter[0]}"
-        label = f"{title}\n{format_shape(shape)}"
+        label = f"{name if name is not None else '(unnamed)'}\n{format_shape(shape)}"
     grad = t._grad
     reason = None
     if grad is None and b.reason_fn is not None:
@@ -214,8 +219,8 @@ def _op_attrs(b: _Builder, node: Node) -> dict[str, Any]:
     if isinstance(node, AccumulateGrad):
         return {
             "kind": "accumulate",
-            "name": node.name(),
-            "label": node.name(),
+            "name": node.name(),  # PyTorch's: "torch::autograd::AccumulateGrad"
+            "label": "AccumulateGrad",
             "sequence_nr": int(node.sequence_nr),
             "variable": b.tensor_id(node.variable),
             "span": _span(node.span),
@@ -278,26 +283,23 @@ def _dataflow_inputs(b: _Builder, node: Node) -> list[tuple[str, int]]:
     return found
 
 
-def build_graph(named: Mapping[str, Tensor], extra: Iterable[Tensor] = (), *,
-                reason_fn: ReasonFn | None = None) -> nx.DiGraph:
-    """The autograd graph reachable from ``named`` (name -> tensor) and ``extra`` tensors.
+_Records = tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, dict[str, Any]]]]
 
-    Names are listed oldest binding first; a tensor bound to several names shows the most
-    recent plain identifier. ``reason_fn`` (default: the one installed with set_reason_fn)
-    explains tensors whose grad is None.
-    """
+
+def _collect(named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: ReasonFn | None) -> _Records:
+    """Node and edge records of the reachable graph, shared by build_graph and build_snapshot."""
     # Building allocates ~10 small objects per node and frees none of them, so the cyclic
     # collector would rescan the whole heap many times over for nothing; pause it meanwhile.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(named, extra, reason_fn if reason_fn is not None else _reason_fn)
+        return _records(named, extra, reason_fn if reason_fn is not None else _reason_fn)
     finally:
         if collecting:
             gc.enable()
 
 
-def _build(named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: ReasonFn | None) -> nx.DiGraph:
+def _records(named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: ReasonFn | None) -> _Records:
     b = _Builder(reason_fn)
     for name, t in named.items():
         b.names.setdefault(id(t), []).append(str(name))
@@ -306,10 +308,9 @@ def _build(named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: Reas
         b.add_tensor(t)
     b.walk()
     b.assign_ids()
-    g = nx.DiGraph(views=list(VIEWS), schema=SCHEMA_VERSION)
     with_repr = len(b.tensors) <= REPR_BUDGET
-    g.add_nodes_from((b.ids[id(t)], _tensor_attrs(b, t, with_repr)) for t in b.tensors.values())
-    g.add_nodes_from((node.gid, _op_attrs(b, node)) for node in b.nodes.values())
+    nodes = [(b.ids[id(t)], _tensor_attrs(b, t, with_repr)) for t in b.tensors.values()]
+    nodes.extend((node.gid, _op_attrs(b, node)) for node in b.nodes.values())
     edges = _Edges()
     for node in b.nodes.values():
         gid = node.gid
@@ -325,14 +326,43 @@ def _build(named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: Reas
             tid = b.output_id(node, t)
             if tid is not None:
                 edges.add(gid, tid, "dataflow", nr)
-    g.add_edges_from(edges.items())
+    return nodes, list(edges.items())
+
+
+def _graph_attrs() -> dict[str, Any]:
+    return {"views": list(VIEWS), "schema": SCHEMA_VERSION}
+
+
+def build_graph(named: Mapping[str, Tensor], extra: Iterable[Tensor] = (), *,
+                reason_fn: ReasonFn | None = None) -> nx.DiGraph:
+    """The autograd graph reachable from ``named`` (name -> tensor) and ``extra`` tensors.
+
+    Names are listed oldest binding first; a tensor bound to several names shows the most
+    recent plain identifier. ``reason_fn`` (default: the one installed with set_reason_fn)
+    explains tensors whose grad is None.
+    """
+    nodes, edges = _collect(named, extra, reason_fn)
+    g = nx.DiGraph(**_graph_attrs())
+    g.add_nodes_from(nodes)
+    g.add_edges_from(edges)
     return g
 
 
 def build_snapshot(named: Mapping[str, Tensor], extra: Iterable[Tensor] = (), *,
                    reason_fn: ReasonFn | None = None) -> dict[str, Any]:
-    """``build_graph`` as node-link JSON (``networkx.node_link_data(G, edges="links")``)."""
-    return nx.node_link_data(build_graph(named, extra, reason_fn=reason_fn), edges="links")
+    """The graph as node-link JSON, equal to ``networkx.node_link_data(build_graph(...), edges="links")``.
+
+    Written directly from the records: going through a DiGraph would copy every attribute dict
+    twice, which is a third of the time on a 10,000-op graph.
+    """
+    nodes, edges = _collect(named, extra, reason_fn)
+    return {
+        "directed": True,
+        "multigraph": False,
+        "graph": _graph_attrs(),
+        "nodes": [{**attrs, "id": gid} for gid, attrs in nodes],
+        "links": [{**attrs, "source": u, "target": v} for u, v, attrs in edges],
+    }
 
 
 def from_node_link(data: Mapping[str, Any]) -> nx.DiGraph:
