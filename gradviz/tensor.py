@@ -674,6 +674,77 @@ class Tensor:
     def ge(self, other: Any) -> "Tensor":
         return _F().ge(self, other)
 
+    # -- breadth ops: max/min, clamp, masked_fill, permute, cat-free shape ops, moments ----------
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _F().max_(self, dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _F().min_(self, dim, keepdim)
+
+    def maximum(self, other: "Tensor") -> "Tensor":
+        return _F().maximum(self, other)
+
+    def minimum(self, other: "Tensor") -> "Tensor":
+        return _F().minimum(self, other)
+
+    def clamp(self, min: Any = None, max: Any = None) -> "Tensor":  # noqa: A002
+        return _F().clamp(self, min, max)
+
+    clip = clamp
+
+    def clamp_min(self, min: Any) -> "Tensor":  # noqa: A002
+        return _F().clamp_min(self, min)
+
+    def clamp_max(self, max: Any) -> "Tensor":  # noqa: A002
+        return _F().clamp_max(self, max)
+
+    def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
+        return _F().masked_fill(self, mask, value)
+
+    def permute(self, *dims: Any) -> "Tensor":
+        return _F().permute(self, *dims)
+
+    def repeat(self, *repeats: Any) -> "Tensor":
+        return _F().repeat(self, *repeats)
+
+    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+            correction: Any = None) -> "Tensor":
+        return _F().var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+            correction: Any = None) -> "Tensor":
+        return _F().std(self, dim, unbiased, keepdim, correction=correction)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return _F().norm(self, p, dim, keepdim)
+
+    def bmm(self, other: "Tensor") -> "Tensor":
+        return _F().bmm(self, other)
+
+    def _fill_random(self, fill: Callable[[np.ndarray], Any]) -> "Tensor":
+        """normal_/uniform_: refill the storage in place (one version bump), like PyTorch's
+        initialisers; recording them on a graph is not supported."""
+        from .ops.inplace import check_inplace
+
+        check_inplace(self)
+        if is_grad_enabled() and self._requires_grad:
+            raise NotImplementedError("gradviz: random in-place fills on tensors in a graph are not supported yet")
+        if not self._data.flags.writeable:
+            raise RuntimeError("unsupported operation: the tensor's memory is not writable")
+        fill(self._data)
+        self._version_counter[0] += 1
+        return self
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
+        from . import rng
+
+        return self._fill_random(lambda array: rng.normal_(array, mean, std, generator))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
+        from . import rng
+
+        return self._fill_random(lambda array: rng.uniform_(array, a, b, generator))
+
     def __getattr__(self, name: str) -> Any:
         # Reached only for names the class does not define: say clearly that the op is missing
         # instead of pretending (an AttributeError, as Python expects, with a helpful text).

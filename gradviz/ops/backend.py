@@ -99,6 +99,29 @@ class NumpyBackend:
         np.add.at(out, key, g)
         return out
 
+    # -- appended for the breadth ops (more_reduce, more_shape, indexing) --
+    @staticmethod
+    def mean_keep(a: np.ndarray, dims: Sequence[int]) -> np.ndarray:
+        return np.mean(a, axis=tuple(dims), keepdims=True)
+
+    @staticmethod
+    def sum_dims(a: np.ndarray, dims: Sequence[int]) -> np.ndarray:
+        return np.sum(a, axis=tuple(dims))
+
+    @staticmethod
+    def permute(a: np.ndarray, dims: Sequence[int]) -> np.ndarray:
+        return np.transpose(a, tuple(dims))
+
+    @staticmethod
+    def narrow(a: np.ndarray, dim: int, start: int, length: int) -> np.ndarray:
+        key = [slice(None)] * a.ndim
+        key[dim] = slice(start, start + length)
+        return a[tuple(key)]
+
+    @staticmethod
+    def select(a: np.ndarray, dim: int, index: int) -> np.ndarray:
+        return np.take(a, index, axis=dim)
+
 
 class TensorBackend:
     """The same helpers over Tensors, built from differentiable gradviz ops."""
@@ -176,6 +199,28 @@ class TensorBackend:
     def slice_backward(self, g: Any, shape: Sequence[int], dim: int, start: int, end: int,
                        step: int) -> Any:
         return self._f().slice_backward(g, tuple(shape), dim, start, end, step)
+
+
+    # -- appended for the breadth ops (more_reduce, more_shape, indexing) --
+    def mean_keep(self, a: Any, dims: Sequence[int]) -> Any:
+        return self._f().mean(a, tuple(dims), True)
+
+    def sum_dims(self, a: Any, dims: Sequence[int]) -> Any:
+        return self._f().sum(a, tuple(dims))
+
+    def permute(self, a: Any, dims: Sequence[int]) -> Any:
+        return self._f().permute(a, tuple(dims))
+
+    def narrow(self, a: Any, dim: int, start: int, length: int) -> Any:
+        return self._f().slice_(a, dim, start, start + length, 1)
+
+    def select(self, a: Any, dim: int, index: int) -> Any:
+        return self._f().select(a, dim, index)
+
+    def index_backward(self, g: Any, shape: Sequence[int], key: Any) -> Any:
+        from .indexing import index_put_backward
+
+        return index_put_backward(g, tuple(shape), key)
 
 
 NUMPY = NumpyBackend()

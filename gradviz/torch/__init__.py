@@ -77,6 +77,24 @@ ge = _F.ge
 logical_and = _F.logical_and
 logical_or = _F.logical_or
 logical_not = _F.logical_not
+max = _F.max_  # noqa: A001
+min = _F.min_  # noqa: A001
+maximum = _F.maximum
+minimum = _F.minimum
+clamp = _F.clamp
+clip = _F.clamp
+clamp_min = _F.clamp_min
+clamp_max = _F.clamp_max
+masked_fill = _F.masked_fill
+permute = _F.permute
+cat = _F.cat
+concat = _F.cat
+concatenate = _F.cat
+stack = _F.stack
+var = _F.var
+std = _F.std
+norm = _F.norm
+bmm = _F.bmm
 
 
 def manual_seed(seed: Any) -> _rng.Generator:
@@ -154,5 +172,6 @@ __all__ = [
     "abs", "sign", "sum", "mean", "matmul", "mm", "mv", "dot", "outer", "t", "transpose",
     "reshape", "flatten", "unsqueeze", "squeeze", "select", "clone", "where", "eq", "ne", "lt",
     "le", "gt", "ge", "logical_and", "logical_or", "logical_not", "is_floating_point", "detach",
-    "allclose", "equal", "autograd", "nn", "optim", "__version__",
+    "allclose", "equal", "autograd", "nn", "optim", "__version__",    "max", "min", "maximum", "minimum", "clamp", "clip", "clamp_min", "clamp_max", "masked_fill",
+    "permute", "cat", "concat", "concatenate", "stack", "var", "std", "norm", "bmm",
 ]
