@@ -26,6 +26,8 @@ class Layered:
     upper: list[list[int]]      # neighbours one rank above, in input-slot preference order
     lower: list[list[int]]      # neighbours one rank below
     layers: list[list[int]] = field(default_factory=list)
+    single_up: list[int] | None = None      # caches for transpose, filled on first use
+    single_down: list[int] | None = None
 
     @property
     def n(self) -> int:
@@ -34,7 +36,7 @@ class Layered:
 
 def count_layered_crossings(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> int:
     """Total crossings; see ``crossings_per_layer`` for how they are counted."""
-    return int(crossings_per_layer(layer, top, bottom).sum())
+    return int(_accumulator_tree(layer, top, bottom, False))
 
 
 def crossings_per_layer(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
@@ -46,31 +48,40 @@ def crossings_per_layer(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray) 
     Read level by level, that is: at tree level ``k`` a segment whose position has bit ``k`` clear
     counts the earlier segments of the same layer sharing its higher bits with bit ``k`` set.  Each
     level is one stable group-by, so the tree costs ``log2(width)`` vectorised passes.  Segments
-    sharing an endpoint never count as crossing.
+    sharing an endpoint never count as crossing.  Returns one count per upper layer.
     """
-    m = len(layer)
+    return _accumulator_tree(layer, top, bottom, True)  # type: ignore[return-value]
+
+
+def _accumulator_tree(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray,
+                      per_layer: bool) -> np.ndarray | int:
+    lay_in = np.asarray(layer, dtype=np.int64)
+    m = len(lay_in)
+    n_layers = int(lay_in.max()) + 1 if m else 0
     if m < 2:
-        return np.zeros(int(max(layer, default=-1)) + 1, dtype=np.int64)
-    order = np.lexsort((bottom, top, layer))
-    b = np.asarray(bottom, dtype=np.int64)[order]
-    lay = np.asarray(layer, dtype=np.int64)[order]
-    bits = max(int(b.max()).bit_length(), 1)
-    seq = (lay << bits) | b
-    total = np.zeros(int(lay[-1]) + 1, dtype=np.int64)
+        return np.zeros(n_layers, dtype=np.int64) if per_layer else 0
+    t = np.asarray(top, dtype=np.int64)
+    b = np.asarray(bottom, dtype=np.int64)
+    bits = max(int(max(t.max(), b.max())).bit_length(), 1)
+    order = np.argsort((lay_in << (2 * bits)) | (t << bits) | b)
+    lay = lay_in[order]
+    seq = (lay << bits) | b[order]
+    total = np.zeros(n_layers, dtype=np.int64) if per_layer else 0
+    starts = np.empty(m, dtype=bool)
+    starts[0] = True
     for level in range(bits):
         group = seq >> (level + 1)
-        bit = (seq >> level) & 1
         idx = np.argsort(group, kind="stable")
         g = group[idx]
-        bs = bit[idx]
-        before = np.cumsum(bs) - bs
-        starts = np.empty(m, dtype=bool)
-        starts[0] = True
+        bs = (seq[idx] >> level) & 1
+        before = np.cumsum(bs) - bs          # non-decreasing, so a running max fills groups
         np.not_equal(g[1:], g[:-1], out=starts[1:])
-        group_id = np.cumsum(starts) - 1
-        before -= before[starts][group_id]
+        before -= np.maximum.accumulate(np.where(starts, before, 0))
         clear = bs == 0
-        total += np.bincount(lay[idx][clear], weights=before[clear], minlength=len(total)).astype(np.int64)
+        if per_layer:
+            total += np.bincount(lay[idx][clear], weights=before[clear], minlength=n_layers).astype(np.int64)
+        else:
+            total += int(before[clear].sum())
     return total
 
 
@@ -89,7 +100,10 @@ class _Counter:
         self.layer = np.array(lay.rank, dtype=np.int64)[self.src] if src else np.zeros(0, np.int64)
 
     def __call__(self, pos: Sequence[int]) -> int:
-        return int(self.per_layer(pos).sum())
+        if len(self.src) < 2:
+            return 0
+        p = np.fromiter(pos, dtype=np.int64, count=len(pos))
+        return count_layered_crossings(self.layer, p[self.src], p[self.dst])
 
     def per_layer(self, pos: Sequence[int]) -> np.ndarray:
         if len(self.src) < 2:
@@ -148,32 +162,40 @@ def _median(values: list[int]) -> float:
     return (values[m - 1] * right + values[m] * left) / (left + right)
 
 
-def _reorder(layer: list[int], pos: list[int], fixed: list[list[int]], median: bool,
-             flip_ties: bool = False) -> list[int]:
+def _reorder(layer: list[int], pos: list[int], fixed: list[list[int]], single: list[int],
+             median: bool, flip_ties: bool = False) -> list[int]:
     """Sort one layer by the median/barycenter of its neighbours on the fixed side.
 
     Nodes without such neighbours keep their slot; ties keep the current order, or reverse it
-    when ``flip_ties`` (as Graphviz does every other round, to leave plateaus).
+    when ``flip_ties`` (as Graphviz does every other round, to leave plateaus).  A row whose keys
+    are already in order is returned as it is, which after the first sweeps is the common case.
     """
     keyed: list[tuple[float, int, int]] = []
-    free_slots: list[int] = []
+    slots: list[int] = []
+    ordered = True
+    last = float("-inf")
     for i, v in enumerate(layer):
-        nb = fixed[v]
-        if not nb:
+        s = single[v]
+        if s >= 0:
+            key = float(pos[s])
+        elif s == -1:
             continue
-        if len(nb) == 1:
-            key = float(pos[nb[0]])
-        elif median:
-            key = _median([pos[u] for u in nb])
         else:
-            key = sum(pos[u] for u in nb) / len(nb)
+            nb = fixed[v]
+            if median:
+                key = _median([pos[u] for u in nb])
+            else:
+                key = sum(pos[u] for u in nb) / len(nb)
+        if key < last or (flip_ties and key == last):
+            ordered = False
+        last = key
         keyed.append((key, -i if flip_ties else i, v))
-        free_slots.append(i)
-    if len(keyed) < 2:
+        slots.append(i)
+    if ordered or len(keyed) < 2:
         return layer
     keyed.sort()
     out = list(layer)
-    for slot, (_, _, v) in zip(free_slots, keyed):
+    for slot, (_, _, v) in zip(slots, keyed):
         out[slot] = v
     return out
 
@@ -193,15 +215,23 @@ def _pair_crossings(a: list[int], b: list[int]) -> tuple[int, int]:
     return left, right
 
 
+def _single(neighbours: list[list[int]]) -> list[int]:
+    """Per node: its only neighbour, -1 for none, -2 for several (the fast path of transpose)."""
+    return [nb[0] if len(nb) == 1 else (-1 if not nb else -2) for nb in neighbours]
+
+
 def _transpose(lay: Layered, layers: list[list[int]], pos: list[int], max_passes: int,
                dirty: list[bool], flip_ties: bool = False) -> None:
     """Swap adjacent nodes while that removes crossings (both neighbour sides counted).
 
     Only rows marked ``dirty`` (changed since they were last settled, or next to a changed row)
-    are visited.  The neighbour positions of a row do not change while the row itself is being
-    swapped, so they are gathered once per visit.
+    are visited.  Most nodes (dummies, unary ops) have one neighbour per side, so a pair of them
+    is decided by two comparisons; only nodes with several neighbours take the general count.
     """
     upper, lower = lay.upper, lay.lower
+    if lay.single_up is None or lay.single_down is None:
+        lay.single_up, lay.single_down = _single(upper), _single(lower)
+    su, sd = lay.single_up, lay.single_down
     last = len(layers) - 1
     for _ in range(max_passes):
         improved = False
@@ -212,35 +242,32 @@ def _transpose(lay: Layered, layers: list[list[int]], pos: list[int], max_passes
             k = len(layer)
             if k < 2:
                 continue
-            ups = [[pos[x] for x in upper[v]] for v in layer]
-            downs = [[pos[x] for x in lower[v]] for v in layer]
             changed = False
             for i in range(k - 1):
-                a1, b1, a2, b2 = ups[i], ups[i + 1], downs[i], downs[i + 1]
+                u, v = layer[i], layer[i + 1]
                 keep = swap = 0
-                if len(a1) == 1 and len(b1) == 1:
-                    if a1[0] > b1[0]:
+                a, b = su[u], su[v]
+                if a >= 0 and b >= 0:
+                    pa, pb = pos[a], pos[b]
+                    if pa > pb:
+                        keep = 1
+                    elif pa < pb:
+                        swap = 1
+                elif a != -1 and b != -1:
+                    keep, swap = _pair_crossings([pos[x] for x in upper[u]], [pos[x] for x in upper[v]])
+                a, b = sd[u], sd[v]
+                if a >= 0 and b >= 0:
+                    pa, pb = pos[a], pos[b]
+                    if pa > pb:
                         keep += 1
-                    elif a1[0] < b1[0]:
+                    elif pa < pb:
                         swap += 1
-                elif a1 and b1:
-                    c, d = _pair_crossings(a1, b1)
-                    keep += c
-                    swap += d
-                if len(a2) == 1 and len(b2) == 1:
-                    if a2[0] > b2[0]:
-                        keep += 1
-                    elif a2[0] < b2[0]:
-                        swap += 1
-                elif a2 and b2:
-                    c, d = _pair_crossings(a2, b2)
+                elif a != -1 and b != -1:
+                    c, d = _pair_crossings([pos[x] for x in lower[u]], [pos[x] for x in lower[v]])
                     keep += c
                     swap += d
                 if swap < keep or (flip_ties and swap == keep and keep > 0):
-                    u, v = layer[i], layer[i + 1]
                     layer[i], layer[i + 1] = v, u
-                    ups[i], ups[i + 1] = b1, a1
-                    downs[i], downs[i + 1] = b2, a2
                     pos[u], pos[v] = i + 1, i
                     # A swap on a tie does not call for another pass: that could cycle.
                     changed = changed or swap < keep
@@ -326,8 +353,10 @@ def minimise_crossings(lay: Layered, starts: Sequence[list[list[int]]], max_iter
                        sift_rounds: int = 3) -> tuple[list[list[int]], int]:
     """Improve each start order by sweeps + transpositions; return the best order and its count.
 
-    Iteration ``i`` sweeps down when ``i`` is even and up when odd, alternating median and
-    barycenter keys every two iterations, so both heuristics get to fix the other's blind spots.
+    Iteration ``i`` sweeps down when ``i`` is even and up when odd; every other pair of
+    iterations breaks ties the other way round (which is what gets sweeps off plateaus), and
+    every four iterations median and barycenter keys take turns, so each fixes the other's blind
+    spots.
     """
     counter = _Counter(lay)
     best_layers: list[list[int]] = [list(layer) for layer in starts[0]]
@@ -342,17 +371,20 @@ def minimise_crossings(lay: Layered, starts: Sequence[list[list[int]]], max_iter
         for it in range(max_iter):
             if best == 0:
                 break
-            median = (it // 2) % 2 == 0
-            flip = (it // 4) % 2 == 1
+            flip = (it // 2) % 2 == 1
+            median = (it // 4) % 2 == 0
             if it % 2 == 0:
                 rng, fixed = range(1, len(layers)), lay.upper
             else:
                 rng, fixed = range(len(layers) - 2, -1, -1), lay.lower
+            if lay.single_up is None or lay.single_down is None:
+                lay.single_up, lay.single_down = _single(lay.upper), _single(lay.lower)
+            single = lay.single_up if it % 2 == 0 else lay.single_down
             dirty = [False] * len(layers)
             for r in rng:
                 if len(layers[r]) < 2:
                     continue
-                row = _reorder(layers[r], pos, fixed, median, flip)
+                row = _reorder(layers[r], pos, fixed, single, median, flip)
                 if row != layers[r]:
                     layers[r] = row
                     for i, v in enumerate(row):
