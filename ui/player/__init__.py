@@ -1,0 +1,44 @@
+"""The backward player: a dock that steps through recorded backward() calls.
+
+Host it in the main window as a dock (see BackwardPlayer) and call ``set_calls`` after each run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui.player.player import BackwardPlayer
+
+__all__ = ["BackwardPlayer", "apply_screenshot_args", "find_player"]
+
+
+def find_player(window_or_player: Any) -> BackwardPlayer | None:
+    """The player itself, the window's ``player`` attribute, or its BackwardPlayer child."""
+    if isinstance(window_or_player, BackwardPlayer):
+        return window_or_player
+    player = getattr(window_or_player, "player", None)
+    if isinstance(player, BackwardPlayer):
+        return player
+    find = getattr(window_or_player, "findChild", None)
+    return find(BackwardPlayer) if find is not None else None
+
+
+def apply_screenshot_args(window_or_player: Any, call: int | None, step: int | None) -> BackwardPlayer:
+    """``gradviz screenshot FILE -o OUT.png --call K --step N``: show call K at step N.
+
+    K and N are 0-based; negative values count from the end (``--step -1`` is the last step).
+    Call this after the script ran and ``set_calls`` was given its traces. Raises LookupError
+    when there is no player or no backward call, IndexError when K is out of range.
+    """
+    player = find_player(window_or_player)
+    if player is None:
+        raise LookupError("no BackwardPlayer in this window")
+    calls = len(player._calls)
+    if calls == 0:
+        raise LookupError("the script made no backward() call")
+    if call is not None:
+        player.select_call(call + calls if call < 0 else call)
+    if step is not None:
+        player.seek(step)
+    player.pause()
+    return player

@@ -1,0 +1,441 @@
+"""BackwardPlayer: step through a recorded backward() call and paint each state on the canvas.
+
+Every frame is ``Replay.state(k)`` (gradviz/replay.py) turned into canvas calls; the player keeps
+what it last sent so a step only sends what changed. The canvas is duck-typed (ui/graph's
+GraphView): set_node_states, set_edge_grad, animate_marker, set_buffer_freed, set_badge; a
+method it lacks is skipped, so the player also works with no canvas at all.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QListWidget, QPushButton, QScrollArea,
+                               QSlider, QSplitter, QStyle, QToolButton, QVBoxLayout, QWidget)
+
+from gradviz.explain import annotate_snapshot, explain_error, render
+from gradviz.replay import Ledger, Replay, find_freeing_call, format_grad, short_name, vjp_view
+from ui.player.widgets import CONTEXT, BufferChips, LedgerView, MemoryLane, VjpPanel
+
+BASE_STEPS_PER_SECOND = 2.0
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+class BackwardPlayer(QWidget):
+    call_selected = Signal(int)
+    step_changed = Signal(int)
+    apply_fix_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("backwardPlayer")
+        self._calls: list[dict[str, Any]] = []
+        self._snapshot: dict[str, Any] | None = None
+        self._replay: Replay | None = None
+        self._call = -1
+        self._step = 0
+        self._canvas: Any = None
+        self._sent_states: dict[str, str] = {}
+        self._sent_edges: dict[tuple[str, str], str | None] = {}
+        self._sent_freed: dict[tuple[str, str], bool] = {}
+        self._fix: str | None = None
+        self.language = str(QSettings().value("appearance/language", "en"))
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._build()
+        self._set_speed(_float(QSettings().value("player/speed", 1.0), 1.0))
+        self._shortcuts()
+        self._refresh_enabled()
+
+    def tr(self, text: str) -> str:  # noqa: D401 - explicit context, stable across subclasses
+        return QCoreApplication.translate(CONTEXT, text)
+
+    # -- construction ----------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(6, 6, 6, 6)
+        bar = QHBoxLayout()
+        sp = QStyle.StandardPixmap
+        self.start_button = self._tool(sp.SP_MediaSkipBackward, self.tr("To start (Home)"), lambda: self.seek(0))
+        self.back_button = self._tool(sp.SP_MediaSeekBackward, self.tr("Step back (Left)"), self.step_back)
+        self.play_button = self._tool(sp.SP_MediaPlay, self.tr("Play / pause (Space)"), self.toggle_play)
+        self.forward_button = self._tool(sp.SP_MediaSeekForward, self.tr("Step forward (Right)"), self.step_forward)
+        self.end_button = self._tool(sp.SP_MediaSkipForward, self.tr("To end (End)"),
+                                     lambda: self.seek(len(self._replay or ()) - 1))
+        for b in (self.start_button, self.back_button, self.play_button, self.forward_button, self.end_button):
+            bar.addWidget(b)
+        self.speed_box = QComboBox(self)
+        for s in SPEEDS:
+            self.speed_box.addItem(f"{s:g}×", s)
+        self.speed_box.setToolTip(self.tr("Playback speed"))
+        self.speed_box.currentIndexChanged.connect(lambda i: self._set_speed(SPEEDS[i], save=True))
+        bar.addWidget(self.speed_box)
+        self.step_label = QLabel(self)
+        bar.addWidget(self.step_label, 1)
+        root.addLayout(bar)
+
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.slider.setTickInterval(1)
+        self.slider.setPageStep(1)
+        self.slider.valueChanged.connect(self.seek)
+        root.addWidget(self.slider)
+        self.memory_lane = MemoryLane(self)
+        root.addWidget(self.memory_lane)
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        left = QWidget(split)
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(QLabel(self.tr("Backward calls"), left))
+        self.call_list = QListWidget(left)
+        self.call_list.currentRowChanged.connect(self._on_row)
+        lv.addWidget(self.call_list, 1)
+        lv.addWidget(QLabel(self.tr(".grad ledger"), left))
+        self.ledger_view = LedgerView(left)
+        lv.addWidget(self.ledger_view)
+        right = QWidget(split)
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        self.vjp_panel = VjpPanel(right)
+        scroll = QScrollArea(right)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.vjp_panel)
+        rv.addWidget(scroll, 1)
+        rv.addWidget(QLabel(self.tr("Saved buffers"), right))
+        self.chips = BufferChips(right)
+        rv.addWidget(self.chips)
+        self.error_box = QFrame(right)
+        self.error_box.setObjectName("playerError")
+        ev = QVBoxLayout(self.error_box)
+        self.error_label = QLabel(self.error_box)
+        self.error_label.setWordWrap(True)
+        self.explain_label = QLabel(self.error_box)
+        self.explain_label.setWordWrap(True)
+        self.fix_button = QPushButton(self.error_box)
+        self.fix_button.clicked.connect(self._emit_fix)
+        ev.addWidget(self.error_label)
+        ev.addWidget(self.explain_label)
+        ev.addWidget(self.fix_button)
+        self.error_box.setStyleSheet("QFrame#playerError { border: 1px solid #cf222e; border-radius: 6px; }")
+        self.error_box.hide()
+        rv.addWidget(self.error_box)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 2)
+        root.addWidget(split, 1)
+
+    def _tool(self, icon: QStyle.StandardPixmap, tip: str, slot: Any) -> QToolButton:
+        button = QToolButton(self)
+        button.setIcon(self.style().standardIcon(icon))
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    def _shortcuts(self) -> None:
+        for key, slot in ((Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_Left, self.step_back),
+                          (Qt.Key.Key_Right, self.step_forward), (Qt.Key.Key_Home, lambda: self.seek(0)),
+                          (Qt.Key.Key_End, lambda: self.seek(len(self._replay or ()) - 1))):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    # -- public API ------------------------------------------------------------------------
+    def set_canvas(self, graph_view: Any) -> None:
+        self._canvas = graph_view
+        self._forget_sent()
+        if self._replay is not None:
+            self._paint_badges()
+            self._show(self._step, animate=False)
+
+    def set_calls(self, calls: list[Any], snapshot: dict[str, Any] | None = None) -> None:
+        """The script's backward calls (trace dicts or BackwardTrace) and the latest graph snapshot."""
+        self.pause()
+        self._calls = [c if isinstance(c, dict) else c.to_dict() for c in calls]
+        self._snapshot = snapshot
+        self.call_list.blockSignals(True)
+        self.call_list.clear()
+        for i, call in enumerate(self._calls):
+            self.call_list.addItem(self._call_title(i, call))
+        self.call_list.blockSignals(False)
+        self._call = -1
+        self._replay = None
+        if self._calls:
+            self.select_call(len(self._calls) - 1)
+        else:
+            self._refresh_enabled()
+            self.vjp_panel.show_view(None)
+            self.step_label.setText(self.tr("No backward() call yet."))
+
+    def select_call(self, index: int) -> None:
+        if not 0 <= index < len(self._calls):
+            raise IndexError(f"call {index} out of range 0..{len(self._calls) - 1}")
+        self.pause()
+        self._call = index
+        self._replay = Replay(self._calls[index], self._snapshot, call_index=index)
+        self._forget_sent()
+        self.call_list.blockSignals(True)
+        self.call_list.setCurrentRow(index)
+        self.call_list.blockSignals(False)
+        self.chips.set_buffers(self._replay.buffers, self._node_label)
+        self.memory_lane.set_lane(self._replay.memory_lane())
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, len(self._replay) - 1)
+        self.slider.setValue(0)
+        self.slider.blockSignals(False)
+        self._refresh_enabled()
+        self._paint_badges()
+        self._step = -1
+        self.call_selected.emit(index)
+        self.seek(0)
+
+    def seek(self, step: int) -> None:
+        if self._replay is None:
+            return
+        n = len(self._replay)
+        step = max(0, min(step + n if step < 0 else step, n - 1))
+        animate = step == self._step + 1
+        if step == self._step:
+            return
+        self._step = step
+        if self.slider.value() != step:
+            self.slider.blockSignals(True)
+            self.slider.setValue(step)
+            self.slider.blockSignals(False)
+        self._show(step, animate)
+        self.step_changed.emit(step)
+
+    def step_forward(self) -> None:
+        self.seek(self._step + 1)
+
+    def step_back(self) -> None:
+        self.seek(max(0, self._step - 1))
+
+    def play(self) -> None:
+        if self._replay is None:
+            return
+        if self._step >= len(self._replay) - 1:
+            self.seek(0)
+        self._timer.start(self._interval_ms())
+        self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPause))
+
+    def pause(self) -> None:
+        self._timer.stop()
+        self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+
+    def toggle_play(self) -> None:
+        self.pause() if self._timer.isActive() else self.play()
+
+    def set_language(self, language: str) -> None:
+        """"en" or "zh_CN": re-renders explanations and badges."""
+        self.language = language
+        if self._replay is not None:
+            self._paint_badges()
+            self._show(self._step, animate=False)
+
+    @property
+    def is_playing(self) -> bool:
+        return self._timer.isActive()
+
+    @property
+    def current_step(self) -> int:
+        return self._step
+
+    @property
+    def current_call(self) -> int:
+        return self._call
+
+    @property
+    def replay(self) -> Replay | None:
+        return self._replay
+
+    @property
+    def suggested_fix(self) -> str | None:
+        return self._fix
+
+    # -- painting a step -------------------------------------------------------------------
+    def _show(self, step: int, animate: bool) -> None:
+        assert self._replay is not None
+        state = self._replay.state(step)
+        self.memory_lane.set_step(step)
+        self.step_label.setText(self.tr("step {k}/{n}: {what}").format(
+            k=step + 1, n=len(self._replay), what=self._event_text(state.event)))
+        self.vjp_panel.show_view(vjp_view(self._calls[self._call], state.current_node)
+                                 if state.current_node else None)
+        self._show_ledger(state, animate)
+        self._show_error(state)
+        self._drive_canvas(state, animate)
+
+    def _show_ledger(self, state: Any, animate: bool) -> None:
+        earlier = Ledger.from_traces(self._calls[: self._call]).entries
+        texts = [f"{self._tensor_label(e.tensor_id)}.grad: {e.text()}" for e in earlier + state.ledger]
+        self.ledger_view.set_entries(texts, flash_last=animate and state.event.get("type") == "grad_accumulated")
+
+    def _show_error(self, state: Any) -> None:
+        error = state.error
+        self._fix = None
+        pointed = None
+        if error is None:
+            self.error_box.hide()
+            self.chips.set_alive(state.buffers)
+            return
+        where = self._node_label(error.get("node_id")) if error.get("node_id") else "?"
+        self.error_label.setText(self.tr("{type} at {node}: {message}").format(
+            type=error["error_type"], node=where, message=error["message"]))
+        reason = explain_error(error["error_type"], error["message"])
+        lines = [render(reason, self.language)] if reason else []
+        freeing = find_freeing_call(self._calls, self._call, error["node_id"]) if error.get("node_id") else None
+        if freeing is not None:
+            i, attrs = freeing
+            pointed = (error["node_id"], attrs[0])
+            for attr in attrs:
+                self.chips.ensure_chip((error["node_id"], attr), self.tr("{node}.{attr} (freed by call #{n})").format(
+                    node=where, attr=attr, n=i + 1))
+            lines.append(self.tr("Its saved buffers ({attrs}) were freed by call {n}.").format(
+                attrs=", ".join(attrs), n=self._call_title(i, self._calls[i])))
+            earlier = self._calls[i]
+            self._fix = json.dumps({"cell": earlier.get("cell"), "line": earlier.get("line"),
+                                    "find": "backward()", "replace": "backward(retain_graph=True)",
+                                    "code": "retain_graph=True"})
+        self.explain_label.setText("\n".join(lines))
+        self.fix_button.setVisible(self._fix is not None)
+        self.fix_button.setText(self.tr("Apply fix: backward(retain_graph=True) in the earlier call"))
+        self.error_box.show()
+        self.chips.set_alive(state.buffers, pointed)
+        if pointed is not None and pointed not in state.buffers:
+            self._canvas_call("set_buffer_freed", pointed[0], pointed[1], True)
+
+    def _emit_fix(self) -> None:
+        if self._fix is not None:
+            self.apply_fix_requested.emit(self._fix)
+
+    def _drive_canvas(self, state: Any, animate: bool) -> None:
+        if self._canvas is None:
+            return
+        changed = {n: s for n, s in state.node_states.items() if self._sent_states.get(n) != s}
+        if changed:
+            self._canvas_call("set_node_states", changed)
+            self._sent_states.update(changed)
+        # Canvas edges run in the gradfn direction (next function -> consumer): reverse ours.
+        wanted = {(r, s): format_grad(g) for (s, r), g in state.edge_grads.items()}
+        for edge in [e for e in self._sent_edges if e not in wanted]:
+            self._canvas_call("set_edge_grad", edge, None)
+            del self._sent_edges[edge]
+        for edge, text in wanted.items():
+            if self._sent_edges.get(edge) != text:
+                self._canvas_call("set_edge_grad", edge, text)
+                self._sent_edges[edge] = text
+        for key, alive in state.buffers.items():
+            if self._sent_freed.get(key) != (not alive):
+                self._canvas_call("set_buffer_freed", key[0], key[1], not alive)
+                self._sent_freed[key] = not alive
+        event = state.event
+        if animate and event.get("type") == "node_finished":
+            for g in event.get("grads_out", []):
+                if g.get("target"):
+                    self._canvas_call("animate_marker", g["target"], event["node_id"], self._interval_ms())
+
+    def _paint_badges(self) -> None:
+        if self._canvas is None or self._snapshot is None:
+            return
+        snapshot = json.loads(json.dumps(self._snapshot))  # annotate a copy; the caller's stays as given
+        annotate_snapshot(snapshot, self._calls)
+        for node in snapshot.get("nodes", []):
+            if node.get("kind") == "tensor" and node.get("grad_none_reason"):
+                text = render(node["grad_none_reason"], self.language)
+                self._canvas_call("set_badge", node["id"], text)
+
+    def _canvas_call(self, name: str, *args: Any) -> None:
+        method = getattr(self._canvas, name, None)
+        if method is not None:
+            method(*args)
+
+    def _forget_sent(self) -> None:
+        self._sent_states.clear()
+        self._sent_edges.clear()
+        self._sent_freed.clear()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _tick(self) -> None:
+        if self._replay is None or self._step >= len(self._replay) - 1:
+            self.pause()
+            return
+        self.step_forward()
+
+    def _interval_ms(self) -> int:
+        return max(10, int(1000 / (BASE_STEPS_PER_SECOND * self._speed)))
+
+    def _set_speed(self, speed: float, save: bool = False) -> None:
+        self._speed = speed if speed > 0 else 1.0
+        nearest = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self._speed))
+        if self.speed_box.currentIndex() != nearest:
+            self.speed_box.blockSignals(True)
+            self.speed_box.setCurrentIndex(nearest)
+            self.speed_box.blockSignals(False)
+        if self._timer.isActive():
+            self._timer.setInterval(self._interval_ms())
+        if save:
+            QSettings().setValue("player/speed", self._speed)
+
+    def _on_row(self, row: int) -> None:
+        if 0 <= row < len(self._calls) and row != self._call:
+            self.select_call(row)
+
+    def _refresh_enabled(self) -> None:
+        has = self._replay is not None
+        for w in (self.start_button, self.back_button, self.play_button, self.forward_button,
+                  self.end_button, self.slider):
+            w.setEnabled(has)
+
+    def _call_title(self, i: int, call: dict[str, Any]) -> str:
+        events = call.get("events", [])
+        kind = events[0].get("kind", "backward") if events else "backward"
+        where = self.tr("cell {cell}, line {line}").format(cell=call.get("cell"), line=call.get("line")) \
+            if call.get("cell") is not None else ""
+        failed = any(e.get("type") == "error_raised" for e in events)
+        mark = "✗" if failed else "✓"
+        return f"{mark} #{i + 1} {kind}() {where}".rstrip()
+
+    def _node_label(self, node_id: str) -> str:
+        info = self._replay.nodes.get(node_id) if self._replay is not None else None
+        return short_name(info["name"]) if info else node_id
+
+    def _tensor_label(self, tensor_id: str) -> str:
+        for node in (self._snapshot or {}).get("nodes", []):
+            if node.get("id") == tensor_id and node.get("name"):
+                return str(node["name"])
+        return tensor_id
+
+    def _event_text(self, event: dict[str, Any]) -> str:
+        kind = event.get("type")
+        node = self._node_label(event["node_id"]) if event.get("node_id") else ""
+        if kind == "call_started":
+            return self.tr("backward() starts; every node pending")
+        if kind == "node_started":
+            return self.tr("{node} runs").format(node=node)
+        if kind == "node_finished":
+            return self.tr("{node} sends its grads").format(node=node)
+        if kind == "grad_accumulated":
+            return self.tr("{tensor}.grad += {value}").format(tensor=self._tensor_label(event["tensor_id"]),
+                                                              value=format_grad(event.get("contribution")))
+        if kind == "buffer_freed":
+            return self.tr("{node} frees {attr}").format(node=node, attr=event["attr"])
+        if kind == "hook_called":
+            return self.tr("{hook} hook on {node}").format(hook=event.get("hook"), node=node)
+        if kind == "grad_captured":
+            return self.tr("grad captured for {tensor}").format(tensor=self._tensor_label(event["tensor_id"]))
+        if kind == "error_raised":
+            return self.tr("{type} at {node}").format(type=event["error_type"], node=node)
+        if kind == "call_finished":
+            return self.tr("finished") if event.get("ok") else self.tr("failed")
+        return str(kind)
+
+
+def _float(value: Any, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default

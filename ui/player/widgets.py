@@ -1,0 +1,278 @@
+"""The player's small parts: memory lane, saved-buffer chips, VJP panel, grad ledger.
+
+Each widget paints state handed to it (a ReplayState, a vjp_view dict); none of them computes
+autograd state.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QSizePolicy, QVBoxLayout, QWidget)
+
+from gradviz.replay import format_grad
+from ui.heatmap import Heatmap
+from ui.snapshot import format_bytes
+from ui.theme import Theme, current_theme
+
+CONTEXT = "BackwardPlayer"
+
+
+def tr(text: str) -> str:
+    """Translate with the player's fixed context (see ui/i18n.py for why not the class name)."""
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def grad_preview(grad: dict[str, Any] | None) -> Any:
+    """A trace grad's values in the shape Heatmap.set_preview reads (at most 2-d, <= 64 values)."""
+    if grad is None or grad.get("values") is None:
+        return None
+    values = grad["values"]
+    if not isinstance(values, list):
+        return values
+    if values and isinstance(values[0], list) and values[0] and isinstance(values[0][0], list):
+        flat: list[Any] = []
+        stack = [values]
+        while stack:  # iterative flatten: arbitrary rank, no recursion
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            else:
+                flat.append(item)
+        return flat[:64]
+    if values and isinstance(values[0], list):
+        return [row[:8] for row in values[:8]]
+    return values[:64]
+
+
+class MemoryLane(QWidget):
+    """Live bytes of saved buffers per step, as a step chart with the current step marked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lane: list[int] = []
+        self._step = 0
+        self._theme: Theme = current_theme()
+        self.setMinimumHeight(44)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setToolTip(tr("Memory held by saved buffers at each step"))
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(240, 48)
+
+    def set_lane(self, lane: list[int]) -> None:
+        self._lane = list(lane)
+        self.update()
+
+    def set_step(self, step: int) -> None:
+        if step != self._step:
+            self._step = step
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        t = self._theme
+        rect = QRectF(self.rect()).adjusted(2, 14, -2, -2)
+        painter.fillRect(QRectF(self.rect()), t.color("alt_base"))
+        peak = max(self._lane, default=0)
+        n = len(self._lane)
+        live = self._lane[min(self._step, n - 1)] if n else 0
+        painter.setPen(t.color("muted_text"))
+        painter.drawText(QRectF(4, 0, self.width() - 8, 14), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         tr("saved buffers: {live} (peak {peak})").format(live=format_bytes(live),
+                                                                             peak=format_bytes(peak)))
+        if not n or peak <= 0:
+            return
+        w = rect.width() / n
+        fill = t.color("accent")
+        fill.setAlpha(110)
+        for i, value in enumerate(self._lane):
+            h = rect.height() * value / peak
+            painter.fillRect(QRectF(rect.left() + i * w, rect.bottom() - h, max(w - 0.5, 0.5), h), fill)
+        x = rect.left() + (min(self._step, n - 1) + 0.5) * w
+        painter.setPen(QPen(t.color("grad_flow"), 2))
+        painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+        painter.end()
+
+
+class BufferChips(QWidget):
+    """One chip per saved buffer of the call: alive (filled) or freed (struck through)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+        self._chips: dict[tuple[str, str], QLabel] = {}
+        self._alive: dict[tuple[str, str], bool] = {}
+        self._theme = current_theme()
+
+    def set_buffers(self, buffers: dict[tuple[str, str], Any], label_of: Callable[[str], str]) -> None:
+        for chip in self._chips.values():
+            chip.hide()
+            chip.deleteLater()
+        self._chips.clear()
+        self._alive.clear()
+        while self._layout.count():
+            self._layout.takeAt(0)
+        for key, buf in buffers.items():
+            chip = QLabel(f"{label_of(key[0])}.{key[1]} · {format_bytes(buf.nbytes)}", self)
+            chip.setObjectName("bufferChip")
+            self._chips[key] = chip
+            self._layout.addWidget(chip)
+            self._paint(key, True, False)
+        self._layout.addStretch(1)
+
+    def ensure_chip(self, key: tuple[str, str], text: str) -> QLabel:
+        """A chip for a buffer this call does not own (freed by an earlier call), shown freed."""
+        chip = self._chips.get(key)
+        if chip is None:
+            chip = QLabel(text, self)
+            chip.setObjectName("bufferChip")
+            self._chips[key] = chip
+            self._layout.insertWidget(max(0, self._layout.count() - 1), chip)
+            self._paint(key, False, False)
+        return chip
+
+    def chip(self, key: tuple[str, str]) -> QLabel | None:
+        return self._chips.get(key)
+
+    def set_alive(self, alive: dict[tuple[str, str], bool], pointed: tuple[str, str] | None = None) -> None:
+        for key, chip in self._chips.items():
+            now = alive.get(key, self._alive.get(key, True))
+            if self._alive.get(key) != now or key == pointed or chip.property("pointed"):
+                self._paint(key, now, key == pointed)
+
+    def _paint(self, key: tuple[str, str], alive: bool, pointed: bool) -> None:
+        t = self._theme
+        chip = self._chips[key]
+        self._alive[key] = alive
+        chip.setProperty("pointed", pointed)
+        border = t.error if pointed else t.border
+        if alive:
+            style = f"background:{t.node_op}; color:{t.node_text}; border:1px solid {border};"
+            chip.setToolTip(tr("saved for backward, still alive"))
+        else:
+            style = (f"background:{t.alt_base}; color:{t.muted_text}; border:{2 if pointed else 1}px "
+                     f"{'solid' if pointed else 'dashed'} {border}; text-decoration:line-through;")
+            chip.setToolTip(tr("freed after its node ran"))
+        chip.setStyleSheet(f"QLabel#bufferChip {{{style} border-radius:6px; padding:1px 6px;}}")
+
+
+class VjpPanel(QFrame):
+    """The current node's vector-Jacobian product: upstream grad, local rule, grads sent on."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(6, 6, 6, 6)
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.rule = QLabel(self)
+        self.rule.setWordWrap(True)
+        self.rule.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.upstream_label = QLabel(self)
+        self.upstream_map = Heatmap(self)
+        self._outputs = QGridLayout()
+        self._layout.addWidget(self.title)
+        self._layout.addWidget(self.rule)
+        self._layout.addWidget(self.upstream_label)
+        self._layout.addWidget(self.upstream_map)
+        self._layout.addLayout(self._outputs)
+        self._layout.addStretch(1)
+        self._output_widgets: list[QWidget] = []
+        self.output_texts: list[str] = []
+        self.show_view(None)
+
+    def show_view(self, view: dict[str, Any] | None) -> None:
+        for w in self._output_widgets:
+            self._outputs.removeWidget(w)  # now, not at the next event loop turn: no stale rows
+            w.hide()
+            w.deleteLater()
+        self._output_widgets.clear()
+        self.output_texts = []
+        if view is None:
+            self.title.setText(tr("No node is running at this step."))
+            self.rule.setText("")
+            self.upstream_label.setText("")
+            self.upstream_map.set_preview(None)
+            return
+        self.title.setText(f"<b>{view['name']}</b> <span style='color:gray'>{view['node_id']}</span>")
+        rule = view.get("rule")
+        self.rule.setText(tr("local rule: {rule}").format(rule=rule) if rule else tr("local rule: (not in the table)"))
+        upstream = view.get("upstream") or []
+        if view.get("ran"):
+            texts = ", ".join(format_grad(g) for g in upstream)
+            self.upstream_label.setText(tr("grad arriving (upstream): {values}").format(values=texts))
+            self.upstream_map.set_preview(grad_preview(upstream[0]) if upstream else None)
+        else:
+            self.upstream_label.setText(tr("has not run yet"))
+            self.upstream_map.set_preview(None)
+        row = 0
+        for out in view.get("outputs", []):
+            if out["target"] is None:
+                text = tr("input {i}: needs no grad").format(i=out["index"])
+            else:
+                text = tr("input {i} -> {target}: {value}").format(i=out["index"], target=out["target_name"] or out["target"],
+                                                                   value=out["text"])
+            if out.get("reduced_from"):
+                text += "  " + tr("(summed from shape {src} down to {dst})").format(
+                    src=tuple(out["reduced_from"]), dst=tuple(out.get("reduced_to") or ()))
+            self.output_texts.append(text)
+            label = QLabel(text, self)
+            label.setWordWrap(True)
+            heat = Heatmap(self)
+            heat.set_preview(grad_preview(out.get("value")))
+            self._outputs.addWidget(label, row, 0)
+            self._outputs.addWidget(heat, row + 1, 0)
+            self._output_widgets += [label, heat]
+            row += 2
+        acc = view.get("accumulated")
+        if acc is not None:
+            text = tr(".grad: {before} + {contribution} = {after}").format(
+                before=format_grad(acc["before"]), contribution=format_grad(acc["contribution"]),
+                after=format_grad(acc["after"]))
+            self.output_texts.append(text)
+            label = QLabel(text, self)
+            self._outputs.addWidget(label, row, 0)
+            self._output_widgets.append(label)
+
+
+class LedgerView(QListWidget):
+    """Each leaf's ``.grad`` ledger; the newest ``+=`` flashes briefly when it appears."""
+
+    FLASH_MS = 600
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._texts: list[str] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._unflash)
+        self.setMaximumHeight(110)
+
+    def set_entries(self, texts: list[str], flash_last: bool) -> None:
+        if texts == self._texts:
+            return
+        grew = len(texts) > len(self._texts) and texts[: len(self._texts)] == self._texts
+        self._texts = list(texts)
+        self.clear()
+        for text in texts:
+            QListWidgetItem(text, self)
+        if grew and flash_last and self.count():
+            item = self.item(self.count() - 1)
+            item.setBackground(QColor(current_theme().node_highlight))
+            self.scrollToItem(item)
+            self._timer.start(self.FLASH_MS)
+
+    def flashing(self) -> bool:
+        return self._timer.isActive()
+
+    def _unflash(self) -> None:
+        for i in range(self.count()):
+            self.item(i).setBackground(QColor(0, 0, 0, 0))
