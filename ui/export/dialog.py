@@ -1,0 +1,243 @@
+"""File -> Export: pictures and backward animations of the graph, from the running app.
+
+Single pictures at the current step come from the live canvas (what the window shows, in its
+theme); the final state, PDF handouts and animations are drawn from the snapshot and the recorded
+backward calls (ui.export.api), in the current theme and language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
+                               QFormLayout, QMainWindow, QMessageBox, QWidget)
+
+from gradviz.cli_export import ANIMATIONS, ExportError, ExportSource
+from ui.export.api import ExportRequest, export_drawing, export_source, frames_for
+from ui.export.scene_source import SceneDrawing, scene_of, visible_rect
+from ui.theme import current_theme
+
+__all__ = ["ExportDialog", "add_export_actions", "FORMAT_CHOICES"]
+
+translate = QCoreApplication.translate
+
+FORMAT_CHOICES = ("png", "svg", "pdf", "gif", "apng", "webp")
+_FILTERS = {"png": "PNG (*.png)", "svg": "SVG (*.svg)", "pdf": "PDF (*.pdf)", "gif": "GIF (*.gif)",
+            "apng": "APNG (*.apng *.png)", "webp": "WebP (*.webp)"}
+
+
+class ExportDialog(QDialog):
+    """Options for one export; :meth:`export_to` writes the file (the OK button asks where first).
+
+    ``snapshot`` and ``calls`` are callables so the dialog always exports what the window holds
+    now; ``current_step`` returns the player's step (None: no player, use the final state).
+    """
+
+    def __init__(self, snapshot: Callable[[], dict[str, Any] | None], calls: Callable[[], list[dict[str, Any]]],
+                 graph_view: QWidget | None = None, current_step: Callable[[], int | None] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._snapshot = snapshot
+        self._calls = calls
+        self._graph_view = graph_view
+        self._current_step = current_step or (lambda: None)
+        self.format_box = QComboBox()
+        for fmt in FORMAT_CHOICES:
+            self.format_box.addItem(fmt.upper(), fmt)
+        self.area_box = QComboBox()
+        self.area_box.addItem("", "whole")
+        self.area_box.addItem("", "visible")
+        self.state_box = QComboBox()
+        self.state_box.addItem("", "step")
+        self.state_box.addItem("", "final")
+        self.state_box.addItem("", "all")
+        self.view_box = QComboBox()
+        self.view_box.addItem("", "dataflow")
+        self.view_box.addItem("", "gradfn")
+        self.call_box = QComboBox()
+        self.scale_box = QDoubleSpinBox()
+        self.scale_box.setRange(0.25, 8.0)
+        self.scale_box.setSingleStep(0.5)
+        self.scale_box.setValue(2.0)
+        self.transparent_box = QCheckBox()
+        self.form = QFormLayout(self)
+        for widget in (self.format_box, self.area_box, self.state_box, self.view_box, self.call_box,
+                       self.scale_box, self.transparent_box):
+            self.form.addRow("", widget)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._choose_file_and_export)
+        self.buttons.rejected.connect(self.reject)
+        self.form.addRow(self.buttons)
+        self.format_box.currentIndexChanged.connect(self._sync)
+        self.state_box.currentIndexChanged.connect(self._sync)
+        self.area_box.currentIndexChanged.connect(self._sync)
+        self.refresh_calls()
+        self._retranslate()
+        self._sync()
+
+    # -- state -------------------------------------------------------------------------------
+    def refresh_calls(self) -> None:
+        self.call_box.clear()
+        calls = self._calls() or []
+        for i, call in enumerate(calls, start=1):
+            where = f" (cell {call.get('cell')}, line {call.get('line')})" if call.get("line") else ""
+            self.call_box.addItem(translate("ExportDialog", "Backward call {0}").format(i) + where, i)
+        if calls:
+            self.call_box.setCurrentIndex(len(calls) - 1)
+
+    def _sync(self) -> None:
+        """Enable only the options that apply to the chosen format and state."""
+        fmt = self.format_box.currentData()
+        animated = fmt in ANIMATIONS
+        has_calls = self.call_box.count() > 0
+        self.state_box.setEnabled(not animated and has_calls)
+        self.call_box.setEnabled(has_calls)
+        self.scale_box.setEnabled(fmt == "png" or animated)
+        self.transparent_box.setEnabled(fmt == "png")
+        has_view = self._graph_view is not None and scene_of(self._graph_view) is not None
+        self.area_box.setEnabled(has_view and not animated and self.state_box.currentData() == "step")
+
+    def request(self) -> ExportRequest:
+        fmt = str(self.format_box.currentData())
+        mode = "all" if fmt in ANIMATIONS else str(self.state_box.currentData())
+        if mode == "all" and fmt not in ("pdf",) + ANIMATIONS:
+            mode = "final"
+        return ExportRequest(fmt=fmt, view=str(self.view_box.currentData()), theme=current_theme(), mode=mode,
+                             step=self._current_step(), scale=self.scale_box.value(),
+                             transparent=self.transparent_box.isChecked() and fmt == "png")
+
+    # -- exporting ---------------------------------------------------------------------------
+    def export_to(self, path: str | Path) -> int:
+        """Write the export described by the dialog to ``path``; returns frames/pages written."""
+        request = self.request()
+        canvas = scene_of(self._graph_view) if self._graph_view is not None else None
+        use_canvas = (canvas is not None and request.mode == "step" and request.fmt not in ANIMATIONS
+                      and not canvas.itemsBoundingRect().isEmpty())
+        if use_canvas:
+            area = visible_rect(self._graph_view) if self.area_box.currentData() == "visible" else None
+            return export_drawing(path, SceneDrawing(canvas, area), [(None, None)], request)  # type: ignore[arg-type]
+        snapshot = self._snapshot()
+        if not snapshot or not snapshot.get("nodes"):
+            raise ExportError(translate("ExportDialog", "There is no graph to export yet: run a cell first."))
+        calls = self._calls() or []
+        number = self.call_box.currentData() if calls else None
+        trace = calls[number - 1] if number else None
+        if request.mode == "step":
+            if trace is None or request.step is None:
+                request.mode = "final" if trace is not None else "graph"
+        elif trace is None:
+            request.mode = "graph"
+        return export_source(path, ExportSource(snapshot, trace, number, None), request)
+
+    def _choose_file_and_export(self) -> None:
+        fmt = str(self.format_box.currentData())
+        path, _ = QFileDialog.getSaveFileName(self, translate("ExportDialog", "Export graph"), f"graph.{fmt}", _FILTERS[fmt])
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += "." + fmt
+        try:
+            self.export_to(path)
+        except ExportError as exc:
+            QMessageBox.warning(self, translate("ExportDialog", "Export failed"), str(exc))
+            return
+        self.accept()
+
+    # -- language ----------------------------------------------------------------------------
+    def _retranslate(self) -> None:
+        self.setWindowTitle(translate("ExportDialog", "Export graph"))
+        labels = (translate("ExportDialog", "Format:"), translate("ExportDialog", "Area:"),
+                  translate("ExportDialog", "State:"), translate("ExportDialog", "View:"),
+                  translate("ExportDialog", "Backward call:"), translate("ExportDialog", "Scale:"),
+                  translate("ExportDialog", "Transparent background:"))
+        for row, text in enumerate(labels):
+            label = self.form.labelForField(self.form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget())
+            if label is not None:
+                label.setText(text)  # type: ignore[attr-defined]
+        self.area_box.setItemText(0, translate("ExportDialog", "Whole graph"))
+        self.area_box.setItemText(1, translate("ExportDialog", "Visible part"))
+        self.state_box.setItemText(0, translate("ExportDialog", "Current step"))
+        self.state_box.setItemText(1, translate("ExportDialog", "Final state"))
+        self.state_box.setItemText(2, translate("ExportDialog", "Every step (PDF handout)"))
+        self.view_box.setItemText(0, translate("ExportDialog", "Data flow"))
+        self.view_box.setItemText(1, translate("ExportDialog", "grad_fn graph"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+
+def _file_menu(window: QMainWindow):  # -> QMenu | None
+    actions = getattr(window, "actions_", None)
+    menu = getattr(actions, "file_menu", None)
+    if menu is not None:
+        return menu
+    for action in window.menuBar().actions():
+        if action.menu() is not None:
+            return action.menu()
+    return None
+
+
+def add_export_actions(window: QMainWindow, graph_view: QWidget | None) -> QAction:
+    """Add File -> Export… (Ctrl+E) and the same item to the graph's context menu.
+
+    The window must provide ``snapshot`` (the latest graph) and may emit
+    ``backward_calls_changed(list)``; the canvas may provide ``current_step()`` (the player's step)
+    and ``add_context_action(action)``; otherwise the action is added to the view's own actions.
+    """
+    calls: list[list[dict[str, Any]]] = [list(getattr(window, "_last_backward", []) or [])]
+    signal = getattr(window, "backward_calls_changed", None)
+    if signal is not None:
+        signal.connect(lambda new: calls.__setitem__(0, list(new or [])))
+
+    def snapshot() -> dict[str, Any] | None:
+        value = getattr(window, "snapshot", None)
+        return value() if callable(value) else value
+
+    def step() -> int | None:
+        getter = getattr(graph_view, "current_step", None)
+        return getter() if callable(getter) else None
+
+    action = QAction(window)
+    action.setShortcut(QKeySequence("Ctrl+E"))
+
+    def retranslate() -> None:
+        action.setText(translate("ExportDialog", "Export…"))
+
+    def open_dialog() -> None:
+        ExportDialog(snapshot, lambda: calls[0], graph_view, step, window).exec()
+
+    action.triggered.connect(open_dialog)
+    retranslate()
+    window.installEventFilter(_Retranslator(window, retranslate))
+    menu = _file_menu(window)
+    if menu is not None:
+        menu.addSeparator()
+        menu.addAction(action)
+    window.addAction(action)
+    if graph_view is not None:
+        adder = getattr(graph_view, "add_context_action", None)
+        if callable(adder):
+            adder(action)
+        else:
+            graph_view.addAction(action)
+            graph_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    return action
+
+
+class _Retranslator(QObject):
+    """Event filter that re-labels the action when the language changes."""
+
+    def __init__(self, parent: QObject, callback: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._callback = callback
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self._callback()
+        return False
