@@ -1,0 +1,154 @@
+"""BackwardPlayer driven by qtbot (offscreen) over the seed notebook's backward calls."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+
+from gradviz import cells  # noqa: E402
+from gradviz.replay import short_name  # noqa: E402
+from gradviz.session import Session  # noqa: E402
+from ui.player import BackwardPlayer, apply_screenshot_args  # noqa: E402
+
+SEED = Path("/work/shared/seed/seed_notebook.py")
+
+
+class RecordingCanvas:
+    """Stands in for ui/graph's GraphView: records every call the player makes."""
+
+    def __init__(self) -> None:
+        self.states: dict[str, str] = {}
+        self.edges: dict[tuple[str, str], str | None] = {}
+        self.freed: dict[tuple[str, str], bool] = {}
+        self.badges: dict[str, str] = {}
+        self.markers: list[tuple[str, str, int]] = []
+
+    def set_node_states(self, states):
+        self.states.update(states)
+
+    def set_edge_grad(self, edge, text):
+        self.edges[tuple(edge)] = text
+
+    def animate_marker(self, source, target, duration_ms):
+        self.markers.append((source, target, duration_ms))
+
+    def set_buffer_freed(self, node_id, attr, freed):
+        self.freed[(node_id, attr)] = freed
+
+    def set_badge(self, tensor_id, text):
+        self.badges[tensor_id] = text
+
+
+@pytest.fixture(scope="module")
+def seed():
+    results = Session().run_cells(cells.split_percent_cells(SEED.read_text(encoding="utf-8")))
+    calls = [c for r in results for c in r.backward_calls]
+    return calls, results[8].graph
+
+
+@pytest.fixture
+def player(qtbot, seed):
+    QSettings().remove("player/speed")
+    widget = BackwardPlayer()
+    qtbot.addWidget(widget)
+    canvas = RecordingCanvas()
+    widget.set_canvas(canvas)
+    widget.set_calls(*seed)
+    widget.resize(900, 560)
+    widget.show()
+    return widget, canvas
+
+
+def test_play_to_the_end_and_step_back(qtbot, player):
+    widget, canvas = player
+    assert widget.current_call == 3  # the latest call is selected first
+    widget._set_speed(8.0)
+    steps = []
+    widget.step_changed.connect(steps.append)
+    widget.play()
+    assert widget.is_playing
+    n = len(widget.replay)
+    qtbot.waitUntil(lambda: not widget.is_playing, timeout=10_000)
+    assert steps == list(range(1, n))
+    assert set(canvas.states.values()) == {"done"}
+    assert all(canvas.freed.values()) and len(canvas.freed) == 3
+    # Markers travel on gradfn edges (next function -> consumer), one per delivered grad.
+    assert len(canvas.markers) == 5  # Sum->Mul, Mul->Add, Mul->Pow, Add->Pow, Pow->AccumulateGrad
+    assert "+6" in widget.ledger_view.item(widget.ledger_view.count() - 1).text()
+    assert widget.ledger_view.item(widget.ledger_view.count() - 1).text().endswith("12")
+    widget.step_back()
+    assert widget.current_step == n - 2
+    widget.seek(0)
+    assert list(canvas.states.values()).count("ready") == 1 and not any(canvas.freed.values())
+    assert all(text is None for text in canvas.edges.values())
+
+
+def test_keyboard_and_scrub(qtbot, player):
+    widget, canvas = player
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_End)
+    assert widget.current_step == len(widget.replay) - 1
+    qtbot.keyClick(widget, Qt.Key.Key_Home)
+    assert widget.current_step == 0
+    qtbot.keyClick(widget, Qt.Key.Key_Right)
+    assert widget.current_step == 1
+    qtbot.keyClick(widget, Qt.Key.Key_Left)
+    assert widget.current_step == 0
+    replay = widget.replay
+    mul_done = next(k for k, e in enumerate(replay.events)
+                    if e["type"] == "node_finished" and short_name(replay.nodes[e["node_id"]]["name"]) == "MulBackward0")
+    widget.slider.setValue(mul_done)  # scrubbing is moving the slider
+    assert widget.current_step == mul_done
+    assert sorted(t for t in canvas.edges.values() if t) == ["1", "1", "2"]
+    assert any("PowBackward0: 2" in text for text in widget.vjp_panel.output_texts)
+
+
+def test_pick_another_call_and_apply_fix(qtbot, player):
+    widget, canvas = player
+    with qtbot.waitSignal(widget.call_selected) as picked:
+        widget.call_list.setCurrentRow(1)
+    assert picked.args == [1]
+    widget.seek(-1)
+    assert widget.error_box.isVisible()
+    assert "MulBackward0" in widget.error_label.text()
+    error_node = widget.replay.state(-1).error["node_id"]
+    assert canvas.states[error_node] == "error"
+    chip = widget.chips.chip((error_node, "_saved_other")) or widget.chips.chip((error_node, "_saved_self"))
+    assert chip is not None and "#1" in chip.text()
+    with qtbot.waitSignal(widget.apply_fix_requested) as fix:
+        qtbot.mouseClick(widget.fix_button, Qt.MouseButton.LeftButton)
+    edit = json.loads(fix.args[0])
+    assert edit["replace"] == "backward(retain_graph=True)" and edit["cell"] == 5
+
+
+def test_badges_in_both_languages(player):
+    widget, canvas = player
+    assert any("retain_grad()" in text for text in canvas.badges.values())
+    widget.set_language("zh_CN")
+    assert any("叶子" in text for text in canvas.badges.values())
+
+
+def test_screenshot_args_and_render(qtbot, player, tmp_path):
+    widget, _ = player
+    apply_screenshot_args(widget, 2, 9)
+    assert widget.current_call == 2 and widget.current_step == 9
+    out = tmp_path / "player.png"
+    assert widget.grab().save(str(out)) and out.stat().st_size > 0
+    with pytest.raises(IndexError):
+        apply_screenshot_args(widget, 7, 0)
+
+
+def test_speed_default_from_settings(qtbot, seed):
+    QSettings().setValue("player/speed", 4.0)
+    try:
+        widget = BackwardPlayer()
+        qtbot.addWidget(widget)
+        assert widget.speed_box.currentData() == 4.0
+    finally:
+        QSettings().remove("player/speed")
