@@ -595,7 +595,7 @@ def cat(tensors: Any, dim: int = 0) -> Any:
                     f"Sizes of tensors must match except in dimension {d}. Expected size {x} but got "
                     f"size {y} for tensor number {i} in the list.")
     sizes = tuple(t_.shape[d] for t_ in items)
-    return call(cat_op(len(items)), items, {"dim": d, "sizes": sizes})
+    return call(cat_op(len(items)), items, {"dim": d, "sizes": sizes, "written_dim": int(dim)})
 
 
 def stack(tensors: Any, dim: int = 0) -> Any:
@@ -607,7 +607,7 @@ def stack(tensors: Any, dim: int = 0) -> Any:
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got [{', '.join(map(str, items[0].shape))}] "
                 f"at entry 0 and [{', '.join(map(str, t_.shape))}] at entry {i}")
-    return call(stack_op(len(items)), items, {"dim": d})
+    return call(stack_op(len(items)), items, {"dim": d, "written_dim": int(dim)})
 
 
 def repeat(a: Any, *repeats: Any) -> Any:

@@ -27,27 +27,34 @@ defop("permute", "PermuteBackward0", ("self",), lambda a, dims: np.transpose(a, 
       cases=(GradCase(((2, 3, 4),), {"dims": (2, 0, 1)}), GradCase(((2, 3),), {"dims": (1, 0)})))
 
 
+def _axis(s: Any) -> int:
+    """The normalised dim (the saved one may be PyTorch's unsigned display of a negative dim)."""
+    return s.node.attrs["dim"]
+
+
 def _cat_vjp(position: int):  # noqa: ANN202
     def vjp(g: Any, s: Any) -> Any:
         start = sum(s.sizes[:position])
-        return s.B.narrow(g, s.dim, start, s.sizes[position])
+        return s.B.narrow(g, _axis(s), start, s.sizes[position])
 
     return vjp
 
 
 def _stack_vjp(position: int):  # noqa: ANN202
-    return lambda g, s: s.B.select(g, s.dim, position)
+    return lambda g, s: s.B.select(g, _axis(s), position)
 
 
 def _dim_only(arrays, attrs):  # noqa: ANN001
-    return {"dim": attrs["dim"]}
+    # PyTorch keeps the dim as the user wrote it and shows a negative one as its uint64 bit pattern.
+    written = attrs.get("written_dim", attrs["dim"])
+    return {"dim": written + 2**64 if written < 0 else written}
 
 
-def _cat_forward(*arrays: np.ndarray, dim: int, sizes: tuple[int, ...]) -> np.ndarray:
+def _cat_forward(*arrays: np.ndarray, dim: int, sizes: tuple[int, ...], written_dim: int = 0) -> np.ndarray:
     return np.concatenate(arrays, axis=dim)
 
 
-def _stack_forward(*arrays: np.ndarray, dim: int) -> np.ndarray:
+def _stack_forward(*arrays: np.ndarray, dim: int, written_dim: int = 0) -> np.ndarray:
     return np.stack(arrays, axis=dim)
 
 
