@@ -25,11 +25,14 @@ class ModuleProxy:
     ``t.np``, ``t.os`` or ``np.lib`` can never leak through it, whatever the real module imports.
     """
 
-    __slots__ = ("_gv_name", "_gv_exports")
+    __slots__ = ("_gv_name", "_gv_exports", "_gv_withheld")
 
-    def __init__(self, name: str, exports: dict[str, Any]) -> None:
+    def __init__(self, name: str, exports: dict[str, Any], withheld: frozenset[str] = frozenset()) -> None:
         object.__setattr__(self, "_gv_name", name)
         object.__setattr__(self, "_gv_exports", dict(exports))
+        # Names the real module has that gradviz withholds on purpose (np.save, torch.load):
+        # asking for one is a refusal, asking for anything else is a plain AttributeError.
+        object.__setattr__(self, "_gv_withheld", frozenset(withheld))
 
     def __getattr__(self, name: str) -> Any:
         exports = object.__getattribute__(self, "_gv_exports")
@@ -58,6 +61,14 @@ def proxy_exports(proxy: ModuleProxy) -> dict[str, Any]:
 
 def proxy_has(proxy: ModuleProxy, name: str) -> bool:
     return name in object.__getattribute__(proxy, "_gv_exports")
+
+
+def proxy_name(proxy: ModuleProxy) -> str:
+    return str(object.__getattribute__(proxy, "_gv_name"))
+
+
+def proxy_withholds(proxy: ModuleProxy, name: str) -> bool:
+    return name in object.__getattribute__(proxy, "_gv_withheld")
 
 
 _INTERNAL_PREFIXES = (

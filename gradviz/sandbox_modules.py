@@ -63,7 +63,7 @@ def _torch_module_proxy(module: types.ModuleType, display: str) -> ModuleProxy:
     if cached is not None:
         return cached
     exports: dict[str, Any] = {}
-    proxy = ModuleProxy(display, exports)
+    proxy = ModuleProxy(display, exports, _TORCH_DENY)
     _cache[module.__name__] = proxy  # before recursing: submodules may refer back to parents
     for name in _public_names(module):
         if name in _TORCH_DENY:
@@ -87,6 +87,10 @@ def torch_proxy() -> ModuleProxy:
     return _torch_module_proxy(module, "torch")
 
 
+def _withheld(module: types.ModuleType, exports: dict[str, Any]) -> frozenset[str]:
+    return frozenset(n for n in dir(module) if not n.startswith("_") and n not in exports)
+
+
 def _factorial(n: int) -> int:
     # log2(n!) < n * log2(n): refuse before the C loop runs for minutes.
     if isinstance(n, int) and n > 2:
@@ -99,7 +103,7 @@ def math_proxy() -> ModuleProxy:
     if cached is None:
         exports = {name: getattr(math, name) for name in _MATH_NAMES}
         exports["factorial"] = _factorial
-        cached = _cache["math"] = ModuleProxy("math", exports)
+        cached = _cache["math"] = ModuleProxy("math", exports, _withheld(math, exports))
     return cached
 
 
@@ -108,7 +112,10 @@ def numpy_proxy() -> ModuleProxy:
     if cached is None:
         from gradviz import safe_numpy
 
-        cached = _cache["numpy"] = ModuleProxy("numpy", safe_numpy.exports())
+        import numpy
+
+        exports = safe_numpy.exports()
+        cached = _cache["numpy"] = ModuleProxy("numpy", exports, _withheld(numpy, exports))
     return cached
 
 

@@ -97,12 +97,18 @@ _REFUSAL_REASONS: dict[type[ast.AST], str] = {
 
 
 def attribute_name_allowed(name: str) -> bool:
-    """Public names, plus the private ones PyTorch itself shows learners (``_saved_self``...)."""
+    """Public names, plus the private ones PyTorch itself shows learners (``_saved_self``,
+    ``_version``, ``_base``)."""
     if name in _FORBIDDEN_ATTRIBUTES:
         return False
     if name.startswith("_"):
-        return name == "_version" or (name.startswith("_saved_") and not name.endswith("__"))
+        return name in PYTORCH_VISIBLE_PRIVATE or (name.startswith("_saved_") and not name.endswith("__"))
     return True
+
+
+# Private-looking names PyTorch itself shows learners (views and version counters); ``_saved_*``
+# attributes of grad_fn nodes are allowed by prefix.
+PYTORCH_VISIBLE_PRIVATE = frozenset({"_version", "_base", "_is_view"})
 
 
 def _is_dunder(name: str) -> bool:

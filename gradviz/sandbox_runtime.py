@@ -31,9 +31,9 @@ from gradviz.limits import (
     limit_message,
 )
 from gradviz.results import SourceSpan
-from gradviz.sandbox_guard import AttributeGuard
+from gradviz.sandbox_guard import AttributeGuard, ModuleProxy, proxy_name, proxy_withholds
 from gradviz.sandbox_modules import import_from, resolve_import, star_exports
-from gradviz.sandbox_policy import SandboxError
+from gradviz.sandbox_policy import SandboxError, attribute_name_allowed
 
 __all__ = ["Runtime", "OutputBuffer"]
 
@@ -119,7 +119,7 @@ _SAFE_BUILTINS = (
     "round", "slice", "str", "sum", "super", "zip", "staticmethod", "classmethod", "property",
     "bytes", "NotImplemented", "Ellipsis", "True", "False", "None",
     # exceptions learners raise and catch
-    "Exception", "ArithmeticError", "AssertionError", "AttributeError", "ImportError",
+    "BaseException", "Exception", "ArithmeticError", "AssertionError", "AttributeError", "ImportError",
     "IndexError", "KeyError", "LookupError", "ModuleNotFoundError", "NameError",
     "NotImplementedError", "OverflowError", "RecursionError", "RuntimeError", "StopIteration",
     "TypeError", "ValueError", "ZeroDivisionError", "MemoryError", "Warning", "UserWarning",
@@ -214,6 +214,7 @@ class Runtime:
         self.on_top_statement: Callable[[SourceSpan], None] | None = None
         self._ticks = 0
         self._span_index = -1
+        self._set_span = provenance.set_current_span
 
     # -- lifecycle ---------------------------------------------------------------------------
     def register_span(self, span: SourceSpan) -> int:
@@ -238,12 +239,17 @@ class Runtime:
         provenance.set_current_span(None)
 
     # -- spans and time ----------------------------------------------------------------------
+    # These run several times per learner statement, so they are written for speed: the span is
+    # switched only when it changes, and the clock is read once every 64 ticks.
+    def _goto(self, k: int) -> None:
+        self._span_index = k
+        span = self.spans[k]
+        self.current_span = span
+        self._set_span(span)
+
     def _enter_span(self, k: int) -> None:
         if k != self._span_index:
-            self._span_index = k
-            span = self.spans[k]
-            self.current_span = span
-            provenance.set_current_span(span)
+            self._goto(k)
         self._ticks += 1
         if not self._ticks & _TICK_MASK:
             self.check_deadline()
@@ -255,8 +261,11 @@ class Runtime:
             )
 
     def stmt(self, k: int) -> None:
-        self._enter_span(k)
-        self.check_deadline()
+        if k != self._span_index:
+            self._goto(k)
+        self._ticks += 1
+        if not self._ticks & _TICK_MASK:
+            self.check_deadline()
 
     def top(self, k: int) -> None:
         """A module-level statement starts: the previous one is complete (statement snapshots)."""
@@ -266,7 +275,11 @@ class Runtime:
         self.stmt(k)
 
     def at(self, k: int, value: Any) -> Any:
-        self._enter_span(k)
+        if k != self._span_index:
+            self._goto(k)
+        self._ticks += 1
+        if not self._ticks & _TICK_MASK:
+            self.check_deadline()
         return value
 
     # -- attributes --------------------------------------------------------------------------
@@ -274,7 +287,7 @@ class Runtime:
         if k is not None:
             self._enter_span(k)
         if not self.guard.may_read(obj, name):
-            raise SandboxError(f"access to the attribute {name!r} of {_describe(obj)} is not allowed in gradviz")
+            raise self._refusal(obj, name)
         value = getattr(obj, name)
         if name == "__name__" and not isinstance(value, str):
             raise SandboxError(f"access to the attribute '__name__' of {_describe(obj)} is not allowed in gradviz")
@@ -285,6 +298,15 @@ class Runtime:
                 return _SizedStrMethod(value)
         return value
 
+    @staticmethod
+    def _refusal(obj: Any, name: str) -> BaseException:
+        if type(obj) is ModuleProxy and attribute_name_allowed(name):
+            module = proxy_name(obj)
+            if proxy_withholds(obj, name):
+                return SandboxError(f"{module}.{name} is not available in gradviz (no file access, no internals)")
+            return AttributeError(f"module '{module}' has no attribute '{name}'")
+        return SandboxError(f"access to the attribute {name!r} of {_describe(obj)} is not allowed in gradviz")
+
     def write(self, obj: Any, name: str) -> Any:
         if not self.guard.may_write(obj, name):
             raise SandboxError(f"setting the attribute {name!r} of {_describe(obj)} is not allowed in gradviz")
@@ -292,7 +314,13 @@ class Runtime:
 
     # -- operators ---------------------------------------------------------------------------
     def _check_mul(self, a: Any, b: Any) -> None:
-        if isinstance(a, _SEQUENCES):
+        ta, tb = type(a), type(b)
+        if ta is float or tb is float:
+            return
+        if ta is int and tb is int:
+            if a.bit_length() + b.bit_length() > self.limits.max_int_bits:
+                check_int_bits(a.bit_length() + b.bit_length())
+        elif isinstance(a, _SEQUENCES):
             count = _as_count(b)
             if count is not None:
                 check_sequence_length(len(a) * count)
@@ -300,8 +328,6 @@ class Runtime:
             count = _as_count(a)
             if count is not None:
                 check_sequence_length(len(b) * count)
-        elif type(a) is int and type(b) is int:
-            check_int_bits(_int_bits(a) + _int_bits(b))
 
     def _check_pow(self, a: Any, b: Any) -> None:
         if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1:
@@ -320,23 +346,29 @@ class Runtime:
                         check_sequence_length(value)
 
     def mul(self, k: int, a: Any, b: Any) -> Any:
-        self._enter_span(k)
+        if k != self._span_index:
+            self._goto(k)
         self._check_mul(a, b)
         return a * b
 
     def pow_(self, k: int, a: Any, b: Any) -> Any:
-        self._enter_span(k)
-        self._check_pow(a, b)
+        if k != self._span_index:
+            self._goto(k)
+        if type(b) is int and type(a) is int:
+            self._check_pow(a, b)
         return a**b
 
     def lshift(self, k: int, a: Any, b: Any) -> Any:
-        self._enter_span(k)
+        if k != self._span_index:
+            self._goto(k)
         self._check_lshift(a, b)
         return a << b
 
     def mod(self, k: int, a: Any, b: Any) -> Any:
-        self._enter_span(k)
-        self._check_mod(a, b)
+        if k != self._span_index:
+            self._goto(k)
+        if isinstance(a, (str, bytes)):
+            self._check_mod(a, b)
         return a % b
 
     def augcheck(self, k: int, op: str, current: Any, value: Any) -> Any:
@@ -400,7 +432,10 @@ class Runtime:
         if len(default) > 1:
             raise TypeError(f"getattr expected at most 3 arguments, got {2 + len(default)}")
         if not self.guard.may_read(obj, name):
-            raise SandboxError(f"access to the attribute {name!r} of {_describe(obj)} is not allowed in gradviz")
+            refusal = self._refusal(obj, name)
+            if default and isinstance(refusal, AttributeError):
+                return default[0]
+            raise refusal
         try:
             return self.getattr_(obj, name)
         except AttributeError:

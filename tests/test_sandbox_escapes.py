@@ -40,7 +40,7 @@ PAYLOADS: list[tuple[str, str, set[str]]] = [
     ("import-relative", "from . import cells", {"SandboxError"}),
     ("module-dict", "import math\nmath.__dict__", {"SandboxError"}),
     ("module-loader", "import math\nmath.__loader__", {"SandboxError"}),
-    ("torch-np-leak", "import torch as t\nt.np", {"SandboxError"}),
+    ("torch-np-leak", "import torch as t\nt.np", {"AttributeError"}),
     ("torch-save", "import torch\ntorch.save(torch.ones(2), '" + MARKER + "')", {"SandboxError"}),
     ("torch-getattr-dunder", "import torch\ngetattr(torch, '__dict__')", {"SandboxError"}),
     ("torch-private-submodule", "import torch._C", {"SandboxError"}),
