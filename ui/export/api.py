@@ -122,6 +122,9 @@ def export_drawing(path: str | Path, drawing: GraphDrawing, frames: list[Frame],
 def export_source(path: str | Path, source: ExportSource, request: ExportRequest,
                   progress: Progress | None = None) -> int:
     """Lay out ``source``'s graph in the requested view and write the requested frames."""
-    frames = frames_for(source.trace, source.call_number, request.mode, request.step, source.snapshot)
+    mode = request.mode
+    if request.fmt in ANIMATIONS:
+        mode = "all" if source.trace is not None else "graph"  # an animation is every step, or one still
+    frames = frames_for(source.trace, source.call_number, mode, request.step, source.snapshot)
     drawing = GraphDrawing(source.snapshot, request.view)
     return export_drawing(path, drawing, frames, request, progress)
