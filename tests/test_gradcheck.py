@@ -213,3 +213,39 @@ def test_second_derivative_through_mm() -> None:
     (h,) = torch.autograd.grad(g.sum(), x)
     # g = 2 (x w) w^T, so d(sum g)/dx = 2 * ones @ (w w^T)
     np.testing.assert_allclose(h._data, 2 * np.ones((2, 2)) @ (w @ w.T), rtol=1e-12)
+
+
+# -- second order over the table --------------------------------------------------------------
+
+def _grad_total(op: OpDef, arrays: list[np.ndarray], attrs: dict[str, Any], create_graph: bool) -> Any:
+    tensors, out = _forward(op, arrays, attrs, True)
+    grads = torch.autograd.grad((out * out).sum(), tensors, create_graph=create_graph)
+    return tensors, grads
+
+
+@pytest.mark.parametrize("name,index", CASES, ids=[f"{n}-{i}" for n, i in CASES])
+def test_op_second_order(name: str, index: int) -> None:
+    """Differentiate the backward itself (create_graph=True): d/dx sum(grad of sum(f^2))."""
+    op = OPS[name]
+    case = op.cases[index]
+    rng = np.random.default_rng(zlib.crc32(f"2/{name}/{index}".encode()))
+    arrays = [_sample(shape, case, rng) for shape in case.shapes]
+    tensors, grads = _grad_total(op, arrays, case.attrs, True)
+    total = grads[0].sum()
+    for g in grads[1:]:
+        total = total + g.sum()
+    analytic = torch.autograd.grad(total, tensors, allow_unused=True)
+
+    def first_order_total(moved: list[np.ndarray]) -> float:
+        return float(np.sum([g._data.sum() for g in _grad_total(op, moved, case.attrs, False)[1]]))
+
+    for i, a in enumerate(arrays):
+        numeric = np.zeros_like(a)
+        for idx in np.ndindex(a.shape):
+            plus = [x.copy() for x in arrays]
+            minus = [x.copy() for x in arrays]
+            plus[i][idx] += EPS
+            minus[i][idx] -= EPS
+            numeric[idx] = (first_order_total(plus) - first_order_total(minus)) / (2 * EPS)
+        got = np.zeros_like(a) if analytic[i] is None else analytic[i]._data
+        np.testing.assert_allclose(got, numeric, rtol=1e-4, atol=1e-5, err_msg=f"{name} input {i}")
