@@ -1,17 +1,51 @@
-"""``torch.nn.functional``: activations and losses over gradviz ops."""
+"""``torch.nn.functional``: activations, ``linear``, the softmax family and the losses.
+
+Each function records the nodes PyTorch records for the same call (checked against torch 2.13):
+``linear`` on a 2-d input is ``addmm(bias, input, weight.t())`` (AddmmBackward0 over TBackward0),
+other ranks flatten with a view first; ``cross_entropy`` is ``nll_loss(log_softmax(input))``.
+"""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
+import numpy as np
+
+from ... import dtypes
+from ...node import SavedTensor
 from ...ops import functional as _F
+from ...ops.inplace import inplace as _inplace
+from ...ops.nn_ops import REDUCTIONS, nll_total_weight
+from ...ops.registry import OPS, call
+from ...tensor import Tensor
 
-__all__ = ["relu", "sigmoid", "tanh"]
+__all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "nll_loss",
+           "cross_entropy", "mse_loss", "flatten"]
 
+IMPLICIT_DIM_WARNING = ("Implicit dimension choice for {name} has been deprecated. Change the call "
+                        "to include dim=X as an argument.")
+TARGET_SIZE_WARNING = ("Using a target size ({target}) that is different to the input size ({input}). "
+                       "This will likely lead to incorrect results due to broadcasting. Please ensure "
+                       "they have the same size.")
+
+
+def _scalar_type_name(dtype: dtypes.DType) -> str:
+    """``Float``, ``Double``, ``Long``...: PyTorch's ScalarType names, used in its messages."""
+    return dtype.legacy_name.replace("torch.", "").replace("Tensor", "")
+
+
+def _check_tensor(value: Any, fn: str, arg: str, position: int) -> None:
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{arg}' (position {position}) must be Tensor, "
+                        f"not {type(value).__name__}")
+
+
+# -- activations ----------------------------------------------------------------------------
 
 def relu(input: Any, inplace: bool = False) -> Any:  # noqa: A002 - torch's argument name
     if inplace:
-        raise NotImplementedError("gradviz: F.relu(inplace=True) is not supported yet")
+        return _inplace(input, _F.relu)
     return _F.relu(input)
 
 
@@ -21,3 +55,214 @@ def sigmoid(input: Any) -> Any:  # noqa: A002
 
 def tanh(input: Any) -> Any:  # noqa: A002
     return _F.tanh(input)
+
+
+def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:  # noqa: A002
+    return _F.flatten(input, start_dim, end_dim)
+
+
+def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    warnings.warn(IMPLICIT_DIM_WARNING.format(name=name), UserWarning, stacklevel=stacklevel + 1)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _softmax_like(op_name: str, input: Any, dim: Any, dtype: Any) -> Any:  # noqa: A002
+    _check_tensor(input, op_name, "input", 1)
+    if dim is None:
+        dim = _softmax_dim(op_name, input.dim(), stacklevel=3)
+    dim = int(dim)
+    axis = _F._norm_dim(dim, input.dim())
+    if dtype is not None:
+        input = input.to(dtypes.as_dtype(dtype))
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f'"{op_name}_lastdim_kernel_impl" not implemented for '
+                           f"'{_scalar_type_name(input.dtype)}'")
+    return call(OPS[op_name], (input,), {"axis": axis, "dim": dim})
+
+
+def softmax(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Any:  # noqa: A002
+    return _softmax_like("softmax", input, dim, dtype)
+
+
+def log_softmax(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Any:  # noqa: A002
+    return _softmax_like("log_softmax", input, dim, dtype)
+
+
+# -- linear ---------------------------------------------------------------------------------
+
+def _check_mm(rows: int, inner: int, weight: Tensor) -> None:
+    if weight.dim() == 2 and weight.shape[1] != inner:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{inner} and "
+                           f"{weight.shape[1]}x{weight.shape[0]})")
+
+
+def addmm(bias: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """``torch.addmm``: beta * bias + alpha * mat1 @ mat2, one AddmmBackward0 node."""
+    if mat1.dim() != 2:
+        raise RuntimeError("mat1 must be a matrix, got {}-D tensor".format(mat1.dim()))
+    if mat2.dim() != 2:
+        raise RuntimeError("mat2 must be a matrix, got {}-D tensor".format(mat2.dim()))
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} "
+                           f"and {mat2.shape[0]}x{mat2.shape[1]})")
+    if mat1.dtype is not mat2.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                           f"{_scalar_type_name(mat1.dtype)} and {_scalar_type_name(mat2.dtype)}")
+    if bias.dtype is not mat1.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{_scalar_type_name(bias.dtype)} and {_scalar_type_name(mat2.dtype)}")
+    attrs = {}
+    if beta != 1:
+        attrs["beta"] = beta
+    if alpha != 1:
+        attrs["alpha"] = alpha
+    out = call(OPS["addmm"], (bias, mat1, mat2), attrs, out_dtype=mat1.dtype)
+    node = out.grad_fn
+    if node is not None:
+        # PyTorch keeps the strides only for the operand whose grad needs them.
+        for index, name in ((1, "mat1"), (2, "mat2")):
+            if not node.needs_input_grad[index]:
+                node.saved[f"{name}_sym_strides"] = ()
+    return out
+
+
+def linear(input: Any, weight: Any, bias: Any = None) -> Any:  # noqa: A002
+    _check_tensor(input, "linear", "input", 1)
+    _check_tensor(weight, "linear", "weight", 2)
+    if weight.dim() != 2 or input.dim() == 0:
+        out = _F.matmul(input, _F.t(weight))
+        return out if bias is None else out + bias
+    in_features = weight.shape[1]
+    _check_mm(input.numel() // max(input.shape[-1], 1), input.shape[-1], weight)
+    weight_t = _F.t(weight)
+    if input.dim() == 2:
+        if bias is None:
+            return _F.mm(input, weight_t)
+        return addmm(bias, input, weight_t)
+    out_shape = tuple(input.shape[:-1]) + (weight.shape[0],)
+    if bias is not None:
+        # PyTorch flattens to 2-d, runs addmm and views back (ViewBackward0 both sides).
+        flat = _F.view(input, (-1, in_features))
+        return _F.view(addmm(bias, flat, weight_t), out_shape)
+    if input.dim() == 1:
+        # matmul of a vector: unsqueeze, mm, then squeeze_(0) (SqueezeBackward4).
+        product = _F.mm(_F.unsqueeze(input, 0), weight_t)
+        return call(OPS["squeeze_dims"], (product,), {"dim": 0})
+    flat = _F.reshape(input, (-1, in_features))
+    return call(OPS["unsafe_view"], (_F.mm(flat, weight_t),), {"shape": out_shape})
+
+
+# -- losses ---------------------------------------------------------------------------------
+
+def _reduction_code(reduction: str) -> int:
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return REDUCTIONS[reduction]
+
+
+def _check_target_indices(input: Tensor, target: Tensor, ignore_index: int) -> np.ndarray:  # noqa: A002
+    if target.dtype.is_floating_point or target.dtype is dtypes.bool_:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{_scalar_type_name(target.dtype)}")
+    if input.dim() not in (1, 2):
+        raise NotImplementedError(
+            f"gradviz: nll_loss/cross_entropy on a {input.dim()}-d input (spatial losses) is not supported yet")
+    if input.dim() == 2 and target.dim() != 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.dim() == 1 and target.dim() != 0:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.dim() == 2 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                         f"({target.shape[0]}).")
+    indices = target._data.astype(np.int64)
+    classes = input.shape[-1]
+    for value in np.atleast_1d(indices).tolist():
+        if value != ignore_index and not 0 <= value < classes:
+            raise IndexError(f"Target {value} is out of bounds.")
+    return indices
+
+
+def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
+             ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Any:
+    _check_tensor(input, "nll_loss_nd", "input", 1)
+    _check_tensor(target, "nll_loss_nd", "target", 2)
+    if size_average is not None or reduce is not None:
+        raise NotImplementedError("gradviz: the deprecated size_average/reduce arguments are not supported; "
+                                  "use reduction=")
+    code = _reduction_code(reduction)
+    indices = _check_target_indices(input, target, ignore_index)
+    weight_data = None
+    if weight is not None:
+        if weight.dim() != 1 or weight.shape[0] != input.shape[-1]:
+            raise RuntimeError(f"weight tensor should be defined either for all {input.shape[-1]} classes "
+                               f"or no classes but got weight tensor of shape: [{', '.join(map(str, weight.shape))}]")
+        weight_data = weight._data.astype(input.dtype.np)
+    attrs = {"target": indices, "weight": weight_data, "reduction": code, "ignore_index": int(ignore_index)}
+    out = call(OPS["nll_loss"], (input,), attrs, out_dtype=input.dtype)
+    node = out.grad_fn
+    if node is not None:
+        total = (nll_total_weight(indices, weight_data, ignore_index, input.dtype.np)
+                 if code else np.zeros((), dtype=input.dtype.np))
+        node.saved["target"] = SavedTensor(target, is_output=False)
+        node.saved["weight"] = None if weight is None else SavedTensor(weight, is_output=False)
+        node.saved["total_weight"] = SavedTensor(Tensor._make(np.asarray(total), input.dtype), is_output=False)
+    return out
+
+
+def _soft_target_cross_entropy(input: Tensor, target: Tensor, weight: Any, code: int) -> Any:  # noqa: A002
+    if weight is not None:
+        raise NotImplementedError("gradviz: cross_entropy with probability targets and a class weight "
+                                  "is not supported yet")
+    class_dim = 0 if input.dim() == 1 else 1
+    log_probs = log_softmax(input, class_dim)
+    products = log_probs * target
+    if code == 0:
+        return -_F.sum(products, class_dim)
+    total = -_F.sum(products)
+    if code == 2:
+        return total
+    batch = input.shape[0] if input.dim() > 1 else 1
+    return call(OPS["div_scalar"], (total,), {"other": batch})
+
+
+def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
+                  ignore_index: int = -100, reduce: Any = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Any:
+    _check_tensor(input, "cross_entropy_loss", "input", 1)
+    _check_tensor(target, "cross_entropy_loss", "target", 2)
+    if label_smoothing != 0.0:
+        raise NotImplementedError("gradviz: cross_entropy with label_smoothing is not supported yet")
+    code = _reduction_code(reduction)
+    if target.dtype.is_floating_point and tuple(target.shape) == tuple(input.shape):
+        return _soft_target_cross_entropy(input, target, weight, code)
+    class_dim = 0 if input.dim() == 1 else 1
+    return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index=ignore_index,
+                    reduction=reduction)
+
+
+def _broadcast_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    ndim = max(len(a), len(b))
+    a_full, b_full = (1,) * (ndim - len(a)) + a, (1,) * (ndim - len(b)) + b
+    shape = []
+    for dim, (x, y) in enumerate(zip(a_full, b_full)):
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                               f"non-singleton dimension {dim}")
+        shape.append(y if x == 1 else x)
+    return tuple(shape)
+
+
+def mse_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
+             reduction: str = "mean", weight: Any = None) -> Any:
+    _check_tensor(input, "mse_loss", "input", 1)
+    _check_tensor(target, "mse_loss", "target", 2)
+    if weight is not None:
+        raise NotImplementedError("gradviz: mse_loss with weight= is not supported yet")
+    code = _reduction_code(reduction)
+    if tuple(input.shape) != tuple(target.shape):
+        warnings.warn(TARGET_SIZE_WARNING.format(target=target.shape, input=input.shape), UserWarning,
+                      stacklevel=2)
+        shape = _broadcast_shape(tuple(input.shape), tuple(target.shape))
+        input = _F.expand(input, shape) if tuple(input.shape) != shape else input
+        target = _F.expand(target, shape) if tuple(target.shape) != shape else target
+    return call(OPS["mse_loss"], (input, target), {"reduction": code})

@@ -1,5 +1,9 @@
-"""``torch.optim``: optimizers (see gradviz/torch/optim/optimizers.py)."""
+"""``torch.optim``: SGD and Adam with PyTorch's single-tensor update arithmetic."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .adam import Adam
+from .optimizer import Optimizer
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adam"]
