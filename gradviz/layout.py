@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from gradviz.layout_coord import brandes_koepf
+from gradviz.layout_coord import brandes_koepf, fold_light_inputs, upstream_weights
 from gradviz.layout_order import Layered, count_layered_crossings, initial_order, minimise_crossings
 from gradviz.layout_rank import acyclic_edges, assign_ranks, repair_ranks, topological_order
 
@@ -208,7 +208,9 @@ def _layout_component(members: list[int], edge_ids: list[int], prep: _Prepared, 
             starts.append(initial_order(lay, from_sinks=False))
         part.layers, part.crossings = minimise_crossings(lay, starts, iters, patience, tpasses)
     size = [along[g] for g in members] + [0.0] * (lay.n - m)
-    part.x = brandes_koepf(lay, part.layers, size, node_gap, node_gap / 2.0)
+    feed = upstream_weights(lay, part.layers)
+    part.x = brandes_koepf(lay, part.layers, size, node_gap, node_gap / 2.0, feed)
+    part.x = fold_light_inputs(lay, part.layers, part.x, size, node_gap, node_gap / 2.0, feed)
     return part
 
 

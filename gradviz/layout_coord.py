@@ -8,12 +8,13 @@ left-to-right ones).  Neighbours ``u`` left of ``v`` in a row are always at leas
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
+
+import numpy as np
 
 from gradviz.layout_order import Layered
 
-__all__ = ["brandes_koepf", "anchored_placement", "isotonic_placement"]
+__all__ = ["brandes_koepf", "anchored_placement", "fold_light_inputs", "isotonic_placement", "upstream_weights"]
 
 
 def _separations(layers: Sequence[Sequence[int]], size: Sequence[float], n_real: int,
@@ -65,13 +66,16 @@ def _type1_conflicts(lay: Layered, layers: Sequence[Sequence[int]], pos: Sequenc
 
 
 def _align_and_compact(lay: Layered, rows: list[list[int]], rows_seps: list[list[float]],
-                       use_upper: bool, marked: set[tuple[int, int]]) -> list[float]:
+                       use_upper: bool, marked: set[tuple[int, int]], heavy: Sequence[float]) -> list[float]:
     """One of the four Brandes–Köpf passes, in the frame where it packs to the left.
 
     ``rows`` are the layers in the order of the vertical sweep and with the horizontal direction
     already mirrored by the caller.  Alignment joins each node to a median neighbour in the
-    previous row; compaction places each block at the smallest x its left neighbours allow, as a
-    longest path over the block graph (iterative, so deep graphs are fine).
+    previous row; of two medians the heavier (more nodes upstream, or downstream when aligning
+    with the row below) is tried first in all four passes, so the main data path of an autograd
+    graph is aligned the same way in each and comes out straight instead of drifting.
+    Compaction places each block at the smallest x its left neighbours allow, as a longest path
+    over the block graph (iterative, so deep graphs are fine).
     """
     n = lay.n
     pos = [0] * n
@@ -79,61 +83,87 @@ def _align_and_compact(lay: Layered, rows: list[list[int]], rows_seps: list[list
         for i, v in enumerate(row):
             pos[v] = i
     root = list(range(n))
-    align = list(range(n))
     neighbours = lay.upper if use_upper else lay.lower
     for row in rows:
         r = -1
         for v in row:
             nb = neighbours[v]
+            if len(nb) == 1:
+                u = nb[0]
+                if pos[u] > r and not (marked and ((u, v) if use_upper else (v, u)) in marked):
+                    root[v] = root[u]
+                    r = pos[u]
+                continue
             if not nb:
                 continue
-            if len(nb) == 1:
-                candidates = nb
+            ordered = sorted(nb, key=pos.__getitem__)
+            d = len(ordered)
+            lo, hi = (d - 1) // 2, d // 2
+            if lo == hi:
+                candidates = [ordered[lo]]
+            elif heavy[ordered[hi]] > heavy[ordered[lo]]:
+                candidates = [ordered[hi], ordered[lo]]
             else:
-                ordered = sorted(nb, key=pos.__getitem__)
-                d = len(ordered)
-                lo, hi = (d - 1) // 2, d // 2
-                candidates = [ordered[lo]] if lo == hi else [ordered[lo], ordered[hi]]
+                candidates = [ordered[lo], ordered[hi]]
             for u in candidates:
-                if align[v] != v:
-                    break
-                seg = (u, v) if use_upper else (v, u)
-                if pos[u] > r and seg not in marked:
-                    align[u] = v
+                if pos[u] > r and ((u, v) if use_upper else (v, u)) not in marked:
                     root[v] = root[u]
-                    align[v] = root[v]
                     r = pos[u]
-    # Block graph: root(left) -> root(right) with the largest separation between them.
-    succ: dict[int, dict[int, float]] = {}
-    indeg: dict[int, int] = {}
+                    break
+    # Block graph: root(left) -> root(right), weighted by the separation.  Parallel edges are
+    # harmless for a longest path, so they are not merged.
+    out_edges: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    indeg = [0] * n
     for row, seps in zip(rows, rows_seps):
+        prev = root[row[0]] if row else 0
         for i in range(len(row) - 1):
-            a, b = root[row[i]], root[row[i + 1]]
-            out = succ.setdefault(a, {})
-            s = seps[i]
-            if b in out:
-                if s > out[b]:
-                    out[b] = s
-            else:
-                out[b] = s
-                indeg[b] = indeg.get(b, 0) + 1
-    xr: dict[int, float] = {}
-    ready = [v for v in range(n) if root[v] == v and v not in indeg]
-    heapq.heapify(ready)
+            b = root[row[i + 1]]
+            out_edges[prev].append((b, seps[i]))
+            indeg[b] += 1
+            prev = b
+    xr = [0.0] * n
+    ready = [v for v in range(n) if root[v] == v and indeg[v] == 0]
     while ready:
-        a = heapq.heappop(ready)
-        xa = xr.setdefault(a, 0.0)
-        for b, s in succ.get(a, {}).items():
-            if xa + s > xr.get(b, float("-inf")):
+        a = ready.pop()
+        xa = xr[a]
+        for b, s in out_edges[a]:
+            if xa + s > xr[b]:
                 xr[b] = xa + s
             indeg[b] -= 1
             if indeg[b] == 0:
-                heapq.heappush(ready, b)
+                ready.append(b)
     return [xr[root[v]] for v in range(n)]
 
 
+def _path_weights(rows: Sequence[Sequence[int]], before: Sequence[Sequence[int]], n_real: int) -> list[float]:
+    """Per node, how much graph feeds into it along ``before`` (rows given in sweep order).
+
+    Counts paths rather than distinct nodes (cheap, and capped to stay finite); a dummy adds
+    nothing of its own, so a long edge weighs what its source weighs.
+    """
+    weight = [0.0] * len(before)
+    cap = 1e15
+    for row in rows:
+        for v in row:
+            nb = before[v]
+            own = 1.0 if v < n_real else 0.0
+            if len(nb) == 1:
+                w = own + weight[nb[0]]
+            elif nb:
+                w = own + sum([weight[u] for u in nb])
+            else:
+                w = own
+            weight[v] = w if w < cap else cap
+    return weight
+
+
+def upstream_weights(lay: Layered, layers: list[list[int]]) -> list[float]:
+    """Per node, the number of paths from the sources into it (capped); dummies add nothing."""
+    return _path_weights(layers, lay.upper, lay.n_real)
+
+
 def brandes_koepf(lay: Layered, layers: list[list[int]], size: Sequence[float],
-                  node_gap: float, dummy_gap: float) -> list[float]:
+                  node_gap: float, dummy_gap: float, feed: list[float] | None = None) -> list[float]:
     """Centre x of every node: the balanced median of the four Brandes–Köpf placements.
 
     Each of the four placements keeps every row's separations; shifting a placement and taking
@@ -148,32 +178,31 @@ def brandes_koepf(lay: Layered, layers: list[list[int]], size: Sequence[float],
             pos[v] = i
     marked = _type1_conflicts(lay, layers, pos)
     seps = _separations(layers, size, lay.n_real, node_gap, dummy_gap)
+    heavy_up = feed if feed is not None else upstream_weights(lay, layers)
+    heavy_down = _path_weights(layers[::-1], lay.lower, lay.n_real)
     mirrored = [list(reversed(row)) for row in layers]
     mirrored_seps = [list(reversed(s)) for s in seps]
     results: list[list[float]] = []
     for use_upper in (True, False):
         order = layers if use_upper else layers[::-1]
         order_seps = seps if use_upper else seps[::-1]
-        results.append(_align_and_compact(lay, order, order_seps, use_upper, marked))
+        heavy = heavy_up if use_upper else heavy_down
+        results.append(_align_and_compact(lay, order, order_seps, use_upper, marked, heavy))
         m_order = mirrored if use_upper else mirrored[::-1]
         m_seps = mirrored_seps if use_upper else mirrored_seps[::-1]
-        xs = _align_and_compact(lay, m_order, m_seps, use_upper, marked)
+        xs = _align_and_compact(lay, m_order, m_seps, use_upper, marked, heavy)
         results.append([-x for x in xs])
     # Align the four to the narrowest: left-packed ones by their left end, right ones by the right.
-    lefts = [min(x - size[v] / 2 for v, x in enumerate(xs)) for xs in results]
-    rights = [max(x + size[v] / 2 for v, x in enumerate(xs)) for xs in results]
-    widths = [r - left for left, r in zip(lefts, rights)]
-    narrow = min(range(4), key=widths.__getitem__)
-    shifted = []
-    for k, xs in enumerate(results):
-        delta = lefts[narrow] - lefts[k] if k % 2 == 0 else rights[narrow] - rights[k]
-        shifted.append([x + delta for x in xs])
-    final = []
-    for v in range(n):
-        a = sorted((shifted[0][v], shifted[1][v], shifted[2][v], shifted[3][v]))
-        final.append((a[1] + a[2]) / 2.0)
-    low = min(x - size[v] / 2 for v, x in enumerate(final))
-    return [x - low for x in final]
+    xs4 = np.array(results)
+    half = np.asarray(size, dtype=float) / 2
+    lefts = (xs4 - half).min(axis=1)
+    rights = (xs4 + half).max(axis=1)
+    narrow = int(np.argmin(rights - lefts))
+    delta = np.where(np.arange(4) % 2 == 0, lefts[narrow] - lefts, rights[narrow] - rights)
+    xs4 = np.sort(xs4 + delta[:, None], axis=0)
+    final = (xs4[1] + xs4[2]) / 2.0
+    final -= (final - half).min()
+    return final.tolist()
 
 
 def isotonic_placement(desired: Sequence[float], weights: Sequence[float],
@@ -220,3 +249,41 @@ def anchored_placement(layers: list[list[int]], size: Sequence[float], node_gap:
         for v, xv in zip(row, placed):
             x[v] = xv
     return x
+
+
+def fold_light_inputs(lay: Layered, layers: list[list[int]], x: list[float], size: Sequence[float],
+                      node_gap: float, dummy_gap: float, feed: list[float] | None = None,
+                      passes: int = 2) -> list[float]:
+    """Pull small input chains (parameter -> AccumulateGrad -> TBackward) next to their consumer.
+
+    Brandes–Köpf keeps each aligned block rigid, so blocks that share some rows push each other
+    sideways without bound: in an autograd graph every parameter chain sits right of the previous
+    one and the chains drift off in a staircase.  A node is *light* when it feeds exactly one
+    consumer and carries under a quarter of the consumer's upstream weight, or feeds a light
+    node (so a whole parameter chain folds, not just its last link); light nodes want the
+    x of their consumer, everything else wants to stay where Brandes–Köpf put it and resists
+    being pushed a thousand times harder.  Rows are solved bottom-up (consumers first) by
+    ``isotonic_placement``, so a chain folds in above its consumer as tightly as its rows allow.
+    """
+    n_real = lay.n_real
+    seps = _separations(layers, size, n_real, node_gap, dummy_gap)
+    if feed is None:
+        feed = upstream_weights(lay, layers)
+    light = [False] * lay.n
+    for row in reversed(layers):
+        for v in row:
+            if v < n_real and len(lay.lower[v]) == 1:
+                w = lay.lower[v][0]
+                light[v] = light[w] or feed[v] * 4 < feed[w]
+    resist = [1.0 if light[v] else 1000.0 for v in range(lay.n)]
+    x = list(x)
+    for _ in range(passes):
+        for r in range(len(layers) - 1, -1, -1):
+            row = layers[r]
+            if not any(light[v] for v in row):
+                continue
+            desired = [x[lay.lower[v][0]] if light[v] else x[v] for v in row]
+            for v, xv in zip(row, isotonic_placement(desired, [resist[v] for v in row], seps[r])):
+                x[v] = xv
+    low = min(x[v] - size[v] / 2 for v in range(len(x)))
+    return [xv - low for xv in x]
