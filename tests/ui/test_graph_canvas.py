@@ -1,0 +1,259 @@
+"""The graph canvas (ui/graph/) on the seed notebook's graph, offscreen with pytest-qt."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QColor  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+
+import gradviz.torch as t  # noqa: E402
+from gradviz.graph import build_snapshot  # noqa: E402
+from ui.graph import (AccumulateGradItem, ConstantItem, GraphPanel, GroupItem, LeafTensorItem, OpItem,  # noqa: E402
+                      TensorItem, render_scene_to_image)
+from ui.graph.edges import GradMarkerItem  # noqa: E402
+from ui.theme import DARK, LIGHT  # noqa: E402
+
+
+@pytest.fixture()
+def seed():
+    """Seed notebook cell 7: x = ones(3, 2); y = x**2; z = (y + 1) * y; s = z.sum()."""
+    x = t.ones(3, 2, requires_grad=True)
+    y = x ** 2
+    z = (y + 1) * y
+    s = z.sum()
+    named = {"x": x, "y": y, "z": z, "s": s}
+    return named, build_snapshot(named)
+
+
+@pytest.fixture()
+def panel(qtbot, seed):
+    p = GraphPanel(theme=LIGHT)
+    qtbot.addWidget(p)
+    p.resize(900, 700)
+    p.show()
+    qtbot.waitExposed(p)
+    p.set_snapshot(seed[1])
+    return p
+
+
+def _ids(snapshot, **match):
+    return [n["id"] for n in snapshot["nodes"] if all(n.get(k) == v for k, v in match.items())]
+
+
+def test_seed_graph_items_per_kind(panel, seed):
+    named, snap = seed
+    scene = panel.view.graph_scene
+    assert isinstance(scene.nodes[named["x"].gid], LeafTensorItem)
+    assert type(scene.nodes[named["y"].gid]) is TensorItem
+    (one,) = _ids(snap, label="1")
+    assert isinstance(scene.nodes[one], ConstantItem)
+    ops = _ids(snap, kind="op")
+    assert len(ops) == 4 and all(isinstance(scene.nodes[o], OpItem) for o in ops)
+    assert len(scene.nodes) == 10 and len(scene.edges) == 10  # data-flow view
+    rects = [item.sceneBoundingRect() for item in scene.nodes.values()]
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            assert not a.adjusted(5, 5, -5, -5).intersects(b.adjusted(5, 5, -5, -5))
+    mul = scene.nodes[named["z"].grad_fn.gid]
+    assert [c.text for c in mul._chips] == ["other", "self"]
+    pow_chips = {c.text for c in scene.nodes[named["y"].grad_fn.gid]._chips}
+    assert pow_chips == {"self", "exponent=2"}
+
+
+def test_click_selects_and_emits(panel, seed, qtbot):
+    named, _ = seed
+    view = panel.view
+    pos = view.item_view_pos(named["y"].gid).toPoint()
+    with qtbot.waitSignal(panel.node_selected, timeout=2000) as blocker:
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    assert blocker.args == [named["y"].gid]
+    assert view.selected_id() == named["y"].gid
+    empty = view.mapFromScene(view.graph_scene.sceneRect().topLeft() + QPointF(3, 3))
+    with qtbot.waitSignal(panel.node_selected, timeout=2000) as blocker:
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         empty + QPoint(2, 2))
+    assert blocker.args == [""]
+
+
+def test_select_node_from_outside_is_quiet(panel, seed, qtbot):
+    named, _ = seed
+    with qtbot.assertNotEmitted(panel.node_selected):
+        panel.select_node(named["z"].gid)
+        panel.set_snapshot(seed[1])  # same graph again: selection survives, still quiet
+    assert panel.view.selected_id() == named["z"].gid
+    panel.select_node(None)
+    assert panel.view.selected_id() is None
+
+
+def test_toggle_views_and_direction(panel, seed):
+    named, snap = seed
+    scene = panel.view.graph_scene
+    panel.set_view_mode("gradfn")
+    assert scene.view_mode == "gradfn" and panel.gradfn_button.isChecked()
+    kinds = {type(item) for item in scene.nodes.values()}
+    assert AccumulateGradItem in kinds and ConstantItem not in kinds
+    (acc,) = _ids(snap, kind="accumulate")
+    assert scene.nodes[acc].node_data["variable_name"] == "x"
+    x, s = named["x"].gid, named["s"].gid
+    assert scene.nodes[x].pos().y() < scene.nodes[s].pos().y()
+    panel.set_direction("LR")
+    assert panel.direction_button.isChecked()
+    assert scene.nodes[x].pos().x() < scene.nodes[s].pos().x()
+    panel.set_view_mode("dataflow")
+    (one,) = _ids(snap, label="1")
+    assert one in scene.nodes and acc not in scene.nodes
+
+
+def test_fit_and_zoom(panel):
+    view = panel.view
+    view.set_scale(4.0)
+    content = view.graph_scene.itemsBoundingRect()
+    assert not view.visible_scene_rect().contains(content)
+    view.fit_to_view()
+    assert view.visible_scene_rect().adjusted(-1, -1, 1, 1).contains(content)
+    before = view.current_scale()
+    view.zoom_by(2.0)
+    assert view.current_scale() == pytest.approx(before * 2.0)
+    view.set_scale(1000)
+    assert view.current_scale() == pytest.approx(6.0)
+
+
+def test_search_selects_and_centres(panel, seed, qtbot):
+    named, _ = seed
+    view = panel.view
+    view.set_scale(3.0)
+    with qtbot.waitSignal(panel.node_selected, timeout=2000) as blocker:
+        matches = panel.search("z")
+    assert matches[0] == named["z"].gid and blocker.args == [named["z"].gid]
+    assert view.selected_id() == named["z"].gid
+    centre = view.visible_scene_rect().center()
+    item_centre = view.graph_scene.nodes[named["z"].gid].sceneBoundingRect().center()
+    assert abs(centre.x() - item_centre.x()) < 5 and abs(centre.y() - item_centre.y()) < 5
+    assert panel.search("mulback") == [named["z"].grad_fn.gid]
+    assert panel.search("nothing-like-this") == [] and panel.search_status.text() == "no match"
+
+
+def test_new_nodes_keep_old_items(qtbot, seed):
+    named, snap = seed
+    panel = GraphPanel(theme=LIGHT)
+    qtbot.addWidget(panel)
+    panel.set_snapshot(snap)
+    scene = panel.view.graph_scene
+    old = dict(scene.nodes)
+    w = named["s"] * 3
+    panel.set_snapshot(build_snapshot({**named, "w": w}))
+    qtbot.waitUntil(lambda: not scene._moves, timeout=3000)
+    assert all(scene.nodes[k] is item for k, item in old.items())
+    assert w.gid in scene.nodes and w.grad_fn.gid in scene.nodes
+    for node_id, item in scene.nodes.items():
+        x, y = scene.layout_result.positions[node_id]
+        assert item.pos().x() == pytest.approx(x) and item.pos().y() == pytest.approx(y)
+
+
+def test_playback_hooks(panel, seed, qtbot):
+    named, snap = seed
+    scene = panel.view.graph_scene
+    z, y = named["z"], named["y"]
+    mul, add = z.grad_fn.gid, z.grad_fn.next_functions[0][0].gid
+    panel.view.set_node_states({mul: "done", add: "running"})
+    assert scene.nodes[mul].run_state == "done" and scene.nodes[add].run_state == "running"
+    with pytest.raises(ValueError):
+        panel.view.set_node_states({mul: "exploded"})
+    # grad_fn ids are joined through the unnamed (y + 1) tensor in the data-flow view
+    assert panel.view.set_edge_grad((mul, add), "1x3x2")
+    active = [e for e in scene.edges.values() if e.active]
+    assert len(active) == 2 and any(e.grad_text == "1x3x2" for e in active)
+    # the AccumulateGrad id stands for its leaf in the data-flow view
+    (acc,) = _ids(snap, kind="accumulate")
+    anim = panel.view.animate_marker(y.grad_fn.gid, acc, 50, "g")
+    assert anim is not None
+    assert any(isinstance(i, GradMarkerItem) for i in scene.items())
+    qtbot.waitUntil(lambda: not any(isinstance(i, GradMarkerItem) for i in scene.items()), timeout=3000)
+    panel.view.set_buffer_freed(mul, "self", True)
+    chips = {c.text: c.freed for c in scene.nodes[mul]._chips}
+    assert chips == {"other": False, "self": True}
+    panel.view.set_badge(y.gid, "grad is None")
+    assert scene.nodes[y.gid].badge == "grad is None"
+    # state survives a view switch and back
+    panel.set_view_mode("gradfn")
+    assert scene.nodes[mul].run_state == "done"
+    panel.set_view_mode("dataflow")
+    assert scene.nodes[y.gid].badge == "grad is None"
+    panel.view.clear_player_state()
+    assert scene.nodes[mul].run_state == "idle" and scene.nodes[y.gid].badge is None
+    assert not any(e.active for e in scene.edges.values())
+    assert not any(c.freed for c in scene.nodes[mul]._chips)
+    assert panel.view.animate_marker(named["x"].gid, named["s"].gid, 10) is None  # no drawn route
+
+
+def test_highlight_nodes(panel, seed):
+    named, _ = seed
+    scene = panel.view.graph_scene
+    panel.highlight_nodes([named["y"].gid, named["y"].grad_fn.gid])
+    assert {v for v, i in scene.nodes.items() if i.highlighted} == {named["y"].gid, named["y"].grad_fn.gid}
+    panel.highlight_nodes([])
+    assert not any(i.highlighted for i in scene.nodes.values())
+
+
+def _colours(image, step=3):
+    return {image.pixel(x, y) for x in range(0, image.width(), step) for y in range(0, image.height(), step)}
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_render_whole_scene_light_and_dark(qtbot, seed, theme, tmp_path):
+    named, snap = seed
+    panel = GraphPanel(theme=theme)
+    qtbot.addWidget(panel)
+    panel.resize(700, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_snapshot(snap)
+    panel.view.set_badge(named["y"].gid, "grad is None")
+    view, scene = panel.view, panel.view.graph_scene
+    view.set_scale(3.0)  # zoomed in: the export must still contain everything
+    image = render_scene_to_image(scene, 2.0)
+    content = scene.itemsBoundingRect().adjusted(-16, -16, 16, 16)
+    assert image.width() == round(content.width() * 2) and image.height() == round(content.height() * 2)
+    assert QColor(image.pixel(2, 2)) == QColor(theme.canvas_bg)
+    # the heatmap of x (all ones, the largest value) is drawn in the positive heat colour
+    x_item = scene.nodes[named["x"].gid]
+    cell = x_item._heat[0].rect.translated(x_item.pos()).center()
+    px = (cell - content.topLeft()) * 2
+    assert QColor(image.pixel(int(px.x()), int(px.y()))) == QColor(theme.heat_positive)
+    assert len(_colours(image)) > 40  # text, edges, fills: not a blank canvas
+    image.save(str(tmp_path / f"seed_{theme.name}.png"))
+    view.fit_to_view()
+    grab = view.grab()
+    assert grab.width() > 100
+    grab.save(f"/tmp/gradviz_graph_view_{theme.name}.png")
+    image.save(f"/tmp/gradviz_graph_scene_{theme.name}.png")
+    # theme switch repaints with the other palette
+    other = DARK if theme is LIGHT else LIGHT
+    panel.set_theme(other)
+    assert QColor(render_scene_to_image(scene, 1.0).pixel(1, 1)) == QColor(other.canvas_bg)
+
+
+def test_large_graph_collapses_and_expands(qtbot):
+    x = t.ones(2, requires_grad=True)
+    y = x
+    for _ in range(600):
+        y = y * 1.01
+    snap = build_snapshot({"x": x, "y": y})
+    panel = GraphPanel(theme=LIGHT)
+    qtbot.addWidget(panel)
+    panel.set_snapshot(snap)
+    scene = panel.view.graph_scene
+    groups = [i for i in scene.nodes.values() if isinstance(i, GroupItem)]
+    assert groups and len(scene.nodes) < 100 < len(snap["nodes"])
+    # a member of a group is found through its group
+    member = next(iter(scene.membership))
+    assert scene.node_item(member) is scene.nodes[scene.membership[member]]
+    before = len(scene.nodes)
+    scene.expand_group(groups[0].node_id)
+    assert len(scene.nodes) > before
+    image = render_scene_to_image(scene, 0.2)
+    assert not image.isNull()

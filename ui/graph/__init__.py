@@ -1,0 +1,58 @@
+"""The graph canvas: a snapshot (gradviz.graph.build_snapshot) laid out by gradviz.layout and drawn.
+
+Widgets
+-------
+``GraphPanel(parent=None, theme=None)``
+    Toolbar (data flow / grad_fn, top-down / left-right, fit, zoom, minimap, search) over a
+    GraphView. Hand this to ``MainWindow.set_graph_widget``; it implements the window's canvas
+    protocol (ui/graph_area.py): ``set_snapshot(dict | None)``, ``select_node(id | None)`` (never
+    re-emits), ``highlight_nodes(ids)``, ``set_theme(Theme)`` and the signal ``node_selected(str)``
+    (a click on empty canvas sends ""). ``panel.view`` is the GraphView.
+``GraphView(parent=None, theme=None)``
+    QGraphicsView over a ``GraphScene`` (``view.graph_scene``) with a minimap in the corner. Also
+    ``set_view_mode("dataflow" | "gradfn")``, ``set_direction("TB" | "LR")``, ``fit_to_view()``,
+    ``zoom_by(f)``, ``set_scale(s)``, ``search(text) -> [ids]``, ``center_on_node(id)``,
+    ``item_view_pos(id)``, ``selected_id()``.
+
+Playback hooks (for the backward player; on GraphView, all forwarded to GraphScene)
+-----------------------------------------------------------------------------------
+Ids are snapshot ids: tensors "t<uid>", grad_fn nodes "n<uid>" (an AccumulateGrad id also works
+in the data-flow view, where its leaf stands in for it). State is kept by id, so it survives a
+relayout, a new snapshot and a view switch; ``clear_player_state()`` drops all of it.
+
+``set_node_states({id: state})``
+    Merge states; state is one of "idle", "pending", "ready", "running", "done", "error" (idle
+    removes). Pending is dotted and faded, ready/done thick in the accent/success colour, running
+    thick in the grad colour, error red.
+``set_edge_grad((source, target), text | None) -> bool``
+    Show ``text`` (e.g. "[[1., 1.]]" or "grad 2x3") on the drawn route between two nodes and
+    draw the route active; None clears. A route is the direct edge in either direction or two
+    edges through one node (grad_fn ops are joined through a tensor in the data-flow view).
+    False when no route is drawn.
+``animate_marker(source, target, duration_ms=600, text=None) -> QVariantAnimation | None``
+    A marker slides from source to target along the route; the animation is already running,
+    connect to its ``finished`` to chain the next step. None when no route is drawn.
+``set_buffer_freed(node_id, attr, freed)``
+    Saved-buffer chip of an op (attr "_saved_self" or "self") drawn freed (red, dashed) or alive.
+``set_badge(tensor_id, text | None)``
+    A small pill on the node's corner, e.g. "grad is None".
+
+Export
+------
+``render_scene_to_image(scene, scale=2.0, *, margin=16, background=None, source=None) -> QImage``
+renders the whole scene, not only what is visible.
+"""
+
+from __future__ import annotations
+
+from ui.graph.export import render_scene_to_image, scene_content_rect
+from ui.graph.items import (AccumulateGradItem, ConstantItem, GroupItem, LeafTensorItem, NodeItem, OpItem,
+                            TensorItem)
+from ui.graph.panel import GraphPanel
+from ui.graph.scene import GraphScene
+from ui.graph.style import NODE_STATES, GraphPalette, palette_for
+from ui.graph.view import GraphView
+
+__all__ = ["GraphPanel", "GraphView", "GraphScene", "render_scene_to_image", "scene_content_rect",
+           "NodeItem", "LeafTensorItem", "TensorItem", "ConstantItem", "OpItem", "AccumulateGradItem",
+           "GroupItem", "NODE_STATES", "GraphPalette", "palette_for"]

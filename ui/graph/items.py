@@ -1,0 +1,424 @@
+"""One QGraphicsItem class per node kind of the snapshot (notes/graph_schema.md).
+
+Every item does its work in two places only: ``_compose`` (text, heatmap cells and chips laid out
+in item coordinates, whenever the node's data changes) and ``set_state`` (colours and pens, when
+the theme, the player state, the highlight or the badge changes). ``paint`` draws that precomputed
+state and nothing else, which keeps repaints of thousand-node graphs cheap. An item's origin is its
+centre, matching the layout's positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from ui.graph.style import (HEAT_CELL, LOD_DETAIL, LOD_TEXT, PAD, GraphPalette, fonts, heat_color,
+                            heat_scale, mix, preview_grid)
+
+__all__ = ["NodeItem", "LeafTensorItem", "TensorItem", "ConstantItem", "OpItem", "AccumulateGradItem",
+           "GroupItem", "item_class_for", "HALO"]
+
+HALO = 5.0  # room around the box for the highlight halo and selection ring (part of boundingRect)
+_ROLE_ITEM: dict[str, type["NodeItem"]] = {}
+
+
+@dataclass
+class _Text:
+    pos: QPointF          # baseline start
+    text: str
+    font_key: str         # "title" | "small" | "chip"
+    muted: bool = False
+
+
+@dataclass
+class _Heat:
+    rect: QRectF
+    value: Any
+    grad: bool
+
+
+@dataclass
+class _Chip:
+    rect: QRectF
+    text: str
+    tensor: bool          # a saved tensor (can be freed) rather than a saved scalar
+    attr: str             # "_saved_self"
+    freed: bool
+
+
+class NodeItem(QGraphicsItem):
+    """Shared geometry, state and painting; subclasses decide the content in ``_compose``."""
+
+    fill_key = "intermediate"
+    rounded = 8.0
+    dashed = False
+
+    def __init__(self, node_id: str, data: dict[str, Any], palette: GraphPalette) -> None:
+        super().__init__()
+        self.node_id = node_id
+        self.node_data: dict[str, Any] = data
+        self.palette = palette
+        self.run_state = "idle"
+        self.highlighted = False
+        self.badge: str | None = None
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        # Text and heatmaps are the expensive part of a repaint; cache them in device pixels so a
+        # pan only blits. Zooming re-renders, and level of detail keeps that cheap when far out.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(1.0)
+        self._rect = QRectF()
+        self._bounds = QRectF()
+        self._texts: list[_Text] = []
+        self._heat: list[_Heat] = []
+        self._chips: list[_Chip] = []
+        self._badge_rect = QRectF()
+        self._scale = {False: 1.0, True: 1.0}
+        self._relayout()
+        self.set_state()
+
+    # -- content -----------------------------------------------------------------------------
+    def _compose(self) -> tuple[float, float]:
+        """Fill _texts/_heat/_chips in top-left coordinates; return the box size."""
+        raise NotImplementedError
+
+    def _relayout(self) -> None:
+        self._texts, self._heat, self._chips = [], [], []
+        w, h = self._compose()
+        # Shift everything so the origin is the centre of the box.
+        dx, dy = -w / 2, -h / 2
+        for t in self._texts:
+            t.pos = t.pos + QPointF(dx, dy)
+        for c in self._heat:
+            c.rect.translate(dx, dy)
+        for chip in self._chips:
+            chip.rect.translate(dx, dy)
+        self._rect = QRectF(dx, dy, w, h)
+        self._scale = {False: heat_scale([[c.value] for c in self._heat if not c.grad]),
+                       True: heat_scale([[c.value] for c in self._heat if c.grad])}
+        self._place_badge()
+
+    def _place_badge(self) -> None:
+        if self.badge:
+            fm = QFontMetricsF(fonts().chip)
+            bw, bh = fm.horizontalAdvance(self.badge) + 10, fm.height() + 4
+            self._badge_rect = QRectF(self._rect.right() - bw + 6, self._rect.top() - bh + 4, bw, bh)
+        else:
+            self._badge_rect = QRectF()
+        bounds = self._rect.adjusted(-HALO, -HALO, HALO, HALO)
+        self._bounds = bounds.united(self._badge_rect.adjusted(-1, -1, 1, 1)) if self.badge else bounds
+
+    def _heat_block(self, preview: Any, x: float, y: float, grad: bool) -> tuple[float, float]:
+        """Lay out the preview's top-left cells at (x, y); return the block's size."""
+        rows = preview_grid(preview)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                self._heat.append(_Heat(QRectF(x + c * HEAT_CELL, y + r * HEAT_CELL, HEAT_CELL, HEAT_CELL),
+                                        value, grad))
+        if not rows:
+            return 0.0, 0.0
+        return max(len(r) for r in rows) * HEAT_CELL, len(rows) * HEAT_CELL
+
+    # -- public state ------------------------------------------------------------------------
+    def size(self) -> tuple[float, float]:
+        return self._rect.width(), self._rect.height()
+
+    def set_data(self, data: dict[str, Any]) -> None:
+        """New snapshot data for the same node: re-measure, and tell Qt first if the size changes."""
+        self.prepareGeometryChange()
+        self.node_data = data
+        self._relayout()
+        self.set_state()
+
+    def set_palette(self, palette: GraphPalette) -> None:
+        self.palette = palette
+        self.set_state()
+
+    def set_run_state(self, state: str) -> None:
+        if state != self.run_state:
+            self.run_state = state
+            self.set_state()
+
+    def set_highlighted(self, on: bool) -> None:
+        if on != self.highlighted:
+            self.highlighted = on
+            self.set_state()
+
+    def set_badge(self, text: str | None) -> None:
+        text = text or None
+        if text != self.badge:
+            self.prepareGeometryChange()
+            self.badge = text
+            self._place_badge()
+            self.set_state()
+
+    def set_buffer_freed(self, attr: str, freed: bool) -> bool:
+        return False
+
+    def set_state(self) -> None:
+        """Compute every pen, brush and colour paint() needs."""
+        p = self.palette
+        fill = QColor(p.fills.get(self.fill_key, p.fills["intermediate"]))
+        border = p.states.get(self.run_state, p.border)
+        width = 1.2
+        style = Qt.PenStyle.DashLine if self.dashed else Qt.PenStyle.SolidLine
+        if self.run_state == "pending":
+            style = Qt.PenStyle.DotLine
+            fill = mix(fill, p.background, 0.45)
+        elif self.run_state in ("ready", "done"):
+            width = 2.2
+        elif self.run_state == "running":
+            width = 3.2
+            fill = mix(fill, p.grad_flow, 0.18)
+        elif self.run_state == "error":
+            width = 3.0
+            fill = p.error_fill
+        self._fill = QBrush(fill)
+        self._pen = QPen(border, width, style)
+        self._pen.setCosmetic(False)
+        self._select_pen = QPen(p.selected, 2.6)
+        self._halo = QColor(p.highlight)
+        self._halo.setAlpha(120)
+        self._text_color = p.text
+        self._muted_color = p.muted
+        self._cell_colors = [heat_color(p, c.value, self._scale[c.grad]) for c in self._heat]
+        self._cell_pen = QPen(mix(p.border, p.background, 0.5), 0.5)
+        self._chip_style = [
+            (QBrush(mix(p.buffer_freed, fill, 0.75) if chip.freed else mix(fill, p.background, 0.5)),
+             QPen(p.buffer_freed if chip.freed else (p.buffer_alive if chip.tensor else p.border), 1.0,
+                  Qt.PenStyle.DashLine if chip.freed else Qt.PenStyle.SolidLine))
+            for chip in self._chips]
+        self._badge_fill = QBrush(p.grad_none if self.badge and "None" in self.badge else p.grad_flow)
+        self.update()
+
+    # -- Qt overrides --------------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        rect = self._rect
+        if self.highlighted:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self._halo)
+            painter.drawRoundedRect(rect.adjusted(-HALO, -HALO, HALO, HALO), self.rounded + 3, self.rounded + 3)
+        painter.setBrush(self._fill)
+        painter.setPen(self._select_pen if self.isSelected() else self._pen)
+        if lod < LOD_TEXT:
+            painter.drawRect(rect)  # far out: a box is all the eye can resolve
+            return
+        painter.drawRoundedRect(rect, self.rounded, self.rounded)
+        f = fonts()
+        font_of = {"title": f.title, "small": f.small, "chip": f.chip}
+        current = None
+        for t in self._texts:
+            if t.font_key != current:
+                painter.setFont(font_of[t.font_key])
+                current = t.font_key
+            painter.setPen(self._muted_color if t.muted else self._text_color)
+            painter.drawText(t.pos, t.text)
+        if self._heat:
+            painter.setPen(self._cell_pen if lod >= LOD_DETAIL else Qt.PenStyle.NoPen)
+            for cell, color in zip(self._heat, self._cell_colors):
+                painter.setBrush(color)
+                painter.drawRect(cell.rect)
+        if self._chips:
+            painter.setFont(f.chip)
+            for chip, (brush, pen) in zip(self._chips, self._chip_style):
+                painter.setBrush(brush)
+                painter.setPen(pen)
+                painter.drawRoundedRect(chip.rect, 3, 3)
+                painter.setPen(self._muted_color if chip.freed else self._text_color)
+                painter.drawText(chip.rect, Qt.AlignmentFlag.AlignCenter, chip.text)
+        if self.badge:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self._badge_fill)
+            painter.drawRoundedRect(self._badge_rect, 5, 5)
+            painter.setPen(self.palette.badge_text)
+            painter.setFont(f.chip)
+            painter.drawText(self._badge_rect, Qt.AlignmentFlag.AlignCenter, self.badge)
+
+    # -- helpers for subclasses --------------------------------------------------------------
+    def _text_lines(self, lines: list[tuple[str, str, bool]], x: float, y: float) -> tuple[float, float]:
+        """Stack (text, font_key, muted) lines at (x, y); return their width and height."""
+        f = fonts()
+        font_of = {"title": f.title, "small": f.small, "chip": f.chip}
+        width = height = 0.0
+        for text, key, muted in lines:
+            fm = QFontMetricsF(font_of[key])
+            self._texts.append(_Text(QPointF(x, y + height + fm.ascent()), text, key, muted))
+            width = max(width, fm.horizontalAdvance(text))
+            height += fm.height()
+        return width, height
+
+
+def _title(data: dict[str, Any]) -> str:
+    label = str(data.get("label") or data.get("name") or data.get("id") or "")
+    return label.split("\n", 1)[0]
+
+
+def _shape_text(data: dict[str, Any]) -> str:
+    shape = data.get("shape")
+    text = "[" + ", ".join(str(s) for s in shape) + "]" if isinstance(shape, list) else ""
+    dtype = data.get("dtype")
+    if dtype and dtype != "float32":
+        text += f" {dtype}"
+    return text
+
+
+class TensorItem(NodeItem):
+    """An intermediate result: name (or "(unnamed)"), shape, a value heatmap and, once backward has
+    filled it, a grad heatmap."""
+
+    fill_key = "intermediate"
+
+    def _compose(self) -> tuple[float, float]:
+        d = self.node_data
+        lines = [(_title(d), "title", d.get("name") is None), (_shape_text(d), "small", True)]
+        collapsed = d.get("collapsed")
+        if collapsed:
+            lines.append((f"+{int(collapsed) - 1} folded in", "chip", True))
+        tw, th = self._text_lines(lines, PAD, PAD)
+        x = PAD + tw + PAD
+        values = (d.get("values") or {}).get("preview")
+        vw, vh = self._heat_block(values, x, PAD, grad=False)
+        grad = (d.get("grad") or {}).get("preview") if d.get("grad") else None
+        gw = gh = 0.0
+        if grad is not None:
+            gw, gh = self._heat_block(grad, x + vw + (3 if vw else 0), PAD, grad=True)
+        heat_w = vw + gw + (3 if vw and gw else 0)
+        width = max(PAD + tw + (PAD + heat_w if heat_w else 0) + PAD, 56.0)
+        height = max(th, vh, gh) + 2 * PAD
+        return width, height
+
+
+class LeafTensorItem(TensorItem):
+    """A leaf that requires grad: where backward() finally deposits ``.grad``."""
+
+    fill_key = "leaf"
+    rounded = 10.0
+
+
+class ConstantItem(TensorItem):
+    """Does not require grad (a wrapped Python number, or a tensor created without requires_grad):
+    grey and dashed, because no gradient ever flows into it."""
+
+    fill_key = "constant"
+    dashed = True
+
+    def _compose(self) -> tuple[float, float]:
+        d = self.node_data
+        if d.get("wrapped_number"):
+            fm = QFontMetricsF(fonts().title)
+            text = _title(d)
+            self._text_lines([(text, "title", False)], PAD + 2, 3)
+            return max(fm.horizontalAdvance(text) + 2 * PAD + 4, 28.0), fm.height() + 6
+        return super()._compose()
+
+
+class OpItem(NodeItem):
+    """A grad_fn (``MulBackward0``) with one chip per saved buffer; freed buffers turn red and dashed."""
+
+    fill_key = "op"
+    rounded = 3.0
+
+    def _compose(self) -> tuple[float, float]:
+        d = self.node_data
+        seq = d.get("sequence_nr")
+        lines = [(_title(d), "title", False)]
+        if seq is not None:
+            lines.append((f"seq {seq}", "chip", True))
+        tw, th = self._text_lines(lines, PAD, PAD)
+        chips: list[tuple[str, dict[str, Any]]] = []
+        for buf in d.get("saved") or []:
+            attr = str(buf.get("attr", ""))
+            short = attr[len("_saved_"):] if attr.startswith("_saved_") else attr
+            kind = buf.get("kind")
+            if kind == "none":
+                continue
+            text = short if kind == "tensor" else f"{short}={buf.get('value', '')}"
+            if len(text) > 22:
+                text = text[:21] + "…"
+            chips.append((text, buf))
+        fm = QFontMetricsF(fonts().chip)
+        chip_h = fm.height() + 3
+        max_row = max(tw, 120.0)
+        x, y = PAD, PAD + th + (3 if chips else 0)
+        row_w = 0.0
+        for text, buf in chips:
+            cw = fm.horizontalAdvance(text) + 8
+            if x > PAD and x + cw > PAD + max_row:
+                x, y = PAD, y + chip_h + 3
+            self._chips.append(_Chip(QRectF(x, y, cw, chip_h), text, buf.get("kind") == "tensor",
+                                     str(buf.get("attr", "")), bool(buf.get("freed"))))
+            x += cw + 3
+            row_w = max(row_w, x - 3 - PAD)
+        height = (y + chip_h if chips else PAD + th) + PAD
+        return max(tw, row_w) + 2 * PAD, height
+
+    def set_buffer_freed(self, attr: str, freed: bool) -> bool:
+        changed = False
+        for chip in self._chips:
+            if chip.attr == attr and chip.tensor and chip.freed != freed:
+                chip.freed = freed
+                changed = True
+        if changed:
+            self.set_state()
+        return changed
+
+
+class AccumulateGradItem(NodeItem):
+    """The sink of a leaf: shows which variable's ``.grad`` it adds into, and that grad."""
+
+    fill_key = "accumulate"
+    rounded = 3.0
+
+    def _compose(self) -> tuple[float, float]:
+        d = self.node_data
+        target = d.get("variable_name") or d.get("variable") or "?"
+        tw, th = self._text_lines([("AccumulateGrad", "title", False), (f"→ {target}.grad", "small", True)],
+                                  PAD, PAD)
+        grad = d.get("variable_grad")
+        gw, gh = self._heat_block(grad, PAD + tw + PAD, PAD, grad=True) if grad is not None else (0.0, 0.0)
+        return PAD + tw + (PAD + gw if gw else 0) + PAD, max(th, gh) + 2 * PAD
+
+
+class GroupItem(NodeItem):
+    """A collapsed run of nodes (gradviz.layout_collapse); double-click expands it."""
+
+    fill_key = "group"
+    rounded = 2.0
+
+    def _compose(self) -> tuple[float, float]:
+        d = self.node_data
+        label = str(d.get("label", ""))
+        if len(label) > 48:
+            label = label[:47] + "…"
+        tw, th = self._text_lines([(label, "small", False), ("double-click to expand", "chip", True)], PAD, PAD)
+        return tw + 2 * PAD, th + 2 * PAD
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        # A stack of cards behind the box says "several nodes here".
+        painter.setPen(self._pen)
+        painter.setBrush(self._fill)
+        painter.drawRect(self._rect.translated(4, 4).adjusted(0, 0, -2, -2))
+        super().paint(painter, option, widget)
+
+
+def item_class_for(data: dict[str, Any]) -> type[NodeItem]:
+    kind = data.get("kind")
+    if kind == "op":
+        return OpItem
+    if kind == "accumulate":
+        return AccumulateGradItem
+    if kind == "group":
+        return GroupItem
+    role = data.get("role")
+    if role == "leaf":
+        return LeafTensorItem
+    if role == "constant":
+        return ConstantItem
+    return TensorItem

@@ -1,0 +1,156 @@
+"""GraphPanel: the canvas with its toolbar (view, direction, fit, zoom, minimap, search by name).
+
+This is the widget to hand to ``MainWindow.set_graph_widget``: it implements the window's canvas
+protocol (ui/graph_area.py) by forwarding to its GraphView, and re-emits ``node_selected``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
+from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout,
+                               QWidget)
+
+from ui.graph.view import GraphView
+
+__all__ = ["GraphPanel"]
+
+translate = QCoreApplication.translate
+
+
+class GraphPanel(QWidget):
+    node_selected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, theme: Any = None) -> None:
+        super().__init__(parent)
+        self.view = GraphView(self, theme)
+        self.view.node_selected.connect(self.node_selected)
+        self._matches: list[str] = []
+        self._match_index = -1
+
+        self.dataflow_button = self._tool(checkable=True)
+        self.gradfn_button = self._tool(checkable=True)
+        self.view_group = QButtonGroup(self)
+        self.view_group.addButton(self.dataflow_button)
+        self.view_group.addButton(self.gradfn_button)
+        self.dataflow_button.setChecked(True)
+        self.dataflow_button.clicked.connect(lambda: self.set_view_mode("dataflow"))
+        self.gradfn_button.clicked.connect(lambda: self.set_view_mode("gradfn"))
+
+        self.direction_button = self._tool(checkable=True)
+        self.direction_button.toggled.connect(lambda lr: self.set_direction("LR" if lr else "TB"))
+        self.fit_button = self._tool()
+        self.fit_button.clicked.connect(self.view.fit_to_view)
+        self.zoom_in_button = self._tool()
+        self.zoom_in_button.clicked.connect(lambda: self.view.zoom_by(1.25))
+        self.zoom_out_button = self._tool()
+        self.zoom_out_button.clicked.connect(lambda: self.view.zoom_by(0.8))
+        self.minimap_button = self._tool(checkable=True)
+        self.minimap_button.setChecked(True)
+        self.minimap_button.toggled.connect(self.view.set_minimap_enabled)
+
+        self.search_box = QLineEdit(self)
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaximumWidth(220)
+        self.search_box.textChanged.connect(self._on_search_text)
+        self.search_box.returnPressed.connect(self.next_match)
+        self.search_status = QLabel(self)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        bar.setSpacing(3)
+        for w in (self.dataflow_button, self.gradfn_button, self.direction_button, self.fit_button,
+                  self.zoom_in_button, self.zoom_out_button, self.minimap_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.search_box)
+        bar.addWidget(self.search_status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self._retranslate()
+
+    def _tool(self, checkable: bool = False) -> QToolButton:
+        button = QToolButton(self)
+        button.setCheckable(checkable)
+        button.setAutoRaise(True)
+        return button
+
+    # -- canvas protocol ---------------------------------------------------------------------------
+    def set_snapshot(self, snapshot: dict[str, Any] | None) -> None:
+        self.view.set_snapshot(snapshot)
+        if self.search_box.text():
+            self._on_search_text(self.search_box.text())
+
+    def select_node(self, node_id: str | None) -> None:
+        self.view.select_node(node_id)
+
+    def highlight_nodes(self, ids: list[str]) -> None:
+        self.view.highlight_nodes(ids)
+
+    def set_theme(self, theme: Any) -> None:
+        self.view.set_theme(theme)
+
+    # -- controls ----------------------------------------------------------------------------------
+    def set_view_mode(self, view: str) -> None:
+        (self.dataflow_button if view == "dataflow" else self.gradfn_button).setChecked(True)
+        self.view.set_view_mode(view)
+
+    def set_direction(self, direction: str) -> None:
+        lr = direction == "LR"
+        if self.direction_button.isChecked() != lr:
+            self.direction_button.setChecked(lr)  # re-enters through toggled
+            return
+        self.view.set_direction(direction)
+        self._retranslate()
+
+    def search(self, text: str) -> list[str]:
+        """Select and centre the best match for ``text``; returns every match (best first)."""
+        self.search_box.setText(text)
+        return list(self._matches)
+
+    def next_match(self) -> str | None:
+        if not self._matches:
+            return None
+        self._match_index = (self._match_index + 1) % len(self._matches)
+        return self._show_match()
+
+    def _on_search_text(self, text: str) -> None:
+        self._matches = self.view.search(text)
+        self._match_index = 0 if self._matches else -1
+        if self._matches:
+            self._show_match()
+        else:
+            self.search_status.setText(translate("GraphPanel", "no match") if text.strip() else "")
+
+    def _show_match(self) -> str:
+        node_id = self._matches[self._match_index]
+        self.view.select_node(node_id)
+        self.node_selected.emit(node_id)  # the inspector follows a search like a click
+        self.search_status.setText(f"{self._match_index + 1}/{len(self._matches)}")
+        return node_id
+
+    # -- text ----------------------------------------------------------------------------------------
+    def _retranslate(self) -> None:
+        self.dataflow_button.setText(translate("GraphPanel", "Data flow"))
+        self.dataflow_button.setToolTip(translate("GraphPanel", "Tensors and ops, inputs first"))
+        self.gradfn_button.setText(translate("GraphPanel", "grad_fn"))
+        self.gradfn_button.setToolTip(translate("GraphPanel", "PyTorch's graph: grad_fn nodes and next_functions"))
+        lr = self.direction_button.isChecked()
+        self.direction_button.setText(translate("GraphPanel", "Left→right") if lr else translate("GraphPanel", "Top→down"))
+        self.direction_button.setToolTip(translate("GraphPanel", "Lay the graph out top-down or left-to-right"))
+        self.fit_button.setText(translate("GraphPanel", "Fit"))
+        self.fit_button.setToolTip(translate("GraphPanel", "Fit the whole graph (F)"))
+        self.zoom_in_button.setText("+")
+        self.zoom_out_button.setText("−")
+        self.minimap_button.setText(translate("GraphPanel", "Map"))
+        self.minimap_button.setToolTip(translate("GraphPanel", "Show the overview"))
+        self.search_box.setPlaceholderText(translate("GraphPanel", "Find a tensor or op…"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)

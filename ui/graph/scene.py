@@ -1,0 +1,445 @@
+"""GraphScene: a snapshot laid out and drawn as items, plus the state the backward player paints.
+
+The scene owns one item per drawn node and edge, keyed by snapshot id, and keeps them across
+snapshots: a new cell only adds items, and the layout is asked to keep old nodes where they were
+(``layout(previous=...)``); whatever still moves glides there in a short animation. Player state
+(node states, grads on edges, freed buffers, badges) is stored by id, so it survives a relayout
+or a switch between the data-flow and grad_fn views.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import networkx as nx
+from PySide6.QtCore import QEasingCurve, QObject, QPointF, QRectF, QVariantAnimation, Signal
+from PySide6.QtGui import QBrush, QPainterPath
+from PySide6.QtWidgets import QGraphicsScene
+
+from gradviz.graph import from_node_link, view_subgraph
+from gradviz.layout import LayoutResult, layout
+from ui.graph.edges import EdgeItem, GradMarkerItem, polyline_path
+from ui.graph.items import NodeItem, item_class_for
+from ui.graph.style import NODE_STATES, GraphPalette, palette_for
+
+try:  # the collapse module is optional: without it big graphs are drawn in full
+    from gradviz.layout_collapse import Collapsed, collapse
+except ImportError:  # pragma: no cover - depends on another module being present
+    collapse = None  # type: ignore[assignment]
+    Collapsed = None  # type: ignore[assignment,misc]
+
+__all__ = ["GraphScene", "COLLAPSE_THRESHOLD", "ANIMATION_MS"]
+
+COLLAPSE_THRESHOLD = 400   # above this many drawn nodes, chains are folded into groups
+ANIMATION_MS = 260
+ANIMATE_MAX_ITEMS = 1500   # beyond this a relayout jumps: animating thousands of items stutters
+MARGIN = 40.0
+
+
+def _lerp(a: tuple[float, float], b: tuple[float, float], t: float) -> tuple[float, float]:
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+class GraphScene(QGraphicsScene):
+    layout_changed = Signal()
+
+    def __init__(self, palette: GraphPalette | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.palette = palette or palette_for(None)
+        self.view_mode = "dataflow"
+        self.direction = "TB"
+        self.collapse_threshold = COLLAPSE_THRESHOLD
+        self.animate_changes = True
+        self.snapshot: dict[str, Any] | None = None
+        self.graph: nx.DiGraph = nx.DiGraph()
+        self.drawn: nx.DiGraph = nx.DiGraph()        # what is on screen (a view, maybe collapsed)
+        self.layout_result: LayoutResult | None = None
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[tuple[str, str], EdgeItem] = {}
+        self.membership: dict[str, str] = {}         # original id -> drawn id, for collapsed groups
+        self.groups: dict[str, list[str]] = {}
+        self.expanded: set[str] = set()
+        self._layouts: dict[tuple[str, str], LayoutResult] = {}
+        self._states: dict[str, str] = {}
+        self._edge_grads: dict[tuple[str, str], str] = {}
+        self._freed: dict[tuple[str, str], bool] = {}
+        self._badges: dict[str, str] = {}
+        self._highlight: set[str] = set()
+        self._moves: list[tuple[Any, Any, Any]] = []
+        self._anim = QVariantAnimation(self)
+        self._anim.setStartValue(0.0)
+        self._anim.setEndValue(1.0)
+        self._anim.setEasingCurve(QEasingCurve.Type.OutCubic)
+        self._anim.valueChanged.connect(self._step_animation)
+        self._anim.finished.connect(lambda: self._step_animation(1.0))
+        self._markers: list[tuple[GradMarkerItem, QVariantAnimation]] = []
+        self.setBackgroundBrush(QBrush(self.palette.background))
+
+    # -- input -------------------------------------------------------------------------------
+    def set_snapshot(self, snapshot: dict[str, Any] | None) -> None:
+        """Draw a new snapshot; nodes already drawn keep their place, new ones are added."""
+        self.snapshot = snapshot
+        self.graph = from_node_link(snapshot) if snapshot else nx.DiGraph()
+        self._freed.clear()  # freed state now comes from the snapshot itself
+        self.rebuild()
+
+    def set_view_mode(self, view: str) -> None:
+        if view not in ("dataflow", "gradfn"):
+            raise ValueError(f"unknown view {view!r}")
+        if view != self.view_mode:
+            self.view_mode = view
+            self.rebuild(animate=False)
+
+    def set_direction(self, direction: str) -> None:
+        if direction not in ("TB", "LR"):
+            raise ValueError(f"unknown direction {direction!r}")
+        if direction != self.direction:
+            self.direction = direction
+            self.rebuild(animate=False)
+
+    def set_palette(self, palette: GraphPalette) -> None:
+        self.palette = palette
+        self.setBackgroundBrush(QBrush(palette.background))
+        for item in self.nodes.values():
+            item.set_palette(palette)
+        for edge in self.edges.values():
+            edge.set_palette(palette)
+        for marker, _ in self._markers:
+            marker.set_palette(palette)
+
+    def expand_group(self, group_id: str) -> None:
+        if group_id in self.groups:
+            self.expanded.update(self.groups[group_id])
+            self.expanded.add(group_id)
+            self.rebuild(animate=False)
+
+    # -- building ----------------------------------------------------------------------------
+    def _drawn_graph(self) -> nx.DiGraph:
+        shown = view_subgraph(self.graph, self.view_mode) if self.graph.number_of_nodes() else nx.DiGraph()
+        for v, data in shown.nodes(data=True):
+            if data.get("kind") == "accumulate":
+                var = data.get("variable")
+                vd = self.graph.nodes[var] if var in self.graph else {}
+                data["variable_name"] = vd.get("name") or str(vd.get("label", var or "?")).split("\n")[0]
+                grad = vd.get("grad")
+                data["variable_grad"] = grad.get("preview") if grad else None
+        self.membership, self.groups = {}, {}
+        if collapse is not None and shown.number_of_nodes() > self.collapse_threshold:
+            folded = collapse(shown)
+            opened = [g for g in folded.groups if g in self.expanded or any(m in self.expanded for m in folded.groups[g])]
+            if opened:
+                folded = folded.expand(opened)
+            self.membership = {str(k): str(v) for k, v in folded.membership.items() if k != v}
+            self.groups = {str(g): [str(m) for m in ms] for g, ms in folded.groups.items()}
+            return folded.graph
+        return shown
+
+    def rebuild(self, animate: bool = True) -> None:
+        self._finish_animation()
+        drawn = self._drawn_graph()
+        old_pos = {v: (item.pos().x(), item.pos().y()) for v, item in self.nodes.items()}
+        old_edges = {k: list(e.points) for k, e in self.edges.items()}
+        for v in [v for v in self.nodes if v not in drawn]:
+            self.removeItem(self.nodes.pop(v))
+        for v, data in drawn.nodes(data=True):
+            item = self.nodes.get(v)
+            cls = item_class_for(data)
+            if item is not None and type(item) is not cls:
+                self.removeItem(self.nodes.pop(v))
+                item = None
+            clean = dict(data)  # the item keeps the snapshot's data, without layout sizes
+            if item is None:
+                item = cls(v, clean, self.palette)
+                self.nodes[v] = item
+                self.addItem(item)
+            elif item.node_data != clean:
+                item.set_data(clean)
+            w, h = item.size()
+            data["width"], data["height"] = max(w, 1.0), max(h, 1.0)
+        key = (self.view_mode, self.direction)
+        result = layout(drawn, direction=self.direction, previous=self._layouts.get(key))
+        self._layouts[key] = result
+        self.layout_result = result
+        self.drawn = drawn
+        moves: list[tuple[Any, Any, Any]] = []
+        for v, item in self.nodes.items():
+            target = result.positions[v]
+            start = old_pos.get(v)
+            if start is not None and start != target and animate:
+                moves.append((item, start, target))
+            else:
+                item.setPos(QPointF(*target))
+        self._sync_edges(drawn, result, old_edges if animate else {}, moves)
+        self._apply_player_state()
+        bounds = self.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        self.setSceneRect(bounds)
+        if moves and self.animate_changes and len(moves) <= ANIMATE_MAX_ITEMS:
+            self._moves = moves
+            self._anim.setDuration(ANIMATION_MS)
+            self._anim.start()
+        else:
+            self._moves = moves
+            self._step_animation(1.0)
+        self.layout_changed.emit()
+
+    def _sync_edges(self, drawn: nx.DiGraph, result: LayoutResult, old_edges: dict, moves: list) -> None:
+        for k in [k for k in self.edges if not drawn.has_edge(*k)]:
+            self.removeItem(self.edges.pop(k))
+        for u, v, data in drawn.edges(data=True):
+            # Input slots matter where an op has several inputs (which operand is "self"?).
+            show_index = not data.get("derived") and (
+                (drawn.nodes[v].get("kind") == "op" and drawn.in_degree(v) > 1)
+                or len(data.get("indices") or ()) > 1)
+            edge = self.edges.get((u, v))
+            if edge is None or edge.edge_data != data or edge.show_index != show_index:
+                if edge is not None:
+                    self.removeItem(edge)
+                edge = EdgeItem(u, v, data, self.palette, show_index)
+                self.edges[(u, v)] = edge
+                self.addItem(edge)
+            points = result.edge_points.get((u, v)) or [result.positions[u], result.positions[v]]
+            before = old_edges.get((u, v))
+            if before is not None and len(before) == len(points) and before != points:
+                moves.append((edge, before, list(points)))
+            else:
+                edge.set_points(points)
+
+    def _step_animation(self, t: Any) -> None:
+        t = float(t)
+        for item, start, end in self._moves:
+            if isinstance(item, EdgeItem):
+                item.set_points([_lerp(a, b, t) for a, b in zip(start, end)])
+            else:
+                item.setPos(QPointF(*_lerp(start, end, t)))
+        if t >= 1.0:
+            self._moves = []
+
+    def _finish_animation(self) -> None:
+        if self._anim.state() == QVariantAnimation.State.Running:
+            self._anim.stop()
+            self._step_animation(1.0)
+
+    # -- lookups -----------------------------------------------------------------------------
+    def drawn_id(self, node_id: str) -> str | None:
+        """The drawn node standing for ``node_id``: itself, its group, or a leaf for its
+        AccumulateGrad in the data-flow view (which has no AccumulateGrad nodes)."""
+        if node_id in self.nodes:
+            return node_id
+        if node_id in self.membership:
+            return self.membership[node_id]
+        data = self.graph.nodes.get(node_id) if node_id in self.graph else None
+        if data and data.get("kind") == "accumulate":
+            var = data.get("variable")
+            if var in self.nodes or var in self.membership:
+                return self.drawn_id(var)
+        return None
+
+    def node_item(self, node_id: str) -> NodeItem | None:
+        drawn = self.drawn_id(node_id)
+        return self.nodes.get(drawn) if drawn is not None else None
+
+    def search(self, text: str) -> list[str]:
+        """Ids of nodes whose name, other names, label or grad_fn name match ``text``
+        (case-insensitive): exact matches first, then prefixes, then substrings."""
+        needle = text.strip().lower()
+        if not needle:
+            return []
+        ranked: list[tuple[int, str]] = []
+        for v, data in self.graph.nodes(data=True):
+            if self.drawn_id(v) is None:
+                continue
+            words = [str(w) for w in (data.get("name"), *(data.get("names") or []),
+                                       str(data.get("label", "")).split("\n")[0], v) if w]
+            best = 3
+            for w in (w.lower() for w in words):
+                if w == needle:
+                    best = 0
+                elif w.startswith(needle):
+                    best = min(best, 1)
+                elif needle in w:
+                    best = min(best, 2)
+            if best < 3:
+                ranked.append((best, v))
+        order = {v: i for i, v in enumerate(self.graph.nodes)}
+        ranked.sort(key=lambda r: (r[0], order[r[1]]))
+        return [v for _, v in ranked]
+
+    # -- player state --------------------------------------------------------------------------
+    def set_node_states(self, states: dict[str, str]) -> None:
+        """Merge player states ("pending", "ready", "running", "done", "error", "idle") by id."""
+        for node_id, state in states.items():
+            if state not in NODE_STATES:
+                raise ValueError(f"unknown node state {state!r}")
+            if state == "idle":
+                self._states.pop(node_id, None)
+            else:
+                self._states[node_id] = state
+        self._apply_states()
+
+    def clear_player_state(self) -> None:
+        """Back to the snapshot as it is: no states, grads, badges, markers or freed overrides."""
+        self._states.clear()
+        self._edge_grads.clear()
+        self._freed.clear()
+        self._badges.clear()
+        for marker, anim in list(self._markers):
+            anim.stop()
+            self._drop_marker(marker, anim)
+        for item in self.nodes.values():
+            if item.badge:
+                item.set_badge(None)
+            for chip in list(getattr(item, "_chips", [])):
+                item.set_buffer_freed(chip.attr, self._snapshot_freed(item.node_id, chip.attr))
+        self._apply_player_state()
+
+    def set_edge_grad(self, edge: tuple[str, str], text: str | None) -> bool:
+        """Show ``text`` on the drawn route between the two nodes (None clears); False if no route."""
+        if text is None:
+            self._edge_grads.pop(edge, None)
+        else:
+            self._edge_grads[edge] = text
+        self._apply_edge_grads()
+        return self.route(*edge) is not None
+
+    def set_buffer_freed(self, node_id: str, attr: str, freed: bool) -> None:
+        if not attr.startswith("_saved_"):
+            attr = "_saved_" + attr
+        self._freed[(node_id, attr)] = freed
+        item = self.nodes.get(node_id)
+        if item is not None:
+            item.set_buffer_freed(attr, freed)
+
+    def set_badge(self, node_id: str, text: str | None) -> None:
+        if text:
+            self._badges[node_id] = text
+        else:
+            self._badges.pop(node_id, None)
+        item = self.node_item(node_id)
+        if item is not None:
+            item.set_badge(text or None)
+
+    def highlight_nodes(self, ids: Iterable[str]) -> None:
+        self._highlight = set(ids)
+        self._apply_highlight()
+
+    def _snapshot_freed(self, node_id: str, attr: str) -> bool:
+        data = self.graph.nodes.get(node_id) if node_id in self.graph else None
+        for buf in (data or {}).get("saved") or []:
+            if buf.get("attr") == attr:
+                return bool(buf.get("freed"))
+        return False
+
+    def _apply_states(self) -> None:
+        rank = {s: i for i, s in enumerate(("idle", "done", "pending", "ready", "error", "running"))}
+        wanted: dict[str, str] = {}
+        for node_id, state in self._states.items():
+            drawn = self.drawn_id(node_id)
+            if drawn is not None and rank[state] >= rank[wanted.get(drawn, "idle")]:
+                wanted[drawn] = state  # a group shows its most eventful member
+        for v, item in self.nodes.items():
+            item.set_run_state(wanted.get(v, "idle"))
+
+    def _apply_highlight(self) -> None:
+        lit = {d for d in (self.drawn_id(i) for i in self._highlight) if d is not None}
+        for v, item in self.nodes.items():
+            item.set_highlighted(v in lit)
+
+    def _apply_edge_grads(self) -> None:
+        # Every edge of a route is drawn active; the text sits on the edge the grad leaves by.
+        wanted: dict[tuple[str, str], str | None] = {}
+        for (a, b), text in self._edge_grads.items():
+            for i, (edge, _) in enumerate(self.route(a, b) or []):
+                key = (edge.source, edge.target)
+                if i == 0 or wanted.get(key) is None:
+                    wanted[key] = text if i == 0 else wanted.get(key)
+        for key, edge in self.edges.items():
+            if key in wanted:
+                if edge.grad_text != wanted[key]:
+                    edge.set_grad_text(wanted[key])
+                edge.set_active(True)
+            elif edge.active or edge.grad_text:
+                edge.set_grad_text(None)
+
+    def _apply_player_state(self) -> None:
+        self._apply_states()
+        self._apply_highlight()
+        self._apply_edge_grads()
+        for (node_id, attr), freed in self._freed.items():
+            item = self.nodes.get(node_id)
+            if item is not None:
+                item.set_buffer_freed(attr, freed)
+        for v, item in self.nodes.items():
+            item.set_badge(self._badges.get(v))
+
+    # -- routes and markers --------------------------------------------------------------------
+    def route(self, source: str, target: str) -> list[tuple[EdgeItem, bool]] | None:
+        """Drawn edges from ``source`` to ``target`` as (edge, forward) pairs, at most two hops.
+
+        Grads travel against the data-flow arrows and between grad_fn nodes that the data-flow
+        view joins through a tensor, so both directions and one intermediate node are tried.
+        """
+        a, b = self.drawn_id(source), self.drawn_id(target)
+        if a is None or b is None or a == b:
+            return None
+        if (a, b) in self.edges:
+            return [(self.edges[(a, b)], True)]
+        if (b, a) in self.edges:
+            return [(self.edges[(b, a)], False)]
+        g = self.drawn
+        for mid in set(g.successors(a)) | set(g.predecessors(a)):
+            first = self.edges.get((a, mid)), self.edges.get((mid, a))
+            second = self.edges.get((mid, b)), self.edges.get((b, mid))
+            if (first[0] or first[1]) and (second[0] or second[1]):
+                e1 = (first[0], True) if first[0] else (first[1], False)
+                e2 = (second[0], True) if second[0] else (second[1], False)
+                return [e1, e2]  # type: ignore[list-item]
+        return None
+
+    def route_path(self, source: str, target: str) -> QPainterPath | None:
+        route = self.route(source, target)
+        if not route:
+            return None
+        points: list[tuple[float, float]] = []
+        for edge, forward in route:
+            pts = edge.points if forward else list(reversed(edge.points))
+            points.extend(pts if not points else pts[1:])
+        return polyline_path(points)
+
+    def animate_marker(self, source: str, target: str, duration_ms: int = 600,
+                       text: str | None = None, on_finished: Callable[[], None] | None = None
+                       ) -> QVariantAnimation | None:
+        """Slide a grad marker from ``source`` to ``target`` along the drawn route; the returned
+        animation is already running (connect to ``finished`` to chain steps)."""
+        path = self.route_path(source, target)
+        if path is None:
+            return None
+        marker = GradMarkerItem(self.palette, text)
+        marker.setPos(path.pointAtPercent(0.0))
+        self.addItem(marker)
+        anim = QVariantAnimation(self)
+        anim.setStartValue(0.0)
+        anim.setEndValue(1.0)
+        anim.setDuration(max(1, int(duration_ms)))
+        anim.setEasingCurve(QEasingCurve.Type.InOutSine)
+        anim.valueChanged.connect(lambda t: marker.setPos(path.pointAtPercent(min(1.0, max(0.0, float(t))))))
+
+        def done() -> None:
+            self._drop_marker(marker, anim)
+            if on_finished is not None:
+                on_finished()
+
+        anim.finished.connect(done)
+        self._markers.append((marker, anim))
+        anim.start()
+        return anim
+
+    def _drop_marker(self, marker: GradMarkerItem, anim: QVariantAnimation) -> None:
+        if (marker, anim) in self._markers:
+            self._markers.remove((marker, anim))
+            if marker.scene() is self:
+                self.removeItem(marker)
+            anim.deleteLater()
+
+    def content_rect(self) -> QRectF:
+        """Bounding box of everything drawn (for export and fit)."""
+        return self.itemsBoundingRect()

@@ -1,0 +1,258 @@
+"""GraphView: the zoomable, pannable canvas over a GraphScene, with a minimap in its corner.
+
+Interaction: wheel or pinch zooms around the pointer, dragging the background pans, a click
+selects (``node_selected`` carries the id; a click on empty canvas sends ""), double-clicking a
+collapsed group expands it, F fits, +/- zoom. The window-facing methods follow the duck-typed
+canvas protocol of ui/graph_area.py (set_snapshot, select_node, highlight_nodes, set_theme).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QGraphicsView, QPinchGesture, QWidget
+
+from ui.graph.items import GroupItem, NodeItem
+from ui.graph.minimap import Minimap
+from ui.graph.scene import GraphScene
+from ui.graph.style import palette_for
+
+__all__ = ["GraphView", "MIN_SCALE", "MAX_SCALE"]
+
+MIN_SCALE = 0.02
+MAX_SCALE = 6.0
+
+
+class GraphView(QGraphicsView):
+    node_selected = Signal(str)
+    zoom_changed = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None, theme: Any = None) -> None:
+        super().__init__(parent)
+        if theme is None:
+            try:
+                from ui.theme import current_theme
+                theme = current_theme()
+            except Exception:  # noqa: BLE001 - no theme manager yet: light defaults
+                theme = None
+        self.graph_scene = GraphScene(palette_for(theme), self)
+        self.setScene(self.graph_scene)
+        self._quiet = False  # True while selection changes come from select_node()
+        self._fitted_once = False
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        # Updates are either a handful of items (player states, a moving marker) or the whole
+        # viewport (zoom, pan, relayout). SmartViewportUpdate repaints the few small regions in the
+        # first case and falls back to one bounding rect in the second.
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Panning is by dragging and the minimap shows where we are; scrollbars would only eat room.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
+        self.graph_scene.selectionChanged.connect(self._on_selection_changed)
+        self.graph_scene.layout_changed.connect(self._on_layout_changed)
+        self.minimap_enabled = True
+        self.minimap = Minimap(self)
+        self._place_minimap()
+
+    # -- canvas protocol (ui/graph_area.py) ------------------------------------------------------
+    def set_snapshot(self, snapshot: dict[str, Any] | None) -> None:
+        selected = self.selected_id()
+        self._quiet = True  # removing a selected item must not read as the user deselecting
+        try:
+            self.graph_scene.set_snapshot(snapshot)
+        finally:
+            self._quiet = False
+        if selected and self.graph_scene.node_item(selected) is not None:
+            self.select_node(selected, center=False)
+        if not self._fitted_once and self.graph_scene.nodes:
+            self.fit_to_view()
+            self._fitted_once = True
+        elif not self.graph_scene.nodes:
+            self._fitted_once = False
+
+    def set_theme(self, theme: Any) -> None:
+        self.graph_scene.set_palette(palette_for(theme))
+        self.resetCachedContent()
+        self.minimap.refresh()
+
+    def select_node(self, node_id: str | None, center: bool = True) -> bool:
+        """Select (and centre on) a node without emitting ``node_selected``; None clears."""
+        self._quiet = True
+        try:
+            self.graph_scene.clearSelection()
+            item = self.graph_scene.node_item(node_id) if node_id else None
+            if item is None:
+                return False
+            item.setSelected(True)
+            if center:
+                self.centerOn(item)
+            return True
+        finally:
+            self._quiet = False
+
+    def highlight_nodes(self, ids: list[str]) -> None:
+        self.graph_scene.highlight_nodes(ids)
+
+    # -- view controls -------------------------------------------------------------------------
+    def set_view_mode(self, view: str) -> None:
+        self._relayout_keeping_selection(lambda: self.graph_scene.set_view_mode(view))
+
+    def set_direction(self, direction: str) -> None:
+        self._relayout_keeping_selection(lambda: self.graph_scene.set_direction(direction))
+
+    def _relayout_keeping_selection(self, change: Any) -> None:
+        selected = self.selected_id()
+        self._quiet = True
+        try:
+            change()
+        finally:
+            self._quiet = False
+        if selected:
+            self.select_node(selected, center=False)
+        self.fit_to_view()
+
+    def fit_to_view(self) -> None:
+        rect = self.graph_scene.itemsBoundingRect()
+        if rect.isEmpty():
+            return
+        self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
+        # A tiny graph fitted would be drawn huge; never zoom in past 1.5x on fit.
+        if self.current_scale() > 1.5:
+            self.set_scale(1.5)
+            self.centerOn(rect.center())
+        self.zoom_changed.emit(self.current_scale())
+        self.minimap.update()
+
+    def set_minimap_enabled(self, on: bool) -> None:
+        self.minimap_enabled = on
+        self.minimap.render_now()
+
+    def current_scale(self) -> float:
+        return float(self.transform().m11())
+
+    def set_scale(self, scale: float) -> None:
+        scale = min(MAX_SCALE, max(MIN_SCALE, scale))
+        factor = scale / max(self.current_scale(), 1e-9)
+        self.scale(factor, factor)
+        self.zoom_changed.emit(self.current_scale())
+        self.minimap.update()
+
+    def zoom_by(self, factor: float) -> None:
+        self.set_scale(self.current_scale() * factor)
+
+    def center_on_node(self, node_id: str) -> bool:
+        item = self.graph_scene.node_item(node_id)
+        if item is None:
+            return False
+        self.centerOn(item)
+        return True
+
+    def search(self, text: str) -> list[str]:
+        return self.graph_scene.search(text)
+
+    def selected_id(self) -> str | None:
+        for item in self.graph_scene.selectedItems():
+            if isinstance(item, NodeItem):
+                return item.node_id
+        return None
+
+    def item_view_pos(self, node_id: str) -> QPointF | None:
+        """Where a node's centre is in viewport coordinates (tests click there)."""
+        item = self.graph_scene.node_item(node_id)
+        if item is None:
+            return None
+        return QPointF(self.mapFromScene(item.sceneBoundingRect().center()))
+
+    def visible_scene_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    # -- playback hooks, forwarded to the scene (documented in ui/graph/__init__.py) ----------------
+    def set_node_states(self, states: dict[str, str]) -> None:
+        self.graph_scene.set_node_states(states)
+
+    def set_edge_grad(self, edge: tuple[str, str], text: str | None) -> bool:
+        return self.graph_scene.set_edge_grad(edge, text)
+
+    def animate_marker(self, source: str, target: str, duration_ms: int = 600, text: str | None = None) -> Any:
+        return self.graph_scene.animate_marker(source, target, duration_ms, text)
+
+    def set_buffer_freed(self, node_id: str, attr: str, freed: bool) -> None:
+        self.graph_scene.set_buffer_freed(node_id, attr, freed)
+
+    def set_badge(self, tensor_id: str, text: str | None) -> None:
+        self.graph_scene.set_badge(tensor_id, text)
+
+    def clear_player_state(self) -> None:
+        self.graph_scene.clear_player_state()
+
+    # -- Qt overrides --------------------------------------------------------------------------
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        delta = event.angleDelta().y() or event.pixelDelta().y()
+        if delta:
+            self.zoom_by(1.0015 ** delta)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Gesture:
+            pinch = event.gesture(Qt.GestureType.PinchGesture)
+            if isinstance(pinch, QPinchGesture):
+                self.zoom_by(pinch.scaleFactor())
+                event.accept()
+                return True
+        if event.type() == QEvent.Type.NativeGesture and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
+            self.zoom_by(1.0 + event.value())  # trackpad pinch on macOS
+            return True
+        return super().viewportEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        item = self.itemAt(event.position().toPoint())
+        if isinstance(item, GroupItem):
+            self.graph_scene.expand_group(item.node_id)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key == Qt.Key.Key_F:
+            self.fit_to_view()
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(1.25)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(0.8)
+        else:
+            super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_minimap()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
+        super().scrollContentsBy(dx, dy)
+        self.minimap.update()
+
+    # -- internals ------------------------------------------------------------------------------
+    def _place_minimap(self) -> None:
+        area = self.viewport().geometry()
+        w = max(90, min(200, area.width() // 4))
+        h = max(60, min(140, area.height() // 4))
+        self.minimap.setGeometry(area.right() - w - 10, area.bottom() - h - 10, w, h)
+        self.minimap.refresh()
+
+    def _on_selection_changed(self) -> None:
+        if self._quiet:
+            return
+        self.node_selected.emit(self.selected_id() or "")
+
+    def _on_layout_changed(self) -> None:
+        self.minimap.refresh()
