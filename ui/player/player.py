@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QListWidget, QPushButton, QScrollArea,
-                               QSlider, QSplitter, QStyle, QToolButton, QVBoxLayout, QWidget)
+                               QSizePolicy, QSlider, QSplitter, QStyle, QToolButton, QVBoxLayout, QWidget)
 
 from gradviz.explain import annotate_snapshot, explain_error, render
 from gradviz.replay import Ledger, Replay, find_freeing_call, format_grad, short_name, vjp_view
@@ -42,6 +42,8 @@ class BackwardPlayer(QWidget):
         self._sent_edges: dict[tuple[str, str], str | None] = {}
         self._sent_freed: dict[tuple[str, str], bool] = {}
         self._fix: str | None = None
+        self._vjp_cache: dict[str, dict[str, Any]] = {}
+        self._earlier_ledger: list[str] = []
         self.language = str(QSettings().value("appearance/language", "en"))
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
@@ -74,6 +76,8 @@ class BackwardPlayer(QWidget):
         self.speed_box.currentIndexChanged.connect(lambda i: self._set_speed(SPEEDS[i], save=True))
         bar.addWidget(self.speed_box)
         self.step_label = QLabel(self)
+        # Ignored: a new text each frame must not re-layout the whole dock.
+        self.step_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.step_label, 1)
         root.addLayout(bar)
 
@@ -176,11 +180,16 @@ class BackwardPlayer(QWidget):
         self.pause()
         self._call = index
         self._replay = Replay(self._calls[index], self._snapshot, call_index=index)
+        self._vjp_cache = {}
+        self._earlier_ledger = [f"{self._tensor_label(e.tensor_id)}.grad: {e.text()}"
+                                for e in Ledger.from_traces(self._calls[:index]).entries]
+        ticks = len(self._replay)
+        self.slider.setTickInterval(max(1, ticks // 200))  # a tick per event, thinned past 200
         self._forget_sent()
         self.call_list.blockSignals(True)
         self.call_list.setCurrentRow(index)
         self.call_list.blockSignals(False)
-        self.chips.set_buffers(self._replay.buffers, self._node_label)
+        self._chip_keys: list[tuple[str, str]] | None = None
         self.memory_lane.set_lane(self._replay.memory_lane())
         self.slider.blockSignals(True)
         self.slider.setRange(0, len(self._replay) - 1)
@@ -263,18 +272,44 @@ class BackwardPlayer(QWidget):
         self.memory_lane.set_step(step)
         self.step_label.setText(self.tr("step {k}/{n}: {what}").format(
             k=step + 1, n=len(self._replay), what=self._event_text(state.event)))
-        self.vjp_panel.show_view(vjp_view(self._calls[self._call], state.current_node)
-                                 if state.current_node else None)
+        self.vjp_panel.show_view(self._vjp(state))
         self._show_ledger(state, animate)
         self._show_error(state)
         self._drive_canvas(state, animate)
 
+    def _vjp(self, state: Any) -> dict[str, Any] | None:
+        """The current node's VJP as of this step: what it sent appears once it has finished."""
+        node = state.current_node
+        if node is None:
+            return None
+        view = self._vjp_cache.get(node)
+        if view is None:
+            view = self._vjp_cache[node] = vjp_view(self._calls[self._call], node)
+        if node in state.grads_out:
+            return view
+        return {**view, "outputs": [], "accumulated": None}
+
     def _show_ledger(self, state: Any, animate: bool) -> None:
-        earlier = Ledger.from_traces(self._calls[: self._call]).entries
-        texts = [f"{self._tensor_label(e.tensor_id)}.grad: {e.text()}" for e in earlier + state.ledger]
+        texts = self._earlier_ledger + [f"{self._tensor_label(e.tensor_id)}.grad: {e.text()}" for e in state.ledger]
         self.ledger_view.set_entries(texts, flash_last=animate and state.event.get("type") == "grad_accumulated")
 
+    MAX_CHIPS = 16
+
+    def _show_chips(self, state: Any) -> None:
+        """All buffer chips for small graphs; for big ones the current node's and the latest freed."""
+        buffers = self._replay.buffers
+        if len(buffers) <= self.MAX_CHIPS:
+            keys = list(buffers)
+        else:
+            current = [k for k in buffers if k[0] == state.current_node]
+            freed = [k for k in buffers if not state.buffers.get(k, True) and k not in current]
+            keys = current + freed[-(self.MAX_CHIPS - len(current)):]
+        if keys != self._chip_keys:
+            self._chip_keys = keys
+            self.chips.set_buffers({k: buffers[k] for k in keys}, self._node_label)
+
     def _show_error(self, state: Any) -> None:
+        self._show_chips(state)
         error = state.error
         self._fix = None
         pointed = None

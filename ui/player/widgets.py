@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QSizePolicy, QVBoxLayout, QWidget)
 
@@ -55,6 +55,7 @@ class MemoryLane(QWidget):
         super().__init__(parent)
         self._lane: list[int] = []
         self._step = 0
+        self._cache: tuple[tuple[int, int, int], QPixmap] | None = None
         self._theme: Theme = current_theme()
         self.setMinimumHeight(44)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -65,6 +66,7 @@ class MemoryLane(QWidget):
 
     def set_lane(self, lane: list[int]) -> None:
         self._lane = list(lane)
+        self._cache = None
         self.update()
 
     def set_step(self, step: int) -> None:
@@ -81,22 +83,43 @@ class MemoryLane(QWidget):
         peak = max(self._lane, default=0)
         n = len(self._lane)
         live = self._lane[min(self._step, n - 1)] if n else 0
+        if n and peak > 0:
+            painter.drawPixmap(0, 0, self._bars(rect, peak))
         painter.setPen(t.color("muted_text"))
         painter.drawText(QRectF(4, 0, self.width() - 8, 14), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          tr("saved buffers: {live} (peak {peak})").format(live=format_bytes(live),
                                                                              peak=format_bytes(peak)))
         if not n or peak <= 0:
+            painter.end()
             return
         w = rect.width() / n
-        fill = t.color("accent")
-        fill.setAlpha(110)
-        for i, value in enumerate(self._lane):
-            h = rect.height() * value / peak
-            painter.fillRect(QRectF(rect.left() + i * w, rect.bottom() - h, max(w - 0.5, 0.5), h), fill)
         x = rect.left() + (min(self._step, n - 1) + 0.5) * w
         painter.setPen(QPen(t.color("grad_flow"), 2))
         painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
         painter.end()
+
+
+    def _bars(self, rect: QRectF, peak: int) -> QPixmap:
+        """The bars, drawn once per size: at most one bar per pixel column (max of its steps)."""
+        key = (self.width(), self.height(), id(self._lane))
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        pixmap = QPixmap(self.size())
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        fill = self._theme.color("accent")
+        fill.setAlpha(110)
+        n = len(self._lane)
+        columns = max(1, min(n, int(rect.width())))
+        per = n / columns
+        w = rect.width() / columns
+        for c in range(columns):
+            chunk = self._lane[int(c * per): max(int((c + 1) * per), int(c * per) + 1)]
+            h = rect.height() * max(chunk) / peak
+            painter.fillRect(QRectF(rect.left() + c * w, rect.bottom() - h, max(w - 0.5, 0.5), h), fill)
+        painter.end()
+        self._cache = (key, pixmap)
+        return pixmap
 
 
 class BufferChips(QWidget):
@@ -187,9 +210,16 @@ class VjpPanel(QFrame):
         self._layout.addStretch(1)
         self._output_widgets: list[QWidget] = []
         self.output_texts: list[str] = []
+        self._key: Any = None
+        self._shown = False
         self.show_view(None)
 
     def show_view(self, view: dict[str, Any] | None) -> None:
+        key = None if view is None else (view["node_id"], view.get("ran"), len(view.get("outputs", [])),
+                                         view.get("accumulated") is not None)
+        if key == self._key and self._shown:
+            return
+        self._key, self._shown = key, True
         for w in self._output_widgets:
             self._outputs.removeWidget(w)  # now, not at the next event loop turn: no stale rows
             w.hide()
