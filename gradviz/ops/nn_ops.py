@@ -162,9 +162,16 @@ def _nll_forward(a: np.ndarray, target: np.ndarray, weight: np.ndarray | None, r
 
 
 def _nll_save(arrays: Any, attrs: dict[str, Any]) -> dict[str, Any]:
-    # target, weight and total_weight are replaced by saved Tensors in nn.functional.nll_loss.
-    return {"ignore_index": as_saved_int(attrs["ignore_index"]), "reduction": attrs["reduction"],
-            "target": None, "weight": None, "total_weight": None}
+    # Plain arrays here keep the entry self-contained (the table's gradchecks call it directly);
+    # nn.functional.nll_loss replaces target, weight and total_weight by saved Tensors, which is
+    # what PyTorch shows and frees.
+    target, weight = attrs["target"], attrs["weight"]
+    reduction, ignore_index = attrs["reduction"], attrs["ignore_index"]
+    dtype = arrays[0].dtype
+    total = (nll_total_weight(target, weight, ignore_index, dtype) if reduction
+             else np.zeros((), dtype=dtype))
+    return {"ignore_index": as_saved_int(ignore_index), "reduction": reduction,
+            "target": target, "weight": weight, "total_weight": total}
 
 
 def _plain(value: Any) -> Any:
@@ -177,25 +184,38 @@ def _nll_vjp(g: Any, s: Any) -> Any:
     shape = s.input_shape(0)
     dtype = s.node.input_meta[0][1]
     pick = nll_pick(shape, target, weight, as_signed_int(s.ignore_index), dtype.np)
+    total = np.asarray(_plain(s.total_weight), dtype=dtype.np)
     if s.graph_mode:
         from ..tensor import Tensor
 
         pick = Tensor._make(pick, dtype)
+        total = Tensor._make(total, dtype)
     if s.reduction == 0:
         scale = -g if len(shape) == 1 else -s.B.unsqueeze_dims(g, [1])
     elif s.reduction == 2:
         scale = -g
     else:
-        scale = -(g / s.total_weight)
+        scale = -(g / total)
     if s.graph_mode:
         return pick * scale
     # + 0 turns the -0.0 of unpicked entries into the +0.0 PyTorch's scatter leaves there
     return pick * scale + pick.dtype.type(0)
 
 
+def _nll_attrs(target: Any, weight: Any, reduction: int) -> dict[str, Any]:
+    return {"target": np.array(target, dtype=np.int64),
+            "weight": None if weight is None else np.array(weight, dtype=np.float64),
+            "reduction": reduction, "ignore_index": -100}
+
+
 defop("nll_loss", "NllLossBackward0", ("self",), _nll_forward,
       {"self": VJP(("self", "target", "weight", "total_weight", "reduction", "ignore_index"), _nll_vjp)},
-      dtype_rule="same", save=_nll_save, cases=())
+      dtype_rule="same", save=_nll_save,
+      cases=(GradCase(((4, 3),), _nll_attrs([0, 2, 1, 2], None, 1)),
+             GradCase(((4, 3),), _nll_attrs([1, -100, 0, 2], [0.5, 2.0, 1.5], 1)),
+             GradCase(((3, 2),), _nll_attrs([1, 0, 1], [2.0, 3.0], 2)),
+             GradCase(((3, 2),), _nll_attrs([1, 0, 0], None, 0)),
+             GradCase(((5,),), _nll_attrs(3, None, 1))))
 
 
 # -- mse_loss --------------------------------------------------------------------------------------
