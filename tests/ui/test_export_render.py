@@ -121,6 +121,19 @@ def test_animation_has_a_frame_per_step_with_held_ends(qapp, source: ExportSourc
     assert durations[0] > durations[1] and durations[-1] > durations[1]
 
 
+def test_gif_keeps_the_exact_theme_colours(qapp, source: ExportSource, tmp_path: Path) -> None:
+    """One shared palette: pale node fills and the running-node highlight survive quantisation."""
+    from ui.theme import LIGHT
+
+    out = tmp_path / "c.gif"
+    export_source(out, source, ExportRequest("gif"))
+    wanted = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (LIGHT.node_intermediate, LIGHT.node_highlight)}
+    with Image.open(out) as im:
+        im.seek(3)
+        colours = {rgb for _, rgb in im.convert("RGB").getcolors(maxcolors=1 << 16)}
+    assert wanted <= colours
+
+
 def test_frames_differ_where_the_backward_moves(qapp, source: ExportSource) -> None:
     frames = frames_for(source.trace, 1, "all", None, source.snapshot)
     first, last = frames[0][0], frames[-1][0]

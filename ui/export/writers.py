@@ -141,6 +141,27 @@ def _to_pillow(image: QImage, alpha: bool = True):  # -> PIL.Image.Image
     return picture.copy() if picture.readonly else picture  # own the pixels: the QImage may go away
 
 
+def _shared_palette(pictures: list, theme: Theme) -> list:
+    """GIF frames on one palette, built from the first, middle and last frames side by side plus
+    a swatch of every theme colour (so a state seen in only one frame keeps its exact colour).
+    Per-frame palettes would let Pillow's frame differencing mix entries of different palettes."""
+    from PIL import Image
+
+    samples = [pictures[0], pictures[len(pictures) // 2], pictures[-1]]
+    swatch = [c for c in theme.as_dict().values() if isinstance(c, str) and c.startswith("#")]
+    height = max(p.height for p in samples)
+    sample = Image.new("RGB", (sum(p.width for p in samples) + 8 * len(swatch), height))
+    x = 0
+    for picture in samples:
+        sample.paste(picture, (x, 0))
+        x += picture.width
+    for colour in swatch:
+        sample.paste(colour, (x, 0, x + 8, height))
+        x += 8
+    palette = sample.quantize(colors=255, method=Image.Quantize.FASTOCTREE)
+    return [p.quantize(palette=palette, dither=Image.Dither.NONE) for p in pictures]
+
+
 def write_animation(path: str | Path, fmt: str, drawing: GraphDrawing, theme: Theme, frames: Sequence[Frame], *,
                     scale: float = 1.0, area: QRectF | None = None, progress: Progress | None = None) -> int:
     """An animated GIF, APNG or WebP, one frame per entry of ``frames``; returns the frame count.
@@ -155,13 +176,11 @@ def write_animation(path: str | Path, fmt: str, drawing: GraphDrawing, theme: Th
     rect = area or drawing.bounds([caption for _, caption in frames])
     pictures = []
     for i, frame in enumerate(frames):
-        image = _to_pillow(render_image(drawing, theme, frame, scale=scale, area=rect))
-        if fmt == "gif":
-            # An opaque adaptive palette per frame: the drawing has few colours, so 128 suffice.
-            image = image.quantize(colors=128, method=2)
-        pictures.append(image)
+        pictures.append(_to_pillow(render_image(drawing, theme, frame, scale=scale, area=rect), alpha=fmt != "gif"))
         if progress is not None:
             progress(i + 1, len(frames))
+    if fmt == "gif":
+        pictures = _shared_palette(pictures, theme)
     durations = frame_durations(len(pictures))
     options: dict[str, object] = {"save_all": True, "append_images": pictures[1:], "duration": durations, "loop": 0}
     if fmt == "gif":
