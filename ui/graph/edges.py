@@ -11,7 +11,7 @@ import math
 from typing import Any, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ui.graph.style import LOD_TEXT, GraphPalette, fonts, mix
@@ -93,7 +93,7 @@ class EdgeItem(QGraphicsItem):
 
     def _place_grad(self) -> None:
         if self.grad_text and not self._path.isEmpty():
-            fm = QFontMetricsF(fonts().chip)
+            fm = fonts().fm("chip")
             w, h = fm.horizontalAdvance(self.grad_text) + 10, fm.height() + 4
             mid = self._path.pointAtPercent(0.5)
             self._grad_rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
@@ -180,16 +180,16 @@ class GradMarkerItem(QGraphicsItem):
         super().__init__()
         self.setZValue(3.0)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.palette = palette
         self.text = ""
         self._rect = QRectF()
+        self.set_palette(palette)
         self.set_text(text)
 
     def set_text(self, text: str | None) -> None:
         self.prepareGeometryChange()
         self.text = text or ""
         if self.text:
-            fm = QFontMetricsF(fonts().chip)
+            fm = fonts().fm("chip")
             w, h = fm.horizontalAdvance(self.text) + 10, fm.height() + 4
         else:
             w = h = 10.0
@@ -198,14 +198,16 @@ class GradMarkerItem(QGraphicsItem):
 
     def set_palette(self, palette: GraphPalette) -> None:
         self.palette = palette
+        self._pen = QPen(palette.background, 1.0)
+        self._brush = QBrush(palette.grad_flow)
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._rect.adjusted(-1, -1, 1, 1)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        painter.setPen(QPen(self.palette.background, 1.0))
-        painter.setBrush(self.palette.grad_flow)
+        painter.setPen(self._pen)
+        painter.setBrush(self._brush)
         radius = min(self._rect.height(), self._rect.width()) / 2
         painter.drawRoundedRect(self._rect, radius, radius)
         if self.text:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ui.graph.style import (HEAT_CELL, LOD_DETAIL, LOD_TEXT, PAD, GraphPalette, fonts, heat_color,
@@ -23,7 +23,21 @@ __all__ = ["NodeItem", "LeafTensorItem", "TensorItem", "ConstantItem", "OpItem",
            "GroupItem", "item_class_for", "HALO"]
 
 HALO = 5.0  # room around the box for the highlight halo and selection ring (part of boundingRect)
-_ROLE_ITEM: dict[str, type["NodeItem"]] = {}
+BADGE_CHARS = 28
+
+
+_styles: dict[tuple[int, Any], Any] = {}
+
+
+def _shared(palette: GraphPalette, key: Any, make: Any) -> Any:
+    """Pens and brushes shared by all items of one palette (thousands of items, a dozen looks)."""
+    full = (id(palette), key)
+    value = _styles.get(full)
+    if value is None:
+        if len(_styles) > 512:
+            _styles.clear()
+        value = _styles[full] = make()
+    return value
 
 
 @dataclass
@@ -103,7 +117,7 @@ class NodeItem(QGraphicsItem):
 
     def _place_badge(self) -> None:
         if self.badge:
-            fm = QFontMetricsF(fonts().chip)
+            fm = fonts().fm("chip")
             bw, bh = fm.horizontalAdvance(self.badge) + 10, fm.height() + 4
             self._badge_rect = QRectF(self._rect.right() - bw + 6, self._rect.top() - bh + 4, bw, bh)
         else:
@@ -148,10 +162,13 @@ class NodeItem(QGraphicsItem):
             self.set_state()
 
     def set_badge(self, text: str | None) -> None:
-        text = text or None
-        if text != self.badge:
+        """A pill on the corner; long texts (a rendered explanation) are elided, full in the tooltip."""
+        full = text or None
+        shown = full if full is None or len(full) <= BADGE_CHARS else full[:BADGE_CHARS - 1] + "…"
+        self.setToolTip(full or "")
+        if shown != self.badge:
             self.prepareGeometryChange()
-            self.badge = text
+            self.badge = shown
             self._place_badge()
             self.set_state()
 
@@ -185,14 +202,18 @@ class NodeItem(QGraphicsItem):
         self._text_color = p.text
         self._muted_color = p.muted
         self._cell_colors = [heat_color(p, c.value, self._scale[c.grad]) for c in self._heat]
-        self._cell_pen = QPen(mix(p.border, p.background, 0.5), 0.5)
-        self._chip_style = [
-            (QBrush(mix(p.buffer_freed, fill, 0.75) if chip.freed else mix(fill, p.background, 0.5)),
-             QPen(p.buffer_freed if chip.freed else (p.buffer_alive if chip.tensor else p.border), 1.0,
-                  Qt.PenStyle.DashLine if chip.freed else Qt.PenStyle.SolidLine))
-            for chip in self._chips]
+        self._cell_pen = _shared(p, "cell_pen", lambda: QPen(mix(p.border, p.background, 0.5), 0.5))
+        self._chip_style = [self._chip_look(chip, fill) for chip in self._chips]
         self._badge_fill = QBrush(p.grad_none if self.badge and "None" in self.badge else p.grad_flow)
         self.update()
+
+    def _chip_look(self, chip: _Chip, fill: QColor) -> tuple[QBrush, QPen]:
+        p = self.palette
+        key = ("chip", fill.rgb(), chip.freed, chip.tensor)
+        return _shared(p, key, lambda: (
+            QBrush(mix(p.buffer_freed, fill, 0.75) if chip.freed else mix(fill, p.background, 0.5)),
+            QPen(p.buffer_freed if chip.freed else (p.buffer_alive if chip.tensor else p.border), 1.0,
+                 Qt.PenStyle.DashLine if chip.freed else Qt.PenStyle.SolidLine)))
 
     # -- Qt overrides --------------------------------------------------------------------------
     def boundingRect(self) -> QRectF:  # noqa: N802
@@ -212,11 +233,10 @@ class NodeItem(QGraphicsItem):
             return
         painter.drawRoundedRect(rect, self.rounded, self.rounded)
         f = fonts()
-        font_of = {"title": f.title, "small": f.small, "chip": f.chip}
         current = None
         for t in self._texts:
             if t.font_key != current:
-                painter.setFont(font_of[t.font_key])
+                painter.setFont(f.by_key(t.font_key))
                 current = t.font_key
             painter.setPen(self._muted_color if t.muted else self._text_color)
             painter.drawText(t.pos, t.text)
@@ -245,10 +265,9 @@ class NodeItem(QGraphicsItem):
     def _text_lines(self, lines: list[tuple[str, str, bool]], x: float, y: float) -> tuple[float, float]:
         """Stack (text, font_key, muted) lines at (x, y); return their width and height."""
         f = fonts()
-        font_of = {"title": f.title, "small": f.small, "chip": f.chip}
         width = height = 0.0
         for text, key, muted in lines:
-            fm = QFontMetricsF(font_of[key])
+            fm = f.fm(key)
             self._texts.append(_Text(QPointF(x, y + height + fm.ascent()), text, key, muted))
             width = max(width, fm.horizontalAdvance(text))
             height += fm.height()
@@ -312,7 +331,7 @@ class ConstantItem(TensorItem):
     def _compose(self) -> tuple[float, float]:
         d = self.node_data
         if d.get("wrapped_number"):
-            fm = QFontMetricsF(fonts().title)
+            fm = fonts().fm("title")
             text = _title(d)
             self._text_lines([(text, "title", False)], PAD + 2, 3)
             return max(fm.horizontalAdvance(text) + 2 * PAD + 4, 28.0), fm.height() + 6
@@ -343,7 +362,7 @@ class OpItem(NodeItem):
             if len(text) > 22:
                 text = text[:21] + "…"
             chips.append((text, buf))
-        fm = QFontMetricsF(fonts().chip)
+        fm = fonts().fm("chip")
         chip_h = fm.height() + 3
         max_row = max(tw, 120.0)
         x, y = PAD, PAD + th + (3 if chips else 0)

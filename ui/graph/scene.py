@@ -9,6 +9,7 @@ or a switch between the data-flow and grad_fn views.
 
 from __future__ import annotations
 
+import gc
 from typing import Any, Callable, Iterable
 
 import networkx as nx
@@ -135,6 +136,16 @@ class GraphScene(QGraphicsScene):
         return shown
 
     def rebuild(self, animate: bool = True) -> None:
+        # Thousands of items and dicts are made and none freed; the cyclic GC would only rescan them.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._rebuild(animate)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _rebuild(self, animate: bool) -> None:
         self._finish_animation()
         drawn = self._drawn_graph()
         old_pos = {v: (item.pos().x(), item.pos().y()) for v, item in self.nodes.items()}

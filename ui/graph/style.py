@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
 from ui.theme import LIGHT, Theme
 
@@ -128,6 +128,17 @@ class Fonts:
     title: QFont
     small: QFont
     chip: QFont
+    metrics: dict[str, QFontMetricsF] = field(default_factory=dict)  # by font key
+
+    def by_key(self, key: str) -> QFont:
+        return {"title": self.title, "small": self.small, "chip": self.chip}[key]
+
+    def fm(self, key: str) -> QFontMetricsF:
+        """Metrics are asked for thousands of times per layout; make them once per font."""
+        m = self.metrics.get(key)
+        if m is None:
+            m = self.metrics[key] = QFontMetricsF(self.by_key(key))
+        return m
 
 
 _fonts: Fonts | None = None
