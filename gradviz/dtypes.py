@@ -124,17 +124,17 @@ def result_type(operands: list[tuple[DType, int]]) -> DType:
         best[priority] = dtype if current is None else _promote_pair(current, dtype)
     dims, zero_dim, scalars = best[2], best[1], best[0]
     result = dims
-    for lower in (zero_dim, scalars):
+    for lower, is_scalar in ((zero_dim, False), (scalars, True)):
         if lower is None:
             continue
         if result is None:
-            if lower is scalars and lower.category == 2:
+            if is_scalar and lower.category == 2:
                 result = _default_float if lower is float64 else lower
             else:
                 result = lower
             continue
         if lower.category > result.category:
-            if lower is scalars:
+            if is_scalar:
                 result = _default_float if lower.category == 2 else int64
             else:
                 result = lower

@@ -111,9 +111,7 @@ BINARY = {
     "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
     "div": lambda a, b: a / (b * b + 1.0), "maximum": lambda a, b: torch.maximum(a, b + 0.01),
 }
-# 0-d leaves are left out: a 0-d float64 tensor plus a Python float comes out float32 (a promotion
-# bug in gradviz/dtypes.py, pinned by test_zero_dim_float64_plus_python_float below).
-SHAPES = [(3,), (2, 3), (2, 1), (1, 3)]
+SHAPES = [(), (3,), (2, 3), (2, 1), (1, 3)]
 
 
 @st.composite
@@ -159,7 +157,6 @@ def test_random_chains_match_finite_differences(chain: Any, seed: int) -> None:
         np.testing.assert_allclose(got, numeric, rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason="dtypes.result_type: a 0-d float64 tensor + a Python float gives float32")
 def test_zero_dim_float64_plus_python_float() -> None:
     t = torch.tensor(0.5, dtype=torch.float64)
     assert (t + 1.0).dtype is torch.float64
