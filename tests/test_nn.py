@@ -67,6 +67,15 @@ def test_linear_gradcheck_every_rank(input_shape: tuple[int, ...], with_bias: bo
         gradcheck(lambda x, w: F.linear(x, w), rand(*input_shape), rand(2, 3))
 
 
+def test_linear_gradcheck_transposed_input_and_weight_layouts() -> None:
+    """Column-major operands take addmm's layout-preserving backward formulas."""
+    gradcheck(lambda x, w, b: F.linear(x.t(), w, b), rand(3, 4), rand(2, 3), rand(2))
+    gradcheck(lambda x, w, b: F.linear(x, w.t(), b), rand(4, 3), rand(3, 2), rand(2))
+    lin = nn.Linear(784, 16)
+    F.linear(torch.ones(8, 784), lin.weight, lin.bias).sum().backward()
+    assert lin.weight.grad.is_contiguous()
+
+
 @pytest.mark.parametrize("dim", [0, 1, -1])
 def test_softmax_and_log_softmax_gradcheck(dim: int) -> None:
     gradcheck(lambda x: F.softmax(x, dim), rand(3, 4))

@@ -63,15 +63,35 @@ def _scale(g: Any, factor: Any) -> Any:
     return g if factor == 1 else g * factor
 
 
+def _column_major(sizes: tuple[int, ...], strides: tuple[int, ...]) -> bool:
+    return len(strides) == 2 and strides[0] == 1 and strides[1] == sizes[0]
+
+
+def _addmm_mat1_vjp(g: Any, s: Any) -> Any:
+    B = s.B
+    if _column_major(s.mat1_sym_sizes, s.mat1_sym_strides):
+        # Produce the grad in mat1's own (transposed) layout, as PyTorch's mm_mat1_backward does.
+        return _scale(B.t(B.matmul(s.mat2, B.t(g))), s.alpha)
+    return _scale(B.matmul(g, B.t(s.mat2)), s.alpha)
+
+
+def _addmm_mat2_vjp(g: Any, s: Any) -> Any:
+    B = s.B
+    if _column_major(s.mat2_sym_sizes, s.mat2_sym_strides):
+        # mat2 is usually weight.t(): computing (g^T mat1)^T hands TBackward0 a grad whose
+        # transpose is contiguous, so AccumulateGrad stores weight.grad without a strided copy.
+        return _scale(B.t(B.matmul(B.t(g), s.mat1)), s.alpha)
+    return _scale(B.matmul(B.t(s.mat1), g), s.alpha)
+
+
 defop("addmm", "AddmmBackward0", ("self", "mat1", "mat2"), _addmm_forward,
       {"self": VJP(("beta",), lambda g, s: _scale(g, s.beta)),
-       "mat1": VJP(("mat2", "alpha", "mat1_sym_sizes", "mat1_sym_strides"),
-                   lambda g, s: _scale(s.B.matmul(g, s.B.t(s.mat2)), s.alpha)),
-       "mat2": VJP(("mat1", "alpha", "mat2_sym_sizes", "mat2_sym_strides"),
-                   lambda g, s: _scale(s.B.matmul(s.B.t(s.mat1), g), s.alpha))},
+       "mat1": VJP(("mat2", "alpha", "mat1_sym_sizes", "mat1_sym_strides"), _addmm_mat1_vjp),
+       "mat2": VJP(("mat1", "alpha", "mat2_sym_sizes", "mat2_sym_strides"), _addmm_mat2_vjp)},
       save=_addmm_save,
       cases=(GradCase(((3,), (2, 4), (4, 3))), GradCase(((2, 3), (2, 4), (4, 3))),
              GradCase(((1,), (1, 2), (2, 1)), {"beta": 0.5, "alpha": 2.0})))
+# (column-major operands are checked through nn.Linear in tests/test_nn.py)
 
 
 # -- softmax family ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from ... import dtypes
 from ...node import SavedTensor
 from ...ops import functional as _F
 from ...ops.inplace import inplace as _inplace
-from ...ops.nn_ops import REDUCTIONS, nll_total_weight
+from ...ops.nn_ops import REDUCTIONS
 from ...ops.registry import OPS, call
 from ...tensor import Tensor
 
@@ -175,10 +175,10 @@ def _check_target_indices(input: Tensor, target: Tensor, ignore_index: int) -> n
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
                          f"({target.shape[0]}).")
     indices = target._data.astype(np.int64)
-    classes = input.shape[-1]
-    for value in np.atleast_1d(indices).tolist():
-        if value != ignore_index and not 0 <= value < classes:
-            raise IndexError(f"Target {value} is out of bounds.")
+    flat = np.atleast_1d(indices)
+    bad = (flat != ignore_index) & ((flat < 0) | (flat >= input.shape[-1]))
+    if bad.any():
+        raise IndexError(f"Target {int(flat[np.argmax(bad)])} is out of bounds.")
     return indices
 
 
@@ -201,11 +201,11 @@ def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = No
     out = call(OPS["nll_loss"], (input,), attrs, out_dtype=input.dtype)
     node = out.grad_fn
     if node is not None:
-        total = (nll_total_weight(indices, weight_data, ignore_index, input.dtype.np)
-                 if code else np.zeros((), dtype=input.dtype.np))
+        # The table saved plain arrays; PyTorch shows (and frees) these three as tensors.
+        total = Tensor._make(np.asarray(node.saved["total_weight"]), input.dtype)
         node.saved["target"] = SavedTensor(target, is_output=False)
         node.saved["weight"] = None if weight is None else SavedTensor(weight, is_output=False)
-        node.saved["total_weight"] = SavedTensor(Tensor._make(np.asarray(total), input.dtype), is_output=False)
+        node.saved["total_weight"] = SavedTensor(total, is_output=False)
     return out
 
 
