@@ -262,10 +262,10 @@ def test_init_functions_fill_in_place_without_history() -> None:
     assert np.all(w._data == 0.5)
     nn.init.kaiming_uniform_(w, nonlinearity="relu")
     assert np.abs(w._data).max() <= math.sqrt(6 / 30)
+    nn.init.eye_(w)
+    assert np.array_equal(w._data, np.eye(40, 30, dtype=np.float32))
     with pytest.raises(RuntimeError, match="leaf Variable"):
-        from gradviz.torch.nn.init import tensor_uniform_
-
-        tensor_uniform_(w)
+        w.uniform_()  # outside no_grad, as in PyTorch
 
 
 # -- optimizers -------------------------------------------------------------------------------

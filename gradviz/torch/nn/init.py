@@ -4,9 +4,6 @@ The random fills draw from the default generator (or the one given) through grad
 reproduces PyTorch's CPU streams bit for bit, so ``manual_seed(0); nn.Linear(3, 2)`` gets exactly
 PyTorch's weights. Bounds are computed in Python floats in PyTorch's order (gain, then
 gain / sqrt(fan), then sqrt(3) * std) so they round the same way.
-
-``tensor_uniform_`` and friends are the Tensor methods (``t.uniform_(a, b)``) as functions; the
-Tensor class may expose them as methods.
 """
 
 from __future__ import annotations
@@ -17,47 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from ... import rng
 from ...grad_mode import no_grad
-from ...ops.inplace import check_inplace
 from ...tensor import Tensor
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_", "eye_",
-           "kaiming_uniform_", "kaiming_normal_", "xavier_uniform_", "xavier_normal_",
-           "tensor_uniform_", "tensor_normal_", "tensor_fill_"]
+           "kaiming_uniform_", "kaiming_normal_", "xavier_uniform_", "xavier_normal_"]
 
 ZERO_ELEMENT_WARNING = "Initializing zero-element tensors is a no-op"
-
-
-def _bump(tensor: Tensor) -> Tensor:
-    tensor._version_counter[0] += 1
-    return tensor
-
-
-def _writable(tensor: Tensor) -> np.ndarray:
-    if not isinstance(tensor, Tensor):
-        raise TypeError(f"expected a Tensor, got {type(tensor).__name__}")
-    check_inplace(tensor)
-    return tensor._data
-
-
-# -- the Tensor methods, as functions ---------------------------------------------------------
-
-def tensor_uniform_(tensor: Tensor, low: float = 0.0, high: float = 1.0, *, generator: Any = None) -> Tensor:
-    """``Tensor.uniform_``: U[low, high) in place (a leaf that requires grad needs no_grad)."""
-    rng.uniform_(_writable(tensor), float(low), float(high), generator)
-    return _bump(tensor)
-
-
-def tensor_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
-    rng.normal_(_writable(tensor), float(mean), float(std), generator)
-    return _bump(tensor)
-
-
-def tensor_fill_(tensor: Tensor, value: Any) -> Tensor:
-    data = _writable(tensor)
-    data[...] = value.item() if isinstance(value, Tensor) else value
-    return _bump(tensor)
 
 
 # -- nn.init ----------------------------------------------------------------------------------
@@ -101,19 +64,27 @@ def _fan(tensor: Tensor, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
+def _check(tensor: Any) -> None:
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"expected a Tensor, got {type(tensor).__name__}")
+
+
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
+    _check(tensor)
     with no_grad():
-        return tensor_uniform_(tensor, a, b, generator=generator)
+        return tensor.uniform_(float(a), float(b), generator=generator)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
+    _check(tensor)
     with no_grad():
-        return tensor_normal_(tensor, mean, std, generator=generator)
+        return tensor.normal_(float(mean), float(std), generator=generator)
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
+    _check(tensor)
     with no_grad():
-        return tensor_fill_(tensor, val)
+        return tensor.fill_(val)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
@@ -128,9 +99,7 @@ def eye_(tensor: Tensor) -> Tensor:
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with no_grad():
-        data = _writable(tensor)
-        data[...] = np.eye(*data.shape, dtype=data.dtype)
-        return _bump(tensor)
+        return tensor.copy_(Tensor._make(np.eye(*tensor.shape, dtype=tensor._data.dtype), tensor.dtype))
 
 
 def _no_elements(tensor: Tensor) -> bool:
