@@ -106,31 +106,40 @@ def run_dot(graph: nx.DiGraph, timeout: float) -> tuple[float | None, int | None
 
 
 def real_graphs() -> list[tuple[str, nx.DiGraph]]:
-    """Autograd graphs from gradviz's own engine, when the engine and graph export exist."""
+    """Autograd graphs from gradviz's own engine, in both views the app draws.
+
+    The bundled example notebooks run through a Session (their final namespace), plus an MLP's
+    loss unrolled over four steps built directly with ``gradviz.torch``.  Skipped with a note
+    when the engine is not there.
+    """
     try:
-        from gradviz.graph import build_snapshot  # type: ignore[import-not-found]
-        import gradviz.torch as t  # type: ignore[import-not-found]
+        from gradviz.cells import split_percent_cells
+        from gradviz.graph import build_graph, view_subgraph
+        from gradviz.session import Session, named_tensors
+        import gradviz.torch as t
     except Exception as exc:  # the engine is written in parallel; skip until it lands
         print(f"(real graphs skipped: {type(exc).__name__}: {exc})")
         return []
     out: list[tuple[str, nx.DiGraph]] = []
-    builders: list[tuple[str, Callable[[], dict]]] = [("seed cell 7", lambda: _seed_graph(t)),
-                                                     ("MLP x4 steps", lambda: _mlp_graph(t))]
-    for name, build in builders:
+    sources: list[tuple[str, Callable[[], nx.DiGraph]]] = []
+    for example in ("seed_notebook", "mlp_training", "chapter_autograd"):
+        path = REPO / "resources" / "examples" / f"{example}.py"
+
+        def run(path: Path = path) -> nx.DiGraph:
+            session = Session()
+            session.run_cells(split_percent_cells(path.read_text(encoding="utf-8")))
+            return build_graph(named_tensors(session.namespace))
+
+        sources.append((example, run))
+    sources.append(("MLP x4 steps", lambda: build_graph(_mlp_graph(t))))
+    for name, build in sources:
         try:
-            snapshot = build_snapshot(build())
-            key = "links" if "links" in snapshot else "edges"
-            out.append((name, nx.node_link_graph(snapshot, directed=True, edges=key)))
+            full = build()
+            for view in ("dataflow", "gradfn"):
+                out.append((f"{name} ({view})", view_subgraph(full, view)))
         except Exception as exc:
             print(f"(real graph {name!r} skipped: {type(exc).__name__}: {exc})")
     return out
-
-
-def _seed_graph(t) -> dict:  # type: ignore[no-untyped-def]
-    x = t.ones(3, 2, requires_grad=True)
-    y = x ** 2
-    z = (y + 1) * y
-    return {"s": z.sum()}
 
 
 def _mlp_graph(t) -> dict:  # type: ignore[no-untyped-def]
@@ -161,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     have_dot = shutil.which("dot") is not None
     if not have_dot:
         print("(dot not installed: dot columns skipped; apt-get install graphviz to compare)")
-    header = f"{'graph':<22} {'nodes':>6} {'edges':>6} {'gradviz s':>10} {'crossings':>9}"
+    header = f"{'graph':<30} {'nodes':>6} {'edges':>6} {'gradviz s':>10} {'crossings':>9}"
     if have_dot:
         header += f" {'dot s':>8} {'dot cross':>9} {'dot/gradviz':>11}"
     print(header)
@@ -171,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         result = layout(graph, node_gap=NODE_GAP, rank_gap=RANK_GAP)
         elapsed = time.perf_counter() - start
         crossings = count_crossings(graph, result)
-        row = (f"{name:<22} {graph.number_of_nodes():>6} {graph.number_of_edges():>6} "
+        row = (f"{name:<30} {graph.number_of_nodes():>6} {graph.number_of_edges():>6} "
                f"{elapsed:>10.3f} {crossings:>9}")
         if have_dot:
             dot_time, dot_cross = run_dot(graph, args.dot_timeout)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gradviz.layout_coord import anchored_placement
-from gradviz.layout_order import initial_order, layered_crossings
+from gradviz.layout_order import Layered, initial_order, layered_crossings
 from gradviz.layout_rank import repair_ranks, topological_order
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def incremental_parts(prep: _Prepared, along: list[float], node_gap: float,
             weight[d] = OLD_BEND_WEIGHT
 
     # Wishes of new items: the mean old coordinate of their neighbours, spread by two sweeps.
-    rows = lay_rows(lay)
+    rows = _rows_by_rank(lay)
     key: list[float | None] = list(anchor)
     for _ in range(2):
         for sweep, nbs in ((rows, lay.upper), (rows[::-1], lay.lower)):
@@ -145,7 +145,7 @@ def _insert_into_gaps(old: list[int], new: list[int], anchor: list[float | None]
     return row
 
 
-def lay_rows(lay) -> list[list[int]]:  # type: ignore[no-untyped-def]
+def _rows_by_rank(lay: Layered) -> list[list[int]]:
     """Nodes grouped by rank in index order (the order the key sweeps visit them)."""
     rows: list[list[int]] = [[] for _ in range(max(lay.rank) + 1)]
     for v, r in enumerate(lay.rank):
