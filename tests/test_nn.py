@@ -324,3 +324,14 @@ def test_closure_and_state_dict_round_trip() -> None:
 def test_optimizer_flags_for_other_implementations_are_refused() -> None:
     with pytest.raises(NotImplementedError, match="foreach"):
         torch.optim.Adam([nn.Parameter(torch.ones(1))], foreach=True)
+
+
+def test_state_containers_print_like_pytorchs_and_are_gradviz_types() -> None:
+    """The sandbox opens methods of gradviz types only, so sd.keys() and opt.state.items() work."""
+    lin = nn.Linear(1, 1)
+    sd = lin.state_dict()
+    assert repr(sd).startswith("OrderedDict([('weight', tensor([[")
+    opt = torch.optim.SGD(lin.parameters(), lr=0.1, momentum=0.5)
+    assert repr(opt.state) == "defaultdict(<class 'dict'>, {})"
+    for value in (sd, opt.state):
+        assert type(value).__module__.startswith("gradviz.")

@@ -26,6 +26,14 @@ def _indent(text: str, spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(pad + line for line in lines[1:])
 
 
+class StateDict(OrderedDict):
+    """What ``state_dict()`` returns: an OrderedDict printed as one. A gradviz type, so the
+    sandbox lets learners call its dict methods (``sd.keys()``) as on PyTorch's OrderedDict."""
+
+    def __repr__(self) -> str:
+        return repr(OrderedDict(self))
+
+
 class IncompatibleKeys(NamedTuple):
     missing_keys: list[str]
     unexpected_keys: list[str]
@@ -261,7 +269,7 @@ class Module:
     # -- state ----------------------------------------------------------------------------------
     def state_dict(self, *args: Any, destination: Any = None, prefix: str = "",
                    keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
-        result: OrderedDict[str, Tensor] = OrderedDict() if destination is None else destination
+        result: OrderedDict[str, Tensor] = StateDict() if destination is None else destination
         for owner_name, owner in self.named_modules(prefix=prefix.rstrip(".")):
             base = f"{owner_name}." if owner_name else ""
             for key, param in owner._parameters.items():

@@ -23,10 +23,21 @@ def _typename(value: Any) -> str:
     return type(value).__name__
 
 
+class OptimizerState(defaultdict):
+    """``optimizer.state``: a defaultdict(dict) printed as one, and a gradviz type, so the sandbox
+    lets learners call its dict methods as on PyTorch's."""
+
+    def __init__(self) -> None:
+        super().__init__(dict)
+
+    def __repr__(self) -> str:
+        return repr(defaultdict(dict, self))
+
+
 class Optimizer:
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
-        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.state: defaultdict[Tensor, dict[str, Any]] = OptimizerState()
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors "
@@ -112,7 +123,7 @@ class Optimizer:
                                  "size of optimizer's group")
             by_index.update(zip(saved["params"], group["params"]))
             group.update({k: v for k, v in saved.items() if k != "params"})
-        self.state = defaultdict(dict)
+        self.state = OptimizerState()
         for key, value in state_dict["state"].items():
             if key in by_index:
                 self.state[by_index[key]] = {
