@@ -71,6 +71,7 @@ def test_linear_gradcheck_transposed_input_and_weight_layouts() -> None:
     """Column-major operands take addmm's layout-preserving backward formulas."""
     gradcheck(lambda x, w, b: F.linear(x.t(), w, b), rand(3, 4), rand(2, 3), rand(2))
     gradcheck(lambda x, w, b: F.linear(x, w.t(), b), rand(4, 3), rand(3, 2), rand(2))
+    gradcheck(lambda x, w, b: F.linear(x.transpose(0, 1), w, b), rand(2, 2, 3), rand(2, 3), rand(2))
     lin = nn.Linear(784, 16)
     F.linear(torch.ones(8, 784), lin.weight, lin.bias).sum().backward()
     assert lin.weight.grad.is_contiguous()

@@ -140,6 +140,10 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Any:  # noqa: A002
             return _F.mm(input, weight_t)
         return addmm(bias, input, weight_t)
     out_shape = tuple(input.shape[:-1]) + (weight.shape[0],)
+    if input.dim() > 2 and not input.is_contiguous():
+        # Not viewable as 2-d: the batched matmul path, then the bias added.
+        out = _F.matmul(input, weight_t)
+        return out if bias is None else out + bias
     if bias is not None:
         # PyTorch flattens to 2-d, runs addmm and views back (ViewBackward0 both sides).
         flat = _F.view(input, (-1, in_features))
