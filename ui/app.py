@@ -38,11 +38,11 @@ def prepare_look(prefs: Preferences, theme: str | None = None, language: str | N
     manager.follow_system_changes()
 
 
-def build_window(prefs: Preferences, file: str | None, autosave: bool = True):
+def build_window(prefs: Preferences, file: str | None, autosave: bool = True, runner=None):
     """The window with ``file`` (or the seed notebook) loaded; returns (window, error message)."""
     from ui.main_window import MainWindow
 
-    window = MainWindow(prefs, autosave=autosave)
+    window = MainWindow(prefs, runner=runner, autosave=autosave)
     window.inspector.language = language_switcher().language
     error = None
     if file:

@@ -112,7 +112,7 @@ class Inspector(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(header)
-        layout.addWidget(self._empty)
+        layout.addWidget(self._empty, 1)
         layout.addWidget(self.tree, 1)
         layout.addLayout(detail)
         self._show_node(None)

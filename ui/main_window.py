@@ -111,6 +111,8 @@ class MainWindow(QMainWindow):
         self._refresh_examples_menu()
         self._update_busy(False)
         self._retranslate()
+        self._display_name = translate("MainWindow", "Untitled")
+        self._update_title()
         self.resize(1440, 900)
         self.splitter.setSizes([660, 560])
         self.resizeDocks([self.inspector_dock], [330], Qt.Orientation.Horizontal)

@@ -27,6 +27,10 @@ from gradviz.results import CellResult, ErrorInfo
 translate = QCoreApplication.translate
 
 
+# Errors after which the worker process was replaced (gradviz.worker), so the namespace is empty.
+_LOST_NAMESPACE_ERRORS = frozenset({"Cancelled", "WorkerError"})
+
+
 @dataclass(frozen=True)
 class CellJob:
     index: int
@@ -63,8 +67,9 @@ class _Executor(QObject):
         self._limits = limits
         self._client: Any = None
         self._client_lock = threading.Lock()
-        self._generation: Any = None
-        self._history: dict[int, CellJob] = {}
+        self._generation: Any = None  # the worker generation the cells in _history ran in
+        self._history: dict[int, CellJob] = {}  # cells whose effects live in the worker now
+        self._lost = False
         self.cancel_event = threading.Event()
 
     @property
@@ -79,7 +84,6 @@ class _Executor(QObject):
         client = self._factory(self._limits)
         with self._client_lock:
             self._client = client
-        self._generation = getattr(client, "generation", None)
         self.client_ready.emit()
         return client
 
@@ -100,6 +104,8 @@ class _Executor(QObject):
                 self._client = None
             self._close_client(client)
             self._history.clear()
+            self._generation = None
+            self._lost = False
 
     @Slot(object)
     def run_batch(self, batch: RunBatch) -> None:
@@ -113,8 +119,7 @@ class _Executor(QObject):
                 self.cell_finished.emit(CellResult(job.index, error=ErrorInfo("RunnerError", message)), False)
             self.batch_done.emit(False)
             return
-        generation = getattr(client, "generation", None)
-        if generation != self._generation:
+        if self._lost or self._restarted_since_last_run(client):
             self._replay(client, batch)
         for job in batch.jobs:
             if self.cancel_event.is_set():
@@ -122,10 +127,16 @@ class _Executor(QObject):
             self._run_one(client, job, replay=False)
         self.batch_done.emit(self.cancel_event.is_set())
 
+    def _restarted_since_last_run(self, client: Any) -> bool:
+        """A new worker process (generation moved on) has an empty namespace."""
+        generation = getattr(client, "generation", None)
+        return self._generation is not None and generation not in (None, self._generation)
+
     def _replay(self, client: Any, batch: RunBatch) -> None:
         lost = dict(self._history)
         self._history.clear()
-        self._generation = getattr(client, "generation", None)
+        self._lost = False
+        self._generation = None  # the replayed cells record the new generation
         first = batch.jobs[0].index if batch.jobs else 0
         for job in batch.earlier:
             if job.index < first and job.index in lost and not self.cancel_event.is_set():
@@ -142,26 +153,34 @@ class _Executor(QObject):
         cancelled = self.cancel_event.is_set()
         if cancelled and result.error is None:
             result.error = ErrorInfo("Cancelled", translate("Runner", "cancelled by the user"))
-        generation = getattr(client, "generation", None)
-        if generation != self._generation:
-            # The worker restarted during this cell (killed by cancel or a limit): what ran before
-            # is gone; the next batch will replay it.
-            pass
+        if self._namespace_lost(client, result):
+            # The worker was killed (cancel, watchdog) or died: what earlier cells defined is gone.
+            # Remember to replay them before the next cell.
+            self._lost = True
         elif not cancelled:
             self._history[job.index] = job
+            self._generation = getattr(client, "generation", None)
         self.cell_finished.emit(result, replay)
+
+    def _namespace_lost(self, client: Any, result: CellResult) -> bool:
+        if result.error is not None and result.error.type in _LOST_NAMESPACE_ERRORS:
+            return True
+        if getattr(client, "alive", True) is False:
+            return True
+        return self._restarted_since_last_run(client)
 
     @Slot()
     def reset(self) -> None:
         client = self.client
         self._history.clear()
+        self._lost = False
+        self._generation = None
         if client is None:
             return
         try:
             client.reset()
         except Exception as exc:
             self.client_failed.emit(f"{type(exc).__name__}: {exc}")
-        self._generation = getattr(client, "generation", None)
 
     def cancel(self) -> None:
         """Called from the GUI thread."""

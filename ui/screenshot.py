@@ -12,7 +12,37 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
 from ui.app import build_window, ensure_application, prepare_look
+from ui.runner import RunController
 from ui.settings import Preferences
+
+
+class InProcessClient:
+    """gradviz.session.Session behind the SessionClient interface, for one-shot offscreen runs.
+
+    The screenshot command runs a file once, start to end, with the session's own cooperative
+    time cap; it needs neither cancel nor restarts, so a worker process would only add start-up
+    time. (The interactive app always uses gradviz.worker.SessionClient.)
+    """
+
+    def __init__(self, limits: object = None) -> None:
+        from gradviz.session import Session
+
+        self._session = Session(limits)  # type: ignore[arg-type]
+        self.generation = 0
+        self.alive = True
+
+    def run_cell(self, index: int, source: str, first_line: int):
+        return self._session.run_cell(index, source, first_line)
+
+    def cancel(self) -> None:
+        """Nothing to interrupt from outside; the session's wall-time cap ends runaway cells."""
+
+    def reset(self) -> None:
+        self._session.reset()
+        self.generation += 1
+
+    def close(self) -> None:
+        self.alive = False
 
 
 def render_screenshot(file: str, out: str, size: tuple[int, int] = (1440, 900), theme: str = "light",
@@ -23,7 +53,8 @@ def render_screenshot(file: str, out: str, size: tuple[int, int] = (1440, 900), 
     with tempfile.TemporaryDirectory() as tmp:
         prefs = Preferences(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
         prepare_look(prefs, theme=theme, language="zh_CN" if language.startswith("zh") else "en")
-        window, error = build_window(prefs, file, autosave=False)
+        runner = RunController(None, InProcessClient)
+        window, error = build_window(prefs, file, autosave=False, runner=runner)
         if error:
             window.runner.shutdown()
             window.deleteLater()

@@ -1,0 +1,362 @@
+"""The real main window, driven like a learner would: type, run, read output, inspect, switch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QPalette
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ui import files
+from ui.app import prepare_look
+from ui.i18n import language_switcher
+from ui.main_window import MainWindow, worker_limits
+from ui.runner import RunController
+from ui.settings import Preferences, RunnerLimits
+from ui.theme import DARK, LIGHT, theme_manager
+
+SAMPLE = json.loads(Path(__file__).with_name("sample_snapshot.json").read_text(encoding="utf-8"))
+RUN_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def prefs(tmp_path):
+    QStandardPaths.setTestModeEnabled(True)  # autosaves go to a test location, never the user's
+    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, prefs):
+    prepare_look(prefs, theme="light", language="en")
+    limits = worker_limits(RunnerLimits(time_s=20.0))
+    win = MainWindow(prefs, runner=RunController(limits), autosave=False)
+    win.show()
+    win.load_text("", None)
+    yield win
+    win.editor.document().setModified(False)  # closing must not prompt
+    win.close()
+    win.runner.shutdown()
+    win.deleteLater()
+    language_switcher().apply("en")
+    theme_manager().apply("light")
+
+
+def type_into(widget, text: str) -> None:
+    for n, chunk in enumerate(text.split("\n")):
+        if n:
+            QTest.keyClick(widget, Qt.Key.Key_Return)
+        if chunk:
+            QTest.keyClicks(widget, chunk)
+
+
+def run_with_keys(qtbot, window, modifiers=Qt.KeyboardModifier.ControlModifier) -> None:
+    with qtbot.waitSignal(window.run_idle, timeout=RUN_TIMEOUT_MS):
+        QTest.keyClick(window.editor, Qt.Key.Key_Return, modifiers)
+
+
+def test_type_a_cell_run_it_with_ctrl_enter_and_see_the_output(qtbot, window):
+    window.editor.setFocus()
+    type_into(window.editor, "# %%\nimport torch as t\nx = t.ones(2, requires_grad=True)\nprint(x)\nx.sum()")
+    run_with_keys(qtbot, window)
+    text = window.output.plain_text_for(0)
+    assert "tensor([1., 1.], requires_grad=True)" in text
+    assert "tensor(2., grad_fn=<SumBackward0>)" in text  # the echoed trailing expression
+    assert window.output.result_for(0).error is None
+    assert "requires_grad=True" in window.output.toPlainText()
+
+
+def test_error_is_shown_in_red_with_its_line_and_marked_in_the_editor(qtbot, window):
+    window.editor.setFocus()
+    type_into(window.editor, "# %%\na = 1\n# %%\nb = a + 1\nc = undefined_name * 2")
+    run_with_keys(qtbot, window, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    result = window.output.result_for(1)
+    assert result.error is not None and result.error.type == "NameError"
+    assert window.output.plain_text_for(1) == "line 5: NameError: name 'undefined_name' is not defined"
+    assert window.editor.error_markers() == [(5, "NameError: name 'undefined_name' is not defined")]
+    # Clicking the error in the output moves the caret to the failing line.
+    window.editor.goto_line(1)
+    window.output.line_activated.emit(5, 0)
+    assert window.editor.current_line() == 5
+    # Fixing the code and re-running clears the marker.
+    window.editor.goto_line(5)
+    cursor = window.editor.textCursor()
+    cursor.select(cursor.SelectionType.LineUnderCursor)
+    cursor.insertText("c = b * 2")
+    run_with_keys(qtbot, window)
+    assert window.editor.error_markers() == []
+    assert window.output.result_for(1).error is None
+
+
+def test_shift_enter_runs_and_moves_to_the_next_cell(qtbot, window):
+    window.load_text("# %%\nv = 3\n# %%\nprint(v * 2)\n", None)
+    window.editor.goto_line(2)
+    run_with_keys(qtbot, window, Qt.KeyboardModifier.ShiftModifier)
+    assert window.editor.current_cell().index == 1
+    run_with_keys(qtbot, window, Qt.KeyboardModifier.ShiftModifier)
+    assert window.output.plain_text_for(1) == "6"
+
+
+def test_run_all_from_the_menu_action(qtbot, window):
+    window.load_text("# %%\np = 2\n# %%\nq = p ** 3\n# %%\nprint(q)\n", None)
+    with qtbot.waitSignal(window.run_idle, timeout=RUN_TIMEOUT_MS):
+        window.actions_.run_all.trigger()
+    assert window.output.plain_text_for(2) == "8"
+
+
+def test_cancel_a_runaway_cell_keeps_the_window_responsive_and_replays_earlier_cells(qtbot, window):
+    window.load_text("# %%\nkeep = 41\n# %%\nwhile True:\n    pass\n# %%\nprint(keep + 1)\n", None)
+    window.editor.goto_line(2)
+    run_with_keys(qtbot, window)
+    window.editor.goto_line(5)
+    QTest.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.runner.busy and window.cancel_button.isVisible(), timeout=5000)
+    # The GUI thread is free while the worker spins: timers fire and typing works.
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.wait(200)
+    timer.stop()
+    assert len(ticks) >= 5
+    with qtbot.waitSignal(window.run_idle, timeout=RUN_TIMEOUT_MS):
+        QTest.keyClick(window, Qt.Key.Key_Escape)
+    result = window.output.result_for(1)
+    assert result.error is not None and result.error.type == "Cancelled"
+    assert not window.cancel_button.isVisible()
+    # The worker was restarted; running the next cell first replays cell 0 so `keep` exists.
+    window.editor.goto_line(7)
+    run_with_keys(qtbot, window)
+    assert window.output.plain_text_for(2) == "42"
+
+
+def test_selecting_a_node_in_the_outline_fills_the_inspector_and_shows_its_line(qtbot, window):
+    window.load_text(SAMPLE["source"], None)
+    window.set_snapshot(SAMPLE["snapshot"])
+    outline = window.outline
+    item = outline._items["t1"]
+    with qtbot.waitSignal(window.node_selected) as blocker:
+        outline.setCurrentItem(item)
+        item.setSelected(True)
+    assert blocker.args == ["t1"]
+    rows = window.inspector.rows()
+    assert rows["Tensor/shape"] == "[3, 2]"
+    assert rows["Tensor/dtype"] == "float32"
+    assert rows["Tensor/requires_grad"] == "True"
+    assert rows["Tensor/is_leaf"] == "True"
+    assert rows["Tensor/grad_fn"] == "None"
+    assert rows[".grad/mean"] == "6"
+    assert window.inspector.values_heatmap.grid_size() == (3, 2)
+    assert window.inspector.grad_heatmap.isVisible()
+    assert window.editor.current_line() == 1  # x was created on line 1
+
+    window.select_node("t2")
+    rows = window.inspector.rows()
+    assert rows["Tensor/grad_fn"].startswith("PowBackward0")
+    assert rows[".grad/.grad"] == "None"
+    assert "non_leaf" in rows[".grad/why None"] or rows[".grad/why None"]
+    assert window.editor.current_line() == 2
+
+    window.select_node("n5")
+    rows = window.inspector.rows()
+    assert rows["Autograd node/sequence number"] == "2"
+    assert rows["Inputs (forward)/[0]"].startswith("(y + 1)")
+    assert rows["next_functions/[1]"] == "PowBackward0"
+    assert "freed" in rows["Saved buffers/_saved_self"] and "24 B" in rows["Saved buffers/_saved_self"]
+
+
+def test_inspector_links_select_other_nodes(qtbot, window):
+    window.load_text(SAMPLE["source"], None)
+    window.set_snapshot(SAMPLE["snapshot"])
+    window.select_node("t6")
+    tree = window.inspector.tree
+    grad_fn_item = next(tree.topLevelItem(0).child(i) for i in range(tree.topLevelItem(0).childCount())
+                        if tree.topLevelItem(0).child(i).text(0) == "grad_fn")
+    rect = tree.visualItemRect(grad_fn_item)
+    QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.selected_node == "n5"
+    assert window.outline.selected_id() == "n5"
+
+
+def test_moving_the_caret_emits_the_nodes_created_on_that_line(qtbot, window):
+    window.load_text(SAMPLE["source"], None)
+    window.set_snapshot(SAMPLE["snapshot"])
+    window.editor.goto_line(1)
+    seen = []
+    window.nodes_for_line.connect(seen.append)
+    QTest.keyClick(window.editor, Qt.Key.Key_Down)
+    QTest.keyClick(window.editor, Qt.Key.Key_Down)
+    assert seen == [["t2", "n3"], ["n4", "t4", "n5", "t6"]]
+    assert window.outline._highlighted == {"n4", "t4", "n5", "t6"}
+
+
+def test_graph_slot_receives_snapshot_selection_and_routes_clicks(qtbot, window):
+    from PySide6.QtCore import Signal
+    from PySide6.QtWidgets import QWidget
+
+    class RecordingCanvas(QWidget):
+        node_selected = Signal(str)
+
+        def __init__(self):
+            super().__init__()
+            self.calls = []
+
+        def set_snapshot(self, snapshot):
+            self.calls.append(("snapshot", len(snapshot["nodes"]) if snapshot else 0))
+
+        def select_node(self, node_id):
+            self.calls.append(("select", node_id))
+
+        def highlight_nodes(self, ids):
+            self.calls.append(("highlight", tuple(ids)))
+
+    canvas = RecordingCanvas()
+    window.set_graph_widget(canvas)
+    assert window.graph_area.currentWidget() is canvas
+    assert window.graph_area.tabText(1) == "Outline"
+    window.load_text(SAMPLE["source"], None)
+    window.set_snapshot(SAMPLE["snapshot"])
+    assert ("snapshot", 8) in canvas.calls
+    canvas.node_selected.emit("n3")  # a click on the canvas
+    assert window.selected_node == "n3" and window.inspector.node_id == "n3"
+    assert ("select", "n3") in canvas.calls
+
+
+def test_switching_language_retranslates_the_window(qtbot, window):
+    assert window.actions_.file_menu.title() == "&File"
+    window.actions_.language_actions["zh_CN"].trigger()
+    # Qt delivers LanguageChange to the widgets through the event loop.
+    qtbot.waitUntil(lambda: window.actions_.file_menu.title() == "文件(&F)", timeout=2000)
+    assert window.actions_.run_cell.text() == "运行单元格"
+    assert window.inspector_dock.windowTitle() == "检查器"
+    assert window.graph_area.tabText(0) == "大纲"
+    assert window.prefs.language == "zh_CN"
+    window.set_language("en")
+    qtbot.waitUntil(lambda: window.actions_.file_menu.title() == "&File", timeout=2000)
+
+
+def test_switching_theme_changes_palette_and_editor_colours(qtbot, window):
+    window.actions_.theme_actions["dark"].trigger()
+    assert QApplication.palette().color(QPalette.ColorRole.Window).name() == DARK.window
+    assert window.editor._theme is DARK
+    assert window.prefs.theme == "dark"
+    window.set_theme("light")
+    assert QApplication.palette().color(QPalette.ColorRole.Base).name() == LIGHT.base
+
+
+def test_open_and_save_percent_scripts_and_notebooks(qtbot, window, tmp_path):
+    script = tmp_path / "lesson.py"
+    script.write_text("# %% one\na = 1\n\n# %% two\nprint(a)\n", encoding="utf-8")
+    assert window.open_file(script)
+    assert [c.title for c in window.editor.cells] == ["one", "two"]
+    assert window.windowTitle().startswith("lesson.py")
+    assert window.prefs.recent_files[0] == str(script.resolve())
+    assert window.actions_.recent_menu.actions()[0].text() == "lesson.py"
+
+    type_into(window.editor, "b = 2\n")
+    assert window.isWindowModified()
+    assert window.save()
+    assert not window.isWindowModified()
+    # The caret starts in the first cell's body.
+    assert script.read_text(encoding="utf-8") == "# %% one\nb = 2\na = 1\n\n# %% two\nprint(a)\n"
+
+    notebook = tmp_path / "lesson.ipynb"
+    assert window.save_as(notebook)
+    data = json.loads(notebook.read_text(encoding="utf-8"))
+    assert data["nbformat"] == 4
+    sources = ["".join(c["source"]) for c in data["cells"]]
+    assert sources == ["b = 2\na = 1", "print(a)"]
+    assert [c["metadata"].get("title") for c in data["cells"]] == ["one", "two"]
+
+    window.load_text("", None)
+    assert window.open_file(notebook)
+    assert [c.source.strip() for c in window.editor.cells] == ["b = 2\na = 1", "print(a)"]
+    assert window.windowTitle().startswith("lesson.ipynb")
+
+
+def test_a_bad_file_gives_a_message_not_a_crash(qtbot, window, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args[2]))
+    bad = tmp_path / "broken.ipynb"
+    bad.write_text("{not json", encoding="utf-8")
+    window.load_text("# %%\nkept = 1\n", None)
+    assert not window.open_file(bad)
+    assert not window.open_file(tmp_path / "missing.py")
+    assert not window.open_file(tmp_path / "picture.png")
+    assert len(shown) == 3 and "broken.ipynb" in shown[0] and "missing.py" in shown[1]
+    assert "kept = 1" in window.editor.toPlainText()
+
+
+def test_closing_with_unsaved_changes_asks_first(qtbot, window, tmp_path, monkeypatch):
+    answers = []
+
+    def fake_warning(*args):
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "warning", fake_warning)
+    target = tmp_path / "work.py"
+    window.load_text("# %%\n", None)
+    type_into(window.editor, "w = 1")
+    answers.append(QMessageBox.StandardButton.Cancel)
+    assert not window.close()
+    assert window.isVisible()
+
+    monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    answers.append(QMessageBox.StandardButton.Save)
+    assert window.close()
+    assert target.read_text(encoding="utf-8") == "# %%\nw = 1\n"
+
+
+def test_discard_closes_without_writing(qtbot, window, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: QMessageBox.StandardButton.Discard)
+    type_into(window.editor, "lost = True")
+    assert window.close()
+
+
+def test_examples_menu_lists_the_seed_first_and_opens_it_as_a_copy(qtbot, window):
+    actions = window.actions_.examples_menu.actions()
+    assert actions and actions[0].text() == "seed_notebook.py"
+    actions[0].trigger()
+    assert window.document_path is None  # saving must not overwrite the shipped example
+    assert "seed_notebook.py" in window.windowTitle()
+    assert window.editor.cells[0].source.strip() == "import torch as t"
+
+
+def test_autosave_and_restore_after_a_crash(qtbot, prefs, monkeypatch):
+    first = MainWindow(prefs, runner=RunController(None, lambda limits: None), autosave=True)
+    first.load_text("# %%\n", None)
+    type_into(first.editor, "precious = 1")
+    assert first.autosaver.save_now()
+    saved = first.autosaver.file
+    assert json.loads(saved.read_text(encoding="utf-8"))["text"] == "# %%\nprecious = 1"
+    # Pretend the process died: the file now belongs to a pid that no longer runs.
+    crashed = saved.with_name("session-999999999.json")
+    saved.rename(crashed)
+    first.editor.document().setModified(False)
+    first.runner.shutdown()
+    assert [r.file for r in files.find_recoveries()] == [crashed]
+
+    second = MainWindow(prefs, runner=RunController(None, lambda limits: None), autosave=False)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    assert second.offer_recovery()
+    assert second.editor.toPlainText() == "# %%\nprecious = 1"
+    assert second.isWindowModified()
+    assert not crashed.exists()
+    second.editor.document().setModified(False)
+    second.runner.shutdown()
+
+
+def test_preferences_are_applied_and_stored(qtbot, window):
+    from ui.preferences import PreferencesDialog, PreferenceValues
+
+    dialog = PreferencesDialog(PreferenceValues("light", "en", RunnerLimits(), 1.0), window)
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    dialog.time_limit.setValue(3.5)
+    dialog.speed.setValue(2.0)
+    window.apply_preferences(dialog.values())
+    assert window.prefs.theme == "dark" and theme_manager().theme is DARK
+    assert window.prefs.limits.time_s == 3.5
+    assert window.prefs.animation_speed == 2.0
