@@ -57,7 +57,7 @@ def autograd_like(n: int, seed: int = 0) -> nx.DiGraph:
     recurrent: str | None = None
     terms: list[str] = []
     budget = n - 2  # keep room for the final loss node
-    while b.count < budget - 24:
+    while b.count < budget - 40:  # the largest block adds 33 nodes
         r = rng.random()
         if r < 0.35:
             x = b.op(rng.choice(UNARY), b.linear(x))

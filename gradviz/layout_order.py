@@ -292,8 +292,8 @@ def _sift_row(lay: Layered, row: list[int], pos: list[int]) -> bool:
     k = len(row)
     if k < 3:
         return False
-    ups = {v: [pos[x] for x in lay.upper[v]] for v in row}
-    downs = {v: [pos[x] for x in lay.lower[v]] for v in row}
+    ups = {v: sorted([pos[x] for x in lay.upper[v]]) for v in row}
+    downs = {v: sorted([pos[x] for x in lay.lower[v]]) for v in row}
     changed = False
     for v in list(row):
         rest = [w for w in row if w != v]
@@ -324,17 +324,29 @@ def _sift_row(lay: Layered, row: list[int], pos: list[int]) -> bool:
     return changed
 
 
+# Sifting costs the square of a row's width; rows wider than this, or work beyond the budget
+# (node pairs examined per round), are left to the sweeps.
+SIFT_MAX_ROW = 200
+SIFT_BUDGET = 300_000
+
+
 def _sift(lay: Layered, layers: list[list[int]], pos: list[int], counter: _Counter, rounds: int) -> None:
-    """Sift the rows next to layer pairs that still have crossings, a few rounds."""
+    """Sift the rows next to layer pairs that still cross, most crossings first, within budget."""
     for _ in range(rounds):
         per = counter.per_layer(pos)
-        rows = set()
+        weight: dict[int, int] = {}
         for r in np.flatnonzero(per).tolist():
-            rows.add(r)
-            rows.add(r + 1)
+            for q in (r, r + 1):
+                if q < len(layers) and 3 <= len(layers[q]) <= SIFT_MAX_ROW:
+                    weight[q] = weight.get(q, 0) + int(per[r])
+        budget = SIFT_BUDGET
         changed = False
-        for r in sorted(rows):
-            if r < len(layers) and _sift_row(lay, layers[r], pos):
+        for r in sorted(weight, key=lambda q: (-weight[q], q)):
+            cost = len(layers[r]) ** 2
+            if cost > budget:
+                continue
+            budget -= cost
+            if _sift_row(lay, layers[r], pos):
                 changed = True
         if not changed:
             break

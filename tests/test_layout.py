@@ -400,3 +400,21 @@ def test_collapse_makes_a_big_training_graph_small_and_drawable():
     opened = collapsed.expand([one])
     assert opened.graph.number_of_nodes() == (collapsed.graph.number_of_nodes() - 1
                                               + len(collapsed.groups[one]))
+
+
+def test_benchmark_generator_makes_exact_connected_dags():
+    for n, seed in ((50, 0), (300, 6), (1000, 1)):
+        g = autograd_like(n, seed)
+        assert g.number_of_nodes() == n and nx.is_directed_acyclic_graph(g)
+        assert [v for v in g if g.out_degree(v) == 0] == [max(g, key=lambda v: int(v[1:]))]
+
+
+def test_dense_graph_with_wide_rows_is_laid_out_without_overlap():
+    rng = random.Random(1)
+    g = nx.DiGraph()
+    for _ in range(600):
+        a, b = sorted(rng.sample(range(120), 2))
+        g.add_edge(a, b)
+    result = layout(g)
+    assert_no_overlap(result)
+    assert count_crossings(g, result) == result.crossings
