@@ -41,10 +41,11 @@ def contract(graph: nx.DiGraph, membership: Mapping[Hashable, Hashable]) -> Coll
 
     A group whose id is one of its own members keeps that member's attributes (an op with its
     inputs folded in still looks like the op); other groups are labelled by their size and end
-    points and are as wide as their widest member.
+    points and are as wide as their widest member.  Members are listed in data-flow order
+    (topological, ties by id), so labels do not depend on how the graph was built.
     """
     members: dict[Hashable, list[Hashable]] = {}
-    for v in graph.nodes:
+    for v in _flow_order(graph):
         members.setdefault(membership.get(v, v), []).append(v)
     quotient = nx.DiGraph()
     groups: dict[Hashable, list[Hashable]] = {}
@@ -67,6 +68,16 @@ def contract(graph: nx.DiGraph, membership: Mapping[Hashable, Hashable]) -> Coll
         if gu != gv and not quotient.has_edge(gu, gv):
             quotient.add_edge(gu, gv, **data)
     return Collapsed(graph, {v: membership.get(v, v) for v in graph.nodes}, quotient, groups)
+
+
+def _flow_order(graph: nx.DiGraph) -> list[Hashable]:
+    """Nodes in topological order with ties broken by id (plain id order if there is a cycle)."""
+    def key(v: Hashable) -> tuple[int, str]:
+        return (0, f"{v!r}") if not isinstance(v, str) else (1, v)
+
+    if nx.is_directed_acyclic_graph(graph):
+        return list(nx.lexicographical_topological_sort(graph, key=key))
+    return sorted(graph.nodes, key=key)
 
 
 def _absorb_inputs(graph: nx.DiGraph, max_size: int) -> dict[Hashable, Hashable]:

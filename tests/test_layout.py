@@ -228,6 +228,7 @@ def test_lr_is_tb_turned_for_square_nodes():
     for v in g:
         assert lr.positions[v] == pytest.approx(tb.positions[v][::-1])
     assert (lr.width, lr.height) == pytest.approx((tb.height, tb.width))
+    assert count_crossings(g, lr) == count_crossings(g, tb) == tb.crossings
 
 
 def test_lr_puts_ranks_left_to_right_with_real_sizes():
@@ -418,3 +419,17 @@ def test_dense_graph_with_wide_rows_is_laid_out_without_overlap():
     result = layout(g)
     assert_no_overlap(result)
     assert count_crossings(g, result) == result.crossings
+
+
+def test_collapse_does_not_depend_on_insertion_order():
+    g = autograd_like(400, seed=12)
+    nodes, edges = list(g.nodes(data=True)), list(g.edges(data=True))
+    random.Random(3).shuffle(nodes)
+    random.Random(4).shuffle(edges)
+    shuffled = nx.DiGraph()
+    shuffled.add_nodes_from(nodes)
+    shuffled.add_edges_from(edges)
+    a, b = collapse(g), collapse(shuffled)
+    assert a.groups == b.groups
+    assert dict(a.graph.nodes(data=True)) == dict(b.graph.nodes(data=True))
+    assert layout(a.graph) == layout(b.graph)
