@@ -69,6 +69,9 @@ def run_app(file: str | None = None) -> int:
     window, error = build_window(prefs, file)
     window.restore_layout()
     window.show()
+    from ui.extensions import install_later
+
+    install_later(window)  # canvas, player, export: after the first paint
     window.start_background_work()
     if error:
         print(f"gradviz: {error}", file=sys.stderr)

@@ -4,6 +4,17 @@ Strings are marked with ``translate(CONTEXT, text)`` (``translate = QCoreApplica
 rather than ``self.tr``: PySide's ``tr`` uses the Python class name as context, which silently
 breaks for subclasses, while an explicit context is stable and pyside6-lupdate extracts it.
 
+The catalogue covers the whole front end (window, canvas, player, export). To update it after
+adding strings, run from the repository root and translate the new (unfinished) entries:
+
+    .venv/bin/pyside6-lupdate ui/*.py ui/graph/*.py ui/player/*.py ui/export/*.py \
+        -ts resources/translations/gradviz_zh_CN.ts
+    .venv/bin/pyside6-lrelease resources/translations/gradviz_zh_CN.ts
+
+(ui/player/widgets.py's module-level ``tr()`` translates in the "BackwardPlayer" context; lupdate
+files those strings under an empty context name, so move them there.) The compiled .qm is
+committed so a fresh checkout needs no Qt tools; tests/ui/test_translations.py checks both agree.
+
 Installing a translator makes Qt send ``QEvent.LanguageChange`` to every widget; each gradviz
 widget re-sets its texts in ``changeEvent``.
 """

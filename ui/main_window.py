@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QSplitter,
     QToolButton,
     QWidget,
@@ -53,9 +54,9 @@ def worker_limits(limits: RunnerLimits) -> Any:
 
 class MainWindow(QMainWindow):
     node_selected = Signal(str)  # "" when the selection is cleared
-    nodes_for_line = Signal(list)  # list[str]: nodes created on the editor's caret line
+    nodes_for_line = Signal(object)  # list[str]: nodes created on the editor's caret line
     snapshot_changed = Signal(object)  # dict | None
-    backward_calls_changed = Signal(list)  # list[dict] of the last run cell
+    backward_calls_changed = Signal(object)  # list[dict]: every backward call of the session (object: no Qt conversion of big ints)
     run_idle = Signal()
 
     def __init__(self, prefs: Preferences | None = None, runner: RunController | None = None,
@@ -69,7 +70,9 @@ class MainWindow(QMainWindow):
         self._index = SnapshotIndex(None)
         self._selected: str | None = None
         self._busy_since = 0.0
-        self._last_backward: list[dict[str, Any]] = []
+        self._last_backward: list[dict[str, Any]] = []  # every backward call of the session so far
+        self._calls_by_cell: dict[int, list[dict[str, Any]]] = {}  # in run order (re-run moves last)
+        self.player: QWidget | None = None
 
         self.editor = CodeEditor()
         self.output = OutputPanel()
@@ -83,9 +86,13 @@ class MainWindow(QMainWindow):
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
         left.setChildrenCollapsible(False)
+        # The middle column: the graph area, and the backward player under it once installed.
+        self.graph_column = QSplitter(Qt.Orientation.Vertical)
+        self.graph_column.addWidget(self.graph_area)
+        self.graph_column.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.graph_area)
+        self.splitter.addWidget(self.graph_column)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
@@ -182,6 +189,56 @@ class MainWindow(QMainWindow):
         call_if_present(widget, "set_backward_calls", self._last_backward)
         call_if_present(widget, "select_node", self._selected)
 
+    def set_player_widget(self, widget: QWidget) -> None:
+        """Put the backward player under the graph area (it drives the canvas itself)."""
+        if self.player is not None:
+            self._player_host.takeWidget()
+            self.player.setParent(None)
+        else:
+            # A scroll area, so content that grows wide (many buffer chips) scrolls instead of
+            # squeezing the editor column.
+            self._player_host = QScrollArea()
+            self._player_host.setWidgetResizable(True)
+            self._player_host.setFrameShape(QScrollArea.Shape.NoFrame)
+            self.graph_column.addWidget(self._player_host)
+        self.player = widget
+        self._player_host.setWidget(widget)
+        self.graph_column.setStretchFactor(0, 3)
+        self.graph_column.setStretchFactor(1, 2)
+        call_if_present(widget, "set_calls", self._last_backward, self.snapshot)
+        self.balance_layout()
+
+    def balance_layout(self) -> None:
+        """Give the editor ~42% of the central width and the graph ~60% of its column's height."""
+        dock = self.inspector_dock.width() if self.inspector_dock.isVisible() else 0
+        width = max(400, self.width() - dock)
+        self.splitter.setSizes([int(width * 0.42), width - int(width * 0.42)])
+        if self.player is not None:
+            height = max(300, self.height() - 120)
+            self.graph_column.setSizes([int(height * 0.6), height - int(height * 0.6)])
+
+    def apply_fix(self, fix: str) -> bool:
+        """Apply a suggested edit {"line", "find", "replace"} (JSON, from the player) as one undo step."""
+        import json
+
+        try:
+            data = json.loads(fix)
+            line, find, replace = int(data["line"]), str(data["find"]), str(data["replace"])
+        except (ValueError, KeyError, TypeError):
+            return False
+        block = self.editor.document().findBlockByNumber(line - 1)
+        at = block.text().find(find) if block.isValid() else -1
+        if at < 0:
+            return False
+        cursor = self.editor.textCursor()
+        cursor.setPosition(block.position() + at)
+        cursor.setPosition(block.position() + at + len(find), cursor.MoveMode.KeepAnchor)
+        cursor.insertText(replace)
+        self.editor.setTextCursor(cursor)
+        self.status_label.setText(translate("MainWindow", "Changed line {line}: {code}").format(
+            line=line, code=replace))
+        return True
+
     @property
     def snapshot(self) -> dict[str, Any] | None:
         return self._index.snapshot or None
@@ -275,6 +332,8 @@ class MainWindow(QMainWindow):
         self.output.show_message(translate("MainWindow", "Session restarted: all variables were cleared."))
         self.editor.clear_error_markers()
         self.set_snapshot(None)
+        self._calls_by_cell.clear()
+        self._publish_backward_calls()
 
     def _on_cell_started(self, index: int, replay: bool) -> None:
         cell = self.editor.cell_by_index(index)
@@ -293,11 +352,18 @@ class MainWindow(QMainWindow):
             self.editor.add_error_marker(error.line, error.col, error.headline, cell=result.index)
         if result.graph is not None:
             self.set_snapshot(result.graph)
-        if not replay:
-            self._last_backward = list(result.backward_calls)
-            if self.graph_area.canvas is not None:
-                call_if_present(self.graph_area.canvas, "set_backward_calls", self._last_backward)
-            self.backward_calls_changed.emit(self._last_backward)
+        self._calls_by_cell.pop(result.index, None)
+        if result.backward_calls:
+            self._calls_by_cell[result.index] = list(result.backward_calls)
+        self._publish_backward_calls()
+
+    def _publish_backward_calls(self) -> None:
+        self._last_backward = [call for calls in self._calls_by_cell.values() for call in calls]
+        if self.graph_area.canvas is not None:
+            call_if_present(self.graph_area.canvas, "set_backward_calls", self._last_backward)
+        if self.player is not None:
+            call_if_present(self.player, "set_calls", self._last_backward, self.snapshot)
+        self.backward_calls_changed.emit(self._last_backward)
 
     def _on_client_failed(self, message: str) -> None:
         self.status_label.setText(translate("MainWindow", "The code runner failed: {error}").format(error=message))
@@ -324,6 +390,8 @@ class MainWindow(QMainWindow):
         self.output.clear_all()
         self.editor.clear_error_markers()
         self.set_snapshot(None)
+        self._calls_by_cell.clear()
+        self._publish_backward_calls()
         first = next((c for c in self.editor.cells if c.is_code), None)
         if first is not None:
             self.editor.goto_line(first.first_line)
@@ -511,6 +579,8 @@ class MainWindow(QMainWindow):
         self.prefs.language = language
         language_switcher().apply(language)  # Qt sends LanguageChange to every widget
         self.inspector.language = language
+        if self.player is not None:
+            call_if_present(self.player, "set_language", language)
         self._sync_checked()
 
     def _sync_checked(self) -> None:

@@ -59,8 +59,13 @@ def render_screenshot(file: str, out: str, size: tuple[int, int] = (1440, 900), 
             window.runner.shutdown()
             window.deleteLater()
             return False, error
+        from ui.extensions import install_all
+
+        install_all(window)
         window.resize(*size)
         window.show()
+        ensure_application().processEvents()
+        window.balance_layout()
         loop = QEventLoop()
         window.run_idle.connect(loop.quit)
         QTimer.singleShot(int(timeout_s * 1000), loop.quit)
@@ -68,6 +73,7 @@ def render_screenshot(file: str, out: str, size: tuple[int, int] = (1440, 900), 
         if window.runner.busy:
             loop.exec()
         timed_out = window.runner.busy
+        window.balance_layout()
         window.select_node(select or _default_selection(window))
         cell = window.editor.cells[0] if window.editor.cells else None
         if cell is not None:

@@ -2,11 +2,371 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BackwardPlayer</name>
+    <message>
+        <location filename="../../ui/player/player.py" line="64" />
+        <source>To start (Home)</source>
+        <translation>回到开头 (Home)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="65" />
+        <source>Step back (Left)</source>
+        <translation>后退一步 (Left)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="66" />
+        <source>Play / pause (Space)</source>
+        <translation>播放 / 暂停 (Space)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="67" />
+        <source>Step forward (Right)</source>
+        <translation>前进一步 (Right)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="68" />
+        <source>To end (End)</source>
+        <translation>跳到结尾 (End)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="75" />
+        <source>Playback speed</source>
+        <translation>播放速度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="97" />
+        <source>Backward calls</source>
+        <translation>backward 调用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="101" />
+        <source>.grad ledger</source>
+        <translation>.grad 账本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="112" />
+        <source>Saved buffers</source>
+        <translation>保存的缓冲区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="175" />
+        <source>No backward() call yet.</source>
+        <translation>还没有 backward() 调用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="273" />
+        <source>step {k}/{n}: {what}</source>
+        <translation>第 {k}/{n} 步：{what}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="321" />
+        <source>{type} at {node}: {message}</source>
+        <translation>{node} 处的 {type}：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="330" />
+        <source>{node}.{attr} (freed by call #{n})</source>
+        <translation>{node}.{attr}（已被第 {n} 次调用释放）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="332" />
+        <source>Its saved buffers ({attrs}) were freed by call {n}.</source>
+        <translation>它保存的缓冲区（{attrs}）已被调用 {n} 释放。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="340" />
+        <source>Apply fix: backward(retain_graph=True) in the earlier call</source>
+        <translation>应用修复：在先前的调用中使用 backward(retain_graph=True)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="431" />
+        <source>cell {cell}, line {line}</source>
+        <translation>单元格 {cell}，第 {line} 行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="451" />
+        <source>backward() starts; every node pending</source>
+        <translation>backward() 开始；所有节点等待中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="453" />
+        <source>{node} runs</source>
+        <translation>{node} 运行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="455" />
+        <source>{node} sends its grads</source>
+        <translation>{node} 发出它的梯度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="457" />
+        <source>{tensor}.grad += {value}</source>
+        <translation>{tensor}.grad += {value}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="460" />
+        <source>{node} frees {attr}</source>
+        <translation>{node} 释放 {attr}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="462" />
+        <source>{hook} hook on {node}</source>
+        <translation>{node} 上的 {hook} 钩子</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="464" />
+        <source>grad captured for {tensor}</source>
+        <translation>已捕获 {tensor} 的梯度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="466" />
+        <source>{type} at {node}</source>
+        <translation>{node} 处的 {type}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="468" />
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="468" />
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+<message>
+        <location filename="../../ui/player/widgets.py" line="62" />
+        <source>Memory held by saved buffers at each step</source>
+        <translation>每一步中保存的缓冲区所占的内存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="90" />
+        <source>saved buffers: {live} (peak {peak})</source>
+        <translation>保存的缓冲区：{live}（峰值 {peak}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="181" />
+        <source>saved for backward, still alive</source>
+        <translation>为反向传播保存，仍保留</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="185" />
+        <source>freed after its node ran</source>
+        <translation>其节点运行后已释放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="230" />
+        <source>No node is running at this step.</source>
+        <translation>这一步没有节点在运行。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="237" />
+        <source>local rule: {rule}</source>
+        <translation>局部规则：{rule}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="237" />
+        <source>local rule: (not in the table)</source>
+        <translation>局部规则：（不在表中）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="241" />
+        <source>grad arriving (upstream): {values}</source>
+        <translation>传入的梯度（上游）：{values}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="244" />
+        <source>has not run yet</source>
+        <translation>尚未运行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="249" />
+        <source>input {i}: needs no grad</source>
+        <translation>输入 {i}：不需要梯度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="251" />
+        <source>input {i} -&gt; {target}: {value}</source>
+        <translation>输入 {i} -&gt; {target}：{value}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="254" />
+        <source>(summed from shape {src} down to {dst})</source>
+        <translation>（从形状 {src} 求和缩减到 {dst}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="267" />
+        <source>.grad: {before} + {contribution} = {after}</source>
+        <translation>.grad：{before} + {contribution} = {after}</translation>
+    </message>
+</context>
+<context>
     <name>CodeEditor</name>
     <message>
         <location filename="../../ui/editor.py" line="397" />
         <source>Run cell (Ctrl+Enter)</source>
         <translation>运行单元格 (Ctrl+Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <location filename="../../ui/export/api.py" line="51" />
+        <source>starts: {0} nodes to run</source>
+        <translation>开始：{0} 个节点待运行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="52" />
+        <source>{0} receives its grad</source>
+        <translation>{0} 收到它的梯度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="53" />
+        <source>{0} sends grads to its inputs</source>
+        <translation>{0} 把梯度发给它的输入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="54" />
+        <source>{0}.grad += incoming grad</source>
+        <translation>{0}.grad += 传入的梯度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="55" />
+        <source>grad of {0} captured</source>
+        <translation>已捕获 {0} 的梯度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="56" />
+        <source>frees {0}</source>
+        <translation>释放 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="57" />
+        <source>hook on {0}</source>
+        <translation>{0} 上的钩子</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="58" />
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="59" />
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="66" />
+        <source>backward call {0}</source>
+        <translation>backward 调用 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="66" />
+        <source>backward</source>
+        <translation>反向传播</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="67" />
+        <source>{0} · step {1}/{2}: {3}</source>
+        <translation>{0} · 第 {1}/{2} 步：{3}</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="88" />
+        <source>Backward call {0}</source>
+        <translation>backward 调用 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="125" />
+        <source>There is no graph to export yet: run a cell first.</source>
+        <translation>还没有可导出的计算图：请先运行一个单元格。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="138" />
+        <location filename="../../ui/export/dialog.py" line="152" />
+        <source>Export graph</source>
+        <translation>导出计算图</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="146" />
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="153" />
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="153" />
+        <source>Area:</source>
+        <translation>范围：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="154" />
+        <source>State:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="154" />
+        <source>View:</source>
+        <translation>视图：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="155" />
+        <source>Backward call:</source>
+        <translation>backward 调用：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="155" />
+        <source>Scale:</source>
+        <translation>缩放：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="156" />
+        <source>Transparent background:</source>
+        <translation>透明背景：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="161" />
+        <source>Whole graph</source>
+        <translation>整个计算图</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="162" />
+        <source>Visible part</source>
+        <translation>可见部分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="163" />
+        <source>Current step</source>
+        <translation>当前步骤</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="164" />
+        <source>Final state</source>
+        <translation>最终状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="165" />
+        <source>Every step (PDF handout)</source>
+        <translation>每一步（PDF 讲义）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="166" />
+        <source>Data flow</source>
+        <translation>数据流</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="167" />
+        <source>grad_fn graph</source>
+        <translation>grad_fn 图</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="210" />
+        <source>Export…</source>
+        <translation>导出…</translation>
     </message>
 </context>
 <context>
@@ -96,6 +456,74 @@
         <location filename="../../ui/outline.py" line="155" />
         <source>Line</source>
         <translation>行</translation>
+    </message>
+</context>
+<context>
+    <name>GraphPanel</name>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="127" />
+        <source>no match</source>
+        <translation>无匹配</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="138" />
+        <source>Data flow</source>
+        <translation>数据流</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="139" />
+        <source>Tensors and ops, inputs first</source>
+        <translation>张量与运算，输入在前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="140" />
+        <source>grad_fn</source>
+        <translation>grad_fn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="141" />
+        <source>PyTorch's graph: grad_fn nodes and next_functions</source>
+        <translation>PyTorch 的计算图：grad_fn 节点与 next_functions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="143" />
+        <source>Left→right</source>
+        <translation>从左到右</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="143" />
+        <source>Top→down</source>
+        <translation>从上到下</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="144" />
+        <source>Lay the graph out top-down or left-to-right</source>
+        <translation>从上到下或从左到右排布计算图</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="145" />
+        <source>Fit</source>
+        <translation>适应</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="146" />
+        <source>Fit the whole graph (F)</source>
+        <translation>显示整个计算图 (F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="149" />
+        <source>Map</source>
+        <translation>缩略图</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="150" />
+        <source>Show the overview</source>
+        <translation>显示全局缩略图</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/panel.py" line="151" />
+        <source>Find a tensor or op…</source>
+        <translation>查找张量或运算…</translation>
     </message>
 </context>
 <context>
@@ -246,134 +674,140 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/app.py" line="76" />
-        <location filename="../../ui/main_window.py" line="351" />
+        <location filename="../../ui/app.py" line="79" />
+        <location filename="../../ui/main_window.py" line="421" />
         <source>Could not open the file</source>
         <translation>无法打开文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267" />
-        <source>Cancelling…</source>
-        <translation>正在取消…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="273" />
-        <source>Session restarted: all variables were cleared.</source>
-        <translation>会话已重启：所有变量均已清除。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="282" />
-        <source>Session restarted: re-running cell {index}…</source>
-        <translation>会话已重启：正在重新运行单元格 {index}…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="284" />
-        <source>Running cell {index}…</source>
-        <translation>正在运行单元格 {index}…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="301" />
-        <source>The code runner failed: {error}</source>
-        <translation>代码运行器出错：{error}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="312" />
-        <source>Ready ({seconds:.2f} s)</source>
-        <translation>就绪（{seconds:.2f} 秒）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="314" />
-        <source>Ready</source>
-        <translation>就绪</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="321" />
+        <location filename="../../ui/main_window.py" line="121" />
+        <location filename="../../ui/main_window.py" line="389" />
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339" />
+        <location filename="../../ui/main_window.py" line="238" />
+        <source>Changed line {line}: {code}</source>
+        <translation>已修改第 {line} 行：{code}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="326" />
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="332" />
+        <source>Session restarted: all variables were cleared.</source>
+        <translation>会话已重启：所有变量均已清除。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="343" />
+        <source>Session restarted: re-running cell {index}…</source>
+        <translation>会话已重启：正在重新运行单元格 {index}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="345" />
+        <source>Running cell {index}…</source>
+        <translation>正在运行单元格 {index}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="369" />
+        <source>The code runner failed: {error}</source>
+        <translation>代码运行器出错：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="380" />
+        <source>Ready ({seconds:.2f} s)</source>
+        <translation>就绪（{seconds:.2f} 秒）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="382" />
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="409" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340" />
+        <location filename="../../ui/main_window.py" line="410" />
         <source>Python scripts and notebooks (*.py *.ipynb)</source>
         <translation>Python 脚本和笔记本 (*.py *.ipynb)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354" />
+        <location filename="../../ui/main_window.py" line="424" />
         <source>{name} (example)</source>
         <translation>{name}（示例）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370" />
+        <location filename="../../ui/main_window.py" line="440" />
         <source>Save As</source>
         <translation>另存为</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371" />
+        <location filename="../../ui/main_window.py" line="441" />
         <source>Python script (*.py);;Jupyter notebook (*.ipynb)</source>
         <translation>Python 脚本 (*.py);;Jupyter 笔记本 (*.ipynb)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="390" />
+        <location filename="../../ui/main_window.py" line="460" />
         <source>Could not save the file</source>
         <translation>无法保存文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395" />
+        <location filename="../../ui/main_window.py" line="465" />
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="404" />
+        <location filename="../../ui/main_window.py" line="474" />
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405" />
+        <location filename="../../ui/main_window.py" line="475" />
         <source>{name} has changes that are not saved. Save them?</source>
         <translation>{name} 有尚未保存的更改。要保存吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="426" />
+        <location filename="../../ui/main_window.py" line="496" />
         <source>Restore unsaved work?</source>
         <translation>恢复未保存的内容？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="427" />
+        <location filename="../../ui/main_window.py" line="497" />
         <source>gradviz closed unexpectedly. Unsaved work from {time} was kept. Restore it?</source>
         <translation>gradviz 上次意外关闭，{time} 的未保存内容已被保留。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="530" />
-        <location filename="../../ui/main_window.py" line="531" />
+        <location filename="../../ui/main_window.py" line="602" />
+        <location filename="../../ui/main_window.py" line="603" />
         <source>Inspector</source>
         <translation>检查器</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="532" />
+        <location filename="../../ui/main_window.py" line="604" />
         <source>Toolbar</source>
         <translation>工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="542" />
+        <location filename="../../ui/main_window.py" line="614" />
         <source>Ln {line}, Col {col}</source>
         <translation>第 {line} 行，第 {col} 列</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="545" />
+        <location filename="../../ui/main_window.py" line="617" />
         <source>Cell {index}</source>
         <translation>单元格 {index}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="550" />
+        <location filename="../../ui/main_window.py" line="622" />
         <source>About gradviz</source>
         <translation>关于 gradviz</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="551" />
+        <location filename="../../ui/main_window.py" line="623" />
         <source>gradviz makes PyTorch's autograd visible: type PyTorch-style code, see the autograd graph, and step through backward() node by node.</source>
         <translation>gradviz 让 PyTorch 的自动求导看得见：输入 PyTorch 风格的代码，查看自动求导计算图，并逐个节点地单步执行 backward()。</translation>
     </message>
@@ -617,12 +1051,12 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../ui/runner.py" line="110" />
+        <location filename="../../ui/runner.py" line="116" />
         <source>The code runner could not start: {error}</source>
         <translation>代码运行器无法启动：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/runner.py" line="144" />
+        <location filename="../../ui/runner.py" line="155" />
         <source>cancelled by the user</source>
         <translation>已被用户取消</translation>
     </message>
