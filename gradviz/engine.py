@@ -199,7 +199,7 @@ def _run(outputs: list[Tensor], root_grads: list[Any], keep_graph: bool, create_
     current: Node | None = None
     mode = enable_grad() if graph_mode else no_grad()
     try:
-        with mode, np.errstate(all="ignore"):
+        with mode:
             while len(queue):
                 node = queue.pop()
                 current = node

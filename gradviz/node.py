@@ -33,6 +33,7 @@ FREED_MESSAGE = (
 ACCUMULATE_SEQUENCE_NR = 2**64 - 1
 
 _sequence = itertools.count(0)
+_NO_ENTRIES: dict[str, Any] = {}
 _QUALIFIED = frozenset({"AccumulateGrad", "CopySlices", "CopyBackwards", "GraphRoot", "Error"})
 
 
@@ -126,19 +127,35 @@ class Node:
         self._name = name
         self.next_functions = next_functions
         self.sequence_nr = next(_sequence) if sequence_nr is None else sequence_nr
-        self.saved: dict[str, Any] = {}  # attr name (without _saved_) -> SavedTensor or plain value
-        self.input_meta: list[tuple[tuple[int, ...], Any] | None] = []  # (shape, DType) per input edge
-        self.needs_input_grad: tuple[bool, ...] = ()
-        self.attrs: dict[str, Any] = {}  # non-saved parameters the VJP needs
-        self.num_outputs = 1
-        self.outputs: list[Any] = []  # output tensors (for the graph view)
-        self.inputs: tuple[Any, ...] = ()  # input tensors in op order, constants included
+        self.saved: dict[str, Any] = _NO_ENTRIES  # attr (without _saved_) -> SavedTensor or value
         self.span = current_span()
-        self.metadata: dict[str, Any] = {}
-        self._pre_hooks: dict[int, Callable[..., Any]] = {}
-        self._post_hooks: dict[int, Callable[..., Any]] = {}
-        self._tensor_pre_hooks: dict[int, dict[int, Callable[..., Any]]] = {}  # output_nr -> hooks
-        self._retains_grad: dict[int, Any] = {}  # output_nr -> Tensor whose .grad to populate
+        # Hook tables start as a shared empty dict and get their own on first registration:
+        # most nodes never see a hook, and allocating four dicts per op is measurable.
+
+    # Defaults shared by every node until set on the instance.
+    input_meta: list[tuple[tuple[int, ...], Any] | None] = []  # (shape, DType) per input edge
+    needs_input_grad: tuple[bool, ...] = ()
+    attrs: dict[str, Any] = {}  # non-saved parameters the VJP needs (never mutated in place)
+    num_outputs = 1
+    outputs: list[Any] = []  # output tensors (for the graph view); replaced, never appended to
+    inputs: tuple[Any, ...] = ()  # input tensors in op order, constants included
+    _pre_hooks: dict[int, Callable[..., Any]] = {}
+    _post_hooks: dict[int, Callable[..., Any]] = {}
+    _tensor_pre_hooks: dict[int, dict[int, Callable[..., Any]]] = {}  # output_nr -> hooks
+    _retains_grad: dict[int, Any] = {}  # output_nr -> Tensor whose .grad to populate
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        found = self.__dict__.get("_metadata")
+        if found is None:
+            found = self.__dict__["_metadata"] = {}
+        return found
+
+    def _own(self, name: str) -> dict[Any, Any]:
+        table = self.__dict__.get(name)
+        if table is None:
+            table = self.__dict__[name] = {}
+        return table
 
     @property
     def gid(self) -> str:
@@ -166,18 +183,20 @@ class Node:
     # -- hooks -----------------------------------------------------------------------------
     def register_hook(self, fn: Callable[..., Any]) -> RemovableHandle:
         """Post hook: fn(grad_inputs, grad_outputs) may return replacement grad_inputs."""
-        handle = RemovableHandle(self._post_hooks)
-        self._post_hooks[handle.id] = fn
+        hooks = self._own("_post_hooks")
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = fn
         return handle
 
     def register_prehook(self, fn: Callable[..., Any]) -> RemovableHandle:
         """Pre hook: fn(grad_outputs) may return replacement grad_outputs."""
-        handle = RemovableHandle(self._pre_hooks)
-        self._pre_hooks[handle.id] = fn
+        hooks = self._own("_pre_hooks")
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = fn
         return handle
 
     def add_tensor_pre_hook(self, output_nr: int, fn: Callable[..., Any]) -> RemovableHandle:
-        hooks = self._tensor_pre_hooks.setdefault(output_nr, {})
+        hooks = self._own("_tensor_pre_hooks").setdefault(output_nr, {})
         handle = RemovableHandle(hooks)
         hooks[handle.id] = fn
         return handle

@@ -51,17 +51,22 @@ class Size(tuple):
         return n
 
 
-def _F() -> Any:
-    from .ops import functional
-
-    return functional
 
 
 class Tensor:
     __slots__ = ("_data", "dtype", "_requires_grad", "grad_fn", "_output_nr", "_grad",
-                 "_version_counter", "_base", "_hooks", "_retains_grad", "_grad_accumulator",
-                 "_wrapped_number", "uid", "span", "_is_param", "_post_accumulate_hooks", "_view_fn",
-                 "__weakref__", "__dict__")
+                 "_version_counter", "uid", "span", "__weakref__", "__dict__")
+
+    # Rarely set state lives in the instance dict only when set; these class defaults keep
+    # creating a tensor (the engine's hottest path) down to the fields every tensor needs.
+    _base: "Tensor | None" = None  # the tensor this one is a differentiable view of
+    _view_fn: Any = None  # base array -> this view's region (for CopySlices)
+    _hooks: dict[int, Callable[..., Any]] | None = None
+    _post_accumulate_hooks: dict[int, Callable[..., Any]] | None = None
+    _retains_grad = False
+    _grad_accumulator: AccumulateGrad | None = None
+    _wrapped_number = False  # a Python number wrapped as a 0-d tensor (the 1 in y + 1)
+    _is_param = False
 
     # -- construction ---------------------------------------------------------------------------
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -83,16 +88,8 @@ class Tensor:
         self._output_nr = 0
         self._grad = None
         self._version_counter = [0]
-        self._base = None
-        self._hooks = None
-        self._retains_grad = False
-        self._grad_accumulator = None
-        self._wrapped_number = False
         self.uid = next_uid()
         self.span = current_span()
-        self._is_param = False
-        self._post_accumulate_hooks = None
-        self._view_fn = None
 
     @classmethod
     def _make(cls, data: np.ndarray, dtype: DType) -> "Tensor":
@@ -184,7 +181,7 @@ class Tensor:
         if self.grad_fn is None or self._retains_grad:
             return
         self._retains_grad = True
-        self.grad_fn._retains_grad[self._output_nr] = self
+        self.grad_fn._own("_retains_grad")[self._output_nr] = self
 
     def register_hook(self, hook: Callable[["Tensor"], Any]) -> RemovableHandle:
         if not self._requires_grad:
@@ -246,7 +243,7 @@ class Tensor:
     def size(self, dim: int | None = None) -> Any:
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_F()._norm_dim(dim, self._data.ndim)]
+        return self._data.shape[_Fn._norm_dim(dim, self._data.ndim)]
 
     def dim(self) -> int:
         return self._data.ndim
@@ -323,7 +320,7 @@ class Tensor:
                 target = arg.dtype
         if target is None or dtypes.as_dtype(target) is self.dtype:
             return self
-        return _F().to_dtype(self, dtypes.as_dtype(target))
+        return _Fn.to_dtype(self, dtypes.as_dtype(target))
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
@@ -349,10 +346,10 @@ class Tensor:
         return self.to(dtypes.bool_)
 
     def clone(self) -> "Tensor":
-        return _F().clone(self)
+        return _Fn.clone(self)
 
     def contiguous(self) -> "Tensor":
-        return self if self._data.flags.c_contiguous else _F().clone(self)
+        return self if self._data.flags.c_contiguous else _Fn.clone(self)
 
     # -- printing -------------------------------------------------------------------------------
     def _grad_suffix(self) -> str | None:
@@ -382,7 +379,7 @@ class Tensor:
     def __iter__(self) -> Iterator["Tensor"]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return iter([_F().select(self, 0, i) for i in range(self._data.shape[0])])
+        return iter([_Fn.select(self, 0, i) for i in range(self._data.shape[0])])
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
@@ -405,7 +402,7 @@ class Tensor:
         return int(self._data.reshape(()).item())
 
     def __getitem__(self, key: Any) -> "Tensor":
-        return _F().getitem(self, key)
+        return _Fn.getitem(self, key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         from .ops.inplace import setitem
@@ -414,76 +411,76 @@ class Tensor:
 
     # -- arithmetic -----------------------------------------------------------------------------
     def __add__(self, other: Any) -> "Tensor":
-        return _F().add(self, other)
+        return _Fn.add(self, other)
 
     def __radd__(self, other: Any) -> "Tensor":
-        return _F().add(self, other)
+        return _Fn.add(self, other)
 
     def __sub__(self, other: Any) -> "Tensor":
-        return _F().sub(self, other)
+        return _Fn.sub(self, other)
 
     def __rsub__(self, other: Any) -> "Tensor":
-        return _F().rsub(self, other)
+        return _Fn.rsub(self, other)
 
     def __mul__(self, other: Any) -> "Tensor":
-        return _F().mul(self, other)
+        return _Fn.mul(self, other)
 
     def __rmul__(self, other: Any) -> "Tensor":
-        return _F().mul(self, other)
+        return _Fn.mul(self, other)
 
     def __truediv__(self, other: Any) -> "Tensor":
-        return _F().div(self, other)
+        return _Fn.div(self, other)
 
     def __rtruediv__(self, other: Any) -> "Tensor":
-        return _F().div(other, self)
+        return _Fn.div(other, self)
 
     def __pow__(self, other: Any) -> "Tensor":
-        return _F().pow(self, other)
+        return _Fn.pow(self, other)
 
     def __rpow__(self, other: Any) -> "Tensor":
-        return _F().pow(other, self)
+        return _Fn.pow(other, self)
 
     def __matmul__(self, other: Any) -> "Tensor":
-        return _F().matmul(self, other)
+        return _Fn.matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> "Tensor":
-        return _F().matmul(other, self)
+        return _Fn.matmul(other, self)
 
     def __neg__(self) -> "Tensor":
-        return _F().neg(self)
+        return _Fn.neg(self)
 
     def __pos__(self) -> "Tensor":
         return self
 
     def __abs__(self) -> "Tensor":
-        return _F().abs(self)
+        return _Fn.abs(self)
 
     def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return _F().eq(self, other)
+        return _Fn.eq(self, other)
 
     def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return _F().ne(self, other)
+        return _Fn.ne(self, other)
 
     def __lt__(self, other: Any) -> "Tensor":
-        return _F().lt(self, other)
+        return _Fn.lt(self, other)
 
     def __le__(self, other: Any) -> "Tensor":
-        return _F().le(self, other)
+        return _Fn.le(self, other)
 
     def __gt__(self, other: Any) -> "Tensor":
-        return _F().gt(self, other)
+        return _Fn.gt(self, other)
 
     def __ge__(self, other: Any) -> "Tensor":
-        return _F().ge(self, other)
+        return _Fn.ge(self, other)
 
     def __and__(self, other: Any) -> "Tensor":
-        return _F().logical_and(self, other)
+        return _Fn.logical_and(self, other)
 
     def __or__(self, other: Any) -> "Tensor":
-        return _F().logical_or(self, other)
+        return _Fn.logical_or(self, other)
 
     def __invert__(self) -> "Tensor":
-        return _F().logical_not(self)
+        return _Fn.logical_not(self)
 
     # in-place operators
     def __iadd__(self, other: Any) -> "Tensor":
@@ -501,27 +498,27 @@ class Tensor:
     def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
         from .ops.inplace import inplace
 
-        return inplace(self, lambda s: _F().add(s, other, alpha=alpha), other)
+        return inplace(self, lambda s: _Fn.add(s, other, alpha=alpha), other)
 
     def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
         from .ops.inplace import inplace
 
-        return inplace(self, lambda s: _F().sub(s, other, alpha=alpha), other)
+        return inplace(self, lambda s: _Fn.sub(s, other, alpha=alpha), other)
 
     def mul_(self, other: Any) -> "Tensor":
         from .ops.inplace import inplace
 
-        return inplace(self, lambda s: _F().mul(s, other), other)
+        return inplace(self, lambda s: _Fn.mul(s, other), other)
 
     def div_(self, other: Any) -> "Tensor":
         from .ops.inplace import inplace
 
-        return inplace(self, lambda s: _F().div(s, other), other)
+        return inplace(self, lambda s: _Fn.div(s, other), other)
 
     def pow_(self, exponent: Any) -> "Tensor":
         from .ops.inplace import inplace
 
-        return inplace(self, lambda s: _F().pow(s, exponent), exponent)
+        return inplace(self, lambda s: _Fn.pow(s, exponent), exponent)
 
     def zero_(self) -> "Tensor":
         from .ops.inplace import fill_inplace
@@ -540,186 +537,186 @@ class Tensor:
 
     # -- ops as methods -------------------------------------------------------------------------
     def add(self, other: Any, alpha: Any = 1) -> "Tensor":
-        return _F().add(self, other, alpha=alpha)
+        return _Fn.add(self, other, alpha=alpha)
 
     def sub(self, other: Any, alpha: Any = 1) -> "Tensor":
-        return _F().sub(self, other, alpha=alpha)
+        return _Fn.sub(self, other, alpha=alpha)
 
     def mul(self, other: Any) -> "Tensor":
-        return _F().mul(self, other)
+        return _Fn.mul(self, other)
 
     def div(self, other: Any, rounding_mode: str | None = None) -> "Tensor":
-        return _F().div(self, other, rounding_mode=rounding_mode)
+        return _Fn.div(self, other, rounding_mode=rounding_mode)
 
     def pow(self, exponent: Any) -> "Tensor":
-        return _F().pow(self, exponent)
+        return _Fn.pow(self, exponent)
 
     def neg(self) -> "Tensor":
-        return _F().neg(self)
+        return _Fn.neg(self)
 
     def reciprocal(self) -> "Tensor":
-        return _F().reciprocal(self)
+        return _Fn.reciprocal(self)
 
     def square(self) -> "Tensor":
-        return _F().square(self)
+        return _Fn.square(self)
 
     def exp(self) -> "Tensor":
-        return _F().exp(self)
+        return _Fn.exp(self)
 
     def log(self) -> "Tensor":
-        return _F().log(self)
+        return _Fn.log(self)
 
     def sin(self) -> "Tensor":
-        return _F().sin(self)
+        return _Fn.sin(self)
 
     def cos(self) -> "Tensor":
-        return _F().cos(self)
+        return _Fn.cos(self)
 
     def tanh(self) -> "Tensor":
-        return _F().tanh(self)
+        return _Fn.tanh(self)
 
     def sigmoid(self) -> "Tensor":
-        return _F().sigmoid(self)
+        return _Fn.sigmoid(self)
 
     def relu(self) -> "Tensor":
-        return _F().relu(self)
+        return _Fn.relu(self)
 
     def sqrt(self) -> "Tensor":
-        return _F().sqrt(self)
+        return _Fn.sqrt(self)
 
     def abs(self) -> "Tensor":
-        return _F().abs(self)
+        return _Fn.abs(self)
 
     def sign(self) -> "Tensor":
-        return _F().sign(self)
+        return _Fn.sign(self)
 
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
-        return _F().sum(self, dim, keepdim, dtype=dtype)
+        return _Fn.sum(self, dim, keepdim, dtype=dtype)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
-        return _F().mean(self, dim, keepdim, dtype=dtype)
+        return _Fn.mean(self, dim, keepdim, dtype=dtype)
 
     def view(self, *shape: Any) -> "Tensor":
-        return _F().view(self, *shape)
+        return _Fn.view(self, *shape)
 
     def view_as(self, other: "Tensor") -> "Tensor":
-        return _F().view(self, tuple(other.shape))
+        return _Fn.view(self, tuple(other.shape))
 
     def reshape(self, *shape: Any) -> "Tensor":
-        return _F().reshape(self, *shape)
+        return _Fn.reshape(self, *shape)
 
     def reshape_as(self, other: "Tensor") -> "Tensor":
-        return _F().reshape(self, tuple(other.shape))
+        return _Fn.reshape(self, tuple(other.shape))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
-        return _F().flatten(self, start_dim, end_dim)
+        return _Fn.flatten(self, start_dim, end_dim)
 
     def expand(self, *shape: Any) -> "Tensor":
-        return _F().expand(self, *shape)
+        return _Fn.expand(self, *shape)
 
     def expand_as(self, other: "Tensor") -> "Tensor":
-        return _F().expand(self, tuple(other.shape))
+        return _Fn.expand(self, tuple(other.shape))
 
     def sum_to_size(self, *shape: Any) -> "Tensor":
-        return _F().sum_to_size(self, *shape)
+        return _Fn.sum_to_size(self, *shape)
 
     def t(self) -> "Tensor":
-        return _F().t(self)
+        return _Fn.t(self)
 
     @property
     def T(self) -> "Tensor":
         if self._data.ndim <= 2:
-            return _F().t(self)
+            return _Fn.t(self)
         raise NotImplementedError("gradviz: .T on tensors with more than 2 dims is not supported yet")
 
     def transpose(self, dim0: int, dim1: int) -> "Tensor":
-        return _F().transpose(self, dim0, dim1)
+        return _Fn.transpose(self, dim0, dim1)
 
     def unsqueeze(self, dim: int) -> "Tensor":
-        return _F().unsqueeze(self, dim)
+        return _Fn.unsqueeze(self, dim)
 
     def squeeze(self, dim: Any = None) -> "Tensor":
-        return _F().squeeze(self, dim)
+        return _Fn.squeeze(self, dim)
 
     def select(self, dim: int, index: int) -> "Tensor":
-        return _F().select(self, dim, index)
+        return _Fn.select(self, dim, index)
 
     def matmul(self, other: "Tensor") -> "Tensor":
-        return _F().matmul(self, other)
+        return _Fn.matmul(self, other)
 
     def mm(self, other: "Tensor") -> "Tensor":
-        return _F().mm(self, other)
+        return _Fn.mm(self, other)
 
     def mv(self, other: "Tensor") -> "Tensor":
-        return _F().mv(self, other)
+        return _Fn.mv(self, other)
 
     def dot(self, other: "Tensor") -> "Tensor":
-        return _F().dot(self, other)
+        return _Fn.dot(self, other)
 
     def eq(self, other: Any) -> "Tensor":
-        return _F().eq(self, other)
+        return _Fn.eq(self, other)
 
     def ne(self, other: Any) -> "Tensor":
-        return _F().ne(self, other)
+        return _Fn.ne(self, other)
 
     def lt(self, other: Any) -> "Tensor":
-        return _F().lt(self, other)
+        return _Fn.lt(self, other)
 
     def le(self, other: Any) -> "Tensor":
-        return _F().le(self, other)
+        return _Fn.le(self, other)
 
     def gt(self, other: Any) -> "Tensor":
-        return _F().gt(self, other)
+        return _Fn.gt(self, other)
 
     def ge(self, other: Any) -> "Tensor":
-        return _F().ge(self, other)
+        return _Fn.ge(self, other)
 
     # -- breadth ops: max/min, clamp, masked_fill, permute, cat-free shape ops, moments ----------
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return _F().max_(self, dim, keepdim)
+        return _Fn.max_(self, dim, keepdim)
 
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return _F().min_(self, dim, keepdim)
+        return _Fn.min_(self, dim, keepdim)
 
     def maximum(self, other: "Tensor") -> "Tensor":
-        return _F().maximum(self, other)
+        return _Fn.maximum(self, other)
 
     def minimum(self, other: "Tensor") -> "Tensor":
-        return _F().minimum(self, other)
+        return _Fn.minimum(self, other)
 
     def clamp(self, min: Any = None, max: Any = None) -> "Tensor":  # noqa: A002
-        return _F().clamp(self, min, max)
+        return _Fn.clamp(self, min, max)
 
     clip = clamp
 
     def clamp_min(self, min: Any) -> "Tensor":  # noqa: A002
-        return _F().clamp_min(self, min)
+        return _Fn.clamp_min(self, min)
 
     def clamp_max(self, max: Any) -> "Tensor":  # noqa: A002
-        return _F().clamp_max(self, max)
+        return _Fn.clamp_max(self, max)
 
     def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
-        return _F().masked_fill(self, mask, value)
+        return _Fn.masked_fill(self, mask, value)
 
     def permute(self, *dims: Any) -> "Tensor":
-        return _F().permute(self, *dims)
+        return _Fn.permute(self, *dims)
 
     def repeat(self, *repeats: Any) -> "Tensor":
-        return _F().repeat(self, *repeats)
+        return _Fn.repeat(self, *repeats)
 
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None) -> "Tensor":
-        return _F().var(self, dim, unbiased, keepdim, correction=correction)
+        return _Fn.var(self, dim, unbiased, keepdim, correction=correction)
 
     def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None) -> "Tensor":
-        return _F().std(self, dim, unbiased, keepdim, correction=correction)
+        return _Fn.std(self, dim, unbiased, keepdim, correction=correction)
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return _F().norm(self, p, dim, keepdim)
+        return _Fn.norm(self, p, dim, keepdim)
 
     def bmm(self, other: "Tensor") -> "Tensor":
-        return _F().bmm(self, other)
+        return _Fn.bmm(self, other)
 
     def _fill_random(self, fill: Callable[[np.ndarray], Any]) -> "Tensor":
         """normal_/uniform_: refill the storage in place (one version bump), like PyTorch's
@@ -765,3 +762,10 @@ class _Device:
 
 
 _CPU = _Device()
+
+
+# The op table imports nothing from this module at import time; wire both directions here.
+from .ops import functional as _Fn  # noqa: E402
+from .ops import registry as _registry  # noqa: E402
+
+_registry.Tensor = Tensor

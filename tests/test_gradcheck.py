@@ -84,12 +84,11 @@ def test_op_gradcheck(name: str, index: int) -> None:
 
 def test_gradcheck_catches_a_wrong_vjp() -> None:
     """The check itself can fail: a deliberately wrong formula is caught."""
-    from gradviz.ops.registry import VJP
+    from gradviz.ops.registry import VJP, prepare
 
     sin = OPS["sin"]
-    wrong = OpDef("sin_wrong", "SinBackward0", sin.inputs, sin.forward,
-                  {"self": VJP(("self",), lambda g, s: g * s.B.sin(s.self))}, dtype_rule="float")
-    wrong.saved_names = ("self",)
+    wrong = prepare(OpDef("sin_wrong", "SinBackward0", sin.inputs, sin.forward,
+                          {"self": VJP(("self",), lambda g, s: g * s.B.sin(s.self))}, dtype_rule="float"))
     arrays = [np.array([0.3, 1.1])]
     tensors, out = _forward(wrong, arrays, {}, True)
     v = np.ones(2)

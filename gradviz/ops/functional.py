@@ -9,15 +9,14 @@ from typing import Any, Sequence
 import numpy as np
 
 from .. import dtypes
+from . import registry as _registry
 from .registry import OPS, call, record
 
 _op = OPS.__getitem__
 
 
 def _tensor_class() -> type:
-    from ..tensor import Tensor
-
-    return Tensor
+    return _registry.Tensor
 
 
 def _is_tensor(value: Any) -> bool:

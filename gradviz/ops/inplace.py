@@ -16,9 +16,9 @@ SHARED_MEMORY = ("unsupported operation: more than one element of the written-to
 
 
 def _tensor_class() -> type:
-    from ..tensor import Tensor
+    from . import registry
 
-    return Tensor
+    return registry.Tensor
 
 
 def check_inplace(t: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .registry import OPS, GradCase, OpDef, VJP, call, defop
+from .registry import OPS, GradCase, OpDef, VJP, call, defop, prepare
 
 
 def _inverse(dims: Sequence[int]) -> tuple[int, ...]:
@@ -85,9 +85,7 @@ def _make_variadic(kind: str, n: int, register: bool) -> OpDef:
                   GradCase(((2, 1), (2, 2)), {"dim": 1, "sizes": (1, 2)})) if kind == "cat" else
                  (GradCase(((2, 3), (2, 3)), {"dim": 0}), GradCase(((3,), (3,)), {"dim": 1})))
         return defop(kind, node, names, forward, vjps, save=_dim_only, cases=cases)
-    op = OpDef(kind, node, names, forward, vjps, save=_dim_only)
-    op.saved_names = ("dim",)
-    return op
+    return prepare(OpDef(kind, node, names, forward, vjps, save=_dim_only))
 
 
 _ARITIES: dict[str, OpDef] = {}

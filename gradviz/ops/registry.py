@@ -55,6 +55,23 @@ class OpDef:
     view: bool = False  # output shares input 0's storage and version counter
     cases: tuple[GradCase, ...] = ()
     saved_names: tuple[str, ...] = ()  # filled by defop: every name a VJP may read
+    # Derived once in defop so the per-call path does no string work:
+    cast: bool = False
+    has_vjp: tuple[bool, ...] = ()
+    input_index: dict[str, int] = field(default_factory=dict)
+    save_takes_needs: bool = False
+    _wanted: dict[tuple[bool, ...], frozenset[str]] = field(default_factory=dict)
+
+    def wanted_for(self, needs: tuple[bool, ...]) -> frozenset[str]:
+        """The saved names the VJPs of the inputs that need grad will read."""
+        found = self._wanted.get(needs)
+        if found is None:
+            names: set[str] = set()
+            for name, need in zip(self.inputs, needs):
+                if need:
+                    names.update(self.vjps[name].needs)
+            found = self._wanted[needs] = frozenset(names)
+        return found
 
     def __repr__(self) -> str:
         return f"OpDef({self.name} -> {self.node_name})"
@@ -63,15 +80,24 @@ class OpDef:
 OPS: dict[str, OpDef] = {}
 
 
-def defop(name: str, node_name: str, inputs: tuple[str, ...], forward: Callable[..., np.ndarray],
-          vjps: dict[str, VJP], **options: Any) -> OpDef:
-    op = OpDef(name, node_name, inputs, forward, vjps, **options)
+def prepare(op: OpDef) -> OpDef:
+    """Derive the per-op facts the hot path reads (an entry built outside defop calls this too)."""
     names: list[str] = []
-    for vjp in vjps.values():
+    for vjp in op.vjps.values():
         for needed in vjp.needs:
             if needed not in names:
                 names.append(needed)
     op.saved_names = tuple(names)
+    op.cast = op.dtype_rule in ("promote", "float", "div")
+    op.has_vjp = tuple(i in op.vjps for i in op.inputs)
+    op.input_index = {n: i for i, n in enumerate(op.inputs)}
+    op.save_takes_needs = op.save is not None and op.save.__code__.co_argcount == 3
+    return op
+
+
+def defop(name: str, node_name: str, inputs: tuple[str, ...], forward: Callable[..., np.ndarray],
+          vjps: dict[str, VJP], **options: Any) -> OpDef:
+    op = prepare(OpDef(name, node_name, inputs, forward, vjps, **options))
     if name in OPS:
         raise ValueError(f"op {name!r} defined twice")
     OPS[name] = op
@@ -118,15 +144,19 @@ class SavedView:
         return meta[0]
 
 
-def _tensor_class() -> type:
-    from ..tensor import Tensor
+Tensor: Any = None  # gradviz.tensor sets this when it is imported (it imports the op table)
 
+# PyTorch never warns about inf/nan arithmetic, so the engine's numpy doesn't either. Set once
+# here rather than entering np.errstate around every op (a measurable cost per op).
+np.seterr(all="ignore")
+
+
+def _tensor_class() -> type:
     return Tensor
 
 
 def wrap_scalar(value: Any) -> "Tensor":
     """A Python number as PyTorch wraps it: a zero-dim int64/float64/bool tensor, marked wrapped."""
-    Tensor = _tensor_class()
     if isinstance(value, bool):
         dtype = dtypes.bool_
     elif isinstance(value, int):
@@ -141,7 +171,6 @@ def wrap_scalar(value: Any) -> "Tensor":
 
 
 def _as_operand(value: Any) -> "Tensor":
-    Tensor = _tensor_class()
     if isinstance(value, Tensor):
         return value
     if isinstance(value, (bool, int, float)):
@@ -188,37 +217,64 @@ def _broadcast_message(a: tuple[int, ...], b: tuple[int, ...]) -> str:
 def call(op: OpDef, operands: Sequence[Any], attrs: dict[str, Any] | None = None,
          out_dtype: dtypes.DType | None = None) -> "Tensor":
     """Run ``op`` forward on numpy and, if grad mode is on and an input requires grad, record it."""
-    attrs = attrs or {}
-    tensors = [_as_operand(v) for v in operands]
+    if attrs is None:
+        attrs = {}
+    tensors = [v if type(v) is Tensor or isinstance(v, Tensor) else _as_operand(v) for v in operands]
     dtype = out_dtype or result_dtype(op, tensors)
-    cast = op.dtype_rule in ("promote", "float", "div")
-    arrays = [t._data.astype(dtype.np) if cast and t._data.dtype != dtype.np else t._data
-              for t in tensors]
-    with np.errstate(all="ignore"):
-        try:
-            out = op.forward(*arrays, **attrs)
-        except ValueError as error:
-            if len(arrays) == 2:
-                raise RuntimeError(_broadcast_message(arrays[0].shape, arrays[1].shape)) from None
-            raise
-    if not isinstance(out, np.ndarray):
+    target = dtype.np
+    if op.cast:
+        arrays = [t._data if t._data.dtype == target else t._data.astype(target) for t in tensors]
+    else:
+        arrays = [t._data for t in tensors]
+    try:
+        out = op.forward(*arrays, **attrs)
+    except ValueError:
+        if len(arrays) == 2:
+            raise RuntimeError(_broadcast_message(arrays[0].shape, arrays[1].shape)) from None
+        raise
+    if type(out) is not np.ndarray:
         out = np.asarray(out)
-    if out.dtype != dtype.np:
-        out = out.astype(dtype.np)
+    if out.dtype != target:
+        out = out.astype(target)
     return record(op, tensors, out, dtype, attrs)
 
 
 def record(op: OpDef, tensors: Sequence["Tensor"], out: np.ndarray, dtype: dtypes.DType,
            attrs: dict[str, Any]) -> "Tensor":
-    Tensor = _tensor_class()
     result = Tensor._make(out, dtype)
     if op.view:
         base = tensors[0]
         result._version_counter = base._version_counter
         result._base = base._base if base._base is not None else base
         result._view_fn = _compose_view(base._view_fn, op.forward, attrs)
-    if not is_grad_enabled() or not op.vjps:
+    if not op.vjps or not is_grad_enabled() or not dtype.is_floating_point:
         return result
+    needs = tuple([t._requires_grad and has for t, has in zip(tensors, op.has_vjp)])
+    if True not in needs:
+        return result
+    node = Node(op, op.node_name, tuple([t._gradient_edge() for t in tensors]))
+    node.needs_input_grad = needs
+    node.inputs = tuple(tensors)  # kept for the data-flow view (constants included)
+    node.input_meta = [(t._data.shape, t.dtype) for t in tensors]
+    node.attrs = attrs
+    # Save only what the needed VJPs read; the others show as None, as in PyTorch.
+    wanted = op.wanted_for(needs)
+    saved: dict[str, Any] = {}
+    for name in op.saved_names:
+        if name not in wanted or name == "result":
+            saved[name] = None
+        elif name in op.input_index:
+            saved[name] = SavedTensor(tensors[op.input_index[name]], is_output=False)
+    if op.save is not None:
+        arrays = [t._data for t in tensors]
+        saved.update(op.save(arrays, attrs, needs) if op.save_takes_needs else op.save(arrays, attrs))
+    node.saved = saved
+    result._requires_grad = True
+    result.grad_fn = node
+    node.outputs = [result]
+    if "result" in wanted:
+        saved["result"] = SavedTensor(result, is_output=True)
+    return result
     needs = tuple(t._requires_grad and name in op.vjps for t, name in zip(tensors, op.inputs))
     if not any(needs):
         return result
