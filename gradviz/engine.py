@@ -189,7 +189,8 @@ def _run(outputs: list[Tensor], root_grads: list[Any], keep_graph: bool, create_
                                dependencies.get(n, 0),
                                needed is None or n in needed or n in captures)
                    for n in order],
-            span=_span_of_now()))
+            span=_span_of_now(),
+            root_values=[_root_value(o) for o in outputs]))  # the loss per iteration (training view)
 
     captured: list[Any] = [None] * len(inputs)
     queue: ReadyQueue[Node] = ReadyQueue()
@@ -269,6 +270,14 @@ def _span_of_now() -> Any:
     from .provenance import current_span
 
     return current_span()
+
+
+def _root_value(out: Tensor) -> float | None:
+    """A one-element floating root as a Python float (the loss a training loop plots), else None."""
+    data = out._data
+    if data.size != 1 or data.dtype.kind not in "fc":
+        return None
+    return float(data.real.reshape(()))
 
 
 def _gv(value: Any, like: Tensor | None = None) -> tr.GradValue | None:

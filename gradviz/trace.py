@@ -90,6 +90,10 @@ class CallStarted:
     nodes: list[NodeInfo]
     span: Any = None
     type: str = "call_started"
+    # The value of each root tensor as a float when it is a one-element floating tensor (a loss),
+    # else None. Added for the training view (gradviz/training.py), which plots the loss per
+    # iteration: by the time the UI draws, earlier iterations' loss tensors are gone.
+    root_values: list[float | None] = field(default_factory=list)
 
 
 @dataclass
