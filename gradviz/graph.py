@@ -41,6 +41,7 @@ VIEWS = ("dataflow", "gradfn")
 # 10,000-op graph still builds in a fraction of a second.
 REPR_BUDGET = 2000
 REPR_MAX_CHARS = 2000
+TENSOR_ORIGINS = ("no_grad", "detach", "data")  # values of the engine's optional Tensor._origin
 
 ReasonFn = Callable[["Tensor"], "dict[str, Any] | None"]
 _reason_fn: ReasonFn | None = None
@@ -181,6 +182,11 @@ def _tensor_attrs(b: _Builder, t: Tensor, with_repr: bool) -> dict[str, Any]:
     else:
         label = f"{name if name is not None else '(unnamed)'}\n{format_shape(shape)}"
     grad = t._grad
+    # How the tensor lost (or never had) a history, when the engine recorded it: explain.py turns
+    # it into "created under no_grad" / "created by detach()". Only known words pass through.
+    origin = getattr(t, "_origin", None)
+    if origin not in TENSOR_ORIGINS:
+        origin = None
     reason = None
     if grad is None and b.reason_fn is not None:
         reason = b.reason_fn(t)
@@ -207,6 +213,7 @@ def _tensor_attrs(b: _Builder, t: Tensor, with_repr: bool) -> dict[str, Any]:
         "is_view": t._base is not None,
         "wrapped_number": wrapped,
         "overwritten": overwritten,
+        "origin": origin,
         "values": array_summary(t._data, t.dtype.name),
         "grad": array_summary(grad._data, grad.dtype.name) if grad is not None else None,
         "grad_none_reason": reason,

@@ -361,3 +361,21 @@ def test_ten_thousand_op_chain_builds_iteratively():
     assert nx.dag_longest_path_length(data) == 20_000
     snap = build_snapshot({"y": y})
     assert len(snap["links"]) == g.number_of_edges()
+
+
+def test_tensor_origin_is_recorded_for_grad_explanations():
+    x = t.ones(2, requires_grad=True)
+    y = x * 2
+    d = y.detach()
+    raw = y.data
+    plain = t.ones(2)
+    names = {"x": x, "y": y, "d": d, "raw": raw, "plain": plain}
+    g = build_graph(names)
+    assert g.nodes[d.gid]["origin"] == "detach"
+    assert g.nodes[raw.gid]["origin"] == "data"
+    assert g.nodes[plain.gid]["origin"] is None
+    assert g.nodes[x.gid]["origin"] is None and g.nodes[y.gid]["origin"] is None
+    snap = build_snapshot(names)
+    origins = {n["id"]: n["origin"] for n in snap["nodes"] if n["kind"] == "tensor"}
+    assert origins[d.gid] == "detach" and origins[raw.gid] == "data"
+    json.dumps(snap, allow_nan=False)  # plain data only
