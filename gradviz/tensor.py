@@ -67,6 +67,7 @@ class Tensor:
     _grad_accumulator: AccumulateGrad | None = None
     _wrapped_number = False  # a Python number wrapped as a 0-d tensor (the 1 in y + 1)
     _is_param = False
+    _origin: str | None = None  # "no_grad", "detach" or "data": why a result has no grad history
 
     # -- construction ---------------------------------------------------------------------------
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -212,6 +213,8 @@ class Tensor:
     def detach(self) -> "Tensor":
         out = Tensor._make(self._data, self.dtype)
         out._version_counter = self._version_counter  # detach() shares the version counter
+        if self._requires_grad:
+            out._origin = "detach"
         return out
 
     def detach_(self) -> "Tensor":
@@ -226,7 +229,10 @@ class Tensor:
     def data(self) -> "Tensor":
         # .data shares storage but not the version counter: autograd cannot see changes made
         # through it, which is exactly why tutorials warn about it.
-        return Tensor._make(self._data, self.dtype)
+        out = Tensor._make(self._data, self.dtype)
+        if self._requires_grad:
+            out._origin = "data"
+        return out
 
     @data.setter
     def data(self, value: "Tensor") -> None:
@@ -439,6 +445,21 @@ class Tensor:
 
     def __rpow__(self, other: Any) -> "Tensor":
         return _Fn.pow(other, self)
+
+    def __mod__(self, other: Any) -> "Tensor":
+        return _Fn.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> "Tensor":
+        return _Fn.remainder(other, self)
+
+    def remainder(self, other: Any) -> "Tensor":
+        return _Fn.remainder(self, other)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
+        return _Fn.argmax(self, dim, keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
+        return _Fn.argmin(self, dim, keepdim)
 
     def __matmul__(self, other: Any) -> "Tensor":
         return _Fn.matmul(self, other)

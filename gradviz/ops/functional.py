@@ -381,7 +381,7 @@ def matmul(a: Any, b: Any) -> Any:
     if da == 2 and db == 1:
         return mv(a, b)
     if da == 1 and db == 2:
-        return squeeze(mm(unsqueeze(a, 0), b), 0)
+        return call(_op("squeeze_dims"), (mm(unsqueeze(a, 0), b),), {"dim": 0})
     if da == 2 and db == 2:
         return mm(a, b)
     from .more_shape import batched_matmul
@@ -664,3 +664,38 @@ def bmm(a: Any, b: Any) -> Any:
             f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, {a.shape[2]}] "
             f"but got: [{b.shape[0]}, {b.shape[1]}].")
     return call(_op("bmm"), (a, b))
+
+
+def remainder(a: Any, b: Any) -> Any:
+    """Python-style modulo (the result takes the divisor's sign), computed as PyTorch does:
+    fmod, then shifted by the divisor where the signs disagree (so -3. % 3 is -0.)."""
+    if not _is_tensor(a):
+        a = _registry.wrap_scalar(a)
+        if _is_tensor(b) and b.requires_grad:
+            raise NotImplementedError("gradviz: a number % a tensor that requires grad is not supported yet")
+        return call(_op("remainder_tensor"), (a, b))
+    if _is_tensor(b):
+        if b.requires_grad:
+            raise NotImplementedError("gradviz: % by a tensor that requires grad is not supported yet")
+        return call(_op("remainder_tensor"), (a, b))
+    return call(_op("remainder"), (a,), {"other": b})
+
+
+def _arg_extreme(fn: Any, a: Any, dim: Any, keepdim: bool) -> Any:
+    Tensor = _tensor_class()
+    if dim is None:
+        value = np.asarray(fn(a._data.reshape(-1)))
+        if keepdim:
+            value = value.reshape((1,) * a.dim())
+        return Tensor._make(value.astype(np.int64), dtypes.int64)
+    d = _norm_dim(dim, a.dim())
+    out = fn(a._data, axis=d, keepdims=keepdim) if a.dim() else np.asarray(0)
+    return Tensor._make(np.asarray(out).astype(np.int64), dtypes.int64)
+
+
+def argmax(a: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    return _arg_extreme(np.argmax, a, dim, keepdim)
+
+
+def argmin(a: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    return _arg_extreme(np.argmin, a, dim, keepdim)

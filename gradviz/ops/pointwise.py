@@ -165,3 +165,17 @@ defop("copy", "CopyBackwards", ("self", "src"), lambda a, b: np.broadcast_to(b, 
       {"self": VJP((), lambda g, s: 0 * g), "src": VJP((), lambda g, s: g)}, dtype_rule="same", cases=())
 defop("to_copy", "ToCopyBackward0", ("self",), lambda a: a,
       {"self": VJP((), lambda g, s: g)}, dtype_rule="same", cases=())
+
+
+def _torch_remainder(a: np.ndarray, b: np.ndarray | float) -> np.ndarray:
+    mod = np.fmod(a, b)
+    if mod.dtype.kind in "iu":
+        return np.remainder(a, b)
+    shift = (mod != 0) & ((np.asarray(b) < 0) != (mod < 0))
+    return np.where(shift, mod + b, mod)
+
+
+defop("remainder", "RemainderBackward0", ("self",), lambda a, other: _torch_remainder(a, other),
+      {"self": VJP((), lambda g, s: g)}, cases=(GradCase(((4,),), {"other": 3.0}),))
+defop("remainder_tensor", "RemainderBackward1", ("self", "other"), _torch_remainder,
+      {"self": VJP((), lambda g, s: g)}, cases=())

@@ -247,7 +247,14 @@ def record(op: OpDef, tensors: Sequence["Tensor"], out: np.ndarray, dtype: dtype
         result._version_counter = base._version_counter
         result._base = base._base if base._base is not None else base
         result._view_fn = _compose_view(base._view_fn, op.forward, attrs)
-    if not op.vjps or not is_grad_enabled() or not dtype.is_floating_point:
+    if not is_grad_enabled():
+        # Remember why this result has no history, for the "why is .grad None" explanation.
+        for t in tensors:
+            if t._requires_grad:
+                result._origin = "no_grad"
+                break
+        return result
+    if not op.vjps or not dtype.is_floating_point:
         return result
     needs = tuple([t._requires_grad and has for t, has in zip(tensors, op.has_vjp)])
     if True not in needs:

@@ -77,6 +77,9 @@ ge = _F.ge
 logical_and = _F.logical_and
 logical_or = _F.logical_or
 logical_not = _F.logical_not
+remainder = _F.remainder
+argmax = _F.argmax
+argmin = _F.argmin
 max = _F.max_  # noqa: A001
 min = _F.min_  # noqa: A001
 maximum = _F.maximum
@@ -145,6 +148,12 @@ def equal(a: Tensor, b: Tensor) -> Any:
     return tuple(a.shape) == tuple(b.shape) and _builtins.bool(np.array_equal(a._data, b._data))
 
 
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
+    from .nn.functional import addmm as _addmm
+
+    return _addmm(input, mat1, mat2, beta=beta, alpha=alpha)
+
+
 def _lazy_submodule(name: str) -> Any:
     import importlib
 
@@ -172,6 +181,6 @@ __all__ = [
     "abs", "sign", "sum", "mean", "matmul", "mm", "mv", "dot", "outer", "t", "transpose",
     "reshape", "flatten", "unsqueeze", "squeeze", "select", "clone", "where", "eq", "ne", "lt",
     "le", "gt", "ge", "logical_and", "logical_or", "logical_not", "is_floating_point", "detach",
-    "allclose", "equal", "autograd", "nn", "optim", "__version__",    "max", "min", "maximum", "minimum", "clamp", "clip", "clamp_min", "clamp_max", "masked_fill",
+    "allclose", "equal", "remainder", "argmax", "argmin", "addmm", "autograd", "nn", "optim", "__version__",    "max", "min", "maximum", "minimum", "clamp", "clip", "clamp_min", "clamp_max", "masked_fill",
     "permute", "cat", "concat", "concatenate", "stack", "var", "std", "norm", "bmm",
 ]
