@@ -768,7 +768,11 @@ class Tensor:
         # instead of pretending (an AttributeError, as Python expects, with a helpful text).
         if name.startswith("__"):
             raise AttributeError(name)
-        raise AttributeError(f"'Tensor' object has no attribute '{name}' (gradviz does not support Tensor.{name} yet)")
+        from .unsupported import is_torch_tensor_method, not_supported
+
+        if is_torch_tensor_method(name):
+            raise not_supported(f"Tensor.{name}")
+        raise AttributeError(f"'Tensor' object has no attribute '{name}'")
 
 
 class _Device:

@@ -54,3 +54,17 @@ def test_gradviz_run_prints_the_seed_like_pytorch() -> None:
         if cell["exception"]:
             assert cell["exception"] in result.stderr
     assert result.returncode == 1  # two seed cells raise, as in the notebook
+
+
+def test_an_op_gradviz_lacks_is_named_in_a_not_implemented_error() -> None:
+    import pytest
+
+    import gradviz.torch as t
+
+    x = t.ones(3, requires_grad=True)
+    with pytest.raises(NotImplementedError, match=r"Tensor\.cumsum"):
+        x.cumsum(0)
+    with pytest.raises(NotImplementedError, match=r"torch\.cumsum"):
+        t.cumsum  # noqa: B018
+    with pytest.raises(AttributeError):
+        x.no_such_method_anywhere  # noqa: B018

@@ -163,7 +163,11 @@ def _lazy_submodule(name: str) -> Any:
 def __getattr__(name: str) -> Any:
     if name in ("nn", "optim"):
         return _lazy_submodule(name)
-    raise AttributeError(f"module 'torch' has no attribute '{name}' (gradviz does not support torch.{name} yet)")
+    from ..unsupported import is_torch_function, not_supported
+
+    if is_torch_function(name):
+        raise not_supported(f"torch.{name}")
+    raise AttributeError(f"module 'torch' has no attribute '{name}'")
 
 
 __version__ = "2.13.0"
