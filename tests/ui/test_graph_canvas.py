@@ -257,3 +257,48 @@ def test_large_graph_collapses_and_expands(qtbot):
     assert len(scene.nodes) > before
     image = render_scene_to_image(scene, 0.2)
     assert not image.isNull()
+
+
+def _grown_snapshot(named, extra_ops):
+    """The seed graph with a long chain of further ops hung below ``s``."""
+    s = named["s"]
+    more = dict(named)
+    for i in range(extra_ops):
+        s = s * 2
+        more[f"s{i}"] = s
+    return build_snapshot(more)
+
+
+def test_first_snapshot_is_fitted_even_before_the_final_size(qtbot, seed):
+    named, snap = seed
+    p = GraphPanel(theme=LIGHT)
+    qtbot.addWidget(p)
+    p.set_snapshot(snap)  # before show(): the view has no real size yet
+    p.resize(700, 380)
+    p.show()
+    qtbot.waitExposed(p)
+    view = p.view
+    content = view.graph_scene.content_rect()
+    assert view.visible_scene_rect().adjusted(-1, -1, 1, 1).contains(content)
+    assert view.auto_fit
+
+
+def test_growing_graph_refits_until_the_user_moves_the_view(panel, seed, qtbot):
+    named, _ = seed
+    view = panel.view
+    panel.set_snapshot(_grown_snapshot(named, 6))
+    content = view.graph_scene.content_rect()
+    assert view.visible_scene_rect().adjusted(-1, -1, 1, 1).contains(content)
+    view.zoom_by(2.0)  # a manual zoom: from now on the user's view is kept
+    assert not view.auto_fit
+    scale, centre = view.current_scale(), view.visible_scene_rect().center()
+    panel.set_snapshot(_grown_snapshot(named, 12))
+    assert view.current_scale() == pytest.approx(scale)
+    assert abs(view.visible_scene_rect().center().x() - centre.x()) < 2
+    new = [i for i in view.graph_scene.nodes.values() if i.node_id not in
+           {n["id"] for n in _grown_snapshot(named, 0)["nodes"]}]
+    assert new and any(i.opacity() < 1.0 for i in new)  # new nodes fade in
+    qtbot.waitUntil(lambda: all(i.opacity() == 1.0 for i in new), timeout=3000)
+    panel.fit_to_view()
+    assert view.auto_fit
+    assert view.visible_scene_rect().adjusted(-1, -1, 1, 1).contains(view.graph_scene.content_rect())

@@ -102,5 +102,6 @@ class Minimap(QWidget):
     def _move_view(self, pos: QPointF) -> None:
         if self._image.isNull():
             return
+        self._view.keep_user_view()
         self._view.centerOn(self._to_scene(pos))
         self.update()

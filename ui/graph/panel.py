@@ -94,6 +94,10 @@ class GraphPanel(QWidget):
     def set_theme(self, theme: Any) -> None:
         self.view.set_theme(theme)
 
+    def fit_to_view(self) -> None:
+        """Show the whole graph; later snapshots are fitted again until the user zooms or pans."""
+        self.view.fit_to_view()
+
     # -- controls ----------------------------------------------------------------------------------
     def set_view_mode(self, view: str) -> None:
         (self.dataflow_button if view == "dataflow" else self.gradfn_button).setChecked(True)

@@ -67,6 +67,7 @@ class GraphScene(QGraphicsScene):
         self._badges: dict[str, str] = {}
         self._highlight: set[str] = set()
         self._moves: list[tuple[Any, Any, Any]] = []
+        self._fading: list[Any] = []                 # new items fading in during the animation
         self._anim = QVariantAnimation(self)
         self._anim.setStartValue(0.0)
         self._anim.setEndValue(1.0)
@@ -150,6 +151,10 @@ class GraphScene(QGraphicsScene):
         drawn = self._drawn_graph()
         old_pos = {v: (item.pos().x(), item.pos().y()) for v, item in self.nodes.items()}
         old_edges = {k: list(e.points) for k, e in self.edges.items()}
+        # Items a later snapshot adds fade in, so the eye finds what the new cell created; the
+        # first drawing (nothing on screen yet) simply appears.
+        fade = animate and self.animate_changes and bool(self.nodes)
+        fading: list[Any] = []
         for v in [v for v in self.nodes if v not in drawn]:
             self.removeItem(self.nodes.pop(v))
         for v, data in drawn.nodes(data=True):
@@ -163,6 +168,8 @@ class GraphScene(QGraphicsScene):
                 item = cls(v, clean, self.palette)
                 self.nodes[v] = item
                 self.addItem(item)
+                if fade:
+                    fading.append(item)
             elif item.node_data != clean:
                 item.set_data(clean)
             w, h = item.size()
@@ -180,20 +187,26 @@ class GraphScene(QGraphicsScene):
                 moves.append((item, start, target))
             else:
                 item.setPos(QPointF(*target))
-        self._sync_edges(drawn, result, old_edges if animate else {}, moves)
+        fresh_edges = self._sync_edges(drawn, result, old_edges if animate else {}, moves)
+        if fade:
+            fading.extend(fresh_edges)
         self._apply_player_state()
         bounds = self.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.setSceneRect(bounds)
-        if moves and self.animate_changes and len(moves) <= ANIMATE_MAX_ITEMS:
-            self._moves = moves
+        self._moves = moves
+        self._fading = fading
+        if (moves or fading) and self.animate_changes and len(moves) + len(fading) <= ANIMATE_MAX_ITEMS:
+            for item in fading:
+                item.setOpacity(0.0)
             self._anim.setDuration(ANIMATION_MS)
             self._anim.start()
         else:
-            self._moves = moves
             self._step_animation(1.0)
         self.layout_changed.emit()
 
-    def _sync_edges(self, drawn: nx.DiGraph, result: LayoutResult, old_edges: dict, moves: list) -> None:
+    def _sync_edges(self, drawn: nx.DiGraph, result: LayoutResult, old_edges: dict, moves: list) -> list[EdgeItem]:
+        """Create, replace or move edge items; returns the edges that are new on screen."""
+        fresh: list[tuple[str, str]] = []
         for k in [k for k in self.edges if not drawn.has_edge(*k)]:
             self.removeItem(self.edges.pop(k))
         for u, v, data in drawn.edges(data=True):
@@ -203,7 +216,9 @@ class GraphScene(QGraphicsScene):
                 or len(data.get("indices") or ()) > 1)
             edge = self.edges.get((u, v))
             if edge is None or edge.edge_data != data or edge.show_index != show_index:
-                if edge is not None:
+                if edge is None:
+                    fresh.append((u, v))
+                else:
                     self.removeItem(edge)
                 edge = EdgeItem(u, v, data, self.palette, show_index)
                 self.edges[(u, v)] = edge
@@ -214,6 +229,7 @@ class GraphScene(QGraphicsScene):
                 moves.append((edge, before, list(points)))
             else:
                 edge.set_points(points)
+        return [self.edges[k] for k in fresh]
 
     def _step_animation(self, t: Any) -> None:
         t = float(t)
@@ -222,8 +238,11 @@ class GraphScene(QGraphicsScene):
                 item.set_points([_lerp(a, b, t) for a, b in zip(start, end)])
             else:
                 item.setPos(QPointF(*_lerp(start, end, t)))
+        for item in self._fading:
+            item.setOpacity(min(1.0, t))
         if t >= 1.0:
             self._moves = []
+            self._fading = []
 
     def _finish_animation(self) -> None:
         if self._anim.state() == QVariantAnimation.State.Running:

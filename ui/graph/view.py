@@ -40,7 +40,10 @@ class GraphView(QGraphicsView):
         self.graph_scene = GraphScene(palette_for(theme), self)
         self.setScene(self.graph_scene)
         self._quiet = False  # True while selection changes come from select_node()
-        self._fitted_once = False
+        # Auto-fit: the view follows the graph (fit on the first snapshot, on resizes, and when a
+        # new snapshot outgrows the view) until the user zooms or pans; then their view is kept.
+        self._auto_fit = True
+        self._pan_start: tuple[int, int] | None = None
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         # Updates are either a handful of items (player states, a moving marker) or the whole
         # viewport (zoom, pan, relayout). SmartViewportUpdate repaints the few small regions in the
@@ -65,6 +68,7 @@ class GraphView(QGraphicsView):
     # -- canvas protocol (ui/graph_area.py) ------------------------------------------------------
     def set_snapshot(self, snapshot: dict[str, Any] | None) -> None:
         selected = self.selected_id()
+        first = not self.graph_scene.nodes
         self._quiet = True  # removing a selected item must not read as the user deselecting
         try:
             self.graph_scene.set_snapshot(snapshot)
@@ -72,11 +76,19 @@ class GraphView(QGraphicsView):
             self._quiet = False
         if selected and self.graph_scene.node_item(selected) is not None:
             self.select_node(selected, center=False)
-        if not self._fitted_once and self.graph_scene.nodes:
+        if not self.graph_scene.nodes:
+            self._auto_fit = True  # an empty canvas starts over: the next graph is fitted
+        elif first or (self._auto_fit and not self._content_fits()):
             self.fit_to_view()
-            self._fitted_once = True
-        elif not self.graph_scene.nodes:
-            self._fitted_once = False
+
+    @property
+    def auto_fit(self) -> bool:
+        """True while the view still follows the graph (no manual zoom or pan since the last fit)."""
+        return self._auto_fit
+
+    def _content_fits(self) -> bool:
+        rect = self.graph_scene.content_rect()
+        return rect.isEmpty() or self.visible_scene_rect().contains(rect)
 
     def set_theme(self, theme: Any) -> None:
         self.graph_scene.set_palette(palette_for(theme))
@@ -120,7 +132,9 @@ class GraphView(QGraphicsView):
         self.fit_to_view()
 
     def fit_to_view(self) -> None:
-        rect = self.graph_scene.itemsBoundingRect()
+        """Show the whole graph (at most 1.5x zoom) and follow it again on later snapshots."""
+        self._auto_fit = True
+        rect = self.graph_scene.content_rect()
         if rect.isEmpty():
             return
         self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
@@ -145,7 +159,13 @@ class GraphView(QGraphicsView):
         self.zoom_changed.emit(self.current_scale())
         self.minimap.update()
 
+    def keep_user_view(self) -> None:
+        """The user moved the view (zoom, pan, minimap): later snapshots no longer refit it."""
+        self._auto_fit = False
+
     def zoom_by(self, factor: float) -> None:
+        """A user zoom (wheel, pinch, +/-): from now on new snapshots keep this view."""
+        self.keep_user_view()
         self.set_scale(self.current_scale() * factor)
 
     def center_on_node(self, node_id: str) -> bool:
@@ -233,9 +253,24 @@ class GraphView(QGraphicsView):
         else:
             super().keyPressEvent(event)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._pan_start = (self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        now = (self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        if self._pan_start is not None and now != self._pan_start:
+            self.keep_user_view()  # the user dragged the canvas somewhere: keep it there
+        self._pan_start = None
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._place_minimap()
+        # The first snapshot often arrives before the window has its final size; a fit made then
+        # would cut the graph off, so refit while the view is still following the graph.
+        if self._auto_fit and self.graph_scene.nodes:
+            self.fit_to_view()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
         super().scrollContentsBy(dx, dy)
