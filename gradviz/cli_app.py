@@ -56,12 +56,21 @@ def screenshot_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
     parser.add_argument("--select", help="id of the node to show in the inspector (e.g. t3)")
+    parser.add_argument("--call", type=int, metavar="K",
+                        help="show backward call K in the player (0-based; -1 is the last call)")
+    parser.add_argument("--step", type=int, metavar="N",
+                        help="show step N of that call (0-based; -1 is the last step)")
     args = parser.parse_args(argv)
     _ensure_display()
     _repo_on_path()
-    from ui.screenshot import render_screenshot
+    from ui.screenshot import PlayerArgumentError, render_screenshot
 
-    ok, message = render_screenshot(args.file, args.output, args.size, args.theme, args.lang, args.select)
+    try:
+        ok, message = render_screenshot(args.file, args.output, args.size, args.theme, args.lang, args.select,
+                                        call=args.call, step=args.step)
+    except PlayerArgumentError as exc:
+        print(f"gradviz screenshot: error: {exc}", file=sys.stderr)
+        return 2
     print(f"gradviz screenshot: {message}", file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 

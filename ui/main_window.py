@@ -8,12 +8,13 @@ editor's caret emits ``nodes_for_line`` with the ids of the nodes created on tha
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -40,7 +41,7 @@ from ui.runner import CellJob, RunBatch, RunController
 from ui.settings import Preferences, RunnerLimits
 from ui.snapshot import SnapshotIndex
 from ui.theme import Theme, theme_manager
-from ui.window_actions import WindowActions, icon
+from ui.window_actions import WindowActions, apply_text_fix, balance_columns, icon
 
 translate = QCoreApplication.translate
 
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
         self._last_backward: list[dict[str, Any]] = []  # every backward call of the session so far
         self._calls_by_cell: dict[int, list[dict[str, Any]]] = {}  # in run order (re-run moves last)
         self.player: QWidget | None = None
+        self._fitted_nodes: frozenset[str] = frozenset()  # the node ids the canvas was last fitted to
+        self._shown_once = False
 
         self.editor = CodeEditor()
         self.output = OutputPanel()
@@ -121,8 +124,7 @@ class MainWindow(QMainWindow):
         self._display_name = translate("MainWindow", "Untitled")
         self._update_title()
         self.resize(1440, 900)
-        self.splitter.setSizes([660, 560])
-        self.resizeDocks([self.inspector_dock], [330], Qt.Orientation.Horizontal)
+        balance_columns(self, self.COLUMN_SHARES)
 
     # ----- construction helpers ---------------------------------------------------------------
     def _build_status_bar(self) -> None:
@@ -174,6 +176,7 @@ class MainWindow(QMainWindow):
         self.runner.cell_finished.connect(self._on_cell_finished)
         self.runner.busy_changed.connect(self._update_busy)
         self.runner.client_failed.connect(self._on_client_failed)
+        self.runner.idle.connect(self._refit_if_graph_changed)
         self.runner.idle.connect(self.run_idle)
         theme_manager().changed.connect(self._apply_theme_to_views)
 
@@ -205,38 +208,32 @@ class MainWindow(QMainWindow):
         self._player_host.setWidget(widget)
         self.graph_column.setStretchFactor(0, 3)
         self.graph_column.setStretchFactor(1, 2)
+        call_if_present(widget, "set_source", self.editor.toPlainText())
         call_if_present(widget, "set_calls", self._last_backward, self.snapshot)
         self.balance_layout()
 
+    # Share of the window's width: editor/output, graph (+ player under it), inspector.
+    COLUMN_SHARES = (0.35, 0.45, 0.20)
+
     def balance_layout(self) -> None:
-        """Give the editor ~42% of the central width and the graph ~60% of its column's height."""
-        dock = self.inspector_dock.width() if self.inspector_dock.isVisible() else 0
-        width = max(400, self.width() - dock)
-        self.splitter.setSizes([int(width * 0.42), width - int(width * 0.42)])
-        if self.player is not None:
-            height = max(300, self.height() - 120)
-            self.graph_column.setSizes([int(height * 0.6), height - int(height * 0.6)])
+        """Editor/output ~35%, graph ~45%, inspector ~20% of the width; graph ~60% of its column."""
+        balance_columns(self, self.COLUMN_SHARES)
+        self.fit_graph()
+
+    def fit_graph(self) -> None:
+        """Fit the whole graph into the canvas (its Fit button); no-op before the canvas exists."""
+        canvas = self.graph_area.canvas
+        view = getattr(canvas, "view", canvas)
+        call_if_present(view, "fit_to_view")
+        self._fitted_nodes = frozenset(self._index.nodes)
 
     def apply_fix(self, fix: str) -> bool:
         """Apply a suggested edit {"line", "find", "replace"} (JSON, from the player) as one undo step."""
-        import json
-
-        try:
-            data = json.loads(fix)
-            line, find, replace = int(data["line"]), str(data["find"]), str(data["replace"])
-        except (ValueError, KeyError, TypeError):
+        line = apply_text_fix(self.editor, fix)
+        if line is None:
             return False
-        block = self.editor.document().findBlockByNumber(line - 1)
-        at = block.text().find(find) if block.isValid() else -1
-        if at < 0:
-            return False
-        cursor = self.editor.textCursor()
-        cursor.setPosition(block.position() + at)
-        cursor.setPosition(block.position() + at + len(find), cursor.MoveMode.KeepAnchor)
-        cursor.insertText(replace)
-        self.editor.setTextCursor(cursor)
         self.status_label.setText(translate("MainWindow", "Changed line {line}: {code}").format(
-            line=line, code=replace))
+            line=line, code=json.loads(fix)["replace"]))
         return True
 
     @property
@@ -362,8 +359,15 @@ class MainWindow(QMainWindow):
         if self.graph_area.canvas is not None:
             call_if_present(self.graph_area.canvas, "set_backward_calls", self._last_backward)
         if self.player is not None:
+            call_if_present(self.player, "set_source", self.editor.toPlainText())
             call_if_present(self.player, "set_calls", self._last_backward, self.snapshot)
         self.backward_calls_changed.emit(self._last_backward)
+
+    def _refit_if_graph_changed(self) -> None:
+        """After a run, fit the canvas when the run changed which nodes exist (a new graph to see);
+        a re-run that leaves the graph alone keeps the learner's zoom and scroll."""
+        if frozenset(self._index.nodes) != self._fitted_nodes:
+            self.fit_graph()
 
     def _on_client_failed(self, message: str) -> None:
         self.status_label.setText(translate("MainWindow", "The code runner failed: {error}").format(error=message))
@@ -628,6 +632,12 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
         super().changeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._shown_once:  # the real size is known only now: split it, then fit the graph
+            self._shown_once = True
+            QTimer.singleShot(0, self.balance_layout)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.maybe_save():

@@ -45,10 +45,18 @@ class InProcessClient:
         self.alive = False
 
 
+class PlayerArgumentError(ValueError):
+    """``--call``/``--step`` name a backward call or step the script did not make."""
+
+
 def render_screenshot(file: str, out: str, size: tuple[int, int] = (1440, 900), theme: str = "light",
-                      language: str = "en", select: str | None = None, timeout_s: float = 60.0) -> tuple[bool, str]:
+                      language: str = "en", select: str | None = None, timeout_s: float = 60.0,
+                      call: int | None = None, step: int | None = None) -> tuple[bool, str]:
     """Returns (ok, message). ``select`` picks a node to show in the inspector (default: the first
-    named leaf tensor, so the picture shows the inspector at work)."""
+    named leaf tensor, so the picture shows the inspector at work). ``call``/``step`` show the
+    backward player at that call and step (0-based, negatives from the end; see
+    ui.player.apply_screenshot_args); a call or step that does not exist raises
+    PlayerArgumentError and writes nothing."""
     ensure_application()
     with tempfile.TemporaryDirectory() as tmp:
         prefs = Preferences(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
@@ -74,18 +82,37 @@ def render_screenshot(file: str, out: str, size: tuple[int, int] = (1440, 900), 
             loop.exec()
         timed_out = window.runner.busy
         window.balance_layout()
+        try:
+            _show_player_step(window, call, step)
+        except PlayerArgumentError:
+            window.editor.document().setModified(False)
+            window.close()
+            raise
         window.select_node(select or _default_selection(window))
         cell = window.editor.cells[0] if window.editor.cells else None
         if cell is not None:
             window.editor.goto_line(cell.first_line)
         for _ in range(3):
             ensure_application().processEvents()
+        window.fit_graph()  # after the selection centred on its node: show the whole graph
+        ensure_application().processEvents()
         ok = window.grab().save(out, "PNG")
         window.editor.document().setModified(False)
         window.close()
         if timed_out:
             return ok, f"wrote {out} (the run did not finish within {timeout_s:.0f} s)"
         return ok, f"wrote {out}" if ok else f"could not write {out}"
+
+
+def _show_player_step(window, call: int | None, step: int | None) -> None:
+    if call is None and step is None:
+        return
+    from ui.player import apply_screenshot_args
+
+    try:
+        apply_screenshot_args(window, call, step)
+    except (LookupError, IndexError) as exc:  # IndexError is a LookupError; both name the cause
+        raise PlayerArgumentError(str(exc).strip("'\"")) from None
 
 
 def _default_selection(window) -> str | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QPlainTextEdit, QToolBar
 
 from ui.i18n import LANGUAGE_NAMES
 
@@ -142,3 +144,45 @@ class WindowActions(QObject):
         self.run_all.setToolTip(translate("MainWindow", "Run every cell from the top (Ctrl+Shift+Enter)"))
         self.cancel.setToolTip(translate("MainWindow", "Stop the running code (Esc)"))
         self.restart.setToolTip(translate("MainWindow", "Start a fresh session: all variables are forgotten"))
+
+
+def balance_columns(window: Any, shares: tuple[float, float, float]) -> None:
+    """Split ``window``'s width between the editor column, the graph column and the inspector
+    dock by ``shares``, and its graph column between canvas and player (when one is installed).
+
+    The dock takes its share through resizeDocks; the central splitter gets the rest in the
+    ratio of the first two shares, so the three add up whether or not the dock is visible.
+    """
+    left_share, graph_share, dock_share = shares
+    dock_visible = window.inspector_dock.isVisible() or not window.isVisible()
+    dock = int(window.width() * dock_share) if dock_visible else 0
+    if dock_visible:
+        window.resizeDocks([window.inspector_dock], [dock], Qt.Orientation.Horizontal)
+    central = max(400, window.width() - dock)
+    left = int(central * left_share / (left_share + graph_share))
+    window.splitter.setSizes([left, central - left])
+    if window.player is not None:
+        height = max(300, window.graph_column.height() or window.height() - 120)
+        canvas = int(height * 0.6)
+        window.graph_column.setSizes([canvas, height - canvas])
+
+
+def apply_text_fix(editor: QPlainTextEdit, fix: str) -> int | None:
+    """Replace ``find`` by ``replace`` on ``line`` of the editor (JSON from the player's fix
+    button) with one cursor edit, so one undo takes it back. Returns the line, or None when the
+    fix is malformed or the line no longer holds ``find`` (the learner edited it since)."""
+    try:
+        data = json.loads(fix)
+        line, find, replace = int(data["line"]), str(data["find"]), str(data["replace"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    block = editor.document().findBlockByNumber(line - 1)
+    at = block.text().find(find) if block.isValid() else -1
+    if at < 0:
+        return None
+    cursor = editor.textCursor()
+    cursor.setPosition(block.position() + at)
+    cursor.setPosition(block.position() + at + len(find), cursor.MoveMode.KeepAnchor)
+    cursor.insertText(replace)
+    editor.setTextCursor(cursor)
+    return line

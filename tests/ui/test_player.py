@@ -112,7 +112,7 @@ def test_keyboard_and_scrub(qtbot, player):
 def test_pick_another_call_and_apply_fix(qtbot, player):
     widget, canvas = player
     with qtbot.waitSignal(widget.call_selected) as picked:
-        widget.call_list.setCurrentRow(1)
+        widget.call_box.setCurrentIndex(1)
     assert picked.args == [1]
     widget.seek(-1)
     assert widget.error_box.isVisible()

@@ -28,7 +28,8 @@ def apply_screenshot_args(window_or_player: Any, call: int | None, step: int | N
 
     K and N are 0-based; negative values count from the end (``--step -1`` is the last step).
     Call this after the script ran and ``set_calls`` was given its traces. Raises LookupError
-    when there is no player or no backward call, IndexError when K is out of range.
+    when there is no player or no backward call, IndexError when K or N is out of range (the
+    message names the valid range, for the command line to print).
     """
     player = find_player(window_or_player)
     if player is None:
@@ -37,8 +38,16 @@ def apply_screenshot_args(window_or_player: Any, call: int | None, step: int | N
     if calls == 0:
         raise LookupError("the script made no backward() call")
     if call is not None:
-        player.select_call(call + calls if call < 0 else call)
+        index = call + calls if call < 0 else call
+        if not 0 <= index < calls:
+            raise IndexError(f"--call {call}: the script made {calls} backward() call(s); "
+                             f"use 0..{calls - 1} or -{calls}..-1")
+        player.select_call(index)
     if step is not None:
+        steps = len(player.replay or ())
+        if not -steps <= step < steps:
+            raise IndexError(f"--step {step}: call {player.current_call} has {steps} step(s); "
+                             f"use 0..{steps - 1} or -{steps}..-1")
         player.seek(step)
     player.pause()
     return player

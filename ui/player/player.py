@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QListWidget, QPushButton, QScrollArea,
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QSizePolicy, QSlider, QSplitter, QStyle, QToolButton, QVBoxLayout, QWidget)
 
 from gradviz.explain import annotate_snapshot, explain_error, render
@@ -44,6 +44,7 @@ class BackwardPlayer(QWidget):
         self._fix: str | None = None
         self._vjp_cache: dict[str, dict[str, Any]] = {}
         self._earlier_ledger: list[str] = []
+        self._source_lines: list[str] = []
         self.language = str(QSettings().value("appearance/language", "en"))
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
@@ -57,8 +58,11 @@ class BackwardPlayer(QWidget):
 
     # -- construction ----------------------------------------------------------------------
     def _build(self) -> None:
+        """Transport bar with the call picker; the step's headline; slider and memory lane; then
+        the VJP panel (with the error box above it) beside the ledger and the saved buffers."""
         root = QVBoxLayout(self)
-        root.setContentsMargins(6, 6, 6, 6)
+        root.setContentsMargins(6, 4, 6, 4)
+        root.setSpacing(4)
         bar = QHBoxLayout()
         sp = QStyle.StandardPixmap
         self.start_button = self._tool(sp.SP_MediaSkipBackward, self.tr("To start (Home)"), lambda: self.seek(0))
@@ -75,12 +79,27 @@ class BackwardPlayer(QWidget):
         self.speed_box.setToolTip(self.tr("Playback speed"))
         self.speed_box.currentIndexChanged.connect(lambda i: self._set_speed(SPEEDS[i], save=True))
         bar.addWidget(self.speed_box)
-        self.step_label = QLabel(self)
-        # Ignored: a new text each frame must not re-layout the whole dock.
-        self.step_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        bar.addWidget(self.step_label, 1)
+        bar.addSpacing(4)
+        self.calls_label = QLabel(self.tr("Backward call:"), self)
+        bar.addWidget(self.calls_label)
+        self.call_box = QComboBox(self)
+        self.call_box.setObjectName("backwardCalls")
+        self.call_box.setMinimumContentsLength(12)  # grows with the bar; the popup shows full titles
+        self.call_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.call_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.call_box.setToolTip(self.tr("Which backward() call to replay (✗: it raised an error)"))
+        self.call_box.currentIndexChanged.connect(self._on_row)
+        bar.addWidget(self.call_box, 1)
         root.addLayout(bar)
 
+        self.step_label = QLabel(self)
+        self.step_label.setObjectName("playerStep")
+        # Ignored width: a new text each frame must not re-layout the whole dock.
+        self.step_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        font = self.step_label.font()
+        font.setBold(True)
+        self.step_label.setFont(font)
+        root.addWidget(self.step_label)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.slider.setTickInterval(1)
@@ -91,28 +110,23 @@ class BackwardPlayer(QWidget):
         root.addWidget(self.memory_lane)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
-        left = QWidget(split)
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(QLabel(self.tr("Backward calls"), left))
-        self.call_list = QListWidget(left)
-        self.call_list.currentRowChanged.connect(self._on_row)
-        lv.addWidget(self.call_list, 1)
-        lv.addWidget(QLabel(self.tr(".grad ledger"), left))
-        self.ledger_view = LedgerView(left)
-        lv.addWidget(self.ledger_view)
-        right = QWidget(split)
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(0, 0, 0, 0)
-        self.vjp_panel = VjpPanel(right)
-        scroll = QScrollArea(right)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self._build_detail(split))
+        split.addWidget(self._build_side(split))
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        root.addWidget(split, 1)
+
+    def _build_detail(self, parent: QWidget) -> QWidget:
+        """Left: the error box (when the step raised) above the VJP panel, scrolling together."""
+        scroll = QScrollArea(parent)
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.vjp_panel)
-        rv.addWidget(scroll, 1)
-        rv.addWidget(QLabel(self.tr("Saved buffers"), right))
-        self.chips = BufferChips(right)
-        rv.addWidget(self.chips)
-        self.error_box = QFrame(right)
+        scroll.setMinimumWidth(200)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps instead
+        body = QWidget(scroll)
+        bv = QVBoxLayout(body)
+        bv.setContentsMargins(0, 0, 0, 0)
+        self.error_box = QFrame(body)
         self.error_box.setObjectName("playerError")
         ev = QVBoxLayout(self.error_box)
         self.error_label = QLabel(self.error_box)
@@ -123,14 +137,36 @@ class BackwardPlayer(QWidget):
         self.fix_button.clicked.connect(self._emit_fix)
         ev.addWidget(self.error_label)
         ev.addWidget(self.explain_label)
-        ev.addWidget(self.fix_button)
+        ev.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.error_box.setStyleSheet("QFrame#playerError { border: 1px solid #cf222e; border-radius: 6px; }")
         self.error_box.hide()
-        rv.addWidget(self.error_box)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(1, 2)
-        root.addWidget(split, 1)
+        bv.addWidget(self.error_box)
+        self.vjp_panel = VjpPanel(body)
+        bv.addWidget(self.vjp_panel, 1)
+        scroll.setWidget(body)
+        return scroll
+
+    def _build_side(self, parent: QWidget) -> QWidget:
+        """Right: the .grad ledger over the saved-buffer chips (wrapping)."""
+        side = QWidget(parent)
+        side.setMinimumWidth(190)
+        sv = QVBoxLayout(side)
+        sv.setContentsMargins(0, 0, 0, 0)
+        sv.setSpacing(2)
+        self.ledger_title = QLabel(self.tr(".grad ledger"), side)
+        sv.addWidget(self.ledger_title)
+        self.ledger_view = LedgerView(side)
+        sv.addWidget(self.ledger_view, 3)
+        self.chips_title = QLabel(self.tr("Saved buffers"), side)
+        sv.addWidget(self.chips_title)
+        chips_scroll = QScrollArea(side)
+        chips_scroll.setWidgetResizable(True)
+        chips_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        chips_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.chips = BufferChips(chips_scroll)
+        chips_scroll.setWidget(self.chips)
+        sv.addWidget(chips_scroll, 2)
+        return side
 
     def _tool(self, icon: QStyle.StandardPixmap, tip: str, slot: Any) -> QToolButton:
         button = QToolButton(self)
@@ -160,18 +196,20 @@ class BackwardPlayer(QWidget):
         self.pause()
         self._calls = [c if isinstance(c, dict) else c.to_dict() for c in calls]
         self._snapshot = snapshot
-        self.call_list.blockSignals(True)
-        self.call_list.clear()
+        self.call_box.blockSignals(True)
+        self.call_box.clear()
         for i, call in enumerate(self._calls):
-            self.call_list.addItem(self._call_title(i, call))
-        self.call_list.blockSignals(False)
+            self.call_box.addItem(self._call_title(i, call))
+            self.call_box.setItemData(i, self._call_title(i, call), Qt.ItemDataRole.ToolTipRole)
+        self.call_box.blockSignals(False)
         self._call = -1
         self._replay = None
         if self._calls:
             self.select_call(len(self._calls) - 1)
         else:
             self._refresh_enabled()
-            self.vjp_panel.show_view(None)
+            self.vjp_panel.show_summary(self.tr("No backward() call yet."), [
+                self.tr("Run a cell that calls .backward() to replay it here node by node.")])
             self.step_label.setText(self.tr("No backward() call yet."))
 
     def select_call(self, index: int) -> None:
@@ -181,14 +219,14 @@ class BackwardPlayer(QWidget):
         self._call = index
         self._replay = Replay(self._calls[index], self._snapshot, call_index=index)
         self._vjp_cache = {}
-        self._earlier_ledger = [f"{self._tensor_label(e.tensor_id)}.grad: {e.text()}"
+        self._earlier_ledger = [self._ledger_text(e)
                                 for e in Ledger.from_traces(self._calls[:index]).entries]
         ticks = len(self._replay)
         self.slider.setTickInterval(max(1, ticks // 200))  # a tick per event, thinned past 200
         self._forget_sent()
-        self.call_list.blockSignals(True)
-        self.call_list.setCurrentRow(index)
-        self.call_list.blockSignals(False)
+        self.call_box.blockSignals(True)
+        self.call_box.setCurrentIndex(index)
+        self.call_box.blockSignals(False)
         self._chip_keys: list[tuple[str, str]] | None = None
         self.memory_lane.set_lane(self._replay.memory_lane())
         self.slider.blockSignals(True)
@@ -272,7 +310,11 @@ class BackwardPlayer(QWidget):
         self.memory_lane.set_step(step)
         self.step_label.setText(self.tr("step {k}/{n}: {what}").format(
             k=step + 1, n=len(self._replay), what=self._event_text(state.event)))
-        self.vjp_panel.show_view(self._vjp(state))
+        view = self._vjp(state)
+        if view is None:
+            self.vjp_panel.show_summary(self._event_text(state.event), self._order_lines(state))
+        else:
+            self.vjp_panel.show_view(view)
         self._show_ledger(state, animate)
         self._show_error(state)
         self._drive_canvas(state, animate)
@@ -289,8 +331,21 @@ class BackwardPlayer(QWidget):
             return view
         return {**view, "outputs": [], "accumulated": None}
 
+    def _order_lines(self, state: Any) -> list[str]:
+        """The call's nodes in the order the engine runs them, marked by what they did so far."""
+        assert self._replay is not None
+        marks = {"done": "✓", "running": "▶", "error": "✗"}
+        order = self._replay.node_order
+        names = [f"{marks.get(state.node_states.get(n, ''), '·')} {self._node_label(n)}" for n in order]
+        lines = [self.tr("Order of this call: {nodes}").format(nodes="  →  ".join(names))] if names else []
+        if state.event.get("type") == "call_started":
+            lines.append(self.tr("Step forward to watch the root's grad flow back, one node at a time."))
+        elif state.finished:
+            lines.append(self.tr("The call is over: the ledger shows what each .grad holds now."))
+        return lines
+
     def _show_ledger(self, state: Any, animate: bool) -> None:
-        texts = self._earlier_ledger + [f"{self._tensor_label(e.tensor_id)}.grad: {e.text()}" for e in state.ledger]
+        texts = self._earlier_ledger + [self._ledger_text(e) for e in state.ledger]
         self.ledger_view.set_entries(texts, flash_last=animate and state.event.get("type") == "grad_accumulated")
 
     MAX_CHIPS = 16
@@ -331,13 +386,15 @@ class BackwardPlayer(QWidget):
                     node=where, attr=attr, n=i + 1))
             lines.append(self.tr("Its saved buffers ({attrs}) were freed by call {n}.").format(
                 attrs=", ".join(attrs), n=self._call_title(i, self._calls[i])))
+            lines.append(self.tr("Fix: keep them alive with backward(retain_graph=True) in that earlier call."))
             earlier = self._calls[i]
             self._fix = json.dumps({"cell": earlier.get("cell"), "line": earlier.get("line"),
                                     "find": "backward()", "replace": "backward(retain_graph=True)",
                                     "code": "retain_graph=True"})
         self.explain_label.setText("\n".join(lines))
         self.fix_button.setVisible(self._fix is not None)
-        self.fix_button.setText(self.tr("Apply fix: backward(retain_graph=True) in the earlier call"))
+        self.fix_button.setText(self.tr("Apply fix"))
+        self.fix_button.setToolTip(self.tr("Write backward(retain_graph=True) into the earlier call, as one undo step"))
         self.error_box.show()
         self.chips.set_alive(state.buffers, pointed)
         if pointed is not None and pointed not in state.buffers:
@@ -425,14 +482,31 @@ class BackwardPlayer(QWidget):
                   self.end_button, self.slider):
             w.setEnabled(has)
 
+    def set_source(self, text: str) -> None:
+        """The editor's text, so each call is titled with its code ("#3 cell 7 · s.backward()")."""
+        self._source_lines = text.splitlines()
+
+    def _call_code(self, call: dict[str, Any]) -> str | None:
+        span = call.get("source") or {}
+        line, col, end_col = span.get("line"), span.get("col"), span.get("end_col")
+        lines = getattr(self, "_source_lines", [])
+        if line is None or span.get("end_line") != line or not 0 < line <= len(lines):
+            return None
+        code = lines[line - 1][col:end_col].strip()
+        return code if code.endswith(")") else None
+
     def _call_title(self, i: int, call: dict[str, Any]) -> str:
         events = call.get("events", [])
         kind = events[0].get("kind", "backward") if events else "backward"
-        where = self.tr("cell {cell}, line {line}").format(cell=call.get("cell"), line=call.get("line")) \
-            if call.get("cell") is not None else ""
-        failed = any(e.get("type") == "error_raised" for e in events)
-        mark = "✗" if failed else "✓"
-        return f"{mark} #{i + 1} {kind}() {where}".rstrip()
+        code = self._call_code(call) or f"{kind}()"
+        mark = "✗" if any(e.get("type") == "error_raised" for e in events) else "✓"
+        if call.get("cell") is None:
+            return f"{mark} #{i + 1} · {code}"
+        where = self.tr("cell {cell}").format(cell=call.get("cell"))
+        return f"{mark} #{i + 1} {where} · {code}"
+
+    def _ledger_text(self, entry: Any) -> str:
+        return f"{self._tensor_label(entry.tensor_id)}.grad: {entry.text().replace(' -> ', ' → ')}"
 
     def _node_label(self, node_id: str) -> str:
         info = self._replay.nodes.get(node_id) if self._replay is not None else None

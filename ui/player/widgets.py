@@ -10,11 +10,12 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QListWidget, QListWidgetItem,
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from gradviz.replay import format_grad
 from ui.heatmap import Heatmap
+from ui.player.flow import FlowLayout
 from ui.snapshot import format_bytes
 from ui.theme import Theme, current_theme
 
@@ -57,12 +58,12 @@ class MemoryLane(QWidget):
         self._step = 0
         self._cache: tuple[tuple[int, int, int], QPixmap] | None = None
         self._theme: Theme = current_theme()
-        self.setMinimumHeight(44)
+        self.setMinimumHeight(34)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip(tr("Memory held by saved buffers at each step"))
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(240, 48)
+        return QSize(240, 38)
 
     def set_lane(self, lane: list[int]) -> None:
         self._lane = list(lane)
@@ -123,13 +124,17 @@ class MemoryLane(QWidget):
 
 
 class BufferChips(QWidget):
-    """One chip per saved buffer of the call: alive (filled) or freed (struck through)."""
+    """One chip per saved buffer of the call: alive (filled) or freed (struck through).
+
+    The chips wrap onto as many rows as the width needs (FlowLayout), so none is cut off.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(4)
+        self._layout = FlowLayout(self, spacing=4)
+        sizing = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        sizing.setHeightForWidth(True)
+        self.setSizePolicy(sizing)
         self._chips: dict[tuple[str, str], QLabel] = {}
         self._alive: dict[tuple[str, str], bool] = {}
         self._theme = current_theme()
@@ -148,17 +153,21 @@ class BufferChips(QWidget):
             self._chips[key] = chip
             self._layout.addWidget(chip)
             self._paint(key, True, False)
-        self._layout.addStretch(1)
+        self._layout.invalidate()
+        self.updateGeometry()
 
     def ensure_chip(self, key: tuple[str, str], text: str) -> QLabel:
         """A chip for a buffer this call does not own (freed by an earlier call), shown freed."""
         chip = self._chips.get(key)
         if chip is None:
             chip = QLabel(text, self)
+            chip.setWordWrap(True)  # long "(freed by call #1 …)" chips wrap inside a narrow column
             chip.setObjectName("bufferChip")
             self._chips[key] = chip
-            self._layout.insertWidget(max(0, self._layout.count() - 1), chip)
+            self._layout.insertWidget(self._layout.count(), chip)
+            chip.show()
             self._paint(key, False, False)
+            self.updateGeometry()
         return chip
 
     def chip(self, key: tuple[str, str]) -> QLabel | None:
@@ -210,9 +219,18 @@ class VjpPanel(QFrame):
         self._layout.addStretch(1)
         self._output_widgets: list[QWidget] = []
         self.output_texts: list[str] = []
+        self.summary_lines: list[str] = []
         self._key: Any = None
         self._shown = False
         self.show_view(None)
+
+    def show_summary(self, heading: str, lines: list[str]) -> None:
+        """No node is running at this step: say what the step did and the call's node order
+        (each line already translated, with ✓ on the nodes that have run)."""
+        self.show_view(None)
+        self.summary_lines = list(lines)
+        self.title.setText(f"<b>{_escape(heading)}</b>")
+        self.rule.setText("\n".join(lines))
 
     def show_view(self, view: dict[str, Any] | None) -> None:
         key = None if view is None else (view["node_id"], view.get("ran"), len(view.get("outputs", [])),
@@ -226,13 +244,15 @@ class VjpPanel(QFrame):
             w.deleteLater()
         self._output_widgets.clear()
         self.output_texts = []
+        self.summary_lines = []
         if view is None:
             self.title.setText(tr("No node is running at this step."))
             self.rule.setText("")
             self.upstream_label.setText("")
             self.upstream_map.set_preview(None)
             return
-        self.title.setText(f"<b>{view['name']}</b> <span style='color:gray'>{view['node_id']}</span>")
+        self.title.setText(tr("<b>{name}</b> is running <span style='color:gray'>({id})</span>").format(
+            name=_escape(view["name"]), id=view["node_id"]))
         rule = view.get("rule")
         self.rule.setText(tr("local rule: {rule}").format(rule=rule) if rule else tr("local rule: (not in the table)"))
         upstream = view.get("upstream") or []
@@ -274,7 +294,8 @@ class VjpPanel(QFrame):
 
 
 class LedgerView(QListWidget):
-    """Each leaf's ``.grad`` ledger; the newest ``+=`` flashes briefly when it appears."""
+    """Each leaf's ``.grad`` ledger, one readable row per change (``x.grad: None → +6 → 6``,
+    wrapped when long); the newest ``+=`` flashes briefly when it appears."""
 
     FLASH_MS = 600
 
@@ -284,7 +305,10 @@ class LedgerView(QListWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._unflash)
-        self.setMaximumHeight(110)
+        self.setWordWrap(True)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumHeight(48)
 
     def set_entries(self, texts: list[str], flash_last: bool) -> None:
         if texts == self._texts:
@@ -293,7 +317,8 @@ class LedgerView(QListWidget):
         self._texts = list(texts)
         self.clear()
         for text in texts:
-            QListWidgetItem(text, self)
+            item = QListWidgetItem(text, self)
+            item.setToolTip(text)
         if grew and flash_last and self.count():
             item = self.item(self.count() - 1)
             item.setBackground(QColor(current_theme().node_highlight))
@@ -306,3 +331,7 @@ class LedgerView(QListWidget):
     def _unflash(self) -> None:
         for i in range(self.count()):
             self.item(i).setBackground(QColor(0, 0, 0, 0))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
