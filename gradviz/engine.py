@@ -14,7 +14,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import trace as tr
-from .grad_mode import anomaly_enabled, enable_grad, no_grad
+from . import grad_mode as _grad_mode
+from .grad_mode import enable_grad, no_grad
 from .node import AccumulateGrad, Node
 from .ops.backend import NUMPY, TENSOR, sum_to_array
 from .ops.registry import SavedView
@@ -414,7 +415,7 @@ def _call_node(node: Node, grads_in: dict[int, Any], graph_mode: bool, backend: 
         n_out = max(node.num_outputs, 1)
         events.append(tr.NodeStarted(_nid(node), node.name(), node.sequence_nr,
                                      [_gv_array(grads_in.get(i)) for i in range(n_out)]))
-    if not already_hooked:
+    if not already_hooked and (node._tensor_pre_hooks or node._retains_grad or type(node) is AccumulateGrad):
         grads_in = _tensor_pre_hooks(node, grads_in, graph_mode, events)
     if node._pre_hooks:
         for hook in list(node._pre_hooks.values()):
@@ -426,7 +427,7 @@ def _call_node(node: Node, grads_in: dict[int, Any], graph_mode: bool, backend: 
             if events is not None:
                 events.append(tr.HookCalled(node.gid, "pre", None, result is not None))
 
-    if isinstance(node, AccumulateGrad):
+    if node.op is None and isinstance(node, AccumulateGrad):
         g = grads_in.get(0)
         if g is not None:
             _accumulate(node, g, graph_mode, events)
@@ -435,11 +436,11 @@ def _call_node(node: Node, grads_in: dict[int, Any], graph_mode: bool, backend: 
             hook((), (_wrap(g, node, 0) if g is not None else None,))
             if events is not None:
                 events.append(tr.HookCalled(node.gid, "post", None, False))
-    elif isinstance(node, _GraphRoot):
+    elif node.op is None and isinstance(node, _GraphRoot):
         outs = list(node.metadata["root_grads"])
     else:
         outs, reduced = _apply_vjps(node, grads_in, graph_mode, backend)
-        if anomaly_enabled():
+        if _grad_mode._anomaly:
             from .autograd_extra import check_nan
 
             check_nan(node, outs)

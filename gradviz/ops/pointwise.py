@@ -135,7 +135,7 @@ defop("sigmoid", "SigmoidBackward0", ("self",), _rounded(_sigmoid),
       {"self": VJP(("result",), lambda g, s: g * (1 - s.result) * s.result)},
       dtype_rule="float", cases=_UN)
 defop("relu", "ReluBackward0", ("self",), lambda a: np.maximum(a, 0),
-      {"self": VJP(("result",), lambda g, s: s.B.where(s.result <= 0, 0 * g, g))},
+      {"self": VJP(("result",), lambda g, s: g * (s.result > 0))},
       cases=tuple(GradCase(c.shapes, away_from_zero=True) for c in _UN))
 defop("sqrt", "SqrtBackward0", ("self",), np.sqrt,
       {"self": VJP(("result",), lambda g, s: g / (2 * s.result))}, dtype_rule="float", cases=_UN_POS)
