@@ -302,3 +302,34 @@ def test_growing_graph_refits_until_the_user_moves_the_view(panel, seed, qtbot):
     panel.fit_to_view()
     assert view.auto_fit
     assert view.visible_scene_rect().adjusted(-1, -1, 1, 1).contains(view.graph_scene.content_rect())
+
+
+def test_grad_none_badges_are_small_calm_and_never_overlap(panel, seed):
+    named, snap = seed
+    scene = panel.view.graph_scene
+    (one,) = _ids(snap, label="1")
+    reason = "y is not a leaf: it was computed by PowBackward0, so .grad is not kept (call y.retain_grad())"
+    tensors = [n["id"] for n in snap["nodes"] if n["kind"] == "tensor"]
+    for tid in tensors:
+        panel.view.set_badge(tid, reason)
+    y = scene.nodes[named["y"].gid]
+    assert y.badge == "grad: None" and y.toolTip() == reason  # full reason in the tooltip
+    constant = scene.nodes[one]
+    assert constant.badge is None and constant.toolTip() == reason  # no chip on the Python 1
+    for direction in ("TB", "LR"):
+        panel.set_direction(direction)
+        chips = [(v, i.mapRectToScene(i._badge_rect)) for v, i in scene.nodes.items() if i.badge]
+        assert len(chips) == len(tensors) - 1
+        boxes = {v: i.mapRectToScene(i._rect) for v, i in scene.nodes.items()}
+        for v, chip in chips:
+            assert chip.height() < 16 and chip.width() < 70  # a chip, not a banner
+            for w, box in boxes.items():
+                if w != v:
+                    assert not chip.intersects(box), (direction, v, w)
+            for w, other in chips:
+                if w != v:
+                    assert not chip.intersects(other), (direction, v, w)
+    panel.view.set_badge(named["y"].gid, "why?", label="∅ .grad")
+    assert y.badge == "∅ .grad"
+    panel.view.set_badge(named["y"].gid, None)
+    assert y.badge is None and y.toolTip() == ""

@@ -34,8 +34,11 @@ relayout, a new snapshot and a view switch; ``clear_player_state()`` drops all o
     connect to its ``finished`` to chain the next step. None when no route is drawn.
 ``set_buffer_freed(node_id, attr, freed)``
     Saved-buffer chip of an op (attr "_saved_self" or "self") drawn freed (red, dashed) or alive.
-``set_badge(tensor_id, text | None)``
-    A small pill on the node's corner, e.g. "grad is None".
+``set_badge(tensor_id, text | None, label=None)``
+    A small amber chip on the node's top-right corner for a ``.grad`` that is None. ``text`` is the
+    full explanation (tooltip); the chip shows ``label``, else ``text`` if it is at most 14
+    characters, else "grad: None". It never covers a neighbouring node or chip. Constants (the
+    ``1`` of ``y + 1``) get the tooltip only: their grey dashed box already says "no grad".
 
 Export
 ------

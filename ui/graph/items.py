@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -23,7 +23,13 @@ __all__ = ["NodeItem", "LeafTensorItem", "TensorItem", "ConstantItem", "OpItem",
            "GroupItem", "item_class_for", "HALO"]
 
 HALO = 5.0  # room around the box for the highlight halo and selection ring (part of boundingRect)
-BADGE_CHARS = 28
+BADGE_CHARS = 14     # a badge text longer than this is an explanation: the chip shows BADGE_LABEL
+BADGE_INSIDE = 4.0   # how far the chip reaches into the box; the rest sits above its top edge
+BADGE_CLEAR = 9.0    # the chip starts this far right of the centre, clear of an arriving arrowhead
+
+
+def badge_label() -> str:
+    return QCoreApplication.translate("GraphCanvas", "grad: None")
 
 
 _styles: dict[tuple[int, Any], Any] = {}
@@ -70,6 +76,7 @@ class NodeItem(QGraphicsItem):
     fill_key = "intermediate"
     rounded = 8.0
     dashed = False
+    shows_badge = True  # False: a badge only sets the tooltip (constants need no grad marker)
 
     def __init__(self, node_id: str, data: dict[str, Any], palette: GraphPalette) -> None:
         super().__init__()
@@ -115,15 +122,37 @@ class NodeItem(QGraphicsItem):
                        True: heat_scale([[c.value] for c in self._heat if c.grad])}
         self._place_badge()
 
+    def _badge_size(self, text: str) -> tuple[float, float]:
+        fm = fonts().fm("chip")
+        return fm.horizontalAdvance(text) + 10, fm.height() + 2
+
     def _place_badge(self) -> None:
+        # The chip sits on the top edge, right of the centre where the incoming edge and its
+        # arrowhead arrive (TB), reaching only BADGE_INSIDE into the box. It may stick out to the
+        # right of a narrow box: footprint() reserves that room in the layout, so the chip never
+        # covers another node or another node's chip.
         if self.badge:
-            fm = fonts().fm("chip")
-            bw, bh = fm.horizontalAdvance(self.badge) + 10, fm.height() + 4
-            self._badge_rect = QRectF(self._rect.right() - bw + 6, self._rect.top() - bh + 4, bw, bh)
+            bw, bh = self._badge_size(self.badge)
+            left = max(self._rect.right() - 4 - bw, BADGE_CLEAR)
+            self._badge_rect = QRectF(left, self._rect.top() - bh + BADGE_INSIDE, bw, bh)
         else:
             self._badge_rect = QRectF()
         bounds = self._rect.adjusted(-HALO, -HALO, HALO, HALO)
         self._bounds = bounds.united(self._badge_rect.adjusted(-1, -1, 1, 1)) if self.badge else bounds
+
+    def may_get_badge(self) -> bool:
+        """Whether the player may mark this node "grad: None" (a tensor that needs grad has none)."""
+        d = self.node_data
+        return self.shows_badge and d.get("kind") == "tensor" and d.get("grad") is None
+
+    def footprint(self) -> tuple[float, float]:
+        """The size the layout must reserve: the box, widened (symmetrically, as the layout centres
+        nodes) when a "grad: None" chip may later stick out on its right."""
+        w, h = self.size()
+        if self.may_get_badge():
+            bw, _ = self._badge_size(badge_label())
+            w = max(w, 2 * (BADGE_CLEAR + bw + 4))
+        return w, h
 
     def _heat_block(self, preview: Any, x: float, y: float, grad: bool) -> tuple[float, float]:
         """Lay out the preview's top-left cells at (x, y); return the block's size."""
@@ -161,10 +190,13 @@ class NodeItem(QGraphicsItem):
             self.highlighted = on
             self.set_state()
 
-    def set_badge(self, text: str | None) -> None:
-        """A pill on the corner; long texts (a rendered explanation) are elided, full in the tooltip."""
+    def set_badge(self, text: str | None, label: str | None = None) -> None:
+        """A small chip on the top-right corner. ``text`` is the full explanation (the tooltip);
+        the chip shows ``label``, else ``text`` when it is short, else "grad: None"."""
         full = text or None
-        shown = full if full is None or len(full) <= BADGE_CHARS else full[:BADGE_CHARS - 1] + "…"
+        shown = None
+        if full is not None and self.shows_badge:
+            shown = label or (full if len(full) <= BADGE_CHARS else badge_label())
         self.setToolTip(full or "")
         if shown != self.badge:
             self.prepareGeometryChange()
@@ -204,7 +236,8 @@ class NodeItem(QGraphicsItem):
         self._cell_colors = [heat_color(p, c.value, self._scale[c.grad]) for c in self._heat]
         self._cell_pen = _shared(p, "cell_pen", lambda: QPen(mix(p.border, p.background, 0.5), 0.5))
         self._chip_style = [self._chip_look(chip, fill) for chip in self._chips]
-        self._badge_fill = QBrush(p.grad_none if self.badge and "None" in self.badge else p.grad_flow)
+        self._badge_fill = QBrush(p.note_fill)
+        self._badge_pen = QPen(p.note_border, 0.8)
         self.update()
 
     def _chip_look(self, chip: _Chip, fill: QColor) -> tuple[QBrush, QPen]:
@@ -254,10 +287,10 @@ class NodeItem(QGraphicsItem):
                 painter.setPen(self._muted_color if chip.freed else self._text_color)
                 painter.drawText(chip.rect, Qt.AlignmentFlag.AlignCenter, chip.text)
         if self.badge:
-            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setPen(self._badge_pen)
             painter.setBrush(self._badge_fill)
-            painter.drawRoundedRect(self._badge_rect, 5, 5)
-            painter.setPen(self.palette.badge_text)
+            painter.drawRoundedRect(self._badge_rect, self._badge_rect.height() / 2, self._badge_rect.height() / 2)
+            painter.setPen(self.palette.note_text)
             painter.setFont(f.chip)
             painter.drawText(self._badge_rect, Qt.AlignmentFlag.AlignCenter, self.badge)
 
@@ -327,6 +360,9 @@ class ConstantItem(TensorItem):
 
     fill_key = "constant"
     dashed = True
+    # Nobody expects a grad on the 1 of ``y + 1``: the grey dashed box already says "no grad flows
+    # here", so the reason goes to the tooltip (and the inspector) but no chip is drawn.
+    shows_badge = False
 
     def _compose(self) -> tuple[float, float]:
         d = self.node_data

@@ -64,7 +64,7 @@ class GraphScene(QGraphicsScene):
         self._states: dict[str, str] = {}
         self._edge_grads: dict[tuple[str, str], str] = {}
         self._freed: dict[tuple[str, str], bool] = {}
-        self._badges: dict[str, str] = {}
+        self._badges: dict[str, tuple[str, str | None]] = {}  # id -> (full text, chip label)
         self._highlight: set[str] = set()
         self._moves: list[tuple[Any, Any, Any]] = []
         self._fading: list[Any] = []                 # new items fading in during the animation
@@ -172,7 +172,7 @@ class GraphScene(QGraphicsScene):
                     fading.append(item)
             elif item.node_data != clean:
                 item.set_data(clean)
-            w, h = item.size()
+            w, h = item.footprint()
             data["width"], data["height"] = max(w, 1.0), max(h, 1.0)
         key = (self.view_mode, self.direction)
         result = layout(drawn, direction=self.direction, previous=self._layouts.get(key))
@@ -339,14 +339,16 @@ class GraphScene(QGraphicsScene):
         if item is not None:
             item.set_buffer_freed(attr, freed)
 
-    def set_badge(self, node_id: str, text: str | None) -> None:
+    def set_badge(self, node_id: str, text: str | None, label: str | None = None) -> None:
+        """Mark a tensor whose .grad is None: ``text`` (the explanation) becomes the tooltip, the
+        chip shows ``label`` or a short "grad: None". Constants get the tooltip only."""
         if text:
-            self._badges[node_id] = text
+            self._badges[node_id] = (text, label)
         else:
             self._badges.pop(node_id, None)
         item = self.node_item(node_id)
         if item is not None:
-            item.set_badge(text or None)
+            item.set_badge(text or None, label)
 
     def highlight_nodes(self, ids: Iterable[str]) -> None:
         self._highlight = set(ids)
@@ -399,7 +401,8 @@ class GraphScene(QGraphicsScene):
             if item is not None:
                 item.set_buffer_freed(attr, freed)
         for v, item in self.nodes.items():
-            item.set_badge(self._badges.get(v))
+            text, label = self._badges.get(v, (None, None))
+            item.set_badge(text, label)
 
     # -- routes and markers --------------------------------------------------------------------
     def route(self, source: str, target: str) -> list[tuple[EdgeItem, bool]] | None:

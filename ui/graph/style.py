@@ -60,6 +60,10 @@ class GraphPalette:
     states: dict[str, QColor] = field(default_factory=dict)  # border colour per player state
     error_fill: QColor = field(default_factory=QColor)
     badge_text: QColor = field(default_factory=QColor)
+    # The calm "grad: None" chip: amber, readable in both themes (contrast > 4.5:1 on its fill).
+    note_fill: QColor = field(default_factory=QColor)
+    note_border: QColor = field(default_factory=QColor)
+    note_text: QColor = field(default_factory=QColor)
 
 
 def palette_for(theme: Theme | None = None) -> GraphPalette:
@@ -79,6 +83,9 @@ def palette_for(theme: Theme | None = None) -> GraphPalette:
         buffer_freed=c("buffer_freed"), heat_negative=c("heat_negative"), heat_zero=c("heat_zero"),
         heat_positive=c("heat_positive"), states=states, error_fill=c("error_bg"),
         badge_text=QColor("#ffffff"),
+        note_fill=QColor("#4a3712" if th.dark else "#fff1cc"),
+        note_border=QColor("#c99a2e" if th.dark else "#d9a227"),
+        note_text=QColor("#ffe2a3" if th.dark else "#6b4a00"),
     )
 
 

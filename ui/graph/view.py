@@ -207,8 +207,8 @@ class GraphView(QGraphicsView):
     def set_buffer_freed(self, node_id: str, attr: str, freed: bool) -> None:
         self.graph_scene.set_buffer_freed(node_id, attr, freed)
 
-    def set_badge(self, tensor_id: str, text: str | None) -> None:
-        self.graph_scene.set_badge(tensor_id, text)
+    def set_badge(self, tensor_id: str, text: str | None, label: str | None = None) -> None:
+        self.graph_scene.set_badge(tensor_id, text, label)
 
     def clear_player_state(self) -> None:
         self.graph_scene.clear_player_state()
