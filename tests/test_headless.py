@@ -68,3 +68,18 @@ def test_an_op_gradviz_lacks_is_named_in_a_not_implemented_error() -> None:
         t.cumsum  # noqa: B018
     with pytest.raises(AttributeError):
         x.no_such_method_anywhere  # noqa: B018
+
+
+def test_anomaly_mode_names_the_node_that_made_nan() -> None:
+    import pytest
+
+    import gradviz.torch as t
+
+    with t.autograd.set_detect_anomaly(True):
+        z = t.tensor([0.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match=r"^Function 'DivBackward0' returned nan values in its 1th output\.$"):
+            (z / z).sum().backward()
+    z = t.tensor([0.0], requires_grad=True)
+    (z / z).sum().backward()  # outside anomaly mode NaN grads pass silently, as in PyTorch
+    assert z.grad.tolist()[0] != z.grad.tolist()[0]  # NaN
+    assert not hasattr(z, "cumsum")  # unsupported names stay invisible to hasattr
