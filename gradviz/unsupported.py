@@ -16,6 +16,7 @@ class UnsupportedError(builtins.NotImplementedError, AttributeError):
 
 UnsupportedError.__name__ = "NotImplementedError"
 UnsupportedError.__qualname__ = "NotImplementedError"
+UnsupportedError.__module__ = "builtins"  # so tracebacks print it as the builtin it extends
 
 
 @lru_cache(maxsize=1)
