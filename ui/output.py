@@ -30,6 +30,18 @@ class _Entry:
     rerun: bool = False  # replayed after a worker restart
 
 
+def explanation_text(error: object) -> str:
+    """The plain-language reason for an error (gradviz.explain) in the UI language, or ""."""
+    from gradviz.explain import explain_error, render
+    from ui.i18n import language_switcher
+
+    reason = getattr(error, "explanation", None) or explain_error(getattr(error, "type", ""),
+                                                                   getattr(error, "message", ""))
+    if not reason:
+        return ""
+    return render(reason, "zh_CN" if language_switcher().language.startswith("zh") else "en")
+
+
 def error_location_text(line: int | None, headline: str) -> str:
     """``line 3: RuntimeError: ...`` (the line prefix only when the error has a line)."""
     if line is None:
@@ -155,6 +167,9 @@ class OutputPanel(QTextBrowser):
                     href = f"{LINK_SCHEME}:{err.line}:{err.col or 0}"
                     escaped = f"<a href='{href}' style='color:{t.error}; text-decoration:none;'>{escaped}</a>"
                 body.append(self._boxed(escaped, t.error, t.error_bg, pre))
+                why = explanation_text(err)
+                if why:
+                    body.append(f"<p style='color:{t.muted_text}; margin:2px 4px;'>{html.escape(why)}</p>")
         if not body:
             return head
         return head + "".join(body)

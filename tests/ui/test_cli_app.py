@@ -87,3 +87,31 @@ def test_canvas_player_and_fix_are_plugged_into_the_window(qtbot, tmp_path):
         window.editor.document().setModified(False)
         window.close()
         window.runner.shutdown()
+
+
+def test_screenshot_call_and_step_show_the_player_there_or_exit_2(qapp, tmp_path, capsys, monkeypatch):
+    script = tmp_path / "two.py"
+    script.write_text("# %%\nimport torch as t\nw = t.ones(2, requires_grad=True)\ny = (w * w).sum()\n"
+                      "y.backward(retain_graph=True)\n# %%\ny.backward()\n", encoding="utf-8")
+    import ui.player as player_module
+
+    shown = []
+    real = player_module.apply_screenshot_args
+
+    def spy(window, call, step):
+        player = real(window, call, step)
+        shown.append((player.current_call, player.current_step, len(player.replay)))
+        return player
+
+    monkeypatch.setattr(player_module, "apply_screenshot_args", spy)
+    out = tmp_path / "ok.png"
+    assert cli_app.screenshot_main([str(script), "-o", str(out), "--size", "900x600",
+                                    "--call", "0", "--step", "-1"]) == 0
+    assert out.stat().st_size > 0
+    assert shown and shown[0][0] == 0 and shown[0][1] == shown[0][2] - 1  # first call, last step
+    capsys.readouterr()
+    bad = tmp_path / "bad.png"
+    assert cli_app.screenshot_main([str(script), "-o", str(bad), "--call", "5"]) == 2
+    assert "--call 5" in capsys.readouterr().err and not bad.exists()
+    assert cli_app.screenshot_main([str(script), "-o", str(bad), "--call", "-1", "--step", "999"]) == 2
+    assert "--step 999" in capsys.readouterr().err and not bad.exists()

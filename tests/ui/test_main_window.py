@@ -360,3 +360,104 @@ def test_preferences_are_applied_and_stored(qtbot, window):
     assert window.prefs.theme == "dark" and theme_manager().theme is DARK
     assert window.prefs.limits.time_s == 3.5
     assert window.prefs.animation_speed == 2.0
+
+
+def _seed_window(qtbot, prefs):
+    from ui.extensions import install_all
+    from ui.screenshot import InProcessClient
+
+    prepare_look(prefs, theme="light", language="en")
+    win = MainWindow(prefs, runner=RunController(None, InProcessClient), autosave=False)
+    installed = install_all(win)
+    win.resize(1280, 800)
+    win.show()
+    assert win.open_seed()
+    return win, installed
+
+
+def _shift_enter(qtbot, win, cell) -> None:
+    win.editor.goto_line(cell.first_line)
+    with qtbot.waitSignal(win.run_idle, timeout=RUN_TIMEOUT_MS):
+        QTest.keyClick(win.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+
+
+def test_seed_notebook_cell_by_cell_then_fix_the_second_backward(qtbot, prefs):
+    """A learner's path through the seed: Shift+Enter on each cell from a fresh app; every view
+    follows; cell 4's error is red with its line and explained; cell 6 fails at MulBackward0 with
+    the freed chip, and the fix edits cell 5's backward() as one undo step."""
+    win, installed = _seed_window(qtbot, prefs)
+    try:
+        canvas_view = installed["graph"].view
+        code_cells = [c for c in win.editor.cells if c.is_code]
+        seen_calls = []
+        for cell in code_cells[:7]:  # cells 0..6
+            _shift_enter(qtbot, win, cell)
+            result = win.output.result_for(cell.index)
+            assert result is not None, f"cell {cell.index} did not report"
+            seen_calls.append(len(win.player._calls))
+            if cell.index >= 1:
+                assert win.snapshot is not None and win.outline._items
+                drawn = set(canvas_view.graph_scene.nodes)  # the data-flow view folds AccumulateGrad away
+                tensors = {n["id"] for n in win.snapshot["nodes"] if n.get("kind") == "tensor"}
+                assert tensors <= drawn <= set(win._index.nodes)
+            if cell.index == 4:
+                assert result.error is not None and result.error.line == 23
+                html_text = win.output.toHtml()
+                assert "line 23: RuntimeError" in win.output.toPlainText()
+                assert "#cf222e" in html_text.lower() or current_error_colour() in html_text.lower()
+                assert "z.sum().backward()" in win.output.toPlainText()  # the explanation
+                assert any(m.cell == 4 for m in win.editor._markers)  # the editor marks the line too
+        assert seen_calls == [0, 0, 0, 0, 0, 1, 2]  # cell 5 and cell 6 each made one call
+        leaf = next(n["id"] for n in win.snapshot["nodes"] if n.get("role") == "leaf" and n.get("name") == "x")
+        win.select_node(leaf)
+        assert win.inspector.node_id == leaf and win.inspector.rows()
+
+        player = win.player
+        assert player.current_call == 1 and "✗" in player.call_box.currentText()
+        assert "z[0][0].backward()" in player.call_box.currentText()
+        player.seek(-1)
+        assert player.error_box.isVisible() and "MulBackward0" in player.error_label.text()
+        node = player.replay.state(-1).error["node_id"]
+        chip = player.chips.chip((node, "_saved_other")) or player.chips.chip((node, "_saved_self"))
+        assert chip is not None and "#1" in chip.text()
+        assert player.fix_button.isVisible()
+        before = win.editor.toPlainText()
+        qtbot.mouseClick(player.fix_button, Qt.MouseButton.LeftButton)
+        lines = win.editor.toPlainText().splitlines()
+        assert lines[24] == "z[0][0].backward(retain_graph=True)"  # cell 5's call, line 25
+        assert lines[27] == "z[0][0].backward()"  # the failing call itself is left alone
+        win.editor.undo()
+        assert win.editor.toPlainText() == before  # one undo step takes the whole fix back
+    finally:
+        win.editor.document().setModified(False)
+        win.close()
+        win.runner.shutdown()
+        win.deleteLater()
+
+
+def current_error_colour() -> str:
+    return theme_manager().theme.error.lower()
+
+
+def test_graph_is_fitted_after_a_run_changes_it(qtbot, prefs):
+    win, installed = _seed_window(qtbot, prefs)
+    try:
+        view = installed["graph"].view
+        fits = []
+        original = view.fit_to_view
+        view.fit_to_view = lambda: (fits.append(1), original())[1]
+        cells = [c for c in win.editor.cells if c.is_code]
+        _shift_enter(qtbot, win, cells[3])  # cell 3 builds x -> y -> z
+        assert fits, "a run that creates a graph fits it"
+        rect = view.mapFromScene(view.graph_scene.itemsBoundingRect()).boundingRect()
+        assert view.viewport().rect().adjusted(-2, -2, 2, 2).contains(rect)
+        count = len(fits)
+        win.editor.goto_line(cells[3].first_line)
+        with qtbot.waitSignal(win.run_idle, timeout=RUN_TIMEOUT_MS):
+            win.run_cell(0)  # same graph: the learner's zoom stays
+        assert len(fits) == count
+    finally:
+        win.editor.document().setModified(False)
+        win.close()
+        win.runner.shutdown()
+        win.deleteLater()
