@@ -1,0 +1,13 @@
+"""The training view: a session's training loops, their loss curve, and grads that keep adding up.
+
+``install_training_panel(window)`` docks a TrainingPanel in the main window; the panel itself
+works with any object offering BackwardPlayer's ``select_call``.
+"""
+
+from __future__ import annotations
+
+from ui.training.curve import LossCurve
+from ui.training.install import install_training_panel
+from ui.training.panel import TrainingPanel
+
+__all__ = ["LossCurve", "TrainingPanel", "install_training_panel"]

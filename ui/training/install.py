@@ -1,0 +1,99 @@
+"""Put the TrainingPanel into the main window as a dock that appears when a loop is found.
+
+The panel listens to the window's signals (``backward_calls_changed``, ``snapshot_changed``)
+and drives the window's BackwardPlayer; the window knows nothing about it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtWidgets import QDockWidget
+
+from ui.training.curve import CONTEXT
+from ui.training.panel import TrainingPanel
+
+log = logging.getLogger(__name__)
+
+
+class _DockTitle(QObject):
+    """Re-sets the dock's title when the language changes (docks get LanguageChange too)."""
+
+    def __init__(self, dock: QDockWidget) -> None:
+        super().__init__(dock)
+        self._dock = dock
+        dock.installEventFilter(self)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self._dock.setWindowTitle(QCoreApplication.translate(CONTEXT, "Training loop"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._dock and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        return False
+
+
+def _language() -> str:
+    from ui.i18n import language_switcher
+
+    return language_switcher().language
+
+
+def install_training_panel(window: Any, graph_panel: Any = None) -> TrainingPanel | None:
+    """Add the training dock under the inspector; hidden until a training loop is detected.
+
+    ``graph_panel`` is unused (the signature matches the other installers in ui/extensions.py).
+    Returns the panel, or None if it could not be installed (the window stays usable).
+    """
+    try:
+        return _install(window)
+    except Exception:  # noqa: BLE001 - an optional panel never takes the window down
+        log.exception("training panel not installed")
+        return None
+
+
+def _install(window: Any) -> TrainingPanel:
+    from ui.player import find_player
+
+    panel = TrainingPanel(language=_language())
+    dock = QDockWidget(window)
+    dock.setObjectName("trainingDock")
+    dock.setWidget(panel)
+    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                     | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+    _DockTitle(dock)
+    inspector = getattr(window, "inspector_dock", None)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    if inspector is not None:
+        window.splitDockWidget(inspector, dock, Qt.Orientation.Vertical)
+    dock.hide()
+    actions = getattr(window, "actions_", None)
+    if actions is not None:
+        actions.view_menu.insertAction(actions.panels_anchor, dock.toggleViewAction())
+
+    panel.set_player(find_player(window))
+    previous = {"loops": 0}
+
+    def on_loops(count: int) -> None:
+        # Show the dock when a loop first appears, not on every run: a learner who closed it
+        # keeps it closed until the loops go away and come back.
+        if count and not previous["loops"]:
+            dock.show()
+            if inspector is not None and inspector.isVisible():
+                window.resizeDocks([inspector, dock], [3, 2], Qt.Orientation.Vertical)
+        previous["loops"] = count
+
+    def on_calls(calls: list[Any]) -> None:
+        if panel.language != _language():
+            panel.language = _language()
+        panel.set_calls(calls)
+
+    panel.loops_changed.connect(on_loops)
+    window.snapshot_changed.connect(panel.set_snapshot)
+    window.backward_calls_changed.connect(on_calls)
+    panel.set_snapshot(getattr(window, "snapshot", None))
+    return panel

@@ -1,0 +1,311 @@
+"""TrainingPanel: a session's training loops, one iteration at a time.
+
+It reads the backward calls the window publishes (gradviz.training finds the loops and the grads
+that keep accumulating) and drives the backward player: picking an iteration selects that
+iteration's backward call, and a call picked in the player moves the panel to its iteration. The
+panel computes nothing about autograd itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout,
+                               QWidget)
+
+from gradviz.training import (GradGrowth, TrainingLoop, detect_loops, finite_losses, grad_growth,
+                              render_training)
+from ui.theme import Theme, current_theme, theme_manager
+from ui.training.curve import CONTEXT, LossCurve, format_loss
+
+
+class TrainingPanel(QWidget):
+    iteration_selected = Signal(int)  # index within the current loop
+    loops_changed = Signal(int)  # how many loops the latest calls hold
+
+    def __init__(self, parent: QWidget | None = None, language: str = "en") -> None:
+        super().__init__(parent)
+        self.setObjectName("trainingPanel")
+        self.language = language
+        self._calls: list[dict[str, Any]] = []
+        self._names: dict[str, str] = {}
+        self._loops: list[TrainingLoop] = []
+        self._growth: list[GradGrowth] = []
+        self._loop = -1
+        self._iteration = -1
+        self._player: Any = None
+        self._theme: Theme = current_theme()
+        self._build()
+        theme_manager().changed.connect(self._on_theme)
+        self._retranslate()
+        self._refresh()
+
+    def tr(self, text: str) -> str:  # noqa: D401 - explicit context, stable across subclasses
+        return QCoreApplication.translate(CONTEXT, text)
+
+    # -- construction ----------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(6, 6, 6, 6)
+        root.setSpacing(6)
+        self.banner = QLabel()
+        self.banner.setObjectName("trainingBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setMargin(6)
+        self.banner.hide()
+        root.addWidget(self.banner)
+
+        top = QHBoxLayout()
+        self.loop_box = QComboBox()
+        self.loop_box.currentIndexChanged.connect(self._on_loop_chosen)
+        top.addWidget(self.loop_box, 1)
+        self.summary = QLabel()
+        self.summary.setObjectName("trainingSummary")
+        top.addWidget(self.summary)
+        root.addLayout(top)
+
+        self.curve = LossCurve()
+        self.curve.iteration_clicked.connect(self.select_iteration)
+        root.addWidget(self.curve, 1)
+
+        row = QHBoxLayout()
+        self.prev_button = QToolButton()
+        self.prev_button.setText("‹")
+        self.prev_button.clicked.connect(lambda: self.select_iteration(self._iteration - 1))
+        self.next_button = QToolButton()
+        self.next_button.setText("›")
+        self.next_button.clicked.connect(lambda: self.select_iteration(self._iteration + 1))
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setMinimum(0)
+        self.slider.valueChanged.connect(self.select_iteration)
+        self.position = QLabel()
+        self.position.setObjectName("trainingPosition")
+        self.position.setMinimumWidth(150)
+        row.addWidget(self.prev_button)
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.next_button)
+        row.addWidget(self.position)
+        root.addLayout(row)
+
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.empty.setFrameShape(QFrame.Shape.NoFrame)
+        root.addWidget(self.empty)
+        self._style_banner()
+
+    # -- inputs ----------------------------------------------------------------------------------
+    def set_player(self, player: Any) -> None:
+        """The BackwardPlayer to drive (duck-typed: ``select_call(i)``, optional ``call_selected``)."""
+        if self._player is not None and hasattr(self._player, "call_selected"):
+            try:
+                self._player.call_selected.disconnect(self._on_player_call)
+            except (RuntimeError, TypeError):
+                pass
+        self._player = player
+        if player is not None and hasattr(player, "call_selected"):
+            player.call_selected.connect(self._on_player_call)
+
+    def set_calls(self, calls: list[Any]) -> None:
+        """Every backward call of the session (trace dicts), as the window publishes them."""
+        self._calls = [c if isinstance(c, dict) else c.to_dict() for c in calls]
+        if not self._calls:
+            self._names.clear()  # a restarted session reuses tensor ids
+        self._loops = detect_loops(self._calls)
+        self._growth = grad_growth([it for loop in self._loops for it in loop.iterations], self._names)
+        self.loop_box.blockSignals(True)
+        self.loop_box.clear()
+        for loop in self._loops:
+            self.loop_box.addItem(self._loop_title(loop))
+        self.loop_box.blockSignals(False)
+        self._loop = len(self._loops) - 1
+        self._iteration = -1
+        if self._loops:
+            self.loop_box.setCurrentIndex(self._loop)
+            self._show_loop(self._loop, select_last=True, drive_player=False)
+        self.loops_changed.emit(len(self._loops))
+        self._refresh()
+
+    def set_snapshot(self, snapshot: Mapping[str, Any] | None) -> None:
+        """Learn the learners' names of tensors (``model.weight``) for the banner."""
+        changed = False
+        for node in (snapshot or {}).get("nodes", []):
+            name = node.get("name")
+            if node.get("kind") == "tensor" and name and self._names.get(node["id"]) != name:
+                self._names[node["id"]] = name
+                changed = True
+        if changed and self._loops:
+            self._growth = grad_growth([it for loop in self._loops for it in loop.iterations], self._names)
+            self._refresh_banner()
+
+    def set_language(self, language: str) -> None:
+        """"en" or "zh_CN": the banner's words come from gradviz.training in that language."""
+        self.language = language
+        self._refresh_banner()
+
+    # -- selection ---------------------------------------------------------------------------------
+    def select_loop(self, index: int) -> None:
+        if not 0 <= index < len(self._loops):
+            raise IndexError(f"loop {index} out of range 0..{len(self._loops) - 1}")
+        self.loop_box.setCurrentIndex(index)  # -> _on_loop_chosen
+
+    def select_iteration(self, index: int) -> None:
+        """Show iteration ``index`` of the current loop and select its backward call in the player."""
+        if not 0 <= self._loop < len(self._loops):
+            return
+        iterations = self._loops[self._loop].iterations
+        index = max(0, min(index, len(iterations) - 1))
+        if index == self._iteration:
+            return
+        self._set_iteration(index)
+        call = iterations[index].call_index
+        if self._player is not None and getattr(self._player, "current_call", None) != call:
+            self._player.select_call(call)
+        self.iteration_selected.emit(index)
+
+    @property
+    def loops(self) -> list[TrainingLoop]:
+        return list(self._loops)
+
+    @property
+    def growth(self) -> list[GradGrowth]:
+        return list(self._growth)
+
+    @property
+    def current_loop(self) -> int:
+        return self._loop
+
+    @property
+    def current_iteration(self) -> int:
+        return self._iteration
+
+    # -- internals ---------------------------------------------------------------------------------
+    def _on_loop_chosen(self, index: int) -> None:
+        if 0 <= index < len(self._loops) and index != self._loop:
+            self._show_loop(index, select_last=False, drive_player=True)
+
+    def _show_loop(self, index: int, select_last: bool, drive_player: bool) -> None:
+        self._loop = index
+        loop = self._loops[index]
+        flagged = {i for g in self._growth if g.loop == index for i in g.iterations[1:]}
+        self.curve.set_curve(len(loop.iterations), finite_losses(loop.iterations), flagged)
+        self.slider.blockSignals(True)
+        self.slider.setMaximum(max(0, len(loop.iterations) - 1))
+        self.slider.blockSignals(False)
+        self._iteration = -1
+        target = len(loop.iterations) - 1 if select_last else 0
+        if drive_player:
+            self.select_iteration(target)
+        else:
+            self._set_iteration(target)
+        self._refresh()
+
+    def _set_iteration(self, index: int) -> None:
+        self._iteration = index
+        self.curve.set_current(index)
+        if self.slider.value() != index:
+            self.slider.blockSignals(True)
+            self.slider.setValue(index)
+            self.slider.blockSignals(False)
+        self._refresh_position()
+
+    def _on_player_call(self, call_index: int) -> None:
+        """The player moved to another call: follow it when it is an iteration of some loop."""
+        for loop in self._loops:
+            for it in loop.iterations:
+                if it.call_index != call_index:
+                    continue
+                if loop.index != self._loop:
+                    self.loop_box.blockSignals(True)
+                    self.loop_box.setCurrentIndex(loop.index)
+                    self.loop_box.blockSignals(False)
+                    self._show_loop(loop.index, select_last=False, drive_player=False)
+                if it.index != self._iteration:
+                    self._set_iteration(it.index)
+                    self.iteration_selected.emit(it.index)
+                return
+
+    def _loop_title(self, loop: TrainingLoop) -> str:
+        title = self.tr("Loop at line {line} (cell {cell}): {n} iterations").format(
+            line=loop.line, cell=loop.cell, n=len(loop.iterations))
+        if any(g.loop == loop.index for g in self._growth):
+            title = "⚠ " + title + " · " + self.tr("grads keep adding up")
+        return title
+
+    def _refresh(self) -> None:
+        has = bool(self._loops)
+        for widget in (self.curve, self.slider, self.prev_button, self.next_button, self.position, self.summary):
+            widget.setVisible(has)
+        self.loop_box.setVisible(len(self._loops) > 1)
+        self.empty.setVisible(not has)
+        if has:
+            loop = self._loops[self._loop]
+            losses = finite_losses(loop.iterations)
+            if losses:
+                self.summary.setText(self.tr("loss {first} → {last}").format(
+                    first=format_loss(losses[0][1]), last=format_loss(losses[-1][1])))
+            else:
+                self.summary.setText(self.tr("no scalar loss"))
+            if len(self._loops) == 1:
+                self.summary.setText(self._loop_title(loop) + "   " + self.summary.text())
+        self._refresh_position()
+        self._refresh_banner()
+
+    def _refresh_position(self) -> None:
+        if not (0 <= self._loop < len(self._loops)) or self._iteration < 0:
+            self.position.setText("")
+            self.prev_button.setEnabled(False)
+            self.next_button.setEnabled(False)
+            return
+        loop = self._loops[self._loop]
+        it = loop.iterations[self._iteration]
+        loss = format_loss(it.loss) if it.loss is not None else "—"
+        self.position.setText(self.tr("iteration {n} of {total} · loss {loss}").format(
+            n=self._iteration + 1, total=len(loop.iterations), loss=loss))
+        self.prev_button.setEnabled(self._iteration > 0)
+        self.next_button.setEnabled(self._iteration < len(loop.iterations) - 1)
+
+    def _refresh_banner(self) -> None:
+        growth = [g for g in self._growth if g.loop == self._loop]
+        if not growth:
+            self.banner.hide()
+            self.banner.setText("")
+            return
+        lines = [render_training(growth[0].reason(), self.language)]
+        for extra in growth[1:]:
+            name = extra.name or self.tr("a parameter")
+            lines.append(self.tr("{name}.grad too, iterations {first}–{last}: {ledger}").format(
+                name=name, first=extra.first + 1, last=extra.last + 1,
+                ledger=extra.reason().params["ledger"]))
+        self.banner.setText("\n".join(lines))
+        self.banner.show()
+
+    def _retranslate(self) -> None:
+        self.prev_button.setToolTip(self.tr("Previous iteration"))
+        self.next_button.setToolTip(self.tr("Next iteration"))
+        self.slider.setToolTip(self.tr("Iteration: selects its backward() call in the player"))
+        self.empty.setText(self.tr("No training loop yet: a loop appears here when the same "
+                                   "backward() line runs more than once."))
+        for i, loop in enumerate(self._loops):
+            self.loop_box.setItemText(i, self._loop_title(loop))
+        self._refresh()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            from ui.i18n import language_switcher
+
+            self.language = language_switcher().language  # the banner's words follow the UI
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _on_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        self._style_banner()
+
+    def _style_banner(self) -> None:
+        t = self._theme
+        self.banner.setStyleSheet(
+            f"QLabel#trainingBanner {{ background: {t.warning_bg}; color: {t.text};"
+            f" border: 1px solid {t.warning}; border-radius: 4px; }}")
