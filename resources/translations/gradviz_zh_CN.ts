@@ -4,197 +4,241 @@
 <context>
     <name>BackwardPlayer</name>
     <message>
-        <location filename="../../ui/player/player.py" line="64" />
+        <location filename="../../ui/player/player.py" line="68" />
         <source>To start (Home)</source>
         <translation>回到开头 (Home)</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="65" />
+        <location filename="../../ui/player/player.py" line="69" />
         <source>Step back (Left)</source>
         <translation>后退一步 (Left)</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="66" />
+        <location filename="../../ui/player/player.py" line="70" />
         <source>Play / pause (Space)</source>
         <translation>播放 / 暂停 (Space)</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="67" />
+        <location filename="../../ui/player/player.py" line="71" />
         <source>Step forward (Right)</source>
         <translation>前进一步 (Right)</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="68" />
+        <location filename="../../ui/player/player.py" line="72" />
         <source>To end (End)</source>
         <translation>跳到结尾 (End)</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="75" />
+        <location filename="../../ui/player/player.py" line="79" />
         <source>Playback speed</source>
         <translation>播放速度</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="97" />
-        <source>Backward calls</source>
-        <translation>backward 调用</translation>
-    </message>
-    <message>
-        <location filename="../../ui/player/player.py" line="101" />
+        <location filename="../../ui/player/player.py" line="156" />
+        <location filename="../../ui/player/player.py" line="174" />
         <source>.grad ledger</source>
         <translation>.grad 账本</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="112" />
+        <location filename="../../ui/player/player.py" line="160" />
+        <location filename="../../ui/player/player.py" line="175" />
         <source>Saved buffers</source>
         <translation>保存的缓冲区</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="175" />
+        <location filename="../../ui/player/player.py" line="221" />
+        <location filename="../../ui/player/player.py" line="223" />
         <source>No backward() call yet.</source>
         <translation>还没有 backward() 调用。</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="273" />
+        <location filename="../../ui/player/player.py" line="321" />
         <source>step {k}/{n}: {what}</source>
         <translation>第 {k}/{n} 步：{what}</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="321" />
+        <location filename="../../ui/player/player.py" line="386" />
         <source>{type} at {node}: {message}</source>
         <translation>{node} 处的 {type}：{message}</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="330" />
+        <location filename="../../ui/player/player.py" line="395" />
         <source>{node}.{attr} (freed by call #{n})</source>
         <translation>{node}.{attr}（已被第 {n} 次调用释放）</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="332" />
+        <location filename="../../ui/player/player.py" line="397" />
         <source>Its saved buffers ({attrs}) were freed by call {n}.</source>
         <translation>它保存的缓冲区（{attrs}）已被调用 {n} 释放。</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="340" />
-        <source>Apply fix: backward(retain_graph=True) in the earlier call</source>
-        <translation>应用修复：在先前的调用中使用 backward(retain_graph=True)</translation>
+        <location filename="../../ui/player/player.py" line="83" />
+        <location filename="../../ui/player/player.py" line="173" />
+        <source>Backward call:</source>
+        <translation>反向调用：</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="431" />
-        <source>cell {cell}, line {line}</source>
-        <translation>单元格 {cell}，第 {line} 行</translation>
+        <location filename="../../ui/player/player.py" line="90" />
+        <source>Which backward() call to replay (✗: it raised an error)</source>
+        <translation>要回放哪一次 backward() 调用（✗：该调用出错）</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="451" />
+        <location filename="../../ui/player/player.py" line="222" />
+        <source>Run a cell that calls .backward() to replay it here node by node.</source>
+        <translation>运行一个调用 .backward() 的单元格，即可在这里逐个节点回放。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="350" />
+        <source>Order of this call: {nodes}</source>
+        <translation>本次调用的节点顺序：{nodes}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="352" />
+        <source>Step forward to watch the root's grad flow back, one node at a time.</source>
+        <translation>单步前进，观察根节点的梯度如何一个节点一个节点地反向传播。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="354" />
+        <source>The call is over: the ledger shows what each .grad holds now.</source>
+        <translation>调用已结束：账本显示每个 .grad 现在的值。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="399" />
+        <source>Fix: keep them alive with backward(retain_graph=True) in that earlier call.</source>
+        <translation>修复：在先前那次调用中使用 backward(retain_graph=True)，保留这些缓冲区。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="406" />
+        <source>Apply fix</source>
+        <translation>应用修复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="407" />
+        <source>Write backward(retain_graph=True) into the earlier call, as one undo step</source>
+        <translation>把 backward(retain_graph=True) 写入先前的调用（可一步撤销）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="515" />
+        <source>cell {cell}</source>
+        <translation>单元格 {cell}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="535" />
         <source>backward() starts; every node pending</source>
         <translation>backward() 开始；所有节点等待中</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="453" />
+        <location filename="../../ui/player/player.py" line="537" />
         <source>{node} runs</source>
         <translation>{node} 运行</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="455" />
+        <location filename="../../ui/player/player.py" line="539" />
         <source>{node} sends its grads</source>
         <translation>{node} 发出它的梯度</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="457" />
+        <location filename="../../ui/player/player.py" line="541" />
         <source>{tensor}.grad += {value}</source>
         <translation>{tensor}.grad += {value}</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="460" />
+        <location filename="../../ui/player/player.py" line="544" />
         <source>{node} frees {attr}</source>
         <translation>{node} 释放 {attr}</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="462" />
+        <location filename="../../ui/player/player.py" line="546" />
         <source>{hook} hook on {node}</source>
         <translation>{node} 上的 {hook} 钩子</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="464" />
+        <location filename="../../ui/player/player.py" line="548" />
         <source>grad captured for {tensor}</source>
         <translation>已捕获 {tensor} 的梯度</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="466" />
+        <location filename="../../ui/player/player.py" line="550" />
         <source>{type} at {node}</source>
         <translation>{node} 处的 {type}</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="468" />
+        <location filename="../../ui/player/player.py" line="552" />
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="468" />
+        <location filename="../../ui/player/player.py" line="552" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
-<message>
-        <location filename="../../ui/player/widgets.py" line="62" />
+    <message>
+        <location filename="../../ui/player/widgets.py" line="63" />
         <source>Memory held by saved buffers at each step</source>
         <translation>每一步中保存的缓冲区所占的内存</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="90" />
+        <location filename="../../ui/player/widgets.py" line="91" />
         <source>saved buffers: {live} (peak {peak})</source>
         <translation>保存的缓冲区：{live}（峰值 {peak}）</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="181" />
+        <location filename="../../ui/player/widgets.py" line="190" />
         <source>saved for backward, still alive</source>
         <translation>为反向传播保存，仍保留</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="185" />
+        <location filename="../../ui/player/widgets.py" line="194" />
         <source>freed after its node ran</source>
         <translation>其节点运行后已释放</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="230" />
+        <location filename="../../ui/player/widgets.py" line="249" />
         <source>No node is running at this step.</source>
         <translation>这一步没有节点在运行。</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="237" />
+        <location filename="../../ui/player/widgets.py" line="254" />
+        <source>&lt;b&gt;{name}&lt;/b&gt; is running &lt;span style='color:gray'&gt;({id})&lt;/span&gt;</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; 正在运行 &lt;span style='color:gray'&gt;({id})&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/widgets.py" line="257" />
         <source>local rule: {rule}</source>
         <translation>局部规则：{rule}</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="237" />
+        <location filename="../../ui/player/widgets.py" line="257" />
         <source>local rule: (not in the table)</source>
         <translation>局部规则：（不在表中）</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="241" />
+        <location filename="../../ui/player/widgets.py" line="261" />
         <source>grad arriving (upstream): {values}</source>
         <translation>传入的梯度（上游）：{values}</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="244" />
+        <location filename="../../ui/player/widgets.py" line="264" />
         <source>has not run yet</source>
         <translation>尚未运行</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="249" />
+        <location filename="../../ui/player/widgets.py" line="269" />
         <source>input {i}: needs no grad</source>
         <translation>输入 {i}：不需要梯度</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="251" />
+        <location filename="../../ui/player/widgets.py" line="271" />
         <source>input {i} -&gt; {target}: {value}</source>
         <translation>输入 {i} -&gt; {target}：{value}</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="254" />
+        <location filename="../../ui/player/widgets.py" line="274" />
         <source>(summed from shape {src} down to {dst})</source>
         <translation>（从形状 {src} 求和缩减到 {dst}）</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="267" />
+        <location filename="../../ui/player/widgets.py" line="287" />
         <source>.grad: {before} + {contribution} = {after}</source>
         <translation>.grad：{before} + {contribution} = {after}</translation>
     </message>
@@ -406,6 +450,14 @@
     </message>
 </context>
 <context>
+    <name>GraphCanvas</name>
+    <message>
+        <location filename="../../ui/graph/items.py" line="32" />
+        <source>grad: None</source>
+        <translation>梯度：None</translation>
+    </message>
+</context>
+<context>
     <name>GraphOutline</name>
     <message>
         <location filename="../../ui/outline.py" line="27" />
@@ -461,67 +513,67 @@
 <context>
     <name>GraphPanel</name>
     <message>
-        <location filename="../../ui/graph/panel.py" line="127" />
+        <location filename="../../ui/graph/panel.py" line="131" />
         <source>no match</source>
         <translation>无匹配</translation>
     </message>
     <message>
-        <location filename="../../ui/graph/panel.py" line="138" />
+        <location filename="../../ui/graph/panel.py" line="142" />
         <source>Data flow</source>
         <translation>数据流</translation>
     </message>
     <message>
-        <location filename="../../ui/graph/panel.py" line="139" />
+        <location filename="../../ui/graph/panel.py" line="143" />
         <source>Tensors and ops, inputs first</source>
         <translation>张量与运算，输入在前</translation>
     </message>
     <message>
-        <location filename="../../ui/graph/panel.py" line="140" />
+        <location filename="../../ui/graph/panel.py" line="144" />
         <source>grad_fn</source>
         <translation>grad_fn</translation>
     </message>
     <message>
-        <location filename="../../ui/graph/panel.py" line="141" />
+        <location filename="../../ui/graph/panel.py" line="145" />
         <source>PyTorch's graph: grad_fn nodes and next_functions</source>
         <translation>PyTorch 的计算图：grad_fn 节点与 next_functions</translation>
     </message>
     <message>
-        <location filename="../../ui/graph/panel.py" line="143" />
+        <location filename="../../ui/graph/panel.py" line="147" />
         <source>Left→right</source>
         <translation>从左到右</translation>
     </message>
     <message>
-        <location filename="../../ui/graph/panel.py" line="143" />
+        <location filename="../../ui/graph/panel.py" line="147" />
         <source>Top→down</source>
         <translation>从上到下</translation>
     </message>
     <message>
-        <location filename="../../ui/graph/panel.py" line="144" />
+        <location filename="../../ui/graph/panel.py" line="148" />
         <source>Lay the graph out top-down or left-to-right</source>
         <translation>从上到下或从左到右排布计算图</translation>
     </message>
     <message>
-        <location filename="../../ui/graph/panel.py" line="145" />
+        <location filename="../../ui/graph/panel.py" line="149" />
         <source>Fit</source>
         <translation>适应</translation>
     </message>
     <message>
-        <location filename="../../ui/graph/panel.py" line="146" />
+        <location filename="../../ui/graph/panel.py" line="150" />
         <source>Fit the whole graph (F)</source>
         <translation>显示整个计算图 (F)</translation>
     </message>
     <message>
-        <location filename="../../ui/graph/panel.py" line="149" />
+        <location filename="../../ui/graph/panel.py" line="153" />
         <source>Map</source>
         <translation>缩略图</translation>
     </message>
     <message>
-        <location filename="../../ui/graph/panel.py" line="150" />
+        <location filename="../../ui/graph/panel.py" line="154" />
         <source>Show the overview</source>
         <translation>显示全局缩略图</translation>
     </message>
     <message>
-        <location filename="../../ui/graph/panel.py" line="151" />
+        <location filename="../../ui/graph/panel.py" line="155" />
         <source>Find a tensor or op…</source>
         <translation>查找张量或运算…</translation>
     </message>
@@ -675,284 +727,284 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/app.py" line="79" />
-        <location filename="../../ui/main_window.py" line="421" />
+        <location filename="../../ui/main_window.py" line="425" />
         <source>Could not open the file</source>
         <translation>无法打开文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121" />
-        <location filename="../../ui/main_window.py" line="389" />
+        <location filename="../../ui/main_window.py" line="124" />
+        <location filename="../../ui/main_window.py" line="393" />
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238" />
+        <location filename="../../ui/main_window.py" line="235" />
         <source>Changed line {line}: {code}</source>
         <translation>已修改第 {line} 行：{code}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326" />
+        <location filename="../../ui/main_window.py" line="323" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332" />
+        <location filename="../../ui/main_window.py" line="329" />
         <source>Session restarted: all variables were cleared.</source>
         <translation>会话已重启：所有变量均已清除。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343" />
+        <location filename="../../ui/main_window.py" line="340" />
         <source>Session restarted: re-running cell {index}…</source>
         <translation>会话已重启：正在重新运行单元格 {index}…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345" />
+        <location filename="../../ui/main_window.py" line="342" />
         <source>Running cell {index}…</source>
         <translation>正在运行单元格 {index}…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="369" />
+        <location filename="../../ui/main_window.py" line="373" />
         <source>The code runner failed: {error}</source>
         <translation>代码运行器出错：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="380" />
+        <location filename="../../ui/main_window.py" line="384" />
         <source>Ready ({seconds:.2f} s)</source>
         <translation>就绪（{seconds:.2f} 秒）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="382" />
+        <location filename="../../ui/main_window.py" line="386" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="409" />
+        <location filename="../../ui/main_window.py" line="413" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="410" />
+        <location filename="../../ui/main_window.py" line="414" />
         <source>Python scripts and notebooks (*.py *.ipynb)</source>
         <translation>Python 脚本和笔记本 (*.py *.ipynb)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="424" />
+        <location filename="../../ui/main_window.py" line="428" />
         <source>{name} (example)</source>
         <translation>{name}（示例）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="440" />
+        <location filename="../../ui/main_window.py" line="444" />
         <source>Save As</source>
         <translation>另存为</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="441" />
+        <location filename="../../ui/main_window.py" line="445" />
         <source>Python script (*.py);;Jupyter notebook (*.ipynb)</source>
         <translation>Python 脚本 (*.py);;Jupyter 笔记本 (*.ipynb)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="460" />
+        <location filename="../../ui/main_window.py" line="464" />
         <source>Could not save the file</source>
         <translation>无法保存文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="465" />
+        <location filename="../../ui/main_window.py" line="469" />
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="474" />
+        <location filename="../../ui/main_window.py" line="478" />
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="475" />
+        <location filename="../../ui/main_window.py" line="479" />
         <source>{name} has changes that are not saved. Save them?</source>
         <translation>{name} 有尚未保存的更改。要保存吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="496" />
+        <location filename="../../ui/main_window.py" line="500" />
         <source>Restore unsaved work?</source>
         <translation>恢复未保存的内容？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497" />
+        <location filename="../../ui/main_window.py" line="501" />
         <source>gradviz closed unexpectedly. Unsaved work from {time} was kept. Restore it?</source>
         <translation>gradviz 上次意外关闭，{time} 的未保存内容已被保留。要恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="602" />
-        <location filename="../../ui/main_window.py" line="603" />
+        <location filename="../../ui/main_window.py" line="606" />
+        <location filename="../../ui/main_window.py" line="607" />
         <source>Inspector</source>
         <translation>检查器</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="604" />
+        <location filename="../../ui/main_window.py" line="608" />
         <source>Toolbar</source>
         <translation>工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="614" />
+        <location filename="../../ui/main_window.py" line="618" />
         <source>Ln {line}, Col {col}</source>
         <translation>第 {line} 行，第 {col} 列</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="617" />
+        <location filename="../../ui/main_window.py" line="621" />
         <source>Cell {index}</source>
         <translation>单元格 {index}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="622" />
+        <location filename="../../ui/main_window.py" line="626" />
         <source>About gradviz</source>
         <translation>关于 gradviz</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="623" />
+        <location filename="../../ui/main_window.py" line="627" />
         <source>gradviz makes PyTorch's autograd visible: type PyTorch-style code, see the autograd graph, and step through backward() node by node.</source>
         <translation>gradviz 让 PyTorch 的自动求导看得见：输入 PyTorch 风格的代码，查看自动求导计算图，并逐个节点地单步执行 backward()。</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="116" />
+        <location filename="../../ui/window_actions.py" line="118" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="117" />
+        <location filename="../../ui/window_actions.py" line="119" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="118" />
+        <location filename="../../ui/window_actions.py" line="120" />
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="119" />
+        <location filename="../../ui/window_actions.py" line="121" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="120" />
+        <location filename="../../ui/window_actions.py" line="122" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="121" />
+        <location filename="../../ui/window_actions.py" line="123" />
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="122" />
+        <location filename="../../ui/window_actions.py" line="124" />
         <source>&amp;Examples</source>
         <translation>示例(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="123" />
+        <location filename="../../ui/window_actions.py" line="125" />
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="124" />
+        <location filename="../../ui/window_actions.py" line="126" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="125" />
+        <location filename="../../ui/window_actions.py" line="127" />
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="126" />
+        <location filename="../../ui/window_actions.py" line="128" />
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="127" />
+        <location filename="../../ui/window_actions.py" line="129" />
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="128" />
+        <location filename="../../ui/window_actions.py" line="130" />
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="129" />
+        <location filename="../../ui/window_actions.py" line="131" />
         <source>Clear Recent Files</source>
         <translation>清除最近文件</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="130" />
+        <location filename="../../ui/window_actions.py" line="132" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="131" />
+        <location filename="../../ui/window_actions.py" line="133" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="132" />
+        <location filename="../../ui/window_actions.py" line="134" />
         <source>Run Cell</source>
         <translation>运行单元格</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="133" />
+        <location filename="../../ui/window_actions.py" line="135" />
         <source>Run Cell and Advance</source>
         <translation>运行并跳到下一单元格</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="134" />
+        <location filename="../../ui/window_actions.py" line="136" />
         <source>Run All</source>
         <translation>全部运行</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="135" />
+        <location filename="../../ui/window_actions.py" line="137" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="136" />
+        <location filename="../../ui/window_actions.py" line="138" />
         <source>Restart Session</source>
         <translation>重启会话</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="137" />
+        <location filename="../../ui/window_actions.py" line="139" />
         <source>Follow System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="138" />
+        <location filename="../../ui/window_actions.py" line="140" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="139" />
+        <location filename="../../ui/window_actions.py" line="141" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="140" />
+        <location filename="../../ui/window_actions.py" line="142" />
         <source>&amp;About gradviz</source>
         <translation>关于 gradviz(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="141" />
+        <location filename="../../ui/window_actions.py" line="143" />
         <source>Run the cell under the cursor (Ctrl+Enter)</source>
         <translation>运行光标所在的单元格 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="142" />
+        <location filename="../../ui/window_actions.py" line="144" />
         <source>Run every cell from the top (Ctrl+Shift+Enter)</source>
         <translation>从头运行所有单元格 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="143" />
+        <location filename="../../ui/window_actions.py" line="145" />
         <source>Stop the running code (Esc)</source>
         <translation>停止正在运行的代码 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/window_actions.py" line="144" />
+        <location filename="../../ui/window_actions.py" line="146" />
         <source>Start a fresh session: all variables are forgotten</source>
         <translation>开始一个新会话：所有变量都会被清除</translation>
     </message>
@@ -960,27 +1012,27 @@
 <context>
     <name>OutputPanel</name>
     <message>
-        <location filename="../../ui/output.py" line="37" />
+        <location filename="../../ui/output.py" line="49" />
         <source>line {line}</source>
         <translation>第 {line} 行</translation>
     </message>
     <message>
-        <location filename="../../ui/output.py" line="113" />
+        <location filename="../../ui/output.py" line="125" />
         <source>Run a cell (Ctrl+Enter) to see its output here.</source>
         <translation>运行一个单元格 (Ctrl+Enter)，输出会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/output.py" line="123" />
+        <location filename="../../ui/output.py" line="135" />
         <source>Cell {index}</source>
         <translation>单元格 {index}</translation>
     </message>
     <message>
-        <location filename="../../ui/output.py" line="126" />
+        <location filename="../../ui/output.py" line="138" />
         <source>running…</source>
         <translation>运行中…</translation>
     </message>
     <message>
-        <location filename="../../ui/output.py" line="130" />
+        <location filename="../../ui/output.py" line="142" />
         <source>re-run after restart</source>
         <translation>重启后重新运行</translation>
     </message>

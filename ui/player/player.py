@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QSizePolicy, QSlider, QSplitter, QStyle, QToolButton, QVBoxLayout, QWidget)
@@ -167,6 +167,16 @@ class BackwardPlayer(QWidget):
         chips_scroll.setWidget(self.chips)
         sv.addWidget(chips_scroll, 2)
         return side
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.calls_label.setText(self.tr("Backward call:"))
+            self.ledger_title.setText(self.tr(".grad ledger"))
+            self.chips_title.setText(self.tr("Saved buffers"))
+            if self._calls:
+                for i, call in enumerate(self._calls):
+                    self.call_box.setItemText(i, self._call_title(i, call))
+        super().changeEvent(event)
 
     def _tool(self, icon: QStyle.StandardPixmap, tip: str, slot: Any) -> QToolButton:
         button = QToolButton(self)
