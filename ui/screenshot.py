@@ -83,12 +83,14 @@ def render_screenshot(file: str, out: str, size: tuple[int, int] = (1440, 900), 
         timed_out = window.runner.busy
         window.balance_layout()
         try:
-            _show_player_step(window, call, step)
+            running = _show_player_step(window, call, step)
         except PlayerArgumentError:
             window.editor.document().setModified(False)
             window.close()
             raise
-        window.select_node(select or _default_selection(window))
+        if running not in (window.snapshot and {n["id"] for n in window.snapshot.get("nodes", [])} or ()):
+            running = None  # the call ran on an older graph than the one drawn now
+        window.select_node(select or running or _default_selection(window))
         cell = window.editor.cells[0] if window.editor.cells else None
         if cell is not None:
             window.editor.goto_line(cell.first_line)
@@ -104,15 +106,19 @@ def render_screenshot(file: str, out: str, size: tuple[int, int] = (1440, 900), 
         return ok, f"wrote {out}" if ok else f"could not write {out}"
 
 
-def _show_player_step(window, call: int | None, step: int | None) -> None:
+def _show_player_step(window, call: int | None, step: int | None) -> str | None:
+    """Put the player at the call and step; returns the node running there (the picture then
+    selects it, so the inspector and the VJP panel tell the same story), or None."""
     if call is None and step is None:
-        return
+        return None
     from ui.player import apply_screenshot_args
 
     try:
-        apply_screenshot_args(window, call, step)
-    except (LookupError, IndexError) as exc:  # IndexError is a LookupError; both name the cause
+        player = apply_screenshot_args(window, call, step)
+    except LookupError as exc:  # IndexError is a LookupError too; the message names the valid range
         raise PlayerArgumentError(str(exc).strip("'\"")) from None
+    replay = player.replay
+    return replay.state(player.current_step).current_node if replay is not None else None
 
 
 def _default_selection(window) -> str | None:
