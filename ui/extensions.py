@@ -65,7 +65,7 @@ def install_all(window: Any) -> dict[str, Any]:
             installed[name] = install(window, panel)
         except Exception:  # noqa: BLE001
             log.exception("%s not installed", name)
-    installed["training"] = __import__("ui.training", fromlist=["install_training_panel"]).install_training_panel(window, panel)  # logs and returns None on failure
+    __import__("ui.training", fromlist=["install_training_panel"]).install_training_panel(window, panel)  # a dock owned by the window; logs and returns None on failure
     return installed
 
 
