@@ -59,7 +59,10 @@ def contract(graph: nx.DiGraph, membership: Mapping[Hashable, Hashable]) -> Coll
             attrs["collapsed"] = len(vs)
         else:
             first, last = graph.nodes[vs[0]], graph.nodes[vs[-1]]
-            label = f"{len(vs)} ops: {first.get('label', vs[0])} … {last.get('label', vs[-1])}"
+            # Count the ops: the tensors between them ride along and would double the number.
+            ops = sum(1 for v in vs if graph.nodes[v].get("kind") != "tensor")
+            size = f"{ops} ops" if ops else f"{len(vs)} nodes"
+            label = f"{size}: {first.get('label', vs[0])} … {last.get('label', vs[-1])}"
             width = max(float(graph.nodes[v].get("width", 120.0)) for v in vs)
             attrs = {"kind": "group", "label": label, "width": width, "collapsed": len(vs)}
         quotient.add_node(g, **attrs)
@@ -80,17 +83,19 @@ def _flow_order(graph: nx.DiGraph) -> list[Hashable]:
     return sorted(graph.nodes, key=key)
 
 
-def _absorb_inputs(graph: nx.DiGraph, max_size: int) -> dict[Hashable, Hashable]:
+def _absorb_inputs(graph: nx.DiGraph, max_size: int,
+                   keep: frozenset[Hashable] = frozenset()) -> dict[Hashable, Hashable]:
     """Membership folding each small input tree into its only consumer.
 
     A node "hangs" when it feeds exactly one consumer and everything upstream of it hangs too;
     the upstream tree of a hanging node (itself included) of at most ``max_size`` nodes joins the
-    group of its consumer.  Computed in one topological pass, so no recursion.
+    group of its consumer.  Nodes in ``keep`` never hang (they stay visible on their own).
+    Computed in one topological pass, so no recursion.
     """
     order = list(nx.topological_sort(graph)) if nx.is_directed_acyclic_graph(graph) else []
     size: dict[Hashable, int] = {}
     for v in order:
-        if graph.out_degree(v) != 1:
+        if graph.out_degree(v) != 1 or v in keep:
             continue
         preds = list(graph.predecessors(v))
         if all(p in size for p in preds):
@@ -105,14 +110,19 @@ def _absorb_inputs(graph: nx.DiGraph, max_size: int) -> dict[Hashable, Hashable]
     return membership
 
 
-def _chains(graph: nx.DiGraph, min_length: int) -> list[list[Hashable]]:
-    """Maximal runs v1 -> ... -> vk where each link is its tail's only out- and head's only in-edge."""
+def _chains(graph: nx.DiGraph, min_length: int,
+            shared: frozenset[Hashable] = frozenset()) -> list[list[Hashable]]:
+    """Maximal runs v1 -> ... -> vk where each link is its tail's only out- and head's only in-edge.
+
+    Edges out of ``shared`` nodes (inputs feeding many ops, like an RNN's weight) are not counted
+    as in-edges: ``h @ W`` still continues the run through ``h``.
+    """
     nxt: dict[Hashable, Hashable] = {}
     has_prev: set[Hashable] = set()
     for v in graph.nodes:
-        if graph.out_degree(v) == 1:
+        if graph.out_degree(v) == 1 and v not in shared:
             (w,) = graph.successors(v)
-            if w != v and graph.in_degree(w) == 1:
+            if w != v and sum(1 for u in graph.predecessors(w) if u not in shared) == 1:
                 nxt[v] = w
                 has_prev.add(w)
     chains: list[list[Hashable]] = []
@@ -126,6 +136,17 @@ def _chains(graph: nx.DiGraph, min_length: int) -> list[list[Hashable]]:
     return chains
 
 
+def _split_at(chain: list[Hashable], keep: frozenset[Hashable]) -> list[list[Hashable]]:
+    """The runs of ``chain`` between kept nodes (a kept node belongs to no run)."""
+    runs: list[list[Hashable]] = [[]]
+    for v in chain:
+        if v in keep:
+            runs.append([])
+        else:
+            runs[-1].append(v)
+    return [r for r in runs if r]
+
+
 def _chain_id(graph: nx.DiGraph, chain: list[Hashable], taken: set[Hashable]) -> Hashable:
     base = f"{chain[0]}..{chain[-1]}"
     name, k = base, 1
@@ -136,32 +157,48 @@ def _chain_id(graph: nx.DiGraph, chain: list[Hashable], taken: set[Hashable]) ->
     return name
 
 
-def collapse_chains(graph: nx.DiGraph, min_length: int = 3) -> Collapsed:
-    """Replace every non-branching run of at least ``min_length`` nodes by one group node."""
+def collapse_chains(graph: nx.DiGraph, min_length: int = 3,
+                    keep: Iterable[Hashable] = ()) -> Collapsed:
+    """Replace every non-branching run of at least ``min_length`` nodes by one group node;
+    nodes in ``keep`` stay visible and split the runs they sit in."""
     if min_length < 2:
         raise ValueError("min_length must be at least 2")
+    kept = frozenset(keep)
     membership: dict[Hashable, Hashable] = {}
     taken: set[Hashable] = set()
-    for chain in _chains(graph, min_length):
+    runs = [r for c in _chains(graph, min_length) for r in _split_at(c, kept)]
+    for chain in (r for r in runs if len(r) >= min_length):
         gid = _chain_id(graph, chain, taken)
         for v in chain:
             membership[v] = gid
     return contract(graph, membership)
 
 
-def collapse(graph: nx.DiGraph, min_length: int = 3, absorb: int = 3) -> Collapsed:
+def collapse(graph: nx.DiGraph, min_length: int = 3, absorb: int = 3,
+             keep: Iterable[Hashable] = ()) -> Collapsed:
     """Fold input trees of up to ``absorb`` nodes into their consumers, then collapse chains.
 
     Folding first is what makes chains appear: ``MmBackward0`` with its weight's
     ``AccumulateGrad``/``TBackward0`` folded in has a single input left, like a unary op.
+    Nodes in ``keep`` (named tensors, leaves, the loss) are never folded into another node nor
+    swallowed by a chain group: they stay on screen and split the chains around them, so a long
+    training graph reads as "x -> 200 ops -> h100 -> 200 ops -> ... -> loss" rather than one box.
     """
-    first = contract(graph, _absorb_inputs(graph, absorb)) if absorb > 0 else contract(graph, {})
+    kept = frozenset(keep)
+    first = contract(graph, _absorb_inputs(graph, absorb, kept)) if absorb > 0 else contract(graph, {})
     taken: set[Hashable] = set()
     membership = dict(first.membership)
     inverse: dict[Hashable, list[Hashable]] = {}
     for v, g in membership.items():
         inverse.setdefault(g, []).append(v)
-    for chain in _chains(first.graph, max(2, min_length)):
+    # A group id of the first pass stands for a kept node only when it is that node itself
+    # (kept nodes are never folded into others), so splitting at kept ids is enough.
+    # Sources feeding several ops (shared weights and biases of a recurrent or repeated block)
+    # stay visible on their own and do not break the runs they feed.
+    q = first.graph
+    shared = frozenset(v for v in q.nodes if q.in_degree(v) == 0 and q.out_degree(v) >= 2)
+    runs = [r for c in _chains(q, max(2, min_length), shared) for r in _split_at(c, kept)]
+    for chain in (r for r in runs if len(r) >= max(2, min_length)):
         gid = _chain_id(graph, chain, taken)
         for g in chain:
             for v in inverse[g]:

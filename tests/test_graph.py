@@ -379,3 +379,46 @@ def test_tensor_origin_is_recorded_for_grad_explanations():
     origins = {n["id"]: n["origin"] for n in snap["nodes"] if n["kind"] == "tensor"}
     assert origins[d.gid] == "detach" and origins[raw.gid] == "data"
     json.dumps(snap, allow_nan=False)  # plain data only
+
+
+# -- collapsing snapshot graphs (gradviz.layout_collapse with a keep set, as the canvas uses it) --
+
+def _rnn(steps: int):
+    """A recurrent training graph: the same W and b feed every step, a few states are named."""
+    W = t.ones(4, 4, requires_grad=True)
+    b = t.zeros(4, requires_grad=True)
+    h = t.ones(2, 4)
+    named = {"W": W, "b": b, "x": h}
+    for i in range(steps):
+        h = (h @ W * 0.1 + b).tanh()
+        if i % 100 == 99:
+            named[f"h{i}"] = h
+    named["loss"] = (h ** 2).mean()
+    return named
+
+
+def test_collapse_keeps_named_leaves_and_loss_and_reads_in_groups():
+    from gradviz.layout_collapse import collapse
+
+    named = _rnn(1000)
+    snap = build_snapshot(named)
+    g = view_subgraph(from_node_link(snap), "dataflow")
+    assert g.number_of_nodes() > 5000
+    keep = {v for v, d in g.nodes(data=True)
+            if d["kind"] == "tensor" and (d.get("name") or d.get("role") == "leaf")}
+    keep |= {v for v in g.nodes if g.out_degree(v) == 0}
+    folded = collapse(g, keep=keep)
+    assert keep <= set(folded.graph.nodes)  # every landmark is still its own node
+    for v in keep:
+        assert folded.membership[v] == v
+    assert folded.graph.number_of_nodes() < 60  # readable: landmarks and the groups between them
+    # between two consecutive named states there is one group of the steps in between
+    h99, h199 = named["h99"].gid, named["h199"].gid
+    (between,) = [gid for gid in folded.graph.successors(h99)]
+    assert between in folded.groups and h199 in folded.graph.successors(between)
+    # every original node is accounted for, and expanding a group brings its members back
+    assert set(folded.membership) == set(g.nodes)
+    opened = folded.expand([between])
+    assert set(folded.groups[between]) <= set(opened.graph.nodes)
+    # without a keep set the same graph folds into (almost) nothing: that is what keep is for
+    assert collapse(g).graph.number_of_nodes() < 5

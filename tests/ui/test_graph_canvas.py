@@ -333,3 +333,33 @@ def test_grad_none_badges_are_small_calm_and_never_overlap(panel, seed):
     assert y.badge == "∅ .grad"
     panel.view.set_badge(named["y"].gid, None)
     assert y.badge is None and y.toolTip() == ""
+
+
+def test_big_graph_collapses_around_landmarks_and_double_click_expands(qtbot):
+    W = t.ones(3, 3, requires_grad=True)
+    h = t.ones(1, 3)
+    named = {"W": W, "x": h}
+    for i in range(300):
+        h = (h @ W * 0.5).tanh()
+        if i % 100 == 99:
+            named[f"h{i}"] = h
+    named["loss"] = h.sum()
+    p = GraphPanel(theme=LIGHT)
+    qtbot.addWidget(p)
+    p.resize(900, 700)
+    p.show()
+    qtbot.waitExposed(p)
+    p.set_snapshot(build_snapshot(named))
+    view, scene = p.view, p.view.graph_scene
+    for name, tensor in named.items():
+        assert tensor.gid in scene.nodes, name  # named tensors, leaves and the loss stay visible
+    groups = [i for i in scene.nodes.values() if isinstance(i, GroupItem)]
+    assert 2 <= len(groups) and len(scene.nodes) < 30
+    group = groups[0]
+    members = scene.groups[group.node_id]
+    view.centerOn(group)
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                      view.mapFromScene(group.sceneBoundingRect().center()))
+    assert group.node_id not in scene.nodes
+    assert all(m in scene.nodes for m in members)
+    assert all(tensor.gid in scene.nodes for tensor in named.values())

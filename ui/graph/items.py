@@ -449,7 +449,7 @@ class GroupItem(NodeItem):
 
     def _compose(self) -> tuple[float, float]:
         d = self.node_data
-        label = str(d.get("label", ""))
+        label = " ".join(str(d.get("label", "")).split())  # member labels carry "name\n[shape]"
         if len(label) > 48:
             label = label[:47] + "…"
         tw, th = self._text_lines([(label, "small", False), ("double-click to expand", "chip", True)], PAD, PAD)

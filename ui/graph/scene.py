@@ -127,7 +127,7 @@ class GraphScene(QGraphicsScene):
                 data["variable_grad"] = grad.get("preview") if grad else None
         self.membership, self.groups = {}, {}
         if collapse is not None and shown.number_of_nodes() > self.collapse_threshold:
-            folded = collapse(shown)
+            folded = collapse(shown, keep=self._landmarks(shown))
             opened = [g for g in folded.groups if g in self.expanded or any(m in self.expanded for m in folded.groups[g])]
             if opened:
                 folded = folded.expand(opened)
@@ -135,6 +135,18 @@ class GraphScene(QGraphicsScene):
             self.groups = {str(g): [str(m) for m in ms] for g, ms in folded.groups.items()}
             return folded.graph
         return shown
+
+    @staticmethod
+    def _landmarks(shown: nx.DiGraph) -> set[str]:
+        """Nodes a collapse must leave visible: what the learner named, the leaves (where grads
+        end up) and the sinks (the loss, or whatever the script computed last)."""
+        keep: set[str] = set()
+        for v, data in shown.nodes(data=True):
+            if data.get("kind") == "tensor" and (data.get("name") or data.get("role") == "leaf"):
+                keep.add(v)
+            elif shown.out_degree(v) == 0:
+                keep.add(v)
+        return keep
 
     def rebuild(self, animate: bool = True) -> None:
         # Thousands of items and dicts are made and none freed; the cyclic GC would only rescan them.
