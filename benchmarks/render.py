@@ -80,8 +80,10 @@ def run(n_ops: int, full: bool, app: QApplication) -> None:
         repaint = (time.process_time() - start) / frames
         grab_t, _ = cpu(lambda: view.grab(), 2)
         export_t, _ = cpu(lambda: render_scene_to_image(scene, 1.0), 1)
+        items = len(scene.nodes) + len(scene.edges)
         rows += [(f"[{label}: {len(scene.nodes)} drawn] set_snapshot (all)", pop_t),
                  (f"[{label}]   of which layout()", lay_t),
+                 (f"[{label}]   the rest per item ({items} items), us", (pop_t - lay_t) / max(items, 1) * 1000),
                  (f"[{label}] repaint at fit zoom", repaint),
                  (f"[{label}] view.grab()", grab_t),
                  (f"[{label}] render_scene_to_image(1.0)", export_t)]

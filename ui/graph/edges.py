@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from ui.graph.style import LOD_TEXT, GraphPalette, fonts, mix
+from ui.graph.style import LOD_TEXT, GraphPalette, fonts, mix, text_on
 
 __all__ = ["EdgeItem", "GradMarkerItem", "polyline_path"]
 
@@ -93,8 +93,8 @@ class EdgeItem(QGraphicsItem):
 
     def _place_grad(self) -> None:
         if self.grad_text and not self._path.isEmpty():
-            fm = fonts().fm("chip")
-            w, h = fm.horizontalAdvance(self.grad_text) + 10, fm.height() + 4
+            f = fonts()
+            w, h = f.advance("chip", self.grad_text) + 10, f.fm("chip").height() + 4
             mid = self._path.pointAtPercent(0.5)
             self._grad_rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
         else:
@@ -133,11 +133,20 @@ class EdgeItem(QGraphicsItem):
         style = Qt.PenStyle.DashLine if self.edge_data.get("derived") else Qt.PenStyle.SolidLine
         if self.active:
             color, width = p.grad_flow, 2.6
-        self._pen = QPen(color, width, style, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-        self._arrow_brush = QBrush(color)
-        self._label_color = mix(p.muted, p.background, 0.1)
-        self._grad_brush = QBrush(p.grad_flow)
-        self._grad_text_color = p.badge_text
+        # Shared by every edge with the same look: building pens per edge was a visible share of
+        # populating a thousand-node scene.
+        looks = p.styles
+        key = ("edge", color.rgba(), width, style)
+        look = looks.get(key)
+        if look is None:
+            look = looks[key] = (QPen(color, width, style, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin),
+                                 QBrush(color))
+        self._pen, self._arrow_brush = look
+        grad = looks.get("edge_grad")
+        if grad is None:
+            # the label text picks black or white for contrast on the grad colour of the theme
+            grad = looks["edge_grad"] = (mix(p.muted, p.background, 0.1), QBrush(p.grad_flow), text_on(p.grad_flow))
+        self._label_color, self._grad_brush, self._grad_text_color = grad
         self.update()
 
     def path(self) -> QPainterPath:
@@ -211,6 +220,6 @@ class GradMarkerItem(QGraphicsItem):
         radius = min(self._rect.height(), self._rect.width()) / 2
         painter.drawRoundedRect(self._rect, radius, radius)
         if self.text:
-            painter.setPen(self.palette.badge_text)
+            painter.setPen(text_on(self.palette.grad_flow))
             painter.setFont(fonts().chip)
             painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)

@@ -32,17 +32,11 @@ def badge_label() -> str:
     return QCoreApplication.translate("GraphCanvas", "grad: None")
 
 
-_styles: dict[tuple[int, Any], Any] = {}
-
-
 def _shared(palette: GraphPalette, key: Any, make: Any) -> Any:
     """Pens and brushes shared by all items of one palette (thousands of items, a dozen looks)."""
-    full = (id(palette), key)
-    value = _styles.get(full)
+    value = palette.styles.get(key)
     if value is None:
-        if len(_styles) > 512:
-            _styles.clear()
-        value = _styles[full] = make()
+        value = palette.styles[key] = make()
     return value
 
 
@@ -86,6 +80,7 @@ class NodeItem(QGraphicsItem):
         self.run_state = "idle"
         self.highlighted = False
         self.badge: str | None = None
+        self._tooltip: str | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         # Text and heatmaps are the expensive part of a repaint; cache them in device pixels so a
         # pan only blits. Zooming re-renders, and level of detail keeps that cheap when far out.
@@ -123,8 +118,8 @@ class NodeItem(QGraphicsItem):
         self._place_badge()
 
     def _badge_size(self, text: str) -> tuple[float, float]:
-        fm = fonts().fm("chip")
-        return fm.horizontalAdvance(text) + 10, fm.height() + 2
+        f = fonts()
+        return f.advance("chip", text) + 10, f.fm("chip").height() + 2
 
     def _place_badge(self) -> None:
         # The chip sits on the top edge, right of the centre where the incoming edge and its
@@ -197,7 +192,9 @@ class NodeItem(QGraphicsItem):
         shown = None
         if full is not None and self.shows_badge:
             shown = label or (full if len(full) <= BADGE_CHARS else badge_label())
-        self.setToolTip(full or "")
+        if full != self._tooltip:
+            self._tooltip = full
+            self.setToolTip(full or "")
         if shown != self.badge:
             self.prepareGeometryChange()
             self.badge = shown
@@ -225,19 +222,19 @@ class NodeItem(QGraphicsItem):
         elif self.run_state == "error":
             width = 3.0
             fill = p.error_fill
-        self._fill = QBrush(fill)
-        self._pen = QPen(border, width, style)
-        self._pen.setCosmetic(False)
-        self._select_pen = QPen(p.selected, 2.6)
-        self._halo = QColor(p.highlight)
-        self._halo.setAlpha(120)
+        # Pens and brushes are shared by every item with the same look (a handful per palette).
+        self._fill = _shared(p, ("fill", fill.rgba()), lambda: QBrush(fill))
+        self._pen = _shared(p, ("pen", border.rgba(), width, style), lambda: QPen(border, width, style))
+        self._select_pen = _shared(p, "select_pen", lambda: QPen(p.selected, 2.6))
+        self._halo = _shared(p, "halo", lambda: QColor(p.highlight.red(), p.highlight.green(),
+                                                       p.highlight.blue(), 120))
         self._text_color = p.text
         self._muted_color = p.muted
         self._cell_colors = [heat_color(p, c.value, self._scale[c.grad]) for c in self._heat]
         self._cell_pen = _shared(p, "cell_pen", lambda: QPen(mix(p.border, p.background, 0.5), 0.5))
         self._chip_style = [self._chip_look(chip, fill) for chip in self._chips]
-        self._badge_fill = QBrush(p.note_fill)
-        self._badge_pen = QPen(p.note_border, 0.8)
+        self._badge_fill = _shared(p, "badge_fill", lambda: QBrush(p.note_fill))
+        self._badge_pen = _shared(p, "badge_pen", lambda: QPen(p.note_border, 0.8))
         self.update()
 
     def _chip_look(self, chip: _Chip, fill: QColor) -> tuple[QBrush, QPen]:
@@ -302,7 +299,7 @@ class NodeItem(QGraphicsItem):
         for text, key, muted in lines:
             fm = f.fm(key)
             self._texts.append(_Text(QPointF(x, y + height + fm.ascent()), text, key, muted))
-            width = max(width, fm.horizontalAdvance(text))
+            width = max(width, f.advance(key, text))
             height += fm.height()
         return width, height
 
@@ -367,10 +364,10 @@ class ConstantItem(TensorItem):
     def _compose(self) -> tuple[float, float]:
         d = self.node_data
         if d.get("wrapped_number"):
-            fm = fonts().fm("title")
+            f = fonts()
             text = _title(d)
             self._text_lines([(text, "title", False)], PAD + 2, 3)
-            return max(fm.horizontalAdvance(text) + 2 * PAD + 4, 28.0), fm.height() + 6
+            return max(f.advance("title", text) + 2 * PAD + 4, 28.0), f.fm("title").height() + 6
         return super()._compose()
 
 
@@ -404,7 +401,7 @@ class OpItem(NodeItem):
         x, y = PAD, PAD + th + (3 if chips else 0)
         row_w = 0.0
         for text, buf in chips:
-            cw = fm.horizontalAdvance(text) + 8
+            cw = fonts().advance("chip", text) + 8
             if x > PAD and x + cw > PAD + max_row:
                 x, y = PAD, y + chip_h + 3
             self._chips.append(_Chip(QRectF(x, y, cw, chip_h), text, buf.get("kind") == "tensor",

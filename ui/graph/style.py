@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
 from ui.theme import LIGHT, Theme
 
-__all__ = ["GraphPalette", "palette_for", "heat_color", "mix", "NODE_STATES", "Fonts", "fonts", "preview_grid", "heat_scale",
+__all__ = ["GraphPalette", "palette_for", "heat_color", "mix", "text_on", "NODE_STATES", "Fonts", "fonts", "preview_grid", "heat_scale",
            "HEAT_CELL", "HEAT_MAX_ROWS", "HEAT_MAX_COLS", "PAD", "LOD_TEXT", "LOD_DETAIL"]
 
 NODE_STATES = ("idle", "pending", "ready", "running", "done", "error")
@@ -60,6 +60,10 @@ class GraphPalette:
     states: dict[str, QColor] = field(default_factory=dict)  # border colour per player state
     error_fill: QColor = field(default_factory=QColor)
     badge_text: QColor = field(default_factory=QColor)
+    # heatmap colours by quantised position on the ramp, filled lazily (see heat_color)
+    heat_cache: dict[int, QColor] = field(default_factory=dict, compare=False, repr=False)
+    # pens and brushes shared by all items of this palette, by look (see ui.graph.items._shared)
+    styles: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     # The calm "grad: None" chip: amber, readable in both themes (contrast > 4.5:1 on its fill).
     note_fill: QColor = field(default_factory=QColor)
     note_border: QColor = field(default_factory=QColor)
@@ -89,6 +93,15 @@ def palette_for(theme: Theme | None = None) -> GraphPalette:
     )
 
 
+def text_on(fill: QColor) -> QColor:
+    """Black or white, whichever reads better on ``fill`` (WCAG relative luminance)."""
+    def lin(c: float) -> float:
+        c /= 255.0
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    lum = 0.2126 * lin(fill.red()) + 0.7152 * lin(fill.green()) + 0.0722 * lin(fill.blue())
+    return QColor("#111111") if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else QColor("#ffffff")
+
+
 def _as_float(value: Any) -> float | None:
     if isinstance(value, str):  # "nan", "inf", "-inf" as the snapshot writes them
         try:
@@ -101,15 +114,29 @@ def _as_float(value: Any) -> float | None:
     return None
 
 
+HEAT_STEPS = 64  # ramp resolution: finer than the eye can tell on a 7-pixel cell
+
+
 def heat_color(p: GraphPalette, value: Any, scale: float) -> QColor:
-    """Diverging ramp symmetric around zero; NaN shows as the muted colour, +-inf saturate."""
+    """Diverging ramp symmetric around zero; NaN shows as the muted colour, +-inf saturate.
+
+    The ramp is quantised to HEAT_STEPS per side and each colour made once per palette: a
+    thousand-node graph has tens of thousands of cells, and mixing a QColor for each was a
+    large share of building the scene.
+    """
     v = _as_float(value)
     if v is None or v != v:
         return p.muted
     if math.isinf(v):
         return p.heat_positive if v > 0 else p.heat_negative
     t = v / scale if scale > 0 else 0.0
-    return mix(p.heat_zero, p.heat_positive, t) if t >= 0 else mix(p.heat_zero, p.heat_negative, -t)
+    step = round(max(-1.0, min(1.0, t)) * HEAT_STEPS)
+    color = p.heat_cache.get(step)
+    if color is None:
+        q = step / HEAT_STEPS
+        color = mix(p.heat_zero, p.heat_positive, q) if q >= 0 else mix(p.heat_zero, p.heat_negative, -q)
+        p.heat_cache[step] = color
+    return color
 
 
 def preview_grid(preview: Any, max_rows: int = HEAT_MAX_ROWS, max_cols: int = HEAT_MAX_COLS) -> list[list[Any]]:
@@ -136,6 +163,7 @@ class Fonts:
     small: QFont
     chip: QFont
     metrics: dict[str, QFontMetricsF] = field(default_factory=dict)  # by font key
+    widths: dict[tuple[str, str], float] = field(default_factory=dict)  # (font key, text) -> advance
 
     def by_key(self, key: str) -> QFont:
         return {"title": self.title, "small": self.small, "chip": self.chip}[key]
@@ -146,6 +174,17 @@ class Fonts:
         if m is None:
             m = self.metrics[key] = QFontMetricsF(self.by_key(key))
         return m
+
+
+    def advance(self, key: str, text: str) -> float:
+        """Width of ``text`` in font ``key``, remembered: the same few hundred strings ("[3, 2]",
+        "MulBackward0", "self") are measured for thousands of items."""
+        width = self.widths.get((key, text))
+        if width is None:
+            if len(self.widths) > 20000:
+                self.widths.clear()
+            width = self.widths[(key, text)] = self.fm(key).horizontalAdvance(text)
+        return width
 
 
 _fonts: Fonts | None = None
