@@ -213,6 +213,8 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if hasattr(value, "__dataclass_fields__"):
         return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    if isinstance(value, float):
+        return _jsonable(value)  # NaN/inf as strings: strict JSON readers reject bare NaN
     return value
 
 
