@@ -363,3 +363,16 @@ def test_big_graph_collapses_around_landmarks_and_double_click_expands(qtbot):
     assert group.node_id not in scene.nodes
     assert all(m in scene.nodes for m in members)
     assert all(tensor.gid in scene.nodes for tensor in named.values())
+
+
+def test_minimap_only_while_part_of_the_graph_is_off_screen(panel):
+    view = panel.view
+    view.fit_to_view()
+    assert not view.minimap.isVisible()  # the whole graph is on screen: no corner box over it
+    view.zoom_by(4.0)
+    assert view.minimap.isVisible()
+    panel.minimap_button.setChecked(False)
+    assert not view.minimap.isVisible()
+    panel.minimap_button.setChecked(True)
+    view.fit_to_view()
+    assert not view.minimap.isVisible()

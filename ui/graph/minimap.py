@@ -33,6 +33,15 @@ class Minimap(QWidget):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Overview: click or drag to move the view")
 
+    def sync_visibility(self) -> None:
+        """Show the overview only while part of the graph is off screen: over a fitted graph it
+        would only hide nodes in the corner."""
+        wanted = self._view.minimap_wanted()
+        if wanted != self.isVisible():
+            self.setVisible(wanted)
+            if wanted:
+                self.render_now()
+
     def refresh(self) -> None:
         """Re-render soon (several layout changes in a row cost one render)."""
         self._timer.start()
@@ -40,8 +49,8 @@ class Minimap(QWidget):
     def render_now(self) -> None:
         scene = self._view.graph_scene
         rect = scene.itemsBoundingRect()
-        self.setVisible(bool(scene.nodes) and self._view.minimap_enabled)
-        if rect.isEmpty() or self.width() < 4 or self.height() < 4:
+        self.setVisible(self._view.minimap_wanted())
+        if not self.isVisible() or rect.isEmpty() or self.width() < 4 or self.height() < 4:
             self._image = QImage()
             self.update()
             return

@@ -143,7 +143,12 @@ class GraphView(QGraphicsView):
             self.set_scale(1.5)
             self.centerOn(rect.center())
         self.zoom_changed.emit(self.current_scale())
+        self.minimap.sync_visibility()
         self.minimap.update()
+
+    def minimap_wanted(self) -> bool:
+        """The overview is shown when switched on and some of the graph is out of view."""
+        return self.minimap_enabled and bool(self.graph_scene.nodes) and not self._content_fits()
 
     def set_minimap_enabled(self, on: bool) -> None:
         self.minimap_enabled = on
@@ -157,6 +162,7 @@ class GraphView(QGraphicsView):
         factor = scale / max(self.current_scale(), 1e-9)
         self.scale(factor, factor)
         self.zoom_changed.emit(self.current_scale())
+        self.minimap.sync_visibility()
         self.minimap.update()
 
     def keep_user_view(self) -> None:
@@ -274,6 +280,7 @@ class GraphView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
         super().scrollContentsBy(dx, dy)
+        self.minimap.sync_visibility()
         self.minimap.update()
 
     # -- internals ------------------------------------------------------------------------------
