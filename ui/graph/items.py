@@ -71,6 +71,13 @@ class NodeItem(QGraphicsItem):
     rounded = 8.0
     dashed = False
     shows_badge = True  # False: a badge only sets the tooltip (constants need no grad marker)
+    flow_tb = True      # laid out top-down (edges arrive at the top centre); the scene sets it
+
+    def set_flow(self, top_down: bool) -> None:
+        if top_down != self.flow_tb:
+            self.prepareGeometryChange()
+            self.flow_tb = top_down
+            self._place_badge()
 
     def __init__(self, node_id: str, data: dict[str, Any], palette: GraphPalette) -> None:
         super().__init__()
@@ -128,7 +135,10 @@ class NodeItem(QGraphicsItem):
         # covers another node or another node's chip.
         if self.badge:
             bw, bh = self._badge_size(self.badge)
-            left = max(self._rect.right() - 4 - bw, BADGE_CLEAR)
+            # Top-down, the incoming arrow lands on the top centre: keep right of it. Left-to-right
+            # it lands on the left side, so the chip only has to stay within the box.
+            floor = BADGE_CLEAR if self.flow_tb else self._rect.left() + 2
+            left = max(self._rect.right() - 4 - bw, floor)
             self._badge_rect = QRectF(left, self._rect.top() - bh + BADGE_INSIDE, bw, bh)
         else:
             self._badge_rect = QRectF()
@@ -142,9 +152,10 @@ class NodeItem(QGraphicsItem):
 
     def footprint(self) -> tuple[float, float]:
         """The size the layout must reserve: the box, widened (symmetrically, as the layout centres
-        nodes) when a "grad: None" chip may later stick out on its right."""
+        nodes) when a "grad: None" chip may later stick out on its right. Only top-down: left to
+        right the layout attaches edges to the sides of this footprint, and the chip fits anyway."""
         w, h = self.size()
-        if self.may_get_badge():
+        if self.flow_tb and self.may_get_badge():
             bw, _ = self._badge_size(badge_label())
             w = max(w, 2 * (BADGE_CLEAR + bw + 4))
         return w, h

@@ -184,6 +184,7 @@ class GraphScene(QGraphicsScene):
                     fading.append(item)
             elif item.node_data != clean:
                 item.set_data(clean)
+            item.set_flow(self.direction == "TB")
             w, h = item.footprint()
             data["width"], data["height"] = max(w, 1.0), max(h, 1.0)
         key = (self.view_mode, self.direction)
