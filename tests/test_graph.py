@@ -422,3 +422,13 @@ def test_collapse_keeps_named_leaves_and_loss_and_reads_in_groups():
     assert set(folded.groups[between]) <= set(opened.graph.nodes)
     # without a keep set the same graph folds into (almost) nothing: that is what keep is for
     assert collapse(g).graph.number_of_nodes() < 5
+
+
+def test_from_node_link_equals_networkx_reader(seed):
+    x, y, z = seed
+    snap = build_snapshot({"x": x, "y": y, "z": z})
+    ours, theirs = from_node_link(snap), nx.node_link_graph(dict(snap), edges="links")
+    assert nx.utils.graphs_equal(ours, theirs)
+    assert list(ours.nodes) == list(theirs.nodes) and list(ours.edges) == list(theirs.edges)
+    undirected = dict(snap, directed=False)  # not our shape: handed to networkx, still a DiGraph
+    assert isinstance(from_node_link(undirected), nx.DiGraph)
