@@ -7,7 +7,17 @@ Widgets
     GraphView. Hand this to ``MainWindow.set_graph_widget``; it implements the window's canvas
     protocol (ui/graph_area.py): ``set_snapshot(dict | None)``, ``select_node(id | None)`` (never
     re-emits), ``highlight_nodes(ids)``, ``set_theme(Theme)`` and the signal ``node_selected(str)``
-    (a click on empty canvas sends ""). ``panel.view`` is the GraphView.
+    (a click on empty canvas sends ""). ``panel.view`` is the GraphView. ``panel.fit_to_view()``
+    shows the whole graph.
+
+    Fitting: the view follows the graph — it fits on the first snapshot, on resizes, and whenever
+    a new snapshot no longer fits — until the user zooms, pans or uses the minimap
+    (``view.auto_fit`` turns False; new nodes then fade in where they land and the view stays).
+    ``fit_to_view()`` (button, F key, or a call) fits and starts following again. The minimap is
+    shown only while part of the graph is off screen.
+
+    Big graphs (over 400 drawn nodes) are collapsed into groups around landmarks that always stay
+    visible: named tensors, leaves and sinks (the loss). Double-click a group to expand it.
 ``GraphView(parent=None, theme=None)``
     QGraphicsView over a ``GraphScene`` (``view.graph_scene``) with a minimap in the corner. Also
     ``set_view_mode("dataflow" | "gradfn")``, ``set_direction("TB" | "LR")``, ``fit_to_view()``,
