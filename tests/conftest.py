@@ -16,3 +16,19 @@ for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("X
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A test that switches the UI language (e.g. an export with --lang zh) must not change the
+    language the next test sees: Qt's installed translator is process-wide."""
+    yield
+    i18n = sys.modules.get("ui.i18n")
+    if i18n is not None and "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtCore import QCoreApplication
+
+        if QCoreApplication.instance() is not None:
+            i18n.language_switcher().apply("en")
