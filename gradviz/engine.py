@@ -150,6 +150,10 @@ def _run(outputs: list[Tensor], root_grads: list[Any], keep_graph: bool, create_
     graph_mode = create_graph
     record = tr.has_listeners()
     trace = tr.BackwardTrace() if record else None
+    if trace is not None:
+        # Live objects for the runner (never serialised): it draws the graph each call ran on,
+        # temporaries such as the z[0][0] of `z[0][0].backward()` included.
+        trace.root_tensors = list(outputs)
     events = trace.events if trace is not None else None
 
     root_edges: list[tuple[Node | None, int]] = []

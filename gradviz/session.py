@@ -165,6 +165,7 @@ class Session:
         self.statement_graphs = statement_graphs
         self.snapshots = snapshots
         self.last_statement_graphs: list[dict[str, Any]] = []
+        self._backward_roots: list[Any] = []  # tensors backward() started from in the running cell
         self.last_snapshot_error: str | None = None
         self._sources: dict[int, tuple[str, int]] = {}
         self.reset()
@@ -294,6 +295,8 @@ class Session:
         except ImportError:
             return None
         sources = self._sources
+        roots = self._backward_roots
+        roots.clear()
 
         def on_trace(trace: Any) -> None:
             site = _call_site(sys._getframe(1), sources)
@@ -306,6 +309,7 @@ class Session:
             record = trace.to_dict()
             record.setdefault("source", site)
             sink.append(record)
+            roots.extend(getattr(trace, "root_tensors", ()))
 
         return trace_module.subscribe(on_trace)
 
@@ -319,7 +323,9 @@ class Session:
             return None
         try:
             self.last_snapshot_error = None
-            return build_snapshot(self.named_tensors())
+            # The tensors backward started from in this cell are drawn too, even when unnamed,
+            # so each backward call can be replayed on the graph it actually ran through.
+            return build_snapshot(self.named_tensors(), extra=list(self._backward_roots))
         except Exception as exc:  # noqa: BLE001 - a snapshot bug must not lose the cell's output
             self.last_snapshot_error = cells_module.format_exception_line(exc)
             return None

@@ -183,6 +183,7 @@ class BackwardTrace:
     events: list[Event] = field(default_factory=list)
     cell: int | None = None
     line: int | None = None
+    root_tensors: list[Any] = field(default_factory=list, repr=False, compare=False)  # live, not serialised
 
     @property
     def error(self) -> ErrorRaised | None:
@@ -192,7 +193,7 @@ class BackwardTrace:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"call_id": self.call_id, "cell": self.cell, "line": self.line,
+        return {"call_id": self.call_id, "cell": self.cell, "line": self.line,  # root_tensors stay here
                 "events": [event_to_dict(e) for e in self.events]}
 
 

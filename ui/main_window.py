@@ -73,6 +73,8 @@ class MainWindow(QMainWindow):
         self._busy_since = 0.0
         self._last_backward: list[dict[str, Any]] = []  # every backward call of the session so far
         self._calls_by_cell: dict[int, list[dict[str, Any]]] = {}  # in run order (re-run moves last)
+        self._graphs_by_cell: dict[int, dict[str, Any]] = {}
+        self._publishing = False
         self.player: QWidget | None = None
         self._fitted_nodes: frozenset[str] = frozenset()  # the node ids the canvas was last fitted to
         self._shown_once = False
@@ -206,6 +208,9 @@ class MainWindow(QMainWindow):
             self.graph_column.addWidget(self._player_host)
         self.player = widget
         self._player_host.setWidget(widget)
+        picked = getattr(widget, "call_selected", None)
+        if picked is not None:
+            picked.connect(self._show_graph_of_call)
         self.graph_column.setStretchFactor(0, 3)
         self.graph_column.setStretchFactor(1, 2)
         call_if_present(widget, "set_source", self.editor.toPlainText())
@@ -330,6 +335,7 @@ class MainWindow(QMainWindow):
         self.editor.clear_error_markers()
         self.set_snapshot(None)
         self._calls_by_cell.clear()
+        self._graphs_by_cell.clear()
         self._publish_backward_calls()
 
     def _on_cell_started(self, index: int, replay: bool) -> None:
@@ -349,12 +355,29 @@ class MainWindow(QMainWindow):
             self.editor.add_error_marker(error.line, error.col, error.headline, cell=result.index)
         if result.graph is not None:
             self.set_snapshot(result.graph)
+            self._graphs_by_cell[result.index] = result.graph
         self._calls_by_cell.pop(result.index, None)
         if result.backward_calls:
             self._calls_by_cell[result.index] = list(result.backward_calls)
         self._publish_backward_calls()
 
+    def _show_graph_of_call(self, index: int) -> None:
+        """A backward call picked in the player plays on the graph as it was after its cell ran
+        (a later cell may have rebound the names or built a new graph)."""
+        if self._publishing or not 0 <= index < len(self._last_backward):
+            return
+        graph = self._graphs_by_cell.get(self._last_backward[index].get("cell"))
+        if graph is not None and graph is not self._index.snapshot:
+            self.set_snapshot(graph)
+
     def _publish_backward_calls(self) -> None:
+        self._publishing = True
+        try:
+            self._publish_calls()
+        finally:
+            self._publishing = False
+
+    def _publish_calls(self) -> None:
         self._last_backward = [call for calls in self._calls_by_cell.values() for call in calls]
         if self.graph_area.canvas is not None:
             call_if_present(self.graph_area.canvas, "set_backward_calls", self._last_backward)
@@ -395,6 +418,7 @@ class MainWindow(QMainWindow):
         self.editor.clear_error_markers()
         self.set_snapshot(None)
         self._calls_by_cell.clear()
+        self._graphs_by_cell.clear()
         self._publish_backward_calls()
         first = next((c for c in self.editor.cells if c.is_code), None)
         if first is not None:

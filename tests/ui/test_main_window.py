@@ -461,3 +461,27 @@ def test_graph_is_fitted_after_a_run_changes_it(qtbot, prefs):
         win.close()
         win.runner.shutdown()
         win.deleteLater()
+
+
+def test_picking_an_earlier_backward_call_shows_the_graph_it_ran_on(qtbot, prefs):
+    """Cell 7 rebinds x, y, z; picking cell 6's call in the player brings back cell 6's graph,
+    with the temporary z[0][0] (SelectBackward0 nodes) the call started from."""
+    win, installed = _seed_window(qtbot, prefs)
+    try:
+        code_cells = [c for c in win.editor.cells if c.is_code]
+        for cell in code_cells[:9]:  # cells 0..8: calls from cells 5, 6, 7, 8
+            _shift_enter(qtbot, win, cell)
+        latest = {n["id"] for n in win.snapshot["nodes"]}
+        assert not any(n.get("name") == "SelectBackward0" for n in win.snapshot["nodes"])
+        win.player.select_call(1)  # cell 6: z[0][0].backward()
+        names = [n.get("name") for n in win.snapshot["nodes"]]
+        assert names.count("SelectBackward0") == 2
+        assert {n["id"] for n in win.snapshot["nodes"]} != latest
+        drawn = set(installed["graph"].view.graph_scene.nodes)
+        error_node = win.player.replay.state(-1).error["node_id"]
+        assert error_node in drawn  # the failing MulBackward0 is on the canvas
+    finally:
+        win.editor.document().setModified(False)
+        win.close()
+        win.runner.shutdown()
+        win.deleteLater()
