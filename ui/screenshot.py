@@ -98,6 +98,11 @@ def render_screenshot(file: str, out: str, size: tuple[int, int] = (1440, 900), 
             ensure_application().processEvents()
         window.fit_graph()  # after the selection centred on its node: show the whole graph
         ensure_application().processEvents()
+        # Let the canvas finish its short fade/glide animations (a new graph fades in over
+        # ~260 ms) so the picture shows the settled state, not a half-transparent one.
+        settle = QEventLoop()
+        QTimer.singleShot(450, settle.quit)
+        settle.exec()
         ok = window.grab().save(out, "PNG")
         window.editor.document().setModified(False)
         window.close()

@@ -278,8 +278,7 @@ def test_first_snapshot_is_fitted_even_before_the_final_size(qtbot, seed):
     p.show()
     qtbot.waitExposed(p)
     view = p.view
-    content = view.graph_scene.content_rect()
-    assert view.visible_scene_rect().adjusted(-1, -1, 1, 1).contains(content)
+    assert _fitted(view)
     assert view.auto_fit
 
 
@@ -287,8 +286,7 @@ def test_growing_graph_refits_until_the_user_moves_the_view(panel, seed, qtbot):
     named, _ = seed
     view = panel.view
     panel.set_snapshot(_grown_snapshot(named, 6))
-    content = view.graph_scene.content_rect()
-    assert view.visible_scene_rect().adjusted(-1, -1, 1, 1).contains(content)
+    assert _fitted(view)
     view.zoom_by(2.0)  # a manual zoom: from now on the user's view is kept
     assert not view.auto_fit
     scale, centre = view.current_scale(), view.visible_scene_rect().center()
@@ -301,7 +299,31 @@ def test_growing_graph_refits_until_the_user_moves_the_view(panel, seed, qtbot):
     qtbot.waitUntil(lambda: all(i.opacity() == 1.0 for i in new), timeout=3000)
     panel.fit_to_view()
     assert view.auto_fit
-    assert view.visible_scene_rect().adjusted(-1, -1, 1, 1).contains(view.graph_scene.content_rect())
+    assert _fitted(view)
+
+
+def _fitted(view) -> bool:
+    """Fitting shows the whole graph, except that a small graph is never shrunk below readable
+    text: then the view sits exactly at the readable scale (the minimap shows the rest)."""
+    from ui.graph.view import READABLE_FIT
+
+    whole = view.visible_scene_rect().adjusted(-1, -1, 1, 1).contains(view.graph_scene.content_rect())
+    return whole or view.current_scale() == pytest.approx(READABLE_FIT)
+
+
+def test_fitting_a_tall_small_graph_keeps_labels_readable(qtbot, seed):
+    from ui.graph.view import READABLE_FIT
+
+    named, snap = seed
+    p = GraphPanel(theme=LIGHT)
+    qtbot.addWidget(p)
+    p.resize(500, 260)  # far too short for the seed graph top-down
+    p.show()
+    qtbot.waitExposed(p)
+    p.set_snapshot(snap)
+    p.fit_to_view()
+    assert p.view.current_scale() == pytest.approx(READABLE_FIT)
+    assert not p.view.visible_scene_rect().contains(p.view.graph_scene.content_rect())
 
 
 def test_grad_none_badges_are_small_calm_and_never_overlap(panel, seed):

@@ -23,6 +23,8 @@ __all__ = ["GraphView", "MIN_SCALE", "MAX_SCALE"]
 
 MIN_SCALE = 0.02
 MAX_SCALE = 6.0
+READABLE_FIT = 0.62  # fitting never shrinks a small graph below this (labels stay readable)
+READABLE_FIT_MAX_NODES = 150  # larger graphs fit whole: an overview matters more there
 
 
 class GraphView(QGraphicsView):
@@ -142,9 +144,26 @@ class GraphView(QGraphicsView):
         if self.current_scale() > 1.5:
             self.set_scale(1.5)
             self.centerOn(rect.center())
+        elif self.current_scale() < READABLE_FIT and len(self.graph_scene.nodes) <= READABLE_FIT_MAX_NODES:
+            # A learner-sized graph squeezed below readable text helps nobody: keep the labels
+            # readable, show the part around the selection (or the inputs at the top/left) and
+            # let the minimap give the overview.
+            self.set_scale(READABLE_FIT)
+            focus = self._fit_focus(rect)
+            self.centerOn(focus)
         self.zoom_changed.emit(self.current_scale())
         self.minimap.sync_visibility()
         self.minimap.update()
+
+    def _fit_focus(self, rect: QRectF) -> QPointF:
+        selected = self.selected_id() if hasattr(self, "selected_id") else None
+        item = self.graph_scene.nodes.get(selected) if selected else None
+        if item is not None:
+            return item.sceneBoundingRect().center()
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        # Start where the data starts: the top (top-down) or the left (left-to-right) edge.
+        return QPointF(rect.center().x() if rect.width() <= visible.width() else rect.left() + visible.width() / 2,
+                       rect.top() + visible.height() / 2 if rect.height() > visible.height() else rect.center().y())
 
     def minimap_wanted(self) -> bool:
         """The overview is shown when switched on and some of the graph is out of view."""
