@@ -40,6 +40,7 @@ class _GraphRoot(Node):
 
     def __init__(self, edges: tuple[tuple[Node | None, int], ...]) -> None:
         super().__init__(None, "GraphRoot", edges)
+        self.gid = "root"
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -268,7 +269,7 @@ def _run(outputs: list[Tensor], root_grads: list[Any], keep_graph: bool, create_
 
 
 def _nid(node: Node) -> str:
-    return "root" if isinstance(node, _GraphRoot) else node.gid
+    return node.gid
 
 
 def _span_of_now() -> Any:
@@ -298,10 +299,13 @@ def _gv_array(value: Any) -> tr.GradValue | None:
         return None
     if isinstance(value, Tensor):
         return tr.GradValue(value._data, value.dtype.name)
-    return tr.GradValue(value, _DTYPE_NAMES.get(value.dtype.char, str(value.dtype)))
+    name = _DTYPE_NAMES.get(value.dtype.char)
+    if name is None:  # (str(dtype) is slow in numpy: only for the rare dtypes)
+        name = str(value.dtype)
+    return tr.GradValue(value, name)
 
 
-_DTYPE_NAMES = {"f": "float32", "d": "float64", "e": "float16", "l": "int64", "q": "int64"}
+_DTYPE_NAMES = {"f": "float32", "d": "float64", "e": "float16", "l": "int64", "q": "int64", "?": "bool"}
 
 
 def _dependencies(start: Node) -> tuple[dict[Node, int], list[Node]]:

@@ -123,6 +123,7 @@ class Node:
     def __init__(self, op: "OpDef | None", name: str, next_functions: tuple[tuple["Node | None", int], ...],
                  sequence_nr: int | None = None) -> None:
         self.uid = next_uid()
+        self.gid = f"n{self.uid}"  # graph id; a plain attribute because traces read it per event
         self.op = op
         self._name = name
         self.next_functions = next_functions
@@ -156,10 +157,6 @@ class Node:
         if table is None:
             table = self.__dict__[name] = {}
         return table
-
-    @property
-    def gid(self) -> str:
-        return f"n{self.uid}"
 
     def name(self) -> str:
         # C++-only node classes report their namespace, as PyTorch's name() does.
