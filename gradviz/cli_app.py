@@ -31,7 +31,9 @@ def app_main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", nargs="?", help="a .py (percent cells) or .ipynb file; default: the seed notebook")
     args = parser.parse_args(argv)
     _repo_on_path()
-    from ui.app import run_app
+    from .frontend import frontend
+
+    run_app = frontend("app").run_app
 
     return run_app(args.file)
 
@@ -63,7 +65,10 @@ def screenshot_main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _ensure_display()
     _repo_on_path()
-    from ui.screenshot import PlayerArgumentError, render_screenshot
+    from .frontend import frontend
+
+    shot = frontend("screenshot")
+    PlayerArgumentError, render_screenshot = shot.PlayerArgumentError, shot.render_screenshot
 
     try:
         ok, message = render_screenshot(args.file, args.output, args.size, args.theme, args.lang, args.select,

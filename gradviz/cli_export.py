@@ -226,7 +226,10 @@ def export_main(argv: Sequence[str] | None = None) -> int:
 def _export_with_qt(args: argparse.Namespace, fmt: str, out: Path, source: ExportSource) -> None:
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui.export.api import ExportRequest, export_source, prepare_qt
+    from .frontend import frontend
+
+    api = frontend("export.api")
+    ExportRequest, export_source, prepare_qt = api.ExportRequest, api.export_source, api.prepare_qt
 
     prepare_qt(args.lang)
     mode = "all" if (args.all_steps or fmt in ANIMATIONS) else ("step" if args.step is not None else "final")
