@@ -351,9 +351,6 @@ class Tensor:
     def bool(self) -> "Tensor":
         return self.to(dtypes.bool_)
 
-    def clone(self) -> "Tensor":
-        return _Fn.clone(self)
-
     def contiguous(self) -> "Tensor":
         return self if self._data.flags.c_contiguous else _Fn.clone(self)
 
@@ -407,101 +404,26 @@ class Tensor:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._data.reshape(()).item())
 
-    def __getitem__(self, key: Any) -> "Tensor":
-        return _Fn.getitem(self, key)
-
     def __setitem__(self, key: Any, value: Any) -> None:
         from .ops.inplace import setitem
 
         setitem(self, key, value)
 
     # -- arithmetic -----------------------------------------------------------------------------
-    def __add__(self, other: Any) -> "Tensor":
-        return _Fn.add(self, other)
-
-    def __radd__(self, other: Any) -> "Tensor":
-        return _Fn.add(self, other)
-
-    def __sub__(self, other: Any) -> "Tensor":
-        return _Fn.sub(self, other)
-
-    def __rsub__(self, other: Any) -> "Tensor":
-        return _Fn.rsub(self, other)
-
-    def __mul__(self, other: Any) -> "Tensor":
-        return _Fn.mul(self, other)
-
-    def __rmul__(self, other: Any) -> "Tensor":
-        return _Fn.mul(self, other)
-
-    def __truediv__(self, other: Any) -> "Tensor":
-        return _Fn.div(self, other)
-
     def __rtruediv__(self, other: Any) -> "Tensor":
         return _Fn.div(other, self)
-
-    def __pow__(self, other: Any) -> "Tensor":
-        return _Fn.pow(self, other)
 
     def __rpow__(self, other: Any) -> "Tensor":
         return _Fn.pow(other, self)
 
-    def __mod__(self, other: Any) -> "Tensor":
-        return _Fn.remainder(self, other)
-
     def __rmod__(self, other: Any) -> "Tensor":
         return _Fn.remainder(other, self)
-
-    def remainder(self, other: Any) -> "Tensor":
-        return _Fn.remainder(self, other)
-
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
-        return _Fn.argmax(self, dim, keepdim)
-
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
-        return _Fn.argmin(self, dim, keepdim)
-
-    def __matmul__(self, other: Any) -> "Tensor":
-        return _Fn.matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> "Tensor":
         return _Fn.matmul(other, self)
 
-    def __neg__(self) -> "Tensor":
-        return _Fn.neg(self)
-
     def __pos__(self) -> "Tensor":
         return self
-
-    def __abs__(self) -> "Tensor":
-        return _Fn.abs(self)
-
-    def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return _Fn.eq(self, other)
-
-    def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return _Fn.ne(self, other)
-
-    def __lt__(self, other: Any) -> "Tensor":
-        return _Fn.lt(self, other)
-
-    def __le__(self, other: Any) -> "Tensor":
-        return _Fn.le(self, other)
-
-    def __gt__(self, other: Any) -> "Tensor":
-        return _Fn.gt(self, other)
-
-    def __ge__(self, other: Any) -> "Tensor":
-        return _Fn.ge(self, other)
-
-    def __and__(self, other: Any) -> "Tensor":
-        return _Fn.logical_and(self, other)
-
-    def __or__(self, other: Any) -> "Tensor":
-        return _Fn.logical_or(self, other)
-
-    def __invert__(self) -> "Tensor":
-        return _Fn.logical_not(self)
 
     # in-place operators
     def __iadd__(self, other: Any) -> "Tensor":
@@ -557,66 +479,6 @@ class Tensor:
         return copy_inplace(self, src)
 
     # -- ops as methods -------------------------------------------------------------------------
-    def add(self, other: Any, alpha: Any = 1) -> "Tensor":
-        return _Fn.add(self, other, alpha=alpha)
-
-    def sub(self, other: Any, alpha: Any = 1) -> "Tensor":
-        return _Fn.sub(self, other, alpha=alpha)
-
-    def mul(self, other: Any) -> "Tensor":
-        return _Fn.mul(self, other)
-
-    def div(self, other: Any, rounding_mode: str | None = None) -> "Tensor":
-        return _Fn.div(self, other, rounding_mode=rounding_mode)
-
-    def pow(self, exponent: Any) -> "Tensor":
-        return _Fn.pow(self, exponent)
-
-    def neg(self) -> "Tensor":
-        return _Fn.neg(self)
-
-    def reciprocal(self) -> "Tensor":
-        return _Fn.reciprocal(self)
-
-    def square(self) -> "Tensor":
-        return _Fn.square(self)
-
-    def exp(self) -> "Tensor":
-        return _Fn.exp(self)
-
-    def log(self) -> "Tensor":
-        return _Fn.log(self)
-
-    def sin(self) -> "Tensor":
-        return _Fn.sin(self)
-
-    def cos(self) -> "Tensor":
-        return _Fn.cos(self)
-
-    def tanh(self) -> "Tensor":
-        return _Fn.tanh(self)
-
-    def sigmoid(self) -> "Tensor":
-        return _Fn.sigmoid(self)
-
-    def relu(self) -> "Tensor":
-        return _Fn.relu(self)
-
-    def sqrt(self) -> "Tensor":
-        return _Fn.sqrt(self)
-
-    def abs(self) -> "Tensor":
-        return _Fn.abs(self)
-
-    def sign(self) -> "Tensor":
-        return _Fn.sign(self)
-
-    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
-        return _Fn.sum(self, dim, keepdim, dtype=dtype)
-
-    def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
-        return _Fn.mean(self, dim, keepdim, dtype=dtype)
-
     def view(self, *shape: Any) -> "Tensor":
         return _Fn.view(self, *shape)
 
@@ -629,9 +491,6 @@ class Tensor:
     def reshape_as(self, other: "Tensor") -> "Tensor":
         return _Fn.reshape(self, tuple(other.shape))
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
-        return _Fn.flatten(self, start_dim, end_dim)
-
     def expand(self, *shape: Any) -> "Tensor":
         return _Fn.expand(self, *shape)
 
@@ -641,103 +500,19 @@ class Tensor:
     def sum_to_size(self, *shape: Any) -> "Tensor":
         return _Fn.sum_to_size(self, *shape)
 
-    def t(self) -> "Tensor":
-        return _Fn.t(self)
-
     @property
     def T(self) -> "Tensor":
         if self._data.ndim <= 2:
             return _Fn.t(self)
         raise NotImplementedError("gradviz: .T on tensors with more than 2 dims is not supported yet")
 
-    def transpose(self, dim0: int, dim1: int) -> "Tensor":
-        return _Fn.transpose(self, dim0, dim1)
-
-    def unsqueeze(self, dim: int) -> "Tensor":
-        return _Fn.unsqueeze(self, dim)
-
-    def squeeze(self, dim: Any = None) -> "Tensor":
-        return _Fn.squeeze(self, dim)
-
-    def select(self, dim: int, index: int) -> "Tensor":
-        return _Fn.select(self, dim, index)
-
-    def matmul(self, other: "Tensor") -> "Tensor":
-        return _Fn.matmul(self, other)
-
-    def mm(self, other: "Tensor") -> "Tensor":
-        return _Fn.mm(self, other)
-
-    def mv(self, other: "Tensor") -> "Tensor":
-        return _Fn.mv(self, other)
-
-    def dot(self, other: "Tensor") -> "Tensor":
-        return _Fn.dot(self, other)
-
-    def eq(self, other: Any) -> "Tensor":
-        return _Fn.eq(self, other)
-
-    def ne(self, other: Any) -> "Tensor":
-        return _Fn.ne(self, other)
-
-    def lt(self, other: Any) -> "Tensor":
-        return _Fn.lt(self, other)
-
-    def le(self, other: Any) -> "Tensor":
-        return _Fn.le(self, other)
-
-    def gt(self, other: Any) -> "Tensor":
-        return _Fn.gt(self, other)
-
-    def ge(self, other: Any) -> "Tensor":
-        return _Fn.ge(self, other)
-
     # -- breadth ops: max/min, clamp, masked_fill, permute, cat-free shape ops, moments ----------
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return _Fn.max_(self, dim, keepdim)
-
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return _Fn.min_(self, dim, keepdim)
-
-    def maximum(self, other: "Tensor") -> "Tensor":
-        return _Fn.maximum(self, other)
-
-    def minimum(self, other: "Tensor") -> "Tensor":
-        return _Fn.minimum(self, other)
-
-    def clamp(self, min: Any = None, max: Any = None) -> "Tensor":  # noqa: A002
-        return _Fn.clamp(self, min, max)
-
-    clip = clamp
-
-    def clamp_min(self, min: Any) -> "Tensor":  # noqa: A002
-        return _Fn.clamp_min(self, min)
-
-    def clamp_max(self, max: Any) -> "Tensor":  # noqa: A002
-        return _Fn.clamp_max(self, max)
-
-    def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
-        return _Fn.masked_fill(self, mask, value)
 
     def permute(self, *dims: Any) -> "Tensor":
         return _Fn.permute(self, *dims)
 
     def repeat(self, *repeats: Any) -> "Tensor":
         return _Fn.repeat(self, *repeats)
-
-    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
-            correction: Any = None) -> "Tensor":
-        return _Fn.var(self, dim, unbiased, keepdim, correction=correction)
-
-    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
-            correction: Any = None) -> "Tensor":
-        return _Fn.std(self, dim, unbiased, keepdim, correction=correction)
-
-    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return _Fn.norm(self, p, dim, keepdim)
-
-    def bmm(self, other: "Tensor") -> "Tensor":
-        return _Fn.bmm(self, other)
 
     def _fill_random(self, fill: Callable[[np.ndarray], Any]) -> "Tensor":
         """normal_/uniform_: refill the storage in place (one version bump), like PyTorch's
@@ -794,3 +569,97 @@ from .ops import functional as _Fn  # noqa: E402
 from .ops import registry as _registry  # noqa: E402
 
 _registry.Tensor = Tensor
+
+
+# Methods that only hand the tensor to the op table's function of the same meaning. Listing them
+# keeps Tensor's body to what is its own (state, conversions, protocol) and the ops in one place.
+_FORWARDED_METHODS = {
+    "clone": "clone",
+    "__getitem__": "getitem",
+    "__add__": "add",
+    "__radd__": "add",
+    "__sub__": "sub",
+    "__rsub__": "rsub",
+    "__mul__": "mul",
+    "__rmul__": "mul",
+    "__truediv__": "div",
+    "__pow__": "pow",
+    "__mod__": "remainder",
+    "remainder": "remainder",
+    "argmax": "argmax",
+    "argmin": "argmin",
+    "__matmul__": "matmul",
+    "__neg__": "neg",
+    "__abs__": "abs",
+    "__eq__": "eq",
+    "__ne__": "ne",
+    "__lt__": "lt",
+    "__le__": "le",
+    "__gt__": "gt",
+    "__ge__": "ge",
+    "__and__": "logical_and",
+    "__or__": "logical_or",
+    "__invert__": "logical_not",
+    "add": "add",
+    "sub": "sub",
+    "mul": "mul",
+    "div": "div",
+    "pow": "pow",
+    "neg": "neg",
+    "reciprocal": "reciprocal",
+    "square": "square",
+    "exp": "exp",
+    "log": "log",
+    "sin": "sin",
+    "cos": "cos",
+    "tanh": "tanh",
+    "sigmoid": "sigmoid",
+    "relu": "relu",
+    "sqrt": "sqrt",
+    "abs": "abs",
+    "sign": "sign",
+    "sum": "sum",
+    "mean": "mean",
+    "flatten": "flatten",
+    "t": "t",
+    "transpose": "transpose",
+    "unsqueeze": "unsqueeze",
+    "squeeze": "squeeze",
+    "select": "select",
+    "matmul": "matmul",
+    "mm": "mm",
+    "mv": "mv",
+    "dot": "dot",
+    "eq": "eq",
+    "ne": "ne",
+    "lt": "lt",
+    "le": "le",
+    "gt": "gt",
+    "ge": "ge",
+    "max": "max_",
+    "min": "min_",
+    "maximum": "maximum",
+    "minimum": "minimum",
+    "clamp": "clamp",
+    "clip": "clamp",
+    "clamp_min": "clamp_min",
+    "clamp_max": "clamp_max",
+    "masked_fill": "masked_fill",
+    "var": "var",
+    "std": "std",
+    "norm": "norm",
+    "bmm": "bmm",
+}
+
+
+def _forwarder(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        return function(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = function.__doc__
+    return method
+
+
+for _name, _target in _FORWARDED_METHODS.items():
+    setattr(Tensor, _name, _forwarder(getattr(_Fn, _target), _name))
