@@ -125,12 +125,17 @@ def _grad_text(value: Any) -> str:
     return f"<{'x'.join(str(d) for d in shape) or 'scalar'} {value.get('dtype', '')}{stats}>"
 
 
-def _event_text(event: dict[str, Any]) -> str:
+def _event_text(event: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    def who(graph_id: Any) -> str:
+        """A tensor or node as a learner knows it: ``x (t3)``; just the id when unnamed."""
+        name = (names or {}).get(graph_id) if graph_id else None
+        return f"{name} ({graph_id})" if name else str(graph_id)
+
     kind = event.get("type")
     if kind == "call_started":
         nodes = event.get("nodes") or []
         flags = ", ".join(f for f in ("retain_graph", "create_graph") if event.get(f))
-        roots = ", ".join(event.get("roots") or [])
+        roots = ", ".join(who(r) for r in event.get("roots") or [])
         grads = ", ".join(_grad_text(g) for g in event.get("root_grads") or [])
         text = f"  start {event.get('kind')}() from {roots} with grad {grads}; {len(nodes)} nodes planned"
         if event.get("inputs"):
@@ -151,15 +156,15 @@ def _event_text(event: dict[str, Any]) -> str:
         return f"    {event.get('node_id')} sends " + "; ".join(parts)
     if kind == "hook_called":
         replaced = " (replaced the grad)" if event.get("replaced") else ""
-        on = f" on {event['tensor_id']}" if event.get("tensor_id") else ""
+        on = f" on {who(event['tensor_id'])}" if event.get("tensor_id") else ""
         return f"    {event.get('hook')} hook of {event.get('node_id')}{on}{replaced}"
     if kind == "grad_accumulated":
         return (
-            f"    {event.get('tensor_id')}.grad: {_grad_text(event.get('before'))} + "
+            f"    {who(event.get('tensor_id'))}.grad: {_grad_text(event.get('before'))} + "
             f"{_grad_text(event.get('contribution'))} = {_grad_text(event.get('after'))}"
         )
     if kind == "grad_captured":
-        return f"    captured grad of {event.get('tensor_id')}: {_grad_text(event.get('value'))}"
+        return f"    captured grad of {who(event.get('tensor_id'))}: {_grad_text(event.get('value'))}"
     if kind == "buffer_freed":
         shape = "x".join(str(d) for d in event.get("shape") or []) or "scalar"
         return f"    freed {event.get('node_id')}.{event.get('attr')} ({shape} {event.get('dtype')}, {event.get('nbytes')} bytes)"
@@ -172,15 +177,24 @@ def _event_text(event: dict[str, Any]) -> str:
     return f"  {kind} {json.dumps(rest, sort_keys=True)}"
 
 
-def format_trace(call: dict[str, Any]) -> str:
-    """One backward call as readable lines."""
+def format_trace(call: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """One backward call as readable lines; ``names`` maps tensor ids to the learner's names."""
     where = []
     if call.get("cell") is not None:
         where.append(f"cell {call['cell']}")
     if call.get("line") is not None:
         where.append(f"line {call['line']}")
     head = f"backward call {call.get('call_id')}" + (f" ({', '.join(where)})" if where else "")
-    return "\n".join([head] + [_event_text(e) for e in call.get("events", [])])
+    return "\n".join([head] + [_event_text(e, names) for e in call.get("events", [])])
+
+
+def tensor_names(graph: dict[str, Any] | None) -> dict[str, str]:
+    """Tensor id -> the learner's variable name, from a cell's graph snapshot."""
+    names: dict[str, str] = {}
+    for node in (graph or {}).get("nodes", []):
+        if node.get("kind") == "tensor" and node.get("name"):
+            names[node["id"]] = node["name"]
+    return names
 
 
 def trace_json_lines(call: dict[str, Any]) -> list[str]:
@@ -206,7 +220,9 @@ def trace_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err
         return 2
     failed = False
     first = True
+    names: dict[str, str] = {}
     for result in run_file(cells, _limits(args), args.in_process):
+        names.update(tensor_names(result.graph))
         for call in result.backward_calls:
             if args.json:
                 for line in trace_json_lines(call):
@@ -214,7 +230,7 @@ def trace_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err
             else:
                 if not first:
                     out.write("\n")
-                out.write(format_trace(call) + "\n")
+                out.write(format_trace(call, names) + "\n")
             first = False
         out.flush()
         if result.error is not None:
