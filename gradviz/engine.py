@@ -88,7 +88,7 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     outputs = _as_list(tensors)
     grads = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(outputs)
     if len(grads) != len(outputs):
-        raise RuntimeError(f"grad can be implicitly created only for scalar outputs")
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     input_list = _as_list(inputs)
     if inputs is not None and not input_list:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
@@ -355,7 +355,6 @@ def _needed_nodes(order: list[Node], targets: list[Node], include_targets: bool)
 def _wrap(value: Any, node: Node, index: int) -> Tensor:
     if isinstance(value, Tensor):
         return value
-    meta = node.input_meta[index] if index < len(node.input_meta) and node.input_meta[index] else None
     from .dtypes import from_numpy_dtype
 
     dtype = from_numpy_dtype(value.dtype)
