@@ -116,9 +116,43 @@ defop("sin", "SinBackward0", ("self",), _rounded(np.sin),
       {"self": VJP(("self",), lambda g, s: g * s.B.cos(s.self))}, dtype_rule="float", cases=_UN)
 defop("cos", "CosBackward0", ("self",), _rounded(np.cos),
       {"self": VJP(("self",), lambda g, s: g * -s.B.sin(s.self))}, dtype_rule="float", cases=_UN)
+def _as_op(name: str, numpy_rule, *saved: str):  # noqa: ANN001, ANN202
+    """A VJP that is itself a named op when the backward is recorded (create_graph=True), as
+    PyTorch's tanh_backward/sigmoid_backward/threshold_backward are, so a second derivative shows
+    TanhBackwardBackward0 and friends; over numpy it is the plain formula."""
+
+    def vjp(g, s):  # noqa: ANN001, ANN202
+        if s.graph_mode:
+            from .registry import OPS, call
+
+            return call(OPS[name], (g, *(getattr(s, k) for k in saved)), _BACKWARD_ATTRS.get(name, {}))
+        return numpy_rule(g, *(getattr(s, k) for k in saved))
+
+    return vjp
+
+
+_BACKWARD_ATTRS = {"threshold_backward": {"threshold": 0}}
+
+
+def _tanh_bw(g, y):  # noqa: ANN001, ANN202
+    return g * (1 - y * y)
+
+
+def _sigmoid_bw(g, y):  # noqa: ANN001, ANN202
+    return g * (1 - y) * y
+
+
+def _threshold_bw(g, y, threshold=0):  # noqa: ANN001, ANN202
+    return g * (y > threshold)
+
+
 defop("tanh", "TanhBackward0", ("self",), _rounded(np.tanh),
-      {"self": VJP(("result",), lambda g, s: g * (1 - s.result * s.result))},
+      {"self": VJP(("result",), _as_op("tanh_backward", _tanh_bw, "result"))},
       dtype_rule="float", cases=_UN)
+defop("tanh_backward", "TanhBackwardBackward0", ("grad_output", "output"), _tanh_bw,
+      {"grad_output": VJP(("output",), lambda g, s: _tanh_bw(g, s.output)),
+       "output": VJP(("grad_output", "output"), lambda g, s: -2 * s.output * g * s.grad_output)},
+      cases=(GradCase(((3,), (3,))),))
 
 
 def _sigmoid(a: np.ndarray) -> np.ndarray:
@@ -132,11 +166,21 @@ def _sigmoid(a: np.ndarray) -> np.ndarray:
 
 
 defop("sigmoid", "SigmoidBackward0", ("self",), _rounded(_sigmoid),
-      {"self": VJP(("result",), lambda g, s: g * (1 - s.result) * s.result)},
+      {"self": VJP(("result",), _as_op("sigmoid_backward", _sigmoid_bw, "result"))},
       dtype_rule="float", cases=_UN)
+defop("sigmoid_backward", "SigmoidBackwardBackward0", ("grad_output", "output"), _sigmoid_bw,
+      {"grad_output": VJP(("output",), lambda g, s: _sigmoid_bw(g, s.output)),
+       "output": VJP(("grad_output", "output"), lambda g, s: g * s.grad_output * (1 - 2 * s.output))},
+      cases=(GradCase(((3,), (3,))),))
 defop("relu", "ReluBackward0", ("self",), lambda a: np.maximum(a, 0),
-      {"self": VJP(("result",), lambda g, s: g * (s.result > 0))},
+      {"self": VJP(("result",), _as_op("threshold_backward", _threshold_bw, "result"))},
       cases=tuple(GradCase(c.shapes, away_from_zero=True) for c in _UN))
+defop("threshold_backward", "ThresholdBackwardBackward0", ("grad_output", "self"),
+      lambda g, y, threshold=0: _threshold_bw(g, y, threshold),
+      {"grad_output": VJP(("self", "threshold"), lambda g, s: _threshold_bw(g, s.self, s.threshold)),
+       "self": VJP((), lambda g, s: 0 * g)},
+      save=lambda arrays, attrs: {"threshold": attrs.get("threshold", 0)},
+      cases=(GradCase(((3,), (3,)), {"threshold": 0}, away_from_zero=True),))
 defop("sqrt", "SqrtBackward0", ("self",), np.sqrt,
       {"self": VJP(("result",), lambda g, s: g / (2 * s.result))}, dtype_rule="float", cases=_UN_POS)
 defop("abs", "AbsBackward0", ("self",), np.abs,

@@ -60,6 +60,7 @@ class OpDef:
     has_vjp: tuple[bool, ...] = ()
     input_index: dict[str, int] = field(default_factory=dict)
     save_takes_needs: bool = False
+    node_class: type = Node
     _wanted: dict[tuple[bool, ...], frozenset[str]] = field(default_factory=dict)
 
     def wanted_for(self, needs: tuple[bool, ...]) -> frozenset[str]:
@@ -92,7 +93,20 @@ def prepare(op: OpDef) -> OpDef:
     op.has_vjp = tuple(i in op.vjps for i in op.inputs)
     op.input_index = {n: i for i, n in enumerate(op.inputs)}
     op.save_takes_needs = op.save is not None and op.save.__code__.co_argcount == 3
+    # One Node subclass per node name, as PyTorch has one class per grad_fn kind, so
+    # type(y.grad_fn).__name__ reads "MulBackward0" as it does there.
+    op.node_class = _node_class(op.node_name)
     return op
+
+
+_NODE_CLASSES: dict[str, type] = {}
+
+
+def _node_class(name: str) -> type:
+    cls = _NODE_CLASSES.get(name)
+    if cls is None:
+        cls = _NODE_CLASSES[name] = type(name, (Node,), {"__doc__": f"The grad_fn PyTorch calls {name}."})
+    return cls
 
 
 def defop(name: str, node_name: str, inputs: tuple[str, ...], forward: Callable[..., np.ndarray],
@@ -259,7 +273,7 @@ def record(op: OpDef, tensors: Sequence["Tensor"], out: np.ndarray, dtype: dtype
     needs = tuple([t._requires_grad and has for t, has in zip(tensors, op.has_vjp)])
     if True not in needs:
         return result
-    node = Node(op, op.node_name, tuple([t._gradient_edge() for t in tensors]))
+    node = op.node_class(op, op.node_name, tuple([t._gradient_edge() for t in tensors]))
     node.needs_input_grad = needs
     node.inputs = tuple(tensors)  # kept for the data-flow view (constants included)
     node.input_meta = [(t._data.shape, t.dtype) for t in tensors]
