@@ -247,6 +247,13 @@ def _run(outputs: list[Tensor], root_grads: list[Any], keep_graph: bool, create_
                         queue.push(next_node.sequence_nr, next_node)
             current = None
     except BaseException as error:
+        stack = getattr(current, "_forward_stack", None) if _grad_mode._anomaly else None
+        if stack is not None and isinstance(error, Exception):
+            warnings.warn(
+                f"Error detected in {current.display_name}. Traceback of forward call that caused the "
+                f"error:\n{stack} (Triggered internally at "
+                "/__w/pytorch/pytorch/torch/csrc/autograd/python_anomaly_mode.cpp:122.)", UserWarning,
+                stacklevel=3)
         if events is not None:
             events.append(tr.ErrorRaised(_nid(current) if current is not None else None,
                                          type(error).__name__, str(error)))

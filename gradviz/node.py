@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
+from . import grad_mode as _grad_mode
 from .ids import next_uid
 from .provenance import current_span
 
@@ -35,6 +36,18 @@ ACCUMULATE_SEQUENCE_NR = 2**64 - 1
 _sequence = itertools.count(0)
 _NO_ENTRIES: dict[str, Any] = {}
 _QUALIFIED = frozenset({"AccumulateGrad", "CopySlices", "CopyBackwards", "GraphRoot", "Error"})
+
+
+_PACKAGE_DIR = __file__.rsplit("/", 1)[0]
+
+
+def _learner_stack() -> str:
+    """The forward call's stack without gradviz's own frames (anomaly mode prints it)."""
+    import traceback
+
+    frames = [f for f in traceback.extract_stack()[:-2]
+              if not f.filename.startswith(_PACKAGE_DIR) and f.filename != "<string>"]
+    return "".join(traceback.format_list(frames))
 
 
 class RemovableHandle:
@@ -130,6 +143,8 @@ class Node:
         self.sequence_nr = next(_sequence) if sequence_nr is None else sequence_nr
         self.saved: dict[str, Any] = _NO_ENTRIES  # attr (without _saved_) -> SavedTensor or value
         self.span = current_span()
+        if _grad_mode._anomaly:
+            self._forward_stack = _learner_stack()
         # Hook tables start as a shared empty dict and get their own on first registration:
         # most nodes never see a hook, and allocating four dicts per op is measurable.
 
