@@ -152,3 +152,22 @@ def test_speed_default_from_settings(qtbot, seed):
         assert widget.speed_box.currentData() == 4.0
     finally:
         QSettings().remove("player/speed")
+
+
+def test_stepping_reuses_the_panels_widgets(player):
+    """A step rewrites labels and heatmaps in place: no widget is created after the first pass."""
+    from PySide6.QtWidgets import QLabel
+
+    widget, _ = player
+    for k in range(len(widget.replay)):
+        widget.seek(k)
+    labels = set(map(id, widget.findChildren(QLabel)))
+    for k in range(len(widget.replay) - 1, -1, -1):
+        widget.seek(k)
+        assert widget.vjp_panel.output_texts == [] or all(widget.vjp_panel.output_texts)
+    assert set(map(id, widget.findChildren(QLabel))) == labels
+    mul_done = next(k for k, e in enumerate(widget.replay.events)
+                    if e["type"] == "node_finished" and short_name(widget.replay.nodes[e["node_id"]]["name"]) == "MulBackward0")
+    widget.seek(mul_done)
+    shown = [row.label.text() for row in widget.vjp_panel._rows if not row.label.isHidden()]
+    assert shown == widget.vjp_panel.output_texts[: len(shown)] and len(shown) == 2

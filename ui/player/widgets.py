@@ -6,11 +6,11 @@ autograd state.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap
-from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QFrame, QLabel, QListWidget, QListWidgetItem,
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from gradviz.replay import format_grad
@@ -126,7 +126,9 @@ class MemoryLane(QWidget):
 class BufferChips(QWidget):
     """One chip per saved buffer of the call: alive (filled) or freed (struck through).
 
-    The chips wrap onto as many rows as the width needs (FlowLayout), so none is cut off.
+    The chips wrap onto as many rows as the width needs (FlowLayout), so none is cut off. Chip
+    labels are pooled: a new set of buffers rewrites the labels' text in place and restyles only
+    the chips whose look changed (a style sheet per frame per chip is what made big calls stutter).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -135,24 +137,26 @@ class BufferChips(QWidget):
         sizing = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         sizing.setHeightForWidth(True)
         self.setSizePolicy(sizing)
+        self._pool: list[QLabel] = []  # every chip label ever made, in layout order
+        self._used = 0  # the first _used labels of the pool show a chip
         self._chips: dict[tuple[str, str], QLabel] = {}
         self._alive: dict[tuple[str, str], bool] = {}
+        self._styled: dict[int, tuple[bool, bool]] = {}  # id(label) -> (alive, pointed) painted
         self._theme = current_theme()
 
-    def set_buffers(self, buffers: dict[tuple[str, str], Any], label_of: Callable[[str], str]) -> None:
-        for chip in self._chips.values():
-            chip.hide()
-            chip.deleteLater()
+    def set_buffers(self, buffers: dict[tuple[str, str], Any], label_of: Callable[[str], str],
+                    alive: Mapping[tuple[str, str], bool] | None = None) -> None:
+        """Show one chip per buffer, alive unless ``alive`` says otherwise (passing the step's
+        states here saves restyling every chip twice)."""
         self._chips.clear()
         self._alive.clear()
-        while self._layout.count():
-            self._layout.takeAt(0)
+        self._used = 0
         for key, buf in buffers.items():
-            chip = QLabel(f"{label_of(key[0])}.{key[1]} · {format_bytes(buf.nbytes)}", self)
-            chip.setObjectName("bufferChip")
-            self._chips[key] = chip
-            self._layout.addWidget(chip)
-            self._paint(key, True, False)
+            self._take(key, f"{label_of(key[0])}.{key[1]} · {format_bytes(buf.nbytes)}", wrap=False)
+            self._paint(key, True if alive is None else alive.get(key, True), False)
+        for chip in self._pool[self._used:]:
+            if not chip.isHidden():
+                chip.hide()
         self._layout.invalidate()
         self.updateGeometry()
 
@@ -160,13 +164,10 @@ class BufferChips(QWidget):
         """A chip for a buffer this call does not own (freed by an earlier call), shown freed."""
         chip = self._chips.get(key)
         if chip is None:
-            chip = QLabel(text, self)
-            chip.setWordWrap(True)  # long "(freed by call #1 …)" chips wrap inside a narrow column
-            chip.setObjectName("bufferChip")
-            self._chips[key] = chip
-            self._layout.insertWidget(self._layout.count(), chip)
-            chip.show()
+            # long "(freed by call #1 …)" chips wrap inside a narrow column
+            chip = self._take(key, text, wrap=True)
             self._paint(key, False, False)
+            self._layout.invalidate()
             self.updateGeometry()
         return chip
 
@@ -174,29 +175,81 @@ class BufferChips(QWidget):
         return self._chips.get(key)
 
     def set_alive(self, alive: dict[tuple[str, str], bool], pointed: tuple[str, str] | None = None) -> None:
-        for key, chip in self._chips.items():
+        for key in self._chips:
             now = alive.get(key, self._alive.get(key, True))
-            if self._alive.get(key) != now or key == pointed or chip.property("pointed"):
-                self._paint(key, now, key == pointed)
+            self._paint(key, now, key == pointed)
+
+    def _take(self, key: tuple[str, str], text: str, wrap: bool) -> QLabel:
+        """The next pooled label (a new one only when the pool is used up), showing ``text``."""
+        if self._used < len(self._pool):
+            chip = self._pool[self._used]
+        else:
+            chip = QLabel(self)
+            chip.setObjectName("bufferChip")
+            self._pool.append(chip)
+            self._layout.addWidget(chip)
+        self._used += 1
+        if chip.wordWrap() != wrap:
+            chip.setWordWrap(wrap)
+        chip.setText(text)  # QLabel ignores an unchanged text
+        if chip.isHidden():
+            chip.show()
+        self._chips[key] = chip
+        return chip
 
     def _paint(self, key: tuple[str, str], alive: bool, pointed: bool) -> None:
-        t = self._theme
+        """Restyle a chip only when its look changes: a dynamic property picks one of the rules
+        of the one style sheet set on this widget, and re-polishing is cheap next to parsing a
+        style sheet per chip."""
         chip = self._chips[key]
         self._alive[key] = alive
+        if self._styled.get(id(chip)) == (alive, pointed):
+            return
+        self._styled[id(chip)] = (alive, pointed)
         chip.setProperty("pointed", pointed)
-        border = t.error if pointed else t.border
-        if alive:
-            style = f"background:{t.node_op}; color:{t.node_text}; border:1px solid {border};"
-            chip.setToolTip(tr("saved for backward, still alive"))
-        else:
-            style = (f"background:{t.alt_base}; color:{t.muted_text}; border:{2 if pointed else 1}px "
-                     f"{'solid' if pointed else 'dashed'} {border}; text-decoration:line-through;")
-            chip.setToolTip(tr("freed after its node ran"))
-        chip.setStyleSheet(f"QLabel#bufferChip {{{style} border-radius:6px; padding:1px 6px;}}")
+        chip.setProperty("chip", "alive" if alive else "pointed" if pointed else "freed")
+        chip.setToolTip(tr("saved for backward, still alive") if alive else tr("freed after its node ran"))
+        if self.styleSheet() == "":
+            self.setStyleSheet(self._sheet())
+        chip.style().unpolish(chip)
+        chip.style().polish(chip)
+
+    def _sheet(self) -> str:
+        t = self._theme
+        rule = "QLabel#bufferChip[chip=\"{state}\"] {{{style} border-radius:6px; padding:1px 6px;}}"
+        alive = f"background:{t.node_op}; color:{t.node_text}; border:1px solid {t.border};"
+        freed = (f"background:{t.alt_base}; color:{t.muted_text}; border:1px dashed {t.border}; "
+                 "text-decoration:line-through;")
+        pointed = (f"background:{t.alt_base}; color:{t.muted_text}; border:2px solid {t.error}; "
+                   "text-decoration:line-through;")
+        return "\n".join(rule.format(state=k, style=v)
+                         for k, v in (("alive", alive), ("freed", freed), ("pointed", pointed)))
+
+
+class _OutputRow:
+    """One "input i -> target: value" line of the VJP panel and the heatmap of that value."""
+
+    def __init__(self, parent: QWidget, layout: QVBoxLayout) -> None:
+        self.label = QLabel(parent)
+        self.label.setWordWrap(True)
+        self.heat = Heatmap(parent)
+        self.heat.set_preview(None)
+        layout.addWidget(self.label)
+        layout.addWidget(self.heat)
+
+    def set_visible(self, visible: bool) -> None:
+        if self.label.isHidden() == visible:
+            self.label.setVisible(visible)
+        if not visible and not self.heat.isHidden():
+            self.heat.hide()
 
 
 class VjpPanel(QFrame):
-    """The current node's vector-Jacobian product: upstream grad, local rule, grads sent on."""
+    """The current node's vector-Jacobian product: upstream grad, local rule, grads sent on.
+
+    Every widget is made once and updated in place: a new node rewrites label texts and heatmap
+    values; output rows are pooled and only shown or hidden when the number of inputs changes.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -210,14 +263,23 @@ class VjpPanel(QFrame):
         self.rule.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.upstream_label = QLabel(self)
         self.upstream_map = Heatmap(self)
-        self._outputs = QGridLayout()
+        self._outputs = QVBoxLayout()
+        self._outputs.setContentsMargins(0, 0, 0, 0)
+        self.accumulated_label = QLabel(self)
+        self.accumulated_label.hide()
         self._layout.addWidget(self.title)
         self._layout.addWidget(self.rule)
         self._layout.addWidget(self.upstream_label)
         self._layout.addWidget(self.upstream_map)
         self._layout.addLayout(self._outputs)
+        self._layout.addWidget(self.accumulated_label)
         self._layout.addStretch(1)
-        self._output_widgets: list[QWidget] = []
+        self._rows: list[_OutputRow] = []
+        self._previews: dict[int, Any] = {}  # id(heatmap) -> the preview it shows
+        for _ in range(2):  # most ops have one or two inputs: rows exist before the first node
+            self._rows.append(_OutputRow(self, self._outputs))
+        for row in self._rows:
+            row.set_visible(False)
         self.output_texts: list[str] = []
         self.summary_lines: list[str] = []
         self._key: Any = None
@@ -238,18 +300,15 @@ class VjpPanel(QFrame):
         if key == self._key and self._shown:
             return
         self._key, self._shown = key, True
-        for w in self._output_widgets:
-            self._outputs.removeWidget(w)  # now, not at the next event loop turn: no stale rows
-            w.hide()
-            w.deleteLater()
-        self._output_widgets.clear()
         self.output_texts = []
         self.summary_lines = []
         if view is None:
             self.title.setText(tr("No node is running at this step."))
             self.rule.setText("")
             self.upstream_label.setText("")
-            self.upstream_map.set_preview(None)
+            self._heat(self.upstream_map, None)
+            self._show_outputs([])
+            self._show_accumulated(None)
             return
         self.title.setText(tr("<b>{name}</b> is running <span style='color:gray'>({id})</span>").format(
             name=_escape(view["name"]), id=view["node_id"]))
@@ -259,12 +318,17 @@ class VjpPanel(QFrame):
         if view.get("ran"):
             texts = ", ".join(format_grad(g) for g in upstream)
             self.upstream_label.setText(tr("grad arriving (upstream): {values}").format(values=texts))
-            self.upstream_map.set_preview(grad_preview(upstream[0]) if upstream else None)
+            self._heat(self.upstream_map, grad_preview(upstream[0]) if upstream else None)
         else:
             self.upstream_label.setText(tr("has not run yet"))
-            self.upstream_map.set_preview(None)
-        row = 0
-        for out in view.get("outputs", []):
+            self._heat(self.upstream_map, None)
+        self._show_outputs(view.get("outputs", []))
+        self._show_accumulated(view.get("accumulated"))
+
+    def _show_outputs(self, outputs: list[dict[str, Any]]) -> None:
+        while len(self._rows) < len(outputs):
+            self._rows.append(_OutputRow(self, self._outputs))
+        for row, out in zip(self._rows, outputs):
             if out["target"] is None:
                 text = tr("input {i}: needs no grad").format(i=out["index"])
             else:
@@ -274,23 +338,32 @@ class VjpPanel(QFrame):
                 text += "  " + tr("(summed from shape {src} down to {dst})").format(
                     src=tuple(out["reduced_from"]), dst=tuple(out.get("reduced_to") or ()))
             self.output_texts.append(text)
-            label = QLabel(text, self)
-            label.setWordWrap(True)
-            heat = Heatmap(self)
-            heat.set_preview(grad_preview(out.get("value")))
-            self._outputs.addWidget(label, row, 0)
-            self._outputs.addWidget(heat, row + 1, 0)
-            self._output_widgets += [label, heat]
-            row += 2
-        acc = view.get("accumulated")
-        if acc is not None:
-            text = tr(".grad: {before} + {contribution} = {after}").format(
-                before=format_grad(acc["before"]), contribution=format_grad(acc["contribution"]),
-                after=format_grad(acc["after"]))
-            self.output_texts.append(text)
-            label = QLabel(text, self)
-            self._outputs.addWidget(label, row, 0)
-            self._output_widgets.append(label)
+            row.label.setText(text)
+            row.set_visible(True)
+            self._heat(row.heat, grad_preview(out.get("value")))
+        for row in self._rows[len(outputs):]:
+            row.set_visible(False)
+            self._previews.pop(id(row.heat), None)
+
+    def _show_accumulated(self, acc: dict[str, Any] | None) -> None:
+        if acc is None:
+            if not self.accumulated_label.isHidden():
+                self.accumulated_label.hide()
+            return
+        text = tr(".grad: {before} + {contribution} = {after}").format(
+            before=format_grad(acc["before"]), contribution=format_grad(acc["contribution"]),
+            after=format_grad(acc["after"]))
+        self.output_texts.append(text)
+        self.accumulated_label.setText(text)
+        if self.accumulated_label.isHidden():
+            self.accumulated_label.show()
+
+    def _heat(self, heat: Heatmap, preview: Any) -> None:
+        """Give a heatmap new values only when they differ (set_preview always re-lays out)."""
+        if id(heat) in self._previews and self._previews[id(heat)] == preview:
+            return
+        self._previews[id(heat)] = preview
+        heat.set_preview(preview)
 
 
 class LedgerView(QListWidget):
