@@ -37,6 +37,10 @@ def _as_float(value: Any) -> float | None:
 class Heatmap(QWidget):
     CELL_MAX = 40
     CELL_MIN = 10
+    ROW_MAX = 28
+    # A tall preview (a 16x2 weight) must not make the inspector taller than a laptop screen:
+    # rows shrink to fit this budget (down to CELL_MIN) instead of growing the widget.
+    HEIGHT_BUDGET = 170
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,16 +71,21 @@ class Heatmap(QWidget):
             return self.CELL_MAX
         return max(self.CELL_MIN, min(self.CELL_MAX, (self.width() - 2) / cols))
 
+    def _row_height(self, cell: float) -> float:
+        rows, _ = self.grid_size()
+        budget = (self.HEIGHT_BUDGET - 2) / rows if rows else self.ROW_MAX
+        return max(self.CELL_MIN, min(cell, self.ROW_MAX, budget))
+
     def sizeHint(self) -> QSize:  # noqa: N802
         rows, _ = self.grid_size()
-        return QSize(200, int(rows * min(self.CELL_MAX, 28)) + 2)
+        return QSize(200, int(rows * self._row_height(self.CELL_MAX)) + 2)
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
         rows, cols = self.grid_size()
         if not cols:
             return 0
         cell = max(self.CELL_MIN, min(self.CELL_MAX, (width - 2) / cols))
-        return int(rows * min(cell, 28)) + 2
+        return int(rows * self._row_height(cell)) + 2
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802
         return True
@@ -91,7 +100,7 @@ class Heatmap(QWidget):
 
     def _cell_rect(self, r: int, c: int) -> QRectF:
         w = self._cell_size()
-        h = min(w, 28)
+        h = self._row_height(w)
         return QRectF(1 + c * w, 1 + r * h, w, h)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
