@@ -8,7 +8,7 @@ one emits ``node_activated`` and the window selects that node. The "created at" 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Any, Mapping
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFont
@@ -64,6 +64,9 @@ class Inspector(QWidget):
         super().__init__(parent)
         self._index = SnapshotIndex(None)
         self._node_id: str | None = None
+        # (op id, attr) -> alive at the backward player's current step; None: the snapshot's own.
+        self._buffer_states: Mapping[tuple[str, str], bool] | None = None
+        self._shown_buffers: tuple[Any, ...] = ()
         self._theme: Theme = current_theme()
         self.language = "en"
 
@@ -131,6 +134,24 @@ class Inspector(QWidget):
     def show_node(self, node_id: str | None) -> None:
         self._show_node(node_id)
 
+    def set_buffer_states(self, states: Mapping[tuple[str, str], bool] | None) -> None:
+        """Saved buffers alive (True) or freed (False) at the backward player's current step,
+        keyed by (op node id, attr). Buffers not in ``states``, or every buffer when ``states``
+        is None (no call selected), show the snapshot's state: the one after the cell ran.
+
+        Re-renders only when the selected op's buffers change state, so the player can call
+        this every frame."""
+        self._buffer_states = states
+        if self._buffer_key() != self._shown_buffers:
+            self._show_node(self._node_id)
+
+    def buffer_freed(self, node_id: str, attr: str, snapshot_freed: bool) -> bool:
+        """Whether the inspector shows this buffer as freed (the player's step wins)."""
+        states = self._buffer_states
+        if states is not None and (node_id, attr) in states:
+            return not states[(node_id, attr)]
+        return snapshot_freed
+
     @property
     def node_id(self) -> str | None:
         return self._node_id
@@ -182,8 +203,17 @@ class Inspector(QWidget):
             text += "  " + format_shape(node.get("shape"))
         self._add(parent, label, text, node=node_id)
 
+    def _buffer_key(self) -> tuple[Any, ...]:
+        """What the selected op's buffer rows depend on: its id and each buffer's shown state."""
+        node = self._index.node(self._node_id) if self._node_id else None
+        if not node or node.get("kind") != "op":
+            return ()
+        return (self._node_id, *(self.buffer_freed(str(node["id"]), str(b.get("attr", "")), bool(b.get("freed")))
+                                 for b in node.get("saved") or []))
+
     def _show_node(self, node_id: str | None) -> None:
         self._node_id = node_id
+        self._shown_buffers = self._buffer_key()
         self.tree.clear()
         node = self._index.node(node_id) if node_id else None
         self._empty.setVisible(node is None)
@@ -311,7 +341,8 @@ class Inspector(QWidget):
         saved = node.get("saved") or []
         buffers = self._section(translate("Inspector", "Saved buffers"))
         for buffer in saved:
-            freed = bool(buffer.get("freed"))
+            snapshot_freed = bool(buffer.get("freed"))
+            freed = self.buffer_freed(node_id, str(buffer.get("attr", "")), snapshot_freed)
             state = translate("Inspector", "freed") if freed else translate("Inspector", "alive")
             size = format_bytes(buffer.get("nbytes"))
             summary = "  ".join(
@@ -322,7 +353,15 @@ class Inspector(QWidget):
                              color=t.buffer_freed if freed else t.buffer_alive)
             if buffer.get("tensor"):
                 self._node_ref(item, translate("Inspector", "tensor"), str(buffer["tensor"]))
-            if buffer.get("value") not in (None, ""):
+            if freed != snapshot_freed:
+                item.setToolTip(1, translate("Inspector", "At the backward player's current step"))
+            if snapshot_freed and not freed:
+                # The snapshot was taken after backward freed it: alive now, but no value kept.
+                self._add(item, translate("Inspector", "value"),
+                          translate("Inspector", "(alive at this step; freed later, value not kept)"))
+            elif freed and not snapshot_freed:
+                self._add(item, translate("Inspector", "value"), "<freed>")
+            elif buffer.get("value") not in (None, ""):
                 self._add(item, translate("Inspector", "value"), str(buffer["value"]))
         if not saved:
             self._add(buffers, translate("Inspector", "none"), "")

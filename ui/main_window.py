@@ -211,11 +211,21 @@ class MainWindow(QMainWindow):
         picked = getattr(widget, "call_selected", None)
         if picked is not None:
             picked.connect(self._show_graph_of_call)
+        stepped = getattr(widget, "step_changed", None)
+        if stepped is not None:
+            stepped.connect(self._sync_buffer_states)
         self.graph_column.setStretchFactor(0, 3)
         self.graph_column.setStretchFactor(1, 2)
         call_if_present(widget, "set_source", self.editor.toPlainText())
         call_if_present(widget, "set_calls", self._last_backward, self.snapshot)
+        self._sync_buffer_states()
         self.balance_layout()
+
+    def _sync_buffer_states(self, _step: int | None = None) -> None:
+        """The inspector shows saved buffers as they are at the player's step (alive until the
+        step that frees them), or as the snapshot has them when no call is selected."""
+        states = getattr(self.player, "buffer_states", None)
+        self.inspector.set_buffer_states(states() if callable(states) else None)
 
     # Share of the window's width: editor/output, graph (+ player under it), inspector.
     COLUMN_SHARES = (0.35, 0.45, 0.20)
@@ -384,6 +394,7 @@ class MainWindow(QMainWindow):
         if self.player is not None:
             call_if_present(self.player, "set_source", self.editor.toPlainText())
             call_if_present(self.player, "set_calls", self._last_backward, self.snapshot)
+            self._sync_buffer_states()
         self.backward_calls_changed.emit(self._last_backward)
 
     def _refit_if_graph_changed(self) -> None:

@@ -485,3 +485,36 @@ def test_picking_an_earlier_backward_call_shows_the_graph_it_ran_on(qtbot, prefs
         win.close()
         win.runner.shutdown()
         win.deleteLater()
+
+
+def test_inspector_shows_saved_buffers_as_they_are_at_the_players_step(qtbot, prefs):
+    """Cell 8's s.backward() frees PowBackward0._saved_self; the snapshot (taken after) says
+    freed, but while the player stands before that step the inspector says alive."""
+    win, _installed = _seed_window(qtbot, prefs)
+    try:
+        code_cells = [c for c in win.editor.cells if c.is_code]
+        for cell in code_cells[:9]:
+            _shift_enter(qtbot, win, cell)
+        player = win.player
+        player.select_call(3)  # cell 8: s.backward()
+        replay = player.replay
+        pow_id = next(n for n, info in replay.nodes.items() if info["name"].endswith("PowBackward0"))
+        freed_at = next(k for k, e in enumerate(replay.events)
+                        if e["type"] == "buffer_freed" and e["node_id"] == pow_id and e["attr"] == "_saved_self")
+        win.select_node(pow_id)
+        row = "Saved buffers/_saved_self"
+        player.seek(freed_at - 1)
+        assert win.inspector.rows()[row].endswith("alive")
+        player.seek(freed_at)
+        assert win.inspector.rows()[row].endswith("freed")
+        player.seek(0)
+        assert win.inspector.rows()[row].endswith("alive")
+        win.inspector.set_buffer_states(None)  # no call selected: the snapshot's (final) state
+        assert win.inspector.rows()[row].endswith("freed")
+        win._sync_buffer_states()
+        assert win.inspector.rows()[row].endswith("alive")
+    finally:
+        win.editor.document().setModified(False)
+        win.close()
+        win.runner.shutdown()
+        win.deleteLater()

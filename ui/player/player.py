@@ -310,6 +310,13 @@ class BackwardPlayer(QWidget):
     def replay(self) -> Replay | None:
         return self._replay
 
+    def buffer_states(self) -> dict[tuple[str, str], bool] | None:
+        """Saved buffers of the selected call at the current step: (node id, attr) -> alive.
+        None when no call is selected (the inspector then shows the snapshot's states)."""
+        if self._replay is None or self._step < 0:
+            return None
+        return self._replay.state(self._step).buffers
+
     @property
     def suggested_fix(self) -> str | None:
         return self._fix
