@@ -198,32 +198,24 @@ class BufferChips(QWidget):
         return chip
 
     def _paint(self, key: tuple[str, str], alive: bool, pointed: bool) -> None:
-        """Restyle a chip only when its look changes: a dynamic property picks one of the rules
-        of the one style sheet set on this widget, and re-polishing is cheap next to parsing a
-        style sheet per chip."""
+        """Restyle a chip only when its look changes: parsing a style sheet per chip per frame
+        is what made stepping through big calls stutter."""
         chip = self._chips[key]
         self._alive[key] = alive
         if self._styled.get(id(chip)) == (alive, pointed):
             return
         self._styled[id(chip)] = (alive, pointed)
-        chip.setProperty("pointed", pointed)
-        chip.setProperty("chip", "alive" if alive else "pointed" if pointed else "freed")
-        chip.setToolTip(tr("saved for backward, still alive") if alive else tr("freed after its node ran"))
-        if self.styleSheet() == "":
-            self.setStyleSheet(self._sheet())
-        chip.style().unpolish(chip)
-        chip.style().polish(chip)
-
-    def _sheet(self) -> str:
         t = self._theme
-        rule = "QLabel#bufferChip[chip=\"{state}\"] {{{style} border-radius:6px; padding:1px 6px;}}"
-        alive = f"background:{t.node_op}; color:{t.node_text}; border:1px solid {t.border};"
-        freed = (f"background:{t.alt_base}; color:{t.muted_text}; border:1px dashed {t.border}; "
-                 "text-decoration:line-through;")
-        pointed = (f"background:{t.alt_base}; color:{t.muted_text}; border:2px solid {t.error}; "
-                   "text-decoration:line-through;")
-        return "\n".join(rule.format(state=k, style=v)
-                         for k, v in (("alive", alive), ("freed", freed), ("pointed", pointed)))
+        chip.setProperty("pointed", pointed)
+        border = t.error if pointed else t.border
+        if alive:
+            style = f"background:{t.node_op}; color:{t.node_text}; border:1px solid {border};"
+            chip.setToolTip(tr("saved for backward, still alive"))
+        else:
+            style = (f"background:{t.alt_base}; color:{t.muted_text}; border:{2 if pointed else 1}px "
+                     f"{'solid' if pointed else 'dashed'} {border}; text-decoration:line-through;")
+            chip.setToolTip(tr("freed after its node ran"))
+        chip.setStyleSheet(f"QLabel#bufferChip {{{style} border-radius:6px; padding:1px 6px;}}")
 
 
 class _OutputRow:
