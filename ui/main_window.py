@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         self.graph_column.setStretchFactor(0, 3)
         self.graph_column.setStretchFactor(1, 2)
         call_if_present(widget, "set_source", self.editor.toPlainText())
+        call_if_present(widget, "set_cell_graphs", self._graphs_by_cell)
         call_if_present(widget, "set_calls", self._last_backward, self.snapshot)
         self._sync_buffer_states()
         self.balance_layout()
@@ -393,6 +394,7 @@ class MainWindow(QMainWindow):
             call_if_present(self.graph_area.canvas, "set_backward_calls", self._last_backward)
         if self.player is not None:
             call_if_present(self.player, "set_source", self.editor.toPlainText())
+            call_if_present(self.player, "set_cell_graphs", self._graphs_by_cell)
             call_if_present(self.player, "set_calls", self._last_backward, self.snapshot)
             self._sync_buffer_states()
         self.backward_calls_changed.emit(self._last_backward)

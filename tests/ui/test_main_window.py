@@ -513,6 +513,8 @@ def test_inspector_shows_saved_buffers_as_they_are_at_the_players_step(qtbot, pr
         assert win.inspector.rows()[row].endswith("freed")
         win._sync_buffer_states()
         assert win.inspector.rows()[row].endswith("alive")
+        ledger = [player.ledger_view.item(i).text() for i in range(player.ledger_view.count())]
+        assert ledger[0].startswith("x (cell 3).grad:")  # cell 7 rebound x; the window gave cell graphs
     finally:
         win.editor.document().setModified(False)
         win.close()

@@ -46,10 +46,14 @@ class RecordingCanvas:
 
 
 @pytest.fixture(scope="module")
-def seed():
-    results = Session().run_cells(cells.split_percent_cells(SEED.read_text(encoding="utf-8")))
-    calls = [c for r in results for c in r.backward_calls]
-    return calls, results[8].graph
+def seed_results():
+    return Session().run_cells(cells.split_percent_cells(SEED.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def seed(seed_results):
+    calls = [c for r in seed_results for c in r.backward_calls]
+    return calls, seed_results[8].graph
 
 
 @pytest.fixture
@@ -171,3 +175,20 @@ def test_stepping_reuses_the_panels_widgets(player):
     widget.seek(mul_done)
     shown = [row.label.text() for row in widget.vjp_panel._rows if not row.label.isHidden()]
     assert shown == widget.vjp_panel.output_texts[: len(shown)] and len(shown) == 2
+
+
+def test_ledger_names_a_rebound_leaf_as_the_learner_knew_it(player, seed, seed_results):
+    """Cell 7 rebinds x: the cell-3 x (3x3) that cell 5's call filled is "x (cell 3)", not its id."""
+    widget, _ = player
+    calls, graph = seed
+    widget.seek(-1)
+    first = widget.ledger_view.item(0).text()
+    old_x = first.split(".grad:")[0]
+    assert old_x.startswith("t")  # no cell graphs given: the id is all the player knows
+    widget.set_cell_graphs({r.index: r.graph for r in seed_results if r.graph is not None})
+    widget.set_calls(calls, graph)
+    widget.seek(-1)
+    texts = [widget.ledger_view.item(i).text() for i in range(widget.ledger_view.count())]
+    assert texts[0].startswith("x (cell 3).grad: None → +[6, 0, 0")
+    assert texts[-1].startswith("x.grad: ")  # the current x keeps its plain name
+    assert widget._tensor_label("t999999", 0) == "t999999"  # never named: the id
