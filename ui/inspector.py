@@ -353,12 +353,8 @@ class Inspector(QWidget):
                              color=t.buffer_freed if freed else t.buffer_alive)
             if buffer.get("tensor"):
                 self._node_ref(item, translate("Inspector", "tensor"), str(buffer["tensor"]))
-            if freed != snapshot_freed:
-                item.setToolTip(1, translate("Inspector", "At the backward player's current step"))
             if snapshot_freed and not freed:
-                # The snapshot was taken after backward freed it: alive now, but no value kept.
-                self._add(item, translate("Inspector", "value"),
-                          translate("Inspector", "(alive at this step; freed later, value not kept)"))
+                pass  # alive at the player's step, but the snapshot (taken after) kept no value
             elif freed and not snapshot_freed:
                 self._add(item, translate("Inspector", "value"), "<freed>")
             elif buffer.get("value") not in (None, ""):
