@@ -9,7 +9,6 @@ editor's caret emits ``nodes_for_line`` with the ids of the nodes created on tha
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -28,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.results import CellResult
 from ui import files
 from ui.editor import CodeEditor
 from ui.graph_area import GraphArea, call_if_present
@@ -37,23 +34,23 @@ from ui.inspector import Inspector
 from ui.outline import GraphOutline
 from ui.output import OutputPanel
 from ui.preferences import PreferencesDialog, PreferenceValues
-from ui.runner import CellJob, RunBatch, RunController
-from ui.settings import Preferences, RunnerLimits
+from ui.runner import RunController
+from ui.settings import Preferences
 from ui.snapshot import SnapshotIndex
 from ui.theme import Theme, theme_manager
 from ui.window_actions import WindowActions, apply_text_fix, balance_columns, icon
+from ui.window_documents import WindowDocuments
+from ui.window_running import WindowRunning, worker_limits
+
+__all__ = ["MainWindow", "worker_limits"]
 
 translate = QCoreApplication.translate
 
 
-def worker_limits(limits: RunnerLimits) -> Any:
-    """The worker's Limits object for the user's preferences (gradviz.limits is stdlib-only)."""
-    from gradviz.limits import Limits
+class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
+    """The window and its views; running cells (WindowRunning) and files (WindowDocuments) are
+    mixins in their own modules."""
 
-    return Limits(wall_time_s=limits.time_s, max_tensor_elements=limits.max_elements)
-
-
-class MainWindow(QMainWindow):
     node_selected = Signal(str)  # "" when the selection is cleared
     nodes_for_line = Signal(object)  # list[str]: nodes created on the editor's caret line
     snapshot_changed = Signal(object)  # dict | None
@@ -222,12 +219,6 @@ class MainWindow(QMainWindow):
         self._sync_buffer_states()
         self.balance_layout()
 
-    def _sync_buffer_states(self, _step: int | None = None) -> None:
-        """The inspector shows saved buffers as they are at the player's step (alive until the
-        step that frees them), or as the snapshot has them when no call is selected."""
-        states = getattr(self.player, "buffer_states", None)
-        self.inspector.set_buffer_states(states() if callable(states) else None)
-
     # Share of the window's width: editor/output, graph (+ player under it), inspector.
     COLUMN_SHARES = (0.35, 0.45, 0.20)
 
@@ -295,305 +286,6 @@ class MainWindow(QMainWindow):
         if self.graph_area.canvas is not None:
             call_if_present(self.graph_area.canvas, "highlight_nodes", ids)
         self.nodes_for_line.emit(ids)
-
-    # ----- running ---------------------------------------------------------------------------
-    def _job(self, index: int) -> CellJob | None:
-        cell = self.editor.cell_by_index(index)
-        if cell is None or not cell.is_code:
-            return None
-        return CellJob(cell.index, cell.source, cell.first_line, cell.title)
-
-    def _earlier(self, index: int) -> list[CellJob]:
-        return [job for c in self.editor.cells if c.index < index and (job := self._job(c.index))]
-
-    def run_cell(self, index: int) -> None:
-        job = self._job(index)
-        if job is None:
-            return
-        self._submit([job])
-
-    def run_cell_and_advance(self, index: int) -> None:
-        self.run_cell(index)
-        self.editor.advance_to_next_cell(index)
-
-    def _run_current(self, advance: bool) -> None:
-        cell = self.editor.current_cell()
-        if cell is None:
-            return
-        (self.run_cell_and_advance if advance else self.run_cell)(cell.index)
-
-    def run_all(self) -> None:
-        jobs = [job for c in self.editor.cells if (job := self._job(c.index))]
-        if jobs:
-            self.output.clear_all()
-            self.editor.clear_error_markers()
-            self._submit(jobs)
-
-    def _submit(self, jobs: list[CellJob]) -> None:
-        for job in jobs:
-            self.editor.clear_error_markers(job.index)
-        self.runner.run(RunBatch(jobs, self._earlier(jobs[0].index)))
-
-    def cancel_run(self) -> None:
-        if self.runner.busy:
-            self.status_label.setText(translate("MainWindow", "Cancelling…"))
-            self.runner.cancel()
-
-    def restart_session(self) -> None:
-        self.runner.reset()
-        self.output.clear_all()
-        self.output.show_message(translate("MainWindow", "Session restarted: all variables were cleared."))
-        self.editor.clear_error_markers()
-        self.set_snapshot(None)
-        self._calls_by_cell.clear()
-        self._graphs_by_cell.clear()
-        self._publish_backward_calls()
-
-    def _on_cell_started(self, index: int, replay: bool) -> None:
-        cell = self.editor.cell_by_index(index)
-        self.output.cell_started(index, cell.title if cell else "")
-        if replay:
-            self.status_label.setText(
-                translate("MainWindow", "Session restarted: re-running cell {index}…").format(index=index))
-        else:
-            self.status_label.setText(translate("MainWindow", "Running cell {index}…").format(index=index))
-
-    def _on_cell_finished(self, result: CellResult, replay: bool) -> None:
-        cell = self.editor.cell_by_index(result.index)
-        self.output.show_result(result, cell.title if cell else "", rerun=replay)
-        error = result.error
-        if error is not None and error.line is not None:
-            self.editor.add_error_marker(error.line, error.col, error.headline, cell=result.index)
-        if result.graph is not None:
-            self.set_snapshot(result.graph)
-            self._graphs_by_cell[result.index] = result.graph
-        self._calls_by_cell.pop(result.index, None)
-        if result.backward_calls:
-            self._calls_by_cell[result.index] = list(result.backward_calls)
-        self._publish_backward_calls()
-
-    def _show_graph_of_call(self, index: int) -> None:
-        """A backward call picked in the player plays on the graph as it was after its cell ran
-        (a later cell may have rebound the names or built a new graph)."""
-        if self._publishing or not 0 <= index < len(self._last_backward):
-            return
-        graph = self._graphs_by_cell.get(self._last_backward[index].get("cell"))
-        if graph is not None and graph is not self._index.snapshot:
-            self.set_snapshot(graph)
-
-    def _publish_backward_calls(self) -> None:
-        self._publishing = True
-        try:
-            self._publish_calls()
-        finally:
-            self._publishing = False
-
-    def _publish_calls(self) -> None:
-        self._last_backward = [call for calls in self._calls_by_cell.values() for call in calls]
-        if self.graph_area.canvas is not None:
-            call_if_present(self.graph_area.canvas, "set_backward_calls", self._last_backward)
-        if self.player is not None:
-            call_if_present(self.player, "set_source", self.editor.toPlainText())
-            call_if_present(self.player, "set_cell_graphs", self._graphs_by_cell)
-            call_if_present(self.player, "set_calls", self._last_backward, self.snapshot)
-            self._sync_buffer_states()
-        self.backward_calls_changed.emit(self._last_backward)
-
-    def _refit_if_graph_changed(self) -> None:
-        """After a run, fit the canvas when the run changed which nodes exist (a new graph to see);
-        a re-run that leaves the graph alone keeps the learner's zoom and scroll."""
-        if frozenset(self._index.nodes) != self._fitted_nodes:
-            self.fit_graph()
-
-    def _on_client_failed(self, message: str) -> None:
-        self.status_label.setText(translate("MainWindow", "The code runner failed: {error}").format(error=message))
-
-    def _update_busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy)
-        self.actions_.cancel.setEnabled(busy)
-        if busy:
-            self._busy_since = time.perf_counter()
-        else:
-            if self._busy_since:
-                elapsed = time.perf_counter() - self._busy_since
-                self.status_label.setText(translate("MainWindow", "Ready ({seconds:.2f} s)").format(seconds=elapsed))
-            else:
-                self.status_label.setText(translate("MainWindow", "Ready"))
-
-    # ----- documents -------------------------------------------------------------------------
-    def load_text(self, text: str, path: Path | None, display_name: str | None = None, dirty: bool = False) -> None:
-        self.editor.setPlainText(text)
-        self.editor.document().setModified(dirty)
-        self.document_path = path
-        self._display_name = display_name or (path.name if path else translate("MainWindow", "Untitled"))
-        self.output.clear_all()
-        self.editor.clear_error_markers()
-        self.set_snapshot(None)
-        self._calls_by_cell.clear()
-        self._graphs_by_cell.clear()
-        self._publish_backward_calls()
-        first = next((c for c in self.editor.cells if c.is_code), None)
-        if first is not None:
-            self.editor.goto_line(first.first_line)
-        self._update_title()
-
-    def new_document(self) -> None:
-        if self.maybe_save():
-            self.load_text("# %%\n", None)
-
-    def open_dialog(self) -> bool:
-        if not self.maybe_save():
-            return False
-        start = str(self.document_path.parent) if self.document_path else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(
-            self, translate("MainWindow", "Open"), start,
-            translate("MainWindow", "Python scripts and notebooks (*.py *.ipynb)"))
-        return self.open_file(path) if path else False
-
-    def open_file(self, path: str | Path, ask_first: bool = False) -> bool:
-        """Open ``path``; on failure show the reason and keep the current document."""
-        if ask_first and not self.maybe_save():
-            return False
-        file = Path(path)
-        try:
-            text = files.read_document(file)
-        except files.DocumentError as exc:
-            self.show_error(translate("MainWindow", "Could not open the file"), str(exc))
-            return False
-        if files.is_example(file):
-            label = translate("MainWindow", "{name} (example)").format(name=file.name)
-            self.load_text(text, None, label)
-        else:
-            self.load_text(text, file.resolve())
-            self._refresh_recent_menu(self.prefs.add_recent_file(str(file.resolve())))
-        return True
-
-    def save(self) -> bool:
-        if self.document_path is None:
-            return self.save_as()
-        return self._write(self.document_path)
-
-    def save_as(self, path: str | Path | None = None) -> bool:
-        if path is None:
-            start = str(self.document_path or Path.home() / "untitled.py")
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, translate("MainWindow", "Save As"), start,
-                translate("MainWindow", "Python script (*.py);;Jupyter notebook (*.ipynb)"))
-            if not chosen:
-                return False
-            path = chosen
-        file = Path(path)
-        if file.suffix.lower() not in files.SUPPORTED_SUFFIXES:
-            file = file.with_suffix(".py")
-        if not self._write(file):
-            return False
-        self.document_path = file.resolve()
-        self._display_name = file.name
-        self._refresh_recent_menu(self.prefs.add_recent_file(str(self.document_path)))
-        self._update_title()
-        return True
-
-    def _write(self, file: Path) -> bool:
-        try:
-            files.write_document(file, self.editor.toPlainText())
-        except files.DocumentError as exc:
-            self.show_error(translate("MainWindow", "Could not save the file"), str(exc))
-            return False
-        self.editor.document().setModified(False)
-        if self.autosaver is not None:
-            self.autosaver.discard()
-        self.status_label.setText(translate("MainWindow", "Saved {name}").format(name=file.name))
-        return True
-
-    def maybe_save(self) -> bool:
-        """True when it is safe to drop the current text (saved, discarded or unchanged)."""
-        if not self.editor.document().isModified():
-            return True
-        answer = QMessageBox.warning(
-            self,
-            translate("MainWindow", "Unsaved changes"),
-            translate("MainWindow", "{name} has changes that are not saved. Save them?").format(name=self._display_name),
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
-
-    def show_error(self, title: str, message: str) -> None:
-        self.status_label.setText(message)
-        QMessageBox.critical(self, title, message)
-
-    def offer_recovery(self) -> bool:
-        """After a crash: offer the newest autosave left behind. True if it was restored."""
-        recoveries = files.find_recoveries()
-        if not recoveries:
-            return False
-        newest = recoveries[0]
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(newest.saved_at))
-        answer = QMessageBox.question(
-            self,
-            translate("MainWindow", "Restore unsaved work?"),
-            translate("MainWindow", "gradviz closed unexpectedly. Unsaved work from {time} was kept. Restore it?").format(
-                time=when),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
-        )
-        for recovery in recoveries:
-            recovery.file.unlink(missing_ok=True)
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        path = Path(newest.original_path) if newest.original_path else None
-        self.load_text(newest.text, path, dirty=True)
-        return True
-
-    def _autosave_state(self) -> tuple[bool, str | None, str]:
-        path = str(self.document_path) if self.document_path else None
-        return self.editor.document().isModified(), path, self.editor.toPlainText()
-
-    def _on_modified(self, modified: bool) -> None:
-        self.setWindowModified(modified)
-        if modified and self.autosaver is not None:
-            self.autosaver.start()
-
-    def _update_title(self) -> None:
-        self.setWindowTitle(f"{self._display_name}[*] — gradviz")
-        self.setWindowModified(self.editor.document().isModified())
-
-    def _refresh_recent_menu(self, recent: list[str] | None = None) -> None:
-        menu = self.actions_.recent_menu
-        menu.clear()
-        recent = self.prefs.recent_files if recent is None else recent
-        for path in recent:
-            action = menu.addAction(Path(path).name)
-            action.setToolTip(path)
-            action.setStatusTip(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_file(p, ask_first=True))
-        if recent:
-            menu.addSeparator()
-        menu.addAction(self.actions_.clear_recent)
-        menu.setEnabled(True)
-        self.actions_.clear_recent.setEnabled(bool(recent))
-
-    def _clear_recent(self) -> None:
-        self.prefs.clear_recent_files()
-        self._refresh_recent_menu([])
-
-    def _refresh_examples_menu(self) -> None:
-        menu = self.actions_.examples_menu
-        menu.clear()
-        for path in files.example_files():
-            action = menu.addAction(path.name)
-            action.triggered.connect(lambda _=False, p=path: self.open_file(p, ask_first=True))
-        menu.setEnabled(bool(menu.actions()))
-
-    def open_seed(self) -> bool:
-        seed = files.seed_path()
-        if seed.is_file():
-            return self.open_file(seed)
-        self.load_text("# %%\nimport torch as t\n", None)
-        return False
 
     # ----- preferences, theme, language ------------------------------------------------------
     def show_preferences(self) -> None:

@@ -304,7 +304,7 @@ def test_closing_with_unsaved_changes_asks_first(qtbot, window, tmp_path, monkey
     assert not window.close()
     assert window.isVisible()
 
-    monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("ui.window_documents.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
     answers.append(QMessageBox.StandardButton.Save)
     assert window.close()
     assert target.read_text(encoding="utf-8") == "# %%\nw = 1\n"
