@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButt
 
 from gradviz.explain import annotate_snapshot, explain_error, render
 from gradviz.replay import Ledger, Replay, find_freeing_call, format_grad, short_name, vjp_view
+from ui.player.names import TensorNames
 from ui.player.widgets import CONTEXT, BufferChips, LedgerView, MemoryLane, VjpPanel
 
 BASE_STEPS_PER_SECOND = 2.0
@@ -46,8 +47,7 @@ class BackwardPlayer(QWidget):
         self._vjp_cache: dict[str, dict[str, Any]] = {}
         self._earlier_ledger: list[str] = []
         self._source_lines: list[str] = []
-        self._cell_graphs: dict[int, dict[str, Any]] = {}
-        self._names: dict[int, tuple[dict[str, Any], dict[str, tuple[str, int | None]]]] = {}
+        self._names = TensorNames()
         self.language = str(QSettings().value("appearance/language", "en"))
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
@@ -209,7 +209,7 @@ class BackwardPlayer(QWidget):
         self.pause()
         self._calls = [c if isinstance(c, dict) else c.to_dict() for c in calls]
         self._snapshot = snapshot
-        self._names.clear()
+        self._names.set_snapshot(snapshot)
         self.call_box.blockSignals(True)
         self.call_box.clear()
         for i, call in enumerate(self._calls):
@@ -542,33 +542,13 @@ class BackwardPlayer(QWidget):
     def set_cell_graphs(self, graphs: Mapping[int, dict[str, Any]]) -> None:
         """The graph snapshot each cell left behind (cell index -> snapshot), so a tensor whose
         variable a later cell rebound is still shown by the name it had: ``x (cell 3)``."""
-        self._cell_graphs = dict(graphs)
-        self._names.clear()
-
-    def _names_of(self, graph: dict[str, Any] | None) -> dict[str, tuple[str, int | None]]:
-        """tensor id -> (name, cell that created it) in a snapshot; built once per snapshot."""
-        if graph is None:
-            return {}
-        names = self._names.get(id(graph))
-        if names is None or names[0] is not graph:
-            table = {str(n["id"]): (str(n["name"]), (n.get("span") or [None])[0])
-                     for n in graph.get("nodes", []) if n.get("kind", "tensor") == "tensor" and n.get("name")}
-            names = self._names[id(graph)] = (graph, table)
-        return names[1]
+        self._names.set_cell_graphs(graphs)
 
     def _tensor_label(self, tensor_id: str, call: int | None = None) -> str:
-        """The tensor's name in the latest snapshot; else the name it had after the cell that
-        made ``call`` (default: the selected call) ran, with the cell that created it; else its id."""
-        named = self._names_of(self._snapshot).get(tensor_id)
-        if named is not None:
-            return named[0]
+        """A tensor as the learner knew it when ``call`` (default: the selected one) was made."""
         index = self._call if call is None else call
         cell = self._calls[index].get("cell") if 0 <= index < len(self._calls) else None
-        named = self._names_of(self._cell_graphs.get(cell)).get(tensor_id) if cell is not None else None
-        if named is None:
-            return tensor_id
-        where = named[1] if named[1] is not None else cell
-        return f"{named[0]} ({self.tr('cell {cell}').format(cell=where)})"
+        return self._names.label(tensor_id, cell)
 
     def _event_text(self, event: dict[str, Any]) -> str:
         kind = event.get("type")
