@@ -19,6 +19,12 @@ def _ensure_display() -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def _no_display() -> bool:
+    """True on Linux with no display server and no Qt platform chosen explicitly."""
+    return (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")))
+
+
 def _repo_on_path() -> None:
     """``ui`` sits beside ``gradviz`` in a checkout; make it importable when run from elsewhere."""
     root = str(Path(__file__).resolve().parent.parent)
@@ -30,6 +36,12 @@ def app_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gradviz", description="Open the gradviz desktop app.")
     parser.add_argument("file", nargs="?", help="a .py (percent cells) or .ipynb file; default: the seed notebook")
     args = parser.parse_args(argv)
+    if _no_display():
+        # Qt would abort here ("could not connect to display"); say what to do instead.
+        print("gradviz: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set).\n"
+              "  Run it from a desktop session, or `./dev app` (which starts a virtual X server),\n"
+              "  or render a picture with `gradviz screenshot FILE -o OUT.png`.", file=sys.stderr)
+        return 2
     _repo_on_path()
     from .frontend import frontend
 

@@ -83,3 +83,13 @@ def test_anomaly_mode_names_the_node_that_made_nan() -> None:
     (z / z).sum().backward()  # outside anomaly mode NaN grads pass silently, as in PyTorch
     assert z.grad.tolist()[0] != z.grad.tolist()[0]  # NaN
     assert not hasattr(z, "cumsum")  # unsupported names stay invisible to hasattr
+
+
+def test_the_app_without_a_display_explains_instead_of_aborting() -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "gradviz.cli"], cwd=REPO, capture_output=True, text=True,
+                            timeout=120, env=env)
+    assert result.returncode == 2
+    assert "no display" in result.stderr and "gradviz screenshot" in result.stderr
