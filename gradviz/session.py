@@ -166,6 +166,7 @@ class Session:
         self.snapshots = snapshots
         self.last_statement_graphs: list[dict[str, Any]] = []
         self._backward_roots: list[Any] = []  # tensors backward() started from in the running cell
+        self._all_backward_calls: list[dict[str, Any]] = []  # every call so far: why-None needs them
         self.last_snapshot_error: str | None = None
         self._sources: dict[int, tuple[str, int]] = {}
         self.reset()
@@ -175,6 +176,7 @@ class Session:
         self.runtime = Runtime(self.limits)
         self.namespace = new_namespace(self.runtime)
         self._sources = {}
+        self._all_backward_calls = []
 
     # -- running -----------------------------------------------------------------------------
     def run_cells(self, cells: Iterable[Any]) -> list[CellResult]:
@@ -243,6 +245,7 @@ class Session:
             provenance.set_current_span(None)
         result.stdout = runtime.output.getvalue()
         result.backward_calls = traces
+        self._all_backward_calls.extend(traces)
         if self.snapshots:
             result.graph = self._snapshot()
 
@@ -325,7 +328,11 @@ class Session:
             self.last_snapshot_error = None
             # The tensors backward started from in this cell are drawn too, even when unnamed,
             # so each backward call can be replayed on the graph it actually ran through.
-            return build_snapshot(self.named_tensors(), extra=list(self._backward_roots))
+            snapshot = build_snapshot(self.named_tensors(), extra=list(self._backward_roots))
+            from gradviz.explain import annotate_snapshot
+
+            # Every tensor whose .grad is None says why (reason codes, rendered by the UI).
+            return annotate_snapshot(snapshot, self._all_backward_calls)
         except Exception as exc:  # noqa: BLE001 - a snapshot bug must not lose the cell's output
             self.last_snapshot_error = cells_module.format_exception_line(exc)
             return None

@@ -45,11 +45,11 @@ def reason_text(reason: dict[str, Any] | None, language: str) -> str:
         explain = importlib.import_module("gradviz.explain")
     except ImportError:
         explain = None
-    render = getattr(explain, "render_reason", None) if explain else None
+    render = getattr(explain, "render", None) if explain else None
     if callable(render):
         try:
-            return str(render(code, params, "zh" if language.startswith("zh") else "en"))
-        except Exception:  # a renderer bug must not break the inspector
+            return str(render({"code": code, "params": params}, "zh" if language.startswith("zh") else "en"))
+        except Exception:  # a renderer bug (or an unknown code) must not break the inspector
             pass
     if params:
         return code + " (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")"
@@ -92,6 +92,10 @@ class Inspector(QWidget):
         self.tree.header().setStretchLastSection(True)
         self.tree.itemClicked.connect(self._on_item_clicked)
 
+        # The full "why is .grad None" text: the tree row shows it cut to one line.
+        self.why_label = QLabel()
+        self.why_label.setWordWrap(True)
+        self.why_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._values_label = QLabel(objectName="sectionLabel")
         self.values_heatmap = Heatmap()
         self._grad_label = QLabel(objectName="sectionLabel")
@@ -105,6 +109,7 @@ class Inspector(QWidget):
         detail = QVBoxLayout()
         detail.setContentsMargins(10, 0, 10, 8)
         detail.setSpacing(4)
+        detail.addWidget(self.why_label)
         detail.addWidget(self._values_label)
         detail.addWidget(self.values_heatmap)
         detail.addWidget(self._grad_label)
@@ -218,7 +223,8 @@ class Inspector(QWidget):
         node = self._index.node(node_id) if node_id else None
         self._empty.setVisible(node is None)
         self.tree.setVisible(node is not None)
-        for widget in (self._values_label, self.values_heatmap, self._grad_label, self.grad_heatmap, self._repr):
+        for widget in (self.why_label, self._values_label, self.values_heatmap, self._grad_label,
+                       self.grad_heatmap, self._repr):
             widget.setVisible(False)
         if node is None:
             self._title.setText(translate("Inspector", "Nothing selected"))
@@ -280,6 +286,9 @@ class Inspector(QWidget):
             reason = reason_text(node.get("grad_none_reason"), self.language)
             if reason:
                 self._add(grad_section, translate("Inspector", "why None"), reason, color=t.warning)
+                self.why_label.setText(reason)
+                self.why_label.setStyleSheet(f"color: {t.warning};")
+                self.why_label.setVisible(True)
 
         if values.get("preview") is not None:
             self._values_label.setText(self._heat_title(translate("Inspector", "values"), values))

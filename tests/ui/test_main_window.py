@@ -520,3 +520,25 @@ def test_inspector_shows_saved_buffers_as_they_are_at_the_players_step(qtbot, pr
         win.close()
         win.runner.shutdown()
         win.deleteLater()
+
+
+def test_inspector_says_why_grad_is_none_in_both_languages(qtbot, prefs):
+    """y in the seed is not a leaf: the inspector explains it (the session annotates snapshots)."""
+    win, installed = _seed_window(qtbot, prefs)
+    try:
+        for cell in [c for c in win.editor.cells if c.is_code][:4]:  # cells 0..3 build y = x ** 2
+            _shift_enter(qtbot, win, cell)
+        y = next(n["id"] for n in win.snapshot["nodes"] if n.get("name") == "y")
+        assert win.snapshot["nodes"][[n["id"] for n in win.snapshot["nodes"]].index(y)]["grad_none_reason"]
+        win.select_node(y)
+        assert win.inspector.why_label.isVisibleTo(win.inspector)
+        assert "retain_grad()" in win.inspector.why_label.text()
+        win.inspector.language = "zh_CN"
+        win.select_node(None)
+        win.select_node(y)
+        assert "叶子" in win.inspector.why_label.text()
+    finally:
+        win.editor.document().setModified(False)
+        win.close()
+        win.runner.shutdown()
+        win.deleteLater()
