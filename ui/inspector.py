@@ -8,6 +8,7 @@ one emits ``node_activated`` and the window selects that node. The "created at" 
 from __future__ import annotations
 
 import importlib
+import json
 from typing import Any, Mapping
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -56,9 +58,16 @@ def reason_text(reason: dict[str, Any] | None, language: str) -> str:
     return code
 
 
+# Reasons whose fix is a line of code to run before the backward() call.
+FIXABLE_BEFORE_BACKWARD = frozenset({"not_leaf_no_retain", "requires_grad_false"})
+
+
 class Inspector(QWidget):
     node_activated = Signal(str)
     line_activated = Signal(int)
+    # {"code": "y.retain_grad()", "after_line": line the tensor was created on} for the window,
+    # which inserts the code before the first backward() call after that line.
+    fix_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +105,9 @@ class Inspector(QWidget):
         self.why_label = QLabel()
         self.why_label.setWordWrap(True)
         self.why_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fix_button = QPushButton()
+        self.fix_button.clicked.connect(self._request_fix)
+        self._fix: dict[str, Any] | None = None
         self._values_label = QLabel(objectName="sectionLabel")
         self.values_heatmap = Heatmap()
         self._grad_label = QLabel(objectName="sectionLabel")
@@ -110,6 +122,7 @@ class Inspector(QWidget):
         detail.setContentsMargins(10, 0, 10, 8)
         detail.setSpacing(4)
         detail.addWidget(self.why_label)
+        detail.addWidget(self.fix_button)
         detail.addWidget(self._values_label)
         detail.addWidget(self.values_heatmap)
         detail.addWidget(self._grad_label)
@@ -223,8 +236,9 @@ class Inspector(QWidget):
         node = self._index.node(node_id) if node_id else None
         self._empty.setVisible(node is None)
         self.tree.setVisible(node is not None)
-        for widget in (self.why_label, self._values_label, self.values_heatmap, self._grad_label,
-                       self.grad_heatmap, self._repr):
+        self._fix = None
+        for widget in (self.why_label, self.fix_button, self._values_label, self.values_heatmap,
+                       self._grad_label, self.grad_heatmap, self._repr):
             widget.setVisible(False)
         if node is None:
             self._title.setText(translate("Inspector", "Nothing selected"))
@@ -289,6 +303,7 @@ class Inspector(QWidget):
                 self.why_label.setText(reason)
                 self.why_label.setStyleSheet(f"color: {t.warning};")
                 self.why_label.setVisible(True)
+                self._offer_fix(node)
 
         if values.get("preview") is not None:
             self._values_label.setText(self._heat_title(translate("Inspector", "values"), values))
@@ -301,6 +316,21 @@ class Inspector(QWidget):
         if node.get("repr"):
             self._repr.setPlainText(str(node["repr"]))
             self._repr.setVisible(True)
+
+    def _offer_fix(self, node: dict[str, Any]) -> None:
+        """A reason that comes with code (``y.retain_grad()``) gets a button that inserts it."""
+        reason = node.get("grad_none_reason") or {}
+        code = (reason.get("params") or {}).get("fix")
+        span = node.get("span")
+        if not code or not span or reason.get("code") not in FIXABLE_BEFORE_BACKWARD:
+            return
+        self._fix = {"code": str(code), "after_line": int(span[1])}
+        self.fix_button.setText(translate("Inspector", "Insert {code} before backward()").format(code=code))
+        self.fix_button.setVisible(True)
+
+    def _request_fix(self) -> None:
+        if self._fix is not None:
+            self.fix_requested.emit(json.dumps(self._fix))
 
     @staticmethod
     def _heat_title(title: str, summary: dict[str, Any]) -> str:

@@ -38,7 +38,8 @@ from ui.runner import RunController
 from ui.settings import Preferences
 from ui.snapshot import SnapshotIndex
 from ui.theme import Theme, theme_manager
-from ui.window_actions import WindowActions, apply_text_fix, balance_columns, icon
+from ui.window_actions import (WindowActions, apply_text_fix, backward_line_after, balance_columns, icon,
+                               insert_line_before)
 from ui.window_documents import WindowDocuments
 from ui.window_running import WindowRunning, worker_limits
 
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         self.outline.node_selected.connect(self.select_node)
         self.inspector.node_activated.connect(self.select_node)
         self.inspector.line_activated.connect(self.editor.goto_line)
+        self.inspector.fix_requested.connect(self.apply_inspector_fix)
 
         self.runner.cell_started.connect(self._on_cell_started)
         self.runner.cell_finished.connect(self._on_cell_finished)
@@ -241,6 +243,19 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
             return False
         self.status_label.setText(translate("MainWindow", "Changed line {line}: {code}").format(
             line=line, code=json.loads(fix)["replace"]))
+        return True
+
+    def apply_inspector_fix(self, fix: str) -> bool:
+        """Insert the inspector's suggested code ({"code", "after_line"}) above the first backward()
+        call after the tensor was created, as one undo step; the learner then re-runs the cell."""
+        data = json.loads(fix)
+        line = backward_line_after(self._last_backward, int(data["after_line"]))
+        if line is None or not insert_line_before(self.editor, line, str(data["code"])):
+            self.status_label.setText(translate("MainWindow", "No backward() call after that line to put {code} before")
+                                      .format(code=data["code"]))
+            return False
+        self.status_label.setText(translate("MainWindow", "Inserted {code} before line {line}: run the cell again")
+                                  .format(code=data["code"], line=line))
         return True
 
     @property

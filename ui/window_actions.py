@@ -186,3 +186,24 @@ def apply_text_fix(editor: QPlainTextEdit, fix: str) -> int | None:
     cursor.insertText(replace)
     editor.setTextCursor(cursor)
     return line
+
+
+def insert_line_before(editor: QPlainTextEdit, line: int, code: str) -> bool:
+    """Insert ``code`` as a new line above ``line`` (1-based), with that line's indentation, as one
+    undo step."""
+    block = editor.document().findBlockByNumber(line - 1)
+    if not block.isValid():
+        return False
+    text = block.text()
+    indent = text[: len(text) - len(text.lstrip())]
+    cursor = editor.textCursor()
+    cursor.setPosition(block.position())
+    cursor.insertText(f"{indent}{code}\n")
+    editor.setTextCursor(cursor)
+    return True
+
+
+def backward_line_after(calls: list[dict[str, Any]], line: int) -> int | None:
+    """The first line after ``line`` that made a backward()/autograd.grad() call, if any."""
+    lines = sorted({int(c["line"]) for c in calls if c.get("line") is not None and int(c["line"]) > line})
+    return lines[0] if lines else None

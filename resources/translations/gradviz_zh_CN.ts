@@ -722,6 +722,10 @@
         <source>gradient accumulator</source>
         <translation>梯度累加器</translation>
     </message>
+    <message>
+        <source>Insert {code} before backward()</source>
+        <translation>在 backward() 之前插入 {code}</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1008,6 +1012,14 @@
         <source>Start a fresh session: all variables are forgotten</source>
         <translation>开始一个新会话：所有变量都会被清除</translation>
     </message>
+    <message>
+        <source>No backward() call after that line to put {code} before</source>
+        <translation>那一行之后没有 backward() 调用，无法在它之前插入 {code}</translation>
+    </message>
+    <message>
+        <source>Inserted {code} before line {line}: run the cell again</source>
+        <translation>已在第 {line} 行之前插入 {code}：请重新运行该单元格</translation>
+    </message>
 </context>
 <context>
     <name>OutputPanel</name>
@@ -1111,6 +1123,73 @@
         <location filename="../../ui/runner.py" line="155" />
         <source>cancelled by the user</source>
         <translation>已被用户取消</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPanel</name>
+    <message>
+        <source>Loss per iteration: click a point to replay that iteration&apos;s backward()</source>
+        <translation>每次迭代的损失：点击一个点即可回放该次迭代的 backward()</translation>
+    </message>
+    <message>
+        <source>No loss values to plot</source>
+        <translation>没有可绘制的损失值</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>iteration</source>
+        <translation>迭代</translation>
+    </message>
+    <message>
+        <source>iteration {n}: loss {loss}</source>
+        <translation>第 {n} 次迭代：损失 {loss}</translation>
+    </message>
+    <message>
+        <source>Loop at line {line} (cell {cell}): {n} iterations</source>
+        <translation>第 {line} 行的循环（单元格 {cell}）：{n} 次迭代</translation>
+    </message>
+    <message>
+        <source>grads keep adding up</source>
+        <translation>梯度在不断累加</translation>
+    </message>
+    <message>
+        <source>loss {first} → {last}</source>
+        <translation>损失 {first} → {last}</translation>
+    </message>
+    <message>
+        <source>no scalar loss</source>
+        <translation>没有标量损失</translation>
+    </message>
+    <message>
+        <source>iteration {n} of {total} · loss {loss}</source>
+        <translation>第 {n} / {total} 次迭代 · 损失 {loss}</translation>
+    </message>
+    <message>
+        <source>a parameter</source>
+        <translation>某个参数</translation>
+    </message>
+    <message>
+        <source>{name}.grad too, iterations {first}–{last}: {ledger}</source>
+        <translation>{name}.grad 也是如此，第 {first}–{last} 次迭代：{ledger}</translation>
+    </message>
+    <message>
+        <source>Previous iteration</source>
+        <translation>上一次迭代</translation>
+    </message>
+    <message>
+        <source>Next iteration</source>
+        <translation>下一次迭代</translation>
+    </message>
+    <message>
+        <source>Iteration: selects its backward() call in the player</source>
+        <translation>迭代：在播放器中选中它的 backward() 调用</translation>
+    </message>
+    <message>
+        <source>No training loop yet: a loop appears here when the same backward() line runs more than once.</source>
+        <translation>还没有训练循环：当同一行 backward() 运行不止一次时，循环会显示在这里。</translation>
     </message>
 </context>
 </TS>

@@ -542,3 +542,31 @@ def test_inspector_says_why_grad_is_none_in_both_languages(qtbot, prefs):
         win.close()
         win.runner.shutdown()
         win.deleteLater()
+
+
+def test_the_retain_grad_fix_is_inserted_before_the_backward_line(qtbot, prefs):
+    """Cell 8 of the seed: y.grad is None; the inspector's fix puts y.retain_grad() above
+    s.backward(), one undo takes it back."""
+    win, installed = _seed_window(qtbot, prefs)
+    try:
+        code_cells = [c for c in win.editor.cells if c.is_code]
+        for cell in code_cells[:9]:  # up to cell 8 (y = x**2 ... s.backward())
+            _shift_enter(qtbot, win, cell)
+        y = next(n["id"] for n in win.snapshot["nodes"] if n.get("name") == "y")
+        win.select_node(y)
+        assert win.inspector.fix_button.isVisibleTo(win.inspector)
+        assert "y.retain_grad()" in win.inspector.fix_button.text()
+        before = win.editor.toPlainText()
+        backward_line = next(i for i, text in enumerate(before.splitlines(), 1)
+                             if text.strip() == "s.backward()" and i > 38)
+        qtbot.mouseClick(win.inspector.fix_button, Qt.MouseButton.LeftButton)
+        lines = win.editor.toPlainText().splitlines()
+        assert lines[backward_line - 1] == "y.retain_grad()"
+        assert lines[backward_line] == "s.backward()"
+        win.editor.undo()
+        assert win.editor.toPlainText() == before
+    finally:
+        win.editor.document().setModified(False)
+        win.close()
+        win.runner.shutdown()
+        win.deleteLater()
