@@ -39,12 +39,19 @@ class GradValue:
     def to_dict(self) -> dict[str, Any]:
         a = self.array
         out: dict[str, Any] = {"shape": list(a.shape), "dtype": self.dtype}
+        all_finite = True
         if a.size and a.dtype.kind in "fiub":
-            finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a
+            finite = a
+            if a.dtype.kind == "f":
+                mask = np.isfinite(a)
+                all_finite = bool(mask.all())
+                if not all_finite:
+                    finite = a[mask]
             if finite.size:
                 out.update(min=float(finite.min()), max=float(finite.max()), mean=float(finite.mean()))
         if a.size <= MAX_LISTED_ELEMENTS:
-            out["values"] = _jsonable(a.tolist())
+            # Walking every element to spell NaN/inf as strings is the slow path: only when needed.
+            out["values"] = a.tolist() if all_finite else _jsonable(a.tolist())
         return out
 
     def __repr__(self) -> str:
