@@ -22,8 +22,6 @@ from gradviz.session import Session
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "resources" / "examples" / "seed_notebook.py"
 SEED_EXPECTED = REPO / "tests" / "goldens" / "seed_expected.json"
-CHAPTER = REPO / "resources" / "examples" / "chapter_autograd.py"
-CHAPTER_GOLDEN = REPO / "tests" / "goldens" / "chapter_autograd.json"
 CASES = sorted((REPO / "tests" / "goldens" / "cases").glob("*.py"))
 
 torch_twin = pytest.importorskip("gradviz.torch")
@@ -64,11 +62,17 @@ def test_seed_notebook_matches_pytorch() -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_autograd_chapter_matches_pytorch() -> None:
-    if not hasattr(torch_twin.nn, "Module") or not hasattr(torch_twin.autograd, "Function"):
-        pytest.skip("the engine does not provide nn.Module / autograd.Function yet")
-    expected = json.loads(CHAPTER_GOLDEN.read_text(encoding="utf-8"))["cells"]
-    problems = _compare(expected, _sandboxed(CHAPTER))
+EXAMPLES = sorted(p for p in (REPO / "resources" / "examples").glob("*.py") if p.name != "seed_notebook.py")
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_every_shipped_example_matches_pytorch(path: Path) -> None:
+    """The Examples menu's scripts, run sandboxed, print what PyTorch printed for them
+    (tests/goldens/examples/, recorded by tools/record_chapter_goldens.py)."""
+    golden = REPO / "tests" / "goldens" / "examples" / f"{path.stem}.json"
+    assert golden.exists(), "record it: /path/to/torchvenv/bin/python tools/record_chapter_goldens.py"
+    expected = json.loads(golden.read_text(encoding="utf-8"))["cells"]
+    problems = _compare(expected, _sandboxed(path))
     assert not problems, "\n".join(problems)
 
 

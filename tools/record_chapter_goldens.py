@@ -1,11 +1,12 @@
-"""Record what PyTorch prints for the example chapters: resources/examples/chapter_*.py.
+"""Record what PyTorch prints for the examples the app ships: resources/examples/*.py (all but the
+seed notebook, whose PyTorch output is shared/seed/seed_expected.json).
 
 Run from the repository root with the torch virtualenv:
 
     /work/torchvenv/bin/python tools/record_chapter_goldens.py          # write the goldens
     /work/torchvenv/bin/python tools/record_chapter_goldens.py --check  # compare, write nothing
 
-Writes tests/goldens/chapter_<name>.json in the format of tests/goldens/cases/*.json, using the
+Writes tests/goldens/examples/<name>.json in the format of tests/goldens/cases/*.json, using the
 capture code of tools/record_goldens.py (which first proves itself against the seed), so the
 sandbox tests can hold the sandboxed runner to exactly what PyTorch printed.
 """
@@ -22,7 +23,7 @@ import record_goldens  # noqa: E402  (a sibling tool script, not a package)
 
 REPO = record_goldens.REPO
 EXAMPLES = REPO / "resources" / "examples"
-GOLDENS = REPO / "tests" / "goldens"
+GOLDENS = REPO / "tests" / "goldens" / "examples"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         print("capture does not reproduce seed_expected.json:", *problems, sep="\n  ", file=sys.stderr)
         return 1
     stale = 0
-    for path in sorted(EXAMPLES.glob("chapter_*.py")):
+    GOLDENS.mkdir(parents=True, exist_ok=True)
+    for path in sorted(p for p in EXAMPLES.glob("*.py") if p.name != "seed_notebook.py"):
         outputs = record_goldens.run_script(cells_mod, path)
         text = record_goldens.dump(record_goldens.golden_document(path, outputs))
         target = GOLDENS / f"{path.stem}.json"

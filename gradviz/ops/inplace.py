@@ -175,6 +175,24 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     if src is None:
         src = wrap_scalar(value) if isinstance(value, (bool, int, float)) else Tensor._make(
             np.asarray(value, dtype=t.dtype.np), t.dtype)
+    parts = key if isinstance(key, tuple) else (key,)
+    from .indexing import is_advanced, numpy_key
+
+    if any(is_advanced(k) for k in parts):
+        # x[mask] = v / x[[0, 2]] = v: advanced indexing selects a copy, so write through numpy's
+        # own index assignment instead of into a view.
+        if _recording(t, src):
+            raise NotImplementedError(
+                "gradviz: assigning through a boolean mask or an index list into a tensor that requires "
+                "grad (IndexPutBackward0) is not supported yet")
+        if any(k is None for k in parts):
+            raise NotImplementedError("gradviz: advanced indexing combined with None is not supported yet")
+        try:
+            t._data[numpy_key(parts)] = src._data
+        except (IndexError, ValueError) as error:
+            raise RuntimeError(str(error)) from None
+        t._version_counter[0] += 1
+        return
     if _recording(t, src):
         target = getitem(t, key)
         if target is t:
