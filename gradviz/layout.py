@@ -10,6 +10,8 @@ from hash or insertion order), then each weakly connected component goes through
 and components are set side by side.  With ``previous`` the old picture anchors the new one:
 old nodes keep their ranks, their order within a rank and, as far as the new nodes allow, their
 positions.  Everything is iterative, so 10,000-node chains are fine.
+
+Optional node attribute ``rank_group``: sources with the same key share a rank (``layout_hint``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ import networkx as nx
 import numpy as np
 
 from gradviz.layout_coord import brandes_koepf, fold_light_inputs, upstream_weights
-from gradviz.layout_order import Layered, count_layered_crossings, initial_order, minimise_crossings
+from gradviz.layout_hint import align_group_sources, gather_group_rows
+from gradviz.layout_order import (Layered, count_layered_crossings, initial_order, layered_crossings,
+                                  minimise_crossings)
 from gradviz.layout_rank import acyclic_edges, assign_ranks, repair_ranks, topological_order
 
 __all__ = ["LayoutResult", "layout", "count_crossings", "DEFAULT_WIDTH", "DEFAULT_HEIGHT"]
@@ -86,6 +90,7 @@ class _Prepared:
     originals: list[tuple[Hashable, Hashable]]
     slots: list[float]
     loops: list[Hashable]
+    rank_groups: list[Hashable | None] = field(default_factory=list)  # optional hint, see layout_hint
 
 
 def _prepare(graph: nx.DiGraph) -> _Prepared:
@@ -105,8 +110,9 @@ def _prepare(graph: nx.DiGraph) -> _Prepared:
     raw.sort(key=lambda e: (e[0], e[1]))
     loops.sort(key=_canonical_key)
     edges, flags = acyclic_edges(len(nodes), [(a, b) for a, b, _, _, _ in raw])
+    groups = [graph.nodes[v].get("rank_group") for v in nodes]
     return _Prepared(nodes, width, height, edges, flags, [(u, v) for _, _, _, u, v in raw],
-                     [e[2] for e in raw], loops)
+                     [e[2] for e in raw], loops, groups if any(g is not None for g in groups) else [])
 
 
 def _components(n: int, edges: Iterable[tuple[int, int]]) -> list[list[int]]:
@@ -197,6 +203,8 @@ def _layout_component(members: list[int], edge_ids: list[int], prep: _Prepared, 
         pred[local[v]].append(local[u])
     topo = topological_order(m, succ, pred)
     local_rank = assign_ranks(m, succ, pred, topo)
+    if prep.rank_groups:
+        local_rank = align_group_sources(local_rank, [prep.rank_groups[g] for g in members], pred)
     rank_of = {g: local_rank[i] for i, g in enumerate(members)}
     lay, chains = _build_layered(members, edge_ids, prep, rank_of)
     part = _Part(members, edge_ids, lay, chains)
@@ -222,6 +230,10 @@ def _layout_component(members: list[int], edge_ids: list[int], prep: _Prepared, 
             layers, crossings = minimise_crossings(lay, shuffled_starts, 12, 4, 3)
             if crossings < part.crossings:
                 part.layers, part.crossings = layers, crossings
+    if prep.rank_groups:
+        part.layers, moved = gather_group_rows(part.layers, [prep.rank_groups[g] for g in members])
+        if moved:
+            part.crossings = layered_crossings(lay, part.layers)
     size = [along[g] for g in members] + [0.0] * (lay.n - m)
     feed = upstream_weights(lay, part.layers)
     part.x = brandes_koepf(lay, part.layers, size, node_gap, node_gap / 2.0, feed)
@@ -247,7 +259,7 @@ def layout(graph: nx.DiGraph, *, direction: str = "TB", node_gap: float = 30, ra
     tb = direction == "TB"
     along = prep.width if tb else prep.height      # extent within a rank
     across = prep.height if tb else prep.width     # extent along the rank axis
-    if previous is not None and previous.direction == direction and n:
+    if previous is not None and previous.direction == direction and n and previous.positions:
         from gradviz.layout_incremental import incremental_parts
         parts, ranks = incremental_parts(prep, along, node_gap, previous)
     else:

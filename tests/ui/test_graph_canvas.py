@@ -408,3 +408,103 @@ def test_edges_touch_the_boxes_they_join(panel, direction):
         for node_id, point in ((u, edge.points[0]), (v, edge.points[-1])):
             box = scene.nodes[node_id].mapRectToScene(scene.nodes[node_id]._rect)
             assert box.adjusted(-3, -3, 3, 3).contains(QPointF(*point)), (direction, u, v, node_id)
+
+
+# -- module frames: a layer's parameters drawn together under its module path -------------------
+
+def test_module_groups_is_pure_and_reads_dotted_names():
+    from ui.graph.modules import adjacent_in_layout, module_groups, module_of
+    snap = {"nodes": [
+        {"id": "t1", "kind": "tensor", "names": ["model.fc1.weight"], "name": "model.fc1.weight", "is_param": True},
+        {"id": "t2", "kind": "tensor", "names": ["x"], "name": "x", "is_param": False},
+        {"id": "t3", "kind": "tensor", "names": ["model.fc1.bias", "b"], "name": "b", "is_param": True},
+        {"id": "t3@v0", "kind": "tensor", "names": ["model.fc1.bias"], "name": "model.fc1.bias"},
+        {"id": "t4", "kind": "tensor", "names": ["net.0.weight"], "name": "net.0.weight", "is_param": True},
+        {"id": "t5", "kind": "tensor", "names": ["w"], "name": "w", "is_param": True},
+        {"id": "n6", "kind": "op", "name": "AddBackward0"},
+    ]}
+    assert module_groups(snap) == {"model.fc1": ["t1", "t3"], "net.0": ["t4"]}
+    assert module_groups(snap, only={"t1", "t4"}) == {"model.fc1": ["t1"], "net.0": ["t4"]}
+    assert module_groups(None) == {}
+    assert module_of(snap["nodes"][1]) is None and module_of(snap["nodes"][6]) is None
+    ranks = {"a": 0, "b": 0, "c": 0, "d": 1}
+    order = [["a", "c", "b"], ["d"]]
+    assert adjacent_in_layout(["a", "c"], ranks, order)
+    assert not adjacent_in_layout(["a", "b"], ranks, order)      # c sits between them
+    assert not adjacent_in_layout(["a", "d"], ranks, order)      # two ranks
+    assert not adjacent_in_layout(["a", "zz"], ranks, order)
+
+
+def test_layout_hint_aligns_group_sources_and_gathers_rows():
+    from gradviz.layout_hint import align_group_sources, gather_group_rows
+    # 0 -> 2 -> 3 and 1 -> 3: source 1 sits one rank lower than source 0 until aligned.
+    pred = [[], [], [0], [2, 1]]
+    assert align_group_sources([0, 1, 1, 2], ["g", "g", None, None], pred) == [0, 0, 1, 2]
+    # A member with inputs does not move; an emptied rank is closed up.
+    assert align_group_sources([0, 2, 1, 3], [None, "g", "g", None], [[], [], [0], [1, 2]]) == [0, 1, 1, 2]
+    rows, moved = gather_group_rows([[0, 5, 1, 2]], ["g", "g", None, None])
+    assert moved and rows == [[0, 1, 5, 2]]                       # 5 is a dummy (no group)
+    assert gather_group_rows([[2, 0, 1]], ["g", "g", None]) == ([[2, 0, 1]], False)
+
+
+@pytest.fixture()
+def mlp_snapshot():
+    from collections import OrderedDict
+
+    from gradviz.torch import nn
+    t.manual_seed(0)
+    net = nn.Sequential(OrderedDict(fc1=nn.Linear(2, 4), act=nn.ReLU(), fc2=nn.Linear(4, 2)))
+    x = t.randn(5, 2)
+    out = net(x)
+    loss = out.sum()
+    named = {"x": x, "out": out, "loss": loss}
+    named.update({f"model.{k}": p for k, p in net.named_parameters()})
+    params = {f"model.{k}": p.gid for k, p in net.named_parameters()}
+    return build_snapshot(named), params
+
+
+@pytest.mark.parametrize("view", ["dataflow", "gradfn"])
+@pytest.mark.parametrize("direction", ["TB", "LR"])
+def test_mlp_parameters_are_framed_under_their_module(qtbot, mlp_snapshot, view, direction):
+    from ui.graph.module_frames import ModuleFrameItem
+    snap, params = mlp_snapshot
+    p = GraphPanel(theme=LIGHT)
+    qtbot.addWidget(p)
+    p.view.set_view_mode(view)
+    p.view.set_direction(direction)
+    p.set_snapshot(snap)
+    scene = p.view.graph_scene
+    frames = [i for i in scene.items() if isinstance(i, ModuleFrameItem)]
+    assert sorted(f.module for f in frames) == ["model.fc1", "model.fc2"]
+    for frame in frames:
+        expected = {params[f"{frame.module}.weight"], params[f"{frame.module}.bias"]}
+        rect = frame.frame_rect()
+        inside = {v for v, item in scene.nodes.items() if rect.contains(item.sceneBoundingRect().center())}
+        assert inside == expected
+        for v in expected:  # the whole member, badge and halo included, sits in the frame
+            assert rect.contains(scene.nodes[v].sceneBoundingRect())
+        for v, item in scene.nodes.items():
+            if v not in expected:
+                w, h = item.size()
+                assert not rect.intersects(item.mapRectToScene(-w / 2, -h / 2, w, h)), v
+        assert frame.zValue() < min(item.zValue() for item in scene.nodes.values())
+        assert frame.zValue() < min(e.zValue() for e in scene.edges.values())
+    assert not scene.module_frames.tags
+
+
+def test_module_frame_follows_moves_and_themes(qtbot, mlp_snapshot, tmp_path):
+    snap, params = mlp_snapshot
+    p = GraphPanel(theme=LIGHT)
+    qtbot.addWidget(p)
+    p.set_snapshot(snap)
+    scene = p.view.graph_scene
+    frame = scene.module_frames.frames["model.fc1"]
+    weight = scene.nodes[params["model.fc1.weight"]]
+    weight.setPos(weight.pos() + QPointF(0, -40))  # as an animation step would move it
+    scene._step_animation(1.0)
+    assert frame.frame_rect().contains(weight.sceneBoundingRect())
+    light_fill = frame._fill.color()
+    p.set_theme(DARK)
+    assert frame._fill.color() != light_fill and frame._fill.color().lightness() < 80
+    image = render_scene_to_image(scene, 1.0)
+    assert image.save(str(tmp_path / "mlp_frames_dark.png"))

@@ -21,6 +21,8 @@ from gradviz.graph import from_node_link, view_subgraph
 from gradviz.layout import LayoutResult, layout
 from ui.graph.edges import EdgeItem, GradMarkerItem, polyline_path
 from ui.graph.items import NodeItem, item_class_for
+from ui.graph.module_frames import ModuleFrames
+from ui.graph.modules import module_groups
 from ui.graph.style import NODE_STATES, GraphPalette, palette_for
 
 try:  # the collapse module is optional: without it big graphs are drawn in full
@@ -75,6 +77,8 @@ class GraphScene(QGraphicsScene):
         self._anim.valueChanged.connect(self._step_animation)
         self._anim.finished.connect(lambda: self._step_animation(1.0))
         self._markers: list[tuple[GradMarkerItem, QVariantAnimation]] = []
+        # Parameters framed under their module ("model.hidden"), behind the nodes.
+        self.module_frames = ModuleFrames(self)
         self.setBackgroundBrush(QBrush(self.palette.background))
 
     # -- input -------------------------------------------------------------------------------
@@ -108,6 +112,7 @@ class GraphScene(QGraphicsScene):
             edge.set_palette(palette)
         for marker, _ in self._markers:
             marker.set_palette(palette)
+        self.module_frames.set_palette(palette)
 
     def expand_group(self, group_id: str) -> None:
         if group_id in self.groups:
@@ -167,6 +172,10 @@ class GraphScene(QGraphicsScene):
         # first drawing (nothing on screen yet) simply appears.
         fade = animate and self.animate_changes and bool(self.nodes)
         fading: list[Any] = []
+        # A module's parameters share a rank, so its frame can hold them side by side.
+        for module, members in module_groups(self.snapshot, only=drawn.nodes).items():
+            for m in members:
+                drawn.nodes[m]["rank_group"] = module
         for v in [v for v in self.nodes if v not in drawn]:
             self.removeItem(self.nodes.pop(v))
         for v, data in drawn.nodes(data=True):
@@ -175,7 +184,7 @@ class GraphScene(QGraphicsScene):
             if item is not None and type(item) is not cls:
                 self.removeItem(self.nodes.pop(v))
                 item = None
-            clean = dict(data)  # the item keeps the snapshot's data, without layout sizes
+            clean = {k: x for k, x in data.items() if k != "rank_group"}  # snapshot data, no layout hints
             if item is None:
                 item = cls(v, clean, self.palette)
                 self.nodes[v] = item
@@ -204,6 +213,8 @@ class GraphScene(QGraphicsScene):
         if fade:
             fading.extend(fresh_edges)
         self._apply_player_state()
+        self.module_frames.sync(self.snapshot, self.nodes, result.positions, result.ranks, result.order,
+                                self.palette)
         bounds = self.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.setSceneRect(bounds)
         self._moves = moves
@@ -253,6 +264,7 @@ class GraphScene(QGraphicsScene):
                 item.setPos(QPointF(*_lerp(start, end, t)))
         for item in self._fading:
             item.setOpacity(min(1.0, t))
+        self.module_frames.follow(self.nodes)
         if t >= 1.0:
             self._moves = []
             self._fading = []
@@ -362,6 +374,7 @@ class GraphScene(QGraphicsScene):
         item = self.node_item(node_id)
         if item is not None:
             item.set_badge(text or None, label)
+            self.module_frames.follow(self.nodes)  # a chip may widen a framed member
 
     def highlight_nodes(self, ids: Iterable[str]) -> None:
         self._highlight = set(ids)
