@@ -14,7 +14,6 @@ import numpy as np
 
 from . import dtypes
 from .dtypes import DType
-from .grad_mode import is_grad_enabled
 from .ids import next_uid
 from .limits import check_elements
 from .node import AccumulateGrad, Node, RemovableHandle
@@ -425,59 +424,6 @@ class Tensor:
     def __pos__(self) -> "Tensor":
         return self
 
-    # in-place operators
-    def __iadd__(self, other: Any) -> "Tensor":
-        return self.add_(other)
-
-    def __isub__(self, other: Any) -> "Tensor":
-        return self.sub_(other)
-
-    def __imul__(self, other: Any) -> "Tensor":
-        return self.mul_(other)
-
-    def __itruediv__(self, other: Any) -> "Tensor":
-        return self.div_(other)
-
-    def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
-        from .ops.inplace import inplace
-
-        return inplace(self, lambda s: _Fn.add(s, other, alpha=alpha), other)
-
-    def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
-        from .ops.inplace import inplace
-
-        return inplace(self, lambda s: _Fn.sub(s, other, alpha=alpha), other)
-
-    def mul_(self, other: Any) -> "Tensor":
-        from .ops.inplace import inplace
-
-        return inplace(self, lambda s: _Fn.mul(s, other), other)
-
-    def div_(self, other: Any) -> "Tensor":
-        from .ops.inplace import inplace
-
-        return inplace(self, lambda s: _Fn.div(s, other), other)
-
-    def pow_(self, exponent: Any) -> "Tensor":
-        from .ops.inplace import inplace
-
-        return inplace(self, lambda s: _Fn.pow(s, exponent), exponent)
-
-    def zero_(self) -> "Tensor":
-        from .ops.inplace import fill_inplace
-
-        return fill_inplace(self, 0)
-
-    def fill_(self, value: Any) -> "Tensor":
-        from .ops.inplace import fill_inplace
-
-        return fill_inplace(self, value)
-
-    def copy_(self, src: "Tensor") -> "Tensor":
-        from .ops.inplace import copy_inplace
-
-        return copy_inplace(self, src)
-
     # -- ops as methods -------------------------------------------------------------------------
     def view(self, *shape: Any) -> "Tensor":
         return _Fn.view(self, *shape)
@@ -513,30 +459,6 @@ class Tensor:
 
     def repeat(self, *repeats: Any) -> "Tensor":
         return _Fn.repeat(self, *repeats)
-
-    def _fill_random(self, fill: Callable[[np.ndarray], Any]) -> "Tensor":
-        """normal_/uniform_: refill the storage in place (one version bump), like PyTorch's
-        initialisers; recording them on a graph is not supported."""
-        from .ops.inplace import check_inplace
-
-        check_inplace(self)
-        if is_grad_enabled() and self._requires_grad:
-            raise NotImplementedError("gradviz: random in-place fills on tensors in a graph are not supported yet")
-        if not self._data.flags.writeable:
-            raise RuntimeError("unsupported operation: the tensor's memory is not writable")
-        fill(self._data)
-        self._version_counter[0] += 1
-        return self
-
-    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
-        from . import rng
-
-        return self._fill_random(lambda array: rng.normal_(array, mean, std, generator))
-
-    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
-        from . import rng
-
-        return self._fill_random(lambda array: rng.uniform_(array, a, b, generator))
 
     def __getattr__(self, name: str) -> Any:
         # Reached only for names the class does not define: say clearly that the op is missing
@@ -663,3 +585,9 @@ def _forwarder(function: Callable[..., Any], name: str) -> Callable[..., Any]:
 
 for _name, _target in _FORWARDED_METHODS.items():
     setattr(Tensor, _name, _forwarder(getattr(_Fn, _target), _name))
+
+# In-place methods (add_, zero_, +=, normal_, ...) live with the in-place machinery.
+from .ops import inplace as _inplace  # noqa: E402
+
+for _name, _target in _inplace.TENSOR_METHODS.items():
+    setattr(Tensor, _name, _forwarder(getattr(_inplace, _target), _name))

@@ -101,47 +101,38 @@ def square(a: Any) -> Any:
 
 # -- unary math -------------------------------------------------------------------------------
 
-def _unary(name: str):  # noqa: ANN202
+def _op_function(name: str):  # noqa: ANN202
+    """``torch.<name>`` for a table op that takes only tensors (no attributes)."""
     op = OPS[name]
 
-    def fn(a: Any) -> Any:
-        return call(op, (a,))
+    def fn(*operands: Any) -> Any:
+        return call(op, operands)
 
     fn.__name__ = name
     return fn
 
 
-exp = _unary("exp")
-log = _unary("log")
-sin = _unary("sin")
-cos = _unary("cos")
-tanh = _unary("tanh")
-sigmoid = _unary("sigmoid")
-relu = _unary("relu")
-sqrt = _unary("sqrt")
-abs = _unary("abs")  # noqa: A001 - torch.abs
-sign = _unary("sign")
-logical_not = _unary("logical_not")
+exp = _op_function("exp")
+log = _op_function("log")
+sin = _op_function("sin")
+cos = _op_function("cos")
+tanh = _op_function("tanh")
+sigmoid = _op_function("sigmoid")
+relu = _op_function("relu")
+sqrt = _op_function("sqrt")
+abs = _op_function("abs")  # noqa: A001 - torch.abs
+sign = _op_function("sign")
+logical_not = _op_function("logical_not")
 
 
-def _compare(name: str):  # noqa: ANN202
-    op = OPS[name]
-
-    def fn(a: Any, b: Any) -> Any:
-        return call(op, (a, b))
-
-    fn.__name__ = name
-    return fn
-
-
-eq = _compare("eq")
-ne = _compare("ne")
-lt = _compare("lt")
-le = _compare("le")
-gt = _compare("gt")
-ge = _compare("ge")
-logical_and = _compare("logical_and")
-logical_or = _compare("logical_or")
+eq = _op_function("eq")
+ne = _op_function("ne")
+lt = _op_function("lt")
+le = _op_function("le")
+gt = _op_function("gt")
+ge = _op_function("ge")
+logical_and = _op_function("logical_and")
+logical_or = _op_function("logical_or")
 
 
 def where(cond: Any, a: Any, b: Any) -> Any:

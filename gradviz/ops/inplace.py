@@ -217,3 +217,67 @@ def _write_view(target: Any, data: np.ndarray) -> None:
             f"the existing size ({data.shape[-1] if data.ndim else 1}) at non-singleton dimension "
             f"{max(target._data.ndim - 1, 0)}.  Target sizes: [{', '.join(map(str, target._data.shape))}].  "
             f"Tensor sizes: [{', '.join(map(str, data.shape))}]") from None
+
+
+# -- the Tensor methods built on the above (installed on Tensor by gradviz/tensor.py) ------------
+
+def _functional() -> Any:
+    from . import functional
+
+    return functional
+
+
+def add_(t: Any, other: Any, alpha: Any = 1) -> Any:
+    return inplace(t, lambda s: _functional().add(s, other, alpha=alpha), other)
+
+
+def sub_(t: Any, other: Any, alpha: Any = 1) -> Any:
+    return inplace(t, lambda s: _functional().sub(s, other, alpha=alpha), other)
+
+
+def mul_(t: Any, other: Any) -> Any:
+    return inplace(t, lambda s: _functional().mul(s, other), other)
+
+
+def div_(t: Any, other: Any) -> Any:
+    return inplace(t, lambda s: _functional().div(s, other), other)
+
+
+def pow_(t: Any, exponent: Any) -> Any:
+    return inplace(t, lambda s: _functional().pow(s, exponent), exponent)
+
+
+def zero_(t: Any) -> Any:
+    return fill_inplace(t, 0)
+
+
+def _fill_random(t: Any, fill: Callable[[np.ndarray], Any]) -> Any:
+    """normal_/uniform_: refill the storage in place (one version bump), like PyTorch's
+    initialisers; recording them on a graph is not supported."""
+    check_inplace(t)
+    if is_grad_enabled() and t._requires_grad:
+        raise NotImplementedError("gradviz: random in-place fills on tensors in a graph are not supported yet")
+    if not t._data.flags.writeable:
+        raise RuntimeError("unsupported operation: the tensor's memory is not writable")
+    fill(t._data)
+    t._version_counter[0] += 1
+    return t
+
+
+def normal_(t: Any, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Any:
+    from .. import rng
+
+    return _fill_random(t, lambda array: rng.normal_(array, mean, std, generator))
+
+
+def uniform_(t: Any, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Any:
+    from .. import rng
+
+    return _fill_random(t, lambda array: rng.uniform_(array, a, b, generator))
+
+
+TENSOR_METHODS = {
+    "add_": "add_", "__iadd__": "add_", "sub_": "sub_", "__isub__": "sub_", "mul_": "mul_",
+    "__imul__": "mul_", "div_": "div_", "__itruediv__": "div_", "pow_": "pow_", "zero_": "zero_",
+    "fill_": "fill_inplace", "copy_": "copy_inplace", "normal_": "normal_", "uniform_": "uniform_",
+}

@@ -65,12 +65,7 @@ class Adam(Optimizer):
         eps = group["eps"]
         weight_decay = group["weight_decay"]
         amsgrad = group["amsgrad"]
-        for param in group["params"]:
-            if param._grad is None:
-                continue
-            grad: np.ndarray = param._grad._data
-            if group["maximize"]:
-                grad = -grad
+        for param, grad in self._params_with_grads(group):
             state = self._state_for(param, amsgrad)
             step_t: Tensor = state["step"]
             step_t._data[...] = step_t._data + np.float32(1)

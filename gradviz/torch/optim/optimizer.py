@@ -8,7 +8,9 @@ PyTorch op does (so a graph that saved the old value reports the change on backw
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+import numpy as np
 
 from ...grad_mode import enable_grad, no_grad
 from ...tensor import Tensor
@@ -90,6 +92,16 @@ class Optimizer:
             for group in self.param_groups:
                 self._update(group)
         return loss
+
+    @staticmethod
+    def _params_with_grads(group: dict[str, Any]) -> Iterator[tuple[Tensor, np.ndarray]]:
+        """(parameter, the grad to step with) for each parameter that has a grad; ``maximize``
+        flips the sign, as every PyTorch optimizer does before its own arithmetic."""
+        for param in group["params"]:
+            if param._grad is None:
+                continue
+            grad: np.ndarray = param._grad._data
+            yield param, (-grad if group["maximize"] else grad)
 
     def _update(self, group: dict[str, Any]) -> None:
         raise NotImplementedError

@@ -42,12 +42,7 @@ class SGD(Optimizer):
         momentum = group["momentum"]
         dampening = group["dampening"]
         weight_decay = group["weight_decay"]
-        for param in group["params"]:
-            if param._grad is None:
-                continue
-            grad: np.ndarray = param._grad._data
-            if group["maximize"]:
-                grad = -grad
+        for param, grad in self._params_with_grads(group):
             if weight_decay != 0:
                 grad = k.add_scaled(grad, param._data, weight_decay)
             if momentum != 0:
