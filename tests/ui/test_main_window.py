@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -375,6 +376,20 @@ def _seed_window(qtbot, prefs):
     return win, installed
 
 
+@contextlib.contextmanager
+def seed_window(qtbot, prefs):
+    """A window on the seed notebook with the canvas, player and export installed; closed (and its
+    runner shut down) afterwards whatever the test did."""
+    win, installed = _seed_window(qtbot, prefs)
+    try:
+        yield win, installed
+    finally:
+        win.editor.document().setModified(False)
+        win.close()
+        win.runner.shutdown()
+        win.deleteLater()
+
+
 def _shift_enter(qtbot, win, cell) -> None:
     win.editor.goto_line(cell.first_line)
     with qtbot.waitSignal(win.run_idle, timeout=RUN_TIMEOUT_MS):
@@ -385,8 +400,7 @@ def test_seed_notebook_cell_by_cell_then_fix_the_second_backward(qtbot, prefs):
     """A learner's path through the seed: Shift+Enter on each cell from a fresh app; every view
     follows; cell 4's error is red with its line and explained; cell 6 fails at MulBackward0 with
     the freed chip, and the fix edits cell 5's backward() as one undo step."""
-    win, installed = _seed_window(qtbot, prefs)
-    try:
+    with seed_window(qtbot, prefs) as (win, installed):
         canvas_view = installed["graph"].view
         code_cells = [c for c in win.editor.cells if c.is_code]
         seen_calls = []
@@ -428,11 +442,6 @@ def test_seed_notebook_cell_by_cell_then_fix_the_second_backward(qtbot, prefs):
         assert lines[27] == "z[0][0].backward()"  # the failing call itself is left alone
         win.editor.undo()
         assert win.editor.toPlainText() == before  # one undo step takes the whole fix back
-    finally:
-        win.editor.document().setModified(False)
-        win.close()
-        win.runner.shutdown()
-        win.deleteLater()
 
 
 def current_error_colour() -> str:
@@ -440,8 +449,7 @@ def current_error_colour() -> str:
 
 
 def test_graph_is_fitted_after_a_run_changes_it(qtbot, prefs):
-    win, installed = _seed_window(qtbot, prefs)
-    try:
+    with seed_window(qtbot, prefs) as (win, installed):
         view = installed["graph"].view
         fits = []
         original = view.fit_to_view
@@ -456,18 +464,12 @@ def test_graph_is_fitted_after_a_run_changes_it(qtbot, prefs):
         with qtbot.waitSignal(win.run_idle, timeout=RUN_TIMEOUT_MS):
             win.run_cell(0)  # same graph: the learner's zoom stays
         assert len(fits) == count
-    finally:
-        win.editor.document().setModified(False)
-        win.close()
-        win.runner.shutdown()
-        win.deleteLater()
 
 
 def test_picking_an_earlier_backward_call_shows_the_graph_it_ran_on(qtbot, prefs):
     """Cell 7 rebinds x, y, z; picking cell 6's call in the player brings back cell 6's graph,
     with the temporary z[0][0] (SelectBackward0 nodes) the call started from."""
-    win, installed = _seed_window(qtbot, prefs)
-    try:
+    with seed_window(qtbot, prefs) as (win, installed):
         code_cells = [c for c in win.editor.cells if c.is_code]
         for cell in code_cells[:9]:  # cells 0..8: calls from cells 5, 6, 7, 8
             _shift_enter(qtbot, win, cell)
@@ -480,11 +482,6 @@ def test_picking_an_earlier_backward_call_shows_the_graph_it_ran_on(qtbot, prefs
         drawn = set(installed["graph"].view.graph_scene.nodes)
         error_node = win.player.replay.state(-1).error["node_id"]
         assert error_node in drawn  # the failing MulBackward0 is on the canvas
-    finally:
-        win.editor.document().setModified(False)
-        win.close()
-        win.runner.shutdown()
-        win.deleteLater()
 
 
 def test_inspector_shows_saved_buffers_as_they_are_at_the_players_step(qtbot, prefs):
@@ -524,8 +521,7 @@ def test_inspector_shows_saved_buffers_as_they_are_at_the_players_step(qtbot, pr
 
 def test_inspector_says_why_grad_is_none_in_both_languages(qtbot, prefs):
     """y in the seed is not a leaf: the inspector explains it (the session annotates snapshots)."""
-    win, installed = _seed_window(qtbot, prefs)
-    try:
+    with seed_window(qtbot, prefs) as (win, installed):
         for cell in [c for c in win.editor.cells if c.is_code][:4]:  # cells 0..3 build y = x ** 2
             _shift_enter(qtbot, win, cell)
         y = next(n["id"] for n in win.snapshot["nodes"] if n.get("name") == "y")
@@ -537,18 +533,12 @@ def test_inspector_says_why_grad_is_none_in_both_languages(qtbot, prefs):
         win.select_node(None)
         win.select_node(y)
         assert "叶子" in win.inspector.why_label.text()
-    finally:
-        win.editor.document().setModified(False)
-        win.close()
-        win.runner.shutdown()
-        win.deleteLater()
 
 
 def test_the_retain_grad_fix_is_inserted_before_the_backward_line(qtbot, prefs):
     """Cell 8 of the seed: y.grad is None; the inspector's fix puts y.retain_grad() above
     s.backward(), one undo takes it back."""
-    win, installed = _seed_window(qtbot, prefs)
-    try:
+    with seed_window(qtbot, prefs) as (win, installed):
         code_cells = [c for c in win.editor.cells if c.is_code]
         for cell in code_cells[:9]:  # up to cell 8 (y = x**2 ... s.backward())
             _shift_enter(qtbot, win, cell)
@@ -565,8 +555,3 @@ def test_the_retain_grad_fix_is_inserted_before_the_backward_line(qtbot, prefs):
         assert lines[backward_line] == "s.backward()"
         win.editor.undo()
         assert win.editor.toPlainText() == before
-    finally:
-        win.editor.document().setModified(False)
-        win.close()
-        win.runner.shutdown()
-        win.deleteLater()
