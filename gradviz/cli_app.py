@@ -71,7 +71,8 @@ def screenshot_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
     parser.add_argument("--select", help="id of the node to show in the inspector (e.g. t3)")
     parser.add_argument("--call", type=int, metavar="K",
-                        help="show backward call K in the player (0-based; -1 is the last call)")
+                        help="show backward call K in the player (#K, counted from 1 as in the player and in "
+                             "gradviz trace/export; -1 is the last call)")
     parser.add_argument("--step", type=int, metavar="N",
                         help="show step N of that call (0-based; -1 is the last step)")
     args = parser.parse_args(argv)

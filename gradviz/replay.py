@@ -111,6 +111,12 @@ def _num(v: Any) -> str:
     return str(int(f)) if f.is_integer() and abs(f) < 1e15 else f"{f:.4g}"
 
 
+def format_contribution(value: Any) -> str:
+    """A ledger's ``+=`` term: ``+6``, and ``+(-2.843)`` rather than the garbled ``+-2.843``."""
+    text = format_grad(value)
+    return f"+({text})" if text.startswith("-") else f"+{text}"
+
+
 def format_grad(grad: Mapping[str, Any] | None) -> str:
     """A grad as a short text: ``None``, ``6`` (every element equal), ``[1, 2, 3]`` or a summary."""
     if grad is None:
@@ -156,7 +162,7 @@ class LedgerEntry:
             if self.after is None:
                 how = "= None"
             return f"{format_grad(self.before)} -> {how} -> {format_grad(self.after)}"
-        return f"{format_grad(self.before)} -> +{format_grad(self.contribution)} -> {format_grad(self.after)}"
+        return f"{format_grad(self.before)} -> {format_contribution(self.contribution)} -> {format_grad(self.after)}"
 
 
 class Ledger:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from gradviz.explain import Reason
-from gradviz.replay import as_trace_dict, format_grad
+from gradviz.replay import as_trace_dict, format_contribution, format_grad
 
 __all__ = ["Iteration", "TrainingLoop", "GradGrowth", "detect_loops", "detect_iterations",
            "grad_growth", "growth_reason", "render_training", "finite_losses", "TRAINING_TEXTS", "GROWTH_CODE",
@@ -99,7 +99,7 @@ class GradGrowth:
 
     def ledger_texts(self) -> list[str]:
         """``None -> +-1.27 -> -1.27``, ``-1.27 -> +-1.052 -> -2.322``, ... one per iteration."""
-        return [f"{format_grad(before)} -> +{format_grad(added) if added is not None else '?'} -> "
+        return [f"{format_grad(before)} -> {format_contribution(added) if added is not None else '+?'} -> "
                 f"{format_grad(after)}"
                 for before, added, after in zip(self.befores, self.contributions, self.afters)]
 

@@ -68,7 +68,7 @@ def test_forgot_zero_grad_growth_only_in_the_buggy_loop(forgot) -> None:
     # Each iteration starts from where the previous one ended: the ledger chains.
     assert weight.befores[0] is None
     assert [b["values"] for b in weight.befores[1:]] == [a["values"] for a in weight.afters[:-1]]
-    assert weight.ledger_texts()[0] == "None -> +-1.27 -> -1.27"
+    assert weight.ledger_texts()[0] == "None -> +(-1.27) -> -1.27"
 
 
 def test_growth_reason_renders_in_english_and_chinese(forgot) -> None:
@@ -80,7 +80,7 @@ def test_growth_reason_renders_in_english_and_chinese(forgot) -> None:
     en = render_training(reason, "en")
     zh = render_training(reason.to_dict(), "zh_CN")
     assert en.startswith("model.weight.grad kept adding up: iterations 1–8")
-    assert "optimizer.zero_grad()" in en and "-1.27 -> +-1.052 -> -2.322" in en
+    assert "optimizer.zero_grad()" in en and "-1.27 -> +(-1.052) -> -2.322" in en
     assert "model.weight.grad 一直在累加" in zh and "第 1–8 次迭代" in zh
     unnamed = render_training({"code": GROWTH_CODE, "params": {"first": 1, "last": 2}}, "en")
     assert unnamed.startswith("a parameter.grad kept adding up: iterations 1–2")

@@ -106,7 +106,7 @@ def test_screenshot_call_and_step_show_the_player_there_or_exit_2(qapp, tmp_path
     monkeypatch.setattr(player_module, "apply_screenshot_args", spy)
     out = tmp_path / "ok.png"
     assert cli_app.screenshot_main([str(script), "-o", str(out), "--size", "900x600",
-                                    "--call", "0", "--step", "-1"]) == 0
+                                    "--call", "1", "--step", "-1"]) == 0
     assert out.stat().st_size > 0
     assert shown and shown[0][0] == 0 and shown[0][1] == shown[0][2] - 1  # first call, last step
     capsys.readouterr()

@@ -140,12 +140,14 @@ def test_badges_in_both_languages(player):
 
 def test_screenshot_args_and_render(qtbot, player, tmp_path):
     widget, _ = player
-    apply_screenshot_args(widget, 2, 9)
+    apply_screenshot_args(widget, 3, 9)  # call #3, as the player numbers calls
     assert widget.current_call == 2 and widget.current_step == 9
     out = tmp_path / "player.png"
     assert widget.grab().save(str(out)) and out.stat().st_size > 0
     with pytest.raises(IndexError):
         apply_screenshot_args(widget, 7, 0)
+    with pytest.raises(IndexError):
+        apply_screenshot_args(widget, 0, 0)  # calls are numbered from 1
 
 
 def test_speed_default_from_settings(qtbot, seed):

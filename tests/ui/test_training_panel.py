@@ -90,7 +90,7 @@ def test_banner_appears_for_the_loop_that_forgot_zero_grad(wired) -> None:
     text = panel.banner.text()
     assert text.startswith("model.bias.grad kept adding up: iterations 1–8")
     assert "optimizer.zero_grad() is never called" in text
-    assert "model.weight.grad too, iterations 1–8: None -> +-1.27 -> -1.27; -1.27 -> +-1.052 -> -2.322" in text
+    assert "model.weight.grad too, iterations 1–8: None -> +(-1.27) -> -1.27; -1.27 -> +(-1.052) -> -2.322" in text
     panel.set_language("zh_CN")
     assert "model.bias.grad 一直在累加" in panel.banner.text()
     panel.select_loop(1)

@@ -26,7 +26,9 @@ def find_player(window_or_player: Any) -> BackwardPlayer | None:
 def apply_screenshot_args(window_or_player: Any, call: int | None, step: int | None) -> BackwardPlayer:
     """``gradviz screenshot FILE -o OUT.png --call K --step N``: show call K at step N.
 
-    K and N are 0-based; negative values count from the end (``--step -1`` is the last step).
+    K counts calls from 1, as the player numbers them (#1, #2, ...) and as ``gradviz trace`` and
+    ``gradviz export --call`` do; N counts steps from 0. Negative values count from the end
+    (``--call -1 --step -1`` is the last step of the last call).
     Call this after the script ran and ``set_calls`` was given its traces. Raises LookupError
     when there is no player or no backward call, IndexError when K or N is out of range (the
     message names the valid range, for the command line to print).
@@ -38,10 +40,10 @@ def apply_screenshot_args(window_or_player: Any, call: int | None, step: int | N
     if calls == 0:
         raise LookupError("the script made no backward() call")
     if call is not None:
-        index = call + calls if call < 0 else call
-        if not 0 <= index < calls:
+        index = call + calls if call < 0 else call - 1
+        if call == 0 or not 0 <= index < calls:
             raise IndexError(f"--call {call}: the script made {calls} backward() call(s); "
-                             f"use 0..{calls - 1} or -{calls}..-1")
+                             f"use 1..{calls} or -{calls}..-1")
         player.select_call(index)
     if step is not None:
         steps = len(player.replay or ())
