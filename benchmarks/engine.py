@@ -214,7 +214,7 @@ def time_engine(T: Any, quick: bool) -> dict[str, float]:
 def time_gradviz(quick: bool) -> dict[str, float]:
     sys.path.insert(0, str(REPO))
     import gradviz.torch as gt
-    from gradviz import trace
+    from gradviz.autograd import trace
 
     times = time_engine(gt, quick)
     traces: list[Any] = []

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python benchmarks/export.py [--repeat 3] [--nodes 1000]``
 
 Targets: each export <= 2 s. Each is compared with a baseline measured in the same run on the
-same graph: the time to build and lay out the drawing alone (gradviz.layout plus label
+same graph: the time to build and lay out the drawing alone (gradviz.graph.layout.sugiyama plus label
 measurement, i.e. GraphDrawing's constructor), so the ratio says what rendering and encoding
 add on top of the layout every view of the graph pays anyway. Times are the best of ``--repeat``.
 """
@@ -23,9 +23,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from gradviz.cells import load_cells  # noqa: E402
-from gradviz.cli_export import ExportSource, pick_source  # noqa: E402
-from gradviz.session import Session  # noqa: E402
+from gradviz.runner.cells import load_cells  # noqa: E402
+from gradviz.cli.export import ExportSource, pick_source  # noqa: E402
+from gradviz.runner.session import Session  # noqa: E402
 from ui.export.api import ExportRequest, export_source, prepare_qt  # noqa: E402
 from ui.export.drawing import GraphDrawing  # noqa: E402
 

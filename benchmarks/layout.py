@@ -1,4 +1,4 @@
-"""Layout benchmark: gradviz.layout against Graphviz dot on autograd-like graphs.
+"""Layout benchmark: gradviz.graph.layout.sugiyama against Graphviz dot on autograd-like graphs.
 
 Run: ``.venv/bin/python benchmarks/layout.py [--sizes 100,1000,5000,10000] [--dot-timeout 60]``
 
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from layout_graphs import autograd_like  # noqa: E402
 
-from gradviz.layout import DEFAULT_HEIGHT, DEFAULT_WIDTH, LayoutResult, count_crossings, layout  # noqa: E402
+from gradviz.graph.layout.sugiyama import DEFAULT_HEIGHT, DEFAULT_WIDTH, LayoutResult, count_crossings, layout  # noqa: E402
 
 NODE_GAP = 30.0
 RANK_GAP = 60.0
@@ -113,9 +113,9 @@ def real_graphs() -> list[tuple[str, nx.DiGraph]]:
     when the engine is not there.
     """
     try:
-        from gradviz.cells import split_percent_cells
-        from gradviz.graph import build_graph, view_subgraph
-        from gradviz.session import Session, named_tensors
+        from gradviz.runner.cells import split_percent_cells
+        from gradviz.graph.snapshot import build_graph, view_subgraph
+        from gradviz.runner.session import Session, named_tensors
         import gradviz.torch as t
     except Exception as exc:  # the engine is written in parallel; skip until it lands
         print(f"(real graphs skipped: {type(exc).__name__}: {exc})")

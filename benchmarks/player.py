@@ -24,7 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def record_chain(nodes: int) -> dict:
     """A chain of ``nodes`` ops (alternating mul / add / exp) so backward runs ~nodes nodes."""
     import gradviz.torch as t
-    from gradviz import trace as trace_module
+    from gradviz.autograd import trace as trace_module
 
     got: list = []
     unsubscribe = trace_module.subscribe(got.append)
@@ -57,7 +57,7 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from gradviz.replay import Replay
+    from gradviz.backward.replay import Replay
     from ui.player import BackwardPlayer
 
     app = QApplication.instance() or QApplication([])

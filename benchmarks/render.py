@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import gradviz.torch as t  # noqa: E402
-from gradviz.graph import build_snapshot, from_node_link, view_subgraph  # noqa: E402
-from gradviz.layout import layout  # noqa: E402
+from gradviz.graph.snapshot import build_snapshot, from_node_link, view_subgraph  # noqa: E402
+from gradviz.graph.layout.sugiyama import layout  # noqa: E402
 from ui.graph import GraphView, render_scene_to_image  # noqa: E402
 from ui.theme import LIGHT  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""gradviz.rng throughput against numpy's own generators, measured in the same run.
+"""gradviz.autograd.random.generator throughput against numpy's own generators, measured in the same run.
 
     .venv/bin/python benchmarks/rng.py
 
@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gradviz import rng  # noqa: E402
+from gradviz.autograd.random import generator as rng  # noqa: E402
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:

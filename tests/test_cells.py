@@ -14,20 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from gradviz.cells import (
-    Cell,
-    code_summary,
-    format_exception_line,
-    format_warning,
-    load_cells,
-    module_map,
-    normalize_addresses,
-    read_ipynb,
-    run_cells_trusted,
-    split_percent_cells,
-    write_ipynb,
-    write_percent,
-)
+from gradviz.runner.cells import Cell, code_summary, format_exception_line, format_warning, load_cells, module_map, normalize_addresses, read_ipynb, run_cells_trusted, split_percent_cells, write_ipynb, write_percent
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "resources" / "examples" / "seed_notebook.py"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gradviz.cells import normalize_addresses, write_ipynb, split_percent_cells
-from gradviz.cli_run import format_trace, run_main, trace_json_lines, trace_main
+from gradviz.runner.cells import normalize_addresses, write_ipynb, split_percent_cells
+from gradviz.cli.run import format_trace, run_main, trace_json_lines, trace_main
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "resources" / "examples" / "seed_notebook.py"
@@ -116,7 +116,7 @@ def test_module_entry_point_runs_headless(tmp_path: Path) -> None:
     script.write_text("print('ok')\n", encoding="utf-8")
     probe = (
         "import sys\n"
-        "from gradviz.cli_run import main\n"
+        "from gradviz.cli.run import main\n"
         f"status = main(['run', {str(script)!r}])\n"
         "assert 'PySide6' not in sys.modules, 'Qt imported'\n"
         "sys.exit(status)\n"

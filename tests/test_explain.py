@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gradviz import cells
-from gradviz.explain import (REASON_CODES, GradContext, Reason, annotate_snapshot, explain_error,
-                             render, why_grad_is_none)
-from gradviz.session import Session
+from gradviz.runner import cells
+from gradviz.backward.explain import REASON_CODES, GradContext, Reason, annotate_snapshot, explain_error, render, why_grad_is_none
+from gradviz.runner.session import Session
 
 SEED = Path("/work/shared/seed/seed_notebook.py")
 _CJK = re.compile(r"[\u4e00-\u9fff]")

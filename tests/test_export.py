@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gradviz.cli_export import ExportError, atomic_path, export_main, layout_json
-from gradviz.graph import from_node_link, view_subgraph
+from gradviz.cli.export import ExportError, atomic_path, export_main, layout_json
+from gradviz.graph.snapshot import from_node_link, view_subgraph
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -72,8 +72,8 @@ def _shape(graph) -> tuple[Counter, Counter]:
 
 
 def _snapshot_of(script: Path) -> dict:
-    from gradviz.cells import load_cells
-    from gradviz.session import Session
+    from gradviz.runner.cells import load_cells
+    from gradviz.runner.session import Session
 
     results = Session().run_cells(load_cells(script))
     return [r for r in results if r.backward_calls][-1].graph
@@ -167,7 +167,7 @@ def test_step_options_do_not_apply_to_dot(script: Path, tmp_path: Path) -> None:
 
 def test_dot_and_json_never_import_qt(script: Path, tmp_path: Path) -> None:
     code = (
-        "import sys; from gradviz.cli_export import export_main\n"
+        "import sys; from gradviz.cli.export import export_main\n"
         f"assert export_main([{str(script)!r}, '-o', {str(tmp_path / 'g.dot')!r}, '--in-process']) == 0\n"
         f"assert export_main([{str(script)!r}, '-o', {str(tmp_path / 'g.json')!r}, '--in-process']) == 0\n"
         "assert not [m for m in sys.modules if m.startswith(('PySide6', 'ui'))], 'Qt was imported'\n"

@@ -1,7 +1,7 @@
 """Golden comparisons: every case script, run on gradviz.torch, prints what PyTorch 2.13 printed.
 
 The JSON files were recorded by tools/record_goldens.py under real torch; this file never imports
-torch. Each case runs in a fresh namespace through gradviz.cells.run_cells_trusted, with the same
+torch. Each case runs in a fresh namespace through gradviz.runner.cells.run_cells_trusted, with the same
 capture semantics the recorder used, and every cell's stdout, exception line, warnings and echo
 must match after memory addresses are normalised.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from gradviz.cells import Cell, code_summary, load_cells, module_map, normalize_addresses, run_cells_trusted
+from gradviz.runner.cells import Cell, code_summary, load_cells, module_map, normalize_addresses, run_cells_trusted
 
 REPO = Path(__file__).resolve().parent.parent
 CASES_DIR = REPO / "tests" / "goldens" / "cases"

@@ -1,6 +1,6 @@
 """Numerical gradient checks for the op table, random op chains, and a very deep chain.
 
-Every op in ``gradviz.ops.OPS`` with GradCases is checked in float64 with central differences:
+Every op in ``gradviz.autograd.ops.OPS`` with GradCases is checked in float64 with central differences:
 for a random cotangent v, the engine's grads must equal d<v, f(x)>/dx estimated numerically.
 """
 
@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gradviz.torch as torch
-from gradviz.ops import OPS
-from gradviz.ops.registry import GradCase, OpDef, call
+from gradviz.autograd.ops import OPS
+from gradviz.autograd.ops.registry import GradCase, OpDef, call
 
 EPS = 1e-6
 RTOL = 1e-5
@@ -84,7 +84,7 @@ def test_op_gradcheck(name: str, index: int) -> None:
 
 def test_gradcheck_catches_a_wrong_vjp() -> None:
     """The check itself can fail: a deliberately wrong formula is caught."""
-    from gradviz.ops.registry import VJP, prepare
+    from gradviz.autograd.ops.registry import VJP, prepare
 
     sin = OPS["sin"]
     wrong = prepare(OpDef("sin_wrong", "SinBackward0", sin.inputs, sin.forward,

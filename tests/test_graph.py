@@ -1,4 +1,4 @@
-"""gradviz.graph: the autograd graph snapshot (schema in notes/graph_schema.md). No Qt here."""
+"""gradviz.graph.snapshot: the autograd graph snapshot (schema in notes/graph_schema.md). No Qt here."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 
 import gradviz.torch as t
-from gradviz.graph import (REPR_BUDGET, build_graph, build_snapshot, from_node_link, to_dot,
-                           view_subgraph)
-from gradviz.graph_summary import array_summary
+from gradviz.graph.snapshot import REPR_BUDGET, build_graph, build_snapshot, from_node_link, to_dot, view_subgraph
+from gradviz.graph.summary import array_summary
 
 
 def _by_label(g: nx.DiGraph, label: str) -> str:
@@ -381,7 +380,7 @@ def test_tensor_origin_is_recorded_for_grad_explanations():
     json.dumps(snap, allow_nan=False)  # plain data only
 
 
-# -- collapsing snapshot graphs (gradviz.layout_collapse with a keep set, as the canvas uses it) --
+# -- collapsing snapshot graphs (gradviz.graph.layout.collapse with a keep set, as the canvas uses it) --
 
 def _rnn(steps: int):
     """A recurrent training graph: the same W and b feed every step, a few states are named."""
@@ -398,7 +397,7 @@ def _rnn(steps: int):
 
 
 def test_collapse_keeps_named_leaves_and_loss_and_reads_in_groups():
-    from gradviz.layout_collapse import collapse
+    from gradviz.graph.layout.collapse import collapse
 
     named = _rnn(1000)
     snap = build_snapshot(named)

@@ -16,9 +16,9 @@ def _run(code: str) -> subprocess.CompletedProcess[str]:
 def test_engine_and_cli_never_import_qt() -> None:
     result = _run("""
         import sys
-        import gradviz, gradviz.cli, gradviz.cli_run, gradviz.cli_app, gradviz.layout_cli
+        import gradviz, gradviz.cli.main, gradviz.cli.run, gradviz.cli.app, gradviz.cli.layout
         import gradviz.torch as t
-        import gradviz.graph, gradviz.layout, gradviz.session
+        import gradviz.graph.snapshot, gradviz.graph.layout.sugiyama, gradviz.runner.session
         x = t.ones(3, 2, requires_grad=True)
         s = ((x ** 2 + 1) * x ** 2).sum()
         s.backward()
@@ -43,11 +43,11 @@ def test_no_module_under_gradviz_imports_qt_or_ui() -> None:
 def test_gradviz_run_prints_the_seed_like_pytorch() -> None:
     import json
 
-    result = subprocess.run([sys.executable, "-m", "gradviz.cli", "run", "resources/examples/seed_notebook.py"],
+    result = subprocess.run([sys.executable, "-m", "gradviz.cli.main", "run", "resources/examples/seed_notebook.py"],
                             cwd=REPO, capture_output=True, text=True, timeout=120)
     expected = json.loads((REPO / "tests/goldens/seed_expected.json").read_text())
     stdout = "".join(cell["stdout"] for cell in expected["cells"])
-    from gradviz.cells import normalize_addresses
+    from gradviz.runner.cells import normalize_addresses
 
     assert normalize_addresses(result.stdout) == stdout
     for cell in expected["cells"]:
@@ -92,7 +92,7 @@ def test_the_app_without_a_display_explains_instead_of_aborting() -> None:
     import os
 
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    result = subprocess.run([sys.executable, "-m", "gradviz.cli"], cwd=REPO, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "gradviz.cli.main"], cwd=REPO, capture_output=True, text=True,
                             timeout=120, env=env)
     assert result.returncode == 2
     assert "no display" in result.stderr and "gradviz screenshot" in result.stderr

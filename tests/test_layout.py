@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gradviz.layout import LayoutResult, count_crossings, layout
-from gradviz.layout_collapse import collapse, collapse_chains
-from gradviz.layout_coord import isotonic_placement
-from gradviz.layout_order import count_layered_crossings
+from gradviz.graph.layout.sugiyama import LayoutResult, count_crossings, layout
+from gradviz.graph.layout.collapse import collapse, collapse_chains
+from gradviz.graph.layout.coord import isotonic_placement
+from gradviz.graph.layout.order import count_layered_crossings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from layout_graphs import autograd_like  # noqa: E402

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import gradviz.torch as torch
-from gradviz.node import FREED_MESSAGE
+from gradviz.autograd.node import FREED_MESSAGE
 from gradviz.torch import nn
 from gradviz.torch.nn import functional as F
 

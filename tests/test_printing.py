@@ -1,4 +1,4 @@
-"""gradviz.printing against PyTorch 2.13's own text (tests/goldens/printing.json).
+"""gradviz.autograd.printing against PyTorch 2.13's own text (tests/goldens/printing.json).
 
 The goldens are recorded by tools/record_printing_goldens.py with real torch; this file never
 imports torch.  Every case is its own test id, so a failure names the case.
@@ -15,15 +15,8 @@ from typing import Any, Iterator
 import numpy as np
 import pytest
 
-from gradviz import printing
-from gradviz.printing import (
-    PrintOptions,
-    format_size,
-    format_tensor,
-    get_printoptions,
-    printoptions,
-    set_printoptions,
-)
+from gradviz.autograd import printing
+from gradviz.autograd.printing import PrintOptions, format_size, format_tensor, get_printoptions, printoptions, set_printoptions
 
 GOLDENS = json.loads(
     (Path(__file__).resolve().parent / "goldens" / "printing.json").read_text(encoding="utf-8")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gradviz import cells
-from gradviz.replay import Ledger, Replay, find_freeing_call, format_grad, short_name, vjp_view
-from gradviz.session import Session
+from gradviz.runner import cells
+from gradviz.backward.replay import Ledger, Replay, find_freeing_call, format_grad, short_name, vjp_view
+from gradviz.runner.session import Session
 
 SEED = Path("/work/shared/seed/seed_notebook.py")
 if not SEED.exists():
@@ -136,7 +136,7 @@ def test_vjp_view_numbers_and_rules(seed):
 
 def test_broadcast_reduction_and_dataclass_trace():
     import gradviz.torch as t
-    from gradviz import trace as trace_module
+    from gradviz.autograd import trace as trace_module
 
     got = []
     unsubscribe = trace_module.subscribe(got.append)

@@ -1,4 +1,4 @@
-"""gradviz.rng against PyTorch 2.13 CPU, bit for bit (goldens from tools/record_rng_goldens.py)."""
+"""gradviz.autograd.random.generator against PyTorch 2.13 CPU, bit for bit (goldens from tools/record_rng_goldens.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gradviz import rng
-from gradviz.rng_math import fma32, fma64
+from gradviz.autograd.random import generator as rng
+from gradviz.autograd.random.float_math import fma32, fma64
 
 GOLDEN = json.loads((Path(__file__).parent / "goldens" / "rng.json").read_text())
 CASES = GOLDEN["cases"]
@@ -122,7 +122,7 @@ def test_default_generator_starts_from_entropy() -> None:
     import subprocess
     import sys
 
-    code = "from gradviz import rng; print(rng.initial_seed())"
+    code = "from gradviz.autograd.random import generator as rng; print(rng.initial_seed())"
     seeds = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parent.parent).stdout.strip() for _ in range(2)}
     assert len(seeds) == 2 and str(GOLDEN["fresh_generator_initial_seed"]) not in seeds

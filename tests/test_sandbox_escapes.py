@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gradviz.limits import Limits
-from gradviz.session import Session
+from gradviz.runner.limits import Limits
+from gradviz.runner.session import Session
 
 MARKER = "/tmp/gradviz-escape-marker"
 
@@ -136,8 +136,8 @@ def test_refusals_name_the_problem() -> None:
 
 
 def test_module_proxies_expose_only_curated_names() -> None:
-    from gradviz.sandbox_guard import ModuleProxy, proxy_exports
-    from gradviz.sandbox_modules import math_proxy, numpy_proxy
+    from gradviz.runner.sandbox.guard import ModuleProxy, proxy_exports
+    from gradviz.runner.sandbox.modules import math_proxy, numpy_proxy
 
     for proxy in (numpy_proxy(), math_proxy()):
         names = proxy_exports(proxy)
@@ -149,8 +149,8 @@ def test_module_proxies_expose_only_curated_names() -> None:
 
 def test_torch_proxy_never_exports_foreign_modules() -> None:
     pytest.importorskip("gradviz.torch")
-    from gradviz.sandbox_guard import ModuleProxy, proxy_exports
-    from gradviz.sandbox_modules import torch_proxy
+    from gradviz.runner.sandbox.guard import ModuleProxy, proxy_exports
+    from gradviz.runner.sandbox.modules import torch_proxy
 
     pending = [torch_proxy()]
     seen: set[int] = set()

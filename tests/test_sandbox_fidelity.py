@@ -3,7 +3,7 @@
 * The seed notebook and the autograd chapter, run through Session, match what PyTorch 2.13
   printed (goldens recorded by tools/), cell for cell.
 * Every golden case script prints the same through Session as through a plain ``exec`` of the
-  same engine (gradviz.cells.run_cells_trusted): whatever the engine does, the runner adds and
+  same engine (gradviz.runner.cells.run_cells_trusted): whatever the engine does, the runner adds and
   loses nothing (output, echo, warnings, exception lines).
 """
 
@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from gradviz.cells import load_cells, module_map, normalize_addresses, run_cells_trusted
-from gradviz.results import CellResult
-from gradviz.session import Session
+from gradviz.runner.cells import load_cells, module_map, normalize_addresses, run_cells_trusted
+from gradviz.runner.results import CellResult
+from gradviz.runner.session import Session
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "resources" / "examples" / "seed_notebook.py"

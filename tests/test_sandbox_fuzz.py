@@ -12,9 +12,9 @@ import ast
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gradviz.limits import Limits
-from gradviz.results import CellResult
-from gradviz.session import Session
+from gradviz.runner.limits import Limits
+from gradviz.runner.results import CellResult
+from gradviz.runner.session import Session
 
 LIMITS = Limits(wall_time_s=0.5, max_output_chars=10_000, max_sequence_length=100_000, max_tensor_elements=100_000)
 SESSION = Session(LIMITS, snapshots=False)

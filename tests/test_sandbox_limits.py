@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from gradviz.limits import Limits, ResourceLimitError, check_elements, use_limits
-from gradviz.session import Session
+from gradviz.runner.limits import Limits, ResourceLimitError, check_elements, use_limits
+from gradviz.runner.session import Session
 
 FAST = Limits(wall_time_s=1.0)
 

@@ -6,9 +6,9 @@ import pickle
 
 import pytest
 
-from gradviz.cells import split_percent_cells
-from gradviz.limits import Limits
-from gradviz.session import Session
+from gradviz.runner.cells import split_percent_cells
+from gradviz.runner.limits import Limits
+from gradviz.runner.session import Session
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ def test_tensors_and_nodes_record_their_source_span(session: Session) -> None:
 
 
 def test_graph_snapshot_after_each_cell(session: Session) -> None:
-    pytest.importorskip("gradviz.graph")
+    pytest.importorskip("gradviz.graph.snapshot")
     result = session.run_cell(0, "import torch as t\nx = t.ones(2, requires_grad=True)\ny = (x * 3).sum()", 1)
     assert result.error is None
     assert isinstance(result.graph, dict) and result.graph
@@ -143,7 +143,7 @@ def test_graph_snapshot_after_each_cell(session: Session) -> None:
 
 
 def test_statement_snapshots_when_asked() -> None:
-    pytest.importorskip("gradviz.graph")
+    pytest.importorskip("gradviz.graph.snapshot")
     session = Session(statement_graphs=True)
     session.run_cell(0, "import torch as t\nx = t.ones(2, requires_grad=True)\nfor i in range(3):\n    x = x * 2", 1)
     spans = [entry["span"]["line"] for entry in session.last_statement_graphs]

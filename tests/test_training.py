@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
-from gradviz.cells import load_cells
-from gradviz.session import Session
-from gradviz.training import (GROWTH_CODE, detect_iterations, detect_loops, finite_losses, grad_growth,
-                              render_training)
+from gradviz.runner.cells import load_cells
+from gradviz.runner.session import Session
+from gradviz.backward.training import GROWTH_CODE, detect_iterations, detect_loops, finite_losses, grad_growth, render_training
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
 

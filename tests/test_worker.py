@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from gradviz.limits import Limits
-from gradviz.results import CellResult, ErrorInfo
-from gradviz.worker import SessionClient, _loads
+from gradviz.runner.limits import Limits
+from gradviz.runner.results import CellResult, ErrorInfo
+from gradviz.runner.worker import SessionClient, _loads
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ Before recording, the seed notebook is run through the same capture code and mus
 tests/goldens/seed_expected.json exactly; that is what proves the capture semantics (stdout,
 exception line, warning filter, addresses) match the ones the reference was made with.
 
-gradviz/cells.py is loaded by path so that nothing else of gradviz (numpy engine and all) is
+gradviz/runner/cells.py is loaded by path so that nothing else of gradviz (numpy engine and all) is
 imported next to torch. Output is deterministic: fixed key order, addresses normalised, one thread.
 """
 

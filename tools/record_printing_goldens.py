@@ -1,4 +1,4 @@
-"""Record how PyTorch prints tensors, as goldens for gradviz.printing.
+"""Record how PyTorch prints tensors, as goldens for gradviz.autograd.printing.
 
 Run with the oracle's interpreter (torch 2.13 lives only there):
 

@@ -5,7 +5,7 @@ Run with the oracle interpreter (torch 2.13.0, CPU):
     /work/torchvenv/bin/python tools/record_rng_goldens.py
 
 Each case is a seed plus a list of calls (plain-data specs that tests/test_rng.py replays on
-gradviz.rng). For every call the exact output bytes are stored: in full as hex when small,
+gradviz.autograd.random.generator). For every call the exact output bytes are stored: in full as hex when small,
 as a SHA-256 of the bytes plus the first and last 64 bytes when large (so the JSON stays
 around a megabyte). After the calls the SHA-256 of ``torch.get_rng_state()`` is stored, so a
 case also pins down how many random words each call consumed.

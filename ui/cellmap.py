@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# The same marker rule as gradviz.cells (column 0, ``# %%`` or ``#%%``), so the editor numbers cells
+# The same marker rule as gradviz.runner.cells (column 0, ``# %%`` or ``#%%``), so the editor numbers cells
 # exactly as files are loaded and saved.
 _MARKER = re.compile(r"^#\s?%%(?P<rest>.*)$")
 _NOT_CODE_TAG = re.compile(r"\[(?:markdown|md|raw)\]")

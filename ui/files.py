@@ -1,7 +1,7 @@
 """Opening, saving, autosaving and recovering documents; the examples shipped in resources/.
 
 The editor always holds percent-format text. A ``.py`` file is that text verbatim (comments and
-blank lines kept); a ``.ipynb`` is converted through gradviz.cells in both directions.
+blank lines kept); a ``.ipynb`` is converted through gradviz.runner.cells in both directions.
 
 Autosave writes the dirty document every few seconds to ``<AppData>/autosave/session-<pid>.json``
 and deletes it on a clean save or close, so a file left behind by a process that no longer runs
@@ -49,7 +49,7 @@ def read_document(path: str | Path) -> str:
     except UnicodeDecodeError:
         raise DocumentError(translate("Files", "{name} is not UTF-8 text.").format(name=file.name)) from None
     if suffix == ".ipynb":
-        from gradviz import cells
+        from gradviz.runner import cells
 
         try:
             return cells.write_percent(cells.read_ipynb(text))
@@ -65,7 +65,7 @@ def write_document(path: str | Path, text: str) -> None:
     """Save atomically (write a sibling temp file, then rename) so a crash never truncates a file."""
     file = Path(path)
     if file.suffix.lower() == ".ipynb":
-        from gradviz import cells
+        from gradviz.runner import cells
 
         payload = cells.write_ipynb(cells.split_percent_cells(text))
     else:

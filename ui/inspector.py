@@ -37,14 +37,14 @@ LINE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def reason_text(reason: dict[str, Any] | None, language: str) -> str:
-    """Why ``.grad`` is None, in words. gradviz.explain renders reason codes (en + zh); if that module
+    """Why ``.grad`` is None, in words. gradviz.backward.explain renders reason codes (en + zh); if that module
     is not available the code and its parameters are shown as they are."""
     if not reason:
         return ""
     code = str(reason.get("code", ""))
     params = reason.get("params") or {}
     try:
-        explain = importlib.import_module("gradviz.explain")
+        explain = importlib.import_module("gradviz.backward.explain")
     except ImportError:
         explain = None
     render = getattr(explain, "render", None) if explain else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QEvent, QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from gradviz.results import CellResult
+from gradviz.runner.results import CellResult
 from ui.editor import editor_font
 from ui.theme import Theme, current_theme
 
@@ -31,8 +31,8 @@ class _Entry:
 
 
 def explanation_text(error: object) -> str:
-    """The plain-language reason for an error (gradviz.explain) in the UI language, or ""."""
-    from gradviz.explain import explain_error, render
+    """The plain-language reason for an error (gradviz.backward.explain) in the UI language, or ""."""
+    from gradviz.backward.explain import explain_error, render
     from ui.i18n import language_switcher
 
     reason = getattr(error, "explanation", None) or explain_error(getattr(error, "type", ""),

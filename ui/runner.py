@@ -1,4 +1,4 @@
-"""Runs cells in gradviz.worker.SessionClient from a background QThread so the window never blocks.
+"""Runs cells in gradviz.runner.worker.SessionClient from a background QThread so the window never blocks.
 
 The controller (GUI thread) queues batches of cells; the executor (worker thread) owns the client
 and calls its blocking ``run_cell`` one cell at a time. ``cancel()`` goes straight to the client,
@@ -22,12 +22,12 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from gradviz.results import CellResult, ErrorInfo
+from gradviz.runner.results import CellResult, ErrorInfo
 
 translate = QCoreApplication.translate
 
 
-# Errors after which the worker process was replaced (gradviz.worker), so the namespace is empty.
+# Errors after which the worker process was replaced (gradviz.runner.worker), so the namespace is empty.
 _LOST_NAMESPACE_ERRORS = frozenset({"Cancelled", "WorkerError"})
 
 
@@ -48,7 +48,7 @@ class RunBatch:
 
 def default_client_factory(limits: Any) -> Any:
     """Create the real worker client. Imported here so the GUI thread never pays for it."""
-    worker = importlib.import_module("gradviz.worker")
+    worker = importlib.import_module("gradviz.runner.worker")
     return worker.SessionClient(limits=limits)
 
 

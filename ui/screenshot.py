@@ -17,15 +17,15 @@ from ui.settings import Preferences
 
 
 class InProcessClient:
-    """gradviz.session.Session behind the SessionClient interface, for one-shot offscreen runs.
+    """gradviz.runner.session.Session behind the SessionClient interface, for one-shot offscreen runs.
 
     The screenshot command runs a file once, start to end, with the session's own cooperative
     time cap; it needs neither cancel nor restarts, so a worker process would only add start-up
-    time. (The interactive app always uses gradviz.worker.SessionClient.)
+    time. (The interactive app always uses gradviz.runner.worker.SessionClient.)
     """
 
     def __init__(self, limits: object = None) -> None:
-        from gradviz.session import Session
+        from gradviz.runner.session import Session
 
         self._session = Session(limits)  # type: ignore[arg-type]
         self.generation = 0

@@ -1,6 +1,6 @@
 """Read-only lookups over a graph snapshot dict (docs: notes/graph_schema.md); no Qt.
 
-The UI never recomputes autograd state: it only indexes what gradviz.graph.build_snapshot produced
+The UI never recomputes autograd state: it only indexes what gradviz.graph.snapshot.build_snapshot produced
 (node-link data) so the outline, inspector and editor can ask "what is node X", "what feeds op Y",
 "which nodes were created on line N".
 """

@@ -12,7 +12,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QProgressBar, QToolButton, QWidget
 
-from gradviz.results import CellResult
+from gradviz.runner.results import CellResult
 from ui.editor import CodeEditor
 from ui.graph_area import GraphArea, call_if_present
 from ui.inspector import Inspector
@@ -26,8 +26,8 @@ translate = QCoreApplication.translate
 
 
 def worker_limits(limits: RunnerLimits) -> Any:
-    """The worker's Limits object for the user's preferences (gradviz.limits is stdlib-only)."""
-    from gradviz.limits import Limits
+    """The worker's Limits object for the user's preferences (gradviz.runner.limits is stdlib-only)."""
+    from gradviz.runner.limits import Limits
 
     return Limits(wall_time_s=limits.time_s, max_tensor_elements=limits.max_elements)
 

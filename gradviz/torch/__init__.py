@@ -8,19 +8,16 @@ from __future__ import annotations
 import builtins as _builtins
 from typing import Any
 
-from .. import dtypes as _dtypes
-from .. import rng as _rng
-from ..dtypes import (bool_ as bool, float16, float32, float64, int8, int16, int32, int64,  # noqa: A004
-                      uint8, get_default_dtype, set_default_dtype)
-from ..dtypes import DType as dtype  # noqa: F401
-from ..factories import (arange, empty, empty_like, eye, from_numpy, full, full_like, is_tensor,
-                         linspace, numel, ones, ones_like, rand, rand_like, randint, randn,
-                         randn_like, randperm, tensor, zeros, zeros_like)
-from ..grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from ..ops import functional as _F
-from ..printing import get_printoptions, set_printoptions
-from ..tensor import Size, Tensor
-from . import autograd
+from gradviz.autograd import dtypes as _dtypes
+from gradviz.autograd.random import generator as _rng
+from gradviz.autograd.dtypes import bool_ as bool, float16, float32, float64, int8, int16, int32, int64, uint8, get_default_dtype, set_default_dtype
+from gradviz.autograd.dtypes import DType as dtype  # noqa: F401
+from gradviz.autograd.factories import arange, empty, empty_like, eye, from_numpy, full, full_like, is_tensor, linspace, numel, ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like
+from gradviz.autograd.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from gradviz.autograd.ops import functional as _F
+from gradviz.autograd.printing import get_printoptions, set_printoptions
+from gradviz.autograd.tensor import Size, Tensor
+from gradviz.torch import autograd
 
 float = float32  # noqa: A001 - torch.float
 double = float64
@@ -149,7 +146,7 @@ def equal(a: Tensor, b: Tensor) -> Any:
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
-    from .nn.functional import addmm as _addmm
+    from gradviz.torch.nn.functional import addmm as _addmm
 
     return _addmm(input, mat1, mat2, beta=beta, alpha=alpha)
 
@@ -163,7 +160,7 @@ def _lazy_submodule(name: str) -> Any:
 def __getattr__(name: str) -> Any:
     if name in ("nn", "optim"):
         return _lazy_submodule(name)
-    from ..unsupported import is_torch_function, not_supported
+    from gradviz.autograd.unsupported import is_torch_function, not_supported
 
     if is_torch_function(name):
         raise not_supported(f"torch.{name}")

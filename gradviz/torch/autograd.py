@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ..autograd_extra import (Function, FunctionCtx, GradcheckError, detect_anomaly, gradcheck,
-                              gradgradcheck, set_detect_anomaly)
-from ..engine import backward, grad
-from ..grad_mode import enable_grad, no_grad, set_grad_enabled
-from ..tensor import Tensor
+from gradviz.autograd.function import Function, FunctionCtx, GradcheckError, detect_anomaly, gradcheck, gradgradcheck, set_detect_anomaly
+from gradviz.autograd.engine import backward, grad
+from gradviz.autograd.grad_mode import enable_grad, no_grad, set_grad_enabled
+from gradviz.autograd.tensor import Tensor
 
 Variable = Tensor
 

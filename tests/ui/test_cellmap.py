@@ -1,10 +1,10 @@
-"""The editor's cell map (pure text logic) must number cells exactly as gradviz.cells does."""
+"""The editor's cell map (pure text logic) must number cells exactly as gradviz.runner.cells does."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from gradviz.cells import split_percent_cells
+from gradviz.runner.cells import split_percent_cells
 from ui.cellmap import cell_at_line, is_cell_marker, split_cells
 
 SEED = Path(__file__).resolve().parents[2] / "resources" / "examples" / "seed_notebook.py"
@@ -57,7 +57,7 @@ def test_seed_notebook_cells_match_gradviz_cells():
     for mine, reference in zip(ours, theirs):
         assert mine.index == reference.index
         assert mine.title == reference.title
-        # gradviz.cells trims blank lines; the code and its file line numbers must agree.
+        # gradviz.runner.cells trims blank lines; the code and its file line numbers must agree.
         assert mine.source.strip() == reference.source.strip()
         lines = mine.source.split("\n")
         leading_blank = next(i for i, line in enumerate(lines) if line.strip())

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 
-from gradviz import cli_app
+from gradviz.cli import app as cli_app
 from ui.app import prepare_look
 from ui.extensions import install_all
 from ui.i18n import language_switcher
@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_importing_the_entry_points_does_not_import_qt():
-    code = "import sys, gradviz, gradviz.cli_app; print('PySide6' in sys.modules)"
+    code = "import sys, gradviz, gradviz.cli.app; print('PySide6' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "False"
 

@@ -11,9 +11,9 @@ from PIL import Image
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QMainWindow
 
-from gradviz.cells import load_cells
-from gradviz.cli_export import ExportSource, export_main, pick_source
-from gradviz.session import Session
+from gradviz.runner.cells import load_cells
+from gradviz.cli.export import ExportSource, export_main, pick_source
+from gradviz.runner.session import Session
 from ui.export.api import ExportRequest, export_source, frames_for
 from ui.export.dialog import ExportDialog, add_export_actions
 from ui.export.drawing import FONT_PX

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
 import gradviz.torch as t  # noqa: E402
-from gradviz.graph import build_snapshot  # noqa: E402
+from gradviz.graph.snapshot import build_snapshot  # noqa: E402
 from ui.graph import (AccumulateGradItem, ConstantItem, GraphPanel, GroupItem, LeafTensorItem, OpItem,  # noqa: E402
                       TensorItem, render_scene_to_image)
 from ui.graph.edges import GradMarkerItem  # noqa: E402
@@ -436,7 +436,7 @@ def test_module_groups_is_pure_and_reads_dotted_names():
 
 
 def test_layout_hint_aligns_group_sources_and_gathers_rows():
-    from gradviz.layout_hint import align_group_sources, gather_group_rows
+    from gradviz.graph.layout.hint import align_group_sources, gather_group_rows
     # 0 -> 2 -> 3 and 1 -> 3: source 1 sits one rank lower than source 0 until aligned.
     pred = [[], [], [0], [2, 1]]
     assert align_group_sources([0, 1, 1, 2], ["g", "g", None, None], pred) == [0, 0, 1, 2]

@@ -11,9 +11,9 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 
-from gradviz import cells  # noqa: E402
-from gradviz.replay import short_name  # noqa: E402
-from gradviz.session import Session  # noqa: E402
+from gradviz.runner import cells  # noqa: E402
+from gradviz.backward.replay import short_name  # noqa: E402
+from gradviz.runner.session import Session  # noqa: E402
 from ui.player import BackwardPlayer, apply_screenshot_args  # noqa: E402
 
 SEED = Path("/work/shared/seed/seed_notebook.py")

@@ -11,8 +11,8 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QSettings, QStandardPaths, Qt  # noqa: E402
 from PySide6.QtWidgets import QDockWidget  # noqa: E402
 
-from gradviz.cells import load_cells  # noqa: E402
-from gradviz.session import Session  # noqa: E402
+from gradviz.runner.cells import load_cells  # noqa: E402
+from gradviz.runner.session import Session  # noqa: E402
 from ui.player import BackwardPlayer  # noqa: E402
 from ui.training import TrainingPanel, install_training_panel  # noqa: E402
 

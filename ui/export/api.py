@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QRectF
 from PySide6.QtGui import QGuiApplication
 
-from gradviz.cli_export import ANIMATIONS, ExportError, ExportSource
+from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
 from ui.export.drawing import GraphDrawing
 from ui.export.steps import FrameState, final_state, frame_states, state_at, step_count
 from ui.export.writers import Frame, Progress, write_animation, write_pdf, write_png, write_svg

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QMainWindow, QMessageBox, QWidget)
 
-from gradviz.cli_export import ANIMATIONS, ExportError, ExportSource
+from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
 from ui.export.api import ExportRequest, export_drawing, export_source, frames_for
 from ui.export.scene_source import SceneDrawing, scene_of, visible_rect
 from ui.theme import current_theme

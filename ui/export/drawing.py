@@ -2,7 +2,7 @@
 
 Export draws with plain QPainter calls rather than through a QGraphicsScene: ``drawText`` keeps
 labels as real ``<text>`` in SVG and selectable text in PDF, the same code paints every target,
-and a 1,000-node frame costs one pass over precomputed geometry. The layout (gradviz.layout) is
+and a 1,000-node frame costs one pass over precomputed geometry. The layout (gradviz.graph.layout.sugiyama) is
 computed once per drawing; each frame of an animation only changes colours (a FrameState).
 """
 
@@ -17,8 +17,8 @@ import networkx as nx
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
-from gradviz.graph import from_node_link, view_subgraph
-from gradviz.layout import layout
+from gradviz.graph.snapshot import from_node_link, view_subgraph
+from gradviz.graph.layout.sugiyama import layout
 from ui.export.steps import DONE, ERROR, RUNNING, FrameState
 from ui.theme import Theme
 

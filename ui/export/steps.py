@@ -1,6 +1,6 @@
 """Each step of one recorded backward call as the plain data an export frame paints (no Qt).
 
-Steps are gradviz.replay's: one per trace event (step 0 is CallStarted, the last CallFinished), so
+Steps are gradviz.backward.replay's: one per trace event (step 0 is CallStarted, the last CallFinished), so
 ``gradviz export --step N`` shows what the app's player shows at step N, and an animation has one
 frame per step. This module only converts ``Replay.state(k)`` into the few facts a picture needs.
 """
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradviz.replay import Replay, ReplayState, short_name
+from gradviz.backward.replay import Replay, ReplayState, short_name
 
 __all__ = ["FrameState", "frame_states", "final_state", "step_count", "PENDING", "RUNNING", "DONE", "ERROR"]
 

@@ -6,7 +6,7 @@ pixel width (QSvgGenerator's 72 dpi default would shrink everything by a quarter
 the drawing's size at 96 dpi (one scene unit = 0.75 pt), text stays text.
 
 Every writer renders into a temporary file next to the target and renames it on success
-(gradviz.cli_export.atomic_path), so a failed or interrupted export leaves no partial file.
+(gradviz.cli.export.atomic_path), so a failed or interrupted export leaves no partial file.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 
-from gradviz.cli_export import ExportError, atomic_path
+from gradviz.cli.export import ExportError, atomic_path
 from ui.export.drawing import GraphDrawing
 from ui.export.steps import FrameState
 from ui.theme import Theme

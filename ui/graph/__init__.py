@@ -1,4 +1,4 @@
-"""The graph canvas: a snapshot (gradviz.graph.build_snapshot) laid out by gradviz.layout and drawn.
+"""The graph canvas: a snapshot (gradviz.graph.snapshot.build_snapshot) laid out by gradviz.graph.layout.sugiyama and drawn.
 
 Widgets
 -------

@@ -450,7 +450,7 @@ class AccumulateGradItem(NodeItem):
 
 
 class GroupItem(NodeItem):
-    """A collapsed run of nodes (gradviz.layout_collapse); double-click expands it."""
+    """A collapsed run of nodes (gradviz.graph.layout.collapse); double-click expands it."""
 
     fill_key = "group"
     rounded = 2.0

@@ -17,8 +17,8 @@ from PySide6.QtCore import QEasingCurve, QObject, QPointF, QRectF, QVariantAnima
 from PySide6.QtGui import QBrush, QPainterPath
 from PySide6.QtWidgets import QGraphicsScene
 
-from gradviz.graph import from_node_link, view_subgraph
-from gradviz.layout import LayoutResult, layout
+from gradviz.graph.snapshot import from_node_link, view_subgraph
+from gradviz.graph.layout.sugiyama import LayoutResult, layout
 from ui.graph.edges import EdgeItem, GradMarkerItem, polyline_path
 from ui.graph.items import NodeItem, item_class_for
 from ui.graph.module_frames import ModuleFrames
@@ -26,7 +26,7 @@ from ui.graph.modules import module_groups
 from ui.graph.style import NODE_STATES, GraphPalette, palette_for
 
 try:  # the collapse module is optional: without it big graphs are drawn in full
-    from gradviz.layout_collapse import Collapsed, collapse
+    from gradviz.graph.layout.collapse import Collapsed, collapse
 except ImportError:  # pragma: no cover - depends on another module being present
     collapse = None  # type: ignore[assignment]
     Collapsed = None  # type: ignore[assignment,misc]

@@ -1,6 +1,6 @@
 """BackwardPlayer: step through a recorded backward() call and paint each state on the canvas.
 
-Every frame is ``Replay.state(k)`` (gradviz/replay.py) turned into canvas calls; the player keeps
+Every frame is ``Replay.state(k)`` (gradviz/backward/replay.py) turned into canvas calls; the player keeps
 what it last sent so a step only sends what changed. The canvas is duck-typed (ui/graph's
 GraphView): set_node_states, set_edge_grad, animate_marker, set_buffer_freed, set_badge; a
 method it lacks is skipped, so the player also works with no canvas at all.
@@ -16,8 +16,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QSizePolicy, QSlider, QSplitter, QStyle, QToolButton, QVBoxLayout, QWidget)
 
-from gradviz.explain import annotate_snapshot, explain_error, render
-from gradviz.replay import Ledger, Replay, find_freeing_call, format_grad, short_name, vjp_view
+from gradviz.backward.explain import annotate_snapshot, explain_error, render
+from gradviz.backward.replay import Ledger, Replay, find_freeing_call, format_grad, short_name, vjp_view
 from ui.player.names import TensorNames
 from ui.player.widgets import CONTEXT, BufferChips, LedgerView, MemoryLane, VjpPanel
 

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (QFrame, QLabel, QListWidget, QListWidgetItem,
                                QSizePolicy, QVBoxLayout, QWidget)
 
-from gradviz.replay import format_grad
+from gradviz.backward.replay import format_grad
 from ui.heatmap import Heatmap
 from ui.player.flow import FlowLayout
 from ui.snapshot import format_bytes

@@ -1,6 +1,6 @@
 """TrainingPanel: a session's training loops, one iteration at a time.
 
-It reads the backward calls the window publishes (gradviz.training finds the loops and the grads
+It reads the backward calls the window publishes (gradviz.backward.training finds the loops and the grads
 that keep accumulating) and drives the backward player: picking an iteration selects that
 iteration's backward call, and a call picked in the player moves the panel to its iteration. The
 panel computes nothing about autograd itself.
@@ -14,8 +14,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout,
                                QWidget)
 
-from gradviz.training import (GradGrowth, TrainingLoop, detect_loops, finite_losses, grad_growth,
-                              render_training)
+from gradviz.backward.training import GradGrowth, TrainingLoop, detect_loops, finite_losses, grad_growth, render_training
 from ui.theme import Theme, current_theme, theme_manager
 from ui.training.curve import CONTEXT, LossCurve, format_loss
 
@@ -141,7 +140,7 @@ class TrainingPanel(QWidget):
             self._refresh_banner()
 
     def set_language(self, language: str) -> None:
-        """"en" or "zh_CN": the banner's words come from gradviz.training in that language."""
+        """"en" or "zh_CN": the banner's words come from gradviz.backward.training in that language."""
         self.language = language
         self._refresh_banner()
 

@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from ... import dtypes
-from ...node import SavedTensor
-from ...ops import functional as _F
-from ...ops.inplace import inplace as _inplace
-from ...ops.nn_ops import REDUCTIONS
-from ...ops.registry import OPS, call
-from ...tensor import Tensor
+from gradviz.autograd import dtypes
+from gradviz.autograd.node import SavedTensor
+from gradviz.autograd.ops import functional as _F
+from gradviz.autograd.ops.inplace import inplace as _inplace
+from gradviz.autograd.ops.nn_ops import REDUCTIONS
+from gradviz.autograd.ops.registry import OPS, call
+from gradviz.autograd.tensor import Tensor
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "nll_loss",
            "cross_entropy", "mse_loss", "flatten"]

@@ -1,6 +1,6 @@
 """``torch.nn.init``: fill a tensor in place, without recording autograd history.
 
-The random fills draw from the default generator (or the one given) through gradviz.rng, which
+The random fills draw from the default generator (or the one given) through gradviz.autograd.random.generator, which
 reproduces PyTorch's CPU streams bit for bit, so ``manual_seed(0); nn.Linear(3, 2)`` gets exactly
 PyTorch's weights. Bounds are computed in Python floats in PyTorch's order (gain, then
 gain / sqrt(fan), then sqrt(3) * std) so they round the same way.
@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ...grad_mode import no_grad
-from ...tensor import Tensor
+from gradviz.autograd.grad_mode import no_grad
+from gradviz.autograd.tensor import Tensor
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_", "eye_",
            "kaiming_uniform_", "kaiming_normal_", "xavier_uniform_", "xavier_normal_"]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ... import dtypes
-from ...factories import empty
-from . import functional as F
-from . import init
-from .modules import Module
-from .parameter import Parameter
+from gradviz.autograd import dtypes
+from gradviz.autograd.factories import empty
+from gradviz.torch.nn import functional as F
+from gradviz.torch.nn import init
+from gradviz.torch.nn.modules import Module
+from gradviz.torch.nn.parameter import Parameter
 
 __all__ = ["Linear", "Identity", "ReLU", "Tanh", "Sigmoid", "Softmax", "LogSoftmax", "Flatten"]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...tensor import Tensor
-from . import functional as F
-from .modules import Module
+from gradviz.autograd.tensor import Tensor
+from gradviz.torch.nn import functional as F
+from gradviz.torch.nn.modules import Module
 
 __all__ = ["MSELoss", "CrossEntropyLoss", "NLLLoss"]
 

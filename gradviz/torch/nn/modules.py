@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any, Callable, Iterator, NamedTuple
 
-from ...grad_mode import no_grad
-from ...tensor import Tensor
-from .parameter import Parameter
+from gradviz.autograd.grad_mode import no_grad
+from gradviz.autograd.tensor import Tensor
+from gradviz.torch.nn.parameter import Parameter
 
 __all__ = ["Module", "Sequential", "clear_grad"]
 
@@ -331,7 +331,7 @@ class Module:
 
     # -- device and dtype (CPU only) ------------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> "Module":
-        from ... import dtypes
+        from gradviz.autograd import dtypes
 
         target = kwargs.get("dtype")
         for arg in list(args) + [kwargs.get("device")]:
@@ -350,12 +350,12 @@ class Module:
         raise AssertionError("Torch not compiled with CUDA enabled")
 
     def float(self) -> "Module":
-        from ... import dtypes
+        from gradviz.autograd import dtypes
 
         return self._cast(dtypes.float32)
 
     def double(self) -> "Module":
-        from ... import dtypes
+        from gradviz.autograd import dtypes
 
         return self._cast(dtypes.float64)
 

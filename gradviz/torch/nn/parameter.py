@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import dtypes
-from ...tensor import FLOAT_ONLY, Tensor
+from gradviz.autograd import dtypes
+from gradviz.autograd.tensor import FLOAT_ONLY, Tensor
 
 __all__ = ["Parameter"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .adam import Adam
-from .optimizer import Optimizer
-from .sgd import SGD
+from gradviz.torch.optim.adam import Adam
+from gradviz.torch.optim.optimizer import Optimizer
+from gradviz.torch.optim.sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam"]

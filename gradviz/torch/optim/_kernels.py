@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ...rng_math import fma32
+from gradviz.autograd.random.float_math import fma32
 
 __all__ = ["add_scaled", "mul_scalar", "div_scalar", "add_scalar", "lerp", "addcmul", "addcdiv", "sqrt"]
 

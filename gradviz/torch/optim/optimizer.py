@@ -12,9 +12,9 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from ...grad_mode import enable_grad, no_grad
-from ...tensor import Tensor
-from ..nn.modules import clear_grad
+from gradviz.autograd.grad_mode import enable_grad, no_grad
+from gradviz.autograd.tensor import Tensor
+from gradviz.torch.nn.modules import clear_grad
 
 __all__ = ["Optimizer"]
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from ...tensor import Tensor
-from . import _kernels as k
-from .optimizer import Optimizer, check_flags
+from gradviz.autograd.tensor import Tensor
+from gradviz.torch.optim import _kernels as k
+from gradviz.torch.optim.optimizer import Optimizer, check_flags
 
 __all__ = ["SGD"]
 

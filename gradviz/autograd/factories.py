@@ -1,0 +1,243 @@
+"""Tensor creation: torch.tensor, ones, zeros, arange, rand, ... with PyTorch's dtype inference."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any, Sequence
+
+import numpy as np
+
+from gradviz.autograd import dtypes
+from gradviz.autograd.random import generator as rng
+from gradviz.autograd.dtypes import DType
+from gradviz.runner.limits import check_elements
+from gradviz.autograd.tensor import FLOAT_ONLY, Tensor
+
+COPY_CONSTRUCT_WARNING = (
+    "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+    "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).")
+
+
+def _shape(size: Sequence[Any]) -> tuple[int, ...]:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    shape = []
+    for s in size:
+        if isinstance(s, Tensor):
+            s = s.item()
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"empty(): argument 'size' must be tuple of ints, but found element of type {type(s).__name__}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: [{', '.join(map(str, size))}]")
+        shape.append(int(s))
+    check_elements(math.prod(shape))
+    return tuple(shape)
+
+
+def _finish(data: np.ndarray, dtype: DType, requires_grad: bool) -> Tensor:
+    if requires_grad and not dtype.is_floating_point:
+        raise RuntimeError(FLOAT_ONLY)
+    t = Tensor._make(data, dtype)
+    t._requires_grad = bool(requires_grad)
+    return t
+
+
+def _infer_dtype(data: Any) -> DType:
+    """PyTorch's inference for torch.tensor(data): any float -> default float, else int64, or bool."""
+    kinds: set[str] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, bool) or isinstance(item, np.bool_):
+            kinds.add("b")
+        elif isinstance(item, (int, np.integer)):
+            kinds.add("i")
+        elif isinstance(item, (float, np.floating)):
+            kinds.add("f")
+        elif isinstance(item, Tensor):
+            kinds.add("f" if item.dtype.is_floating_point else ("b" if item.dtype is dtypes.bool_ else "i"))
+        elif isinstance(item, complex):
+            raise NotImplementedError("gradviz: complex tensors are not supported")
+        else:
+            raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
+    if "f" in kinds:
+        return dtypes.get_default_dtype()
+    if "i" in kinds:
+        return dtypes.int64
+    if "b" in kinds:
+        return dtypes.bool_
+    return dtypes.get_default_dtype()
+
+
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
+    if isinstance(data, Tensor):
+        warnings.warn(COPY_CONSTRUCT_WARNING, UserWarning, stacklevel=2)
+        target = dtypes.as_dtype(dtype) if dtype is not None else data.dtype
+        return _finish(np.array(data._data, dtype=target.np, copy=True), target, requires_grad)
+    if isinstance(data, np.ndarray):
+        target = dtypes.as_dtype(dtype) if dtype is not None else dtypes.from_numpy_dtype(data.dtype)
+        check_elements(int(data.size))
+        return _finish(np.array(data, dtype=target.np, copy=True), target, requires_grad)
+    target = dtypes.as_dtype(dtype) if dtype is not None else _infer_dtype(data)
+    if isinstance(data, (list, tuple)):
+        data = _unwrap_tensors(data)
+    try:
+        array = np.array(data, dtype=target.np)
+    except ValueError as error:
+        raise ValueError(f"expected sequence of equal length lists: {error}") from None
+    check_elements(int(array.size))
+    return _finish(array, target, requires_grad)
+
+
+def _unwrap_tensors(data: Any) -> Any:
+    if isinstance(data, Tensor):
+        return data.item() if data.numel() == 1 and data.dim() == 0 else data._data.tolist()
+    if isinstance(data, (list, tuple)):
+        return [_unwrap_tensors(d) for d in data]
+    return data
+
+
+def _dtype_or_default(dtype: Any) -> DType:
+    return dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None, out: Any = None) -> Tensor:
+    d = _dtype_or_default(dtype)
+    return _finish(np.ones(_shape(size), dtype=d.np), d, requires_grad)
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None, out: Any = None) -> Tensor:
+    d = _dtype_or_default(dtype)
+    return _finish(np.zeros(_shape(size), dtype=d.np), d, requires_grad)
+
+
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+def full(size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False,
+         device: Any = None) -> Tensor:
+    if dtype is None:
+        if isinstance(fill_value, bool):
+            d = dtypes.bool_
+        elif isinstance(fill_value, int):
+            d = dtypes.int64
+        else:
+            d = dtypes.get_default_dtype()
+    else:
+        d = dtypes.as_dtype(dtype)
+    return _finish(np.full(_shape((size,) if isinstance(size, int) else tuple(size)), fill_value, dtype=d.np), d, requires_grad)
+
+
+def _like(t: Tensor, dtype: Any) -> DType:
+    return dtypes.as_dtype(dtype) if dtype is not None else t.dtype
+
+
+def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    d = _like(t, dtype)
+    return _finish(np.ones(t._data.shape, dtype=d.np), d, requires_grad)
+
+
+def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    d = _like(t, dtype)
+    return _finish(np.zeros(t._data.shape, dtype=d.np), d, requires_grad)
+
+
+def empty_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    return zeros_like(t, dtype, requires_grad)
+
+
+def full_like(t: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False,
+              device: Any = None) -> Tensor:
+    d = _like(t, dtype)
+    return _finish(np.full(t._data.shape, fill_value, dtype=d.np), d, requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False,
+           device: Any = None) -> Tensor:
+    if end is None:
+        start, end = 0, start
+    values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if dtype is None:
+        d = dtypes.get_default_dtype() if any(isinstance(v, float) for v in values) else dtypes.int64
+    else:
+        d = dtypes.as_dtype(dtype)
+    count = max(0, math.ceil((values[1] - values[0]) / values[2]))
+    check_elements(count)
+    # PyTorch computes start + i * step in double, then casts.
+    data = (values[0] + np.arange(count, dtype=np.float64) * values[2]) if d.is_floating_point or any(
+        isinstance(v, float) for v in values) else np.arange(values[0], values[1], values[2], dtype=np.int64)
+    return _finish(np.asarray(data).astype(d.np), d, requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False,
+             device: Any = None) -> Tensor:
+    d = _dtype_or_default(dtype)
+    check_elements(steps)
+    if steps == 1:
+        data = np.array([start], dtype=np.float64)
+    else:
+        step = (end - start) / (steps - 1)
+        idx = np.arange(steps, dtype=np.float64)
+        half = steps // 2
+        # PyTorch fills the first half from start and the second half from end (symmetric error).
+        data = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
+    return _finish(data.astype(d.np), d, requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    d = _dtype_or_default(dtype)
+    return _finish(np.eye(n, m if m is not None else n, dtype=d.np), d, requires_grad)
+
+
+def rand(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    d = _dtype_or_default(dtype)
+    return _finish(rng.rand(_shape(size), d.np, generator), d, requires_grad)
+
+
+def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    d = _dtype_or_default(dtype)
+    return _finish(rng.randn(_shape(size), d.np, generator), d, requires_grad)
+
+
+def randint(low: int, high: Any = None, size: Any = None, generator: Any = None, dtype: Any = None,
+            requires_grad: bool = False, device: Any = None) -> Tensor:
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
+    return _finish(rng.randint(int(low), int(high), _shape(tuple(size)), d.np, generator), d, requires_grad)
+
+
+def randperm(n: int, generator: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
+    return _finish(rng.randperm(n, d.np, generator), d, requires_grad)
+
+
+def rand_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    d = _like(t, dtype)
+    return _finish(rng.rand(t._data.shape, d.np), d, requires_grad)
+
+
+def randn_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    d = _like(t, dtype)
+    return _finish(rng.randn(t._data.shape, d.np), d, requires_grad)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    return Tensor._make(array, dtypes.from_numpy_dtype(array.dtype))
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def numel(t: Tensor) -> int:
+    return t.numel()

@@ -1,0 +1,257 @@
+"""Autograd graph nodes (PyTorch's ``grad_fn`` objects) and their saved buffers.
+
+A Node is created by an op when any input requires grad. It knows its inputs' producers
+(``next_functions``), what it saved for backward, and the hooks registered on it. The VJP itself
+lives in the op table (gradviz/autograd/ops); the engine calls ``Node.apply``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from typing import TYPE_CHECKING, Any, Callable
+
+import numpy as np
+
+from gradviz.autograd import grad_mode as _grad_mode
+from gradviz.autograd.ids import next_uid
+from gradviz.autograd.provenance import current_span
+
+if TYPE_CHECKING:
+    from gradviz.autograd.ops.registry import OpDef
+    from gradviz.autograd.tensor import Tensor
+
+__all__ = ["Node", "AccumulateGrad", "SavedTensor", "RemovableHandle", "FREED_MESSAGE",
+           "ACCUMULATE_SEQUENCE_NR"]
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+# PyTorch gives AccumulateGrad the largest sequence number, so a ready leaf is flushed first.
+ACCUMULATE_SEQUENCE_NR = 2**64 - 1
+
+_sequence = itertools.count(0)
+_NO_ENTRIES: dict[str, Any] = {}
+_QUALIFIED = frozenset({"AccumulateGrad", "CopySlices", "CopyBackwards", "GraphRoot", "Error"})
+
+
+# Every frame under the gradviz package (any subpackage) is ours, not the learner's.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _learner_stack() -> str:
+    """The forward call's stack without gradviz's own frames (anomaly mode prints it)."""
+    import traceback
+
+    frames = [f for f in traceback.extract_stack()[:-2]
+              if not f.filename.startswith(_PACKAGE_DIR) and f.filename != "<string>"]
+    return "".join(traceback.format_list(frames))
+
+
+class RemovableHandle:
+    """Returned by register_hook: ``handle.remove()`` unregisters the hook."""
+
+    _ids = itertools.count(0)
+
+    def __init__(self, hooks: dict[int, Callable[..., Any]]) -> None:
+        self._hooks = hooks
+        self.id = next(RemovableHandle._ids)
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self) -> "RemovableHandle":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+class SavedTensor:
+    """A tensor saved for backward, with the version it had when saved.
+
+    Freed after a backward without retain_graph; unpacking checks the version counter so an
+    in-place change after saving is reported exactly as PyTorch reports it.
+    """
+
+    __slots__ = ("tensor", "version", "is_output", "freed", "nbytes", "shape", "dtype_name")
+
+    def __init__(self, tensor: "Tensor", is_output: bool) -> None:
+        self.tensor: "Tensor | None" = tensor
+        self.version = tensor._version_counter[0]
+        self.is_output = is_output
+        self.freed = False
+        self.nbytes = int(tensor._data.nbytes)
+        self.shape = tuple(tensor._data.shape)
+        self.dtype_name = tensor.dtype.name
+
+    def unpack(self, node: "Node") -> "Tensor":
+        if self.freed or self.tensor is None:
+            raise RuntimeError(FREED_MESSAGE)
+        tensor = self.tensor
+        if tensor._version_counter[0] != self.version:
+            raise RuntimeError(_version_error(tensor, self.version, node if self.is_output else None))
+        return tensor
+
+    def unpack_for_user(self, node: "Node") -> "Tensor":
+        """What ``grad_fn._saved_result`` returns: a saved output comes back as a new tensor
+        object each time (same data, same grad_fn), a saved input as the input itself."""
+        tensor = self.unpack(node)
+        if not self.is_output:
+            return tensor
+        alias = type(tensor)._make(tensor._data, tensor.dtype)
+        alias._version_counter = tensor._version_counter
+        alias._requires_grad = tensor._requires_grad
+        alias.grad_fn = tensor.grad_fn
+        alias._output_nr = tensor._output_nr
+        alias.uid = tensor.uid
+        return alias
+
+    def free(self) -> None:
+        self.freed = True
+        self.tensor = None
+
+
+def _version_error(tensor: "Tensor", expected: int, output_of: "Node | None") -> str:
+    shape = ", ".join(str(s) for s in tensor.shape)
+    where = ""
+    producer = output_of if output_of is not None else tensor.grad_fn
+    if producer is not None:
+        short = producer.display_name.replace("Backward0", "").replace("Backward", "")
+        where = f", which is output {tensor._output_nr} of {short}"
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{tensor.dtype.legacy_name} [{shape}]]{where}, is at version "
+        f"{tensor._version_counter[0]}; expected version {expected} instead. Hint: enable anomaly "
+        "detection to find the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
+
+
+class Node:
+    """One grad_fn. ``next_functions[i]`` is where the grad for input i goes."""
+
+    def __init__(self, op: "OpDef | None", name: str, next_functions: tuple[tuple["Node | None", int], ...],
+                 sequence_nr: int | None = None) -> None:
+        self.uid = next_uid()
+        self.gid = f"n{self.uid}"  # graph id; a plain attribute because traces read it per event
+        self.op = op
+        self._name = name
+        self.next_functions = next_functions
+        self.sequence_nr = next(_sequence) if sequence_nr is None else sequence_nr
+        self.saved: dict[str, Any] = _NO_ENTRIES  # attr (without _saved_) -> SavedTensor or value
+        self.span = current_span()
+        if _grad_mode._anomaly:
+            self._forward_stack = _learner_stack()
+        # Hook tables start as a shared empty dict and get their own on first registration:
+        # most nodes never see a hook, and allocating four dicts per op is measurable.
+
+    # Defaults shared by every node until set on the instance.
+    input_meta: list[tuple[tuple[int, ...], Any] | None] = []  # (shape, DType) per input edge
+    needs_input_grad: tuple[bool, ...] = ()
+    attrs: dict[str, Any] = {}  # non-saved parameters the VJP needs (never mutated in place)
+    num_outputs = 1
+    outputs: list[Any] = []  # output tensors (for the graph view); replaced, never appended to
+    inputs: tuple[Any, ...] = ()  # input tensors in op order, constants included
+    _pre_hooks: dict[int, Callable[..., Any]] = {}
+    _post_hooks: dict[int, Callable[..., Any]] = {}
+    _tensor_pre_hooks: dict[int, dict[int, Callable[..., Any]]] = {}  # output_nr -> hooks
+    _retains_grad: dict[int, Any] = {}  # output_nr -> Tensor whose .grad to populate
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        found = self.__dict__.get("_metadata")
+        if found is None:
+            found = self.__dict__["_metadata"] = {}
+        return found
+
+    def _own(self, name: str) -> dict[Any, Any]:
+        table = self.__dict__.get(name)
+        if table is None:
+            table = self.__dict__[name] = {}
+        return table
+
+    def name(self) -> str:
+        # C++-only node classes report their namespace, as PyTorch's name() does.
+        return f"torch::autograd::{self._name}" if self._name in _QUALIFIED else self._name
+
+    @property
+    def display_name(self) -> str:
+        return self._name
+
+    def __dir__(self) -> list[str]:
+        names = set(super().__dir__())
+        names.update(f"_saved_{k}" for k in self.saved)
+        return sorted(names)
+
+    def _sequence_nr(self) -> int:
+        return self.sequence_nr
+
+    def __repr__(self) -> str:
+        return f"<{self._name} object at {hex(id(self))}>"
+
+    # -- hooks -----------------------------------------------------------------------------
+    def register_hook(self, fn: Callable[..., Any]) -> RemovableHandle:
+        """Post hook: fn(grad_inputs, grad_outputs) may return replacement grad_inputs."""
+        hooks = self._own("_post_hooks")
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = fn
+        return handle
+
+    def register_prehook(self, fn: Callable[..., Any]) -> RemovableHandle:
+        """Pre hook: fn(grad_outputs) may return replacement grad_outputs."""
+        hooks = self._own("_pre_hooks")
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = fn
+        return handle
+
+    def add_tensor_pre_hook(self, output_nr: int, fn: Callable[..., Any]) -> RemovableHandle:
+        hooks = self._own("_tensor_pre_hooks").setdefault(output_nr, {})
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = fn
+        return handle
+
+    # -- saved buffers -----------------------------------------------------------------------
+    def saved_tensors(self) -> list[tuple[str, SavedTensor]]:
+        return [(k, v) for k, v in self.saved.items() if isinstance(v, SavedTensor)]
+
+    def release_variables(self) -> list[tuple[str, SavedTensor]]:
+        """Free saved tensors (not scalar attributes), returning the ones freed just now."""
+        freed = []
+        for key, value in self.saved.items():
+            if isinstance(value, SavedTensor) and not value.freed:
+                value.free()
+                freed.append((key, value))
+        return freed
+
+    def __getattr__(self, attr: str) -> Any:
+        # _saved_<name> and _raw_saved_<name>, as PyTorch exposes them on every node.
+        if attr.startswith("_saved_"):
+            key = attr[len("_saved_"):]
+            saved = self.__dict__.get("saved", {})
+            if key in saved:
+                value = saved[key]
+                if isinstance(value, SavedTensor):
+                    return value.unpack_for_user(self)
+                return value
+        raise AttributeError(f"'{self._name}' object has no attribute '{attr}'")
+
+    def saved_attribute_names(self) -> list[str]:
+        return [f"_saved_{k}" for k in self.saved]
+
+
+class AccumulateGrad(Node):
+    """The sink for a leaf: adds the incoming grad into ``variable.grad``."""
+
+    def __init__(self, variable: "Tensor") -> None:
+        super().__init__(None, "AccumulateGrad", (), sequence_nr=ACCUMULATE_SEQUENCE_NR)
+        self.variable = variable
+        self.input_meta = [(tuple(variable._data.shape), variable.dtype)]
+
+
+def array_nbytes(value: np.ndarray) -> int:
+    return int(value.nbytes)

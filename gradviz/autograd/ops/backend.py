@@ -1,0 +1,227 @@
+"""The helper functions VJPs call, in two interchangeable backends.
+
+``NUMPY`` works on arrays (an ordinary backward). ``TENSOR`` works on gradviz Tensors, so a
+backward run with ``create_graph=True`` records its own graph and can be differentiated again.
+Operators (+ - * / ** unary -) need no helper: they work on both arrays and Tensors.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+
+def sum_to_array(g: np.ndarray, shape: Sequence[int]) -> np.ndarray:
+    """Undo broadcasting: sum ``g`` down to ``shape`` (leading dims, then size-1 dims)."""
+    shape = tuple(shape)
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    if lead > 0:
+        g = g.sum(axis=tuple(range(lead)))
+    axes = tuple(i for i, size in enumerate(shape) if size == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
+class NumpyBackend:
+    name = "numpy"
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
+    sqrt = staticmethod(np.sqrt)
+    sign = staticmethod(np.sign)
+    tanh = staticmethod(np.tanh)
+
+    @staticmethod
+    def where(cond: Any, a: Any, b: Any) -> np.ndarray:
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def sum_to(g: np.ndarray, shape: Sequence[int]) -> np.ndarray:
+        return sum_to_array(g, shape)
+
+    @staticmethod
+    def expand(g: np.ndarray, shape: Sequence[int]) -> np.ndarray:
+        return np.ascontiguousarray(np.broadcast_to(g, tuple(shape)))
+
+    @staticmethod
+    def reshape(g: np.ndarray, shape: Sequence[int]) -> np.ndarray:
+        return np.reshape(g, tuple(shape))
+
+    @staticmethod
+    def unsqueeze_dims(g: np.ndarray, dims: Sequence[int]) -> np.ndarray:
+        return np.expand_dims(g, tuple(sorted(dims)))
+
+    @staticmethod
+    def zeros_like(a: np.ndarray) -> np.ndarray:
+        return np.zeros_like(a)
+
+    @staticmethod
+    def mT(a: np.ndarray) -> np.ndarray:
+        return np.swapaxes(a, -1, -2) if a.ndim >= 2 else a
+
+    @staticmethod
+    def t(a: np.ndarray) -> np.ndarray:
+        return a.T if a.ndim == 2 else a
+
+    @staticmethod
+    def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.matmul(a, b)
+
+    @staticmethod
+    def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.outer(a, b)
+
+    @staticmethod
+    def select_backward(g: np.ndarray, shape: Sequence[int], dim: int, index: int) -> np.ndarray:
+        out = np.zeros(tuple(shape), dtype=g.dtype)
+        key = [slice(None)] * len(shape)
+        key[dim] = index
+        out[tuple(key)] = g
+        return out
+
+    @staticmethod
+    def slice_backward(g: np.ndarray, shape: Sequence[int], dim: int, start: int, end: int,
+                       step: int) -> np.ndarray:
+        out = np.zeros(tuple(shape), dtype=g.dtype)
+        key = [slice(None)] * len(shape)
+        key[dim] = slice(start, end, step)
+        out[tuple(key)] = g
+        return out
+
+    @staticmethod
+    def index_backward(g: np.ndarray, shape: Sequence[int], key: Any) -> np.ndarray:
+        out = np.zeros(tuple(shape), dtype=g.dtype)
+        np.add.at(out, key, g)
+        return out
+
+    # -- appended for the breadth ops (more_reduce, more_shape, indexing) --
+    @staticmethod
+    def mean_keep(a: np.ndarray, dims: Sequence[int]) -> np.ndarray:
+        return np.mean(a, axis=tuple(dims), keepdims=True)
+
+    @staticmethod
+    def sum_dims(a: np.ndarray, dims: Sequence[int]) -> np.ndarray:
+        return np.sum(a, axis=tuple(dims))
+
+    @staticmethod
+    def permute(a: np.ndarray, dims: Sequence[int]) -> np.ndarray:
+        return np.transpose(a, tuple(dims))
+
+    @staticmethod
+    def narrow(a: np.ndarray, dim: int, start: int, length: int) -> np.ndarray:
+        key = [slice(None)] * a.ndim
+        key[dim] = slice(start, start + length)
+        return a[tuple(key)]
+
+    @staticmethod
+    def select(a: np.ndarray, dim: int, index: int) -> np.ndarray:
+        return np.take(a, index, axis=dim)
+
+
+class TensorBackend:
+    """The same helpers over Tensors, built from differentiable gradviz ops."""
+
+    name = "tensor"
+
+    def __getattr__(self, name: str) -> Any:
+        raise NotImplementedError(
+            f"gradviz: create_graph=True through an op whose backward needs '{name}' is not supported yet")
+
+    @staticmethod
+    def _f() -> Any:
+        from gradviz.autograd.ops import functional
+
+        return functional
+
+    def exp(self, a: Any) -> Any:
+        return self._f().exp(a)
+
+    def log(self, a: Any) -> Any:
+        return self._f().log(a)
+
+    def sin(self, a: Any) -> Any:
+        return self._f().sin(a)
+
+    def cos(self, a: Any) -> Any:
+        return self._f().cos(a)
+
+    def sqrt(self, a: Any) -> Any:
+        return self._f().sqrt(a)
+
+    def tanh(self, a: Any) -> Any:
+        return self._f().tanh(a)
+
+    def sign(self, a: Any) -> Any:
+        return self._f().sign(a)
+
+    def where(self, cond: Any, a: Any, b: Any) -> Any:
+        return self._f().where(cond, a, b)
+
+    def sum_to(self, g: Any, shape: Sequence[int]) -> Any:
+        return self._f().sum_to_size(g, tuple(shape))
+
+    def expand(self, g: Any, shape: Sequence[int]) -> Any:
+        return self._f().expand(g, tuple(shape))
+
+    def reshape(self, g: Any, shape: Sequence[int]) -> Any:
+        return self._f().reshape(g, tuple(shape))
+
+    def unsqueeze_dims(self, g: Any, dims: Sequence[int]) -> Any:
+        f = self._f()
+        for d in sorted(dims):
+            g = f.unsqueeze(g, d)
+        return g
+
+    def zeros_like(self, a: Any) -> Any:
+        return self._f().zeros_like(a)
+
+    def mT(self, a: Any) -> Any:
+        return self._f().transpose(a, -1, -2) if a.dim() >= 2 else a
+
+    def t(self, a: Any) -> Any:
+        return self._f().t(a)
+
+    def matmul(self, a: Any, b: Any) -> Any:
+        return self._f().matmul(a, b)
+
+    def outer(self, a: Any, b: Any) -> Any:
+        f = self._f()
+        return f.mul(f.reshape(a, (-1, 1)), b)
+
+    def select_backward(self, g: Any, shape: Sequence[int], dim: int, index: int) -> Any:
+        return self._f().select_backward(g, tuple(shape), dim, index)
+
+    def slice_backward(self, g: Any, shape: Sequence[int], dim: int, start: int, end: int,
+                       step: int) -> Any:
+        return self._f().slice_backward(g, tuple(shape), dim, start, end, step)
+
+
+    # -- appended for the breadth ops (more_reduce, more_shape, indexing) --
+    def mean_keep(self, a: Any, dims: Sequence[int]) -> Any:
+        return self._f().mean(a, tuple(dims), True)
+
+    def sum_dims(self, a: Any, dims: Sequence[int]) -> Any:
+        return self._f().sum(a, tuple(dims))
+
+    def permute(self, a: Any, dims: Sequence[int]) -> Any:
+        return self._f().permute(a, tuple(dims))
+
+    def narrow(self, a: Any, dim: int, start: int, length: int) -> Any:
+        return self._f().slice_(a, dim, start, start + length, 1)
+
+    def select(self, a: Any, dim: int, index: int) -> Any:
+        return self._f().select(a, dim, index)
+
+    def index_backward(self, g: Any, shape: Sequence[int], key: Any) -> Any:
+        from gradviz.autograd.ops.indexing import index_put_backward
+
+        return index_put_backward(g, tuple(shape), key)
+
+
+NUMPY = NumpyBackend()
+TENSOR = TensorBackend()

@@ -1,0 +1,266 @@
+"""The functions behind the wider vocabulary (max/min, clamp, masked_fill, permute, cat/stack,
+repeat, var/std/norm, bmm, remainder, argmax/argmin); ``functional`` re-exports them all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradviz.autograd import dtypes
+from gradviz.autograd.ops import registry as _registry
+
+__all__ = ["max_", "min_", "maximum", "minimum", "clamp", "clamp_min", "clamp_max", "masked_fill", "permute", "cat", "stack", "repeat", "var", "std", "norm", "bmm", "remainder", "argmax", "argmin"]
+
+from gradviz.autograd.ops.functional import _dims, _is_tensor, _norm_dim, _op, _shape_arg, _tensor_class, call
+
+
+class _ReturnTypes(tuple):
+    """``torch.return_types.max``: a (values, indices) pair that prints and unpacks like PyTorch's."""
+
+    _kind = "max"
+
+    def __new__(cls, kind: str, values: Any, indices: Any) -> "_ReturnTypes":
+        pair = super().__new__(cls, (values, indices))
+        pair._kind = kind
+        return pair
+
+    @property
+    def values(self) -> Any:
+        return self[0]
+
+    @property
+    def indices(self) -> Any:
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"torch.return_types.{self._kind}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+def _extreme(kind: str, a: Any, dim: Any, keepdim: bool) -> Any:
+    Tensor = _tensor_class()
+    largest = kind == "max"
+    if dim is None:
+        if _is_tensor(keepdim) or _is_tensor(dim):
+            raise TypeError(f"{kind}() received an invalid combination of arguments")
+        if a.numel() == 0:
+            raise RuntimeError(
+                f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument.")
+        return call(_op(f"{kind}_all"), (a,))
+    if _is_tensor(dim):
+        return (maximum if largest else minimum)(a, dim)
+    d = _norm_dim(int(dim), a.dim())
+    attrs = {"dim": d, "keepdim": bool(keepdim), "largest": largest}
+    values = call(_op(f"{kind}_dim"), (a,), attrs)
+    arg = np.argmax if largest else np.argmin
+    idx = arg(a._data, axis=d, keepdims=bool(keepdim)) if a.dim() else np.zeros((), np.int64)
+    indices = Tensor._make(np.asarray(idx, dtype=np.int64), dtypes.int64)
+    return _ReturnTypes(kind, values, indices)
+
+
+def max_(a: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    """torch.max (named with a trailing _ so the builtin max stays usable in this module)."""
+    return _extreme("max", a, dim, keepdim)
+
+
+def min_(a: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    """torch.min, named like max_."""
+    return _extreme("min", a, dim, keepdim)
+
+
+def maximum(a: Any, b: Any) -> Any:
+    return call(_op("maximum"), (a, b))
+
+
+def minimum(a: Any, b: Any) -> Any:
+    return call(_op("minimum"), (a, b))
+
+
+def _bound(value: Any) -> Any:
+    if value is None or not _is_tensor(value):
+        return value
+    if value.dim() == 0 and not value.requires_grad:
+        return value.item()
+    raise NotImplementedError("gradviz: clamp with tensor bounds is not supported yet")
+
+
+def clamp(a: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
+    low, high = _bound(min), _bound(max)
+    if low is None and high is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return call(_op("clamp"), (a,), {"min": low, "max": high})
+
+
+def clamp_min(a: Any, min: Any) -> Any:  # noqa: A002
+    return call(_op("clamp_min"), (a,), {"min": _bound(min)})
+
+
+def clamp_max(a: Any, max: Any) -> Any:  # noqa: A002
+    return call(_op("clamp_max"), (a,), {"max": _bound(max)})
+
+
+def masked_fill(a: Any, mask: Any, value: Any) -> Any:
+    mask_data = mask._data if _is_tensor(mask) else np.asarray(mask)
+    if mask_data.dtype != np.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+    if _is_tensor(value):
+        if value.dim() != 0:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.dim()} dimension(s).")
+        if value.requires_grad:
+            raise NotImplementedError("gradviz: masked_fill with a value that requires grad is not supported yet")
+        value = value.item()
+    try:
+        np.broadcast_to(mask_data, tuple(a.shape))
+    except ValueError:
+        raise RuntimeError(_broadcast_fail(tuple(a.shape), mask_data.shape)) from None
+    return call(_op("masked_fill"), (a,), {"mask": mask_data, "value": value})
+
+
+def _broadcast_fail(a: tuple[int, ...], b: tuple[int, ...]) -> str:
+    from gradviz.autograd.ops.registry import _broadcast_message
+    return _broadcast_message(a, b)
+
+
+def permute(a: Any, *dims: Any) -> Any:
+    order = _shape_arg(dims)
+    if len(order) != a.dim():
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+            f"of the desired ordering of dimensions i.e. input.dim() = {a.dim()} is not equal to "
+            f"len(dims) = {len(order)}")
+    normalized = tuple(_norm_dim(d, a.dim()) for d in order)
+    if len(set(normalized)) != len(normalized):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return call(_op("permute"), (a,), {"dims": normalized})
+
+
+def _tensor_list(tensors: Any, name: str) -> list[Any]:
+    items = list(tensors)
+    if not items:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    return items
+
+
+def cat(tensors: Any, dim: int = 0) -> Any:
+    from gradviz.autograd.ops.more_shape import cat_op
+    items = _tensor_list(tensors, "torch.cat")
+    d = _norm_dim(dim, items[0].dim())
+    ref = items[0].shape
+    for i, t_ in enumerate(items[1:], start=1):
+        if t_.dim() != len(ref):
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {len(ref)} and {t_.dim()}")
+        for axis, (x, y) in enumerate(zip(ref, t_.shape)):
+            if axis != d and x != y:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size {x} but got "
+                    f"size {y} for tensor number {i} in the list.")
+    sizes = tuple(t_.shape[d] for t_ in items)
+    return call(cat_op(len(items)), items, {"dim": d, "sizes": sizes, "written_dim": int(dim)})
+
+
+def stack(tensors: Any, dim: int = 0) -> Any:
+    from gradviz.autograd.ops.more_shape import stack_op
+    items = _tensor_list(tensors, "stack")
+    d = _norm_dim(dim, items[0].dim() + 1)
+    for i, t_ in enumerate(items[1:], start=1):
+        if tuple(t_.shape) != tuple(items[0].shape):
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got [{', '.join(map(str, items[0].shape))}] "
+                f"at entry 0 and [{', '.join(map(str, t_.shape))}] at entry {i}")
+    return call(stack_op(len(items)), items, {"dim": d, "written_dim": int(dim)})
+
+
+def repeat(a: Any, *repeats: Any) -> Any:
+    counts = _shape_arg(repeats)
+    if len(counts) < a.dim():
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+    return call(_op("repeat"), (a,), {"repeats": counts})
+
+
+def _correction_arg(dim: Any, unbiased: Any, correction: Any) -> Any:
+    if correction is not None:
+        return int(correction)
+    if unbiased is not None:
+        return 1 if unbiased else 0
+    return None if dim is None else 1
+
+
+def _moment(name: str, a: Any, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Any:
+    if isinstance(dim, bool):  # x.std(False) means unbiased=False
+        dim, unbiased = None, dim
+    dims = None if dim is None else _dims(dim, a.dim())
+    if not a.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    attrs = {"dim": dims, "correction": _correction_arg(dim, unbiased, correction), "keepdim": bool(keepdim)}
+    return call(_op(name), (a,), attrs)
+
+
+def var(a: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Any:
+    return _moment("var", a, dim, unbiased, keepdim, correction)
+
+
+def std(a: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Any:
+    return _moment("std", a, dim, unbiased, keepdim, correction)
+
+
+def norm(a: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Any:
+    order = 2 if p in ("fro", 2, 2.0) else p
+    if order not in (1, 1.0, 2):
+        raise NotImplementedError(f"gradviz: norm with p={p!r} is not supported yet (only 1 and 2)")
+    if not a.dtype.is_floating_point:
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {a.dtype.name.capitalize()}")
+    dims = None if dim is None else _dims(dim, a.dim())
+    return call(_op("norm"), (a,), {"ord": int(order), "dim": dims, "keepdim": bool(keepdim)})
+
+
+def bmm(a: Any, b: Any) -> Any:
+    if a.dim() != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if b.dim() != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, {a.shape[2]}] "
+            f"but got: [{b.shape[0]}, {b.shape[1]}].")
+    return call(_op("bmm"), (a, b))
+
+
+def remainder(a: Any, b: Any) -> Any:
+    """Python-style modulo (the result takes the divisor's sign), computed as PyTorch does:
+    fmod, then shifted by the divisor where the signs disagree (so -3. % 3 is -0.)."""
+    if not _is_tensor(a):
+        a = _registry.wrap_scalar(a)
+        if _is_tensor(b) and b.requires_grad:
+            raise NotImplementedError("gradviz: a number % a tensor that requires grad is not supported yet")
+        return call(_op("remainder_tensor"), (a, b))
+    if _is_tensor(b):
+        if b.requires_grad:
+            raise NotImplementedError("gradviz: % by a tensor that requires grad is not supported yet")
+        return call(_op("remainder_tensor"), (a, b))
+    return call(_op("remainder"), (a,), {"other": b})
+
+
+def _arg_extreme(fn: Any, a: Any, dim: Any, keepdim: bool) -> Any:
+    Tensor = _tensor_class()
+    if dim is None:
+        value = np.asarray(fn(a._data.reshape(-1)))
+        if keepdim:
+            value = value.reshape((1,) * a.dim())
+        return Tensor._make(value.astype(np.int64), dtypes.int64)
+    d = _norm_dim(dim, a.dim())
+    out = fn(a._data, axis=d, keepdims=keepdim) if a.dim() else np.asarray(0)
+    return Tensor._make(np.asarray(out).astype(np.int64), dtypes.int64)
+
+
+def argmax(a: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    return _arg_extreme(np.argmax, a, dim, keepdim)
+
+
+def argmin(a: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    return _arg_extreme(np.argmin, a, dim, keepdim)

@@ -1,0 +1,283 @@
+"""In-place ops (``add_``, ``+=``, ``zero_``, item assignment): PyTorch's checks, version bumps,
+and rebasing the tensor's ``grad_fn`` onto the node the op recorded."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from gradviz.autograd.grad_mode import is_grad_enabled, no_grad
+from gradviz.autograd.node import SavedTensor
+from gradviz.autograd.ops.registry import OPS, call
+
+SHARED_MEMORY = ("unsupported operation: more than one element of the written-to tensor refers to a "
+                 "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _tensor_class() -> type:
+    from gradviz.autograd.ops import registry
+
+    return registry.Tensor
+
+
+def check_inplace(t: Any) -> None:
+    """Refuse what PyTorch refuses: in-place on a leaf (or a view of a leaf) that requires grad."""
+    if not is_grad_enabled():
+        return
+    base = t._base
+    if base is not None and base._requires_grad and base.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    if t._requires_grad and t.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def _needs_view_rebase(t: Any, other: Any) -> bool:
+    Tensor = _tensor_class()
+    if not is_grad_enabled() or t._base is None:
+        return False
+    return t._base._requires_grad or t._requires_grad or (isinstance(other, Tensor) and other._requires_grad)
+
+
+def _write(t: Any, data: np.ndarray) -> None:
+    if not t._data.flags.writeable:
+        raise RuntimeError(SHARED_MEMORY)
+    if data.shape != t._data.shape:
+        try:
+            data = np.broadcast_to(data, t._data.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"output with shape [{', '.join(map(str, t._data.shape))}] doesn't match the broadcast "
+                f"shape [{', '.join(map(str, data.shape))}]") from None
+    np.copyto(t._data, data, casting="unsafe")
+    t._version_counter[0] += 1
+
+
+def _cast_check(t: Any, result: Any) -> None:
+    if result.dtype.category > t.dtype.category:
+        names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+        raise RuntimeError(
+            f"result type {names[result.dtype.name]} can't be cast to the desired output type {names[t.dtype.name]}")
+
+
+def _recording(t: Any, other: Any = None) -> bool:
+    Tensor = _tensor_class()
+    if not is_grad_enabled():
+        return False
+    if t._requires_grad or (t._base is not None and t._base._requires_grad):
+        return True
+    return isinstance(other, Tensor) and other._requires_grad
+
+
+def _finish(t: Any, result: Any) -> None:
+    """Make ``t`` the output of the node the in-place op recorded (through CopySlices for views)."""
+    node = result.grad_fn
+    if node is None:
+        return
+    if t._base is not None and t._view_fn is not None:
+        from gradviz.autograd.ops.copy_slices import rebase_view
+
+        rebase_view(t, node)
+    else:
+        _adopt(t, result)
+
+
+def inplace(t: Any, compute: Callable[[Any], Any], other: Any = None) -> Any:
+    """Run ``compute`` out of place, write the values into ``t`` and make ``t`` the op's output."""
+    check_inplace(t)
+    if not _recording(t, other):
+        with no_grad():
+            result = compute(t)
+        _cast_check(t, result)
+        _write(t, result._data)
+        return t
+    # The op may save `self` for backward; save the value before the write, as PyTorch does.
+    source = _alias_before_write(t)
+    result = compute(source)
+    _cast_check(t, result)
+    _write(t, result._data)
+    _finish(t, result)
+    return t
+
+
+def _alias_before_write(t: Any) -> Any:
+    Tensor = _tensor_class()
+    alias = Tensor._make(t._data.copy(), t.dtype)
+    alias._requires_grad = t._requires_grad
+    alias.grad_fn = t.grad_fn
+    alias._output_nr = t._output_nr
+    alias._grad_accumulator = t._grad_accumulator
+    alias._version_counter = [t._version_counter[0]]
+    alias.uid = t.uid  # same tensor, earlier value: the graph shows one node
+    return alias
+
+
+def _adopt(t: Any, result: Any) -> None:
+    node = result.grad_fn
+    if node is None:
+        return
+    t.grad_fn = node
+    t._output_nr = 0
+    t._requires_grad = True
+    node.outputs = [t]
+    for key, value in node.saved.items():
+        if isinstance(value, SavedTensor) and value.is_output and value.tensor is result:
+            node.saved[key] = SavedTensor(t, is_output=True)
+
+
+def fill_inplace(t: Any, value: Any) -> Any:
+    check_inplace(t)
+    Tensor = _tensor_class()
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
+        value = value.item()
+    if not t._data.flags.writeable:
+        raise RuntimeError(SHARED_MEMORY)
+    recording = _recording(t)
+    source = _alias_before_write(t) if recording else None
+    t._data[...] = value
+    t._version_counter[0] += 1
+    if recording:
+        op = OPS["zero_fill"] if value == 0 and not isinstance(value, bool) else OPS["fill"]
+        from gradviz.autograd.ops.registry import record
+
+        result = record(op, [source], np.array(t._data, copy=True), t.dtype, {"value": value})
+        _finish(t, result)
+    return t
+
+
+def copy_inplace(t: Any, src: Any) -> Any:
+    Tensor = _tensor_class()
+    check_inplace(t)
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+    recording = _recording(t, src)
+    source = _alias_before_write(t) if recording else None
+    _write(t, src._data)
+    if recording:
+        result = call(OPS["copy"], (source, src), out_dtype=t.dtype)
+        _finish(t, result)
+    return t
+
+
+def setitem(t: Any, key: Any, value: Any) -> None:
+    """``x[key] = value``: a view of x, then an in-place copy into it (CopySlices when tracked)."""
+    Tensor = _tensor_class()
+    from gradviz.autograd.ops.functional import getitem
+    from gradviz.autograd.ops.registry import wrap_scalar
+
+    if is_grad_enabled() and t._requires_grad and t.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    src = value if isinstance(value, Tensor) else None
+    if src is None:
+        src = wrap_scalar(value) if isinstance(value, (bool, int, float)) else Tensor._make(
+            np.asarray(value, dtype=t.dtype.np), t.dtype)
+    parts = key if isinstance(key, tuple) else (key,)
+    from gradviz.autograd.ops.indexing import is_advanced, numpy_key
+
+    if any(is_advanced(k) for k in parts):
+        # x[mask] = v / x[[0, 2]] = v: advanced indexing selects a copy, so write through numpy's
+        # own index assignment instead of into a view.
+        if _recording(t, src):
+            raise NotImplementedError(
+                "gradviz: assigning through a boolean mask or an index list into a tensor that requires "
+                "grad (IndexPutBackward0) is not supported yet")
+        if any(k is None for k in parts):
+            raise NotImplementedError("gradviz: advanced indexing combined with None is not supported yet")
+        try:
+            t._data[numpy_key(parts)] = src._data
+        except (IndexError, ValueError) as error:
+            raise RuntimeError(str(error)) from None
+        t._version_counter[0] += 1
+        return
+    if _recording(t, src):
+        target = getitem(t, key)
+        if target is t:
+            copy_inplace(t, src)
+            return
+        copy_inplace(target, src)
+        return
+    with no_grad():
+        target = getitem(t, key)
+    if not target._data.flags.writeable:
+        raise RuntimeError(SHARED_MEMORY)
+    _write_view(target, src._data)
+    t._version_counter[0] += 1
+
+
+def _write_view(target: Any, data: np.ndarray) -> None:
+    try:
+        np.copyto(target._data, np.broadcast_to(data, target._data.shape), casting="unsafe")
+    except ValueError:
+        raise RuntimeError(
+            f"The expanded size of the tensor ({target._data.shape[-1] if target._data.ndim else 1}) must match "
+            f"the existing size ({data.shape[-1] if data.ndim else 1}) at non-singleton dimension "
+            f"{max(target._data.ndim - 1, 0)}.  Target sizes: [{', '.join(map(str, target._data.shape))}].  "
+            f"Tensor sizes: [{', '.join(map(str, data.shape))}]") from None
+
+
+# -- the Tensor methods built on the above (installed on Tensor by gradviz/autograd/tensor.py) ------------
+
+def _functional() -> Any:
+    from gradviz.autograd.ops import functional
+
+    return functional
+
+
+def add_(t: Any, other: Any, alpha: Any = 1) -> Any:
+    return inplace(t, lambda s: _functional().add(s, other, alpha=alpha), other)
+
+
+def sub_(t: Any, other: Any, alpha: Any = 1) -> Any:
+    return inplace(t, lambda s: _functional().sub(s, other, alpha=alpha), other)
+
+
+def mul_(t: Any, other: Any) -> Any:
+    return inplace(t, lambda s: _functional().mul(s, other), other)
+
+
+def div_(t: Any, other: Any) -> Any:
+    return inplace(t, lambda s: _functional().div(s, other), other)
+
+
+def pow_(t: Any, exponent: Any) -> Any:
+    return inplace(t, lambda s: _functional().pow(s, exponent), exponent)
+
+
+def zero_(t: Any) -> Any:
+    return fill_inplace(t, 0)
+
+
+def _fill_random(t: Any, fill: Callable[[np.ndarray], Any]) -> Any:
+    """normal_/uniform_: refill the storage in place (one version bump), like PyTorch's
+    initialisers; recording them on a graph is not supported."""
+    check_inplace(t)
+    if is_grad_enabled() and t._requires_grad:
+        raise NotImplementedError("gradviz: random in-place fills on tensors in a graph are not supported yet")
+    if not t._data.flags.writeable:
+        raise RuntimeError("unsupported operation: the tensor's memory is not writable")
+    fill(t._data)
+    t._version_counter[0] += 1
+    return t
+
+
+def normal_(t: Any, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Any:
+    from gradviz.autograd.random import generator as rng
+
+    return _fill_random(t, lambda array: rng.normal_(array, mean, std, generator))
+
+
+def uniform_(t: Any, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Any:
+    from gradviz.autograd.random import generator as rng
+
+    return _fill_random(t, lambda array: rng.uniform_(array, a, b, generator))
+
+
+TENSOR_METHODS = {
+    "add_": "add_", "__iadd__": "add_", "sub_": "sub_", "__isub__": "sub_", "mul_": "mul_",
+    "__imul__": "mul_", "div_": "div_", "__itruediv__": "div_", "pow_": "pow_", "zero_": "zero_",
+    "fill_": "fill_inplace", "copy_": "copy_inplace", "normal_": "normal_", "uniform_": "uniform_",
+}

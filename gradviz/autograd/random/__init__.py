@@ -1,0 +1,1 @@
+"""PyTorch's CPU random number generator, bit for bit, over numpy."""

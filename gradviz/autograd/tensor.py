@@ -1,0 +1,593 @@
+"""The Tensor: numpy data plus PyTorch's autograd state.
+
+Fields mirror what PyTorch keeps per tensor: ``requires_grad``, ``grad``, ``grad_fn`` with the
+output number, a version counter shared by views, hooks, and ``retain_grad``. Ops live in the op
+table (gradviz/autograd/ops); methods here only forward to them.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from gradviz.autograd import dtypes
+from gradviz.autograd.dtypes import DType
+from gradviz.autograd.ids import next_uid
+from gradviz.runner.limits import check_elements
+from gradviz.autograd.node import AccumulateGrad, Node, RemovableHandle
+from gradviz.autograd.printing import format_size, format_tensor
+from gradviz.autograd.provenance import current_span
+
+__all__ = ["Tensor", "Size", "NONLEAF_GRAD_WARNING"]
+
+NONLEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+    "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+    "github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at "
+    "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)"
+)
+LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+FLOAT_ONLY = "Only Tensors of floating point and complex dtype can require gradients"
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints that prints as ``torch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return format_size(self)
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+
+
+class Tensor:
+    __slots__ = ("_data", "dtype", "_requires_grad", "grad_fn", "_output_nr", "_grad",
+                 "_version_counter", "uid", "span", "__weakref__", "__dict__")
+
+    # Rarely set state lives in the instance dict only when set; these class defaults keep
+    # creating a tensor (the engine's hottest path) down to the fields every tensor needs.
+    _base: "Tensor | None" = None  # the tensor this one is a differentiable view of
+    _view_fn: Any = None  # base array -> this view's region (for CopySlices)
+    _hooks: dict[int, Callable[..., Any]] | None = None
+    _post_accumulate_hooks: dict[int, Callable[..., Any]] | None = None
+    _retains_grad = False
+    _grad_accumulator: AccumulateGrad | None = None
+    _wrapped_number = False  # a Python number wrapped as a 0-d tensor (the 1 in y + 1)
+    _is_param = False
+    _origin: str | None = None  # "no_grad", "detach" or "data": why a result has no grad history
+
+    # -- construction ---------------------------------------------------------------------------
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # torch.Tensor(2, 3) makes an uninitialised float tensor; torch.Tensor([1, 2]) copies data.
+        if len(args) == 1 and not isinstance(args[0], int):
+            data = np.array(args[0], dtype=np.float32)
+        else:
+            shape = tuple(int(a) for a in (args[0] if len(args) == 1 and isinstance(args[0], tuple) else args))
+            check_elements(int(np.prod(shape)) if shape else 1)
+            data = np.zeros(shape, dtype=np.float32)
+        Tensor._init(self, data, dtypes.float32)
+
+    @staticmethod
+    def _init(self: "Tensor", data: np.ndarray, dtype: DType) -> None:
+        self._data = data
+        self.dtype = dtype
+        self._requires_grad = False
+        self.grad_fn = None
+        self._output_nr = 0
+        self._grad = None
+        self._version_counter = [0]
+        self.uid = next_uid()
+        self.span = current_span()
+
+    @classmethod
+    def _make(cls, data: np.ndarray, dtype: DType) -> "Tensor":
+        if data.size > 1_000_000:
+            check_elements(int(data.size))
+        tensor = object.__new__(cls)
+        Tensor._init(tensor, data, dtype)
+        return tensor
+
+    # -- autograd state -------------------------------------------------------------------------
+    @property
+    def gid(self) -> str:
+        return f"t{self.uid}"
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None:
+            if value:
+                raise RuntimeError("you can only change requires_grad flags of leaf variables.")
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach().")
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if requires_grad and self.grad_fn is None and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    @property
+    def _version(self) -> int:
+        return self._version_counter[0]
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    @property
+    def grad(self) -> "Tensor | None":
+        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+            warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if tuple(value.shape) != tuple(self.shape):
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '[{', '.join(map(str, value.shape))}]' to a tensor "
+                    f"of size '[{', '.join(map(str, self.shape))}]'. Please ensure that the gradient and the "
+                    "tensor are the same size")
+        self._grad = value
+
+    def _gradient_edge(self) -> tuple[Node | None, int]:
+        if self.grad_fn is not None:
+            return (self.grad_fn, self._output_nr)
+        if self._requires_grad:
+            return (self._accumulator(), 0)
+        return (None, 0)
+
+    def _accumulator(self) -> AccumulateGrad:
+        if self._grad_accumulator is None:
+            self._grad_accumulator = AccumulateGrad(self)
+        return self._grad_accumulator
+
+    def retain_grad(self) -> None:
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        self.grad_fn._own("_retains_grad")[self._output_nr] = self
+
+    def register_hook(self, hook: Callable[["Tensor"], Any]) -> RemovableHandle:
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            return self.grad_fn.add_tensor_pre_hook(self._output_nr, hook)
+        if self._hooks is None:
+            self._hooks = {}
+        handle = RemovableHandle(self._hooks)
+        self._hooks[handle.id] = hook
+        return handle
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[["Tensor"], Any]) -> RemovableHandle:
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = {}
+        handle = RemovableHandle(self._post_accumulate_hooks)
+        self._post_accumulate_hooks[handle.id] = hook
+        return handle
+
+    def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Any = None) -> None:
+        from gradviz.autograd.engine import backward
+
+        backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+
+    def detach(self) -> "Tensor":
+        out = Tensor._make(self._data, self.dtype)
+        out._version_counter = self._version_counter  # detach() shares the version counter
+        if self._requires_grad:
+            out._origin = "detach"
+        return out
+
+    def detach_(self) -> "Tensor":
+        if self._base is not None and self.grad_fn is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self.grad_fn = None
+        self._requires_grad = False
+        self._output_nr = 0
+        return self
+
+    @property
+    def data(self) -> "Tensor":
+        # .data shares storage but not the version counter: autograd cannot see changes made
+        # through it, which is exactly why tutorials warn about it.
+        out = Tensor._make(self._data, self.dtype)
+        if self._requires_grad:
+            out._origin = "data"
+        return out
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError("Variable data has to be a tensor, but got " + type(value).__name__)
+        self._data = value._data
+        self.dtype = value.dtype
+
+    # -- metadata -------------------------------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_Fn._norm_dim(dim, self._data.ndim)]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._data.nbytes)
+
+    @property
+    def device(self) -> "_Device":
+        return _CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_contiguous(self) -> bool:
+        return bool(self._data.flags.c_contiguous)
+
+    def stride(self, dim: int | None = None) -> Any:
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[dim]
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> "Tensor":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+
+    # -- conversion -----------------------------------------------------------------------------
+    def item(self) -> Any:
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self._data.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        target = kwargs.get("dtype")
+        for arg in args:
+            if isinstance(arg, DType):
+                target = arg
+            elif isinstance(arg, Tensor):
+                target = arg.dtype
+        if target is None or dtypes.as_dtype(target) is self.dtype:
+            return self
+        return _Fn.to_dtype(self, dtypes.as_dtype(target))
+
+    def type(self, dtype: Any = None) -> Any:
+        if dtype is None:
+            return self.dtype.legacy_name
+        return self.to(dtypes.as_dtype(dtype))
+
+    def float(self) -> "Tensor":
+        return self.to(dtypes.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(dtypes.float64)
+
+    def half(self) -> "Tensor":
+        return self.to(dtypes.float16)
+
+    def long(self) -> "Tensor":
+        return self.to(dtypes.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(dtypes.int32)
+
+    def bool(self) -> "Tensor":
+        return self.to(dtypes.bool_)
+
+    def contiguous(self) -> "Tensor":
+        return self if self._data.flags.c_contiguous else _Fn.clone(self)
+
+    # -- printing -------------------------------------------------------------------------------
+    def _grad_suffix(self) -> str | None:
+        if self.grad_fn is not None:
+            return f"grad_fn=<{self.grad_fn.display_name}>"
+        if self._requires_grad:
+            return "requires_grad=True"
+        return None
+
+    def __repr__(self) -> str:
+        prefix = "Parameter containing:\ntensor(" if self._is_param else "tensor("
+        return format_tensor(self._data, self.dtype.name, self._grad_suffix(), prefix=prefix)
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
+
+    # -- Python protocol ------------------------------------------------------------------------
+    __hash__ = object.__hash__
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter([_Fn.select(self, 0, i) for i in range(self._data.shape[0])])
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()).item())
+
+    def __float__(self) -> float:
+        if self._data.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return float(self._data.reshape(()).item())
+
+    def __int__(self) -> int:
+        if self._data.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return int(self._data.reshape(()).item())
+
+    def __index__(self) -> int:
+        if self.dtype.is_floating_point or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()).item())
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        from gradviz.autograd.ops.inplace import setitem
+
+        setitem(self, key, value)
+
+    # -- arithmetic -----------------------------------------------------------------------------
+    def __rtruediv__(self, other: Any) -> "Tensor":
+        return _Fn.div(other, self)
+
+    def __rpow__(self, other: Any) -> "Tensor":
+        return _Fn.pow(other, self)
+
+    def __rmod__(self, other: Any) -> "Tensor":
+        return _Fn.remainder(other, self)
+
+    def __rmatmul__(self, other: Any) -> "Tensor":
+        return _Fn.matmul(other, self)
+
+    def __pos__(self) -> "Tensor":
+        return self
+
+    # -- ops as methods -------------------------------------------------------------------------
+    def view(self, *shape: Any) -> "Tensor":
+        return _Fn.view(self, *shape)
+
+    def view_as(self, other: "Tensor") -> "Tensor":
+        return _Fn.view(self, tuple(other.shape))
+
+    def reshape(self, *shape: Any) -> "Tensor":
+        return _Fn.reshape(self, *shape)
+
+    def reshape_as(self, other: "Tensor") -> "Tensor":
+        return _Fn.reshape(self, tuple(other.shape))
+
+    def expand(self, *shape: Any) -> "Tensor":
+        return _Fn.expand(self, *shape)
+
+    def expand_as(self, other: "Tensor") -> "Tensor":
+        return _Fn.expand(self, tuple(other.shape))
+
+    def sum_to_size(self, *shape: Any) -> "Tensor":
+        return _Fn.sum_to_size(self, *shape)
+
+    @property
+    def T(self) -> "Tensor":
+        if self._data.ndim <= 2:
+            return _Fn.t(self)
+        raise NotImplementedError("gradviz: .T on tensors with more than 2 dims is not supported yet")
+
+    # -- breadth ops: max/min, clamp, masked_fill, permute, cat-free shape ops, moments ----------
+
+    def permute(self, *dims: Any) -> "Tensor":
+        return _Fn.permute(self, *dims)
+
+    def repeat(self, *repeats: Any) -> "Tensor":
+        return _Fn.repeat(self, *repeats)
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for names the class does not define: say clearly that the op is missing
+        # instead of pretending (an AttributeError, as Python expects, with a helpful text).
+        if name.startswith("__"):
+            raise AttributeError(name)
+        from gradviz.autograd.unsupported import is_torch_tensor_method, not_supported
+
+        if is_torch_tensor_method(name):
+            raise not_supported(f"Tensor.{name}")
+        raise AttributeError(f"'Tensor' object has no attribute '{name}'")
+
+
+class _Device:
+    type = "cpu"
+    index = None
+
+    def __repr__(self) -> str:
+        return "device(type='cpu')"
+
+    def __str__(self) -> str:
+        return "cpu"
+
+
+_CPU = _Device()
+
+
+# The op table imports nothing from this module at import time; wire both directions here.
+from gradviz.autograd.ops import functional as _Fn  # noqa: E402
+from gradviz.autograd.ops import registry as _registry  # noqa: E402
+
+_registry.Tensor = Tensor
+
+
+# Methods that only hand the tensor to the op table's function of the same meaning. Listing them
+# keeps Tensor's body to what is its own (state, conversions, protocol) and the ops in one place.
+_FORWARDED_METHODS = {
+    "clone": "clone",
+    "__getitem__": "getitem",
+    "__add__": "add",
+    "__radd__": "add",
+    "__sub__": "sub",
+    "__rsub__": "rsub",
+    "__mul__": "mul",
+    "__rmul__": "mul",
+    "__truediv__": "div",
+    "__pow__": "pow",
+    "__mod__": "remainder",
+    "remainder": "remainder",
+    "argmax": "argmax",
+    "argmin": "argmin",
+    "__matmul__": "matmul",
+    "__neg__": "neg",
+    "__abs__": "abs",
+    "__eq__": "eq",
+    "__ne__": "ne",
+    "__lt__": "lt",
+    "__le__": "le",
+    "__gt__": "gt",
+    "__ge__": "ge",
+    "__and__": "logical_and",
+    "__or__": "logical_or",
+    "__invert__": "logical_not",
+    "add": "add",
+    "sub": "sub",
+    "mul": "mul",
+    "div": "div",
+    "pow": "pow",
+    "neg": "neg",
+    "reciprocal": "reciprocal",
+    "square": "square",
+    "exp": "exp",
+    "log": "log",
+    "sin": "sin",
+    "cos": "cos",
+    "tanh": "tanh",
+    "sigmoid": "sigmoid",
+    "relu": "relu",
+    "sqrt": "sqrt",
+    "abs": "abs",
+    "sign": "sign",
+    "sum": "sum",
+    "mean": "mean",
+    "flatten": "flatten",
+    "t": "t",
+    "transpose": "transpose",
+    "unsqueeze": "unsqueeze",
+    "squeeze": "squeeze",
+    "select": "select",
+    "matmul": "matmul",
+    "mm": "mm",
+    "mv": "mv",
+    "dot": "dot",
+    "eq": "eq",
+    "ne": "ne",
+    "lt": "lt",
+    "le": "le",
+    "gt": "gt",
+    "ge": "ge",
+    "max": "max_",
+    "min": "min_",
+    "maximum": "maximum",
+    "minimum": "minimum",
+    "clamp": "clamp",
+    "clip": "clamp",
+    "clamp_min": "clamp_min",
+    "clamp_max": "clamp_max",
+    "masked_fill": "masked_fill",
+    "var": "var",
+    "std": "std",
+    "norm": "norm",
+    "bmm": "bmm",
+}
+
+
+def _forwarder(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        return function(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = function.__doc__
+    return method
+
+
+for _name, _target in _FORWARDED_METHODS.items():
+    setattr(Tensor, _name, _forwarder(getattr(_Fn, _target), _name))
+
+# In-place methods (add_, zero_, +=, normal_, ...) live with the in-place machinery.
+from gradviz.autograd.ops import inplace as _inplace  # noqa: E402
+
+for _name, _target in _inplace.TENSOR_METHODS.items():
+    setattr(Tensor, _name, _forwarder(getattr(_inplace, _target), _name))

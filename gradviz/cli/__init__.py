@@ -1,0 +1,1 @@
+"""The ``gradviz`` command: one module per subcommand."""

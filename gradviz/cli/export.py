@@ -1,0 +1,259 @@
+"""``gradviz export FILE -o OUT.(png|svg|pdf|gif|apng|webp|dot|json)``: pictures of a script's graph.
+
+The script runs as in ``gradviz run`` (sandboxed worker by default); the picture shows the graph
+of the cell that made the chosen backward call (``--call K``, 1-based over the whole script,
+default the last call), at a step of that call, its final state, or every step (PDF handout,
+animations). A script with no backward call exports its last graph as it stands.
+
+``.dot`` and ``.json`` need no Qt. The other formats render with Qt alone (ui.export), offscreen
+when there is no display. Every output is written to a temporary file in the target directory
+and renamed into place, so an error leaves nothing behind. Exit status: 0 written, 1 the script
+could not be run, 2 a usage error (bad extension, missing call or step, unwritable path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["export_main", "ExportError", "atomic_path", "FORMATS", "RASTER_OR_VECTOR", "ANIMATIONS",
+           "ExportSource", "pick_source", "layout_json"]
+
+RASTER_OR_VECTOR = ("png", "svg", "pdf")
+ANIMATIONS = ("gif", "apng", "webp")
+TEXT_FORMATS = ("dot", "json")
+FORMATS = RASTER_OR_VECTOR + ANIMATIONS + TEXT_FORMATS
+
+
+class ExportError(Exception):
+    """A request that cannot be honoured (exit status 2); the message says why."""
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary path beside ``path``; renamed onto ``path`` only if the block succeeds.
+
+    Same directory, so the rename is atomic and never crosses file systems. The temporary name
+    keeps the extension because Qt and Pillow pick encoders by it.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise ExportError(f"cannot write {target}: directory {directory} does not exist")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix or ".tmp", dir=directory)
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            raise ExportError(f"could not write {target}")
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@dataclass
+class ExportSource:
+    """What to draw: a snapshot and, if the script called backward, the chosen call's trace."""
+
+    snapshot: dict[str, Any]
+    trace: dict[str, Any] | None
+    call_number: int | None  # 1-based over the whole script
+    cell: int | None
+
+
+def pick_source(results: Sequence[Any], call: int | None) -> ExportSource:
+    """The graph and trace for ``--call`` (default: the last backward call, else the last graph)."""
+    calls: list[tuple[Any, dict[str, Any]]] = [(r, c) for r in results for c in r.backward_calls]
+    if call is not None:
+        if not calls:
+            raise ExportError("the script makes no backward() or autograd.grad() call")
+        if not 1 <= call <= len(calls):
+            raise ExportError(f"there is no call {call}: the script makes {len(calls)} backward call(s) (1..{len(calls)})")
+    if calls:
+        number = call if call is not None else len(calls)
+        result, trace = calls[number - 1]
+        if result.graph is None:
+            raise ExportError(f"cell {result.index} has no graph snapshot")
+        return ExportSource(result.graph, trace, number, result.index)
+    for result in reversed(list(results)):
+        if result.graph is not None and result.graph.get("nodes"):
+            return ExportSource(result.graph, None, None, result.index)
+    raise ExportError("the script builds no autograd graph to export")
+
+
+def layout_json(snapshot: Mapping[str, Any], view: str) -> dict[str, Any]:
+    """The snapshot (node-link data) with layout positions of the nodes and edges ``view`` draws.
+
+    Nodes of the view get ``x``, ``y`` (centre), ``width``, ``height``; drawn links get
+    ``points``; the graph gets ``layout: {view, width, height}``. Everything else is the snapshot
+    unchanged, so ``gradviz.graph.snapshot.from_node_link`` reads it back to the same graph.
+    """
+    from gradviz.graph.snapshot import from_node_link, view_subgraph
+    from gradviz.graph.layout.sugiyama import layout
+
+    graph = from_node_link(snapshot)
+    sub = view_subgraph(graph, view)
+    result = layout(sub)
+    data = json.loads(json.dumps(snapshot))
+    for node in data.get("nodes", []):
+        key = node.get("id")
+        if key in result.positions:
+            (x, y), (w, h) = result.positions[key], result.sizes[key]
+            node.update(x=round(x, 2), y=round(y, 2), width=w, height=h)
+    for link in data.get("links", []):
+        points = result.edge_points.get((link.get("source"), link.get("target")))
+        if points is not None and link.get("view") == view:
+            link["points"] = [[round(x, 2), round(y, 2)] for x, y in points]
+    data.setdefault("graph", {})["layout"] = {"view": view, "width": result.width, "height": result.height}
+    return data
+
+
+def _write_text(path: Path, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gradviz export", description="Export a script's autograd graph as a picture, animation, DOT or JSON.")
+    parser.add_argument("file", help="a .py script (with or without '# %%' cells) or a .ipynb notebook")
+    parser.add_argument("-o", "--output", required=True, help="OUT.png|svg|pdf|gif|apng|webp|dot|json")
+    parser.add_argument("--call", type=int, default=None, help="which backward call (1-based over the script; default the last)")
+    when = parser.add_mutually_exclusive_group()
+    when.add_argument("--step", type=int, default=None, help="the state after step N of the call (0 = before it starts)")
+    when.add_argument("--final", action="store_true", help="the state after the call (default)")
+    when.add_argument("--all-steps", action="store_true", help="every step: a PDF handout page per step (animations always do)")
+    parser.add_argument("--view", choices=("dataflow", "gradfn"), default="dataflow")
+    parser.add_argument("--theme", choices=("light", "dark"), default="light")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en")
+    parser.add_argument("--scale", type=float, default=1.0, help="pixels per unit for PNG and animations (default 1)")
+    parser.add_argument("--transparent", action="store_true", help="PNG without a background")
+    parser.add_argument("--in-process", action="store_true", help="run the script in this process instead of the sandboxed worker")
+    return parser
+
+
+def _extension(path: str) -> str:
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ExportError(f"cannot export to '.{suffix}' ({path}): use one of " + ", ".join("." + f for f in FORMATS))
+    return suffix
+
+
+def _check_writable(path: Path) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise ExportError(f"cannot write {path}: directory {directory} does not exist")
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a directory")
+    if not os.access(directory, os.W_OK):
+        raise ExportError(f"cannot write {path}: directory {directory} is not writable")
+
+
+def _run(file: str, in_process: bool) -> list[Any]:
+    from gradviz.runner.cells import load_cells
+    from gradviz.cli.run import run_file
+    from gradviz.runner.limits import Limits
+
+    return run_file(load_cells(file), Limits(), in_process=in_process)
+
+
+def _validate(args: argparse.Namespace, fmt: str) -> None:
+    if args.scale <= 0 or args.scale > 16:
+        raise ExportError("--scale must be in (0, 16]")
+    if args.all_steps and fmt not in ("pdf",) + ANIMATIONS:
+        raise ExportError(f"--all-steps makes one page per step: use .pdf or an animation, not .{fmt}")
+    if fmt in ANIMATIONS and (args.step is not None or args.final):
+        raise ExportError(f".{fmt} animates every step; --step and --final do not apply")
+    if fmt in TEXT_FORMATS and (args.step is not None or args.all_steps):
+        raise ExportError(f".{fmt} describes the graph, not a step of backward")
+
+
+def export_main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out = Path(args.output)
+    try:
+        fmt = _extension(args.output)
+        _validate(args, fmt)
+        _check_writable(out)
+        if not Path(args.file).is_file():
+            raise ExportError(f"no such file: {args.file}")
+    except ExportError as exc:
+        print(f"gradviz export: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        results = _run(args.file, args.in_process)
+    except Exception as exc:  # noqa: BLE001 - the run's own failure, reported as exit 1
+        print(f"gradviz export: could not run {args.file}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        source = pick_source(results, args.call)
+        if fmt == "dot":
+            from gradviz.graph.snapshot import from_node_link, to_dot
+
+            _write_text(out, to_dot(from_node_link(source.snapshot), args.view))
+        elif fmt == "json":
+            _write_text(out, json.dumps(layout_json(source.snapshot, args.view), ensure_ascii=False, indent=1) + "\n")
+        else:
+            _export_with_qt(args, fmt, out, source)
+    except ExportError as exc:
+        print(f"gradviz export: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _export_with_qt(args: argparse.Namespace, fmt: str, out: Path, source: ExportSource) -> None:
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gradviz.frontend import frontend
+
+    api = frontend("export.api")
+    ExportRequest, export_source, prepare_qt = api.ExportRequest, api.export_source, api.prepare_qt
+
+    prepare_qt(args.lang)
+    mode = "all" if (args.all_steps or fmt in ANIMATIONS) else ("step" if args.step is not None else "final")
+    request = ExportRequest(fmt=fmt, view=args.view, theme=args.theme, mode=mode, step=args.step,
+                            scale=args.scale, transparent=args.transparent)
+    export_source(out, source, request, progress=_progress_printer())
+
+
+def _progress_printer() -> Callable[[int, int], None]:
+    """Progress on stderr for exports of many frames: one line rewritten in place on a terminal,
+    a line per tenth of the work otherwise (logs stay short)."""
+    tty = sys.stderr.isatty()
+
+    def report(done: int, total: int) -> None:
+        if total < 8:
+            return
+        if tty:
+            end = "\n" if done == total else ""
+            print(f"\rgradviz export: frame {done}/{total}", end=end, file=sys.stderr, flush=True)
+        elif done == total or done % max(4, total // 10) == 0:
+            print(f"gradviz export: frame {done}/{total}", file=sys.stderr, flush=True)
+
+    return report
+
+
+if __name__ == "__main__":
+    sys.exit(export_main())

@@ -1,0 +1,69 @@
+"""The ``gradviz`` command: one entry point, each subcommand in its own module, imported lazily.
+
+``gradviz [FILE]`` opens the app (the seed notebook when no FILE is given); ``run``, ``trace``,
+``layout`` and ``export`` work with no display; ``screenshot`` renders the window offscreen.
+Nothing here imports Qt at module level: only the app and screenshot commands load it.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable, Sequence
+
+USAGE = """usage: gradviz [FILE]                      open the app (on the seed notebook by default)
+       gradviz run FILE                    run a script or notebook, print what PyTorch would
+       gradviz trace FILE [--json]         run it and print every backward step
+       gradviz layout IN.json -o OUT.json  lay out a node-link graph
+       gradviz export FILE -o OUT.EXT      export the graph or the backward animation
+       gradviz screenshot FILE -o OUT.png  render the window offscreen
+
+Run `gradviz COMMAND --help` for the options of a command."""
+
+
+def _command(name: str) -> Callable[[list[str]], int] | None:
+    if name == "run":
+        from gradviz.cli.run import run_main
+
+        return run_main
+    if name == "trace":
+        from gradviz.cli.run import trace_main
+
+        return trace_main
+    if name == "layout":
+        from gradviz.cli.layout import main as layout_main
+
+        return layout_main
+    if name == "export":
+        try:
+            from gradviz.cli.export import export_main
+        except ImportError:
+            return None
+        return export_main
+    if name == "screenshot":
+        from gradviz.cli.app import screenshot_main
+
+        return screenshot_main
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0
+    if args and args[0] in ("--version", "-V"):
+        from gradviz import __version__
+
+        print(f"gradviz {__version__}")
+        return 0
+    if args and not args[0].startswith("-"):
+        command = _command(args[0])
+        if command is not None:
+            return int(command(args[1:]) or 0)
+    from gradviz.cli.app import app_main
+
+    return int(app_main(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

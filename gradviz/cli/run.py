@@ -1,0 +1,254 @@
+"""``gradviz run FILE`` and ``gradviz trace FILE [--json]``: the runner without a window.
+
+``run`` prints what Python + PyTorch would for the script: each cell's printed output and echoed
+value on stdout, warnings and the final error line of each failing cell on stderr; the exit status
+is 1 if any cell raised. ``trace`` runs the file and prints every backward call's events,
+readable by default or as JSON lines (fields documented in docs/trace-format.md).
+
+Both run the script in the sandboxed worker process by default (``--in-process`` runs it in this
+process, for debugging). Neither imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from gradviz.runner.cells import CODE, Cell, load_cells
+from gradviz.runner.limits import Limits
+from gradviz.runner.results import CellResult
+
+__all__ = ["run_main", "trace_main", "run_file", "format_trace", "trace_json_lines"]
+
+
+def _add_limit_options(parser: argparse.ArgumentParser) -> None:
+    defaults = Limits()
+    parser.add_argument("file", help="a .py script (with or without '# %%' cells) or a .ipynb notebook")
+    parser.add_argument("--timeout", type=float, default=defaults.wall_time_s, help="seconds per cell (default %(default)s)")
+    parser.add_argument("--max-elements", type=int, default=defaults.max_tensor_elements, help="elements per tensor (default %(default)s)")
+    parser.add_argument("--memory-mb", type=int, default=defaults.memory_mb, help="memory of the worker process in MB (default %(default)s)")
+    parser.add_argument("--max-recursion", type=int, default=defaults.max_recursion, help="nested calls (default %(default)s)")
+    parser.add_argument("--max-output", type=int, default=defaults.max_output_chars, help="printed characters per cell (default %(default)s)")
+    parser.add_argument("--max-sequence", type=int, default=defaults.max_sequence_length, help="items of seq * n (default %(default)s)")
+    parser.add_argument("--max-int-bits", type=int, default=defaults.max_int_bits, help="bits of a ** b (default %(default)s)")
+    parser.add_argument("--in-process", action="store_true", help="run in this process instead of the sandboxed worker")
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(
+        wall_time_s=args.timeout,
+        max_tensor_elements=args.max_elements,
+        memory_mb=args.memory_mb,
+        max_recursion=args.max_recursion,
+        max_output_chars=args.max_output,
+        max_sequence_length=args.max_sequence,
+        max_int_bits=args.max_int_bits,
+    )
+
+
+def run_file(cells: Sequence[Cell], limits: Limits, in_process: bool = False) -> list[CellResult]:
+    """Run the code cells of a file in one namespace (worker process unless ``in_process``)."""
+    code_cells = [c for c in cells if c.kind == CODE]
+    if in_process:
+        from gradviz.runner.session import Session
+
+        return Session(limits).run_cells(code_cells)
+    from gradviz.runner.worker import SessionClient
+
+    with SessionClient(limits) as client:
+        return [client.run_cell(c.index, c.source, c.first_line) for c in code_cells]
+
+
+def _load(path: str, err: TextIO) -> list[Cell] | None:
+    try:
+        return load_cells(path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"gradviz: cannot read {path}: {exc}", file=err)
+        return None
+
+
+def _print_result(result: CellResult, out: TextIO, err: TextIO) -> None:
+    if result.stdout:
+        out.write(result.stdout)
+    out.flush()
+    for warning in result.warnings:
+        err.write(warning + "\n")
+    err.flush()
+    if result.echo is not None:
+        out.write(result.echo + "\n")
+        out.flush()
+    if result.error is not None:
+        err.write(result.error.headline + "\n")
+        err.flush()
+
+
+def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """``gradviz run FILE``: exit status 0 if every cell ran, 1 if any raised, 2 on usage errors."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = argparse.ArgumentParser(prog="gradviz run", description="Run a script or notebook the way Python + PyTorch would.")
+    _add_limit_options(parser)
+    args = parser.parse_args(argv)
+    cells = _load(args.file, err)
+    if cells is None:
+        return 2
+    failed = False
+    for result in run_file(cells, _limits(args), args.in_process):
+        _print_result(result, out, err)
+        failed = failed or result.error is not None
+    return 1 if failed else 0
+
+
+# -- trace ------------------------------------------------------------------------------------
+
+
+def _grad_text(value: Any) -> str:
+    """A gradient in a line: the values when small, else shape and range."""
+    if value is None:
+        return "None"
+    if not isinstance(value, dict):
+        return str(value)
+    shape = value.get("shape", [])
+    values = value.get("values")
+    count = 1
+    for dim in shape:
+        count *= dim
+    if values is not None and count <= 8:
+        return json.dumps(values)
+    stats = ""
+    if "mean" in value:
+        stats = f" min={value['min']:.4g} mean={value['mean']:.4g} max={value['max']:.4g}"
+    return f"<{'x'.join(str(d) for d in shape) or 'scalar'} {value.get('dtype', '')}{stats}>"
+
+
+def _event_text(event: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    def who(graph_id: Any) -> str:
+        """A tensor or node as a learner knows it: ``x (t3)``; just the id when unnamed."""
+        name = (names or {}).get(graph_id) if graph_id else None
+        return f"{name} ({graph_id})" if name else str(graph_id)
+
+    kind = event.get("type")
+    if kind == "call_started":
+        nodes = event.get("nodes") or []
+        flags = ", ".join(f for f in ("retain_graph", "create_graph") if event.get(f))
+        roots = ", ".join(who(r) for r in event.get("roots") or [])
+        grads = ", ".join(_grad_text(g) for g in event.get("root_grads") or [])
+        text = f"  start {event.get('kind')}() from {roots} with grad {grads}; {len(nodes)} nodes planned"
+        if event.get("inputs"):
+            text += f"; inputs {', '.join(event['inputs'])}"
+        return text + (f" ({flags})" if flags else "")
+    if kind == "node_started":
+        grads = ", ".join(_grad_text(g) for g in event.get("grads_in") or [])
+        return f"  run {event.get('node_id')} {event.get('name')} (seq {event.get('sequence_nr')}) grad in: {grads}"
+    if kind == "node_finished":
+        edges = event.get("grads_out") or []
+        if not edges:
+            return f"    {event.get('node_id')} done"
+        parts = []
+        for edge in edges:
+            target = edge.get("target") or "nothing"
+            reduced = f" (summed from {edge['reduced_from']})" if edge.get("reduced_from") else ""
+            parts.append(f"[{edge.get('index')}] -> {target}: {_grad_text(edge.get('value'))}{reduced}")
+        return f"    {event.get('node_id')} sends " + "; ".join(parts)
+    if kind == "hook_called":
+        replaced = " (replaced the grad)" if event.get("replaced") else ""
+        on = f" on {who(event['tensor_id'])}" if event.get("tensor_id") else ""
+        return f"    {event.get('hook')} hook of {event.get('node_id')}{on}{replaced}"
+    if kind == "grad_accumulated":
+        return (
+            f"    {who(event.get('tensor_id'))}.grad: {_grad_text(event.get('before'))} + "
+            f"{_grad_text(event.get('contribution'))} = {_grad_text(event.get('after'))}"
+        )
+    if kind == "grad_captured":
+        return f"    captured grad of {who(event.get('tensor_id'))}: {_grad_text(event.get('value'))}"
+    if kind == "buffer_freed":
+        shape = "x".join(str(d) for d in event.get("shape") or []) or "scalar"
+        return f"    freed {event.get('node_id')}.{event.get('attr')} ({shape} {event.get('dtype')}, {event.get('nbytes')} bytes)"
+    if kind == "error_raised":
+        where = f" at {event['node_id']}" if event.get("node_id") else ""
+        return f"  error{where}: {event.get('error_type')}: {event.get('message')}"
+    if kind == "call_finished":
+        return "  finished" if event.get("ok") else "  stopped by the error"
+    rest = {k: v for k, v in event.items() if k != "type"}
+    return f"  {kind} {json.dumps(rest, sort_keys=True)}"
+
+
+def format_trace(call: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """One backward call as readable lines; ``names`` maps tensor ids to the learner's names."""
+    where = []
+    if call.get("cell") is not None:
+        where.append(f"cell {call['cell']}")
+    if call.get("line") is not None:
+        where.append(f"line {call['line']}")
+    head = f"backward call {call.get('call_id')}" + (f" ({', '.join(where)})" if where else "")
+    return "\n".join([head] + [_event_text(e, names) for e in call.get("events", [])])
+
+
+def tensor_names(graph: dict[str, Any] | None) -> dict[str, str]:
+    """Tensor id -> the learner's variable name, from a cell's graph snapshot."""
+    names: dict[str, str] = {}
+    for node in (graph or {}).get("nodes", []):
+        if node.get("kind") == "tensor" and node.get("name"):
+            names[node["id"]] = node["name"]
+    return names
+
+
+def trace_json_lines(call: dict[str, Any]) -> list[str]:
+    """One JSON object per event, flattened with the call's id, cell and line (see docs/trace-format.md)."""
+    lines = []
+    for index, event in enumerate(call.get("events", [])):
+        record = {"call_id": call.get("call_id"), "cell": call.get("cell"), "line": call.get("line"), "index": index}
+        record.update(event)
+        lines.append(json.dumps(record, sort_keys=False))
+    return lines
+
+
+def trace_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """``gradviz trace FILE [--json]``: exit status as for ``run``."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = argparse.ArgumentParser(prog="gradviz trace", description="Run a script and print every backward call's events.")
+    _add_limit_options(parser)
+    parser.add_argument("--json", action="store_true", help="JSON lines, one per event (docs/trace-format.md)")
+    args = parser.parse_args(argv)
+    cells = _load(args.file, err)
+    if cells is None:
+        return 2
+    failed = False
+    first = True
+    names: dict[str, str] = {}
+    for result in run_file(cells, _limits(args), args.in_process):
+        names.update(tensor_names(result.graph))
+        for call in result.backward_calls:
+            if args.json:
+                for line in trace_json_lines(call):
+                    out.write(line + "\n")
+            else:
+                if not first:
+                    out.write("\n")
+                out.write(format_trace(call, names) + "\n")
+            first = False
+        out.flush()
+        if result.error is not None:
+            failed = True
+            err.write(result.error.headline + "\n")
+            err.flush()
+    return 1 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m gradviz.cli.run run|trace FILE ...`` until gradviz.cli.main dispatches to us."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in ("run", "trace"):
+        print("usage: python -m gradviz.cli.run {run,trace} FILE [options]", file=sys.stderr)
+        return 2
+    command, rest = argv[0], argv[1:]
+    return run_main(rest) if command == "run" else trace_main(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

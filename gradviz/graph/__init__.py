@@ -1,0 +1,1 @@
+"""The autograd graph as plain data (a multigraph) and its layered layout."""

@@ -1,0 +1,1 @@
+"""Layered (Sugiyama) layout: ranks, crossing reduction, coordinates, collapsing, increments."""

@@ -1,0 +1,351 @@
+"""A learner's script run cell by cell in one sandboxed namespace, recording what the app shows.
+
+For each cell :meth:`Session.run_cell` returns a plain-data CellResult: printed output, the echo of
+a trailing expression, warnings, the error that ended the cell (as the console reports it), a
+snapshot of the autograd graph of the named tensors, and every backward() call's trace tagged
+with the line that made it. Only this object touches live Tensors; in the app it lives in the
+worker process (gradviz.runner.worker) and only CellResults cross the process boundary.
+
+Time and recursion caps here are cooperative (ticks in the rewritten code, the interpreter's
+recursion limit); memory and C-level runaway loops are the worker's job.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict
+from types import FrameType
+from typing import Any
+
+from gradviz.runner import cells as cells_module
+from gradviz.autograd import provenance
+from gradviz.runner.limits import Limits, ResourceLimitError, WallTimeExceeded, how_to_raise, limit_message, use_limits
+from gradviz.runner.results import CellResult, ErrorInfo, SourceSpan
+from gradviz.runner.sandbox.compile import compile_cell, new_namespace
+from gradviz.runner.sandbox.policy import SandboxError
+from gradviz.runner.sandbox.runtime import Runtime
+
+__all__ = ["Session", "named_tensors"]
+
+# Frames the engine and the runner need on top of the learner's own recursion.
+_RECURSION_MARGIN = 200
+_MAX_CONTAINER_NAMES = 64
+
+
+def _tensor_type() -> type | None:
+    try:
+        from gradviz.autograd.tensor import Tensor
+    except ImportError:
+        return None
+    return Tensor
+
+
+def _module_type() -> type | None:
+    try:
+        from gradviz.torch.nn import Module
+    except ImportError:
+        return None
+    return Module
+
+
+def named_tensors(namespace: Mapping[str, Any], is_user_object: Callable[[Any], bool] = lambda _: False) -> dict[str, Any]:
+    """The tensors the learner can name: ``y``, ``model.fc1.weight``, ``params[0]``, ``self.w``.
+
+    The latest binding wins naturally (the namespace holds current bindings), so ``y = y * 2``
+    moves the name ``y`` to the new tensor.
+    """
+    tensor_type = _tensor_type()
+    if tensor_type is None:
+        return {}
+    module_type = _module_type()
+    named: dict[str, Any] = {}
+    for name, value in namespace.items():
+        if name.startswith("__"):
+            continue
+        if isinstance(value, tensor_type):
+            named[name] = value
+        elif module_type is not None and isinstance(value, module_type):
+            _module_parameters(name, value, named, tensor_type)
+        elif isinstance(value, (list, tuple)):
+            for i, item in enumerate(value[:_MAX_CONTAINER_NAMES]):
+                if isinstance(item, tensor_type):
+                    named[f"{name}[{i}]"] = item
+        elif isinstance(value, dict):
+            for key, item in list(value.items())[:_MAX_CONTAINER_NAMES]:
+                if isinstance(item, tensor_type) and isinstance(key, (str, int)):
+                    named[f"{name}[{key!r}]"] = item
+        elif is_user_object(value):
+            for attr, item in list(getattr(value, "__dict__", {}).items())[:_MAX_CONTAINER_NAMES]:
+                if isinstance(item, tensor_type) and not attr.startswith("_"):
+                    named[f"{name}.{attr}"] = item
+    return named
+
+
+def _module_parameters(name: str, module: Any, named: dict[str, Any], tensor_type: type) -> None:
+    params = getattr(module, "named_parameters", None)
+    if not callable(params):
+        return
+    try:
+        for pname, param in params():
+            if isinstance(param, tensor_type):
+                named[f"{name}.{pname}"] = param
+    except Exception:  # noqa: BLE001 - a half-built learner module must not break the snapshot
+        return
+
+
+def _innermost_cell_frame(frame: FrameType | None) -> FrameType | None:
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<cell "):
+            return frame
+        frame = frame.f_back
+    return None
+
+
+def _cell_of(filename: str) -> int | None:
+    try:
+        return int(filename[len("<cell ") : -1])
+    except ValueError:
+        return None
+
+
+class _Warnings:
+    """Warnings as ``Category: message``, once per (category, message, learner line) per cell."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._seen: set[tuple[str, str, str, int]] = set()
+
+    def __call__(self, message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+        where = _innermost_cell_frame(sys._getframe(1))
+        if where is not None:
+            filename, lineno = where.f_code.co_filename, where.f_lineno
+        key = (category.__name__, str(message), filename, lineno)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.lines.append(cells_module.format_warning(category, message))
+
+
+def _call_site(frame: FrameType | None, sources: Mapping[int, tuple[str, int]]) -> dict[str, Any] | None:
+    """Cell, line and column of the learner's code that is executing in the innermost cell frame
+    (for a backward trace: the ``.backward()`` call itself, hooks having returned by then)."""
+    where = _innermost_cell_frame(frame)
+    if where is None:
+        return None
+    cell = _cell_of(where.f_code.co_filename)
+    line, end_line, col, end_col = where.f_lineno, where.f_lineno, None, None
+    positions = list(where.f_code.co_positions())
+    index = where.f_lasti // 2
+    if 0 <= index < len(positions):
+        p_line, p_end_line, p_col, p_end_col = positions[index]
+        if p_line is not None:
+            line, end_line, col, end_col = p_line, p_end_line or p_line, p_col, p_end_col
+    source = sources.get(cell) if cell is not None else None
+
+    def char_col(at_line: int, byte_col: int | None) -> int | None:
+        if byte_col is None or source is None:
+            return byte_col
+        text, first = source
+        lines = text.splitlines()
+        if 0 <= at_line - first < len(lines):
+            return len(lines[at_line - first].encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+        return byte_col
+
+    return {"cell": cell, "line": line, "col": char_col(line, col), "end_line": end_line, "end_col": char_col(end_line, end_col)}
+
+
+class Session:
+    """One namespace; cells run in order; see the module docstring."""
+
+    def __init__(self, limits: Limits | None = None, *, statement_graphs: bool = False, snapshots: bool = True) -> None:
+        self.limits = limits or Limits()
+        self.statement_graphs = statement_graphs
+        self.snapshots = snapshots
+        self.last_statement_graphs: list[dict[str, Any]] = []
+        self._backward_roots: list[Any] = []  # tensors backward() started from in the running cell
+        self._all_backward_calls: list[dict[str, Any]] = []  # every call so far: why-None needs them
+        self.last_snapshot_error: str | None = None
+        self._sources: dict[int, tuple[str, int]] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every binding (and the learner's classes); limits and options stay."""
+        self.runtime = Runtime(self.limits)
+        self.namespace = new_namespace(self.runtime)
+        self._sources = {}
+        self._all_backward_calls = []
+
+    # -- running -----------------------------------------------------------------------------
+    def run_cells(self, cells: Iterable[Any]) -> list[CellResult]:
+        """Run ``gradviz.runner.cells.Cell`` objects (markdown cells are skipped)."""
+        return [
+            self.run_cell(c.index, c.source, c.first_line)
+            for c in cells
+            if getattr(c, "kind", cells_module.CODE) == cells_module.CODE
+        ]
+
+    def run_cell(self, index: int, source: str, first_line: int = 1) -> CellResult:
+        started = time.perf_counter()
+        result = CellResult(index=index)
+        self._sources[index] = (source, first_line)
+        self.last_statement_graphs = []
+        collector = _Warnings()
+        try:
+            with warnings.catch_warnings():
+                # Compiling may warn (SyntaxWarning: "'int' object is not callable; ..."), as Python does.
+                warnings.simplefilter("always")
+                warnings.showwarning = collector
+                code = compile_cell(source, index, first_line, self.runtime)
+        except SyntaxError as exc:
+            result.error = ErrorInfo(
+                type=type(exc).__name__, message=exc.msg or "invalid syntax", line=exc.lineno,
+                col=(exc.offset - 1) if exc.offset else None, cell=index,
+            )
+        except SandboxError as exc:
+            result.error = ErrorInfo(type="SandboxError", message=str(exc), line=exc.line, col=exc.col, cell=index)
+        else:
+            self._execute(code, index, result, collector)
+        result.warnings = collector.lines
+        result.duration_s = time.perf_counter() - started
+        return result
+
+    def _execute(self, code: Any, index: int, result: CellResult, collector: _Warnings) -> None:
+        runtime = self.runtime
+        traces: list[dict[str, Any]] = []
+        unsubscribe = self._subscribe_traces(traces)
+        if self.statement_graphs:
+            runtime.on_top_statement = self._record_statement_graph
+        old_limit = sys.getrecursionlimit()
+        try:
+            with use_limits(self.limits), warnings.catch_warnings():
+                warnings.simplefilter("always")
+                warnings.showwarning = collector
+                runtime.begin(self.limits)
+                sys.setrecursionlimit(_stack_depth() + self.limits.max_recursion + _RECURSION_MARGIN)
+                try:
+                    exec(code, self.namespace)
+                    if runtime.echo_set and runtime.echo_value is not None:
+                        result.echo = repr(runtime.echo_value)
+                except BaseException as exc:  # noqa: BLE001 - a cell's failure is its output
+                    if isinstance(exc, KeyboardInterrupt):
+                        raise
+                    result.error = self._error_info(exc, index)
+                finally:
+                    sys.setrecursionlimit(old_limit)
+                    if self.statement_graphs and runtime.last_top_span is not None:
+                        self._record_statement_graph(runtime.last_top_span)
+                    runtime.end()
+        finally:
+            runtime.on_top_statement = None
+            if unsubscribe is not None:
+                unsubscribe()
+            provenance.set_current_span(None)
+        result.stdout = runtime.output.getvalue()
+        result.backward_calls = traces
+        self._all_backward_calls.extend(traces)
+        if self.snapshots:
+            result.graph = self._snapshot()
+
+    # -- errors ------------------------------------------------------------------------------
+    def _error_info(self, exc: BaseException, index: int) -> ErrorInfo:
+        line, col = self._error_location(exc)
+        if isinstance(exc, WallTimeExceeded):
+            kind, message = "ResourceLimit", str(exc)
+        elif isinstance(exc, ResourceLimitError):
+            kind, message = "ResourceLimit", str(exc)
+        elif isinstance(exc, SandboxError):
+            kind, message = "SandboxError", str(exc)
+            line = exc.line if exc.line is not None else line
+        elif isinstance(exc, RecursionError):
+            kind = "RecursionError"
+            message = (
+                f"maximum recursion depth exceeded (gradviz limit max_recursion={self.limits.max_recursion}; "
+                f"raise it with {how_to_raise('max_recursion')})"
+            )
+        elif isinstance(exc, MemoryError):
+            kind = "ResourceLimit"
+            message = limit_message("the memory the code asked for", "memory_mb", f"{self.limits.memory_mb} MB")
+        else:
+            headline = cells_module.format_exception_line(exc)
+            kind = type(exc).__name__
+            prefix = kind + ": "
+            message = headline[len(prefix) :] if headline.startswith(prefix) else ("" if headline == kind else headline)
+        node_id = getattr(exc, "node_id", None)
+        explanation = getattr(exc, "explanation", None)
+        return ErrorInfo(
+            type=kind, message=message, line=line, col=col, cell=index,
+            node_id=node_id if isinstance(node_id, str) else None,
+            explanation=explanation if isinstance(explanation, dict) else None,
+        )
+
+    def _error_location(self, exc: BaseException) -> tuple[int | None, int | None]:
+        """The innermost learner line on the traceback (the line Python's traceback shows last)."""
+        line: int | None = None
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.startswith("<cell "):
+                line = frame.lineno
+        span = self.runtime.current_span
+        col = span.col if span is not None and span.line == line else None
+        return line, col
+
+    # -- recording ---------------------------------------------------------------------------
+    def _subscribe_traces(self, sink: list[dict[str, Any]]) -> Callable[[], None] | None:
+        try:
+            from gradviz.autograd import trace as trace_module
+        except ImportError:
+            return None
+        sources = self._sources
+        roots = self._backward_roots
+        roots.clear()
+
+        def on_trace(trace: Any) -> None:
+            site = _call_site(sys._getframe(1), sources)
+            if site is not None:
+                # The engine leaves cell/line to the runner: only it knows the learner's file.
+                if getattr(trace, "cell", None) is None:
+                    trace.cell = site["cell"]
+                if getattr(trace, "line", None) is None:
+                    trace.line = site["line"]
+            record = trace.to_dict()
+            record.setdefault("source", site)
+            sink.append(record)
+            roots.extend(getattr(trace, "root_tensors", ()))
+
+        return trace_module.subscribe(on_trace)
+
+    def named_tensors(self) -> dict[str, Any]:
+        return named_tensors(self.namespace, lambda v: self.runtime.guard.is_user_class(type(v)))
+
+    def _snapshot(self) -> dict[str, Any] | None:
+        try:
+            from gradviz.graph.snapshot import build_snapshot
+        except ImportError:
+            return None
+        try:
+            self.last_snapshot_error = None
+            # The tensors backward started from in this cell are drawn too, even when unnamed,
+            # so each backward call can be replayed on the graph it actually ran through.
+            snapshot = build_snapshot(self.named_tensors(), extra=list(self._backward_roots))
+            from gradviz.backward.explain import annotate_snapshot
+
+            # Every tensor whose .grad is None says why (reason codes, rendered by the UI).
+            return annotate_snapshot(snapshot, self._all_backward_calls)
+        except Exception as exc:  # noqa: BLE001 - a snapshot bug must not lose the cell's output
+            self.last_snapshot_error = cells_module.format_exception_line(exc)
+            return None
+
+    def _record_statement_graph(self, span: SourceSpan) -> None:
+        graph = self._snapshot()
+        self.last_statement_graphs.append({"span": asdict(span), "graph": graph})
+
+
+def _stack_depth() -> int:
+    depth = 0
+    frame: FrameType | None = sys._getframe()
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
