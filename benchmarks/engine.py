@@ -24,15 +24,16 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any, Callable  # noqa: E402
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 CHAIN_LENGTH = 1000
@@ -52,6 +53,7 @@ def best_per_call(fn: Callable[[], object], calls: int, repeat: int) -> float:
 
 
 # -- bodies written once against a torch-like module T (gradviz.torch or torch) -----------------
+
 
 def seed_body(T: Any) -> Callable[[], object]:
     def step() -> object:
@@ -98,6 +100,7 @@ def chain_body(T: Any) -> Callable[[], object]:
 
 
 # -- the numpy floor: the same math by hand ------------------------------------------------------
+
 
 def seed_numpy() -> Callable[[], object]:
     def step() -> object:
@@ -160,6 +163,7 @@ def chain_numpy() -> Callable[[], object]:
 
 # -- HIPS autograd (optional) --------------------------------------------------------------------
 
+
 def autograd_bodies() -> dict[str, Callable[[], object]] | None:
     try:
         import autograd
@@ -180,8 +184,12 @@ def autograd_bodies() -> dict[str, Callable[[], object]] | None:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((64, 784)).astype(np.float32)
     labels = rng.integers(0, 10, 64)
-    params0 = [rng.standard_normal((128, 784)).astype(np.float32) * np.float32(0.05), np.zeros(128, np.float32),
-               rng.standard_normal((10, 128)).astype(np.float32) * np.float32(0.1), np.zeros(10, np.float32)]
+    params0 = [
+        rng.standard_normal((128, 784)).astype(np.float32) * np.float32(0.05),
+        np.zeros(128, np.float32),
+        rng.standard_normal((10, 128)).astype(np.float32) * np.float32(0.1),
+        np.zeros(10, np.float32),
+    ]
 
     def mlp_fn(params: Any) -> Any:
         w1, b1, w2, b2 = params
@@ -191,9 +199,11 @@ def autograd_bodies() -> dict[str, Callable[[], object]] | None:
         return -anp.mean(log_probs[np.arange(64), labels])
 
     seed_grad, chain_grad, mlp_grad = autograd.grad(seed_fn), autograd.grad(chain_fn), autograd.grad(mlp_fn)
-    return {"seed": lambda: seed_grad(np.ones((3, 2), np.float32)),
-            "mlp": lambda: mlp_grad(params0),
-            "chain": lambda: chain_grad(np.ones(64, np.float32))}
+    return {
+        "seed": lambda: seed_grad(np.ones((3, 2), np.float32)),
+        "mlp": lambda: mlp_grad(params0),
+        "chain": lambda: chain_grad(np.ones(64, np.float32)),
+    }
 
 
 # -- running ----------------------------------------------------------------------------------
@@ -248,14 +258,18 @@ def _ratio(a: float | None, b: float | None) -> str:
 
 def report(columns: dict[str, dict[str, float] | None]) -> None:
     gv, floor, torch_t, ag = (columns.get(k) for k in ("gradviz", "numpy", "torch", "autograd"))
-    print(f"{'case':9s} {'numpy us':>10s} {'gradviz us':>10s} {'torch us':>10s} {'autograd us':>11s} "
-          f"{'gv/numpy':>9s} {'gv/torch':>9s} {'gv/autograd':>11s}")
+    print(
+        f"{'case':9s} {'numpy us':>10s} {'gradviz us':>10s} {'torch us':>10s} {'autograd us':>11s} "
+        f"{'gv/numpy':>9s} {'gv/torch':>9s} {'gv/autograd':>11s}"
+    )
     for case in ("seed", "seed+tr", "mlp", "chain"):
         base = case.split("+")[0]
         values = [(floor or {}).get(base), (gv or {}).get(case), (torch_t or {}).get(base), (ag or {}).get(base)]
-        print(f"{case:9s} {_fmt(values[0]):>10s} {_fmt(values[1]):>10s} {_fmt(values[2]):>10s} "
-              f"{_fmt(values[3]):>11s} {_ratio(values[1], values[0]):>9s} {_ratio(values[1], values[2]):>9s} "
-              f"{_ratio(values[1], values[3]):>11s}")
+        print(
+            f"{case:9s} {_fmt(values[0]):>10s} {_fmt(values[1]):>10s} {_fmt(values[2]):>10s} "
+            f"{_fmt(values[3]):>11s} {_ratio(values[1], values[0]):>9s} {_ratio(values[1], values[2]):>9s} "
+            f"{_ratio(values[1], values[3]):>11s}"
+        )
     print("(seed+tr compares gradviz recording a trace with the others not recording)")
     for case, (against, limit) in TARGETS.items():
         mine, theirs = (gv or {}).get(case), (columns.get(against) or {}).get(case)
@@ -285,8 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     torch_times, note = time_torch_subprocess(args.quick)
     columns["torch"] = torch_times
     ag = autograd_bodies()
-    columns["autograd"] = None if ag is None else {
-        name: best_per_call(body, *_plan(name, args.quick)) for name, body in ag.items()}
+    columns["autograd"] = (
+        None if ag is None else {name: best_per_call(body, *_plan(name, args.quick)) for name, body in ag.items()}
+    )
     print(f"torch: {note}" if torch_times is None else f"torch: {note} (subprocess, 1 thread)")
     if ag is None:
         print("autograd: not installed, skipped")

@@ -23,11 +23,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from gradviz.runner.cells import load_cells  # noqa: E402
-from gradviz.cli.export import ExportSource, pick_source  # noqa: E402
-from gradviz.runner.session import Session  # noqa: E402
-from ui.export.api import ExportRequest, export_source, prepare_qt  # noqa: E402
-from ui.export.drawing import GraphDrawing  # noqa: E402
+from gradviz.cli.export import ExportSource, pick_source
+from gradviz.runner.cells import load_cells
+from gradviz.runner.session import Session
+from ui.export.api import ExportRequest, export_source, prepare_qt
+from ui.export.drawing import GraphDrawing
 
 SEED = Path("/work/shared/seed/seed_notebook.py")
 SEED_CALL = 3  # cell 7: the first backward whose whole graph is named (s = z.sum())
@@ -76,8 +76,10 @@ def chain_source(nodes: int) -> ExportSource:
 
 def report(name: str, export_s: float, baseline_s: float, detail: str) -> None:
     verdict = "ok" if export_s <= TARGET_S else "OVER TARGET"
-    print(f"{name:<28} {export_s * 1000:9.1f} ms   baseline {baseline_s * 1000:8.1f} ms   "
-          f"ratio {export_s / baseline_s:5.2f}x   target {TARGET_S:.0f} s: {verdict}   ({detail})")
+    print(
+        f"{name:<28} {export_s * 1000:9.1f} ms   baseline {baseline_s * 1000:8.1f} ms   "
+        f"ratio {export_s / baseline_s:5.2f}x   target {TARGET_S:.0f} s: {verdict}   ({detail})"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,16 +94,19 @@ def main(argv: list[str] | None = None) -> int:
         layout_s = best_of(args.repeat, lambda: GraphDrawing(seed.snapshot, "dataflow"))
         frames: list[int] = []
         gif_s = best_of(args.repeat, lambda: frames.append(export_source(out / "seed.gif", seed, ExportRequest("gif"))))
-        report("seed backward -> GIF", gif_s, layout_s,
-               f"{frames[-1]} frames, {(out / 'seed.gif').stat().st_size // 1024} KiB")
+        report(
+            "seed backward -> GIF",
+            gif_s,
+            layout_s,
+            f"{frames[-1]} frames, {(out / 'seed.gif').stat().st_size // 1024} KiB",
+        )
 
         big = chain_source(args.nodes)
         drawing = GraphDrawing(big.snapshot, "dataflow")
         count = len(drawing.nodes)
         layout_big_s = best_of(args.repeat, lambda: GraphDrawing(big.snapshot, "dataflow"))
         png_s = best_of(args.repeat, lambda: export_source(out / "big.png", big, ExportRequest("png", mode="final")))
-        report(f"{count}-node graph -> PNG", png_s, layout_big_s,
-               f"{(out / 'big.png').stat().st_size // 1024} KiB")
+        report(f"{count}-node graph -> PNG", png_s, layout_big_s, f"{(out / 'big.png').stat().st_size // 1024} KiB")
     return 0
 
 

@@ -24,9 +24,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from layout_graphs import autograd_like  # noqa: E402
+from layout_graphs import autograd_like
 
-from gradviz.graph.layout.sugiyama import DEFAULT_HEIGHT, DEFAULT_WIDTH, LayoutResult, count_crossings, layout  # noqa: E402
+from gradviz.graph.layout.sugiyama import DEFAULT_HEIGHT, DEFAULT_WIDTH, LayoutResult, count_crossings, layout
 
 NODE_GAP = 30.0
 RANK_GAP = 60.0
@@ -34,9 +34,11 @@ RANK_GAP = 60.0
 
 def to_dot(graph: nx.DiGraph, names: dict[Hashable, str]) -> str:
     """DOT text with the same node boxes and gaps gradviz uses (dot measures in inches)."""
-    lines = ["digraph G {",
-             f"  graph [nodesep={NODE_GAP / 72:.4f}, ranksep={RANK_GAP / 72:.4f}];",
-             '  node [shape=box, fixedsize=true, label=""];']
+    lines = [
+        "digraph G {",
+        f"  graph [nodesep={NODE_GAP / 72:.4f}, ranksep={RANK_GAP / 72:.4f}];",
+        '  node [shape=box, fixedsize=true, label=""];',
+    ]
     for v, data in graph.nodes(data=True):
         w = float(data.get("width", DEFAULT_WIDTH)) / 72
         h = float(data.get("height", DEFAULT_HEIGHT)) / 72
@@ -51,12 +53,11 @@ def _bezier(points: list[tuple[float, float]], samples: int = 8) -> list[tuple[f
     """Polyline through a piecewise cubic Bézier given as 1 + 3k control points."""
     out = [points[0]]
     for i in range(0, len(points) - 3, 3):
-        p0, p1, p2, p3 = points[i:i + 4]
+        p0, p1, p2, p3 = points[i : i + 4]
         for s in range(1, samples + 1):
             t = s / samples
-            a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t ** 3
-            out.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
-                        a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
+            a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t**3
+            out.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0], a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
     return out
 
 
@@ -83,8 +84,10 @@ def parse_plain(text: str, graph: nx.DiGraph, names: dict[Hashable, str]) -> Lay
     rank_of_level = {y: i for i, y in enumerate(levels)}
     ranks = {v: rank_of_level[round(y, 2)] for v, (_, y) in positions.items()}
     edge_points = {e: [(x, height - y) for x, y in _bezier(pts)] for e, pts in raw_edges.items()}
-    sizes = {v: (float(d.get("width", DEFAULT_WIDTH)), float(d.get("height", DEFAULT_HEIGHT)))
-             for v, d in graph.nodes(data=True)}
+    sizes = {
+        v: (float(d.get("width", DEFAULT_WIDTH)), float(d.get("height", DEFAULT_HEIGHT)))
+        for v, d in graph.nodes(data=True)
+    }
     order: list[list[Hashable]] = [[] for _ in levels]
     for v in sorted(positions, key=lambda v: positions[v][0]):
         order[ranks[v]].append(v)
@@ -97,8 +100,9 @@ def run_dot(graph: nx.DiGraph, timeout: float) -> tuple[float | None, int | None
     source = to_dot(graph, names)
     start = time.perf_counter()
     try:
-        proc = subprocess.run(["dot", "-Tplain"], input=source, capture_output=True, text=True,
-                              timeout=timeout, check=True)
+        proc = subprocess.run(
+            ["dot", "-Tplain"], input=source, capture_output=True, text=True, timeout=timeout, check=True
+        )
     except subprocess.TimeoutExpired:
         return None, None
     elapsed = time.perf_counter() - start
@@ -113,10 +117,10 @@ def real_graphs() -> list[tuple[str, nx.DiGraph]]:
     when the engine is not there.
     """
     try:
-        from gradviz.runner.cells import split_percent_cells
-        from gradviz.graph.snapshot import build_graph, view_subgraph
-        from gradviz.runner.session import Session, named_tensors
         import gradviz.torch as t
+        from gradviz.graph.snapshot import build_graph, view_subgraph
+        from gradviz.runner.cells import split_percent_cells
+        from gradviz.runner.session import Session, named_tensors
     except Exception as exc:  # the engine is written in parallel; skip until it lands
         print(f"(real graphs skipped: {type(exc).__name__}: {exc})")
         return []
@@ -180,8 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         result = layout(graph, node_gap=NODE_GAP, rank_gap=RANK_GAP)
         elapsed = time.perf_counter() - start
         crossings = count_crossings(graph, result)
-        row = (f"{name:<30} {graph.number_of_nodes():>6} {graph.number_of_edges():>6} "
-               f"{elapsed:>10.3f} {crossings:>9}")
+        row = f"{name:<30} {graph.number_of_nodes():>6} {graph.number_of_edges():>6} {elapsed:>10.3f} {crossings:>9}"
         if have_dot:
             dot_time, dot_cross = run_dot(graph, args.dot_timeout)
             if dot_time is None:

@@ -14,8 +14,15 @@ import random
 
 import networkx as nx
 
-UNARY = ["ReluBackward0", "TanhBackward0", "ViewBackward0", "ExpBackward0", "SigmoidBackward0",
-         "MulBackward0", "NegBackward0"]
+UNARY = [
+    "ReluBackward0",
+    "TanhBackward0",
+    "ViewBackward0",
+    "ExpBackward0",
+    "SigmoidBackward0",
+    "MulBackward0",
+    "NegBackward0",
+]
 
 
 class _Builder:

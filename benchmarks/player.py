@@ -46,6 +46,7 @@ class NullCanvas:
     def __getattr__(self, name: str):
         def record(*args):
             self.calls += 1
+
         return record
 
 
@@ -101,8 +102,10 @@ def main() -> None:
     print(f"state(k) from scratch     : {ms(baseline):8.3f} ms/step (baseline)  ratio {baseline / cached:7.1f}x")
     for label, data in (("UI frame, stepping forward", times), ("UI frame, stepping back", back)):
         p95 = sorted(data)[int(len(data) * 0.95)]
-        print(f"{label:27s}: median {ms(statistics.median(data)):7.2f} ms, p95 {ms(p95):7.2f} ms, "
-              f"max {ms(max(data)):7.2f} ms  (target <= 16 ms)")
+        print(
+            f"{label:27s}: median {ms(statistics.median(data)):7.2f} ms, p95 {ms(p95):7.2f} ms, "
+            f"max {ms(max(data)):7.2f} ms  (target <= 16 ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -16,19 +16,20 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-import gradviz.torch as t  # noqa: E402
-from gradviz.graph.snapshot import build_snapshot, from_node_link, view_subgraph  # noqa: E402
-from gradviz.graph.layout.sugiyama import layout  # noqa: E402
-from ui.graph import GraphView, render_scene_to_image  # noqa: E402
-from ui.theme import LIGHT  # noqa: E402
+import gradviz.torch as t
+from gradviz.graph.layout.sugiyama import layout
+from gradviz.graph.snapshot import build_snapshot, from_node_link, view_subgraph
+from ui.graph import GraphView, render_scene_to_image
+from ui.theme import LIGHT
 
 
 def cpu(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
@@ -83,13 +84,17 @@ def run(n_ops: int, full: bool, app: QApplication) -> None:
         export_t, _ = cpu(lambda: render_scene_to_image(scene, 1.0), 1)
         items = len(scene.nodes) + len(scene.edges)
         if label == "full":  # with collapsing on, the fold itself dominates: no per-item figure
-            per_item.append(f"[{label}] set_snapshot minus layout, per drawn item ({items} nodes and edges): "
-                            f"{(pop_t - lay_t) / max(items, 1) * 1e6:.1f} us")
-        rows += [(f"[{label}: {len(scene.nodes)} drawn] set_snapshot (all)", pop_t),
-                 (f"[{label}]   of which layout()", lay_t),
-                 (f"[{label}] repaint at fit zoom", repaint),
-                 (f"[{label}] view.grab()", grab_t),
-                 (f"[{label}] render_scene_to_image(1.0)", export_t)]
+            per_item.append(
+                f"[{label}] set_snapshot minus layout, per drawn item ({items} nodes and edges): "
+                f"{(pop_t - lay_t) / max(items, 1) * 1e6:.1f} us"
+            )
+        rows += [
+            (f"[{label}: {len(scene.nodes)} drawn] set_snapshot (all)", pop_t),
+            (f"[{label}]   of which layout()", lay_t),
+            (f"[{label}] repaint at fit zoom", repaint),
+            (f"[{label}] view.grab()", grab_t),
+            (f"[{label}] render_scene_to_image(1.0)", export_t),
+        ]
         view.close()
         view.deleteLater()
         app.processEvents()

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gradviz.autograd.random import generator as rng  # noqa: E402
+from gradviz.autograd.random import generator as rng
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:

@@ -60,8 +60,14 @@ window.close()
 def sample(code: str, env: dict[str, str]) -> dict[str, float]:
     """Seconds from spawn to each marker line the child prints ("painted", "complete")."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            env=env, text=True, cwd=str(REPO))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        text=True,
+        cwd=str(REPO),
+    )
     assert proc.stdout is not None
     marks = {}
     for line in proc.stdout:
@@ -77,8 +83,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=home, XDG_DATA_HOME=home,
-                   HOME=home)
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=home, XDG_DATA_HOME=home, HOME=home)
         gradviz_code = GRADVIZ.format(repo=str(REPO))
         sample(BARE, env)  # warm the OS file cache for both
         sample(gradviz_code, env)
@@ -92,7 +97,9 @@ def main() -> int:
     print(f"bare PySide6 QMainWindow          median {b:.3f} s  (min {min(bare):.3f}, max {max(bare):.3f})")
     print(f"gradviz window with seed, painted median {g:.3f} s  (min {min(ours):.3f}, max {max(ours):.3f})")
     print(f"  + graph canvas, player, export  median {f:.3f} s  (installed after the first paint)")
-    print(f"ratio gradviz / bare              {g / b:.2f}x   target gradviz <= 0.600 s: {'met' if g <= 0.6 else 'NOT met'}")
+    print(
+        f"ratio gradviz / bare              {g / b:.2f}x   target gradviz <= 0.600 s: {'met' if g <= 0.6 else 'NOT met'}"
+    )
     return 0
 
 

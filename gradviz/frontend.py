@@ -19,4 +19,5 @@ def frontend(module: str) -> Any:
     except ImportError as error:
         raise ImportError(
             f"this command needs gradviz's Qt front end (ui.{module}), which could not be loaded: "
-            f"{error}. Install the project with ./dev setup.") from error
+            f"{error}. Install the project with ./dev setup."
+        ) from error

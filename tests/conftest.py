@@ -9,8 +9,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Settings (language, theme, recent files) and autosaves must not leak between test runs or from
 # the developer's own use of the app: point Qt's per-user folders at a fresh temporary home.
 _QT_HOME = Path(tempfile.mkdtemp(prefix="gradviz-tests-"))
-for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
-                   ("XDG_STATE_HOME", "state")):
+for _var, _sub in (
+    ("XDG_CONFIG_HOME", "config"),
+    ("XDG_DATA_HOME", "data"),
+    ("XDG_CACHE_HOME", "cache"),
+    ("XDG_STATE_HOME", "state"),
+):
     os.environ[_var] = str(_QT_HOME / _sub)
 
 REPO = Path(__file__).resolve().parent.parent

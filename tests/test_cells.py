@@ -14,7 +14,20 @@ from types import ModuleType
 
 import pytest
 
-from gradviz.runner.cells import Cell, code_summary, format_exception_line, format_warning, load_cells, module_map, normalize_addresses, read_ipynb, run_cells_trusted, split_percent_cells, write_ipynb, write_percent
+from gradviz.runner.cells import (
+    Cell,
+    code_summary,
+    format_exception_line,
+    format_warning,
+    load_cells,
+    module_map,
+    normalize_addresses,
+    read_ipynb,
+    run_cells_trusted,
+    split_percent_cells,
+    write_ipynb,
+    write_percent,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "resources" / "examples" / "seed_notebook.py"
@@ -62,7 +75,11 @@ def test_markdown_cells_are_uncommented_and_titles_kept() -> None:
 
 def test_jupytext_title_before_tag_and_empty_cells() -> None:
     cells = split_percent_cells("# %% Intro [markdown]\n# hi\n# %%\n\n# %%\nz = 3\n")
-    assert [(c.kind, c.title, c.source) for c in cells] == [("markdown", "Intro", "hi"), ("code", "", ""), ("code", "", "z = 3")]
+    assert [(c.kind, c.title, c.source) for c in cells] == [
+        ("markdown", "Intro", "hi"),
+        ("code", "", ""),
+        ("code", "", "z = 3"),
+    ]
 
 
 def test_indented_marker_is_code_not_a_boundary() -> None:
@@ -308,7 +325,9 @@ def test_markdown_cells_are_not_run_and_indices_stay_cell_positions() -> None:
 def test_module_map_lists_submodules_that_exist() -> None:
     fake = _fake_torch()
     table = module_map(fake)
-    assert table["torch"] is fake and table["torch.nn"] is fake.nn and table["torch.nn.functional"] is fake.nn.functional
+    assert (
+        table["torch"] is fake and table["torch.nn"] is fake.nn and table["torch.nn.functional"] is fake.nn.functional
+    )
     assert "torch.autograd" not in table and "numpy" not in table
     assert "math" in table
     assert module_map(fake, json)["numpy"] is json

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gradviz.runner.cells import normalize_addresses, write_ipynb, split_percent_cells
 from gradviz.cli.run import format_trace, run_main, trace_json_lines, trace_main
+from gradviz.runner.cells import normalize_addresses, split_percent_cells, write_ipynb
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "resources" / "examples" / "seed_notebook.py"
@@ -73,7 +73,9 @@ def test_seed_notebook_output_matches_pytorch_through_the_worker() -> None:
 
 def test_trace_readable_and_json(tmp_path: Path) -> None:
     script = tmp_path / "bw.py"
-    script.write_text("import torch as t\nx = t.ones(2, requires_grad=True)\n(x * 3).sum().backward()\n", encoding="utf-8")
+    script.write_text(
+        "import torch as t\nx = t.ones(2, requires_grad=True)\n(x * 3).sum().backward()\n", encoding="utf-8"
+    )
     status, out, err = cli(trace_main, str(script), "--in-process")
     assert status == 0 and err == ""
     assert out.startswith("backward call ") and "(cell 0, line 3)" in out.splitlines()[0]
@@ -86,18 +88,50 @@ def test_trace_readable_and_json(tmp_path: Path) -> None:
 
 def test_trace_formatters_cover_every_event_type() -> None:
     call = {
-        "call_id": 7, "cell": 1, "line": 3,
+        "call_id": 7,
+        "cell": 1,
+        "line": 3,
         "events": [
-            {"type": "call_started", "kind": "backward", "roots": ["t1"], "root_grads": [None], "retain_graph": True,
-             "create_graph": False, "inputs": [], "nodes": []},
-            {"type": "node_started", "node_id": "n2", "name": "MulBackward0", "sequence_nr": 0,
-             "grads_in": [{"shape": [], "dtype": "float32", "values": 1.0, "min": 1.0, "max": 1.0, "mean": 1.0}]},
+            {
+                "type": "call_started",
+                "kind": "backward",
+                "roots": ["t1"],
+                "root_grads": [None],
+                "retain_graph": True,
+                "create_graph": False,
+                "inputs": [],
+                "nodes": [],
+            },
+            {
+                "type": "node_started",
+                "node_id": "n2",
+                "name": "MulBackward0",
+                "sequence_nr": 0,
+                "grads_in": [{"shape": [], "dtype": "float32", "values": 1.0, "min": 1.0, "max": 1.0, "mean": 1.0}],
+            },
             {"type": "hook_called", "node_id": "n2", "hook": "tensor", "tensor_id": "t1", "replaced": True},
-            {"type": "node_finished", "node_id": "n2", "grads_out": [{"index": 0, "target": None, "value": None, "reduced_from": None}]},
-            {"type": "grad_accumulated", "node_id": "n3", "tensor_id": "t0", "before": None,
-             "contribution": {"shape": [2], "dtype": "float32", "values": [1.0, 2.0]}, "after": {"shape": [2], "dtype": "float32", "values": [1.0, 2.0]}},
+            {
+                "type": "node_finished",
+                "node_id": "n2",
+                "grads_out": [{"index": 0, "target": None, "value": None, "reduced_from": None}],
+            },
+            {
+                "type": "grad_accumulated",
+                "node_id": "n3",
+                "tensor_id": "t0",
+                "before": None,
+                "contribution": {"shape": [2], "dtype": "float32", "values": [1.0, 2.0]},
+                "after": {"shape": [2], "dtype": "float32", "values": [1.0, 2.0]},
+            },
             {"type": "grad_captured", "tensor_id": "t4", "node_id": None, "value": None},
-            {"type": "buffer_freed", "node_id": "n2", "attr": "_saved_self", "nbytes": 8, "shape": [2], "dtype": "float32"},
+            {
+                "type": "buffer_freed",
+                "node_id": "n2",
+                "attr": "_saved_self",
+                "nbytes": 8,
+                "shape": [2],
+                "dtype": "float32",
+            },
             {"type": "error_raised", "node_id": "n2", "error_type": "RuntimeError", "message": "boom"},
             {"type": "something_new", "value": 1},
             {"type": "call_finished", "ok": False},

@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from gradviz.backward.explain import (
+    REASON_CODES,
+    GradContext,
+    Reason,
+    annotate_snapshot,
+    explain_error,
+    render,
+    why_grad_is_none,
+)
 from gradviz.runner import cells
-from gradviz.backward.explain import REASON_CODES, GradContext, Reason, annotate_snapshot, explain_error, render, why_grad_is_none
 from gradviz.runner.session import Session
 
 SEED = Path("/work/shared/seed/seed_notebook.py")
@@ -17,8 +25,18 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.mark.parametrize("code", REASON_CODES)
 def test_every_code_renders_in_both_languages(code):
-    reason = Reason(code, {"name": "y", "fix": "y.retain_grad()", "grad_fn": "MulBackward0",
-                           "roots": "s", "dtype": "int64", "method": "detach()", "value": "1"})
+    reason = Reason(
+        code,
+        {
+            "name": "y",
+            "fix": "y.retain_grad()",
+            "grad_fn": "MulBackward0",
+            "roots": "s",
+            "dtype": "int64",
+            "method": "detach()",
+            "value": "1",
+        },
+    )
     en, zh = render(reason, "en"), render(reason, "zh")
     assert en and zh and en != zh
     assert not _CJK.search(en) and _CJK.search(zh)
@@ -32,8 +50,18 @@ def test_unnamed_tensor_reads_naturally():
 
 
 def _tensor(**kw):
-    base = {"id": "t1", "name": "w", "kind": "tensor", "role": "leaf", "is_leaf": True, "requires_grad": True,
-            "retains_grad": False, "dtype": "float32", "grad": None, "grad_fn": None}
+    base = {
+        "id": "t1",
+        "name": "w",
+        "kind": "tensor",
+        "role": "leaf",
+        "is_leaf": True,
+        "requires_grad": True,
+        "retains_grad": False,
+        "dtype": "float32",
+        "grad": None,
+        "grad_fn": None,
+    }
     base.update(kw)
     return base
 
@@ -82,7 +110,9 @@ def test_seed_cell10_y_grad_is_none_because_not_leaf(seed):
     constants = [n for n in snapshot["nodes"] if n.get("kind") == "tensor" and n["role"] == "constant"]
     assert constants and all(n["grad_none_reason"]["code"] == "python_number" for n in constants)
     assert render(constants[0]["grad_none_reason"]).startswith("1 is a plain Python number")
-    assert why_grad_is_none(_tensor(requires_grad=False, role="constant", name=None), _ctx()).code == "requires_grad_false"
+    assert (
+        why_grad_is_none(_tensor(requires_grad=False, role="constant", name=None), _ctx()).code == "requires_grad_false"
+    )
 
 
 def test_seed_before_any_backward(seed):
@@ -99,16 +129,24 @@ def test_seed_errors(seed):
     assert "retain_graph=True" in render(r, "zh")
 
 
-@pytest.mark.parametrize("message, code", [
-    ("one of the variables needed for gradient computation has been modified by an inplace operation: "
-     "[torch.FloatTensor [3]], which is output 0 of ExpBackward0, is at version 1; expected version 0 instead.",
-     "err_version_counter"),
-    ("a leaf Variable that requires grad is being used in an in-place operation.", "err_leaf_inplace"),
-    ("element 0 of tensors does not require grad and does not have a grad_fn", "err_no_grad_fn"),
-    ("Only Tensors of floating point and complex dtype can require gradients", "err_int_requires_grad"),
-    ("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True "
-     "if this is the desired behavior.", "err_unused_input"),
-])
+@pytest.mark.parametrize(
+    "message, code",
+    [
+        (
+            "one of the variables needed for gradient computation has been modified by an inplace operation: "
+            "[torch.FloatTensor [3]], which is output 0 of ExpBackward0, is at version 1; expected version 0 instead.",
+            "err_version_counter",
+        ),
+        ("a leaf Variable that requires grad is being used in an in-place operation.", "err_leaf_inplace"),
+        ("element 0 of tensors does not require grad and does not have a grad_fn", "err_no_grad_fn"),
+        ("Only Tensors of floating point and complex dtype can require gradients", "err_int_requires_grad"),
+        (
+            "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True "
+            "if this is the desired behavior.",
+            "err_unused_input",
+        ),
+    ],
+)
 def test_error_codes(message, code):
     reason = explain_error("RuntimeError", message)
     assert reason is not None and reason.code == code

@@ -64,11 +64,15 @@ def parse_dot(text: str) -> tuple[dict[str, str], set[tuple[str, str]]]:
 def _shape(graph) -> tuple[Counter, Counter]:
     """Nodes and edges by label: ids come from a process-wide counter, so two runs of the same
     script agree on structure, not on ids."""
+
     def key(v):
         data = graph.nodes[v]
         return (data.get("kind"), data.get("label"))
-    return (Counter(key(v) for v in graph.nodes),
-            Counter((key(u), key(v), d.get("view")) for u, v, d in graph.edges(data=True)))
+
+    return (
+        Counter(key(v) for v in graph.nodes),
+        Counter((key(u), key(v), d.get("view")) for u, v, d in graph.edges(data=True)),
+    )
 
 
 def _snapshot_of(script: Path) -> dict:
@@ -86,8 +90,9 @@ def test_dot_parses_and_matches_the_view(script: Path, tmp_path: Path, view: str
     nodes, edges = parse_dot(out.read_text(encoding="utf-8"))
     sub = view_subgraph(from_node_link(_snapshot_of(script)), view)
     assert Counter(nodes.values()) == Counter(d["label"] for _, d in sub.nodes(data=True))
-    assert Counter((nodes[u], nodes[v]) for u, v in edges) == \
-        Counter((sub.nodes[u]["label"], sub.nodes[v]["label"]) for u, v in sub.edges)
+    assert Counter((nodes[u], nodes[v]) for u, v in edges) == Counter(
+        (sub.nodes[u]["label"], sub.nodes[v]["label"]) for u, v in sub.edges
+    )
     labels = set(nodes.values())
     if view == "dataflow":
         assert any(label.startswith("x\n") for label in labels)
@@ -117,7 +122,9 @@ def test_layout_json_leaves_the_snapshot_untouched(script: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["g.jpg", "g", "g.svgz"])
-def test_bad_extension_is_a_usage_error(script: Path, tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_extension_is_a_usage_error(
+    script: Path, tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _run(str(script), "-o", str(tmp_path / name)) == 2
     assert "cannot export" in capsys.readouterr().err
     assert not (tmp_path / name).exists()
@@ -146,14 +153,12 @@ def test_unwritable_directory_leaves_nothing(script: Path, tmp_path: Path, capsy
 
 def test_atomic_path_removes_the_temporary_file_on_error(tmp_path: Path) -> None:
     target = tmp_path / "out.png"
-    with pytest.raises(RuntimeError):
-        with atomic_path(target) as tmp:
-            tmp.write_bytes(b"half")
-            raise RuntimeError("renderer failed")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("renderer failed")
     assert list(tmp_path.iterdir()) == []
-    with pytest.raises(ExportError):
-        with atomic_path(target):
-            pass  # nothing written: an empty result is refused, not renamed into place
+    with pytest.raises(ExportError), atomic_path(target):
+        pass  # nothing written: an empty result is refused, not renamed into place
     assert list(tmp_path.iterdir()) == []
     with atomic_path(target) as tmp:
         tmp.write_bytes(b"done")

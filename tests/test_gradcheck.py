@@ -87,8 +87,16 @@ def test_gradcheck_catches_a_wrong_vjp() -> None:
     from gradviz.autograd.ops.registry import VJP, prepare
 
     sin = OPS["sin"]
-    wrong = prepare(OpDef("sin_wrong", "SinBackward0", sin.inputs, sin.forward,
-                          {"self": VJP(("self",), lambda g, s: g * s.B.sin(s.self))}, dtype_rule="float"))
+    wrong = prepare(
+        OpDef(
+            "sin_wrong",
+            "SinBackward0",
+            sin.inputs,
+            sin.forward,
+            {"self": VJP(("self",), lambda g, s: g * s.B.sin(s.self))},
+            dtype_rule="float",
+        )
+    )
     arrays = [np.array([0.3, 1.1])]
     tensors, out = _forward(wrong, arrays, {}, True)
     v = np.ones(2)
@@ -100,15 +108,23 @@ def test_gradcheck_catches_a_wrong_vjp() -> None:
 # -- random chains ----------------------------------------------------------------------------
 
 UNARY = {
-    "exp": lambda x: (x * 0.3).exp(), "sin": lambda x: x.sin(), "tanh": lambda x: x.tanh(),
-    "sigmoid": lambda x: x.sigmoid(), "square": lambda x: x * x, "neg": lambda x: -x,
-    "softplus_ish": lambda x: (x.exp() + 1).log(), "cube": lambda x: x ** 3 * 0.1,
+    "exp": lambda x: (x * 0.3).exp(),
+    "sin": lambda x: x.sin(),
+    "tanh": lambda x: x.tanh(),
+    "sigmoid": lambda x: x.sigmoid(),
+    "square": lambda x: x * x,
+    "neg": lambda x: -x,
+    "softplus_ish": lambda x: (x.exp() + 1).log(),
+    "cube": lambda x: x**3 * 0.1,
     "sum_keep": lambda x: x.sum(-1, keepdim=True) if x.dim() else x,
     "mean_keep": lambda x: x.mean(0, keepdim=True) if x.dim() else x,
 }
 BINARY = {
-    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / (b * b + 1.0), "maximum": lambda a, b: torch.maximum(a, b + 0.01),
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / (b * b + 1.0),
+    "maximum": lambda a, b: torch.maximum(a, b + 0.01),
 }
 SHAPES = [(), (3,), (2, 3), (2, 1), (1, 3)]
 
@@ -178,13 +194,15 @@ def test_ten_thousand_op_chain() -> None:
 # -- second derivatives -----------------------------------------------------------------------
 
 SECOND = {
-    "pow": (lambda x: (x ** 3).sum(), lambda a: 6 * a),
+    "pow": (lambda x: (x**3).sum(), lambda a: 6 * a),
     "mul": (lambda x: (x * x * x).sum(), lambda a: 6 * a),
     "exp": (lambda x: x.exp().sum(), np.exp),
     "sin": (lambda x: x.sin().sum(), lambda a: -np.sin(a)),
     "tanh": (lambda x: x.tanh().sum(), lambda a: -2 * np.tanh(a) * (1 - np.tanh(a) ** 2)),
-    "sigmoid": (lambda x: x.sigmoid().sum(),
-                lambda a: (1 / (1 + np.exp(-a))) * (1 - 1 / (1 + np.exp(-a))) * (1 - 2 / (1 + np.exp(-a)))),
+    "sigmoid": (
+        lambda x: x.sigmoid().sum(),
+        lambda a: (1 / (1 + np.exp(-a))) * (1 - 1 / (1 + np.exp(-a))) * (1 - 2 / (1 + np.exp(-a))),
+    ),
     "mean_sq": (lambda x: (x * x).mean(), lambda a: np.full_like(a, 2 / a.size)),
     "norm": (lambda x: x.norm() ** 2, lambda a: np.full_like(a, 2.0)),
 }
@@ -212,6 +230,7 @@ def test_second_derivative_through_mm() -> None:
 
 
 # -- second order over the table --------------------------------------------------------------
+
 
 def _grad_total(op: OpDef, arrays: list[np.ndarray], attrs: dict[str, Any], create_graph: bool) -> Any:
     tensors, out = _forward(op, arrays, attrs, True)

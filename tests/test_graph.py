@@ -36,7 +36,7 @@ def _edge(g: nx.DiGraph, u: str, v: str, view: str) -> dict:
 def seed():
     """Seed notebook cell 3: x = ones(3,3); y = x ** 2; z = (y + 1) * y."""
     x = t.ones(3, 3, requires_grad=True)
-    y = x ** 2
+    y = x**2
     z = (y + 1) * y
     return x, y, z
 
@@ -147,9 +147,16 @@ def test_saved_buffers(seed):
     assert saved["_saved_self"]["kind"] == "tensor"
     assert saved["_saved_self"]["tensor"] == x.gid and saved["_saved_self"]["nbytes"] == 36
     assert saved["_saved_self"]["shape"] == [3, 3] and not saved["_saved_self"]["freed"]
-    assert saved["_saved_exponent"] == {"attr": "_saved_exponent", "kind": "scalar", "shape": None,
-                                        "dtype": None, "nbytes": 0, "freed": False, "tensor": None,
-                                        "value": "2"}
+    assert saved["_saved_exponent"] == {
+        "attr": "_saved_exponent",
+        "kind": "scalar",
+        "shape": None,
+        "dtype": None,
+        "nbytes": 0,
+        "freed": False,
+        "tensor": None,
+        "value": "2",
+    }
     mul = {b["attr"]: b["tensor"] for b in g.nodes[z.grad_fn.gid]["saved"]}
     assert mul["_saved_other"] == y.gid
     z.backward(t.ones(3, 3))
@@ -302,11 +309,11 @@ def _parse_dot(text: str) -> tuple[dict[str, dict[str, str]], list[tuple[str, st
         i += 1
         attrs: dict[str, str] = {}
         if "[" in stmt:
-            body = stmt[stmt.index("[") + 1: -1]
+            body = stmt[stmt.index("[") + 1 : -1]
             assert stmt[-1] == "]"
             for k in range(0, len(body), 4):
-                key, eq, value = body[k: k + 3]
-                assert eq == "=" and body[k + 3: k + 4] in ([], [","]), body
+                key, eq, value = body[k : k + 3]
+                assert eq == "=" and body[k + 3 : k + 4] in ([], [","]), body
                 attrs[key] = _unquote(value)
             stmt = stmt[: stmt.index("[")]
         if stmt in (["node"], ["edge"], ["graph"]):
@@ -342,6 +349,7 @@ def test_dot_reader_rejects_broken_text():
 
 
 # -- scale ---------------------------------------------------------------------------------------
+
 
 def test_ten_thousand_op_chain_builds_iteratively():
     x = t.ones(2, requires_grad=True)
@@ -382,6 +390,7 @@ def test_tensor_origin_is_recorded_for_grad_explanations():
 
 # -- collapsing snapshot graphs (gradviz.graph.layout.collapse with a keep set, as the canvas uses it) --
 
+
 def _rnn(steps: int):
     """A recurrent training graph: the same W and b feed every step, a few states are named."""
     W = t.ones(4, 4, requires_grad=True)
@@ -392,7 +401,7 @@ def _rnn(steps: int):
         h = (h @ W * 0.1 + b).tanh()
         if i % 100 == 99:
             named[f"h{i}"] = h
-    named["loss"] = (h ** 2).mean()
+    named["loss"] = (h**2).mean()
     return named
 
 
@@ -403,8 +412,7 @@ def test_collapse_keeps_named_leaves_and_loss_and_reads_in_groups():
     snap = build_snapshot(named)
     g = view_subgraph(from_node_link(snap), "dataflow")
     assert g.number_of_nodes() > 5000
-    keep = {v for v, d in g.nodes(data=True)
-            if d["kind"] == "tensor" and (d.get("name") or d.get("role") == "leaf")}
+    keep = {v for v, d in g.nodes(data=True) if d["kind"] == "tensor" and (d.get("name") or d.get("role") == "leaf")}
     keep |= {v for v in g.nodes if g.out_degree(v) == 0}
     folded = collapse(g, keep=keep)
     assert keep <= set(folded.graph.nodes)  # every landmark is still its own node

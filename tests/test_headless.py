@@ -9,8 +9,9 @@ from conftest import REPO
 
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=REPO, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_engine_and_cli_never_import_qt() -> None:
@@ -43,8 +44,13 @@ def test_no_module_under_gradviz_imports_qt_or_ui() -> None:
 def test_gradviz_run_prints_the_seed_like_pytorch() -> None:
     import json
 
-    result = subprocess.run([sys.executable, "-m", "gradviz.cli.main", "run", "resources/examples/seed_notebook.py"],
-                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "gradviz.cli.main", "run", "resources/examples/seed_notebook.py"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     expected = json.loads((REPO / "tests/goldens/seed_expected.json").read_text())
     stdout = "".join(cell["stdout"] for cell in expected["cells"])
     from gradviz.runner.cells import normalize_addresses
@@ -79,7 +85,9 @@ def test_anomaly_mode_names_the_node_that_made_nan() -> None:
         z = t.tensor([0.0], requires_grad=True)
         y = z / z
         with pytest.raises(RuntimeError, match=r"^Function 'DivBackward0' returned nan values in its 1th output\.$"):
-            with pytest.warns(UserWarning, match=r"^Error detected in DivBackward0\. Traceback of forward call") as caught:
+            with pytest.warns(
+                UserWarning, match=r"^Error detected in DivBackward0\. Traceback of forward call"
+            ) as caught:
                 y.sum().backward()
         assert "y = z / z" in str(caught[0].message)  # the forward line that made the node
     z = t.tensor([0.0], requires_grad=True)
@@ -92,7 +100,8 @@ def test_the_app_without_a_display_explains_instead_of_aborting() -> None:
     import os
 
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    result = subprocess.run([sys.executable, "-m", "gradviz.cli.main"], cwd=REPO, capture_output=True, text=True,
-                            timeout=120, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "gradviz.cli.main"], cwd=REPO, capture_output=True, text=True, timeout=120, env=env
+    )
     assert result.returncode == 2
     assert "no display" in result.stderr and "gradviz screenshot" in result.stderr

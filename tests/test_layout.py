@@ -13,13 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gradviz.graph.layout.sugiyama import LayoutResult, count_crossings, layout
 from gradviz.graph.layout.collapse import collapse, collapse_chains
 from gradviz.graph.layout.coord import isotonic_placement
 from gradviz.graph.layout.order import count_layered_crossings
+from gradviz.graph.layout.sugiyama import LayoutResult, count_crossings, layout
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from layout_graphs import autograd_like  # noqa: E402
+from layout_graphs import autograd_like
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -49,12 +49,18 @@ def brute_force_crossings(layer, top, bottom) -> int:
 
 
 def assert_no_overlap(result: LayoutResult, gap: float = 0.0) -> None:
-    boxes = [(v, x - result.sizes[v][0] / 2, y - result.sizes[v][1] / 2,
-              x + result.sizes[v][0] / 2, y + result.sizes[v][1] / 2)
-             for v, (x, y) in result.positions.items()]
+    boxes = [
+        (
+            v,
+            x - result.sizes[v][0] / 2,
+            y - result.sizes[v][1] / 2,
+            x + result.sizes[v][0] / 2,
+            y + result.sizes[v][1] / 2,
+        )
+        for v, (x, y) in result.positions.items()
+    ]
     for (a, ax0, ay0, ax1, ay1), (b, bx0, by0, bx1, by1) in itertools.combinations(boxes, 2):
-        separate = (ax1 + gap <= bx0 + 1e-6 or bx1 + gap <= ax0 + 1e-6
-                    or ay1 <= by0 + 1e-6 or by1 <= ay0 + 1e-6)
+        separate = ax1 + gap <= bx0 + 1e-6 or bx1 + gap <= ax0 + 1e-6 or ay1 <= by0 + 1e-6 or by1 <= ay0 + 1e-6
         assert separate, f"nodes {a!r} and {b!r} overlap"
 
 
@@ -137,8 +143,15 @@ def test_count_crossings_matches_brute_force_on_random_layered_graphs(seed):
         for i, v in enumerate(shuffled):
             positions[v] = (100.0 * i, 100.0 * r)
             ranks[v] = r
-    result = LayoutResult(positions, {v: (10.0, 10.0) for v in g}, {e: [positions[e[0]], positions[e[1]]]
-                          for e in g.edges}, ranks, order, 0.0, 0.0)
+    result = LayoutResult(
+        positions,
+        dict.fromkeys(g, (10.0, 10.0)),
+        {e: [positions[e[0]], positions[e[1]]] for e in g.edges},
+        ranks,
+        order,
+        0.0,
+        0.0,
+    )
     edges = list(g.edges)
     expected = 0
     for (a, b), (c, d) in itertools.combinations(edges, 2):
@@ -176,8 +189,8 @@ def test_no_node_overlap(g, direction):
     for v in g:
         assert result.sizes[v] == (g.nodes[v]["width"], g.nodes[v]["height"])
     for (x, y), (w, h) in zip(result.positions.values(), result.sizes.values()):
-        assert -1e-6 <= x - w / 2 and x + w / 2 <= result.width + 1e-6
-        assert -1e-6 <= y - h / 2 and y + h / 2 <= result.height + 1e-6
+        assert x - w / 2 >= -1e-6 and x + w / 2 <= result.width + 1e-6
+        assert y - h / 2 >= -1e-6 and y + h / 2 <= result.height + 1e-6
 
 
 def test_nodes_of_a_rank_keep_the_node_gap():
@@ -305,8 +318,9 @@ def test_insertion_order_does_not_matter_on_an_autograd_graph():
 
 
 def _max_move(before: LayoutResult, after: LayoutResult) -> float:
-    return max(float(np.hypot(after.positions[v][0] - x, after.positions[v][1] - y))
-               for v, (x, y) in before.positions.items())
+    return max(
+        float(np.hypot(after.positions[v][0] - x, after.positions[v][1] - y)) for v, (x, y) in before.positions.items()
+    )
 
 
 def test_incremental_keeps_old_nodes_still_where_fresh_layout_reshuffles():
@@ -344,8 +358,9 @@ def test_incremental_growth_moves_old_nodes_little():
     assert_no_overlap(kept)
     for u, v in grown.edges:
         assert kept.ranks[u] < kept.ranks[v]
-    moves = sorted(float(np.hypot(kept.positions[v][0] - x, kept.positions[v][1] - y))
-                   for v, (x, y) in before.positions.items())
+    moves = sorted(
+        float(np.hypot(kept.positions[v][0] - x, kept.positions[v][1] - y)) for v, (x, y) in before.positions.items()
+    )
     # Almost everything stays put; the few neighbours that make room move about one node.
     assert moves[int(0.95 * len(moves))] < 1.0
     assert moves[-1] <= 2 * (100.0 + 30.0)
@@ -378,7 +393,7 @@ def test_collapse_chains_replaces_runs_and_expands_back():
     nx.add_path(g, ["x", "a", "b", "c", "d", "y"])
     g.add_edge("w", "y")
     collapsed = collapse_chains(g, min_length=3)
-    (gid, members), = collapsed.groups.items()
+    ((gid, members),) = collapsed.groups.items()
     assert members == ["x", "a", "b", "c", "d"]
     assert set(collapsed.graph.nodes) == {gid, "w", "y"}
     assert collapsed.graph.has_edge(gid, "y")
@@ -393,14 +408,14 @@ def test_collapse_makes_a_big_training_graph_small_and_drawable():
     collapsed = collapse(g, min_length=3, absorb=3)
     assert collapsed.graph.number_of_nodes() < g.number_of_nodes() / 4
     assert sorted(v for vs in collapsed.groups.values() for v in vs) == sorted(
-        v for v in g if collapsed.membership[v] in collapsed.groups)
+        v for v in g if collapsed.membership[v] in collapsed.groups
+    )
     assert nx.is_directed_acyclic_graph(collapsed.graph)
     result = layout(collapsed.graph)
     assert set(result.positions) == set(collapsed.graph.nodes)
     one = next(iter(collapsed.groups))
     opened = collapsed.expand([one])
-    assert opened.graph.number_of_nodes() == (collapsed.graph.number_of_nodes() - 1
-                                              + len(collapsed.groups[one]))
+    assert opened.graph.number_of_nodes() == (collapsed.graph.number_of_nodes() - 1 + len(collapsed.groups[one]))
 
 
 def test_benchmark_generator_makes_exact_connected_dags():

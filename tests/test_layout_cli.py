@@ -109,10 +109,20 @@ def test_bad_arguments_exit_2(tmp_path, capsys):
 
 def test_runs_as_a_module(tmp_path):
     out = tmp_path / "out.json"
-    proc = subprocess.run([sys.executable, "-m", "gradviz.cli.layout", str(_write(tmp_path, DOC)), "-o", str(out)],
-                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradviz.cli.layout", str(_write(tmp_path, DOC)), "-o", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(out.read_text())["nodes"]) == 5
-    bad = subprocess.run([sys.executable, "-m", "gradviz.cli.layout", str(tmp_path / "missing.json"), "-o", str(out)],
-                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [sys.executable, "-m", "gradviz.cli.layout", str(tmp_path / "missing.json"), "-o", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

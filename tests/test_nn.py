@@ -5,7 +5,8 @@ that the golden scripts do not pin down value by value."""
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -35,8 +36,9 @@ def gradcheck(fn: Callable[..., Any], *arrays: np.ndarray, seed: int = 0, create
 
     inputs = _tensors(arrays)
     result = fn(*inputs)
-    analytic = torch.autograd.grad(result, inputs, torch.tensor(v, dtype=torch.float64),
-                                   allow_unused=True, create_graph=create_graph)
+    analytic = torch.autograd.grad(
+        result, inputs, torch.tensor(v, dtype=torch.float64), allow_unused=True, create_graph=create_graph
+    )
     for index, (a, grad) in enumerate(zip(arrays, analytic)):
         numeric = np.zeros_like(a)
         for idx in np.ndindex(a.shape):
@@ -57,6 +59,7 @@ def rand(*shape: int) -> np.ndarray:
 
 
 # -- finite differences through the public functions ------------------------------------------
+
 
 @pytest.mark.parametrize("input_shape", [(4, 3), (3,), (2, 2, 3)])
 @pytest.mark.parametrize("with_bias", [True, False])
@@ -133,6 +136,7 @@ def test_mlp_gradcheck_with_relu_and_mse() -> None:
 
 # -- values and saved state -------------------------------------------------------------------
 
+
 def test_losses_match_numpy_formulas() -> None:
     logits = rand(5, 4)
     labels = np.array([3, 0, 1, 1, 2])
@@ -166,6 +170,7 @@ def test_addmm_strides_show_only_for_operands_that_need_grad() -> None:
 
 
 # -- modules ----------------------------------------------------------------------------------
+
 
 class TwoLayer(nn.Module):
     def __init__(self) -> None:
@@ -240,6 +245,7 @@ def test_parameter_shares_data_with_the_wrapped_tensor() -> None:
 
 # -- init -------------------------------------------------------------------------------------
 
+
 def test_linear_init_bounds_and_determinism() -> None:
     torch.manual_seed(7)
     first = nn.Linear(100, 50)
@@ -271,6 +277,7 @@ def test_init_functions_fill_in_place_without_history() -> None:
 
 # -- optimizers -------------------------------------------------------------------------------
 
+
 def _quadratic_step(opt_factory: Callable[[list[Any]], Any], steps: int) -> float:
     torch.manual_seed(0)
     target = torch.tensor([1.0, -2.0, 0.5])
@@ -284,12 +291,15 @@ def _quadratic_step(opt_factory: Callable[[list[Any]], Any], steps: int) -> floa
     return float(((p - target) ** 2).sum().item())
 
 
-@pytest.mark.parametrize("factory", [
-    lambda ps: torch.optim.SGD(ps, lr=0.1),
-    lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True),
-    lambda ps: torch.optim.Adam(ps, lr=0.1),
-    lambda ps: torch.optim.Adam(ps, lr=0.1, amsgrad=True, weight_decay=1e-4),
-])
+@pytest.mark.parametrize(
+    "factory",
+    [
+        lambda ps: torch.optim.SGD(ps, lr=0.1),
+        lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True),
+        lambda ps: torch.optim.Adam(ps, lr=0.1),
+        lambda ps: torch.optim.Adam(ps, lr=0.1, amsgrad=True, weight_decay=1e-4),
+    ],
+)
 def test_optimizers_minimise_a_quadratic(factory: Callable[[list[Any]], Any]) -> None:
     assert _quadratic_step(factory, 200) < 1e-3
 

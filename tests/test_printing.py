@@ -9,18 +9,24 @@ from __future__ import annotations
 import base64
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
 
 from gradviz.autograd import printing
-from gradviz.autograd.printing import PrintOptions, format_size, format_tensor, get_printoptions, printoptions, set_printoptions
-
-GOLDENS = json.loads(
-    (Path(__file__).resolve().parent / "goldens" / "printing.json").read_text(encoding="utf-8")
+from gradviz.autograd.printing import (
+    PrintOptions,
+    format_size,
+    format_tensor,
+    get_printoptions,
+    printoptions,
+    set_printoptions,
 )
+
+GOLDENS = json.loads((Path(__file__).resolve().parent / "goldens" / "printing.json").read_text(encoding="utf-8"))
 
 NUMPY_DTYPES: dict[str, Any] = {
     "float32": np.float32,
@@ -103,7 +109,11 @@ def test_printoptions_context_restores() -> None:
         assert get_printoptions()["precision"] == 2
         assert format_tensor(np.array([0.125], dtype=np.float32), "float32") == "tensor([0.12])"
     assert get_printoptions() == {
-        "precision": 6, "threshold": 1000, "edgeitems": 3, "linewidth": 80, "sci_mode": None,
+        "precision": 6,
+        "threshold": 1000,
+        "edgeitems": 3,
+        "linewidth": 80,
+        "sci_mode": None,
     }
 
 
@@ -116,8 +126,10 @@ def test_default_dtype_can_be_float64() -> None:
     """With torch.set_default_dtype(torch.float64), float32 gets named and float64 does not."""
     values = np.array([1.5], dtype=np.float64)
     assert format_tensor(values, "float64", default_dtype="float64") == "tensor([1.5000])"
-    assert (format_tensor(values.astype(np.float32), "float32", default_dtype="float64")
-            == "tensor([1.5000], dtype=torch.float32)")
+    assert (
+        format_tensor(values.astype(np.float32), "float32", default_dtype="float64")
+        == "tensor([1.5000], dtype=torch.float32)"
+    )
 
 
 def test_values_are_read_as_the_tensor_dtype() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gradviz.runner import cells
 from gradviz.backward.replay import Ledger, Replay, find_freeing_call, format_grad, short_name, vjp_view
+from gradviz.runner import cells
 from gradviz.runner.session import Session
 
 SEED = Path("/work/shared/seed/seed_notebook.py")
@@ -36,8 +36,9 @@ def test_cell7_order_and_grads_at_every_step(seed):
     replay = Replay(_only_call(seed[7]), seed[7].graph)
     assert _names(replay) == ["SumBackward0", "MulBackward0", "AddBackward0", "PowBackward0", "AccumulateGrad"]
     ids = {short_name(replay.nodes[n]["name"]): n for n in replay.node_order}
-    summ, mul, add, pow_, acc = (ids[k] for k in
-                                 ["SumBackward0", "MulBackward0", "AddBackward0", "PowBackward0", "AccumulateGrad"])
+    summ, mul, add, pow_, acc = (
+        ids[k] for k in ["SumBackward0", "MulBackward0", "AddBackward0", "PowBackward0", "AccumulateGrad"]
+    )
     first = replay.state(0)
     assert first.node_states == {summ: "ready", mul: "pending", add: "pending", pow_: "pending", acc: "pending"}
     # MulBackward0 (z = (y+1)*y) sends grad*y = 1 to AddBackward0 and grad*(y+1) = 2 to PowBackward0.
@@ -64,16 +65,16 @@ def test_cell7_order_and_grads_at_every_step(seed):
 def test_freed_buffers_and_memory_lane(seed):
     replay = Replay(_only_call(seed[7]), seed[7].graph)
     freed = [(replay.nodes[e["node_id"]]["name"], e["attr"]) for e in replay.events if e["type"] == "buffer_freed"]
-    assert freed == [("MulBackward0", "_saved_other"), ("MulBackward0", "_saved_self"),
-                     ("PowBackward0", "_saved_self")]
+    assert freed == [("MulBackward0", "_saved_other"), ("MulBackward0", "_saved_self"), ("PowBackward0", "_saved_self")]
     lane = replay.memory_lane()
     assert lane[0] == 3 * 24 and lane[-1] == 0
     assert all(a >= b for a, b in zip(lane, lane[1:]))
     for k in range(len(replay)):
         state = replay.state(k)
         assert state.live_bytes == lane[k]
-        assert sum(1 for alive in state.buffers.values() if not alive) == \
-            sum(1 for e in replay.events[: k + 1] if e["type"] == "buffer_freed")
+        assert sum(1 for alive in state.buffers.values() if not alive) == sum(
+            1 for e in replay.events[: k + 1] if e["type"] == "buffer_freed"
+        )
 
 
 def test_step_back_equals_fresh_replay(seed):
@@ -127,7 +128,10 @@ def test_vjp_view_numbers_and_rules(seed):
     assert pow_view["rule"] == "self: grad * exponent * self ** (exponent - 1)"
     assert pow_view["upstream_text"] == ["3"] and [o["text"] for o in pow_view["outputs"]] == ["6"]
     mul_view = vjp_view(call, by_name["MulBackward0"])
-    assert [(o["target_name"], o["text"]) for o in mul_view["outputs"]] == [("AddBackward0", "1"), ("PowBackward0", "2")]
+    assert [(o["target_name"], o["text"]) for o in mul_view["outputs"]] == [
+        ("AddBackward0", "1"),
+        ("PowBackward0", "2"),
+    ]
     add_view = vjp_view(call, by_name["AddBackward0"])
     assert add_view["outputs"][1]["target"] is None  # the constant 1 needs no grad
     acc_view = vjp_view(call, by_name["AccumulateGrad"])

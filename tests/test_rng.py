@@ -78,7 +78,9 @@ def assert_matches(got: np.ndarray, want: dict[str, Any], where: str) -> None:
         if raw.hex() != want["hex"]:
             expected = np.frombuffer(bytes.fromhex(want["hex"]), dtype=got.dtype).reshape(got.shape)
             bad = np.nonzero((got != expected).ravel())[0]
-            raise AssertionError(f"{where}: {bad.size} elements differ, first at {bad[:5]}: got {got.ravel()[bad[:5]]} want {expected.ravel()[bad[:5]]}")
+            raise AssertionError(
+                f"{where}: {bad.size} elements differ, first at {bad[:5]}: got {got.ravel()[bad[:5]]} want {expected.ravel()[bad[:5]]}"
+            )
     else:
         assert raw[:64].hex() == want["head"], f"{where}: leading bytes differ"
         assert raw[-64:].hex() == want["tail"], f"{where}: trailing bytes differ"
@@ -123,8 +125,16 @@ def test_default_generator_starts_from_entropy() -> None:
     import sys
 
     code = "from gradviz.autograd.random import generator as rng; print(rng.initial_seed())"
-    seeds = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            cwd=Path(__file__).resolve().parent.parent).stdout.strip() for _ in range(2)}
+    seeds = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        ).stdout.strip()
+        for _ in range(2)
+    }
     assert len(seeds) == 2 and str(GOLDEN["fresh_generator_initial_seed"]) not in seeds
 
 
@@ -175,7 +185,9 @@ def test_fma_emulations_round_once() -> None:
     r = np.random.default_rng(7)
     a32 = r.standard_normal(5000).astype(np.float32)
     b32, c32 = np.float32(0.37), np.float32(-1.3)
-    want = np.array([_round_to_f32(Fraction(float(x)) * Fraction(float(b32)) + Fraction(float(c32))) for x in a32], np.float32)
+    want = np.array(
+        [_round_to_f32(Fraction(float(x)) * Fraction(float(b32)) + Fraction(float(c32))) for x in a32], np.float32
+    )
     assert np.array_equal(fma32(a32, b32, c32), want)
     # a float64 sum that lands exactly on a float32 half-way point although the exact value
     # is below it: naive double rounding would round up to the even neighbour
@@ -214,7 +226,9 @@ def test_errors_are_torch_like() -> None:
         rng.normal_(np.empty(3, np.float32), 0.0, -1.0)
     with pytest.raises(NotImplementedError):
         rng.normal_(np.empty(3, np.int64))
-    with pytest.raises(RuntimeError, match="CPUGeneratorImplState of size 5056 but found the input RNG state size to be 10"):
+    with pytest.raises(
+        RuntimeError, match="CPUGeneratorImplState of size 5056 but found the input RNG state size to be 10"
+    ):
         rng.default_generator.set_state(np.zeros(10, np.uint8))
     with pytest.raises(RuntimeError, match=r"found from=2 > to=1"):
         rng.uniform_(np.empty(3, np.float32), 2, 1)

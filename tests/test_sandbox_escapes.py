@@ -58,7 +58,11 @@ PAYLOADS: list[tuple[str, str, set[str]]] = [
     ("type-of-class", "type(int)", {"SandboxError"}),
     ("type-mro", "type(1).mro()", {"SandboxError"}),
     ("vars", "vars(1)", {"SandboxError"}),
-    ("dir-hides-internals", "import torch as t\nnames = dir(t.ones(1))\n[n for n in names if n.startswith('__')][0]", {"IndexError"}),
+    (
+        "dir-hides-internals",
+        "import torch as t\nnames = dir(t.ones(1))\n[n for n in names if n.startswith('__')][0]",
+        {"IndexError"},
+    ),
     ("globals", "globals()['__builtins__']", {"SandboxError"}),
     ("locals", "locals()", {"SandboxError"}),
     ("eval", "eval('1 + 1')", {"SandboxError"}),

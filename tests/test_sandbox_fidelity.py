@@ -83,8 +83,16 @@ def test_sandbox_prints_what_plain_exec_prints(path: Path) -> None:
     _reset_engine()
     plain = run_cells_trusted(load_cells(path), module_map(torch_twin, numpy))
     trusted = [
-        {k: (normalize_addresses(v) if isinstance(v, str) else [normalize_addresses(w) for w in v] if isinstance(v, list) else v)
-         for k, v in record.items()}
+        {
+            k: (
+                normalize_addresses(v)
+                if isinstance(v, str)
+                else [normalize_addresses(w) for w in v]
+                if isinstance(v, list)
+                else v
+            )
+            for k, v in record.items()
+        }
         for record in plain
     ]
     problems = _compare(trusted, _sandboxed(path))

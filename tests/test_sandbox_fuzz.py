@@ -21,11 +21,69 @@ SESSION = Session(LIMITS, snapshots=False)
 SETTINGS = settings(max_examples=70, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 TOKENS = [
-    "x", "y", "t", "np", "print", "len", "type", "getattr", "lambda", "def", "class", "import",
-    "torch", "numpy", "os", "__class__", "__dict__", "_saved_self", "gi_frame", "format", "(", ")",
-    "[", "]", "{", "}", ":", ",", ".", "=", "+", "*", "**", "<<", "%", "-", "'a'", "1", "10",
-    "0.5", "\n", "    ", "if", "for", "in", "while", "try", "except", "yield", "return", "with",
-    "as", "not", "and", "or", "None", "True", "f'{x}'", "@", "super", "ones", "sum", "backward",
+    "x",
+    "y",
+    "t",
+    "np",
+    "print",
+    "len",
+    "type",
+    "getattr",
+    "lambda",
+    "def",
+    "class",
+    "import",
+    "torch",
+    "numpy",
+    "os",
+    "__class__",
+    "__dict__",
+    "_saved_self",
+    "gi_frame",
+    "format",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    ",",
+    ".",
+    "=",
+    "+",
+    "*",
+    "**",
+    "<<",
+    "%",
+    "-",
+    "'a'",
+    "1",
+    "10",
+    "0.5",
+    "\n",
+    "    ",
+    "if",
+    "for",
+    "in",
+    "while",
+    "try",
+    "except",
+    "yield",
+    "return",
+    "with",
+    "as",
+    "not",
+    "and",
+    "or",
+    "None",
+    "True",
+    "f'{x}'",
+    "@",
+    "super",
+    "ones",
+    "sum",
+    "backward",
 ]
 
 
@@ -50,7 +108,20 @@ def test_random_text_never_crashes(source: str) -> None:
 
 
 NAMES = ["x", "y", "t", "np", "print", "len", "type", "getattr", "super", "object", "__builtins__", "open"]
-ATTRS = ["real", "ones", "sum", "shape", "__class__", "gi_frame", "_saved_self", "_version", "format", "mro", "T", "grad"]
+ATTRS = [
+    "real",
+    "ones",
+    "sum",
+    "shape",
+    "__class__",
+    "gi_frame",
+    "_saved_self",
+    "_version",
+    "format",
+    "mro",
+    "T",
+    "grad",
+]
 
 
 def expressions() -> st.SearchStrategy[ast.expr]:
@@ -65,24 +136,34 @@ def expressions() -> st.SearchStrategy[ast.expr]:
         return st.one_of(
             st.builds(
                 lambda l, op, r: ast.BinOp(left=l, op=op, right=r),
-                children, st.sampled_from([ast.Add(), ast.Mult(), ast.Pow(), ast.Mod(), ast.LShift(), ast.Sub()]), children,
+                children,
+                st.sampled_from([ast.Add(), ast.Mult(), ast.Pow(), ast.Mod(), ast.LShift(), ast.Sub()]),
+                children,
             ),
             st.builds(lambda v, a: ast.Attribute(value=v, attr=a, ctx=ast.Load()), children, st.sampled_from(ATTRS)),
-            st.builds(lambda f, args: ast.Call(func=f, args=args, keywords=[]), children, st.lists(children, max_size=3)),
+            st.builds(
+                lambda f, args: ast.Call(func=f, args=args, keywords=[]), children, st.lists(children, max_size=3)
+            ),
             st.builds(lambda v, i: ast.Subscript(value=v, slice=i, ctx=ast.Load()), children, children),
             st.builds(lambda e: ast.List(elts=e, ctx=ast.Load()), st.lists(children, max_size=3)),
             st.builds(
                 lambda body: ast.Lambda(
-                    args=ast.arguments(posonlyargs=[], args=[ast.arg(arg="x")], kwonlyargs=[], kw_defaults=[], defaults=[]),
+                    args=ast.arguments(
+                        posonlyargs=[], args=[ast.arg(arg="x")], kwonlyargs=[], kw_defaults=[], defaults=[]
+                    ),
                     body=body,
                 ),
                 children,
             ),
             st.builds(
                 lambda elt, it: ast.ListComp(
-                    elt=elt, generators=[ast.comprehension(target=ast.Name(id="x", ctx=ast.Store()), iter=it, ifs=[], is_async=0)]
+                    elt=elt,
+                    generators=[
+                        ast.comprehension(target=ast.Name(id="x", ctx=ast.Store()), iter=it, ifs=[], is_async=0)
+                    ],
                 ),
-                children, children,
+                children,
+                children,
             ),
         )
 
@@ -92,12 +173,17 @@ def expressions() -> st.SearchStrategy[ast.expr]:
 def statements() -> st.SearchStrategy[ast.stmt]:
     return st.one_of(
         expressions().map(lambda e: ast.Expr(value=e)),
-        st.builds(lambda n, e: ast.Assign(targets=[ast.Name(id=n, ctx=ast.Store())], value=e), st.sampled_from(["x", "y", "z"]), expressions()),
+        st.builds(
+            lambda n, e: ast.Assign(targets=[ast.Name(id=n, ctx=ast.Store())], value=e),
+            st.sampled_from(["x", "y", "z"]),
+            expressions(),
+        ),
         st.builds(
             lambda e: ast.Try(
                 body=[ast.Expr(value=e)],
                 handlers=[ast.ExceptHandler(type=None, name=None, body=[ast.Pass()])],
-                orelse=[], finalbody=[],
+                orelse=[],
+                finalbody=[],
             ),
             expressions(),
         ),

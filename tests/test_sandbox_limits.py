@@ -64,9 +64,8 @@ def test_huge_tensor_is_refused_by_the_engine() -> None:
 
 def test_check_elements_uses_the_active_limits() -> None:
     check_elements(10)
-    with use_limits(Limits(max_tensor_elements=5)):
-        with pytest.raises(ResourceLimitError) as info:
-            check_elements(6)
+    with use_limits(Limits(max_tensor_elements=5)), pytest.raises(ResourceLimitError) as info:
+        check_elements(6)
     assert info.value.limit == "max_tensor_elements"
     assert isinstance(info.value, RuntimeError)
     assert "max_tensor_elements=5" in str(info.value) and "--max-elements" in str(info.value)

@@ -26,7 +26,9 @@ def test_echo_of_trailing_expression(session: Session) -> None:
 
 
 def test_cells_share_one_namespace_and_errors_end_only_their_cell(session: Session) -> None:
-    results = session.run_cells(split_percent_cells("# %%\na = 1\n# %%\nprint('before')\n1 / 0\nprint('never')\n# %%\nprint(a + 1)\n"))
+    results = session.run_cells(
+        split_percent_cells("# %%\na = 1\n# %%\nprint('before')\n1 / 0\nprint('never')\n# %%\nprint(a + 1)\n")
+    )
     assert [r.index for r in results] == [0, 1, 2]
     assert results[1].stdout == "before\n"
     assert results[1].error.headline == "ZeroDivisionError: division by zero"
@@ -84,10 +86,7 @@ def test_python_features_learners_use(session: Session) -> None:
     )
     result = session.run_cell(0, source, 1)
     assert result.error is None, result.error
-    assert result.stdout == (
-        "11 2 3 {0: 0, 1: 1, 2: 4} [0, 2, 4, 6, 8] 3 8 2 4 big\n"
-        "3.14|  'x'|5 4-y 1024 [1, 1, 1]\n"
-    )
+    assert result.stdout == ("11 2 3 {0: 0, 1: 1, 2: 4} [0, 2, 4, 6, 8] 3 8 2 4 big\n3.14|  'x'|5 4-y 1024 [1, 1, 1]\n")
     assert result.echo == "Counter(2)"
 
 

@@ -8,9 +8,16 @@ from typing import Any
 
 import pytest
 
+from gradviz.backward.training import (
+    GROWTH_CODE,
+    detect_iterations,
+    detect_loops,
+    finite_losses,
+    grad_growth,
+    render_training,
+)
 from gradviz.runner.cells import load_cells
 from gradviz.runner.session import Session
-from gradviz.backward.training import GROWTH_CODE, detect_iterations, detect_loops, finite_losses, grad_growth, render_training
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
 
@@ -58,8 +65,7 @@ def test_forgot_zero_grad_has_two_loops_of_eight(forgot) -> None:
 def test_forgot_zero_grad_growth_only_in_the_buggy_loop(forgot) -> None:
     results, calls, names = forgot
     growth = grad_growth(detect_iterations(calls), names)
-    assert [(g.name, g.loop, g.first, g.last) for g in growth] == [
-        ("model.bias", 0, 0, 7), ("model.weight", 0, 0, 7)]
+    assert [(g.name, g.loop, g.first, g.last) for g in growth] == [("model.bias", 0, 0, 7), ("model.weight", 0, 0, 7)]
     weight = growth[1]
     printed = [float(m) for m in re.findall(r"weight\.grad (-?\d+\.\d+)", results[2].stdout)]
     afters = [a["values"][0][0] for a in weight.afters]
@@ -99,13 +105,15 @@ def test_mlp_training_loop_is_found_and_zeroes_its_grads() -> None:
 
 
 def test_a_reset_in_the_middle_splits_the_growth() -> None:
-    code = ("import torch\n"
-            "w = torch.tensor([1.0, 2.0], requires_grad=True)\n"
-            "for i in range(5):\n"
-            "    loss = (w * w).sum()\n"
-            "    loss.backward()\n"
-            "    if i == 2:\n"
-            "        w.grad.zero_()\n")
+    code = (
+        "import torch\n"
+        "w = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+        "for i in range(5):\n"
+        "    loss = (w * w).sum()\n"
+        "    loss.backward()\n"
+        "    if i == 2:\n"
+        "        w.grad.zero_()\n"
+    )
     result = Session().run_cell(0, code)
     assert result.error is None
     iterations = detect_iterations(result.backward_calls)
@@ -118,28 +126,47 @@ def test_a_reset_in_the_middle_splits_the_growth() -> None:
 
 
 def test_zero_grad_every_iteration_means_no_growth() -> None:
-    code = ("import torch\n"
-            "w = torch.tensor([1.0, 2.0], requires_grad=True)\n"
-            "for i in range(3):\n"
-            "    (w * w).sum().backward()\n"
-            "    w.grad.zero_()\n")
+    code = (
+        "import torch\n"
+        "w = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+        "for i in range(3):\n"
+        "    (w * w).sum().backward()\n"
+        "    w.grad.zero_()\n"
+    )
     result = Session().run_cell(0, code)
     assert len(detect_iterations(result.backward_calls)) == 3
     assert grad_growth(detect_iterations(result.backward_calls)) == []
 
 
-def _call(cell: int, line: int, roots: list[str] | None = None, values: list[Any] | None = None,
-          events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    start: dict[str, Any] = {"type": "call_started", "kind": "backward", "roots": roots or ["t1"],
-                             "root_grads": [None], "nodes": []}
+def _call(
+    cell: int,
+    line: int,
+    roots: list[str] | None = None,
+    values: list[Any] | None = None,
+    events: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    start: dict[str, Any] = {
+        "type": "call_started",
+        "kind": "backward",
+        "roots": roots or ["t1"],
+        "root_grads": [None],
+        "nodes": [],
+    }
     if values is not None:
         start["root_values"] = values
     return {"call_id": 0, "cell": cell, "line": line, "events": [start, *(events or [])]}
 
 
 def test_loops_are_split_by_other_cells_but_not_other_lines() -> None:
-    calls = [_call(1, 5, values=[1.0]), _call(1, 7, values=[9.0]), _call(1, 5, values=[2.0]),
-             _call(2, 9), _call(1, 5, values=[3.0]), _call(1, 5, values=[4.0]), _call(3, 2)]
+    calls = [
+        _call(1, 5, values=[1.0]),
+        _call(1, 7, values=[9.0]),
+        _call(1, 5, values=[2.0]),
+        _call(2, 9),
+        _call(1, 5, values=[3.0]),
+        _call(1, 5, values=[4.0]),
+        _call(3, 2),
+    ]
     loops = detect_loops(calls)
     assert [(loop.cell, loop.line, loop.call_indices) for loop in loops] == [(1, 5, [0, 2]), (1, 5, [4, 5])]
     assert [loop.losses for loop in loops] == [[1.0, 2.0], [3.0, 4.0]]
@@ -148,8 +175,12 @@ def test_loops_are_split_by_other_cells_but_not_other_lines() -> None:
 
 
 def test_missing_or_non_scalar_root_values_give_no_loss() -> None:
-    calls = [_call(0, 1), _call(0, 1, values=[None]), _call(0, 1, roots=["a", "b"], values=[1.0, 2.0]),
-             _call(0, 1, values=["nan"])]
+    calls = [
+        _call(0, 1),
+        _call(0, 1, values=[None]),
+        _call(0, 1, roots=["a", "b"], values=[1.0, 2.0]),
+        _call(0, 1, values=["nan"]),
+    ]
     iterations = detect_iterations(calls)
     assert [it.loss for it in iterations][:3] == [None, None, None]
     assert iterations[3].loss != iterations[3].loss  # nan kept as nan...

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import record_goldens  # noqa: E402  (a sibling tool script, not a package)
+import record_goldens
 
 REPO = record_goldens.REPO
 EXAMPLES = REPO / "resources" / "examples"

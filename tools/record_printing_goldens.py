@@ -17,8 +17,9 @@ import base64
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -79,8 +80,9 @@ def encode_options(options: dict[str, Any]) -> dict[str, Any]:
     return {k: ("inf" if isinstance(v, float) and math.isinf(v) else v) for k, v in options.items()}
 
 
-def torch_repr(array: np.ndarray, suffix_kind: str | None, grad_op: int, parameter: bool,
-               options: dict[str, Any]) -> tuple[str, str | None, str]:
+def torch_repr(
+    array: np.ndarray, suffix_kind: str | None, grad_op: int, parameter: bool, options: dict[str, Any]
+) -> tuple[str, str | None, str]:
     """torch's repr of the array, plus the suffix and prefix gradviz must be given."""
     base = torch.from_numpy(np.array(array, copy=True))
     prefix = "tensor("
@@ -111,24 +113,34 @@ class Recorder:
     def __init__(self) -> None:
         self.cases: list[dict[str, Any]] = []
 
-    def add(self, name: str, array: np.ndarray, dtype: str, *, suffix: str | None = None,
-            options: dict[str, Any] | None = None, parameter: bool = False,
-            grad_op: int = 0) -> None:
+    def add(
+        self,
+        name: str,
+        array: np.ndarray,
+        dtype: str,
+        *,
+        suffix: str | None = None,
+        options: dict[str, Any] | None = None,
+        parameter: bool = False,
+        grad_op: int = 0,
+    ) -> None:
         array = np.asarray(array, dtype=NUMPY_DTYPES[dtype])
         is_float = array.dtype.kind == "f"
         if suffix is not None and not is_float:
             suffix = None  # torch refuses requires_grad on integer tensors
         options = dict(options or {})
         text, suffix_text, prefix = torch_repr(array, suffix, grad_op, parameter, options)
-        self.cases.append({
-            "id": f"{len(self.cases):04d}-{name}",
-            "values": encode_values(array),
-            "dtype": dtype,
-            "options": encode_options(options),
-            "suffix": suffix_text,
-            "prefix": prefix,
-            "repr": text,
-        })
+        self.cases.append(
+            {
+                "id": f"{len(self.cases):04d}-{name}",
+                "values": encode_values(array),
+                "dtype": dtype,
+                "options": encode_options(options),
+                "suffix": suffix_text,
+                "prefix": prefix,
+                "repr": text,
+            }
+        )
 
 
 def hand_picked(rec: Recorder) -> None:
@@ -136,14 +148,43 @@ def hand_picked(rec: Recorder) -> None:
     f = "float32"
     # Notation and alignment of small float tensors.
     rec.add("scalar-sum", np.float32(12.0), f, suffix="grad_fn")
-    for i, vals in enumerate([
-        [1.0, 2.0, 3.0], [0.1, 1.0], [0.1, 0.25, -3.5], [-1.0, 2.0], [0.0, 100.0], [-0.0, 1.0],
-        [-0.0], [0.0, 0.0], [1.0, nan], [nan, 1.0], [0.0, nan], [inf, -inf, 1.5], [nan, inf, -inf],
-        [1e10, 1.0], [1e-5, 1.0], [1e8, 1.0], [1.5e8, 1.0], [1e-4, 1.0], [9.9e-5, 1.0],
-        [1000.0, 1.0], [1001.0, 1.0], [0.5, 500.0], [0.5, 500.5], [123456789.0, 1.5],
-        [1e12, 1e-7, inf], [-1e-20, 3e20], [3.4e38, 1e-45], [1e-40, 2e-40], [65504.0, -65504.0],
-        [0.1, 0.2, 0.3], [1 / 3, 2 / 3], [-123.456, 0.001], [99999.5, 0.5],
-    ]):
+    for i, vals in enumerate(
+        [
+            [1.0, 2.0, 3.0],
+            [0.1, 1.0],
+            [0.1, 0.25, -3.5],
+            [-1.0, 2.0],
+            [0.0, 100.0],
+            [-0.0, 1.0],
+            [-0.0],
+            [0.0, 0.0],
+            [1.0, nan],
+            [nan, 1.0],
+            [0.0, nan],
+            [inf, -inf, 1.5],
+            [nan, inf, -inf],
+            [1e10, 1.0],
+            [1e-5, 1.0],
+            [1e8, 1.0],
+            [1.5e8, 1.0],
+            [1e-4, 1.0],
+            [9.9e-5, 1.0],
+            [1000.0, 1.0],
+            [1001.0, 1.0],
+            [0.5, 500.0],
+            [0.5, 500.5],
+            [123456789.0, 1.5],
+            [1e12, 1e-7, inf],
+            [-1e-20, 3e20],
+            [3.4e38, 1e-45],
+            [1e-40, 2e-40],
+            [65504.0, -65504.0],
+            [0.1, 0.2, 0.3],
+            [1 / 3, 2 / 3],
+            [-123.456, 0.001],
+            [99999.5, 0.5],
+        ]
+    ):
         rec.add(f"floats-{i}", np.array(vals), f)
         rec.add(f"floats64-{i}", np.array(vals), "float64")
     for vals in ([5e-324, 1.0], [1e308, -1e308], [1e-310, 2e-310], [0.1, 1 / 3]):
@@ -190,10 +231,15 @@ def hand_picked(rec: Recorder) -> None:
     # Suffix placement near the line limit: sweep row lengths under a few linewidths.
     for width in (10, 30, 50, 60, 80):
         for n in range(1, 13):
-            rec.add(f"suffix-lw{width}-{n}", np.arange(n, dtype=float).reshape(1, n), "float64",
-                    suffix="grad_fn", options={"linewidth": width}, grad_op=n % len(GRAD_OPS))
-        rec.add(f"suffix-scalar-lw{width}", np.array(3.0), "float16", suffix="grad_fn",
-                options={"linewidth": width})
+            rec.add(
+                f"suffix-lw{width}-{n}",
+                np.arange(n, dtype=float).reshape(1, n),
+                "float64",
+                suffix="grad_fn",
+                options={"linewidth": width},
+                grad_op=n % len(GRAD_OPS),
+            )
+        rec.add(f"suffix-scalar-lw{width}", np.array(3.0), "float16", suffix="grad_fn", options={"linewidth": width})
     # Parameters.
     rec.add("param-2x3", np.ones((2, 3)), f, parameter=True)
     rec.add("param-scalar", np.array(1.0), f, parameter=True)
@@ -210,8 +256,13 @@ def hand_picked(rec: Recorder) -> None:
     rec.add("edge1-3d", np.arange(24).reshape(2, 3, 4), "int64", options=small)
     rec.add("edge1-4d", np.arange(72).reshape(2, 3, 3, 4), "int64", options=small)
     rec.add("edge1-4d-333", np.arange(81).reshape(3, 3, 3, 3), "int64", options=small)
-    rec.add("edge2-5d", np.arange(3 ** 5).reshape(3, 3, 3, 3, 3) * 0.5, f,
-            options={"edgeitems": 1, "threshold": 5}, suffix="grad_fn")
+    rec.add(
+        "edge2-5d",
+        np.arange(3**5).reshape(3, 3, 3, 3, 3) * 0.5,
+        f,
+        options={"edgeitems": 1, "threshold": 5},
+        suffix="grad_fn",
+    )
     rec.add("thresh0-7", np.arange(1.0, 8.0), f, options={"threshold": 0})
     rec.add("thresh0-7x1", np.ones((7, 1)), f, options={"threshold": 0})
     rec.add("thresh0-scalar", np.array(5.0), f, options={"threshold": 0})
@@ -223,12 +274,30 @@ def hand_picked(rec: Recorder) -> None:
     rec.add("edge0-big", np.arange(2000.0), "float64", options={"edgeitems": 0})
     rec.add("edge0-big-2d", np.arange(2000).reshape(20, 100), "int64", options={"edgeitems": 0})
     # Forced notation and precision.
-    for opts in ({"sci_mode": True}, {"sci_mode": False}, {"precision": 0}, {"precision": 10},
-                 {"profile": "short"}, {"profile": "full", "precision": 2},
-                 {"profile": "short", "sci_mode": True}):
-        for i, vals in enumerate([[1.0, 2.0], [1.0, 200.0], [1.5, 200.0], [1.0, nan], [nan, 0.0],
-                                  [1e10, 1.0], [1e-6, 1.5], [1e12, 1e-7, inf], [0.1, 1 / 3],
-                                  [-0.0, 2.0], [0.5, 1.5, 2.25]]):
+    for opts in (
+        {"sci_mode": True},
+        {"sci_mode": False},
+        {"precision": 0},
+        {"precision": 10},
+        {"profile": "short"},
+        {"profile": "full", "precision": 2},
+        {"profile": "short", "sci_mode": True},
+    ):
+        for i, vals in enumerate(
+            [
+                [1.0, 2.0],
+                [1.0, 200.0],
+                [1.5, 200.0],
+                [1.0, nan],
+                [nan, 0.0],
+                [1e10, 1.0],
+                [1e-6, 1.5],
+                [1e12, 1e-7, inf],
+                [0.1, 1 / 3],
+                [-0.0, 2.0],
+                [0.5, 1.5, 2.25],
+            ]
+        ):
             rec.add(f"opts-{i}", np.array(vals), f, options=opts)
         rec.add("opts-matrix", np.array([[1.0, 2.0], [3.0, 4.5]]), f, options=opts, suffix="grad_fn")
         rec.add("opts-f16", np.array([0.1, 3.0]), "float16", options=opts)
@@ -278,11 +347,15 @@ def _random_shape(rng: np.random.Generator, big: bool) -> tuple[int, ...]:
 def randomized(rec: Recorder, count: int, big_count: int) -> None:
     rng = np.random.default_rng(20240613)
     styles = _styles()
-    dtypes = ["float32"] * 6 + ["float64"] * 3 + ["float16"] * 2 + \
-             ["int64", "int32", "int16", "int8", "uint8", "bool"]
+    dtypes = ["float32"] * 6 + ["float64"] * 3 + ["float16"] * 2 + ["int64", "int32", "int16", "int8", "uint8", "bool"]
     option_sets: list[dict[str, Any]] = [{}] * 6 + [
-        {"precision": 2}, {"precision": 6}, {"sci_mode": True}, {"sci_mode": False},
-        {"linewidth": 50}, {"linewidth": 120}, {"profile": "short"},
+        {"precision": 2},
+        {"precision": 6},
+        {"sci_mode": True},
+        {"sci_mode": False},
+        {"linewidth": 50},
+        {"linewidth": 120},
+        {"profile": "short"},
         {"threshold": 40, "edgeitems": 2},
     ]
     for i in range(count + big_count):
@@ -310,9 +383,15 @@ def randomized(rec: Recorder, count: int, big_count: int) -> None:
         roll = rng.random()
         suffix = None if roll < 0.5 else ("grad_fn" if roll < 0.85 else "requires_grad")
         parameter = bool(rng.random() < 0.05)
-        rec.add(f"random-{dtype}-{style}-{'x'.join(map(str, shape)) or 'scalar'}", array, dtype,
-                suffix=suffix, options=options, parameter=parameter,
-                grad_op=int(rng.integers(0, len(GRAD_OPS))))
+        rec.add(
+            f"random-{dtype}-{style}-{'x'.join(map(str, shape)) or 'scalar'}",
+            array,
+            dtype,
+            suffix=suffix,
+            options=options,
+            parameter=parameter,
+            grad_op=int(rng.integers(0, len(GRAD_OPS))),
+        )
 
 
 def option_states() -> list[dict[str, Any]]:
@@ -334,8 +413,7 @@ def option_states() -> list[dict[str, Any]]:
             torch.set_printoptions(**call)
         state = torch._tensor_str.get_printoptions()
         torch.set_printoptions(profile="default")
-        states.append({"calls": [encode_options(c) for c in calls],
-                       "state": encode_options(dict(state))})
+        states.append({"calls": [encode_options(c) for c in calls], "state": encode_options(dict(state))})
     return states
 
 

@@ -27,8 +27,14 @@ import torch
 OUT = Path(__file__).resolve().parent.parent / "tests" / "goldens" / "rng.json"
 FULL_LIMIT = 256  # arrays with at most this many elements are stored whole
 
-DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "int32": torch.int32,
-          "uint8": torch.uint8, "bool": torch.bool}
+DTYPES = {
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "int64": torch.int64,
+    "int32": torch.int32,
+    "uint8": torch.uint8,
+    "bool": torch.bool,
+}
 
 SEEDS = [0, 1, 42, 2**32 - 1, 2**32, 2**40 + 5, 2**63 + 12345, 2**64 - 1, -7, 123456789012345]
 SIZES = [0, 1, 2, 3, 7, 15, 16, 17, 31, 32, 33, 100, 1000, 4097]
@@ -89,8 +95,13 @@ def case(name: str, seed: int, calls: list[dict[str, Any]]) -> dict[str, Any]:
     torch.manual_seed(seed)
     results = [encode(run_call(c)) for c in calls]
     state = torch.get_rng_state().numpy().tobytes()
-    return {"id": name, "seed": seed, "calls": calls, "results": results,
-            "state_sha256": hashlib.sha256(state).hexdigest()}
+    return {
+        "id": name,
+        "seed": seed,
+        "calls": calls,
+        "results": results,
+        "state_sha256": hashlib.sha256(state).hexdigest(),
+    }
 
 
 def size_sweep() -> list[dict[str, Any]]:
@@ -98,9 +109,11 @@ def size_sweep() -> list[dict[str, Any]]:
     for seed in SEEDS:
         for n in SIZES:
             for dtype in ("float32", "float64"):
-                calls = [{"op": "rand", "shape": [n], "dtype": dtype},
-                         {"op": "randn", "shape": [n], "dtype": dtype},
-                         {"op": "randn", "shape": [3], "dtype": dtype}]
+                calls = [
+                    {"op": "rand", "shape": [n], "dtype": dtype},
+                    {"op": "randn", "shape": [n], "dtype": dtype},
+                    {"op": "randn", "shape": [3], "dtype": dtype},
+                ]
                 cases.append(case(f"sweep-seed{seed}-n{n}-{dtype}", seed, calls))
     return cases
 
@@ -112,17 +125,25 @@ def shapes_nd() -> list[dict[str, Any]]:
             calls = [{"op": "randn", "shape": shape, "dtype": dtype}, {"op": "rand", "shape": shape, "dtype": dtype}]
             cases.append(case(f"nd-{'x'.join(map(str, shape))}-{dtype}", 5, calls))
     for seed in (0, 42):  # many Box-Muller blocks: exercises the float32 log/sincos emulation widely
-        cases.append(case(f"big-randn-float32-seed{seed}", seed, [{"op": "randn", "shape": [200000], "dtype": "float32"}]))
+        cases.append(
+            case(f"big-randn-float32-seed{seed}", seed, [{"op": "randn", "shape": [200000], "dtype": "float32"}])
+        )
     cases.append(case("big-randn-float64", 3, [{"op": "randn", "shape": [20000], "dtype": "float64"}]))
     return cases
 
 
 def interleaved() -> list[dict[str, Any]]:
-    cases = [case("interleave-brief", 0, [
-        {"op": "rand", "shape": [3], "dtype": "float32"},
-        {"op": "randn", "shape": [5], "dtype": "float32"},
-        {"op": "randint", "low": 0, "high": 10, "shape": [4], "dtype": "int64"},
-    ])]
+    cases = [
+        case(
+            "interleave-brief",
+            0,
+            [
+                {"op": "rand", "shape": [3], "dtype": "float32"},
+                {"op": "randn", "shape": [5], "dtype": "float32"},
+                {"op": "randint", "low": 0, "high": 10, "shape": [4], "dtype": "int64"},
+            ],
+        )
+    ]
     picker = random.Random(2024)
     ops = ["rand", "randn", "randint", "randperm", "uniform_", "normal_", "bernoulli_"]
     for k in range(40):
@@ -134,8 +155,15 @@ def interleaved() -> list[dict[str, Any]]:
             if op in ("rand", "randn"):
                 calls.append({"op": op, "shape": [n], "dtype": dtype})
             elif op == "randint":
-                calls.append({"op": op, "low": picker.randint(-50, 0), "high": picker.randint(1, 1000),
-                              "shape": [n], "dtype": "int64"})
+                calls.append(
+                    {
+                        "op": op,
+                        "low": picker.randint(-50, 0),
+                        "high": picker.randint(1, 1000),
+                        "shape": [n],
+                        "dtype": "int64",
+                    }
+                )
             elif op == "randperm":
                 calls.append({"op": op, "n": n})
             elif op == "uniform_":
@@ -153,42 +181,105 @@ def in_place() -> list[dict[str, Any]]:
     for n in (1, 5, 15, 16, 17, 100, 1000):
         for dtype in ("float32", "float64"):
             for mean, std in ((0.5, 2.0), (-3.0, 0.1), (1000.0, 1e-3), (0.0, 0.02), (0.0, 0.0)):
-                cases.append(case(f"normal_-n{n}-{dtype}-m{mean}-s{std}", 11, [
-                    {"op": "normal_", "shape": [n], "dtype": dtype, "mean": mean, "std": std}]))
+                cases.append(
+                    case(
+                        f"normal_-n{n}-{dtype}-m{mean}-s{std}",
+                        11,
+                        [{"op": "normal_", "shape": [n], "dtype": dtype, "mean": mean, "std": std}],
+                    )
+                )
             bound = 1.0 / math.sqrt(3.0)
             for low, high in ((-0.3, 0.3), (-bound, bound), (2.0, 5.5), (-1000.0, 1e-3), (0.0, 1.0), (1.0, 1.0)):
-                cases.append(case(f"uniform_-n{n}-{dtype}-{low}-{high}", 12, [
-                    {"op": "uniform_", "shape": [n], "dtype": dtype, "low": low, "high": high}]))
+                cases.append(
+                    case(
+                        f"uniform_-n{n}-{dtype}-{low}-{high}",
+                        12,
+                        [{"op": "uniform_", "shape": [n], "dtype": dtype, "low": low, "high": high}],
+                    )
+                )
     for shape in ([4, 5], [8, 6], [3, 7], [16, 16]):
         for dtype in ("float32", "float64"):
             for layout in ("transposed", "strided"):
                 tag = f"{layout}-{'x'.join(map(str, shape))}-{dtype}"
-                cases.append(case(f"noncontig-{tag}", 13, [
-                    {"op": "normal_", "shape": shape, "dtype": dtype, "mean": 1.0, "std": 0.5, "layout": layout},
-                    {"op": "uniform_", "shape": shape, "dtype": dtype, "low": -1.0, "high": 2.0, "layout": layout},
-                    {"op": "bernoulli_", "shape": shape, "dtype": dtype, "p": 0.3, "layout": layout},
-                    {"op": "randn", "shape": [3], "dtype": dtype},
-                ]))
+                cases.append(
+                    case(
+                        f"noncontig-{tag}",
+                        13,
+                        [
+                            {
+                                "op": "normal_",
+                                "shape": shape,
+                                "dtype": dtype,
+                                "mean": 1.0,
+                                "std": 0.5,
+                                "layout": layout,
+                            },
+                            {
+                                "op": "uniform_",
+                                "shape": shape,
+                                "dtype": dtype,
+                                "low": -1.0,
+                                "high": 2.0,
+                                "layout": layout,
+                            },
+                            {"op": "bernoulli_", "shape": shape, "dtype": dtype, "p": 0.3, "layout": layout},
+                            {"op": "randn", "shape": [3], "dtype": dtype},
+                        ],
+                    )
+                )
     return cases
 
 
 def integers() -> list[dict[str, Any]]:
     cases = []
-    bounds = [(0, 1), (0, 2), (-5, 5), (0, 10), (3, 2**28 - 1 + 3), (0, 2**28), (-2**27, 2**27), (3, 2**31),
-              (0, 2**32), (0, 2**32 + 1), (-2**40, 2**40), (-2**63, 2**63 - 1), (2**62, 2**63 - 1), (10, 11)]
+    bounds = [
+        (0, 1),
+        (0, 2),
+        (-5, 5),
+        (0, 10),
+        (3, 2**28 - 1 + 3),
+        (0, 2**28),
+        (-(2**27), 2**27),
+        (3, 2**31),
+        (0, 2**32),
+        (0, 2**32 + 1),
+        (-(2**40), 2**40),
+        (-(2**63), 2**63 - 1),
+        (2**62, 2**63 - 1),
+        (10, 11),
+    ]
     for low, high in bounds:
-        cases.append(case(f"randint-{low}-{high}", 21, [
-            {"op": "randint", "low": low, "high": high, "shape": [50], "dtype": "int64"},
-            {"op": "rand", "shape": [2], "dtype": "float32"}]))
-    for low, high in ((0, 10), (-100, 100), (0, 2**28), (-2**31, 2**31 - 1)):
-        cases.append(case(f"randint-int32-{low}-{high}", 22, [
-            {"op": "randint", "low": low, "high": high, "shape": [20], "dtype": "int32"}]))
+        cases.append(
+            case(
+                f"randint-{low}-{high}",
+                21,
+                [
+                    {"op": "randint", "low": low, "high": high, "shape": [50], "dtype": "int64"},
+                    {"op": "rand", "shape": [2], "dtype": "float32"},
+                ],
+            )
+        )
+    for low, high in ((0, 10), (-100, 100), (0, 2**28), (-(2**31), 2**31 - 1)):
+        cases.append(
+            case(
+                f"randint-int32-{low}-{high}",
+                22,
+                [{"op": "randint", "low": low, "high": high, "shape": [20], "dtype": "int32"}],
+            )
+        )
     for low, high in ((0, 10), (-1000, 1000), (0, 2**24)):
         for dtype in ("float32", "float64"):
-            cases.append(case(f"randint-{dtype}-{low}-{high}", 23, [
-                {"op": "randint", "low": low, "high": high, "shape": [20], "dtype": dtype}]))
+            cases.append(
+                case(
+                    f"randint-{dtype}-{low}-{high}",
+                    23,
+                    [{"op": "randint", "low": low, "high": high, "shape": [20], "dtype": dtype}],
+                )
+            )
     for n in (0, 1, 2, 3, 5, 10, 100, 1000, 10000, 100000):
-        cases.append(case(f"randperm-{n}", 31, [{"op": "randperm", "n": n}, {"op": "rand", "shape": [2], "dtype": "float32"}]))
+        cases.append(
+            case(f"randperm-{n}", 31, [{"op": "randperm", "n": n}, {"op": "rand", "shape": [2], "dtype": "float32"}])
+        )
     return cases
 
 
@@ -196,8 +287,9 @@ def bernoulli_and_layers() -> list[dict[str, Any]]:
     cases = []
     for p in (0.0, 0.1, 0.5, 0.9, 1.0):
         for dtype in ("float32", "float64", "int64", "uint8", "bool"):
-            cases.append(case(f"bernoulli_-{p}-{dtype}", 41, [
-                {"op": "bernoulli_", "shape": [300], "dtype": dtype, "p": p}]))
+            cases.append(
+                case(f"bernoulli_-{p}-{dtype}", 41, [{"op": "bernoulli_", "shape": [300], "dtype": dtype, "p": p}])
+            )
     for shape, p in (([8, 8], 0.5), ([64, 64], 0.25), ([3], 0.1)):
         cases.append(case(f"dropout-{'x'.join(map(str, shape))}-{p}", 42, [{"op": "dropout", "shape": shape, "p": p}]))
     for fan_in, fan_out in ((4, 3), (2, 1), (10, 5), (784, 128)):
@@ -208,8 +300,11 @@ def bernoulli_and_layers() -> list[dict[str, Any]]:
 def state_cases() -> list[dict[str, Any]]:
     """Full state bytes at a few points, so get_state/set_state can be checked byte for byte."""
     out = []
-    for seed, calls in ((0, []), (7, [{"op": "randn", "shape": [3], "dtype": "float32"}]),
-                        (9, [{"op": "rand", "shape": [1000], "dtype": "float64"}, {"op": "randn", "shape": [5], "dtype": "float64"}])):
+    for seed, calls in (
+        (0, []),
+        (7, [{"op": "randn", "shape": [3], "dtype": "float32"}]),
+        (9, [{"op": "rand", "shape": [1000], "dtype": "float64"}, {"op": "randn", "shape": [5], "dtype": "float64"}]),
+    ):
         torch.manual_seed(seed)
         for c in calls:
             run_call(c)

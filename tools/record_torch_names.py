@@ -18,10 +18,15 @@ OUT = Path(__file__).resolve().parent.parent / "gradviz" / "torch_names.json"
 
 def main() -> None:
     tensor_methods = sorted(n for n in dir(torch.Tensor) if not n.startswith("_"))
-    functions = sorted(n for n in dir(torch) if not n.startswith("_") and n[0].islower()
-                       and callable(getattr(torch, n)))
-    OUT.write_text(json.dumps({"torch": torch.__version__, "tensor_methods": tensor_methods,
-                               "torch_functions": functions}, indent=0) + "\n")
+    functions = sorted(
+        n for n in dir(torch) if not n.startswith("_") and n[0].islower() and callable(getattr(torch, n))
+    )
+    OUT.write_text(
+        json.dumps(
+            {"torch": torch.__version__, "tensor_methods": tensor_methods, "torch_functions": functions}, indent=0
+        )
+        + "\n"
+    )
     print(f"wrote {OUT}: {len(tensor_methods)} Tensor methods, {len(functions)} functions")
 
 

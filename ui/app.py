@@ -75,8 +75,9 @@ def run_app(file: str | None = None) -> int:
     window.start_background_work()
     if error:
         print(f"gradviz: {error}", file=sys.stderr)
-        QTimer.singleShot(0, lambda: QMessageBox.critical(
-            window, translate("MainWindow", "Could not open the file"), error))
+        QTimer.singleShot(
+            0, lambda: QMessageBox.critical(window, translate("MainWindow", "Could not open the file"), error)
+        )
     else:
         QTimer.singleShot(0, window.offer_recovery)
     return app.exec()

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QFontDatabase,
     QKeyEvent,
@@ -69,13 +68,13 @@ class _Gutter(QWidget):
         self._editor = editor
         self.setMouseTracking(True)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(self._editor.gutter_width(), 0)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         self._editor.paint_gutter(event)
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._editor.gutter_clicked(event.position().toPoint(), event.button())
 
     def event(self, event: QEvent) -> bool:
@@ -271,7 +270,7 @@ class CodeEditor(QPlainTextEdit):
         if rect.contains(self.viewport().rect()):
             self._update_gutter_width()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         cr = self.contentsRect()
         self._gutter.setGeometry(QRect(cr.left(), cr.top(), self.gutter_width(), cr.height()))
@@ -291,7 +290,7 @@ class CodeEditor(QPlainTextEdit):
     def _marker_lines(self) -> set[int]:
         return {c.marker_line for c in self._cells if c.marker_line is not None}
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         markers = self._marker_lines()
         current = self.current_cell()
         width = self.viewport().width()
@@ -360,11 +359,13 @@ class CodeEditor(QPlainTextEdit):
     def _paint_run_triangle(self, painter: QPainter, rect: QRectF) -> None:
         size = min(rect.width(), rect.height()) * 0.7
         cx, cy = rect.center().x(), rect.center().y()
-        tri = QPolygonF([
-            QPoint(int(cx - size / 3), int(cy - size / 2)),
-            QPoint(int(cx - size / 3), int(cy + size / 2)),
-            QPoint(int(cx + size * 0.55), int(cy)),
-        ])
+        tri = QPolygonF(
+            [
+                QPoint(int(cx - size / 3), int(cy - size / 2)),
+                QPoint(int(cx - size / 3), int(cy + size / 2)),
+                QPoint(int(cx + size * 0.55), int(cy)),
+            ]
+        )
         path = QPainterPath()
         path.addPolygon(tri)
         path.closeSubpath()
@@ -425,7 +426,7 @@ class CodeEditor(QPlainTextEdit):
                 return True
         return super().event(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
@@ -528,7 +529,7 @@ class CodeEditor(QPlainTextEdit):
         cursor.removeSelectedText()
         return True
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
             self._update_gutter_width()
         super().changeEvent(event)

@@ -58,14 +58,16 @@ def install_all(window: Any) -> dict[str, Any]:
     panel = None
     try:
         panel = installed["graph"] = install_graph_panel(window)
-    except Exception:  # noqa: BLE001 - the window stays usable with the outline
+    except Exception:
         log.exception("graph canvas not installed")
     for name, install in (("player", install_player), ("export", install_export)):
         try:
             installed[name] = install(window, panel)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("%s not installed", name)
-    __import__("ui.training", fromlist=["install_training_panel"]).install_training_panel(window, panel)  # a dock owned by the window; logs and returns None on failure
+    __import__("ui.training", fromlist=["install_training_panel"]).install_training_panel(
+        window, panel
+    )  # a dock owned by the window; logs and returns None on failure
     return installed
 
 

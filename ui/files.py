@@ -36,7 +36,8 @@ def read_document(path: str | Path) -> str:
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(
             translate("Files", "{name}: gradviz opens Python scripts (.py) and notebooks (.ipynb).").format(
-                name=file.name)
+                name=file.name
+            )
         )
     try:
         raw = file.read_bytes()
@@ -56,7 +57,8 @@ def read_document(path: str | Path) -> str:
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise DocumentError(
                 translate("Files", "{name} is not a readable Jupyter notebook: {error}").format(
-                    name=file.name, error=str(exc))
+                    name=file.name, error=str(exc)
+                )
             ) from None
     return text.replace("\r\n", "\n")
 

@@ -67,7 +67,7 @@ class GraphArea(QTabWidget):
             self.setTabText(self.indexOf(self.canvas), translate("GraphArea", "Graph"))
         self.setTabText(self.indexOf(self.outline), translate("GraphArea", "Outline"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
         super().changeEvent(event)

@@ -76,7 +76,7 @@ class Heatmap(QWidget):
         budget = (self.HEIGHT_BUDGET - 2) / rows if rows else self.ROW_MAX
         return max(self.CELL_MIN, min(cell, self.ROW_MAX, budget))
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         rows, _ = self.grid_size()
         return QSize(200, int(rows * self._row_height(self.CELL_MAX)) + 2)
 
@@ -103,7 +103,7 @@ class Heatmap(QWidget):
         h = self._row_height(w)
         return QRectF(1 + c * w, 1 + r * h, w, h)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         if not self._rows:
             return
         painter = QPainter(self)

@@ -58,7 +58,7 @@ class PythonHighlighter(QSyntaxHighlighter):
         }
         self.rehighlight()
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+    def highlightBlock(self, text: str) -> None:
         self.setCurrentBlockState(0)
         if is_cell_marker(text):
             self.setFormat(0, len(text), self._formats["marker"])

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import importlib
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFont
@@ -186,8 +187,16 @@ class Inspector(QWidget):
         return out
 
     # ----- building rows ----------------------------------------------------------------------
-    def _add(self, parent: QTreeWidget | QTreeWidgetItem, label: str, value: str = "", *, node: str | None = None,
-             line: int | None = None, color: str | None = None) -> QTreeWidgetItem:
+    def _add(
+        self,
+        parent: QTreeWidget | QTreeWidgetItem,
+        label: str,
+        value: str = "",
+        *,
+        node: str | None = None,
+        line: int | None = None,
+        color: str | None = None,
+    ) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [label, value])
         item.setToolTip(1, value)
         if node:
@@ -226,8 +235,13 @@ class Inspector(QWidget):
         node = self._index.node(self._node_id) if self._node_id else None
         if not node or node.get("kind") != "op":
             return ()
-        return (self._node_id, *(self.buffer_freed(str(node["id"]), str(b.get("attr", "")), bool(b.get("freed")))
-                                 for b in node.get("saved") or []))
+        return (
+            self._node_id,
+            *(
+                self.buffer_freed(str(node["id"]), str(b.get("attr", "")), bool(b.get("freed")))
+                for b in node.get("saved") or []
+            ),
+        )
 
     def _show_node(self, node_id: str | None) -> None:
         self._node_id = node_id
@@ -237,15 +251,23 @@ class Inspector(QWidget):
         self._empty.setVisible(node is None)
         self.tree.setVisible(node is not None)
         self._fix = None
-        for widget in (self.why_label, self.fix_button, self._values_label, self.values_heatmap,
-                       self._grad_label, self.grad_heatmap, self._repr):
+        for widget in (
+            self.why_label,
+            self.fix_button,
+            self._values_label,
+            self.values_heatmap,
+            self._grad_label,
+            self.grad_heatmap,
+            self._repr,
+        ):
             widget.setVisible(False)
         if node is None:
             self._title.setText(translate("Inspector", "Nothing selected"))
             self._badge.setVisible(False)
             self._empty.setText(
-                translate("Inspector", "Select a node in the graph or the outline to see its attributes, "
-                          "values and gradient.")
+                translate(
+                    "Inspector", "Select a node in the graph or the outline to see its attributes, values and gradient."
+                )
             )
             return
         kind = node.get("kind")
@@ -269,11 +291,13 @@ class Inspector(QWidget):
         name = node.get("name") or node.get("label") or node["id"]
         self._title.setText(str(name))
         role = str(node.get("role", ""))
-        self._badge.setText({
-            "leaf": translate("Inspector", "leaf tensor"),
-            "intermediate": translate("Inspector", "intermediate tensor"),
-            "constant": translate("Inspector", "constant tensor"),
-        }.get(role, translate("Inspector", "tensor")))
+        self._badge.setText(
+            {
+                "leaf": translate("Inspector", "leaf tensor"),
+                "intermediate": translate("Inspector", "intermediate tensor"),
+                "constant": translate("Inspector", "constant tensor"),
+            }.get(role, translate("Inspector", "tensor"))
+        )
         attrs = self._section(translate("Inspector", "Tensor"))
         names = node.get("names") or []
         if len(names) > 1:
@@ -385,11 +409,18 @@ class Inspector(QWidget):
             state = translate("Inspector", "freed") if freed else translate("Inspector", "alive")
             size = format_bytes(buffer.get("nbytes"))
             summary = "  ".join(
-                part for part in (format_shape(buffer.get("shape")) if buffer.get("shape") is not None else "",
-                                  str(buffer.get("dtype") or ""), size, state) if part
+                part
+                for part in (
+                    format_shape(buffer.get("shape")) if buffer.get("shape") is not None else "",
+                    str(buffer.get("dtype") or ""),
+                    size,
+                    state,
+                )
+                if part
             )
-            item = self._add(buffers, str(buffer.get("attr", "")), summary,
-                             color=t.buffer_freed if freed else t.buffer_alive)
+            item = self._add(
+                buffers, str(buffer.get("attr", "")), summary, color=t.buffer_freed if freed else t.buffer_alive
+            )
             if buffer.get("tensor"):
                 self._node_ref(item, translate("Inspector", "tensor"), str(buffer["tensor"]))
             if snapshot_freed and not freed:
@@ -420,7 +451,7 @@ class Inspector(QWidget):
         if line:
             self.line_activated.emit(int(line))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._show_node(self._node_id)
         super().changeEvent(event)

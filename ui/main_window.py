@@ -38,8 +38,14 @@ from ui.runner import RunController
 from ui.settings import Preferences
 from ui.snapshot import SnapshotIndex
 from ui.theme import Theme, theme_manager
-from ui.window_actions import (WindowActions, apply_text_fix, backward_line_after, balance_columns, icon,
-                               insert_line_before)
+from ui.window_actions import (
+    WindowActions,
+    apply_text_fix,
+    backward_line_after,
+    balance_columns,
+    icon,
+    insert_line_before,
+)
 from ui.window_documents import WindowDocuments
 from ui.window_running import WindowRunning, worker_limits
 
@@ -55,11 +61,14 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
     node_selected = Signal(str)  # "" when the selection is cleared
     nodes_for_line = Signal(object)  # list[str]: nodes created on the editor's caret line
     snapshot_changed = Signal(object)  # dict | None
-    backward_calls_changed = Signal(object)  # list[dict]: every backward call of the session (object: no Qt conversion of big ints)
+    backward_calls_changed = Signal(
+        object
+    )  # list[dict]: every backward call of the session (object: no Qt conversion of big ints)
     run_idle = Signal()
 
-    def __init__(self, prefs: Preferences | None = None, runner: RunController | None = None,
-                 autosave: bool = True) -> None:
+    def __init__(
+        self, prefs: Preferences | None = None, runner: RunController | None = None, autosave: bool = True
+    ) -> None:
         super().__init__()
         self.prefs = prefs or Preferences()
         self.setObjectName("gradvizMainWindow")
@@ -104,9 +113,11 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         self.inspector_dock = QDockWidget(self)
         self.inspector_dock.setObjectName("inspectorDock")
         self.inspector_dock.setWidget(self.inspector)
-        self.inspector_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                                        | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                                        | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.inspector_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
 
         self.actions_ = WindowActions(self)
@@ -241,8 +252,9 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         line = apply_text_fix(self.editor, fix)
         if line is None:
             return False
-        self.status_label.setText(translate("MainWindow", "Changed line {line}: {code}").format(
-            line=line, code=json.loads(fix)["replace"]))
+        self.status_label.setText(
+            translate("MainWindow", "Changed line {line}: {code}").format(line=line, code=json.loads(fix)["replace"])
+        )
         return True
 
     def apply_inspector_fix(self, fix: str) -> bool:
@@ -251,11 +263,17 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         data = json.loads(fix)
         line = backward_line_after(self._last_backward, int(data["after_line"]))
         if line is None or not insert_line_before(self.editor, line, str(data["code"])):
-            self.status_label.setText(translate("MainWindow", "No backward() call after that line to put {code} before")
-                                      .format(code=data["code"]))
+            self.status_label.setText(
+                translate("MainWindow", "No backward() call after that line to put {code} before").format(
+                    code=data["code"]
+                )
+            )
             return False
-        self.status_label.setText(translate("MainWindow", "Inserted {code} before line {line}: run the cell again")
-                                  .format(code=data["code"], line=line))
+        self.status_label.setText(
+            translate("MainWindow", "Inserted {code} before line {line}: run the cell again").format(
+                code=data["code"], line=line
+            )
+        )
         return True
 
     @property
@@ -304,8 +322,7 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
 
     # ----- preferences, theme, language ------------------------------------------------------
     def show_preferences(self) -> None:
-        values = PreferenceValues(self.prefs.theme, self.prefs.language, self.prefs.limits,
-                                  self.prefs.animation_speed)
+        values = PreferenceValues(self.prefs.theme, self.prefs.language, self.prefs.limits, self.prefs.animation_speed)
         dialog = PreferencesDialog(values, self)
         if dialog.exec():
             self.apply_preferences(dialog.values())
@@ -360,30 +377,36 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         cursor = self.editor.textCursor()
         cell = self.editor.current_cell()
         text = translate("MainWindow", "Ln {line}, Col {col}").format(
-            line=cursor.blockNumber() + 1, col=cursor.positionInBlock() + 1)
+            line=cursor.blockNumber() + 1, col=cursor.positionInBlock() + 1
+        )
         if cell is not None:
             text = translate("MainWindow", "Cell {index}").format(index=cell.index) + "  ·  " + text
         self.position_label.setText(text)
 
     def _about(self) -> None:
         QMessageBox.about(
-            self, translate("MainWindow", "About gradviz"),
-            translate("MainWindow", "gradviz makes PyTorch's autograd visible: type PyTorch-style code, "
-                      "see the autograd graph, and step through backward() node by node."))
+            self,
+            translate("MainWindow", "About gradviz"),
+            translate(
+                "MainWindow",
+                "gradviz makes PyTorch's autograd visible: type PyTorch-style code, "
+                "see the autograd graph, and step through backward() node by node.",
+            ),
+        )
 
     # ----- Qt events -------------------------------------------------------------------------
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
         super().changeEvent(event)
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shown_once:  # the real size is known only now: split it, then fit the graph
             self._shown_once = True
             QTimer.singleShot(0, self.balance_layout)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():
             event.ignore()
             return

@@ -148,12 +148,14 @@ class GraphOutline(QTreeWidget):
             self.node_selected.emit(node_id)
 
     def _retranslate(self) -> None:
-        self.setHeaderLabels([
-            translate("GraphOutline", "Node"),
-            translate("GraphOutline", "Shape / order"),
-            translate("GraphOutline", "Role"),
-            translate("GraphOutline", "Line"),
-        ])
+        self.setHeaderLabels(
+            [
+                translate("GraphOutline", "Node"),
+                translate("GraphOutline", "Shape / order"),
+                translate("GraphOutline", "Role"),
+                translate("GraphOutline", "Line"),
+            ]
+        )
         for i in range(self.topLevelItemCount()):
             group = self.topLevelItem(i)
             kind = group.data(0, Qt.ItemDataRole.UserRole + 2)
@@ -163,7 +165,7 @@ class GraphOutline(QTreeWidget):
             if node.get("kind") == "tensor":
                 item.setText(2, self._row(str(item.data(0, ID_ROLE)))[2])
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
         super().changeEvent(event)

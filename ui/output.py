@@ -35,8 +35,9 @@ def explanation_text(error: object) -> str:
     from gradviz.backward.explain import explain_error, render
     from ui.i18n import language_switcher
 
-    reason = getattr(error, "explanation", None) or explain_error(getattr(error, "type", ""),
-                                                                   getattr(error, "message", ""))
+    reason = getattr(error, "explanation", None) or explain_error(
+        getattr(error, "type", ""), getattr(error, "message", "")
+    )
     if not reason:
         return ""
     return render(reason, "zh_CN" if language_switcher().language.startswith("zh") else "en")
@@ -155,9 +156,9 @@ class OutputPanel(QTextBrowser):
         for kind, text in self._parts(entry.result):
             escaped = html.escape(text)
             if kind == "stdout":
-                body.append(f"<pre style=\"{pre}\">{escaped}</pre>")
+                body.append(f'<pre style="{pre}">{escaped}</pre>')
             elif kind == "echo":
-                body.append(f"<pre style=\"{pre} color:{t.echo};\">{escaped}</pre>")
+                body.append(f'<pre style="{pre} color:{t.echo};">{escaped}</pre>')
             elif kind == "warning":
                 body.append(self._boxed(escaped, t.warning, t.warning_bg, pre))
             else:
@@ -178,7 +179,7 @@ class OutputPanel(QTextBrowser):
     def _boxed(inner: str, fg: str, bg: str, pre: str) -> str:
         return (
             f"<table width='100%' cellspacing='0' cellpadding='4' style='background-color:{bg};'>"
-            f"<tr><td><pre style=\"{pre} color:{fg};\">{inner}</pre></td></tr></table>"
+            f'<tr><td><pre style="{pre} color:{fg};">{inner}</pre></td></tr></table>'
         )
 
     def _on_anchor(self, url: QUrl) -> None:
@@ -193,7 +194,7 @@ class OutputPanel(QTextBrowser):
             return
         self.line_activated.emit(line, col)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._render()
         super().changeEvent(event)

@@ -114,7 +114,8 @@ class _Executor(QObject):
             client = self._ensure_client()
         except Exception as exc:
             message = translate("Runner", "The code runner could not start: {error}").format(
-                error=f"{type(exc).__name__}: {exc}")
+                error=f"{type(exc).__name__}: {exc}"
+            )
             for job in batch.jobs:
                 self.cell_finished.emit(CellResult(job.index, error=ErrorInfo("RunnerError", message)), False)
             self.batch_done.emit(False)
@@ -149,7 +150,9 @@ class _Executor(QObject):
             result = client.run_cell(job.index, job.source, job.first_line)
         except Exception as exc:  # the client's own failure (pipe broke, ...), not the learner's
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            result = CellResult(job.index, error=ErrorInfo("RunnerError", detail), duration_s=time.perf_counter() - start)
+            result = CellResult(
+                job.index, error=ErrorInfo("RunnerError", detail), duration_s=time.perf_counter() - start
+            )
         cancelled = self.cancel_event.is_set()
         if cancelled and result.error is None:
             result.error = ErrorInfo("Cancelled", translate("Runner", "cancelled by the user"))
@@ -222,8 +225,9 @@ class RunController(QObject):
     _limits = Signal(object)
     _shutdown = Signal()
 
-    def __init__(self, limits: Any = None, client_factory: Callable[[Any], Any] | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, limits: Any = None, client_factory: Callable[[Any], Any] | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._thread = QThread()
         self._thread.setObjectName("gradviz-runner")

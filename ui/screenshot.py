@@ -49,9 +49,17 @@ class PlayerArgumentError(ValueError):
     """``--call``/``--step`` name a backward call or step the script did not make."""
 
 
-def render_screenshot(file: str, out: str, size: tuple[int, int] = (1440, 900), theme: str = "light",
-                      language: str = "en", select: str | None = None, timeout_s: float = 60.0,
-                      call: int | None = None, step: int | None = None) -> tuple[bool, str]:
+def render_screenshot(
+    file: str,
+    out: str,
+    size: tuple[int, int] = (1440, 900),
+    theme: str = "light",
+    language: str = "en",
+    select: str | None = None,
+    timeout_s: float = 60.0,
+    call: int | None = None,
+    step: int | None = None,
+) -> tuple[bool, str]:
     """Returns (ok, message). ``select`` picks a node to show in the inspector (default: the first
     named leaf tensor, so the picture shows the inspector at work). ``call``/``step`` show the
     backward player at that call and step (0-based, negatives from the end; see
@@ -88,7 +96,7 @@ def render_screenshot(file: str, out: str, size: tuple[int, int] = (1440, 900), 
             window.editor.document().setModified(False)
             window.close()
             raise
-        if running not in (window.snapshot and {n["id"] for n in window.snapshot.get("nodes", [])} or ()):
+        if running not in ((window.snapshot and {n["id"] for n in window.snapshot.get("nodes", [])}) or ()):
             running = None  # the call ran on an older graph than the one drawn now
         window.select_node(select or running or _default_selection(window))
         cell = window.editor.cells[0] if window.editor.cells else None

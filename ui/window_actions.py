@@ -26,8 +26,9 @@ class WindowActions(QObject):
         super().__init__(window)
         self.window = window
 
-        def make(shortcut: QKeySequence | str | None = None, icon_name: str | None = None,
-                 checkable: bool = False) -> QAction:
+        def make(
+            shortcut: QKeySequence | str | None = None, icon_name: str | None = None, checkable: bool = False
+        ) -> QAction:
             action = QAction(window)
             if shortcut is not None:
                 action.setShortcut(QKeySequence(shortcut))

@@ -7,8 +7,9 @@ A mixin of MainWindow (ui/main_window.py), which owns the widgets named below.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
@@ -63,8 +64,11 @@ class WindowDocuments:
             return False
         start = str(self.document_path.parent) if self.document_path else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
-            self, translate("MainWindow", "Open"), start,
-            translate("MainWindow", "Python scripts and notebooks (*.py *.ipynb)"))
+            self,
+            translate("MainWindow", "Open"),
+            start,
+            translate("MainWindow", "Python scripts and notebooks (*.py *.ipynb)"),
+        )
         return self.open_file(path) if path else False
 
     def open_file(self, path: str | Path, ask_first: bool = False) -> bool:
@@ -94,8 +98,11 @@ class WindowDocuments:
         if path is None:
             start = str(self.document_path or Path.home() / "untitled.py")
             chosen, _ = QFileDialog.getSaveFileName(
-                self, translate("MainWindow", "Save As"), start,
-                translate("MainWindow", "Python script (*.py);;Jupyter notebook (*.ipynb)"))
+                self,
+                translate("MainWindow", "Save As"),
+                start,
+                translate("MainWindow", "Python script (*.py);;Jupyter notebook (*.ipynb)"),
+            )
             if not chosen:
                 return False
             path = chosen
@@ -129,7 +136,9 @@ class WindowDocuments:
         answer = QMessageBox.warning(
             self,
             translate("MainWindow", "Unsaved changes"),
-            translate("MainWindow", "{name} has changes that are not saved. Save them?").format(name=self._display_name),
+            translate("MainWindow", "{name} has changes that are not saved. Save them?").format(
+                name=self._display_name
+            ),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
         )
@@ -151,8 +160,9 @@ class WindowDocuments:
         answer = QMessageBox.question(
             self,
             translate("MainWindow", "Restore unsaved work?"),
-            translate("MainWindow", "gradviz closed unexpectedly. Unsaved work from {time} was kept. Restore it?").format(
-                time=when),
+            translate(
+                "MainWindow", "gradviz closed unexpectedly. Unsaved work from {time} was kept. Restore it?"
+            ).format(time=when),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes,
         )

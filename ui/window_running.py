@@ -7,7 +7,8 @@ A mixin of MainWindow (ui/main_window.py), which owns the widgets named below.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QProgressBar, QToolButton, QWidget
@@ -113,7 +114,8 @@ class WindowRunning:
         self.output.cell_started(index, cell.title if cell else "")
         if replay:
             self.status_label.setText(
-                translate("MainWindow", "Session restarted: re-running cell {index}…").format(index=index))
+                translate("MainWindow", "Session restarted: re-running cell {index}…").format(index=index)
+            )
         else:
             self.status_label.setText(translate("MainWindow", "Running cell {index}…").format(index=index))
 

@@ -11,15 +11,30 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DType", "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8",
-           "bool_", "ALL_DTYPES", "as_dtype", "from_numpy_dtype", "result_type", "get_default_dtype",
-           "set_default_dtype"]
+__all__ = [
+    "ALL_DTYPES",
+    "DType",
+    "as_dtype",
+    "bool_",
+    "float16",
+    "float32",
+    "float64",
+    "from_numpy_dtype",
+    "get_default_dtype",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "result_type",
+    "set_default_dtype",
+    "uint8",
+]
 
 
 class DType:
     """A torch dtype: ``torch.float32`` prints as that and maps to one numpy dtype."""
 
-    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "category", "legacy_name")
+    __slots__ = ("category", "is_floating_point", "is_signed", "itemsize", "legacy_name", "name", "np")
 
     def __init__(self, name: str, np_dtype: Any, category: int, legacy_name: str) -> None:
         self.name = name
@@ -53,8 +68,7 @@ bool_ = DType("bool", np.bool_, 0, "torch.BoolTensor")
 
 ALL_DTYPES: tuple[DType, ...] = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
-_BY_NAME.update({"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
-                 "short": int16})
+_BY_NAME.update({"float": float32, "double": float64, "half": float16, "long": int64, "int": int32, "short": int16})
 _BY_NP = {d.np: d for d in ALL_DTYPES}
 
 _default_float = float32

@@ -9,12 +9,13 @@ iterative: a 10,000-op chain needs no recursion.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from gradviz.autograd import trace as tr
 from gradviz.autograd import grad_mode as _grad_mode
+from gradviz.autograd import trace as tr
 from gradviz.autograd.grad_mode import enable_grad, no_grad
 from gradviz.autograd.node import AccumulateGrad, Node
 from gradviz.autograd.ops.backend import NUMPY, TENSOR, sum_to_array
@@ -25,14 +26,17 @@ from gradviz.autograd.tensor import Tensor
 __all__ = ["backward", "grad"]
 
 SCALAR_ONLY = "grad can be implicitly created only for scalar outputs"
-NOT_USED = ("The differentiated Tensor at index {index} appears to not have been used in the graph. "
-            "Set allow_unused=True if this is the desired behavior.")
+NOT_USED = (
+    "The differentiated Tensor at index {index} appears to not have been used in the graph. "
+    "Set allow_unused=True if this is the desired behavior."
+)
 CREATE_GRAPH_WARNING = (
     "Using backward() with create_graph=True will create a reference cycle between the parameter "
     "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
     "creating the graph to avoid this. If you have to use this function, make sure to reset the "
     ".grad fields of your parameters to None after use to break the cycle and avoid the leak. "
-    "(Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)")
+    "(Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)"
+)
 
 
 class _GraphRoot(Node):
@@ -63,7 +67,8 @@ def _make_grads(outputs: list[Tensor], grads: list[Any], create_graph: bool) -> 
             if tuple(g.shape) != tuple(out.shape):
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {_shape_text(g.shape)} and "
-                    f"output[{i}] has a shape of {_shape_text(out.shape)}.")
+                    f"output[{i}] has a shape of {_shape_text(out.shape)}."
+                )
             if g.dtype is not out.dtype:
                 g = g.to(out.dtype)
             result.append(g if create_graph else g._data)
@@ -73,7 +78,8 @@ def _make_grads(outputs: list[Tensor], grads: list[Any], create_graph: bool) -> 
                     raise RuntimeError(SCALAR_ONLY)
                 if not out.dtype.is_floating_point:
                     raise RuntimeError(
-                        f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
+                        f"grad can be implicitly created only for real scalar outputs but got {out.dtype}"
+                    )
                 ones = np.ones(out._data.shape, dtype=out.dtype.np)
                 result.append(Tensor._make(ones, out.dtype) if create_graph else ones)
             else:
@@ -83,8 +89,14 @@ def _make_grads(outputs: list[Tensor], grads: list[Any], create_graph: bool) -> 
     return result
 
 
-def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
-             create_graph: bool = False, grad_variables: Any = None, inputs: Any = None) -> None:
+def backward(
+    tensors: Any,
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    grad_variables: Any = None,
+    inputs: Any = None,
+) -> None:
     outputs = _as_list(tensors)
     grads = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(outputs)
     if len(grads) != len(outputs):
@@ -97,13 +109,29 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     if create_graph:
         warnings.warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
     root_grads = _make_grads(outputs, grads, create_graph)
-    _run(outputs, root_grads, bool(retain_graph), create_graph, input_list, accumulate=True,
-         allow_unused=True, kind="backward")
+    _run(
+        outputs,
+        root_grads,
+        bool(retain_graph),
+        create_graph,
+        input_list,
+        accumulate=True,
+        allow_unused=True,
+        kind="backward",
+    )
 
 
-def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
-         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
-         is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple[Any, ...]:
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    only_inputs: bool = True,
+    allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
+) -> tuple[Any, ...]:
     if is_grads_batched:
         raise NotImplementedError("gradviz: autograd.grad(is_grads_batched=True) is not supported")
     out_list = _as_list(outputs)
@@ -111,7 +139,8 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     grads = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(out_list)
     if len(grads) != len(out_list):
         raise RuntimeError(
-            f"grad requires one gradient per output: got {len(grads)} gradients and {len(out_list)} outputs")
+            f"grad requires one gradient per output: got {len(grads)} gradients and {len(out_list)} outputs"
+        )
     if allow_unused is None:
         allow_unused = materialize_grads
     if retain_graph is None:
@@ -122,8 +151,16 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     root_grads = _make_grads(out_list, grads, create_graph)
-    captured = _run(out_list, root_grads, bool(retain_graph), create_graph, input_list,
-                    accumulate=False, allow_unused=bool(allow_unused), kind="grad")
+    captured = _run(
+        out_list,
+        root_grads,
+        bool(retain_graph),
+        create_graph,
+        input_list,
+        accumulate=False,
+        allow_unused=bool(allow_unused),
+        kind="grad",
+    )
     result: list[Any] = []
     for t, g in zip(input_list, captured):
         if g is None:
@@ -139,15 +176,23 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
 
 
 class _Capture:
-    __slots__ = ("input_nr", "index")
+    __slots__ = ("index", "input_nr")
 
     def __init__(self, input_nr: int, index: int) -> None:
         self.input_nr = input_nr
         self.index = index
 
 
-def _run(outputs: list[Tensor], root_grads: list[Any], keep_graph: bool, create_graph: bool,
-         inputs: list[Tensor], accumulate: bool, allow_unused: bool, kind: str) -> list[Any]:
+def _run(
+    outputs: list[Tensor],
+    root_grads: list[Any],
+    keep_graph: bool,
+    create_graph: bool,
+    inputs: list[Tensor],
+    accumulate: bool,
+    allow_unused: bool,
+    kind: str,
+) -> list[Any]:
     graph_mode = create_graph
     record = tr.has_listeners()
     trace = tr.BackwardTrace() if record else None
@@ -186,17 +231,29 @@ def _run(outputs: list[Tensor], root_grads: list[Any], keep_graph: bool, create_
         needed = _needed_nodes(order, targets, include_targets=accumulate)
 
     if events is not None:
-        events.append(tr.CallStarted(
-            kind=kind, roots=[o.gid for o in outputs],
-            root_grads=[_gv(g, o) for g, o in zip(root_grads, outputs)],
-            retain_graph=keep_graph, create_graph=create_graph, inputs=[t.gid for t in inputs],
-            nodes=[tr.NodeInfo(_nid(n), n.name(), n.sequence_nr,
-                               [(_nid(m) if m is not None else None, nr) for m, nr in n.next_functions],
-                               dependencies.get(n, 0),
-                               needed is None or n in needed or n in captures)
-                   for n in order],
-            span=_span_of_now(),
-            root_values=[_root_value(o) for o in outputs]))  # the loss per iteration (training view)
+        events.append(
+            tr.CallStarted(
+                kind=kind,
+                roots=[o.gid for o in outputs],
+                root_grads=[_gv(g, o) for g, o in zip(root_grads, outputs)],
+                retain_graph=keep_graph,
+                create_graph=create_graph,
+                inputs=[t.gid for t in inputs],
+                nodes=[
+                    tr.NodeInfo(
+                        _nid(n),
+                        n.name(),
+                        n.sequence_nr,
+                        [(_nid(m) if m is not None else None, nr) for m, nr in n.next_functions],
+                        dependencies.get(n, 0),
+                        needed is None or n in needed or n in captures,
+                    )
+                    for n in order
+                ],
+                span=_span_of_now(),
+                root_values=[_root_value(o) for o in outputs],
+            )
+        )  # the loss per iteration (training view)
 
     captured: list[Any] = [None] * len(inputs)
     queue: ReadyQueue[Node] = ReadyQueue()
@@ -228,8 +285,11 @@ def _run(outputs: list[Tensor], root_grads: list[Any], keep_graph: bool, create_
                     freed = node.release_variables()
                     if events is not None:
                         for attr, saved in freed:
-                            events.append(tr.BufferFreed(_nid(node), f"_saved_{attr}", saved.nbytes,
-                                                         list(saved.shape), saved.dtype_name))
+                            events.append(
+                                tr.BufferFreed(
+                                    _nid(node), f"_saved_{attr}", saved.nbytes, list(saved.shape), saved.dtype_name
+                                )
+                            )
                 for (next_node, input_nr), g in zip(node.next_functions, outs):
                     if next_node is None:
                         continue
@@ -252,11 +312,14 @@ def _run(outputs: list[Tensor], root_grads: list[Any], keep_graph: bool, create_
             warnings.warn(
                 f"Error detected in {current.display_name}. Traceback of forward call that caused the "
                 f"error:\n{stack} (Triggered internally at "
-                "/__w/pytorch/pytorch/torch/csrc/autograd/python_anomaly_mode.cpp:122.)", UserWarning,
-                stacklevel=3)
+                "/__w/pytorch/pytorch/torch/csrc/autograd/python_anomaly_mode.cpp:122.)",
+                UserWarning,
+                stacklevel=3,
+            )
         if events is not None:
-            events.append(tr.ErrorRaised(_nid(current) if current is not None else None,
-                                         type(error).__name__, str(error)))
+            events.append(
+                tr.ErrorRaised(_nid(current) if current is not None else None, type(error).__name__, str(error))
+            )
             events.append(tr.CallFinished(ok=False))
             tr.publish(trace)  # type: ignore[arg-type]
         raise
@@ -384,8 +447,7 @@ def _hook_result(hook: Any, result: Any, original: Any, graph_mode: bool) -> Any
     return value
 
 
-def _tensor_pre_hooks(node: Node, grads: dict[int, Any], graph_mode: bool,
-                      events: list[Any] | None) -> dict[int, Any]:
+def _tensor_pre_hooks(node: Node, grads: dict[int, Any], graph_mode: bool, events: list[Any] | None) -> dict[int, Any]:
     """Tensor hooks (register_hook) then retain_grad, per output, before the node runs."""
     if isinstance(node, AccumulateGrad):
         hooks = node.variable._hooks
@@ -417,24 +479,32 @@ def _tensor_pre_hooks(node: Node, grads: dict[int, Any], graph_mode: bool,
             if tensor._grad is None:
                 tensor._grad = value if isinstance(value, Tensor) else Tensor._make(value, tensor.dtype)
             else:
-                tensor._grad = Tensor._make(tensor._grad._data + (value._data if isinstance(value, Tensor) else value), tensor.dtype)
+                tensor._grad = Tensor._make(
+                    tensor._grad._data + (value._data if isinstance(value, Tensor) else value), tensor.dtype
+                )
             if events is not None:
                 events.append(tr.HookCalled(node.gid, "retain_grad", tensor.gid, False))
     return grads
 
 
-def _call_node(node: Node, grads_in: dict[int, Any], graph_mode: bool, backend: Any,
-               events: list[Any] | None, already_hooked: bool) -> list[Any]:
+def _call_node(
+    node: Node, grads_in: dict[int, Any], graph_mode: bool, backend: Any, events: list[Any] | None, already_hooked: bool
+) -> list[Any]:
     if events is not None:
         n_out = max(node.num_outputs, 1)
-        events.append(tr.NodeStarted(_nid(node), node.name(), node.sequence_nr,
-                                     [_gv_array(grads_in.get(i)) for i in range(n_out)]))
+        events.append(
+            tr.NodeStarted(
+                _nid(node), node.name(), node.sequence_nr, [_gv_array(grads_in.get(i)) for i in range(n_out)]
+            )
+        )
     if not already_hooked and (node._tensor_pre_hooks or node._retains_grad or type(node) is AccumulateGrad):
         grads_in = _tensor_pre_hooks(node, grads_in, graph_mode, events)
     if node._pre_hooks:
         for hook in list(node._pre_hooks.values()):
-            wrapped = tuple(_wrap(grads_in[i], node, i) if grads_in.get(i) is not None else None
-                            for i in range(max(node.num_outputs, 1)))
+            wrapped = tuple(
+                _wrap(grads_in[i], node, i) if grads_in.get(i) is not None else None
+                for i in range(max(node.num_outputs, 1))
+            )
             result = hook(wrapped)
             if result is not None:
                 grads_in = {i: _unwrap(v, graph_mode) for i, v in enumerate(result)}
@@ -460,8 +530,10 @@ def _call_node(node: Node, grads_in: dict[int, Any], graph_mode: bool, backend: 
             check_nan(node, outs)
         if node._post_hooks:
             grad_inputs = tuple(_wrap(g, node, i) if g is not None else None for i, g in enumerate(outs))
-            grad_outputs = tuple(_wrap(grads_in[i], node, i) if grads_in.get(i) is not None else None
-                                 for i in range(max(node.num_outputs, 1)))
+            grad_outputs = tuple(
+                _wrap(grads_in[i], node, i) if grads_in.get(i) is not None else None
+                for i in range(max(node.num_outputs, 1))
+            )
             for hook in list(node._post_hooks.values()):
                 result = hook(grad_inputs, grad_outputs)
                 if result is not None:
@@ -470,21 +542,34 @@ def _call_node(node: Node, grads_in: dict[int, Any], graph_mode: bool, backend: 
                 if events is not None:
                     events.append(tr.HookCalled(node.gid, "post", None, result is not None))
         if events is not None:
-            events.append(tr.NodeFinished(_nid(node), [
-                tr.EdgeGrad(i, _nid(m) if m is not None else None, _gv_array(g), reduced.get(i))
-                for i, ((m, _), g) in enumerate(zip(node.next_functions, outs))]))
+            events.append(
+                tr.NodeFinished(
+                    _nid(node),
+                    [
+                        tr.EdgeGrad(i, _nid(m) if m is not None else None, _gv_array(g), reduced.get(i))
+                        for i, ((m, _), g) in enumerate(zip(node.next_functions, outs))
+                    ],
+                )
+            )
         return outs
     if isinstance(node, _GraphRoot) and events is not None:
-        events.append(tr.NodeFinished("root", [
-            tr.EdgeGrad(i, _nid(m) if m is not None else None, _gv_array(g))
-            for i, ((m, _), g) in enumerate(zip(node.next_functions, outs))]))
+        events.append(
+            tr.NodeFinished(
+                "root",
+                [
+                    tr.EdgeGrad(i, _nid(m) if m is not None else None, _gv_array(g))
+                    for i, ((m, _), g) in enumerate(zip(node.next_functions, outs))
+                ],
+            )
+        )
     elif events is not None:
         events.append(tr.NodeFinished(_nid(node), []))
     return outs
 
 
-def _apply_vjps(node: Node, grads_in: dict[int, Any], graph_mode: bool,
-                backend: Any) -> tuple[list[Any], dict[int, list[int]]]:
+def _apply_vjps(
+    node: Node, grads_in: dict[int, Any], graph_mode: bool, backend: Any
+) -> tuple[list[Any], dict[int, list[int]]]:
     if node.op is None:
         custom = getattr(node, "apply_backward", None)
         if custom is None:
@@ -531,9 +616,15 @@ def _accumulate(node: AccumulateGrad, g: Any, graph_mode: bool, events: list[Any
     _accumulate_into(variable, g, graph_mode)
     if events is not None:
         after = variable._grad
-        events.append(tr.GradAccumulated(
-            node.gid, variable.gid, before_value, _gv(g, variable),
-            tr.GradValue(np.array(after._data, copy=True), after.dtype.name)))
+        events.append(
+            tr.GradAccumulated(
+                node.gid,
+                variable.gid,
+                before_value,
+                _gv(g, variable),
+                tr.GradValue(np.array(after._data, copy=True), after.dtype.name),
+            )
+        )
     hooks = variable._post_accumulate_hooks
     if hooks:
         for hook in list(hooks.values()):

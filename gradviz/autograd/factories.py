@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from gradviz.autograd import dtypes
-from gradviz.autograd.random import generator as rng
 from gradviz.autograd.dtypes import DType
-from gradviz.runner.limits import check_elements
+from gradviz.autograd.random import generator as rng
 from gradviz.autograd.tensor import FLOAT_ONLY, Tensor
+from gradviz.runner.limits import check_elements
 
 COPY_CONSTRUCT_WARNING = (
     "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
-    "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).")
+    "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor)."
+)
 
 
 def _shape(size: Sequence[Any]) -> tuple[int, ...]:
@@ -27,7 +29,9 @@ def _shape(size: Sequence[Any]) -> tuple[int, ...]:
         if isinstance(s, Tensor):
             s = s.item()
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"empty(): argument 'size' must be tuple of ints, but found element of type {type(s).__name__}")
+            raise TypeError(
+                f"empty(): argument 'size' must be tuple of ints, but found element of type {type(s).__name__}"
+            )
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: [{', '.join(map(str, size))}]")
         shape.append(int(s))
@@ -72,8 +76,9 @@ def _infer_dtype(data: Any) -> DType:
     return dtypes.get_default_dtype()
 
 
-def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-           pin_memory: bool = False) -> Tensor:
+def tensor(
+    data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, pin_memory: bool = False
+) -> Tensor:
     if isinstance(data, Tensor):
         warnings.warn(COPY_CONSTRUCT_WARNING, UserWarning, stacklevel=2)
         target = dtypes.as_dtype(dtype) if dtype is not None else data.dtype
@@ -119,8 +124,9 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: An
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
-def full(size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False,
-         device: Any = None) -> Tensor:
+def full(
+    size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     if dtype is None:
         if isinstance(fill_value, bool):
             d = dtypes.bool_
@@ -130,7 +136,9 @@ def full(size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad:
             d = dtypes.get_default_dtype()
     else:
         d = dtypes.as_dtype(dtype)
-    return _finish(np.full(_shape((size,) if isinstance(size, int) else tuple(size)), fill_value, dtype=d.np), d, requires_grad)
+    return _finish(
+        np.full(_shape((size,) if isinstance(size, int) else tuple(size)), fill_value, dtype=d.np), d, requires_grad
+    )
 
 
 def _like(t: Tensor, dtype: Any) -> DType:
@@ -151,14 +159,14 @@ def empty_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, device
     return zeros_like(t, dtype, requires_grad)
 
 
-def full_like(t: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False,
-              device: Any = None) -> Tensor:
+def full_like(t: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     d = _like(t, dtype)
     return _finish(np.full(t._data.shape, fill_value, dtype=d.np), d, requires_grad)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False,
-           device: Any = None) -> Tensor:
+def arange(
+    start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     if end is None:
         start, end = 0, start
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
@@ -171,13 +179,17 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
     count = max(0, math.ceil((values[1] - values[0]) / values[2]))
     check_elements(count)
     # PyTorch computes start + i * step in double, then casts.
-    data = (values[0] + np.arange(count, dtype=np.float64) * values[2]) if d.is_floating_point or any(
-        isinstance(v, float) for v in values) else np.arange(values[0], values[1], values[2], dtype=np.int64)
+    data = (
+        (values[0] + np.arange(count, dtype=np.float64) * values[2])
+        if d.is_floating_point or any(isinstance(v, float) for v in values)
+        else np.arange(values[0], values[1], values[2], dtype=np.int64)
+    )
     return _finish(np.asarray(data).astype(d.np), d, requires_grad)
 
 
-def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False,
-             device: Any = None) -> Tensor:
+def linspace(
+    start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     d = _dtype_or_default(dtype)
     check_elements(steps)
     if steps == 1:
@@ -196,18 +208,29 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
     return _finish(np.eye(n, m if m is not None else n, dtype=d.np), d, requires_grad)
 
 
-def rand(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def rand(
+    *size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     d = _dtype_or_default(dtype)
     return _finish(rng.rand(_shape(size), d.np, generator), d, requires_grad)
 
 
-def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def randn(
+    *size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     d = _dtype_or_default(dtype)
     return _finish(rng.randn(_shape(size), d.np, generator), d, requires_grad)
 
 
-def randint(low: int, high: Any = None, size: Any = None, generator: Any = None, dtype: Any = None,
-            requires_grad: bool = False, device: Any = None) -> Tensor:
+def randint(
+    low: int,
+    high: Any = None,
+    size: Any = None,
+    generator: Any = None,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+) -> Tensor:
     if size is None:
         low, high, size = 0, low, high
     if high is None:
@@ -216,7 +239,9 @@ def randint(low: int, high: Any = None, size: Any = None, generator: Any = None,
     return _finish(rng.randint(int(low), int(high), _shape(tuple(size)), d.np, generator), d, requires_grad)
 
 
-def randperm(n: int, generator: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def randperm(
+    n: int, generator: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     return _finish(rng.randperm(n, d.np, generator), d, requires_grad)
 

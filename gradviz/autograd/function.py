@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -11,8 +12,15 @@ from gradviz.autograd.grad_mode import no_grad
 from gradviz.autograd.node import FREED_MESSAGE, Node, SavedTensor
 from gradviz.autograd.tensor import Tensor
 
-__all__ = ["Function", "FunctionCtx", "gradcheck", "gradgradcheck", "GradcheckError",
-           "set_detect_anomaly", "detect_anomaly"]
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "GradcheckError",
+    "detect_anomaly",
+    "gradcheck",
+    "gradgradcheck",
+    "set_detect_anomaly",
+]
 
 
 class FunctionCtx:
@@ -53,8 +61,14 @@ class FunctionCtx:
 class _FunctionNode(Node):
     """The grad_fn of a custom Function's outputs: named ``<Class>Backward``."""
 
-    def __init__(self, cls: type, ctx: FunctionCtx, edges: tuple[tuple[Node | None, int], ...],
-                 tensor_positions: list[int], n_args: int) -> None:
+    def __init__(
+        self,
+        cls: type,
+        ctx: FunctionCtx,
+        edges: tuple[tuple[Node | None, int], ...],
+        tensor_positions: list[int],
+        n_args: int,
+    ) -> None:
         super().__init__(None, f"{cls.__name__}Backward", edges)
         self.cls = cls
         self.ctx = ctx
@@ -91,18 +105,19 @@ class _FunctionNode(Node):
             if g is None and self.ctx.materialize_grads and i < len(outputs):
                 g = np.zeros_like(outputs[i]._data)
             grad_args.append(g if isinstance(g, Tensor) or g is None else Tensor._make(g, outputs[i].dtype))
-        with (grad_mode.enable_grad() if graph_mode else no_grad()):
+        with grad_mode.enable_grad() if graph_mode else no_grad():
             result = self.cls.backward(self.ctx, *grad_args)
         if not isinstance(result, tuple):
             result = (result,)
         if len(result) != self.n_args:
             # PyTorch accepts extra trailing Nones only.
-            if len(result) > self.n_args and all(r is None for r in result[self.n_args:]):
-                result = result[:self.n_args]
+            if len(result) > self.n_args and all(r is None for r in result[self.n_args :]):
+                result = result[: self.n_args]
             else:
                 raise RuntimeError(
                     f"function {self._name} returned an incorrect number of gradients "
-                    f"(expected {self.n_args}, got {len(result)})")
+                    f"(expected {self.n_args}, got {len(result)})"
+                )
         outs: list[Any] = []
         for position in self.tensor_positions:
             g = result[position]
@@ -126,14 +141,14 @@ class Function(metaclass=_FunctionMeta):
 
     @staticmethod
     def forward(ctx: FunctionCtx, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(
-            "You must implement the forward function for custom autograd.Function.")
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
     def backward(ctx: FunctionCtx, *grad_outputs: Any) -> Any:
         raise NotImplementedError(
             "You must implement either the backward or vjp method for your custom autograd.Function "
-            "to use it with backward mode AD.")
+            "to use it with backward mode AD."
+        )
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
@@ -174,6 +189,7 @@ class Function(metaclass=_FunctionMeta):
 
 # -- gradcheck ---------------------------------------------------------------------------------
 
+
 class GradcheckError(RuntimeError):
     pass
 
@@ -182,8 +198,16 @@ def _flat_outputs(result: Any) -> list[Tensor]:
     return [r for r in (result if isinstance(result, tuple) else (result,)) if isinstance(r, Tensor)]
 
 
-def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-06, atol: float = 1e-05,
-              rtol: float = 0.001, raise_exception: bool = True, **_: Any) -> bool:
+def gradcheck(
+    func: Callable[..., Any],
+    inputs: Any,
+    *,
+    eps: float = 1e-06,
+    atol: float = 1e-05,
+    rtol: float = 0.001,
+    raise_exception: bool = True,
+    **_: Any,
+) -> bool:
     """Compare analytical and finite-difference Jacobians, column by column, as PyTorch does."""
     from gradviz.autograd.printing import format_tensor
 
@@ -220,7 +244,8 @@ def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-06, atol
                 raise GradcheckError(
                     f"Jacobian mismatch for output {out_index} with respect to input {in_index},\n"
                     f"numerical:{format_tensor(numerical, 'float64')}\n"
-                    f"analytical:{format_tensor(analytical, 'float64')}\n")
+                    f"analytical:{format_tensor(analytical, 'float64')}\n"
+                )
     return True
 
 
@@ -229,6 +254,7 @@ def gradgradcheck(*args: Any, **kwargs: Any) -> bool:
 
 
 # -- anomaly mode ------------------------------------------------------------------------------
+
 
 class set_detect_anomaly:
     """Check every backward output for NaN (context manager, or a plain call that sets it)."""
@@ -263,4 +289,3 @@ def check_nan(node: Node, outputs: Sequence[Any]) -> None:
         data = value._data if isinstance(value, Tensor) else value
         if data.dtype.kind == "f" and np.isnan(data).any():
             raise RuntimeError(f"Function '{node.display_name}' returned nan values in its {index}th output.")
-

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-__all__ = ["is_grad_enabled", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode"]
+__all__ = ["enable_grad", "inference_mode", "is_grad_enabled", "no_grad", "set_grad_enabled"]
 
 _enabled = True
 
@@ -62,7 +63,7 @@ class _GradModeContext:
 
         return wrapper  # type: ignore[return-value]
 
-    def clone(self) -> "_GradModeContext":
+    def clone(self) -> _GradModeContext:
         return type(self)()
 
 

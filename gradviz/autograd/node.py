@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,8 +22,14 @@ if TYPE_CHECKING:
     from gradviz.autograd.ops.registry import OpDef
     from gradviz.autograd.tensor import Tensor
 
-__all__ = ["Node", "AccumulateGrad", "SavedTensor", "RemovableHandle", "FREED_MESSAGE",
-           "ACCUMULATE_SEQUENCE_NR"]
+__all__ = [
+    "ACCUMULATE_SEQUENCE_NR",
+    "FREED_MESSAGE",
+    "AccumulateGrad",
+    "Node",
+    "RemovableHandle",
+    "SavedTensor",
+]
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -47,8 +54,11 @@ def _learner_stack() -> str:
     """The forward call's stack without gradviz's own frames (anomaly mode prints it)."""
     import traceback
 
-    frames = [f for f in traceback.extract_stack()[:-2]
-              if not f.filename.startswith(_PACKAGE_DIR) and f.filename != "<string>"]
+    frames = [
+        f
+        for f in traceback.extract_stack()[:-2]
+        if not f.filename.startswith(_PACKAGE_DIR) and f.filename != "<string>"
+    ]
     return "".join(traceback.format_list(frames))
 
 
@@ -64,7 +74,7 @@ class RemovableHandle:
     def remove(self) -> None:
         self._hooks.pop(self.id, None)
 
-    def __enter__(self) -> "RemovableHandle":
+    def __enter__(self) -> RemovableHandle:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -78,10 +88,10 @@ class SavedTensor:
     in-place change after saving is reported exactly as PyTorch reports it.
     """
 
-    __slots__ = ("tensor", "version", "is_output", "freed", "nbytes", "shape", "dtype_name")
+    __slots__ = ("dtype_name", "freed", "is_output", "nbytes", "shape", "tensor", "version")
 
-    def __init__(self, tensor: "Tensor", is_output: bool) -> None:
-        self.tensor: "Tensor | None" = tensor
+    def __init__(self, tensor: Tensor, is_output: bool) -> None:
+        self.tensor: Tensor | None = tensor
         self.version = tensor._version_counter[0]
         self.is_output = is_output
         self.freed = False
@@ -89,7 +99,7 @@ class SavedTensor:
         self.shape = tuple(tensor._data.shape)
         self.dtype_name = tensor.dtype.name
 
-    def unpack(self, node: "Node") -> "Tensor":
+    def unpack(self, node: Node) -> Tensor:
         if self.freed or self.tensor is None:
             raise RuntimeError(FREED_MESSAGE)
         tensor = self.tensor
@@ -97,7 +107,7 @@ class SavedTensor:
             raise RuntimeError(_version_error(tensor, self.version, node if self.is_output else None))
         return tensor
 
-    def unpack_for_user(self, node: "Node") -> "Tensor":
+    def unpack_for_user(self, node: Node) -> Tensor:
         """What ``grad_fn._saved_result`` returns: a saved output comes back as a new tensor
         object each time (same data, same grad_fn), a saved input as the input itself."""
         tensor = self.unpack(node)
@@ -116,7 +126,7 @@ class SavedTensor:
         self.tensor = None
 
 
-def _version_error(tensor: "Tensor", expected: int, output_of: "Node | None") -> str:
+def _version_error(tensor: Tensor, expected: int, output_of: Node | None) -> str:
     shape = ", ".join(str(s) for s in tensor.shape)
     where = ""
     producer = output_of if output_of is not None else tensor.grad_fn
@@ -135,8 +145,13 @@ def _version_error(tensor: "Tensor", expected: int, output_of: "Node | None") ->
 class Node:
     """One grad_fn. ``next_functions[i]`` is where the grad for input i goes."""
 
-    def __init__(self, op: "OpDef | None", name: str, next_functions: tuple[tuple["Node | None", int], ...],
-                 sequence_nr: int | None = None) -> None:
+    def __init__(
+        self,
+        op: OpDef | None,
+        name: str,
+        next_functions: tuple[tuple[Node | None, int], ...],
+        sequence_nr: int | None = None,
+    ) -> None:
         self.uid = next_uid()
         self.gid = f"n{self.uid}"  # graph id; a plain attribute because traces read it per event
         self.op = op
@@ -231,7 +246,7 @@ class Node:
     def __getattr__(self, attr: str) -> Any:
         # _saved_<name> and _raw_saved_<name>, as PyTorch exposes them on every node.
         if attr.startswith("_saved_"):
-            key = attr[len("_saved_"):]
+            key = attr[len("_saved_") :]
             saved = self.__dict__.get("saved", {})
             if key in saved:
                 value = saved[key]
@@ -247,7 +262,7 @@ class Node:
 class AccumulateGrad(Node):
     """The sink for a leaf: adds the incoming grad into ``variable.grad``."""
 
-    def __init__(self, variable: "Tensor") -> None:
+    def __init__(self, variable: Tensor) -> None:
         super().__init__(None, "AccumulateGrad", (), sequence_nr=ACCUMULATE_SEQUENCE_NR)
         self.variable = variable
         self.input_meta = [(tuple(variable._data.shape), variable.dtype)]

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from gradviz.runner.results import SourceSpan
 
-_current: "SourceSpan | None" = None
+_current: SourceSpan | None = None
 
 
-def set_current_span(span: "SourceSpan | None") -> None:
+def set_current_span(span: SourceSpan | None) -> None:
     global _current
     _current = span
 
 
-def current_span() -> "SourceSpan | None":
+def current_span() -> SourceSpan | None:
     return _current

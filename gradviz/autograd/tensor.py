@@ -8,19 +8,20 @@ table (gradviz/autograd/ops); methods here only forward to them.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
 from gradviz.autograd import dtypes
 from gradviz.autograd.dtypes import DType
 from gradviz.autograd.ids import next_uid
-from gradviz.runner.limits import check_elements
 from gradviz.autograd.node import AccumulateGrad, Node, RemovableHandle
 from gradviz.autograd.printing import format_size, format_tensor
 from gradviz.autograd.provenance import current_span
+from gradviz.runner.limits import check_elements
 
-__all__ = ["Tensor", "Size", "NONLEAF_GRAD_WARNING"]
+__all__ = ["NONLEAF_GRAD_WARNING", "Size", "Tensor"]
 
 NONLEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -50,15 +51,24 @@ class Size(tuple):
         return n
 
 
-
-
 class Tensor:
-    __slots__ = ("_data", "dtype", "_requires_grad", "grad_fn", "_output_nr", "_grad",
-                 "_version_counter", "uid", "span", "__weakref__", "__dict__")
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_data",
+        "_grad",
+        "_output_nr",
+        "_requires_grad",
+        "_version_counter",
+        "dtype",
+        "grad_fn",
+        "span",
+        "uid",
+    )
 
     # Rarely set state lives in the instance dict only when set; these class defaults keep
     # creating a tensor (the engine's hottest path) down to the fields every tensor needs.
-    _base: "Tensor | None" = None  # the tensor this one is a differentiable view of
+    _base: Tensor | None = None  # the tensor this one is a differentiable view of
     _view_fn: Any = None  # base array -> this view's region (for CopySlices)
     _hooks: dict[int, Callable[..., Any]] | None = None
     _post_accumulate_hooks: dict[int, Callable[..., Any]] | None = None
@@ -80,7 +90,7 @@ class Tensor:
         Tensor._init(self, data, dtypes.float32)
 
     @staticmethod
-    def _init(self: "Tensor", data: np.ndarray, dtype: DType) -> None:
+    def _init(self: Tensor, data: np.ndarray, dtype: DType) -> None:
         self._data = data
         self.dtype = dtype
         self._requires_grad = False
@@ -92,7 +102,7 @@ class Tensor:
         self.span = current_span()
 
     @classmethod
-    def _make(cls, data: np.ndarray, dtype: DType) -> "Tensor":
+    def _make(cls, data: np.ndarray, dtype: DType) -> Tensor:
         if data.size > 1_000_000:
             check_elements(int(data.size))
         tensor = object.__new__(cls)
@@ -116,12 +126,13 @@ class Tensor:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use a "
                 "computed variable in a subgraph that doesn't require differentiation use "
-                "var_no_grad = var.detach().")
+                "var_no_grad = var.detach()."
+            )
         if value and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(value)
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad and self.grad_fn is None and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
@@ -144,23 +155,26 @@ class Tensor:
         return self._retains_grad
 
     @property
-    def grad(self) -> "Tensor | None":
+    def grad(self) -> Tensor | None:
         if self.grad_fn is not None and not self._retains_grad and self._grad is None:
             warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
-    def grad(self, value: "Tensor | None") -> None:
+    def grad(self, value: Tensor | None) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+                )
             if value.dtype is not self.dtype:
                 raise RuntimeError("assigned grad has data of a different type")
             if tuple(value.shape) != tuple(self.shape):
                 raise RuntimeError(
                     f"attempting to assign a gradient of size '[{', '.join(map(str, value.shape))}]' to a tensor "
                     f"of size '[{', '.join(map(str, self.shape))}]'. Please ensure that the gradient and the "
-                    "tensor are the same size")
+                    "tensor are the same size"
+                )
         self._grad = value
 
     def _gradient_edge(self) -> tuple[Node | None, int]:
@@ -183,7 +197,7 @@ class Tensor:
         self._retains_grad = True
         self.grad_fn._own("_retains_grad")[self._output_nr] = self
 
-    def register_hook(self, hook: Callable[["Tensor"], Any]) -> RemovableHandle:
+    def register_hook(self, hook: Callable[[Tensor], Any]) -> RemovableHandle:
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
@@ -194,7 +208,7 @@ class Tensor:
         self._hooks[handle.id] = hook
         return handle
 
-    def register_post_accumulate_grad_hook(self, hook: Callable[["Tensor"], Any]) -> RemovableHandle:
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], Any]) -> RemovableHandle:
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         if self._post_accumulate_hooks is None:
@@ -203,20 +217,25 @@ class Tensor:
         self._post_accumulate_hooks[handle.id] = hook
         return handle
 
-    def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None,
-                 create_graph: bool = False, inputs: Any = None) -> None:
+    def backward(
+        self,
+        gradient: Tensor | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
+    ) -> None:
         from gradviz.autograd.engine import backward
 
         backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         out = Tensor._make(self._data, self.dtype)
         out._version_counter = self._version_counter  # detach() shares the version counter
         if self._requires_grad:
             out._origin = "detach"
         return out
 
-    def detach_(self) -> "Tensor":
+    def detach_(self) -> Tensor:
         if self._base is not None and self.grad_fn is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self.grad_fn = None
@@ -225,7 +244,7 @@ class Tensor:
         return self
 
     @property
-    def data(self) -> "Tensor":
+    def data(self) -> Tensor:
         # .data shares storage but not the version counter: autograd cannot see changes made
         # through it, which is exactly why tutorials warn about it.
         out = Tensor._make(self._data, self.dtype)
@@ -234,7 +253,7 @@ class Tensor:
         return out
 
     @data.setter
-    def data(self, value: "Tensor") -> None:
+    def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
             raise TypeError("Variable data has to be a tensor, but got " + type(value).__name__)
         self._data = value._data
@@ -276,7 +295,7 @@ class Tensor:
         return int(self._data.nbytes)
 
     @property
-    def device(self) -> "_Device":
+    def device(self) -> _Device:
         return _CPU
 
     @property
@@ -293,10 +312,10 @@ class Tensor:
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[dim]
 
-    def cpu(self) -> "Tensor":
+    def cpu(self) -> Tensor:
         return self
 
-    def cuda(self, *args: Any, **kwargs: Any) -> "Tensor":
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
         raise AssertionError("Torch not compiled with CUDA enabled")
 
     # -- conversion -----------------------------------------------------------------------------
@@ -316,7 +335,7 @@ class Tensor:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)
 
-    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
         target = kwargs.get("dtype")
         for arg in args:
             if isinstance(arg, DType):
@@ -332,25 +351,25 @@ class Tensor:
             return self.dtype.legacy_name
         return self.to(dtypes.as_dtype(dtype))
 
-    def float(self) -> "Tensor":
+    def float(self) -> Tensor:
         return self.to(dtypes.float32)
 
-    def double(self) -> "Tensor":
+    def double(self) -> Tensor:
         return self.to(dtypes.float64)
 
-    def half(self) -> "Tensor":
+    def half(self) -> Tensor:
         return self.to(dtypes.float16)
 
-    def long(self) -> "Tensor":
+    def long(self) -> Tensor:
         return self.to(dtypes.int64)
 
-    def int(self) -> "Tensor":
+    def int(self) -> Tensor:
         return self.to(dtypes.int32)
 
-    def bool(self) -> "Tensor":
+    def bool(self) -> Tensor:
         return self.to(dtypes.bool_)
 
-    def contiguous(self) -> "Tensor":
+    def contiguous(self) -> Tensor:
         return self if self._data.flags.c_contiguous else _Fn.clone(self)
 
     # -- printing -------------------------------------------------------------------------------
@@ -378,7 +397,7 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
 
-    def __iter__(self) -> Iterator["Tensor"]:
+    def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter([_Fn.select(self, 0, i) for i in range(self._data.shape[0])])
@@ -409,55 +428,55 @@ class Tensor:
         setitem(self, key, value)
 
     # -- arithmetic -----------------------------------------------------------------------------
-    def __rtruediv__(self, other: Any) -> "Tensor":
+    def __rtruediv__(self, other: Any) -> Tensor:
         return _Fn.div(other, self)
 
-    def __rpow__(self, other: Any) -> "Tensor":
+    def __rpow__(self, other: Any) -> Tensor:
         return _Fn.pow(other, self)
 
-    def __rmod__(self, other: Any) -> "Tensor":
+    def __rmod__(self, other: Any) -> Tensor:
         return _Fn.remainder(other, self)
 
-    def __rmatmul__(self, other: Any) -> "Tensor":
+    def __rmatmul__(self, other: Any) -> Tensor:
         return _Fn.matmul(other, self)
 
-    def __pos__(self) -> "Tensor":
+    def __pos__(self) -> Tensor:
         return self
 
     # -- ops as methods -------------------------------------------------------------------------
-    def view(self, *shape: Any) -> "Tensor":
+    def view(self, *shape: Any) -> Tensor:
         return _Fn.view(self, *shape)
 
-    def view_as(self, other: "Tensor") -> "Tensor":
+    def view_as(self, other: Tensor) -> Tensor:
         return _Fn.view(self, tuple(other.shape))
 
-    def reshape(self, *shape: Any) -> "Tensor":
+    def reshape(self, *shape: Any) -> Tensor:
         return _Fn.reshape(self, *shape)
 
-    def reshape_as(self, other: "Tensor") -> "Tensor":
+    def reshape_as(self, other: Tensor) -> Tensor:
         return _Fn.reshape(self, tuple(other.shape))
 
-    def expand(self, *shape: Any) -> "Tensor":
+    def expand(self, *shape: Any) -> Tensor:
         return _Fn.expand(self, *shape)
 
-    def expand_as(self, other: "Tensor") -> "Tensor":
+    def expand_as(self, other: Tensor) -> Tensor:
         return _Fn.expand(self, tuple(other.shape))
 
-    def sum_to_size(self, *shape: Any) -> "Tensor":
+    def sum_to_size(self, *shape: Any) -> Tensor:
         return _Fn.sum_to_size(self, *shape)
 
     @property
-    def T(self) -> "Tensor":
+    def T(self) -> Tensor:
         if self._data.ndim <= 2:
             return _Fn.t(self)
         raise NotImplementedError("gradviz: .T on tensors with more than 2 dims is not supported yet")
 
     # -- breadth ops: max/min, clamp, masked_fill, permute, cat-free shape ops, moments ----------
 
-    def permute(self, *dims: Any) -> "Tensor":
+    def permute(self, *dims: Any) -> Tensor:
         return _Fn.permute(self, *dims)
 
-    def repeat(self, *repeats: Any) -> "Tensor":
+    def repeat(self, *repeats: Any) -> Tensor:
         return _Fn.repeat(self, *repeats)
 
     def __getattr__(self, name: str) -> Any:

@@ -11,14 +11,30 @@ afterwards) and turned into lists only when serialised, so recording stays cheap
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-__all__ = ["GradValue", "NodeInfo", "CallStarted", "NodeStarted", "HookCalled", "NodeFinished",
-           "EdgeGrad", "GradAccumulated", "GradCaptured", "BufferFreed", "ErrorRaised",
-           "CallFinished", "BackwardTrace", "subscribe", "publish", "MAX_LISTED_ELEMENTS"]
+__all__ = [
+    "MAX_LISTED_ELEMENTS",
+    "BackwardTrace",
+    "BufferFreed",
+    "CallFinished",
+    "CallStarted",
+    "EdgeGrad",
+    "ErrorRaised",
+    "GradAccumulated",
+    "GradCaptured",
+    "GradValue",
+    "HookCalled",
+    "NodeFinished",
+    "NodeInfo",
+    "NodeStarted",
+    "publish",
+    "subscribe",
+]
 
 MAX_LISTED_ELEMENTS = 4096  # larger grads serialise as summaries only
 
@@ -200,8 +216,12 @@ class BackwardTrace:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"call_id": self.call_id, "cell": self.cell, "line": self.line,  # root_tensors stay here
-                "events": [event_to_dict(e) for e in self.events]}
+        return {
+            "call_id": self.call_id,
+            "cell": self.cell,
+            "line": self.line,  # root_tensors stay here
+            "events": [event_to_dict(e) for e in self.events],
+        }
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:

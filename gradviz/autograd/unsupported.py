@@ -36,4 +36,5 @@ def is_torch_function(name: str) -> bool:
 def not_supported(what: str) -> UnsupportedError:
     return UnsupportedError(
         f"gradviz does not support {what} yet: it exists in PyTorch, but gradviz has no "
-        "implementation of it, so it refuses rather than guess")
+        "implementation of it, so it refuses rather than guess"
+    )

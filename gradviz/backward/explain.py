@@ -9,13 +9,21 @@ tensors are gone, and tested without Qt.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from gradviz.backward.explain_text import LANGS, TEXTS, UNNAMED
 
-__all__ = ["Reason", "GradContext", "render", "why_grad_is_none", "explain_error",
-           "annotate_snapshot", "REASON_CODES"]
+__all__ = [
+    "REASON_CODES",
+    "GradContext",
+    "Reason",
+    "annotate_snapshot",
+    "explain_error",
+    "render",
+    "why_grad_is_none",
+]
 
 REASON_CODES = tuple(TEXTS)
 _INTEGER_DTYPES = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool"}
@@ -35,7 +43,7 @@ class Reason:
         return {"code": self.code, "params": dict(self.params)}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Reason":
+    def from_dict(cls, data: Mapping[str, Any]) -> Reason:
         return cls(str(data["code"]), dict(data.get("params") or {}))
 
 
@@ -76,7 +84,7 @@ class GradContext:
     names: dict[str, str] = field(default_factory=dict)  # tensor id -> learner's name
 
     @classmethod
-    def from_calls(cls, calls: Iterable[Any], names: Mapping[str, str] | None = None) -> "GradContext":
+    def from_calls(cls, calls: Iterable[Any], names: Mapping[str, str] | None = None) -> GradContext:
         ctx = cls(names=dict(names or {}))
         for call in calls:
             data = call if isinstance(call, Mapping) else call.to_dict()
@@ -130,8 +138,9 @@ def why_grad_is_none(tensor: Mapping[str, Any], context: GradContext) -> Reason 
     tid = tensor.get("id")
     if tid in context.captured or tid in context.grad_inputs:
         return Reason("grad_via_autograd_grad", base)
-    reached = tid in context.accumulated if tensor.get("is_leaf", True) \
-        else tensor.get("grad_fn") in context.reached_nodes
+    reached = (
+        tid in context.accumulated if tensor.get("is_leaf", True) else tensor.get("grad_fn") in context.reached_nodes
+    )
     if not reached:
         roots = ", ".join(context.names.get(r, r) for r in context.roots) or "?"
         return Reason("not_on_path", {**base, "roots": roots})
@@ -160,16 +169,24 @@ def annotate_snapshot(snapshot: dict[str, Any], backward_calls: Sequence[Any]) -
 
 # -- errors ------------------------------------------------------------------------------------
 _ERROR_PATTERNS: list[tuple[re.Pattern[str], str, str | None]] = [
-    (re.compile(r"grad can be implicitly created only for scalar outputs"),
-     "err_non_scalar_backward", "z.sum().backward()"),
-    (re.compile(r"backward through the graph a second time"),
-     "err_backward_twice", "z.backward(retain_graph=True)"),
+    (
+        re.compile(r"grad can be implicitly created only for scalar outputs"),
+        "err_non_scalar_backward",
+        "z.sum().backward()",
+    ),
+    (re.compile(r"backward through the graph a second time"), "err_backward_twice", "z.backward(retain_graph=True)"),
     (re.compile(r"modified by an inplace operation"), "err_version_counter", None),
-    (re.compile(r"leaf Variable that requires grad is being used in an in-place operation"),
-     "err_leaf_inplace", "with torch.no_grad():\n    x += 1"),
+    (
+        re.compile(r"leaf Variable that requires grad is being used in an in-place operation"),
+        "err_leaf_inplace",
+        "with torch.no_grad():\n    x += 1",
+    ),
     (re.compile(r"does not require grad and does not have a grad_fn"), "err_no_grad_fn", None),
-    (re.compile(r"Only Tensors of floating point.*can require gradients"),
-     "err_int_requires_grad", "torch.tensor([1.0, 2.0], requires_grad=True)"),
+    (
+        re.compile(r"Only Tensors of floating point.*can require gradients"),
+        "err_int_requires_grad",
+        "torch.tensor([1.0, 2.0], requires_grad=True)",
+    ),
     (re.compile(r"appears to not have been used in the graph"), "err_unused_input", None),
 ]
 

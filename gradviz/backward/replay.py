@@ -16,13 +16,25 @@ Node states: ``idle`` (not needed by this call), ``pending`` (waiting for grads)
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["Replay", "ReplayState", "Ledger", "LedgerEntry", "format_grad", "vjp_view",
-           "as_trace_dict", "find_freeing_call", "short_name", "local_rule", "CHECKPOINT_EVERY"]
+__all__ = [
+    "CHECKPOINT_EVERY",
+    "Ledger",
+    "LedgerEntry",
+    "Replay",
+    "ReplayState",
+    "as_trace_dict",
+    "find_freeing_call",
+    "format_grad",
+    "local_rule",
+    "short_name",
+    "vjp_view",
+]
 
 CHECKPOINT_EVERY = 64
 
@@ -178,8 +190,9 @@ class Ledger:
         return [e.text() for e in self.for_tensor(tensor_id)]
 
     @classmethod
-    def from_traces(cls, traces: Sequence[Any],
-                    final_grads: Mapping[str, Mapping[str, Any] | None] | None = None) -> "Ledger":
+    def from_traces(
+        cls, traces: Sequence[Any], final_grads: Mapping[str, Mapping[str, Any] | None] | None = None
+    ) -> Ledger:
         """Build the ledger over calls in order.
 
         When a call's first ``before`` for a tensor differs from the previous call's last
@@ -198,13 +211,22 @@ class Ledger:
                 before = event.get("before")
                 if tid in last and not grads_equal(last[tid], before):
                     entries.append(LedgerEntry(tid, "external", last[tid], None, before, ci, 0))
-                entries.append(LedgerEntry(tid, "accumulate", before, event.get("contribution"),
-                                           event.get("after"), ci, k, event.get("node_id")))
+                entries.append(
+                    LedgerEntry(
+                        tid,
+                        "accumulate",
+                        before,
+                        event.get("contribution"),
+                        event.get("after"),
+                        ci,
+                        k,
+                        event.get("node_id"),
+                    )
+                )
                 last[tid] = event.get("after")
         for tid, now in (final_grads or {}).items():
             if tid in last and not grads_equal(last[tid], _summary_as_grad(now)):
-                entries.append(LedgerEntry(tid, "external", last[tid], None, _summary_as_grad(now),
-                                           len(traces), 0))
+                entries.append(LedgerEntry(tid, "external", last[tid], None, _summary_as_grad(now), len(traces), 0))
         return cls(entries)
 
 
@@ -249,13 +271,28 @@ class ReplayState:
     finished: bool
     ok: bool | None
 
-    def copy(self) -> "ReplayState":
+    def copy(self) -> ReplayState:
         """A shallow-per-field copy: dicts and lists are new, their values are shared (immutable)."""
         return ReplayState(
-            self.step, self.event, dict(self.node_states), self.current_node, dict(self.delivered),
-            dict(self.edge_grads), dict(self.reduced), dict(self.grads_in), dict(self.grads_out),
-            dict(self.leaf_grads), list(self.ledger), dict(self.captured), dict(self.buffers),
-            self.live_bytes, list(self.hooks), self.error, self.finished, self.ok)
+            self.step,
+            self.event,
+            dict(self.node_states),
+            self.current_node,
+            dict(self.delivered),
+            dict(self.edge_grads),
+            dict(self.reduced),
+            dict(self.grads_in),
+            dict(self.grads_out),
+            dict(self.leaf_grads),
+            list(self.ledger),
+            dict(self.captured),
+            dict(self.buffers),
+            self.live_bytes,
+            list(self.hooks),
+            self.error,
+            self.finished,
+            self.ok,
+        )
 
 
 @dataclass
@@ -270,8 +307,7 @@ class _Buffer:
 class Replay:
     """The states of one backward call, step by step (one step per trace event)."""
 
-    def __init__(self, trace: Any, snapshot: Mapping[str, Any] | None = None,
-                 call_index: int = 0) -> None:
+    def __init__(self, trace: Any, snapshot: Mapping[str, Any] | None = None, call_index: int = 0) -> None:
         self.trace = as_trace_dict(trace)
         self.events: list[dict[str, Any]] = list(self.trace.get("events", []))
         if not self.events:
@@ -362,8 +398,13 @@ class Replay:
         for event in self.events:
             if event.get("type") == "buffer_freed":
                 key = (event["node_id"], event["attr"])
-                buffers[key] = _Buffer(event["node_id"], event["attr"], int(event.get("nbytes", 0)),
-                                       list(event.get("shape", [])), str(event.get("dtype", "")))
+                buffers[key] = _Buffer(
+                    event["node_id"],
+                    event["attr"],
+                    int(event.get("nbytes", 0)),
+                    list(event.get("shape", [])),
+                    str(event.get("dtype", "")),
+                )
         for node in (snapshot or {}).get("nodes", []):
             if node.get("id") not in self.nodes:
                 continue
@@ -371,18 +412,42 @@ class Replay:
                 key = (node["id"], saved.get("attr", ""))
                 if key in buffers or saved.get("freed") or saved.get("kind") != "tensor":
                     continue
-                buffers[key] = _Buffer(node["id"], saved.get("attr", ""), int(saved.get("nbytes") or 0),
-                                       list(saved.get("shape") or []), str(saved.get("dtype", "")))
+                buffers[key] = _Buffer(
+                    node["id"],
+                    saved.get("attr", ""),
+                    int(saved.get("nbytes") or 0),
+                    list(saved.get("shape") or []),
+                    str(saved.get("dtype", "")),
+                )
         return buffers
 
     def _initial(self) -> ReplayState:
-        states = {nid: ("ready" if n.get("dependencies", 0) == 0 else "pending")
-                  if n.get("needed", True) else "idle" for nid, n in self.nodes.items()}
-        buffers = {key: True for key in self.buffers}
+        states = {
+            nid: ("ready" if n.get("dependencies", 0) == 0 else "pending") if n.get("needed", True) else "idle"
+            for nid, n in self.nodes.items()
+        }
+        buffers = dict.fromkeys(self.buffers, True)
         leaf_grads: dict[str, dict[str, Any] | None] = {}
-        state = ReplayState(0, self.events[0], states, None, {nid: 0 for nid in self.nodes}, {}, {},
-                            {}, {}, leaf_grads, [], {}, buffers,
-                            sum(b.nbytes for b in self.buffers.values()), [], None, False, None)
+        state = ReplayState(
+            0,
+            self.events[0],
+            states,
+            None,
+            dict.fromkeys(self.nodes, 0),
+            {},
+            {},
+            {},
+            {},
+            leaf_grads,
+            [],
+            {},
+            buffers,
+            sum(b.nbytes for b in self.buffers.values()),
+            [],
+            None,
+            False,
+            None,
+        )
         self._checkpoints[0] = state
         return state
 
@@ -417,14 +482,27 @@ class Replay:
                     s.reduced[(nid, target)] = list(grad["reduced_from"])
                 s.delivered[target] = s.delivered.get(target, 0) + 1
                 info = self.nodes.get(target)
-                if info is not None and s.node_states.get(target) == "pending" \
-                        and s.delivered[target] >= info.get("dependencies", 0):
+                if (
+                    info is not None
+                    and s.node_states.get(target) == "pending"
+                    and s.delivered[target] >= info.get("dependencies", 0)
+                ):
                     s.node_states[target] = "ready"
         elif kind == "grad_accumulated":
             tid = event["tensor_id"]
             s.leaf_grads[tid] = event.get("after")
-            s.ledger.append(LedgerEntry(tid, "accumulate", event.get("before"), event.get("contribution"),
-                                        event.get("after"), self.call_index, k, nid))
+            s.ledger.append(
+                LedgerEntry(
+                    tid,
+                    "accumulate",
+                    event.get("before"),
+                    event.get("contribution"),
+                    event.get("after"),
+                    self.call_index,
+                    k,
+                    nid,
+                )
+            )
         elif kind == "grad_captured":
             s.captured[event["tensor_id"]] = event.get("value")
         elif kind == "buffer_freed":
@@ -457,8 +535,11 @@ def find_freeing_call(traces: Sequence[Any], before: int, node_id: str) -> tuple
     earlier backward whose cleanup freed what the failing node needed.
     """
     for i in range(min(before, len(traces)) - 1, -1, -1):
-        attrs = [e["attr"] for e in as_trace_dict(traces[i]).get("events", [])
-                 if e.get("type") == "buffer_freed" and e.get("node_id") == node_id]
+        attrs = [
+            e["attr"]
+            for e in as_trace_dict(traces[i]).get("events", [])
+            if e.get("type") == "buffer_freed" and e.get("node_id") == node_id
+        ]
         if attrs:
             return i, attrs
     return None
@@ -485,18 +566,24 @@ def vjp_view(trace: Any, node_id: str) -> dict[str, Any]:
         elif kind == "node_finished":
             for grad in event.get("grads_out", []):
                 target = grad.get("target")
-                outputs.append({
-                    "index": grad.get("index"),
-                    "target": target,
-                    "target_name": short_name(nodes.get(target, {}).get("name", "")) if target else None,
-                    "value": grad.get("value"),
-                    "text": format_grad(grad.get("value")),
-                    "reduced_from": grad.get("reduced_from"),
-                    "reduced_to": (grad.get("value") or {}).get("shape") if grad.get("reduced_from") else None,
-                })
+                outputs.append(
+                    {
+                        "index": grad.get("index"),
+                        "target": target,
+                        "target_name": short_name(nodes.get(target, {}).get("name", "")) if target else None,
+                        "value": grad.get("value"),
+                        "text": format_grad(grad.get("value")),
+                        "reduced_from": grad.get("reduced_from"),
+                        "reduced_to": (grad.get("value") or {}).get("shape") if grad.get("reduced_from") else None,
+                    }
+                )
         elif kind == "grad_accumulated":
-            accumulated = {"tensor_id": event["tensor_id"], "before": event.get("before"),
-                           "contribution": event.get("contribution"), "after": event.get("after")}
+            accumulated = {
+                "tensor_id": event["tensor_id"],
+                "before": event.get("before"),
+                "contribution": event.get("contribution"),
+                "after": event.get("after"),
+            }
         elif kind == "error_raised":
             error = event
     return {

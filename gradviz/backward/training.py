@@ -11,15 +11,27 @@ value comes from ``CallStarted.root_values``, recorded by the engine when the ca
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from gradviz.backward.explain import Reason
 from gradviz.backward.replay import as_trace_dict, format_contribution, format_grad
 
-__all__ = ["Iteration", "TrainingLoop", "GradGrowth", "detect_loops", "detect_iterations",
-           "grad_growth", "growth_reason", "render_training", "finite_losses", "TRAINING_TEXTS", "GROWTH_CODE",
-           "Accumulation"]
+__all__ = [
+    "GROWTH_CODE",
+    "TRAINING_TEXTS",
+    "Accumulation",
+    "GradGrowth",
+    "Iteration",
+    "TrainingLoop",
+    "detect_iterations",
+    "detect_loops",
+    "finite_losses",
+    "grad_growth",
+    "growth_reason",
+    "render_training",
+]
 
 GROWTH_CODE = "grads_accumulate_across_iterations"
 
@@ -28,12 +40,12 @@ GROWTH_CODE = "grads_accumulate_across_iterations"
 TRAINING_TEXTS: dict[str, dict[str, str]] = {
     GROWTH_CODE: {
         "en": "{name}.grad kept adding up: iterations {first}–{last} each added their gradient onto "
-              "the previous ones ({ledger}), because optimizer.zero_grad() is never called. Every "
-              "step() then follows the sum of old gradients instead of this iteration's. Call "
-              "optimizer.zero_grad() at the start of each iteration.",
+        "the previous ones ({ledger}), because optimizer.zero_grad() is never called. Every "
+        "step() then follows the sum of old gradients instead of this iteration's. Call "
+        "optimizer.zero_grad() at the start of each iteration.",
         "zh": "{name}.grad 一直在累加：第 {first}–{last} 次迭代的梯度都叠加到了之前的梯度上（{ledger}），"
-              "因为从未调用 optimizer.zero_grad()。于是每次 step() 使用的是旧梯度之和，而不是本次迭代的梯度。"
-              "请在每次迭代开始时调用 optimizer.zero_grad()。",
+        "因为从未调用 optimizer.zero_grad()。于是每次 step() 使用的是旧梯度之和，而不是本次迭代的梯度。"
+        "请在每次迭代开始时调用 optimizer.zero_grad()。",
     },
 }
 _UNNAMED = {"en": "a parameter", "zh": "某个参数"}
@@ -99,9 +111,11 @@ class GradGrowth:
 
     def ledger_texts(self) -> list[str]:
         """``None -> +-1.27 -> -1.27``, ``-1.27 -> +-1.052 -> -2.322``, ... one per iteration."""
-        return [f"{format_grad(before)} -> {format_contribution(added) if added is not None else '+?'} -> "
-                f"{format_grad(after)}"
-                for before, added, after in zip(self.befores, self.contributions, self.afters)]
+        return [
+            f"{format_grad(before)} -> {format_contribution(added) if added is not None else '+?'} -> "
+            f"{format_grad(after)}"
+            for before, added, after in zip(self.befores, self.contributions, self.afters)
+        ]
 
     def reason(self) -> Reason:
         return growth_reason(self)
@@ -111,8 +125,7 @@ class GradGrowth:
 def _site(call: Mapping[str, Any]) -> tuple[int | None, int | None]:
     cell, line = call.get("cell"), call.get("line")
     source = call.get("source") or {}
-    return (cell if cell is not None else source.get("cell"),
-            line if line is not None else source.get("line"))
+    return (cell if cell is not None else source.get("cell"), line if line is not None else source.get("line"))
 
 
 def _loss(start: Mapping[str, Any]) -> float | None:
@@ -179,9 +192,19 @@ def detect_loops(backward_calls: Sequence[Any], min_iterations: int = 2) -> list
             events = call.get("events") or []
             start = events[0] if events and events[0].get("type") == "call_started" else {}
             roots = start.get("roots") or []
-            iterations.append(Iteration(len(loops), k, ci, call.get("call_id"), site[0], site[1],
-                                        _loss(start), roots[0] if len(roots) == 1 else None,
-                                        _accumulations(events)))
+            iterations.append(
+                Iteration(
+                    len(loops),
+                    k,
+                    ci,
+                    call.get("call_id"),
+                    site[0],
+                    site[1],
+                    _loss(start),
+                    roots[0] if len(roots) == 1 else None,
+                    _accumulations(events),
+                )
+            )
         loops.append(TrainingLoop(len(loops), site[0], site[1], iterations))
     return loops
 
@@ -203,8 +226,7 @@ def _same_grad(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> bool
     return all(a.get(k) == b.get(k) for k in ("min", "max", "mean"))
 
 
-def grad_growth(iterations: Sequence[Iteration],
-                names: Mapping[str, str] | None = None) -> list[GradGrowth]:
+def grad_growth(iterations: Sequence[Iteration], names: Mapping[str, str] | None = None) -> list[GradGrowth]:
     """Leaves whose ``.grad`` was never reset between consecutive iterations of a loop.
 
     Iteration i+1 accumulated onto iteration i's result when its first ``before`` is not None
@@ -225,8 +247,9 @@ def grad_growth(iterations: Sequence[Iteration],
             run: list[Iteration] = []
             for prev, it in zip(members, members[1:]):
                 a, b = prev.grads.get(tid), it.grads.get(tid)
-                carried = a is not None and b is not None and it.index == prev.index + 1 \
-                    and _same_grad(b.before, a.after)
+                carried = (
+                    a is not None and b is not None and it.index == prev.index + 1 and _same_grad(b.before, a.after)
+                )
                 if carried:
                     run = run or [prev]
                     run.append(it)
@@ -252,8 +275,7 @@ def _growth(tid: str, name: str | None, loop: int, run: list[Iteration]) -> Grad
         acc = it.grads[tid]
         exact = acc.contribution
         contributions.append(exact if exact is not None else _difference(acc.before, acc.after))
-    return GradGrowth(tid, name, loop, run[0].index, run[-1].index, befores, afters,
-                     contributions)
+    return GradGrowth(tid, name, loop, run[0].index, run[-1].index, befores, afters, contributions)
 
 
 def _difference(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -281,14 +303,19 @@ def _subtract(a: Any, b: Any) -> Any:
 def growth_reason(growth: GradGrowth, max_ledger: int = 4) -> Reason:
     """The growth as a Reason (1-based iteration numbers, as a learner counts)."""
     texts = growth.ledger_texts()
-    shown = texts if len(texts) <= max_ledger else texts[:max_ledger - 1] + ["…", texts[-1]]
-    return Reason(GROWTH_CODE, {
-        "name": growth.name, "tensor_id": growth.tensor_id,
-        "first": growth.first + 1, "last": growth.last + 1,
-        "iterations": [i + 1 for i in growth.iterations],
-        "ledger": "; ".join(shown),
-        "after": format_grad(growth.afters[-1]),
-    })
+    shown = texts if len(texts) <= max_ledger else texts[: max_ledger - 1] + ["…", texts[-1]]
+    return Reason(
+        GROWTH_CODE,
+        {
+            "name": growth.name,
+            "tensor_id": growth.tensor_id,
+            "first": growth.first + 1,
+            "last": growth.last + 1,
+            "iterations": [i + 1 for i in growth.iterations],
+            "ledger": "; ".join(shown),
+            "after": format_grad(growth.afters[-1]),
+        },
+    )
 
 
 class _Defaults(dict):

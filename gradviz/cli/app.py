@@ -21,8 +21,11 @@ def _ensure_display() -> None:
 
 def _no_display() -> bool:
     """True on Linux with no display server and no Qt platform chosen explicitly."""
-    return (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
-            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")))
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    )
 
 
 def _repo_on_path() -> None:
@@ -38,9 +41,12 @@ def app_main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if _no_display():
         # Qt would abort here ("could not connect to display"); say what to do instead.
-        print("gradviz: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set).\n"
-              "  Run it from a desktop session, or `./dev app` (which starts a virtual X server),\n"
-              "  or render a picture with `gradviz screenshot FILE -o OUT.png`.", file=sys.stderr)
+        print(
+            "gradviz: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set).\n"
+            "  Run it from a desktop session, or `./dev app` (which starts a virtual X server),\n"
+            "  or render a picture with `gradviz screenshot FILE -o OUT.png`.",
+            file=sys.stderr,
+        )
         return 2
     _repo_on_path()
     from gradviz.frontend import frontend
@@ -63,18 +69,22 @@ def _parse_size(text: str) -> tuple[int, int]:
 def screenshot_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="gradviz screenshot",
-        description="Run FILE's cells in the gradviz window offscreen and save the window as a PNG.")
+        description="Run FILE's cells in the gradviz window offscreen and save the window as a PNG.",
+    )
     parser.add_argument("file", help="a .py (percent cells) or .ipynb file")
     parser.add_argument("-o", "--output", required=True, help="the PNG to write")
     parser.add_argument("--size", type=_parse_size, default=(1440, 900), help="WIDTHxHEIGHT (default 1440x900)")
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
     parser.add_argument("--select", help="id of the node to show in the inspector (e.g. t3)")
-    parser.add_argument("--call", type=int, metavar="K",
-                        help="show backward call K in the player (#K, counted from 1 as in the player and in "
-                             "gradviz trace/export; -1 is the last call)")
-    parser.add_argument("--step", type=int, metavar="N",
-                        help="show step N of that call (0-based; -1 is the last step)")
+    parser.add_argument(
+        "--call",
+        type=int,
+        metavar="K",
+        help="show backward call K in the player (#K, counted from 1 as in the player and in "
+        "gradviz trace/export; -1 is the last call)",
+    )
+    parser.add_argument("--step", type=int, metavar="N", help="show step N of that call (0-based; -1 is the last step)")
     args = parser.parse_args(argv)
     _ensure_display()
     _repo_on_path()
@@ -84,8 +94,9 @@ def screenshot_main(argv: list[str] | None = None) -> int:
     PlayerArgumentError, render_screenshot = shot.PlayerArgumentError, shot.render_screenshot
 
     try:
-        ok, message = render_screenshot(args.file, args.output, args.size, args.theme, args.lang, args.select,
-                                        call=args.call, step=args.step)
+        ok, message = render_screenshot(
+            args.file, args.output, args.size, args.theme, args.lang, args.select, call=args.call, step=args.step
+        )
     except PlayerArgumentError as exc:
         print(f"gradviz screenshot: error: {exc}", file=sys.stderr)
         return 2

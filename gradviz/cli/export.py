@@ -24,8 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["export_main", "ExportError", "atomic_path", "FORMATS", "RASTER_OR_VECTOR", "ANIMATIONS",
-           "ExportSource", "pick_source", "layout_json"]
+__all__ = [
+    "ANIMATIONS",
+    "FORMATS",
+    "RASTER_OR_VECTOR",
+    "ExportError",
+    "ExportSource",
+    "atomic_path",
+    "export_main",
+    "layout_json",
+    "pick_source",
+]
 
 RASTER_OR_VECTOR = ("png", "svg", "pdf")
 ANIMATIONS = ("gif", "apng", "webp")
@@ -90,7 +99,9 @@ def pick_source(results: Sequence[Any], call: int | None) -> ExportSource:
         if not calls:
             raise ExportError("the script makes no backward() or autograd.grad() call")
         if not 1 <= call <= len(calls):
-            raise ExportError(f"there is no call {call}: the script makes {len(calls)} backward call(s) (1..{len(calls)})")
+            raise ExportError(
+                f"there is no call {call}: the script makes {len(calls)} backward call(s) (1..{len(calls)})"
+            )
     if calls:
         number = call if call is not None else len(calls)
         result, trace = calls[number - 1]
@@ -110,8 +121,8 @@ def layout_json(snapshot: Mapping[str, Any], view: str) -> dict[str, Any]:
     ``points``; the graph gets ``layout: {view, width, height}``. Everything else is the snapshot
     unchanged, so ``gradviz.graph.snapshot.from_node_link`` reads it back to the same graph.
     """
-    from gradviz.graph.snapshot import from_node_link, view_subgraph
     from gradviz.graph.layout.sugiyama import layout
+    from gradviz.graph.snapshot import from_node_link, view_subgraph
 
     graph = from_node_link(snapshot)
     sub = view_subgraph(graph, view)
@@ -136,20 +147,30 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gradviz export", description="Export a script's autograd graph as a picture, animation, DOT or JSON.")
+    parser = argparse.ArgumentParser(
+        prog="gradviz export", description="Export a script's autograd graph as a picture, animation, DOT or JSON."
+    )
     parser.add_argument("file", help="a .py script (with or without '# %%' cells) or a .ipynb notebook")
     parser.add_argument("-o", "--output", required=True, help="OUT.png|svg|pdf|gif|apng|webp|dot|json")
-    parser.add_argument("--call", type=int, default=None, help="which backward call (1-based over the script; default the last)")
+    parser.add_argument(
+        "--call", type=int, default=None, help="which backward call (1-based over the script; default the last)"
+    )
     when = parser.add_mutually_exclusive_group()
-    when.add_argument("--step", type=int, default=None, help="the state after step N of the call (0 = before it starts)")
+    when.add_argument(
+        "--step", type=int, default=None, help="the state after step N of the call (0 = before it starts)"
+    )
     when.add_argument("--final", action="store_true", help="the state after the call (default)")
-    when.add_argument("--all-steps", action="store_true", help="every step: a PDF handout page per step (animations always do)")
+    when.add_argument(
+        "--all-steps", action="store_true", help="every step: a PDF handout page per step (animations always do)"
+    )
     parser.add_argument("--view", choices=("dataflow", "gradfn"), default="dataflow")
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
     parser.add_argument("--scale", type=float, default=1.0, help="pixels per unit for PNG and animations (default 1)")
     parser.add_argument("--transparent", action="store_true", help="PNG without a background")
-    parser.add_argument("--in-process", action="store_true", help="run the script in this process instead of the sandboxed worker")
+    parser.add_argument(
+        "--in-process", action="store_true", help="run the script in this process instead of the sandboxed worker"
+    )
     return parser
 
 
@@ -171,8 +192,8 @@ def _check_writable(path: Path) -> None:
 
 
 def _run(file: str, in_process: bool) -> list[Any]:
-    from gradviz.runner.cells import load_cells
     from gradviz.cli.run import run_file
+    from gradviz.runner.cells import load_cells
     from gradviz.runner.limits import Limits
 
     return run_file(load_cells(file), Limits(), in_process=in_process)
@@ -233,8 +254,15 @@ def _export_with_qt(args: argparse.Namespace, fmt: str, out: Path, source: Expor
 
     prepare_qt(args.lang)
     mode = "all" if (args.all_steps or fmt in ANIMATIONS) else ("step" if args.step is not None else "final")
-    request = ExportRequest(fmt=fmt, view=args.view, theme=args.theme, mode=mode, step=args.step,
-                            scale=args.scale, transparent=args.transparent)
+    request = ExportRequest(
+        fmt=fmt,
+        view=args.view,
+        theme=args.theme,
+        mode=mode,
+        step=args.step,
+        scale=args.scale,
+        transparent=args.transparent,
+    )
     export_source(out, source, request, progress=_progress_printer())
 
 

@@ -109,8 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        print(f"gradviz layout: {args.input} is not valid JSON: {exc.msg} (line {exc.lineno}, "
-              f"column {exc.colno})", file=sys.stderr)
+        print(
+            f"gradviz layout: {args.input} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            file=sys.stderr,
+        )
         return 2
     try:
         graph, nodes, edges = read_graph(doc)
@@ -127,8 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         u, v = _hashable_id(rec["source"], ""), _hashable_id(rec["target"], "")
         rec["points"] = [[x, y] for x, y in result.edge_points[(u, v)]]
     meta = doc.get("graph") if isinstance(doc.get("graph"), dict) else {}
-    doc["graph"] = dict(meta, width=result.width, height=result.height,
-                        direction=args.direction)
+    doc["graph"] = dict(meta, width=result.width, height=result.height, direction=args.direction)
     out = json.dumps(doc, indent=1)
     try:
         if args.output == "-":

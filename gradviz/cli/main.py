@@ -8,7 +8,7 @@ Nothing here imports Qt at module level: only the app and screenshot commands lo
 from __future__ import annotations
 
 import sys
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 USAGE = """usage: gradviz [FILE]                      open the app (on the seed notebook by default)
        gradviz run FILE                    run a script or notebook, print what PyTorch would

@@ -15,26 +15,48 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, TextIO
 
 from gradviz.runner.cells import CODE, Cell, load_cells
 from gradviz.runner.limits import Limits
 from gradviz.runner.results import CellResult
 
-__all__ = ["run_main", "trace_main", "run_file", "format_trace", "trace_json_lines"]
+__all__ = ["format_trace", "run_file", "run_main", "trace_json_lines", "trace_main"]
 
 
 def _add_limit_options(parser: argparse.ArgumentParser) -> None:
     defaults = Limits()
     parser.add_argument("file", help="a .py script (with or without '# %%' cells) or a .ipynb notebook")
-    parser.add_argument("--timeout", type=float, default=defaults.wall_time_s, help="seconds per cell (default %(default)s)")
-    parser.add_argument("--max-elements", type=int, default=defaults.max_tensor_elements, help="elements per tensor (default %(default)s)")
-    parser.add_argument("--memory-mb", type=int, default=defaults.memory_mb, help="memory of the worker process in MB (default %(default)s)")
-    parser.add_argument("--max-recursion", type=int, default=defaults.max_recursion, help="nested calls (default %(default)s)")
-    parser.add_argument("--max-output", type=int, default=defaults.max_output_chars, help="printed characters per cell (default %(default)s)")
-    parser.add_argument("--max-sequence", type=int, default=defaults.max_sequence_length, help="items of seq * n (default %(default)s)")
-    parser.add_argument("--max-int-bits", type=int, default=defaults.max_int_bits, help="bits of a ** b (default %(default)s)")
+    parser.add_argument(
+        "--timeout", type=float, default=defaults.wall_time_s, help="seconds per cell (default %(default)s)"
+    )
+    parser.add_argument(
+        "--max-elements",
+        type=int,
+        default=defaults.max_tensor_elements,
+        help="elements per tensor (default %(default)s)",
+    )
+    parser.add_argument(
+        "--memory-mb",
+        type=int,
+        default=defaults.memory_mb,
+        help="memory of the worker process in MB (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-recursion", type=int, default=defaults.max_recursion, help="nested calls (default %(default)s)"
+    )
+    parser.add_argument(
+        "--max-output",
+        type=int,
+        default=defaults.max_output_chars,
+        help="printed characters per cell (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-sequence", type=int, default=defaults.max_sequence_length, help="items of seq * n (default %(default)s)"
+    )
+    parser.add_argument(
+        "--max-int-bits", type=int, default=defaults.max_int_bits, help="bits of a ** b (default %(default)s)"
+    )
     parser.add_argument("--in-process", action="store_true", help="run in this process instead of the sandboxed worker")
 
 
@@ -90,7 +112,9 @@ def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: 
     """``gradviz run FILE``: exit status 0 if every cell ran, 1 if any raised, 2 on usage errors."""
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = argparse.ArgumentParser(prog="gradviz run", description="Run a script or notebook the way Python + PyTorch would.")
+    parser = argparse.ArgumentParser(
+        prog="gradviz run", description="Run a script or notebook the way Python + PyTorch would."
+    )
     _add_limit_options(parser)
     args = parser.parse_args(argv)
     cells = _load(args.file, err)
@@ -211,7 +235,9 @@ def trace_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err
     """``gradviz trace FILE [--json]``: exit status as for ``run``."""
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = argparse.ArgumentParser(prog="gradviz trace", description="Run a script and print every backward call's events.")
+    parser = argparse.ArgumentParser(
+        prog="gradviz trace", description="Run a script and print every backward call's events."
+    )
     _add_limit_options(parser)
     parser.add_argument("--json", action="store_true", help="JSON lines, one per event (docs/trace-format.md)")
     args = parser.parse_args(argv)

@@ -25,15 +25,25 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from gradviz.graph.summary import array_summary, format_shape, saved_buffers, wrapped_value_text
 from gradviz.autograd.node import AccumulateGrad
+from gradviz.graph.summary import array_summary, format_shape, saved_buffers, wrapped_value_text
 
 if TYPE_CHECKING:
     from gradviz.autograd.node import Node
     from gradviz.autograd.tensor import Tensor
 
-__all__ = ["build_graph", "build_snapshot", "from_node_link", "view_subgraph", "to_dot",
-           "set_reason_fn", "ReasonFn", "VIEWS", "REPR_BUDGET", "SCHEMA_VERSION"]
+__all__ = [
+    "REPR_BUDGET",
+    "SCHEMA_VERSION",
+    "VIEWS",
+    "ReasonFn",
+    "build_graph",
+    "build_snapshot",
+    "from_node_link",
+    "set_reason_fn",
+    "to_dot",
+    "view_subgraph",
+]
 
 SCHEMA_VERSION = 2
 VIEWS = ("dataflow", "gradfn")
@@ -72,13 +82,13 @@ def _pick_name(names: list[str]) -> str:
 class _Builder:
     def __init__(self, reason_fn: ReasonFn | None) -> None:
         self.reason_fn = reason_fn
-        self.tensors: dict[int, Tensor] = {}          # id(obj) -> tensor, in discovery order
-        self.names: dict[int, list[str]] = {}         # id(obj) -> names bound to it
+        self.tensors: dict[int, Tensor] = {}  # id(obj) -> tensor, in discovery order
+        self.names: dict[int, list[str]] = {}  # id(obj) -> names bound to it
         self.named_order: list[int] = []
-        self.nodes: dict[int, Node] = {}              # node uid -> node, in discovery order
+        self.nodes: dict[int, Node] = {}  # node uid -> node, in discovery order
         self.stack: list[Node] = []
-        self.ids: dict[int, str] = {}                 # id(obj) -> graph id
-        self.current: dict[int, Tensor] = {}          # id(earlier value) -> the live tensor
+        self.ids: dict[int, str] = {}  # id(obj) -> graph id
+        self.current: dict[int, Tensor] = {}  # id(earlier value) -> the live tensor
         self.by_producer: dict[tuple[int, int], Tensor] | None = None  # (uid, id(grad_fn)) -> value
 
     # -- walk --------------------------------------------------------------------------------
@@ -146,8 +156,7 @@ class _Builder:
         if t.grad_fn is node:
             return self.tensor_id(t)
         if self.by_producer is None:
-            self.by_producer = {(o.uid, id(o.grad_fn)): o for o in self.tensors.values()
-                                if o.grad_fn is not None}
+            self.by_producer = {(o.uid, id(o.grad_fn)): o for o in self.tensors.values() if o.grad_fn is not None}
         other = self.by_producer.get((t.uid, id(node)))
         return self.tensor_id(other) if other is not None else None
 
@@ -340,8 +349,9 @@ def _graph_attrs() -> dict[str, Any]:
     return {"views": list(VIEWS), "schema": SCHEMA_VERSION}
 
 
-def build_graph(named: Mapping[str, Tensor], extra: Iterable[Tensor] = (), *,
-                reason_fn: ReasonFn | None = None) -> nx.DiGraph:
+def build_graph(
+    named: Mapping[str, Tensor], extra: Iterable[Tensor] = (), *, reason_fn: ReasonFn | None = None
+) -> nx.DiGraph:
     """The autograd graph reachable from ``named`` (name -> tensor) and ``extra`` tensors.
 
     Names are listed oldest binding first; a tensor bound to several names shows the most
@@ -355,8 +365,9 @@ def build_graph(named: Mapping[str, Tensor], extra: Iterable[Tensor] = (), *,
     return g
 
 
-def build_snapshot(named: Mapping[str, Tensor], extra: Iterable[Tensor] = (), *,
-                   reason_fn: ReasonFn | None = None) -> dict[str, Any]:
+def build_snapshot(
+    named: Mapping[str, Tensor], extra: Iterable[Tensor] = (), *, reason_fn: ReasonFn | None = None
+) -> dict[str, Any]:
     """The graph as node-link JSON, equal to ``networkx.node_link_data(build_graph(...), edges="links")``.
 
     Written directly from the records: going through a DiGraph would copy every attribute dict
@@ -386,8 +397,9 @@ def from_node_link(data: Mapping[str, Any]) -> nx.DiGraph:
     g = nx.DiGraph()
     g.graph.update(data.get("graph") or {})
     g.add_nodes_from((n["id"], {k: v for k, v in n.items() if k != "id"}) for n in data["nodes"])
-    g.add_edges_from((e["source"], e["target"], {k: v for k, v in e.items() if k not in ("source", "target")})
-                     for e in data["links"])
+    g.add_edges_from(
+        (e["source"], e["target"], {k: v for k, v in e.items() if k not in ("source", "target")}) for e in data["links"]
+    )
     return g
 
 
@@ -449,10 +461,12 @@ def _dot_quote(text: Any) -> str:
 def to_dot(graph: nx.DiGraph, view: str = "dataflow", *, direction: str = "TB") -> str:
     """Graphviz DOT text of one view (``dot -Tsvg`` renders it); every id and label is quoted."""
     sub = view_subgraph(graph, view)
-    lines = [f"digraph {_dot_quote('gradviz_' + view)} {{",
-             f"  rankdir={'LR' if direction == 'LR' else 'TB'};",
-             '  node [fontname="Helvetica", fontsize=11];',
-             '  edge [fontname="Helvetica", fontsize=9];']
+    lines = [
+        f"digraph {_dot_quote('gradviz_' + view)} {{",
+        f"  rankdir={'LR' if direction == 'LR' else 'TB'};",
+        '  node [fontname="Helvetica", fontsize=11];',
+        '  edge [fontname="Helvetica", fontsize=9];',
+    ]
     for v, data in sub.nodes(data=True):
         kind = data.get("kind", "")
         style = _DOT_STYLE.get(data.get("role", "") if kind == "tensor" else kind, "shape=box")

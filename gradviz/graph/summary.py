@@ -17,8 +17,14 @@ if TYPE_CHECKING:
     from gradviz.autograd.node import Node
     from gradviz.autograd.tensor import Tensor
 
-__all__ = ["PREVIEW_CELLS", "array_summary", "format_shape", "saved_buffers", "json_number",
-           "wrapped_value_text"]
+__all__ = [
+    "PREVIEW_CELLS",
+    "array_summary",
+    "format_shape",
+    "json_number",
+    "saved_buffers",
+    "wrapped_value_text",
+]
 
 PREVIEW_CELLS = 64  # at most this many values are copied into a snapshot per array
 
@@ -65,7 +71,7 @@ def _preview_block(a: np.ndarray) -> tuple[np.ndarray, bool]:
     n_rows, n_cols = rows.shape
     if n_rows * n_cols <= PREVIEW_CELLS:
         return rows, False
-    side = int(math.isqrt(PREVIEW_CELLS))
+    side = math.isqrt(PREVIEW_CELLS)
     if n_rows <= 1:
         cols = min(n_cols, PREVIEW_CELLS)
     elif n_cols <= side:
@@ -114,11 +120,19 @@ def array_summary(a: np.ndarray, dtype_name: str) -> dict[str, Any]:
     if nonfinite:
         preview = _clean(preview)
     shape = a.shape
-    return {"shape": list(shape), "dtype": dtype_name, "numel": numel, "min": lo, "max": hi,
-            "mean": mean, "preview": preview, "truncated": truncated}
+    return {
+        "shape": list(shape),
+        "dtype": dtype_name,
+        "numel": numel,
+        "min": lo,
+        "max": hi,
+        "mean": mean,
+        "preview": preview,
+        "truncated": truncated,
+    }
 
 
-def wrapped_value_text(t: "Tensor") -> str:
+def wrapped_value_text(t: Tensor) -> str:
     """The Python number a wrapped scalar came from, as the learner typed it (``1``, ``0.5``)."""
     return repr(t._data.item())
 
@@ -134,7 +148,7 @@ def _plain_value(value: Any) -> tuple[str, str]:
     return "value", repr(value)
 
 
-def saved_buffers(node: "Node", tensor_id: "Any") -> list[dict[str, Any]]:
+def saved_buffers(node: Node, tensor_id: Any) -> list[dict[str, Any]]:
     """SavedBuffer records for ``node.saved``, in the op's order of saved names.
 
     ``tensor_id(obj)`` maps a tensor object to its graph id. A freed SavedTensor no longer holds
@@ -154,10 +168,15 @@ def saved_buffers(node: "Node", tensor_id: "Any") -> list[dict[str, Any]]:
                     source = node.outputs[0]
                 elif key in op_inputs and op_inputs.index(key) < len(node.inputs):
                     source = node.inputs[op_inputs.index(key)]
-            record.update(kind="tensor", shape=[int(s) for s in value.shape], dtype=value.dtype_name,
-                          nbytes=int(value.nbytes), freed=bool(value.freed),
-                          tensor=tensor_id(source) if source is not None else None,
-                          value="<freed>" if value.freed else f"tensor of shape {format_shape(value.shape)}")
+            record.update(
+                kind="tensor",
+                shape=[int(s) for s in value.shape],
+                dtype=value.dtype_name,
+                nbytes=int(value.nbytes),
+                freed=bool(value.freed),
+                tensor=tensor_id(source) if source is not None else None,
+                value="<freed>" if value.freed else f"tensor of shape {format_shape(value.shape)}",
+            )
         else:
             kind, text = _plain_value(value)
             record.update(kind=kind, shape=None, dtype=None, nbytes=0, freed=False, tensor=None, value=text)

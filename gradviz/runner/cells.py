@@ -30,24 +30,25 @@ import re
 import sys
 import traceback
 import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, ModuleType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 __all__ = [
     "Cell",
-    "split_percent_cells",
-    "write_percent",
-    "read_ipynb",
-    "write_ipynb",
-    "load_cells",
     "code_summary",
     "format_exception_line",
     "format_warning",
-    "normalize_addresses",
+    "load_cells",
     "module_map",
+    "normalize_addresses",
+    "read_ipynb",
     "run_cells_trusted",
+    "split_percent_cells",
+    "write_ipynb",
+    "write_percent",
 ]
 
 CODE = "code"
@@ -212,9 +213,7 @@ def read_ipynb(text: str) -> list[Cell]:
         title = str(entry.get("metadata", {}).get("title", ""))
         raw.append(Cell(len(raw), "\n".join(lines), 0, kind, title))
     _, first_lines = _percent_layout(raw)
-    return [
-        Cell(c.index, c.source, first, c.kind, c.title) for c, first in zip(raw, first_lines)
-    ]
+    return [Cell(c.index, c.source, first, c.kind, c.title) for c, first in zip(raw, first_lines)]
 
 
 def _nb_source(source: str) -> list[str]:
@@ -399,8 +398,13 @@ class _WarningCollector:
         self._seen: set[tuple[str, str, str, int]] = set()
 
     def __call__(
-        self, message: Warning | str, category: type[Warning], filename: str, lineno: int,
-        file: Any = None, line: str | None = None,
+        self,
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
     ) -> None:
         where = _innermost_cell_frame(sys._getframe(1))
         if where is not None:

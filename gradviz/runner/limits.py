@@ -19,10 +19,10 @@ __all__ = [
     "ResourceLimitError",
     "WallTimeExceeded",
     "active_limits",
-    "use_limits",
     "check_elements",
-    "check_sequence_length",
     "check_int_bits",
+    "check_sequence_length",
+    "use_limits",
 ]
 
 
@@ -126,6 +126,4 @@ def check_int_bits(bits: float) -> None:
     cap = _active.max_int_bits
     if bits > cap:
         shown = f"{int(bits):,}" if math.isfinite(bits) else "an unbounded number of"
-        raise ResourceLimitError(
-            limit_message(f"an integer of {shown} bits", "max_int_bits", cap), "max_int_bits"
-        )
+        raise ResourceLimitError(limit_message(f"an integer of {shown} bits", "max_int_bits", cap), "max_int_bits")

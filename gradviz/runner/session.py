@@ -21,8 +21,8 @@ from dataclasses import asdict
 from types import FrameType
 from typing import Any
 
-from gradviz.runner import cells as cells_module
 from gradviz.autograd import provenance
+from gradviz.runner import cells as cells_module
 from gradviz.runner.limits import Limits, ResourceLimitError, WallTimeExceeded, how_to_raise, limit_message, use_limits
 from gradviz.runner.results import CellResult, ErrorInfo, SourceSpan
 from gradviz.runner.sandbox.compile import compile_cell, new_namespace
@@ -52,7 +52,9 @@ def _module_type() -> type | None:
     return Module
 
 
-def named_tensors(namespace: Mapping[str, Any], is_user_object: Callable[[Any], bool] = lambda _: False) -> dict[str, Any]:
+def named_tensors(
+    namespace: Mapping[str, Any], is_user_object: Callable[[Any], bool] = lambda _: False
+) -> dict[str, Any]:
     """The tensors the learner can name: ``y``, ``model.fc1.weight``, ``params[0]``, ``self.w``.
 
     The latest binding wins naturally (the namespace holds current bindings), so ``y = y * 2``
@@ -119,7 +121,9 @@ class _Warnings:
         self.lines: list[str] = []
         self._seen: set[tuple[str, str, str, int]] = set()
 
-    def __call__(self, message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+    def __call__(
+        self, message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None
+    ) -> None:
         where = _innermost_cell_frame(sys._getframe(1))
         if where is not None:
             filename, lineno = where.f_code.co_filename, where.f_lineno
@@ -154,7 +158,13 @@ def _call_site(frame: FrameType | None, sources: Mapping[int, tuple[str, int]]) 
             return len(lines[at_line - first].encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
         return byte_col
 
-    return {"cell": cell, "line": line, "col": char_col(line, col), "end_line": end_line, "end_col": char_col(end_line, end_col)}
+    return {
+        "cell": cell,
+        "line": line,
+        "col": char_col(line, col),
+        "end_line": end_line,
+        "end_col": char_col(end_line, end_col),
+    }
 
 
 class Session:
@@ -201,8 +211,11 @@ class Session:
                 code = compile_cell(source, index, first_line, self.runtime)
         except SyntaxError as exc:
             result.error = ErrorInfo(
-                type=type(exc).__name__, message=exc.msg or "invalid syntax", line=exc.lineno,
-                col=(exc.offset - 1) if exc.offset else None, cell=index,
+                type=type(exc).__name__,
+                message=exc.msg or "invalid syntax",
+                line=exc.lineno,
+                col=(exc.offset - 1) if exc.offset else None,
+                cell=index,
             )
         except SandboxError as exc:
             result.error = ErrorInfo(type="SandboxError", message=str(exc), line=exc.line, col=exc.col, cell=index)
@@ -229,7 +242,7 @@ class Session:
                     exec(code, self.namespace)
                     if runtime.echo_set and runtime.echo_value is not None:
                         result.echo = repr(runtime.echo_value)
-                except BaseException as exc:  # noqa: BLE001 - a cell's failure is its output
+                except BaseException as exc:
                     if isinstance(exc, KeyboardInterrupt):
                         raise
                     result.error = self._error_info(exc, index)
@@ -252,9 +265,7 @@ class Session:
     # -- errors ------------------------------------------------------------------------------
     def _error_info(self, exc: BaseException, index: int) -> ErrorInfo:
         line, col = self._error_location(exc)
-        if isinstance(exc, WallTimeExceeded):
-            kind, message = "ResourceLimit", str(exc)
-        elif isinstance(exc, ResourceLimitError):
+        if isinstance(exc, WallTimeExceeded) or isinstance(exc, ResourceLimitError):
             kind, message = "ResourceLimit", str(exc)
         elif isinstance(exc, SandboxError):
             kind, message = "SandboxError", str(exc)
@@ -276,7 +287,11 @@ class Session:
         node_id = getattr(exc, "node_id", None)
         explanation = getattr(exc, "explanation", None)
         return ErrorInfo(
-            type=kind, message=message, line=line, col=col, cell=index,
+            type=kind,
+            message=message,
+            line=line,
+            col=col,
+            cell=index,
             node_id=node_id if isinstance(node_id, str) else None,
             explanation=explanation if isinstance(explanation, dict) else None,
         )

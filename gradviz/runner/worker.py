@@ -73,7 +73,11 @@ def _plain_result(result: CellResult) -> CellResult:
     return result
 
 
-_ALLOWED_CLASSES = {("gradviz.runner.results", "CellResult"), ("gradviz.runner.results", "ErrorInfo"), ("gradviz.runner.results", "SourceSpan")}
+_ALLOWED_CLASSES = {
+    ("gradviz.runner.results", "CellResult"),
+    ("gradviz.runner.results", "ErrorInfo"),
+    ("gradviz.runner.results", "SourceSpan"),
+}
 
 
 class _ResultUnpickler(pickle.Unpickler):
@@ -389,7 +393,12 @@ class SessionClient:
         if code == -signal.SIGXCPU:
             text = limit_message("the cell's processor time", "wall_time_s", f"{self.limits.wall_time_s:g} s")
             return self._failed(index, started, "ResourceLimit", text + self._lost())
-        return self._failed(index, started, "WorkerError", f"the worker process stopped unexpectedly (exit status {code})" + self._lost())
+        return self._failed(
+            index,
+            started,
+            "WorkerError",
+            f"the worker process stopped unexpectedly (exit status {code})" + self._lost(),
+        )
 
     @staticmethod
     def _lost() -> str:
@@ -402,4 +411,3 @@ class SessionClient:
             error=ErrorInfo(type=kind, message=message, cell=index),
             duration_s=time.perf_counter() - started,
         )
-

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from gradviz.autograd.function import Function, FunctionCtx, GradcheckError, detect_anomaly, gradcheck, gradgradcheck, set_detect_anomaly
 from gradviz.autograd.engine import backward, grad
+from gradviz.autograd.function import (
+    Function,
+    FunctionCtx,
+    GradcheckError,
+    detect_anomaly,
+    gradcheck,
+    gradgradcheck,
+    set_detect_anomaly,
+)
 from gradviz.autograd.grad_mode import enable_grad, no_grad, set_grad_enabled
 from gradviz.autograd.tensor import Tensor
 
 Variable = Tensor
 
-__all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "Variable", "Function",
-           "FunctionCtx", "GradcheckError", "gradcheck", "gradgradcheck", "set_detect_anomaly",
-           "detect_anomaly"]
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "GradcheckError",
+    "Variable",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "no_grad",
+    "set_detect_anomaly",
+    "set_grad_enabled",
+]

@@ -32,12 +32,19 @@ def test_importing_the_entry_points_does_not_import_qt():
 
 def test_screenshot_runs_the_file_and_writes_a_png(qapp, tmp_path, capsys):
     script = tmp_path / "small.py"
-    script.write_text("# %%\nimport torch as t\nw = t.ones(2, 2, requires_grad=True)\n"
-                      "# %%\nloss = (w * 3).sum()\nloss.backward()\nprint(w.grad)\n", encoding="utf-8")
+    script.write_text(
+        "# %%\nimport torch as t\nw = t.ones(2, 2, requires_grad=True)\n"
+        "# %%\nloss = (w * 3).sum()\nloss.backward()\nprint(w.grad)\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "shot.png"
     try:
-        assert cli_app.screenshot_main([str(script), "-o", str(out), "--size", "1000x700", "--theme", "dark",
-                                        "--lang", "zh"]) == 0
+        assert (
+            cli_app.screenshot_main(
+                [str(script), "-o", str(out), "--size", "1000x700", "--theme", "dark", "--lang", "zh"]
+            )
+            == 0
+        )
     finally:
         language_switcher().apply("en")
         theme_manager().apply("light")
@@ -63,8 +70,11 @@ def test_canvas_player_and_fix_are_plugged_into_the_window(qtbot, tmp_path):
         installed = install_all(window)
         assert set(installed) == {"graph", "player", "export"}
         assert window.graph_area.canvas is installed["graph"]
-        window.load_text("# %%\nimport torch as t\nx = t.ones(2, requires_grad=True)\ny = (x * x).sum()\n"
-                         "y.backward()\n# %%\ny.backward()\n", None)
+        window.load_text(
+            "# %%\nimport torch as t\nx = t.ones(2, requires_grad=True)\ny = (x * x).sum()\n"
+            "y.backward()\n# %%\ny.backward()\n",
+            None,
+        )
         window.show()
         with qtbot.waitSignal(window.run_idle, timeout=30_000):
             window.run_all()
@@ -81,8 +91,9 @@ def test_canvas_player_and_fix_are_plugged_into_the_window(qtbot, tmp_path):
         assert "backward(retain_graph=True)" in window.editor.document().findBlockByNumber(line - 1).text()
         window.editor.undo()
         assert "retain_graph" not in window.editor.toPlainText()
-        assert window.actions_.file_menu.actions().index(installed["export"]) < \
-            window.actions_.file_menu.actions().index(window.actions_.quit)
+        assert window.actions_.file_menu.actions().index(
+            installed["export"]
+        ) < window.actions_.file_menu.actions().index(window.actions_.quit)
     finally:
         window.editor.document().setModified(False)
         window.close()
@@ -91,8 +102,11 @@ def test_canvas_player_and_fix_are_plugged_into_the_window(qtbot, tmp_path):
 
 def test_screenshot_call_and_step_show_the_player_there_or_exit_2(qapp, tmp_path, capsys, monkeypatch):
     script = tmp_path / "two.py"
-    script.write_text("# %%\nimport torch as t\nw = t.ones(2, requires_grad=True)\ny = (w * w).sum()\n"
-                      "y.backward(retain_graph=True)\n# %%\ny.backward()\n", encoding="utf-8")
+    script.write_text(
+        "# %%\nimport torch as t\nw = t.ones(2, requires_grad=True)\ny = (w * w).sum()\n"
+        "y.backward(retain_graph=True)\n# %%\ny.backward()\n",
+        encoding="utf-8",
+    )
     import ui.player as player_module
 
     shown = []
@@ -105,8 +119,9 @@ def test_screenshot_call_and_step_show_the_player_there_or_exit_2(qapp, tmp_path
 
     monkeypatch.setattr(player_module, "apply_screenshot_args", spy)
     out = tmp_path / "ok.png"
-    assert cli_app.screenshot_main([str(script), "-o", str(out), "--size", "900x600",
-                                    "--call", "1", "--step", "-1"]) == 0
+    assert (
+        cli_app.screenshot_main([str(script), "-o", str(out), "--size", "900x600", "--call", "1", "--step", "-1"]) == 0
+    )
     assert out.stat().st_size > 0
     assert shown and shown[0][0] == 0 and shown[0][1] == shown[0][2] - 1  # first call, last step
     capsys.readouterr()

@@ -68,8 +68,9 @@ def test_shift_enter_runs_and_advances_creating_a_cell_at_the_end(editor, qtbot)
 
 def test_ctrl_shift_enter_runs_all(editor, qtbot):
     with qtbot.waitSignal(editor.run_all_requested):
-        QTest.keyClick(editor, Qt.Key.Key_Return,
-                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        QTest.keyClick(
+            editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        )
 
 
 def test_tab_inserts_four_spaces_and_enter_keeps_indent(editor):
@@ -99,8 +100,7 @@ def test_backspace_in_indentation_removes_a_whole_level(editor):
 def test_error_marker_underlines_the_line_and_explains_itself(editor):
     editor.add_error_marker(3, 4, "NameError: name 'a' is not defined", cell=0)
     assert editor.error_markers() == [(3, "NameError: name 'a' is not defined")]
-    waves = [s for s in editor.extraSelections()
-             if s.format.underlineStyle() == s.format.UnderlineStyle.WaveUnderline]
+    waves = [s for s in editor.extraSelections() if s.format.underlineStyle() == s.format.UnderlineStyle.WaveUnderline]
     assert len(waves) == 1
     assert waves[0].cursor.selectedText() == "a + 1"
     # The marker follows its line when text is inserted above it.

@@ -11,8 +11,8 @@ from PIL import Image
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QMainWindow
 
-from gradviz.runner.cells import load_cells
 from gradviz.cli.export import ExportSource, export_main, pick_source
+from gradviz.runner.cells import load_cells
 from gradviz.runner.session import Session
 from ui.export.api import ExportRequest, export_source, frames_for
 from ui.export.dialog import ExportDialog, add_export_actions
@@ -127,7 +127,7 @@ def test_gif_keeps_the_exact_theme_colours(qapp, source: ExportSource, tmp_path:
 
     out = tmp_path / "c.gif"
     export_source(out, source, ExportRequest("gif"))
-    wanted = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (LIGHT.node_intermediate, LIGHT.node_highlight)}
+    wanted = {tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in (LIGHT.node_intermediate, LIGHT.node_highlight)}
     with Image.open(out) as im:
         im.seek(3)
         colours = {rgb for _, rgb in im.convert("RGB").getcolors(maxcolors=1 << 16)}

@@ -6,23 +6,31 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QColor  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
 
-import gradviz.torch as t  # noqa: E402
-from gradviz.graph.snapshot import build_snapshot  # noqa: E402
-from ui.graph import (AccumulateGradItem, ConstantItem, GraphPanel, GroupItem, LeafTensorItem, OpItem,  # noqa: E402
-                      TensorItem, render_scene_to_image)
-from ui.graph.edges import GradMarkerItem  # noqa: E402
-from ui.theme import DARK, LIGHT  # noqa: E402
+import gradviz.torch as t
+from gradviz.graph.snapshot import build_snapshot
+from ui.graph import (
+    AccumulateGradItem,
+    ConstantItem,
+    GraphPanel,
+    GroupItem,
+    LeafTensorItem,
+    OpItem,
+    TensorItem,
+    render_scene_to_image,
+)
+from ui.graph.edges import GradMarkerItem
+from ui.theme import DARK, LIGHT
 
 
 @pytest.fixture()
 def seed():
     """Seed notebook cell 7: x = ones(3, 2); y = x**2; z = (y + 1) * y; s = z.sum()."""
     x = t.ones(3, 2, requires_grad=True)
-    y = x ** 2
+    y = x**2
     z = (y + 1) * y
     s = z.sum()
     named = {"x": x, "y": y, "z": z, "s": s}
@@ -56,7 +64,7 @@ def test_seed_graph_items_per_kind(panel, seed):
     assert len(scene.nodes) == 10 and len(scene.edges) == 10  # data-flow view
     rects = [item.sceneBoundingRect() for item in scene.nodes.values()]
     for i, a in enumerate(rects):
-        for b in rects[i + 1:]:
+        for b in rects[i + 1 :]:
             assert not a.adjusted(5, 5, -5, -5).intersects(b.adjusted(5, 5, -5, -5))
     mul = scene.nodes[named["z"].grad_fn.gid]
     assert [c.text for c in mul._chips] == ["other", "self"]
@@ -74,8 +82,9 @@ def test_click_selects_and_emits(panel, seed, qtbot):
     assert view.selected_id() == named["y"].gid
     empty = view.mapFromScene(view.graph_scene.sceneRect().topLeft() + QPointF(3, 3))
     with qtbot.waitSignal(panel.node_selected, timeout=2000) as blocker:
-        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                         empty + QPoint(2, 2))
+        QTest.mouseClick(
+            view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, empty + QPoint(2, 2)
+        )
     assert blocker.args == [""]
 
 
@@ -293,8 +302,11 @@ def test_growing_graph_refits_until_the_user_moves_the_view(panel, seed, qtbot):
     panel.set_snapshot(_grown_snapshot(named, 12))
     assert view.current_scale() == pytest.approx(scale)
     assert abs(view.visible_scene_rect().center().x() - centre.x()) < 2
-    new = [i for i in view.graph_scene.nodes.values() if i.node_id not in
-           {n["id"] for n in _grown_snapshot(named, 0)["nodes"]}]
+    new = [
+        i
+        for i in view.graph_scene.nodes.values()
+        if i.node_id not in {n["id"] for n in _grown_snapshot(named, 0)["nodes"]}
+    ]
     assert new and any(i.opacity() < 1.0 for i in new)  # new nodes fade in
     qtbot.waitUntil(lambda: all(i.opacity() == 1.0 for i in new), timeout=3000)
     panel.fit_to_view()
@@ -376,12 +388,16 @@ def test_big_graph_collapses_around_landmarks_and_double_click_expands(qtbot):
     for name, tensor in named.items():
         assert tensor.gid in scene.nodes, name  # named tensors, leaves and the loss stay visible
     groups = [i for i in scene.nodes.values() if isinstance(i, GroupItem)]
-    assert 2 <= len(groups) and len(scene.nodes) < 30
+    assert len(groups) >= 2 and len(scene.nodes) < 30
     group = groups[0]
     members = scene.groups[group.node_id]
     view.centerOn(group)
-    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                      view.mapFromScene(group.sceneBoundingRect().center()))
+    QTest.mouseDClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        view.mapFromScene(group.sceneBoundingRect().center()),
+    )
     assert group.node_id not in scene.nodes
     assert all(m in scene.nodes for m in members)
     assert all(tensor.gid in scene.nodes for tensor in named.values())
@@ -412,17 +428,21 @@ def test_edges_touch_the_boxes_they_join(panel, direction):
 
 # -- module frames: a layer's parameters drawn together under its module path -------------------
 
+
 def test_module_groups_is_pure_and_reads_dotted_names():
     from ui.graph.modules import adjacent_in_layout, module_groups, module_of
-    snap = {"nodes": [
-        {"id": "t1", "kind": "tensor", "names": ["model.fc1.weight"], "name": "model.fc1.weight", "is_param": True},
-        {"id": "t2", "kind": "tensor", "names": ["x"], "name": "x", "is_param": False},
-        {"id": "t3", "kind": "tensor", "names": ["model.fc1.bias", "b"], "name": "b", "is_param": True},
-        {"id": "t3@v0", "kind": "tensor", "names": ["model.fc1.bias"], "name": "model.fc1.bias"},
-        {"id": "t4", "kind": "tensor", "names": ["net.0.weight"], "name": "net.0.weight", "is_param": True},
-        {"id": "t5", "kind": "tensor", "names": ["w"], "name": "w", "is_param": True},
-        {"id": "n6", "kind": "op", "name": "AddBackward0"},
-    ]}
+
+    snap = {
+        "nodes": [
+            {"id": "t1", "kind": "tensor", "names": ["model.fc1.weight"], "name": "model.fc1.weight", "is_param": True},
+            {"id": "t2", "kind": "tensor", "names": ["x"], "name": "x", "is_param": False},
+            {"id": "t3", "kind": "tensor", "names": ["model.fc1.bias", "b"], "name": "b", "is_param": True},
+            {"id": "t3@v0", "kind": "tensor", "names": ["model.fc1.bias"], "name": "model.fc1.bias"},
+            {"id": "t4", "kind": "tensor", "names": ["net.0.weight"], "name": "net.0.weight", "is_param": True},
+            {"id": "t5", "kind": "tensor", "names": ["w"], "name": "w", "is_param": True},
+            {"id": "n6", "kind": "op", "name": "AddBackward0"},
+        ]
+    }
     assert module_groups(snap) == {"model.fc1": ["t1", "t3"], "net.0": ["t4"]}
     assert module_groups(snap, only={"t1", "t4"}) == {"model.fc1": ["t1"], "net.0": ["t4"]}
     assert module_groups(None) == {}
@@ -430,20 +450,21 @@ def test_module_groups_is_pure_and_reads_dotted_names():
     ranks = {"a": 0, "b": 0, "c": 0, "d": 1}
     order = [["a", "c", "b"], ["d"]]
     assert adjacent_in_layout(["a", "c"], ranks, order)
-    assert not adjacent_in_layout(["a", "b"], ranks, order)      # c sits between them
-    assert not adjacent_in_layout(["a", "d"], ranks, order)      # two ranks
+    assert not adjacent_in_layout(["a", "b"], ranks, order)  # c sits between them
+    assert not adjacent_in_layout(["a", "d"], ranks, order)  # two ranks
     assert not adjacent_in_layout(["a", "zz"], ranks, order)
 
 
 def test_layout_hint_aligns_group_sources_and_gathers_rows():
     from gradviz.graph.layout.hint import align_group_sources, gather_group_rows
+
     # 0 -> 2 -> 3 and 1 -> 3: source 1 sits one rank lower than source 0 until aligned.
     pred = [[], [], [0], [2, 1]]
     assert align_group_sources([0, 1, 1, 2], ["g", "g", None, None], pred) == [0, 0, 1, 2]
     # A member with inputs does not move; an emptied rank is closed up.
     assert align_group_sources([0, 2, 1, 3], [None, "g", "g", None], [[], [], [0], [1, 2]]) == [0, 1, 1, 2]
     rows, moved = gather_group_rows([[0, 5, 1, 2]], ["g", "g", None, None])
-    assert moved and rows == [[0, 1, 5, 2]]                       # 5 is a dummy (no group)
+    assert moved and rows == [[0, 1, 5, 2]]  # 5 is a dummy (no group)
     assert gather_group_rows([[2, 0, 1]], ["g", "g", None]) == ([[2, 0, 1]], False)
 
 
@@ -452,6 +473,7 @@ def mlp_snapshot():
     from collections import OrderedDict
 
     from gradviz.torch import nn
+
     t.manual_seed(0)
     net = nn.Sequential(OrderedDict(fc1=nn.Linear(2, 4), act=nn.ReLU(), fc2=nn.Linear(4, 2)))
     x = t.randn(5, 2)
@@ -467,6 +489,7 @@ def mlp_snapshot():
 @pytest.mark.parametrize("direction", ["TB", "LR"])
 def test_mlp_parameters_are_framed_under_their_module(qtbot, mlp_snapshot, view, direction):
     from ui.graph.module_frames import ModuleFrameItem
+
     snap, params = mlp_snapshot
     p = GraphPanel(theme=LIGHT)
     qtbot.addWidget(p)

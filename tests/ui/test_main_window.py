@@ -174,8 +174,11 @@ def test_inspector_links_select_other_nodes(qtbot, window):
     window.set_snapshot(SAMPLE["snapshot"])
     window.select_node("t6")
     tree = window.inspector.tree
-    grad_fn_item = next(tree.topLevelItem(0).child(i) for i in range(tree.topLevelItem(0).childCount())
-                        if tree.topLevelItem(0).child(i).text(0) == "grad_fn")
+    grad_fn_item = next(
+        tree.topLevelItem(0).child(i)
+        for i in range(tree.topLevelItem(0).childCount())
+        if tree.topLevelItem(0).child(i).text(0) == "grad_fn"
+    )
     rect = tree.visualItemRect(grad_fn_item)
     QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.selected_node == "n5"
@@ -496,8 +499,11 @@ def test_inspector_shows_saved_buffers_as_they_are_at_the_players_step(qtbot, pr
         player.select_call(3)  # cell 8: s.backward()
         replay = player.replay
         pow_id = next(n for n, info in replay.nodes.items() if info["name"].endswith("PowBackward0"))
-        freed_at = next(k for k, e in enumerate(replay.events)
-                        if e["type"] == "buffer_freed" and e["node_id"] == pow_id and e["attr"] == "_saved_self")
+        freed_at = next(
+            k
+            for k, e in enumerate(replay.events)
+            if e["type"] == "buffer_freed" and e["node_id"] == pow_id and e["attr"] == "_saved_self"
+        )
         win.select_node(pow_id)
         row = "Saved buffers/_saved_self"
         player.seek(freed_at - 1)
@@ -547,8 +553,9 @@ def test_the_retain_grad_fix_is_inserted_before_the_backward_line(qtbot, prefs):
         assert win.inspector.fix_button.isVisibleTo(win.inspector)
         assert "y.retain_grad()" in win.inspector.fix_button.text()
         before = win.editor.toPlainText()
-        backward_line = next(i for i, text in enumerate(before.splitlines(), 1)
-                             if text.strip() == "s.backward()" and i > 38)
+        backward_line = next(
+            i for i, text in enumerate(before.splitlines(), 1) if text.strip() == "s.backward()" and i > 38
+        )
         qtbot.mouseClick(win.inspector.fix_button, Qt.MouseButton.LeftButton)
         lines = win.editor.toPlainText().splitlines()
         assert lines[backward_line - 1] == "y.retain_grad()"

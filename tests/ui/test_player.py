@@ -9,12 +9,12 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QSettings, Qt
 
-from gradviz.runner import cells  # noqa: E402
-from gradviz.backward.replay import short_name  # noqa: E402
-from gradviz.runner.session import Session  # noqa: E402
-from ui.player import BackwardPlayer, apply_screenshot_args  # noqa: E402
+from gradviz.backward.replay import short_name
+from gradviz.runner import cells
+from gradviz.runner.session import Session
+from ui.player import BackwardPlayer, apply_screenshot_args
 
 SEED = Path("/work/shared/seed/seed_notebook.py")
 
@@ -105,8 +105,11 @@ def test_keyboard_and_scrub(qtbot, player):
     qtbot.keyClick(widget, Qt.Key.Key_Left)
     assert widget.current_step == 0
     replay = widget.replay
-    mul_done = next(k for k, e in enumerate(replay.events)
-                    if e["type"] == "node_finished" and short_name(replay.nodes[e["node_id"]]["name"]) == "MulBackward0")
+    mul_done = next(
+        k
+        for k, e in enumerate(replay.events)
+        if e["type"] == "node_finished" and short_name(replay.nodes[e["node_id"]]["name"]) == "MulBackward0"
+    )
     widget.slider.setValue(mul_done)  # scrubbing is moving the slider
     assert widget.current_step == mul_done
     assert sorted(t for t in canvas.edges.values() if t) == ["1", "1", "2"]
@@ -172,8 +175,11 @@ def test_stepping_reuses_the_panels_widgets(player):
         widget.seek(k)
         assert widget.vjp_panel.output_texts == [] or all(widget.vjp_panel.output_texts)
     assert set(map(id, widget.findChildren(QLabel))) == labels
-    mul_done = next(k for k, e in enumerate(widget.replay.events)
-                    if e["type"] == "node_finished" and short_name(widget.replay.nodes[e["node_id"]]["name"]) == "MulBackward0")
+    mul_done = next(
+        k
+        for k, e in enumerate(widget.replay.events)
+        if e["type"] == "node_finished" and short_name(widget.replay.nodes[e["node_id"]]["name"]) == "MulBackward0"
+    )
     widget.seek(mul_done)
     shown = [row.label.text() for row in widget.vjp_panel._rows if not row.label.isHidden()]
     assert shown == widget.vjp_panel.output_texts[: len(shown)] and len(shown) == 2

@@ -8,13 +8,13 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt  # noqa: E402
-from PySide6.QtWidgets import QDockWidget  # noqa: E402
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtWidgets import QDockWidget
 
-from gradviz.runner.cells import load_cells  # noqa: E402
-from gradviz.runner.session import Session  # noqa: E402
-from ui.player import BackwardPlayer  # noqa: E402
-from ui.training import TrainingPanel, install_training_panel  # noqa: E402
+from gradviz.runner.cells import load_cells
+from gradviz.runner.session import Session
+from ui.player import BackwardPlayer
+from ui.training import TrainingPanel, install_training_panel
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "examples" / "forgot_zero_grad.py"
 

@@ -16,7 +16,7 @@ from ui.export.steps import FrameState, final_state, frame_states, state_at, ste
 from ui.export.writers import Frame, Progress, write_animation, write_pdf, write_png, write_svg
 from ui.theme import THEMES, Theme
 
-__all__ = ["ExportRequest", "export_source", "export_drawing", "frames_for", "prepare_qt", "caption_for"]
+__all__ = ["ExportRequest", "caption_for", "export_drawing", "export_source", "frames_for", "prepare_qt"]
 
 translate = QCoreApplication.translate
 CAPTION_CHARS = 110
@@ -24,14 +24,14 @@ CAPTION_CHARS = 110
 
 @dataclass
 class ExportRequest:
-    fmt: str                      # png | svg | pdf | gif | apng | webp
+    fmt: str  # png | svg | pdf | gif | apng | webp
     view: str = "dataflow"
     theme: str | Theme = "light"
-    mode: str = "final"           # "final" | "step" | "all" | "graph" (no backward state)
+    mode: str = "final"  # "final" | "step" | "all" | "graph" (no backward state)
     step: int | None = None
     scale: float = 1.0
     transparent: bool = False
-    area: QRectF | None = None    # scene rectangle of the drawing to export (None: all of it)
+    area: QRectF | None = None  # scene rectangle of the drawing to export (None: all of it)
 
 
 def prepare_qt(lang: str = "en") -> None:
@@ -63,15 +63,22 @@ def _event_text(state: FrameState) -> str:
 
 def caption_for(state: FrameState, call_number: int | None) -> str:
     """The line above each frame: which call, which step, what happened; the error once raised."""
-    call = translate("Export", "backward call {0}").format(call_number) if call_number else translate("Export", "backward")
+    call = (
+        translate("Export", "backward call {0}").format(call_number) if call_number else translate("Export", "backward")
+    )
     text = translate("Export", "{0} · step {1}/{2}: {3}").format(call, state.step, state.steps, _event_text(state))
     if state.error:
         text += " · " + state.error
     return text if len(text) <= CAPTION_CHARS else text[: CAPTION_CHARS - 1] + "…"
 
 
-def frames_for(trace: Mapping[str, Any] | None, call_number: int | None, mode: str, step: int | None,
-               snapshot: Mapping[str, Any] | None = None) -> list[Frame]:
+def frames_for(
+    trace: Mapping[str, Any] | None,
+    call_number: int | None,
+    mode: str,
+    step: int | None,
+    snapshot: Mapping[str, Any] | None = None,
+) -> list[Frame]:
     """The (state, caption) pictures a request asks for; no trace means the bare graph."""
     if trace is None or mode == "graph":
         if mode in ("step", "all"):
@@ -98,20 +105,29 @@ def resolve_theme(theme: str | Theme) -> Theme:
     return THEMES[theme]
 
 
-def export_drawing(path: str | Path, drawing: GraphDrawing, frames: list[Frame], request: ExportRequest,
-                   progress: Progress | None = None) -> int:
+def export_drawing(
+    path: str | Path,
+    drawing: GraphDrawing,
+    frames: list[Frame],
+    request: ExportRequest,
+    progress: Progress | None = None,
+) -> int:
     """Write ``frames`` of ``drawing``; returns the number of frames or pages written."""
     theme = resolve_theme(request.theme)
     fmt = request.fmt
     if fmt in ANIMATIONS:
-        return write_animation(path, fmt, drawing, theme, frames, scale=request.scale, area=request.area, progress=progress)
+        return write_animation(
+            path, fmt, drawing, theme, frames, scale=request.scale, area=request.area, progress=progress
+        )
     if fmt == "pdf":
         write_pdf(path, drawing, theme, frames, area=request.area, progress=progress)
         return len(frames)
     if len(frames) != 1:
         raise ExportError(f".{fmt} holds one picture; use .pdf or an animation for several steps")
     if fmt == "png":
-        write_png(path, drawing, theme, frames[0], scale=request.scale, transparent=request.transparent, area=request.area)
+        write_png(
+            path, drawing, theme, frames[0], scale=request.scale, transparent=request.transparent, area=request.area
+        )
     elif fmt == "svg":
         write_svg(path, drawing, theme, frames[0], area=request.area)
     else:
@@ -119,8 +135,9 @@ def export_drawing(path: str | Path, drawing: GraphDrawing, frames: list[Frame],
     return 1
 
 
-def export_source(path: str | Path, source: ExportSource, request: ExportRequest,
-                  progress: Progress | None = None) -> int:
+def export_source(
+    path: str | Path, source: ExportSource, request: ExportRequest, progress: Progress | None = None
+) -> int:
     """Lay out ``source``'s graph in the requested view and write the requested frames."""
     mode = request.mode
     if request.fmt in ANIMATIONS:

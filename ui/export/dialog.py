@@ -13,21 +13,37 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
-                               QFormLayout, QMainWindow, QMessageBox, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
-from ui.export.api import ExportRequest, export_drawing, export_source, frames_for
+from ui.export.api import ExportRequest, export_drawing, export_source
 from ui.export.scene_source import SceneDrawing, scene_of, visible_rect
 from ui.theme import current_theme
 
-__all__ = ["ExportDialog", "add_export_actions", "FORMAT_CHOICES"]
+__all__ = ["FORMAT_CHOICES", "ExportDialog", "add_export_actions"]
 
 translate = QCoreApplication.translate
 
 FORMAT_CHOICES = ("png", "svg", "pdf", "gif", "apng", "webp")
-_FILTERS = {"png": "PNG (*.png)", "svg": "SVG (*.svg)", "pdf": "PDF (*.pdf)", "gif": "GIF (*.gif)",
-            "apng": "APNG (*.apng *.png)", "webp": "WebP (*.webp)"}
+_FILTERS = {
+    "png": "PNG (*.png)",
+    "svg": "SVG (*.svg)",
+    "pdf": "PDF (*.pdf)",
+    "gif": "GIF (*.gif)",
+    "apng": "APNG (*.apng *.png)",
+    "webp": "WebP (*.webp)",
+}
 
 
 class ExportDialog(QDialog):
@@ -37,9 +53,14 @@ class ExportDialog(QDialog):
     now; ``current_step`` returns the player's step (None: no player, use the final state).
     """
 
-    def __init__(self, snapshot: Callable[[], dict[str, Any] | None], calls: Callable[[], list[dict[str, Any]]],
-                 graph_view: QWidget | None = None, current_step: Callable[[], int | None] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        snapshot: Callable[[], dict[str, Any] | None],
+        calls: Callable[[], list[dict[str, Any]]],
+        graph_view: QWidget | None = None,
+        current_step: Callable[[], int | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._snapshot = snapshot
         self._calls = calls
@@ -65,8 +86,15 @@ class ExportDialog(QDialog):
         self.scale_box.setValue(2.0)
         self.transparent_box = QCheckBox()
         self.form = QFormLayout(self)
-        for widget in (self.format_box, self.area_box, self.state_box, self.view_box, self.call_box,
-                       self.scale_box, self.transparent_box):
+        for widget in (
+            self.format_box,
+            self.area_box,
+            self.state_box,
+            self.view_box,
+            self.call_box,
+            self.scale_box,
+            self.transparent_box,
+        ):
             self.form.addRow("", widget)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._choose_file_and_export)
@@ -106,17 +134,27 @@ class ExportDialog(QDialog):
         mode = "all" if fmt in ANIMATIONS else str(self.state_box.currentData())
         if mode == "all" and fmt not in ("pdf",) + ANIMATIONS:
             mode = "final"
-        return ExportRequest(fmt=fmt, view=str(self.view_box.currentData()), theme=current_theme(), mode=mode,
-                             step=self._current_step(), scale=self.scale_box.value(),
-                             transparent=self.transparent_box.isChecked() and fmt == "png")
+        return ExportRequest(
+            fmt=fmt,
+            view=str(self.view_box.currentData()),
+            theme=current_theme(),
+            mode=mode,
+            step=self._current_step(),
+            scale=self.scale_box.value(),
+            transparent=self.transparent_box.isChecked() and fmt == "png",
+        )
 
     # -- exporting ---------------------------------------------------------------------------
     def export_to(self, path: str | Path) -> int:
         """Write the export described by the dialog to ``path``; returns frames/pages written."""
         request = self.request()
         canvas = scene_of(self._graph_view) if self._graph_view is not None else None
-        use_canvas = (canvas is not None and request.mode == "step" and request.fmt not in ANIMATIONS
-                      and not canvas.itemsBoundingRect().isEmpty())
+        use_canvas = (
+            canvas is not None
+            and request.mode == "step"
+            and request.fmt not in ANIMATIONS
+            and not canvas.itemsBoundingRect().isEmpty()
+        )
         if use_canvas:
             area = visible_rect(self._graph_view) if self.area_box.currentData() == "visible" else None
             return export_drawing(path, SceneDrawing(canvas, area), [(None, None)], request)  # type: ignore[arg-type]
@@ -135,7 +173,9 @@ class ExportDialog(QDialog):
 
     def _choose_file_and_export(self) -> None:
         fmt = str(self.format_box.currentData())
-        path, _ = QFileDialog.getSaveFileName(self, translate("ExportDialog", "Export graph"), f"graph.{fmt}", _FILTERS[fmt])
+        path, _ = QFileDialog.getSaveFileName(
+            self, translate("ExportDialog", "Export graph"), f"graph.{fmt}", _FILTERS[fmt]
+        )
         if not path:
             return
         if not Path(path).suffix:
@@ -150,10 +190,15 @@ class ExportDialog(QDialog):
     # -- language ----------------------------------------------------------------------------
     def _retranslate(self) -> None:
         self.setWindowTitle(translate("ExportDialog", "Export graph"))
-        labels = (translate("ExportDialog", "Format:"), translate("ExportDialog", "Area:"),
-                  translate("ExportDialog", "State:"), translate("ExportDialog", "View:"),
-                  translate("ExportDialog", "Backward call:"), translate("ExportDialog", "Scale:"),
-                  translate("ExportDialog", "Transparent background:"))
+        labels = (
+            translate("ExportDialog", "Format:"),
+            translate("ExportDialog", "Area:"),
+            translate("ExportDialog", "State:"),
+            translate("ExportDialog", "View:"),
+            translate("ExportDialog", "Backward call:"),
+            translate("ExportDialog", "Scale:"),
+            translate("ExportDialog", "Transparent background:"),
+        )
         for row, text in enumerate(labels):
             label = self.form.labelForField(self.form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget())
             if label is not None:
@@ -166,7 +211,7 @@ class ExportDialog(QDialog):
         self.view_box.setItemText(0, translate("ExportDialog", "Data flow"))
         self.view_box.setItemText(1, translate("ExportDialog", "grad_fn graph"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
         super().changeEvent(event)
@@ -237,7 +282,7 @@ class _Retranslator(QObject):
         super().__init__(parent)
         self._callback = callback
 
-    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LanguageChange:
             self._callback()
         return False

@@ -17,19 +17,19 @@ import networkx as nx
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
-from gradviz.graph.snapshot import from_node_link, view_subgraph
 from gradviz.graph.layout.sugiyama import layout
+from gradviz.graph.snapshot import from_node_link, view_subgraph
 from ui.export.steps import DONE, ERROR, RUNNING, FrameState
 from ui.theme import Theme
 
-__all__ = ["GraphDrawing", "FONT_PX", "MARGIN"]
+__all__ = ["FONT_PX", "MARGIN", "GraphDrawing"]
 
-FONT_PX = 13          # label size in scene pixels (1 scene unit = 1 px at scale 1, = 0.75 pt in SVG/PDF)
+FONT_PX = 13  # label size in scene pixels (1 scene unit = 1 px at scale 1, = 0.75 pt in SVG/PDF)
 CAPTION_PX = 14
 PAD_X, PAD_Y = 10.0, 6.0
 MARGIN = 16.0
 BADGE = 7.0
-BUFFER_STRIP = 7.0   # extra height under an op's label for its saved-buffer marks
+BUFFER_STRIP = 7.0  # extra height under an op's label for its saved-buffer marks
 MIN_CAPTION_WIDTH = 360.0
 
 
@@ -40,7 +40,7 @@ class _Node:
     role: str
     lines: list[str]
     rect: QRectF
-    saved: list[str]     # saved buffer attrs, for freed/alive marks
+    saved: list[str]  # saved buffer attrs, for freed/alive marks
 
 
 def _label_lines(data: Mapping[str, Any], node_id: str) -> list[str]:
@@ -76,16 +76,25 @@ class GraphDrawing:
             x, y = result.positions[v]
             w, h = result.sizes[v]
             saved = [str(b.get("attr")) for b in data.get("saved") or []] if data.get("kind") == "op" else []
-            self.nodes[str(v)] = _Node(str(v), str(data.get("kind", "")), str(data.get("role", "")),
-                                       _label_lines(data, v), QRectF(x - w / 2, y - h / 2, w, h), saved)
+            self.nodes[str(v)] = _Node(
+                str(v),
+                str(data.get("kind", "")),
+                str(data.get("role", "")),
+                _label_lines(data, v),
+                QRectF(x - w / 2, y - h / 2, w, h),
+                saved,
+            )
         self.edges: list[tuple[str, str, list[QPointF], bool]] = []
         for (u, v), points in result.edge_points.items():
             derived = bool(sub.edges[u, v].get("derived")) if sub.has_edge(u, v) else False
             self.edges.append((str(u), str(v), [QPointF(x, y) for x, y in points], derived))
         self.grad_edge_map = _grad_edges_in_view(graph, sub, view)
         # An AccumulateGrad the view does not draw is shown through its leaf tensor.
-        self.stand_in = {str(v): str(d["variable"]) for v, d in graph.nodes(data=True)
-                         if d.get("kind") == "accumulate" and v not in sub and d.get("variable") in sub}
+        self.stand_in = {
+            str(v): str(d["variable"])
+            for v, d in graph.nodes(data=True)
+            if d.get("kind") == "accumulate" and v not in sub and d.get("variable") in sub
+        }
         self.caption_height = QFontMetricsF(self.caption_font).height() + 8
         self.graph_rect = QRectF(0, 0, result.width, result.height)
 
@@ -103,8 +112,15 @@ class GraphDrawing:
         return rect.adjusted(-extra, -self.caption_height, extra, 0)
 
     # -- painting ----------------------------------------------------------------------------
-    def paint(self, painter: QPainter, theme: Theme, state: FrameState | None = None,
-              caption: str | None = None, background: bool = True, area: QRectF | None = None) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        theme: Theme,
+        state: FrameState | None = None,
+        caption: str | None = None,
+        background: bool = True,
+        area: QRectF | None = None,
+    ) -> None:
         """Draw into scene coordinates; the caller maps the export rectangle onto its device."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -134,7 +150,9 @@ class GraphDrawing:
     def _paint_edge(self, painter: QPainter, theme: Theme, points: list[QPointF], derived: bool, hot: bool) -> None:
         if len(points) < 2:
             return
-        colour = QColor(theme.grad_flow if hot else (theme.edge_gradfn if self.view == "gradfn" else theme.edge_dataflow))
+        colour = QColor(
+            theme.grad_flow if hot else (theme.edge_gradfn if self.view == "gradfn" else theme.edge_dataflow)
+        )
         pen = QPen(colour, 2.6 if hot else 1.3)
         if derived:
             pen.setStyle(Qt.PenStyle.DashLine)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 from ui.export.steps import FrameState
 from ui.theme import Theme
 
-__all__ = ["SceneDrawing", "visible_rect", "scene_of"]
+__all__ = ["SceneDrawing", "scene_of", "visible_rect"]
 
 SCENE_MARGIN = 16.0
 
@@ -55,8 +55,15 @@ class SceneDrawing:
             return QRectF(self.area)
         return self.scene.itemsBoundingRect().adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
 
-    def paint(self, painter: QPainter, theme: Theme, state: FrameState | None = None, caption: str | None = None,
-              background: bool = True, area: QRectF | None = None) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        theme: Theme,
+        state: FrameState | None = None,
+        caption: str | None = None,
+        background: bool = True,
+        area: QRectF | None = None,
+    ) -> None:
         rect = area or self.bounds()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         if background:

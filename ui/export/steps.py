@@ -13,7 +13,7 @@ from typing import Any
 
 from gradviz.backward.replay import Replay, ReplayState, short_name
 
-__all__ = ["FrameState", "frame_states", "final_state", "step_count", "PENDING", "RUNNING", "DONE", "ERROR"]
+__all__ = ["DONE", "ERROR", "PENDING", "RUNNING", "FrameState", "final_state", "frame_states", "step_count"]
 
 PENDING = "pending"
 RUNNING = "running"
@@ -27,15 +27,15 @@ class FrameState:
     """What one frame shows. Ids are trace node ids ("n<uid>") and tensor ids ("t<uid>")."""
 
     step: int
-    steps: int                                                    # last step index (len(replay) - 1)
-    node_states: dict[str, str] = field(default_factory=dict)     # node of this call -> PENDING/RUNNING/DONE/ERROR
+    steps: int  # last step index (len(replay) - 1)
+    node_states: dict[str, str] = field(default_factory=dict)  # node of this call -> PENDING/RUNNING/DONE/ERROR
     edge_grads: set[tuple[str, str]] = field(default_factory=set)  # (next function, consumer): a grad travelled
-    accumulated: set[str] = field(default_factory=set)            # tensor ids whose .grad (or captured grad) is set
-    freed: dict[str, list[str]] = field(default_factory=dict)     # node id -> freed saved attrs
+    accumulated: set[str] = field(default_factory=set)  # tensor ids whose .grad (or captured grad) is set
+    freed: dict[str, list[str]] = field(default_factory=dict)  # node id -> freed saved attrs
     current: str | None = None
-    event: str = ""                                               # trace event type of this step
-    detail: str = ""                                              # node name / attr / tensor the event is about
-    error: str | None = None                                      # "RuntimeError: ..." once raised
+    event: str = ""  # trace event type of this step
+    detail: str = ""  # node name / attr / tensor the event is about
+    error: str | None = None  # "RuntimeError: ..." once raised
 
 
 def _convert(state: ReplayState, last: int, names: Mapping[str, str]) -> FrameState:
@@ -43,7 +43,9 @@ def _convert(state: ReplayState, last: int, names: Mapping[str, str]) -> FrameSt
     frame.node_states = {n: _DRAWN_STATES[s] for n, s in state.node_states.items() if s in _DRAWN_STATES}
     # Replay keys edges in the grad's direction (sender, receiver); the gradfn view draws
     # next_function -> consumer, i.e. (receiver, sender).
-    frame.edge_grads = {(receiver, sender) for (sender, receiver), value in state.edge_grads.items() if value is not None}
+    frame.edge_grads = {
+        (receiver, sender) for (sender, receiver), value in state.edge_grads.items() if value is not None
+    }
     frame.accumulated = {t for t, g in state.leaf_grads.items() if g is not None}
     frame.accumulated.update(t for t, g in state.captured.items() if g is not None)
     for (node, attr), alive in state.buffers.items():

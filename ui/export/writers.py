@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 
@@ -23,8 +23,19 @@ from ui.export.drawing import GraphDrawing
 from ui.export.steps import FrameState
 from ui.theme import Theme
 
-__all__ = ["Frame", "render_image", "write_png", "write_svg", "write_pdf", "write_animation",
-           "ANIMATION_FORMATS", "FRAME_MS", "HOLD_FIRST_MS", "HOLD_LAST_MS", "Progress"]
+__all__ = [
+    "ANIMATION_FORMATS",
+    "FRAME_MS",
+    "HOLD_FIRST_MS",
+    "HOLD_LAST_MS",
+    "Frame",
+    "Progress",
+    "render_image",
+    "write_animation",
+    "write_pdf",
+    "write_png",
+    "write_svg",
+]
 
 DPI = 96
 FRAME_MS = 450
@@ -43,8 +54,15 @@ def _device_transform(painter: QPainter, area: QRectF, scale: float) -> None:
     painter.translate(-area.left(), -area.top())
 
 
-def render_image(drawing: GraphDrawing, theme: Theme, frame: Frame = (None, None), *, scale: float = 1.0,
-                 transparent: bool = False, area: QRectF | None = None) -> QImage:
+def render_image(
+    drawing: GraphDrawing,
+    theme: Theme,
+    frame: Frame = (None, None),
+    *,
+    scale: float = 1.0,
+    transparent: bool = False,
+    area: QRectF | None = None,
+) -> QImage:
     """One frame as an ARGB image, ``scale`` device pixels per scene unit."""
     state, caption = frame
     rect = area or drawing.bounds([caption])
@@ -63,8 +81,16 @@ def render_image(drawing: GraphDrawing, theme: Theme, frame: Frame = (None, None
     return image
 
 
-def write_png(path: str | Path, drawing: GraphDrawing, theme: Theme, frame: Frame = (None, None), *,
-              scale: float = 1.0, transparent: bool = False, area: QRectF | None = None) -> None:
+def write_png(
+    path: str | Path,
+    drawing: GraphDrawing,
+    theme: Theme,
+    frame: Frame = (None, None),
+    *,
+    scale: float = 1.0,
+    transparent: bool = False,
+    area: QRectF | None = None,
+) -> None:
     image = render_image(drawing, theme, frame, scale=scale, transparent=transparent, area=area)
     picture = _to_pillow(image, alpha=transparent)
     with atomic_path(path) as tmp:
@@ -73,8 +99,15 @@ def write_png(path: str | Path, drawing: GraphDrawing, theme: Theme, frame: Fram
         picture.save(str(tmp), format="PNG", compress_level=PNG_COMPRESS_LEVEL, dpi=(DPI * scale, DPI * scale))
 
 
-def write_svg(path: str | Path, drawing: GraphDrawing, theme: Theme, frame: Frame = (None, None), *,
-              area: QRectF | None = None, title: str = "gradviz graph") -> None:
+def write_svg(
+    path: str | Path,
+    drawing: GraphDrawing,
+    theme: Theme,
+    frame: Frame = (None, None),
+    *,
+    area: QRectF | None = None,
+    title: str = "gradviz graph",
+) -> None:
     state, caption = frame
     rect = area or drawing.bounds([caption])
     with atomic_path(path) as tmp:
@@ -92,8 +125,16 @@ def write_svg(path: str | Path, drawing: GraphDrawing, theme: Theme, frame: Fram
         painter.end()
 
 
-def write_pdf(path: str | Path, drawing: GraphDrawing, theme: Theme, frames: Sequence[Frame], *,
-              area: QRectF | None = None, progress: Progress | None = None, title: str = "gradviz graph") -> None:
+def write_pdf(
+    path: str | Path,
+    drawing: GraphDrawing,
+    theme: Theme,
+    frames: Sequence[Frame],
+    *,
+    area: QRectF | None = None,
+    progress: Progress | None = None,
+    title: str = "gradviz graph",
+) -> None:
     """One page per frame (a handout when ``frames`` holds every step), each the drawing's size."""
     if not frames:
         raise ExportError("nothing to export")
@@ -104,8 +145,13 @@ def write_pdf(path: str | Path, drawing: GraphDrawing, theme: Theme, frames: Seq
         writer.setTitle(title)
         writer.setCreator("gradviz")
         points = QSizeF(rect.width() * 72.0 / DPI, rect.height() * 72.0 / DPI)
-        writer.setPageLayout(QPageLayout(QPageSize(points, QPageSize.Unit.Point, "gradviz", QPageSize.SizeMatchPolicy.ExactMatch),
-                                         QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(points, QPageSize.Unit.Point, "gradviz", QPageSize.SizeMatchPolicy.ExactMatch),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(0, 0, 0, 0),
+            )
+        )
         painter = QPainter()
         if not painter.begin(writer):
             raise ExportError(f"could not write {path}")
@@ -136,8 +182,9 @@ def _to_pillow(image: QImage, alpha: bool = True):  # -> PIL.Image.Image
 
     fmt, mode = (QImage.Format.Format_RGBA8888, "RGBA") if alpha else (QImage.Format.Format_RGB888, "RGB")
     converted = image if image.format() == fmt else image.convertToFormat(fmt)
-    picture = Image.frombuffer(mode, (converted.width(), converted.height()), converted.constBits(), "raw", mode,
-                               converted.bytesPerLine(), 1)
+    picture = Image.frombuffer(
+        mode, (converted.width(), converted.height()), converted.constBits(), "raw", mode, converted.bytesPerLine(), 1
+    )
     return picture.copy() if picture.readonly else picture  # own the pixels: the QImage may go away
 
 
@@ -162,8 +209,17 @@ def _shared_palette(pictures: list, theme: Theme) -> list:
     return [p.quantize(palette=palette, dither=Image.Dither.NONE) for p in pictures]
 
 
-def write_animation(path: str | Path, fmt: str, drawing: GraphDrawing, theme: Theme, frames: Sequence[Frame], *,
-                    scale: float = 1.0, area: QRectF | None = None, progress: Progress | None = None) -> int:
+def write_animation(
+    path: str | Path,
+    fmt: str,
+    drawing: GraphDrawing,
+    theme: Theme,
+    frames: Sequence[Frame],
+    *,
+    scale: float = 1.0,
+    area: QRectF | None = None,
+    progress: Progress | None = None,
+) -> int:
     """An animated GIF, APNG or WebP, one frame per entry of ``frames``; returns the frame count.
 
     Every frame has the same size (the area covers the caption band on all of them) and a

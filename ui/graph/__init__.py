@@ -59,13 +59,26 @@ renders the whole scene, not only what is visible.
 from __future__ import annotations
 
 from ui.graph.export import render_scene_to_image, scene_content_rect
-from ui.graph.items import (AccumulateGradItem, ConstantItem, GroupItem, LeafTensorItem, NodeItem, OpItem,
-                            TensorItem)
+from ui.graph.items import AccumulateGradItem, ConstantItem, GroupItem, LeafTensorItem, NodeItem, OpItem, TensorItem
 from ui.graph.panel import GraphPanel
 from ui.graph.scene import GraphScene
 from ui.graph.style import NODE_STATES, GraphPalette, palette_for
 from ui.graph.view import GraphView
 
-__all__ = ["GraphPanel", "GraphView", "GraphScene", "render_scene_to_image", "scene_content_rect",
-           "NodeItem", "LeafTensorItem", "TensorItem", "ConstantItem", "OpItem", "AccumulateGradItem",
-           "GroupItem", "NODE_STATES", "GraphPalette", "palette_for"]
+__all__ = [
+    "NODE_STATES",
+    "AccumulateGradItem",
+    "ConstantItem",
+    "GraphPalette",
+    "GraphPanel",
+    "GraphScene",
+    "GraphView",
+    "GroupItem",
+    "LeafTensorItem",
+    "NodeItem",
+    "OpItem",
+    "TensorItem",
+    "palette_for",
+    "render_scene_to_image",
+    "scene_content_rect",
+]

@@ -8,7 +8,8 @@ edge repainting.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
@@ -48,8 +49,9 @@ def _dist(a: QPointF, b: QPointF) -> float:
 
 
 class EdgeItem(QGraphicsItem):
-    def __init__(self, source: str, target: str, data: dict[str, Any], palette: GraphPalette,
-                 show_index: bool = False) -> None:
+    def __init__(
+        self, source: str, target: str, data: dict[str, Any], palette: GraphPalette, show_index: bool = False
+    ) -> None:
         super().__init__()
         self.source = source
         self.target = target
@@ -139,8 +141,10 @@ class EdgeItem(QGraphicsItem):
         key = ("edge", color.rgba(), width, style)
         look = looks.get(key)
         if look is None:
-            look = looks[key] = (QPen(color, width, style, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin),
-                                 QBrush(color))
+            look = looks[key] = (
+                QPen(color, width, style, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin),
+                QBrush(color),
+            )
         self._pen, self._arrow_brush = look
         grad = looks.get("edge_grad")
         if grad is None:
@@ -152,7 +156,7 @@ class EdgeItem(QGraphicsItem):
     def path(self) -> QPainterPath:
         return self._path
 
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         return self._bounds
 
     def shape(self) -> QPainterPath:
@@ -211,7 +215,7 @@ class GradMarkerItem(QGraphicsItem):
         self._brush = QBrush(palette.grad_flow)
         self.update()
 
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-1, -1, 1, 1)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:

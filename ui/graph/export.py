@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsScene
 
-__all__ = ["render_scene_to_image", "scene_content_rect", "MAX_IMAGE_SIDE"]
+__all__ = ["MAX_IMAGE_SIDE", "render_scene_to_image", "scene_content_rect"]
 
 MAX_IMAGE_SIDE = 16384  # QImage and most viewers refuse larger; the scale is reduced to fit
 
@@ -16,8 +16,14 @@ def scene_content_rect(scene: QGraphicsScene, margin: float = 16.0) -> QRectF:
     return scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin)
 
 
-def render_scene_to_image(scene: QGraphicsScene, scale: float = 2.0, *, margin: float = 16.0,
-                          background: QColor | None = None, source: QRectF | None = None) -> QImage:
+def render_scene_to_image(
+    scene: QGraphicsScene,
+    scale: float = 2.0,
+    *,
+    margin: float = 16.0,
+    background: QColor | None = None,
+    source: QRectF | None = None,
+) -> QImage:
     """The whole scene (or ``source``) at ``scale`` pixels per scene unit, on the canvas colour.
 
     Items paint at the level of detail the scale implies, so a scale of 1 or more gives full

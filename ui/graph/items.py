@@ -16,16 +16,35 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from ui.graph.style import (HEAT_CELL, LOD_DETAIL, LOD_TEXT, PAD, GraphPalette, fonts, heat_color,
-                            heat_scale, mix, preview_grid)
+from ui.graph.style import (
+    HEAT_CELL,
+    LOD_DETAIL,
+    LOD_TEXT,
+    PAD,
+    GraphPalette,
+    fonts,
+    heat_color,
+    heat_scale,
+    mix,
+    preview_grid,
+)
 
-__all__ = ["NodeItem", "LeafTensorItem", "TensorItem", "ConstantItem", "OpItem", "AccumulateGradItem",
-           "GroupItem", "item_class_for", "HALO"]
+__all__ = [
+    "HALO",
+    "AccumulateGradItem",
+    "ConstantItem",
+    "GroupItem",
+    "LeafTensorItem",
+    "NodeItem",
+    "OpItem",
+    "TensorItem",
+    "item_class_for",
+]
 
 HALO = 5.0  # room around the box for the highlight halo and selection ring (part of boundingRect)
-BADGE_CHARS = 14     # a badge text longer than this is an explanation: the chip shows BADGE_LABEL
-BADGE_INSIDE = 4.0   # how far the chip reaches into the box; the rest sits above its top edge
-BADGE_CLEAR = 9.0    # the chip starts this far right of the centre, clear of an arriving arrowhead
+BADGE_CHARS = 14  # a badge text longer than this is an explanation: the chip shows BADGE_LABEL
+BADGE_INSIDE = 4.0  # how far the chip reaches into the box; the rest sits above its top edge
+BADGE_CLEAR = 9.0  # the chip starts this far right of the centre, clear of an arriving arrowhead
 
 
 def badge_label() -> str:
@@ -42,9 +61,9 @@ def _shared(palette: GraphPalette, key: Any, make: Any) -> Any:
 
 @dataclass
 class _Text:
-    pos: QPointF          # baseline start
+    pos: QPointF  # baseline start
     text: str
-    font_key: str         # "title" | "small" | "chip"
+    font_key: str  # "title" | "small" | "chip"
     muted: bool = False
 
 
@@ -59,8 +78,8 @@ class _Heat:
 class _Chip:
     rect: QRectF
     text: str
-    tensor: bool          # a saved tensor (can be freed) rather than a saved scalar
-    attr: str             # "_saved_self"
+    tensor: bool  # a saved tensor (can be freed) rather than a saved scalar
+    attr: str  # "_saved_self"
     freed: bool
 
 
@@ -71,7 +90,7 @@ class NodeItem(QGraphicsItem):
     rounded = 8.0
     dashed = False
     shows_badge = True  # False: a badge only sets the tooltip (constants need no grad marker)
-    flow_tb = True      # laid out top-down (edges arrive at the top centre); the scene sets it
+    flow_tb = True  # laid out top-down (edges arrive at the top centre); the scene sets it
 
     def set_flow(self, top_down: bool) -> None:
         if top_down != self.flow_tb:
@@ -120,8 +139,10 @@ class NodeItem(QGraphicsItem):
         for chip in self._chips:
             chip.rect.translate(dx, dy)
         self._rect = QRectF(dx, dy, w, h)
-        self._scale = {False: heat_scale([[c.value] for c in self._heat if not c.grad]),
-                       True: heat_scale([[c.value] for c in self._heat if c.grad])}
+        self._scale = {
+            False: heat_scale([[c.value] for c in self._heat if not c.grad]),
+            True: heat_scale([[c.value] for c in self._heat if c.grad]),
+        }
         self._place_badge()
 
     def _badge_size(self, text: str) -> tuple[float, float]:
@@ -165,8 +186,9 @@ class NodeItem(QGraphicsItem):
         rows = preview_grid(preview)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                self._heat.append(_Heat(QRectF(x + c * HEAT_CELL, y + r * HEAT_CELL, HEAT_CELL, HEAT_CELL),
-                                        value, grad))
+                self._heat.append(
+                    _Heat(QRectF(x + c * HEAT_CELL, y + r * HEAT_CELL, HEAT_CELL, HEAT_CELL), value, grad)
+                )
         if not rows:
             return 0.0, 0.0
         return max(len(r) for r in rows) * HEAT_CELL, len(rows) * HEAT_CELL
@@ -237,8 +259,7 @@ class NodeItem(QGraphicsItem):
         self._fill = _shared(p, ("fill", fill.rgba()), lambda: QBrush(fill))
         self._pen = _shared(p, ("pen", border.rgba(), width, style), lambda: QPen(border, width, style))
         self._select_pen = _shared(p, "select_pen", lambda: QPen(p.selected, 2.6))
-        self._halo = _shared(p, "halo", lambda: QColor(p.highlight.red(), p.highlight.green(),
-                                                       p.highlight.blue(), 120))
+        self._halo = _shared(p, "halo", lambda: QColor(p.highlight.red(), p.highlight.green(), p.highlight.blue(), 120))
         self._text_color = p.text
         self._muted_color = p.muted
         self._cell_colors = [heat_color(p, c.value, self._scale[c.grad]) for c in self._heat]
@@ -251,13 +272,21 @@ class NodeItem(QGraphicsItem):
     def _chip_look(self, chip: _Chip, fill: QColor) -> tuple[QBrush, QPen]:
         p = self.palette
         key = ("chip", fill.rgb(), chip.freed, chip.tensor)
-        return _shared(p, key, lambda: (
-            QBrush(mix(p.buffer_freed, fill, 0.75) if chip.freed else mix(fill, p.background, 0.5)),
-            QPen(p.buffer_freed if chip.freed else (p.buffer_alive if chip.tensor else p.border), 1.0,
-                 Qt.PenStyle.DashLine if chip.freed else Qt.PenStyle.SolidLine)))
+        return _shared(
+            p,
+            key,
+            lambda: (
+                QBrush(mix(p.buffer_freed, fill, 0.75) if chip.freed else mix(fill, p.background, 0.5)),
+                QPen(
+                    p.buffer_freed if chip.freed else (p.buffer_alive if chip.tensor else p.border),
+                    1.0,
+                    Qt.PenStyle.DashLine if chip.freed else Qt.PenStyle.SolidLine,
+                ),
+            ),
+        )
 
     # -- Qt overrides --------------------------------------------------------------------------
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
@@ -398,7 +427,7 @@ class OpItem(NodeItem):
         chips: list[tuple[str, dict[str, Any]]] = []
         for buf in d.get("saved") or []:
             attr = str(buf.get("attr", ""))
-            short = attr[len("_saved_"):] if attr.startswith("_saved_") else attr
+            short = attr[len("_saved_") :] if attr.startswith("_saved_") else attr
             kind = buf.get("kind")
             if kind == "none":
                 continue
@@ -415,8 +444,15 @@ class OpItem(NodeItem):
             cw = fonts().advance("chip", text) + 8
             if x > PAD and x + cw > PAD + max_row:
                 x, y = PAD, y + chip_h + 3
-            self._chips.append(_Chip(QRectF(x, y, cw, chip_h), text, buf.get("kind") == "tensor",
-                                     str(buf.get("attr", "")), bool(buf.get("freed"))))
+            self._chips.append(
+                _Chip(
+                    QRectF(x, y, cw, chip_h),
+                    text,
+                    buf.get("kind") == "tensor",
+                    str(buf.get("attr", "")),
+                    bool(buf.get("freed")),
+                )
+            )
             x += cw + 3
             row_w = max(row_w, x - 3 - PAD)
         height = (y + chip_h if chips else PAD + th) + PAD
@@ -442,8 +478,7 @@ class AccumulateGradItem(NodeItem):
     def _compose(self) -> tuple[float, float]:
         d = self.node_data
         target = d.get("variable_name") or d.get("variable") or "?"
-        tw, th = self._text_lines([("AccumulateGrad", "title", False), (f"→ {target}.grad", "small", True)],
-                                  PAD, PAD)
+        tw, th = self._text_lines([("AccumulateGrad", "title", False), (f"→ {target}.grad", "small", True)], PAD, PAD)
         grad = d.get("variable_grad")
         gw, gh = self._heat_block(grad, PAD + tw + PAD, PAD, grad=True) if grad is not None else (0.0, 0.0)
         return PAD + tw + (PAD + gw if gw else 0) + PAD, max(th, gh) + 2 * PAD

@@ -20,12 +20,12 @@ __all__ = ["Minimap"]
 
 
 class Minimap(QWidget):
-    def __init__(self, view: "GraphView") -> None:
+    def __init__(self, view: GraphView) -> None:
         super().__init__(view)
         self._view = view
         self._image = QImage()
-        self._source = QRectF()    # scene rect shown
-        self._target = QRectF()    # where it sits in the widget
+        self._source = QRectF()  # scene rect shown
+        self._target = QRectF()  # where it sits in the widget
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)
@@ -71,15 +71,19 @@ class Minimap(QWidget):
 
     def _to_widget(self, p: QPointF) -> QPointF:
         s = self._target.width() / max(self._source.width(), 1e-9)
-        return QPointF(self._target.left() + (p.x() - self._source.left()) * s,
-                       self._target.top() + (p.y() - self._source.top()) * s)
+        return QPointF(
+            self._target.left() + (p.x() - self._source.left()) * s,
+            self._target.top() + (p.y() - self._source.top()) * s,
+        )
 
     def _to_scene(self, p: QPointF) -> QPointF:
         s = self._source.width() / max(self._target.width(), 1e-9)
-        return QPointF(self._source.left() + (p.x() - self._target.left()) * s,
-                       self._source.top() + (p.y() - self._target.top()) * s)
+        return QPointF(
+            self._source.left() + (p.x() - self._target.left()) * s,
+            self._source.top() + (p.y() - self._target.top()) * s,
+        )
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         palette = self._view.graph_scene.palette
         painter.fillRect(self.rect(), palette.background)
@@ -99,11 +103,11 @@ class Minimap(QWidget):
         painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         painter.end()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._move_view(event.position())
         event.accept()
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if event.buttons() & Qt.MouseButton.LeftButton:
             self._move_view(event.position())
         event.accept()

@@ -10,7 +10,8 @@ step, so frames glide with their nodes.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPen
@@ -20,11 +21,11 @@ from ui.graph.items import NodeItem
 from ui.graph.modules import adjacent_in_layout, module_groups
 from ui.graph.style import LOD_TEXT, GraphPalette, fonts, mix
 
-__all__ = ["ModuleFrameItem", "ModuleTagItem", "ModuleFrames", "FRAME_PAD", "FRAME_Z"]
+__all__ = ["FRAME_PAD", "FRAME_Z", "ModuleFrameItem", "ModuleFrames", "ModuleTagItem"]
 
-FRAME_PAD = 6.0        # room between the members' boxes (badges included) and the frame
-FRAME_Z = -1.0         # behind edges (0) and nodes (1)
-TAG_GAP = 2.0          # a fallback tag sits this far above its node's box
+FRAME_PAD = 6.0  # room between the members' boxes (badges included) and the frame
+FRAME_Z = -1.0  # behind edges (0) and nodes (1)
+TAG_GAP = 2.0  # a fallback tag sits this far above its node's box
 
 
 def _label_height() -> float:
@@ -60,7 +61,7 @@ class ModuleFrameItem(QGraphicsItem):
             self.prepareGeometryChange()
             self._rect = rect
 
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-1, -1, 1, 1)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
@@ -113,7 +114,7 @@ class ModuleTagItem(QGraphicsItem):
     def tag_rect(self) -> QRectF:
         return QRectF(self._rect)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         return self._rect
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
@@ -148,7 +149,7 @@ class ModuleFrames:
     def __init__(self, scene: QGraphicsScene) -> None:
         self.scene = scene
         self.frames: dict[str, ModuleFrameItem] = {}
-        self.tags: dict[str, ModuleTagItem] = {}    # member id -> its tag
+        self.tags: dict[str, ModuleTagItem] = {}  # member id -> its tag
 
     def clear(self) -> None:
         for item in [*self.frames.values(), *self.tags.values()]:
@@ -157,9 +158,15 @@ class ModuleFrames:
         self.frames.clear()
         self.tags.clear()
 
-    def sync(self, snapshot: dict[str, Any] | None, nodes: Mapping[str, NodeItem],
-             positions: Mapping[str, tuple[float, float]], ranks: Mapping[Any, int],
-             order: list[list[Any]], palette: GraphPalette) -> None:
+    def sync(
+        self,
+        snapshot: dict[str, Any] | None,
+        nodes: Mapping[str, NodeItem],
+        positions: Mapping[str, tuple[float, float]],
+        ranks: Mapping[Any, int],
+        order: list[list[Any]],
+        palette: GraphPalette,
+    ) -> None:
         """Decide frames and tags for the layout whose final node centres are ``positions``."""
         self.clear()
         drawn_tensors = [v for v, item in nodes.items() if item.node_data.get("kind") == "tensor"]

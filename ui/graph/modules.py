@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["module_of", "module_groups", "adjacent_in_layout"]
+__all__ = ["adjacent_in_layout", "module_groups", "module_of"]
 
 
 def module_of(node: Mapping[str, Any]) -> str | None:
@@ -33,8 +33,7 @@ def module_of(node: Mapping[str, Any]) -> str | None:
     return None
 
 
-def module_groups(snapshot: Mapping[str, Any] | None,
-                  only: Iterable[Hashable] | None = None) -> dict[str, list[str]]:
+def module_groups(snapshot: Mapping[str, Any] | None, only: Iterable[Hashable] | None = None) -> dict[str, list[str]]:
     """``{module path: [tensor node ids]}`` for parameters (``is_param`` or a dotted name).
 
     Members keep the snapshot's node order; modules come in order of their first member. ``only``
@@ -58,8 +57,9 @@ def module_groups(snapshot: Mapping[str, Any] | None,
     return groups
 
 
-def adjacent_in_layout(members: Sequence[Hashable], ranks: Mapping[Hashable, int],
-                       order: Sequence[Sequence[Hashable]]) -> bool:
+def adjacent_in_layout(
+    members: Sequence[Hashable], ranks: Mapping[Hashable, int], order: Sequence[Sequence[Hashable]]
+) -> bool:
     """True when all members sit on one rank with no other node between them in that rank's order.
 
     ``ranks`` and ``order`` are a LayoutResult's: ``order[r]`` lists rank ``r``'s nodes in drawing

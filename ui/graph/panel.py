@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
-from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from ui.graph.view import GraphView
 
@@ -60,8 +59,15 @@ class GraphPanel(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
         bar.setSpacing(3)
-        for w in (self.dataflow_button, self.gradfn_button, self.direction_button, self.fit_button,
-                  self.zoom_in_button, self.zoom_out_button, self.minimap_button):
+        for w in (
+            self.dataflow_button,
+            self.gradfn_button,
+            self.direction_button,
+            self.fit_button,
+            self.zoom_in_button,
+            self.zoom_out_button,
+            self.minimap_button,
+        ):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.search_box)
@@ -144,7 +150,9 @@ class GraphPanel(QWidget):
         self.gradfn_button.setText(translate("GraphPanel", "grad_fn"))
         self.gradfn_button.setToolTip(translate("GraphPanel", "PyTorch's graph: grad_fn nodes and next_functions"))
         lr = self.direction_button.isChecked()
-        self.direction_button.setText(translate("GraphPanel", "Left→right") if lr else translate("GraphPanel", "Top→down"))
+        self.direction_button.setText(
+            translate("GraphPanel", "Left→right") if lr else translate("GraphPanel", "Top→down")
+        )
         self.direction_button.setToolTip(translate("GraphPanel", "Lay the graph out top-down or left-to-right"))
         self.fit_button.setText(translate("GraphPanel", "Fit"))
         self.fit_button.setToolTip(translate("GraphPanel", "Fit the whole graph (F)"))
@@ -154,7 +162,7 @@ class GraphPanel(QWidget):
         self.minimap_button.setToolTip(translate("GraphPanel", "Show the overview"))
         self.search_box.setPlaceholderText(translate("GraphPanel", "Find a tensor or op…"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
         super().changeEvent(event)

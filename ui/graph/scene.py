@@ -10,15 +10,16 @@ or a switch between the data-flow and grad_fn views.
 from __future__ import annotations
 
 import gc
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import networkx as nx
 from PySide6.QtCore import QEasingCurve, QObject, QPointF, QRectF, QVariantAnimation, Signal
 from PySide6.QtGui import QBrush, QPainterPath
 from PySide6.QtWidgets import QGraphicsScene
 
-from gradviz.graph.snapshot import from_node_link, view_subgraph
 from gradviz.graph.layout.sugiyama import LayoutResult, layout
+from gradviz.graph.snapshot import from_node_link, view_subgraph
 from ui.graph.edges import EdgeItem, GradMarkerItem, polyline_path
 from ui.graph.items import NodeItem, item_class_for
 from ui.graph.module_frames import ModuleFrames
@@ -31,11 +32,11 @@ except ImportError:  # pragma: no cover - depends on another module being presen
     collapse = None  # type: ignore[assignment]
     Collapsed = None  # type: ignore[assignment,misc]
 
-__all__ = ["GraphScene", "COLLAPSE_THRESHOLD", "ANIMATION_MS"]
+__all__ = ["ANIMATION_MS", "COLLAPSE_THRESHOLD", "GraphScene"]
 
-COLLAPSE_THRESHOLD = 400   # above this many drawn nodes, chains are folded into groups
+COLLAPSE_THRESHOLD = 400  # above this many drawn nodes, chains are folded into groups
 ANIMATION_MS = 260
-ANIMATE_MAX_ITEMS = 1500   # beyond this a relayout jumps: animating thousands of items stutters
+ANIMATE_MAX_ITEMS = 1500  # beyond this a relayout jumps: animating thousands of items stutters
 MARGIN = 40.0
 
 
@@ -55,11 +56,11 @@ class GraphScene(QGraphicsScene):
         self.animate_changes = True
         self.snapshot: dict[str, Any] | None = None
         self.graph: nx.DiGraph = nx.DiGraph()
-        self.drawn: nx.DiGraph = nx.DiGraph()        # what is on screen (a view, maybe collapsed)
+        self.drawn: nx.DiGraph = nx.DiGraph()  # what is on screen (a view, maybe collapsed)
         self.layout_result: LayoutResult | None = None
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, str], EdgeItem] = {}
-        self.membership: dict[str, str] = {}         # original id -> drawn id, for collapsed groups
+        self.membership: dict[str, str] = {}  # original id -> drawn id, for collapsed groups
         self.groups: dict[str, list[str]] = {}
         self.expanded: set[str] = set()
         self._layouts: dict[tuple[str, str], LayoutResult] = {}
@@ -69,7 +70,7 @@ class GraphScene(QGraphicsScene):
         self._badges: dict[str, tuple[str, str | None]] = {}  # id -> (full text, chip label)
         self._highlight: set[str] = set()
         self._moves: list[tuple[Any, Any, Any]] = []
-        self._fading: list[Any] = []                 # new items fading in during the animation
+        self._fading: list[Any] = []  # new items fading in during the animation
         self._anim = QVariantAnimation(self)
         self._anim.setStartValue(0.0)
         self._anim.setEndValue(1.0)
@@ -133,7 +134,9 @@ class GraphScene(QGraphicsScene):
         self.membership, self.groups = {}, {}
         if collapse is not None and shown.number_of_nodes() > self.collapse_threshold:
             folded = collapse(shown, keep=self._landmarks(shown))
-            opened = [g for g in folded.groups if g in self.expanded or any(m in self.expanded for m in folded.groups[g])]
+            opened = [
+                g for g in folded.groups if g in self.expanded or any(m in self.expanded for m in folded.groups[g])
+            ]
             if opened:
                 folded = folded.expand(opened)
             self.membership = {str(k): str(v) for k, v in folded.membership.items() if k != v}
@@ -147,9 +150,9 @@ class GraphScene(QGraphicsScene):
         end up) and the sinks (the loss, or whatever the script computed last)."""
         keep: set[str] = set()
         for v, data in shown.nodes(data=True):
-            if data.get("kind") == "tensor" and (data.get("name") or data.get("role") == "leaf"):
-                keep.add(v)
-            elif shown.out_degree(v) == 0:
+            if (data.get("kind") == "tensor" and (data.get("name") or data.get("role") == "leaf")) or shown.out_degree(
+                v
+            ) == 0:
                 keep.add(v)
         return keep
 
@@ -213,8 +216,7 @@ class GraphScene(QGraphicsScene):
         if fade:
             fading.extend(fresh_edges)
         self._apply_player_state()
-        self.module_frames.sync(self.snapshot, self.nodes, result.positions, result.ranks, result.order,
-                                self.palette)
+        self.module_frames.sync(self.snapshot, self.nodes, result.positions, result.ranks, result.order, self.palette)
         bounds = self.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.setSceneRect(bounds)
         self._moves = moves
@@ -236,8 +238,8 @@ class GraphScene(QGraphicsScene):
         for u, v, data in drawn.edges(data=True):
             # Input slots matter where an op has several inputs (which operand is "self"?).
             show_index = not data.get("derived") and (
-                (drawn.nodes[v].get("kind") == "op" and drawn.in_degree(v) > 1)
-                or len(data.get("indices") or ()) > 1)
+                (drawn.nodes[v].get("kind") == "op" and drawn.in_degree(v) > 1) or len(data.get("indices") or ()) > 1
+            )
             edge = self.edges.get((u, v))
             if edge is None or edge.edge_data != data or edge.show_index != show_index:
                 if edge is None:
@@ -303,8 +305,11 @@ class GraphScene(QGraphicsScene):
         for v, data in self.graph.nodes(data=True):
             if self.drawn_id(v) is None:
                 continue
-            words = [str(w) for w in (data.get("name"), *(data.get("names") or []),
-                                       str(data.get("label", "")).split("\n")[0], v) if w]
+            words = [
+                str(w)
+                for w in (data.get("name"), *(data.get("names") or []), str(data.get("label", "")).split("\n")[0], v)
+                if w
+            ]
             best = 3
             for w in (w.lower() for w in words):
                 if w == needle:
@@ -464,9 +469,14 @@ class GraphScene(QGraphicsScene):
             points.extend(pts if not points else pts[1:])
         return polyline_path(points)
 
-    def animate_marker(self, source: str, target: str, duration_ms: int = 600,
-                       text: str | None = None, on_finished: Callable[[], None] | None = None
-                       ) -> QVariantAnimation | None:
+    def animate_marker(
+        self,
+        source: str,
+        target: str,
+        duration_ms: int = 600,
+        text: str | None = None,
+        on_finished: Callable[[], None] | None = None,
+    ) -> QVariantAnimation | None:
         """Slide a grad marker from ``source`` to ``target`` along the drawn route; the returned
         animation is already running (connect to ``finished`` to chain steps)."""
         path = self.route_path(source, target)

@@ -15,24 +15,42 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
 from ui.theme import LIGHT, Theme
 
-__all__ = ["GraphPalette", "palette_for", "heat_color", "mix", "text_on", "NODE_STATES", "Fonts", "fonts", "preview_grid", "heat_scale",
-           "HEAT_CELL", "HEAT_MAX_ROWS", "HEAT_MAX_COLS", "PAD", "LOD_TEXT", "LOD_DETAIL"]
+__all__ = [
+    "HEAT_CELL",
+    "HEAT_MAX_COLS",
+    "HEAT_MAX_ROWS",
+    "LOD_DETAIL",
+    "LOD_TEXT",
+    "NODE_STATES",
+    "PAD",
+    "Fonts",
+    "GraphPalette",
+    "fonts",
+    "heat_color",
+    "heat_scale",
+    "mix",
+    "palette_for",
+    "preview_grid",
+    "text_on",
+]
 
 NODE_STATES = ("idle", "pending", "ready", "running", "done", "error")
 
-HEAT_CELL = 7.0          # side of one heatmap cell on a node, scene units
-HEAT_MAX_ROWS = 4        # a node shows at most this block of its preview
+HEAT_CELL = 7.0  # side of one heatmap cell on a node, scene units
+HEAT_MAX_ROWS = 4  # a node shows at most this block of its preview
 HEAT_MAX_COLS = 6
-PAD = 6.0                # inner padding of node boxes
-LOD_TEXT = 0.45          # below this zoom nodes are plain boxes (text would be unreadable anyway)
-LOD_DETAIL = 0.8         # below this zoom chips and heatmaps lose their inner detail
+PAD = 6.0  # inner padding of node boxes
+LOD_TEXT = 0.45  # below this zoom nodes are plain boxes (text would be unreadable anyway)
+LOD_DETAIL = 0.8  # below this zoom chips and heatmaps lose their inner detail
 
 
 def mix(a: QColor, b: QColor, t: float) -> QColor:
     t = min(1.0, max(0.0, t))
-    return QColor(round(a.red() + (b.red() - a.red()) * t),
-                  round(a.green() + (b.green() - a.green()) * t),
-                  round(a.blue() + (b.blue() - a.blue()) * t))
+    return QColor(
+        round(a.red() + (b.red() - a.red()) * t),
+        round(a.green() + (b.green() - a.green()) * t),
+        round(a.blue() + (b.blue() - a.blue()) * t),
+    )
 
 
 @dataclass(frozen=True)
@@ -48,8 +66,8 @@ class GraphPalette:
     border: QColor
     selected: QColor
     highlight: QColor
-    fills: dict[str, QColor]        # leaf / intermediate / constant / op / accumulate / group
-    edge: dict[str, QColor]         # dataflow / gradfn
+    fills: dict[str, QColor]  # leaf / intermediate / constant / op / accumulate / group
+    edge: dict[str, QColor]  # dataflow / gradfn
     grad_flow: QColor
     grad_none: QColor
     buffer_alive: QColor
@@ -73,19 +91,43 @@ class GraphPalette:
 def palette_for(theme: Theme | None = None) -> GraphPalette:
     th = theme or LIGHT
     c = th.color
-    fills = {"leaf": c("node_leaf"), "intermediate": c("node_intermediate"), "constant": c("node_constant"),
-             "op": c("node_op"), "accumulate": c("node_accumulate"),
-             "group": mix(c("node_op"), c("node_constant"), 0.5)}
-    states = {"idle": c("node_border"), "pending": c("muted_text"), "ready": c("accent"),
-              "running": c("grad_flow"), "done": c("success"), "error": c("error")}
+    fills = {
+        "leaf": c("node_leaf"),
+        "intermediate": c("node_intermediate"),
+        "constant": c("node_constant"),
+        "op": c("node_op"),
+        "accumulate": c("node_accumulate"),
+        "group": mix(c("node_op"), c("node_constant"), 0.5),
+    }
+    states = {
+        "idle": c("node_border"),
+        "pending": c("muted_text"),
+        "ready": c("accent"),
+        "running": c("grad_flow"),
+        "done": c("success"),
+        "error": c("error"),
+    }
     return GraphPalette(
-        theme_name=th.name, dark=th.dark, background=c("canvas_bg"), grid=c("canvas_grid"),
-        text=c("node_text"), muted=c("muted_text"), border=c("node_border"),
-        selected=c("node_selected"), highlight=c("node_highlight"), fills=fills,
+        theme_name=th.name,
+        dark=th.dark,
+        background=c("canvas_bg"),
+        grid=c("canvas_grid"),
+        text=c("node_text"),
+        muted=c("muted_text"),
+        border=c("node_border"),
+        selected=c("node_selected"),
+        highlight=c("node_highlight"),
+        fills=fills,
         edge={"dataflow": c("edge_dataflow"), "gradfn": c("edge_gradfn")},
-        grad_flow=c("grad_flow"), grad_none=c("grad_none"), buffer_alive=c("buffer_alive"),
-        buffer_freed=c("buffer_freed"), heat_negative=c("heat_negative"), heat_zero=c("heat_zero"),
-        heat_positive=c("heat_positive"), states=states, error_fill=c("error_bg"),
+        grad_flow=c("grad_flow"),
+        grad_none=c("grad_none"),
+        buffer_alive=c("buffer_alive"),
+        buffer_freed=c("buffer_freed"),
+        heat_negative=c("heat_negative"),
+        heat_zero=c("heat_zero"),
+        heat_positive=c("heat_positive"),
+        states=states,
+        error_fill=c("error_bg"),
         badge_text=QColor("#ffffff"),
         note_fill=QColor("#4a3712" if th.dark else "#fff1cc"),
         note_border=QColor("#c99a2e" if th.dark else "#d9a227"),
@@ -95,9 +137,11 @@ def palette_for(theme: Theme | None = None) -> GraphPalette:
 
 def text_on(fill: QColor) -> QColor:
     """Black or white, whichever reads better on ``fill`` (WCAG relative luminance)."""
+
     def lin(c: float) -> float:
         c /= 255.0
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
     lum = 0.2126 * lin(fill.red()) + 0.7152 * lin(fill.green()) + 0.0722 * lin(fill.blue())
     return QColor("#111111") if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else QColor("#ffffff")
 
@@ -174,7 +218,6 @@ class Fonts:
         if m is None:
             m = self.metrics[key] = QFontMetricsF(self.by_key(key))
         return m
-
 
     def advance(self, key: str, text: str) -> float:
         """Width of ``text`` in font ``key``, remembered: the same few hundred strings ("[3, 2]",

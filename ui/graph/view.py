@@ -19,7 +19,7 @@ from ui.graph.minimap import Minimap
 from ui.graph.scene import GraphScene
 from ui.graph.style import palette_for
 
-__all__ = ["GraphView", "MIN_SCALE", "MAX_SCALE"]
+__all__ = ["MAX_SCALE", "MIN_SCALE", "GraphView"]
 
 MIN_SCALE = 0.02
 MAX_SCALE = 6.0
@@ -36,6 +36,7 @@ class GraphView(QGraphicsView):
         if theme is None:
             try:
                 from ui.theme import current_theme
+
                 theme = current_theme()
             except Exception:  # noqa: BLE001 - no theme manager yet: light defaults
                 theme = None
@@ -162,8 +163,10 @@ class GraphView(QGraphicsView):
             return item.sceneBoundingRect().center()
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
         # Start where the data starts: the top (top-down) or the left (left-to-right) edge.
-        return QPointF(rect.center().x() if rect.width() <= visible.width() else rect.left() + visible.width() / 2,
-                       rect.top() + visible.height() / 2 if rect.height() > visible.height() else rect.center().y())
+        return QPointF(
+            rect.center().x() if rect.width() <= visible.width() else rect.left() + visible.width() / 2,
+            rect.top() + visible.height() / 2 if rect.height() > visible.height() else rect.center().y(),
+        )
 
     def minimap_wanted(self) -> bool:
         """The overview is shown when switched on and some of the graph is out of view."""
@@ -239,10 +242,10 @@ class GraphView(QGraphicsView):
         self.graph_scene.clear_player_state()
 
     # -- Qt overrides --------------------------------------------------------------------------
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+    def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta().y() or event.pixelDelta().y()
         if delta:
-            self.zoom_by(1.0015 ** delta)
+            self.zoom_by(1.0015**delta)
             event.accept()
         else:
             super().wheelEvent(event)
@@ -259,7 +262,7 @@ class GraphView(QGraphicsView):
             return True
         return super().viewportEvent(event)
 
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         item = self.itemAt(event.position().toPoint())
         if isinstance(item, GroupItem):
             self.graph_scene.expand_group(item.node_id)
@@ -267,7 +270,7 @@ class GraphView(QGraphicsView):
             return
         super().mouseDoubleClickEvent(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key == Qt.Key.Key_F:
             self.fit_to_view()
@@ -278,18 +281,18 @@ class GraphView(QGraphicsView):
         else:
             super().keyPressEvent(event)
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._pan_start = (self.horizontalScrollBar().value(), self.verticalScrollBar().value())
         super().mousePressEvent(event)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         now = (self.horizontalScrollBar().value(), self.verticalScrollBar().value())
         if self._pan_start is not None and now != self._pan_start:
             self.keep_user_view()  # the user dragged the canvas somewhere: keep it there
         self._pan_start = None
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place_minimap()
         # The first snapshot often arrives before the window has its final size; a fit made then

@@ -42,14 +42,16 @@ def apply_screenshot_args(window_or_player: Any, call: int | None, step: int | N
     if call is not None:
         index = call + calls if call < 0 else call - 1
         if call == 0 or not 0 <= index < calls:
-            raise IndexError(f"--call {call}: the script made {calls} backward() call(s); "
-                             f"use 1..{calls} or -{calls}..-1")
+            raise IndexError(
+                f"--call {call}: the script made {calls} backward() call(s); use 1..{calls} or -{calls}..-1"
+            )
         player.select_call(index)
     if step is not None:
         steps = len(player.replay or ())
         if not -steps <= step < steps:
-            raise IndexError(f"--step {step}: call {player.current_call} has {steps} step(s); "
-                             f"use 0..{steps - 1} or -{steps}..-1")
+            raise IndexError(
+                f"--step {step}: call {player.current_call} has {steps} step(s); use 0..{steps - 1} or -{steps}..-1"
+            )
         player.seek(step)
     player.pause()
     return player

@@ -49,7 +49,7 @@ class FlowLayout(QLayout):
         super().setGeometry(rect)
         self._arrange(rect, move=True)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return self.minimumSize()
 
     def minimumSize(self) -> QSize:  # noqa: N802
@@ -77,4 +77,3 @@ class FlowLayout(QLayout):
             x += width + self._gap
             row_height = max(row_height, height, hint.height())
         return y + row_height - rect.y() + m.bottom()
-

@@ -8,7 +8,8 @@ had a name shows its id.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ui.player.widgets import tr
 
@@ -49,7 +50,10 @@ class TensorNames:
             return {}
         cached = self._tables.get(id(graph))
         if cached is None or cached[0] is not graph:
-            table = {str(n["id"]): (str(n["name"]), (n.get("span") or [None])[0])
-                     for n in graph.get("nodes", []) if n.get("kind", "tensor") == "tensor" and n.get("name")}
+            table = {
+                str(n["id"]): (str(n["name"]), (n.get("span") or [None])[0])
+                for n in graph.get("nodes", [])
+                if n.get("kind", "tensor") == "tensor" and n.get("name")
+            }
             cached = self._tables[id(graph)] = (graph, table)
         return cached[1]

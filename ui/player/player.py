@@ -9,12 +9,26 @@ method it lacks is skipped, so the player also works with no canvas at all.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                               QSizePolicy, QSlider, QSplitter, QStyle, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QSplitter,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gradviz.backward.explain import annotate_snapshot, explain_error, render
 from gradviz.backward.replay import Ledger, Replay, find_freeing_call, format_grad, short_name, vjp_view
@@ -56,7 +70,7 @@ class BackwardPlayer(QWidget):
         self._shortcuts()
         self._refresh_enabled()
 
-    def tr(self, text: str) -> str:  # noqa: D401 - explicit context, stable across subclasses
+    def tr(self, text: str) -> str:
         return QCoreApplication.translate(CONTEXT, text)
 
     # -- construction ----------------------------------------------------------------------
@@ -72,8 +86,9 @@ class BackwardPlayer(QWidget):
         self.back_button = self._tool(sp.SP_MediaSeekBackward, self.tr("Step back (Left)"), self.step_back)
         self.play_button = self._tool(sp.SP_MediaPlay, self.tr("Play / pause (Space)"), self.toggle_play)
         self.forward_button = self._tool(sp.SP_MediaSeekForward, self.tr("Step forward (Right)"), self.step_forward)
-        self.end_button = self._tool(sp.SP_MediaSkipForward, self.tr("To end (End)"),
-                                     lambda: self.seek(len(self._replay or ()) - 1))
+        self.end_button = self._tool(
+            sp.SP_MediaSkipForward, self.tr("To end (End)"), lambda: self.seek(len(self._replay or ()) - 1)
+        )
         for b in (self.start_button, self.back_button, self.play_button, self.forward_button, self.end_button):
             bar.addWidget(b)
         self.speed_box = QComboBox(self)
@@ -171,7 +186,7 @@ class BackwardPlayer(QWidget):
         sv.addWidget(chips_scroll, 2)
         return side
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.calls_label.setText(self.tr("Backward call:"))
             self.ledger_title.setText(self.tr(".grad ledger"))
@@ -189,9 +204,13 @@ class BackwardPlayer(QWidget):
         return button
 
     def _shortcuts(self) -> None:
-        for key, slot in ((Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_Left, self.step_back),
-                          (Qt.Key.Key_Right, self.step_forward), (Qt.Key.Key_Home, lambda: self.seek(0)),
-                          (Qt.Key.Key_End, lambda: self.seek(len(self._replay or ()) - 1))):
+        for key, slot in (
+            (Qt.Key.Key_Space, self.toggle_play),
+            (Qt.Key.Key_Left, self.step_back),
+            (Qt.Key.Key_Right, self.step_forward),
+            (Qt.Key.Key_Home, lambda: self.seek(0)),
+            (Qt.Key.Key_End, lambda: self.seek(len(self._replay or ()) - 1)),
+        ):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -222,8 +241,10 @@ class BackwardPlayer(QWidget):
             self.select_call(len(self._calls) - 1)
         else:
             self._refresh_enabled()
-            self.vjp_panel.show_summary(self.tr("No backward() call yet."), [
-                self.tr("Run a cell that calls .backward() to replay it here node by node.")])
+            self.vjp_panel.show_summary(
+                self.tr("No backward() call yet."),
+                [self.tr("Run a cell that calls .backward() to replay it here node by node.")],
+            )
             self.step_label.setText(self.tr("No backward() call yet."))
 
     def select_call(self, index: int) -> None:
@@ -233,8 +254,7 @@ class BackwardPlayer(QWidget):
         self._call = index
         self._replay = Replay(self._calls[index], self._snapshot, call_index=index)
         self._vjp_cache = {}
-        self._earlier_ledger = [self._ledger_text(e)
-                                for e in Ledger.from_traces(self._calls[:index]).entries]
+        self._earlier_ledger = [self._ledger_text(e) for e in Ledger.from_traces(self._calls[:index]).entries]
         ticks = len(self._replay)
         self.slider.setTickInterval(max(1, ticks // 200))  # a tick per event, thinned past 200
         self._forget_sent()
@@ -291,7 +311,7 @@ class BackwardPlayer(QWidget):
         self.pause() if self._timer.isActive() else self.play()
 
     def set_language(self, language: str) -> None:
-        """"en" or "zh_CN": re-renders explanations and badges."""
+        """ "en" or "zh_CN": re-renders explanations and badges."""
         self.language = language
         if self._replay is not None:
             self._paint_badges()
@@ -329,8 +349,9 @@ class BackwardPlayer(QWidget):
         assert self._replay is not None
         state = self._replay.state(step)
         self.memory_lane.set_step(step)
-        self.step_label.setText(self.tr("step {k}/{n}: {what}").format(
-            k=step + 1, n=len(self._replay), what=self._event_text(state.event)))
+        self.step_label.setText(
+            self.tr("step {k}/{n}: {what}").format(k=step + 1, n=len(self._replay), what=self._event_text(state.event))
+        )
         view = self._vjp(state)
         if view is None:
             self.vjp_panel.show_summary(self._event_text(state.event), self._order_lines(state))
@@ -379,7 +400,7 @@ class BackwardPlayer(QWidget):
         else:
             current = [k for k in buffers if k[0] == state.current_node]
             freed = [k for k in buffers if not state.buffers.get(k, True) and k not in current]
-            keys = current + freed[-(self.MAX_CHIPS - len(current)):]
+            keys = current + freed[-(self.MAX_CHIPS - len(current)) :]
         if keys != self._chip_keys:
             self._chip_keys = keys
             self.chips.set_buffers({k: buffers[k] for k in keys}, self._node_label, state.buffers)
@@ -394,8 +415,11 @@ class BackwardPlayer(QWidget):
             self.chips.set_alive(state.buffers)
             return
         where = self._node_label(error.get("node_id")) if error.get("node_id") else "?"
-        self.error_label.setText(self.tr("{type} at {node}: {message}").format(
-            type=error["error_type"], node=where, message=error["message"]))
+        self.error_label.setText(
+            self.tr("{type} at {node}: {message}").format(
+                type=error["error_type"], node=where, message=error["message"]
+            )
+        )
         reason = explain_error(error["error_type"], error["message"])
         lines = [render(reason, self.language)] if reason else []
         freeing = find_freeing_call(self._calls, self._call, error["node_id"]) if error.get("node_id") else None
@@ -403,15 +427,26 @@ class BackwardPlayer(QWidget):
             i, attrs = freeing
             pointed = (error["node_id"], attrs[0])
             for attr in attrs:
-                self.chips.ensure_chip((error["node_id"], attr), self.tr("{node}.{attr} (freed by call #{n})").format(
-                    node=where, attr=attr, n=i + 1))
-            lines.append(self.tr("Its saved buffers ({attrs}) were freed by call {n}.").format(
-                attrs=", ".join(attrs), n=self._call_title(i, self._calls[i])))
+                self.chips.ensure_chip(
+                    (error["node_id"], attr),
+                    self.tr("{node}.{attr} (freed by call #{n})").format(node=where, attr=attr, n=i + 1),
+                )
+            lines.append(
+                self.tr("Its saved buffers ({attrs}) were freed by call {n}.").format(
+                    attrs=", ".join(attrs), n=self._call_title(i, self._calls[i])
+                )
+            )
             lines.append(self.tr("Fix: keep them alive with backward(retain_graph=True) in that earlier call."))
             earlier = self._calls[i]
-            self._fix = json.dumps({"cell": earlier.get("cell"), "line": earlier.get("line"),
-                                    "find": "backward()", "replace": "backward(retain_graph=True)",
-                                    "code": "retain_graph=True"})
+            self._fix = json.dumps(
+                {
+                    "cell": earlier.get("cell"),
+                    "line": earlier.get("line"),
+                    "find": "backward()",
+                    "replace": "backward(retain_graph=True)",
+                    "code": "retain_graph=True",
+                }
+            )
         self.explain_label.setText("\n".join(lines))
         self.fix_button.setVisible(self._fix is not None)
         self.fix_button.setText(self.tr("Apply fix"))
@@ -504,8 +539,14 @@ class BackwardPlayer(QWidget):
 
     def _refresh_enabled(self) -> None:
         has = self._replay is not None
-        for w in (self.start_button, self.back_button, self.play_button, self.forward_button,
-                  self.end_button, self.slider):
+        for w in (
+            self.start_button,
+            self.back_button,
+            self.play_button,
+            self.forward_button,
+            self.end_button,
+            self.slider,
+        ):
             w.setEnabled(has)
 
     def set_source(self, text: str) -> None:
@@ -560,8 +601,9 @@ class BackwardPlayer(QWidget):
         if kind == "node_finished":
             return self.tr("{node} sends its grads").format(node=node)
         if kind == "grad_accumulated":
-            return self.tr("{tensor}.grad += {value}").format(tensor=self._tensor_label(event["tensor_id"]),
-                                                              value=format_grad(event.get("contribution")))
+            return self.tr("{tensor}.grad += {value}").format(
+                tensor=self._tensor_label(event["tensor_id"]), value=format_grad(event.get("contribution"))
+            )
         if kind == "buffer_freed":
             return self.tr("{node} frees {attr}").format(node=node, attr=event["attr"])
         if kind == "hook_called":

@@ -6,12 +6,12 @@ autograd state.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap
-from PySide6.QtWidgets import (QFrame, QLabel, QListWidget, QListWidgetItem,
-                               QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QSizePolicy, QVBoxLayout, QWidget
 
 from gradviz.backward.replay import format_grad
 from ui.heatmap import Heatmap
@@ -62,7 +62,7 @@ class MemoryLane(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip(tr("Memory held by saved buffers at each step"))
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(240, 38)
 
     def set_lane(self, lane: list[int]) -> None:
@@ -75,7 +75,7 @@ class MemoryLane(QWidget):
             self._step = step
             self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         t = self._theme
@@ -87,9 +87,11 @@ class MemoryLane(QWidget):
         if n and peak > 0:
             painter.drawPixmap(0, 0, self._bars(rect, peak))
         painter.setPen(t.color("muted_text"))
-        painter.drawText(QRectF(4, 0, self.width() - 8, 14), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         tr("saved buffers: {live} (peak {peak})").format(live=format_bytes(live),
-                                                                             peak=format_bytes(peak)))
+        painter.drawText(
+            QRectF(4, 0, self.width() - 8, 14),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            tr("saved buffers: {live} (peak {peak})").format(live=format_bytes(live), peak=format_bytes(peak)),
+        )
         if not n or peak <= 0:
             painter.end()
             return
@@ -98,7 +100,6 @@ class MemoryLane(QWidget):
         painter.setPen(QPen(t.color("grad_flow"), 2))
         painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
         painter.end()
-
 
     def _bars(self, rect: QRectF, peak: int) -> QPixmap:
         """The bars, drawn once per size: at most one bar per pixel column (max of its steps)."""
@@ -115,7 +116,7 @@ class MemoryLane(QWidget):
         per = n / columns
         w = rect.width() / columns
         for c in range(columns):
-            chunk = self._lane[int(c * per): max(int((c + 1) * per), int(c * per) + 1)]
+            chunk = self._lane[int(c * per) : max(int((c + 1) * per), int(c * per) + 1)]
             h = rect.height() * max(chunk) / peak
             painter.fillRect(QRectF(rect.left() + c * w, rect.bottom() - h, max(w - 0.5, 0.5), h), fill)
         painter.end()
@@ -144,8 +145,12 @@ class BufferChips(QWidget):
         self._styled: dict[int, tuple[bool, bool]] = {}  # id(label) -> (alive, pointed) painted
         self._theme = current_theme()
 
-    def set_buffers(self, buffers: dict[tuple[str, str], Any], label_of: Callable[[str], str],
-                    alive: Mapping[tuple[str, str], bool] | None = None) -> None:
+    def set_buffers(
+        self,
+        buffers: dict[tuple[str, str], Any],
+        label_of: Callable[[str], str],
+        alive: Mapping[tuple[str, str], bool] | None = None,
+    ) -> None:
         """Show one chip per buffer, alive unless ``alive`` says otherwise (passing the step's
         states here saves restyling every chip twice)."""
         self._chips.clear()
@@ -154,7 +159,7 @@ class BufferChips(QWidget):
         for key, buf in buffers.items():
             self._take(key, f"{label_of(key[0])}.{key[1]} · {format_bytes(buf.nbytes)}", wrap=False)
             self._paint(key, True if alive is None else alive.get(key, True), False)
-        for chip in self._pool[self._used:]:
+        for chip in self._pool[self._used :]:
             if not chip.isHidden():
                 chip.hide()
         self._layout.invalidate()
@@ -212,8 +217,10 @@ class BufferChips(QWidget):
             style = f"background:{t.node_op}; color:{t.node_text}; border:1px solid {border};"
             chip.setToolTip(tr("saved for backward, still alive"))
         else:
-            style = (f"background:{t.alt_base}; color:{t.muted_text}; border:{2 if pointed else 1}px "
-                     f"{'solid' if pointed else 'dashed'} {border}; text-decoration:line-through;")
+            style = (
+                f"background:{t.alt_base}; color:{t.muted_text}; border:{2 if pointed else 1}px "
+                f"{'solid' if pointed else 'dashed'} {border}; text-decoration:line-through;"
+            )
             chip.setToolTip(tr("freed after its node ran"))
         chip.setStyleSheet(f"QLabel#bufferChip {{{style} border-radius:6px; padding:1px 6px;}}")
 
@@ -287,8 +294,11 @@ class VjpPanel(QFrame):
         self.rule.setText("\n".join(lines))
 
     def show_view(self, view: dict[str, Any] | None) -> None:
-        key = None if view is None else (view["node_id"], view.get("ran"), len(view.get("outputs", [])),
-                                         view.get("accumulated") is not None)
+        key = (
+            None
+            if view is None
+            else (view["node_id"], view.get("ran"), len(view.get("outputs", [])), view.get("accumulated") is not None)
+        )
         if key == self._key and self._shown:
             return
         self._key, self._shown = key, True
@@ -302,8 +312,11 @@ class VjpPanel(QFrame):
             self._show_outputs([])
             self._show_accumulated(None)
             return
-        self.title.setText(tr("<b>{name}</b> is running <span style='color:gray'>({id})</span>").format(
-            name=_escape(view["name"]), id=view["node_id"]))
+        self.title.setText(
+            tr("<b>{name}</b> is running <span style='color:gray'>({id})</span>").format(
+                name=_escape(view["name"]), id=view["node_id"]
+            )
+        )
         rule = view.get("rule")
         self.rule.setText(tr("local rule: {rule}").format(rule=rule) if rule else tr("local rule: (not in the table)"))
         upstream = view.get("upstream") or []
@@ -324,16 +337,18 @@ class VjpPanel(QFrame):
             if out["target"] is None:
                 text = tr("input {i}: needs no grad").format(i=out["index"])
             else:
-                text = tr("input {i} -> {target}: {value}").format(i=out["index"], target=out["target_name"] or out["target"],
-                                                                   value=out["text"])
+                text = tr("input {i} -> {target}: {value}").format(
+                    i=out["index"], target=out["target_name"] or out["target"], value=out["text"]
+                )
             if out.get("reduced_from"):
                 text += "  " + tr("(summed from shape {src} down to {dst})").format(
-                    src=tuple(out["reduced_from"]), dst=tuple(out.get("reduced_to") or ()))
+                    src=tuple(out["reduced_from"]), dst=tuple(out.get("reduced_to") or ())
+                )
             self.output_texts.append(text)
             row.label.setText(text)
             row.set_visible(True)
             self._heat(row.heat, grad_preview(out.get("value")))
-        for row in self._rows[len(outputs):]:
+        for row in self._rows[len(outputs) :]:
             row.set_visible(False)
             self._previews.pop(id(row.heat), None)
 
@@ -343,8 +358,10 @@ class VjpPanel(QFrame):
                 self.accumulated_label.hide()
             return
         text = tr(".grad: {before} + {contribution} = {after}").format(
-            before=format_grad(acc["before"]), contribution=format_grad(acc["contribution"]),
-            after=format_grad(acc["after"]))
+            before=format_grad(acc["before"]),
+            contribution=format_grad(acc["contribution"]),
+            after=format_grad(acc["after"]),
+        )
         self.output_texts.append(text)
         self.accumulated_label.setText(text)
         if self.accumulated_label.isHidden():

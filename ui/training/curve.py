@@ -70,7 +70,7 @@ class LossCurve(QWidget):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(300, 150)
 
     # -- state -----------------------------------------------------------------------------
@@ -124,7 +124,7 @@ class LossCurve(QWidget):
         return _Geometry(plot, max(self._count, 1), low, high)
 
     # -- interaction -------------------------------------------------------------------------
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         geometry = self._geometry()
         if geometry is None or event.button() != Qt.MouseButton.LeftButton:
             return super().mousePressEvent(event)
@@ -134,7 +134,7 @@ class LossCurve(QWidget):
         event.accept()
 
     # -- painting ------------------------------------------------------------------------------
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         t = self._theme
@@ -171,8 +171,7 @@ class LossCurve(QWidget):
         below = plot.bottom() + 3
         for index in self._x_ticks(g.count):
             painter.drawText(QRectF(g.x(index) - 30, below, 60, 16), Qt.AlignmentFlag.AlignCenter, str(index + 1))
-        painter.drawText(QRectF(plot.left(), below, plot.width(), 16), Qt.AlignmentFlag.AlignCenter,
-                         tr("iteration"))
+        painter.drawText(QRectF(plot.left(), below, plot.width(), 16), Qt.AlignmentFlag.AlignCenter, tr("iteration"))
 
     @staticmethod
     def _x_ticks(count: int) -> list[int]:
@@ -217,6 +216,8 @@ class LossCurve(QWidget):
             value = dict(self._points).get(self._current)
             text = format_loss(value) if value is not None and math.isfinite(value) else "—"
             painter.setPen(t.color("text"))
-            painter.drawText(QRectF(g.plot.left() + 6, g.plot.top(), g.plot.width() - 12, 16),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-                             tr("iteration {n}: loss {loss}").format(n=self._current + 1, loss=text))
+            painter.drawText(
+                QRectF(g.plot.left() + 6, g.plot.top(), g.plot.width() - 12, 16),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+                tr("iteration {n}: loss {loss}").format(n=self._current + 1, loss=text),
+            )

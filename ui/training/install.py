@@ -30,7 +30,7 @@ class _DockTitle(QObject):
     def retranslate(self) -> None:
         self._dock.setWindowTitle(QCoreApplication.translate(CONTEXT, "Training loop"))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._dock and event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         return False
@@ -50,7 +50,7 @@ def install_training_panel(window: Any, graph_panel: Any = None) -> TrainingPane
     """
     try:
         return _install(window)
-    except Exception:  # noqa: BLE001 - an optional panel never takes the window down
+    except Exception:
         log.exception("training panel not installed")
         return None
 
@@ -62,9 +62,11 @@ def _install(window: Any) -> TrainingPanel:
     dock = QDockWidget(window)
     dock.setObjectName("trainingDock")
     dock.setWidget(panel)
-    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                     | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+    dock.setFeatures(
+        QDockWidget.DockWidgetFeature.DockWidgetMovable
+        | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+    )
     _DockTitle(dock)
     inspector = getattr(window, "inspector_dock", None)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)

@@ -8,13 +8,20 @@ panel computes nothing about autograd itself.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
 
-from gradviz.backward.training import GradGrowth, TrainingLoop, detect_loops, finite_losses, grad_growth, render_training
+from gradviz.backward.training import (
+    GradGrowth,
+    TrainingLoop,
+    detect_loops,
+    finite_losses,
+    grad_growth,
+    render_training,
+)
 from ui.theme import Theme, current_theme, theme_manager
 from ui.training.curve import CONTEXT, LossCurve, format_loss
 
@@ -40,7 +47,7 @@ class TrainingPanel(QWidget):
         self._retranslate()
         self._refresh()
 
-    def tr(self, text: str) -> str:  # noqa: D401 - explicit context, stable across subclasses
+    def tr(self, text: str) -> str:
         return QCoreApplication.translate(CONTEXT, text)
 
     # -- construction ----------------------------------------------------------------------
@@ -140,7 +147,7 @@ class TrainingPanel(QWidget):
             self._refresh_banner()
 
     def set_language(self, language: str) -> None:
-        """"en" or "zh_CN": the banner's words come from gradviz.backward.training in that language."""
+        """ "en" or "zh_CN": the banner's words come from gradviz.backward.training in that language."""
         self.language = language
         self._refresh_banner()
 
@@ -228,7 +235,8 @@ class TrainingPanel(QWidget):
 
     def _loop_title(self, loop: TrainingLoop) -> str:
         title = self.tr("Loop at line {line} (cell {cell}): {n} iterations").format(
-            line=loop.line, cell=loop.cell, n=len(loop.iterations))
+            line=loop.line, cell=loop.cell, n=len(loop.iterations)
+        )
         if any(g.loop == loop.index for g in self._growth):
             title = "⚠ " + title + " · " + self.tr("grads keep adding up")
         return title
@@ -243,8 +251,11 @@ class TrainingPanel(QWidget):
             loop = self._loops[self._loop]
             losses = finite_losses(loop.iterations)
             if losses:
-                self.summary.setText(self.tr("loss {first} → {last}").format(
-                    first=format_loss(losses[0][1]), last=format_loss(losses[-1][1])))
+                self.summary.setText(
+                    self.tr("loss {first} → {last}").format(
+                        first=format_loss(losses[0][1]), last=format_loss(losses[-1][1])
+                    )
+                )
             else:
                 self.summary.setText(self.tr("no scalar loss"))
             if len(self._loops) == 1:
@@ -261,8 +272,11 @@ class TrainingPanel(QWidget):
         loop = self._loops[self._loop]
         it = loop.iterations[self._iteration]
         loss = format_loss(it.loss) if it.loss is not None else "—"
-        self.position.setText(self.tr("iteration {n} of {total} · loss {loss}").format(
-            n=self._iteration + 1, total=len(loop.iterations), loss=loss))
+        self.position.setText(
+            self.tr("iteration {n} of {total} · loss {loss}").format(
+                n=self._iteration + 1, total=len(loop.iterations), loss=loss
+            )
+        )
         self.prev_button.setEnabled(self._iteration > 0)
         self.next_button.setEnabled(self._iteration < len(loop.iterations) - 1)
 
@@ -275,9 +289,11 @@ class TrainingPanel(QWidget):
         lines = [render_training(growth[0].reason(), self.language)]
         for extra in growth[1:]:
             name = extra.name or self.tr("a parameter")
-            lines.append(self.tr("{name}.grad too, iterations {first}–{last}: {ledger}").format(
-                name=name, first=extra.first + 1, last=extra.last + 1,
-                ledger=extra.reason().params["ledger"]))
+            lines.append(
+                self.tr("{name}.grad too, iterations {first}–{last}: {ledger}").format(
+                    name=name, first=extra.first + 1, last=extra.last + 1, ledger=extra.reason().params["ledger"]
+                )
+            )
         self.banner.setText("\n".join(lines))
         self.banner.show()
 
@@ -285,13 +301,14 @@ class TrainingPanel(QWidget):
         self.prev_button.setToolTip(self.tr("Previous iteration"))
         self.next_button.setToolTip(self.tr("Next iteration"))
         self.slider.setToolTip(self.tr("Iteration: selects its backward() call in the player"))
-        self.empty.setText(self.tr("No training loop yet: a loop appears here when the same "
-                                   "backward() line runs more than once."))
+        self.empty.setText(
+            self.tr("No training loop yet: a loop appears here when the same backward() line runs more than once.")
+        )
         for i, loop in enumerate(self._loops):
             self.loop_box.setItemText(i, self._loop_title(loop))
         self._refresh()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             from ui.i18n import language_switcher
 
@@ -307,4 +324,5 @@ class TrainingPanel(QWidget):
         t = self._theme
         self.banner.setStyleSheet(
             f"QLabel#trainingBanner {{ background: {t.warning_bg}; color: {t.text};"
-            f" border: 1px solid {t.warning}; border-radius: 4px; }}")
+            f" border: 1px solid {t.warning}; border-radius: 4px; }}"
+        )

@@ -7,7 +7,8 @@ Operators (+ - * / ** unary -) need no helper: they work on both arrays and Tens
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -85,8 +86,7 @@ class NumpyBackend:
         return out
 
     @staticmethod
-    def slice_backward(g: np.ndarray, shape: Sequence[int], dim: int, start: int, end: int,
-                       step: int) -> np.ndarray:
+    def slice_backward(g: np.ndarray, shape: Sequence[int], dim: int, start: int, end: int, step: int) -> np.ndarray:
         out = np.zeros(tuple(shape), dtype=g.dtype)
         key = [slice(None)] * len(shape)
         key[dim] = slice(start, end, step)
@@ -130,7 +130,8 @@ class TensorBackend:
 
     def __getattr__(self, name: str) -> Any:
         raise NotImplementedError(
-            f"gradviz: create_graph=True through an op whose backward needs '{name}' is not supported yet")
+            f"gradviz: create_graph=True through an op whose backward needs '{name}' is not supported yet"
+        )
 
     @staticmethod
     def _f() -> Any:
@@ -196,10 +197,8 @@ class TensorBackend:
     def select_backward(self, g: Any, shape: Sequence[int], dim: int, index: int) -> Any:
         return self._f().select_backward(g, tuple(shape), dim, index)
 
-    def slice_backward(self, g: Any, shape: Sequence[int], dim: int, start: int, end: int,
-                       step: int) -> Any:
+    def slice_backward(self, g: Any, shape: Sequence[int], dim: int, start: int, end: int, step: int) -> Any:
         return self._f().slice_backward(g, tuple(shape), dim, start, end, step)
-
 
     # -- appended for the breadth ops (more_reduce, more_shape, indexing) --
     def mean_keep(self, a: Any, dims: Sequence[int]) -> Any:

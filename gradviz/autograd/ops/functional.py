@@ -4,7 +4,8 @@ style, then one call into the op table."""
 from __future__ import annotations
 
 import builtins as _b
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -26,8 +27,7 @@ def _is_tensor(value: Any) -> bool:
 def _norm_dim(dim: int, ndim: int) -> int:
     size = max(ndim, 1)
     if not -size <= dim < size:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but got {dim})")
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but got {dim})")
     return dim % size
 
 
@@ -38,6 +38,7 @@ def _shape_arg(shape: Sequence[Any]) -> tuple[int, ...]:
 
 
 # -- arithmetic -------------------------------------------------------------------------------
+
 
 def add(a: Any, b: Any, alpha: Any = 1) -> Any:
     if not _is_tensor(a):
@@ -89,6 +90,7 @@ def pow(a: Any, exponent: Any) -> Any:  # noqa: A001 - torch.pow
     if isinstance(exponent, np.generic):
         exponent = exponent.item()
     from gradviz.autograd.dtypes import result_type
+
     dtype = result_type([(a.dtype, 2), (dtypes.as_dtype(type(exponent)), 0)])
     if not dtype.is_floating_point and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -100,6 +102,7 @@ def square(a: Any) -> Any:
 
 
 # -- unary math -------------------------------------------------------------------------------
+
 
 def _op_function(name: str):  # noqa: ANN202
     """``torch.<name>`` for a table op that takes only tensors (no attributes)."""
@@ -142,6 +145,7 @@ def where(cond: Any, a: Any, b: Any) -> Any:
         av = a._data if isinstance(a, Tensor) else a
         bv = b._data if isinstance(b, Tensor) else b
         from gradviz.autograd.ops.registry import _as_operand, result_dtype
+
         dtype = result_dtype(OPS["add"], [_as_operand(a), _as_operand(b)])
         return Tensor._make(np.where(cond_data, av, bv).astype(dtype.np), dtype)
     if "where" not in OPS:
@@ -150,6 +154,7 @@ def where(cond: Any, a: Any, b: Any) -> Any:
 
 
 # -- reductions -------------------------------------------------------------------------------
+
 
 def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
@@ -176,7 +181,8 @@ def mean(a: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -
     if not target.is_floating_point:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
-            f"complex dtype. Got: {target.name.capitalize() if target.name != 'int64' else 'Long'}")
+            f"complex dtype. Got: {target.name.capitalize() if target.name != 'int64' else 'Long'}"
+        )
     source = a if target is a.dtype else a.to(target)
     if dim is None:
         return call(_op("mean"), (source,))
@@ -185,6 +191,7 @@ def mean(a: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -
 
 
 # -- shapes -----------------------------------------------------------------------------------
+
 
 def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     if shape.count(-1) > 1:
@@ -230,9 +237,9 @@ def flatten(a: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
         return a
     shape = a.shape
     middle = 1
-    for s in shape[start:end + 1]:
+    for s in shape[start : end + 1]:
         middle *= s
-    return reshape(a, tuple(shape[:start]) + (middle,) + tuple(shape[end + 1:]))
+    return reshape(a, tuple(shape[:start]) + (middle,) + tuple(shape[end + 1 :]))
 
 
 def expand(a: Any, *shape: Any) -> Any:
@@ -241,19 +248,23 @@ def expand(a: Any, *shape: Any) -> Any:
         raise RuntimeError(
             f"expand(torch.FloatTensor{{[{', '.join(map(str, a.shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
             "the number of sizes provided "
-            f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({a.dim()})")
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({a.dim()})"
+        )
     lead = len(sizes) - a.dim()
     target = []
     for i, s in enumerate(sizes):
         if s == -1:
             if i < lead:
-                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}")
+                raise RuntimeError(
+                    f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}"
+                )
             s = a.shape[i - lead]
         elif i >= lead and a.shape[i - lead] != 1 and a.shape[i - lead] != s:
             raise RuntimeError(
                 f"The expanded size of the tensor ({s}) must match the existing size ({a.shape[i - lead]}) "
                 f"at non-singleton dimension {i}.  Target sizes: [{', '.join(map(str, sizes))}].  "
-                f"Tensor sizes: [{', '.join(map(str, a.shape))}]")
+                f"Tensor sizes: [{', '.join(map(str, a.shape))}]"
+            )
         target.append(s)
     return call(_op("expand"), (a,), {"shape": tuple(target)})
 
@@ -291,8 +302,10 @@ def squeeze(a: Any, dim: Any = None) -> Any:
 
 def select(a: Any, dim: int, index: int) -> Any:
     if a.dim() == 0:
-        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                         "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        raise IndexError(
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+            "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+        )
     dim = _norm_dim(dim, a.dim())
     size = a.shape[dim]
     if not -size <= index < size:
@@ -313,8 +326,9 @@ def select_backward(g: Any, input_sizes: tuple[int, ...], dim: int, index: int) 
 
 
 def slice_backward(g: Any, input_sizes: tuple[int, ...], dim: int, start: int, end: int, step: int) -> Any:
-    return call(_op("slice_backward"), (g,),
-                {"input_sizes": input_sizes, "dim": dim, "start": start, "end": end, "step": step})
+    return call(
+        _op("slice_backward"), (g,), {"input_sizes": input_sizes, "dim": dim, "start": start, "end": end, "step": step}
+    )
 
 
 def zeros_like(a: Any) -> Any:
@@ -323,6 +337,7 @@ def zeros_like(a: Any) -> Any:
 
 
 # -- matrix products --------------------------------------------------------------------------
+
 
 def _dims_error(name: str, a: Any, b: Any) -> RuntimeError:
     return RuntimeError(f"{name}: Expected 2-D tensors")
@@ -335,21 +350,26 @@ def mm(a: Any, b: Any) -> Any:
         raise RuntimeError("mat2 must be a matrix")
     if a.shape[1] != b.shape[0]:
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
+            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})"
+        )
     _same_dtype(a, b)
     return call(_op("mm"), (a, b))
 
 
 def _same_dtype(a: Any, b: Any) -> None:
     if a.dtype is not b.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name if a.dtype.name != 'float32' else 'float'} != {b.dtype.name if b.dtype.name != 'float32' else 'float'}")
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name if a.dtype.name != 'float32' else 'float'} != {b.dtype.name if b.dtype.name != 'float32' else 'float'}"
+        )
 
 
 def mv(a: Any, v: Any) -> Any:
     if a.dim() != 2 or v.dim() != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.dim()}, {v.dim()}")
     if a.shape[1] != v.shape[0]:
-        raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})")
+        raise RuntimeError(
+            f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})"
+        )
     return call(_op("mv"), (a, v))
 
 
@@ -359,7 +379,8 @@ def dot(a: Any, b: Any) -> Any:
     if a.shape[0] != b.shape[0]:
         raise RuntimeError(
             "inconsistent tensor size, expected tensor [%d] and src [%d] to have the same number of elements, but got %d and %d elements respectively"
-            % (a.shape[0], b.shape[0], a.shape[0], b.shape[0]))
+            % (a.shape[0], b.shape[0], a.shape[0], b.shape[0])
+        )
     return call(_op("dot"), (a, b))
 
 
@@ -376,6 +397,7 @@ def matmul(a: Any, b: Any) -> Any:
     if da == 2 and db == 2:
         return mm(a, b)
     from gradviz.autograd.ops.more_shape import batched_matmul
+
     return batched_matmul(a, b)
 
 
@@ -397,6 +419,7 @@ def getitem(a: Any, key: Any) -> Any:
     for k in key:
         if isinstance(k, (Tensor, list, np.ndarray)) or (isinstance(k, bool)):
             from gradviz.autograd.ops.indexing import getitem_advanced
+
             return getitem_advanced(a, key)
     specified = _b.sum(1 for k in key if k is not None and k is not Ellipsis)
     if specified > a.dim():
@@ -427,7 +450,8 @@ def getitem(a: Any, key: Any) -> Any:
         else:
             raise TypeError(
                 "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
-                f"(got {type(k).__name__})")
+                f"(got {type(k).__name__})"
+            )
     if result is a:
         # x[:] or x[...] is still a new view in PyTorch (AliasBackward0).
         result = call(_op("view"), (a,), {"shape": tuple(a.shape)})
@@ -440,5 +464,5 @@ def to_dtype(a: Any, dtype: dtypes.DType) -> Any:
 
 
 # The wider vocabulary lives next door; importing it last lets it use everything above.
-from gradviz.autograd.ops.functional_more import *  # noqa: E402,F401,F403
+from gradviz.autograd.ops.functional_more import *  # noqa: E402, F403
 from gradviz.autograd.ops.functional_more import _ReturnTypes  # noqa: E402,F401

@@ -10,7 +10,27 @@ import numpy as np
 from gradviz.autograd import dtypes
 from gradviz.autograd.ops import registry as _registry
 
-__all__ = ["max_", "min_", "maximum", "minimum", "clamp", "clamp_min", "clamp_max", "masked_fill", "permute", "cat", "stack", "repeat", "var", "std", "norm", "bmm", "remainder", "argmax", "argmin"]
+__all__ = [
+    "argmax",
+    "argmin",
+    "bmm",
+    "cat",
+    "clamp",
+    "clamp_max",
+    "clamp_min",
+    "masked_fill",
+    "max_",
+    "maximum",
+    "min_",
+    "minimum",
+    "norm",
+    "permute",
+    "remainder",
+    "repeat",
+    "stack",
+    "std",
+    "var",
+]
 
 from gradviz.autograd.ops.functional import _dims, _is_tensor, _norm_dim, _op, _shape_arg, _tensor_class, call
 
@@ -20,7 +40,7 @@ class _ReturnTypes(tuple):
 
     _kind = "max"
 
-    def __new__(cls, kind: str, values: Any, indices: Any) -> "_ReturnTypes":
+    def __new__(cls, kind: str, values: Any, indices: Any) -> _ReturnTypes:
         pair = super().__new__(cls, (values, indices))
         pair._kind = kind
         return pair
@@ -46,7 +66,8 @@ def _extreme(kind: str, a: Any, dim: Any, keepdim: bool) -> Any:
         if a.numel() == 0:
             raise RuntimeError(
                 f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. "
-                "Specify the reduction dim with the 'dim' argument.")
+                "Specify the reduction dim with the 'dim' argument."
+            )
         return call(_op(f"{kind}_all"), (a,))
     if _is_tensor(dim):
         return (maximum if largest else minimum)(a, dim)
@@ -108,7 +129,8 @@ def masked_fill(a: Any, mask: Any, value: Any) -> Any:
         if value.dim() != 0:
             raise RuntimeError(
                 "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                f"{value.dim()} dimension(s).")
+                f"{value.dim()} dimension(s)."
+            )
         if value.requires_grad:
             raise NotImplementedError("gradviz: masked_fill with a value that requires grad is not supported yet")
         value = value.item()
@@ -121,6 +143,7 @@ def masked_fill(a: Any, mask: Any, value: Any) -> Any:
 
 def _broadcast_fail(a: tuple[int, ...], b: tuple[int, ...]) -> str:
     from gradviz.autograd.ops.registry import _broadcast_message
+
     return _broadcast_message(a, b)
 
 
@@ -130,7 +153,8 @@ def permute(a: Any, *dims: Any) -> Any:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
             f"of the desired ordering of dimensions i.e. input.dim() = {a.dim()} is not equal to "
-            f"len(dims) = {len(order)}")
+            f"len(dims) = {len(order)}"
+        )
     normalized = tuple(_norm_dim(d, a.dim()) for d in order)
     if len(set(normalized)) != len(normalized):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
@@ -146,39 +170,41 @@ def _tensor_list(tensors: Any, name: str) -> list[Any]:
 
 def cat(tensors: Any, dim: int = 0) -> Any:
     from gradviz.autograd.ops.more_shape import cat_op
+
     items = _tensor_list(tensors, "torch.cat")
     d = _norm_dim(dim, items[0].dim())
     ref = items[0].shape
     for i, t_ in enumerate(items[1:], start=1):
         if t_.dim() != len(ref):
-            raise RuntimeError(
-                f"Tensors must have same number of dimensions: got {len(ref)} and {t_.dim()}")
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {len(ref)} and {t_.dim()}")
         for axis, (x, y) in enumerate(zip(ref, t_.shape)):
             if axis != d and x != y:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {d}. Expected size {x} but got "
-                    f"size {y} for tensor number {i} in the list.")
+                    f"size {y} for tensor number {i} in the list."
+                )
     sizes = tuple(t_.shape[d] for t_ in items)
     return call(cat_op(len(items)), items, {"dim": d, "sizes": sizes, "written_dim": int(dim)})
 
 
 def stack(tensors: Any, dim: int = 0) -> Any:
     from gradviz.autograd.ops.more_shape import stack_op
+
     items = _tensor_list(tensors, "stack")
     d = _norm_dim(dim, items[0].dim() + 1)
     for i, t_ in enumerate(items[1:], start=1):
         if tuple(t_.shape) != tuple(items[0].shape):
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got [{', '.join(map(str, items[0].shape))}] "
-                f"at entry 0 and [{', '.join(map(str, t_.shape))}] at entry {i}")
+                f"at entry 0 and [{', '.join(map(str, t_.shape))}] at entry {i}"
+            )
     return call(stack_op(len(items)), items, {"dim": d, "written_dim": int(dim)})
 
 
 def repeat(a: Any, *repeats: Any) -> Any:
     counts = _shape_arg(repeats)
     if len(counts) < a.dim():
-        raise RuntimeError(
-            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
     return call(_op("repeat"), (a,), {"repeats": counts})
 
 
@@ -214,7 +240,8 @@ def norm(a: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Any:
         raise NotImplementedError(f"gradviz: norm with p={p!r} is not supported yet (only 1 and 2)")
     if not a.dtype.is_floating_point:
         raise RuntimeError(
-            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {a.dtype.name.capitalize()}")
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {a.dtype.name.capitalize()}"
+        )
     dims = None if dim is None else _dims(dim, a.dim())
     return call(_op("norm"), (a,), {"ord": int(order), "dim": dims, "keepdim": bool(keepdim)})
 
@@ -227,7 +254,8 @@ def bmm(a: Any, b: Any) -> Any:
     if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, {a.shape[2]}] "
-            f"but got: [{b.shape[0]}, {b.shape[1]}].")
+            f"but got: [{b.shape[0]}, {b.shape[1]}]."
+        )
     return call(_op("bmm"), (a, b))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from gradviz.autograd import dtypes
-from gradviz.autograd.ops.registry import OPS, GradCase, VJP, call, defop
+from gradviz.autograd.ops.registry import OPS, VJP, GradCase, call, defop
 
 
 def _tensor_class() -> type:
@@ -39,9 +39,7 @@ def numpy_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
             continue
         if array.dtype == np.bool_:
             out.append(array)
-        elif np.issubdtype(array.dtype, np.integer):
-            out.append(array.astype(np.int64))
-        elif array.size == 0:
+        elif np.issubdtype(array.dtype, np.integer) or array.size == 0:
             out.append(array.astype(np.int64))
         else:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -65,13 +63,20 @@ def _index_vjp(g: Any, s: Any) -> Any:
     return s.B.index_backward(g, s.self_sym_sizes, s.key)
 
 
-defop("index", "IndexBackward0", ("self",), lambda a, key: a[key],
-      {"self": VJP(("indices", "self_sym_sizes"), _index_vjp)}, dtype_rule="same",
-      save=lambda arrays, attrs: {"indices": _saved_indices(attrs["key"]),
-                                  "self_sym_sizes": tuple(arrays[0].shape)},
-      cases=(GradCase(((4,),), {"key": (np.array([0, 2, 2]),)}),
-             GradCase(((2, 3),), {"key": (np.array([[True, False, True], [False, True, True]]),)}),
-             GradCase(((3, 2),), {"key": (np.array([2, 0]), np.array([1, 1]))})))
+defop(
+    "index",
+    "IndexBackward0",
+    ("self",),
+    lambda a, key: a[key],
+    {"self": VJP(("indices", "self_sym_sizes"), _index_vjp)},
+    dtype_rule="same",
+    save=lambda arrays, attrs: {"indices": _saved_indices(attrs["key"]), "self_sym_sizes": tuple(arrays[0].shape)},
+    cases=(
+        GradCase(((4,),), {"key": (np.array([0, 2, 2]),)}),
+        GradCase(((2, 3),), {"key": (np.array([[True, False, True], [False, True, True]]),)}),
+        GradCase(((3, 2),), {"key": (np.array([2, 0]), np.array([1, 1]))}),
+    ),
+)
 
 
 def _scatter_forward(g: np.ndarray, input_sizes: tuple[int, ...], key: tuple[Any, ...]) -> np.ndarray:
@@ -86,9 +91,15 @@ def _gather_vjp(g: Any, s: Any) -> Any:
     return g[s.key]
 
 
-defop("index_put_backward", "IndexPutBackward0", ("values",), _scatter_forward,
-      {"values": VJP((), _gather_vjp)}, dtype_rule="same",
-      cases=(GradCase(((3,),), {"input_sizes": (4,), "key": (np.array([0, 2, 2]),)}),))
+defop(
+    "index_put_backward",
+    "IndexPutBackward0",
+    ("values",),
+    _scatter_forward,
+    {"values": VJP((), _gather_vjp)},
+    dtype_rule="same",
+    cases=(GradCase(((3,),), {"input_sizes": (4,), "key": (np.array([0, 2, 2]),)}),),
+)
 
 
 def index(a: Any, key: tuple[Any, ...]) -> Any:

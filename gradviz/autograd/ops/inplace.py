@@ -3,7 +3,8 @@ and rebasing the tensor's ``grad_fn`` onto the node the op recorded."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -11,8 +12,10 @@ from gradviz.autograd.grad_mode import is_grad_enabled, no_grad
 from gradviz.autograd.node import SavedTensor
 from gradviz.autograd.ops.registry import OPS, call
 
-SHARED_MEMORY = ("unsupported operation: more than one element of the written-to tensor refers to a "
-                 "single memory location. Please clone() the tensor before performing the operation.")
+SHARED_MEMORY = (
+    "unsupported operation: more than one element of the written-to tensor refers to a "
+    "single memory location. Please clone() the tensor before performing the operation."
+)
 
 
 def _tensor_class() -> type:
@@ -48,17 +51,28 @@ def _write(t: Any, data: np.ndarray) -> None:
         except ValueError:
             raise RuntimeError(
                 f"output with shape [{', '.join(map(str, t._data.shape))}] doesn't match the broadcast "
-                f"shape [{', '.join(map(str, data.shape))}]") from None
+                f"shape [{', '.join(map(str, data.shape))}]"
+            ) from None
     np.copyto(t._data, data, casting="unsafe")
     t._version_counter[0] += 1
 
 
 def _cast_check(t: Any, result: Any) -> None:
     if result.dtype.category > t.dtype.category:
-        names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+        names = {
+            "float32": "Float",
+            "float64": "Double",
+            "float16": "Half",
+            "int64": "Long",
+            "int32": "Int",
+            "int16": "Short",
+            "int8": "Char",
+            "uint8": "Byte",
+            "bool": "Bool",
+        }
         raise RuntimeError(
-            f"result type {names[result.dtype.name]} can't be cast to the desired output type {names[t.dtype.name]}")
+            f"result type {names[result.dtype.name]} can't be cast to the desired output type {names[t.dtype.name]}"
+        )
 
 
 def _recording(t: Any, other: Any = None) -> bool:
@@ -132,7 +146,8 @@ def fill_inplace(t: Any, value: Any) -> Any:
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError(
-                f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
+            )
         value = value.item()
     if not t._data.flags.writeable:
         raise RuntimeError(SHARED_MEMORY)
@@ -173,8 +188,11 @@ def setitem(t: Any, key: Any, value: Any) -> None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     src = value if isinstance(value, Tensor) else None
     if src is None:
-        src = wrap_scalar(value) if isinstance(value, (bool, int, float)) else Tensor._make(
-            np.asarray(value, dtype=t.dtype.np), t.dtype)
+        src = (
+            wrap_scalar(value)
+            if isinstance(value, (bool, int, float))
+            else Tensor._make(np.asarray(value, dtype=t.dtype.np), t.dtype)
+        )
     parts = key if isinstance(key, tuple) else (key,)
     from gradviz.autograd.ops.indexing import is_advanced, numpy_key
 
@@ -184,7 +202,8 @@ def setitem(t: Any, key: Any, value: Any) -> None:
         if _recording(t, src):
             raise NotImplementedError(
                 "gradviz: assigning through a boolean mask or an index list into a tensor that requires "
-                "grad (IndexPutBackward0) is not supported yet")
+                "grad (IndexPutBackward0) is not supported yet"
+            )
         if any(k is None for k in parts):
             raise NotImplementedError("gradviz: advanced indexing combined with None is not supported yet")
         try:
@@ -216,10 +235,12 @@ def _write_view(target: Any, data: np.ndarray) -> None:
             f"The expanded size of the tensor ({target._data.shape[-1] if target._data.ndim else 1}) must match "
             f"the existing size ({data.shape[-1] if data.ndim else 1}) at non-singleton dimension "
             f"{max(target._data.ndim - 1, 0)}.  Target sizes: [{', '.join(map(str, target._data.shape))}].  "
-            f"Tensor sizes: [{', '.join(map(str, data.shape))}]") from None
+            f"Tensor sizes: [{', '.join(map(str, data.shape))}]"
+        ) from None
 
 
 # -- the Tensor methods built on the above (installed on Tensor by gradviz/autograd/tensor.py) ------------
+
 
 def _functional() -> Any:
     from gradviz.autograd.ops import functional
@@ -277,7 +298,18 @@ def uniform_(t: Any, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -
 
 
 TENSOR_METHODS = {
-    "add_": "add_", "__iadd__": "add_", "sub_": "sub_", "__isub__": "sub_", "mul_": "mul_",
-    "__imul__": "mul_", "div_": "div_", "__itruediv__": "div_", "pow_": "pow_", "zero_": "zero_",
-    "fill_": "fill_inplace", "copy_": "copy_inplace", "normal_": "normal_", "uniform_": "uniform_",
+    "add_": "add_",
+    "__iadd__": "add_",
+    "sub_": "sub_",
+    "__isub__": "sub_",
+    "mul_": "mul_",
+    "__imul__": "mul_",
+    "div_": "div_",
+    "__itruediv__": "div_",
+    "pow_": "pow_",
+    "zero_": "zero_",
+    "fill_": "fill_inplace",
+    "copy_": "copy_inplace",
+    "normal_": "normal_",
+    "uniform_": "uniform_",
 }

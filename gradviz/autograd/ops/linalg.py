@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradviz.autograd.ops.registry import GradCase, VJP, defop
+from gradviz.autograd.ops.registry import VJP, GradCase, defop
 
 
 def _strides(a: np.ndarray) -> tuple[int, ...]:
@@ -14,19 +14,42 @@ def _strides(a: np.ndarray) -> tuple[int, ...]:
 def _mm_save(arrays, attrs, needs):  # noqa: ANN001
     # Strides are saved only for the grad that uses them; an unsaved int list reads as ().
     a, b = arrays
-    return {"mat2_sym_sizes": tuple(b.shape), "mat2_sym_strides": _strides(b) if needs[1] else (),
-            "self_sym_sizes": tuple(a.shape), "self_sym_strides": _strides(a) if needs[0] else ()}
+    return {
+        "mat2_sym_sizes": tuple(b.shape),
+        "mat2_sym_strides": _strides(b) if needs[1] else (),
+        "self_sym_sizes": tuple(a.shape),
+        "self_sym_strides": _strides(a) if needs[0] else (),
+    }
 
 
-defop("mm", "MmBackward0", ("self", "mat2"), lambda a, b: a @ b,
-      {"self": VJP(("mat2",), lambda g, s: s.B.matmul(g, s.B.t(s.mat2))),
-       "mat2": VJP(("self",), lambda g, s: s.B.matmul(s.B.t(s.self), g))},
-      save=_mm_save, cases=(GradCase(((2, 3), (3, 4))), GradCase(((1, 3), (3, 1)))))
-defop("mv", "MvBackward0", ("self", "vec"), lambda a, v: a @ v,
-      {"self": VJP(("vec",), lambda g, s: s.B.outer(g, s.vec)),
-       "vec": VJP(("self",), lambda g, s: s.B.matmul(s.B.t(s.self), g))},
-      cases=(GradCase(((2, 3), (3,))),))
-defop("dot", "DotBackward0", ("self", "tensor"), lambda a, b: np.dot(a, b),
-      {"self": VJP(("tensor",), lambda g, s: g * s.tensor),
-       "tensor": VJP(("self",), lambda g, s: g * s.self)},
-      cases=(GradCase(((3,), (3,))),))
+defop(
+    "mm",
+    "MmBackward0",
+    ("self", "mat2"),
+    lambda a, b: a @ b,
+    {
+        "self": VJP(("mat2",), lambda g, s: s.B.matmul(g, s.B.t(s.mat2))),
+        "mat2": VJP(("self",), lambda g, s: s.B.matmul(s.B.t(s.self), g)),
+    },
+    save=_mm_save,
+    cases=(GradCase(((2, 3), (3, 4))), GradCase(((1, 3), (3, 1)))),
+)
+defop(
+    "mv",
+    "MvBackward0",
+    ("self", "vec"),
+    lambda a, v: a @ v,
+    {
+        "self": VJP(("vec",), lambda g, s: s.B.outer(g, s.vec)),
+        "vec": VJP(("self",), lambda g, s: s.B.matmul(s.B.t(s.self), g)),
+    },
+    cases=(GradCase(((2, 3), (3,))),),
+)
+defop(
+    "dot",
+    "DotBackward0",
+    ("self", "tensor"),
+    lambda a, b: np.dot(a, b),
+    {"self": VJP(("tensor",), lambda g, s: g * s.tensor), "tensor": VJP(("self",), lambda g, s: g * s.self)},
+    cases=(GradCase(((3,), (3,))),),
+)

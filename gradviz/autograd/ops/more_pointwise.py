@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from gradviz.autograd import dtypes
-from gradviz.autograd.ops.registry import GradCase, VJP, defop
+from gradviz.autograd.ops.registry import VJP, GradCase, defop
 
 _BIN = (GradCase(((3,), (3,))), GradCase(((2, 3), (3,))), GradCase(((2, 1), (1, 3))))
 
@@ -24,14 +24,28 @@ def _tie_split(g: Any, s: Any, wins: Any, ties: Any) -> Any:
     return B.where(ties, g / 2, B.where(wins, g, 0 * g))
 
 
-defop("maximum", "MaximumBackward0", ("self", "other"), np.maximum,
-      {"self": VJP(("self", "other"), lambda g, s: _tie_split(g, s, s.self > s.other, s.self == s.other)),
-       "other": VJP(("self", "other"), lambda g, s: _tie_split(g, s, s.other > s.self, s.self == s.other))},
-      cases=_BIN)
-defop("minimum", "MinimumBackward0", ("self", "other"), np.minimum,
-      {"self": VJP(("self", "other"), lambda g, s: _tie_split(g, s, s.self < s.other, s.self == s.other)),
-       "other": VJP(("self", "other"), lambda g, s: _tie_split(g, s, s.other < s.self, s.self == s.other))},
-      cases=_BIN)
+defop(
+    "maximum",
+    "MaximumBackward0",
+    ("self", "other"),
+    np.maximum,
+    {
+        "self": VJP(("self", "other"), lambda g, s: _tie_split(g, s, s.self > s.other, s.self == s.other)),
+        "other": VJP(("self", "other"), lambda g, s: _tie_split(g, s, s.other > s.self, s.self == s.other)),
+    },
+    cases=_BIN,
+)
+defop(
+    "minimum",
+    "MinimumBackward0",
+    ("self", "other"),
+    np.minimum,
+    {
+        "self": VJP(("self", "other"), lambda g, s: _tie_split(g, s, s.self < s.other, s.self == s.other)),
+        "other": VJP(("self", "other"), lambda g, s: _tie_split(g, s, s.other < s.self, s.self == s.other)),
+    },
+    cases=_BIN,
+)
 
 
 def _clamp_forward(a: np.ndarray, min: Any = None, max: Any = None) -> np.ndarray:  # noqa: A002
@@ -55,21 +69,39 @@ def _clamp_vjp(g: Any, s: Any) -> Any:
 
 
 # Off-kink inputs for the numerical check: bounds at +-0.3 sit between the sampled values.
-_CLAMP_CASES = (GradCase(((7,),), {"min": -0.3, "max": 0.3}, away_from_zero=True),
-                GradCase(((2, 3),), {"min": -0.3, "max": None}, away_from_zero=True),
-                GradCase(((2, 3),), {"min": None, "max": 0.3}, away_from_zero=True))
+_CLAMP_CASES = (
+    GradCase(((7,),), {"min": -0.3, "max": 0.3}, away_from_zero=True),
+    GradCase(((2, 3),), {"min": -0.3, "max": None}, away_from_zero=True),
+    GradCase(((2, 3),), {"min": None, "max": 0.3}, away_from_zero=True),
+)
 
-defop("clamp", "ClampBackward1", ("self",), _clamp_forward,
-      {"self": VJP(("max", "min", "self"), _clamp_vjp)},
-      save=lambda arrays, attrs: {"max": attrs.get("max"), "min": attrs.get("min")}, cases=_CLAMP_CASES)
-defop("clamp_min", "ClampMinBackward0", ("self",), lambda a, min: _clamp_forward(a, min=min),  # noqa: A006
-      {"self": VJP(("min", "self"), lambda g, s: s.B.where(s.self >= s.min, g, 0 * g))},
-      save=lambda arrays, attrs: {"min": attrs["min"]},
-      cases=(GradCase(((2, 3),), {"min": 0.3}, away_from_zero=True),))
-defop("clamp_max", "ClampMaxBackward0", ("self",), lambda a, max: _clamp_forward(a, max=max),  # noqa: A006
-      {"self": VJP(("max", "self"), lambda g, s: s.B.where(s.self <= s.max, g, 0 * g))},
-      save=lambda arrays, attrs: {"max": attrs["max"]},
-      cases=(GradCase(((2, 3),), {"max": 0.3}, away_from_zero=True),))
+defop(
+    "clamp",
+    "ClampBackward1",
+    ("self",),
+    _clamp_forward,
+    {"self": VJP(("max", "min", "self"), _clamp_vjp)},
+    save=lambda arrays, attrs: {"max": attrs.get("max"), "min": attrs.get("min")},
+    cases=_CLAMP_CASES,
+)
+defop(
+    "clamp_min",
+    "ClampMinBackward0",
+    ("self",),
+    lambda a, min: _clamp_forward(a, min=min),  # noqa: A006
+    {"self": VJP(("min", "self"), lambda g, s: s.B.where(s.self >= s.min, g, 0 * g))},
+    save=lambda arrays, attrs: {"min": attrs["min"]},
+    cases=(GradCase(((2, 3),), {"min": 0.3}, away_from_zero=True),),
+)
+defop(
+    "clamp_max",
+    "ClampMaxBackward0",
+    ("self",),
+    lambda a, max: _clamp_forward(a, max=max),  # noqa: A006
+    {"self": VJP(("max", "self"), lambda g, s: s.B.where(s.self <= s.max, g, 0 * g))},
+    save=lambda arrays, attrs: {"max": attrs["max"]},
+    cases=(GradCase(((2, 3),), {"max": 0.3}, away_from_zero=True),),
+)
 
 
 def _constant(array: np.ndarray) -> Any:
@@ -89,20 +121,34 @@ def _where_save(arrays, attrs):  # noqa: ANN001
     return {"condition": _constant(attrs["condition"])}
 
 
-defop("where", "WhereBackward0", ("self", "other"),
-      lambda a, b, condition: np.where(condition, a, b),
-      {"self": VJP(("condition",), lambda g, s: s.B.where(_mask(s, "condition"), g, 0 * g)),
-       "other": VJP(("condition",), lambda g, s: s.B.where(_mask(s, "condition"), 0 * g, g))},
-      save=_where_save,
-      cases=(GradCase(((2, 3), (2, 3)), {"condition": np.array([[True, False, True], [False, False, True]])}),
-             GradCase(((3,), (2, 3)), {"condition": np.array([True, False, True])})))
+defop(
+    "where",
+    "WhereBackward0",
+    ("self", "other"),
+    lambda a, b, condition: np.where(condition, a, b),
+    {
+        "self": VJP(("condition",), lambda g, s: s.B.where(_mask(s, "condition"), g, 0 * g)),
+        "other": VJP(("condition",), lambda g, s: s.B.where(_mask(s, "condition"), 0 * g, g)),
+    },
+    save=_where_save,
+    cases=(
+        GradCase(((2, 3), (2, 3)), {"condition": np.array([[True, False, True], [False, False, True]])}),
+        GradCase(((3,), (2, 3)), {"condition": np.array([True, False, True])}),
+    ),
+)
 
 
 def _masked_fill_forward(a: np.ndarray, mask: np.ndarray, value: Any) -> np.ndarray:
     return np.where(mask, np.asarray(value, dtype=a.dtype), a).astype(a.dtype)
 
 
-defop("masked_fill", "MaskedFillBackward0", ("self",), _masked_fill_forward,
-      {"self": VJP(("mask",), lambda g, s: s.B.where(_mask(s, "mask"), 0 * g, g))},
-      dtype_rule="same", save=lambda arrays, attrs: {"mask": _constant(attrs["mask"])},
-      cases=(GradCase(((2, 3),), {"mask": np.array([[True, False, False], [False, True, False]]), "value": 5.0}),))
+defop(
+    "masked_fill",
+    "MaskedFillBackward0",
+    ("self",),
+    _masked_fill_forward,
+    {"self": VJP(("mask",), lambda g, s: s.B.where(_mask(s, "mask"), 0 * g, g))},
+    dtype_rule="same",
+    save=lambda arrays, attrs: {"mask": _constant(attrs["mask"])},
+    cases=(GradCase(((2, 3),), {"mask": np.array([[True, False, False], [False, True, False]]), "value": 5.0}),),
+)

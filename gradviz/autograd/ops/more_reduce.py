@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.autograd.ops.registry import GradCase, VJP, defop
+from gradviz.autograd.ops.registry import VJP, GradCase, defop
 
 
 def _even_split(g: Any, s: Any) -> Any:
@@ -19,8 +19,15 @@ def _even_split(g: Any, s: Any) -> Any:
 
 
 for _name, _node, _fn in (("max_all", "MaxBackward1", np.max), ("min_all", "MinBackward1", np.min)):
-    defop(_name, _node, ("self",), _fn, {"self": VJP(("result", "self"), _even_split)}, dtype_rule="same",
-          cases=(GradCase(((4,),)), GradCase(((2, 3),))))
+    defop(
+        _name,
+        _node,
+        ("self",),
+        _fn,
+        {"self": VJP(("result", "self"), _even_split)},
+        dtype_rule="same",
+        cases=(GradCase(((4,),)), GradCase(((2, 3),))),
+    )
 
 
 def _restore(g: Any, s: Any) -> Any:
@@ -53,8 +60,12 @@ def _dim_reduce_save(arrays, attrs):  # noqa: ANN001
     a = arrays[0]
     arg = np.argmax if attrs["largest"] else np.argmin
     idx = arg(a, axis=attrs["dim"], keepdims=attrs["keepdim"]) if a.ndim else np.zeros((), np.int64)
-    return {"dim": attrs["dim"], "indices": Tensor._make(np.asarray(idx, dtype=np.int64), int64),
-            "keepdim": attrs["keepdim"], "self_sym_sizes": tuple(a.shape)}
+    return {
+        "dim": attrs["dim"],
+        "indices": Tensor._make(np.asarray(idx, dtype=np.int64), int64),
+        "keepdim": attrs["keepdim"],
+        "self_sym_sizes": tuple(a.shape),
+    }
 
 
 def _dim_forward(fn):  # noqa: ANN001, ANN202
@@ -65,13 +76,29 @@ def _dim_forward(fn):  # noqa: ANN001, ANN202
 
 
 _DIM_NEEDS = ("dim", "indices", "keepdim", "self_sym_sizes")
-defop("max_dim", "MaxBackward0", ("self",), _dim_forward(np.max), {"self": VJP(_DIM_NEEDS, _picked_vjp)},
-      dtype_rule="same", save=_dim_reduce_save,
-      cases=(GradCase(((2, 3),), {"dim": 1, "keepdim": False, "largest": True}),
-             GradCase(((3, 2),), {"dim": 0, "keepdim": True, "largest": True})))
-defop("min_dim", "MinBackward0", ("self",), _dim_forward(np.min), {"self": VJP(_DIM_NEEDS, _picked_vjp)},
-      dtype_rule="same", save=_dim_reduce_save,
-      cases=(GradCase(((2, 3),), {"dim": 1, "keepdim": False, "largest": False}),))
+defop(
+    "max_dim",
+    "MaxBackward0",
+    ("self",),
+    _dim_forward(np.max),
+    {"self": VJP(_DIM_NEEDS, _picked_vjp)},
+    dtype_rule="same",
+    save=_dim_reduce_save,
+    cases=(
+        GradCase(((2, 3),), {"dim": 1, "keepdim": False, "largest": True}),
+        GradCase(((3, 2),), {"dim": 0, "keepdim": True, "largest": True}),
+    ),
+)
+defop(
+    "min_dim",
+    "MinBackward0",
+    ("self",),
+    _dim_forward(np.min),
+    {"self": VJP(_DIM_NEEDS, _picked_vjp)},
+    dtype_rule="same",
+    save=_dim_reduce_save,
+    cases=(GradCase(((2, 3),), {"dim": 1, "keepdim": False, "largest": False}),),
+)
 
 
 def _dims_of(s: Any) -> tuple[int, ...]:
@@ -126,15 +153,31 @@ def _moment_save(arrays, attrs):  # noqa: ANN001
     return {"correction": attrs["correction"], "dim": attrs["dim"], "keepdim": attrs["keepdim"]}
 
 
-_MOMENT_CASES = (GradCase(((5,),), {"dim": None, "correction": None, "keepdim": False}),
-                 GradCase(((2, 4),), {"dim": (1,), "correction": 1, "keepdim": False}),
-                 GradCase(((3, 2),), {"dim": (0,), "correction": 0, "keepdim": True}))
-defop("var", "VarBackward0", ("self",), _moment_forward(np.var),
-      {"self": VJP(("correction", "dim", "keepdim", "self"), _var_vjp)},
-      dtype_rule="same", save=_moment_save, cases=_MOMENT_CASES)
-defop("std", "StdBackward0", ("self",), _moment_forward(np.std),
-      {"self": VJP(("correction", "dim", "keepdim", "result", "self"), _std_vjp)},
-      dtype_rule="same", save=_moment_save, cases=_MOMENT_CASES)
+_MOMENT_CASES = (
+    GradCase(((5,),), {"dim": None, "correction": None, "keepdim": False}),
+    GradCase(((2, 4),), {"dim": (1,), "correction": 1, "keepdim": False}),
+    GradCase(((3, 2),), {"dim": (0,), "correction": 0, "keepdim": True}),
+)
+defop(
+    "var",
+    "VarBackward0",
+    ("self",),
+    _moment_forward(np.var),
+    {"self": VJP(("correction", "dim", "keepdim", "self"), _var_vjp)},
+    dtype_rule="same",
+    save=_moment_save,
+    cases=_MOMENT_CASES,
+)
+defop(
+    "std",
+    "StdBackward0",
+    ("self",),
+    _moment_forward(np.std),
+    {"self": VJP(("correction", "dim", "keepdim", "result", "self"), _std_vjp)},
+    dtype_rule="same",
+    save=_moment_save,
+    cases=_MOMENT_CASES,
+)
 
 
 def _norm_forward(a: np.ndarray, ord: Any, dim: Any, keepdim: bool) -> np.ndarray:  # noqa: A002
@@ -159,10 +202,17 @@ def _norm_vjp(g: Any, s: Any) -> Any:
     return B.where(result == 0, 0 * scaled, scaled)
 
 
-defop("norm", "LinalgVectorNormBackward0", ("self",), _norm_forward,
-      {"self": VJP(("dim", "keepdim", "ord", "result", "self"), _norm_vjp)},
-      dtype_rule="same",
-      save=lambda arrays, attrs: {"dim": attrs["dim"], "keepdim": attrs["keepdim"], "ord": attrs["ord"]},
-      cases=(GradCase(((4,),), {"ord": 2, "dim": None, "keepdim": False}),
-             GradCase(((2, 3),), {"ord": 2, "dim": (1,), "keepdim": True}),
-             GradCase(((2, 3),), {"ord": 1, "dim": (0,), "keepdim": False}, away_from_zero=True)))
+defop(
+    "norm",
+    "LinalgVectorNormBackward0",
+    ("self",),
+    _norm_forward,
+    {"self": VJP(("dim", "keepdim", "ord", "result", "self"), _norm_vjp)},
+    dtype_rule="same",
+    save=lambda arrays, attrs: {"dim": attrs["dim"], "keepdim": attrs["keepdim"], "ord": attrs["ord"]},
+    cases=(
+        GradCase(((4,),), {"ord": 2, "dim": None, "keepdim": False}),
+        GradCase(((2, 3),), {"ord": 2, "dim": (1,), "keepdim": True}),
+        GradCase(((2, 3),), {"ord": 1, "dim": (0,), "keepdim": False}, away_from_zero=True),
+    ),
+)

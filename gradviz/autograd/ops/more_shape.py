@@ -7,11 +7,12 @@ same forward and VJP formulas.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from gradviz.autograd.ops.registry import OPS, GradCase, OpDef, VJP, call, defop, prepare
+from gradviz.autograd.ops.registry import OPS, VJP, GradCase, OpDef, call, defop, prepare
 
 
 def _inverse(dims: Sequence[int]) -> tuple[int, ...]:
@@ -21,10 +22,17 @@ def _inverse(dims: Sequence[int]) -> tuple[int, ...]:
     return tuple(inverse)
 
 
-defop("permute", "PermuteBackward0", ("self",), lambda a, dims: np.transpose(a, dims),
-      {"self": VJP(("dims",), lambda g, s: s.B.permute(g, _inverse(s.dims)))},
-      dtype_rule="same", view=True, save=lambda arrays, attrs: {"dims": tuple(attrs["dims"])},
-      cases=(GradCase(((2, 3, 4),), {"dims": (2, 0, 1)}), GradCase(((2, 3),), {"dims": (1, 0)})))
+defop(
+    "permute",
+    "PermuteBackward0",
+    ("self",),
+    lambda a, dims: np.transpose(a, dims),
+    {"self": VJP(("dims",), lambda g, s: s.B.permute(g, _inverse(s.dims)))},
+    dtype_rule="same",
+    view=True,
+    save=lambda arrays, attrs: {"dims": tuple(attrs["dims"])},
+    cases=(GradCase(((2, 3, 4),), {"dims": (2, 0, 1)}), GradCase(((2, 3),), {"dims": (1, 0)})),
+)
 
 
 def _axis(s: Any) -> int:
@@ -81,9 +89,14 @@ def _make_variadic(kind: str, n: int, register: bool) -> OpDef:
     forward = _cat_forward if kind == "cat" else _stack_forward
     node = "CatBackward0" if kind == "cat" else "StackBackward0"
     if register:
-        cases = ((GradCase(((2, 3), (1, 3)), {"dim": 0, "sizes": (2, 1)}),
-                  GradCase(((2, 1), (2, 2)), {"dim": 1, "sizes": (1, 2)})) if kind == "cat" else
-                 (GradCase(((2, 3), (2, 3)), {"dim": 0}), GradCase(((3,), (3,)), {"dim": 1})))
+        cases = (
+            (
+                GradCase(((2, 3), (1, 3)), {"dim": 0, "sizes": (2, 1)}),
+                GradCase(((2, 1), (2, 2)), {"dim": 1, "sizes": (1, 2)}),
+            )
+            if kind == "cat"
+            else (GradCase(((2, 3), (2, 3)), {"dim": 0}), GradCase(((3,), (3,)), {"dim": 1}))
+        )
         return defop(kind, node, names, forward, vjps, save=_dim_only, cases=cases)
     return prepare(OpDef(kind, node, names, forward, vjps, save=_dim_only))
 
@@ -117,15 +130,28 @@ def _repeat_vjp(g: Any, s: Any) -> Any:
     return B.reshape(summed, s.self_sym_sizes)
 
 
-defop("repeat", "RepeatBackward0", ("self",), _repeat_forward, {"self": VJP(("repeats", "self_sym_sizes"), _repeat_vjp)},
-      dtype_rule="same",
-      save=lambda arrays, attrs: {"repeats": tuple(attrs["repeats"]), "self_sym_sizes": tuple(arrays[0].shape)},
-      cases=(GradCase(((2, 3),), {"repeats": (2, 1)}), GradCase(((3,),), {"repeats": (2, 2)})))
+defop(
+    "repeat",
+    "RepeatBackward0",
+    ("self",),
+    _repeat_forward,
+    {"self": VJP(("repeats", "self_sym_sizes"), _repeat_vjp)},
+    dtype_rule="same",
+    save=lambda arrays, attrs: {"repeats": tuple(attrs["repeats"]), "self_sym_sizes": tuple(arrays[0].shape)},
+    cases=(GradCase(((2, 3),), {"repeats": (2, 1)}), GradCase(((3,),), {"repeats": (2, 2)})),
+)
 
-defop("bmm", "BmmBackward0", ("self", "mat2"), np.matmul,
-      {"self": VJP(("mat2",), lambda g, s: s.B.matmul(g, s.B.mT(s.mat2))),
-       "mat2": VJP(("self",), lambda g, s: s.B.matmul(s.B.mT(s.self), g))},
-      cases=(GradCase(((2, 3, 4), (2, 4, 2))),))
+defop(
+    "bmm",
+    "BmmBackward0",
+    ("self", "mat2"),
+    np.matmul,
+    {
+        "self": VJP(("mat2",), lambda g, s: s.B.matmul(g, s.B.mT(s.mat2))),
+        "mat2": VJP(("self",), lambda g, s: s.B.matmul(s.B.mT(s.self), g)),
+    },
+    cases=(GradCase(((2, 3, 4), (2, 4, 2))),),
+)
 
 
 def batched_matmul(a: Any, b: Any) -> Any:
@@ -161,5 +187,7 @@ def batched_matmul(a: Any, b: Any) -> Any:
 def _mismatch(a: Any, b: Any) -> str:
     rows = int(np.prod(a.shape[:-1])) if a.dim() > 1 else 1
     cols = b.shape[-1] if b.dim() > 1 else 1
-    return (f"mat1 and mat2 shapes cannot be multiplied ({rows}x{a.shape[-1]} and "
-            f"{b.shape[0] if b.dim() <= 2 else b.shape[-2]}x{cols})")
+    return (
+        f"mat1 and mat2 shapes cannot be multiplied ({rows}x{a.shape[-1]} and "
+        f"{b.shape[0] if b.dim() <= 2 else b.shape[-2]}x{cols})"
+    )

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.autograd.ops.registry import GradCase, VJP, defop
+from gradviz.autograd.ops.registry import VJP, GradCase, defop
 
 REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 INT64_WRAP = 1 << 64
@@ -44,8 +44,8 @@ def _sum_keep(x: Any, axis: int, s: Any) -> Any:
 
 # -- addmm: beta * self + alpha * (mat1 @ mat2) --------------------------------------------------
 
-def _addmm_forward(bias: np.ndarray, mat1: np.ndarray, mat2: np.ndarray, beta: Any = 1,
-                   alpha: Any = 1) -> np.ndarray:
+
+def _addmm_forward(bias: np.ndarray, mat1: np.ndarray, mat2: np.ndarray, beta: Any = 1, alpha: Any = 1) -> np.ndarray:
     product = mat1 @ mat2
     if alpha != 1:
         product = product * alpha
@@ -54,9 +54,14 @@ def _addmm_forward(bias: np.ndarray, mat1: np.ndarray, mat2: np.ndarray, beta: A
 
 def _addmm_save(arrays: Any, attrs: dict[str, Any]) -> dict[str, Any]:
     _, mat1, mat2 = arrays
-    return {"alpha": attrs.get("alpha", 1), "beta": attrs.get("beta", 1),
-            "mat1_sym_sizes": tuple(mat1.shape), "mat1_sym_strides": _strides(mat1),
-            "mat2_sym_sizes": tuple(mat2.shape), "mat2_sym_strides": _strides(mat2)}
+    return {
+        "alpha": attrs.get("alpha", 1),
+        "beta": attrs.get("beta", 1),
+        "mat1_sym_sizes": tuple(mat1.shape),
+        "mat1_sym_strides": _strides(mat1),
+        "mat2_sym_sizes": tuple(mat2.shape),
+        "mat2_sym_strides": _strides(mat2),
+    }
 
 
 def _scale(g: Any, factor: Any) -> Any:
@@ -84,17 +89,28 @@ def _addmm_mat2_vjp(g: Any, s: Any) -> Any:
     return _scale(B.matmul(B.t(s.mat1), g), s.alpha)
 
 
-defop("addmm", "AddmmBackward0", ("self", "mat1", "mat2"), _addmm_forward,
-      {"self": VJP(("beta",), lambda g, s: _scale(g, s.beta)),
-       "mat1": VJP(("mat2", "alpha", "mat1_sym_sizes", "mat1_sym_strides"), _addmm_mat1_vjp),
-       "mat2": VJP(("mat1", "alpha", "mat2_sym_sizes", "mat2_sym_strides"), _addmm_mat2_vjp)},
-      save=_addmm_save,
-      cases=(GradCase(((3,), (2, 4), (4, 3))), GradCase(((2, 3), (2, 4), (4, 3))),
-             GradCase(((1,), (1, 2), (2, 1)), {"beta": 0.5, "alpha": 2.0})))
+defop(
+    "addmm",
+    "AddmmBackward0",
+    ("self", "mat1", "mat2"),
+    _addmm_forward,
+    {
+        "self": VJP(("beta",), lambda g, s: _scale(g, s.beta)),
+        "mat1": VJP(("mat2", "alpha", "mat1_sym_sizes", "mat1_sym_strides"), _addmm_mat1_vjp),
+        "mat2": VJP(("mat1", "alpha", "mat2_sym_sizes", "mat2_sym_strides"), _addmm_mat2_vjp),
+    },
+    save=_addmm_save,
+    cases=(
+        GradCase(((3,), (2, 4), (4, 3))),
+        GradCase(((2, 3), (2, 4), (4, 3))),
+        GradCase(((1,), (1, 2), (2, 1)), {"beta": 0.5, "alpha": 2.0}),
+    ),
+)
 # (column-major operands are checked through nn.Linear in tests/test_nn.py)
 
 
 # -- softmax family ------------------------------------------------------------------------------
+
 
 def _softmax_forward(a: np.ndarray, axis: int, dim: int) -> np.ndarray:
     if a.ndim == 0:
@@ -130,20 +146,39 @@ def _log_softmax_vjp(g: Any, s: Any) -> Any:
     return g - s.B.exp(y) * _sum_keep(g, s.axis, s)
 
 
-_SOFTMAX_CASES = (GradCase(((4,),), {"axis": 0, "dim": 0}), GradCase(((2, 3),), {"axis": 1, "dim": 1}),
-                  GradCase(((3, 2),), {"axis": 0, "dim": -2}))
-defop("softmax", "SoftmaxBackward0", ("self",), _softmax_forward,
-      {"self": VJP(("result",), _softmax_vjp)}, dtype_rule="float", save=_saved_dim,
-      cases=_SOFTMAX_CASES)
-defop("log_softmax", "LogSoftmaxBackward0", ("self",), _log_softmax_forward,
-      {"self": VJP(("result",), _log_softmax_vjp)}, dtype_rule="float", save=_saved_dim,
-      cases=_SOFTMAX_CASES)
+_SOFTMAX_CASES = (
+    GradCase(((4,),), {"axis": 0, "dim": 0}),
+    GradCase(((2, 3),), {"axis": 1, "dim": 1}),
+    GradCase(((3, 2),), {"axis": 0, "dim": -2}),
+)
+defop(
+    "softmax",
+    "SoftmaxBackward0",
+    ("self",),
+    _softmax_forward,
+    {"self": VJP(("result",), _softmax_vjp)},
+    dtype_rule="float",
+    save=_saved_dim,
+    cases=_SOFTMAX_CASES,
+)
+defop(
+    "log_softmax",
+    "LogSoftmaxBackward0",
+    ("self",),
+    _log_softmax_forward,
+    {"self": VJP(("result",), _log_softmax_vjp)},
+    dtype_rule="float",
+    save=_saved_dim,
+    cases=_SOFTMAX_CASES,
+)
 
 
 # -- nll_loss --------------------------------------------------------------------------------------
 
-def nll_pick(shape: tuple[int, ...], target: np.ndarray, weight: np.ndarray | None,
-             ignore_index: int, dtype: np.dtype) -> np.ndarray:
+
+def nll_pick(
+    shape: tuple[int, ...], target: np.ndarray, weight: np.ndarray | None, ignore_index: int, dtype: np.dtype
+) -> np.ndarray:
     """An array shaped like the input holding w[t] at each (row, target) position, 0 elsewhere.
 
     Both the forward (a weighted pick) and the backward (a scatter) are products with it.
@@ -160,8 +195,7 @@ def nll_pick(shape: tuple[int, ...], target: np.ndarray, weight: np.ndarray | No
     return pick
 
 
-def nll_total_weight(target: np.ndarray, weight: np.ndarray | None, ignore_index: int,
-                     dtype: np.dtype) -> np.ndarray:
+def nll_total_weight(target: np.ndarray, weight: np.ndarray | None, ignore_index: int, dtype: np.dtype) -> np.ndarray:
     kept = np.atleast_1d(target)
     kept = kept[kept != ignore_index]
     if weight is None:
@@ -169,8 +203,9 @@ def nll_total_weight(target: np.ndarray, weight: np.ndarray | None, ignore_index
     return np.sum(weight[kept], dtype=dtype)
 
 
-def _nll_forward(a: np.ndarray, target: np.ndarray, weight: np.ndarray | None, reduction: int,
-                 ignore_index: int) -> np.ndarray:
+def _nll_forward(
+    a: np.ndarray, target: np.ndarray, weight: np.ndarray | None, reduction: int, ignore_index: int
+) -> np.ndarray:
     pick = nll_pick(a.shape, target, weight, ignore_index, a.dtype)
     losses = -np.sum(a * pick, axis=-1)
     if reduction == 0:
@@ -188,10 +223,14 @@ def _nll_save(arrays: Any, attrs: dict[str, Any]) -> dict[str, Any]:
     target, weight = attrs["target"], attrs["weight"]
     reduction, ignore_index = attrs["reduction"], attrs["ignore_index"]
     dtype = arrays[0].dtype
-    total = (nll_total_weight(target, weight, ignore_index, dtype) if reduction
-             else np.zeros((), dtype=dtype))
-    return {"ignore_index": as_saved_int(ignore_index), "reduction": reduction,
-            "target": target, "weight": weight, "total_weight": total}
+    total = nll_total_weight(target, weight, ignore_index, dtype) if reduction else np.zeros((), dtype=dtype)
+    return {
+        "ignore_index": as_saved_int(ignore_index),
+        "reduction": reduction,
+        "target": target,
+        "weight": weight,
+        "total_weight": total,
+    }
 
 
 def _plain(value: Any) -> Any:
@@ -223,22 +262,34 @@ def _nll_vjp(g: Any, s: Any) -> Any:
 
 
 def _nll_attrs(target: Any, weight: Any, reduction: int) -> dict[str, Any]:
-    return {"target": np.array(target, dtype=np.int64),
-            "weight": None if weight is None else np.array(weight, dtype=np.float64),
-            "reduction": reduction, "ignore_index": -100}
+    return {
+        "target": np.array(target, dtype=np.int64),
+        "weight": None if weight is None else np.array(weight, dtype=np.float64),
+        "reduction": reduction,
+        "ignore_index": -100,
+    }
 
 
-defop("nll_loss", "NllLossBackward0", ("self",), _nll_forward,
-      {"self": VJP(("self", "target", "weight", "total_weight", "reduction", "ignore_index"), _nll_vjp)},
-      dtype_rule="same", save=_nll_save,
-      cases=(GradCase(((4, 3),), _nll_attrs([0, 2, 1, 2], None, 1)),
-             GradCase(((4, 3),), _nll_attrs([1, -100, 0, 2], [0.5, 2.0, 1.5], 1)),
-             GradCase(((3, 2),), _nll_attrs([1, 0, 1], [2.0, 3.0], 2)),
-             GradCase(((3, 2),), _nll_attrs([1, 0, 0], None, 0)),
-             GradCase(((5,),), _nll_attrs(3, None, 1))))
+defop(
+    "nll_loss",
+    "NllLossBackward0",
+    ("self",),
+    _nll_forward,
+    {"self": VJP(("self", "target", "weight", "total_weight", "reduction", "ignore_index"), _nll_vjp)},
+    dtype_rule="same",
+    save=_nll_save,
+    cases=(
+        GradCase(((4, 3),), _nll_attrs([0, 2, 1, 2], None, 1)),
+        GradCase(((4, 3),), _nll_attrs([1, -100, 0, 2], [0.5, 2.0, 1.5], 1)),
+        GradCase(((3, 2),), _nll_attrs([1, 0, 1], [2.0, 3.0], 2)),
+        GradCase(((3, 2),), _nll_attrs([1, 0, 0], None, 0)),
+        GradCase(((5,),), _nll_attrs(3, None, 1)),
+    ),
+)
 
 
 # -- mse_loss --------------------------------------------------------------------------------------
+
 
 def _mse_forward(a: np.ndarray, b: np.ndarray, reduction: int) -> np.ndarray:
     diff = a - b
@@ -267,23 +318,44 @@ def _mse_vjp(sign: int):  # noqa: ANN202 - builds the two VJPs
     return vjp
 
 
-defop("mse_loss", "MseLossBackward0", ("self", "target"), _mse_forward,
-      {"self": VJP(("self", "target", "reduction"), _mse_vjp(+1)),
-       "target": VJP(("self", "target", "reduction"), _mse_vjp(-1))},
-      save=lambda arrays, attrs: {"reduction": attrs["reduction"]},
-      cases=(GradCase(((3,), (3,)), {"reduction": 1}), GradCase(((2, 3), (2, 3)), {"reduction": 2}),
-             GradCase(((2, 2), (2, 2)), {"reduction": 0})))
+defop(
+    "mse_loss",
+    "MseLossBackward0",
+    ("self", "target"),
+    _mse_forward,
+    {
+        "self": VJP(("self", "target", "reduction"), _mse_vjp(+1)),
+        "target": VJP(("self", "target", "reduction"), _mse_vjp(-1)),
+    },
+    save=lambda arrays, attrs: {"reduction": attrs["reduction"]},
+    cases=(
+        GradCase(((3,), (3,)), {"reduction": 1}),
+        GradCase(((2, 3), (2, 3)), {"reduction": 2}),
+        GradCase(((2, 2), (2, 2)), {"reduction": 0}),
+    ),
+)
 
 
 # -- small nodes of PyTorch's own decompositions -------------------------------------------------
 
-defop("squeeze_dims", "SqueezeBackward4", ("self",),
-      lambda a, dim: np.squeeze(a, axis=dim) if a.shape[dim] == 1 else a,
-      {"self": VJP(("self_sym_sizes", "dim"), lambda g, s: s.B.reshape(g, s.self_sym_sizes))},
-      dtype_rule="same", view=True,
-      save=lambda arrays, attrs: {"dim": attrs["dim"], "self_sym_sizes": tuple(arrays[0].shape)},
-      cases=(GradCase(((1, 3),), {"dim": 0}), GradCase(((2, 1),), {"dim": 1})))
-defop("div_scalar", "DivBackward1", ("self",), lambda a, other: a / other,
-      {"self": VJP(("other",), lambda g, s: g / s.other)}, dtype_rule="div",
-      save=lambda arrays, attrs: {"other": attrs["other"]},
-      cases=(GradCase(((3,),), {"other": 4}),))
+defop(
+    "squeeze_dims",
+    "SqueezeBackward4",
+    ("self",),
+    lambda a, dim: np.squeeze(a, axis=dim) if a.shape[dim] == 1 else a,
+    {"self": VJP(("self_sym_sizes", "dim"), lambda g, s: s.B.reshape(g, s.self_sym_sizes))},
+    dtype_rule="same",
+    view=True,
+    save=lambda arrays, attrs: {"dim": attrs["dim"], "self_sym_sizes": tuple(arrays[0].shape)},
+    cases=(GradCase(((1, 3),), {"dim": 0}), GradCase(((2, 1),), {"dim": 1})),
+)
+defop(
+    "div_scalar",
+    "DivBackward1",
+    ("self",),
+    lambda a, other: a / other,
+    {"self": VJP(("other",), lambda g, s: g / s.other)},
+    dtype_rule="div",
+    save=lambda arrays, attrs: {"other": attrs["other"]},
+    cases=(GradCase(((3,),), {"other": 4}),),
+)

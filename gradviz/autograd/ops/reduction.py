@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.autograd.ops.registry import GradCase, VJP, defop
+from gradviz.autograd.ops.registry import VJP, GradCase, defop
 
 
 def _sizes(arrays, attrs):  # noqa: ANN001
@@ -43,31 +43,61 @@ def _reduced_count(s: Any) -> int:
     return n
 
 
-defop("sum", "SumBackward0", ("self",), lambda a: np.sum(a),
-      {"self": VJP(("self_sym_sizes",), lambda g, s: s.B.expand(g, s.self_sym_sizes))},
-      dtype_rule="same", save=_sizes, cases=(GradCase(((),)), GradCase(((3,),)), GradCase(((2, 3),))))
-defop("sum_dim", "SumBackward1", ("self",),
-      lambda a, dim, keepdim: np.sum(a, axis=dim, keepdims=keepdim),
-      {"self": VJP(("self_sym_sizes", "dim", "keepdim"),
-                   lambda g, s: s.B.expand(_restore_dims(g, s), s.self_sym_sizes))},
-      dtype_rule="same", save=_dim_sizes,
-      cases=(GradCase(((2, 3),), {"dim": (0,), "keepdim": False}),
-             GradCase(((2, 3, 4),), {"dim": (1, 2), "keepdim": True}),
-             GradCase(((2, 3),), {"dim": (-1,), "keepdim": False})))
-defop("mean", "MeanBackward0", ("self",), lambda a: np.mean(a),
-      {"self": VJP(("self_sym_sizes", "self_sym_numel"),
-                   lambda g, s: s.B.expand(g, s.self_sym_sizes) / s.self_sym_numel)},
-      dtype_rule="same",
-      save=lambda arrays, attrs: {"self_sym_numel": int(arrays[0].size),
-                                  "self_sym_sizes": tuple(arrays[0].shape)},
-      cases=(GradCase(((3,),)), GradCase(((2, 3),))))
-defop("mean_dim", "MeanBackward1", ("self",),
-      lambda a, dim, keepdim: np.mean(a, axis=dim, keepdims=keepdim),
-      {"self": VJP(("self_sym_sizes", "dim", "keepdim", "self_sym_numel"),
-                   lambda g, s: s.B.expand(_restore_dims(g, s), s.self_sym_sizes) / _reduced_count(s))},
-      dtype_rule="same",
-      save=lambda arrays, attrs: {**_dim_sizes(arrays, attrs), "self_sym_numel": int(arrays[0].size)},
-      cases=(GradCase(((2, 3),), {"dim": (1,), "keepdim": False}),
-             GradCase(((2, 3, 2),), {"dim": (0, 2), "keepdim": True})))
+defop(
+    "sum",
+    "SumBackward0",
+    ("self",),
+    lambda a: np.sum(a),
+    {"self": VJP(("self_sym_sizes",), lambda g, s: s.B.expand(g, s.self_sym_sizes))},
+    dtype_rule="same",
+    save=_sizes,
+    cases=(GradCase(((),)), GradCase(((3,),)), GradCase(((2, 3),))),
+)
+defop(
+    "sum_dim",
+    "SumBackward1",
+    ("self",),
+    lambda a, dim, keepdim: np.sum(a, axis=dim, keepdims=keepdim),
+    {"self": VJP(("self_sym_sizes", "dim", "keepdim"), lambda g, s: s.B.expand(_restore_dims(g, s), s.self_sym_sizes))},
+    dtype_rule="same",
+    save=_dim_sizes,
+    cases=(
+        GradCase(((2, 3),), {"dim": (0,), "keepdim": False}),
+        GradCase(((2, 3, 4),), {"dim": (1, 2), "keepdim": True}),
+        GradCase(((2, 3),), {"dim": (-1,), "keepdim": False}),
+    ),
+)
+defop(
+    "mean",
+    "MeanBackward0",
+    ("self",),
+    lambda a: np.mean(a),
+    {
+        "self": VJP(
+            ("self_sym_sizes", "self_sym_numel"), lambda g, s: s.B.expand(g, s.self_sym_sizes) / s.self_sym_numel
+        )
+    },
+    dtype_rule="same",
+    save=lambda arrays, attrs: {"self_sym_numel": int(arrays[0].size), "self_sym_sizes": tuple(arrays[0].shape)},
+    cases=(GradCase(((3,),)), GradCase(((2, 3),))),
+)
+defop(
+    "mean_dim",
+    "MeanBackward1",
+    ("self",),
+    lambda a, dim, keepdim: np.mean(a, axis=dim, keepdims=keepdim),
+    {
+        "self": VJP(
+            ("self_sym_sizes", "dim", "keepdim", "self_sym_numel"),
+            lambda g, s: s.B.expand(_restore_dims(g, s), s.self_sym_sizes) / _reduced_count(s),
+        )
+    },
+    dtype_rule="same",
+    save=lambda arrays, attrs: {**_dim_sizes(arrays, attrs), "self_sym_numel": int(arrays[0].size)},
+    cases=(
+        GradCase(((2, 3),), {"dim": (1,), "keepdim": False}),
+        GradCase(((2, 3, 2),), {"dim": (0, 2), "keepdim": True}),
+    ),
+)
 
 numel = _numel

@@ -12,8 +12,9 @@ the matching backend of helper functions.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,13 +25,13 @@ from gradviz.autograd.node import Node, SavedTensor
 if TYPE_CHECKING:
     from gradviz.autograd.tensor import Tensor
 
-__all__ = ["VJP", "OpDef", "GradCase", "OPS", "defop", "call", "SavedView", "validate_table"]
+__all__ = ["OPS", "VJP", "GradCase", "OpDef", "SavedView", "call", "defop", "validate_table"]
 
 
 @dataclass(frozen=True)
 class VJP:
     needs: tuple[str, ...]  # saved names this formula reads ("self", "other", "result", attrs)
-    fn: Callable[[Any, "SavedView"], Any]
+    fn: Callable[[Any, SavedView], Any]
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,14 @@ def _node_class(name: str) -> type:
     return cls
 
 
-def defop(name: str, node_name: str, inputs: tuple[str, ...], forward: Callable[..., np.ndarray],
-          vjps: dict[str, VJP], **options: Any) -> OpDef:
+def defop(
+    name: str,
+    node_name: str,
+    inputs: tuple[str, ...],
+    forward: Callable[..., np.ndarray],
+    vjps: dict[str, VJP],
+    **options: Any,
+) -> OpDef:
     op = prepare(OpDef(name, node_name, inputs, forward, vjps, **options))
     if name in OPS:
         raise ValueError(f"op {name!r} defined twice")
@@ -134,7 +141,7 @@ def validate_table() -> None:
 class SavedView:
     """What a VJP sees: saved tensors (as arrays or Tensors), saved attributes, input shapes."""
 
-    __slots__ = ("node", "B", "graph_mode")
+    __slots__ = ("B", "graph_mode", "node")
 
     def __init__(self, node: Node, backend: Any, graph_mode: bool) -> None:
         self.node = node
@@ -169,7 +176,7 @@ def _tensor_class() -> type:
     return Tensor
 
 
-def wrap_scalar(value: Any) -> "Tensor":
+def wrap_scalar(value: Any) -> Tensor:
     """A Python number as PyTorch wraps it: a zero-dim int64/float64/bool tensor, marked wrapped."""
     if isinstance(value, bool):
         dtype = dtypes.bool_
@@ -184,33 +191,34 @@ def wrap_scalar(value: Any) -> "Tensor":
     return tensor
 
 
-def _as_operand(value: Any) -> "Tensor":
+def _as_operand(value: Any) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if isinstance(value, (bool, int, float)):
         return wrap_scalar(value)
     if isinstance(value, (np.generic,)):
         return wrap_scalar(value.item())
-    raise TypeError(
-        f"gradviz: expected a Tensor or a number, got {type(value).__name__}")
+    raise TypeError(f"gradviz: expected a Tensor or a number, got {type(value).__name__}")
 
 
-def result_dtype(op: OpDef, tensors: Sequence["Tensor"]) -> dtypes.DType:
+def result_dtype(op: OpDef, tensors: Sequence[Tensor]) -> dtypes.DType:
     rule = op.dtype_rule
     if rule == "bool":
         return dtypes.bool_
     if rule == "same" or len(tensors) == 1:
         promoted = tensors[0].dtype
     else:
-        promoted = dtypes.result_type([
-            (t.dtype, 0 if t._wrapped_number else (2 if t._data.ndim else 1)) for t in tensors])
+        promoted = dtypes.result_type(
+            [(t.dtype, 0 if t._wrapped_number else (2 if t._data.ndim else 1)) for t in tensors]
+        )
     if rule in ("float", "div") and not promoted.is_floating_point:
         return dtypes.get_default_dtype()
     return promoted
 
 
-def _compose_view(parent: Callable[[np.ndarray], np.ndarray] | None, forward: Callable[..., np.ndarray],
-                  attrs: dict[str, Any]) -> Callable[[np.ndarray], np.ndarray]:
+def _compose_view(
+    parent: Callable[[np.ndarray], np.ndarray] | None, forward: Callable[..., np.ndarray], attrs: dict[str, Any]
+) -> Callable[[np.ndarray], np.ndarray]:
     """base array -> this view's region of it, replaying the chain of view ops."""
     if parent is None:
         return lambda array: forward(array, **attrs)
@@ -223,13 +231,16 @@ def _broadcast_message(a: tuple[int, ...], b: tuple[int, ...]) -> str:
     pb = (1,) * (ndim - len(b)) + tuple(b)
     for dim in range(ndim - 1, -1, -1):
         if pa[dim] != pb[dim] and pa[dim] != 1 and pb[dim] != 1:
-            return (f"The size of tensor a ({pa[dim]}) must match the size of tensor b ({pb[dim]}) "
-                    f"at non-singleton dimension {dim}")
+            return (
+                f"The size of tensor a ({pa[dim]}) must match the size of tensor b ({pb[dim]}) "
+                f"at non-singleton dimension {dim}"
+            )
     return f"operands could not be broadcast together with shapes {a} {b}"
 
 
-def call(op: OpDef, operands: Sequence[Any], attrs: dict[str, Any] | None = None,
-         out_dtype: dtypes.DType | None = None) -> "Tensor":
+def call(
+    op: OpDef, operands: Sequence[Any], attrs: dict[str, Any] | None = None, out_dtype: dtypes.DType | None = None
+) -> Tensor:
     """Run ``op`` forward on numpy and, if grad mode is on and an input requires grad, record it."""
     if attrs is None:
         attrs = {}
@@ -253,8 +264,7 @@ def call(op: OpDef, operands: Sequence[Any], attrs: dict[str, Any] | None = None
     return record(op, tensors, out, dtype, attrs)
 
 
-def record(op: OpDef, tensors: Sequence["Tensor"], out: np.ndarray, dtype: dtypes.DType,
-           attrs: dict[str, Any]) -> "Tensor":
+def record(op: OpDef, tensors: Sequence[Tensor], out: np.ndarray, dtype: dtypes.DType, attrs: dict[str, Any]) -> Tensor:
     result = Tensor._make(out, dtype)
     if op.view:
         base = tensors[0]

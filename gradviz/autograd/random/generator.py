@@ -30,28 +30,37 @@ What PyTorch does, as established by experiment against torch 2.13.0 (see
 from __future__ import annotations
 
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from gradviz.autograd.random.float_math import avx_log, avx_sincos, fma32, fma64, libm_cos, libm_log, libm_log1p, libm_sin
+from gradviz.autograd.random.float_math import (
+    avx_log,
+    avx_sincos,
+    fma32,
+    fma64,
+    libm_cos,
+    libm_log,
+    libm_log1p,
+    libm_sin,
+)
 from gradviz.autograd.random.mt19937 import MTState, draw_u32, pack_state, seeded_state, unpack_state
 
 __all__ = [
     "Generator",
-    "default_generator",
-    "manual_seed",
-    "initial_seed",
-    "seed",
-    "get_rng_state",
-    "set_rng_state",
-    "rand",
-    "randn",
-    "randint",
-    "uniform_",
-    "normal_",
-    "randperm",
     "bernoulli_",
+    "default_generator",
+    "get_rng_state",
+    "initial_seed",
+    "manual_seed",
+    "normal_",
+    "rand",
+    "randint",
+    "randn",
+    "randperm",
+    "seed",
+    "set_rng_state",
+    "uniform_",
 ]
 
 DEFAULT_SEED = 67280421310721  # what a freshly constructed torch.Generator() starts from
@@ -69,7 +78,7 @@ class Generator:
         self._state: MTState = seeded_state(seed)
 
     # -- seeding and state -------------------------------------------------------------
-    def manual_seed(self, seed: int) -> "Generator":
+    def manual_seed(self, seed: int) -> Generator:
         seed = int(seed)
         if not -(1 << 63) <= seed <= _U64:
             raise RuntimeError("Overflow when unpacking long long")
@@ -149,6 +158,7 @@ def set_rng_state(state: object) -> None:
 
 # -- element order -------------------------------------------------------------------------
 
+
 def _memory_order_view(out: np.ndarray) -> np.ndarray:
     """A view of ``out`` whose C order is the order torch's elementwise kernels write it.
 
@@ -170,11 +180,14 @@ def _write(out: np.ndarray, values: np.ndarray) -> None:
 def _check_float(out: np.ndarray, what: str) -> np.dtype:
     dtype = np.dtype(out.dtype)
     if dtype not in _FLOAT_DTYPES:
-        raise NotImplementedError(f"gradviz.autograd.random.generator.{what}: dtype {dtype} is not supported (float32/float64 only)")
+        raise NotImplementedError(
+            f"gradviz.autograd.random.generator.{what}: dtype {dtype} is not supported (float32/float64 only)"
+        )
     return dtype
 
 
 # -- uniform -----------------------------------------------------------------------------------
+
 
 def _uniform_values(gen: Generator, count: int, dtype: np.dtype, low: float, high: float) -> np.ndarray:
     x = gen._uniform01(count, dtype)
@@ -205,6 +218,7 @@ def rand(shape: Sequence[int], dtype: np.dtype | type = np.float32, generator: G
 
 # -- normal ------------------------------------------------------------------------------------
 
+
 def _box_muller_blocks_f32(u: np.ndarray, mean: np.float32, std: np.float32) -> np.ndarray:
     """Transform whole runs of 16 float32 uniforms (shape (k, 16)) with the AVX kernel."""
     u1 = np.float32(1) - u[:, :8]
@@ -232,6 +246,7 @@ def _normal_fill(gen: Generator, count: int, dtype: np.dtype, mean: float, std: 
     """The 16-wide path: uniforms for all, blocks of 16, tail block recomputed from fresh draws."""
     data = gen._uniform01(count, dtype)
     full = count // 16
+
     def transform(u: np.ndarray) -> np.ndarray:
         if dtype == np.float32:
             return _box_muller_blocks_f32(u, np.float32(mean), np.float32(std))
@@ -291,6 +306,7 @@ def randn(shape: Sequence[int], dtype: np.dtype | type = np.float32, generator: 
 
 # -- integers ----------------------------------------------------------------------------------
 
+
 def _randint_values(gen: Generator, count: int, low: int, high: int) -> np.ndarray:
     span = high - low
     if span >= _RANDINT_WIDE_RANGE:
@@ -313,7 +329,9 @@ def _check_randint_bounds(low: int, high: int, dtype: np.dtype) -> None:
         # torch nudges bounds that the float type cannot hold exactly; gradviz does not.
         exact = 2 ** (24 if dtype == np.float32 else 53)
         if not (-exact <= low and high - 1 <= exact):
-            raise NotImplementedError(f"gradviz.autograd.random.generator.randint: bounds beyond +-2**{exact.bit_length() - 1} for {dtype}")
+            raise NotImplementedError(
+                f"gradviz.autograd.random.generator.randint: bounds beyond +-2**{exact.bit_length() - 1} for {dtype}"
+            )
     else:
         raise NotImplementedError(f"gradviz.autograd.random.generator.randint: dtype {dtype} is not supported")
 
@@ -343,7 +361,9 @@ def randperm(n: int, dtype: np.dtype | type = np.int64, generator: Generator | N
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     if n >= _RANDPERM_SMALL_LIMIT:
-        raise NotImplementedError("gradviz.autograd.random.generator.randperm: n >= 214748364 uses a different shuffle that gradviz does not reproduce")
+        raise NotImplementedError(
+            "gradviz.autograd.random.generator.randperm: n >= 214748364 uses a different shuffle that gradviz does not reproduce"
+        )
     perm = list(range(n))
     if n > 1:
         remaining = np.arange(n, 1, -1, dtype=np.uint32)  # n - i for i in 0..n-2

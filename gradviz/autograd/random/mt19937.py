@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MTState", "STATE_BYTES", "draw_u32", "seeded_state", "pack_state", "unpack_state"]
+__all__ = ["STATE_BYTES", "MTState", "draw_u32", "pack_state", "seeded_state", "unpack_state"]
 
 N = 624
 # One shared numpy engine; its state is overwritten before every use (not thread-safe).
@@ -83,7 +83,10 @@ def draw_u32(state: MTState, count: int) -> np.ndarray:
         return _temper(raw)
     # Crossing into new blocks: hand the block to numpy's MT19937, which twists and tempers
     # in C. Its key/pos pair is the same block plus read index (pos 624 = twist pending).
-    _ENGINE.state = {"bit_generator": "MT19937", "state": {"key": state.words, "pos": N if state.left == 1 else state.next}}
+    _ENGINE.state = {
+        "bit_generator": "MT19937",
+        "state": {"key": state.words, "pos": N if state.left == 1 else state.next},
+    }
     out = _ENGINE.random_raw(count).astype(np.uint32)
     after = _ENGINE.state["state"]
     state.words = np.array(after["key"], dtype=np.uint32)

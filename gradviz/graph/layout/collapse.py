@@ -24,7 +24,7 @@ class Collapsed:
     original: nx.DiGraph
     membership: dict[Hashable, Hashable]
     graph: nx.DiGraph
-    groups: dict[Hashable, list[Hashable]]   # group node -> original members (only real groups)
+    groups: dict[Hashable, list[Hashable]]  # group node -> original members (only real groups)
 
     def expand(self, group_ids: Iterable[Hashable]) -> Collapsed:
         """The same collapse with the given groups opened back into their members."""
@@ -75,6 +75,7 @@ def contract(graph: nx.DiGraph, membership: Mapping[Hashable, Hashable]) -> Coll
 
 def _flow_order(graph: nx.DiGraph) -> list[Hashable]:
     """Nodes in topological order with ties broken by id (plain id order if there is a cycle)."""
+
     def key(v: Hashable) -> tuple[int, str]:
         return (0, f"{v!r}") if not isinstance(v, str) else (1, v)
 
@@ -83,8 +84,9 @@ def _flow_order(graph: nx.DiGraph) -> list[Hashable]:
     return sorted(graph.nodes, key=key)
 
 
-def _absorb_inputs(graph: nx.DiGraph, max_size: int,
-                   keep: frozenset[Hashable] = frozenset()) -> dict[Hashable, Hashable]:
+def _absorb_inputs(
+    graph: nx.DiGraph, max_size: int, keep: frozenset[Hashable] = frozenset()
+) -> dict[Hashable, Hashable]:
     """Membership folding each small input tree into its only consumer.
 
     A node "hangs" when it feeds exactly one consumer and everything upstream of it hangs too;
@@ -110,8 +112,7 @@ def _absorb_inputs(graph: nx.DiGraph, max_size: int,
     return membership
 
 
-def _chains(graph: nx.DiGraph, min_length: int,
-            shared: frozenset[Hashable] = frozenset()) -> list[list[Hashable]]:
+def _chains(graph: nx.DiGraph, min_length: int, shared: frozenset[Hashable] = frozenset()) -> list[list[Hashable]]:
     """Maximal runs v1 -> ... -> vk where each link is its tail's only out- and head's only in-edge.
 
     Edges out of ``shared`` nodes (inputs feeding many ops, like an RNN's weight) are not counted
@@ -157,8 +158,7 @@ def _chain_id(graph: nx.DiGraph, chain: list[Hashable], taken: set[Hashable]) ->
     return name
 
 
-def collapse_chains(graph: nx.DiGraph, min_length: int = 3,
-                    keep: Iterable[Hashable] = ()) -> Collapsed:
+def collapse_chains(graph: nx.DiGraph, min_length: int = 3, keep: Iterable[Hashable] = ()) -> Collapsed:
     """Replace every non-branching run of at least ``min_length`` nodes by one group node;
     nodes in ``keep`` stay visible and split the runs they sit in."""
     if min_length < 2:
@@ -174,8 +174,7 @@ def collapse_chains(graph: nx.DiGraph, min_length: int = 3,
     return contract(graph, membership)
 
 
-def collapse(graph: nx.DiGraph, min_length: int = 3, absorb: int = 3,
-             keep: Iterable[Hashable] = ()) -> Collapsed:
+def collapse(graph: nx.DiGraph, min_length: int = 3, absorb: int = 3, keep: Iterable[Hashable] = ()) -> Collapsed:
     """Fold input trees of up to ``absorb`` nodes into their consumers, then collapse chains.
 
     Folding first is what makes chains appear: ``MmBackward0`` with its weight's

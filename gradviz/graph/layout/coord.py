@@ -14,11 +14,12 @@ import numpy as np
 
 from gradviz.graph.layout.order import Layered
 
-__all__ = ["brandes_koepf", "anchored_placement", "fold_light_inputs", "isotonic_placement", "upstream_weights"]
+__all__ = ["anchored_placement", "brandes_koepf", "fold_light_inputs", "isotonic_placement", "upstream_weights"]
 
 
-def _separations(layers: Sequence[Sequence[int]], size: Sequence[float], n_real: int,
-                 node_gap: float, dummy_gap: float) -> list[list[float]]:
+def _separations(
+    layers: Sequence[Sequence[int]], size: Sequence[float], n_real: int, node_gap: float, dummy_gap: float
+) -> list[list[float]]:
     seps: list[list[float]] = []
     for layer in layers:
         row = []
@@ -65,8 +66,14 @@ def _type1_conflicts(lay: Layered, layers: Sequence[Sequence[int]], pos: Sequenc
     return marked
 
 
-def _align_and_compact(lay: Layered, rows: list[list[int]], rows_seps: list[list[float]],
-                       use_upper: bool, marked: set[tuple[int, int]], heavy: Sequence[float]) -> list[float]:
+def _align_and_compact(
+    lay: Layered,
+    rows: list[list[int]],
+    rows_seps: list[list[float]],
+    use_upper: bool,
+    marked: set[tuple[int, int]],
+    heavy: Sequence[float],
+) -> list[float]:
     """One of the four Brandes–Köpf passes, in the frame where it packs to the left.
 
     ``rows`` are the layers in the order of the vertical sweep and with the horizontal direction
@@ -162,8 +169,14 @@ def upstream_weights(lay: Layered, layers: list[list[int]]) -> list[float]:
     return _path_weights(layers, lay.upper, lay.n_real)
 
 
-def brandes_koepf(lay: Layered, layers: list[list[int]], size: Sequence[float],
-                  node_gap: float, dummy_gap: float, feed: list[float] | None = None) -> list[float]:
+def brandes_koepf(
+    lay: Layered,
+    layers: list[list[int]],
+    size: Sequence[float],
+    node_gap: float,
+    dummy_gap: float,
+    feed: list[float] | None = None,
+) -> list[float]:
     """Centre x of every node: the balanced median of the four Brandes–Köpf placements.
 
     Each of the four placements keeps every row's separations; shifting a placement and taking
@@ -205,8 +218,7 @@ def brandes_koepf(lay: Layered, layers: list[list[int]], size: Sequence[float],
     return final.tolist()
 
 
-def isotonic_placement(desired: Sequence[float], weights: Sequence[float],
-                       seps: Sequence[float]) -> list[float]:
+def isotonic_placement(desired: Sequence[float], weights: Sequence[float], seps: Sequence[float]) -> list[float]:
     """Positions of one row closest to ``desired`` (weighted least squares) keeping separations.
 
     With ``y_i = x_i - offset_i`` (offset = running sum of separations) the constraints become
@@ -235,9 +247,15 @@ def isotonic_placement(desired: Sequence[float], weights: Sequence[float],
     return [out[i] + offsets[i] for i in range(k)]
 
 
-def anchored_placement(layers: list[list[int]], size: Sequence[float], node_gap: float,
-                       dummy_gap: float, desired: Sequence[float], weight: Sequence[float],
-                       n_real: int) -> list[float]:
+def anchored_placement(
+    layers: list[list[int]],
+    size: Sequence[float],
+    node_gap: float,
+    dummy_gap: float,
+    desired: Sequence[float],
+    weight: Sequence[float],
+    n_real: int,
+) -> list[float]:
     """Each row as close to the desired coordinates as the separations allow (weighted).
 
     Old nodes carry a large weight, so when a row is too tight the new items give way first.
@@ -251,9 +269,16 @@ def anchored_placement(layers: list[list[int]], size: Sequence[float], node_gap:
     return x
 
 
-def fold_light_inputs(lay: Layered, layers: list[list[int]], x: list[float], size: Sequence[float],
-                      node_gap: float, dummy_gap: float, feed: list[float] | None = None,
-                      passes: int = 2) -> list[float]:
+def fold_light_inputs(
+    lay: Layered,
+    layers: list[list[int]],
+    x: list[float],
+    size: Sequence[float],
+    node_gap: float,
+    dummy_gap: float,
+    feed: list[float] | None = None,
+    passes: int = 2,
+) -> list[float]:
     """Pull small input chains (parameter -> AccumulateGrad -> TBackward) next to their consumer.
 
     Brandes–Köpf keeps each aligned block rigid, so blocks that share some rows push each other

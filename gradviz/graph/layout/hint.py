@@ -15,8 +15,7 @@ from collections.abc import Hashable, Sequence
 __all__ = ["align_group_sources", "gather_group_rows"]
 
 
-def align_group_sources(rank: list[int], groups: Sequence[Hashable | None],
-                        pred: Sequence[Sequence[int]]) -> list[int]:
+def align_group_sources(rank: list[int], groups: Sequence[Hashable | None], pred: Sequence[Sequence[int]]) -> list[int]:
     """Ranks with every group's sources moved up to the group's earliest rank (a new list).
 
     ``groups[v]`` is node ``v``'s group key or None; ``pred[v]`` its predecessors. Ranks are then

@@ -24,8 +24,9 @@ OLD_NODE_WEIGHT = 20.0
 OLD_BEND_WEIGHT = 4.0
 
 
-def incremental_parts(prep: _Prepared, along: list[float], node_gap: float,
-                      previous: LayoutResult) -> tuple[list[_Part], list[int]]:
+def incremental_parts(
+    prep: _Prepared, along: list[float], node_gap: float, previous: LayoutResult
+) -> tuple[list[_Part], list[int]]:
     from gradviz.graph.layout.sugiyama import _build_layered, _Part
 
     n = len(prep.nodes)
@@ -100,8 +101,16 @@ def incremental_parts(prep: _Prepared, along: list[float], node_gap: float,
     return [part], ranks
 
 
-def _insert_into_gaps(old: list[int], new: list[int], anchor: list[float | None], key: list[float | None],
-                      size: list[float], node_gap: float, n_real: int, desired: list[float]) -> list[int]:
+def _insert_into_gaps(
+    old: list[int],
+    new: list[int],
+    anchor: list[float | None],
+    key: list[float | None],
+    size: list[float],
+    node_gap: float,
+    n_real: int,
+    desired: list[float],
+) -> list[int]:
     """Merge new items into a row of old ones, each into the gap where it displaces least.
 
     A gap between two old items has room for new items of total extent up to its free width.  A
@@ -109,6 +118,7 @@ def _insert_into_gaps(old: list[int], new: list[int], anchor: list[float | None]
     width it would overflow (which the old neighbours would have to make room for).  Its desired
     coordinate becomes its wish clamped into the gap.
     """
+
     def gap_after(v: int) -> float:
         return node_gap if v < n_real else node_gap / 2.0
 

@@ -23,10 +23,10 @@ class Layered:
 
     n_real: int
     rank: list[int]
-    upper: list[list[int]]      # neighbours one rank above, in input-slot preference order
-    lower: list[list[int]]      # neighbours one rank below
+    upper: list[list[int]]  # neighbours one rank above, in input-slot preference order
+    lower: list[list[int]]  # neighbours one rank below
     layers: list[list[int]] = field(default_factory=list)
-    single_up: list[int] | None = None      # caches for transpose, filled on first use
+    single_up: list[int] | None = None  # caches for transpose, filled on first use
     single_down: list[int] | None = None
 
     @property
@@ -53,8 +53,7 @@ def crossings_per_layer(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray) 
     return _accumulator_tree(layer, top, bottom, True)  # type: ignore[return-value]
 
 
-def _accumulator_tree(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray,
-                      per_layer: bool) -> np.ndarray | int:
+def _accumulator_tree(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray, per_layer: bool) -> np.ndarray | int:
     lay_in = np.asarray(layer, dtype=np.int64)
     m = len(lay_in)
     n_layers = int(lay_in.max()) + 1 if m else 0
@@ -74,7 +73,7 @@ def _accumulator_tree(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray,
         idx = np.argsort(group, kind="stable")
         g = group[idx]
         bs = (seq[idx] >> level) & 1
-        before = np.cumsum(bs) - bs          # non-decreasing, so a running max fills groups
+        before = np.cumsum(bs) - bs  # non-decreasing, so a running max fills groups
         np.not_equal(g[1:], g[:-1], out=starts[1:])
         before -= np.maximum.accumulate(np.where(starts, before, 0))
         clear = bs == 0
@@ -162,8 +161,9 @@ def _median(values: list[int]) -> float:
     return (values[m - 1] * right + values[m] * left) / (left + right)
 
 
-def _reorder(layer: list[int], pos: list[int], fixed: list[list[int]], single: list[int],
-             median: bool, flip_ties: bool = False) -> list[int]:
+def _reorder(
+    layer: list[int], pos: list[int], fixed: list[list[int]], single: list[int], median: bool, flip_ties: bool = False
+) -> list[int]:
     """Sort one layer by the median/barycenter of its neighbours on the fixed side.
 
     Nodes without such neighbours keep their slot; ties keep the current order, or reverse it
@@ -220,8 +220,9 @@ def _single(neighbours: list[list[int]]) -> list[int]:
     return [nb[0] if len(nb) == 1 else (-1 if not nb else -2) for nb in neighbours]
 
 
-def _transpose(lay: Layered, layers: list[list[int]], pos: list[int], max_passes: int,
-               dirty: list[bool], flip_ties: bool = False) -> None:
+def _transpose(
+    lay: Layered, layers: list[list[int]], pos: list[int], max_passes: int, dirty: list[bool], flip_ties: bool = False
+) -> None:
     """Swap adjacent nodes while that removes crossings (both neighbour sides counted).
 
     Only rows marked ``dirty`` (changed since they were last settled, or next to a changed row)
@@ -297,7 +298,7 @@ def _sift_row(lay: Layered, row: list[int], pos: list[int]) -> bool:
     changed = False
     for v in list(row):
         rest = [w for w in row if w != v]
-        left_cost = []   # crossings if v is left of w
+        left_cost = []  # crossings if v is left of w
         right_cost = []  # crossings if v is right of w
         for w in rest:
             a, b = _pair_crossings(ups[v], ups[w])
@@ -360,9 +361,14 @@ def _positions(layers: list[list[int]], n: int) -> list[int]:
     return pos
 
 
-def minimise_crossings(lay: Layered, starts: Sequence[list[list[int]]], max_iter: int = 24,
-                       patience: int = 6, transpose_passes: int = 4,
-                       sift_rounds: int = 3) -> tuple[list[list[int]], int]:
+def minimise_crossings(
+    lay: Layered,
+    starts: Sequence[list[list[int]]],
+    max_iter: int = 24,
+    patience: int = 6,
+    transpose_passes: int = 4,
+    sift_rounds: int = 3,
+) -> tuple[list[list[int]], int]:
     """Improve each start order by sweeps + transpositions; return the best order and its count.
 
     Iteration ``i`` sweeps down when ``i`` is even and up when odd; every other pair of

@@ -83,8 +83,9 @@ def topological_order(n: int, succ: Sequence[Sequence[int]], pred: Sequence[Sequ
     return order
 
 
-def assign_ranks(n: int, succ: Sequence[Sequence[int]], pred: Sequence[Sequence[int]],
-                 topo: Sequence[int], passes: int = 8) -> list[int]:
+def assign_ranks(
+    n: int, succ: Sequence[Sequence[int]], pred: Sequence[Sequence[int]], topo: Sequence[int], passes: int = 8
+) -> list[int]:
     """Ranks with short edges: as-late-as-possible longest path, then local descent.
 
     As-late-as-possible puts every input right above its first consumer, which for autograd graphs
@@ -133,8 +134,13 @@ def assign_ranks(n: int, succ: Sequence[Sequence[int]], pred: Sequence[Sequence[
     return [r - low for r in rank]
 
 
-def repair_ranks(n: int, succ: Sequence[Sequence[int]], pred: Sequence[Sequence[int]],
-                 topo: Sequence[int], wanted: Sequence[int | None]) -> list[int]:
+def repair_ranks(
+    n: int,
+    succ: Sequence[Sequence[int]],
+    pred: Sequence[Sequence[int]],
+    topo: Sequence[int],
+    wanted: Sequence[int | None],
+) -> list[int]:
     """Ranks that keep the wanted rank of every node that has one, moving others minimally.
 
     Used by incremental layout: nodes of the previous picture ask for their old rank; a node is

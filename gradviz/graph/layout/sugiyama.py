@@ -26,10 +26,16 @@ import numpy as np
 
 from gradviz.graph.layout.coord import brandes_koepf, fold_light_inputs, upstream_weights
 from gradviz.graph.layout.hint import align_group_sources, gather_group_rows
-from gradviz.graph.layout.order import Layered, count_layered_crossings, initial_order, layered_crossings, minimise_crossings
-from gradviz.graph.layout.rank import acyclic_edges, assign_ranks, repair_ranks, topological_order
+from gradviz.graph.layout.order import (
+    Layered,
+    count_layered_crossings,
+    initial_order,
+    layered_crossings,
+    minimise_crossings,
+)
+from gradviz.graph.layout.rank import acyclic_edges, assign_ranks, topological_order
 
-__all__ = ["LayoutResult", "layout", "count_crossings", "DEFAULT_WIDTH", "DEFAULT_HEIGHT"]
+__all__ = ["DEFAULT_HEIGHT", "DEFAULT_WIDTH", "LayoutResult", "count_crossings", "layout"]
 
 DEFAULT_WIDTH = 120.0
 DEFAULT_HEIGHT = 40.0
@@ -84,7 +90,7 @@ class _Prepared:
     nodes: list[Hashable]
     width: list[float]
     height: list[float]
-    edges: list[tuple[int, int]]            # acyclic orientation
+    edges: list[tuple[int, int]]  # acyclic orientation
     reversed_flags: list[bool]
     originals: list[tuple[Hashable, Hashable]]
     slots: list[float]
@@ -110,8 +116,17 @@ def _prepare(graph: nx.DiGraph) -> _Prepared:
     loops.sort(key=_canonical_key)
     edges, flags = acyclic_edges(len(nodes), [(a, b) for a, b, _, _, _ in raw])
     groups = [graph.nodes[v].get("rank_group") for v in nodes]
-    return _Prepared(nodes, width, height, edges, flags, [(u, v) for _, _, _, u, v in raw],
-                     [e[2] for e in raw], loops, groups if any(g is not None for g in groups) else [])
+    return _Prepared(
+        nodes,
+        width,
+        height,
+        edges,
+        flags,
+        [(u, v) for _, _, _, u, v in raw],
+        [e[2] for e in raw],
+        loops,
+        groups if any(g is not None for g in groups) else [],
+    )
 
 
 def _components(n: int, edges: Iterable[tuple[int, int]]) -> list[list[int]]:
@@ -137,17 +152,18 @@ def _components(n: int, edges: Iterable[tuple[int, int]]) -> list[list[int]]:
 class _Part:
     """One laid-out unit (a component, or the whole graph in incremental mode), local indices."""
 
-    members: list[int]                      # global node indices, local index = position here
-    edge_ids: list[int]                     # indices into _Prepared.edges
+    members: list[int]  # global node indices, local index = position here
+    edge_ids: list[int]  # indices into _Prepared.edges
     lay: Layered
-    chains: list[list[int]]                 # per edge: local node path through dummies
+    chains: list[list[int]]  # per edge: local node path through dummies
     layers: list[list[int]] = field(default_factory=list)
     x: list[float] = field(default_factory=list)
     crossings: int = 0
 
 
-def _build_layered(members: list[int], edge_ids: list[int], prep: _Prepared,
-                   rank_of: Mapping[int, int] | Sequence[int]) -> tuple[Layered, list[list[int]]]:
+def _build_layered(
+    members: list[int], edge_ids: list[int], prep: _Prepared, rank_of: Mapping[int, int] | Sequence[int]
+) -> tuple[Layered, list[list[int]]]:
     """Proper layered graph: one dummy per rank crossed by a long edge."""
     local = {g: i for i, g in enumerate(members)}
     n_real = len(members)
@@ -190,8 +206,9 @@ def _effort(n: int) -> tuple[int, int, int]:
     return 6, 3, 2
 
 
-def _layout_component(members: list[int], edge_ids: list[int], prep: _Prepared, along: list[float],
-                      node_gap: float) -> _Part:
+def _layout_component(
+    members: list[int], edge_ids: list[int], prep: _Prepared, along: list[float], node_gap: float
+) -> _Part:
     local = {g: i for i, g in enumerate(members)}
     m = len(members)
     succ: list[list[int]] = [[] for _ in range(m)]
@@ -240,8 +257,14 @@ def _layout_component(members: list[int], edge_ids: list[int], prep: _Prepared, 
     return part
 
 
-def layout(graph: nx.DiGraph, *, direction: str = "TB", node_gap: float = 30, rank_gap: float = 60,
-           previous: LayoutResult | None = None) -> LayoutResult:
+def layout(
+    graph: nx.DiGraph,
+    *,
+    direction: str = "TB",
+    node_gap: float = 30,
+    rank_gap: float = 60,
+    previous: LayoutResult | None = None,
+) -> LayoutResult:
     """Lay out ``graph`` (edges in data-flow direction) in layers, inputs first.
 
     ``direction`` "TB" stacks ranks top to bottom, "LR" left to right.  ``previous``, a result of
@@ -256,10 +279,11 @@ def layout(graph: nx.DiGraph, *, direction: str = "TB", node_gap: float = 30, ra
     prep = _prepare(graph)
     n = len(prep.nodes)
     tb = direction == "TB"
-    along = prep.width if tb else prep.height      # extent within a rank
-    across = prep.height if tb else prep.width     # extent along the rank axis
+    along = prep.width if tb else prep.height  # extent within a rank
+    across = prep.height if tb else prep.width  # extent along the rank axis
     if previous is not None and previous.direction == direction and n and previous.positions:
         from gradviz.graph.layout.incremental import incremental_parts
+
         parts, ranks = incremental_parts(prep, along, node_gap, previous)
     else:
         parts, ranks = _fresh_parts(prep, along, node_gap)
@@ -276,8 +300,7 @@ def _fresh_parts(prep: _Prepared, along: list[float], node_gap: float) -> tuple[
     comp_edges: list[list[int]] = [[] for _ in comps]
     for e, (u, _) in enumerate(prep.edges):
         comp_edges[comp_of[u]].append(e)
-    parts = [_layout_component(members, comp_edges[c], prep, along, node_gap)
-             for c, members in enumerate(comps)]
+    parts = [_layout_component(members, comp_edges[c], prep, along, node_gap) for c, members in enumerate(comps)]
     ranks = [0] * n
     for part in parts:
         for i, g in enumerate(part.members):
@@ -289,7 +312,7 @@ def _fresh_parts(prep: _Prepared, along: list[float], node_gap: float) -> tuple[
         right = max(part.x[i] + size[i] / 2 for i in range(len(part.members)))
         for i, dx in enumerate(part.x):
             part.x[i] = dx + offset
-        dummy_right = max(part.x[len(part.members):], default=offset)
+        dummy_right = max(part.x[len(part.members) :], default=offset)
         offset = max(right + offset, dummy_right) + node_gap
     return parts, ranks
 
@@ -303,9 +326,17 @@ def _border(cx: float, cy: float, hw: float, hh: float, tx: float, ty: float) ->
     return (cx + dx * t, cy + dy * t)
 
 
-def _assemble(prep: _Prepared, parts: list[_Part], ranks: list[int], along: list[float],
-              across: list[float], tb: bool, node_gap: float, rank_gap: float,
-              previous: LayoutResult | None) -> LayoutResult:
+def _assemble(
+    prep: _Prepared,
+    parts: list[_Part],
+    ranks: list[int],
+    along: list[float],
+    across: list[float],
+    tb: bool,
+    node_gap: float,
+    rank_gap: float,
+    previous: LayoutResult | None,
+) -> LayoutResult:
     n = len(prep.nodes)
     max_rank = max(ranks, default=-1)
     thick = [0.0] * (max_rank + 1)
@@ -323,8 +354,11 @@ def _assemble(prep: _Prepared, parts: list[_Part], ranks: list[int], along: list
             a_pos[g] = part.x[i]
     shift_r = 0.0
     if previous is not None and previous.direction == ("TB" if tb else "LR"):
-        moved = [previous.positions[v][1 if tb else 0] - level[ranks[g]]
-                 for g, v in enumerate(prep.nodes) if v in previous.positions]
+        moved = [
+            previous.positions[v][1 if tb else 0] - level[ranks[g]]
+            for g, v in enumerate(prep.nodes)
+            if v in previous.positions
+        ]
         if moved:
             shift_r = float(np.median(moved))
 
@@ -356,8 +390,12 @@ def _assemble(prep: _Prepared, parts: list[_Part], ranks: list[int], along: list
     for v in prep.loops:
         (x, y), (w, h) = positions[v], sizes[v]
         reach = max(12.0, node_gap / 2)
-        edge_points[(v, v)] = [(x + w / 2, y - h / 4), (x + w / 2 + reach, y - h / 4),
-                               (x + w / 2 + reach, y + h / 4), (x + w / 2, y + h / 4)]
+        edge_points[(v, v)] = [
+            (x + w / 2, y - h / 4),
+            (x + w / 2 + reach, y - h / 4),
+            (x + w / 2 + reach, y + h / 4),
+            (x + w / 2, y + h / 4),
+        ]
     order: list[list[Hashable]] = [[] for _ in range(max_rank + 1)]
     for part in parts:
         for row in part.layers:
@@ -466,5 +504,6 @@ def count_crossings(graph: nx.DiGraph, result: LayoutResult) -> int:
     values = np.array(seg_top + seg_bottom)
     _, dense = np.unique(values, return_inverse=True)
     m = len(seg_layer)
-    return count_layered_crossings(np.array(seg_layer, dtype=np.int64), dense[:m].astype(np.int64),
-                                   dense[m:].astype(np.int64))
+    return count_layered_crossings(
+        np.array(seg_layer, dtype=np.int64), dense[:m].astype(np.int64), dense[m:].astype(np.int64)
+    )

@@ -24,7 +24,7 @@ from gradviz.runner.sandbox.policy import SandboxError, check_tree
 from gradviz.runner.sandbox.runtime import Runtime
 from gradviz.runner.sandbox.transform import transform_cell
 
-__all__ = ["SandboxError", "compile_cell", "new_namespace", "ends_with_semicolon"]
+__all__ = ["SandboxError", "compile_cell", "ends_with_semicolon", "new_namespace"]
 
 # Python's parser already caps nesting; this caps how much text one cell may hand to it.
 MAX_SOURCE_CHARS = 2_000_000

@@ -25,7 +25,7 @@ class ModuleProxy:
     ``t.np``, ``t.os`` or ``np.lib`` can never leak through it, whatever the real module imports.
     """
 
-    __slots__ = ("_gv_name", "_gv_exports", "_gv_withheld")
+    __slots__ = ("_gv_exports", "_gv_name", "_gv_withheld")
 
     def __init__(self, name: str, exports: dict[str, Any], withheld: frozenset[str] = frozenset()) -> None:
         object.__setattr__(self, "_gv_name", name)
@@ -100,11 +100,49 @@ _CLASS_DENY = frozenset({"mro", "register"})
 # (tofile/dump/dumps), no raw memory (ctypes/data/base/__array_interface__), no flags games.
 NDARRAY_NAMES = frozenset(
     {
-        "shape", "dtype", "ndim", "size", "T", "real", "imag", "itemsize", "nbytes", "item",
-        "tolist", "sum", "mean", "std", "var", "max", "min", "argmax", "argmin", "prod", "cumsum",
-        "cumprod", "all", "any", "reshape", "transpose", "flatten", "ravel", "squeeze", "copy",
-        "astype", "clip", "round", "dot", "fill", "sort", "argsort", "nonzero", "conj", "conjugate",
-        "trace", "diagonal", "swapaxes",
+        "shape",
+        "dtype",
+        "ndim",
+        "size",
+        "T",
+        "real",
+        "imag",
+        "itemsize",
+        "nbytes",
+        "item",
+        "tolist",
+        "sum",
+        "mean",
+        "std",
+        "var",
+        "max",
+        "min",
+        "argmax",
+        "argmin",
+        "prod",
+        "cumsum",
+        "cumprod",
+        "all",
+        "any",
+        "reshape",
+        "transpose",
+        "flatten",
+        "ravel",
+        "squeeze",
+        "copy",
+        "astype",
+        "clip",
+        "round",
+        "dot",
+        "fill",
+        "sort",
+        "argsort",
+        "nonzero",
+        "conj",
+        "conjugate",
+        "trace",
+        "diagonal",
+        "swapaxes",
     }
 )
 NUMPY_SCALAR_NAMES = frozenset(

@@ -17,16 +17,60 @@ from typing import Any
 from gradviz.runner.limits import check_int_bits
 from gradviz.runner.sandbox.guard import ModuleProxy, is_internal_module, proxy_exports, proxy_has
 
-__all__ = ["resolve_import", "import_from", "star_exports", "torch_proxy", "reset_cache"]
+__all__ = ["import_from", "reset_cache", "resolve_import", "star_exports", "torch_proxy"]
 
 _TORCH_DENY = frozenset({"save", "load", "from_file", "hub", "jit", "compile", "utils", "set_default_tensor_type"})
 
 _MATH_NAMES = (
-    "pi", "e", "tau", "inf", "nan", "sqrt", "exp", "log", "log2", "log10", "log1p", "expm1",
-    "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh",
-    "acosh", "atanh", "floor", "ceil", "trunc", "fabs", "pow", "isclose", "isfinite", "isinf",
-    "isnan", "hypot", "degrees", "radians", "erf", "erfc", "gamma", "lgamma", "copysign", "fmod",
-    "fsum", "dist", "gcd", "modf", "frexp", "ldexp",
+    "pi",
+    "e",
+    "tau",
+    "inf",
+    "nan",
+    "sqrt",
+    "exp",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "expm1",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "floor",
+    "ceil",
+    "trunc",
+    "fabs",
+    "pow",
+    "isclose",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "hypot",
+    "degrees",
+    "radians",
+    "erf",
+    "erfc",
+    "gamma",
+    "lgamma",
+    "copysign",
+    "fmod",
+    "fsum",
+    "dist",
+    "gcd",
+    "modf",
+    "frexp",
+    "ldexp",
 )
 
 _cache: dict[str, ModuleProxy] = {}
@@ -74,7 +118,7 @@ def _torch_module_proxy(module: types.ModuleType, display: str) -> ModuleProxy:
             continue
         if isinstance(value, types.ModuleType):
             if value.__name__.startswith("gradviz.torch"):
-                exports[name] = _torch_module_proxy(value, "torch" + value.__name__[len("gradviz.torch"):])
+                exports[name] = _torch_module_proxy(value, "torch" + value.__name__[len("gradviz.torch") :])
             continue
         if _gradviz_owned(value) or _plain_data(value):
             exports[name] = value
@@ -110,9 +154,9 @@ def math_proxy() -> ModuleProxy:
 def numpy_proxy() -> ModuleProxy:
     cached = _cache.get("numpy")
     if cached is None:
-        from gradviz.runner.sandbox import safe_numpy
-
         import numpy
+
+        from gradviz.runner.sandbox import safe_numpy
 
         exports = safe_numpy.exports()
         cached = _cache["numpy"] = ModuleProxy("numpy", exports, _withheld(numpy, exports))

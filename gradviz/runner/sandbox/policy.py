@@ -21,12 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "ALLOWED_DUNDER_METHODS",
+    "ALLOWED_IMPORT_ROOTS",
     "SandboxError",
     "Violation",
-    "check_tree",
     "attribute_name_allowed",
-    "ALLOWED_IMPORT_ROOTS",
-    "ALLOWED_DUNDER_METHODS",
+    "check_tree",
 ]
 
 
@@ -59,28 +59,98 @@ ALLOWED_DUNDER_METHODS = frozenset(
 # refuses them too (by object type); naming them here gives the clearest message, earliest.
 _FORBIDDEN_ATTRIBUTES = frozenset(
     {
-        "gi_frame", "gi_code", "gi_yieldfrom", "gi_running", "cr_frame", "cr_code", "cr_await",
-        "ag_frame", "ag_code", "ag_await", "f_back", "f_globals", "f_locals", "f_builtins",
-        "f_code", "f_trace", "tb_frame", "tb_next", "co_code", "co_consts", "co_names",
-        "func_globals", "func_code", "mro", "format_map",
+        "gi_frame",
+        "gi_code",
+        "gi_yieldfrom",
+        "gi_running",
+        "cr_frame",
+        "cr_code",
+        "cr_await",
+        "ag_frame",
+        "ag_code",
+        "ag_await",
+        "f_back",
+        "f_globals",
+        "f_locals",
+        "f_builtins",
+        "f_code",
+        "f_trace",
+        "tb_frame",
+        "tb_next",
+        "co_code",
+        "co_consts",
+        "co_names",
+        "func_globals",
+        "func_code",
+        "mro",
+        "format_map",
     }
 )
 
 _STATEMENTS: tuple[type[ast.AST], ...] = (
-    ast.Module, ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.While, ast.If,
-    ast.With, ast.Raise, ast.Try, ast.Assert, ast.Import, ast.ImportFrom, ast.Global,
-    ast.Nonlocal, ast.Pass, ast.Break, ast.Continue, ast.FunctionDef, ast.ClassDef, ast.Return,
+    ast.Module,
+    ast.Expr,
+    ast.Assign,
+    ast.AugAssign,
+    ast.AnnAssign,
+    ast.For,
+    ast.While,
+    ast.If,
+    ast.With,
+    ast.Raise,
+    ast.Try,
+    ast.Assert,
+    ast.Import,
+    ast.ImportFrom,
+    ast.Global,
+    ast.Nonlocal,
+    ast.Pass,
+    ast.Break,
+    ast.Continue,
+    ast.FunctionDef,
+    ast.ClassDef,
+    ast.Return,
     ast.Delete,
 )
 _EXPRESSIONS: tuple[type[ast.AST], ...] = (
-    ast.BoolOp, ast.NamedExpr, ast.BinOp, ast.UnaryOp, ast.Lambda, ast.IfExp, ast.Dict, ast.Set,
-    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Compare, ast.Call,
-    ast.FormattedValue, ast.JoinedStr, ast.Constant, ast.Attribute, ast.Subscript, ast.Starred,
-    ast.Name, ast.List, ast.Tuple, ast.Slice,
+    ast.BoolOp,
+    ast.NamedExpr,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Lambda,
+    ast.IfExp,
+    ast.Dict,
+    ast.Set,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+    ast.Compare,
+    ast.Call,
+    ast.FormattedValue,
+    ast.JoinedStr,
+    ast.Constant,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Starred,
+    ast.Name,
+    ast.List,
+    ast.Tuple,
+    ast.Slice,
 )
 _PARTS: tuple[type[ast.AST], ...] = (
-    ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop, ast.comprehension,
-    ast.arguments, ast.arg, ast.keyword, ast.alias, ast.withitem, ast.ExceptHandler,
+    ast.expr_context,
+    ast.boolop,
+    ast.operator,
+    ast.unaryop,
+    ast.cmpop,
+    ast.comprehension,
+    ast.arguments,
+    ast.arg,
+    ast.keyword,
+    ast.alias,
+    ast.withitem,
+    ast.ExceptHandler,
 )
 _ALLOWED_NODES = _STATEMENTS + _EXPRESSIONS + _PARTS
 
@@ -116,11 +186,7 @@ def _is_dunder(name: str) -> bool:
 
 
 def _is_super_call(node: ast.AST) -> bool:
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "super"
-    )
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
 
 
 def _decorator_allowed(node: ast.expr) -> bool:
@@ -136,7 +202,9 @@ def _decorator_allowed(node: ast.expr) -> bool:
         func = node.func
         if isinstance(func, ast.Name):
             return func.id in _GRAD_MODE_DECORATORS
-        return isinstance(func, ast.Attribute) and func.attr in _GRAD_MODE_DECORATORS and isinstance(func.value, ast.Name)
+        return (
+            isinstance(func, ast.Attribute) and func.attr in _GRAD_MODE_DECORATORS and isinstance(func.value, ast.Name)
+        )
     return False
 
 
@@ -153,9 +221,7 @@ class _Checker(ast.NodeVisitor):
         self._in_class_body = False
 
     def refuse(self, node: ast.AST, message: str) -> None:
-        self.violations.append(
-            Violation(message, getattr(node, "lineno", None), getattr(node, "col_offset", None))
-        )
+        self.violations.append(Violation(message, getattr(node, "lineno", None), getattr(node, "col_offset", None)))
 
     def generic_visit(self, node: ast.AST) -> None:
         if not isinstance(node, _ALLOWED_NODES):

@@ -22,13 +22,20 @@ from collections.abc import Callable
 from typing import Any
 
 from gradviz.autograd import provenance
-from gradviz.runner.limits import Limits, ResourceLimitError, WallTimeExceeded, check_int_bits, check_sequence_length, limit_message
+from gradviz.runner.limits import (
+    Limits,
+    ResourceLimitError,
+    WallTimeExceeded,
+    check_int_bits,
+    check_sequence_length,
+    limit_message,
+)
 from gradviz.runner.results import SourceSpan
 from gradviz.runner.sandbox.guard import AttributeGuard, ModuleProxy, proxy_name, proxy_withholds
 from gradviz.runner.sandbox.modules import import_from, resolve_import, star_exports
 from gradviz.runner.sandbox.policy import SandboxError, attribute_name_allowed
 
-__all__ = ["Runtime", "OutputBuffer"]
+__all__ = ["OutputBuffer", "Runtime"]
 
 _SEQUENCES = (str, bytes, list, tuple)
 _TICK_MASK = 63  # check the clock every 64 ticks: cheap, and still well under a millisecond apart
@@ -106,17 +113,77 @@ def _c_level_import(name: str, globals: Any = None, locals: Any = None, fromlist
 
 
 _SAFE_BUILTINS = (
-    "abs", "all", "any", "bin", "bool", "callable", "chr", "complex", "dict", "divmod",
-    "enumerate", "filter", "float", "hash", "hex", "id", "int", "isinstance", "issubclass", "iter",
-    "len", "map", "max", "min", "next", "object", "oct", "ord", "range", "repr", "reversed",
-    "round", "slice", "str", "sum", "super", "zip", "staticmethod", "classmethod", "property",
-    "bytes", "NotImplemented", "Ellipsis", "True", "False", "None",
+    "abs",
+    "all",
+    "any",
+    "bin",
+    "bool",
+    "callable",
+    "chr",
+    "complex",
+    "dict",
+    "divmod",
+    "enumerate",
+    "filter",
+    "float",
+    "hash",
+    "hex",
+    "id",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "map",
+    "max",
+    "min",
+    "next",
+    "object",
+    "oct",
+    "ord",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "slice",
+    "str",
+    "sum",
+    "super",
+    "zip",
+    "staticmethod",
+    "classmethod",
+    "property",
+    "bytes",
+    "NotImplemented",
+    "Ellipsis",
+    "True",
+    "False",
+    "None",
     # exceptions learners raise and catch
-    "BaseException", "Exception", "ArithmeticError", "AssertionError", "AttributeError", "ImportError",
-    "IndexError", "KeyError", "LookupError", "ModuleNotFoundError", "NameError",
-    "NotImplementedError", "OverflowError", "RecursionError", "RuntimeError", "StopIteration",
-    "TypeError", "ValueError", "ZeroDivisionError", "MemoryError", "Warning", "UserWarning",
-    "DeprecationWarning", "RuntimeWarning",
+    "BaseException",
+    "Exception",
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "ImportError",
+    "IndexError",
+    "KeyError",
+    "LookupError",
+    "ModuleNotFoundError",
+    "NameError",
+    "NotImplementedError",
+    "OverflowError",
+    "RecursionError",
+    "RuntimeError",
+    "StopIteration",
+    "TypeError",
+    "ValueError",
+    "ZeroDivisionError",
+    "MemoryError",
+    "Warning",
+    "UserWarning",
+    "DeprecationWarning",
+    "RuntimeWarning",
 )
 
 
@@ -408,7 +475,9 @@ class Runtime:
             raise exc
 
     # -- guarded builtins --------------------------------------------------------------------
-    def print_(self, *values: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None, flush: bool = False) -> None:
+    def print_(
+        self, *values: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None, flush: bool = False
+    ) -> None:
         if file is not None:
             raise SandboxError("print(file=...) is not available in gradviz: output goes to the console")
         sep = " " if sep is None else sep
@@ -465,7 +534,9 @@ class Runtime:
 
     def type_builtin(self, *args: Any) -> type:
         if len(args) != 1:
-            raise SandboxError("type() with three arguments (making a class) is not allowed in gradviz; write a class statement")
+            raise SandboxError(
+                "type() with three arguments (making a class) is not allowed in gradviz; write a class statement"
+            )
         tp = type(args[0])
         if not self.guard.visible_type(tp):
             raise SandboxError(f"type() of {_describe(args[0])} is not available in gradviz")
@@ -572,4 +643,3 @@ def _describe(obj: Any) -> str:
     if isinstance(obj, type):
         return f"the class {obj.__name__!r}"
     return f"a {type(obj).__name__!r} object"
-

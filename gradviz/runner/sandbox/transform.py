@@ -28,12 +28,26 @@ from collections.abc import Callable, Sequence
 from gradviz.runner.results import SourceSpan
 from gradviz.runner.sandbox.policy import SandboxError
 
-__all__ = ["Transformer", "transform_cell", "HELPER_NAMES"]
+__all__ = ["HELPER_NAMES", "Transformer", "transform_cell"]
 
 HELPER_NAMES = (
-    "__gv_stmt__", "__gv_top__", "__gv_at__", "__gv_getattr__", "__gv_write__", "__gv_mul__", "__gv_pow__",
-    "__gv_lshift__", "__gv_mod__", "__gv_augcheck__", "__gv_import__", "__gv_importfrom__",
-    "__gv_importstar__", "__gv_check_exc__", "__gv_echo__", "__gv_star__", "__gv_spec__",
+    "__gv_stmt__",
+    "__gv_top__",
+    "__gv_at__",
+    "__gv_getattr__",
+    "__gv_write__",
+    "__gv_mul__",
+    "__gv_pow__",
+    "__gv_lshift__",
+    "__gv_mod__",
+    "__gv_augcheck__",
+    "__gv_import__",
+    "__gv_importfrom__",
+    "__gv_importstar__",
+    "__gv_check_exc__",
+    "__gv_echo__",
+    "__gv_star__",
+    "__gv_spec__",
 )
 
 _CHECKED_BINOPS: dict[type[ast.operator], str] = {
@@ -104,7 +118,9 @@ class Transformer(ast.NodeTransformer):
         out: list[ast.stmt] = []
         helper = "__gv_top__" if top else "__gv_stmt__"
         for statement in body:
-            marker = ast.copy_location(ast.Expr(value=_helper(helper, [self._span_id(statement)], statement)), statement)
+            marker = ast.copy_location(
+                ast.Expr(value=_helper(helper, [self._span_id(statement)], statement)), statement
+            )
             out.append(marker)
             result = self.visit(statement)
             if result is None:
@@ -311,7 +327,8 @@ class Transformer(ast.NodeTransformer):
         if node.format_spec is not None:
             spec = self._visit_child(node.format_spec)
             checked = ast.copy_location(
-                ast.FormattedValue(value=_helper("__gv_spec__", [spec], node), conversion=-1, format_spec=None), node  # type: ignore[list-item]
+                ast.FormattedValue(value=_helper("__gv_spec__", [spec], node), conversion=-1, format_spec=None),
+                node,  # type: ignore[list-item]
             )
             node.format_spec = ast.copy_location(ast.JoinedStr(values=[checked]), node)
         return node

@@ -8,6 +8,21 @@ from gradviz.torch.nn.losses import CrossEntropyLoss, MSELoss, NLLLoss
 from gradviz.torch.nn.modules import Module, Sequential
 from gradviz.torch.nn.parameter import Parameter
 
-__all__ = ["functional", "init", "Module", "Sequential", "Parameter", "Linear", "Identity", "ReLU",
-           "Tanh", "Sigmoid", "Softmax", "LogSoftmax", "Flatten", "MSELoss", "CrossEntropyLoss",
-           "NLLLoss"]
+__all__ = [
+    "CrossEntropyLoss",
+    "Flatten",
+    "Identity",
+    "Linear",
+    "LogSoftmax",
+    "MSELoss",
+    "Module",
+    "NLLLoss",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "functional",
+    "init",
+]

@@ -20,14 +20,27 @@ from gradviz.autograd.ops.nn_ops import REDUCTIONS
 from gradviz.autograd.ops.registry import OPS, call
 from gradviz.autograd.tensor import Tensor
 
-__all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "nll_loss",
-           "cross_entropy", "mse_loss", "flatten"]
+__all__ = [
+    "cross_entropy",
+    "flatten",
+    "linear",
+    "log_softmax",
+    "mse_loss",
+    "nll_loss",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "tanh",
+]
 
-IMPLICIT_DIM_WARNING = ("Implicit dimension choice for {name} has been deprecated. Change the call "
-                        "to include dim=X as an argument.")
-TARGET_SIZE_WARNING = ("Using a target size ({target}) that is different to the input size ({input}). "
-                       "This will likely lead to incorrect results due to broadcasting. Please ensure "
-                       "they have the same size.")
+IMPLICIT_DIM_WARNING = (
+    "Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument."
+)
+TARGET_SIZE_WARNING = (
+    "Using a target size ({target}) that is different to the input size ({input}). "
+    "This will likely lead to incorrect results due to broadcasting. Please ensure "
+    "they have the same size."
+)
 
 
 def _scalar_type_name(dtype: dtypes.DType) -> str:
@@ -37,11 +50,11 @@ def _scalar_type_name(dtype: dtypes.DType) -> str:
 
 def _check_tensor(value: Any, fn: str, arg: str, position: int) -> None:
     if not isinstance(value, Tensor):
-        raise TypeError(f"{fn}(): argument '{arg}' (position {position}) must be Tensor, "
-                        f"not {type(value).__name__}")
+        raise TypeError(f"{fn}(): argument '{arg}' (position {position}) must be Tensor, not {type(value).__name__}")
 
 
 # -- activations ----------------------------------------------------------------------------
+
 
 def relu(input: Any, inplace: bool = False) -> Any:  # noqa: A002 - torch's argument name
     if inplace:
@@ -75,8 +88,7 @@ def _softmax_like(op_name: str, input: Any, dim: Any, dtype: Any) -> Any:  # noq
     if dtype is not None:
         input = input.to(dtypes.as_dtype(dtype))
     if not input.dtype.is_floating_point:
-        raise RuntimeError(f'"{op_name}_lastdim_kernel_impl" not implemented for '
-                           f"'{_scalar_type_name(input.dtype)}'")
+        raise RuntimeError(f"\"{op_name}_lastdim_kernel_impl\" not implemented for '{_scalar_type_name(input.dtype)}'")
     return call(OPS[op_name], (input,), {"axis": axis, "dim": dim})
 
 
@@ -90,27 +102,35 @@ def log_softmax(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = 
 
 # -- linear ---------------------------------------------------------------------------------
 
+
 def _check_mm(rows: int, inner: int, weight: Tensor) -> None:
     if weight.dim() == 2 and weight.shape[1] != inner:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{inner} and "
-                           f"{weight.shape[1]}x{weight.shape[0]})")
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{inner} and {weight.shape[1]}x{weight.shape[0]})"
+        )
 
 
 def addmm(bias: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """``torch.addmm``: beta * bias + alpha * mat1 @ mat2, one AddmmBackward0 node."""
     if mat1.dim() != 2:
-        raise RuntimeError("mat1 must be a matrix, got {}-D tensor".format(mat1.dim()))
+        raise RuntimeError(f"mat1 must be a matrix, got {mat1.dim()}-D tensor")
     if mat2.dim() != 2:
-        raise RuntimeError("mat2 must be a matrix, got {}-D tensor".format(mat2.dim()))
+        raise RuntimeError(f"mat2 must be a matrix, got {mat2.dim()}-D tensor")
     if mat1.shape[1] != mat2.shape[0]:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} "
-                           f"and {mat2.shape[0]}x{mat2.shape[1]})")
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} "
+            f"and {mat2.shape[0]}x{mat2.shape[1]})"
+        )
     if mat1.dtype is not mat2.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
-                           f"{_scalar_type_name(mat1.dtype)} and {_scalar_type_name(mat2.dtype)}")
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got "
+            f"{_scalar_type_name(mat1.dtype)} and {_scalar_type_name(mat2.dtype)}"
+        )
     if bias.dtype is not mat1.dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
-                           f"{_scalar_type_name(bias.dtype)} and {_scalar_type_name(mat2.dtype)}")
+        raise RuntimeError(
+            f"self and mat2 must have the same dtype, but got "
+            f"{_scalar_type_name(bias.dtype)} and {_scalar_type_name(mat2.dtype)}"
+        )
     attrs = {}
     if beta != 1:
         attrs["beta"] = beta
@@ -158,6 +178,7 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Any:  # noqa: A002
 
 # -- losses ---------------------------------------------------------------------------------
 
+
 def _reduction_code(reduction: str) -> int:
     if reduction not in REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -166,18 +187,19 @@ def _reduction_code(reduction: str) -> int:
 
 def _check_target_indices(input: Tensor, target: Tensor, ignore_index: int) -> np.ndarray:  # noqa: A002
     if target.dtype.is_floating_point or target.dtype is dtypes.bool_:
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
-                           f"{_scalar_type_name(target.dtype)}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_scalar_type_name(target.dtype)}")
     if input.dim() not in (1, 2):
         raise NotImplementedError(
-            f"gradviz: nll_loss/cross_entropy on a {input.dim()}-d input (spatial losses) is not supported yet")
+            f"gradviz: nll_loss/cross_entropy on a {input.dim()}-d input (spatial losses) is not supported yet"
+        )
     if input.dim() == 2 and target.dim() != 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if input.dim() == 1 and target.dim() != 0:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if input.dim() == 2 and input.shape[0] != target.shape[0]:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0]}).")
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({target.shape[0]})."
+        )
     indices = target._data.astype(np.int64)
     flat = np.atleast_1d(indices)
     bad = (flat != ignore_index) & ((flat < 0) | (flat >= input.shape[-1]))
@@ -186,20 +208,30 @@ def _check_target_indices(input: Tensor, target: Tensor, ignore_index: int) -> n
     return indices
 
 
-def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
-             ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Any:
+def nll_loss(
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    size_average: Any = None,  # noqa: A002
+    ignore_index: int = -100,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Any:
     _check_tensor(input, "nll_loss_nd", "input", 1)
     _check_tensor(target, "nll_loss_nd", "target", 2)
     if size_average is not None or reduce is not None:
-        raise NotImplementedError("gradviz: the deprecated size_average/reduce arguments are not supported; "
-                                  "use reduction=")
+        raise NotImplementedError(
+            "gradviz: the deprecated size_average/reduce arguments are not supported; use reduction="
+        )
     code = _reduction_code(reduction)
     indices = _check_target_indices(input, target, ignore_index)
     weight_data = None
     if weight is not None:
         if weight.dim() != 1 or weight.shape[0] != input.shape[-1]:
-            raise RuntimeError(f"weight tensor should be defined either for all {input.shape[-1]} classes "
-                               f"or no classes but got weight tensor of shape: [{', '.join(map(str, weight.shape))}]")
+            raise RuntimeError(
+                f"weight tensor should be defined either for all {input.shape[-1]} classes "
+                f"or no classes but got weight tensor of shape: [{', '.join(map(str, weight.shape))}]"
+            )
         weight_data = weight._data.astype(input.dtype.np)
     attrs = {"target": indices, "weight": weight_data, "reduction": code, "ignore_index": int(ignore_index)}
     out = call(OPS["nll_loss"], (input,), attrs, out_dtype=input.dtype)
@@ -215,8 +247,9 @@ def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = No
 
 def _soft_target_cross_entropy(input: Tensor, target: Tensor, weight: Any, code: int) -> Any:  # noqa: A002
     if weight is not None:
-        raise NotImplementedError("gradviz: cross_entropy with probability targets and a class weight "
-                                  "is not supported yet")
+        raise NotImplementedError(
+            "gradviz: cross_entropy with probability targets and a class weight is not supported yet"
+        )
     class_dim = 0 if input.dim() == 1 else 1
     log_probs = log_softmax(input, class_dim)
     products = log_probs * target
@@ -229,9 +262,16 @@ def _soft_target_cross_entropy(input: Tensor, target: Tensor, weight: Any, code:
     return call(OPS["div_scalar"], (total,), {"other": batch})
 
 
-def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
-                  ignore_index: int = -100, reduce: Any = None, reduction: str = "mean",
-                  label_smoothing: float = 0.0) -> Any:
+def cross_entropy(
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    size_average: Any = None,  # noqa: A002
+    ignore_index: int = -100,
+    reduce: Any = None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Any:
     _check_tensor(input, "cross_entropy_loss", "input", 1)
     _check_tensor(target, "cross_entropy_loss", "target", 2)
     if label_smoothing != 0.0:
@@ -240,8 +280,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     if target.dtype.is_floating_point and tuple(target.shape) == tuple(input.shape):
         return _soft_target_cross_entropy(input, target, weight, code)
     class_dim = 0 if input.dim() == 1 else 1
-    return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index=ignore_index,
-                    reduction=reduction)
+    return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index=ignore_index, reduction=reduction)
 
 
 def _broadcast_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -250,22 +289,28 @@ def _broadcast_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     shape = []
     for dim, (x, y) in enumerate(zip(a_full, b_full)):
         if x != y and x != 1 and y != 1:
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                               f"non-singleton dimension {dim}")
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {dim}"
+            )
         shape.append(y if x == 1 else x)
     return tuple(shape)
 
 
-def mse_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
-             reduction: str = "mean", weight: Any = None) -> Any:
+def mse_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,  # noqa: A002
+    reduction: str = "mean",
+    weight: Any = None,
+) -> Any:
     _check_tensor(input, "mse_loss", "input", 1)
     _check_tensor(target, "mse_loss", "target", 2)
     if weight is not None:
         raise NotImplementedError("gradviz: mse_loss with weight= is not supported yet")
     code = _reduction_code(reduction)
     if tuple(input.shape) != tuple(target.shape):
-        warnings.warn(TARGET_SIZE_WARNING.format(target=target.shape, input=input.shape), UserWarning,
-                      stacklevel=2)
+        warnings.warn(TARGET_SIZE_WARNING.format(target=target.shape, input=input.shape), UserWarning, stacklevel=2)
         shape = _broadcast_shape(tuple(input.shape), tuple(target.shape))
         input = _F.expand(input, shape) if tuple(input.shape) != shape else input
         target = _F.expand(target, shape) if tuple(target.shape) != shape else target

@@ -13,15 +13,16 @@ from gradviz.torch.nn import init
 from gradviz.torch.nn.modules import Module
 from gradviz.torch.nn.parameter import Parameter
 
-__all__ = ["Linear", "Identity", "ReLU", "Tanh", "Sigmoid", "Softmax", "LogSoftmax", "Flatten"]
+__all__ = ["Flatten", "Identity", "Linear", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Tanh"]
 
 
 class Linear(Module):
     """y = x W^T + b, initialised as PyTorch does: kaiming_uniform_(a=sqrt(5)) for the weight,
     then U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the bias, both from the default generator."""
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None,
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None
+    ) -> None:
         super().__init__()
         if device is not None and "cuda" in str(device):
             raise AssertionError("Torch not compiled with CUDA enabled")

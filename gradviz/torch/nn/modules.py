@@ -8,7 +8,8 @@ what ``parameters()``, ``state_dict()`` and the printed tree follow. Traversals 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Iterator, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
 from gradviz.autograd.grad_mode import no_grad
 from gradviz.autograd.tensor import Tensor
@@ -53,8 +54,9 @@ class Module:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
-            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument but "
-                            f"{len(args) + 1} were given")
+            raise TypeError(
+                f"{type(self).__name__}.__init__() takes 1 positional argument but {len(args) + 1} were given"
+            )
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
@@ -72,8 +74,9 @@ class Module:
             return
         if params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{_type_name(value)}' as parameter '{name}' "
-                                "(torch.nn.Parameter or None expected)")
+                raise TypeError(
+                    f"cannot assign '{_type_name(value)}' as parameter '{name}' (torch.nn.Parameter or None expected)"
+                )
             self.register_parameter(name, None)
             return
         modules = self.__dict__.get("_modules")
@@ -85,15 +88,17 @@ class Module:
             return
         if modules is not None and name in modules:
             if value is not None:
-                raise TypeError(f"cannot assign '{_type_name(value)}' as child module '{name}' "
-                                "(torch.nn.Module or None expected)")
+                raise TypeError(
+                    f"cannot assign '{_type_name(value)}' as child module '{name}' (torch.nn.Module or None expected)"
+                )
             modules[name] = None
             return
         buffers = self.__dict__.get("_buffers")
         if buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{_type_name(value)}' as buffer '{name}' "
-                                "(torch.Tensor or None expected)")
+                raise TypeError(
+                    f"cannot assign '{_type_name(value)}' as buffer '{name}' (torch.Tensor or None expected)"
+                )
             buffers[name] = value
             return
         object.__setattr__(self, name, value)
@@ -139,12 +144,16 @@ class Module:
         if name == "":
             raise KeyError('parameter name can\'t be empty string ""')
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{_type_name(param)}' object to parameter '{name}' "
-                            "(torch.nn.Parameter or None required)")
+            raise TypeError(
+                f"cannot assign '{_type_name(param)}' object to parameter '{name}' "
+                "(torch.nn.Parameter or None required)"
+            )
         if param is not None and param.grad_fn is not None:
-            raise ValueError(f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters "
-                             "must be created explicitly. To express '{name}' as a function of another "
-                             "Tensor, compute the value in the forward() method.")
+            raise ValueError(
+                f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters "
+                "must be created explicitly. To express '{name}' as a function of another "
+                "Tensor, compute the value in the forward() method."
+            )
         self.__dict__.pop(name, None)
         self._parameters[name] = param
 
@@ -152,8 +161,9 @@ class Module:
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{_type_name(tensor)}' object to buffer '{name}' "
-                            "(torch Tensor or None required)")
+            raise TypeError(
+                f"cannot assign '{_type_name(tensor)}' object to buffer '{name}' (torch Tensor or None required)"
+            )
         self.__dict__.pop(name, None)
         self._buffers[name] = tensor
         if persistent:
@@ -161,7 +171,7 @@ class Module:
         else:
             self._non_persistent.add(name)
 
-    def add_module(self, name: str, module: "Module | None") -> None:
+    def add_module(self, name: str, module: Module | None) -> None:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{_type_name(module)} is not a Module subclass")
         if "_modules" not in self.__dict__:
@@ -179,8 +189,9 @@ class Module:
         return self.forward(*args, **kwargs)
 
     # -- traversal ------------------------------------------------------------------------------
-    def named_modules(self, memo: set[int] | None = None, prefix: str = "",
-                      remove_duplicate: bool = True) -> Iterator[tuple[str, "Module"]]:
+    def named_modules(
+        self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
         seen: set[int] = memo if memo is not None else set()
         stack: list[tuple[str, Module]] = [(prefix, self)]
         while stack:
@@ -190,27 +201,29 @@ class Module:
                     continue
                 seen.add(id(module))
             yield name, module
-            children = [(f"{name}.{key}" if name else key, child)
-                        for key, child in module._modules.items() if child is not None]
+            children = [
+                (f"{name}.{key}" if name else key, child) for key, child in module._modules.items() if child is not None
+            ]
             stack.extend(reversed(children))
 
-    def modules(self) -> Iterator["Module"]:
+    def modules(self) -> Iterator[Module]:
         for _, module in self.named_modules():
             yield module
 
-    def named_children(self) -> Iterator[tuple[str, "Module"]]:
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         seen: set[int] = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
                 seen.add(id(module))
                 yield name, module
 
-    def children(self) -> Iterator["Module"]:
+    def children(self) -> Iterator[Module]:
         for _, module in self.named_children():
             yield module
 
-    def _named_members(self, table: str, prefix: str, recurse: bool,
-                       remove_duplicate: bool) -> Iterator[tuple[str, Any]]:
+    def _named_members(
+        self, table: str, prefix: str, recurse: bool, remove_duplicate: bool
+    ) -> Iterator[tuple[str, Any]]:
         seen: set[int] = set()
         owners = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
         for owner_name, owner in owners:
@@ -223,23 +236,25 @@ class Module:
                     seen.add(id(value))
                 yield (f"{owner_name}.{key}" if owner_name else key), value
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True,
-                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True,
-                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
-    def apply(self, fn: Callable[["Module"], Any]) -> "Module":
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every submodule, children before parents (as PyTorch does)."""
         order = [module for _, module in self.named_modules(remove_duplicate=False)]
         for module in reversed(order):
@@ -247,17 +262,17 @@ class Module:
         return self
 
     # -- training state -----------------------------------------------------------------------
-    def train(self, mode: bool = True) -> "Module":
+    def train(self, mode: bool = True) -> Module:
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         for _, module in self.named_modules():
             object.__setattr__(module, "training", mode)
         return self
 
-    def eval(self) -> "Module":
+    def eval(self) -> Module:
         return self.train(False)
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Module":
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
@@ -267,8 +282,9 @@ class Module:
             clear_grad(param, set_to_none)
 
     # -- state ----------------------------------------------------------------------------------
-    def state_dict(self, *args: Any, destination: Any = None, prefix: str = "",
-                   keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
+    def state_dict(
+        self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False
+    ) -> OrderedDict[str, Tensor]:
         result: OrderedDict[str, Tensor] = StateDict() if destination is None else destination
         for owner_name, owner in self.named_modules(prefix=prefix.rstrip(".")):
             base = f"{owner_name}." if owner_name else ""
@@ -290,11 +306,15 @@ class Module:
                 continue
             source = state_dict[key]
             if not isinstance(source, Tensor):
-                errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or '
-                              f"Tensor-like object from checkpoint but received {type(source)}")
+                errors.append(
+                    f'While copying the parameter named "{key}", expected torch.Tensor or '
+                    f"Tensor-like object from checkpoint but received {type(source)}"
+                )
             elif tuple(source.shape) != tuple(target.shape):
-                errors.append(f"size mismatch for {key}: copying a param with shape {source.shape} from "
-                              f"checkpoint, the shape in current model is {target.shape}.")
+                errors.append(
+                    f"size mismatch for {key}: copying a param with shape {source.shape} from "
+                    f"checkpoint, the shape in current model is {target.shape}."
+                )
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". ")
@@ -330,7 +350,7 @@ class Module:
         return text + ")"
 
     # -- device and dtype (CPU only) ------------------------------------------------------------
-    def to(self, *args: Any, **kwargs: Any) -> "Module":
+    def to(self, *args: Any, **kwargs: Any) -> Module:
         from gradviz.autograd import dtypes
 
         target = kwargs.get("dtype")
@@ -343,23 +363,23 @@ class Module:
             self._cast(dtypes.as_dtype(target))
         return self
 
-    def cpu(self) -> "Module":
+    def cpu(self) -> Module:
         return self
 
-    def cuda(self, *args: Any, **kwargs: Any) -> "Module":
+    def cuda(self, *args: Any, **kwargs: Any) -> Module:
         raise AssertionError("Torch not compiled with CUDA enabled")
 
-    def float(self) -> "Module":
+    def float(self) -> Module:
         from gradviz.autograd import dtypes
 
         return self._cast(dtypes.float32)
 
-    def double(self) -> "Module":
+    def double(self) -> Module:
         from gradviz.autograd import dtypes
 
         return self._cast(dtypes.float64)
 
-    def _cast(self, dtype: Any) -> "Module":
+    def _cast(self, dtype: Any) -> Module:
         for tensor in list(self.parameters()) + list(self.buffers()):
             if tensor.dtype.is_floating_point and tensor.dtype is not dtype:
                 tensor._data = tensor._data.astype(dtype.np)
@@ -420,7 +440,7 @@ class Sequential(Module):
             raise IndexError(f"index {position} is out of range")
         return items[position % size][1]
 
-    def append(self, module: Module) -> "Sequential":
+    def append(self, module: Module) -> Sequential:
         self.add_module(str(len(self)), module)
         return self
 

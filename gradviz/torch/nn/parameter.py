@@ -17,14 +17,13 @@ __all__ = ["Parameter"]
 
 
 class Parameter(Tensor):
-    def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> "Parameter":
+    def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
         if data is None:
             array, dtype = np.empty((0,), dtype=np.float32), dtypes.float32
         elif isinstance(data, Tensor):
             array, dtype = data._data, data.dtype
         else:
-            raise TypeError(
-                f"Parameter(): argument 'data' must be Tensor, not {type(data).__name__}")
+            raise TypeError(f"Parameter(): argument 'data' must be Tensor, not {type(data).__name__}")
         if requires_grad and not dtype.is_floating_point:
             raise RuntimeError(FLOAT_ONLY)
         param = object.__new__(cls)

@@ -6,4 +6,4 @@ from gradviz.torch.optim.adam import Adam
 from gradviz.torch.optim.optimizer import Optimizer
 from gradviz.torch.optim.sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam"]
+__all__ = ["SGD", "Adam", "Optimizer"]

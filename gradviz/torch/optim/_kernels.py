@@ -20,7 +20,7 @@ import numpy as np
 
 from gradviz.autograd.random.float_math import fma32
 
-__all__ = ["add_scaled", "mul_scalar", "div_scalar", "add_scalar", "lerp", "addcmul", "addcdiv", "sqrt"]
+__all__ = ["add_scalar", "add_scaled", "addcdiv", "addcmul", "div_scalar", "lerp", "mul_scalar", "sqrt"]
 
 
 def _scalar(value: Any, like: np.ndarray) -> np.floating:

@@ -8,7 +8,8 @@ PyTorch op does (so a graph that saved the old value reports the change on backw
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -42,8 +43,10 @@ class Optimizer:
         self.state: defaultdict[Tensor, dict[str, Any]] = OptimizerState()
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
-            raise TypeError("params argument given to the optimizer should be an iterable of Tensors "
-                            f"or dicts, but got {_typename(params)}")
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors "
+                f"or dicts, but got {_typename(params)}"
+            )
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -59,8 +62,10 @@ class Optimizer:
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, set):
-            raise TypeError("optimizer parameters need to be organized in ordered collections, but the "
-                            "ordering of tensors in sets will change between runs. Please use a list instead.")
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the "
+                "ordering of tensors in sets will change between runs. Please use a list instead."
+            )
         else:
             params = list(params)
         for param in params:
@@ -131,15 +136,17 @@ class Optimizer:
         by_index: dict[int, Tensor] = {}
         for group, saved in zip(self.param_groups, saved_groups):
             if len(group["params"]) != len(saved["params"]):
-                raise ValueError("loaded state dict contains a parameter group that doesn't match the "
-                                 "size of optimizer's group")
+                raise ValueError(
+                    "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
+                )
             by_index.update(zip(saved["params"], group["params"]))
             group.update({k: v for k, v in saved.items() if k != "params"})
         self.state = OptimizerState()
         for key, value in state_dict["state"].items():
             if key in by_index:
                 self.state[by_index[key]] = {
-                    name: (item.clone() if isinstance(item, Tensor) else item) for name, item in value.items()}
+                    name: (item.clone() if isinstance(item, Tensor) else item) for name, item in value.items()
+                }
 
     def __repr__(self) -> str:
         text = type(self).__name__ + " ("
@@ -156,6 +163,7 @@ def check_flags(name: str, **flags: Any) -> None:
     the single-tensor one, so ask for them explicitly and be told, rather than get other bits."""
     for flag, value in flags.items():
         if value:
-            raise NotImplementedError(f"gradviz: {name}({flag}=True) is not supported; gradviz runs "
-                                      "PyTorch's single-tensor (foreach=False) implementation")
-
+            raise NotImplementedError(
+                f"gradviz: {name}({flag}=True) is not supported; gradviz runs "
+                "PyTorch's single-tensor (foreach=False) implementation"
+            )
