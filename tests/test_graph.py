@@ -233,7 +233,7 @@ def test_snapshot_is_json_and_round_trips(seed):
 
 
 def test_reason_hook_is_called_for_missing_grads(seed):
-    x, y, z = seed
+    x, y, _z = seed
     seen = []
 
     def reason(tensor):
@@ -265,7 +265,7 @@ def test_array_summary_previews():
 
 
 def test_repr_budget(seed):
-    x, y, z = seed
+    _x, _y, z = seed
     g = build_graph({"z": z})
     assert g.nodes[z.gid]["repr"].startswith("tensor([[2., 2., 2.]")
     assert g.nodes[_by_label(g, "1")]["repr"] == "tensor(1)"
@@ -421,7 +421,7 @@ def test_collapse_keeps_named_leaves_and_loss_and_reads_in_groups():
     assert folded.graph.number_of_nodes() < 60  # readable: landmarks and the groups between them
     # between two consecutive named states there is one group of the steps in between
     h99, h199 = named["h99"].gid, named["h199"].gid
-    (between,) = [gid for gid in folded.graph.successors(h99)]
+    (between,) = list(folded.graph.successors(h99))
     assert between in folded.groups and h199 in folded.graph.successors(between)
     # every original node is accounted for, and expanding a group brings its members back
     assert set(folded.membership) == set(g.nodes)

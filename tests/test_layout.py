@@ -197,7 +197,7 @@ def test_nodes_of_a_rank_keep_the_node_gap():
     g = autograd_like(200, seed=5)
     result = layout(g, node_gap=25)
     for row in result.order:
-        for a, b in zip(row, row[1:]):
+        for a, b in itertools.pairwise(row):
             right_of_a = result.positions[a][0] + result.sizes[a][0] / 2
             left_of_b = result.positions[b][0] - result.sizes[b][0] / 2
             assert left_of_b - right_of_a >= 25 - 1e-6

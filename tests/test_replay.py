@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,7 @@ def test_freed_buffers_and_memory_lane(seed):
     assert freed == [("MulBackward0", "_saved_other"), ("MulBackward0", "_saved_self"), ("PowBackward0", "_saved_self")]
     lane = replay.memory_lane()
     assert lane[0] == 3 * 24 and lane[-1] == 0
-    assert all(a >= b for a, b in zip(lane, lane[1:]))
+    assert all(a >= b for a, b in itertools.pairwise(lane))
     for k in range(len(replay)):
         state = replay.state(k)
         assert state.live_bytes == lane[k]

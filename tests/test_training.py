@@ -78,7 +78,7 @@ def test_forgot_zero_grad_growth_only_in_the_buggy_loop(forgot) -> None:
 
 def test_growth_reason_renders_in_english_and_chinese(forgot) -> None:
     _, calls, names = forgot
-    weight = [g for g in grad_growth(detect_iterations(calls), names) if g.name == "model.weight"][0]
+    weight = next(g for g in grad_growth(detect_iterations(calls), names) if g.name == "model.weight")
     reason = weight.reason()
     assert reason.code == GROWTH_CODE
     assert reason.params["iterations"] == list(range(1, 9))

@@ -68,7 +68,7 @@ def split_cells(text: str) -> list[CellRange]:
     preamble = lines[: markers[0]]
     if _has_code(preamble):
         cells.append(CellRange(0, None, 1, markers[0], "\n".join(preamble), ""))
-    bounds = markers + [len(lines)]
+    bounds = [*markers, len(lines)]
     for k, marker in enumerate(markers):
         body = lines[marker + 1 : bounds[k + 1]]
         is_code, title = _marker_parts(lines[marker])

@@ -66,7 +66,7 @@ class Heatmap(QWidget):
         return (len(self._rows), max((len(r) for r in self._rows), default=0))
 
     def _cell_size(self) -> float:
-        rows, cols = self.grid_size()
+        _rows, cols = self.grid_size()
         if not cols:
             return self.CELL_MAX
         return max(self.CELL_MIN, min(self.CELL_MAX, (self.width() - 2) / cols))

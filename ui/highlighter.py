@@ -24,7 +24,7 @@ _TOKEN = re.compile(
     r"|(?P<number>\b(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][+-]?\d+)?j?)\b)"
     r"|(?P<defname>(?<=\bdef\s)\s*\w+|(?<=\bclass\s)\s*\w+)"
     r"|(?P<self>\b(?:self|cls)\b)"
-    r"|(?P<keyword>\b(?:" + "|".join(keyword.kwlist + ["match", "case"]) + r")\b)"
+    r"|(?P<keyword>\b(?:" + "|".join([*keyword.kwlist, "match", "case"]) + r")\b)"
     r"|(?P<builtin>\b(?:" + "|".join(_BUILTINS) + r")\b)"
 )
 _TRIPLE = {1: "'''", 2: '"""'}

@@ -11,6 +11,7 @@ in the lost session, with their current text, so ``x`` still exists when the lea
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import threading
 import time
@@ -190,10 +191,8 @@ class _Executor(QObject):
         self.cancel_event.set()
         client = self.client
         if client is not None:
-            try:
+            with contextlib.suppress(Exception):
                 client.cancel()
-            except Exception:
-                pass
 
     @Slot()
     def shutdown(self) -> None:
@@ -205,10 +204,8 @@ class _Executor(QObject):
 
     @staticmethod
     def _close_client(client: Any) -> None:
-        try:
+        with contextlib.suppress(Exception):
             client.close()
-        except Exception:
-            pass
 
 
 class RunController(QObject):

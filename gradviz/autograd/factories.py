@@ -55,7 +55,7 @@ def _infer_dtype(data: Any) -> DType:
         item = stack.pop()
         if isinstance(item, (list, tuple)):
             stack.extend(item)
-        elif isinstance(item, bool) or isinstance(item, np.bool_):
+        elif isinstance(item, (bool, np.bool_)):
             kinds.add("b")
         elif isinstance(item, (int, np.integer)):
             kinds.add("i")

@@ -302,7 +302,7 @@ def _layout(
         if axis == len(shape) - 1:
             items = cells[start : start + row_len]
             if elided[axis]:
-                items = items[:edge] + [" ..."] + items[edge:]
+                items = [*items[:edge], " ...", *items[edge:]]
             lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
             return "[" + (",\n" + " " * (depth_indent + 1)).join(lines) + "]"
         stride = math.prod(shape[axis + 1 :])

@@ -10,6 +10,7 @@ value comes from ``CallStarted.root_values``, recorded by the engine when the ca
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -245,7 +246,7 @@ def grad_growth(iterations: Sequence[Iteration], names: Mapping[str, str] | None
             tensors.extend(t for t in it.grads if t not in tensors)
         for tid in tensors:
             run: list[Iteration] = []
-            for prev, it in zip(members, members[1:]):
+            for prev, it in itertools.pairwise(members):
                 a, b = prev.grads.get(tid), it.grads.get(tid)
                 carried = (
                     a is not None and b is not None and it.index == prev.index + 1 and _same_grad(b.before, a.after)
@@ -303,7 +304,7 @@ def _subtract(a: Any, b: Any) -> Any:
 def growth_reason(growth: GradGrowth, max_ledger: int = 4) -> Reason:
     """The growth as a Reason (1-based iteration numbers, as a learner counts)."""
     texts = growth.ledger_texts()
-    shown = texts if len(texts) <= max_ledger else texts[: max_ledger - 1] + ["…", texts[-1]]
+    shown = texts if len(texts) <= max_ledger else [*texts[: max_ledger - 1], "…", texts[-1]]
     return Reason(
         GROWTH_CODE,
         {

@@ -202,7 +202,7 @@ def _run(file: str, in_process: bool) -> list[Any]:
 def _validate(args: argparse.Namespace, fmt: str) -> None:
     if args.scale <= 0 or args.scale > 16:
         raise ExportError("--scale must be in (0, 16]")
-    if args.all_steps and fmt not in ("pdf",) + ANIMATIONS:
+    if args.all_steps and fmt not in ("pdf", *ANIMATIONS):
         raise ExportError(f"--all-steps makes one page per step: use .pdf or an animation, not .{fmt}")
     if fmt in ANIMATIONS and (args.step is not None or args.final):
         raise ExportError(f".{fmt} animates every step; --step and --final do not apply")

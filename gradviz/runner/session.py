@@ -265,7 +265,7 @@ class Session:
     # -- errors ------------------------------------------------------------------------------
     def _error_info(self, exc: BaseException, index: int) -> ErrorInfo:
         line, col = self._error_location(exc)
-        if isinstance(exc, WallTimeExceeded) or isinstance(exc, ResourceLimitError):
+        if isinstance(exc, (WallTimeExceeded, ResourceLimitError)):
             kind, message = "ResourceLimit", str(exc)
         elif isinstance(exc, SandboxError):
             kind, message = "SandboxError", str(exc)

@@ -14,6 +14,7 @@ parent run code by sending a crafted pickle.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import os
@@ -102,7 +103,7 @@ def _set_limits(limits: Limits) -> None:
     import resource
 
     cap = limits.memory_mb * 1024 * 1024
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -115,7 +116,7 @@ def _arm_cpu_limit(limits: Limits) -> None:
     used = resource.getrusage(resource.RUSAGE_SELF)
     spent = used.ru_utime + used.ru_stime
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = int(math.ceil(spent + 2 * limits.wall_time_s + 5))
+    soft = math.ceil(spent + 2 * limits.wall_time_s + 5)
     if hard != resource.RLIM_INFINITY:
         soft = min(soft, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
@@ -192,15 +193,11 @@ class _Child:
     def kill(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
         for conn in (self.requests, self.replies):
-            try:
+            with contextlib.suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
 
 
 class SessionClient:

@@ -179,7 +179,7 @@ def equal(a: Tensor, b: Tensor) -> Any:
     return tuple(a.shape) == tuple(b.shape) and _builtins.bool(np.array_equal(a._data, b._data))
 
 
-def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     from gradviz.torch.nn.functional import addmm as _addmm
 
     return _addmm(input, mat1, mat2, beta=beta, alpha=alpha)

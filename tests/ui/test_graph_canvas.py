@@ -279,7 +279,7 @@ def _grown_snapshot(named, extra_ops):
 
 
 def test_first_snapshot_is_fitted_even_before_the_final_size(qtbot, seed):
-    named, snap = seed
+    _named, snap = seed
     p = GraphPanel(theme=LIGHT)
     qtbot.addWidget(p)
     p.set_snapshot(snap)  # before show(): the view has no real size yet
@@ -326,7 +326,7 @@ def _fitted(view) -> bool:
 def test_fitting_a_tall_small_graph_keeps_labels_readable(qtbot, seed):
     from ui.graph.view import READABLE_FIT
 
-    named, snap = seed
+    _named, snap = seed
     p = GraphPanel(theme=LIGHT)
     qtbot.addWidget(p)
     p.resize(500, 260)  # far too short for the seed graph top-down

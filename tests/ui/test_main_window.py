@@ -527,7 +527,7 @@ def test_inspector_shows_saved_buffers_as_they_are_at_the_players_step(qtbot, pr
 
 def test_inspector_says_why_grad_is_none_in_both_languages(qtbot, prefs):
     """y in the seed is not a leaf: the inspector explains it (the session annotates snapshots)."""
-    with seed_window(qtbot, prefs) as (win, installed):
+    with seed_window(qtbot, prefs) as (win, _installed):
         for cell in [c for c in win.editor.cells if c.is_code][:4]:  # cells 0..3 build y = x ** 2
             _shift_enter(qtbot, win, cell)
         y = next(n["id"] for n in win.snapshot["nodes"] if n.get("name") == "y")
@@ -544,7 +544,7 @@ def test_inspector_says_why_grad_is_none_in_both_languages(qtbot, prefs):
 def test_the_retain_grad_fix_is_inserted_before_the_backward_line(qtbot, prefs):
     """Cell 8 of the seed: y.grad is None; the inspector's fix puts y.retain_grad() above
     s.backward(), one undo takes it back."""
-    with seed_window(qtbot, prefs) as (win, installed):
+    with seed_window(qtbot, prefs) as (win, _installed):
         code_cells = [c for c in win.editor.cells if c.is_code]
         for cell in code_cells[:9]:  # up to cell 8 (y = x**2 ... s.backward())
             _shift_enter(qtbot, win, cell)

@@ -132,7 +132,7 @@ class ExportDialog(QDialog):
     def request(self) -> ExportRequest:
         fmt = str(self.format_box.currentData())
         mode = "all" if fmt in ANIMATIONS else str(self.state_box.currentData())
-        if mode == "all" and fmt not in ("pdf",) + ANIMATIONS:
+        if mode == "all" and fmt not in ("pdf", *ANIMATIONS):
             mode = "final"
         return ExportRequest(
             fmt=fmt,

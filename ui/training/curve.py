@@ -132,6 +132,7 @@ class LossCurve(QWidget):
         nearest = min(self._points, key=lambda p: abs(geometry.x(p[0]) - x))[0]
         self.iteration_clicked.emit(nearest)
         event.accept()
+        return None
 
     # -- painting ------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:

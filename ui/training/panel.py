@@ -8,6 +8,7 @@ panel computes nothing about autograd itself.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -106,10 +107,8 @@ class TrainingPanel(QWidget):
     def set_player(self, player: Any) -> None:
         """The BackwardPlayer to drive (duck-typed: ``select_call(i)``, optional ``call_selected``)."""
         if self._player is not None and hasattr(self._player, "call_selected"):
-            try:
+            with contextlib.suppress(RuntimeError, TypeError):
                 self._player.call_selected.disconnect(self._on_player_call)
-            except (RuntimeError, TypeError):
-                pass
         self._player = player
         if player is not None and hasattr(player, "call_selected"):
             player.call_selected.connect(self._on_player_call)

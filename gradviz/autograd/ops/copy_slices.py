@@ -17,13 +17,13 @@ from gradviz.autograd.node import Node
 
 class CopySlices(Node):
     def __init__(self, base: Any, view_fn: Any, fn: Node) -> None:
-        edges = (base._gradient_edge(),) + tuple(fn.next_functions[1:])
+        edges = (base._gradient_edge(), *tuple(fn.next_functions[1:]))
         super().__init__(None, "CopySlices", edges)
         self.fn = fn
         self.view_fn = view_fn
-        self.input_meta = [(base._data.shape, base.dtype)] + list(fn.input_meta[1:])
-        self.needs_input_grad = (base._requires_grad,) + tuple(fn.needs_input_grad[1:])
-        self.inputs = (base,) + tuple(fn.inputs[1:])
+        self.input_meta = [(base._data.shape, base.dtype), *list(fn.input_meta[1:])]
+        self.needs_input_grad = (base._requires_grad, *tuple(fn.needs_input_grad[1:]))
+        self.inputs = (base, *tuple(fn.inputs[1:]))
         self.saved = {}
 
     def apply_backward(self, grads: dict[int, Any], graph_mode: bool) -> list[Any]:
@@ -39,7 +39,7 @@ class CopySlices(Node):
         region = self.view_fn(result)
         inner, _ = _apply_vjps(self.fn, {0: np.array(region, copy=True)}, False, NUMPY)
         region[...] = 0 if inner[0] is None else inner[0]
-        return [result] + list(inner[1:])
+        return [result, *list(inner[1:])]
 
     def release_variables(self) -> list[Any]:
         return self.fn.release_variables()

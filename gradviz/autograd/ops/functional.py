@@ -239,7 +239,7 @@ def flatten(a: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
     middle = 1
     for s in shape[start : end + 1]:
         middle *= s
-    return reshape(a, tuple(shape[:start]) + (middle,) + tuple(shape[end + 1 :]))
+    return reshape(a, (*tuple(shape[:start]), middle, *tuple(shape[end + 1 :])))
 
 
 def expand(a: Any, *shape: Any) -> Any:
@@ -417,7 +417,7 @@ def getitem(a: Any, key: Any) -> Any:
     if not isinstance(key, tuple):
         key = (key,)
     for k in key:
-        if isinstance(k, (Tensor, list, np.ndarray)) or (isinstance(k, bool)):
+        if isinstance(k, (Tensor, list, np.ndarray, bool)):
             from gradviz.autograd.ops.indexing import getitem_advanced
 
             return getitem_advanced(a, key)

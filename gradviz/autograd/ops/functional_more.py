@@ -106,18 +106,18 @@ def _bound(value: Any) -> Any:
     raise NotImplementedError("gradviz: clamp with tensor bounds is not supported yet")
 
 
-def clamp(a: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
+def clamp(a: Any, min: Any = None, max: Any = None) -> Any:
     low, high = _bound(min), _bound(max)
     if low is None and high is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     return call(_op("clamp"), (a,), {"min": low, "max": high})
 
 
-def clamp_min(a: Any, min: Any) -> Any:  # noqa: A002
+def clamp_min(a: Any, min: Any) -> Any:
     return call(_op("clamp_min"), (a,), {"min": _bound(min)})
 
 
-def clamp_max(a: Any, max: Any) -> Any:  # noqa: A002
+def clamp_max(a: Any, max: Any) -> Any:
     return call(_op("clamp_max"), (a,), {"max": _bound(max)})
 
 

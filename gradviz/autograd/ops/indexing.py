@@ -23,7 +23,7 @@ def _tensor_class() -> type:
 
 
 def is_advanced(component: Any) -> bool:
-    return isinstance(component, (_tensor_class(), list, np.ndarray)) or isinstance(component, bool)
+    return isinstance(component, (_tensor_class(), list, np.ndarray, bool))
 
 
 def numpy_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -32,7 +32,7 @@ def numpy_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
     for k in key:
         if isinstance(k, Tensor):
             array = k._data
-        elif isinstance(k, (list, np.ndarray)) or isinstance(k, bool):
+        elif isinstance(k, (list, np.ndarray, bool)):
             array = np.asarray(k)
         else:
             out.append(k)

@@ -48,7 +48,7 @@ defop(
 )
 
 
-def _clamp_forward(a: np.ndarray, min: Any = None, max: Any = None) -> np.ndarray:  # noqa: A002
+def _clamp_forward(a: np.ndarray, min: Any = None, max: Any = None) -> np.ndarray:
     out = a
     if min is not None:
         out = np.maximum(out, np.asarray(min, dtype=a.dtype))

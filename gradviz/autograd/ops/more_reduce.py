@@ -180,7 +180,7 @@ defop(
 )
 
 
-def _norm_forward(a: np.ndarray, ord: Any, dim: Any, keepdim: bool) -> np.ndarray:  # noqa: A002
+def _norm_forward(a: np.ndarray, ord: Any, dim: Any, keepdim: bool) -> np.ndarray:
     axis = None if dim is None else tuple(dim)
     magnitude = np.abs(a)
     if ord == 1:

@@ -177,8 +177,8 @@ def batched_matmul(a: Any, b: Any) -> Any:
     m = right.shape[-1]
     batch = tuple(np.broadcast_shapes(tuple(left.shape[:-2]), tuple(right.shape[:-2])))
     count = int(np.prod(batch)) if batch else 1
-    left3 = F.reshape(F.expand(left, batch + (n, k)), (count, n, k))
-    right3 = F.reshape(F.expand(right, batch + (k, m)), (count, k, m))
+    left3 = F.reshape(F.expand(left, (*batch, n, k)), (count, n, k))
+    right3 = F.reshape(F.expand(right, (*batch, k, m)), (count, k, m))
     product = call(OPS["bmm"], (left3, right3))
     out_shape = batch + ((n,) if da > 1 else ()) + ((m,) if db > 1 else ())
     return call(OPS["unsafe_view"], (product,), {"shape": out_shape})

@@ -38,7 +38,7 @@ def _reduced_count(s: Any) -> int:
     if ndim == 0:
         return 1
     n = 1
-    for d in set(d % ndim for d in s.dim):
+    for d in {d % ndim for d in s.dim}:
         n *= s.self_sym_sizes[d]
     return n
 

@@ -153,7 +153,7 @@ def _select_forward(a: np.ndarray, dim: int, index: int) -> np.ndarray:
     key = [slice(None)] * a.ndim
     key[dim] = index
     # The trailing Ellipsis keeps a 0-d result a view (plain a[0] on 1-d data is a copied scalar).
-    return a[tuple(key) + (Ellipsis,)]
+    return a[(*tuple(key), Ellipsis)]
 
 
 defop(

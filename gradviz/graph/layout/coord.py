@@ -58,9 +58,8 @@ def _type1_conflicts(lay: Layered, layers: Sequence[Sequence[int]], pos: Sequenc
                     w = lower_row[scan]
                     for u in lay.upper[w]:
                         k = pos[u]
-                        if k < k0 or k > k1:
-                            if not (u >= n_real and w >= n_real):
-                                marked.add((u, w))
+                        if (k < k0 or k > k1) and not (u >= n_real and w >= n_real):
+                            marked.add((u, w))
                     scan += 1
                 k0 = k1
     return marked

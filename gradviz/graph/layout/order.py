@@ -318,7 +318,7 @@ def _sift_row(lay: Layered, row: list[int], pos: list[int]) -> bool:
             if cost < best_cost:
                 best_slot, best_cost = slot, cost
         if current_cost is not None and best_cost < current_cost:
-            row[:] = rest[:best_slot] + [v] + rest[best_slot:]
+            row[:] = [*rest[:best_slot], v, *rest[best_slot:]]
             for i, w in enumerate(row):
                 pos[w] = i
             changed = True

@@ -16,6 +16,7 @@ Optional node attribute ``rank_group``: sources with the same key share a rank (
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -439,7 +440,7 @@ def _assemble(
 
 def _polyline_at(line: list[Point], level: float, axis: int) -> float | None:
     """Coordinate across ``axis`` where the polyline first meets ``axis == level``."""
-    for (x1, y1), (x2, y2) in zip(line, line[1:]):
+    for (x1, y1), (x2, y2) in itertools.pairwise(line):
         a1, a2 = (y1, y2) if axis == 1 else (x1, x2)
         b1, b2 = (x1, x2) if axis == 1 else (y1, y2)
         lo, hi = min(a1, a2), max(a1, a2)

@@ -186,7 +186,7 @@ class Transformer(ast.NodeTransformer):
         if node.type is not None:
             node.type = self._visit_child(node.type)  # type: ignore[assignment]
         check = ast.copy_location(ast.Expr(value=_helper("__gv_check_exc__", [], node)), node)
-        node.body = [check] + self._statements(node.body)
+        node.body = [check, *self._statements(node.body)]
         return node
 
     # -- imports -----------------------------------------------------------------------------

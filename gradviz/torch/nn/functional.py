@@ -56,21 +56,21 @@ def _check_tensor(value: Any, fn: str, arg: str, position: int) -> None:
 # -- activations ----------------------------------------------------------------------------
 
 
-def relu(input: Any, inplace: bool = False) -> Any:  # noqa: A002 - torch's argument name
+def relu(input: Any, inplace: bool = False) -> Any:
     if inplace:
         return _inplace(input, _F.relu)
     return _F.relu(input)
 
 
-def sigmoid(input: Any) -> Any:  # noqa: A002
+def sigmoid(input: Any) -> Any:
     return _F.sigmoid(input)
 
 
-def tanh(input: Any) -> Any:  # noqa: A002
+def tanh(input: Any) -> Any:
     return _F.tanh(input)
 
 
-def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:  # noqa: A002
+def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
     return _F.flatten(input, start_dim, end_dim)
 
 
@@ -79,7 +79,7 @@ def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def _softmax_like(op_name: str, input: Any, dim: Any, dtype: Any) -> Any:  # noqa: A002
+def _softmax_like(op_name: str, input: Any, dim: Any, dtype: Any) -> Any:
     _check_tensor(input, op_name, "input", 1)
     if dim is None:
         dim = _softmax_dim(op_name, input.dim(), stacklevel=3)
@@ -92,11 +92,11 @@ def _softmax_like(op_name: str, input: Any, dim: Any, dtype: Any) -> Any:  # noq
     return call(OPS[op_name], (input,), {"axis": axis, "dim": dim})
 
 
-def softmax(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Any:  # noqa: A002
+def softmax(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Any:
     return _softmax_like("softmax", input, dim, dtype)
 
 
-def log_softmax(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Any:  # noqa: A002
+def log_softmax(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Any:
     return _softmax_like("log_softmax", input, dim, dtype)
 
 
@@ -146,7 +146,7 @@ def addmm(bias: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any
     return out
 
 
-def linear(input: Any, weight: Any, bias: Any = None) -> Any:  # noqa: A002
+def linear(input: Any, weight: Any, bias: Any = None) -> Any:
     _check_tensor(input, "linear", "input", 1)
     _check_tensor(weight, "linear", "weight", 2)
     if weight.dim() != 2 or input.dim() == 0:
@@ -159,7 +159,7 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Any:  # noqa: A002
         if bias is None:
             return _F.mm(input, weight_t)
         return addmm(bias, input, weight_t)
-    out_shape = tuple(input.shape[:-1]) + (weight.shape[0],)
+    out_shape = (*tuple(input.shape[:-1]), weight.shape[0])
     if input.dim() > 2 and not input.is_contiguous():
         # Not viewable as 2-d: the batched matmul path, then the bias added.
         out = _F.matmul(input, weight_t)
@@ -185,7 +185,7 @@ def _reduction_code(reduction: str) -> int:
     return REDUCTIONS[reduction]
 
 
-def _check_target_indices(input: Tensor, target: Tensor, ignore_index: int) -> np.ndarray:  # noqa: A002
+def _check_target_indices(input: Tensor, target: Tensor, ignore_index: int) -> np.ndarray:
     if target.dtype.is_floating_point or target.dtype is dtypes.bool_:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_scalar_type_name(target.dtype)}")
     if input.dim() not in (1, 2):
@@ -212,7 +212,7 @@ def nll_loss(
     input: Any,
     target: Any,
     weight: Any = None,
-    size_average: Any = None,  # noqa: A002
+    size_average: Any = None,
     ignore_index: int = -100,
     reduce: Any = None,
     reduction: str = "mean",
@@ -245,7 +245,7 @@ def nll_loss(
     return out
 
 
-def _soft_target_cross_entropy(input: Tensor, target: Tensor, weight: Any, code: int) -> Any:  # noqa: A002
+def _soft_target_cross_entropy(input: Tensor, target: Tensor, weight: Any, code: int) -> Any:
     if weight is not None:
         raise NotImplementedError(
             "gradviz: cross_entropy with probability targets and a class weight is not supported yet"
@@ -266,7 +266,7 @@ def cross_entropy(
     input: Any,
     target: Any,
     weight: Any = None,
-    size_average: Any = None,  # noqa: A002
+    size_average: Any = None,
     ignore_index: int = -100,
     reduce: Any = None,
     reduction: str = "mean",
@@ -300,7 +300,7 @@ def mse_loss(
     input: Any,
     target: Any,
     size_average: Any = None,
-    reduce: Any = None,  # noqa: A002
+    reduce: Any = None,
     reduction: str = "mean",
     weight: Any = None,
 ) -> Any:

@@ -43,7 +43,7 @@ class Linear(Module):
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, input: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any) -> Any:
         return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
@@ -54,7 +54,7 @@ class Identity(Module):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
-    def forward(self, input: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any) -> Any:
         return input
 
 
@@ -63,7 +63,7 @@ class ReLU(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any) -> Any:
         return F.relu(input, inplace=self.inplace)
 
     def extra_repr(self) -> str:
@@ -71,12 +71,12 @@ class ReLU(Module):
 
 
 class Tanh(Module):
-    def forward(self, input: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any) -> Any:
         return F.tanh(input)
 
 
 class Sigmoid(Module):
-    def forward(self, input: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any) -> Any:
         return F.sigmoid(input)
 
 
@@ -85,7 +85,7 @@ class Softmax(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, input: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any) -> Any:
         return F.softmax(input, self.dim)
 
     def extra_repr(self) -> str:
@@ -97,7 +97,7 @@ class LogSoftmax(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, input: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any) -> Any:
         return F.log_softmax(input, self.dim)
 
     def extra_repr(self) -> str:
@@ -110,7 +110,7 @@ class Flatten(Module):
         self.start_dim = start_dim
         self.end_dim = end_dim
 
-    def forward(self, input: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any) -> Any:
         return F.flatten(input, self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:

@@ -38,7 +38,7 @@ class _WeightedLoss(_Loss):
 
 
 class MSELoss(_Loss):
-    def forward(self, input: Any, target: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any, target: Any) -> Any:
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
@@ -54,7 +54,7 @@ class NLLLoss(_WeightedLoss):
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
-    def forward(self, input: Any, target: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any, target: Any) -> Any:
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
 
 
@@ -72,7 +72,7 @@ class CrossEntropyLoss(_WeightedLoss):
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
-    def forward(self, input: Any, target: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any, target: Any) -> Any:
         return F.cross_entropy(
             input,
             target,

@@ -354,7 +354,7 @@ class Module:
         from gradviz.autograd import dtypes
 
         target = kwargs.get("dtype")
-        for arg in list(args) + [kwargs.get("device")]:
+        for arg in [*list(args), kwargs.get("device")]:
             if isinstance(arg, dtypes.DType):
                 target = arg
             elif arg is not None and "cuda" in str(arg):
@@ -444,7 +444,7 @@ class Sequential(Module):
         self.add_module(str(len(self)), module)
         return self
 
-    def forward(self, input: Any) -> Any:  # noqa: A002
+    def forward(self, input: Any) -> Any:
         for module in self:
             input = module(input)
         return input
