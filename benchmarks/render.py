@@ -68,10 +68,10 @@ def run(n_ops: int, full: bool, app: QApplication) -> None:
     modes = [("collapsed", 400.0)] + ([("full", float("inf"))] if full else [])
     for label, threshold in modes:
         repeat = 1 if nodes > 3000 and threshold == float("inf") else 2
-        pop_t, view = cpu(lambda: populate(threshold), repeat)
+        pop_t, view = cpu(lambda threshold=threshold: populate(threshold), repeat)
         scene = view.graph_scene
         graph = scene.drawn.copy()
-        lay_t, _ = cpu(lambda: layout(graph, direction="TB"), repeat)
+        lay_t, _ = cpu(lambda graph=graph: layout(graph, direction="TB"), repeat)
         view.show()
         app.processEvents()
         view.fit_to_view()
@@ -80,8 +80,8 @@ def run(n_ops: int, full: bool, app: QApplication) -> None:
         for _ in range(frames):
             view.viewport().repaint()
         repaint = (time.process_time() - start) / frames
-        grab_t, _ = cpu(lambda: view.grab(), 2)
-        export_t, _ = cpu(lambda: render_scene_to_image(scene, 1.0), 1)
+        grab_t, _ = cpu(lambda view=view: view.grab(), 2)
+        export_t, _ = cpu(lambda scene=scene: render_scene_to_image(scene, 1.0), 1)
         items = len(scene.nodes) + len(scene.edges)
         if label == "full":  # with collapsing on, the fold itself dominates: no per-item figure
             per_item.append(

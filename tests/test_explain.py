@@ -133,16 +133,21 @@ def test_seed_errors(seed):
     "message, code",
     [
         (
-            "one of the variables needed for gradient computation has been modified by an inplace operation: "
-            "[torch.FloatTensor [3]], which is output 0 of ExpBackward0, is at version 1; expected version 0 instead.",
+            (
+                "one of the variables needed for gradient computation has been modified by an inplace operation: "
+                "[torch.FloatTensor [3]], which is output 0 of ExpBackward0, is at version 1; expected version 0 "
+                "instead."
+            ),
             "err_version_counter",
         ),
         ("a leaf Variable that requires grad is being used in an in-place operation.", "err_leaf_inplace"),
         ("element 0 of tensors does not require grad and does not have a grad_fn", "err_no_grad_fn"),
         ("Only Tensors of floating point and complex dtype can require gradients", "err_int_requires_grad"),
         (
-            "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True "
-            "if this is the desired behavior.",
+            (
+                "One of the differentiated Tensors appears to not have been used in the graph. "
+                "Set allow_unused=True if this is the desired behavior."
+            ),
             "err_unused_input",
         ),
     ],

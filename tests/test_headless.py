@@ -84,11 +84,11 @@ def test_anomaly_mode_names_the_node_that_made_nan() -> None:
     with t.autograd.set_detect_anomaly(True):
         z = t.tensor([0.0], requires_grad=True)
         y = z / z
-        with pytest.raises(RuntimeError, match=r"^Function 'DivBackward0' returned nan values in its 1th output\.$"):
-            with pytest.warns(
-                UserWarning, match=r"^Error detected in DivBackward0\. Traceback of forward call"
-            ) as caught:
-                y.sum().backward()
+        with (
+            pytest.raises(RuntimeError, match=r"^Function 'DivBackward0' returned nan values in its 1th output\.$"),
+            pytest.warns(UserWarning, match=r"^Error detected in DivBackward0\. Traceback of forward call") as caught,
+        ):
+            y.sum().backward()
         assert "y = z / z" in str(caught[0].message)  # the forward line that made the node
     z = t.tensor([0.0], requires_grad=True)
     (z / z).sum().backward()  # outside anomaly mode NaN grads pass silently, as in PyTorch

@@ -155,9 +155,8 @@ def test_count_crossings_matches_brute_force_on_random_layered_graphs(seed):
     edges = list(g.edges)
     expected = 0
     for (a, b), (c, d) in itertools.combinations(edges, 2):
-        if ranks[a] == ranks[c]:
-            if (positions[a][0] - positions[c][0]) * (positions[b][0] - positions[d][0]) < 0:
-                expected += 1
+        if ranks[a] == ranks[c] and (positions[a][0] - positions[c][0]) * (positions[b][0] - positions[d][0]) < 0:
+            expected += 1
     assert count_crossings(g, result) == expected
 
 

@@ -100,7 +100,7 @@ def test_cross_entropy_single_sample_and_probability_targets() -> None:
     gradcheck(lambda x: F.cross_entropy(x, torch.tensor(1)), rand(3))
     probs = RNG.dirichlet(np.ones(3), size=4)
     for reduction in ("mean", "sum", "none"):
-        gradcheck(lambda x, p: F.cross_entropy(x, p, reduction=reduction), rand(4, 3), probs)
+        gradcheck(lambda x, p, reduction=reduction: F.cross_entropy(x, p, reduction=reduction), rand(4, 3), probs)
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
@@ -157,7 +157,7 @@ def test_nll_saved_tensors_are_freed_by_backward() -> None:
     assert node._saved_total_weight.item() == 3.0
     loss.backward()
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
-        node._saved_target
+        _ = node._saved_target
     assert FREED_MESSAGE.startswith("Trying to backward")
 
 

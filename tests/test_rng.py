@@ -1,4 +1,4 @@
-"""gradviz.autograd.random.generator against PyTorch 2.13 CPU, bit for bit (goldens from tools/record_rng_goldens.py)."""
+"""gradviz.autograd.random against PyTorch 2.13 CPU, bit for bit (goldens: tools/record_rng_goldens.py)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,8 @@ def assert_matches(got: np.ndarray, want: dict[str, Any], where: str) -> None:
             expected = np.frombuffer(bytes.fromhex(want["hex"]), dtype=got.dtype).reshape(got.shape)
             bad = np.nonzero((got != expected).ravel())[0]
             raise AssertionError(
-                f"{where}: {bad.size} elements differ, first at {bad[:5]}: got {got.ravel()[bad[:5]]} want {expected.ravel()[bad[:5]]}"
+                f"{where}: {bad.size} elements differ, first at {bad[:5]}: "
+                f"got {got.ravel()[bad[:5]]} want {expected.ravel()[bad[:5]]}"
             )
     else:
         assert raw[:64].hex() == want["head"], f"{where}: leading bytes differ"
@@ -222,7 +223,7 @@ def _round_to_f32(q: Fraction) -> float:
 def test_errors_are_torch_like() -> None:
     with pytest.raises(RuntimeError, match="from=5 >= to=5"):
         rng.randint(5, 5, (2,))
-    with pytest.raises(RuntimeError, match="std >= 0.0"):
+    with pytest.raises(RuntimeError, match=r"std >= 0\.0"):
         rng.normal_(np.empty(3, np.float32), 0.0, -1.0)
     with pytest.raises(NotImplementedError):
         rng.normal_(np.empty(3, np.int64))

@@ -180,9 +180,7 @@ def _write(out: np.ndarray, values: np.ndarray) -> None:
 def _check_float(out: np.ndarray, what: str) -> np.dtype:
     dtype = np.dtype(out.dtype)
     if dtype not in _FLOAT_DTYPES:
-        raise NotImplementedError(
-            f"gradviz.autograd.random.generator.{what}: dtype {dtype} is not supported (float32/float64 only)"
-        )
+        raise NotImplementedError(f"torch.{what}: dtype {dtype} is not supported (float32/float64 only)")
     return dtype
 
 
@@ -329,11 +327,9 @@ def _check_randint_bounds(low: int, high: int, dtype: np.dtype) -> None:
         # torch nudges bounds that the float type cannot hold exactly; gradviz does not.
         exact = 2 ** (24 if dtype == np.float32 else 53)
         if not (-exact <= low and high - 1 <= exact):
-            raise NotImplementedError(
-                f"gradviz.autograd.random.generator.randint: bounds beyond +-2**{exact.bit_length() - 1} for {dtype}"
-            )
+            raise NotImplementedError(f"torch.randint: bounds beyond +-2**{exact.bit_length() - 1} for {dtype}")
     else:
-        raise NotImplementedError(f"gradviz.autograd.random.generator.randint: dtype {dtype} is not supported")
+        raise NotImplementedError(f"torch.randint: dtype {dtype} is not supported")
 
 
 def randint(
@@ -361,9 +357,7 @@ def randperm(n: int, dtype: np.dtype | type = np.int64, generator: Generator | N
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     if n >= _RANDPERM_SMALL_LIMIT:
-        raise NotImplementedError(
-            "gradviz.autograd.random.generator.randperm: n >= 214748364 uses a different shuffle that gradviz does not reproduce"
-        )
+        raise NotImplementedError("torch.randperm: n >= 214748364 uses a shuffle that gradviz does not reproduce")
     perm = list(range(n))
     if n > 1:
         remaining = np.arange(n, 1, -1, dtype=np.uint32)  # n - i for i in 0..n-2

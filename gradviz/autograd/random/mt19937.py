@@ -123,7 +123,8 @@ def unpack_state(data: object) -> MTState:
     raw = np.ascontiguousarray(np.asarray(data, dtype=np.uint8)).reshape(-1)
     if raw.size != STATE_BYTES:
         raise RuntimeError(
-            f"Expected a CPUGeneratorImplState of size {STATE_BYTES} but found the input RNG state size to be {raw.size}"
+            f"Expected a CPUGeneratorImplState of size {STATE_BYTES} "
+            f"but found the input RNG state size to be {raw.size}"
         )
     b = raw.tobytes()
 
