@@ -18,6 +18,7 @@ Two different math libraries feed ``normal_`` in PyTorch 2.13 on x86-64:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -107,7 +108,7 @@ def fma64(a: np.ndarray, b: float, c: float) -> np.ndarray:
     with np.errstate(all="ignore"):
         p = a * bv
         ah, al = _split(a)
-        bh, bl = _split(bv)
+        bh, bl = _split(np.asarray(bv))
         perr = ((ah * bh - p) + ah * bl + al * bh) + al * bl  # p + perr == a*b exactly
         th, tl = _two_sum(cv, p)
         v, verr = _two_sum(tl, perr)
@@ -187,9 +188,9 @@ def avx_sincos(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (sin.view(U32) ^ sign_sin).view(F32), (cos.view(U32) ^ sign_cos).view(F32)
 
 
-def _map_math(fn: object, x: np.ndarray) -> np.ndarray:
+def _map_math(fn: Callable[[float], float], x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, np.float64)
-    return np.fromiter(map(fn, x.ravel().tolist()), np.float64, x.size).reshape(x.shape)  # type: ignore[arg-type]
+    return np.fromiter(map(fn, x.ravel().tolist()), np.float64, x.size).reshape(x.shape)
 
 
 def libm_log(x: np.ndarray) -> np.ndarray:
