@@ -44,7 +44,7 @@ def best_of(repeat: int, work: Callable[[], Any]) -> float:
 
 
 def seed_source() -> ExportSource:
-    seed = SEED if SEED.exists() else REPO / "resources" / "examples" / "seed_notebook.py"
+    seed = SEED if SEED.exists() else REPO / "gradviz" / "resources" / "examples" / "seed_notebook.py"
     return pick_source(Session().run_cells(load_cells(seed)), SEED_CALL)
 
 

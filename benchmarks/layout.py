@@ -124,7 +124,7 @@ def real_graphs() -> list[tuple[str, nx.DiGraph]]:
     out: list[tuple[str, nx.DiGraph]] = []
     sources: list[tuple[str, Callable[[], nx.DiGraph]]] = []
     for example in ("seed_notebook", "mlp_training", "chapter_autograd"):
-        path = REPO / "resources" / "examples" / f"{example}.py"
+        path = REPO / "gradviz" / "resources" / "examples" / f"{example}.py"
 
         def run(path: Path = path) -> nx.DiGraph:
             session = Session()

@@ -30,7 +30,7 @@ from gradviz.runner.cells import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "resources" / "examples" / "seed_notebook.py"
+SEED = REPO / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 
 
 # --- splitting ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from gradviz.cli.run import format_trace, run_main, trace_json_lines, trace_main
 from gradviz.runner.cells import normalize_addresses, split_percent_cells, write_ipynb
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "resources" / "examples" / "seed_notebook.py"
+SEED = REPO / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 SEED_EXPECTED = REPO / "tests" / "goldens" / "seed_expected.json"
 
 

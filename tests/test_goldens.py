@@ -20,7 +20,7 @@ from gradviz.runner.cells import Cell, code_summary, load_cells, module_map, nor
 
 REPO = Path(__file__).resolve().parent.parent
 CASES_DIR = REPO / "tests" / "goldens" / "cases"
-SEED_SCRIPT = REPO / "resources" / "examples" / "seed_notebook.py"
+SEED_SCRIPT = REPO / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 SEED_EXPECTED = REPO / "tests" / "goldens" / "seed_expected.json"
 
 CASES: list[tuple[str, Path, Path]] = [("seed", SEED_SCRIPT, SEED_EXPECTED)] + [

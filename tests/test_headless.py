@@ -45,7 +45,7 @@ def test_gradviz_run_prints_the_seed_like_pytorch() -> None:
     import json
 
     result = subprocess.run(
-        [sys.executable, "-m", "gradviz.cli.main", "run", "resources/examples/seed_notebook.py"],
+        [sys.executable, "-m", "gradviz.cli.main", "run", "gradviz/resources/examples/seed_notebook.py"],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -14,7 +14,7 @@ from gradviz.runner.session import Session
 
 SEED = Path("/work/shared/seed/seed_notebook.py")
 if not SEED.exists():
-    SEED = Path(__file__).resolve().parent.parent / "resources" / "examples" / "seed_notebook.py"
+    SEED = Path(__file__).resolve().parent.parent / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 
 
 @pytest.fixture(scope="module")

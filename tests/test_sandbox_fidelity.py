@@ -20,7 +20,7 @@ from gradviz.runner.results import CellResult
 from gradviz.runner.session import Session
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "resources" / "examples" / "seed_notebook.py"
+SEED = REPO / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 SEED_EXPECTED = REPO / "tests" / "goldens" / "seed_expected.json"
 CASES = sorted((REPO / "tests" / "goldens" / "cases").glob("*.py"))
 
@@ -62,7 +62,7 @@ def test_seed_notebook_matches_pytorch() -> None:
     assert not problems, "\n".join(problems)
 
 
-EXAMPLES = sorted(p for p in (REPO / "resources" / "examples").glob("*.py") if p.name != "seed_notebook.py")
+EXAMPLES = sorted(p for p in (REPO / "gradviz" / "resources" / "examples").glob("*.py") if p.name != "seed_notebook.py")
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])

@@ -19,7 +19,7 @@ from gradviz.backward.training import (
 from gradviz.runner.cells import load_cells
 from gradviz.runner.session import Session
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent / "gradviz" / "resources" / "examples"
 
 
 def _run(path: Path) -> tuple[list[Any], list[dict[str, Any]], dict[str, str]]:

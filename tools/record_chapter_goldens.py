@@ -1,5 +1,5 @@
-"""Record what PyTorch prints for the examples the app ships: resources/examples/*.py (all but the
-seed notebook, whose PyTorch output is shared/seed/seed_expected.json).
+"""Record what PyTorch prints for the examples the app ships: gradviz/resources/examples/*.py (all but the
+seed notebook, whose PyTorch output is tests/goldens/seed_expected.json).
 
 Run from the repository root with the torch virtualenv:
 
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import record_goldens
 
 REPO = record_goldens.REPO
-EXAMPLES = REPO / "resources" / "examples"
+EXAMPLES = REPO / "gradviz" / "resources" / "examples"
 GOLDENS = REPO / "tests" / "goldens" / "examples"
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "goldens" / "cases"
-SEED_SCRIPT = REPO / "resources" / "examples" / "seed_notebook.py"
+SEED_SCRIPT = REPO / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 SEED_EXPECTED = REPO / "tests" / "goldens" / "seed_expected.json"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-OUT = Path(__file__).resolve().parent.parent / "gradviz" / "torch_names.json"
+OUT = Path(__file__).resolve().parent.parent / "gradviz" / "autograd" / "torch_names.json"
 
 
 def main() -> None:

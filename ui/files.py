@@ -1,4 +1,4 @@
-"""Opening, saving, autosaving and recovering documents; the examples shipped in resources/.
+"""Opening, saving, autosaving and recovering documents; the examples shipped in gradviz.resources.
 
 The editor always holds percent-format text. A ``.py`` file is that text verbatim (comments and
 blank lines kept); a ``.ipynb`` is converted through gradviz.runner.cells in both directions.
@@ -13,16 +13,17 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, QTimer, Signal
 
+from gradviz import resources
+
 translate = QCoreApplication.translate
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "examples"
-SEED_NAME = "seed_notebook.py"
-SUPPORTED_SUFFIXES = (".py", ".ipynb")
+SUPPORTED_SUFFIXES = resources.EXAMPLE_SUFFIXES
 
 
 class DocumentError(Exception):
@@ -83,14 +84,11 @@ def write_document(path: str | Path, text: str) -> None:
 
 def example_files() -> list[Path]:
     """The seed notebook first, then the other examples by name."""
-    if not EXAMPLES_DIR.is_dir():
-        return []
-    found = [p for p in EXAMPLES_DIR.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES and p.is_file()]
-    return sorted(found, key=lambda p: (p.name != SEED_NAME, p.name.lower()))
+    return resources.example_files()
 
 
 def seed_path() -> Path:
-    return EXAMPLES_DIR / SEED_NAME
+    return resources.seed_notebook()
 
 
 def is_example(path: str | Path | None) -> bool:
@@ -98,7 +96,7 @@ def is_example(path: str | Path | None) -> bool:
     if not path:
         return False
     try:
-        return Path(path).resolve().parent == EXAMPLES_DIR.resolve()
+        return Path(path).resolve() in {example.resolve() for example in resources.example_files()}
     except OSError:
         return False
 
@@ -156,7 +154,12 @@ class Autosaver(QObject):
 
     saved = Signal(str)  # autosave file path
 
-    def __init__(self, get_state, interval_ms: int = 5000, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        get_state: Callable[[], tuple[bool, str | None, str]],
+        interval_ms: int = 5000,
+        parent: QObject | None = None,
+    ) -> None:
         """``get_state()`` returns (dirty, original path or None, text)."""
         super().__init__(parent)
         self._get_state = get_state

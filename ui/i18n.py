@@ -8,8 +8,8 @@ The catalogue covers the whole front end (window, canvas, player, export). To up
 adding strings, run from the repository root and translate the new (unfinished) entries:
 
     .venv/bin/pyside6-lupdate ui/*.py ui/graph/*.py ui/player/*.py ui/export/*.py \
-        -ts resources/translations/gradviz_zh_CN.ts
-    .venv/bin/pyside6-lrelease resources/translations/gradviz_zh_CN.ts
+        -ts ui/resources/translations/gradviz_zh_CN.ts
+    .venv/bin/pyside6-lrelease ui/resources/translations/gradviz_zh_CN.ts
 
 (ui/player/widgets.py's module-level ``tr()`` translates in the "BackwardPlayer" context; lupdate
 files those strings under an empty context name, so move them there.) The compiled .qm is
@@ -21,11 +21,13 @@ widget re-sets its texts in ``changeEvent``.
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import files
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "translations"
+from gradviz.resources import resource_path
+
+TRANSLATIONS = files("ui") / "resources" / "translations"
 
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
 
@@ -51,7 +53,8 @@ class LanguageSwitcher:
             return True
         ok = False
         own = QTranslator(app)
-        if own.load(str(TRANSLATIONS_DIR / f"gradviz_{language}.qm")):
+        catalogue = TRANSLATIONS / f"gradviz_{language}.qm"
+        if catalogue.is_file() and own.load(str(resource_path(catalogue))):
             app.installTranslator(own)
             self._installed.append(own)
             ok = True

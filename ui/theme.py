@@ -8,13 +8,13 @@ their colours from the active :class:`Theme`, so switching theme is one call
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from pathlib import Path
+from importlib.resources import files
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-STYLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "styles"
+STYLESHEET = files("ui") / "resources" / "styles" / "gradviz.qss"
 
 THEME_CHOICES = ("system", "light", "dark")
 
@@ -257,13 +257,12 @@ def build_palette(theme: Theme) -> QPalette:
 
 
 def build_stylesheet(theme: Theme) -> str:
-    """The small stylesheet in resources/styles/ with ``@field`` placeholders filled from the theme.
+    """The small stylesheet in ui/resources/styles/ with ``@field`` placeholders filled from the theme.
 
     Longest names are substituted first so ``@base`` never clobbers ``@base_alt``-like names.
     """
-    path = STYLES_DIR / "gradviz.qss"
     try:
-        template = path.read_text(encoding="utf-8")
+        template = STYLESHEET.read_text(encoding="utf-8")
     except OSError:
         return ""
     values = {k: v for k, v in theme.as_dict().items() if isinstance(v, str)}

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QPlainTextEdit, QToolBar
 
+from gradviz.resources import resource_path
 from ui.i18n import LANGUAGE_NAMES
 
 translate = QCoreApplication.translate
 
-ICONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
+ICONS = files("ui") / "resources" / "icons"
 
 
 def icon(name: str) -> QIcon:
-    return QIcon(str(ICONS_DIR / f"{name}.svg"))
+    """The toolbar's and window's SVG icons (ui/resources/icons/NAME.svg); an empty icon if missing."""
+    svg = ICONS / f"{name}.svg"
+    return QIcon(str(resource_path(svg))) if svg.is_file() else QIcon()
 
 
 class WindowActions(QObject):

@@ -7,7 +7,7 @@ from pathlib import Path
 from gradviz.runner.cells import split_percent_cells
 from ui.cellmap import cell_at_line, is_cell_marker, split_cells
 
-SEED = Path(__file__).resolve().parents[2] / "resources" / "examples" / "seed_notebook.py"
+SEED = Path(__file__).resolve().parents[2] / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 
 
 def test_markers_follow_the_percent_format():

@@ -16,7 +16,7 @@ from gradviz.runner.session import Session
 from ui.player import BackwardPlayer
 from ui.training import TrainingPanel, install_training_panel
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "examples" / "forgot_zero_grad.py"
+EXAMPLE = Path(__file__).resolve().parents[2] / "gradviz" / "resources" / "examples" / "forgot_zero_grad.py"
 
 
 @pytest.fixture(scope="module")

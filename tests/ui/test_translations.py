@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QTranslator
 
 REPO = Path(__file__).resolve().parents[2]
-TS = REPO / "resources" / "translations" / "gradviz_zh_CN.ts"
-QM = REPO / "resources" / "translations" / "gradviz_zh_CN.qm"
+TS = REPO / "ui" / "resources" / "translations" / "gradviz_zh_CN.ts"
+QM = REPO / "ui" / "resources" / "translations" / "gradviz_zh_CN.qm"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
