@@ -12,8 +12,6 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from gradviz.autograd import grad_mode as _grad_mode
 from gradviz.autograd.ids import next_uid
 from gradviz.autograd.provenance import current_span
@@ -266,7 +264,3 @@ class AccumulateGrad(Node):
         super().__init__(None, "AccumulateGrad", (), sequence_nr=ACCUMULATE_SEQUENCE_NR)
         self.variable = variable
         self.input_meta = [(tuple(variable._data.shape), variable.dtype)]
-
-
-def array_nbytes(value: np.ndarray) -> int:
-    return int(value.nbytes)

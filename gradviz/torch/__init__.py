@@ -163,10 +163,6 @@ def detach(x: Tensor) -> Tensor:
     return x.detach()
 
 
-def numel_of(x: Tensor) -> Any:
-    return x.numel()
-
-
 def allclose(a: Tensor, b: Tensor, rtol: Any = 1e-05, atol: Any = 1e-08, equal_nan: Any = False) -> Any:
     import numpy as np
 

@@ -33,9 +33,7 @@ class NumpyBackend:
     log = staticmethod(np.log)
     sin = staticmethod(np.sin)
     cos = staticmethod(np.cos)
-    sqrt = staticmethod(np.sqrt)
     sign = staticmethod(np.sign)
-    tanh = staticmethod(np.tanh)
 
     @staticmethod
     def where(cond: Any, a: Any, b: Any) -> np.ndarray:
@@ -150,12 +148,6 @@ class TensorBackend:
 
     def cos(self, a: Any) -> Any:
         return self._f().cos(a)
-
-    def sqrt(self, a: Any) -> Any:
-        return self._f().sqrt(a)
-
-    def tanh(self, a: Any) -> Any:
-        return self._f().tanh(a)
 
     def sign(self, a: Any) -> Any:
         return self._f().sign(a)

@@ -339,10 +339,6 @@ def zeros_like(a: Any) -> Any:
 # -- matrix products --------------------------------------------------------------------------
 
 
-def _dims_error(name: str, a: Any, b: Any) -> RuntimeError:
-    return RuntimeError(f"{name}: Expected 2-D tensors")
-
-
 def mm(a: Any, b: Any) -> Any:
     if a.dim() != 2:
         raise RuntimeError("self must be a matrix")

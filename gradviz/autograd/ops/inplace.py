@@ -12,6 +12,8 @@ from gradviz.autograd.grad_mode import is_grad_enabled, no_grad
 from gradviz.autograd.node import SavedTensor
 from gradviz.autograd.ops.registry import OPS, call
 
+LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 SHARED_MEMORY = (
     "unsupported operation: more than one element of the written-to tensor refers to a "
     "single memory location. Please clone() the tensor before performing the operation."
@@ -30,16 +32,9 @@ def check_inplace(t: Any) -> None:
         return
     base = t._base
     if base is not None and base._requires_grad and base.grad_fn is None:
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        raise RuntimeError(VIEW_OF_LEAF_INPLACE)
     if t._requires_grad and t.grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-
-
-def _needs_view_rebase(t: Any, other: Any) -> bool:
-    Tensor = _tensor_class()
-    if not is_grad_enabled() or t._base is None:
-        return False
-    return t._base._requires_grad or t._requires_grad or (isinstance(other, Tensor) and other._requires_grad)
+        raise RuntimeError(LEAF_INPLACE)
 
 
 def _write(t: Any, data: np.ndarray) -> None:
@@ -185,7 +180,7 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     from gradviz.autograd.ops.registry import wrap_scalar
 
     if is_grad_enabled() and t._requires_grad and t.grad_fn is None:
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        raise RuntimeError(VIEW_OF_LEAF_INPLACE)
     src = value if isinstance(value, Tensor) else None
     if src is None:
         src = (

@@ -326,10 +326,6 @@ defop(
 defop("sign", "SignBackward0", ("self",), np.sign, {"self": VJP((), lambda g, s: 0 * g)}, cases=())
 
 
-def _where_cond(arrays, attrs):  # noqa: ANN001
-    return {}
-
-
 # Comparisons and logical ops produce bool tensors and never record a node.
 for _name, _fn in (
     ("eq", np.equal),

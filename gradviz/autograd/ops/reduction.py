@@ -26,13 +26,6 @@ def _restore_dims(g: Any, s: Any) -> Any:
     return s.B.unsqueeze_dims(g, dims) if dims else g
 
 
-def _numel(shape: tuple[int, ...]) -> int:
-    n = 1
-    for size in shape:
-        n *= size
-    return n
-
-
 def _reduced_count(s: Any) -> int:
     ndim = len(s.self_sym_sizes)
     if ndim == 0:
@@ -99,5 +92,3 @@ defop(
         GradCase(((2, 3, 2),), {"dim": (0, 2), "keepdim": True}),
     ),
 )
-
-numel = _numel

@@ -172,10 +172,6 @@ Tensor: Any = None  # gradviz.autograd.tensor sets this when it is imported (it 
 np.seterr(all="ignore")
 
 
-def _tensor_class() -> type:
-    return Tensor
-
-
 def wrap_scalar(value: Any) -> Tensor:
     """A Python number as PyTorch wraps it: a zero-dim int64/float64/bool tensor, marked wrapped."""
     if isinstance(value, bool):
@@ -302,44 +298,6 @@ def record(op: OpDef, tensors: Sequence[Tensor], out: np.ndarray, dtype: dtypes.
     node.saved = saved
     result._requires_grad = True
     result.grad_fn = node
-    node.outputs = [result]
-    if "result" in wanted:
-        saved["result"] = SavedTensor(result, is_output=True)
-    return result
-    needs = tuple(t._requires_grad and name in op.vjps for t, name in zip(tensors, op.inputs))
-    if not any(needs):
-        return result
-    if not dtype.is_floating_point:
-        return result
-    node = Node(op, op.node_name, tuple(t._gradient_edge() for t in tensors))
-    node.needs_input_grad = needs
-    node.inputs = tuple(tensors)  # kept for the data-flow view (constants included)
-    node.input_meta = [(t._data.shape, t.dtype) for t in tensors]
-    node.attrs = attrs
-    # Save only what the needed VJPs read; the others show as None, as in PyTorch.
-    wanted: set[str] = set()
-    for name, need in zip(op.inputs, needs):
-        if need:
-            wanted.update(op.vjps[name].needs)
-    plain: dict[str, Any] = {}
-    if op.save is not None:
-        arrays = [t._data for t in tensors]
-        plain = op.save(arrays, attrs, needs) if op.save.__code__.co_argcount == 3 else op.save(arrays, attrs)
-    saved: dict[str, Any] = {}
-    for name in op.saved_names:
-        if name in plain:
-            continue
-        if name not in wanted:
-            saved[name] = None
-        elif name == "result":
-            saved[name] = None  # filled after the output is attached below
-        else:
-            saved[name] = SavedTensor(tensors[op.inputs.index(name)], is_output=False)
-    saved.update(plain)
-    node.saved = saved
-    result._requires_grad = True
-    result.grad_fn = node
-    result._output_nr = 0
     node.outputs = [result]
     if "result" in wanted:
         saved["result"] = SavedTensor(result, is_output=True)
