@@ -25,11 +25,12 @@ from importlib.resources import files
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from gradviz.language import LANGUAGES
 from gradviz.resources import resource_path
 
 TRANSLATIONS = files("ui") / "resources" / "translations"
 
-LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
+LANGUAGE_NAMES = {language.qt: language.name for language in LANGUAGES}
 
 
 class LanguageSwitcher:

@@ -51,7 +51,7 @@ def reason_text(reason: dict[str, Any] | None, language: str) -> str:
     render = getattr(explain, "render", None) if explain else None
     if callable(render):
         try:
-            return str(render({"code": code, "params": params}, "zh" if language.startswith("zh") else "en"))
+            return str(render({"code": code, "params": params}, language))
         except Exception:  # a renderer bug (or an unknown code) must not break the inspector
             pass
     if params:

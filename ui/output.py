@@ -40,7 +40,7 @@ def explanation_text(error: object) -> str:
     )
     if not reason:
         return ""
-    return render(reason, "zh_CN" if language_switcher().language.startswith("zh") else "en")
+    return render(reason, language_switcher().language)
 
 
 def error_location_text(line: int | None, headline: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
+from gradviz.language import language_for
 from ui.app import build_window, ensure_application, prepare_look
 from ui.runner import RunController
 from ui.settings import Preferences
@@ -68,7 +69,7 @@ def render_screenshot(
     ensure_application()
     with tempfile.TemporaryDirectory() as tmp:
         prefs = Preferences(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
-        prepare_look(prefs, theme=theme, language="zh_CN" if language.startswith("zh") else "en")
+        prepare_look(prefs, theme=theme, language=language_for(language).qt)
         runner = RunController(None, InProcessClient)
         window, error = build_window(prefs, file, autosave=False, runner=runner)
         if error:

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradviz.backward.explain_text import LANGS, TEXTS, UNNAMED
+from gradviz.backward.explain_text import TEXTS, UNNAMED
+from gradviz.language import language_for
 
 __all__ = [
     "REASON_CODES",
@@ -48,12 +49,10 @@ class Reason:
 
 
 def render(reason: Reason | Mapping[str, Any], lang: str = "en") -> str:
-    """The reason in words. ``lang`` is "en" or "zh" ("zh_CN" is accepted for the UI's locale)."""
+    """The reason in words. ``lang`` is "en" or "zh" (or the UI's "zh_CN": see gradviz.language)."""
     if not isinstance(reason, Reason):
         reason = Reason.from_dict(reason)
-    lang = "zh" if lang.startswith("zh") else "en"
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}")
+    lang = language_for(lang).text
     template = TEXTS[reason.code][lang]
     params = {k: ("" if v is None else v) for k, v in reason.params.items()}
     if not params.get("name"):

@@ -18,6 +18,7 @@ from typing import Any
 
 from gradviz.backward.explain import Reason
 from gradviz.backward.replay import as_trace_dict, format_contribution, format_grad
+from gradviz.language import language_for
 
 __all__ = [
     "GROWTH_CODE",
@@ -328,7 +329,7 @@ def render_training(reason: Reason | Mapping[str, Any], lang: str = "en") -> str
     """A training reason in English or Chinese ("zh_CN" is accepted, like explain.render)."""
     if not isinstance(reason, Reason):
         reason = Reason.from_dict(reason)
-    lang = "zh" if lang.startswith("zh") else "en"
+    lang = language_for(lang).text
     template = TRAINING_TEXTS[reason.code][lang]
     params = {k: ("" if v is None else v) for k, v in reason.params.items()}
     if not params.get("name"):

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QRectF
 from PySide6.QtGui import QGuiApplication
 
 from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
+from gradviz.language import language_for
 from ui.export.drawing import GraphDrawing
 from ui.export.steps import FrameState, final_state, frame_states, state_at, step_count
 from ui.export.writers import Frame, Progress, write_animation, write_pdf, write_png, write_svg
@@ -38,10 +39,12 @@ def prepare_qt(lang: str = "en") -> None:
     """A GUI application (fonts need one) and the requested language's translations."""
     if QCoreApplication.instance() is None:
         QGuiApplication([])
-    if lang.startswith("zh"):
-        from ui.i18n import language_switcher
+    from ui.i18n import language_switcher
 
-        language_switcher().apply("zh_CN")
+    qt_language = language_for(lang).qt
+    switcher = language_switcher()
+    if switcher.language != qt_language:
+        switcher.apply(qt_language)
 
 
 def _event_text(state: FrameState) -> str:
