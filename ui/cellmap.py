@@ -3,33 +3,23 @@
 The editor re-reads this map on every change (it is linear in the number of lines) to draw cell
 bands, know the current cell and send ``(index, source, first_line)`` to the runner. Text before
 the first marker forms cell 0 only if it holds code; a header of comments is not a cell (that is
-how the seed notebook starts).
+how the seed notebook starts). The marker rules are gradviz.runner.cells', so the editor numbers
+cells exactly as files are loaded and saved.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-# The same marker rule as gradviz.runner.cells (column 0, ``# %%`` or ``#%%``), so the editor numbers cells
-# exactly as files are loaded and saved.
-_MARKER = re.compile(r"^#\s?%%(?P<rest>.*)$")
-_NOT_CODE_TAG = re.compile(r"\[(?:markdown|md|raw)\]")
+from gradviz.runner.cells import CODE, holds_code, is_cell_marker, parse_marker
 
-
-def is_cell_marker(line: str) -> bool:
-    return _MARKER.match(line.rstrip("\r\n")) is not None
+__all__ = ["CellRange", "cell_at_line", "is_cell_marker", "split_cells"]
 
 
 def _marker_parts(line: str) -> tuple[bool, str]:
     """(is a code cell, title) of a marker line."""
-    match = _MARKER.match(line.rstrip("\r\n"))
-    rest = match.group("rest") if match else ""
-    return _NOT_CODE_TAG.search(rest) is None, _NOT_CODE_TAG.sub("", rest).strip()
-
-
-def _has_code(lines: list[str]) -> bool:
-    return any(l.strip() and not l.lstrip().startswith("#") for l in lines)
+    parsed = parse_marker(line)
+    return (True, "") if parsed is None else (parsed[0] == CODE, parsed[1])
 
 
 @dataclass(frozen=True)
@@ -59,14 +49,14 @@ class CellRange:
 
 def split_cells(text: str) -> list[CellRange]:
     lines = text.split("\n")
-    markers = [i for i, l in enumerate(lines) if is_cell_marker(l)]
+    markers = [i for i, line in enumerate(lines) if is_cell_marker(line)]
     cells: list[CellRange] = []
     if not markers:
-        if _has_code(lines):
+        if holds_code(lines):
             cells.append(CellRange(0, None, 1, len(lines), text, ""))
         return cells
     preamble = lines[: markers[0]]
-    if _has_code(preamble):
+    if holds_code(preamble):
         cells.append(CellRange(0, None, 1, markers[0], "\n".join(preamble), ""))
     bounds = [*markers, len(lines)]
     for k, marker in enumerate(markers):

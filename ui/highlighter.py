@@ -12,7 +12,7 @@ import re
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from ui.cellmap import is_cell_marker
+from gradviz.runner.cells import is_cell_marker
 from ui.theme import Theme
 
 _BUILTINS = sorted(n for n in dir(builtins) if not n.startswith("_") and n not in keyword.kwlist)

@@ -12,9 +12,10 @@ process, for debugging). Neither imports Qt.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from gradviz.runner.cells import CODE, Cell, load_cells
@@ -93,19 +94,48 @@ def _load(path: str, err: TextIO) -> list[Cell] | None:
         return None
 
 
+# Control characters a terminal would act on (ESC starts colour, cursor and title sequences;
+# C1 controls such as CSI do the same on some terminals), written as \x.. escapes so what learner
+# code prints cannot restyle, move or retitle the terminal. Tab, newline and carriage return stay.
+_INERT = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if code not in (0x09, 0x0A, 0x0D)}
+
+
+def inert_text(text: str) -> str:
+    """``text`` with terminal control characters shown as ``\\x1b``-style escapes."""
+    return text.translate(_INERT)
+
+
+def _writer(stream: TextIO) -> Callable[[str], object]:
+    """Writes text as Python would to a pipe or file (so output compares byte for byte), inert
+    to a terminal."""
+    isatty = getattr(stream, "isatty", None)
+    if callable(isatty) and isatty():
+        return lambda text: stream.write(inert_text(text))
+    return stream.write
+
+
 def _print_result(result: CellResult, out: TextIO, err: TextIO) -> None:
+    write_out, write_err = _writer(out), _writer(err)
     if result.stdout:
-        out.write(result.stdout)
+        write_out(result.stdout)
     out.flush()
     for warning in result.warnings:
-        err.write(warning + "\n")
+        write_err(warning + "\n")
     err.flush()
     if result.echo is not None:
-        out.write(result.echo + "\n")
+        write_out(result.echo + "\n")
         out.flush()
     if result.error is not None:
-        err.write(result.error.headline + "\n")
+        write_err(result.error.headline + "\n")
         err.flush()
+
+
+def _escape_unencodable(*streams: TextIO) -> None:
+    """Text the stream's encoding cannot hold is written as backslash escapes, not raised as
+    UnicodeEncodeError (a learner's output must never crash the command)."""
+    for stream in streams:
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -117,6 +147,7 @@ def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: 
     )
     _add_limit_options(parser)
     args = parser.parse_args(argv)
+    _escape_unencodable(out, err)
     cells = _load(args.file, err)
     if cells is None:
         return 2
@@ -128,6 +159,11 @@ def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: 
 
 
 # -- trace ------------------------------------------------------------------------------------
+
+
+def _dims_text(shape: Sequence[int]) -> str:
+    """A shape in a trace line: ``3x2``, ``scalar`` for no dimensions."""
+    return "x".join(str(d) for d in shape) or "scalar"
 
 
 def _grad_text(value: Any) -> str:
@@ -146,7 +182,7 @@ def _grad_text(value: Any) -> str:
     stats = ""
     if "mean" in value:
         stats = f" min={value['min']:.4g} mean={value['mean']:.4g} max={value['max']:.4g}"
-    return f"<{'x'.join(str(d) for d in shape) or 'scalar'} {value.get('dtype', '')}{stats}>"
+    return f"<{_dims_text(shape)} {value.get('dtype', '')}{stats}>"
 
 
 def _event_text(event: dict[str, Any], names: dict[str, str] | None = None) -> str:
@@ -190,8 +226,8 @@ def _event_text(event: dict[str, Any], names: dict[str, str] | None = None) -> s
     if kind == "grad_captured":
         return f"    captured grad of {who(event.get('tensor_id'))}: {_grad_text(event.get('value'))}"
     if kind == "buffer_freed":
-        shape = "x".join(str(d) for d in event.get("shape") or []) or "scalar"
-        return f"    freed {event.get('node_id')}.{event.get('attr')} ({shape} {event.get('dtype')}, {event.get('nbytes')} bytes)"
+        size = f"{_dims_text(event.get('shape') or [])} {event.get('dtype')}, {event.get('nbytes')} bytes"
+        return f"    freed {event.get('node_id')}.{event.get('attr')} ({size})"
     if kind == "error_raised":
         where = f" at {event['node_id']}" if event.get("node_id") else ""
         return f"  error{where}: {event.get('error_type')}: {event.get('message')}"
@@ -241,6 +277,7 @@ def trace_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err
     _add_limit_options(parser)
     parser.add_argument("--json", action="store_true", help="JSON lines, one per event (docs/trace-format.md)")
     args = parser.parse_args(argv)
+    _escape_unencodable(out, err)
     cells = _load(args.file, err)
     if cells is None:
         return 2
@@ -261,7 +298,7 @@ def trace_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err
         out.flush()
         if result.error is not None:
             failed = True
-            err.write(result.error.headline + "\n")
+            _writer(err)(result.error.headline + "\n")
             err.flush()
     return 1 if failed else 0
 

@@ -13,9 +13,13 @@ output of a cell" means, so that definition lives here, once:
 * ``echo``       ``repr`` of a trailing expression's value, as a notebook's ``Out[n]`` shows it
                  (``None`` and a trailing ``;`` suppress it).
 
+The app's session (gradviz.runner.session) and ``run_cells_trusted`` share every rule that decides
+these fields: where a line ends, whether a trailing expression echoes, which frame a warning
+belongs to, which warnings a notebook shows, which IPython-only lines are skipped.
+
 ``run_cells_trusted`` is a plain ``exec`` for tooling and tests only. Typed user code goes through
-gradviz.runner.sandbox.compile, never through this module. Pure standard library on purpose: the golden recorder
-loads this file by path inside the torch virtualenv.
+gradviz.runner.sandbox.compile, never through this module. Pure standard library on purpose: the
+golden recorder loads this file by path inside the torch virtualenv.
 """
 
 from __future__ import annotations
@@ -37,15 +41,31 @@ from types import FrameType, ModuleType
 from typing import Any
 
 __all__ = [
+    "CELL_MARKER",
     "Cell",
+    "NotebookDisplay",
+    "NotebookError",
+    "WarningCollector",
+    "cell_filename",
+    "cell_index",
+    "char_column",
     "code_summary",
+    "cut_text",
+    "ends_with_semicolon",
     "format_exception_line",
     "format_warning",
+    "holds_code",
+    "innermost_cell_frame",
+    "is_cell_marker",
     "load_cells",
     "module_map",
     "normalize_addresses",
+    "notebook_warning_filters",
+    "parse_marker",
     "read_ipynb",
     "run_cells_trusted",
+    "skip_ipython_lines",
+    "source_lines",
     "split_percent_cells",
     "write_ipynb",
     "write_percent",
@@ -68,25 +88,85 @@ class Cell:
 
 
 # ---------------------------------------------------------------------------------------------
+# Lines and columns, as Python counts them
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of ``text`` as Python numbers them: split at ``\\n``, ``\\r\\n`` and ``\\r`` only.
+
+    ``str.splitlines`` also splits at form feed, ``\\x1c``-``\\x1e``, U+0085, U+2028 and U+2029,
+    which Python keeps inside a line (in a comment or a string): splitting code with it would
+    number lines unlike tracebacks do, and could lift the end of a comment onto a line of its own.
+    """
+    lines = _NEWLINE.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def char_column(line: str, byte_col: int) -> int:
+    """The character index in ``line`` of ``ast``'s column ``byte_col``, which counts UTF-8 bytes."""
+    if line.isascii():
+        return byte_col
+    return len(line.encode("utf-8", "surrogatepass")[:byte_col].decode("utf-8", errors="ignore"))
+
+
+def ends_with_semicolon(source: str, node: ast.stmt, first_line: int = 1) -> bool:
+    """Whether a ``;`` follows ``node`` on its last line: a notebook does not echo such a trailing
+    expression. ``source`` is the cell's text; its first line is file line ``first_line``, the
+    numbering ``node``'s line numbers use."""
+    if node.end_lineno is None or node.end_col_offset is None:
+        return False
+    lines = source_lines(source)
+    index = node.end_lineno - first_line
+    if not 0 <= index < len(lines):
+        return False
+    line = lines[index]
+    return line[char_column(line, node.end_col_offset) :].lstrip().startswith(";")
+
+
+# ---------------------------------------------------------------------------------------------
 # Percent format
 
 # ``# %%`` at column 0; VS Code also accepts ``#%%``. The rest of the line is a title and/or a
-# cell-type tag such as ``[markdown]``.
-_MARKER = re.compile(r"^#\s?%%(?P<rest>.*)$")
+# cell-type tag such as ``[markdown]``. The editor (ui.cellmap) numbers cells with these rules too.
+CELL_MARKER = re.compile(r"^#[ \t]?%%(?P<rest>.*)$")
 _TYPE_TAG = re.compile(r"\[(?P<tag>markdown|md|raw)\]")
 
 
-def _parse_marker(line: str) -> tuple[str, str] | None:
-    """Return (kind, title) if the line opens a cell, else None."""
-    match = _MARKER.match(line.rstrip("\r\n"))
+def parse_marker(line: str) -> tuple[str, str] | None:
+    """(kind, title) if ``line`` opens a cell, else None."""
+    match = CELL_MARKER.match(line.rstrip("\r\n"))
     if match is None:
         return None
     rest = match.group("rest")
-    tag = _TYPE_TAG.search(rest)
     # Raw cells are not executed either; the two kinds we model are "runs" and "does not run".
-    kind = MARKDOWN if tag else CODE
-    title = _TYPE_TAG.sub("", rest).strip()
-    return kind, title
+    kind = MARKDOWN if _TYPE_TAG.search(rest) else CODE
+    return kind, _TYPE_TAG.sub("", rest).strip()
+
+
+def is_cell_marker(line: str) -> bool:
+    return CELL_MARKER.match(line.rstrip("\r\n")) is not None
+
+
+def holds_code(lines: list[str]) -> bool:
+    """Whether any line is neither blank nor a comment (text before the first marker is a cell
+    only then: a header of comments is not one)."""
+    return any(line.strip() and not line.lstrip().startswith("#") for line in lines)
+
+
+def _one_line(title: str) -> str:
+    """A title as a marker line can hold it: every run of whitespace, line breaks of any kind
+    included, becomes one space, so no part of it can start a line of its own."""
+    return " ".join(title.split())
+
+
+# A markdown line starting with ``%%`` would read as a cell marker once commented; it is written
+# with a backslash before it (and one more before any that already start that way).
+_MARKER_LIKE = re.compile(r"\\*%%")
+_ESCAPED_MARKER_LIKE = re.compile(r"\\+%%")
 
 
 def _uncomment_markdown(lines: list[str]) -> list[str]:
@@ -94,11 +174,19 @@ def _uncomment_markdown(lines: list[str]) -> list[str]:
     out = []
     for line in lines:
         if line.startswith("# "):
-            out.append(line[2:])
+            line = line[2:]
         elif line.startswith("#"):
-            out.append(line[1:])
-        else:
-            out.append(line)
+            line = line[1:]
+        out.append(line[1:] if _ESCAPED_MARKER_LIKE.match(line) else line)
+    return out
+
+
+def _comment_markdown(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        if _MARKER_LIKE.match(line):
+            line = "\\" + line
+        out.append(f"# {line}" if line else "#")
     return out
 
 
@@ -115,18 +203,14 @@ def _trim_blank(lines: list[str], start_line: int) -> tuple[list[str], int]:
     return lines[first:last], start_line + first
 
 
-def _is_comment_or_blank(lines: list[str]) -> bool:
-    return all(not line.strip() or line.lstrip().startswith("#") for line in lines)
-
-
 def split_percent_cells(text: str) -> list[Cell]:
     """Split a percent-format script into cells.
 
     A file without markers is one cell. Text before the first marker becomes a cell only if it
     holds code: a header made of comments and blank lines (a docstring-like preamble) is not one.
     """
-    lines = text.splitlines()
-    markers = [i for i, line in enumerate(lines) if _parse_marker(line) is not None]
+    lines = source_lines(text)
+    markers = [i for i, line in enumerate(lines) if is_cell_marker(line)]
     cells: list[Cell] = []
 
     def add(body: list[str], body_start: int, kind: str, title: str) -> None:
@@ -140,11 +224,11 @@ def split_percent_cells(text: str) -> list[Cell]:
             add(lines, 1, CODE, "")
         return cells
     preamble = lines[: markers[0]]
-    if not _is_comment_or_blank(preamble):
+    if holds_code(preamble):
         add(preamble, 1, CODE, "")
     for n, start in enumerate(markers):
         end = markers[n + 1] if n + 1 < len(markers) else len(lines)
-        parsed = _parse_marker(lines[start])
+        parsed = parse_marker(lines[start])
         assert parsed is not None
         kind, title = parsed
         # Line numbers are 1-based: the marker is line start+1, its body begins at start+2.
@@ -154,18 +238,24 @@ def split_percent_cells(text: str) -> list[Cell]:
 
 def _marker_line(cell: Cell) -> str:
     parts = ["# %%"]
-    if cell.title:
-        parts.append(cell.title)
+    title = _one_line(_TYPE_TAG.sub("", cell.title))
+    if title:
+        parts.append(title)
     if cell.kind == MARKDOWN:
         parts.append("[markdown]")
     return " ".join(parts)
 
 
+def _lines_of(kind: str, source: str) -> list[str]:
+    # Markdown is split wherever any reader might see a line break (str.splitlines splits at
+    # more characters than Python or the editor do), so every piece gets its own '#'. Code is
+    # split where Python splits it, so it means what it meant in the notebook.
+    return source.splitlines() if kind == MARKDOWN else source_lines(source)
+
+
 def _body_lines(cell: Cell) -> list[str]:
-    lines = cell.source.splitlines()
-    if cell.kind == MARKDOWN:
-        return [f"# {line}" if line else "#" for line in lines]
-    return lines
+    lines = _lines_of(cell.kind, cell.source)
+    return _comment_markdown(lines) if cell.kind == MARKDOWN else lines
 
 
 def _percent_layout(cells: list[Cell]) -> tuple[list[str], list[int]]:
@@ -195,23 +285,94 @@ def write_percent(cells: list[Cell]) -> str:
 # nbformat 4
 
 
-def _source_text(source: Any) -> str:
+class NotebookError(ValueError):
+    """A ``.ipynb`` gradviz cannot read. The message says what is wrong with it; ``path`` is the
+    file when known (the CLI and the app put its name before the message)."""
+
+    def __init__(self, problem: str, path: str | Path | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.path = None if path is None else str(path)
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "null"
+
+
+def _source_text(source: object, where: str, path: str | Path | None) -> str:
     # nbformat allows a cell's source to be one string or a list of line strings.
-    return "".join(source) if isinstance(source, list) else str(source)
+    if isinstance(source, str):
+        return source
+    if isinstance(source, list):
+        for k, piece in enumerate(source):
+            if not isinstance(piece, str):
+                raise NotebookError(f"{where}.source[{k}] is {_json_kind(piece)}, not text", path)
+        return "".join(source)
+    raise NotebookError(f"{where}.source is {_json_kind(source)}, not text or a list of lines", path)
 
 
-def read_ipynb(text: str) -> list[Cell]:
+def _read_json(text: str, path: str | Path | None) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(f"it is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})", path) from None
+    except RecursionError:
+        raise NotebookError("its JSON is nested too deeply to read", path) from None
+
+
+def _notebook_cells(document: Any, path: str | Path | None) -> list[Any]:
+    """The ``cells`` array of an nbformat-4 document, after checking the fields gradviz reads."""
+    if not isinstance(document, dict):
+        raise NotebookError(f"its JSON is {_json_kind(document)}, not a notebook object", path)
+    version = document.get("nbformat")
+    if version != 4:
+        if isinstance(version, int) and not isinstance(version, bool) and version < 4:
+            raise NotebookError(
+                f"an nbformat {version} notebook; gradviz reads nbformat 4 (open and save it in Jupyter to convert it)",
+                path,
+            )
+        raise NotebookError(f'not an nbformat 4 notebook ("nbformat" is {json.dumps(version)[:40]})', path)
+    metadata = document.get("metadata", {})
+    if not isinstance(metadata, dict):
+        raise NotebookError(f"metadata is {_json_kind(metadata)}, not an object", path)
+    entries = document.get("cells")
+    if not isinstance(entries, list):
+        raise NotebookError(f"cells is {'missing' if entries is None else _json_kind(entries)}, not an array", path)
+    return entries
+
+
+def read_ipynb(text: str, path: str | Path | None = None) -> list[Cell]:
     """Cells of an nbformat-4 notebook. Code and markdown cells are kept (raw cells count as
-    markdown: neither runs); outputs are ignored."""
-    document = json.loads(text)
-    if not isinstance(document, dict) or document.get("nbformat") != 4:
-        raise ValueError("not an nbformat 4 notebook")
+    markdown: neither runs); outputs are ignored. Raises :class:`NotebookError` for anything else,
+    naming the field that is wrong (``cells[2].source[0] is a number, not text``)."""
+    entries = _notebook_cells(_read_json(text, path), path)
     raw: list[Cell] = []
-    for entry in document.get("cells", []):
-        kind = CODE if entry.get("cell_type") == "code" else MARKDOWN
-        lines, _ = _trim_blank(_source_text(entry.get("source", "")).splitlines(), 1)
-        title = str(entry.get("metadata", {}).get("title", ""))
-        raw.append(Cell(len(raw), "\n".join(lines), 0, kind, title))
+    for n, entry in enumerate(entries):
+        where = f"cells[{n}]"
+        if not isinstance(entry, dict):
+            raise NotebookError(f"{where} is {_json_kind(entry)}, not an object", path)
+        cell_type = entry.get("cell_type")
+        if not isinstance(cell_type, str):
+            raise NotebookError(f"{where}.cell_type is {_json_kind(cell_type)}, not text", path)
+        metadata = entry.get("metadata", {})
+        if not isinstance(metadata, dict):
+            raise NotebookError(f"{where}.metadata is {_json_kind(metadata)}, not an object", path)
+        # Only a code cell runs; markdown, raw and any unknown type never do.
+        kind = CODE if cell_type == "code" else MARKDOWN
+        source = _source_text(entry.get("source", ""), where, path)
+        lines, _ = _trim_blank(_lines_of(kind, source), 1)
+        title = metadata.get("title")
+        raw.append(Cell(len(raw), "\n".join(lines), 0, kind, _one_line(title) if isinstance(title, str) else ""))
     _, first_lines = _percent_layout(raw)
     return [Cell(c.index, c.source, first, c.kind, c.title) for c, first in zip(raw, first_lines)]
 
@@ -249,9 +410,9 @@ def write_ipynb(cells: list[Cell]) -> str:
 def load_cells(path: str | Path) -> list[Cell]:
     """Cells of a ``.ipynb`` notebook or of a percent-format (or plain) Python script."""
     file = Path(path)
-    text = file.read_text(encoding="utf-8")
+    text = file.read_text(encoding="utf-8-sig")
     if file.suffix.lower() == ".ipynb":
-        return read_ipynb(text)
+        return read_ipynb(text, file)
     return split_percent_cells(text)
 
 
@@ -272,7 +433,7 @@ def format_exception_line(exc: BaseException) -> str:
     because they are printed after, not as part of, the exception line.
     """
     summary = traceback.TracebackException.from_exception(exc)
-    summary.__notes__ = None  # type: ignore[attr-defined]
+    summary.__notes__ = None
     lines = list(summary.format_exception_only())
     return lines[-1].rstrip("\n")
 
@@ -288,6 +449,192 @@ _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 def normalize_addresses(text: str) -> str:
     """Replace memory addresses (``<MulBackward0 object at 0x7f...>``) with ``0x<ADDR>``."""
     return _ADDRESS.sub("0x<ADDR>", text)
+
+
+def cut_text(text: str, max_chars: int) -> str:
+    """``text`` when it has at most ``max_chars`` characters; else its first ``max_chars`` followed
+    by ``... (N more characters)``."""
+    if len(text) <= max_chars:
+        return text
+    return f"{text[:max_chars]}... ({len(text) - max_chars:,} more characters)"
+
+
+_CELL_FILENAME = re.compile(r"<cell (\d+)>\Z")
+
+
+def cell_filename(index: int) -> str:
+    """The pseudo file name a cell's code is compiled under (shows up in tracebacks)."""
+    return f"<cell {index}>"
+
+
+def cell_index(filename: str) -> int | None:
+    """The cell a code object's file name belongs to, or None for any other file."""
+    match = _CELL_FILENAME.match(filename)
+    return int(match.group(1)) if match else None
+
+
+def innermost_cell_frame(frame: FrameType | None) -> FrameType | None:
+    """The first frame, walking outwards from ``frame``, that runs a cell's code."""
+    while frame is not None:
+        if cell_index(frame.f_code.co_filename) is not None:
+            return frame
+        frame = frame.f_back
+    return None
+
+
+class WarningCollector:
+    """Collects warnings as ``"Category: message"``, once per (category, message, source line),
+    which is what the ``default`` action shows in a freshly run notebook cell. Install it as
+    ``warnings.showwarning``; :meth:`add` takes other lines for the same list (notes).
+
+    The line is found by walking the stack to the innermost frame of a cell, not taken from the
+    warning's own location, so an engine that warns with any ``stacklevel`` is judged the same way
+    as PyTorch's C++ warnings, which are attributed to the calling line.
+
+    ``max_chars`` caps the text of all lines together: the line that does not fit is cut and ends
+    with ``... (N more characters)``, N counting every later line too.
+    """
+
+    def __init__(self, max_chars: int | None = None) -> None:
+        self._lines: list[str] = []
+        # A message's hash stands for it: a loop that warns with ever new messages must not keep
+        # them all once the cap drops them.
+        self._seen: set[tuple[str, int, str, int]] = set()
+        self._room = max_chars
+        self._more = 0
+
+    @property
+    def lines(self) -> list[str]:
+        if not self._more:
+            return list(self._lines)
+        return [*self._lines[:-1], f"{self._lines[-1]}... ({self._more:,} more characters)"]
+
+    def add(self, line: str) -> None:
+        if self._room is None or (not self._more and len(line) <= self._room):
+            self._lines.append(line)
+            if self._room is not None:
+                self._room -= len(line)
+        elif self._more:
+            self._more += len(line)
+        else:
+            self._lines.append(line[: self._room])
+            self._more = len(line) - self._room
+            self._room = 0
+
+    def __call__(
+        self,
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
+        where = innermost_cell_frame(sys._getframe(1))
+        if where is not None:
+            filename, lineno = where.f_code.co_filename, where.f_lineno
+        text = str(message)
+        key = (category.__name__, hash(text), filename, lineno)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.add(format_warning(category, text))
+
+
+def notebook_warning_filters() -> None:
+    """Python's default filters as a notebook sees them: deprecation-style warnings from library
+    code are hidden, DeprecationWarning raised by the learner's own code (``__main__``) is shown.
+    Everything else passes; the collector does the once-per-line deduplication itself. Call it
+    inside ``warnings.catch_warnings()``."""
+    warnings.simplefilter("always")
+    for hidden in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+        warnings.filterwarnings("ignore", category=hidden)
+    warnings.filterwarnings("always", category=DeprecationWarning, module="__main__")
+
+
+# ---------------------------------------------------------------------------------------------
+# What a notebook cell may hold that Python does not run
+
+# IPython-only lines: line magics (``%matplotlib inline``), shell escapes (``!pip install torch``)
+# and their assignments (``files = !ls``). Only candidates: a line is skipped only where Python's
+# parser fails on it, so text inside a string is never touched.
+_IPYTHON_LINE = re.compile(r"^[ \t]*(?:[%!]|[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*[ \t]*=[ \t]*[%!])")
+_CELL_MAGIC = re.compile(r"[ \t]*%%(?P<name>\w*)")
+# Cell magics whose body is Python: the body runs (once, untimed, its output shown).
+_PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+_MAX_SKIPPED_LINES = 1000
+_SHOWN_CHARS = 200
+_ONLY_IN_JUPYTER = "IPython magics and shell commands run only in Jupyter"
+
+
+def skip_ipython_lines(source: str, first_line: int = 1) -> tuple[str, list[str]]:
+    """``source`` with the IPython-only lines Python cannot run made into ``pass`` (indentation and
+    line numbering kept), and a note per skipped line for the cell's output.
+
+    A cell magic on the cell's first line skips that line when its body is Python (``%%time``),
+    else the whole cell (``%%bash``, ``%%writefile``): then the source returned is empty. Ordinary
+    code costs one regular-expression scan of its lines.
+    """
+    parts = re.split(f"({_NEWLINE.pattern})", source)  # lines at even indices, line breaks between
+    first = next((k for k in range(0, len(parts), 2) if parts[k].strip()), None)
+    if first is None:
+        return source, []
+    notes: list[str] = []
+    cell_magic = _CELL_MAGIC.match(parts[first])
+    if cell_magic is not None:
+        shown = cut_text(parts[first].strip(), _SHOWN_CHARS)
+        if cell_magic.group("name") not in _PYTHON_CELL_MAGICS:
+            return "", [f"Note: skipped the cell: {shown} ({_ONLY_IN_JUPYTER})"]
+        parts[first] = ""
+        notes.append(
+            f"Note: skipped line {first_line + first // 2}: {shown}; the rest of the cell ran as plain Python "
+            f"({_ONLY_IN_JUPYTER})"
+        )
+    if not any(_IPYTHON_LINE.match(parts[k]) for k in range(0, len(parts), 2)):
+        return "".join(parts), notes
+    skipped: dict[int, tuple[str, str]] = {}  # part index -> (original line, its note)
+    while len(skipped) < _MAX_SKIPPED_LINES:
+        try:
+            ast.parse("".join(parts))
+            break
+        except SyntaxError as exc:
+            k = 2 * ((exc.lineno or 0) - 1)
+            if k in skipped:
+                # Not what stopped the parser after all: put it back so the error shows the text.
+                parts[k] = skipped.pop(k)[0]
+                break
+            if not 0 <= k < len(parts) or not _IPYTHON_LINE.match(parts[k]):
+                break
+            line = parts[k]
+            note = (
+                f"Note: skipped line {first_line + k // 2}: {cut_text(line.strip(), _SHOWN_CHARS)} ({_ONLY_IN_JUPYTER})"
+            )
+            skipped[k] = (line, note)
+            parts[k] = line[: len(line) - len(line.lstrip(" \t"))] + "pass"
+        except (RecursionError, MemoryError, ValueError):
+            break  # compiling the cell reports these
+    notes.extend(note for _, (_, note) in sorted(skipped.items()))
+    return "".join(parts), notes
+
+
+class NotebookDisplay:
+    """IPython's ``display(obj, ...)`` as a notebook shows objects without a rich form (a tensor,
+    a number, a list): each one's ``repr`` on a line of its own. Options (``clear=``...) have
+    nothing to act on and are accepted."""
+
+    def __init__(self, print_line: Callable[[str], object]) -> None:
+        self._print_line = print_line
+
+    def __call__(self, *objs: Any, **options: Any) -> None:
+        for obj in objs:
+            self._print_line(repr(obj))
+
+    def __repr__(self) -> str:
+        return "<function display>"
+
+
+# ---------------------------------------------------------------------------------------------
+# Running cells with plain exec (trusted input only)
 
 
 def module_map(torch_module: ModuleType, numpy_module: ModuleType | None = None) -> dict[str, ModuleType]:
@@ -357,81 +704,20 @@ def _make_import(modules: Mapping[str, ModuleType]) -> Callable[..., ModuleType]
     return scripted_import
 
 
-def cell_filename(index: int) -> str:
-    """The pseudo file name a cell's code is compiled under (shows up in tracebacks)."""
-    return f"<cell {index}>"
-
-
-def _compile_cell(cell: Cell) -> tuple[Any, Any]:
+def _compile_cell(source: str, index: int, first_line: int) -> tuple[Any, Any]:
     """Compile a code cell into (body, trailing expression or None). Line numbers are those of the
     file, so tracebacks and warnings point at what the learner sees."""
-    padded = "\n" * (cell.first_line - 1) + cell.source
-    filename = cell_filename(cell.index)
+    padded = "\n" * (first_line - 1) + source
+    filename = cell_filename(index)
     tree = ast.parse(padded, filename=filename, mode="exec")
     trailing = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr) and not _ends_with_semicolon(padded, tree.body[-1]):
-        trailing = ast.Expression(tree.body.pop().value)
+    last = tree.body[-1] if tree.body else None
+    if isinstance(last, ast.Expr) and not ends_with_semicolon(padded, last):
+        tree.body.pop()
+        trailing = ast.Expression(last.value)
     body = compile(tree, filename, "exec")
     expr = compile(trailing, filename, "eval") if trailing is not None else None
     return body, expr
-
-
-def _ends_with_semicolon(padded: str, node: ast.stmt) -> bool:
-    """IPython does not echo a trailing expression followed by ``;``."""
-    if node.end_lineno is None or node.end_col_offset is None:
-        return False
-    line = padded.splitlines()[node.end_lineno - 1]
-    return line[node.end_col_offset :].lstrip().startswith(";")
-
-
-class _WarningCollector:
-    """Collects warnings as ``"Category: message"``, once per (category, message, source line),
-    which is what the ``default`` action shows in a freshly run notebook cell.
-
-    The line is found by walking the stack to the innermost frame of a cell, not taken from the
-    warning's own location, so an engine that warns with any ``stacklevel`` is judged the same way
-    as PyTorch's C++ warnings, which are attributed to the calling line.
-    """
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self._seen: set[tuple[str, str, str, int]] = set()
-
-    def __call__(
-        self,
-        message: Warning | str,
-        category: type[Warning],
-        filename: str,
-        lineno: int,
-        file: Any = None,
-        line: str | None = None,
-    ) -> None:
-        where = _innermost_cell_frame(sys._getframe(1))
-        if where is not None:
-            filename, lineno = where.f_code.co_filename, where.f_lineno
-        key = (category.__name__, str(message), filename, lineno)
-        if key in self._seen:
-            return
-        self._seen.add(key)
-        self.lines.append(format_warning(category, message))
-
-
-def _innermost_cell_frame(frame: FrameType | None) -> FrameType | None:
-    while frame is not None:
-        if frame.f_code.co_filename.startswith("<cell "):
-            return frame
-        frame = frame.f_back
-    return None
-
-
-def _notebook_filters() -> None:
-    """Python's default filters as a notebook sees them: deprecation-style warnings from library
-    code are hidden, DeprecationWarning raised by the learner's own code (``__main__``) is shown.
-    Everything else passes; the collector does the once-per-line deduplication itself."""
-    warnings.simplefilter("always")
-    for hidden in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
-        warnings.filterwarnings("ignore", category=hidden)
-    warnings.filterwarnings("always", category=DeprecationWarning, module="__main__")
 
 
 def _run_one(cell: Cell, namespace: dict[str, Any]) -> dict[str, Any]:
@@ -444,13 +730,16 @@ def _run_one(cell: Cell, namespace: dict[str, Any]) -> dict[str, Any]:
         "echo": None,
     }
     stdout = io.StringIO()
-    collector = _WarningCollector()
+    collector = WarningCollector()
+    source, notes = skip_ipython_lines(cell.source, cell.first_line)
+    for note in notes:
+        collector.add(note)
     with warnings.catch_warnings():
-        _notebook_filters()
+        notebook_warning_filters()
         warnings.showwarning = collector
         with contextlib.redirect_stdout(stdout):
             try:
-                body, expr = _compile_cell(cell)
+                body, expr = _compile_cell(source, cell.index, cell.first_line)
                 exec(body, namespace)
                 if expr is not None:
                     value = eval(expr, namespace)
@@ -474,5 +763,6 @@ def run_cells_trusted(cells: list[Cell], modules: Mapping[str, ModuleType]) -> l
     """
     safe_builtins = dict(vars(builtins))
     safe_builtins["__import__"] = _make_import(modules)
+    safe_builtins["display"] = NotebookDisplay(print)
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": safe_builtins}
     return [_run_one(cell, namespace) for cell in cells if cell.kind == CODE]

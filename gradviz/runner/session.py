@@ -99,47 +99,13 @@ def _module_parameters(name: str, module: Any, named: dict[str, Any], tensor_typ
         return
 
 
-def _innermost_cell_frame(frame: FrameType | None) -> FrameType | None:
-    while frame is not None:
-        if frame.f_code.co_filename.startswith("<cell "):
-            return frame
-        frame = frame.f_back
-    return None
-
-
-def _cell_of(filename: str) -> int | None:
-    try:
-        return int(filename[len("<cell ") : -1])
-    except ValueError:
-        return None
-
-
-class _Warnings:
-    """Warnings as ``Category: message``, once per (category, message, learner line) per cell."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self._seen: set[tuple[str, str, str, int]] = set()
-
-    def __call__(
-        self, message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None
-    ) -> None:
-        where = _innermost_cell_frame(sys._getframe(1))
-        if where is not None:
-            filename, lineno = where.f_code.co_filename, where.f_lineno
-        key = (category.__name__, str(message), filename, lineno)
-        if key not in self._seen:
-            self._seen.add(key)
-            self.lines.append(cells_module.format_warning(category, message))
-
-
 def _call_site(frame: FrameType | None, sources: Mapping[int, tuple[str, int]]) -> dict[str, Any] | None:
     """Cell, line and column of the learner's code that is executing in the innermost cell frame
     (for a backward trace: the ``.backward()`` call itself, hooks having returned by then)."""
-    where = _innermost_cell_frame(frame)
+    where = cells_module.innermost_cell_frame(frame)
     if where is None:
         return None
-    cell = _cell_of(where.f_code.co_filename)
+    cell = cells_module.cell_index(where.f_code.co_filename)
     line, end_line, col, end_col = where.f_lineno, where.f_lineno, None, None
     positions = list(where.f_code.co_positions())
     index = where.f_lasti // 2
@@ -153,9 +119,9 @@ def _call_site(frame: FrameType | None, sources: Mapping[int, tuple[str, int]]) 
         if byte_col is None or source is None:
             return byte_col
         text, first = source
-        lines = text.splitlines()
+        lines = cells_module.source_lines(text)
         if 0 <= at_line - first < len(lines):
-            return len(lines[at_line - first].encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+            return cells_module.char_column(lines[at_line - first], byte_col)
         return byte_col
 
     return {
@@ -185,6 +151,8 @@ class Session:
         """Forget every binding (and the learner's classes); limits and options stay."""
         self.runtime = Runtime(self.limits)
         self.namespace = new_namespace(self.runtime)
+        # Notebooks call IPython's display(); a plain tensor shows as its repr, as print shows it.
+        self.namespace["__builtins__"]["display"] = cells_module.NotebookDisplay(self.runtime.print_)
         self._sources = {}
         self._all_backward_calls = []
 
@@ -202,13 +170,16 @@ class Session:
         result = CellResult(index=index)
         self._sources[index] = (source, first_line)
         self.last_statement_graphs = []
-        collector = _Warnings()
+        collector = cells_module.WarningCollector(self.limits.max_output_chars)
+        runnable, notes = cells_module.skip_ipython_lines(source, first_line)
+        for note in notes:
+            collector.add(note)
         try:
             with warnings.catch_warnings():
                 # Compiling may warn (SyntaxWarning: "'int' object is not callable; ..."), as Python does.
-                warnings.simplefilter("always")
+                cells_module.notebook_warning_filters()
                 warnings.showwarning = collector
-                code = compile_cell(source, index, first_line, self.runtime)
+                code = compile_cell(runnable, index, first_line, self.runtime)
         except SyntaxError as exc:
             result.error = ErrorInfo(
                 type=type(exc).__name__,
@@ -222,10 +193,11 @@ class Session:
         else:
             self._execute(code, index, result, collector)
         result.warnings = collector.lines
+        _bound_text(result, self.limits.max_output_chars)
         result.duration_s = time.perf_counter() - started
         return result
 
-    def _execute(self, code: Any, index: int, result: CellResult, collector: _Warnings) -> None:
+    def _execute(self, code: Any, index: int, result: CellResult, collector: cells_module.WarningCollector) -> None:
         runtime = self.runtime
         traces: list[dict[str, Any]] = []
         unsubscribe = self._subscribe_traces(traces)
@@ -234,7 +206,7 @@ class Session:
         old_limit = sys.getrecursionlimit()
         try:
             with use_limits(self.limits), warnings.catch_warnings():
-                warnings.simplefilter("always")
+                cells_module.notebook_warning_filters()
                 warnings.showwarning = collector
                 runtime.begin(self.limits)
                 sys.setrecursionlimit(_stack_depth() + self.limits.max_recursion + _RECURSION_MARGIN)
@@ -300,7 +272,7 @@ class Session:
         """The innermost learner line on the traceback (the line Python's traceback shows last)."""
         line: int | None = None
         for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename.startswith("<cell "):
+            if cells_module.cell_index(frame.filename) is not None:
                 line = frame.lineno
         span = self.runtime.current_span
         col = span.col if span is not None and span.line == line else None
@@ -355,6 +327,31 @@ class Session:
     def _record_statement_graph(self, span: SourceSpan) -> None:
         graph = self._snapshot()
         self.last_statement_graphs.append({"span": asdict(span), "graph": graph})
+
+
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates (undecodable bytes, or built by hand) written as ``\\udcff``
+    escapes: they cannot be encoded, so printing, pickling to text or saving them would fail far
+    from the cell that made them."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def _bound_text(result: CellResult, max_chars: int) -> None:
+    """Every text of a cell's result within the output cap (printed output stops at the cap as it
+    is written; warnings are capped as they come) and printable anywhere."""
+    result.stdout = _printable(result.stdout)
+    if result.echo is not None:
+        result.echo = _printable(cells_module.cut_text(result.echo, max_chars))
+    result.warnings = [_printable(line) for line in result.warnings]
+    if result.error is not None:
+        result.error.type = _printable(cells_module.cut_text(result.error.type, max_chars))
+        result.error.message = _printable(cells_module.cut_text(result.error.message, max_chars))
 
 
 def _stack_depth() -> int:

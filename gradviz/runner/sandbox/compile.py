@@ -19,27 +19,15 @@ import ast
 import types
 from typing import Any
 
-from gradviz.runner.cells import cell_filename
+from gradviz.runner.cells import cell_filename, ends_with_semicolon
 from gradviz.runner.sandbox.policy import SandboxError, check_tree
 from gradviz.runner.sandbox.runtime import Runtime
 from gradviz.runner.sandbox.transform import transform_cell
 
-__all__ = ["SandboxError", "compile_cell", "ends_with_semicolon", "new_namespace"]
+__all__ = ["SandboxError", "compile_cell", "new_namespace"]
 
 # Python's parser already caps nesting; this caps how much text one cell may hand to it.
 MAX_SOURCE_CHARS = 2_000_000
-
-
-def ends_with_semicolon(source: str, node: ast.stmt, first_line: int) -> bool:
-    """A notebook does not echo a trailing expression followed by ``;``."""
-    if node.end_lineno is None or node.end_col_offset is None:
-        return False
-    lines = source.splitlines()
-    index = node.end_lineno - first_line
-    if not 0 <= index < len(lines):
-        return False
-    tail = lines[index].encode("utf-8")[node.end_col_offset :].decode("utf-8", errors="ignore")
-    return tail.lstrip().startswith(";")
 
 
 def compile_cell(source: str, cell: int, first_line: int, runtime: Runtime, echo_last: bool = True) -> types.CodeType:

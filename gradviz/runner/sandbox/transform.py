@@ -25,6 +25,7 @@ import ast
 import copy
 from collections.abc import Callable, Sequence
 
+from gradviz.runner.cells import char_column, source_lines
 from gradviz.runner.results import SourceSpan
 from gradviz.runner.sandbox.policy import SandboxError
 
@@ -73,17 +74,14 @@ class _ColumnMapper:
     and strings are common in the seed material)."""
 
     def __init__(self, source: str, first_line: int) -> None:
-        self._lines = source.splitlines()
+        self._lines = source_lines(source)
         self._first_line = first_line
 
     def char_col(self, line: int, byte_col: int) -> int:
         index = line - self._first_line
         if not 0 <= index < len(self._lines):
             return byte_col
-        text = self._lines[index]
-        if text.isascii():
-            return byte_col
-        return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+        return char_column(self._lines[index], byte_col)
 
 
 class Transformer(ast.NodeTransformer):
