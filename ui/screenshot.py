@@ -51,7 +51,7 @@ class PlayerArgumentError(ValueError):
 
 
 def render_screenshot(
-    file: str,
+    file: str | None,
     out: str,
     size: tuple[int, int] = (1440, 900),
     theme: str = "light",
@@ -61,7 +61,8 @@ def render_screenshot(
     call: int | None = None,
     step: int | None = None,
 ) -> tuple[bool, str]:
-    """Returns (ok, message). ``select`` picks a node to show in the inspector (default: the first
+    """Returns (ok, message). Without ``file`` the window opens the seed notebook, as the app does.
+    ``select`` picks a node to show in the inspector (default: the first
     named leaf tensor, so the picture shows the inspector at work). ``call``/``step`` show the
     backward player at that call and step (0-based, negatives from the end; see
     ui.player.apply_screenshot_args); a call or step that does not exist raises

@@ -1,4 +1,6 @@
-"""Entry points for the desktop app: ``gradviz [FILE]`` and ``gradviz screenshot FILE -o OUT.png``.
+"""Entry points for the desktop app: ``gradviz [FILE]`` and ``gradviz screenshot [FILE] -o OUT.png``.
+
+Without FILE both open the seed notebook (as an untitled copy of the shipped example).
 
 This module lives in the headless package, so Qt and ``ui`` are imported only inside the functions:
 ``import gradviz.cli.app`` must not pull PySide6 in. Run it directly with
@@ -11,6 +13,9 @@ import argparse
 import os
 import sys
 from pathlib import Path
+
+from gradviz.language import ENGLISH, LANGUAGES
+from gradviz.resources import seed_notebook
 
 
 def _ensure_display() -> None:
@@ -71,11 +76,11 @@ def screenshot_main(argv: list[str] | None = None) -> int:
         prog="gradviz screenshot",
         description="Run FILE's cells in the gradviz window offscreen and save the window as a PNG.",
     )
-    parser.add_argument("file", help="a .py (percent cells) or .ipynb file")
+    parser.add_argument("file", nargs="?", help="a .py (percent cells) or .ipynb file; default: the seed notebook")
     parser.add_argument("-o", "--output", required=True, help="the PNG to write")
     parser.add_argument("--size", type=_parse_size, default=(1440, 900), help="WIDTHxHEIGHT (default 1440x900)")
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
-    parser.add_argument("--lang", choices=("en", "zh"), default="en")
+    parser.add_argument("--lang", choices=[language.text for language in LANGUAGES], default=ENGLISH.text)
     parser.add_argument("--select", help="id of the node to show in the inspector (e.g. t3)")
     parser.add_argument(
         "--call",
@@ -86,18 +91,19 @@ def screenshot_main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--step", type=int, metavar="N", help="show step N of that call (0-based; -1 is the last step)")
     args = parser.parse_args(argv)
+    if args.file is None:
+        # The window opens the seed itself, as the app does; name it like run/trace/export do.
+        print(f"{parser.prog}: no FILE given, running the seed notebook {seed_notebook()}", file=sys.stderr)
     _ensure_display()
     _repo_on_path()
     from gradviz.frontend import frontend
 
     shot = frontend("screenshot")
-    PlayerArgumentError, render_screenshot = shot.PlayerArgumentError, shot.render_screenshot
-
     try:
-        ok, message = render_screenshot(
+        ok, message = shot.render_screenshot(
             args.file, args.output, args.size, args.theme, args.lang, args.select, call=args.call, step=args.step
         )
-    except PlayerArgumentError as exc:
+    except shot.PlayerArgumentError as exc:
         print(f"gradviz screenshot: error: {exc}", file=sys.stderr)
         return 2
     print(f"gradviz screenshot: {message}", file=sys.stdout if ok else sys.stderr)

@@ -1,6 +1,7 @@
-"""``gradviz export FILE -o OUT.(png|svg|pdf|gif|apng|webp|dot|json)``: pictures of a script's graph.
+"""``gradviz export [FILE] -o OUT.(png|svg|pdf|gif|apng|webp|dot|json)``: pictures of a script's graph.
 
-The script runs as in ``gradviz run`` (sandboxed worker by default); the picture shows the graph
+The script (the seed notebook without FILE) runs as in ``gradviz run`` (sandboxed worker by
+default); the picture shows the graph
 of the cell that made the chosen backward call (``--call K``, 1-based over the whole script,
 default the last call), at a step of that call, its final state, or every step (PDF handout,
 animations). A script with no backward call exports its last graph as it stands.
@@ -23,6 +24,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from gradviz.cli.run import FILE_HELP, file_or_seed, run_file
+from gradviz.language import ENGLISH, LANGUAGES
 
 __all__ = [
     "ANIMATIONS",
@@ -150,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gradviz export", description="Export a script's autograd graph as a picture, animation, DOT or JSON."
     )
-    parser.add_argument("file", help="a .py script (with or without '# %%' cells) or a .ipynb notebook")
+    parser.add_argument("file", nargs="?", help=FILE_HELP)
     parser.add_argument("-o", "--output", required=True, help="OUT.png|svg|pdf|gif|apng|webp|dot|json")
     parser.add_argument(
         "--call", type=int, default=None, help="which backward call (1-based over the script; default the last)"
@@ -165,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--view", choices=("dataflow", "gradfn"), default="dataflow")
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
-    parser.add_argument("--lang", choices=("en", "zh"), default="en")
+    parser.add_argument("--lang", choices=[language.text for language in LANGUAGES], default=ENGLISH.text)
     parser.add_argument("--scale", type=float, default=1.0, help="pixels per unit for PNG and animations (default 1)")
     parser.add_argument("--transparent", action="store_true", help="PNG without a background")
     parser.add_argument(
@@ -192,7 +196,6 @@ def _check_writable(path: Path) -> None:
 
 
 def _run(file: str, in_process: bool) -> list[Any]:
-    from gradviz.cli.run import run_file
     from gradviz.runner.cells import load_cells
     from gradviz.runner.limits import Limits
 
@@ -211,21 +214,23 @@ def _validate(args: argparse.Namespace, fmt: str) -> None:
 
 
 def export_main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     out = Path(args.output)
     try:
         fmt = _extension(args.output)
         _validate(args, fmt)
         _check_writable(out)
-        if not Path(args.file).is_file():
-            raise ExportError(f"no such file: {args.file}")
+        file = file_or_seed(args.file, parser.prog, sys.stderr)
+        if not Path(file).is_file():
+            raise ExportError(f"no such file: {file}")
     except ExportError as exc:
         print(f"gradviz export: error: {exc}", file=sys.stderr)
         return 2
     try:
-        results = _run(args.file, args.in_process)
+        results = _run(file, args.in_process)
     except Exception as exc:  # noqa: BLE001 - the run's own failure, reported as exit 1
-        print(f"gradviz export: could not run {args.file}: {exc}", file=sys.stderr)
+        print(f"gradviz export: could not run {file}: {exc}", file=sys.stderr)
         return 1
     try:
         source = pick_source(results, args.call)
@@ -250,11 +255,9 @@ def _export_with_qt(args: argparse.Namespace, fmt: str, out: Path, source: Expor
     from gradviz.frontend import frontend
 
     api = frontend("export.api")
-    ExportRequest, export_source, prepare_qt = api.ExportRequest, api.export_source, api.prepare_qt
-
-    prepare_qt(args.lang)
+    api.prepare_qt(args.lang)
     mode = "all" if (args.all_steps or fmt in ANIMATIONS) else ("step" if args.step is not None else "final")
-    request = ExportRequest(
+    request = api.ExportRequest(
         fmt=fmt,
         view=args.view,
         theme=args.theme,
@@ -263,7 +266,7 @@ def _export_with_qt(args: argparse.Namespace, fmt: str, out: Path, source: Expor
         scale=args.scale,
         transparent=args.transparent,
     )
-    export_source(out, source, request, progress=_progress_printer())
+    api.export_source(out, source, request, progress=_progress_printer())
 
 
 def _progress_printer() -> Callable[[int, int], None]:

@@ -42,7 +42,7 @@ def _number(value: Any, where: str) -> float:
     return float(value)
 
 
-def read_graph(doc: Any) -> tuple[nx.DiGraph, list[dict], list[dict]]:
+def read_graph(doc: Any) -> tuple[nx.DiGraph[Hashable], list[dict], list[dict]]:
     """Validate a node-link document; return the graph and the node and edge records."""
     if not isinstance(doc, dict):
         raise InputError("top level must be a JSON object with 'nodes' and 'links' (or 'edges')")
@@ -55,7 +55,7 @@ def read_graph(doc: Any) -> tuple[nx.DiGraph, list[dict], list[dict]]:
     edges = doc.get(key, []) if key else []
     if not isinstance(edges, list):
         raise InputError(f"'{key}' must be a list")
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[Hashable] = nx.DiGraph()
     for i, rec in enumerate(nodes):
         where = f"nodes[{i}]"
         if not isinstance(rec, dict) or "id" not in rec:

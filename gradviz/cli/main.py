@@ -1,7 +1,8 @@
 """The ``gradviz`` command: one entry point, each subcommand in its own module, imported lazily.
 
-``gradviz [FILE]`` opens the app (the seed notebook when no FILE is given); ``run``, ``trace``,
-``layout`` and ``export`` work with no display; ``screenshot`` renders the window offscreen.
+``gradviz [FILE]`` opens the app; ``run``, ``trace``, ``layout`` and ``export`` work with no
+display; ``screenshot`` renders the window offscreen. Every command that takes a script runs the
+seed notebook when no FILE is given.
 Nothing here imports Qt at module level: only the app and screenshot commands load it.
 """
 
@@ -10,12 +11,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-USAGE = """usage: gradviz [FILE]                      open the app (on the seed notebook by default)
-       gradviz run FILE                    run a script or notebook, print what PyTorch would
-       gradviz trace FILE [--json]         run it and print every backward step
-       gradviz layout IN.json -o OUT.json  lay out a node-link graph
-       gradviz export FILE -o OUT.EXT      export the graph or the backward animation
-       gradviz screenshot FILE -o OUT.png  render the window offscreen
+USAGE = """usage: gradviz [FILE]                        open the app
+       gradviz run [FILE]                    run a script or notebook, print what PyTorch would
+       gradviz trace [FILE] [--json]         run it and print every backward step
+       gradviz layout IN.json -o OUT.json    lay out a node-link graph
+       gradviz export [FILE] -o OUT.EXT      export the graph or the backward animation
+       gradviz screenshot [FILE] -o OUT.png  render the window offscreen
+
+FILE is a .py script (with or without '# %%' cells) or a .ipynb notebook; without it, the seed
+notebook that gradviz ships.
 
 Run `gradviz COMMAND --help` for the options of a command."""
 

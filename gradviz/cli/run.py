@@ -1,9 +1,10 @@
-"""``gradviz run FILE`` and ``gradviz trace FILE [--json]``: the runner without a window.
+"""``gradviz run [FILE]`` and ``gradviz trace [FILE] [--json]``: the runner without a window.
 
 ``run`` prints what Python + PyTorch would for the script: each cell's printed output and echoed
 value on stdout, warnings and the final error line of each failing cell on stderr; the exit status
 is 1 if any cell raised. ``trace`` runs the file and prints every backward call's events,
-readable by default or as JSON lines (fields documented in docs/trace-format.md).
+readable by default or as JSON lines (fields documented in docs/trace-format.md). Without FILE,
+both run the seed notebook, the script the app opens when it is given none.
 
 Both run the script in the sandboxed worker process by default (``--in-process`` runs it in this
 process, for debugging). Neither imports Qt.
@@ -22,12 +23,26 @@ from gradviz.runner.cells import CODE, Cell, load_cells
 from gradviz.runner.limits import Limits
 from gradviz.runner.results import CellResult
 
-__all__ = ["format_trace", "run_file", "run_main", "trace_json_lines", "trace_main"]
+__all__ = ["file_or_seed", "format_trace", "run_file", "run_main", "trace_json_lines", "trace_main"]
+
+FILE_HELP = "a .py script (with or without '# %%' cells) or a .ipynb notebook (default: the seed notebook)"
+
+
+def file_or_seed(file: str | None, prog: str, err: TextIO) -> str:
+    """FILE as given, or the seed notebook when none is, as ``gradviz`` (the app) opens it; the
+    seed's path is named on stderr so the output is never a mystery (stdout stays the script's)."""
+    if file is not None:
+        return file
+    from gradviz.resources import seed_notebook
+
+    seed = str(seed_notebook())
+    print(f"{prog}: no FILE given, running the seed notebook {seed}", file=err)
+    return seed
 
 
 def _add_limit_options(parser: argparse.ArgumentParser) -> None:
     defaults = Limits()
-    parser.add_argument("file", help="a .py script (with or without '# %%' cells) or a .ipynb notebook")
+    parser.add_argument("file", nargs="?", help=FILE_HELP)
     parser.add_argument(
         "--timeout", type=float, default=defaults.wall_time_s, help="seconds per cell (default %(default)s)"
     )
@@ -139,7 +154,7 @@ def _escape_unencodable(*streams: TextIO) -> None:
 
 
 def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """``gradviz run FILE``: exit status 0 if every cell ran, 1 if any raised, 2 on usage errors."""
+    """``gradviz run [FILE]``: exit status 0 if every cell ran, 1 if any raised, 2 on usage errors."""
     out = out or sys.stdout
     err = err or sys.stderr
     parser = argparse.ArgumentParser(
@@ -148,7 +163,7 @@ def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: 
     _add_limit_options(parser)
     args = parser.parse_args(argv)
     _escape_unencodable(out, err)
-    cells = _load(args.file, err)
+    cells = _load(file_or_seed(args.file, parser.prog, err), err)
     if cells is None:
         return 2
     failed = False
@@ -268,7 +283,7 @@ def trace_json_lines(call: dict[str, Any]) -> list[str]:
 
 
 def trace_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """``gradviz trace FILE [--json]``: exit status as for ``run``."""
+    """``gradviz trace [FILE] [--json]``: exit status as for ``run``."""
     out = out or sys.stdout
     err = err or sys.stderr
     parser = argparse.ArgumentParser(
@@ -278,7 +293,7 @@ def trace_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err
     parser.add_argument("--json", action="store_true", help="JSON lines, one per event (docs/trace-format.md)")
     args = parser.parse_args(argv)
     _escape_unencodable(out, err)
-    cells = _load(args.file, err)
+    cells = _load(file_or_seed(args.file, parser.prog, err), err)
     if cells is None:
         return 2
     failed = False
@@ -304,10 +319,10 @@ def trace_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m gradviz.cli.run run|trace FILE ...`` until gradviz.cli.main dispatches to us."""
+    """``python -m gradviz.cli.run run|trace [FILE] ...`` until gradviz.cli.main dispatches to us."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in ("run", "trace"):
-        print("usage: python -m gradviz.cli.run {run,trace} FILE [options]", file=sys.stderr)
+        print("usage: python -m gradviz.cli.run {run,trace} [FILE] [options]", file=sys.stderr)
         return 2
     command, rest = argv[0], argv[1:]
     return run_main(rest) if command == "run" else trace_main(rest)
