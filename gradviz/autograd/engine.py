@@ -16,10 +16,10 @@ import numpy as np
 
 from gradviz.autograd import grad_mode as _grad_mode
 from gradviz.autograd import trace as tr
+from gradviz.autograd.dtypes import from_numpy_dtype
 from gradviz.autograd.grad_mode import enable_grad, no_grad
-from gradviz.autograd.node import AccumulateGrad, Node
-from gradviz.autograd.ops.backend import NUMPY, TENSOR, sum_to_array
-from gradviz.autograd.ops.registry import SavedView
+from gradviz.autograd.node import AccumulateGrad, BackwardRun, Edge, Grad, Hook, Node, NodeOutput, accumulate_grad
+from gradviz.autograd.ops.backend import NUMPY, TENSOR
 from gradviz.autograd.ready_queue import ReadyQueue
 from gradviz.autograd.tensor import Tensor
 
@@ -39,12 +39,18 @@ CREATE_GRAPH_WARNING = (
 )
 
 
-class _GraphRoot(Node):
+class GraphRoot(Node):
     """Feeds several root grads at once (backward over more than one tensor)."""
 
-    def __init__(self, edges: tuple[tuple[Node | None, int], ...]) -> None:
+    checks_nan = False  # its grads are the ones backward() was given, checked by _make_grads
+
+    def __init__(self, edges: tuple[Edge, ...], root_grads: list[Grad | None]) -> None:
         super().__init__(None, "GraphRoot", edges)
         self.gid = "root"
+        self.root_grads = root_grads
+
+    def apply(self, grads: dict[int, Grad], run: BackwardRun) -> NodeOutput:
+        return NodeOutput(list(self.root_grads), {})
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -213,9 +219,8 @@ def _run(
         start: Node = root_edges[0][0]  # type: ignore[assignment]
         start_buffer: dict[int, Any] = {root_edges[0][1]: root_grads[0]}
     else:
-        start = _GraphRoot(tuple(root_edges))
+        start = GraphRoot(tuple(root_edges), root_grads)
         start_buffer = {0: None}
-        start.metadata["root_grads"] = root_grads
 
     dependencies, order = _dependencies(start)
 
@@ -241,10 +246,10 @@ def _run(
                 inputs=[t.gid for t in inputs],
                 nodes=[
                     tr.NodeInfo(
-                        _nid(n),
+                        n.gid,
                         n.name(),
                         n.sequence_nr,
-                        [(_nid(m) if m is not None else None, nr) for m, nr in n.next_functions],
+                        [(m.gid if m is not None else None, nr) for m, nr in n.next_functions],
                         dependencies.get(n, 0),
                         needed is None or n in needed or n in captures,
                     )
@@ -259,7 +264,7 @@ def _run(
     queue: ReadyQueue[Node] = ReadyQueue()
     buffers: dict[Node, dict[int, Any]] = {start: start_buffer}
     queue.push(start.sequence_nr, start)
-    backend = TENSOR if graph_mode else NUMPY
+    run = BackwardRun(graph_mode, TENSOR if graph_mode else NUMPY, events)
     current: Node | None = None
     mode = enable_grad() if graph_mode else no_grad()
     try:
@@ -275,19 +280,19 @@ def _run(
                         captured[capture.index] = value
                         if events is not None:
                             t = inputs[capture.index]
-                            events.append(tr.GradCaptured(t.gid, _nid(node), _gv(value, t)))
+                            events.append(tr.GradCaptured(t.gid, node.gid, _gv(value, t)))
                     if not accumulate and needed is not None and node not in needed:
                         continue
                 if needed is not None and node not in needed:
                     continue
-                outs = _call_node(node, grads_in, graph_mode, backend, events, already_hooked=node in captures)
+                outs = _call_node(node, grads_in, run, already_hooked=node in captures)
                 if not keep_graph:
                     freed = node.release_variables()
                     if events is not None:
                         for attr, saved in freed:
                             events.append(
                                 tr.BufferFreed(
-                                    _nid(node), f"_saved_{attr}", saved.nbytes, list(saved.shape), saved.dtype_name
+                                    node.gid, f"_saved_{attr}", saved.nbytes, list(saved.shape), saved.dtype_name
                                 )
                             )
                 for (next_node, input_nr), g in zip(node.next_functions, outs):
@@ -318,7 +323,7 @@ def _run(
             )
         if events is not None:
             events.append(
-                tr.ErrorRaised(_nid(current) if current is not None else None, type(error).__name__, str(error))
+                tr.ErrorRaised(current.gid if current is not None else None, type(error).__name__, str(error))
             )
             events.append(tr.CallFinished(ok=False))
             tr.publish(trace)  # type: ignore[arg-type]
@@ -327,7 +332,7 @@ def _run(
     if accumulate and inputs:
         for t, g in zip(inputs, captured):
             if t.grad_fn is not None and g is not None:
-                _accumulate_into(t, g, graph_mode)
+                accumulate_grad(t, g, graph_mode)
     if events is not None:
         events.append(tr.CallFinished(ok=True))
         tr.publish(trace)  # type: ignore[arg-type]
@@ -336,10 +341,6 @@ def _run(
             if g is None:
                 raise RuntimeError(NOT_USED.format(index=index))
     return captured
-
-
-def _nid(node: Node) -> str:
-    return node.gid
 
 
 def _span_of_now() -> Any:
@@ -422,16 +423,19 @@ def _needed_nodes(order: list[Node], targets: list[Node], include_targets: bool)
     return needed
 
 
-def _wrap(value: Any, node: Node, index: int) -> Tensor:
+def _wrap(value: Grad) -> Tensor:
+    """A grad as hooks see it: always a Tensor."""
     if isinstance(value, Tensor):
         return value
-    from gradviz.autograd.dtypes import from_numpy_dtype
-
-    dtype = from_numpy_dtype(value.dtype)
-    return Tensor._make(value, dtype)
+    return Tensor._make(value, from_numpy_dtype(value.dtype))
 
 
-def _unwrap(value: Any, graph_mode: bool) -> Any:
+def _wrap_optional(value: Grad | None) -> Tensor | None:
+    return None if value is None else _wrap(value)
+
+
+def _unwrap(value: object, graph_mode: bool) -> Grad | None:
+    """A hook's replacement grad back in the engine's form (an array unless recording)."""
     if value is None:
         return None
     if not isinstance(value, Tensor):
@@ -439,37 +443,30 @@ def _unwrap(value: Any, graph_mode: bool) -> Any:
     return value if graph_mode else value._data
 
 
-def _hook_result(hook: Any, result: Any, original: Any, graph_mode: bool) -> Any:
+def _hook_result(hook: Hook, result: object, original: Grad, graph_mode: bool) -> Grad:
     value = _unwrap(result, graph_mode)
+    assert value is not None
     if tuple(value.shape) != tuple(original.shape):
         name = getattr(hook, "__name__", type(hook).__name__)
         raise RuntimeError(f"hook '{name}' has changed the size of value")
     return value
 
 
-def _tensor_pre_hooks(node: Node, grads: dict[int, Any], graph_mode: bool, events: list[Any] | None) -> dict[int, Any]:
+def _tensor_pre_hooks(
+    node: Node, grads: dict[int, Grad], graph_mode: bool, events: list[tr.Event] | None
+) -> dict[int, Grad]:
     """Tensor hooks (register_hook) then retain_grad, per output, before the node runs."""
-    if isinstance(node, AccumulateGrad):
-        hooks = node.variable._hooks
-        if hooks and grads.get(0) is not None:
-            for hook in list(hooks.values()):
-                result = hook(_wrap(grads[0], node, 0))
-                if result is not None:
-                    grads[0] = _hook_result(hook, result, grads[0], graph_mode)
-                if events is not None:
-                    events.append(tr.HookCalled(node.gid, "tensor", node.variable.gid, result is not None))
-        return grads
-    if node._tensor_pre_hooks:
-        for nr, hooks in node._tensor_pre_hooks.items():
-            if grads.get(nr) is None:
-                continue
-            for hook in list(hooks.values()):
-                result = hook(_wrap(grads[nr], node, nr))
-                if result is not None:
-                    grads[nr] = _hook_result(hook, result, grads[nr], graph_mode)
-                if events is not None:
-                    owner = node.outputs[nr].gid if nr < len(node.outputs) else None
-                    events.append(tr.HookCalled(node.gid, "tensor", owner, result is not None))
+    for nr, hooks, owner in node.tensor_hooks():
+        if grads.get(nr) is None:
+            continue
+        for hook in list(hooks.values()):
+            result = hook(_wrap(grads[nr]))
+            if result is not None:
+                grads[nr] = _hook_result(hook, result, grads[nr], graph_mode)
+            if events is not None:
+                events.append(
+                    tr.HookCalled(node.gid, "tensor", owner.gid if owner is not None else None, result is not None)
+                )
     if node._retains_grad:
         for nr, tensor in node._retains_grad.items():
             g = grads.get(nr)
@@ -487,170 +484,50 @@ def _tensor_pre_hooks(node: Node, grads: dict[int, Any], graph_mode: bool, event
     return grads
 
 
-def _call_node(
-    node: Node, grads_in: dict[int, Any], graph_mode: bool, backend: Any, events: list[Any] | None, already_hooked: bool
-) -> list[Any]:
+def _call_node(node: Node, grads_in: dict[int, Grad], run: BackwardRun, already_hooked: bool) -> list[Grad | None]:
+    """Run one node: its hooks around ``node.apply``, each step recorded in the trace."""
+    events = run.events
+    graph_mode = run.graph_mode
+    n_out = max(node.num_outputs, 1)
     if events is not None:
-        n_out = max(node.num_outputs, 1)
         events.append(
-            tr.NodeStarted(
-                _nid(node), node.name(), node.sequence_nr, [_gv_array(grads_in.get(i)) for i in range(n_out)]
-            )
+            tr.NodeStarted(node.gid, node.name(), node.sequence_nr, [_gv_array(grads_in.get(i)) for i in range(n_out)])
         )
-    if not already_hooked and (node._tensor_pre_hooks or node._retains_grad or type(node) is AccumulateGrad):
+    if not already_hooked:
         grads_in = _tensor_pre_hooks(node, grads_in, graph_mode, events)
     if node._pre_hooks:
         for hook in list(node._pre_hooks.values()):
-            wrapped = tuple(
-                _wrap(grads_in[i], node, i) if grads_in.get(i) is not None else None
-                for i in range(max(node.num_outputs, 1))
-            )
-            result = hook(wrapped)
+            result = hook(tuple(_wrap_optional(grads_in.get(i)) for i in range(n_out)))
             if result is not None:
                 grads_in = {i: _unwrap(v, graph_mode) for i, v in enumerate(result)}
             if events is not None:
                 events.append(tr.HookCalled(node.gid, "pre", None, result is not None))
 
-    if node.op is None and isinstance(node, AccumulateGrad):
-        g = grads_in.get(0)
-        if g is not None:
-            _accumulate(node, g, graph_mode, events)
-        outs: list[Any] = []
-        for hook in list(node._post_hooks.values()):
-            hook((), (_wrap(g, node, 0) if g is not None else None,))
-            if events is not None:
-                events.append(tr.HookCalled(node.gid, "post", None, False))
-    elif node.op is None and isinstance(node, _GraphRoot):
-        outs = list(node.metadata["root_grads"])
-    else:
-        outs, reduced = _apply_vjps(node, grads_in, graph_mode, backend)
-        if _grad_mode._anomaly:
-            from gradviz.autograd.function import check_nan
+    outs, reduced = node.apply(grads_in, run)
+    if _grad_mode._anomaly and node.checks_nan:
+        from gradviz.autograd.function import check_nan
 
-            check_nan(node, outs)
-        if node._post_hooks:
-            grad_inputs = tuple(_wrap(g, node, i) if g is not None else None for i, g in enumerate(outs))
-            grad_outputs = tuple(
-                _wrap(grads_in[i], node, i) if grads_in.get(i) is not None else None
-                for i in range(max(node.num_outputs, 1))
-            )
-            for hook in list(node._post_hooks.values()):
-                result = hook(grad_inputs, grad_outputs)
-                if result is not None:
-                    outs = [_unwrap(v, graph_mode) for v in result]
-                    grad_inputs = tuple(result)
-                if events is not None:
-                    events.append(tr.HookCalled(node.gid, "post", None, result is not None))
-        if events is not None:
-            events.append(
-                tr.NodeFinished(
-                    _nid(node),
-                    [
-                        tr.EdgeGrad(i, _nid(m) if m is not None else None, _gv_array(g), reduced.get(i))
-                        for i, ((m, _), g) in enumerate(zip(node.next_functions, outs))
-                    ],
-                )
-            )
-        return outs
-    if isinstance(node, _GraphRoot) and events is not None:
+        check_nan(node, outs)
+    if node._post_hooks:
+        grad_inputs = tuple(_wrap_optional(g) for g in outs)
+        grad_outputs = tuple(_wrap_optional(grads_in.get(i)) for i in range(n_out))
+        for hook in list(node._post_hooks.values()):
+            result = hook(grad_inputs, grad_outputs)
+            # A node without inputs (AccumulateGrad) has no grad_inputs a hook could replace.
+            replaced = result is not None and bool(node.next_functions)
+            if replaced:
+                outs = [_unwrap(v, graph_mode) for v in result]
+                grad_inputs = tuple(result)
+            if events is not None:
+                events.append(tr.HookCalled(node.gid, "post", None, replaced))
+    if events is not None:
         events.append(
             tr.NodeFinished(
-                "root",
+                node.gid,
                 [
-                    tr.EdgeGrad(i, _nid(m) if m is not None else None, _gv_array(g))
+                    tr.EdgeGrad(i, m.gid if m is not None else None, _gv_array(g), reduced.get(i))
                     for i, ((m, _), g) in enumerate(zip(node.next_functions, outs))
                 ],
             )
         )
-    elif events is not None:
-        events.append(tr.NodeFinished(_nid(node), []))
     return outs
-
-
-def _apply_vjps(
-    node: Node, grads_in: dict[int, Any], graph_mode: bool, backend: Any
-) -> tuple[list[Any], dict[int, list[int]]]:
-    if node.op is None:
-        custom = getattr(node, "apply_backward", None)
-        if custom is None:
-            raise RuntimeError(f"gradviz: node {node.name()} has no backward")
-        return custom(grads_in, graph_mode), {}
-    g = grads_in.get(0)
-    n_inputs = len(node.next_functions)
-    if g is None:
-        return [None] * n_inputs, {}
-    op = node.op
-    view = SavedView(node, backend, graph_mode)
-    outs: list[Any] = []
-    reduced: dict[int, list[int]] = {}
-    for i, name in enumerate(op.inputs):
-        if not node.needs_input_grad[i]:
-            outs.append(None)
-            continue
-        r = op.vjps[name].fn(g, view)
-        shape, dtype = node.input_meta[i]  # type: ignore[misc]
-        if graph_mode:
-            if tuple(r.shape) != tuple(shape):
-                reduced[i] = list(r.shape)
-                r = backend.sum_to(r, shape)
-            if r.dtype is not dtype:
-                r = r.to(dtype)
-        else:
-            if not isinstance(r, np.ndarray):
-                r = np.asarray(r)
-            if r.shape != shape:
-                reduced[i] = list(r.shape)
-                r = sum_to_array(r, shape)
-            if r.dtype != dtype.np:
-                r = r.astype(dtype.np)
-        outs.append(r)
-    return outs, reduced
-
-
-def _accumulate(node: AccumulateGrad, g: Any, graph_mode: bool, events: list[Any] | None) -> None:
-    variable = node.variable
-    before = variable._grad
-    before_value = None
-    if events is not None and before is not None:
-        before_value = tr.GradValue(np.array(before._data, copy=True), before.dtype.name)
-    _accumulate_into(variable, g, graph_mode)
-    if events is not None:
-        after = variable._grad
-        events.append(
-            tr.GradAccumulated(
-                node.gid,
-                variable.gid,
-                before_value,
-                _gv(g, variable),
-                tr.GradValue(np.array(after._data, copy=True), after.dtype.name),
-            )
-        )
-    hooks = variable._post_accumulate_hooks
-    if hooks:
-        for hook in list(hooks.values()):
-            hook(variable)
-            if events is not None:
-                events.append(tr.HookCalled(node.gid, "post_accumulate", variable.gid, False))
-
-
-def _accumulate_into(variable: Tensor, g: Any, graph_mode: bool) -> None:
-    current = variable._grad
-    if graph_mode:
-        g_tensor = g if isinstance(g, Tensor) else Tensor._make(g, variable.dtype)
-        if current is None:
-            # PyTorch copies the incoming grad into a fresh buffer: x.grad shows CopyBackwards.
-            from gradviz.autograd.ops.registry import OPS, call
-
-            blank = Tensor._make(np.empty_like(g_tensor._data), variable.dtype)
-            variable._grad = call(OPS["copy"], (blank, g_tensor), out_dtype=variable.dtype)
-        else:
-            variable._grad = current + g_tensor
-        return
-    data = g._data if isinstance(g, Tensor) else g
-    if current is None:
-        # Copy: the same array may flow to several leaves, and .grad is later updated in place.
-        variable._grad = Tensor._make(np.array(data, dtype=variable.dtype.np, copy=True), variable.dtype)
-    elif current.grad_fn is not None or current._requires_grad:
-        variable._grad = Tensor._make(current._data + data, variable.dtype)
-    else:
-        current._data += data

@@ -9,7 +9,7 @@ import numpy as np
 
 from gradviz.autograd import grad_mode
 from gradviz.autograd.grad_mode import no_grad
-from gradviz.autograd.node import FREED_MESSAGE, Node, SavedTensor
+from gradviz.autograd.node import FREED_MESSAGE, BackwardRun, Grad, Node, NodeOutput, SavedTensor
 from gradviz.autograd.tensor import Tensor
 
 __all__ = [
@@ -97,7 +97,8 @@ class _FunctionNode(Node):
             self.ctx._freed = True
         return freed
 
-    def apply_backward(self, grads: dict[int, Any], graph_mode: bool) -> list[Any]:
+    def apply(self, grads: dict[int, Grad], run: BackwardRun) -> NodeOutput:
+        graph_mode = run.graph_mode
         outputs = self.outputs
         grad_args = []
         for i in range(max(len(outputs), 1)):
@@ -118,7 +119,7 @@ class _FunctionNode(Node):
                     f"function {self._name} returned an incorrect number of gradients "
                     f"(expected {self.n_args}, got {len(result)})"
                 )
-        outs: list[Any] = []
+        outs: list[Grad | None] = []
         for position in self.tensor_positions:
             g = result[position]
             if g is None:
@@ -127,7 +128,7 @@ class _FunctionNode(Node):
                 raise TypeError(f"{self._name}.backward must return Tensors or None, got {type(g).__name__}")
             else:
                 outs.append(g if graph_mode else g._data)
-        return outs
+        return NodeOutput(outs, {})
 
 
 class _FunctionMeta(type):

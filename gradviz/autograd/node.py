@@ -1,33 +1,58 @@
 """Autograd graph nodes (PyTorch's ``grad_fn`` objects) and their saved buffers.
 
 A Node is created by an op when any input requires grad. It knows its inputs' producers
-(``next_functions``), what it saved for backward, and the hooks registered on it. The VJP itself
-lives in the op table (gradviz/autograd/ops); the engine calls ``Node.apply``.
+(``next_functions``), what it saved for backward, and the hooks registered on it. The engine runs
+every kind of node the same way, through ``Node.apply``: a table op applies its VJPs (from
+gradviz/autograd/ops), AccumulateGrad adds into a leaf's ``.grad``, and the special nodes
+(GraphRoot, CopySlices, a custom Function's node) override ``apply``.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeAlias
+
+import numpy as np
 
 from gradviz.autograd import grad_mode as _grad_mode
+from gradviz.autograd import trace as tr
 from gradviz.autograd.ids import next_uid
 from gradviz.autograd.provenance import current_span
 
 if TYPE_CHECKING:
+    from gradviz.autograd.dtypes import DType
+    from gradviz.autograd.ops.backend import NumpyBackend, TensorBackend
     from gradviz.autograd.ops.registry import OpDef
     from gradviz.autograd.tensor import Tensor
+    from gradviz.runner.results import SourceSpan
 
 __all__ = [
     "ACCUMULATE_SEQUENCE_NR",
     "FREED_MESSAGE",
     "AccumulateGrad",
+    "BackwardRun",
+    "Edge",
+    "Grad",
+    "Hook",
+    "InputMeta",
     "Node",
+    "NodeOutput",
     "RemovableHandle",
     "SavedTensor",
+    "accumulate_grad",
 ]
+
+# A gradient flowing through the engine: an array in an ordinary backward, a Tensor when the
+# backward records its own graph (create_graph=True).
+Grad: TypeAlias = "np.ndarray | Tensor"
+# Where a grad goes: the producing node (None for an input that needs no grad) and its output number.
+Edge: TypeAlias = "tuple[Node | None, int]"
+# Hooks are the learner's code: what they return is checked where it is used.
+Hook: TypeAlias = Callable[..., Any]
+InputMeta: TypeAlias = "tuple[tuple[int, ...], DType]"
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -40,7 +65,7 @@ FREED_MESSAGE = (
 ACCUMULATE_SEQUENCE_NR = 2**64 - 1
 
 _sequence = itertools.count(0)
-_NO_ENTRIES: dict[str, Any] = {}
+_NO_ENTRIES: dict[str, object] = {}
 _QUALIFIED = frozenset({"AccumulateGrad", "CopySlices", "CopyBackwards", "GraphRoot", "Error"})
 
 
@@ -65,7 +90,7 @@ class RemovableHandle:
 
     _ids = itertools.count(0)
 
-    def __init__(self, hooks: dict[int, Callable[..., Any]]) -> None:
+    def __init__(self, hooks: dict[int, Hook]) -> None:
         self._hooks = hooks
         self.id = next(RemovableHandle._ids)
 
@@ -140,14 +165,35 @@ def _version_error(tensor: Tensor, expected: int, output_of: Node | None) -> str
     )
 
 
+@dataclass(frozen=True, slots=True)
+class BackwardRun:
+    """What a node's ``apply`` needs from the backward call running it."""
+
+    graph_mode: bool  # create_graph=True: grads are Tensors and the backward is itself recorded
+    backend: NumpyBackend | TensorBackend  # the helpers VJPs call, over arrays or over Tensors
+    events: list[tr.Event] | None  # the call's trace, when someone listens
+
+
+class NodeOutput(NamedTuple):
+    """What ``Node.apply`` returns: one grad per ``next_functions`` edge (None: no grad sent)."""
+
+    grads: list[Grad | None]
+    # Edges whose grad was summed down from a broadcast shape, with that shape (for the trace).
+    reduced: dict[int, list[int]]
+
+
 class Node:
     """One grad_fn. ``next_functions[i]`` is where the grad for input i goes."""
+
+    # Anomaly mode checks the grads a node computes for NaN (GraphRoot overrides: it only hands on
+    # the grads backward() was given).
+    checks_nan: ClassVar[bool] = True
 
     def __init__(
         self,
         op: OpDef | None,
         name: str,
-        next_functions: tuple[tuple[Node | None, int], ...],
+        next_functions: tuple[Edge, ...],
         sequence_nr: int | None = None,
     ) -> None:
         self.uid = next_uid()
@@ -157,23 +203,38 @@ class Node:
         self.next_functions = next_functions
         self.sequence_nr = next(_sequence) if sequence_nr is None else sequence_nr
         self.saved: dict[str, Any] = _NO_ENTRIES  # attr (without _saved_) -> SavedTensor or value
-        self.span = current_span()
+        self.span: SourceSpan | None = current_span()
         if _grad_mode._anomaly:
             self._forward_stack = _learner_stack()
         # Hook tables start as a shared empty dict and get their own on first registration:
         # most nodes never see a hook, and allocating four dicts per op is measurable.
 
     # Defaults shared by every node until set on the instance.
-    input_meta: list[tuple[tuple[int, ...], Any] | None] = []  # (shape, DType) per input edge
+    input_meta: list[InputMeta] = []  # (shape, DType) per input edge
     needs_input_grad: tuple[bool, ...] = ()
     attrs: dict[str, Any] = {}  # non-saved parameters the VJP needs (never mutated in place)
     num_outputs = 1
-    outputs: list[Any] = []  # output tensors (for the graph view); replaced, never appended to
-    inputs: tuple[Any, ...] = ()  # input tensors in op order, constants included
-    _pre_hooks: dict[int, Callable[..., Any]] = {}
-    _post_hooks: dict[int, Callable[..., Any]] = {}
-    _tensor_pre_hooks: dict[int, dict[int, Callable[..., Any]]] = {}  # output_nr -> hooks
-    _retains_grad: dict[int, Any] = {}  # output_nr -> Tensor whose .grad to populate
+    outputs: list[Tensor] = []  # output tensors (for the graph view); replaced, never appended to
+    inputs: tuple[Tensor, ...] = ()  # input tensors in op order, constants included
+    _pre_hooks: dict[int, Hook] = {}
+    _post_hooks: dict[int, Hook] = {}
+    _tensor_pre_hooks: dict[int, dict[int, Hook]] = {}  # output_nr -> hooks
+    _retains_grad: dict[int, Tensor] = {}  # output_nr -> Tensor whose .grad to populate
+
+    def apply(self, grads: dict[int, Grad], run: BackwardRun) -> NodeOutput:
+        """The grads for ``next_functions`` from the grads that arrived per output (by output_nr).
+
+        The engine calls this for every node; a table op applies its VJPs here, node kinds with
+        their own backward override it.
+        """
+        if self.op is None:
+            raise RuntimeError(f"gradviz: node {self.name()} has no backward")
+        return self.op.apply_vjps(self, grads, run)
+
+    def tensor_hooks(self) -> Iterator[tuple[int, dict[int, Hook], Tensor | None]]:
+        """(output_nr, hooks, the tensor they were registered on) for each output with tensor hooks."""
+        for nr, hooks in self._tensor_pre_hooks.items():
+            yield nr, hooks, self.outputs[nr] if nr < len(self.outputs) else None
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -208,21 +269,21 @@ class Node:
         return f"<{self._name} object at {hex(id(self))}>"
 
     # -- hooks -----------------------------------------------------------------------------
-    def register_hook(self, fn: Callable[..., Any]) -> RemovableHandle:
+    def register_hook(self, fn: Hook) -> RemovableHandle:
         """Post hook: fn(grad_inputs, grad_outputs) may return replacement grad_inputs."""
         hooks = self._own("_post_hooks")
         handle = RemovableHandle(hooks)
         hooks[handle.id] = fn
         return handle
 
-    def register_prehook(self, fn: Callable[..., Any]) -> RemovableHandle:
+    def register_prehook(self, fn: Hook) -> RemovableHandle:
         """Pre hook: fn(grad_outputs) may return replacement grad_outputs."""
         hooks = self._own("_pre_hooks")
         handle = RemovableHandle(hooks)
         hooks[handle.id] = fn
         return handle
 
-    def add_tensor_pre_hook(self, output_nr: int, fn: Callable[..., Any]) -> RemovableHandle:
+    def add_tensor_pre_hook(self, output_nr: int, fn: Hook) -> RemovableHandle:
         hooks = self._own("_tensor_pre_hooks").setdefault(output_nr, {})
         handle = RemovableHandle(hooks)
         hooks[handle.id] = fn
@@ -234,7 +295,7 @@ class Node:
 
     def release_variables(self) -> list[tuple[str, SavedTensor]]:
         """Free saved tensors (not scalar attributes), returning the ones freed just now."""
-        freed = []
+        freed: list[tuple[str, SavedTensor]] = []
         for key, value in self.saved.items():
             if isinstance(value, SavedTensor) and not value.freed:
                 value.free()
@@ -264,3 +325,75 @@ class AccumulateGrad(Node):
         super().__init__(None, "AccumulateGrad", (), sequence_nr=ACCUMULATE_SEQUENCE_NR)
         self.variable = variable
         self.input_meta = [(tuple(variable._data.shape), variable.dtype)]
+
+    def apply(self, grads: dict[int, Grad], run: BackwardRun) -> NodeOutput:
+        g = grads.get(0)
+        if g is not None:
+            self._accumulate(g, run)
+        return NodeOutput([], {})
+
+    def tensor_hooks(self) -> Iterator[tuple[int, dict[int, Hook], Tensor | None]]:
+        # A leaf's hooks live on the tensor (it may get its accumulator after registering them).
+        hooks = self.variable._hooks
+        if hooks:
+            yield 0, hooks, self.variable
+
+    def _accumulate(self, g: Grad, run: BackwardRun) -> None:
+        variable = self.variable
+        events = run.events
+        before = variable._grad
+        before_value = None
+        if events is not None and before is not None:
+            before_value = tr.GradValue(np.array(before._data, copy=True), before.dtype.name)
+        accumulate_grad(variable, g, run.graph_mode)
+        if events is not None:
+            after = variable._grad
+            assert after is not None
+            events.append(
+                tr.GradAccumulated(
+                    self.gid,
+                    variable.gid,
+                    before_value,
+                    _grad_value(g, variable),
+                    tr.GradValue(np.array(after._data, copy=True), after.dtype.name),
+                )
+            )
+        hooks = variable._post_accumulate_hooks
+        if hooks:
+            for hook in list(hooks.values()):
+                hook(variable)
+                if events is not None:
+                    events.append(tr.HookCalled(self.gid, "post_accumulate", variable.gid, False))
+
+
+def _grad_value(g: Grad, like: Tensor) -> tr.GradValue:
+    # (a VJP over 0-d arrays may hand on a numpy scalar rather than an array)
+    if isinstance(g, (np.ndarray, np.generic)):
+        return tr.GradValue(g, like.dtype.name)
+    return tr.GradValue(g._data, g.dtype.name)
+
+
+def accumulate_grad(variable: Tensor, g: Grad, graph_mode: bool) -> None:
+    """``variable.grad += g`` as PyTorch's AccumulateGrad does it (a fresh copy the first time)."""
+    from gradviz.autograd.tensor import Tensor
+
+    current = variable._grad
+    if graph_mode:
+        g_tensor = g if isinstance(g, Tensor) else Tensor._make(g, variable.dtype)
+        if current is None:
+            # PyTorch copies the incoming grad into a fresh buffer: x.grad shows CopyBackwards.
+            from gradviz.autograd.ops.registry import OPS, call
+
+            blank = Tensor._make(np.empty_like(g_tensor._data), variable.dtype)
+            variable._grad = call(OPS["copy"], (blank, g_tensor), out_dtype=variable.dtype)
+        else:
+            variable._grad = current + g_tensor
+        return
+    data = g._data if isinstance(g, Tensor) else g
+    if current is None:
+        # Copy: the same array may flow to several leaves, and .grad is later updated in place.
+        variable._grad = Tensor._make(np.array(data, dtype=variable.dtype.np, copy=True), variable.dtype)
+    elif current.grad_fn is not None or current._requires_grad:
+        variable._grad = Tensor._make(current._data + data, variable.dtype)
+    else:
+        current._data += data

@@ -12,7 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.autograd.node import Node
+from gradviz.autograd.node import BackwardRun, Grad, Node, NodeOutput
+from gradviz.autograd.ops.backend import NUMPY
+
+# CopySlices runs the in-place op's own node over the view's region, always over arrays.
+_ARRAY_RUN = BackwardRun(graph_mode=False, backend=NUMPY, events=None)
 
 
 class CopySlices(Node):
@@ -26,20 +30,17 @@ class CopySlices(Node):
         self.inputs = (base, *tuple(fn.inputs[1:]))
         self.saved = {}
 
-    def apply_backward(self, grads: dict[int, Any], graph_mode: bool) -> list[Any]:
-        if graph_mode:
+    def apply(self, grads: dict[int, Grad], run: BackwardRun) -> NodeOutput:
+        if run.graph_mode:
             raise NotImplementedError("gradviz: create_graph=True through CopySlices is not supported yet")
-        from gradviz.autograd.engine import _apply_vjps
-        from gradviz.autograd.ops.backend import NUMPY
-
         g = grads.get(0)
         if g is None:
-            return [None] * len(self.next_functions)
+            return NodeOutput([None] * len(self.next_functions), {})
         result = np.array(g, copy=True)
         region = self.view_fn(result)
-        inner, _ = _apply_vjps(self.fn, {0: np.array(region, copy=True)}, False, NUMPY)
+        inner = self.fn.apply({0: np.array(region, copy=True)}, _ARRAY_RUN).grads
         region[...] = 0 if inner[0] is None else inner[0]
-        return [result, *list(inner[1:])]
+        return NodeOutput([result, *inner[1:]], {})
 
     def release_variables(self) -> list[Any]:
         return self.fn.release_variables()
@@ -56,16 +57,16 @@ class AsStridedBackward(Node):
         self.needs_input_grad = (True,)
         self.saved = {}
 
-    def apply_backward(self, grads: dict[int, Any], graph_mode: bool) -> list[Any]:
-        if graph_mode:
+    def apply(self, grads: dict[int, Grad], run: BackwardRun) -> NodeOutput:
+        if run.graph_mode:
             raise NotImplementedError("gradviz: create_graph=True through AsStridedBackward0 is not supported yet")
         g = grads.get(0)
         if g is None:
-            return [None]
+            return NodeOutput([None], {})
         result = np.zeros(self.base_shape, dtype=g.dtype)
         region = self.view_fn(result)
         region[...] += g
-        return [result]
+        return NodeOutput([result], {})
 
 
 def rebase_view(view: Any, fn: Node) -> None:

@@ -20,7 +20,8 @@ import numpy as np
 
 from gradviz.autograd import dtypes
 from gradviz.autograd.grad_mode import is_grad_enabled
-from gradviz.autograd.node import Node, SavedTensor
+from gradviz.autograd.node import BackwardRun, Grad, Node, NodeOutput, SavedTensor
+from gradviz.autograd.ops.backend import sum_to_array
 
 if TYPE_CHECKING:
     from gradviz.autograd.tensor import Tensor
@@ -74,6 +75,38 @@ class OpDef:
                     names.update(self.vjps[name].needs)
             found = self._wanted[needs] = frozenset(names)
         return found
+
+    def apply_vjps(self, node: Node, grads: dict[int, Grad], run: BackwardRun) -> NodeOutput:
+        """Each input's grad from the output's, summed down to the input's shape and dtype."""
+        g = grads.get(0)
+        if g is None:
+            return NodeOutput([None] * len(node.next_functions), {})
+        graph_mode = run.graph_mode
+        view = SavedView(node, run.backend, graph_mode)
+        outs: list[Grad | None] = []
+        reduced: dict[int, list[int]] = {}
+        for i, name in enumerate(self.inputs):
+            if not node.needs_input_grad[i]:
+                outs.append(None)
+                continue
+            r = self.vjps[name].fn(g, view)
+            shape, dtype = node.input_meta[i]
+            if graph_mode:
+                if tuple(r.shape) != tuple(shape):
+                    reduced[i] = list(r.shape)
+                    r = run.backend.sum_to(r, shape)
+                if r.dtype is not dtype:
+                    r = r.to(dtype)
+            else:
+                if not isinstance(r, np.ndarray):
+                    r = np.asarray(r)
+                if r.shape != shape:
+                    reduced[i] = list(r.shape)
+                    r = sum_to_array(r, shape)
+                if r.dtype != dtype.np:
+                    r = r.astype(dtype.np)
+            outs.append(r)
+        return NodeOutput(outs, reduced)
 
     def __repr__(self) -> str:
         return f"OpDef({self.name} -> {self.node_name})"
