@@ -3,8 +3,8 @@ seed notebook, whose PyTorch output is tests/goldens/seed_expected.json).
 
 Run from the repository root with the torch virtualenv:
 
-    /work/torchvenv/bin/python tools/record_chapter_goldens.py          # write the goldens
-    /work/torchvenv/bin/python tools/record_chapter_goldens.py --check  # compare, write nothing
+    /path/to/torchvenv/bin/python tools/record_chapter_goldens.py          # write the goldens
+    /path/to/torchvenv/bin/python tools/record_chapter_goldens.py --check  # compare, write nothing
 
 Writes tests/goldens/examples/<name>.json in the format of tests/goldens/cases/*.json, using the
 capture code of tools/record_goldens.py (which first proves itself against the seed), so the

@@ -2,9 +2,9 @@
 
 Run from the repository root with the torch virtualenv:
 
-    /work/torchvenv/bin/python tools/record_goldens.py            # check the seed, record all
-    /work/torchvenv/bin/python tools/record_goldens.py inplace    # only cases whose name matches
-    /work/torchvenv/bin/python tools/record_goldens.py --check    # compare, write nothing
+    /path/to/torchvenv/bin/python tools/record_goldens.py            # check the seed, record all
+    /path/to/torchvenv/bin/python tools/record_goldens.py inplace    # only cases whose name matches
+    /path/to/torchvenv/bin/python tools/record_goldens.py --check    # compare, write nothing
 
 Before recording, the seed notebook is run through the same capture code and must reproduce
 tests/goldens/seed_expected.json exactly; that is what proves the capture semantics (stdout,
@@ -29,10 +29,11 @@ REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "goldens" / "cases"
 SEED_SCRIPT = REPO / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 SEED_EXPECTED = REPO / "tests" / "goldens" / "seed_expected.json"
+CELLS_MODULE = REPO / "gradviz" / "runner" / "cells.py"
 
 
 def load_cells_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gradviz_cells_standalone", REPO / "gradviz" / "cells.py")
+    spec = importlib.util.spec_from_file_location("gradviz_cells_standalone", CELLS_MODULE)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     # dataclasses look the defining module up in sys.modules while the class is being built.

@@ -2,7 +2,7 @@
 
 Run with the oracle's interpreter (torch 2.13 lives only there):
 
-    /work/torchvenv/bin/python tools/record_printing_goldens.py
+    /path/to/torchvenv/bin/python tools/record_printing_goldens.py
 
 Writes tests/goldens/printing.json.  The cases are deterministic: hand-picked edge cases
 (notation switches, alignment, nan/inf/-0., empties, summarisation, wrapping, suffix placement,

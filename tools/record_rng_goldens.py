@@ -2,7 +2,7 @@
 
 Run with the oracle interpreter (torch 2.13.0, CPU):
 
-    /work/torchvenv/bin/python tools/record_rng_goldens.py
+    /path/to/torchvenv/bin/python tools/record_rng_goldens.py
 
 Each case is a seed plus a list of calls (plain-data specs that tests/test_rng.py replays on
 gradviz.autograd.random.generator). For every call the exact output bytes are stored: in full as hex when small,
