@@ -86,10 +86,6 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _grad_dict(value: GradValue | None) -> dict[str, Any] | None:
-    return None if value is None else value.to_dict()
-
-
 @dataclass
 class NodeInfo:
     """A node of the task graph this call will execute (the plan the player shows as pending)."""

@@ -16,7 +16,7 @@ Node states: ``idle`` (not needed by this call), ``pending`` (waiting for grads)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -377,19 +377,6 @@ class Replay:
             self._memory = lane
         return list(self._memory)
 
-    def changed_nodes(self, k: int) -> set[str]:
-        """Node ids whose state the event at step ``k`` can change (for incremental painting)."""
-        event = self.events[k]
-        kind = event.get("type")
-        if kind == "call_started":
-            return set(self.nodes)
-        out = {event["node_id"]} if event.get("node_id") else set()
-        if kind == "node_started" and k > 0:
-            out.update(n for n in [self._running_before(k)] if n)
-        if kind == "node_finished":
-            out.update(g["target"] for g in event.get("grads_out", []) if g.get("target"))
-        return out
-
     # -- building states -------------------------------------------------------------------
     def _collect_buffers(self, snapshot: Mapping[str, Any] | None) -> dict[tuple[str, str], _Buffer]:
         """Saved buffers this call can free: those the trace frees, plus still-alive ones the
@@ -450,12 +437,6 @@ class Replay:
         )
         self._checkpoints[0] = state
         return state
-
-    def _running_before(self, k: int) -> str | None:
-        for j in range(k - 1, -1, -1):
-            if self.events[j].get("type") == "node_started":
-                return self.events[j]["node_id"]
-        return None
 
     def _apply(self, prev: ReplayState, k: int) -> ReplayState:
         event = self.events[k]
@@ -597,7 +578,3 @@ def vjp_view(trace: Any, node_id: str) -> dict[str, Any]:
         "error": error,
         "ran": upstream is not None,
     }
-
-
-def traces_as_dicts(traces: Iterable[Any]) -> list[dict[str, Any]]:
-    return [as_trace_dict(t) for t in traces]
