@@ -16,10 +16,11 @@ import pytest
 from gradviz.cli.export import export_main
 from gradviz.cli.main import main
 from gradviz.cli.run import file_or_seed, run_main, trace_main
+from gradviz.resources import seed_notebook
 from gradviz.runner.cells import normalize_addresses
-from tests.paths import SEED_NOTEBOOK
 
 REPO = Path(__file__).resolve().parent.parent
+SEED_NOTEBOOK = seed_notebook()
 SEED_NOTE = f"no FILE given, running the seed notebook {SEED_NOTEBOOK}\n"
 SEED_STDOUT = "".join(
     cell["stdout"]

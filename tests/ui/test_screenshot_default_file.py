@@ -6,7 +6,9 @@ from PySide6.QtGui import QImage
 
 import ui.screenshot
 from gradviz.cli import app as cli_app
-from tests.paths import SEED_NOTEBOOK
+from gradviz.resources import seed_notebook
+
+SEED_NOTEBOOK = seed_notebook()
 
 
 def test_screenshot_without_file_shows_the_seed_like_the_app(qapp, tmp_path, capsys, monkeypatch):
