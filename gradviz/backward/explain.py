@@ -130,8 +130,8 @@ def why_grad_is_none(tensor: Mapping[str, Any], context: GradContext) -> Reason 
         return Reason("requires_grad_false", {**base, "fix": fix})
     if not tensor.get("is_leaf", True) and not tensor.get("retains_grad", False):
         grad_fn = tensor.get("grad_fn_name") or tensor.get("grad_fn") or "?"
-        fix = f"{name}.retain_grad()" if name else None
-        return Reason("not_leaf_no_retain", {**base, "grad_fn": grad_fn, "fix": fix})
+        retain = f"{name}.retain_grad()" if name else None
+        return Reason("not_leaf_no_retain", {**base, "grad_fn": grad_fn, "fix": retain})
     if context.calls == 0:
         return Reason("backward_not_called", {**base, "fix": "s.backward()"})
     tid = tensor.get("id")

@@ -355,9 +355,8 @@ class Replay:
             cp = (k // CHECKPOINT_EVERY) * CHECKPOINT_EVERY
             while cp > 0 and cp not in self._checkpoints:
                 cp -= CHECKPOINT_EVERY
-            base = self._checkpoints.get(cp) if cp > 0 else None
-            if base is None:
-                base = self._initial()
+            saved = self._checkpoints.get(cp) if cp > 0 else None
+            base = saved if saved is not None else self._initial()
         state = base
         while state.step < k:
             state = self._apply(state, state.step + 1)
@@ -446,12 +445,14 @@ class Replay:
         kind = event.get("type")
         nid = event.get("node_id")
         if kind == "node_started":
+            nid = str(nid)  # the trace format gives node events their node_id
             if s.current_node is not None and s.node_states.get(s.current_node) == "running":
                 s.node_states[s.current_node] = "done"
             s.current_node = nid
             s.node_states[nid] = "running"
             s.grads_in[nid] = list(event.get("grads_in", []))
         elif kind == "node_finished":
+            nid = str(nid)
             s.node_states[nid] = "done"
             s.grads_out[nid] = list(event.get("grads_out", []))
             for grad in event.get("grads_out", []):
@@ -487,7 +488,7 @@ class Replay:
         elif kind == "grad_captured":
             s.captured[event["tensor_id"]] = event.get("value")
         elif kind == "buffer_freed":
-            key = (nid, event["attr"])
+            key = (str(nid), event["attr"])
             if s.buffers.get(key, False):
                 s.buffers[key] = False
                 buf = self.buffers.get(key)

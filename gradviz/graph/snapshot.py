@@ -339,9 +339,9 @@ def _records(named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: Re
         for tid, i in _dataflow_inputs(b, node):
             edges.add(tid, gid, "dataflow", i)
         for nr, t in enumerate(node.outputs):
-            tid = b.output_id(node, t)
-            if tid is not None:
-                edges.add(gid, tid, "dataflow", nr)
+            output_id = b.output_id(node, t)
+            if output_id is not None:
+                edges.add(gid, output_id, "dataflow", nr)
     return nodes, list(edges.items())
 
 
@@ -359,7 +359,7 @@ def build_graph(
     explains tensors whose grad is None.
     """
     nodes, edges = _collect(named, extra, reason_fn)
-    g = nx.DiGraph(**_graph_attrs())
+    g: nx.DiGraph[str] = nx.DiGraph(**_graph_attrs())
     g.add_nodes_from(nodes)
     g.add_edges_from(edges)
     return g
@@ -412,7 +412,7 @@ def view_subgraph(graph: nx.DiGraph, view: str) -> nx.DiGraph:
     """
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
-    sub = nx.DiGraph(**graph.graph)
+    sub: nx.DiGraph[str] = nx.DiGraph(**graph.graph)
     sub.graph["view"] = view
     nodes = graph.nodes
     if view == "dataflow":
@@ -433,7 +433,7 @@ def view_subgraph(graph: nx.DiGraph, view: str) -> nx.DiGraph:
     if view == "gradfn":
         for v, data in nodes(data=True):
             producer = data.get("grad_fn")
-            if data.get("kind") == "tensor" and data.get("name") and producer in sub:
+            if data.get("kind") == "tensor" and data.get("name") and isinstance(producer, str) and producer in sub:
                 sub.add_node(v, **data)
                 nr = int(data.get("output_nr", 0))
                 sub.add_edge(producer, v, view="gradfn", index=nr, indices=[nr], derived=True)

@@ -47,7 +47,7 @@ def contract(graph: nx.DiGraph, membership: Mapping[Hashable, Hashable]) -> Coll
     members: dict[Hashable, list[Hashable]] = {}
     for v in _flow_order(graph):
         members.setdefault(membership.get(v, v), []).append(v)
-    quotient = nx.DiGraph()
+    quotient: nx.DiGraph[Hashable] = nx.DiGraph()
     groups: dict[Hashable, list[Hashable]] = {}
     for g, vs in members.items():
         if len(vs) == 1 and vs[0] == g:

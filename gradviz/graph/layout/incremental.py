@@ -47,10 +47,10 @@ def incremental_parts(
 
     anchor: list[float | None] = [None] * lay.n
     weight = [1.0] * lay.n
-    for g, v in enumerate(prep.nodes):
-        old = previous.positions.get(v)
-        if old is not None:
-            anchor[g] = old[axis]
+    for g, node in enumerate(prep.nodes):
+        position = previous.positions.get(node)
+        if position is not None:
+            anchor[g] = position[axis]
             weight[g] = OLD_NODE_WEIGHT
     for e, chain in enumerate(chains):
         line = previous.edge_points.get(prep.originals[e])
@@ -72,9 +72,9 @@ def incremental_parts(
             for row in sweep:
                 for v in row:
                     if anchor[v] is None:
-                        known = [key[u] for u in nbs[v] if key[u] is not None]
+                        known = [k for k in (key[u] for u in nbs[v]) if k is not None]
                         if known:
-                            key[v] = sum(known) / len(known)  # type: ignore[arg-type]
+                            key[v] = sum(known) / len(known)
     tiebreak = [0] * lay.n
     for row in initial_order(lay, from_sinks=True):
         for i, v in enumerate(row):
@@ -101,6 +101,13 @@ def incremental_parts(
     return [part], ranks
 
 
+def _known(coordinate: float | None) -> float:
+    """A coordinate the caller has set: old items have anchors, new ones have keys by now."""
+    if coordinate is None:
+        raise ValueError("a row item has no coordinate")
+    return coordinate
+
+
 def _insert_into_gaps(
     old: list[int],
     new: list[int],
@@ -122,30 +129,31 @@ def _insert_into_gaps(
     def gap_after(v: int) -> float:
         return node_gap if v < n_real else node_gap / 2.0
 
+    at = {v: _known(anchor[v]) for v in old}
     bounds: list[tuple[float, float]] = []
     inf = float("inf")
     for j in range(len(old) + 1):
-        lo = -inf if j == 0 else anchor[old[j - 1]] + size[old[j - 1]] / 2 + gap_after(old[j - 1])  # type: ignore[operator]
-        hi = inf if j == len(old) else anchor[old[j]] - size[old[j]] / 2 - gap_after(old[j])  # type: ignore[operator]
+        lo = -inf if j == 0 else at[old[j - 1]] + size[old[j - 1]] / 2 + gap_after(old[j - 1])
+        hi = inf if j == len(old) else at[old[j]] - size[old[j]] / 2 - gap_after(old[j])
         bounds.append((lo, hi))
     room = [hi - lo for lo, hi in bounds]
     slots: list[list[int]] = [[] for _ in bounds]
     for v in new:
-        want = key[v]
+        want = _known(key[v])
         need = size[v] + gap_after(v)
         best_j, best_cost = 0, inf
         for j, (lo, hi) in enumerate(bounds):
-            distance = max(lo - want, want - hi, 0.0)  # type: ignore[operator]
+            distance = max(lo - want, want - hi, 0.0)
             cost = distance + max(0.0, need - room[j]) * 4.0
             if cost < best_cost:
                 best_j, best_cost = j, cost
         lo, hi = bounds[best_j]
         room[best_j] -= need
         half = size[v] / 2
-        desired[v] = min(max(want, lo + half), hi - half) if hi - lo >= size[v] else (lo + hi) / 2  # type: ignore[type-var]
+        desired[v] = min(max(want, lo + half), hi - half) if hi - lo >= size[v] else (lo + hi) / 2
         slots[best_j].append(v)
     for v in old:
-        desired[v] = anchor[v]  # type: ignore[assignment]
+        desired[v] = at[v]
     row: list[int] = []
     for j, slot in enumerate(slots):
         slot.sort(key=lambda v: desired[v])

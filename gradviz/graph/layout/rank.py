@@ -112,15 +112,13 @@ def assign_ranks(
             p, s = pred[v], succ[v]
             if not p and not s:
                 continue
-            lo = max(rank[u] for u in p) + 1 if p else None
-            hi = min(rank[w] for w in s) - 1 if s else None
             if len(p) > len(s):
-                target = lo
+                target = max(rank[u] for u in p) + 1
             elif len(s) > len(p):
-                target = hi
-            else:
+                target = min(rank[w] for w in s) - 1
+            else:  # as many above as below (at least one each): any free rank in between
                 target = rank[v]
-                for r in range(lo, hi + 1):
+                for r in range(max(rank[u] for u in p) + 1, min(rank[w] for w in s)):
                     if count[r] < count[target] - 1:
                         target = r
             if target != rank[v]:
@@ -158,7 +156,7 @@ def repair_ranks(
     # New nodes pulled by their consumers (more outputs than inputs, or fed only by other new
     # nodes) move down to sit right above the first consumer; the forward pass guarantees room.
     for v in reversed(topo):
-        if wanted[v] is None and succ[v]:
-            if len(succ[v]) > len(pred[v]) or all(wanted[u] is None for u in pred[v]):
-                rank[v] = min(rank[w] for w in succ[v]) - 1
+        pulled = len(succ[v]) > len(pred[v]) or all(wanted[u] is None for u in pred[v])
+        if wanted[v] is None and succ[v] and pulled:
+            rank[v] = min(rank[w] for w in succ[v]) - 1
     return rank
