@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -16,6 +17,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ui.i18n import language_switcher
 from ui.settings import Preferences
 from ui.theme import theme_manager
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+    from ui.runner import RunController
 
 translate = QCoreApplication.translate
 
@@ -38,12 +43,15 @@ def prepare_look(prefs: Preferences, theme: str | None = None, language: str | N
     manager.follow_system_changes()
 
 
-def build_window(prefs: Preferences, file: str | None, autosave: bool = True, runner=None):
+def build_window(
+    prefs: Preferences, file: str | None, autosave: bool = True, runner: RunController | None = None
+) -> tuple[MainWindow, str | None]:
     """The window with ``file`` (or the seed notebook) loaded; returns (window, error message)."""
     from ui.main_window import MainWindow
 
     window = MainWindow(prefs, runner=runner, autosave=autosave)
     window.inspector.language = language_switcher().language
+    documents = window.documents
     error = None
     if file:
         from ui import files
@@ -52,13 +60,13 @@ def build_window(prefs: Preferences, file: str | None, autosave: bool = True, ru
             text = files.read_document(file)
         except files.DocumentError as exc:
             error = str(exc)
-            window.open_seed()
+            documents.open_seed()
         else:
             path = Path(file).resolve()
-            window.load_text(text, path)
-            window._refresh_recent_menu(prefs.add_recent_file(str(path)))
+            documents.load_text(text, path)
+            documents.remember_recent(path)
     else:
-        window.open_seed()
+        documents.open_seed()
     return window, error
 
 
@@ -79,5 +87,5 @@ def run_app(file: str | None = None) -> int:
             0, lambda: QMessageBox.critical(window, translate("MainWindow", "Could not open the file"), error)
         )
     else:
-        QTimer.singleShot(0, window.offer_recovery)
+        QTimer.singleShot(0, window.documents.offer_recovery)
     return app.exec()

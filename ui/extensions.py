@@ -1,24 +1,32 @@
-"""Plug the graph canvas (ui/graph), the backward player (ui/player) and File -> Export (ui/export)
-into the main window.
+"""Plug the graph canvas (ui/graph), the backward player (ui/player), File -> Export (ui/export)
+and the training dock (ui/training) into the main window.
 
 They import numpy, networkx and the layout engine (~0.3 s), so the app installs them right after
 the window's first paint (``install_later``) instead of before it; until then the Outline tab is
-the graph view. Each piece is optional: a missing package leaves the window fully usable.
+the graph view. Each piece is optional: one that fails to install is logged and the window stays
+fully usable.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
 from ui.theme import theme_manager
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
+    from ui.graph import GraphPanel
+    from ui.main_window import MainWindow
+    from ui.player import BackwardPlayer
+
 log = logging.getLogger(__name__)
 
 
-def install_graph_panel(window: Any) -> Any:
+def install_graph_panel(window: MainWindow) -> GraphPanel:
     from ui.graph import GraphPanel
 
     panel = GraphPanel(theme=theme_manager().theme)
@@ -26,51 +34,54 @@ def install_graph_panel(window: Any) -> Any:
     return panel
 
 
-def install_player(window: Any, panel: Any) -> Any:
+def install_player(window: MainWindow, panel: GraphPanel | None) -> BackwardPlayer:
+    from ui.i18n import language_switcher
     from ui.player import BackwardPlayer
 
     player = BackwardPlayer()
     if panel is not None:
-        player.set_canvas(getattr(panel, "view", panel))
-    call_if = getattr(player, "set_language", None)
-    if callable(call_if):
-        from ui.i18n import language_switcher
-
-        call_if(language_switcher().language)
-    player.apply_fix_requested.connect(window.apply_fix)
+        player.set_canvas(panel.view)
+    player.set_language(language_switcher().language)
     window.set_player_widget(player)
     return player
 
 
-def install_export(window: Any, panel: Any) -> Any:
+def install_export(window: MainWindow, panel: GraphPanel | None) -> QAction:
     from ui.export.dialog import add_export_actions
 
-    action = add_export_actions(window, getattr(panel, "view", None) if panel is not None else None)
+    action = add_export_actions(
+        window,
+        panel.view if panel is not None else None,
+        snapshot=lambda: window.snapshot,
+        calls=lambda: window.running.backward_calls,
+        file_menu=window.actions_.file_menu,
+    )
     menu = window.actions_.file_menu
     menu.insertAction(window.actions_.quit, action)
     menu.insertSeparator(window.actions_.quit)
     return action
 
 
-def install_all(window: Any) -> dict[str, Any]:
+def install_all(window: MainWindow) -> dict[str, object]:
     """Install what is available; a piece that fails is logged and skipped."""
-    installed: dict[str, Any] = {}
+    installed: dict[str, object] = {}
     panel = None
     try:
-        panel = installed["graph"] = install_graph_panel(window)
-    except Exception:
+        panel = install_graph_panel(window)
+        installed["graph"] = panel
+    except Exception:  # logged; the Outline tab still shows the graph
         log.exception("graph canvas not installed")
     for name, install in (("player", install_player), ("export", install_export)):
         try:
             installed[name] = install(window, panel)
-        except Exception:
+        except Exception:  # logged; an optional piece must not keep the window from opening
             log.exception("%s not installed", name)
-    __import__("ui.training", fromlist=["install_training_panel"]).install_training_panel(
-        window, panel
-    )  # a dock owned by the window; logs and returns None on failure
+    from ui.training import install_training_panel
+
+    install_training_panel(window)  # a dock owned by the window; logs and returns None on failure
     return installed
 
 
-def install_later(window: Any) -> None:
-    """After the first paint: canvas, player and export, then the worker process."""
+def install_later(window: MainWindow) -> None:
+    """After the first paint: canvas, player, export and the training dock."""
     QTimer.singleShot(0, lambda: install_all(window))

@@ -1,13 +1,11 @@
-"""The central slot that hosts the graph canvas (ui/graph/, written separately) beside the outline.
+"""The central slot that hosts the graph canvas (ui/graph/, installed after the first paint) beside
+the outline.
 
-The canvas is plugged in with :meth:`GraphArea.set_graph_widget` (MainWindow.set_graph_widget calls
-it). The window talks to the canvas through the duck-typed :class:`GraphCanvas` protocol below;
-every method is optional, so a canvas can grow feature by feature.
+MainWindow.set_graph_widget hands the canvas to :meth:`GraphArea.set_graph_widget`; what the
+window calls on it is ui.protocols.GraphCanvas.
 """
 
 from __future__ import annotations
-
-from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QTabWidget, QWidget
@@ -15,28 +13,6 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from ui.outline import GraphOutline
 
 translate = QCoreApplication.translate
-
-
-class GraphCanvas(Protocol):
-    """What the window calls on the canvas, if the canvas defines it.
-
-    - ``set_snapshot(snapshot: dict | None)``: the latest graph snapshot (notes/graph_schema.md).
-    - ``set_backward_calls(calls: list[dict])``: BackwardTrace.to_dict() of the last cell's backward
-      calls, for the player.
-    - ``select_node(node_id: str | None)``: reflect a selection made elsewhere; must NOT re-emit.
-    - ``highlight_nodes(ids: list[str])``: nodes created on the editor's caret line.
-    - ``set_theme(theme: ui.theme.Theme)``: colours changed.
-    - signal ``node_selected(str)``: the user clicked a node; the window routes it to the editor,
-      outline and inspector (and back to ``select_node``).
-    """
-
-    def set_snapshot(self, snapshot: dict[str, Any] | None) -> None: ...
-
-
-def call_if_present(widget: object, method: str, *args: Any) -> None:
-    function = getattr(widget, method, None)
-    if callable(function):
-        function(*args)
 
 
 class GraphArea(QTabWidget):

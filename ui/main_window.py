@@ -1,6 +1,11 @@
 """The gradviz main window: editor + output on the left, the graph area in the middle, the inspector
 on the right; a toolbar and a status bar with the busy indicator and Cancel.
 
+The window builds the views and routes state between them; the state with behaviour of its own
+lives in controllers it owns: ``documents`` (the file, ui/window_documents.py) and ``running``
+(cells, the session's graphs and backward calls, ui/window_running.py). The canvas and the player
+are installed later (ui/extensions.py) and held by their Protocols (ui/protocols.py).
+
 Selection is one id routed through :meth:`MainWindow.select_node`, whoever starts it (outline,
 canvas, inspector link); the window then tells every view and emits ``node_selected``. Moving the
 editor's caret emits ``nodes_for_line`` with the ids of the nodes created on that line.
@@ -9,7 +14,6 @@ editor's caret emits ``nodes_for_line`` with the ids of the nodes created on tha
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
@@ -26,45 +30,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import files
 from ui.editor import CodeEditor
-from ui.graph_area import GraphArea, call_if_present
+from ui.graph_area import GraphArea
 from ui.i18n import language_switcher
 from ui.inspector import Inspector
 from ui.outline import GraphOutline
 from ui.output import OutputPanel
 from ui.preferences import PreferencesDialog, PreferenceValues
+from ui.protocols import BackwardPlayerView, GraphCanvas
 from ui.runner import RunController
 from ui.settings import Preferences
 from ui.snapshot import SnapshotIndex
 from ui.theme import Theme, theme_manager
-from ui.window_actions import (
-    WindowActions,
-    apply_text_fix,
-    backward_line_after,
-    balance_columns,
-    icon,
-    insert_line_before,
-)
-from ui.window_documents import WindowDocuments
-from ui.window_running import WindowRunning, worker_limits
+from ui.window_actions import WindowActions, apply_text_fix, backward_line_after, icon, insert_line_before
+from ui.window_documents import DocumentController
+from ui.window_running import RunningController, worker_limits
 
 __all__ = ["MainWindow", "worker_limits"]
 
 translate = QCoreApplication.translate
 
 
-class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
-    """The window and its views; running cells (WindowRunning) and files (WindowDocuments) are
-    mixins in their own modules."""
+class MainWindow(QMainWindow):
+    """The window and its views; files and runs are its controllers ``documents`` and ``running``."""
 
     node_selected = Signal(str)  # "" when the selection is cleared
     nodes_for_line = Signal(object)  # list[str]: nodes created on the editor's caret line
     snapshot_changed = Signal(object)  # dict | None
-    backward_calls_changed = Signal(
-        object
-    )  # list[dict]: every backward call of the session (object: no Qt conversion of big ints)
+    # list[dict]: every backward call of the session, once the player has them (object: no Qt
+    # conversion of big ints)
+    backward_calls_changed = Signal(object)
     run_idle = Signal()
+
+    # Share of the window's width: editor/output, graph (+ player under it), inspector.
+    COLUMN_SHARES = (0.35, 0.45, 0.20)
 
     def __init__(
         self, prefs: Preferences | None = None, runner: RunController | None = None, autosave: bool = True
@@ -73,16 +72,12 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         self.prefs = prefs or Preferences()
         self.setObjectName("gradvizMainWindow")
         self.setWindowIcon(icon("gradviz"))
-        self.document_path: Path | None = None
-        self._display_name = ""
         self._index = SnapshotIndex(None)
         self._selected: str | None = None
-        self._busy_since = 0.0
-        self._last_backward: list[dict[str, Any]] = []  # every backward call of the session so far
-        self._calls_by_cell: dict[int, list[dict[str, Any]]] = {}  # in run order (re-run moves last)
-        self._graphs_by_cell: dict[int, dict[str, Any]] = {}
-        self._publishing = False
-        self.player: QWidget | None = None
+        self._publishing = False  # the player's call_selected while it takes new calls is not a pick
+        self.canvas: GraphCanvas | None = None
+        self.player: BackwardPlayerView | None = None
+        self._player_host: QScrollArea | None = None
         self._fitted_nodes: frozenset[str] = frozenset()  # the node ids the canvas was last fitted to
         self._shown_once = False
 
@@ -125,17 +120,14 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         self._build_status_bar()
 
         self.runner = runner or RunController(worker_limits(self.prefs.limits))
-        self.autosaver = files.Autosaver(self._autosave_state, parent=self) if autosave else None
+        self.running = RunningController(self.editor, self.output, self.runner, parent=self)
+        self.documents = DocumentController(self, self.editor, self.prefs, self.actions_, autosave=autosave)
         self._connect()
         self._apply_theme_to_views(theme_manager().theme)
-        self._refresh_recent_menu()
-        self._refresh_examples_menu()
-        self._update_busy(False)
+        self._show_busy(False)
         self._retranslate()
-        self._display_name = translate("MainWindow", "Untitled")
-        self._update_title()
         self.resize(1440, 900)
-        balance_columns(self, self.COLUMN_SHARES)
+        self._split_columns()
 
     # ----- construction helpers ---------------------------------------------------------------
     def _build_status_bar(self) -> None:
@@ -146,7 +138,8 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         self.progress.setRange(0, 0)  # indeterminate: cells have no known length
         self.progress.setFixedWidth(120)
         self.progress.setTextVisible(False)
-        self.cancel_button = QToolButton(objectName="cancelButton")
+        self.cancel_button = QToolButton()
+        self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.setDefaultAction(self.actions_.cancel)
         self.cancel_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         bar.addWidget(self.status_label, 1)
@@ -156,97 +149,149 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
 
     def _connect(self) -> None:
         a = self.actions_
-        a.new.triggered.connect(self.new_document)
-        a.open.triggered.connect(lambda: self.open_dialog())
-        a.save.triggered.connect(lambda: self.save())
-        a.save_as.triggered.connect(lambda: self.save_as())
+        documents, running = self.documents, self.running
+        a.new.triggered.connect(documents.new_document)
+        a.open.triggered.connect(lambda: documents.open_dialog())
+        a.save.triggered.connect(lambda: documents.save())
+        a.save_as.triggered.connect(lambda: documents.save_as())
         a.quit.triggered.connect(self.close)
-        a.clear_recent.triggered.connect(self._clear_recent)
         a.preferences.triggered.connect(self.show_preferences)
-        a.run_cell.triggered.connect(lambda: self._run_current(advance=False))
-        a.run_advance.triggered.connect(lambda: self._run_current(advance=True))
-        a.run_all.triggered.connect(self.run_all)
-        a.cancel.triggered.connect(self.cancel_run)
-        a.restart.triggered.connect(self.restart_session)
+        a.run_cell.triggered.connect(lambda: running.run_current(advance=False))
+        a.run_advance.triggered.connect(lambda: running.run_current(advance=True))
+        a.run_all.triggered.connect(running.run_all)
+        a.cancel.triggered.connect(running.cancel)
+        a.restart.triggered.connect(running.restart_session)
         a.about.triggered.connect(self._about)
         a.theme_group.triggered.connect(lambda action: self.set_theme(str(action.data())))
         a.language_group.triggered.connect(lambda action: self.set_language(str(action.data())))
 
-        self.editor.run_cell_requested.connect(self.run_cell)
-        self.editor.run_cell_and_advance_requested.connect(self.run_cell_and_advance)
-        self.editor.run_all_requested.connect(self.run_all)
+        self.editor.run_cell_requested.connect(running.run_cell)
+        self.editor.run_cell_and_advance_requested.connect(running.run_cell_and_advance)
+        self.editor.run_all_requested.connect(running.run_all)
         self.editor.cursor_line_changed.connect(self._on_cursor_line)
         self.editor.cursorPositionChanged.connect(self._update_position_label)
-        self.editor.document().modificationChanged.connect(self._on_modified)
         self.output.line_activated.connect(self.editor.goto_line)
         self.outline.node_selected.connect(self.select_node)
         self.inspector.node_activated.connect(self.select_node)
         self.inspector.line_activated.connect(self.editor.goto_line)
         self.inspector.fix_requested.connect(self.apply_inspector_fix)
 
-        self.runner.cell_started.connect(self._on_cell_started)
-        self.runner.cell_finished.connect(self._on_cell_finished)
-        self.runner.busy_changed.connect(self._update_busy)
-        self.runner.client_failed.connect(self._on_client_failed)
+        documents.status_message.connect(self.status_label.setText)
+        documents.document_replaced.connect(running.clear_results)
+        running.status_message.connect(self.status_label.setText)
+        running.busy_changed.connect(self._show_busy)
+        running.graph_changed.connect(self.set_snapshot)
+        running.backward_calls_changed.connect(self._publish_backward_calls)
         self.runner.idle.connect(self._refit_if_graph_changed)
         self.runner.idle.connect(self.run_idle)
         theme_manager().changed.connect(self._apply_theme_to_views)
 
-    # ----- graph slot ------------------------------------------------------------------------
-    def set_graph_widget(self, widget: QWidget) -> None:
-        """Install the graph canvas (see ui.graph_area.GraphCanvas for what it may implement)."""
-        self.graph_area.set_graph_widget(widget)
-        signal = getattr(widget, "node_selected", None)
-        if signal is not None:
-            signal.connect(self.select_node)
-        call_if_present(widget, "set_theme", theme_manager().theme)
-        call_if_present(widget, "set_snapshot", self._index.snapshot or None)
-        call_if_present(widget, "set_backward_calls", self._last_backward)
-        call_if_present(widget, "select_node", self._selected)
+    # ----- canvas and player slots -----------------------------------------------------------
+    def set_graph_widget(self, canvas: GraphCanvas) -> None:
+        """Install the graph canvas (a QWidget) as the graph area's first tab."""
+        if not isinstance(canvas, QWidget):
+            raise TypeError(f"the graph canvas must be a QWidget, not {type(canvas).__name__}")
+        self.graph_area.set_graph_widget(canvas)
+        self.canvas = canvas
+        canvas.node_selected.connect(self.select_node)
+        canvas.set_theme(theme_manager().theme)
+        canvas.set_snapshot(self.snapshot)
+        canvas.select_node(self._selected)
 
-    def set_player_widget(self, widget: QWidget) -> None:
-        """Put the backward player under the graph area (it drives the canvas itself)."""
-        if self.player is not None:
-            self._player_host.takeWidget()
-            self.player.setParent(None)
-        else:
+    def set_player_widget(self, player: BackwardPlayerView) -> None:
+        """Put the backward player (a QWidget) under the graph area; it drives the canvas itself."""
+        if not isinstance(player, QWidget):
+            raise TypeError(f"the backward player must be a QWidget, not {type(player).__name__}")
+        if self._player_host is None:
             # A scroll area, so content that grows wide (many buffer chips) scrolls instead of
             # squeezing the editor column.
             self._player_host = QScrollArea()
             self._player_host.setWidgetResizable(True)
             self._player_host.setFrameShape(QScrollArea.Shape.NoFrame)
             self.graph_column.addWidget(self._player_host)
-        self.player = widget
-        self._player_host.setWidget(widget)
-        picked = getattr(widget, "call_selected", None)
-        if picked is not None:
-            picked.connect(self._show_graph_of_call)
-        stepped = getattr(widget, "step_changed", None)
-        if stepped is not None:
-            stepped.connect(self._sync_buffer_states)
+        elif self.player is not None:
+            old = self._player_host.takeWidget()
+            if old is not None:
+                old.setParent(None)
+        self.player = player
+        self._player_host.setWidget(player)
+        player.call_selected.connect(self._show_graph_of_call)
+        player.step_changed.connect(self._sync_buffer_states)
+        player.apply_fix_requested.connect(self.apply_fix)
         self.graph_column.setStretchFactor(0, 3)
         self.graph_column.setStretchFactor(1, 2)
-        call_if_present(widget, "set_source", self.editor.toPlainText())
-        call_if_present(widget, "set_cell_graphs", self._graphs_by_cell)
-        call_if_present(widget, "set_calls", self._last_backward, self.snapshot)
+        player.set_source(self.editor.toPlainText())
+        player.set_cell_graphs(self.running.cell_graphs)
+        player.set_calls(self.running.backward_calls, self.snapshot)
         self._sync_buffer_states()
         self.balance_layout()
 
-    # Share of the window's width: editor/output, graph (+ player under it), inspector.
-    COLUMN_SHARES = (0.35, 0.45, 0.20)
+    def _publish_backward_calls(self, calls: list[dict[str, Any]]) -> None:
+        """The session's backward calls changed: the player replays them on the graph each call's
+        cell left behind; then whoever else listens (training panel, export) hears of them."""
+        self._publishing = True
+        try:
+            if self.player is not None:
+                self.player.set_source(self.editor.toPlainText())
+                self.player.set_cell_graphs(self.running.cell_graphs)
+                self.player.set_calls(calls, self.snapshot)
+                self._sync_buffer_states()
+            self.backward_calls_changed.emit(calls)
+        finally:
+            self._publishing = False
 
+    def _show_graph_of_call(self, index: int) -> None:
+        """A backward call picked in the player plays on the graph as it was after its cell ran
+        (a later cell may have rebound the names or built a new graph)."""
+        if self._publishing:
+            return
+        graph = self.running.graph_of_call(index)
+        if graph is not None and graph is not self._index.snapshot:
+            self.set_snapshot(graph)
+
+    def _sync_buffer_states(self, _step: int | None = None) -> None:
+        """The inspector shows saved buffers as they are at the player's step (alive until the
+        step that frees them), or as the snapshot has them when no call is selected."""
+        self.inspector.set_buffer_states(self.player.buffer_states() if self.player is not None else None)
+
+    # ----- layout ----------------------------------------------------------------------------
     def balance_layout(self) -> None:
         """Editor/output ~35%, graph ~45%, inspector ~20% of the width; graph ~60% of its column."""
-        balance_columns(self, self.COLUMN_SHARES)
+        self._split_columns()
         self.fit_graph()
+
+    def _split_columns(self) -> None:
+        """Split the width by COLUMN_SHARES, and the graph column between canvas and player.
+
+        The dock takes its share through resizeDocks; the central splitter gets the rest in the
+        ratio of the first two shares, so the three add up whether or not the dock is visible.
+        """
+        left_share, graph_share, dock_share = self.COLUMN_SHARES
+        dock_visible = self.inspector_dock.isVisible() or not self.isVisible()
+        dock = int(self.width() * dock_share) if dock_visible else 0
+        if dock_visible:
+            self.resizeDocks([self.inspector_dock], [dock], Qt.Orientation.Horizontal)
+        central = max(400, self.width() - dock)
+        left = int(central * left_share / (left_share + graph_share))
+        self.splitter.setSizes([left, central - left])
+        if self.player is not None:
+            height = max(300, self.graph_column.height() or self.height() - 120)
+            canvas = int(height * 0.6)
+            self.graph_column.setSizes([canvas, height - canvas])
 
     def fit_graph(self) -> None:
         """Fit the whole graph into the canvas (its Fit button); no-op before the canvas exists."""
-        canvas = self.graph_area.canvas
-        view = getattr(canvas, "view", canvas)
-        call_if_present(view, "fit_to_view")
+        if self.canvas is not None:
+            self.canvas.fit_to_view()
         self._fitted_nodes = frozenset(self._index.nodes)
 
+    def _refit_if_graph_changed(self) -> None:
+        """After a run, fit the canvas when the run changed which nodes exist (a new graph to see);
+        a re-run that leaves the graph alone keeps the learner's zoom and scroll."""
+        if frozenset(self._index.nodes) != self._fitted_nodes:
+            self.fit_graph()
+
+    # ----- suggested edits -------------------------------------------------------------------
     def apply_fix(self, fix: str) -> bool:
         """Apply a suggested edit {"line", "find", "replace"} (JSON, from the player) as one undo step."""
         line = apply_text_fix(self.editor, fix)
@@ -261,7 +306,7 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         """Insert the inspector's suggested code ({"code", "after_line"}) above the first backward()
         call after the tensor was created, as one undo step; the learner then re-runs the cell."""
         data = json.loads(fix)
-        line = backward_line_after(self._last_backward, int(data["after_line"]))
+        line = backward_line_after(self.running.backward_calls, int(data["after_line"]))
         if line is None or not insert_line_before(self.editor, line, str(data["code"])):
             self.status_label.setText(
                 translate("MainWindow", "No backward() call after that line to put {code} before").format(
@@ -276,6 +321,7 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         )
         return True
 
+    # ----- snapshot and selection ------------------------------------------------------------
     @property
     def snapshot(self) -> dict[str, Any] | None:
         return self._index.snapshot or None
@@ -284,14 +330,13 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         self._index = SnapshotIndex(snapshot)
         self.outline.set_snapshot(self._index)
         self.inspector.set_snapshot(self._index)
-        if self.graph_area.canvas is not None:
-            call_if_present(self.graph_area.canvas, "set_snapshot", snapshot)
+        if self.canvas is not None:
+            self.canvas.set_snapshot(snapshot)
         if self._selected and self._selected not in self._index.nodes:
             self.select_node(None)
         self.snapshot_changed.emit(snapshot)
         self._on_cursor_line(self.editor.current_line())
 
-    # ----- selection -------------------------------------------------------------------------
     def select_node(self, node_id: str | None) -> None:
         node_id = node_id or None
         if node_id is not None and node_id not in self._index.nodes:
@@ -299,8 +344,8 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         self._selected = node_id
         self.outline.select_node(node_id)
         self.inspector.show_node(node_id)
-        if self.graph_area.canvas is not None:
-            call_if_present(self.graph_area.canvas, "select_node", node_id)
+        if self.canvas is not None:
+            self.canvas.select_node(node_id)
         span = self._index.span(node_id) if node_id else None
         if span is not None:
             _cell, line, col, end_line, end_col = span
@@ -316,8 +361,8 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
     def _on_cursor_line(self, line: int) -> None:
         ids = self._index.nodes_on_line(line) if self._index else []
         self.outline.highlight_nodes(ids)
-        if self.graph_area.canvas is not None:
-            call_if_present(self.graph_area.canvas, "highlight_nodes", ids)
+        if self.canvas is not None:
+            self.canvas.highlight_nodes(ids)
         self.nodes_for_line.emit(ids)
 
     # ----- preferences, theme, language ------------------------------------------------------
@@ -345,7 +390,7 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         language_switcher().apply(language)  # Qt sends LanguageChange to every widget
         self.inspector.language = language
         if self.player is not None:
-            call_if_present(self.player, "set_language", language)
+            self.player.set_language(language)
         self._sync_checked()
 
     def _sync_checked(self) -> None:
@@ -359,19 +404,16 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         self.output.set_theme(theme)
         self.outline.set_theme(theme)
         self.inspector.set_theme(theme)
-        if self.graph_area.canvas is not None:
-            call_if_present(self.graph_area.canvas, "set_theme", theme)
+        if self.canvas is not None:
+            self.canvas.set_theme(theme)
 
-    def _retranslate(self) -> None:
-        self.actions_.retranslate()
-        self.inspector_dock.setWindowTitle(translate("MainWindow", "Inspector"))
-        self.inspector_dock.toggleViewAction().setText(translate("MainWindow", "Inspector"))
-        self.actions_.toolbar.setWindowTitle(translate("MainWindow", "Toolbar"))
-        if not self.document_path and self._display_name:
-            pass  # example/untitled names were built in the language of the moment they opened
-        self._update_busy(self.runner.busy)
-        self._update_position_label()
-        self._sync_checked()
+    # ----- status bar ------------------------------------------------------------------------
+    def _show_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.actions_.cancel.setEnabled(busy)
+        if not busy:
+            self.status_label.setText(self.running.ready_text())
 
     def _update_position_label(self) -> None:
         cursor = self.editor.textCursor()
@@ -382,6 +424,16 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
         if cell is not None:
             text = translate("MainWindow", "Cell {index}").format(index=cell.index) + "  ·  " + text
         self.position_label.setText(text)
+
+    def _retranslate(self) -> None:
+        # An example's or an untitled document's name keeps the language it was opened in.
+        self.actions_.retranslate()
+        self.inspector_dock.setWindowTitle(translate("MainWindow", "Inspector"))
+        self.inspector_dock.toggleViewAction().setText(translate("MainWindow", "Inspector"))
+        self.actions_.toolbar.setWindowTitle(translate("MainWindow", "Toolbar"))
+        self._show_busy(self.running.busy)
+        self._update_position_label()
+        self._sync_checked()
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -407,14 +459,12 @@ class MainWindow(QMainWindow, WindowRunning, WindowDocuments):
             QTimer.singleShot(0, self.balance_layout)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.maybe_save():
+        if not self.documents.maybe_save():
             event.ignore()
             return
         self.prefs.save_window_state(self.saveGeometry(), self.saveState())
         self.prefs.sync()
-        if self.autosaver is not None:
-            self.autosaver.stop()
-            self.autosaver.discard()
+        self.documents.stop_autosave()
         self.runner.shutdown()
         event.accept()
 

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
 from gradviz.language import language_for
+from gradviz.runner.limits import Limits
+from gradviz.runner.results import CellResult
 from ui.app import build_window, ensure_application, prepare_look
 from ui.runner import RunController
 from ui.settings import Preferences
 
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 class InProcessClient:
     """gradviz.runner.session.Session behind the SessionClient interface, for one-shot offscreen runs.
@@ -25,14 +30,14 @@ class InProcessClient:
     time. (The interactive app always uses gradviz.runner.worker.SessionClient.)
     """
 
-    def __init__(self, limits: object = None) -> None:
+    def __init__(self, limits: Limits | None = None) -> None:
         from gradviz.runner.session import Session
 
-        self._session = Session(limits)  # type: ignore[arg-type]
+        self._session = Session(limits)
         self.generation = 0
         self.alive = True
 
-    def run_cell(self, index: int, source: str, first_line: int):
+    def run_cell(self, index: int, source: str, first_line: int) -> CellResult:
         return self._session.run_cell(index, source, first_line)
 
     def cancel(self) -> None:
@@ -87,7 +92,7 @@ def render_screenshot(
         loop = QEventLoop()
         window.run_idle.connect(loop.quit)
         QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-        window.run_all()
+        window.running.run_all()
         if window.runner.busy:
             loop.exec()
         timed_out = window.runner.busy
@@ -121,7 +126,7 @@ def render_screenshot(
         return ok, f"wrote {out}" if ok else f"could not write {out}"
 
 
-def _show_player_step(window, call: int | None, step: int | None) -> str | None:
+def _show_player_step(window: MainWindow, call: int | None, step: int | None) -> str | None:
     """Put the player at the call and step; returns the node running there (the picture then
     selects it, so the inspector and the VJP panel tell the same story), or None."""
     if call is None and step is None:
@@ -136,7 +141,7 @@ def _show_player_step(window, call: int | None, step: int | None) -> str | None:
     return replay.state(player.current_step).current_node if replay is not None else None
 
 
-def _default_selection(window) -> str | None:
+def _default_selection(window: MainWindow) -> str | None:
     snapshot = window.snapshot or {}
     tensors = [n for n in snapshot.get("nodes", []) if n.get("kind") == "tensor"]
     for node in tensors:

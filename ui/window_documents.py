@@ -1,58 +1,73 @@
-"""Documents in the main window: new, open, save, save as, unsaved-changes prompts, crash
-recovery from autosaves, the recent-files and examples menus.
+"""The main window's document: new, open, save, save as, unsaved-changes prompts, crash recovery
+from autosaves, the recent-files and examples menus.
 
-A mixin of MainWindow (ui/main_window.py), which owns the widgets named below.
+MainWindow (ui/main_window.py) owns one :class:`DocumentController` as ``window.documents``. It
+talks back through signals: ``document_replaced`` (the results of the old text are stale) and
+``status_message`` (a line for the status bar).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from ui import files
 from ui.editor import CodeEditor
-from ui.output import OutputPanel
 from ui.settings import Preferences
 from ui.window_actions import WindowActions
 
 translate = QCoreApplication.translate
 
 
-class WindowDocuments:
+class DocumentController(QObject):
     """The text in the editor as a file on disk (or an example opened as an untitled copy)."""
 
-    editor: CodeEditor
-    output: OutputPanel
-    prefs: Preferences
-    actions_: WindowActions
-    status_label: QLabel
-    autosaver: Any  # files.Autosaver | None
-    document_path: Path | None
-    _display_name: str
-    _calls_by_cell: dict[int, list[dict[str, Any]]]
-    _graphs_by_cell: dict[int, dict[str, Any]]
-    set_snapshot: Callable[[dict[str, Any] | None], None]  # MainWindow's
-    _publish_backward_calls: Callable[[], None]  # WindowRunning's
+    document_replaced = Signal()  # the editor holds another document: output and graphs are stale
+    status_message = Signal(str)
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        editor: CodeEditor,
+        prefs: Preferences,
+        actions: WindowActions,
+        autosave: bool = True,
+    ) -> None:
+        super().__init__(window)
+        self._window = window  # parent of the dialogs; shows the document's name in its title
+        self._editor = editor
+        self._prefs = prefs
+        self._actions = actions
+        self._path: Path | None = None
+        self._display_name = translate("MainWindow", "Untitled")
+        self.autosaver = files.Autosaver(self._autosave_state, parent=self) if autosave else None
+        editor.document().modificationChanged.connect(self._on_modified)
+        actions.clear_recent.triggered.connect(self.clear_recent)
+        self.refresh_recent_menu()
+        self.refresh_examples_menu()
+        self._update_title()
+
+    @property
+    def path(self) -> Path | None:
+        """The file the text is saved to; None for new text and for examples (opened as copies)."""
+        return self._path
+
+    @property
+    def display_name(self) -> str:
+        return self._display_name
 
     def load_text(self, text: str, path: Path | None, display_name: str | None = None, dirty: bool = False) -> None:
-        self.editor.setPlainText(text)
-        self.editor.document().setModified(dirty)
-        self.document_path = path
+        self._editor.setPlainText(text)
+        self._editor.document().setModified(dirty)
+        self._path = path
         self._display_name = display_name or (path.name if path else translate("MainWindow", "Untitled"))
-        self.output.clear_all()
-        self.editor.clear_error_markers()
-        self.set_snapshot(None)
-        self._calls_by_cell.clear()
-        self._graphs_by_cell.clear()
-        self._publish_backward_calls()
-        first = next((c for c in self.editor.cells if c.is_code), None)
+        self.document_replaced.emit()
+        first = next((c for c in self._editor.cells if c.is_code), None)
         if first is not None:
-            self.editor.goto_line(first.first_line)
+            self._editor.goto_line(first.first_line)
         self._update_title()
 
     def new_document(self) -> None:
@@ -62,9 +77,9 @@ class WindowDocuments:
     def open_dialog(self) -> bool:
         if not self.maybe_save():
             return False
-        start = str(self.document_path.parent) if self.document_path else str(Path.home())
+        start = str(self._path.parent) if self._path else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
-            self,
+            self._window,
             translate("MainWindow", "Open"),
             start,
             translate("MainWindow", "Python scripts and notebooks (*.py *.ipynb)"),
@@ -86,19 +101,27 @@ class WindowDocuments:
             self.load_text(text, None, label)
         else:
             self.load_text(text, file.resolve())
-            self._refresh_recent_menu(self.prefs.add_recent_file(str(file.resolve())))
+            self.remember_recent(file.resolve())
         return True
 
+    def open_seed(self) -> bool:
+        """The seed notebook (the app's first document); an empty cell if it is missing."""
+        seed = files.seed_path()
+        if seed.is_file():
+            return self.open_file(seed)
+        self.load_text("# %%\nimport torch as t\n", None)
+        return False
+
     def save(self) -> bool:
-        if self.document_path is None:
+        if self._path is None:
             return self.save_as()
-        return self._write(self.document_path)
+        return self._write(self._path)
 
     def save_as(self, path: str | Path | None = None) -> bool:
         if path is None:
-            start = str(self.document_path or Path.home() / "untitled.py")
+            start = str(self._path or Path.home() / "untitled.py")
             chosen, _ = QFileDialog.getSaveFileName(
-                self,
+                self._window,
                 translate("MainWindow", "Save As"),
                 start,
                 translate("MainWindow", "Python script (*.py);;Jupyter notebook (*.ipynb)"),
@@ -111,30 +134,30 @@ class WindowDocuments:
             file = file.with_suffix(".py")
         if not self._write(file):
             return False
-        self.document_path = file.resolve()
+        self._path = file.resolve()
         self._display_name = file.name
-        self._refresh_recent_menu(self.prefs.add_recent_file(str(self.document_path)))
+        self.remember_recent(self._path)
         self._update_title()
         return True
 
     def _write(self, file: Path) -> bool:
         try:
-            files.write_document(file, self.editor.toPlainText())
+            files.write_document(file, self._editor.toPlainText())
         except files.DocumentError as exc:
             self.show_error(translate("MainWindow", "Could not save the file"), str(exc))
             return False
-        self.editor.document().setModified(False)
+        self._editor.document().setModified(False)
         if self.autosaver is not None:
             self.autosaver.discard()
-        self.status_label.setText(translate("MainWindow", "Saved {name}").format(name=file.name))
+        self.status_message.emit(translate("MainWindow", "Saved {name}").format(name=file.name))
         return True
 
     def maybe_save(self) -> bool:
         """True when it is safe to drop the current text (saved, discarded or unchanged)."""
-        if not self.editor.document().isModified():
+        if not self._editor.document().isModified():
             return True
         answer = QMessageBox.warning(
-            self,
+            self._window,
             translate("MainWindow", "Unsaved changes"),
             translate("MainWindow", "{name} has changes that are not saved. Save them?").format(
                 name=self._display_name
@@ -147,8 +170,8 @@ class WindowDocuments:
         return answer == QMessageBox.StandardButton.Discard
 
     def show_error(self, title: str, message: str) -> None:
-        self.status_label.setText(message)
-        QMessageBox.critical(self, title, message)
+        self.status_message.emit(message)
+        QMessageBox.critical(self._window, title, message)
 
     def offer_recovery(self) -> bool:
         """After a crash: offer the newest autosave left behind. True if it was restored."""
@@ -158,7 +181,7 @@ class WindowDocuments:
         newest = recoveries[0]
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(newest.saved_at))
         answer = QMessageBox.question(
-            self,
+            self._window,
             translate("MainWindow", "Restore unsaved work?"),
             translate(
                 "MainWindow", "gradviz closed unexpectedly. Unsaved work from {time} was kept. Restore it?"
@@ -174,23 +197,34 @@ class WindowDocuments:
         self.load_text(newest.text, path, dirty=True)
         return True
 
+    def stop_autosave(self) -> None:
+        """The window closes with the text saved or knowingly discarded: no autosave is left behind."""
+        if self.autosaver is not None:
+            self.autosaver.stop()
+            self.autosaver.discard()
+
     def _autosave_state(self) -> tuple[bool, str | None, str]:
-        path = str(self.document_path) if self.document_path else None
-        return self.editor.document().isModified(), path, self.editor.toPlainText()
+        path = str(self._path) if self._path else None
+        return self._editor.document().isModified(), path, self._editor.toPlainText()
 
     def _on_modified(self, modified: bool) -> None:
-        self.setWindowModified(modified)
+        self._window.setWindowModified(modified)
         if modified and self.autosaver is not None:
             self.autosaver.start()
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"{self._display_name}[*] — gradviz")
-        self.setWindowModified(self.editor.document().isModified())
+        self._window.setWindowTitle(f"{self._display_name}[*] — gradviz")
+        self._window.setWindowModified(self._editor.document().isModified())
 
-    def _refresh_recent_menu(self, recent: list[str] | None = None) -> None:
-        menu = self.actions_.recent_menu
+    # ----- menus -------------------------------------------------------------------------------
+    def remember_recent(self, path: Path) -> None:
+        """Put ``path`` first in File -> Open Recent (and in the stored preferences)."""
+        self.refresh_recent_menu(self._prefs.add_recent_file(str(path)))
+
+    def refresh_recent_menu(self, recent: list[str] | None = None) -> None:
+        menu = self._actions.recent_menu
         menu.clear()
-        recent = self.prefs.recent_files if recent is None else recent
+        recent = self._prefs.recent_files if recent is None else recent
         for path in recent:
             action = menu.addAction(Path(path).name)
             action.setToolTip(path)
@@ -198,25 +232,18 @@ class WindowDocuments:
             action.triggered.connect(lambda _=False, p=path: self.open_file(p, ask_first=True))
         if recent:
             menu.addSeparator()
-        menu.addAction(self.actions_.clear_recent)
+        menu.addAction(self._actions.clear_recent)
         menu.setEnabled(True)
-        self.actions_.clear_recent.setEnabled(bool(recent))
+        self._actions.clear_recent.setEnabled(bool(recent))
 
-    def _clear_recent(self) -> None:
-        self.prefs.clear_recent_files()
-        self._refresh_recent_menu([])
+    def clear_recent(self) -> None:
+        self._prefs.clear_recent_files()
+        self.refresh_recent_menu([])
 
-    def _refresh_examples_menu(self) -> None:
-        menu = self.actions_.examples_menu
+    def refresh_examples_menu(self) -> None:
+        menu = self._actions.examples_menu
         menu.clear()
         for path in files.example_files():
             action = menu.addAction(path.name)
             action.triggered.connect(lambda _=False, p=path: self.open_file(p, ask_first=True))
         menu.setEnabled(bool(menu.actions()))
-
-    def open_seed(self) -> bool:
-        seed = files.seed_path()
-        if seed.is_file():
-            return self.open_file(seed)
-        self.load_text("# %%\nimport torch as t\n", None)
-        return False

@@ -1,70 +1,83 @@
-"""Running cells from the main window: jobs for the runner, results into every view, and the
-backward calls published to the player and the canvas (each call with the graph it ran on).
+"""Running cells from the main window: jobs for the runner, results into the editor and output,
+and the session's results (each cell's graph, every backward call) for the graph views.
 
-A mixin of MainWindow (ui/main_window.py), which owns the widgets named below.
+MainWindow (ui/main_window.py) owns one :class:`RunningController` as ``window.running``. The
+controller knows the editor, the output panel and the background runner; what the graph views
+show it announces by signals (``graph_changed``, ``backward_calls_changed``), which the window
+routes to the outline, inspector, canvas and player.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLabel, QProgressBar, QToolButton, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from gradviz.runner.limits import Limits
 from gradviz.runner.results import CellResult
 from ui.editor import CodeEditor
-from ui.graph_area import GraphArea, call_if_present
-from ui.inspector import Inspector
 from ui.output import OutputPanel
 from ui.runner import CellJob, RunBatch, RunController
 from ui.settings import RunnerLimits
-from ui.snapshot import SnapshotIndex
-from ui.window_actions import WindowActions
 
 translate = QCoreApplication.translate
 
 
-def worker_limits(limits: RunnerLimits) -> Any:
-    """The worker's Limits object for the user's preferences (gradviz.runner.limits is stdlib-only)."""
-    from gradviz.runner.limits import Limits
-
+def worker_limits(limits: RunnerLimits) -> Limits:
+    """The worker's Limits for the user's preferences."""
     return Limits(wall_time_s=limits.time_s, max_tensor_elements=limits.max_elements)
 
 
-class WindowRunning:
-    """Run, cancel and restart; what a finished cell changes in the window."""
+class RunningController(QObject):
+    """Run, cancel and restart; what a finished cell changes; the session's graphs and calls."""
 
-    editor: CodeEditor
-    output: OutputPanel
-    inspector: Inspector
-    graph_area: GraphArea
-    runner: RunController
-    actions_: WindowActions
-    status_label: QLabel
-    progress: QProgressBar
-    cancel_button: QToolButton
-    player: QWidget | None
-    _index: SnapshotIndex
-    _busy_since: float
-    _last_backward: list[dict[str, Any]]
-    _calls_by_cell: dict[int, list[dict[str, Any]]]
-    _graphs_by_cell: dict[int, dict[str, Any]]
-    _publishing: bool
-    _fitted_nodes: frozenset[str]
-    backward_calls_changed: Any  # Signal(object), declared on MainWindow
-    set_snapshot: Callable[[dict[str, Any] | None], None]  # MainWindow's
-    fit_graph: Callable[[], None]  # MainWindow's
+    status_message = Signal(str)
+    busy_changed = Signal(bool)
+    graph_changed = Signal(object)  # dict | None: the graph a cell left behind, None after a reset
+    # list[dict]: every backward call of the session, in run order (object: no Qt conversion of big ints)
+    backward_calls_changed = Signal(object)
 
-    def _job(self, index: int) -> CellJob | None:
-        cell = self.editor.cell_by_index(index)
-        if cell is None or not cell.is_code:
+    def __init__(
+        self, editor: CodeEditor, output: OutputPanel, runner: RunController, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._editor = editor
+        self._output = output
+        self._runner = runner
+        self._busy_since = 0.0
+        self._backward_calls: list[dict[str, Any]] = []  # every backward call of the session so far
+        self._calls_by_cell: dict[int, list[dict[str, Any]]] = {}  # in run order (re-run moves last)
+        self._graphs_by_cell: dict[int, dict[str, Any]] = {}
+        runner.cell_started.connect(self._on_cell_started)
+        runner.cell_finished.connect(self._on_cell_finished)
+        runner.busy_changed.connect(self._on_busy_changed)
+        runner.client_failed.connect(self._on_client_failed)
+
+    # ----- the session's results ---------------------------------------------------------------
+    @property
+    def backward_calls(self) -> list[dict[str, Any]]:
+        """Every backward call of the session (trace dicts), cell by cell in run order."""
+        return self._backward_calls
+
+    @property
+    def cell_graphs(self) -> Mapping[int, dict[str, Any]]:
+        """The graph snapshot each cell left behind (cell index -> snapshot)."""
+        return self._graphs_by_cell
+
+    def graph_of_call(self, index: int) -> dict[str, Any] | None:
+        """The graph as it was after the cell that made backward call ``index`` ran (a later cell
+        may have rebound the names or built a new graph); None if unknown."""
+        if not 0 <= index < len(self._backward_calls):
             return None
-        return CellJob(cell.index, cell.source, cell.first_line, cell.title)
+        cell = self._backward_calls[index].get("cell")
+        return self._graphs_by_cell.get(cell) if isinstance(cell, int) else None
 
-    def _earlier(self, index: int) -> list[CellJob]:
-        return [job for c in self.editor.cells if c.index < index and (job := self._job(c.index))]
+    # ----- running -----------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self._runner.busy
 
     def run_cell(self, index: int) -> None:
         job = self._job(index)
@@ -74,116 +87,100 @@ class WindowRunning:
 
     def run_cell_and_advance(self, index: int) -> None:
         self.run_cell(index)
-        self.editor.advance_to_next_cell(index)
+        self._editor.advance_to_next_cell(index)
 
-    def _run_current(self, advance: bool) -> None:
-        cell = self.editor.current_cell()
+    def run_current(self, advance: bool) -> None:
+        """Run the cell under the caret (and move to the next one when ``advance``)."""
+        cell = self._editor.current_cell()
         if cell is None:
             return
         (self.run_cell_and_advance if advance else self.run_cell)(cell.index)
 
     def run_all(self) -> None:
-        jobs = [job for c in self.editor.cells if (job := self._job(c.index))]
+        jobs = [job for c in self._editor.cells if (job := self._job(c.index))]
         if jobs:
-            self.output.clear_all()
-            self.editor.clear_error_markers()
+            self._output.clear_all()
+            self._editor.clear_error_markers()
             self._submit(jobs)
+
+    def cancel(self) -> None:
+        if self._runner.busy:
+            self.status_message.emit(translate("MainWindow", "Cancelling…"))
+            self._runner.cancel()
+
+    def restart_session(self) -> None:
+        self._runner.reset()
+        self._output.clear_all()
+        self._output.show_message(translate("MainWindow", "Session restarted: all variables were cleared."))
+        self._editor.clear_error_markers()
+        self._forget_results()
+
+    def clear_results(self) -> None:
+        """The editor holds another document: drop the output, error marks, graphs and calls."""
+        self._output.clear_all()
+        self._editor.clear_error_markers()
+        self._forget_results()
+
+    def ready_text(self) -> str:
+        """The status bar's text while idle: how long the last run took, if there was one."""
+        if self._busy_since:
+            elapsed = time.perf_counter() - self._busy_since
+            return translate("MainWindow", "Ready ({seconds:.2f} s)").format(seconds=elapsed)
+        return translate("MainWindow", "Ready")
+
+    # ----- internals ---------------------------------------------------------------------------
+    def _job(self, index: int) -> CellJob | None:
+        cell = self._editor.cell_by_index(index)
+        if cell is None or not cell.is_code:
+            return None
+        return CellJob(cell.index, cell.source, cell.first_line, cell.title)
+
+    def _earlier(self, index: int) -> list[CellJob]:
+        return [job for c in self._editor.cells if c.index < index and (job := self._job(c.index))]
 
     def _submit(self, jobs: list[CellJob]) -> None:
         for job in jobs:
-            self.editor.clear_error_markers(job.index)
-        self.runner.run(RunBatch(jobs, self._earlier(jobs[0].index)))
+            self._editor.clear_error_markers(job.index)
+        self._runner.run(RunBatch(jobs, self._earlier(jobs[0].index)))
 
-    def cancel_run(self) -> None:
-        if self.runner.busy:
-            self.status_label.setText(translate("MainWindow", "Cancelling…"))
-            self.runner.cancel()
-
-    def restart_session(self) -> None:
-        self.runner.reset()
-        self.output.clear_all()
-        self.output.show_message(translate("MainWindow", "Session restarted: all variables were cleared."))
-        self.editor.clear_error_markers()
-        self.set_snapshot(None)
+    def _forget_results(self) -> None:
+        self.graph_changed.emit(None)
         self._calls_by_cell.clear()
         self._graphs_by_cell.clear()
         self._publish_backward_calls()
 
     def _on_cell_started(self, index: int, replay: bool) -> None:
-        cell = self.editor.cell_by_index(index)
-        self.output.cell_started(index, cell.title if cell else "")
+        cell = self._editor.cell_by_index(index)
+        self._output.cell_started(index, cell.title if cell else "")
         if replay:
-            self.status_label.setText(
+            self.status_message.emit(
                 translate("MainWindow", "Session restarted: re-running cell {index}…").format(index=index)
             )
         else:
-            self.status_label.setText(translate("MainWindow", "Running cell {index}…").format(index=index))
+            self.status_message.emit(translate("MainWindow", "Running cell {index}…").format(index=index))
 
     def _on_cell_finished(self, result: CellResult, replay: bool) -> None:
-        cell = self.editor.cell_by_index(result.index)
-        self.output.show_result(result, cell.title if cell else "", rerun=replay)
+        cell = self._editor.cell_by_index(result.index)
+        self._output.show_result(result, cell.title if cell else "", rerun=replay)
         error = result.error
         if error is not None and error.line is not None:
-            self.editor.add_error_marker(error.line, error.col, error.headline, cell=result.index)
+            self._editor.add_error_marker(error.line, error.col, error.headline, cell=result.index)
         if result.graph is not None:
-            self.set_snapshot(result.graph)
+            self.graph_changed.emit(result.graph)
             self._graphs_by_cell[result.index] = result.graph
         self._calls_by_cell.pop(result.index, None)
         if result.backward_calls:
             self._calls_by_cell[result.index] = list(result.backward_calls)
         self._publish_backward_calls()
 
-    def _show_graph_of_call(self, index: int) -> None:
-        """A backward call picked in the player plays on the graph as it was after its cell ran
-        (a later cell may have rebound the names or built a new graph)."""
-        if self._publishing or not 0 <= index < len(self._last_backward):
-            return
-        graph = self._graphs_by_cell.get(self._last_backward[index].get("cell"))
-        if graph is not None and graph is not self._index.snapshot:
-            self.set_snapshot(graph)
-
     def _publish_backward_calls(self) -> None:
-        self._publishing = True
-        try:
-            self._publish_calls()
-        finally:
-            self._publishing = False
-
-    def _publish_calls(self) -> None:
-        self._last_backward = [call for calls in self._calls_by_cell.values() for call in calls]
-        if self.graph_area.canvas is not None:
-            call_if_present(self.graph_area.canvas, "set_backward_calls", self._last_backward)
-        if self.player is not None:
-            call_if_present(self.player, "set_source", self.editor.toPlainText())
-            call_if_present(self.player, "set_cell_graphs", self._graphs_by_cell)
-            call_if_present(self.player, "set_calls", self._last_backward, self.snapshot)
-            self._sync_buffer_states()
-        self.backward_calls_changed.emit(self._last_backward)
-
-    def _refit_if_graph_changed(self) -> None:
-        """After a run, fit the canvas when the run changed which nodes exist (a new graph to see);
-        a re-run that leaves the graph alone keeps the learner's zoom and scroll."""
-        if frozenset(self._index.nodes) != self._fitted_nodes:
-            self.fit_graph()
+        self._backward_calls = [call for calls in self._calls_by_cell.values() for call in calls]
+        self.backward_calls_changed.emit(self._backward_calls)
 
     def _on_client_failed(self, message: str) -> None:
-        self.status_label.setText(translate("MainWindow", "The code runner failed: {error}").format(error=message))
+        self.status_message.emit(translate("MainWindow", "The code runner failed: {error}").format(error=message))
 
-    def _update_busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy)
-        self.actions_.cancel.setEnabled(busy)
+    def _on_busy_changed(self, busy: bool) -> None:
         if busy:
             self._busy_since = time.perf_counter()
-        else:
-            if self._busy_since:
-                elapsed = time.perf_counter() - self._busy_since
-                self.status_label.setText(translate("MainWindow", "Ready ({seconds:.2f} s)").format(seconds=elapsed))
-            else:
-                self.status_label.setText(translate("MainWindow", "Ready"))
-
-    def _sync_buffer_states(self, _step: int | None = None) -> None:
-        """The inspector shows saved buffers as they are at the player's step (alive until the
-        step that frees them), or as the snapshot has them when no call is selected."""
-        states = getattr(self.player, "buffer_states", None)
-        self.inspector.set_buffer_states(states() if callable(states) else None)
+        self.busy_changed.emit(busy)

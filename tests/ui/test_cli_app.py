@@ -70,17 +70,17 @@ def test_canvas_player_and_fix_are_plugged_into_the_window(qtbot, tmp_path):
         installed = install_all(window)
         assert set(installed) == {"graph", "player", "export"}
         assert window.graph_area.canvas is installed["graph"]
-        window.load_text(
+        window.documents.load_text(
             "# %%\nimport torch as t\nx = t.ones(2, requires_grad=True)\ny = (x * x).sum()\n"
             "y.backward()\n# %%\ny.backward()\n",
             None,
         )
         window.show()
         with qtbot.waitSignal(window.run_idle, timeout=30_000):
-            window.run_all()
+            window.running.run_all()
         assert window.snapshot is not None and window.outline._items
-        assert len(window._last_backward) == 2  # both cells' calls, in run order
-        assert window.player._calls == window._last_backward
+        assert len(window.running.backward_calls) == 2  # both cells' calls, in run order
+        assert window.player._calls == window.running.backward_calls
         from ui.player import apply_screenshot_args
 
         apply_screenshot_args(window, -1, -1)  # the failed second call, at its last step

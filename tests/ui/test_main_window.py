@@ -36,7 +36,7 @@ def window(qtbot, prefs):
     limits = worker_limits(RunnerLimits(time_s=20.0))
     win = MainWindow(prefs, runner=RunController(limits), autosave=False)
     win.show()
-    win.load_text("", None)
+    win.documents.load_text("", None)
     yield win
     win.editor.document().setModified(False)  # closing must not prompt
     win.close()
@@ -93,7 +93,7 @@ def test_error_is_shown_in_red_with_its_line_and_marked_in_the_editor(qtbot, win
 
 
 def test_shift_enter_runs_and_moves_to_the_next_cell(qtbot, window):
-    window.load_text("# %%\nv = 3\n# %%\nprint(v * 2)\n", None)
+    window.documents.load_text("# %%\nv = 3\n# %%\nprint(v * 2)\n", None)
     window.editor.goto_line(2)
     run_with_keys(qtbot, window, Qt.KeyboardModifier.ShiftModifier)
     assert window.editor.current_cell().index == 1
@@ -102,14 +102,14 @@ def test_shift_enter_runs_and_moves_to_the_next_cell(qtbot, window):
 
 
 def test_run_all_from_the_menu_action(qtbot, window):
-    window.load_text("# %%\np = 2\n# %%\nq = p ** 3\n# %%\nprint(q)\n", None)
+    window.documents.load_text("# %%\np = 2\n# %%\nq = p ** 3\n# %%\nprint(q)\n", None)
     with qtbot.waitSignal(window.run_idle, timeout=RUN_TIMEOUT_MS):
         window.actions_.run_all.trigger()
     assert window.output.plain_text_for(2) == "8"
 
 
 def test_cancel_a_runaway_cell_keeps_the_window_responsive_and_replays_earlier_cells(qtbot, window):
-    window.load_text("# %%\nkeep = 41\n# %%\nwhile True:\n    pass\n# %%\nprint(keep + 1)\n", None)
+    window.documents.load_text("# %%\nkeep = 41\n# %%\nwhile True:\n    pass\n# %%\nprint(keep + 1)\n", None)
     window.editor.goto_line(2)
     run_with_keys(qtbot, window)
     window.editor.goto_line(5)
@@ -135,7 +135,7 @@ def test_cancel_a_runaway_cell_keeps_the_window_responsive_and_replays_earlier_c
 
 
 def test_selecting_a_node_in_the_outline_fills_the_inspector_and_shows_its_line(qtbot, window):
-    window.load_text(SAMPLE["source"], None)
+    window.documents.load_text(SAMPLE["source"], None)
     window.set_snapshot(SAMPLE["snapshot"])
     outline = window.outline
     item = outline._items["t1"]
@@ -170,7 +170,7 @@ def test_selecting_a_node_in_the_outline_fills_the_inspector_and_shows_its_line(
 
 
 def test_inspector_links_select_other_nodes(qtbot, window):
-    window.load_text(SAMPLE["source"], None)
+    window.documents.load_text(SAMPLE["source"], None)
     window.set_snapshot(SAMPLE["snapshot"])
     window.select_node("t6")
     tree = window.inspector.tree
@@ -186,7 +186,7 @@ def test_inspector_links_select_other_nodes(qtbot, window):
 
 
 def test_moving_the_caret_emits_the_nodes_created_on_that_line(qtbot, window):
-    window.load_text(SAMPLE["source"], None)
+    window.documents.load_text(SAMPLE["source"], None)
     window.set_snapshot(SAMPLE["snapshot"])
     window.editor.goto_line(1)
     seen = []
@@ -219,9 +219,15 @@ def test_graph_slot_receives_snapshot_selection_and_routes_clicks(qtbot, window)
 
     canvas = RecordingCanvas()
     window.set_graph_widget(canvas)
+        def set_theme(self, theme):
+            pass
+
+        def fit_to_view(self):
+            pass
+
     assert window.graph_area.currentWidget() is canvas
     assert window.graph_area.tabText(1) == "Outline"
-    window.load_text(SAMPLE["source"], None)
+    window.documents.load_text(SAMPLE["source"], None)
     window.set_snapshot(SAMPLE["snapshot"])
     assert ("snapshot", 8) in canvas.calls
     canvas.node_selected.emit("n3")  # a click on the canvas
@@ -254,7 +260,7 @@ def test_switching_theme_changes_palette_and_editor_colours(qtbot, window):
 def test_open_and_save_percent_scripts_and_notebooks(qtbot, window, tmp_path):
     script = tmp_path / "lesson.py"
     script.write_text("# %% one\na = 1\n\n# %% two\nprint(a)\n", encoding="utf-8")
-    assert window.open_file(script)
+    assert window.documents.open_file(script)
     assert [c.title for c in window.editor.cells] == ["one", "two"]
     assert window.windowTitle().startswith("lesson.py")
     assert window.prefs.recent_files[0] == str(script.resolve())
@@ -262,21 +268,21 @@ def test_open_and_save_percent_scripts_and_notebooks(qtbot, window, tmp_path):
 
     type_into(window.editor, "b = 2\n")
     assert window.isWindowModified()
-    assert window.save()
+    assert window.documents.save()
     assert not window.isWindowModified()
     # The caret starts in the first cell's body.
     assert script.read_text(encoding="utf-8") == "# %% one\nb = 2\na = 1\n\n# %% two\nprint(a)\n"
 
     notebook = tmp_path / "lesson.ipynb"
-    assert window.save_as(notebook)
+    assert window.documents.save_as(notebook)
     data = json.loads(notebook.read_text(encoding="utf-8"))
     assert data["nbformat"] == 4
     sources = ["".join(c["source"]) for c in data["cells"]]
     assert sources == ["b = 2\na = 1", "print(a)"]
     assert [c["metadata"].get("title") for c in data["cells"]] == ["one", "two"]
 
-    window.load_text("", None)
-    assert window.open_file(notebook)
+    window.documents.load_text("", None)
+    assert window.documents.open_file(notebook)
     assert [c.source.strip() for c in window.editor.cells] == ["b = 2\na = 1", "print(a)"]
     assert window.windowTitle().startswith("lesson.ipynb")
 
@@ -286,10 +292,10 @@ def test_a_bad_file_gives_a_message_not_a_crash(qtbot, window, tmp_path, monkeyp
     monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args[2]))
     bad = tmp_path / "broken.ipynb"
     bad.write_text("{not json", encoding="utf-8")
-    window.load_text("# %%\nkept = 1\n", None)
-    assert not window.open_file(bad)
-    assert not window.open_file(tmp_path / "missing.py")
-    assert not window.open_file(tmp_path / "picture.png")
+    window.documents.load_text("# %%\nkept = 1\n", None)
+    assert not window.documents.open_file(bad)
+    assert not window.documents.open_file(tmp_path / "missing.py")
+    assert not window.documents.open_file(tmp_path / "picture.png")
     assert len(shown) == 3 and "broken.ipynb" in shown[0] and "missing.py" in shown[1]
     assert "kept = 1" in window.editor.toPlainText()
 
@@ -302,7 +308,7 @@ def test_closing_with_unsaved_changes_asks_first(qtbot, window, tmp_path, monkey
 
     monkeypatch.setattr(QMessageBox, "warning", fake_warning)
     target = tmp_path / "work.py"
-    window.load_text("# %%\n", None)
+    window.documents.load_text("# %%\n", None)
     type_into(window.editor, "w = 1")
     answers.append(QMessageBox.StandardButton.Cancel)
     assert not window.close()
@@ -324,17 +330,17 @@ def test_examples_menu_lists_the_seed_first_and_opens_it_as_a_copy(qtbot, window
     actions = window.actions_.examples_menu.actions()
     assert actions and actions[0].text() == "seed_notebook.py"
     actions[0].trigger()
-    assert window.document_path is None  # saving must not overwrite the shipped example
+    assert window.documents.path is None  # saving must not overwrite the shipped example
     assert "seed_notebook.py" in window.windowTitle()
     assert window.editor.cells[0].source.strip() == "import torch as t"
 
 
 def test_autosave_and_restore_after_a_crash(qtbot, prefs, monkeypatch):
     first = MainWindow(prefs, runner=RunController(None, lambda limits: None), autosave=True)
-    first.load_text("# %%\n", None)
+    first.documents.load_text("# %%\n", None)
     type_into(first.editor, "precious = 1")
-    assert first.autosaver.save_now()
-    saved = first.autosaver.file
+    assert first.documents.autosaver.save_now()
+    saved = first.documents.autosaver.file
     assert json.loads(saved.read_text(encoding="utf-8"))["text"] == "# %%\nprecious = 1"
     # Pretend the process died: the file now belongs to a pid that no longer runs.
     crashed = saved.with_name("session-999999999.json")
@@ -345,7 +351,7 @@ def test_autosave_and_restore_after_a_crash(qtbot, prefs, monkeypatch):
 
     second = MainWindow(prefs, runner=RunController(None, lambda limits: None), autosave=False)
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
-    assert second.offer_recovery()
+    assert second.documents.offer_recovery()
     assert second.editor.toPlainText() == "# %%\nprecious = 1"
     assert second.isWindowModified()
     assert not crashed.exists()
@@ -375,7 +381,7 @@ def _seed_window(qtbot, prefs):
     installed = install_all(win)
     win.resize(1280, 800)
     win.show()
-    assert win.open_seed()
+    assert win.documents.open_seed()
     return win, installed
 
 
@@ -465,7 +471,7 @@ def test_graph_is_fitted_after_a_run_changes_it(qtbot, prefs):
         count = len(fits)
         win.editor.goto_line(cells[3].first_line)
         with qtbot.waitSignal(win.run_idle, timeout=RUN_TIMEOUT_MS):
-            win.run_cell(0)  # same graph: the learner's zoom stays
+            win.running.run_cell(0)  # same graph: the learner's zoom stays
         assert len(fits) == count
 
 

@@ -14,7 +14,7 @@ from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
 from gradviz.language import language_for
 from ui.export.drawing import GraphDrawing
 from ui.export.steps import FrameState, final_state, frame_states, state_at, step_count
-from ui.export.writers import Frame, Progress, write_animation, write_pdf, write_png, write_svg
+from ui.export.writers import Drawing, Frame, Progress, write_animation, write_pdf, write_png, write_svg
 from ui.theme import THEMES, Theme
 
 __all__ = ["ExportRequest", "caption_for", "export_drawing", "export_source", "frames_for", "prepare_qt"]
@@ -110,7 +110,7 @@ def resolve_theme(theme: str | Theme) -> Theme:
 
 def export_drawing(
     path: str | Path,
-    drawing: GraphDrawing,
+    drawing: Drawing,
     frames: list[Frame],
     request: ExportRequest,
     progress: Progress | None = None,

@@ -21,14 +21,17 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGraphicsView,
+    QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QWidget,
 )
 
 from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
 from ui.export.api import ExportRequest, export_drawing, export_source
-from ui.export.scene_source import SceneDrawing, scene_of, visible_rect
+from ui.export.scene_source import SceneDrawing, visible_rect
 from ui.theme import current_theme
 
 __all__ = ["FORMAT_CHOICES", "ExportDialog", "add_export_actions"]
@@ -50,14 +53,15 @@ class ExportDialog(QDialog):
     """Options for one export; :meth:`export_to` writes the file (the OK button asks where first).
 
     ``snapshot`` and ``calls`` are callables so the dialog always exports what the window holds
-    now; ``current_step`` returns the player's step (None: no player, use the final state).
+    now; ``graph_view`` is the live canvas ("current step" and "visible part" are taken from it);
+    ``current_step`` returns the step to draw when there is no canvas (None: the final state).
     """
 
     def __init__(
         self,
         snapshot: Callable[[], dict[str, Any] | None],
         calls: Callable[[], list[dict[str, Any]]],
-        graph_view: QWidget | None = None,
+        graph_view: QGraphicsView | None = None,
         current_step: Callable[[], int | None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -126,7 +130,7 @@ class ExportDialog(QDialog):
         self.call_box.setEnabled(has_calls)
         self.scale_box.setEnabled(fmt == "png" or animated)
         self.transparent_box.setEnabled(fmt == "png")
-        has_view = self._graph_view is not None and scene_of(self._graph_view) is not None
+        has_view = self._graph_view is not None and self._graph_view.scene() is not None
         self.area_box.setEnabled(has_view and not animated and self.state_box.currentData() == "step")
 
     def request(self) -> ExportRequest:
@@ -148,16 +152,17 @@ class ExportDialog(QDialog):
     def export_to(self, path: str | Path) -> int:
         """Write the export described by the dialog to ``path``; returns frames/pages written."""
         request = self.request()
-        canvas = scene_of(self._graph_view) if self._graph_view is not None else None
-        use_canvas = (
-            canvas is not None
+        view = self._graph_view
+        canvas = view.scene() if view is not None else None
+        if (
+            view is not None
+            and canvas is not None
             and request.mode == "step"
             and request.fmt not in ANIMATIONS
             and not canvas.itemsBoundingRect().isEmpty()
-        )
-        if use_canvas:
-            area = visible_rect(self._graph_view) if self.area_box.currentData() == "visible" else None
-            return export_drawing(path, SceneDrawing(canvas, area), [(None, None)], request)  # type: ignore[arg-type]
+        ):
+            area = visible_rect(view) if self.area_box.currentData() == "visible" else None
+            return export_drawing(path, SceneDrawing(canvas, area), [(None, None)], request)
         snapshot = self._snapshot()
         if not snapshot or not snapshot.get("nodes"):
             raise ExportError(translate("ExportDialog", "There is no graph to export yet: run a cell first."))
@@ -200,9 +205,11 @@ class ExportDialog(QDialog):
             translate("ExportDialog", "Transparent background:"),
         )
         for row, text in enumerate(labels):
-            label = self.form.labelForField(self.form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget())
-            if label is not None:
-                label.setText(text)  # type: ignore[attr-defined]
+            field = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            widget = field.widget() if field is not None else None
+            label = self.form.labelForField(widget) if widget is not None else None
+            if isinstance(label, QLabel):
+                label.setText(text)
         self.area_box.setItemText(0, translate("ExportDialog", "Whole graph"))
         self.area_box.setItemText(1, translate("ExportDialog", "Visible part"))
         self.state_box.setItemText(0, translate("ExportDialog", "Current step"))
@@ -217,37 +224,27 @@ class ExportDialog(QDialog):
         super().changeEvent(event)
 
 
-def _file_menu(window: QMainWindow):  # -> QMenu | None
-    actions = getattr(window, "actions_", None)
-    menu = getattr(actions, "file_menu", None)
-    if menu is not None:
-        return menu
+def _first_menu(window: QMainWindow) -> QMenu | None:
     for action in window.menuBar().actions():
-        if action.menu() is not None:
-            return action.menu()
+        menu = action.menu()
+        if isinstance(menu, QMenu):
+            return menu
     return None
 
 
-def add_export_actions(window: QMainWindow, graph_view: QWidget | None) -> QAction:
-    """Add File -> Export… (Ctrl+E) and the same item to the graph's context menu.
+def add_export_actions(
+    window: QMainWindow,
+    graph_view: QGraphicsView | None,
+    snapshot: Callable[[], dict[str, Any] | None] = lambda: None,
+    calls: Callable[[], list[dict[str, Any]]] = list,
+    file_menu: QMenu | None = None,
+) -> QAction:
+    """Add File -> Export… (Ctrl+E) to ``file_menu`` (default: the menu bar's first menu) and to
+    the graph view's context menu.
 
-    The window must provide ``snapshot`` (the latest graph) and may emit
-    ``backward_calls_changed(list)``; the canvas may provide ``current_step()`` (the player's step)
-    and ``add_context_action(action)``; otherwise the action is added to the view's own actions.
+    ``snapshot`` and ``calls`` return the latest graph and the session's backward calls when the
+    dialog opens; "current step" pictures come from ``graph_view`` as it is painted.
     """
-    calls: list[list[dict[str, Any]]] = [list(getattr(window, "_last_backward", []) or [])]
-    signal = getattr(window, "backward_calls_changed", None)
-    if signal is not None:
-        signal.connect(lambda new: calls.__setitem__(0, list(new or [])))
-
-    def snapshot() -> dict[str, Any] | None:
-        value = getattr(window, "snapshot", None)
-        return value() if callable(value) else value
-
-    def step() -> int | None:
-        getter = getattr(graph_view, "current_step", None)
-        return getter() if callable(getter) else None
-
     action = QAction(window)
     action.setShortcut(QKeySequence("Ctrl+E"))
 
@@ -255,23 +252,19 @@ def add_export_actions(window: QMainWindow, graph_view: QWidget | None) -> QActi
         action.setText(translate("ExportDialog", "Export…"))
 
     def open_dialog() -> None:
-        ExportDialog(snapshot, lambda: calls[0], graph_view, step, window).exec()
+        ExportDialog(snapshot, calls, graph_view, parent=window).exec()
 
     action.triggered.connect(open_dialog)
     retranslate()
     window.installEventFilter(_Retranslator(window, retranslate))
-    menu = _file_menu(window)
+    menu = file_menu if file_menu is not None else _first_menu(window)
     if menu is not None:
         menu.addSeparator()
         menu.addAction(action)
     window.addAction(action)
     if graph_view is not None:
-        adder = getattr(graph_view, "add_context_action", None)
-        if callable(adder):
-            adder(action)
-        else:
-            graph_view.addAction(action)
-            graph_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        graph_view.addAction(action)
+        graph_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     return action
 
 
@@ -282,7 +275,7 @@ class _Retranslator(QObject):
         super().__init__(parent)
         self._callback = callback
 
-    def eventFilter(self, watched: Any, event: QEvent) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LanguageChange:
             self._callback()
         return False

@@ -16,31 +16,14 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 from ui.export.steps import FrameState
 from ui.theme import Theme
 
-__all__ = ["SceneDrawing", "scene_of", "visible_rect"]
+__all__ = ["SceneDrawing", "visible_rect"]
 
 SCENE_MARGIN = 16.0
 
 
-def scene_of(view: object) -> QGraphicsScene | None:
-    """The scene behind a graph view: a QGraphicsView's, or a canvas widget's ``scene()``/``view``."""
-    if isinstance(view, QGraphicsView):
-        return view.scene()
-    inner = getattr(view, "view", None)
-    if isinstance(inner, QGraphicsView):
-        return inner.scene()
-    scene = getattr(view, "scene", None)
-    if callable(scene):
-        found = scene()
-        return found if isinstance(found, QGraphicsScene) else None
-    return None
-
-
-def visible_rect(view: object) -> QRectF | None:
+def visible_rect(view: QGraphicsView) -> QRectF:
     """The scene rectangle the user currently sees in ``view``."""
-    target = view if isinstance(view, QGraphicsView) else getattr(view, "view", None)
-    if not isinstance(target, QGraphicsView):
-        return None
-    return target.mapToScene(target.viewport().rect()).boundingRect()
+    return view.mapToScene(view.viewport().rect()).boundingRect()
 
 
 class SceneDrawing:

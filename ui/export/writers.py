@@ -1,4 +1,4 @@
-"""Write a GraphDrawing to PNG, SVG, PDF (one page or a handout) and animated GIF/APNG/WebP.
+"""Write a drawing to PNG, SVG, PDF (one page or a handout) and animated GIF/APNG/WebP.
 
 Sizes: one scene unit is one CSS pixel (1/96 in). SVG is generated at 96 dpi with its viewBox in
 scene units, so a 13 px label is ``font-size="13"`` in a document whose width in mm matches the
@@ -13,21 +13,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 
 from gradviz.cli.export import ExportError, atomic_path
-from ui.export.drawing import GraphDrawing
 from ui.export.steps import FrameState
 from ui.theme import Theme
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = [
     "ANIMATION_FORMATS",
     "FRAME_MS",
     "HOLD_FIRST_MS",
     "HOLD_LAST_MS",
+    "Drawing",
     "Frame",
     "Progress",
     "render_image",
@@ -49,13 +53,33 @@ Progress = Callable[[int, int], None]
 Frame = tuple[FrameState | None, str | None]  # state and caption of one picture
 
 
+class Drawing(Protocol):
+    """What the writers paint: a GraphDrawing laid out from a snapshot (ui.export.drawing) or the
+    live canvas's scene (ui.export.scene_source.SceneDrawing), in scene coordinates."""
+
+    def bounds(self, captions: Sequence[str | None] = ()) -> QRectF:
+        """The rectangle a full export covers, with room for the longest of ``captions``."""
+        ...
+
+    def paint(
+        self,
+        painter: QPainter,
+        theme: Theme,
+        state: FrameState | None = None,
+        caption: str | None = None,
+        background: bool = True,
+        area: QRectF | None = None,
+    ) -> None:
+        """Draw the frame; the caller maps the export rectangle onto its device."""
+
+
 def _device_transform(painter: QPainter, area: QRectF, scale: float) -> None:
     painter.scale(scale, scale)
     painter.translate(-area.left(), -area.top())
 
 
 def render_image(
-    drawing: GraphDrawing,
+    drawing: Drawing,
     theme: Theme,
     frame: Frame = (None, None),
     *,
@@ -83,7 +107,7 @@ def render_image(
 
 def write_png(
     path: str | Path,
-    drawing: GraphDrawing,
+    drawing: Drawing,
     theme: Theme,
     frame: Frame = (None, None),
     *,
@@ -101,7 +125,7 @@ def write_png(
 
 def write_svg(
     path: str | Path,
-    drawing: GraphDrawing,
+    drawing: Drawing,
     theme: Theme,
     frame: Frame = (None, None),
     *,
@@ -127,7 +151,7 @@ def write_svg(
 
 def write_pdf(
     path: str | Path,
-    drawing: GraphDrawing,
+    drawing: Drawing,
     theme: Theme,
     frames: Sequence[Frame],
     *,
@@ -176,19 +200,21 @@ def frame_durations(count: int) -> list[int]:
     return [HOLD_FIRST_MS] + [FRAME_MS] * (count - 2) + [HOLD_LAST_MS]
 
 
-def _to_pillow(image: QImage, alpha: bool = True):  # -> PIL.Image.Image
+def _to_pillow(image: QImage, alpha: bool = True) -> Image.Image:
     """The image as a Pillow image (RGBA, or RGB when no pixel needs transparency)."""
     from PIL import Image
 
     fmt, mode = (QImage.Format.Format_RGBA8888, "RGBA") if alpha else (QImage.Format.Format_RGB888, "RGB")
     converted = image if image.format() == fmt else image.convertToFormat(fmt)
+    # constBits() is a memoryview over the QImage's pixels; Pillow reads any buffer (its stubs say bytes).
+    pixels = cast("bytes", converted.constBits())
     picture = Image.frombuffer(
-        mode, (converted.width(), converted.height()), converted.constBits(), "raw", mode, converted.bytesPerLine(), 1
+        mode, (converted.width(), converted.height()), pixels, "raw", mode, converted.bytesPerLine(), 1
     )
     return picture.copy() if picture.readonly else picture  # own the pixels: the QImage may go away
 
 
-def _shared_palette(pictures: list, theme: Theme) -> list:
+def _shared_palette(pictures: list[Image.Image], theme: Theme) -> list[Image.Image]:
     """GIF frames on one palette, built from the first, middle and last frames side by side plus
     a swatch of every theme colour (so a state seen in only one frame keeps its exact colour).
     Per-frame palettes would let Pillow's frame differencing mix entries of different palettes."""
@@ -212,7 +238,7 @@ def _shared_palette(pictures: list, theme: Theme) -> list:
 def write_animation(
     path: str | Path,
     fmt: str,
-    drawing: GraphDrawing,
+    drawing: Drawing,
     theme: Theme,
     frames: Sequence[Frame],
     *,

@@ -1,14 +1,15 @@
-"""The graph canvas: a snapshot (gradviz.graph.snapshot.build_snapshot) laid out by gradviz.graph.layout.sugiyama and drawn.
+"""The graph canvas: a snapshot (gradviz.graph.snapshot.build_snapshot) laid out by
+gradviz.graph.layout.sugiyama and drawn.
 
 Widgets
 -------
 ``GraphPanel(parent=None, theme=None)``
     Toolbar (data flow / grad_fn, top-down / left-right, fit, zoom, minimap, search) over a
-    GraphView. Hand this to ``MainWindow.set_graph_widget``; it implements the window's canvas
-    protocol (ui/graph_area.py): ``set_snapshot(dict | None)``, ``select_node(id | None)`` (never
-    re-emits), ``highlight_nodes(ids)``, ``set_theme(Theme)`` and the signal ``node_selected(str)``
-    (a click on empty canvas sends ""). ``panel.view`` is the GraphView. ``panel.fit_to_view()``
-    shows the whole graph.
+    GraphView. Hand this to ``MainWindow.set_graph_widget``; it is the window's
+    ui.protocols.GraphCanvas: ``set_snapshot(dict | None)``, ``select_node(id | None)`` (never
+    re-emits), ``highlight_nodes(ids)``, ``set_theme(Theme)``, ``fit_to_view()`` (shows the whole
+    graph) and the signal ``node_selected(str)`` (a click on empty canvas sends ""). ``panel.view``
+    is the GraphView.
 
     Fitting: the view follows the graph — it fits on the first snapshot, on resizes, and whenever
     a new snapshot no longer fits — until the user zooms, pans or uses the minimap
@@ -24,8 +25,8 @@ Widgets
     ``zoom_by(f)``, ``set_scale(s)``, ``search(text) -> [ids]``, ``center_on_node(id)``,
     ``item_view_pos(id)``, ``selected_id()``.
 
-Playback hooks (for the backward player; on GraphView, all forwarded to GraphScene)
------------------------------------------------------------------------------------
+Playback hooks (ui.protocols.PlaybackCanvas for the backward player; on GraphView, all forwarded to GraphScene)
+-------------------------------------------------------------------------------------------------------------
 Ids are snapshot ids: tensors "t<uid>", grad_fn nodes "n<uid>" (an AccumulateGrad id also works
 in the data-flow view, where its leaf stands in for it). State is kept by id, so it survives a
 relayout, a new snapshot and a view switch; ``clear_player_state()`` drops all of it.

@@ -1,7 +1,7 @@
 """GraphPanel: the canvas with its toolbar (view, direction, fit, zoom, minimap, search by name).
 
-This is the widget to hand to ``MainWindow.set_graph_widget``: it implements the window's canvas
-protocol (ui/graph_area.py) by forwarding to its GraphView, and re-emits ``node_selected``.
+This is the widget to hand to ``MainWindow.set_graph_widget``: it is the window's
+ui.protocols.GraphCanvas, forwarding to its GraphView, and re-emits ``node_selected``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from ui.graph.view import GraphView
+from ui.theme import Theme
 
 __all__ = ["GraphPanel"]
 
@@ -21,7 +22,7 @@ translate = QCoreApplication.translate
 class GraphPanel(QWidget):
     node_selected = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, theme: Any = None) -> None:
+    def __init__(self, parent: QWidget | None = None, theme: Theme | None = None) -> None:
         super().__init__(parent)
         self.view = GraphView(self, theme)
         self.view.node_selected.connect(self.node_selected)
@@ -97,7 +98,7 @@ class GraphPanel(QWidget):
     def highlight_nodes(self, ids: list[str]) -> None:
         self.view.highlight_nodes(ids)
 
-    def set_theme(self, theme: Any) -> None:
+    def set_theme(self, theme: Theme) -> None:
         self.view.set_theme(theme)
 
     def fit_to_view(self) -> None:

@@ -2,22 +2,25 @@
 
 Interaction: wheel or pinch zooms around the pointer, dragging the background pans, a click
 selects (``node_selected`` carries the id; a click on empty canvas sends ""), double-clicking a
-collapsed group expands it, F fits, +/- zoom. The window-facing methods follow the duck-typed
-canvas protocol of ui/graph_area.py (set_snapshot, select_node, highlight_nodes, set_theme).
+collapsed group expands it, F fits, +/- zoom. GraphPanel puts a toolbar over it for the window;
+the backward player paints on it through ui.protocols.PlaybackCanvas (set_node_states,
+set_edge_grad, animate_marker, set_buffer_freed, set_badge).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
-from PySide6.QtWidgets import QGraphicsView, QPinchGesture, QWidget
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
 
 from ui.graph.items import GroupItem, NodeItem
 from ui.graph.minimap import Minimap
 from ui.graph.scene import GraphScene
 from ui.graph.style import palette_for
+from ui.theme import Theme, current_theme
 
 __all__ = ["MAX_SCALE", "MIN_SCALE", "GraphView"]
 
@@ -31,16 +34,9 @@ class GraphView(QGraphicsView):
     node_selected = Signal(str)
     zoom_changed = Signal(float)
 
-    def __init__(self, parent: QWidget | None = None, theme: Any = None) -> None:
+    def __init__(self, parent: QWidget | None = None, theme: Theme | None = None) -> None:
         super().__init__(parent)
-        if theme is None:
-            try:
-                from ui.theme import current_theme
-
-                theme = current_theme()
-            except Exception:  # noqa: BLE001 - no theme manager yet: light defaults
-                theme = None
-        self.graph_scene = GraphScene(palette_for(theme), self)
+        self.graph_scene = GraphScene(palette_for(theme or current_theme()), self)
         self.setScene(self.graph_scene)
         self._quiet = False  # True while selection changes come from select_node()
         # Auto-fit: the view follows the graph (fit on the first snapshot, on resizes, and when a
@@ -93,7 +89,7 @@ class GraphView(QGraphicsView):
         rect = self.graph_scene.content_rect()
         return rect.isEmpty() or self.visible_scene_rect().contains(rect)
 
-    def set_theme(self, theme: Any) -> None:
+    def set_theme(self, theme: Theme) -> None:
         self.graph_scene.set_palette(palette_for(theme))
         self.resetCachedContent()
         self.minimap.refresh()
@@ -123,7 +119,7 @@ class GraphView(QGraphicsView):
     def set_direction(self, direction: str) -> None:
         self._relayout_keeping_selection(lambda: self.graph_scene.set_direction(direction))
 
-    def _relayout_keeping_selection(self, change: Any) -> None:
+    def _relayout_keeping_selection(self, change: Callable[[], None]) -> None:
         selected = self.selected_id()
         self._quiet = True
         try:
@@ -157,7 +153,7 @@ class GraphView(QGraphicsView):
         self.minimap.update()
 
     def _fit_focus(self, rect: QRectF) -> QPointF:
-        selected = self.selected_id() if hasattr(self, "selected_id") else None
+        selected = self.selected_id()
         item = self.graph_scene.nodes.get(selected) if selected else None
         if item is not None:
             return item.sceneBoundingRect().center()
@@ -251,13 +247,13 @@ class GraphView(QGraphicsView):
             super().wheelEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Gesture:
+        if isinstance(event, QGestureEvent):
             pinch = event.gesture(Qt.GestureType.PinchGesture)
             if isinstance(pinch, QPinchGesture):
                 self.zoom_by(pinch.scaleFactor())
                 event.accept()
                 return True
-        if event.type() == QEvent.Type.NativeGesture and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
+        if isinstance(event, QNativeGestureEvent) and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
             self.zoom_by(1.0 + event.value())  # trackpad pinch on macOS
             return True
         return super().viewportEvent(event)

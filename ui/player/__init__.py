@@ -5,25 +5,21 @@ Host it in the main window as a dock (see BackwardPlayer) and call ``set_calls``
 
 from __future__ import annotations
 
-from typing import Any
+from PySide6.QtWidgets import QWidget
 
 from ui.player.player import BackwardPlayer
 
 __all__ = ["BackwardPlayer", "apply_screenshot_args", "find_player"]
 
 
-def find_player(window_or_player: Any) -> BackwardPlayer | None:
-    """The player itself, the window's ``player`` attribute, or its BackwardPlayer child."""
+def find_player(window_or_player: QWidget) -> BackwardPlayer | None:
+    """The player itself, or the BackwardPlayer inside a window."""
     if isinstance(window_or_player, BackwardPlayer):
         return window_or_player
-    player = getattr(window_or_player, "player", None)
-    if isinstance(player, BackwardPlayer):
-        return player
-    find = getattr(window_or_player, "findChild", None)
-    return find(BackwardPlayer) if find is not None else None
+    return window_or_player.findChild(BackwardPlayer)
 
 
-def apply_screenshot_args(window_or_player: Any, call: int | None, step: int | None) -> BackwardPlayer:
+def apply_screenshot_args(window_or_player: QWidget, call: int | None, step: int | None) -> BackwardPlayer:
     """``gradviz screenshot FILE -o OUT.png --call K --step N``: show call K at step N.
 
     K counts calls from 1, as the player numbers them (#1, #2, ...) and as ``gradviz trace`` and
@@ -36,7 +32,7 @@ def apply_screenshot_args(window_or_player: Any, call: int | None, step: int | N
     player = find_player(window_or_player)
     if player is None:
         raise LookupError("no BackwardPlayer in this window")
-    calls = len(player._calls)
+    calls = player.call_count
     if calls == 0:
         raise LookupError("the script made no backward() call")
     if call is not None:

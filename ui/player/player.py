@@ -1,9 +1,8 @@
 """BackwardPlayer: step through a recorded backward() call and paint each state on the canvas.
 
 Every frame is ``Replay.state(k)`` (gradviz/backward/replay.py) turned into canvas calls; the player keeps
-what it last sent so a step only sends what changed. The canvas is duck-typed (ui/graph's
-GraphView): set_node_states, set_edge_grad, animate_marker, set_buffer_freed, set_badge; a
-method it lacks is skipped, so the player also works with no canvas at all.
+what it last sent so a step only sends what changed. The canvas is a ui.protocols.PlaybackCanvas
+(ui/graph's GraphView); the player also works with no canvas at all.
 """
 
 from __future__ import annotations
@@ -31,9 +30,19 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.backward.explain import annotate_snapshot, explain_error, render
-from gradviz.backward.replay import Ledger, Replay, find_freeing_call, format_grad, short_name, vjp_view
+from gradviz.backward.replay import (
+    Ledger,
+    LedgerEntry,
+    Replay,
+    ReplayState,
+    find_freeing_call,
+    format_grad,
+    short_name,
+    vjp_view,
+)
 from ui.player.names import TensorNames
 from ui.player.widgets import CONTEXT, BufferChips, LedgerView, MemoryLane, VjpPanel
+from ui.protocols import PlaybackCanvas
 
 BASE_STEPS_PER_SECOND = 2.0
 _UNSENT: Any = object()  # "never sent to the canvas", distinct from any (grad, text) pair
@@ -53,12 +62,13 @@ class BackwardPlayer(QWidget):
         self._replay: Replay | None = None
         self._call = -1
         self._step = 0
-        self._canvas: Any = None
+        self._canvas: PlaybackCanvas | None = None
         self._sent_states: dict[str, str] = {}
         self._sent_edges: dict[tuple[str, str], tuple[Any, str | None]] = {}  # edge -> (grad, text)
         self._sent_alive: dict[tuple[str, str], bool] = {}
         self._fix: str | None = None
         self._vjp_cache: dict[str, dict[str, Any]] = {}
+        self._chip_keys: list[tuple[str, str]] | None = None  # the chips shown, to skip unchanged frames
         self._earlier_ledger: list[str] = []
         self._source_lines: list[str] = []
         self._names = TensorNames()
@@ -70,8 +80,9 @@ class BackwardPlayer(QWidget):
         self._shortcuts()
         self._refresh_enabled()
 
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate(CONTEXT, text)
+    def tr(self, text: str, /, disambiguation: str | None = None, n: int = -1) -> str:
+        """Qt's tr() under the player's fixed context (ui/i18n.py says why not the class name)."""
+        return QCoreApplication.translate(CONTEXT, text, disambiguation, n)
 
     # -- construction ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -216,8 +227,9 @@ class BackwardPlayer(QWidget):
             shortcut.activated.connect(slot)
 
     # -- public API ------------------------------------------------------------------------
-    def set_canvas(self, graph_view: Any) -> None:
-        self._canvas = graph_view
+    def set_canvas(self, canvas: PlaybackCanvas | None) -> None:
+        """The canvas each step is painted on (None: the player's own panels only)."""
+        self._canvas = canvas
         self._forget_sent()
         if self._replay is not None:
             self._paint_badges()
@@ -261,7 +273,7 @@ class BackwardPlayer(QWidget):
         self.call_box.blockSignals(True)
         self.call_box.setCurrentIndex(index)
         self.call_box.blockSignals(False)
-        self._chip_keys: list[tuple[str, str]] | None = None
+        self._chip_keys = None
         self.memory_lane.set_lane(self._replay.memory_lane())
         self.slider.blockSignals(True)
         self.slider.setRange(0, len(self._replay) - 1)
@@ -330,6 +342,11 @@ class BackwardPlayer(QWidget):
         return self._call
 
     @property
+    def call_count(self) -> int:
+        """How many backward calls the player holds (the call picker's length)."""
+        return len(self._calls)
+
+    @property
     def replay(self) -> Replay | None:
         return self._replay
 
@@ -361,7 +378,7 @@ class BackwardPlayer(QWidget):
         self._show_error(state)
         self._drive_canvas(state, animate)
 
-    def _vjp(self, state: Any) -> dict[str, Any] | None:
+    def _vjp(self, state: ReplayState) -> dict[str, Any] | None:
         """The current node's VJP as of this step: what it sent appears once it has finished."""
         node = state.current_node
         if node is None:
@@ -373,7 +390,7 @@ class BackwardPlayer(QWidget):
             return view
         return {**view, "outputs": [], "accumulated": None}
 
-    def _order_lines(self, state: Any) -> list[str]:
+    def _order_lines(self, state: ReplayState) -> list[str]:
         """The call's nodes in the order the engine runs them, marked by what they did so far."""
         assert self._replay is not None
         marks = {"done": "✓", "running": "▶", "error": "✗"}
@@ -386,14 +403,15 @@ class BackwardPlayer(QWidget):
             lines.append(self.tr("The call is over: the ledger shows what each .grad holds now."))
         return lines
 
-    def _show_ledger(self, state: Any, animate: bool) -> None:
+    def _show_ledger(self, state: ReplayState, animate: bool) -> None:
         texts = self._earlier_ledger + [self._ledger_text(e) for e in state.ledger]
         self.ledger_view.set_entries(texts, flash_last=animate and state.event.get("type") == "grad_accumulated")
 
     MAX_CHIPS = 16
 
-    def _show_chips(self, state: Any) -> None:
+    def _show_chips(self, state: ReplayState) -> None:
         """All buffer chips for small graphs; for big ones the current node's and the latest freed."""
+        assert self._replay is not None
         buffers = self._replay.buffers
         if len(buffers) <= self.MAX_CHIPS:
             keys = list(buffers)
@@ -405,7 +423,7 @@ class BackwardPlayer(QWidget):
             self._chip_keys = keys
             self.chips.set_buffers({k: buffers[k] for k in keys}, self._node_label, state.buffers)
 
-    def _show_error(self, state: Any) -> None:
+    def _show_error(self, state: ReplayState) -> None:
         self._show_chips(state)
         error = state.error
         self._fix = None
@@ -414,7 +432,8 @@ class BackwardPlayer(QWidget):
             self.error_box.hide()
             self.chips.set_alive(state.buffers)
             return
-        where = self._node_label(error.get("node_id")) if error.get("node_id") else "?"
+        error_node = error.get("node_id")
+        where = self._node_label(error_node) if error_node else "?"
         self.error_label.setText(
             self.tr("{type} at {node}: {message}").format(
                 type=error["error_type"], node=where, message=error["message"]
@@ -453,58 +472,55 @@ class BackwardPlayer(QWidget):
         self.fix_button.setToolTip(self.tr("Write backward(retain_graph=True) into the earlier call, as one undo step"))
         self.error_box.show()
         self.chips.set_alive(state.buffers, pointed)
-        if pointed is not None and pointed not in state.buffers:
-            self._canvas_call("set_buffer_freed", pointed[0], pointed[1], True)
+        if pointed is not None and pointed not in state.buffers and self._canvas is not None:
+            self._canvas.set_buffer_freed(pointed[0], pointed[1], True)
 
     def _emit_fix(self) -> None:
         if self._fix is not None:
             self.apply_fix_requested.emit(self._fix)
 
-    def _drive_canvas(self, state: Any, animate: bool) -> None:
-        if self._canvas is None:
+    def _drive_canvas(self, state: ReplayState, animate: bool) -> None:
+        canvas = self._canvas
+        if canvas is None:
             return
         # Set differences of dict items run in C: a 1,000-node call costs microseconds per frame.
         changed = dict(state.node_states.items() - self._sent_states.items())
         if changed:
-            self._canvas_call("set_node_states", changed)
+            canvas.set_node_states(changed)
             self._sent_states.update(changed)
         # Canvas edges run in the gradfn direction (next function -> consumer): reverse ours.
         # A grad dict is shared by every state that holds it, so identity says "unchanged" and
         # format_grad runs only for the edges whose grad is new.
         edges = state.edge_grads
         for sender, receiver in [e for e in self._sent_edges if (e[1], e[0]) not in edges]:
-            self._canvas_call("set_edge_grad", (sender, receiver), None)
+            canvas.set_edge_grad((sender, receiver), None)
             del self._sent_edges[(sender, receiver)]
         for (s, r), grad in edges.items():
             sent = self._sent_edges.get((r, s), _UNSENT)
             if sent is _UNSENT or sent[0] is not grad:
                 text = format_grad(grad)
                 if sent is _UNSENT or sent[1] != text:
-                    self._canvas_call("set_edge_grad", (r, s), text)
+                    canvas.set_edge_grad((r, s), text)
                 self._sent_edges[(r, s)] = (grad, text)
         for key, alive in state.buffers.items() - self._sent_alive.items():
-            self._canvas_call("set_buffer_freed", key[0], key[1], not alive)
+            canvas.set_buffer_freed(key[0], key[1], not alive)
             self._sent_alive[key] = alive
         event = state.event
         if animate and event.get("type") == "node_finished":
             for g in event.get("grads_out", []):
                 if g.get("target"):
-                    self._canvas_call("animate_marker", g["target"], event["node_id"], self._interval_ms())
+                    canvas.animate_marker(g["target"], event["node_id"], self._interval_ms())
 
     def _paint_badges(self) -> None:
-        if self._canvas is None or self._snapshot is None:
+        canvas = self._canvas
+        if canvas is None or self._snapshot is None:
             return
         snapshot = json.loads(json.dumps(self._snapshot))  # annotate a copy; the caller's stays as given
         annotate_snapshot(snapshot, self._calls)
         for node in snapshot.get("nodes", []):
             if node.get("kind") == "tensor" and node.get("grad_none_reason"):
                 text = render(node["grad_none_reason"], self.language)
-                self._canvas_call("set_badge", node["id"], text)
-
-    def _canvas_call(self, name: str, *args: Any) -> None:
-        method = getattr(self._canvas, name, None)
-        if method is not None:
-            method(*args)
+                canvas.set_badge(node["id"], text)
 
     def _forget_sent(self) -> None:
         self._sent_states.clear()
@@ -572,7 +588,7 @@ class BackwardPlayer(QWidget):
         where = self.tr("cell {cell}").format(cell=call.get("cell"))
         return f"{mark} #{i + 1} {where} · {code}"
 
-    def _ledger_text(self, entry: Any) -> str:
+    def _ledger_text(self, entry: LedgerEntry) -> str:
         label = self._tensor_label(entry.tensor_id, entry.call)
         return f"{label}.grad: {entry.text().replace(' -> ', ' → ')}"
 

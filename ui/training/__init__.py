@@ -1,7 +1,7 @@
 """The training view: a session's training loops, their loss curve, and grads that keep adding up.
 
-``install_training_panel(window)`` docks a TrainingPanel in the main window; the panel itself
-works with any object offering BackwardPlayer's ``select_call``.
+``install_training_panel(window)`` docks a TrainingPanel in the main window; the panel drives
+any ui.protocols.BackwardPlayerView (the window's BackwardPlayer).
 """
 
 from __future__ import annotations

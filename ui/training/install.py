@@ -1,19 +1,22 @@
 """Put the TrainingPanel into the main window as a dock that appears when a loop is found.
 
 The panel listens to the window's signals (``backward_calls_changed``, ``snapshot_changed``)
-and drives the window's BackwardPlayer; the window knows nothing about it.
+and drives the window's backward player; the window knows nothing about it.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from ui.training.curve import CONTEXT
 from ui.training.panel import TrainingPanel
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +45,19 @@ def _language() -> str:
     return language_switcher().language
 
 
-def install_training_panel(window: Any, graph_panel: Any = None) -> TrainingPanel | None:
+def install_training_panel(window: MainWindow) -> TrainingPanel | None:
     """Add the training dock under the inspector; hidden until a training loop is detected.
 
-    ``graph_panel`` is unused (the signature matches the other installers in ui/extensions.py).
     Returns the panel, or None if it could not be installed (the window stays usable).
     """
     try:
         return _install(window)
-    except Exception:
+    except Exception:  # logged; an optional dock must not keep the window from opening
         log.exception("training panel not installed")
         return None
 
 
-def _install(window: Any) -> TrainingPanel:
-    from ui.player import find_player
-
+def _install(window: MainWindow) -> TrainingPanel:
     panel = TrainingPanel(language=_language())
     dock = QDockWidget(window)
     dock.setObjectName("trainingDock")
@@ -68,16 +68,14 @@ def _install(window: Any) -> TrainingPanel:
         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
     )
     _DockTitle(dock)
-    inspector = getattr(window, "inspector_dock", None)
+    inspector = window.inspector_dock
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    if inspector is not None:
-        window.splitDockWidget(inspector, dock, Qt.Orientation.Vertical)
+    window.splitDockWidget(inspector, dock, Qt.Orientation.Vertical)
     dock.hide()
-    actions = getattr(window, "actions_", None)
-    if actions is not None:
-        actions.view_menu.insertAction(actions.panels_anchor, dock.toggleViewAction())
+    actions = window.actions_
+    actions.view_menu.insertAction(actions.panels_anchor, dock.toggleViewAction())
 
-    panel.set_player(find_player(window))
+    panel.set_player(window.player)
     previous = {"loops": 0}
 
     def on_loops(count: int) -> None:
@@ -85,7 +83,7 @@ def _install(window: Any) -> TrainingPanel:
         # keeps it closed until the loops go away and come back.
         if count and not previous["loops"]:
             dock.show()
-            if inspector is not None and inspector.isVisible():
+            if inspector.isVisible():
                 window.resizeDocks([inspector, dock], [3, 2], Qt.Orientation.Vertical)
         previous["loops"] = count
 
@@ -97,5 +95,5 @@ def _install(window: Any) -> TrainingPanel:
     panel.loops_changed.connect(on_loops)
     window.snapshot_changed.connect(panel.set_snapshot)
     window.backward_calls_changed.connect(on_calls)
-    panel.set_snapshot(getattr(window, "snapshot", None))
+    panel.set_snapshot(window.snapshot)
     return panel

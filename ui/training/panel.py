@@ -23,6 +23,7 @@ from gradviz.backward.training import (
     grad_growth,
     render_training,
 )
+from ui.protocols import BackwardPlayerView
 from ui.theme import Theme, current_theme, theme_manager
 from ui.training.curve import CONTEXT, LossCurve, format_loss
 
@@ -41,15 +42,16 @@ class TrainingPanel(QWidget):
         self._growth: list[GradGrowth] = []
         self._loop = -1
         self._iteration = -1
-        self._player: Any = None
+        self._player: BackwardPlayerView | None = None
         self._theme: Theme = current_theme()
         self._build()
         theme_manager().changed.connect(self._on_theme)
         self._retranslate()
         self._refresh()
 
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate(CONTEXT, text)
+    def tr(self, text: str, /, disambiguation: str | None = None, n: int = -1) -> str:
+        """Qt's tr() under the panel's fixed context (ui/i18n.py says why not the class name)."""
+        return QCoreApplication.translate(CONTEXT, text, disambiguation, n)
 
     # -- construction ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -104,13 +106,13 @@ class TrainingPanel(QWidget):
         self._style_banner()
 
     # -- inputs ----------------------------------------------------------------------------------
-    def set_player(self, player: Any) -> None:
-        """The BackwardPlayer to drive (duck-typed: ``select_call(i)``, optional ``call_selected``)."""
-        if self._player is not None and hasattr(self._player, "call_selected"):
-            with contextlib.suppress(RuntimeError, TypeError):
+    def set_player(self, player: BackwardPlayerView | None) -> None:
+        """The backward player to drive (None: the panel only shows the loops)."""
+        if self._player is not None:
+            with contextlib.suppress(RuntimeError, TypeError):  # the old player may be gone already
                 self._player.call_selected.disconnect(self._on_player_call)
         self._player = player
-        if player is not None and hasattr(player, "call_selected"):
+        if player is not None:
             player.call_selected.connect(self._on_player_call)
 
     def set_calls(self, calls: list[Any]) -> None:
@@ -166,7 +168,7 @@ class TrainingPanel(QWidget):
             return
         self._set_iteration(index)
         call = iterations[index].call_index
-        if self._player is not None and getattr(self._player, "current_call", None) != call:
+        if self._player is not None and self._player.current_call != call:
             self._player.select_call(call)
         self.iteration_selected.emit(index)
 
