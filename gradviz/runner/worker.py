@@ -222,6 +222,7 @@ class SessionClient:
         self._ready = threading.Event()
         self._cancelled = False
         self._busy = False
+        self._running = threading.Event()  # set while a cell is in the child's hands: cancel() stops it
         self._closed = False
         if start:
             self._start_in_background()
@@ -309,6 +310,14 @@ class SessionClient:
         self.close()
 
     # -- requests ----------------------------------------------------------------------------
+    def wait_until_running(self, timeout: float | None = None) -> bool:
+        """Block until a ``run_cell`` call holds a started worker for its cell (thread-safe).
+
+        From then until that call returns, ``cancel()`` stops the cell and returns True, so another
+        thread can cancel without guessing when the run began. False if none began within ``timeout`` s.
+        """
+        return self._running.wait(timeout)
+
     def cancel(self) -> bool:
         """Kill the running cell's worker (thread-safe). Returns whether a run was cancelled."""
         with self._child_lock:
@@ -351,11 +360,13 @@ class SessionClient:
             with self._child_lock:
                 self._busy = True
                 self._cancelled = False
+                self._running.set()
             try:
                 return self._exchange(child, index, source, first_line, started)
             finally:
                 with self._child_lock:
                     self._busy = False
+                    self._running.clear()
 
     def _exchange(self, child: _Child, index: int, source: str, first_line: int, started: float) -> CellResult:
         deadline = time.monotonic() + self.limits.wall_time_s + _WATCHDOG_GRACE_S
