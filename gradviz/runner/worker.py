@@ -1,11 +1,20 @@
 """Run a Session in a child process the app can limit and kill: the last line of defence.
 
-The child is a plain ``python`` subprocess (not multiprocessing, so it never re-imports the app's
-``__main__`` and never touches Qt) that talks over two inherited pipe file descriptors using
-``multiprocessing.connection`` framing. Inside it caps its own address space (RLIMIT_AS) and CPU
-time (RLIMIT_CPU, re-armed before each cell as a backstop); the parent adds a wall-time watchdog
-and ``cancel()``. So ``sum(range(10**12))`` (a C loop the sandbox's ticks cannot interrupt) or an
+The child is a plain ``python -I`` subprocess (not multiprocessing, so it never re-imports the
+app's ``__main__`` and never touches Qt) that talks over two inherited pipe file descriptors using
+``multiprocessing.connection`` framing. Before it reads any learner code it contains itself
+(gradviz.runner.containment: closed descriptors, an environment with nothing of the user's,
+rlimits, and on Linux capabilities dropped, Landlock and seccomp) and tells the parent how that
+went (``SessionClient.containment``). It also caps its own address space (RLIMIT_AS) and CPU time
+(RLIMIT_CPU, re-armed before each cell as a backstop); the parent adds a wall-time watchdog and
+``cancel()``. So ``sum(range(10**12))`` (a C loop the sandbox's ticks cannot interrupt) or an
 allocation storm ends with a message either way, and the UI thread never waits forever.
+
+The child works in a private temporary folder the parent creates and removes: the only place it
+may write. Each chunk a cell prints is also written there as it is printed, and faulthandler
+writes a crash's traceback to the child's stderr, which the parent drains; so when the child dies
+mid-cell (a C stack overflow, a bad pointer) the parent still reports what was printed, the
+learner's line and the real signal (gradviz.runner.worker_exit).
 
 Only plain data comes back: the child converts results to builtins and the parent unpickles with
 an allow-list of exactly the gradviz.runner.results classes, so even a compromised child cannot make the
@@ -15,30 +24,43 @@ parent run code by sending a crafted pickle.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import io
-import math
 import os
 import pickle
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import weakref
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from gradviz.runner.containment import Containment, worker_command, worker_environment
 from gradviz.runner.limits import Limits, limit_message
 from gradviz.runner.results import CellResult, ErrorInfo, SourceSpan
+from gradviz.runner.worker_exit import (
+    OUTPUT_FILE_NAME,
+    StderrTail,
+    learner_line,
+    read_printed_output,
+    stop_description,
+    stream_runtime_output,
+)
 
 __all__ = ["SessionClient", "WorkerStopped"]
 
 _WATCHDOG_GRACE_S = 1.5  # the session's own deadline fires first; this catches C-level loops
 _STARTUP_TIMEOUT_S = 60.0
 _POLL_S = 0.05
+_EXIT_WAIT_S = 5.0  # a child whose channel closed gets this long to exit before it is killed
 
 
-class WorkerStopped(RuntimeError):
+class WorkerStopped(RuntimeError):  # noqa: N818 - names the state, as callers read it
     """The child process ended (killed, crashed, or never started)."""
 
 
@@ -99,27 +121,13 @@ def _dumps(value: Any) -> bytes:
 # -- the child --------------------------------------------------------------------------------
 
 
-def _set_limits(limits: Limits) -> None:
-    import resource
-
-    cap = limits.memory_mb * 1024 * 1024
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        cap = min(cap, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-
-
-def _arm_cpu_limit(limits: Limits) -> None:
-    """RLIMIT_CPU counts the whole life of the process: allow this cell its wall time plus slack."""
-    import resource
-
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    spent = used.ru_utime + used.ru_stime
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = math.ceil(spent + 2 * limits.wall_time_s + 5)
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+def _stack_bytes() -> int:
+    try:
+        import resource
+    except ImportError:
+        return -1
+    soft, _hard = resource.getrlimit(resource.RLIMIT_STACK)
+    return -1 if soft == resource.RLIM_INFINITY else int(soft)
 
 
 def child_main(read_fd: int, write_fd: int) -> None:
@@ -127,16 +135,22 @@ def child_main(read_fd: int, write_fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C goes to it
     requests = Connection(read_fd, writable=False)
     replies = Connection(write_fd, readable=False)
-    limits, statement_graphs = pickle.loads(requests.recv_bytes())
+    limits, statement_graphs, private_dir, from_parent = pickle.loads(requests.recv_bytes())
+    # Everything the worker needs is imported before the walls go up: shared libraries (numpy's
+    # BLAS, libc's helpers) may live outside the folders the worker can read afterwards.
+    from gradviz.runner.containment import contain_worker
+    from gradviz.runner.containment.rlimits import arm_cpu_time, cap_address_space
     from gradviz.runner.session import Session
 
-    try:  # warm the engine so the first cell is fast
+    with contextlib.suppress(Exception):  # warm the engine; a broken one shows up as the cell's error
         import gradviz.torch  # noqa: F401
-    except Exception:  # noqa: BLE001 - a broken engine shows up as the cell's error instead
-        pass
+    containment = contain_worker(private_dir, (read_fd, write_fd), limits.max_output_chars, from_parent)
+    faulthandler.enable(sys.stderr)  # a crash's traceback names the learner's line for the parent
+    output_fd = os.open(os.path.join(private_dir, OUTPUT_FILE_NAME), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     session = Session(limits, statement_graphs=statement_graphs)
-    _set_limits(limits)
-    replies.send_bytes(_dumps(("ready", os.getpid())))
+    stream_runtime_output(session.runtime, output_fd)
+    cap_address_space(limits.memory_mb)
+    replies.send_bytes(_dumps(("ready", os.getpid(), containment.to_dict(), _stack_bytes())))
     while True:
         try:
             message = pickle.loads(requests.recv_bytes())
@@ -145,13 +159,19 @@ def child_main(read_fd: int, write_fd: int) -> None:
         kind = message[0]
         if kind == "run":
             _, index, source, first_line = message
-            _arm_cpu_limit(limits)
+            arm_cpu_time(limits.wall_time_s)
             result = _plain_result(session.run_cell(index, source, first_line))
             graphs = _plain(session.last_statement_graphs)
             replies.send_bytes(_dumps(("result", result, graphs)))
         elif kind == "reset":
             session.reset()
+            stream_runtime_output(session.runtime, output_fd)
             replies.send_bytes(_dumps(("ok",)))
+        elif kind == "probe":
+            from gradviz.runner.containment.probes import run_probe
+
+            verdict, detail = run_probe(str(message[1]), tuple(message[2]))
+            replies.send_bytes(_dumps(("probe", verdict, detail)))
         elif kind == "close":
             replies.send_bytes(_dumps(("ok",)))
             return
@@ -165,30 +185,71 @@ def _package_root() -> str:
 
 
 class _Child:
+    """One worker process, its channel, its stderr and its private folder."""
+
     def __init__(self, limits: Limits, statement_graphs: bool) -> None:
+        self.limits = limits
+        self.private_dir = tempfile.mkdtemp(prefix="gradviz-worker-")
+        self._remove_dir = weakref.finalize(self, shutil.rmtree, self.private_dir, True)
         parent_read, child_write = os.pipe()
         child_read, parent_write = os.pipe()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (_package_root(), env.get("PYTHONPATH", "")) if p)
-        # One BLAS thread: less address space per process, so RLIMIT_AS measures the learner's data.
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            env[var] = "1"
-        code = f"from gradviz.runner.worker import child_main; child_main({child_read}, {child_write})"
+        # -I: no PYTHON* variables, no user site-packages, not the current folder on sys.path
+        # (a learner's numpy.py next to their script must not replace numpy); gradviz's own folder
+        # is put first so the child runs the same gradviz as the app.
+        code = (
+            f"import sys; sys.path.insert(0, {_package_root()!r}); "
+            f"from gradviz.runner.worker import child_main; child_main({child_read}, {child_write})"
+        )
+        argv, from_parent = worker_command([sys.executable, "-I", "-c", code], self.private_dir)
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", code],
+                argv,
                 pass_fds=(child_read, child_write),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
-                env=env,
+                stderr=subprocess.PIPE,
+                env=worker_environment(self.private_dir),
+                cwd=self.private_dir,
                 close_fds=True,
+                start_new_session=True,  # no terminal signals, no controlling terminal
             )
+        except BaseException:
+            for fd in (parent_read, parent_write):
+                os.close(fd)
+            self._remove_dir()
+            raise
         finally:
             os.close(child_read)
             os.close(child_write)
+        assert self.process.stderr is not None
+        self.stderr = StderrTail(self.process.stderr)
         self.requests = Connection(parent_write, readable=False)
         self.replies = Connection(parent_read, writable=False)
-        self.requests.send_bytes(pickle.dumps((limits, statement_graphs)))
+        self.job: Any = None
+        if sys.platform == "win32":
+            from gradviz.runner.containment.windows import JobObject
+
+            try:  # before the first message: the child waits for it before doing anything
+                self.job = JobObject(limits.memory_mb)
+                self.job.assign(self.process.pid)
+                from_parent.append("job-object")
+            except OSError:
+                self.job = None
+        self.requests.send_bytes(pickle.dumps((limits, statement_graphs, self.private_dir, from_parent)))
+
+    def wait_for_exit(self) -> int | None:
+        """The exit status once the process has ended; a child whose channel closed but that
+        lingers is killed after a short wait, so a status is always known."""
+        try:
+            return self.process.wait(timeout=_EXIT_WAIT_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                return self.process.wait(timeout=_EXIT_WAIT_S)
+        return self.process.poll()
+
+    def printed_output(self) -> str:
+        return read_printed_output(self.private_dir, self.limits.max_output_chars)
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -198,6 +259,10 @@ class _Child:
         for conn in (self.requests, self.replies):
             with contextlib.suppress(OSError):
                 conn.close()
+        self.stderr.close()
+        if self.job is not None:
+            self.job.close()
+        self._remove_dir()
 
 
 class SessionClient:
@@ -206,7 +271,8 @@ class SessionClient:
     ``run_cell`` blocks (call it from a worker thread in the UI). ``cancel()`` may be called from
     any thread: it kills the child, the blocked call returns a CellResult saying the run was
     cancelled, and the next call starts a fresh child, whose namespace is empty: ``generation``
-    counts children so the UI can tell, and re-run earlier cells.
+    counts children so the UI can tell, and re-run earlier cells. ``containment`` says which
+    operating-system walls the current child stands behind (None until one has started).
     """
 
     def __init__(self, limits: Limits | None = None, *, statement_graphs: bool = False, start: bool = True) -> None:
@@ -224,10 +290,25 @@ class SessionClient:
         self._busy = False
         self._running = threading.Event()  # set while a cell is in the child's hands: cancel() stops it
         self._closed = False
+        self._containment: Containment | None = None
+        self._stack_bytes = -1  # the child's C stack limit, named when it overflows
         if start:
             self._start_in_background()
 
     # -- lifecycle ---------------------------------------------------------------------------
+    @property
+    def containment(self) -> Containment | None:
+        """How the latest worker is contained (it said so at start-up); None before any started."""
+        with self._child_lock:
+            return self._containment
+
+    @property
+    def worker_pid(self) -> int | None:
+        """The current worker's process id (for diagnostics), None when there is none."""
+        with self._child_lock:
+            child = self._child
+        return child.process.pid if child is not None else None
+
     @property
     def alive(self) -> bool:
         with self._child_lock:
@@ -247,13 +328,21 @@ class SessionClient:
     def _start_child(self) -> None:
         try:
             child = _Child(self.limits, self.statement_graphs)
-            if not child.replies.poll(_STARTUP_TIMEOUT_S):
+            try:
+                if not child.replies.poll(_STARTUP_TIMEOUT_S):
+                    raise WorkerStopped("the worker process did not start in time")
+                message = _loads(child.replies.recv_bytes())
+                if message[0] != "ready":
+                    raise WorkerStopped(f"the worker process sent {message[0]!r} instead of 'ready'")
+            except (EOFError, OSError) as exc:
                 child.kill()
-                raise WorkerStopped("the worker process did not start in time")
-            message = _loads(child.replies.recv_bytes())
-            if message[0] != "ready":
+                _kind, text = stop_description(child.process.poll(), child.stderr.text(), -1)
+                raise WorkerStopped(text) from exc
+            except BaseException:
                 child.kill()
-                raise WorkerStopped(f"the worker process sent {message[0]!r} instead of 'ready'")
+                raise
+            containment = Containment.from_dict(message[2])
+            stack_bytes = message[3] if isinstance(message[3], int) else -1
         except BaseException as exc:  # noqa: BLE001 - reported by the next call
             with self._child_lock:
                 self._start_error = exc
@@ -266,6 +355,8 @@ class SessionClient:
                 child.kill()
             else:
                 self._child = child
+                self._containment = containment
+                self._stack_bytes = stack_bytes
                 self.generation += 1
         self._ready.set()
 
@@ -346,6 +437,24 @@ class SessionClient:
             self._drop_child()
             self._start_in_background()
 
+    def probe(self, name: str, *args: str) -> tuple[str, str]:
+        """Run one of the fixed checks of gradviz.runner.containment.probes inside the worker,
+        outside the language layer: ``("allowed" | "refused", detail)``. Raises WorkerStopped
+        if the worker does not answer (a probe that got through the wall may end it)."""
+        with self._call_lock:
+            child = self._ensure_child()
+            try:
+                child.requests.send_bytes(_dumps(("probe", name, [str(a) for a in args])))
+                if child.replies.poll(self.limits.wall_time_s + _WATCHDOG_GRACE_S):
+                    message = _loads(child.replies.recv_bytes())
+                    if message[0] == "probe":
+                        return str(message[1]), str(message[2])
+            except (EOFError, OSError):
+                pass
+            code = child.wait_for_exit() if child.process.poll() is not None else None
+            self._drop_child()
+            raise WorkerStopped(f"the worker did not answer the probe {name!r} (exit status {code})")
+
     def run_cells(self, cells: Any) -> list[CellResult]:
         return [self.run_cell(c.index, c.source, c.first_line) for c in cells if getattr(c, "kind", "code") == "code"]
 
@@ -381,41 +490,49 @@ class SessionClient:
                 if self._cancelled:
                     break
                 if time.monotonic() > deadline:
+                    child.process.kill()
+                    child.wait_for_exit()
+                    printed = child.printed_output()
                     self._drop_child()
                     message_text = limit_message(
                         "the cell's running time", "wall_time_s", f"{self.limits.wall_time_s:g} s"
                     )
-                    return self._failed(index, started, "ResourceLimit", message_text + self._lost())
+                    return self._failed(index, started, "ResourceLimit", message_text + self._lost(), printed)
                 if child.process.poll() is not None:
                     break
         except (EOFError, OSError):
             pass
         except pickle.UnpicklingError as exc:
+            child.process.kill()
+            child.wait_for_exit()
+            printed = child.printed_output()
             self._drop_child()
-            return self._failed(index, started, "WorkerError", str(exc) + self._lost())
+            return self._failed(index, started, "WorkerError", str(exc) + self._lost(), printed)
         cancelled = self._cancelled
-        code = child.process.poll()
+        code = child.wait_for_exit()  # the channel can close a moment before the exit status is known
+        printed = child.printed_output()
+        stderr_text = child.stderr.text()
         self._drop_child()
         if cancelled:
-            return self._failed(index, started, "Cancelled", "the run was cancelled" + self._lost())
+            return self._failed(index, started, "Cancelled", "the run was cancelled" + self._lost(), printed)
         if code == -signal.SIGXCPU:
             text = limit_message("the cell's processor time", "wall_time_s", f"{self.limits.wall_time_s:g} s")
-            return self._failed(index, started, "ResourceLimit", text + self._lost())
-        return self._failed(
-            index,
-            started,
-            "WorkerError",
-            f"the worker process stopped unexpectedly (exit status {code})" + self._lost(),
-        )
+            return self._failed(index, started, "ResourceLimit", text + self._lost(), printed)
+        kind, text = stop_description(code, stderr_text, self._stack_bytes)
+        return self._failed(index, started, kind, text + self._lost(), printed, learner_line(stderr_text))
 
     @staticmethod
     def _lost() -> str:
         return "; the worker was restarted and variables from earlier cells are gone (run them again)"
 
-    def _failed(self, index: int, started: float, kind: str, message: str) -> CellResult:
+    def _failed(
+        self, index: int, started: float, kind: str, message: str, printed: str = "", line: int | None = None
+    ) -> CellResult:
+        """The result of a cell whose worker ended: what it printed before, and why it ended."""
         self._start_in_background()  # warm the next child while the UI shows the message
         return CellResult(
             index=index,
-            error=ErrorInfo(type=kind, message=message, cell=index),
+            stdout=printed,
+            error=ErrorInfo(type=kind, message=message, line=line, cell=index),
             duration_s=time.perf_counter() - started,
         )
