@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.graph.summary import format_shape
 from ui.editor import editor_font
 from ui.heatmap import Heatmap
-from ui.snapshot import SnapshotIndex, format_bytes, format_number, format_shape
+from ui.snapshot import SnapshotIndex, format_bytes, format_number
 from ui.theme import Theme, current_theme
 
 translate = QCoreApplication.translate

@@ -11,7 +11,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from ui.snapshot import SnapshotIndex, format_shape
+from gradviz.graph.summary import format_shape
+from ui.snapshot import SnapshotIndex
 from ui.theme import Theme, current_theme
 
 translate = QCoreApplication.translate
@@ -158,6 +159,8 @@ class GraphOutline(QTreeWidget):
         )
         for i in range(self.topLevelItemCount()):
             group = self.topLevelItem(i)
+            if group is None:
+                continue
             kind = group.data(0, Qt.ItemDataRole.UserRole + 2)
             group.setText(0, f"{_group_title(str(kind))}  ({group.childCount()})")
         for item in self._items.values():

@@ -89,12 +89,6 @@ class SnapshotIndex:
         return tuple(int(v) for v in span[:5])  # type: ignore[return-value]
 
 
-def format_shape(shape: Any) -> str:
-    if shape is None:
-        return ""
-    return "[" + ", ".join(str(s) for s in shape) + "]"  # as torch.Size prints it
-
-
 def format_bytes(nbytes: Any) -> str:
     try:
         value = float(nbytes)

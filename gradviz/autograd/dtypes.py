@@ -16,6 +16,7 @@ __all__ = [
     "DType",
     "as_dtype",
     "bool_",
+    "element_strides",
     "float16",
     "float32",
     "float64",
@@ -104,6 +105,12 @@ def as_dtype(value: Any) -> DType:
     except (TypeError, KeyError):
         pass
     raise TypeError(f"gradviz does not support dtype {value!r}")
+
+
+def element_strides(array: np.ndarray) -> tuple[int, ...]:
+    """``array``'s strides counted in elements, as ``Tensor.stride()`` reports them (numpy counts
+    bytes)."""
+    return tuple(s // array.itemsize for s in array.strides) if array.itemsize else ()
 
 
 def from_numpy_dtype(np_dtype: np.dtype) -> DType:

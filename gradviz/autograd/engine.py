@@ -9,7 +9,6 @@ iterative: a 10,000-op chain needs no recursion.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ from gradviz.autograd.dtypes import from_numpy_dtype
 from gradviz.autograd.grad_mode import enable_grad, no_grad
 from gradviz.autograd.node import AccumulateGrad, BackwardRun, Edge, Grad, Hook, Node, NodeOutput, accumulate_grad
 from gradviz.autograd.ops.backend import NUMPY, TENSOR
+from gradviz.autograd.printing import format_size
 from gradviz.autograd.ready_queue import ReadyQueue
 from gradviz.autograd.tensor import Tensor
 
@@ -61,10 +61,6 @@ def _as_list(value: Any) -> list[Any]:
     return list(value)
 
 
-def _shape_text(shape: Sequence[int]) -> str:
-    return "torch.Size([" + ", ".join(str(s) for s in shape) + "])"
-
-
 def _make_grads(outputs: list[Tensor], grads: list[Any], create_graph: bool) -> list[Any]:
     """The grads backward starts from: given ones checked, implicit ones created for scalars."""
     result: list[Any] = []
@@ -72,8 +68,8 @@ def _make_grads(outputs: list[Tensor], grads: list[Any], create_graph: bool) -> 
         if isinstance(g, Tensor):
             if tuple(g.shape) != tuple(out.shape):
                 raise RuntimeError(
-                    f"Mismatch in shape: grad_output[{i}] has a shape of {_shape_text(g.shape)} and "
-                    f"output[{i}] has a shape of {_shape_text(out.shape)}."
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {format_size(g.shape)} and "
+                    f"output[{i}] has a shape of {format_size(out.shape)}."
                 )
             if g.dtype is not out.dtype:
                 g = g.to(out.dtype)

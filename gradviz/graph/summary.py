@@ -9,6 +9,7 @@ JSON has no spelling for them.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -46,8 +47,11 @@ def json_number(value: Any) -> Any:
 _shape_text: dict[tuple[int, ...], str] = {}
 
 
-def format_shape(shape: tuple[int, ...] | list[int]) -> str:
-    """As torch.Size prints its content: ``[3, 2]``; a scalar is ``[]``. Cached: graphs repeat shapes."""
+def format_shape(shape: Sequence[int] | None) -> str:
+    """As torch.Size prints its content: ``[3, 2]``; a scalar is ``[]``, an unknown shape ``""``.
+    Cached: graphs repeat shapes."""
+    if shape is None:
+        return ""
     key = tuple(shape)
     text = _shape_text.get(key)
     if text is None:

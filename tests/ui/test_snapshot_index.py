@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ui.snapshot import SnapshotIndex, format_bytes, format_shape, preview_rows
+from gradviz.graph.summary import format_shape
+from ui.snapshot import SnapshotIndex, format_bytes, preview_rows
 
 SAMPLE = Path(__file__).with_name("sample_snapshot.json")
 
@@ -42,6 +43,7 @@ def test_empty_snapshot_is_falsy_and_safe():
 def test_formatting_helpers():
     assert format_shape([2, 3]) == "[2, 3]"
     assert format_shape([]) == "[]"
+    assert format_shape(None) == ""  # a node without a known shape
     assert format_bytes(24) == "24 B"
     assert format_bytes(4096) == "4.0 KiB"
     assert preview_rows(3.0) == [[3.0]]

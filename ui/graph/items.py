@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from gradviz.graph.summary import format_shape
 from ui.graph.style import (
     HEAT_CELL,
     LOD_DETAIL,
@@ -237,6 +238,10 @@ class NodeItem(QGraphicsItem):
     def set_buffer_freed(self, attr: str, freed: bool) -> bool:
         return False
 
+    def buffer_attrs(self) -> list[str]:
+        """The saved buffers this node draws a chip for (only ops have them)."""
+        return [chip.attr for chip in self._chips]
+
     def set_state(self) -> None:
         """Compute every pen, brush and colour paint() needs."""
         p = self.palette
@@ -351,7 +356,7 @@ def _title(data: dict[str, Any]) -> str:
 
 def _shape_text(data: dict[str, Any]) -> str:
     shape = data.get("shape")
-    text = "[" + ", ".join(str(s) for s in shape) + "]" if isinstance(shape, list) else ""
+    text = format_shape(shape) if isinstance(shape, list) else ""
     dtype = data.get("dtype")
     if dtype and dtype != "float32":
         text += f" {dtype}"

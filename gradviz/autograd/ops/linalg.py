@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from gradviz.autograd.dtypes import element_strides
 from gradviz.autograd.ops.registry import VJP, GradCase, defop
-
-
-def _strides(a: np.ndarray) -> tuple[int, ...]:
-    return tuple(s // a.itemsize for s in a.strides)
 
 
 def _mm_save(arrays, attrs, needs):  # noqa: ANN001
@@ -16,9 +13,9 @@ def _mm_save(arrays, attrs, needs):  # noqa: ANN001
     a, b = arrays
     return {
         "mat2_sym_sizes": tuple(b.shape),
-        "mat2_sym_strides": _strides(b) if needs[1] else (),
+        "mat2_sym_strides": element_strides(b) if needs[1] else (),
         "self_sym_sizes": tuple(a.shape),
-        "self_sym_strides": _strides(a) if needs[0] else (),
+        "self_sym_strides": element_strides(a) if needs[0] else (),
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from gradviz.autograd.dtypes import element_strides
 from gradviz.autograd.ops.registry import VJP, GradCase, defop
 
 REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
@@ -28,10 +29,6 @@ def as_saved_int(value: int) -> int:
 
 def as_signed_int(value: int) -> int:
     return value - INT64_WRAP if value >= INT64_WRAP // 2 else value
-
-
-def _strides(a: np.ndarray) -> tuple[int, ...]:
-    return tuple(s // a.itemsize for s in a.strides) if a.itemsize else ()
 
 
 def _sum_keep(x: Any, axis: int, s: Any) -> Any:
@@ -58,9 +55,9 @@ def _addmm_save(arrays: Any, attrs: dict[str, Any]) -> dict[str, Any]:
         "alpha": attrs.get("alpha", 1),
         "beta": attrs.get("beta", 1),
         "mat1_sym_sizes": tuple(mat1.shape),
-        "mat1_sym_strides": _strides(mat1),
+        "mat1_sym_strides": element_strides(mat1),
         "mat2_sym_sizes": tuple(mat2.shape),
-        "mat2_sym_strides": _strides(mat2),
+        "mat2_sym_strides": element_strides(mat2),
     }
 
 
