@@ -22,12 +22,12 @@ from ui.settings import Preferences
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-class InProcessClient:
-    """gradviz.runner.session.Session behind the SessionClient interface, for one-shot offscreen runs.
 
-    The screenshot command runs a file once, start to end, with the session's own cooperative
-    time cap; it needs neither cancel nor restarts, so a worker process would only add start-up
-    time. (The interactive app always uses gradviz.runner.worker.SessionClient.)
+class InProcessClient:
+    """gradviz.runner.session.Session behind the SessionClient interface, for tests that drive the
+    window without a worker process. It has no hard deadline and no operating-system wall, so
+    the app and ``gradviz screenshot`` never use it: they run code in the worker
+    (gradviz.runner.worker.SessionClient), where a crashing cell cannot take the window down.
     """
 
     def __init__(self, limits: Limits | None = None) -> None:
@@ -76,7 +76,7 @@ def render_screenshot(
     with tempfile.TemporaryDirectory() as tmp:
         prefs = Preferences(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
         prepare_look(prefs, theme=theme, language=language_for(language).qt)
-        runner = RunController(None, InProcessClient)
+        runner = RunController(None)  # the app's worker: contained, and a crash ends only it
         window, error = build_window(prefs, file, autosave=False, runner=runner)
         if error:
             window.runner.shutdown()
