@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from gradviz.runner.cells import CODE, Cell, load_cells
+from gradviz.runner.containment import Containment
 from gradviz.runner.limits import Limits
 from gradviz.runner.results import CellResult
 
@@ -88,8 +89,12 @@ def _limits(args: argparse.Namespace) -> Limits:
     )
 
 
-def run_file(cells: Sequence[Cell], limits: Limits, in_process: bool = False) -> list[CellResult]:
-    """Run the code cells of a file in one namespace (worker process unless ``in_process``)."""
+def run_file(
+    cells: Sequence[Cell], limits: Limits, in_process: bool = False, err: TextIO | None = None
+) -> list[CellResult]:
+    """Run the code cells of a file in one namespace (worker process unless ``in_process``); when
+    the worker could not be contained by the operating system, one line on ``err`` says so (the
+    explicit ``--in-process`` debugging mode says so in its help instead)."""
     code_cells = [c for c in cells if c.kind == CODE]
     if in_process:
         from gradviz.runner.session import Session
@@ -98,7 +103,14 @@ def run_file(cells: Sequence[Cell], limits: Limits, in_process: bool = False) ->
     from gradviz.runner.worker import SessionClient
 
     with SessionClient(limits) as client:
-        return [client.run_cell(c.index, c.source, c.first_line) for c in code_cells]
+        results = [client.run_cell(c.index, c.source, c.first_line) for c in code_cells]
+        _note_containment(client.containment, err)
+    return results
+
+
+def _note_containment(containment: Containment | None, err: TextIO | None) -> None:
+    if err is not None and containment is not None and not containment.active:
+        print(f"gradviz: {containment.describe()}; the code could reach your files", file=err)
 
 
 def _load(path: str, err: TextIO) -> list[Cell] | None:
@@ -167,7 +179,7 @@ def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: 
     if cells is None:
         return 2
     failed = False
-    for result in run_file(cells, _limits(args), args.in_process):
+    for result in run_file(cells, _limits(args), args.in_process, err):
         _print_result(result, out, err)
         failed = failed or result.error is not None
     return 1 if failed else 0
@@ -299,7 +311,7 @@ def trace_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err
     failed = False
     first = True
     names: dict[str, str] = {}
-    for result in run_file(cells, _limits(args), args.in_process):
+    for result in run_file(cells, _limits(args), args.in_process, err):
         names.update(tensor_names(result.graph))
         for call in result.backward_calls:
             if args.json:
