@@ -50,15 +50,25 @@ class Reason:
 
 def render(reason: Reason | Mapping[str, Any], lang: str = "en") -> str:
     """The reason in words. ``lang`` is "en" or "zh" (or the UI's "zh_CN": see gradviz.language)."""
+    return render_from(TEXTS, UNNAMED, reason, lang)
+
+
+def render_from(
+    texts: Mapping[str, Mapping[str, str]],
+    unnamed: Mapping[str, str],
+    reason: Reason | Mapping[str, Any],
+    lang: str,
+) -> str:
+    """A reason in words from a table of templates (code -> language -> text). A missing or empty
+    ``name`` reads as ``unnamed``, a missing ``fix`` as nothing, any other missing field as "?"."""
     if not isinstance(reason, Reason):
         reason = Reason.from_dict(reason)
-    lang = language_for(lang).text
-    template = TEXTS[reason.code][lang]
+    text_lang = language_for(lang).text
     params = {k: ("" if v is None else v) for k, v in reason.params.items()}
     if not params.get("name"):
-        params["name"] = UNNAMED[lang]
+        params["name"] = unnamed[text_lang]
     params.setdefault("fix", "")
-    return template.format_map(_Defaults(params))
+    return texts[reason.code][text_lang].format_map(_Defaults(params))
 
 
 class _Defaults(dict):

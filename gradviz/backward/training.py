@@ -16,9 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradviz.backward.explain import Reason
+from gradviz.backward.explain import Reason, render_from
 from gradviz.backward.replay import as_trace_dict, format_contribution, format_grad
-from gradviz.language import language_for
 
 __all__ = [
     "GROWTH_CODE",
@@ -320,21 +319,9 @@ def growth_reason(growth: GradGrowth, max_ledger: int = 4) -> Reason:
     )
 
 
-class _Defaults(dict):
-    def __missing__(self, key: str) -> str:
-        return "?"
-
-
 def render_training(reason: Reason | Mapping[str, Any], lang: str = "en") -> str:
     """A training reason in English or Chinese ("zh_CN" is accepted, like explain.render)."""
-    if not isinstance(reason, Reason):
-        reason = Reason.from_dict(reason)
-    lang = language_for(lang).text
-    template = TRAINING_TEXTS[reason.code][lang]
-    params = {k: ("" if v is None else v) for k, v in reason.params.items()}
-    if not params.get("name"):
-        params["name"] = _UNNAMED[lang]
-    return template.format_map(_Defaults(params))
+    return render_from(TRAINING_TEXTS, _UNNAMED, reason, lang)
 
 
 def finite_losses(iterations: Sequence[Iteration]) -> list[tuple[int, float]]:

@@ -101,29 +101,25 @@ def use_limits(limits: Limits) -> Iterator[Limits]:
         _active = previous
 
 
+def _over_cap(limit_name: str, what: str) -> ResourceLimitError:
+    """The error for exceeding the active cap ``limit_name``; ``what`` names the refused thing."""
+    return ResourceLimitError(limit_message(what, limit_name, getattr(_active, limit_name)), limit_name)
+
+
 def check_elements(n: int) -> None:
     """Refuse a tensor (or array) of ``n`` elements if it exceeds the per-tensor cap."""
-    cap = _active.max_tensor_elements
-    if n > cap:
-        raise ResourceLimitError(
-            limit_message(f"a tensor of {n:,} elements", "max_tensor_elements", cap),
-            "max_tensor_elements",
-        )
+    if n > _active.max_tensor_elements:
+        raise _over_cap("max_tensor_elements", f"a tensor of {n:,} elements")
 
 
 def check_sequence_length(n: int) -> None:
     """Refuse building a list/str/tuple of ``n`` items (``[0] * n``, ``'a' * n``)."""
-    cap = _active.max_sequence_length
-    if n > cap:
-        raise ResourceLimitError(
-            limit_message(f"a sequence of {n:,} items", "max_sequence_length", cap),
-            "max_sequence_length",
-        )
+    if n > _active.max_sequence_length:
+        raise _over_cap("max_sequence_length", f"a sequence of {n:,} items")
 
 
 def check_int_bits(bits: float) -> None:
     """Refuse computing a Python int of about ``bits`` bits (``10 ** 10 ** 10``, ``1 << 10**12``)."""
-    cap = _active.max_int_bits
-    if bits > cap:
+    if bits > _active.max_int_bits:
         shown = f"{int(bits):,}" if math.isfinite(bits) else "an unbounded number of"
-        raise ResourceLimitError(limit_message(f"an integer of {shown} bits", "max_int_bits", cap), "max_int_bits")
+        raise _over_cap("max_int_bits", f"an integer of {shown} bits")

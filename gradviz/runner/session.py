@@ -256,6 +256,8 @@ class Session:
             kind = type(exc).__name__
             prefix = kind + ": "
             message = headline[len(prefix) :] if headline.startswith(prefix) else ("" if headline == kind else headline)
+            # The learner's own message is output like any other; gradviz's messages above are not cut.
+            message = cells_module.cut_text(message, self.limits.max_output_chars)
         node_id = getattr(exc, "node_id", None)
         explanation = getattr(exc, "explanation", None)
         return ErrorInfo(
@@ -344,14 +346,15 @@ def _printable(text: str) -> str:
 
 def _bound_text(result: CellResult, max_chars: int) -> None:
     """Every text of a cell's result within the output cap (printed output stops at the cap as it
-    is written; warnings are capped as they come) and printable anywhere."""
+    is written, warnings are capped as they come, a learner's exception message where it is
+    read) and printable anywhere."""
     result.stdout = _printable(result.stdout)
     if result.echo is not None:
         result.echo = _printable(cells_module.cut_text(result.echo, max_chars))
     result.warnings = [_printable(line) for line in result.warnings]
     if result.error is not None:
-        result.error.type = _printable(cells_module.cut_text(result.error.type, max_chars))
-        result.error.message = _printable(cells_module.cut_text(result.error.message, max_chars))
+        result.error.type = _printable(result.error.type)
+        result.error.message = _printable(result.error.message)
 
 
 def _stack_depth() -> int:
