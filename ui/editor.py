@@ -8,12 +8,14 @@ itself: the main window connects the signals to the runner.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QFontDatabase,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -21,6 +23,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPolygonF,
     QResizeEvent,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextFormat,
@@ -78,8 +81,8 @@ class _Gutter(QWidget):
         self._editor.gutter_clicked(event.position().toPoint(), event.button())
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            self._editor.gutter_tooltip(event)  # type: ignore[arg-type]
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            self._editor.gutter_tooltip(event)
             return True
         return super().event(event)
 
@@ -275,7 +278,7 @@ class CodeEditor(QPlainTextEdit):
         cr = self.contentsRect()
         self._gutter.setGeometry(QRect(cr.left(), cr.top(), self.gutter_width(), cr.height()))
 
-    def _visible_blocks(self):
+    def _visible_blocks(self) -> Iterator[tuple[QTextBlock, QRectF]]:
         block = self.firstVisibleBlock()
         offset = self.contentOffset()
         bottom_limit = self.viewport().rect().bottom()
@@ -387,7 +390,7 @@ class CodeEditor(QPlainTextEdit):
             return
         self.goto_line(line)
 
-    def gutter_tooltip(self, event) -> None:
+    def gutter_tooltip(self, event: QHelpEvent) -> None:
         pos = event.pos()
         line = self._line_at_y(pos.y())
         marker = self.marker_at(line) if line else None

@@ -7,7 +7,6 @@ one emits ``node_activated`` and the window selects that node. The "created at" 
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -39,25 +38,28 @@ LINE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def reason_text(reason: dict[str, Any] | None, language: str) -> str:
-    """Why ``.grad`` is None, in words. gradviz.backward.explain renders reason codes (en + zh); if that module
-    is not available the code and its parameters are shown as they are."""
+    """Why ``.grad`` is None, in words (gradviz.backward.explain renders reason codes in en and zh);
+    a code it does not know is shown as it is, with its parameters."""
+    from gradviz.backward.explain import render
+
     if not reason:
         return ""
     code = str(reason.get("code", ""))
     params = reason.get("params") or {}
     try:
-        explain = importlib.import_module("gradviz.backward.explain")
-    except ImportError:
-        explain = None
-    render = getattr(explain, "render", None) if explain else None
-    if callable(render):
-        try:
-            return str(render({"code": code, "params": params}, language))
-        except Exception:  # a renderer bug (or an unknown code) must not break the inspector
-            pass
+        return render({"code": code, "params": params}, language)
+    except (LookupError, ValueError):  # an unknown code, or a template its parameters do not fit
+        pass
     if params:
         return code + " (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")"
     return code
+
+
+def _named_label(name: str) -> QLabel:
+    """A label the stylesheet addresses by object name (ui/resources/styles/gradviz.qss)."""
+    label = QLabel()
+    label.setObjectName(name)
+    return label
 
 
 # Reasons whose fix is a line of code to run before the backward() call.
@@ -81,15 +83,15 @@ class Inspector(QWidget):
         self._theme: Theme = current_theme()
         self.language = "en"
 
-        self._title = QLabel(objectName="inspectorTitle")
+        self._title = _named_label("inspectorTitle")
         self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._badge = QLabel(objectName="inspectorBadge")
+        self._badge = _named_label("inspectorBadge")
         header = QHBoxLayout()
         header.setContentsMargins(10, 8, 10, 4)
         header.addWidget(self._title, 1)
         header.addWidget(self._badge, 0)
 
-        self._empty = QLabel(objectName="emptyHint")
+        self._empty = _named_label("emptyHint")
         self._empty.setWordWrap(True)
         self._empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
@@ -110,9 +112,9 @@ class Inspector(QWidget):
         self.fix_button = QPushButton()
         self.fix_button.clicked.connect(self._request_fix)
         self._fix: dict[str, Any] | None = None
-        self._values_label = QLabel(objectName="sectionLabel")
+        self._values_label = _named_label("sectionLabel")
         self.values_heatmap = Heatmap()
-        self._grad_label = QLabel(objectName="sectionLabel")
+        self._grad_label = _named_label("sectionLabel")
         self.grad_heatmap = Heatmap()
         self._repr = QPlainTextEdit()
         self._repr.setReadOnly(True)
@@ -182,6 +184,8 @@ class Inspector(QWidget):
         stack = [(self.tree.topLevelItem(i), "") for i in range(self.tree.topLevelItemCount())]
         while stack:
             item, prefix = stack.pop(0)
+            if item is None:
+                continue
             key = prefix + item.text(0)
             out[key] = item.text(1)
             stack.extend((item.child(j), key + "/") for j in range(item.childCount()))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QEvent, QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from gradviz.runner.results import CellResult
+from gradviz.runner.results import CellResult, ErrorInfo
 from ui.editor import editor_font
 from ui.theme import Theme, current_theme
 
@@ -30,14 +30,12 @@ class _Entry:
     rerun: bool = False  # replayed after a worker restart
 
 
-def explanation_text(error: object) -> str:
+def explanation_text(error: ErrorInfo) -> str:
     """The plain-language reason for an error (gradviz.backward.explain) in the UI language, or ""."""
     from gradviz.backward.explain import explain_error, render
     from ui.i18n import language_switcher
 
-    reason = getattr(error, "explanation", None) or explain_error(
-        getattr(error, "type", ""), getattr(error, "message", "")
-    )
+    reason = error.explanation or explain_error(error.type, error.message)
     if not reason:
         return ""
     return render(reason, language_switcher().language)

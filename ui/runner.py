@@ -12,17 +12,17 @@ in the lost session, with their current text, so ``x`` still exists when the lea
 from __future__ import annotations
 
 import contextlib
-import importlib
 import threading
 import time
 import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
+from gradviz.runner.limits import Limits
 from gradviz.runner.results import CellResult, ErrorInfo
 
 translate = QCoreApplication.translate
@@ -47,10 +47,35 @@ class RunBatch:
     earlier: list[CellJob] = field(default_factory=list)
 
 
-def default_client_factory(limits: Any) -> Any:
+class CellClient(Protocol):
+    """What the runner calls on a session: gradviz.runner.worker.SessionClient in the app,
+    ui.screenshot.InProcessClient in tests. ``run_cell`` blocks; ``cancel`` is thread-safe."""
+
+    @property
+    def generation(self) -> int:
+        """Moves on when the worker process was replaced: its namespace is then empty."""
+
+    @property
+    def alive(self) -> bool:
+        """False once the worker process died (its namespace is gone)."""
+
+    def run_cell(self, index: int, source: str, first_line: int) -> CellResult: ...
+
+    def cancel(self) -> object: ...
+
+    def reset(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+ClientFactory = Callable[[Limits | None], CellClient]
+
+
+def default_client_factory(limits: Limits | None) -> CellClient:
     """Create the real worker client. Imported here so the GUI thread never pays for it."""
-    worker = importlib.import_module("gradviz.runner.worker")
-    return worker.SessionClient(limits=limits)
+    from gradviz.runner.worker import SessionClient
+
+    return SessionClient(limits=limits)
 
 
 class _Executor(QObject):
@@ -62,23 +87,23 @@ class _Executor(QObject):
     client_failed = Signal(str)
     client_ready = Signal()
 
-    def __init__(self, factory: Callable[[Any], Any], limits: Any) -> None:
+    def __init__(self, factory: ClientFactory, limits: Limits | None) -> None:
         super().__init__()
         self._factory = factory
         self._limits = limits
-        self._client: Any = None
+        self._client: CellClient | None = None
         self._client_lock = threading.Lock()
-        self._generation: Any = None  # the worker generation the cells in _history ran in
+        self._generation: int | None = None  # the worker generation the cells in _history ran in
         self._history: dict[int, CellJob] = {}  # cells whose effects live in the worker now
         self._lost = False
         self.cancel_event = threading.Event()
 
     @property
-    def client(self) -> Any:
+    def client(self) -> CellClient | None:
         with self._client_lock:
             return self._client
 
-    def _ensure_client(self) -> Any:
+    def _ensure_client(self) -> CellClient:
         with self._client_lock:
             if self._client is not None:
                 return self._client
@@ -92,11 +117,11 @@ class _Executor(QObject):
     def warm_up(self) -> None:
         try:
             self._ensure_client()
-        except Exception as exc:  # reported once; the next run retries
+        except Exception as exc:  # noqa: BLE001 - starting a worker fails in many ways; reported once, the next run retries
             self.client_failed.emit(f"{type(exc).__name__}: {exc}")
 
     @Slot(object)
-    def set_limits(self, limits: Any) -> None:
+    def set_limits(self, limits: Limits | None) -> None:
         """New limits apply to the next client; an existing one is restarted with them."""
         self._limits = limits
         client = self.client
@@ -113,7 +138,7 @@ class _Executor(QObject):
         self.cancel_event.clear()
         try:
             client = self._ensure_client()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever stopped the worker, every cell reports it
             message = translate("Runner", "The code runner could not start: {error}").format(
                 error=f"{type(exc).__name__}: {exc}"
             )
@@ -129,12 +154,11 @@ class _Executor(QObject):
             self._run_one(client, job, replay=False)
         self.batch_done.emit(self.cancel_event.is_set())
 
-    def _restarted_since_last_run(self, client: Any) -> bool:
+    def _restarted_since_last_run(self, client: CellClient) -> bool:
         """A new worker process (generation moved on) has an empty namespace."""
-        generation = getattr(client, "generation", None)
-        return self._generation is not None and generation not in (None, self._generation)
+        return self._generation is not None and client.generation != self._generation
 
-    def _replay(self, client: Any, batch: RunBatch) -> None:
+    def _replay(self, client: CellClient, batch: RunBatch) -> None:
         lost = dict(self._history)
         self._history.clear()
         self._lost = False
@@ -144,12 +168,12 @@ class _Executor(QObject):
             if job.index < first and job.index in lost and not self.cancel_event.is_set():
                 self._run_one(client, job, replay=True)
 
-    def _run_one(self, client: Any, job: CellJob, replay: bool) -> None:
+    def _run_one(self, client: CellClient, job: CellJob, replay: bool) -> None:
         self.cell_started.emit(job.index, replay)
         start = time.perf_counter()
         try:
             result = client.run_cell(job.index, job.source, job.first_line)
-        except Exception as exc:  # the client's own failure (pipe broke, ...), not the learner's
+        except Exception as exc:  # noqa: BLE001 - the client's own failure (pipe broke, ...) ends the cell with a message
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             result = CellResult(
                 job.index, error=ErrorInfo("RunnerError", detail), duration_s=time.perf_counter() - start
@@ -163,13 +187,13 @@ class _Executor(QObject):
             self._lost = True
         elif not cancelled:
             self._history[job.index] = job
-            self._generation = getattr(client, "generation", None)
+            self._generation = client.generation
         self.cell_finished.emit(result, replay)
 
-    def _namespace_lost(self, client: Any, result: CellResult) -> bool:
+    def _namespace_lost(self, client: CellClient, result: CellResult) -> bool:
         if result.error is not None and result.error.type in _LOST_NAMESPACE_ERRORS:
             return True
-        if getattr(client, "alive", True) is False:
+        if not client.alive:
             return True
         return self._restarted_since_last_run(client)
 
@@ -183,7 +207,7 @@ class _Executor(QObject):
             return
         try:
             client.reset()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a failed restart is reported; the next run starts afresh
             self.client_failed.emit(f"{type(exc).__name__}: {exc}")
 
     def cancel(self) -> None:
@@ -203,7 +227,7 @@ class _Executor(QObject):
             self._close_client(client)
 
     @staticmethod
-    def _close_client(client: Any) -> None:
+    def _close_client(client: CellClient) -> None:
         with contextlib.suppress(Exception):
             client.close()
 
@@ -223,7 +247,7 @@ class RunController(QObject):
     _shutdown = Signal()
 
     def __init__(
-        self, limits: Any = None, client_factory: Callable[[Any], Any] | None = None, parent: QObject | None = None
+        self, limits: Limits | None = None, client_factory: ClientFactory | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self._thread = QThread()
@@ -267,7 +291,7 @@ class RunController(QObject):
         self.cancel()
         self._reset.emit()
 
-    def set_limits(self, limits: Any) -> None:
+    def set_limits(self, limits: Limits | None) -> None:
         self._limits.emit(limits)
 
     def shutdown(self, timeout_ms: int = 5000) -> None:

@@ -23,16 +23,21 @@ class RunnerLimits:
 
 
 def _as_float(value: object, default: float) -> float:
+    """A stored number (QSettings gives ini values back as strings); ``default`` if it is not one."""
+    if not isinstance(value, str | int | float):
+        return default
     try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return float(value)
+    except ValueError:
         return default
 
 
 def _as_int(value: object, default: int) -> int:
+    if not isinstance(value, str | int | float):
+        return default
     try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return int(value)
+    except ValueError:
         return default
 
 
@@ -89,7 +94,9 @@ class Preferences:
         value = self.store.value("files/recent", [])
         if isinstance(value, str):  # QSettings flattens a one-element list to a string
             value = [value]
-        return [str(v) for v in (value or []) if v][:MAX_RECENT]
+        if not isinstance(value, list | tuple):
+            return []
+        return [str(v) for v in value if v][:MAX_RECENT]
 
     def add_recent_file(self, path: str) -> list[str]:
         files = [path] + [p for p in self.recent_files if p != path]

@@ -30,7 +30,9 @@ class WindowActions(QObject):
         self.window = window
 
         def make(
-            shortcut: QKeySequence | str | None = None, icon_name: str | None = None, checkable: bool = False
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+            icon_name: str | None = None,
+            checkable: bool = False,
         ) -> QAction:
             action = QAction(window)
             if shortcut is not None:
@@ -148,27 +150,6 @@ class WindowActions(QObject):
         self.run_all.setToolTip(translate("MainWindow", "Run every cell from the top (Ctrl+Shift+Enter)"))
         self.cancel.setToolTip(translate("MainWindow", "Stop the running code (Esc)"))
         self.restart.setToolTip(translate("MainWindow", "Start a fresh session: all variables are forgotten"))
-
-
-def balance_columns(window: Any, shares: tuple[float, float, float]) -> None:
-    """Split ``window``'s width between the editor column, the graph column and the inspector
-    dock by ``shares``, and its graph column between canvas and player (when one is installed).
-
-    The dock takes its share through resizeDocks; the central splitter gets the rest in the
-    ratio of the first two shares, so the three add up whether or not the dock is visible.
-    """
-    left_share, graph_share, dock_share = shares
-    dock_visible = window.inspector_dock.isVisible() or not window.isVisible()
-    dock = int(window.width() * dock_share) if dock_visible else 0
-    if dock_visible:
-        window.resizeDocks([window.inspector_dock], [dock], Qt.Orientation.Horizontal)
-    central = max(400, window.width() - dock)
-    left = int(central * left_share / (left_share + graph_share))
-    window.splitter.setSizes([left, central - left])
-    if window.player is not None:
-        height = max(300, window.graph_column.height() or window.height() - 120)
-        canvas = int(height * 0.6)
-        window.graph_column.setSizes([canvas, height - canvas])
 
 
 def apply_text_fix(editor: QPlainTextEdit, fix: str) -> int | None:

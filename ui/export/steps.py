@@ -53,13 +53,13 @@ def _convert(state: ReplayState, last: int, names: Mapping[str, str]) -> FrameSt
             frame.freed.setdefault(node, []).append(attr)
     event = state.event
     frame.event = str(event.get("type", ""))
-    node = event.get("node_id")
+    node_id = event.get("node_id")
     if frame.event == "buffer_freed":
-        frame.detail = f"{names.get(str(node), node)}.{event.get('attr')}"
+        frame.detail = f"{names.get(str(node_id), node_id)}.{event.get('attr')}"
     elif frame.event in ("grad_accumulated", "grad_captured"):
         frame.detail = names.get(str(event.get("tensor_id")), str(event.get("tensor_id")))
-    elif node is not None:
-        frame.detail = names.get(str(node), str(node))
+    elif node_id is not None:
+        frame.detail = names.get(str(node_id), str(node_id))
     if state.error is not None:
         frame.error = f"{state.error.get('error_type')}: {state.error.get('message')}"
     return frame

@@ -145,12 +145,19 @@ class EdgeItem(QGraphicsItem):
                 QPen(color, width, style, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin),
                 QBrush(color),
             )
-        self._pen, self._arrow_brush = look
+        pen: QPen
+        arrow_brush: QBrush
+        pen, arrow_brush = look
+        self._pen, self._arrow_brush = pen, arrow_brush
         grad = looks.get("edge_grad")
         if grad is None:
             # the label text picks black or white for contrast on the grad colour of the theme
             grad = looks["edge_grad"] = (mix(p.muted, p.background, 0.1), QBrush(p.grad_flow), text_on(p.grad_flow))
-        self._label_color, self._grad_brush, self._grad_text_color = grad
+        label_color: QColor
+        grad_brush: QBrush
+        grad_text_color: QColor
+        label_color, grad_brush, grad_text_color = grad
+        self._label_color, self._grad_brush, self._grad_text_color = label_color, grad_brush, grad_text_color
         self.update()
 
     def path(self) -> QPainterPath:

@@ -57,7 +57,7 @@ class Minimap(QWidget):
         ratio = self.devicePixelRatioF()
         image = QImage(int(self.width() * ratio), int(self.height() * ratio), QImage.Format.Format_ARGB32_Premultiplied)
         image.setDevicePixelRatio(ratio)
-        image.fill(scene.palette.background)
+        image.fill(scene.graph_palette.background)
         scale = min((self.width() - 8) / rect.width(), (self.height() - 8) / rect.height())
         w, h = rect.width() * scale, rect.height() * scale
         self._target = QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
@@ -85,7 +85,7 @@ class Minimap(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        palette = self._view.graph_scene.palette
+        palette = self._view.graph_scene.graph_palette
         painter.fillRect(self.rect(), palette.background)
         if not self._image.isNull():
             painter.drawImage(0, 0, self._image)

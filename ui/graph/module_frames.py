@@ -10,7 +10,7 @@ step, so frames glide with their nodes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -162,7 +162,7 @@ class ModuleFrames:
         self,
         snapshot: dict[str, Any] | None,
         nodes: Mapping[str, NodeItem],
-        positions: Mapping[str, tuple[float, float]],
+        positions: Mapping[Hashable, tuple[float, float]],
         ranks: Mapping[Any, int],
         order: list[list[Any]],
         palette: GraphPalette,
@@ -202,8 +202,10 @@ class ModuleFrames:
                 tag.place(_box(nodes[m]))
 
     def set_palette(self, palette: GraphPalette) -> None:
-        for item in [*self.frames.values(), *self.tags.values()]:
-            item.set_palette(palette)
+        for frame in self.frames.values():
+            frame.set_palette(palette)
+        for tag in self.tags.values():
+            tag.set_palette(palette)
 
 
 def _covers_others(rect: QRectF, members: list[str], boxes: Mapping[str, QRectF]) -> bool:

@@ -49,7 +49,7 @@ class GraphScene(QGraphicsScene):
 
     def __init__(self, palette: GraphPalette | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.palette = palette or palette_for(None)
+        self.graph_palette = palette or palette_for(None)
         self.view_mode = "dataflow"
         self.direction = "TB"
         self.collapse_threshold = COLLAPSE_THRESHOLD
@@ -80,7 +80,7 @@ class GraphScene(QGraphicsScene):
         self._markers: list[tuple[GradMarkerItem, QVariantAnimation]] = []
         # Parameters framed under their module ("model.hidden"), behind the nodes.
         self.module_frames = ModuleFrames(self)
-        self.setBackgroundBrush(QBrush(self.palette.background))
+        self.setBackgroundBrush(QBrush(self.graph_palette.background))
 
     # -- input -------------------------------------------------------------------------------
     def set_snapshot(self, snapshot: dict[str, Any] | None) -> None:
@@ -105,7 +105,7 @@ class GraphScene(QGraphicsScene):
             self.rebuild(animate=False)
 
     def set_palette(self, palette: GraphPalette) -> None:
-        self.palette = palette
+        self.graph_palette = palette
         self.setBackgroundBrush(QBrush(palette.background))
         for item in self.nodes.values():
             item.set_palette(palette)
@@ -124,7 +124,7 @@ class GraphScene(QGraphicsScene):
     # -- building ----------------------------------------------------------------------------
     def _drawn_graph(self) -> nx.DiGraph:
         shown = view_subgraph(self.graph, self.view_mode) if self.graph.number_of_nodes() else nx.DiGraph()
-        for v, data in shown.nodes(data=True):
+        for _, data in shown.nodes(data=True):
             if data.get("kind") == "accumulate":
                 var = data.get("variable")
                 vd = self.graph.nodes[var] if var in self.graph else {}
@@ -189,7 +189,7 @@ class GraphScene(QGraphicsScene):
                 item = None
             clean = {k: x for k, x in data.items() if k != "rank_group"}  # snapshot data, no layout hints
             if item is None:
-                item = cls(v, clean, self.palette)
+                item = cls(v, clean, self.graph_palette)
                 self.nodes[v] = item
                 self.addItem(item)
                 if fade:
@@ -216,7 +216,9 @@ class GraphScene(QGraphicsScene):
         if fade:
             fading.extend(fresh_edges)
         self._apply_player_state()
-        self.module_frames.sync(self.snapshot, self.nodes, result.positions, result.ranks, result.order, self.palette)
+        self.module_frames.sync(
+            self.snapshot, self.nodes, result.positions, result.ranks, result.order, self.graph_palette
+        )
         bounds = self.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.setSceneRect(bounds)
         self._moves = moves
@@ -246,7 +248,7 @@ class GraphScene(QGraphicsScene):
                     fresh.append((u, v))
                 else:
                     self.removeItem(edge)
-                edge = EdgeItem(u, v, data, self.palette, show_index)
+                edge = EdgeItem(u, v, data, self.graph_palette, show_index)
                 self.edges[(u, v)] = edge
                 self.addItem(edge)
             points = result.edge_points.get((u, v)) or [result.positions[u], result.positions[v]]
@@ -348,8 +350,8 @@ class GraphScene(QGraphicsScene):
         for item in self.nodes.values():
             if item.badge:
                 item.set_badge(None)
-            for chip in list(getattr(item, "_chips", [])):
-                item.set_buffer_freed(chip.attr, self._snapshot_freed(item.node_id, chip.attr))
+            for attr in item.buffer_attrs():
+                item.set_buffer_freed(attr, self._snapshot_freed(item.node_id, attr))
         self._apply_player_state()
 
     def set_edge_grad(self, edge: tuple[str, str], text: str | None) -> bool:
@@ -482,7 +484,7 @@ class GraphScene(QGraphicsScene):
         path = self.route_path(source, target)
         if path is None:
             return None
-        marker = GradMarkerItem(self.palette, text)
+        marker = GradMarkerItem(self.graph_palette, text)
         marker.setPos(path.pointAtPercent(0.0))
         self.addItem(marker)
         anim = QVariantAnimation(self)

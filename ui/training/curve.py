@@ -214,8 +214,8 @@ class LossCurve(QWidget):
             painter.setBrush(colour)
             painter.drawEllipse(point, radius, radius)
         if 0 <= self._current < g.count:
-            value = dict(self._points).get(self._current)
-            text = format_loss(value) if value is not None and math.isfinite(value) else "—"
+            loss = dict(self._points).get(self._current)
+            text = format_loss(loss) if loss is not None and math.isfinite(loss) else "—"
             painter.setPen(t.color("text"))
             painter.drawText(
                 QRectF(g.plot.left() + 6, g.plot.top(), g.plot.width() - 12, 16),
