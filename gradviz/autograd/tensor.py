@@ -265,7 +265,7 @@ class Tensor:
     def size(self, dim: int | None = None) -> Any:
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_Fn._norm_dim(dim, self._data.ndim)]
+        return self._data.shape[_functional._norm_dim(dim, self._data.ndim)]
 
     def dim(self) -> int:
         return self._data.ndim
@@ -342,7 +342,7 @@ class Tensor:
                 target = arg.dtype
         if target is None or dtypes.as_dtype(target) is self.dtype:
             return self
-        return _Fn.to_dtype(self, dtypes.as_dtype(target))
+        return _functional.to_dtype(self, dtypes.as_dtype(target))
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
@@ -368,7 +368,7 @@ class Tensor:
         return self.to(dtypes.bool_)
 
     def contiguous(self) -> Tensor:
-        return self if self._data.flags.c_contiguous else _Fn.clone(self)
+        return self if self._data.flags.c_contiguous else _functional.clone(self)
 
     # -- printing -------------------------------------------------------------------------------
     def _grad_suffix(self) -> str | None:
@@ -398,7 +398,7 @@ class Tensor:
     def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return iter([_Fn.select(self, 0, i) for i in range(self._data.shape[0])])
+        return iter([_functional.select(self, 0, i) for i in range(self._data.shape[0])])
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
@@ -420,62 +420,14 @@ class Tensor:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._data.reshape(()).item())
 
-    def __setitem__(self, key: Any, value: Any) -> None:
-        from gradviz.autograd.ops.inplace import setitem
-
-        setitem(self, key, value)
-
-    # -- arithmetic -----------------------------------------------------------------------------
-    def __rtruediv__(self, other: Any) -> Tensor:
-        return _Fn.div(other, self)
-
-    def __rpow__(self, other: Any) -> Tensor:
-        return _Fn.pow(other, self)
-
-    def __rmod__(self, other: Any) -> Tensor:
-        return _Fn.remainder(other, self)
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return _Fn.matmul(other, self)
-
     def __pos__(self) -> Tensor:
         return self
-
-    # -- ops as methods -------------------------------------------------------------------------
-    def view(self, *shape: Any) -> Tensor:
-        return _Fn.view(self, *shape)
-
-    def view_as(self, other: Tensor) -> Tensor:
-        return _Fn.view(self, tuple(other.shape))
-
-    def reshape(self, *shape: Any) -> Tensor:
-        return _Fn.reshape(self, *shape)
-
-    def reshape_as(self, other: Tensor) -> Tensor:
-        return _Fn.reshape(self, tuple(other.shape))
-
-    def expand(self, *shape: Any) -> Tensor:
-        return _Fn.expand(self, *shape)
-
-    def expand_as(self, other: Tensor) -> Tensor:
-        return _Fn.expand(self, tuple(other.shape))
-
-    def sum_to_size(self, *shape: Any) -> Tensor:
-        return _Fn.sum_to_size(self, *shape)
 
     @property
     def T(self) -> Tensor:
         if self._data.ndim <= 2:
-            return _Fn.t(self)
+            return _functional.t(self)
         raise NotImplementedError("gradviz: .T on tensors with more than 2 dims is not supported yet")
-
-    # -- breadth ops: max/min, clamp, masked_fill, permute, cat-free shape ops, moments ----------
-
-    def permute(self, *dims: Any) -> Tensor:
-        return _Fn.permute(self, *dims)
-
-    def repeat(self, *repeats: Any) -> Tensor:
-        return _Fn.repeat(self, *repeats)
 
     def __getattr__(self, name: str) -> Any:
         # Reached only for names the class does not define: say clearly that the op is missing
@@ -503,108 +455,11 @@ class _Device:
 _CPU = _Device()
 
 
-# The op table imports nothing from this module at import time; wire both directions here.
-from gradviz.autograd.ops import functional as _Fn  # noqa: E402
+# The op table imports nothing from this module at import time; wire both directions here:
+# the table's functions make Tensors, and Tensor's op methods are the table's public variants.
+from gradviz.autograd.ops import functional as _functional  # noqa: E402
 from gradviz.autograd.ops import registry as _registry  # noqa: E402
+from gradviz.autograd.ops.variants import VARIANTS as _VARIANTS  # noqa: E402
 
 _registry.Tensor = Tensor
-
-
-# Methods that only hand the tensor to the op table's function of the same meaning. Listing them
-# keeps Tensor's body to what is its own (state, conversions, protocol) and the ops in one place.
-_FORWARDED_METHODS = {
-    "clone": "clone",
-    "__getitem__": "getitem",
-    "__add__": "add",
-    "__radd__": "add",
-    "__sub__": "sub",
-    "__rsub__": "rsub",
-    "__mul__": "mul",
-    "__rmul__": "mul",
-    "__truediv__": "div",
-    "__pow__": "pow",
-    "__mod__": "remainder",
-    "remainder": "remainder",
-    "argmax": "argmax",
-    "argmin": "argmin",
-    "__matmul__": "matmul",
-    "__neg__": "neg",
-    "__abs__": "abs",
-    "__eq__": "eq",
-    "__ne__": "ne",
-    "__lt__": "lt",
-    "__le__": "le",
-    "__gt__": "gt",
-    "__ge__": "ge",
-    "__and__": "logical_and",
-    "__or__": "logical_or",
-    "__invert__": "logical_not",
-    "add": "add",
-    "sub": "sub",
-    "mul": "mul",
-    "div": "div",
-    "pow": "pow",
-    "neg": "neg",
-    "reciprocal": "reciprocal",
-    "square": "square",
-    "exp": "exp",
-    "log": "log",
-    "sin": "sin",
-    "cos": "cos",
-    "tanh": "tanh",
-    "sigmoid": "sigmoid",
-    "relu": "relu",
-    "sqrt": "sqrt",
-    "abs": "abs",
-    "sign": "sign",
-    "sum": "sum",
-    "mean": "mean",
-    "flatten": "flatten",
-    "t": "t",
-    "transpose": "transpose",
-    "unsqueeze": "unsqueeze",
-    "squeeze": "squeeze",
-    "select": "select",
-    "matmul": "matmul",
-    "mm": "mm",
-    "mv": "mv",
-    "dot": "dot",
-    "eq": "eq",
-    "ne": "ne",
-    "lt": "lt",
-    "le": "le",
-    "gt": "gt",
-    "ge": "ge",
-    "max": "max_",
-    "min": "min_",
-    "maximum": "maximum",
-    "minimum": "minimum",
-    "clamp": "clamp",
-    "clip": "clamp",
-    "clamp_min": "clamp_min",
-    "clamp_max": "clamp_max",
-    "masked_fill": "masked_fill",
-    "var": "var",
-    "std": "std",
-    "norm": "norm",
-    "bmm": "bmm",
-}
-
-
-def _forwarder(function: Callable[..., Any], name: str) -> Callable[..., Any]:
-    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
-        return function(self, *args, **kwargs)
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = function.__doc__
-    return method
-
-
-for _name, _target in _FORWARDED_METHODS.items():
-    setattr(Tensor, _name, _forwarder(getattr(_Fn, _target), _name))
-
-# In-place methods (add_, zero_, +=, normal_, ...) live with the in-place machinery.
-from gradviz.autograd.ops import inplace as _inplace  # noqa: E402
-
-for _name, _target in _inplace.TENSOR_METHODS.items():
-    setattr(Tensor, _name, _forwarder(getattr(_inplace, _target), _name))
+_VARIANTS.install_methods(Tensor)

@@ -219,6 +219,10 @@ def view(a: Any, *shape: Any) -> Any:
     return call(_op("view"), (a,), {"shape": target})
 
 
+def view_as(a: Any, other: Any) -> Any:
+    return view(a, tuple(other.shape))
+
+
 def reshape(a: Any, *shape: Any) -> Any:
     target = _infer_shape(_shape_arg(shape), a.numel())
     try:
@@ -227,6 +231,10 @@ def reshape(a: Any, *shape: Any) -> Any:
         # Not expressible as a view: PyTorch copies, then reinterprets (CloneBackward0 + UnsafeView).
         return call(_op("unsafe_view"), (clone(a),), {"shape": target})
     return call(_op("view"), (a,), {"shape": target})
+
+
+def reshape_as(a: Any, other: Any) -> Any:
+    return reshape(a, tuple(other.shape))
 
 
 def flatten(a: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
@@ -267,6 +275,10 @@ def expand(a: Any, *shape: Any) -> Any:
             )
         target.append(s)
     return call(_op("expand"), (a,), {"shape": tuple(target)})
+
+
+def expand_as(a: Any, other: Any) -> Any:
+    return expand(a, tuple(other.shape))
 
 
 def sum_to_size(a: Any, *shape: Any) -> Any:

@@ -135,7 +135,7 @@ def _adopt(t: Any, result: Any) -> None:
             node.saved[key] = SavedTensor(t, is_output=True)
 
 
-def fill_inplace(t: Any, value: Any) -> Any:
+def fill_(t: Any, value: Any) -> Any:
     check_inplace(t)
     Tensor = _tensor_class()
     if isinstance(value, Tensor):
@@ -159,7 +159,7 @@ def fill_inplace(t: Any, value: Any) -> Any:
     return t
 
 
-def copy_inplace(t: Any, src: Any) -> Any:
+def copy_(t: Any, src: Any) -> Any:
     Tensor = _tensor_class()
     check_inplace(t)
     if not isinstance(src, Tensor):
@@ -210,9 +210,9 @@ def setitem(t: Any, key: Any, value: Any) -> None:
     if _recording(t, src):
         target = getitem(t, key)
         if target is t:
-            copy_inplace(t, src)
+            copy_(t, src)
             return
-        copy_inplace(target, src)
+        copy_(target, src)
         return
     with no_grad():
         target = getitem(t, key)
@@ -234,7 +234,7 @@ def _write_view(target: Any, data: np.ndarray) -> None:
         ) from None
 
 
-# -- the Tensor methods built on the above (installed on Tensor by gradviz/autograd/tensor.py) ------------
+# -- the in-place Tensor methods (ops/variants.py names them) ---------------------------------
 
 
 def _functional() -> Any:
@@ -264,7 +264,7 @@ def pow_(t: Any, exponent: Any) -> Any:
 
 
 def zero_(t: Any) -> Any:
-    return fill_inplace(t, 0)
+    return fill_(t, 0)
 
 
 def _fill_random(t: Any, fill: Callable[[np.ndarray], Any]) -> Any:
@@ -290,21 +290,3 @@ def uniform_(t: Any, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -
     from gradviz.autograd.random import generator as rng
 
     return _fill_random(t, lambda array: rng.uniform_(array, a, b, generator))
-
-
-TENSOR_METHODS = {
-    "add_": "add_",
-    "__iadd__": "add_",
-    "sub_": "sub_",
-    "__isub__": "sub_",
-    "mul_": "mul_",
-    "__imul__": "mul_",
-    "div_": "div_",
-    "__itruediv__": "div_",
-    "pow_": "pow_",
-    "zero_": "zero_",
-    "fill_": "fill_inplace",
-    "copy_": "copy_inplace",
-    "normal_": "normal_",
-    "uniform_": "uniform_",
-}

@@ -1,0 +1,288 @@
+"""Every public name an op answers to, in one table: ``torch.<name>``, ``Tensor.<name>``, the
+in-place ``Tensor.<name>_``, aliases and Python operators.
+
+``gradviz.torch`` takes its op functions and ``__all__`` from here, ``Tensor`` gets its op methods
+from here, and ``tools/gen_stubs.py`` writes the type stubs editors read from here. The table is
+checked when it is built (at import), so a name declared twice, a variant with no implementation
+or a name PyTorch does not have fails at once rather than as a confusing AttributeError later.
+
+To add an op: its forward and VJPs go in the op-table modules next door (``defop``), its argument
+handling in ``functional``, and one ``OpVariants`` entry below names the ways learners call it.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gradviz.autograd.ops import functional, inplace
+from gradviz.autograd.unsupported import is_torch_function, is_torch_tensor_method
+
+__all__ = ["VARIANTS", "OpVariants", "VariantError", "VariantTable"]
+
+# Implementations are the engine's functions; what they accept is in their own signatures.
+Impl = Callable[..., Any]
+
+
+class VariantError(ValueError):
+    """The variant table contradicts itself (raised at import)."""
+
+
+@dataclass(frozen=True)
+class OpVariants:
+    """One public op and every name it answers to.
+
+    ``impl`` is the out-of-place function, ``impl(self, *args)`` for a method; ``inplace`` is the
+    in-place one, which writes into its first argument and returns it.
+    """
+
+    name: str
+    impl: Impl | None = None
+    function: bool = False  # torch.<name>
+    method: bool = False  # Tensor.<name>
+    inplace: Impl | None = None  # Tensor.<name>_
+    function_aliases: tuple[str, ...] = ()  # more torch.* names for impl
+    method_aliases: tuple[str, ...] = ()  # more Tensor.* names for impl
+    operators: tuple[str, ...] = ()  # Tensor.__op__(self, other) is impl(self, other)
+    reflected: tuple[str, ...] = ()  # Tensor.__rop__(self, other) is impl(other, self): 2 / x
+    inplace_operators: tuple[str, ...] = ()  # Tensor.__iop__ is the in-place variant: x += 1
+
+    @property
+    def inplace_name(self) -> str:
+        return self.name + "_"
+
+
+def _is_dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def _reflected(impl: Impl, name: str) -> Impl:
+    def method(self: Any, other: Any) -> Any:
+        return impl(other, self)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = impl.__doc__
+    return method
+
+
+class VariantTable:
+    """A checked table: ``functions`` are torch's names, ``methods`` what Tensor gets."""
+
+    def __init__(self, entries: Iterable[OpVariants]) -> None:
+        self.entries: tuple[OpVariants, ...] = tuple(entries)
+        self.functions: dict[str, Impl] = {}
+        self.methods: dict[str, Impl] = {}
+        self._owner: dict[tuple[str, str], str] = {}  # (namespace, name) -> entry that declared it
+        for entry in self.entries:
+            self._add(entry)
+
+    # -- building and checking ---------------------------------------------------------------
+    def _claim(self, namespace: str, name: str, entry: OpVariants, value: Impl) -> None:
+        if namespace == "torch" and not is_torch_function(name):
+            raise VariantError(f"{entry.name}: PyTorch has no function torch.{name}")
+        if namespace == "Tensor" and not _is_dunder(name) and not is_torch_tensor_method(name):
+            raise VariantError(f"{entry.name}: PyTorch has no method Tensor.{name}")
+        previous = self._owner.get((namespace, name))
+        if previous is not None:
+            raise VariantError(f"{namespace}.{name} is declared twice (by {previous!r} and {entry.name!r})")
+        if not callable(value):
+            raise VariantError(f"{entry.name}: {namespace}.{name} is bound to {value!r}, which is not callable")
+        self._owner[namespace, name] = entry.name
+        (self.functions if namespace == "torch" else self.methods)[name] = value
+
+    def _add(self, entry: OpVariants) -> None:
+        name = entry.name
+        if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_") or name.endswith("_"):
+            raise VariantError(f"{name!r}: an op's name is a plain identifier (its in-place form adds the '_')")
+        for field_name, names, dunder in (
+            ("function_aliases", entry.function_aliases, False),
+            ("method_aliases", entry.method_aliases, False),
+            ("operators", entry.operators, True),
+            ("reflected", entry.reflected, True),
+            ("inplace_operators", entry.inplace_operators, True),
+        ):
+            for alias in names:
+                if _is_dunder(alias) != dunder:
+                    kind = "operator methods like __add__" if dunder else "plain names"
+                    raise VariantError(f"{name}: {field_name} holds {kind}, not {alias!r}")
+        impl, inplace = entry.impl, entry.inplace
+        needs_impl = [
+            what
+            for what, declared in (
+                (f"torch.{name}", entry.function),
+                (f"Tensor.{name}", entry.method),
+                ("operators", bool(entry.operators or entry.reflected)),
+            )
+            if declared
+        ]
+        if impl is None and needs_impl:
+            raise VariantError(f"{name}: {', '.join(needs_impl)} declared without an implementation (impl)")
+        if impl is not None and not needs_impl:
+            raise VariantError(f"{name}: impl is given but no variant (function, method, operator) reaches it")
+        if inplace is None and entry.inplace_operators:
+            raise VariantError(f"{name}: in-place operators declared without an in-place implementation")
+        if entry.function_aliases and not entry.function:
+            raise VariantError(f"{name}: function aliases declared, but torch.{name} is not")
+        if entry.method_aliases and not entry.method:
+            raise VariantError(f"{name}: method aliases declared, but Tensor.{name} is not")
+        if impl is not None:
+            if entry.function:
+                for function_name in (name, *entry.function_aliases):
+                    self._claim("torch", function_name, entry, impl)
+            if entry.method:
+                for method_name in (name, *entry.method_aliases):
+                    self._claim("Tensor", method_name, entry, impl)
+            for operator in entry.operators:
+                self._claim("Tensor", operator, entry, impl)
+            for operator in entry.reflected:
+                self._claim("Tensor", operator, entry, _reflected(impl, operator))
+        if inplace is not None:
+            self._claim("Tensor", entry.inplace_name, entry, inplace)
+            for operator in entry.inplace_operators:
+                self._claim("Tensor", operator, entry, inplace)
+
+    # -- using it ------------------------------------------------------------------------------
+    def install_methods(self, cls: type) -> None:
+        """Attach every method to ``cls``, refusing to replace anything the class defines itself."""
+        for name in self.methods:
+            if name in cls.__dict__:
+                raise VariantError(f"{cls.__name__}.{name} is defined by the class and declared as an op variant")
+        for name, value in self.methods.items():
+            setattr(cls, name, value)
+
+    def entry(self, name: str) -> OpVariants:
+        for candidate in self.entries:
+            if candidate.name == name:
+                return candidate
+        raise KeyError(name)
+
+
+def _ops(names: Sequence[str], *, function: bool = False, method: bool = False) -> list[OpVariants]:
+    """Entries for ops with no aliases or operators whose implementation is ``functional.<name>``."""
+    return [OpVariants(name, getattr(functional, name), function=function, method=method) for name in names]
+
+
+VARIANTS = VariantTable(
+    [
+        # -- arithmetic ------------------------------------------------------------------------
+        OpVariants(
+            "add",
+            functional.add,
+            function=True,
+            method=True,
+            inplace=inplace.add_,
+            operators=("__add__", "__radd__"),
+            inplace_operators=("__iadd__",),
+        ),
+        OpVariants(
+            "sub",
+            functional.sub,
+            function=True,
+            method=True,
+            inplace=inplace.sub_,
+            function_aliases=("subtract",),
+            operators=("__sub__",),
+            inplace_operators=("__isub__",),
+        ),
+        OpVariants("rsub", functional.rsub, operators=("__rsub__",)),  # 1 - x (torch.rsub itself is not offered)
+        OpVariants(
+            "mul",
+            functional.mul,
+            function=True,
+            method=True,
+            inplace=inplace.mul_,
+            function_aliases=("multiply",),
+            operators=("__mul__", "__rmul__"),
+            inplace_operators=("__imul__",),
+        ),
+        OpVariants(
+            "div",
+            functional.div,
+            function=True,
+            method=True,
+            inplace=inplace.div_,
+            function_aliases=("divide", "true_divide"),
+            operators=("__truediv__",),
+            reflected=("__rtruediv__",),
+            inplace_operators=("__itruediv__",),
+        ),
+        OpVariants(
+            "pow",
+            functional.pow,
+            function=True,
+            method=True,
+            inplace=inplace.pow_,
+            operators=("__pow__",),
+            reflected=("__rpow__",),
+        ),
+        OpVariants(
+            "remainder",
+            functional.remainder,
+            function=True,
+            method=True,
+            operators=("__mod__",),
+            reflected=("__rmod__",),
+        ),
+        OpVariants(
+            "neg", functional.neg, function=True, method=True, function_aliases=("negative",), operators=("__neg__",)
+        ),
+        OpVariants("abs", functional.abs, function=True, method=True, operators=("__abs__",)),
+        *_ops(
+            ["reciprocal", "square", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "sign"],
+            function=True,
+            method=True,
+        ),
+        # -- comparisons and logic -------------------------------------------------------------
+        OpVariants("eq", functional.eq, function=True, method=True, operators=("__eq__",)),
+        OpVariants("ne", functional.ne, function=True, method=True, operators=("__ne__",)),
+        OpVariants("lt", functional.lt, function=True, method=True, operators=("__lt__",)),
+        OpVariants("le", functional.le, function=True, method=True, operators=("__le__",)),
+        OpVariants("gt", functional.gt, function=True, method=True, operators=("__gt__",)),
+        OpVariants("ge", functional.ge, function=True, method=True, operators=("__ge__",)),
+        OpVariants("logical_and", functional.logical_and, function=True, operators=("__and__",)),
+        OpVariants("logical_or", functional.logical_or, function=True, operators=("__or__",)),
+        OpVariants("logical_not", functional.logical_not, function=True, operators=("__invert__",)),
+        OpVariants("where", functional.where, function=True),
+        # -- reductions ------------------------------------------------------------------------
+        *_ops(
+            ["sum", "mean", "var", "std", "norm", "argmax", "argmin", "maximum", "minimum"], function=True, method=True
+        ),
+        OpVariants("max", functional.max_, function=True, method=True),
+        OpVariants("min", functional.min_, function=True, method=True),
+        # -- clamping and masking --------------------------------------------------------------
+        OpVariants(
+            "clamp", functional.clamp, function=True, method=True, function_aliases=("clip",), method_aliases=("clip",)
+        ),
+        *_ops(["clamp_min", "clamp_max", "masked_fill"], function=True, method=True),
+        # -- matrix products -------------------------------------------------------------------
+        OpVariants(
+            "matmul",
+            functional.matmul,
+            function=True,
+            method=True,
+            operators=("__matmul__",),
+            reflected=("__rmatmul__",),
+        ),
+        *_ops(["mm", "mv", "dot", "bmm"], function=True, method=True),
+        OpVariants("outer", functional.outer, function=True),
+        # -- shapes and views ------------------------------------------------------------------
+        *_ops(
+            ["t", "transpose", "reshape", "flatten", "unsqueeze", "squeeze", "select", "permute", "clone"],
+            function=True,
+            method=True,
+        ),
+        *_ops(["view", "view_as", "reshape_as", "expand", "expand_as", "sum_to_size", "repeat"], method=True),
+        OpVariants("stack", functional.stack, function=True),
+        OpVariants("cat", functional.cat, function=True, function_aliases=("concat", "concatenate")),
+        OpVariants("getitem", functional.getitem, operators=("__getitem__",)),
+        # -- writes in place -------------------------------------------------------------------
+        OpVariants("setitem", inplace.setitem, operators=("__setitem__",)),
+        OpVariants("zero", inplace=inplace.zero_),
+        OpVariants("fill", inplace=inplace.fill_),
+        OpVariants("copy", inplace=inplace.copy_),
+        OpVariants("normal", inplace=inplace.normal_),
+        OpVariants("uniform", inplace=inplace.uniform_),
+    ]
+)
