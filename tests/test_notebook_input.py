@@ -24,6 +24,7 @@ from gradviz.runner.cells import (
     Cell,
     NotebookError,
     load_cells,
+    normalize_addresses,
     read_ipynb,
     run_cells_trusted,
     skip_ipython_lines,
@@ -279,3 +280,6 @@ def test_display_prints_the_repr_like_a_notebook() -> None:
 
     (plain,) = run_cells_trusted(split_percent_cells(source), {"torch": gradviz.torch})
     assert (plain["stdout"], plain["echo"], plain["exception"]) == (expected, None, None)
+    # It prints as IPython's display function does.
+    shown = Session(snapshots=False).run_cell(0, "print(display)").stdout
+    assert normalize_addresses(shown) == "<function display at 0x<ADDR>>\n"

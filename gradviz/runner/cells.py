@@ -562,7 +562,10 @@ _IPYTHON_LINE = re.compile(r"^[ \t]*(?:[%!]|[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*[ \t]*
 _CELL_MAGIC = re.compile(r"[ \t]*%%(?P<name>\w*)")
 # Cell magics whose body is Python: the body runs (once, untimed, its output shown).
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
-_MAX_SKIPPED_LINES = 1000
+# Each skipped line costs a compile of the cell (about 2 s per megabyte of short statements); past
+# this many characters compiled, the cell's remaining magics are left for the real compile to
+# report, so a crafted cell costs at most about one extra compile.
+_MAX_PARSED_CHARS = 1_000_000
 _SHOWN_CHARS = 200
 _ONLY_IN_JUPYTER = "IPython magics and shell commands run only in Jupyter"
 
@@ -593,9 +596,16 @@ def skip_ipython_lines(source: str, first_line: int = 1) -> tuple[str, list[str]
     if not any(_IPYTHON_LINE.match(parts[k]) for k in range(0, len(parts), 2)):
         return "".join(parts), notes
     skipped: dict[int, tuple[str, str]] = {}  # part index -> (original line, its note)
-    while len(skipped) < _MAX_SKIPPED_LINES:
+    parsed = 0
+    while parsed < _MAX_PARSED_CHARS:
+        text = "".join(parts)
+        parsed += len(text)
         try:
-            ast.parse("".join(parts))
+            # Compiling (not ast.parse, which builds Python objects for every node and is several
+            # times slower) is the check; its warnings are the real compile's to report.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                compile(text, "<cell>", "exec", dont_inherit=True)
             break
         except SyntaxError as exc:
             k = 2 * ((exc.lineno or 0) - 1)
@@ -630,7 +640,7 @@ class NotebookDisplay:
             self._print_line(repr(obj))
 
     def __repr__(self) -> str:
-        return "<function display>"
+        return f"<function display at {id(self):#x}>"  # as IPython's display function prints
 
 
 # ---------------------------------------------------------------------------------------------
