@@ -189,7 +189,7 @@ def test_worker_keeps_only_its_channel_and_a_clean_environment(worker: SessionCl
     assert verdict == "allowed" and set(names.split()) <= ALLOWED_NAMES
     assert "PATH" not in names.split() and "HOME" not in names.split()
     verdict, fds = worker.probe("descriptors")
-    # stdin, stdout, stderr, the two pipe ends and the streamed-output file: nothing inherited
+    # stdin, stdout, stderr, the two pipe ends and the output mirror (mmap keeps its descriptor)
     assert verdict == "allowed" and len(fds.split()) == 6 and fds.split()[:3] == ["0", "1", "2"]
 
 

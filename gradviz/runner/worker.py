@@ -45,8 +45,10 @@ from gradviz.runner.limits import Limits, limit_message
 from gradviz.runner.results import CellResult, ErrorInfo, SourceSpan
 from gradviz.runner.worker_exit import (
     OUTPUT_FILE_NAME,
+    OutputMirror,
     StderrTail,
     learner_line,
+    mirror_file_bytes,
     read_printed_output,
     stop_description,
     stream_runtime_output,
@@ -144,11 +146,12 @@ def child_main(read_fd: int, write_fd: int) -> None:
 
     with contextlib.suppress(Exception):  # warm the engine; a broken one shows up as the cell's error
         import gradviz.torch  # noqa: F401
-    containment = contain_worker(private_dir, (read_fd, write_fd), limits.max_output_chars, from_parent)
+    largest_file = mirror_file_bytes(limits.max_output_chars)
+    containment = contain_worker(private_dir, (read_fd, write_fd), largest_file, from_parent)
     faulthandler.enable(sys.stderr)  # a crash's traceback names the learner's line for the parent
-    output_fd = os.open(os.path.join(private_dir, OUTPUT_FILE_NAME), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    mirror = OutputMirror(os.path.join(private_dir, OUTPUT_FILE_NAME), limits.max_output_chars)
     session = Session(limits, statement_graphs=statement_graphs)
-    stream_runtime_output(session.runtime, output_fd)
+    stream_runtime_output(session.runtime, mirror)
     cap_address_space(limits.memory_mb)
     replies.send_bytes(_dumps(("ready", os.getpid(), containment.to_dict(), _stack_bytes())))
     while True:
@@ -165,7 +168,7 @@ def child_main(read_fd: int, write_fd: int) -> None:
             replies.send_bytes(_dumps(("result", result, graphs)))
         elif kind == "reset":
             session.reset()
-            stream_runtime_output(session.runtime, output_fd)
+            stream_runtime_output(session.runtime, mirror)
             replies.send_bytes(_dumps(("ok",)))
         elif kind == "probe":
             from gradviz.runner.containment.probes import run_probe
@@ -335,8 +338,9 @@ class SessionClient:
                 if message[0] != "ready":
                     raise WorkerStopped(f"the worker process sent {message[0]!r} instead of 'ready'")
             except (EOFError, OSError) as exc:
+                code = child.wait_for_exit()
+                _kind, text = stop_description(code, child.stderr.text(), -1)
                 child.kill()
-                _kind, text = stop_description(child.process.poll(), child.stderr.text(), -1)
                 raise WorkerStopped(text) from exc
             except BaseException:
                 child.kill()

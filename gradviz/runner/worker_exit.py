@@ -1,8 +1,8 @@
 """How a worker process's end is told: what it printed before, and why it stopped, in words.
 
 A worker that dies mid-cell (a C stack overflow, a bad pointer, the kernel's OOM killer) sends no
-result, so the parent rebuilds one: the printed text comes from the file the worker writes each
-chunk to as it prints (:class:`StreamedOutput`, on the worker's side), the learner's line from the
+result, so the parent rebuilds one: the printed text comes from the file the worker copies each
+chunk into as it prints (:class:`OutputMirror`, on the worker's side), the learner's line from the
 traceback :mod:`faulthandler` writes to the worker's stderr, and the message names the signal and,
 where there is one, the limit behind it. Never "stopped unexpectedly (exit status None)": the
 parent waits for the real exit status first.
@@ -11,72 +11,108 @@ parent waits for the real exit status first.
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import re
 import signal
+import struct
 import threading
 from collections.abc import Callable
 from typing import IO, Any
 
 __all__ = [
     "OUTPUT_FILE_NAME",
+    "OutputMirror",
     "StderrTail",
     "StreamedOutput",
     "learner_line",
+    "mirror_file_bytes",
     "read_printed_output",
     "stop_description",
     "stream_runtime_output",
 ]
 
-OUTPUT_FILE_NAME = "cell-output.txt"
+OUTPUT_FILE_NAME = "cell-output.bin"
 _STDERR_TAIL_BYTES = 16384
 _CELL_FRAME = re.compile(r'File "<cell (\d+)>", line (\d+)')
+_LENGTH = struct.Struct("<Q")  # bytes of text that follow, updated after each copy
+_MIRROR_MAX_BYTES = 16 * 1024 * 1024  # a crash keeps at most this much of a cell's printed text
+
+
+def mirror_file_bytes(max_output_chars: int) -> int:
+    """Size of the output mirror file (the largest file a worker writes)."""
+    return _LENGTH.size + min(4 * max_output_chars, _MIRROR_MAX_BYTES)
+
+
+class OutputMirror:
+    """The worker's side: a file mapped shared, holding a length and then the running cell's
+    printed text in UTF-8. Copying into the mapping costs no system call per print, and the pages
+    belong to the file, so what was copied is still there for the parent after the process dies;
+    the length is written after the text, so a crash mid-copy leaves the previous, whole, text."""
+
+    def __init__(self, path: str, max_output_chars: int) -> None:
+        size = mirror_file_bytes(max_output_chars)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.ftruncate(fd, size)
+            self._map = mmap.mmap(fd, size)
+        finally:
+            os.close(fd)
+        self._end = size  # offsets below count from the start of the file, header included
+        self._at = _LENGTH.size
+        self._pack_length = _LENGTH.pack_into
+
+    def clear(self) -> None:
+        self._at = _LENGTH.size
+        self._pack_length(self._map, 0, 0)
+
+    def append(self, data: bytes) -> None:
+        start = self._at
+        stop = start + len(data)
+        if stop > self._end:  # full: keep what fits
+            stop = self._end
+            data = data[: stop - start]
+        self._map[start:stop] = data
+        self._at = stop
+        self._pack_length(self._map, 0, stop - _LENGTH.size)
 
 
 class StreamedOutput:
-    """The worker's side: the cell's output buffer, each accepted chunk also written at once to a
-    file the parent reads if the worker dies before it can send its result."""
+    """The cell's output buffer, each accepted chunk also copied at once into the mirror the
+    parent reads if the worker dies before it can send its result. It offers what the runtime
+    and the session use of a buffer (``write``, ``getvalue``) and no ``__getattr__``: one on the
+    class would slow every attribute access of every print."""
 
-    def __init__(self, inner: Any, fd: int) -> None:
+    __slots__ = ("_inner", "_mirror", "_saved")
+
+    def __init__(self, inner: Any, mirror: OutputMirror) -> None:
         self._inner = inner
-        self._fd = fd
-        self._saved = 0  # characters of inner's text already in the file
+        self._mirror = mirror
+        self._saved = 0  # characters of inner's text already mirrored
 
     def write(self, text: str) -> None:
         try:
             self._inner.write(text)
         except BaseException:
-            self._save(self._inner.getvalue()[self._saved :])  # the part kept up to the cap
+            rest = self._inner.getvalue()[self._saved :]  # the part kept up to the cap
+            self._mirror.append(rest.encode("utf-8", "surrogatepass"))
+            self._saved += len(rest)
             raise
-        self._save(text)
-
-    def _save(self, text: str) -> None:
-        if not text:
-            return
-        data = text.encode("utf-8", "surrogatepass")
-        try:
-            while data:
-                data = data[os.write(self._fd, data) :]
-        except OSError:
-            return  # the file is a safety copy; the cell's result still carries the text
+        self._mirror.append(text.encode("utf-8", "surrogatepass"))
         self._saved += len(text)
 
     def getvalue(self) -> str:
         return str(self._inner.getvalue())
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
 
-
-def stream_runtime_output(runtime: Any, fd: int) -> None:
-    """Make every cell the runtime begins write its output through to ``fd`` as well."""
+def stream_runtime_output(runtime: Any, mirror: OutputMirror) -> None:
+    """Make every cell the runtime begins copy its output into ``mirror`` as well."""
     begin: Callable[[Any], None] = runtime.begin
 
     def begin_streaming(limits: Any) -> None:
         begin(limits)
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        runtime.output = StreamedOutput(runtime.output, fd)
+        mirror.clear()
+        runtime.output = StreamedOutput(runtime.output, mirror)
 
     runtime.begin = begin_streaming
 
@@ -85,7 +121,11 @@ def read_printed_output(private_dir: str, max_chars: int) -> str:
     """What the cell printed before the worker stopped ('' when nothing was, or it is gone)."""
     try:
         with open(os.path.join(private_dir, OUTPUT_FILE_NAME), "rb") as handle:
-            data = handle.read(4 * max_chars + 4)
+            header = handle.read(_LENGTH.size)
+            if len(header) < _LENGTH.size:
+                return ""
+            (length,) = _LENGTH.unpack(header)
+            data = handle.read(min(length, 4 * max_chars))
     except OSError:
         return ""
     return data.decode("utf-8", "surrogatepass" if _decodes(data) else "replace")[:max_chars]

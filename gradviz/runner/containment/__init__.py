@@ -49,7 +49,7 @@ def _environment_problem() -> str | None:
 
 
 def contain_worker(
-    private_dir: str, keep_fds: Iterable[int], max_output_chars: int, from_parent: Sequence[str] = ()
+    private_dir: str, keep_fds: Iterable[int], largest_file_bytes: int, from_parent: Sequence[str] = ()
 ) -> Containment:
     """Contain the calling process (the worker, still single-threaded) and say how it went."""
     mechanisms: list[str] = []
@@ -64,7 +64,7 @@ def contain_worker(
     if os.name == "posix":
         from gradviz.runner.containment.rlimits import apply_file_limits
 
-        apply_file_limits(max_output_chars)
+        apply_file_limits(largest_file_bytes)
         mechanisms.append("rlimits")
     if sys.platform.startswith("linux"):
         from gradviz.runner.containment.linux import contain_linux

@@ -3,8 +3,8 @@
 - RLIMIT_AS: the learner's memory (``Limits.memory_mb``), set last, after the imports.
 - RLIMIT_CPU: re-armed before each cell to the cell's wall time plus slack, a backstop for the
   parent's watchdog (the hard limit stays, so the next cell can be armed).
-- RLIMIT_FSIZE: no file larger than the worker's streamed output needs; SIGXFSZ is ignored so
-  an oversized write fails with an error instead of killing the worker.
+- RLIMIT_FSIZE: no file larger than the worker's own largest (the mirror of a cell's printed text);
+  SIGXFSZ is ignored so an oversized write fails with an error instead of killing the worker.
 - RLIMIT_NOFILE: a modest number of open files.
 - RLIMIT_CORE: 0, no core dumps of the learner's data.
 - RLIMIT_NPROC: only where it helps, see :func:`limit_new_processes`.
@@ -17,23 +17,11 @@ import os
 import signal
 import sys
 
-__all__ = [
-    "OPEN_FILES",
-    "apply_file_limits",
-    "arm_cpu_time",
-    "cap_address_space",
-    "limit_new_processes",
-    "output_file_bytes",
-]
+__all__ = ["OPEN_FILES", "apply_file_limits", "arm_cpu_time", "cap_address_space", "limit_new_processes"]
 
 OPEN_FILES = 256
-_MIN_FILE_BYTES = 8 * 1024 * 1024
+_MIN_FILE_BYTES = 1024 * 1024
 _SPARE_NEW_TASKS = 64
-
-
-def output_file_bytes(max_output_chars: int) -> int:
-    """The largest file the worker writes: a cell's printed text, up to 4 UTF-8 bytes a character."""
-    return max(_MIN_FILE_BYTES, 4 * max_output_chars + 65536)
 
 
 def _lower(resource_id: int, value: int) -> None:
@@ -45,13 +33,13 @@ def _lower(resource_id: int, value: int) -> None:
     resource.setrlimit(resource_id, (value, value))
 
 
-def apply_file_limits(max_output_chars: int) -> list[str]:
-    """FSIZE, NOFILE and CORE; returns the names of the limits that were set."""
+def apply_file_limits(largest_file_bytes: int) -> list[str]:
+    """FSIZE (at least 1 MB), NOFILE and CORE; returns the names of the limits that were set."""
     import resource
 
     if hasattr(signal, "SIGXFSZ"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    _lower(resource.RLIMIT_FSIZE, output_file_bytes(max_output_chars))
+    _lower(resource.RLIMIT_FSIZE, max(largest_file_bytes, _MIN_FILE_BYTES))
     _lower(resource.RLIMIT_NOFILE, OPEN_FILES)
     _lower(resource.RLIMIT_CORE, 0)
     return ["RLIMIT_FSIZE", "RLIMIT_NOFILE", "RLIMIT_CORE"]
