@@ -442,7 +442,10 @@ class GraphScene(QGraphicsScene):
         """Drawn edges from ``source`` to ``target`` as (edge, forward) pairs, at most two hops.
 
         Grads travel against the data-flow arrows and between grad_fn nodes that the data-flow
-        view joins through a tensor, so both directions and one intermediate node are tried.
+        view joins through a tensor, so both directions and one intermediate node are tried. A
+        route through the tensor one op made and the other used (``a -> t -> b`` or ``b -> t -> a``)
+        wins over one through a tensor both merely read (``y`` in ``(y + 1) * y``); neighbours are
+        tried in the graph's order, so the same snapshot always gives the same route.
         """
         a, b = self.drawn_id(source), self.drawn_id(target)
         if a is None or b is None or a == b:
@@ -452,14 +455,19 @@ class GraphScene(QGraphicsScene):
         if (b, a) in self.edges:
             return [(self.edges[(b, a)], False)]
         g = self.drawn
-        for mid in set(g.successors(a)) | set(g.predecessors(a)):
-            first = self.edges.get((a, mid)), self.edges.get((mid, a))
-            second = self.edges.get((mid, b)), self.edges.get((b, mid))
-            if (first[0] or first[1]) and (second[0] or second[1]):
-                e1 = (first[0], True) if first[0] else (first[1], False)
-                e2 = (second[0], True) if second[0] else (second[1], False)
-                return [e1, e2]  # type: ignore[list-item]
-        return None
+        fallback: list[tuple[EdgeItem, bool]] | None = None
+        for mid in dict.fromkeys([*g.successors(a), *g.predecessors(a)]):
+            a_out, a_in = self.edges.get((a, mid)), self.edges.get((mid, a))
+            b_in, b_out = self.edges.get((mid, b)), self.edges.get((b, mid))
+            if a_out is not None and b_in is not None:
+                return [(a_out, True), (b_in, True)]
+            if a_in is not None and b_out is not None:
+                return [(a_in, False), (b_out, False)]
+            first = a_out if a_out is not None else a_in
+            second = b_in if b_in is not None else b_out
+            if fallback is None and first is not None and second is not None:
+                fallback = [(first, a_out is not None), (second, b_in is not None)]
+        return fallback
 
     def route_path(self, source: str, target: str) -> QPainterPath | None:
         route = self.route(source, target)

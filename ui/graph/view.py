@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QVariantAnimation, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
 
@@ -225,7 +225,9 @@ class GraphView(QGraphicsView):
     def set_edge_grad(self, edge: tuple[str, str], text: str | None) -> bool:
         return self.graph_scene.set_edge_grad(edge, text)
 
-    def animate_marker(self, source: str, target: str, duration_ms: int = 600, text: str | None = None) -> Any:
+    def animate_marker(
+        self, source: str, target: str, duration_ms: int = 600, text: str | None = None
+    ) -> QVariantAnimation | None:
         return self.graph_scene.animate_marker(source, target, duration_ms, text)
 
     def set_buffer_freed(self, node_id: str, attr: str, freed: bool) -> None:

@@ -572,7 +572,7 @@ class BackwardPlayer(QWidget):
     def _call_code(self, call: dict[str, Any]) -> str | None:
         span = call.get("source") or {}
         line, col, end_col = span.get("line"), span.get("col"), span.get("end_col")
-        lines = getattr(self, "_source_lines", [])
+        lines = self._source_lines
         if line is None or span.get("end_line") != line or not 0 < line <= len(lines):
             return None
         code = lines[line - 1][col:end_col].strip()
