@@ -413,3 +413,17 @@ def test_cli_says_so_in_one_line_only_when_not_contained() -> None:
     assert text == "gradviz: not contained: Landlock: not available; the code could reach your files\n"
     assert note(Containment(True, ["seccomp"], "")) == ""
     assert note(None) == ""
+
+
+def test_macos_profile_states_the_same_intent(tmp_path: Path) -> None:
+    """Written for macOS's sandbox-exec and not runnable here: the profile text at least denies by
+    default, the network and forking, and lets the worker write only its private folder."""
+    from gradviz.runner.containment.macos import wrap_command
+
+    argv = wrap_command([sys.executable, "-I", "-c", "pass"], python_read_roots(), str(tmp_path))
+    assert argv[:2] == ["/usr/bin/sandbox-exec", "-p"] and argv[3:] == [sys.executable, "-I", "-c", "pass"]
+    profile = argv[2].splitlines()
+    assert profile[:2] == ["(version 1)", "(deny default)"]
+    assert "(deny network*)" in profile and "(deny process-fork)" in profile
+    writes = [line for line in profile if "file-write*" in line]
+    assert writes == [f'(allow file-read* file-write* (subpath "{os.path.realpath(tmp_path)}"))']

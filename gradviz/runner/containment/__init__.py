@@ -69,7 +69,10 @@ def contain_worker(
     if sys.platform.startswith("linux"):
         from gradviz.runner.containment.linux import contain_linux
 
-        applied, failed = contain_linux(private_dir)
+        try:
+            applied, failed = contain_linux(private_dir)
+        except Exception as exc:  # noqa: BLE001 - an unforeseen libc or kernel answer: run, but say so
+            applied, failed = [], [f"containment failed: {type(exc).__name__}: {exc}"]
         mechanisms += applied
         problems += failed
     elif sys.platform == "darwin":

@@ -1,8 +1,10 @@
 """macOS: the worker starts under ``sandbox-exec`` with a profile of the same intent as Linux's.
 
 Read the Python installation, gradviz and the system libraries the loader maps; write only the
-private folder; no network, no new processes (only the interpreter itself may be executed, once,
-by sandbox-exec), no signals to others. ``sandbox-exec`` is deprecated by Apple but still shipped
+private folder; no network, no new processes, no signals to others. Executing is allowed only for
+the interpreter and the files of its installation (sandbox-exec starts it, and a framework build's
+``python3`` re-executes ``Python.app`` inside it); an exec replaces the worker and stays inside the
+same profile. ``sandbox-exec`` is deprecated by Apple but still shipped
 and used (by Bazel, Chromium's tests, Nix); it applies the profile before Python starts, which is
 stronger than a later self-restriction. The child confirms it is sandboxed with ``sandbox_check``.
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 from collections.abc import Iterable, Sequence
 
 __all__ = ["SANDBOX_EXEC", "is_sandboxed", "sandbox_profile", "wrap_command"]
@@ -32,11 +35,12 @@ def sandbox_profile(read_roots: Iterable[str], private_dir: str, executable: str
     """The SBPL profile text for one worker."""
     reads = " ".join(f"(subpath {_quote(p)})" for p in (*_SYSTEM_READ, *read_roots))
     private = _quote(os.path.realpath(private_dir))
+    installation = _quote(os.path.realpath(sys.base_prefix))
     return "\n".join(
         [
             "(version 1)",
             "(deny default)",
-            f"(allow process-exec (literal {_quote(os.path.realpath(executable))}))",
+            f"(allow process-exec (literal {_quote(os.path.realpath(executable))}) (subpath {installation}))",
             "(allow file-read-metadata)",
             f'(allow file-read* {reads} (literal "/dev/null") (literal "/dev/urandom"))',
             f"(allow file-read* file-write* (subpath {private}))",
