@@ -23,6 +23,18 @@ if str(REPO) not in sys.path:
 
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+# Hypothesis on a shared, busy machine: nothing may fail because the machine was slow, so no
+# per-example deadline and no "data generation too slow" health check (both measure wall time).
+# In CI (the CI environment variable is set, as CI services do) the examples are also derandomized:
+# each test draws the same examples on every run (seeded from the test itself; no example database
+# carried between runs), so a red CI run is reproducible and a green one does not depend on luck.
+# Locally examples stay random, which is how hypothesis finds new failures.
+_TIME_INDEPENDENT = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("dev", **_TIME_INDEPENDENT)
+settings.register_profile("ci", derandomize=True, database=None, **_TIME_INDEPENDENT)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(autouse=True)

@@ -28,19 +28,16 @@ from gradviz.runner.cells import (
     write_ipynb,
     write_percent,
 )
-
-REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "gradviz" / "resources" / "examples" / "seed_notebook.py"
-
+from tests.paths import SEED_NOTEBOOK
 
 # --- splitting ---------------------------------------------------------------------------------
 
 
 def test_seed_notebook_splits_into_its_eleven_cells() -> None:
-    cells = split_percent_cells(SEED.read_text(encoding="utf-8"))
+    cells = split_percent_cells(SEED_NOTEBOOK.read_text(encoding="utf-8"))
     assert [c.title for c in cells] == [f"cell {n}" for n in range(11)]
     assert [c.index for c in cells] == list(range(11))
-    lines = SEED.read_text(encoding="utf-8").splitlines()
+    lines = SEED_NOTEBOOK.read_text(encoding="utf-8").splitlines()
     for cell in cells:
         # first_line points at the cell's first source line in the file.
         assert lines[cell.first_line - 1] == cell.source.splitlines()[0]

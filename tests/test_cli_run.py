@@ -8,13 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from gradviz.cli.run import format_trace, run_main, trace_json_lines, trace_main
 from gradviz.runner.cells import normalize_addresses, split_percent_cells, write_ipynb
+from tests.paths import SEED_NOTEBOOK
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 SEED_EXPECTED = REPO / "tests" / "goldens" / "seed_expected.json"
 
 
@@ -58,12 +56,9 @@ def test_limits_are_options(tmp_path: Path) -> None:
     assert status == 1 and "max_sequence_length=10" in err and "--max-sequence" in err
 
 
-torch_twin = pytest.importorskip("gradviz.torch")
-
-
 def test_seed_notebook_output_matches_pytorch_through_the_worker() -> None:
     expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))["cells"]
-    status, out, err = cli(run_main, str(SEED))
+    status, out, err = cli(run_main, str(SEED_NOTEBOOK))
     assert status == 1  # two cells raise, as under PyTorch
     assert normalize_addresses(out) == "".join(cell["stdout"] for cell in expected)
     want_err = "".join(w + "\n" for cell in expected for w in cell["warnings"])

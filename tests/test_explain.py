@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,8 @@ from gradviz.backward.explain import (
 )
 from gradviz.runner import cells
 from gradviz.runner.session import Session
+from tests.paths import SEED_NOTEBOOK
 
-SEED = Path("/work/shared/seed/seed_notebook.py")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -93,7 +92,7 @@ def test_why_none_rules():
 @pytest.fixture(scope="module")
 def seed():
     session = Session()
-    return {r.index: r for r in session.run_cells(cells.split_percent_cells(SEED.read_text(encoding="utf-8")))}
+    return {r.index: r for r in session.run_cells(cells.split_percent_cells(SEED_NOTEBOOK.read_text(encoding="utf-8")))}
 
 
 def test_seed_cell10_y_grad_is_none_because_not_leaf(seed):

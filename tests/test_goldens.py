@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 
 from gradviz.runner.cells import Cell, code_summary, load_cells, module_map, normalize_addresses, run_cells_trusted
+from tests.paths import SEED_NOTEBOOK
 
 REPO = Path(__file__).resolve().parent.parent
 CASES_DIR = REPO / "tests" / "goldens" / "cases"
-SEED_SCRIPT = REPO / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 SEED_EXPECTED = REPO / "tests" / "goldens" / "seed_expected.json"
 
-CASES: list[tuple[str, Path, Path]] = [("seed", SEED_SCRIPT, SEED_EXPECTED)] + [
+CASES: list[tuple[str, Path, Path]] = [("seed", SEED_NOTEBOOK, SEED_EXPECTED)] + [
     (script.stem, script, script.with_suffix(".json")) for script in sorted(CASES_DIR.glob("*.py"))
 ]
 COMPARED = ("stdout", "exception", "warnings", "echo")

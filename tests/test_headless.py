@@ -7,6 +7,8 @@ import textwrap
 
 from conftest import REPO
 
+from tests.paths import SEED_NOTEBOOK
+
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -45,7 +47,7 @@ def test_gradviz_run_prints_the_seed_like_pytorch() -> None:
     import json
 
     result = subprocess.run(
-        [sys.executable, "-m", "gradviz.cli.main", "run", "gradviz/resources/examples/seed_notebook.py"],
+        [sys.executable, "-m", "gradviz.cli.main", "run", str(SEED_NOTEBOOK)],
         cwd=REPO,
         capture_output=True,
         text=True,

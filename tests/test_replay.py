@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import copy
 import itertools
-from pathlib import Path
 
 import pytest
 
 from gradviz.backward.replay import Ledger, Replay, find_freeing_call, format_grad, short_name, vjp_view
 from gradviz.runner import cells
 from gradviz.runner.session import Session
-
-SEED = Path("/work/shared/seed/seed_notebook.py")
-if not SEED.exists():
-    SEED = Path(__file__).resolve().parent.parent / "gradviz" / "resources" / "examples" / "seed_notebook.py"
+from tests.paths import SEED_NOTEBOOK
 
 
 @pytest.fixture(scope="module")
 def seed():
     session = Session()
-    results = session.run_cells(cells.split_percent_cells(SEED.read_text(encoding="utf-8")))
+    results = session.run_cells(cells.split_percent_cells(SEED_NOTEBOOK.read_text(encoding="utf-8")))
     return {r.index: r for r in results}
 
 

@@ -15,16 +15,15 @@ from typing import Any
 
 import pytest
 
+import gradviz.torch as torch_twin
 from gradviz.runner.cells import load_cells, module_map, normalize_addresses, run_cells_trusted
 from gradviz.runner.results import CellResult
 from gradviz.runner.session import Session
+from tests.paths import EXAMPLES_DIR, SEED_NOTEBOOK
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 SEED_EXPECTED = REPO / "tests" / "goldens" / "seed_expected.json"
 CASES = sorted((REPO / "tests" / "goldens" / "cases").glob("*.py"))
-
-torch_twin = pytest.importorskip("gradviz.torch")
 
 
 def _reset_engine() -> None:
@@ -58,11 +57,11 @@ def _compare(expected: list[dict[str, Any]], got: list[dict[str, Any]]) -> list[
 
 def test_seed_notebook_matches_pytorch() -> None:
     expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))["cells"]
-    problems = _compare(expected, _sandboxed(SEED))
+    problems = _compare(expected, _sandboxed(SEED_NOTEBOOK))
     assert not problems, "\n".join(problems)
 
 
-EXAMPLES = sorted(p for p in (REPO / "gradviz" / "resources" / "examples").glob("*.py") if p.name != "seed_notebook.py")
+EXAMPLES = sorted(p for p in EXAMPLES_DIR.glob("*.py") if p != SEED_NOTEBOOK)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])

@@ -1,22 +1,24 @@
-"""Resource caps: each runaway ends quickly with a message naming the limit and how to raise it."""
+"""Resource caps: each runaway ends with a message naming the limit and how to raise it.
+
+No assertion reads the clock: the message names the limit that stopped the cell, which is what
+the cap promises. A runaway that a cap refuses before it starts gets a generous wall time, so a
+busy machine cannot end it on time first; only the cells meant to run out of time get a short one.
+"""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
 from gradviz.runner.limits import Limits, ResourceLimitError, check_elements, use_limits
+from gradviz.runner.results import CellResult
 from gradviz.runner.session import Session
 
-FAST = Limits(wall_time_s=1.0)
+SHORT = Limits(wall_time_s=0.5)  # for the cells that only time can stop
+GENEROUS = Limits(wall_time_s=60.0)
 
 
-def run(source: str, limits: Limits = FAST) -> tuple[object, float]:
-    session = Session(limits, snapshots=False)
-    started = time.monotonic()
-    result = session.run_cell(0, source, 1)
-    return result, time.monotonic() - started
+def run(source: str, limits: Limits = GENEROUS) -> CellResult:
+    return Session(limits, snapshots=False).run_cell(0, source, 1)
 
 
 @pytest.mark.parametrize(
@@ -46,19 +48,14 @@ def run(source: str, limits: Limits = FAST) -> tuple[object, float]:
     ],
 )
 def test_runaway_ends_with_named_limit(source: str, limit: str) -> None:
-    result, elapsed = run(source)
-    assert elapsed < 5.0
+    result = run(source, SHORT if limit == "wall_time_s" else GENEROUS)
     assert result.error is not None, source
     assert limit in result.error.message, result.error.headline
     assert "raise it with" in result.error.message
 
 
 def test_huge_tensor_is_refused_by_the_engine() -> None:
-    torch = pytest.importorskip("gradviz.torch")
-    if not hasattr(torch, "ones"):
-        pytest.skip("engine not complete")
-    result, elapsed = run("import torch as t\nt.ones(100000, 100000)")
-    assert elapsed < 5.0
+    result = run("import torch as t\nt.ones(100000, 100000)")
     assert result.error is not None and "max_tensor_elements" in result.error.message
 
 
@@ -73,32 +70,32 @@ def test_check_elements_uses_the_active_limits() -> None:
 
 
 def test_limits_can_be_raised() -> None:
-    result, _ = run("x = [0] * 20\nprint(len(x))", Limits(max_sequence_length=10))
+    result = run("x = [0] * 20\nprint(len(x))", Limits(max_sequence_length=10))
     assert result.error is not None
-    result, _ = run("x = [0] * 20\nprint(len(x))", Limits(max_sequence_length=100))
+    result = run("x = [0] * 20\nprint(len(x))", Limits(max_sequence_length=100))
     assert result.error is None and result.stdout == "20\n"
 
 
 def test_output_up_to_the_cap_is_kept() -> None:
-    result, _ = run("for i in range(100):\n    print('abcdefghi')", Limits(max_output_chars=35))
+    result = run("for i in range(100):\n    print('abcdefghi')", Limits(max_output_chars=35))
     assert result.stdout == "abcdefghi\n" * 3 + "abcde"
     assert "max_output_chars" in result.error.message
 
 
 def test_moderate_recursion_still_works() -> None:
-    result, _ = run("def fact(n):\n    return 1 if n < 2 else n * fact(n - 1)\nprint(fact(300) > 0)")
+    result = run("def fact(n):\n    return 1 if n < 2 else n * fact(n - 1)\nprint(fact(300) > 0)")
     assert result.error is None, result.error
     assert result.stdout == "True\n"
 
 
 def test_limit_errors_cannot_be_swallowed_by_bare_except() -> None:
     source = "n = 0\nwhile True:\n    try:\n        n += 1\n    except BaseException:\n        pass"
-    result, elapsed = run(source)
-    assert elapsed < 5.0 and "wall_time_s" in result.error.message
+    result = run(source, SHORT)
+    assert result.error is not None and "wall_time_s" in result.error.message
 
 
 def test_session_after_timeout_keeps_its_namespace() -> None:
-    session = Session(FAST, snapshots=False)
+    session = Session(SHORT, snapshots=False)
     session.run_cell(0, "kept = 41", 1)
     assert session.run_cell(1, "while True: pass", 1).error is not None
     assert session.run_cell(2, "print(kept + 1)", 1).stdout == "42\n"

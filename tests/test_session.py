@@ -109,8 +109,6 @@ def test_results_are_plain_picklable_data(session: Session) -> None:
 
 # -- with the engine ---------------------------------------------------------------------------
 
-torch_twin = pytest.importorskip("gradviz.torch")
-
 
 def test_names_follow_rebinding(session: Session) -> None:
     session.run_cell(0, "import torch as t\nx = t.ones(2, requires_grad=True)\ny = x * 2\nfirst = y\ny = y + 1", 1)
@@ -134,7 +132,6 @@ def test_tensors_and_nodes_record_their_source_span(session: Session) -> None:
 
 
 def test_graph_snapshot_after_each_cell(session: Session) -> None:
-    pytest.importorskip("gradviz.graph.snapshot")
     result = session.run_cell(0, "import torch as t\nx = t.ones(2, requires_grad=True)\ny = (x * 3).sum()", 1)
     assert result.error is None
     assert isinstance(result.graph, dict) and result.graph
@@ -142,7 +139,6 @@ def test_graph_snapshot_after_each_cell(session: Session) -> None:
 
 
 def test_statement_snapshots_when_asked() -> None:
-    pytest.importorskip("gradviz.graph.snapshot")
     session = Session(statement_graphs=True)
     session.run_cell(0, "import torch as t\nx = t.ones(2, requires_grad=True)\nfor i in range(3):\n    x = x * 2", 1)
     spans = [entry["span"]["line"] for entry in session.last_statement_graphs]

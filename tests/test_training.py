@@ -18,8 +18,7 @@ from gradviz.backward.training import (
 )
 from gradviz.runner.cells import load_cells
 from gradviz.runner.session import Session
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "gradviz" / "resources" / "examples"
+from tests.paths import EXAMPLES_DIR
 
 
 def _run(path: Path) -> tuple[list[Any], list[dict[str, Any]], dict[str, str]]:
@@ -44,12 +43,12 @@ def _printed_losses(stdout: str) -> list[float]:
 
 @pytest.fixture(scope="module")
 def forgot() -> tuple[list[Any], list[dict[str, Any]], dict[str, str]]:
-    return _run(EXAMPLES / "forgot_zero_grad.py")
+    return _run(EXAMPLES_DIR / "forgot_zero_grad.py")
 
 
 def test_forgot_zero_grad_has_two_loops_of_eight(forgot) -> None:
     results, calls, _ = forgot
-    path = EXAMPLES / "forgot_zero_grad.py"
+    path = EXAMPLES_DIR / "forgot_zero_grad.py"
     loops = detect_loops(calls)
     assert [len(loop.iterations) for loop in loops] == [8, 8]
     assert [loop.line for loop in loops] == _lines_with(path, "loss.backward()")
@@ -92,7 +91,7 @@ def test_growth_reason_renders_in_english_and_chinese(forgot) -> None:
 
 
 def test_mlp_training_loop_is_found_and_zeroes_its_grads() -> None:
-    path = EXAMPLES / "mlp_training.py"
+    path = EXAMPLES_DIR / "mlp_training.py"
     results, calls, names = _run(path)
     loops = detect_loops(calls)
     assert len(loops) == 1

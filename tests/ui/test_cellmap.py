@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from gradviz.runner.cells import split_percent_cells
+from tests.paths import SEED_NOTEBOOK
 from ui.cellmap import cell_at_line, is_cell_marker, split_cells
-
-SEED = Path(__file__).resolve().parents[2] / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 
 
 def test_markers_follow_the_percent_format():
@@ -50,7 +47,7 @@ def test_cell_at_line_includes_the_marker_line():
 
 
 def test_seed_notebook_cells_match_gradviz_cells():
-    text = SEED.read_text(encoding="utf-8")
+    text = SEED_NOTEBOOK.read_text(encoding="utf-8")
     ours = split_cells(text)
     theirs = split_percent_cells(text)
     assert len(ours) == len(theirs) > 5

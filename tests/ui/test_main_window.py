@@ -22,6 +22,8 @@ from ui.theme import DARK, LIGHT, theme_manager
 
 SAMPLE = json.loads(Path(__file__).with_name("sample_snapshot.json").read_text(encoding="utf-8"))
 RUN_TIMEOUT_MS = 30_000
+# How long to wait for a state the event loop will reach: generous, waitUntil returns as soon as it holds.
+STATE_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture
@@ -114,15 +116,15 @@ def test_cancel_a_runaway_cell_keeps_the_window_responsive_and_replays_earlier_c
     run_with_keys(qtbot, window)
     window.editor.goto_line(5)
     QTest.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.runner.busy and window.cancel_button.isVisible(), timeout=5000)
-    # The GUI thread is free while the worker spins: timers fire and typing works.
+    qtbot.waitUntil(lambda: window.runner.busy and window.cancel_button.isVisible(), timeout=STATE_TIMEOUT_MS)
+    # The GUI thread is free while the worker spins: timers fire (the cell only ends when cancelled).
     ticks = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start(10)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=STATE_TIMEOUT_MS)
     timer.stop()
-    assert len(ticks) >= 5
+    assert window.runner.busy
     with qtbot.waitSignal(window.run_idle, timeout=RUN_TIMEOUT_MS):
         QTest.keyClick(window, Qt.Key.Key_Escape)
     result = window.output.result_for(1)
@@ -239,13 +241,13 @@ def test_switching_language_retranslates_the_window(qtbot, window):
     assert window.actions_.file_menu.title() == "&File"
     window.actions_.language_actions["zh_CN"].trigger()
     # Qt delivers LanguageChange to the widgets through the event loop.
-    qtbot.waitUntil(lambda: window.actions_.file_menu.title() == "文件(&F)", timeout=2000)
+    qtbot.waitUntil(lambda: window.actions_.file_menu.title() == "文件(&F)", timeout=STATE_TIMEOUT_MS)
     assert window.actions_.run_cell.text() == "运行单元格"
     assert window.inspector_dock.windowTitle() == "检查器"
     assert window.graph_area.tabText(0) == "大纲"
     assert window.prefs.language == "zh_CN"
     window.set_language("en")
-    qtbot.waitUntil(lambda: window.actions_.file_menu.title() == "&File", timeout=2000)
+    qtbot.waitUntil(lambda: window.actions_.file_menu.title() == "&File", timeout=STATE_TIMEOUT_MS)
 
 
 def test_switching_theme_changes_palette_and_editor_colours(qtbot, window):

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-
-pytest.importorskip("pytestqt")
-
 from PySide6.QtCore import QSettings, Qt
 
 from gradviz.backward.replay import short_name
 from gradviz.runner import cells
 from gradviz.runner.session import Session
+from tests.paths import SEED_NOTEBOOK
 from ui.player import BackwardPlayer, apply_screenshot_args
-
-SEED = Path("/work/shared/seed/seed_notebook.py")
 
 
 class RecordingCanvas:
@@ -47,7 +42,7 @@ class RecordingCanvas:
 
 @pytest.fixture(scope="module")
 def seed_results():
-    return Session().run_cells(cells.split_percent_cells(SEED.read_text(encoding="utf-8")))
+    return Session().run_cells(cells.split_percent_cells(SEED_NOTEBOOK.read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +73,7 @@ def test_play_to_the_end_and_step_back(qtbot, player):
     widget.play()
     assert widget.is_playing
     n = len(widget.replay)
-    qtbot.waitUntil(lambda: not widget.is_playing, timeout=10_000)
+    qtbot.waitUntil(lambda: not widget.is_playing, timeout=30_000)
     assert steps == list(range(1, n))
     assert set(canvas.states.values()) == {"done"}
     assert all(canvas.freed.values()) and len(canvas.freed) == 3

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-pytest.importorskip("pytestqt")
-
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from gradviz.runner.cells import load_cells
 from gradviz.runner.session import Session
+from tests.paths import EXAMPLES_DIR
 from ui.player import BackwardPlayer
 from ui.training import TrainingPanel, install_training_panel
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "gradviz" / "resources" / "examples" / "forgot_zero_grad.py"
+EXAMPLE = EXAMPLES_DIR / "forgot_zero_grad.py"
 
 
 @pytest.fixture(scope="module")
