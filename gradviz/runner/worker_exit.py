@@ -24,9 +24,9 @@ __all__ = [
     "OUTPUT_FILE_NAME",
     "OutputMirror",
     "StderrTail",
-    "StreamedOutput",
     "learner_line",
     "mirror_file_bytes",
+    "mirror_writes",
     "read_printed_output",
     "stop_description",
     "stream_runtime_output",
@@ -77,42 +77,37 @@ class OutputMirror:
         self._pack_length(self._map, 0, stop - _LENGTH.size)
 
 
-class StreamedOutput:
-    """The cell's output buffer, each accepted chunk also copied at once into the mirror the
-    parent reads if the worker dies before it can send its result. It offers what the runtime
-    and the session use of a buffer (``write``, ``getvalue``) and no ``__getattr__``: one on the
-    class would slow every attribute access of every print."""
+def mirror_writes(buffer: Any, mirror: OutputMirror) -> None:
+    """Make ``buffer.write`` also copy each accepted chunk into ``mirror``. The buffer object
+    itself stays in place (the runtime may also have made it ``sys.stdout``); only its ``write``
+    is shadowed on the instance, so every other attribute behaves as before."""
+    write: Callable[[str], Any] = buffer.write
+    saved = 0  # characters of the buffer's text already mirrored
 
-    __slots__ = ("_inner", "_mirror", "_saved")
-
-    def __init__(self, inner: Any, mirror: OutputMirror) -> None:
-        self._inner = inner
-        self._mirror = mirror
-        self._saved = 0  # characters of inner's text already mirrored
-
-    def write(self, text: str) -> None:
+    def mirrored_write(text: str) -> Any:
+        nonlocal saved
         try:
-            self._inner.write(text)
+            written = write(text)
         except BaseException:
-            rest = self._inner.getvalue()[self._saved :]  # the part kept up to the cap
-            self._mirror.append(rest.encode("utf-8", "surrogatepass"))
-            self._saved += len(rest)
+            rest = str(buffer.getvalue())[saved:]  # the part kept up to the cap
+            mirror.append(rest.encode("utf-8", "surrogatepass"))
+            saved += len(rest)
             raise
-        self._mirror.append(text.encode("utf-8", "surrogatepass"))
-        self._saved += len(text)
+        mirror.append(text.encode("utf-8", "surrogatepass"))
+        saved += len(text)
+        return written
 
-    def getvalue(self) -> str:
-        return str(self._inner.getvalue())
+    buffer.write = mirrored_write
 
 
 def stream_runtime_output(runtime: Any, mirror: OutputMirror) -> None:
-    """Make every cell the runtime begins copy its output into ``mirror`` as well."""
+    """Make every cell the runtime begins copy its printed output into ``mirror`` as well."""
     begin: Callable[[Any], None] = runtime.begin
 
     def begin_streaming(limits: Any) -> None:
         begin(limits)
         mirror.clear()
-        runtime.output = StreamedOutput(runtime.output, mirror)
+        mirror_writes(runtime.output, mirror)
 
     runtime.begin = begin_streaming
 
