@@ -1,0 +1,155 @@
+"""The tutorial corpus runs as under PyTorch 2.13: issue 14's measuring stick.
+
+tests/tutorials/cases/ holds gradviz's own learner-style scripts written in the manner of the
+public teaching material (the PyTorch tutorials, pytorch/examples, Dive into Deep Learning in
+English and Chinese, micrograd); tests/tutorials/README.md lists what each one exercises. Their
+goldens (tests/tutorials/goldens/) were recorded from real torch 2.13 by
+tools/record_tutorial_goldens.py. Each case runs the way ``gradviz run FILE`` runs it (the
+sandboxed worker process with the default limits) and must print, cell for cell, what PyTorch
+printed: stdout, the echo of a trailing expression, warnings and the exception line.
+
+A case that does not match yet is listed in KNOWN_GAPS below with the first thing it stops on,
+and is a strict xfail: whoever implements the missing piece sees the case XPASS (a failure) and
+removes its entry, so the table only ever shrinks to what is still missing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gradviz.cli.run import run_file
+from gradviz.runner.cells import CODE, code_summary, load_cells, normalize_addresses
+from gradviz.runner.limits import Limits
+from gradviz.runner.results import CellResult
+
+REPO = Path(__file__).resolve().parent.parent
+CASES_DIR = REPO / "tests" / "tutorials" / "cases"
+GOLDENS_DIR = REPO / "tests" / "tutorials" / "goldens"
+CASES = sorted(p for p in CASES_DIR.iterdir() if p.suffix in (".py", ".ipynb"))
+FIELDS = ("stdout", "echo", "warnings", "exception")
+
+# What each case stops on today: (kind, the first missing API or mismatch). Kinds: "missing API",
+# "signature", "semantics", "numerics", "sandbox refusal", "time/memory". Remove an entry when its
+# case passes (the strict xfail turns an unexpected pass into a failure that says so).
+KNOWN_GAPS: dict[str, tuple[str, str]] = {
+    "autograd_functional": ("missing API", "torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp, vhp)"),
+    "autograd_semantics_details": ("semantics", "for row in x records SelectBackward0, torch UnbindBackward0"),
+    "basics_autograd": ("missing API", "F.binary_cross_entropy_with_logits"),
+    "basics_build_model_device": ("missing API", "torch.accelerator"),
+    "basics_data_loader": ("missing API", "torch.utils.data"),
+    "basics_optimization_loop": ("missing API", "torch.utils.data"),
+    "cnn_layers": ("missing API", "nn.Conv1d"),
+    "d2l_autograd": ("signature", "torch.randn(size=...)"),
+    "d2l_linear_regression_concise": ("missing API", "torch.utils (from torch.utils import data)"),
+    "d2l_linear_regression_scratch": ("missing API", "torch.normal"),
+    "d2l_model_construction": ("missing API", "nn.ModuleList"),
+    "d2l_numerical_stability": ("missing API", "torch.normal"),
+    "d2l_parameters": ("signature", "torch.rand(size=...)"),
+    "examples_nn_polynomial_full": ("time/memory", "the 2,000-step loop passes the 10 s cell limit (at step ~1,250)"),
+    "examples_optim_dynamic_net": ("missing API", "torch.optim.RMSprop"),
+    "examples_polynomial_autograd_full": ("missing API", "torch.accelerator"),
+    "examples_polynomial_custom_function": ("missing API", "torch.device"),
+    "examples_polynomial_tensor": ("missing API", "torch.device"),
+    "examples_regression": ("missing API", "F.smooth_l1_loss"),
+    "intermediate_double_backward": ("missing API", "torch.autograd.gradgradcheck"),
+    "intermediate_module_hooks": ("missing API", "Module.register_forward_hook"),
+    "intermediate_saved_tensor_hooks": ("missing API", "Tensor.equal"),
+    "losses": ("missing API", "nn.L1Loss"),
+    "nlp_bow_classifier": ("missing API", "torch.softmax"),
+    "nlp_crf_forward": ("semantics", "for row in x records SelectBackward0, torch UnbindBackward0"),
+    "nlp_intro_tensors": ("missing API", "torch.LongTensor"),
+    "nlp_lstm_tagger": ("missing API", "nn.LSTM"),
+    "nlp_word_embeddings": ("missing API", "nn.Embedding"),
+    "notebook_magics": ("semantics", "the echo of torch.manual_seed names gradviz's Generator class"),
+    "optimizers_schedulers": ("missing API", "torch.optim.lr_scheduler"),
+    "rnn_gru_cells": ("missing API", "nn.RNN"),
+    "tensor_ops_indexing": ("missing API", "torch.index_select"),
+    "youtube_autograd": ("missing API", "torch.sin_"),
+}
+
+
+def _golden_cells(path: Path) -> list[dict[str, Any]]:
+    document = json.loads((GOLDENS_DIR / f"{path.stem}.json").read_text(encoding="utf-8"))
+    return document["cells"]
+
+
+def _as_record(result: CellResult) -> dict[str, Any]:
+    return {
+        "cell": result.index,
+        "stdout": normalize_addresses(result.stdout),
+        "echo": None if result.echo is None else normalize_addresses(result.echo),
+        "warnings": [normalize_addresses(w) for w in result.warnings],
+        "exception": None if result.error is None else normalize_addresses(result.error.headline),
+    }
+
+
+class RunnerBrokenError(RuntimeError):
+    """The worker could not run the case at all: not a gap of the case, so never an xfail."""
+
+
+def run_case(path: Path) -> list[dict[str, Any]]:
+    """The case run as ``gradviz run`` runs it: worker process, default limits."""
+    results = run_file(load_cells(path), Limits())
+    for result in results:
+        if result.error is not None and "worker process could not start" in result.error.message:
+            raise RunnerBrokenError(result.error.headline)
+    return [_as_record(r) for r in results]
+
+
+def differences(expected: list[dict[str, Any]], got: list[dict[str, Any]]) -> list[str]:
+    """Cell-by-cell differences, first one first (what a helper reads to find the gap)."""
+    problems = [] if len(expected) == len(got) else [f"{len(got)} cells ran, {len(expected)} expected"]
+    for want, have in zip(expected, got):
+        for key in FIELDS:
+            if want[key] != have[key]:
+                problems.append(
+                    f"cell {want['cell']} ({want['code'][:80]}) {key}:\n"
+                    f"  expected {want[key]!r}\n  got      {have[key]!r}"
+                )
+    return problems
+
+
+def _param(path: Path) -> Any:
+    gap = KNOWN_GAPS.get(path.stem)
+    # Only a mismatch (AssertionError) is the expected failure: a broken runner fails the test.
+    marks = [] if gap is None else [pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"{gap[0]}: {gap[1]}")]
+    return pytest.param(path, id=path.stem, marks=marks)
+
+
+@pytest.mark.parametrize("path", [_param(p) for p in CASES])
+def test_case_prints_what_pytorch_printed(path: Path) -> None:
+    problems = differences(_golden_cells(path), run_case(path))
+    assert not problems, "\n".join(problems[:6])
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_golden_was_recorded_from_this_version_of_the_case(path: Path) -> None:
+    """A case edited after its golden was recorded must be re-recorded (the cells' code is in the
+    golden): /path/to/torchvenv/bin/python tools/record_tutorial_goldens.py NAME"""
+    golden = GOLDENS_DIR / f"{path.stem}.json"
+    assert golden.exists(), f"no golden for {path.name}: record it with tools/record_tutorial_goldens.py"
+    recorded = [cell["code"] for cell in _golden_cells(path)]
+    current = [code_summary(cell.source) for cell in load_cells(path) if cell.kind == CODE]
+    assert recorded == current
+
+
+def test_every_golden_and_every_known_gap_names_a_case() -> None:
+    names = {p.stem for p in CASES}
+    assert {g.stem for g in GOLDENS_DIR.glob("*.json")} == names
+    assert set(KNOWN_GAPS) <= names
+    kinds = {"missing API", "signature", "semantics", "numerics", "sandbox refusal", "time/memory"}
+    assert {kind for kind, _ in KNOWN_GAPS.values()} <= kinds
+
+
+def test_corpus_covers_full_length_loops_and_a_notebook() -> None:
+    """Issue 14 holds gradviz to full-length tutorial loops and to notebooks as learners have
+    them; the corpus must keep cases of both (a trimmed corpus would stop measuring them)."""
+    texts = {p.name: p.read_text(encoding="utf-8") for p in CASES}
+    assert any("FULL-LENGTH" in text and "range(2000)" in text for text in texts.values())
+    notebooks = [name for name in texts if name.endswith(".ipynb")]
+    assert notebooks
+    assert any("%matplotlib" in texts[n] and "!pip" in texts[n] and "display(" in texts[n] for n in notebooks)
