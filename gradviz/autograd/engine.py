@@ -9,7 +9,8 @@ iterative: a 10,000-op chain needs no recursion.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
@@ -23,7 +24,13 @@ from gradviz.autograd.printing import format_size
 from gradviz.autograd.ready_queue import ReadyQueue
 from gradviz.autograd.tensor import Tensor
 
-__all__ = ["backward", "grad"]
+if TYPE_CHECKING:
+    from gradviz.runner.results import SourceSpan
+
+__all__ = ["GraphRoot", "Tensors", "backward", "grad"]
+
+# One tensor or several, as backward(), autograd.grad() and their grad arguments accept them.
+Tensors: TypeAlias = "Tensor | Iterable[Tensor]"
 
 SCALAR_ONLY = "grad can be implicitly created only for scalar outputs"
 NOT_USED = (
@@ -53,7 +60,7 @@ class GraphRoot(Node):
         return NodeOutput(list(self.root_grads), {})
 
 
-def _as_list(value: Any) -> list[Any]:
+def _tensor_list(value: Tensors | None) -> list[Tensor]:
     if value is None:
         return []
     if isinstance(value, Tensor):
@@ -61,9 +68,18 @@ def _as_list(value: Any) -> list[Any]:
     return list(value)
 
 
-def _make_grads(outputs: list[Tensor], grads: list[Any], create_graph: bool) -> list[Any]:
+def _grad_list(value: Tensor | Iterable[Tensor | None] | None, count: int) -> list[object]:
+    """The grads given for ``count`` outputs (None each when not given)."""
+    if value is None:
+        return [None] * count
+    if isinstance(value, Tensor):
+        return [value]
+    return list(value)
+
+
+def _make_grads(outputs: list[Tensor], grads: list[object], create_graph: bool) -> list[Grad | None]:
     """The grads backward starts from: given ones checked, implicit ones created for scalars."""
-    result: list[Any] = []
+    result: list[Grad | None] = []
     for i, (out, g) in enumerate(zip(outputs, grads)):
         if isinstance(g, Tensor):
             if tuple(g.shape) != tuple(out.shape):
@@ -92,18 +108,19 @@ def _make_grads(outputs: list[Tensor], grads: list[Any], create_graph: bool) -> 
 
 
 def backward(
-    tensors: Any,
-    grad_tensors: Any = None,
+    tensors: Tensors,
+    grad_tensors: Tensor | Iterable[Tensor | None] | None = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
-    grad_variables: Any = None,
-    inputs: Any = None,
+    grad_variables: object = None,  # PyTorch's deprecated name for grad_tensors; ignored
+    inputs: Tensors | None = None,
 ) -> None:
-    outputs = _as_list(tensors)
-    grads = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(outputs)
+    """Accumulate the grads of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs``)."""
+    outputs = _tensor_list(tensors)
+    grads = _grad_list(grad_tensors, len(outputs))
     if len(grads) != len(outputs):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
-    input_list = _as_list(inputs)
+    input_list = _tensor_list(inputs)
     if inputs is not None and not input_list:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
     if retain_graph is None:
@@ -124,21 +141,22 @@ def backward(
 
 
 def grad(
-    outputs: Any,
-    inputs: Any,
-    grad_outputs: Any = None,
+    outputs: Tensors,
+    inputs: Tensors,
+    grad_outputs: Tensor | Iterable[Tensor | None] | None = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
     only_inputs: bool = True,
     allow_unused: bool | None = None,
     is_grads_batched: bool = False,
     materialize_grads: bool = False,
-) -> tuple[Any, ...]:
+) -> tuple[Tensor | None, ...]:
+    """The grads of ``outputs`` with respect to ``inputs``, returned rather than accumulated."""
     if is_grads_batched:
         raise NotImplementedError("gradviz: autograd.grad(is_grads_batched=True) is not supported")
-    out_list = _as_list(outputs)
-    input_list = _as_list(inputs)
-    grads = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(out_list)
+    out_list = _tensor_list(outputs)
+    input_list = _tensor_list(inputs)
+    grads = _grad_list(grad_outputs, len(out_list))
     if len(grads) != len(out_list):
         raise RuntimeError(
             f"grad requires one gradient per output: got {len(grads)} gradients and {len(out_list)} outputs"
@@ -163,7 +181,7 @@ def grad(
         allow_unused=bool(allow_unused),
         kind="grad",
     )
-    result: list[Any] = []
+    result: list[Tensor | None] = []
     for t, g in zip(input_list, captured):
         if g is None:
             if materialize_grads:
@@ -187,14 +205,14 @@ class _Capture:
 
 def _run(
     outputs: list[Tensor],
-    root_grads: list[Any],
+    root_grads: list[Grad | None],
     keep_graph: bool,
     create_graph: bool,
     inputs: list[Tensor],
     accumulate: bool,
     allow_unused: bool,
     kind: str,
-) -> list[Any]:
+) -> list[Grad | None]:
     graph_mode = create_graph
     record = tr.has_listeners()
     trace = tr.BackwardTrace() if record else None
@@ -213,10 +231,11 @@ def _run(
 
     if len(root_edges) == 1:
         start: Node = root_edges[0][0]  # type: ignore[assignment]
-        start_buffer: dict[int, Any] = {root_edges[0][1]: root_grads[0]}
+        first = root_grads[0]
+        start_buffer: dict[int, Grad] = {root_edges[0][1]: first} if first is not None else {}
     else:
         start = GraphRoot(tuple(root_edges), root_grads)
-        start_buffer = {0: None}
+        start_buffer = {}
 
     dependencies, order = _dependencies(start)
 
@@ -256,9 +275,9 @@ def _run(
             )
         )  # the loss per iteration (training view)
 
-    captured: list[Any] = [None] * len(inputs)
+    captured: list[Grad | None] = [None] * len(inputs)
     queue: ReadyQueue[Node] = ReadyQueue()
-    buffers: dict[Node, dict[int, Any]] = {start: start_buffer}
+    buffers: dict[Node, dict[int, Grad]] = {start: start_buffer}
     queue.push(start.sequence_nr, start)
     run = BackwardRun(graph_mode, TENSOR if graph_mode else NUMPY, events)
     current: Node | None = None
@@ -309,7 +328,7 @@ def _run(
             current = None
     except BaseException as error:
         stack = getattr(current, "_forward_stack", None) if _grad_mode._anomaly else None
-        if stack is not None and isinstance(error, Exception):
+        if current is not None and stack is not None and isinstance(error, Exception):
             warnings.warn(
                 f"Error detected in {current.display_name}. Traceback of forward call that caused the "
                 f"error:\n{stack} (Triggered internally at "
@@ -339,7 +358,7 @@ def _run(
     return captured
 
 
-def _span_of_now() -> Any:
+def _span_of_now() -> SourceSpan | None:
     from gradviz.autograd.provenance import current_span
 
     return current_span()
@@ -353,7 +372,7 @@ def _root_value(out: Tensor) -> float | None:
     return float(data.real.reshape(()))
 
 
-def _gv(value: Any, like: Tensor | None = None) -> tr.GradValue | None:
+def _gv(value: Grad | None, like: Tensor | None = None) -> tr.GradValue | None:
     if value is None:
         return None
     if isinstance(value, Tensor):
@@ -361,7 +380,7 @@ def _gv(value: Any, like: Tensor | None = None) -> tr.GradValue | None:
     return tr.GradValue(value, like.dtype.name if like is not None else str(value.dtype))
 
 
-def _gv_array(value: Any) -> tr.GradValue | None:
+def _gv_array(value: Grad | None) -> tr.GradValue | None:
     if value is None:
         return None
     if isinstance(value, Tensor):
@@ -495,7 +514,8 @@ def _call_node(node: Node, grads_in: dict[int, Grad], run: BackwardRun, already_
         for hook in list(node._pre_hooks.values()):
             result = hook(tuple(_wrap_optional(grads_in.get(i)) for i in range(n_out)))
             if result is not None:
-                grads_in = {i: _unwrap(v, graph_mode) for i, v in enumerate(result)}
+                unwrapped = {i: _unwrap(v, graph_mode) for i, v in enumerate(result)}
+                grads_in = {i: g for i, g in unwrapped.items() if g is not None}
             if events is not None:
                 events.append(tr.HookCalled(node.gid, "pre", None, result is not None))
 

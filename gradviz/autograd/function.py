@@ -9,7 +9,7 @@ import numpy as np
 
 from gradviz.autograd import grad_mode
 from gradviz.autograd.grad_mode import no_grad
-from gradviz.autograd.node import FREED_MESSAGE, BackwardRun, Grad, Node, NodeOutput, SavedTensor
+from gradviz.autograd.node import FREED_MESSAGE, BackwardRun, Edge, Grad, Node, NodeOutput, SavedTensor
 from gradviz.autograd.tensor import Tensor
 
 __all__ = [
@@ -35,7 +35,7 @@ class FunctionCtx:
         self._dirty: set[int] = set()
         self._node: Node | None = None
 
-    def save_for_backward(self, *tensors: Any) -> None:
+    def save_for_backward(self, *tensors: object) -> None:
         self._saved = [SavedTensor(t, is_output=False) if isinstance(t, Tensor) else None for t in tensors]
         self._saved_plain = list(tensors)
 
@@ -63,9 +63,9 @@ class _FunctionNode(Node):
 
     def __init__(
         self,
-        cls: type,
+        cls: type[Function],
         ctx: FunctionCtx,
-        edges: tuple[tuple[Node | None, int], ...],
+        edges: tuple[Edge, ...],
         tensor_positions: list[int],
         n_args: int,
     ) -> None:
@@ -89,7 +89,7 @@ class _FunctionNode(Node):
         return super().__getattr__(attr)
 
     def release_variables(self) -> list[tuple[str, SavedTensor]]:
-        freed = []
+        freed: list[tuple[str, SavedTensor]] = []
         if not self.ctx._freed:
             for i, saved in enumerate(self.ctx._saved):
                 if saved is not None:
@@ -100,12 +100,12 @@ class _FunctionNode(Node):
     def apply(self, grads: dict[int, Grad], run: BackwardRun) -> NodeOutput:
         graph_mode = run.graph_mode
         outputs = self.outputs
-        grad_args = []
+        grad_args: list[Tensor | None] = []
         for i in range(max(len(outputs), 1)):
             g = grads.get(i)
             if g is None and self.ctx.materialize_grads and i < len(outputs):
                 g = np.zeros_like(outputs[i]._data)
-            grad_args.append(g if isinstance(g, Tensor) or g is None else Tensor._make(g, outputs[i].dtype))
+            grad_args.append(g if isinstance(g, Tensor) or g is None else Tensor._make(np.asarray(g), outputs[i].dtype))
         with grad_mode.enable_grad() if graph_mode else no_grad():
             result = self.cls.backward(self.ctx, *grad_args)
         if not isinstance(result, tuple):
@@ -195,19 +195,19 @@ class GradcheckError(RuntimeError):
     pass
 
 
-def _flat_outputs(result: Any) -> list[Tensor]:
+def _flat_outputs(result: object) -> list[Tensor]:
     return [r for r in (result if isinstance(result, tuple) else (result,)) if isinstance(r, Tensor)]
 
 
 def gradcheck(
-    func: Callable[..., Any],
-    inputs: Any,
+    func: Callable[..., object],
+    inputs: Tensor | tuple[object, ...],
     *,
     eps: float = 1e-06,
     atol: float = 1e-05,
     rtol: float = 0.001,
     raise_exception: bool = True,
-    **_: Any,
+    **_options: object,  # PyTorch's other options (nondet_tol, check_undefined_grad, ...) change nothing here
 ) -> bool:
     """Compare analytical and finite-difference Jacobians, column by column, as PyTorch does."""
     from gradviz.autograd.printing import format_tensor
@@ -234,9 +234,9 @@ def gradcheck(
                 from gradviz.autograd.engine import grad as autograd_grad
 
                 fresh = _flat_outputs(func(*args))[out_index]
-                seed = np.zeros(fresh._data.shape, dtype=fresh.dtype.np)
-                seed.reshape(-1)[j] = 1
-                (g,) = autograd_grad(fresh, x, Tensor._make(seed, fresh.dtype), allow_unused=True)
+                cotangent = np.zeros(fresh._data.shape, dtype=fresh.dtype.np)
+                cotangent.reshape(-1)[j] = 1
+                (g,) = autograd_grad(fresh, x, Tensor._make(cotangent, fresh.dtype), allow_unused=True)
                 if g is not None:
                     analytical[:, j] = g._data.astype(np.float64).reshape(-1)
             if not np.allclose(analytical, numerical, rtol=rtol, atol=atol):
@@ -250,7 +250,7 @@ def gradcheck(
     return True
 
 
-def gradgradcheck(*args: Any, **kwargs: Any) -> bool:
+def gradgradcheck(*args: object, **kwargs: object) -> bool:
     raise NotImplementedError("gradviz: torch.autograd.gradgradcheck is not supported yet")
 
 
@@ -283,7 +283,7 @@ class detect_anomaly:
         grad_mode.set_anomaly(self.previous)
 
 
-def check_nan(node: Node, outputs: Sequence[Any]) -> None:
+def check_nan(node: Node, outputs: Sequence[Grad | None]) -> None:
     for index, value in enumerate(outputs):
         if value is None:
             continue

@@ -290,9 +290,6 @@ class Node:
         return handle
 
     # -- saved buffers -----------------------------------------------------------------------
-    def saved_tensors(self) -> list[tuple[str, SavedTensor]]:
-        return [(k, v) for k, v in self.saved.items() if isinstance(v, SavedTensor)]
-
     def release_variables(self) -> list[tuple[str, SavedTensor]]:
         """Free saved tensors (not scalar attributes), returning the ones freed just now."""
         freed: list[tuple[str, SavedTensor]] = []
@@ -313,9 +310,6 @@ class Node:
                     return value.unpack_for_user(self)
                 return value
         raise AttributeError(f"'{self._name}' object has no attribute '{attr}'")
-
-    def saved_attribute_names(self) -> list[str]:
-        return [f"_saved_{k}" for k in self.saved]
 
 
 class AccumulateGrad(Node):

@@ -2,14 +2,16 @@
 
 Fields mirror what PyTorch keeps per tensor: ``requires_grad``, ``grad``, ``grad_fn`` with the
 output number, a version counter shared by views, hooks, and ``retain_grad``. Ops live in the op
-table (gradviz/autograd/ops); methods here only forward to them.
+table (gradviz/autograd/ops): its variant table attaches the op methods (``add``, ``__mul__``,
+``add_``...) when this module is imported, and ``tensor_methods.pyi`` declares them for type
+checkers and editors.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -20,6 +22,15 @@ from gradviz.autograd.node import AccumulateGrad, Node, RemovableHandle
 from gradviz.autograd.printing import format_size, format_tensor
 from gradviz.autograd.provenance import current_span
 from gradviz.runner.limits import check_elements
+
+if TYPE_CHECKING:
+    from gradviz.autograd.node import Hook
+    from gradviz.autograd.ops.registry import ViewFn
+    from gradviz.autograd.tensor_methods import TensorMethods as _OpMethods
+    from gradviz.autograd.types import DTypeLike, Scalar
+    from gradviz.runner.results import SourceSpan
+else:
+    _OpMethods = object  # the op methods are attached below, from the variant table
 
 __all__ = ["NONLEAF_GRAD_WARNING", "Size", "Tensor"]
 
@@ -49,7 +60,7 @@ class Size(tuple):
         return n
 
 
-class Tensor:
+class Tensor(_OpMethods):
     __slots__ = (
         "__dict__",
         "__weakref__",
@@ -64,12 +75,22 @@ class Tensor:
         "uid",
     )
 
+    _data: np.ndarray
+    _grad: Tensor | None
+    _output_nr: int
+    _requires_grad: bool
+    _version_counter: list[int]  # shared by a tensor and its views: one list, one count
+    dtype: DType
+    grad_fn: Node | None
+    span: SourceSpan | None  # where in the learner's script it was made
+    uid: int
+
     # Rarely set state lives in the instance dict only when set; these class defaults keep
     # creating a tensor (the engine's hottest path) down to the fields every tensor needs.
     _base: Tensor | None = None  # the tensor this one is a differentiable view of
-    _view_fn: Any = None  # base array -> this view's region (for CopySlices)
-    _hooks: dict[int, Callable[..., Any]] | None = None
-    _post_accumulate_hooks: dict[int, Callable[..., Any]] | None = None
+    _view_fn: ViewFn | None = None  # base array -> this view's region (for CopySlices)
+    _hooks: dict[int, Hook] | None = None
+    _post_accumulate_hooks: dict[int, Hook] | None = None
     _retains_grad = False
     _grad_accumulator: AccumulateGrad | None = None
     _wrapped_number = False  # a Python number wrapped as a 0-d tensor (the 1 in y + 1)
@@ -77,7 +98,7 @@ class Tensor:
     _origin: str | None = None  # "no_grad", "detach" or "data": why a result has no grad history
 
     # -- construction ---------------------------------------------------------------------------
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # torch.Tensor(data) or torch.Tensor(*sizes)
         # torch.Tensor(2, 3) makes an uninitialised float tensor; torch.Tensor([1, 2]) copies data.
         if len(args) == 1 and not isinstance(args[0], int):
             data = np.array(args[0], dtype=np.float32)
@@ -195,7 +216,7 @@ class Tensor:
         self._retains_grad = True
         self.grad_fn._own("_retains_grad")[self._output_nr] = self
 
-    def register_hook(self, hook: Callable[[Tensor], Any]) -> RemovableHandle:
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
@@ -206,7 +227,7 @@ class Tensor:
         self._hooks[handle.id] = hook
         return handle
 
-    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], Any]) -> RemovableHandle:
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         if self._post_accumulate_hooks is None:
@@ -220,7 +241,7 @@ class Tensor:
         gradient: Tensor | None = None,
         retain_graph: bool | None = None,
         create_graph: bool = False,
-        inputs: Any = None,
+        inputs: Tensor | Sequence[Tensor] | None = None,
     ) -> None:
         from gradviz.autograd.engine import backward
 
@@ -262,7 +283,11 @@ class Tensor:
     def shape(self) -> Size:
         return Size(self._data.shape)
 
-    def size(self, dim: int | None = None) -> Any:
+    @overload
+    def size(self, dim: None = None) -> Size: ...
+    @overload
+    def size(self, dim: int) -> int: ...
+    def size(self, dim: int | None = None) -> Size | int:
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[_functional._norm_dim(dim, self._data.ndim)]
@@ -306,23 +331,27 @@ class Tensor:
     def is_contiguous(self) -> bool:
         return bool(self._data.flags.c_contiguous)
 
-    def stride(self, dim: int | None = None) -> Any:
+    @overload
+    def stride(self, dim: None = None) -> tuple[int, ...]: ...
+    @overload
+    def stride(self, dim: int) -> int: ...
+    def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
         strides = dtypes.element_strides(self._data)
         return strides if dim is None else strides[dim]
 
     def cpu(self) -> Tensor:
         return self
 
-    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+    def cuda(self, *args: object, **kwargs: object) -> Tensor:
         raise AssertionError("Torch not compiled with CUDA enabled")
 
     # -- conversion -----------------------------------------------------------------------------
-    def item(self) -> Any:
+    def item(self) -> Scalar:
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
         return self._data.reshape(()).item()
 
-    def tolist(self) -> Any:
+    def tolist(self) -> Any:  # nested lists of Python numbers, or one number for a 0-d tensor
         return self._data.tolist()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
@@ -330,10 +359,11 @@ class Tensor:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self._data
 
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+    def __array__(self, dtype: np.dtype | None = None, copy: bool | None = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)
 
-    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+    def to(self, *args: object, **kwargs: object) -> Tensor:
+        """``to(dtype)``, ``to(other)``, ``to(device, dtype)``: only the dtype matters here."""
         target = kwargs.get("dtype")
         for arg in args:
             if isinstance(arg, DType):
@@ -343,29 +373,6 @@ class Tensor:
         if target is None or dtypes.as_dtype(target) is self.dtype:
             return self
         return _functional.to_dtype(self, dtypes.as_dtype(target))
-
-    def type(self, dtype: Any = None) -> Any:
-        if dtype is None:
-            return self.dtype.legacy_name
-        return self.to(dtypes.as_dtype(dtype))
-
-    def float(self) -> Tensor:
-        return self.to(dtypes.float32)
-
-    def double(self) -> Tensor:
-        return self.to(dtypes.float64)
-
-    def half(self) -> Tensor:
-        return self.to(dtypes.float16)
-
-    def long(self) -> Tensor:
-        return self.to(dtypes.int64)
-
-    def int(self) -> Tensor:
-        return self.to(dtypes.int32)
-
-    def bool(self) -> Tensor:
-        return self.to(dtypes.bool_)
 
     def contiguous(self) -> Tensor:
         return self if self._data.flags.c_contiguous else _functional.clone(self)
@@ -429,16 +436,46 @@ class Tensor:
             return _functional.t(self)
         raise NotImplementedError("gradviz: .T on tensors with more than 2 dims is not supported yet")
 
-    def __getattr__(self, name: str) -> Any:
-        # Reached only for names the class does not define: say clearly that the op is missing
-        # instead of pretending (an AttributeError, as Python expects, with a helpful text).
-        if name.startswith("__"):
-            raise AttributeError(name)
-        from gradviz.autograd.unsupported import is_torch_tensor_method, not_supported
+    if not TYPE_CHECKING:  # type checkers should flag a misspelt name, not read it as Any
 
-        if is_torch_tensor_method(name):
-            raise not_supported(f"Tensor.{name}")
-        raise AttributeError(f"'Tensor' object has no attribute '{name}'")
+        def __getattr__(self, name: str) -> object:
+            # Reached only for names the class does not define: say clearly that the op is missing
+            # instead of pretending (an AttributeError, as Python expects, with a helpful text).
+            if name.startswith("__"):
+                raise AttributeError(name)
+            from gradviz.autograd.unsupported import is_torch_tensor_method, not_supported
+
+            if is_torch_tensor_method(name):
+                raise not_supported(f"Tensor.{name}")
+            raise AttributeError(f"'Tensor' object has no attribute '{name}'")
+
+    # Conversions named like builtins come last, so the annotations above still mean the builtins.
+    @overload
+    def type(self, dtype: None = None) -> str: ...
+    @overload
+    def type(self, dtype: DTypeLike) -> Tensor: ...
+    def type(self, dtype: DTypeLike | None = None) -> str | Tensor:
+        if dtype is None:
+            return self.dtype.legacy_name
+        return self.to(dtypes.as_dtype(dtype))
+
+    def float(self) -> Tensor:
+        return self.to(dtypes.float32)
+
+    def double(self) -> Tensor:
+        return self.to(dtypes.float64)
+
+    def half(self) -> Tensor:
+        return self.to(dtypes.float16)
+
+    def long(self) -> Tensor:
+        return self.to(dtypes.int64)
+
+    def int(self) -> Tensor:
+        return self.to(dtypes.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(dtypes.bool_)
 
 
 class _Device:
@@ -461,5 +498,5 @@ from gradviz.autograd.ops import functional as _functional  # noqa: E402
 from gradviz.autograd.ops import registry as _registry  # noqa: E402
 from gradviz.autograd.ops.variants import VARIANTS as _VARIANTS  # noqa: E402
 
-_registry.Tensor = Tensor
+_registry.bind_tensor_class(Tensor)
 _VARIANTS.install_methods(Tensor)

@@ -6,7 +6,7 @@ Only the names in ``__all__`` are public; the safe runner exposes exactly these 
 from __future__ import annotations
 
 import builtins as _builtins
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gradviz.autograd import dtypes as _dtypes
 from gradviz.autograd.dtypes import DType as dtype  # noqa: N813 - torch.dtype
@@ -53,6 +53,10 @@ from gradviz.autograd.random import generator as _rng
 from gradviz.autograd.tensor import Size, Tensor
 from gradviz.torch import autograd
 
+if TYPE_CHECKING:
+    # The op functions _export_ops() adds below, declared for type checkers (tools/gen_stubs.py).
+    from gradviz.torch._ops import *  # noqa: F403
+
 float = float32  # noqa: A001 - torch.float
 double = float64
 half = float16
@@ -61,8 +65,8 @@ int = int32  # noqa: A001
 short = int16
 
 
-def manual_seed(seed: Any) -> _rng.Generator:
-    return _rng.manual_seed(seed.item() if isinstance(seed, Tensor) else seed)
+def manual_seed(seed: _builtins.int | Tensor) -> _rng.Generator:
+    return _rng.manual_seed(_builtins.int(seed.item()) if isinstance(seed, Tensor) else seed)
 
 
 def initial_seed() -> Any:
@@ -183,12 +187,12 @@ __all__ = [
     "linspace",
     "long",
     "manual_seed",
-    "nn",
+    "nn",  # noqa: F405 - a submodule imported on first use (module __getattr__)
     "no_grad",
     "numel",
     "ones",
     "ones_like",
-    "optim",
+    "optim",  # noqa: F405 - a submodule imported on first use (module __getattr__)
     "rand",
     "rand_like",
     "randint",

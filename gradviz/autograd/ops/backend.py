@@ -78,7 +78,7 @@ class NumpyBackend:
     @staticmethod
     def select_backward(g: np.ndarray, shape: Sequence[int], dim: int, index: int) -> np.ndarray:
         out = np.zeros(tuple(shape), dtype=g.dtype)
-        key = [slice(None)] * len(shape)
+        key: list[slice | int] = [slice(None)] * len(shape)
         key[dim] = index
         out[tuple(key)] = g
         return out

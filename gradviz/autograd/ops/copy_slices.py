@@ -63,9 +63,10 @@ class AsStridedBackward(Node):
         g = grads.get(0)
         if g is None:
             return NodeOutput([None], {})
-        result = np.zeros(self.base_shape, dtype=g.dtype)
+        array = np.asarray(g)  # an ordinary backward: grads are arrays
+        result = np.zeros(self.base_shape, dtype=array.dtype)
         region = self.view_fn(result)
-        region[...] += g
+        region[...] += array
         return NodeOutput([result], {})
 
 

@@ -4,8 +4,8 @@ style, then one call into the op table."""
 from __future__ import annotations
 
 import builtins as _b
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeGuard, cast
 
 import numpy as np
 
@@ -13,15 +13,15 @@ from gradviz.autograd import dtypes
 from gradviz.autograd.ops import registry as _registry
 from gradviz.autograd.ops.registry import OPS, call
 
+if TYPE_CHECKING:
+    from gradviz.autograd.tensor import Tensor
+    from gradviz.autograd.types import Dims, DTypeLike, Scalar, ShapeArg, TensorLike
+
 _op = OPS.__getitem__
 
 
-def _tensor_class() -> type:
-    return _registry.Tensor
-
-
-def _is_tensor(value: Any) -> bool:
-    return isinstance(value, _tensor_class())
+def _is_tensor(value: object) -> TypeGuard[Tensor]:
+    return isinstance(value, _registry.Tensor)
 
 
 def _norm_dim(dim: int, ndim: int) -> int:
@@ -31,41 +31,43 @@ def _norm_dim(dim: int, ndim: int) -> int:
     return dim % size
 
 
-def _shape_arg(shape: Sequence[Any]) -> tuple[int, ...]:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+def _shape_arg(shape: Sequence[ShapeArg]) -> tuple[int, ...]:
+    """``view(2, 3)`` and ``view((2, 3))`` alike."""
+    first = shape[0] if len(shape) == 1 else None
+    if isinstance(first, (tuple, list)):
+        return tuple(int(s) for s in first)
+    return tuple(int(s) for s in cast("Sequence[int]", shape))
 
 
 # -- arithmetic -------------------------------------------------------------------------------
 
 
-def add(a: Any, b: Any, alpha: Any = 1) -> Any:
+def add(a: TensorLike, b: TensorLike, alpha: Scalar = 1) -> Tensor:
     if not _is_tensor(a):
         a, b = b, a  # 1 + x is recorded as add(x, 1), like PyTorch's __radd__
     return call(_op("add"), (a, b), {"alpha": alpha} if alpha != 1 else {})
 
 
-def sub(a: Any, b: Any, alpha: Any = 1) -> Any:
-    if not _is_tensor(a):
+def sub(a: TensorLike, b: TensorLike, alpha: Scalar = 1) -> Tensor:
+    if not isinstance(a, _registry.Tensor):
         return rsub(b, a, alpha)
     return call(_op("sub"), (a, b), {"alpha": alpha} if alpha != 1 else {})
 
 
-def rsub(a: Any, other: Any, alpha: Any = 1) -> Any:
+def rsub(a: TensorLike, other: TensorLike, alpha: Scalar = 1) -> Tensor:
     """other - alpha * a; a Python number on the left of ``-`` becomes RsubBackward1."""
     if _is_tensor(other):
         return sub(other, a, alpha)
     return call(_op("rsub"), (a,), {"other": other, "alpha": alpha})
 
 
-def mul(a: Any, b: Any) -> Any:
+def mul(a: TensorLike, b: TensorLike) -> Tensor:
     if not _is_tensor(a):
         a, b = b, a
     return call(_op("mul"), (a, b))
 
 
-def div(a: Any, b: Any, rounding_mode: str | None = None) -> Any:
+def div(a: TensorLike, b: TensorLike, rounding_mode: str | None = None) -> Tensor:
     if rounding_mode is not None:
         raise NotImplementedError(f"gradviz: div with rounding_mode={rounding_mode!r} is not supported")
     if not _is_tensor(a):
@@ -74,15 +76,15 @@ def div(a: Any, b: Any, rounding_mode: str | None = None) -> Any:
     return call(_op("div"), (a, b))
 
 
-def neg(a: Any) -> Any:
+def neg(a: Tensor) -> Tensor:
     return call(_op("neg"), (a,))
 
 
-def reciprocal(a: Any) -> Any:
+def reciprocal(a: TensorLike) -> Tensor:
     return call(_op("reciprocal"), (a,))
 
 
-def pow(a: Any, exponent: Any) -> Any:  # noqa: A001 - torch.pow
+def pow(a: TensorLike, exponent: TensorLike) -> Tensor:  # noqa: A001 - torch.pow
     if not _is_tensor(a):
         return call(_op("pow_scalar_base"), (exponent,), {"base": a})
     if _is_tensor(exponent):
@@ -97,49 +99,60 @@ def pow(a: Any, exponent: Any) -> Any:  # noqa: A001 - torch.pow
     return call(_op("pow"), (a,), {"exponent": exponent}, out_dtype=dtype)
 
 
-def square(a: Any) -> Any:
+def square(a: Tensor) -> Tensor:
     return pow(a, 2)
 
 
 # -- unary math -------------------------------------------------------------------------------
 
 
-def _op_function(name: str):  # noqa: ANN202
-    """``torch.<name>`` for a table op that takes only tensors (no attributes)."""
+def _unary(name: str) -> Callable[[Tensor], Tensor]:
+    """``torch.<name>`` for a table op on one tensor and no attributes."""
     op = OPS[name]
 
-    def fn(*operands: Any) -> Any:
-        return call(op, operands)
+    def function(a: Tensor) -> Tensor:
+        return call(op, (a,))
 
-    fn.__name__ = name
-    return fn
-
-
-exp = _op_function("exp")
-log = _op_function("log")
-sin = _op_function("sin")
-cos = _op_function("cos")
-tanh = _op_function("tanh")
-sigmoid = _op_function("sigmoid")
-relu = _op_function("relu")
-sqrt = _op_function("sqrt")
-abs = _op_function("abs")  # noqa: A001 - torch.abs
-sign = _op_function("sign")
-logical_not = _op_function("logical_not")
+    function.__name__ = function.__qualname__ = name
+    return function
 
 
-eq = _op_function("eq")
-ne = _op_function("ne")
-lt = _op_function("lt")
-le = _op_function("le")
-gt = _op_function("gt")
-ge = _op_function("ge")
-logical_and = _op_function("logical_and")
-logical_or = _op_function("logical_or")
+def _binary(name: str) -> Callable[[TensorLike, TensorLike], Tensor]:
+    """``torch.<name>`` for a table op on two operands and no attributes."""
+    op = OPS[name]
+
+    def function(a: TensorLike, b: TensorLike) -> Tensor:
+        return call(op, (a, b))
+
+    function.__name__ = function.__qualname__ = name
+    return function
 
 
-def where(cond: Any, a: Any, b: Any) -> Any:
-    Tensor = _tensor_class()
+exp = _unary("exp")
+log = _unary("log")
+sin = _unary("sin")
+cos = _unary("cos")
+tanh = _unary("tanh")
+sigmoid = _unary("sigmoid")
+relu = _unary("relu")
+sqrt = _unary("sqrt")
+abs = _unary("abs")  # noqa: A001 - torch.abs
+sign = _unary("sign")
+logical_not = _unary("logical_not")
+
+# Comparisons and logic give bool tensors and never record a node.
+eq = _binary("eq")
+ne = _binary("ne")
+lt = _binary("lt")
+le = _binary("le")
+gt = _binary("gt")
+ge = _binary("ge")
+logical_and = _binary("logical_and")
+logical_or = _binary("logical_or")
+
+
+def where(cond: Tensor | np.ndarray | Sequence[bool], a: TensorLike, b: TensorLike) -> Tensor:
+    Tensor = _registry.Tensor
     cond_data = cond._data if isinstance(cond, Tensor) else np.asarray(cond)
     if not any(isinstance(v, Tensor) and v.requires_grad for v in (a, b)):
         av = a._data if isinstance(a, Tensor) else a
@@ -156,18 +169,18 @@ def where(cond: Any, a: Any, b: Any) -> Any:
 # -- reductions -------------------------------------------------------------------------------
 
 
-def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
+def _dims(dim: Dims, ndim: int) -> tuple[int, ...]:
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     return tuple(_norm_dim(d, ndim) if ndim else d for d in dims)
 
 
-def _sum_dtype(a: Any, dtype: Any) -> dtypes.DType:
+def _sum_dtype(a: Tensor, dtype: DTypeLike | None) -> dtypes.DType:
     if dtype is not None:
         return dtypes.as_dtype(dtype)
     return a.dtype if a.dtype.is_floating_point else dtypes.int64
 
 
-def sum(a: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:  # noqa: A001
+def sum(a: Tensor, dim: Dims | None = None, keepdim: bool = False, *, dtype: DTypeLike | None = None) -> Tensor:  # noqa: A001
     out_dtype = _sum_dtype(a, dtype)
     source = a if out_dtype is a.dtype else a.to(out_dtype)
     if dim is None:
@@ -176,7 +189,7 @@ def sum(a: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) ->
     return call(_op("sum_dim"), (source,), {"dim": dims, "keepdim": bool(keepdim)}, out_dtype=out_dtype)
 
 
-def mean(a: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+def mean(a: Tensor, dim: Dims | None = None, keepdim: bool = False, *, dtype: DTypeLike | None = None) -> Tensor:
     target = dtypes.as_dtype(dtype) if dtype is not None else a.dtype
     if not target.is_floating_point:
         raise RuntimeError(
@@ -212,18 +225,18 @@ def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     return shape
 
 
-def view(a: Any, *shape: Any) -> Any:
+def view(a: Tensor, *shape: ShapeArg) -> Tensor:
     if len(shape) == 1 and isinstance(shape[0], dtypes.DType):
         raise NotImplementedError("gradviz: Tensor.view(dtype) is not supported")
     target = _infer_shape(_shape_arg(shape), a.numel())
     return call(_op("view"), (a,), {"shape": target})
 
 
-def view_as(a: Any, other: Any) -> Any:
+def view_as(a: Tensor, other: Tensor) -> Tensor:
     return view(a, tuple(other.shape))
 
 
-def reshape(a: Any, *shape: Any) -> Any:
+def reshape(a: Tensor, *shape: ShapeArg) -> Tensor:
     target = _infer_shape(_shape_arg(shape), a.numel())
     try:
         np.reshape(a._data, target, copy=False)
@@ -233,11 +246,11 @@ def reshape(a: Any, *shape: Any) -> Any:
     return call(_op("view"), (a,), {"shape": target})
 
 
-def reshape_as(a: Any, other: Any) -> Any:
+def reshape_as(a: Tensor, other: Tensor) -> Tensor:
     return reshape(a, tuple(other.shape))
 
 
-def flatten(a: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
+def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if a.dim() == 0:
         return reshape(a, (1,))
     start, end = _norm_dim(start_dim, a.dim()), _norm_dim(end_dim, a.dim())
@@ -250,7 +263,7 @@ def flatten(a: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
     return reshape(a, (*tuple(shape[:start]), middle, *tuple(shape[end + 1 :])))
 
 
-def expand(a: Any, *shape: Any) -> Any:
+def expand(a: Tensor, *shape: ShapeArg) -> Tensor:
     sizes = _shape_arg(shape)
     if len(sizes) < a.dim():
         raise RuntimeError(
@@ -277,42 +290,42 @@ def expand(a: Any, *shape: Any) -> Any:
     return call(_op("expand"), (a,), {"shape": tuple(target)})
 
 
-def expand_as(a: Any, other: Any) -> Any:
+def expand_as(a: Tensor, other: Tensor) -> Tensor:
     return expand(a, tuple(other.shape))
 
 
-def sum_to_size(a: Any, *shape: Any) -> Any:
+def sum_to_size(a: Tensor, *shape: ShapeArg) -> Tensor:
     target = _shape_arg(shape)
     if tuple(a.shape) == target:
         return a
     return call(_op("sum_to_size"), (a,), {"shape": target})
 
 
-def t(a: Any) -> Any:
+def t(a: Tensor) -> Tensor:
     if a.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {a.dim()}D")
     return call(_op("t"), (a,))
 
 
-def transpose(a: Any, dim0: int, dim1: int) -> Any:
+def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
     nd = a.dim()
     return call(_op("transpose"), (a,), {"dim0": _norm_dim(dim0, nd), "dim1": _norm_dim(dim1, nd)})
 
 
-def unsqueeze(a: Any, dim: int) -> Any:
+def unsqueeze(a: Tensor, dim: int) -> Tensor:
     nd = a.dim() + 1
     if not -nd <= dim < nd:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})")
     return call(_op("unsqueeze"), (a,), {"dim": dim % nd})
 
 
-def squeeze(a: Any, dim: Any = None) -> Any:
+def squeeze(a: Tensor, dim: int | None = None) -> Tensor:
     if dim is None:
         return call(_op("squeeze"), (a,))
     return call(_op("squeeze_dim"), (a,), {"dim": _norm_dim(dim, a.dim())})
 
 
-def select(a: Any, dim: int, index: int) -> Any:
+def select(a: Tensor, dim: int, index: int) -> Tensor:
     if a.dim() == 0:
         raise IndexError(
             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
@@ -325,33 +338,32 @@ def select(a: Any, dim: int, index: int) -> Any:
     return call(_op("select"), (a,), {"dim": dim, "index": index})
 
 
-def slice_(a: Any, dim: int, start: Any, end: Any, step: int = 1) -> Any:
+def slice_(a: Tensor, dim: int, start: int, end: int, step: int = 1) -> Tensor:
     return call(_op("slice"), (a,), {"dim": dim, "start": start, "end": end, "step": step})
 
 
-def clone(a: Any) -> Any:
+def clone(a: Tensor) -> Tensor:
     return call(_op("clone"), (a,))
 
 
-def select_backward(g: Any, input_sizes: tuple[int, ...], dim: int, index: int) -> Any:
+def select_backward(g: Tensor, input_sizes: tuple[int, ...], dim: int, index: int) -> Tensor:
     return call(_op("select_backward"), (g,), {"input_sizes": input_sizes, "dim": dim, "index": index})
 
 
-def slice_backward(g: Any, input_sizes: tuple[int, ...], dim: int, start: int, end: int, step: int) -> Any:
+def slice_backward(g: Tensor, input_sizes: tuple[int, ...], dim: int, start: int, end: int, step: int) -> Tensor:
     return call(
         _op("slice_backward"), (g,), {"input_sizes": input_sizes, "dim": dim, "start": start, "end": end, "step": step}
     )
 
 
-def zeros_like(a: Any) -> Any:
-    Tensor = _tensor_class()
-    return Tensor._make(np.zeros_like(a._data), a.dtype)
+def zeros_like(a: Tensor) -> Tensor:
+    return _registry.Tensor._make(np.zeros_like(a._data), a.dtype)
 
 
 # -- matrix products --------------------------------------------------------------------------
 
 
-def mm(a: Any, b: Any) -> Any:
+def mm(a: Tensor, b: Tensor) -> Tensor:
     if a.dim() != 2:
         raise RuntimeError("self must be a matrix")
     if b.dim() != 2:
@@ -364,14 +376,13 @@ def mm(a: Any, b: Any) -> Any:
     return call(_op("mm"), (a, b))
 
 
-def _same_dtype(a: Any, b: Any) -> None:
+def _same_dtype(a: Tensor, b: Tensor) -> None:
     if a.dtype is not b.dtype:
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name if a.dtype.name != 'float32' else 'float'} != {b.dtype.name if b.dtype.name != 'float32' else 'float'}"
-        )
+        left, right = ("float" if t.dtype.name == "float32" else t.dtype.name for t in (a, b))
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {left} != {right}")
 
 
-def mv(a: Any, v: Any) -> Any:
+def mv(a: Tensor, v: Tensor) -> Tensor:
     if a.dim() != 2 or v.dim() != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.dim()}, {v.dim()}")
     if a.shape[1] != v.shape[0]:
@@ -381,18 +392,18 @@ def mv(a: Any, v: Any) -> Any:
     return call(_op("mv"), (a, v))
 
 
-def dot(a: Any, b: Any) -> Any:
+def dot(a: Tensor, b: Tensor) -> Tensor:
     if a.dim() != 1 or b.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.dim()}D and {b.dim()}D tensors")
     if a.shape[0] != b.shape[0]:
         raise RuntimeError(
-            "inconsistent tensor size, expected tensor [%d] and src [%d] to have the same number of elements, but got %d and %d elements respectively"
-            % (a.shape[0], b.shape[0], a.shape[0], b.shape[0])
+            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same "
+            f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
         )
     return call(_op("dot"), (a, b))
 
 
-def matmul(a: Any, b: Any) -> Any:
+def matmul(a: Tensor, b: Tensor) -> Tensor:
     da, db = a.dim(), b.dim()
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
@@ -409,7 +420,7 @@ def matmul(a: Any, b: Any) -> Any:
     return batched_matmul(a, b)
 
 
-def outer(a: Any, b: Any) -> Any:
+def outer(a: Tensor, b: Tensor) -> Tensor:
     return mul(reshape(a, (-1, 1)), b)
 
 
@@ -418,10 +429,10 @@ def outer(a: Any, b: Any) -> Any:
 INT64_MAX = 2**63 - 1
 
 
-def getitem(a: Any, key: Any) -> Any:
+def getitem(a: Tensor, key: object) -> Tensor:
     """Basic indexing (ints, slices, None, ...) as a chain of select/slice/unsqueeze views,
     skipping full slices, as PyTorch's indexing does."""
-    Tensor = _tensor_class()
+    Tensor = _registry.Tensor
     if not isinstance(key, tuple):
         key = (key,)
     for k in key:
@@ -466,11 +477,10 @@ def getitem(a: Any, key: Any) -> Any:
     return result
 
 
-def to_dtype(a: Any, dtype: dtypes.DType) -> Any:
-    out = call(OPS["to_copy"], (a,), out_dtype=dtype)
-    return out
+def to_dtype(a: Tensor, dtype: dtypes.DType) -> Tensor:
+    return call(OPS["to_copy"], (a,), out_dtype=dtype)
 
 
 # The wider vocabulary lives next door; importing it last lets it use everything above.
 from gradviz.autograd.ops.functional_more import *  # noqa: E402, F403
-from gradviz.autograd.ops.functional_more import _ReturnTypes  # noqa: E402,F401
+from gradviz.autograd.ops.functional_more import ValuesIndices  # noqa: E402,F401

@@ -3,14 +3,20 @@ repeat, var/std/norm, bmm, remainder, argmax/argmin); ``functional`` re-exports 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gradviz.autograd import dtypes
 from gradviz.autograd.ops import registry as _registry
 
+if TYPE_CHECKING:
+    from gradviz.autograd.tensor import Tensor
+    from gradviz.autograd.types import Dims, Scalar, ShapeArg, TensorLike
+
 __all__ = [
+    "ValuesIndices",
     "argmax",
     "argmin",
     "bmm",
@@ -32,33 +38,33 @@ __all__ = [
     "var",
 ]
 
-from gradviz.autograd.ops.functional import _dims, _is_tensor, _norm_dim, _op, _shape_arg, _tensor_class, call
+from gradviz.autograd.ops.functional import _dims, _is_tensor, _norm_dim, _op, _shape_arg, call
 
 
-class _ReturnTypes(tuple):
+class ValuesIndices(tuple["Tensor", "Tensor"]):
     """``torch.return_types.max``: a (values, indices) pair that prints and unpacks like PyTorch's."""
 
     _kind = "max"
 
-    def __new__(cls, kind: str, values: Any, indices: Any) -> _ReturnTypes:
+    def __new__(cls, kind: str, values: Tensor, indices: Tensor) -> ValuesIndices:
         pair = super().__new__(cls, (values, indices))
         pair._kind = kind
         return pair
 
     @property
-    def values(self) -> Any:
+    def values(self) -> Tensor:
         return self[0]
 
     @property
-    def indices(self) -> Any:
+    def indices(self) -> Tensor:
         return self[1]
 
     def __repr__(self) -> str:
         return f"torch.return_types.{self._kind}(\nvalues={self[0]!r},\nindices={self[1]!r})"
 
 
-def _extreme(kind: str, a: Any, dim: Any, keepdim: bool) -> Any:
-    Tensor = _tensor_class()
+def _extreme(kind: str, a: Tensor, dim: int | Tensor | None, keepdim: bool) -> Tensor | ValuesIndices:
+    Tensor = _registry.Tensor
     largest = kind == "max"
     if dim is None:
         if _is_tensor(keepdim) or _is_tensor(dim):
@@ -77,51 +83,51 @@ def _extreme(kind: str, a: Any, dim: Any, keepdim: bool) -> Any:
     arg = np.argmax if largest else np.argmin
     idx = arg(a._data, axis=d, keepdims=bool(keepdim)) if a.dim() else np.zeros((), np.int64)
     indices = Tensor._make(np.asarray(idx, dtype=np.int64), dtypes.int64)
-    return _ReturnTypes(kind, values, indices)
+    return ValuesIndices(kind, values, indices)
 
 
-def max_(a: Any, dim: Any = None, keepdim: bool = False) -> Any:
+def max_(a: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """torch.max (named with a trailing _ so the builtin max stays usable in this module)."""
     return _extreme("max", a, dim, keepdim)
 
 
-def min_(a: Any, dim: Any = None, keepdim: bool = False) -> Any:
+def min_(a: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """torch.min, named like max_."""
     return _extreme("min", a, dim, keepdim)
 
 
-def maximum(a: Any, b: Any) -> Any:
+def maximum(a: Tensor, b: Tensor) -> Tensor:
     return call(_op("maximum"), (a, b))
 
 
-def minimum(a: Any, b: Any) -> Any:
+def minimum(a: Tensor, b: Tensor) -> Tensor:
     return call(_op("minimum"), (a, b))
 
 
-def _bound(value: Any) -> Any:
-    if value is None or not _is_tensor(value):
+def _bound(value: TensorLike | None) -> Scalar | None:
+    if not isinstance(value, _registry.Tensor):
         return value
     if value.dim() == 0 and not value.requires_grad:
         return value.item()
     raise NotImplementedError("gradviz: clamp with tensor bounds is not supported yet")
 
 
-def clamp(a: Any, min: Any = None, max: Any = None) -> Any:
+def clamp(a: Tensor, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
     low, high = _bound(min), _bound(max)
     if low is None and high is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     return call(_op("clamp"), (a,), {"min": low, "max": high})
 
 
-def clamp_min(a: Any, min: Any) -> Any:
+def clamp_min(a: Tensor, min: TensorLike) -> Tensor:
     return call(_op("clamp_min"), (a,), {"min": _bound(min)})
 
 
-def clamp_max(a: Any, max: Any) -> Any:
+def clamp_max(a: Tensor, max: TensorLike) -> Tensor:
     return call(_op("clamp_max"), (a,), {"max": _bound(max)})
 
 
-def masked_fill(a: Any, mask: Any, value: Any) -> Any:
+def masked_fill(a: Tensor, mask: Tensor | np.ndarray, value: TensorLike) -> Tensor:
     mask_data = mask._data if _is_tensor(mask) else np.asarray(mask)
     if mask_data.dtype != np.bool_:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
@@ -147,7 +153,7 @@ def _broadcast_fail(a: tuple[int, ...], b: tuple[int, ...]) -> str:
     return _broadcast_message(a, b)
 
 
-def permute(a: Any, *dims: Any) -> Any:
+def permute(a: Tensor, *dims: ShapeArg) -> Tensor:
     order = _shape_arg(dims)
     if len(order) != a.dim():
         raise RuntimeError(
@@ -161,14 +167,14 @@ def permute(a: Any, *dims: Any) -> Any:
     return call(_op("permute"), (a,), {"dims": normalized})
 
 
-def _tensor_list(tensors: Any, name: str) -> list[Any]:
+def _tensor_list(tensors: Iterable[Tensor], name: str) -> list[Tensor]:
     items = list(tensors)
     if not items:
         raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
     return items
 
 
-def cat(tensors: Any, dim: int = 0) -> Any:
+def cat(tensors: Iterable[Tensor], dim: int = 0) -> Tensor:
     from gradviz.autograd.ops.more_shape import cat_op
 
     items = _tensor_list(tensors, "torch.cat")
@@ -187,7 +193,7 @@ def cat(tensors: Any, dim: int = 0) -> Any:
     return call(cat_op(len(items)), items, {"dim": d, "sizes": sizes, "written_dim": int(dim)})
 
 
-def stack(tensors: Any, dim: int = 0) -> Any:
+def stack(tensors: Iterable[Tensor], dim: int = 0) -> Tensor:
     from gradviz.autograd.ops.more_shape import stack_op
 
     items = _tensor_list(tensors, "stack")
@@ -201,14 +207,14 @@ def stack(tensors: Any, dim: int = 0) -> Any:
     return call(stack_op(len(items)), items, {"dim": d, "written_dim": int(dim)})
 
 
-def repeat(a: Any, *repeats: Any) -> Any:
+def repeat(a: Tensor, *repeats: ShapeArg) -> Tensor:
     counts = _shape_arg(repeats)
     if len(counts) < a.dim():
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
     return call(_op("repeat"), (a,), {"repeats": counts})
 
 
-def _correction_arg(dim: Any, unbiased: Any, correction: Any) -> Any:
+def _correction_arg(dim: Dims | None, unbiased: bool | None, correction: int | None) -> int | None:
     if correction is not None:
         return int(correction)
     if unbiased is not None:
@@ -216,7 +222,9 @@ def _correction_arg(dim: Any, unbiased: Any, correction: Any) -> Any:
     return None if dim is None else 1
 
 
-def _moment(name: str, a: Any, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Any:
+def _moment(
+    name: str, a: Tensor, dim: Dims | bool | None, unbiased: bool | None, keepdim: bool, correction: int | None
+) -> Tensor:
     if isinstance(dim, bool):  # x.std(False) means unbiased=False
         dim, unbiased = None, dim
     dims = None if dim is None else _dims(dim, a.dim())
@@ -226,15 +234,29 @@ def _moment(name: str, a: Any, dim: Any, unbiased: Any, keepdim: bool, correctio
     return call(_op(name), (a,), attrs)
 
 
-def var(a: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Any:
+def var(
+    a: Tensor,
+    dim: Dims | None = None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
+    *,
+    correction: int | None = None,
+) -> Tensor:
     return _moment("var", a, dim, unbiased, keepdim, correction)
 
 
-def std(a: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Any:
+def std(
+    a: Tensor,
+    dim: Dims | None = None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
+    *,
+    correction: int | None = None,
+) -> Tensor:
     return _moment("std", a, dim, unbiased, keepdim, correction)
 
 
-def norm(a: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Any:
+def norm(a: Tensor, p: float | str = "fro", dim: Dims | None = None, keepdim: bool = False) -> Tensor:
     order = 2 if p in ("fro", 2, 2.0) else p
     if order not in (1, 1.0, 2):
         raise NotImplementedError(f"gradviz: norm with p={p!r} is not supported yet (only 1 and 2)")
@@ -246,7 +268,7 @@ def norm(a: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Any:
     return call(_op("norm"), (a,), {"ord": int(order), "dim": dims, "keepdim": bool(keepdim)})
 
 
-def bmm(a: Any, b: Any) -> Any:
+def bmm(a: Tensor, b: Tensor) -> Tensor:
     if a.dim() != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if b.dim() != 3:
@@ -259,10 +281,10 @@ def bmm(a: Any, b: Any) -> Any:
     return call(_op("bmm"), (a, b))
 
 
-def remainder(a: Any, b: Any) -> Any:
+def remainder(a: TensorLike, b: TensorLike) -> Tensor:
     """Python-style modulo (the result takes the divisor's sign), computed as PyTorch does:
     fmod, then shifted by the divisor where the signs disagree (so -3. % 3 is -0.)."""
-    if not _is_tensor(a):
+    if not isinstance(a, _registry.Tensor):
         a = _registry.wrap_scalar(a)
         if _is_tensor(b) and b.requires_grad:
             raise NotImplementedError("gradviz: a number % a tensor that requires grad is not supported yet")
@@ -274,8 +296,8 @@ def remainder(a: Any, b: Any) -> Any:
     return call(_op("remainder"), (a,), {"other": b})
 
 
-def _arg_extreme(fn: Any, a: Any, dim: Any, keepdim: bool) -> Any:
-    Tensor = _tensor_class()
+def _arg_extreme(fn: Callable[..., np.ndarray], a: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+    Tensor = _registry.Tensor
     if dim is None:
         value = np.asarray(fn(a._data.reshape(-1)))
         if keepdim:
@@ -286,9 +308,9 @@ def _arg_extreme(fn: Any, a: Any, dim: Any, keepdim: bool) -> Any:
     return Tensor._make(np.asarray(out).astype(np.int64), dtypes.int64)
 
 
-def argmax(a: Any, dim: Any = None, keepdim: bool = False) -> Any:
+def argmax(a: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     return _arg_extreme(np.argmax, a, dim, keepdim)
 
 
-def argmin(a: Any, dim: Any = None, keepdim: bool = False) -> Any:
+def argmin(a: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     return _arg_extreme(np.argmin, a, dim, keepdim)

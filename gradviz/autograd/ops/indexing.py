@@ -8,27 +8,30 @@ VJP is the same gather.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import numpy as np
 
 from gradviz.autograd import dtypes
-from gradviz.autograd.ops.registry import OPS, VJP, GradCase, call, defop
+from gradviz.autograd.node import Grad
+from gradviz.autograd.ops import registry as _registry
+from gradviz.autograd.ops.registry import OPS, VJP, GradCase, SavedView, call, defop
 
-
-def _tensor_class() -> type:
+if TYPE_CHECKING:
     from gradviz.autograd.tensor import Tensor
 
-    return Tensor
+# An index as numpy takes it: ints, slices, None, ``...`` and int64/bool arrays. Typed loosely
+# because it is whatever the learner wrote between the brackets, checked as it is converted.
+NumpyKey: TypeAlias = tuple[Any, ...]
 
 
-def is_advanced(component: Any) -> bool:
-    return isinstance(component, (_tensor_class(), list, np.ndarray, bool))
+def is_advanced(component: object) -> bool:
+    return isinstance(component, (_registry.Tensor, list, np.ndarray, bool))
 
 
-def numpy_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
-    Tensor = _tensor_class()
-    out: list[Any] = []
+def numpy_key(key: tuple[object, ...]) -> NumpyKey:
+    Tensor = _registry.Tensor
+    out: list[object] = []
     for k in key:
         if isinstance(k, Tensor):
             array = k._data
@@ -46,20 +49,19 @@ def numpy_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _saved_indices(key: tuple[Any, ...]) -> tuple[Any, ...]:
+def _saved_indices(key: NumpyKey) -> tuple[Tensor | None, ...]:
     """What ``_saved_indices`` shows: one tensor per indexed dim (None for a ``:``)."""
-    Tensor = _tensor_class()
-    shown: list[Any] = []
+    shown: list[Tensor | None] = []
     for k in key:
         if isinstance(k, np.ndarray):
             dtype = dtypes.bool_ if k.dtype == np.bool_ else dtypes.int64
-            shown.append(Tensor._make(k, dtype))
+            shown.append(_registry.Tensor._make(k, dtype))
         elif isinstance(k, slice):
             shown.append(None)
     return tuple(shown)
 
 
-def _index_vjp(g: Any, s: Any) -> Any:
+def _index_vjp(g: Grad, s: SavedView) -> Grad:
     return s.B.index_backward(g, s.self_sym_sizes, s.key)
 
 
@@ -79,16 +81,16 @@ defop(
 )
 
 
-def _scatter_forward(g: np.ndarray, input_sizes: tuple[int, ...], key: tuple[Any, ...]) -> np.ndarray:
+def _scatter_forward(g: np.ndarray, input_sizes: tuple[int, ...], key: NumpyKey) -> np.ndarray:
     out = np.zeros(input_sizes, dtype=g.dtype)
     np.add.at(out, key, g)
     return out
 
 
-def _gather_vjp(g: Any, s: Any) -> Any:
+def _gather_vjp(g: Grad, s: SavedView) -> Grad:
     if s.graph_mode:
-        return index(g, s.key)
-    return g[s.key]
+        return index(cast("Tensor", g), s.key)
+    return cast("np.ndarray", g)[s.key]
 
 
 defop(
@@ -102,7 +104,7 @@ defop(
 )
 
 
-def index(a: Any, key: tuple[Any, ...]) -> Any:
+def index(a: Tensor, key: NumpyKey) -> Tensor:
     """``a[key]`` for a key with at least one advanced component (already a numpy key)."""
     try:
         a._data[key]
@@ -111,11 +113,11 @@ def index(a: Any, key: tuple[Any, ...]) -> Any:
     return call(OPS["index"], (a,), {"key": key})
 
 
-def index_put_backward(g: Any, input_sizes: tuple[int, ...], key: tuple[Any, ...]) -> Any:
+def index_put_backward(g: Tensor, input_sizes: tuple[int, ...], key: NumpyKey) -> Tensor:
     return call(OPS["index_put_backward"], (g,), {"input_sizes": input_sizes, "key": key})
 
 
-def getitem_advanced(a: Any, key: tuple[Any, ...]) -> Any:
+def getitem_advanced(a: Tensor, key: tuple[object, ...]) -> Tensor:
     """Entry from functional.getitem: keys made of ints, slices, ``...`` and advanced parts."""
     if any(k is None for k in key):
         raise NotImplementedError("gradviz: advanced indexing combined with None is not supported yet")

@@ -4,13 +4,20 @@ and rebasing the tensor's ``grad_fn`` onto the node the op recorded."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gradviz.autograd.grad_mode import is_grad_enabled, no_grad
 from gradviz.autograd.node import SavedTensor
+from gradviz.autograd.ops import functional
+from gradviz.autograd.ops import registry as _registry
 from gradviz.autograd.ops.registry import OPS, call
+
+if TYPE_CHECKING:
+    from gradviz.autograd.random.generator import Generator
+    from gradviz.autograd.tensor import Tensor
+    from gradviz.autograd.types import Scalar, TensorLike
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
@@ -20,13 +27,7 @@ SHARED_MEMORY = (
 )
 
 
-def _tensor_class() -> type:
-    from gradviz.autograd.ops import registry
-
-    return registry.Tensor
-
-
-def check_inplace(t: Any) -> None:
+def check_inplace(t: Tensor) -> None:
     """Refuse what PyTorch refuses: in-place on a leaf (or a view of a leaf) that requires grad."""
     if not is_grad_enabled():
         return
@@ -37,7 +38,7 @@ def check_inplace(t: Any) -> None:
         raise RuntimeError(LEAF_INPLACE)
 
 
-def _write(t: Any, data: np.ndarray) -> None:
+def _write(t: Tensor, data: np.ndarray) -> None:
     if not t._data.flags.writeable:
         raise RuntimeError(SHARED_MEMORY)
     if data.shape != t._data.shape:
@@ -52,7 +53,7 @@ def _write(t: Any, data: np.ndarray) -> None:
     t._version_counter[0] += 1
 
 
-def _cast_check(t: Any, result: Any) -> None:
+def _cast_check(t: Tensor, result: Tensor) -> None:
     if result.dtype.category > t.dtype.category:
         names = {
             "float32": "Float",
@@ -70,8 +71,8 @@ def _cast_check(t: Any, result: Any) -> None:
         )
 
 
-def _recording(t: Any, other: Any = None) -> bool:
-    Tensor = _tensor_class()
+def _recording(t: Tensor, other: object = None) -> bool:
+    Tensor = _registry.Tensor
     if not is_grad_enabled():
         return False
     if t._requires_grad or (t._base is not None and t._base._requires_grad):
@@ -79,7 +80,7 @@ def _recording(t: Any, other: Any = None) -> bool:
     return isinstance(other, Tensor) and other._requires_grad
 
 
-def _finish(t: Any, result: Any) -> None:
+def _finish(t: Tensor, result: Tensor) -> None:
     """Make ``t`` the output of the node the in-place op recorded (through CopySlices for views)."""
     node = result.grad_fn
     if node is None:
@@ -92,7 +93,7 @@ def _finish(t: Any, result: Any) -> None:
         _adopt(t, result)
 
 
-def inplace(t: Any, compute: Callable[[Any], Any], other: Any = None) -> Any:
+def inplace(t: Tensor, compute: Callable[[Tensor], Tensor], other: object = None) -> Tensor:
     """Run ``compute`` out of place, write the values into ``t`` and make ``t`` the op's output."""
     check_inplace(t)
     if not _recording(t, other):
@@ -110,8 +111,8 @@ def inplace(t: Any, compute: Callable[[Any], Any], other: Any = None) -> Any:
     return t
 
 
-def _alias_before_write(t: Any) -> Any:
-    Tensor = _tensor_class()
+def _alias_before_write(t: Tensor) -> Tensor:
+    Tensor = _registry.Tensor
     alias = Tensor._make(t._data.copy(), t.dtype)
     alias._requires_grad = t._requires_grad
     alias.grad_fn = t.grad_fn
@@ -122,7 +123,7 @@ def _alias_before_write(t: Any) -> Any:
     return alias
 
 
-def _adopt(t: Any, result: Any) -> None:
+def _adopt(t: Tensor, result: Tensor) -> None:
     node = result.grad_fn
     if node is None:
         return
@@ -135,9 +136,9 @@ def _adopt(t: Any, result: Any) -> None:
             node.saved[key] = SavedTensor(t, is_output=True)
 
 
-def fill_(t: Any, value: Any) -> Any:
+def fill_(t: Tensor, value: TensorLike) -> Tensor:
     check_inplace(t)
-    Tensor = _tensor_class()
+    Tensor = _registry.Tensor
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError(
@@ -150,7 +151,7 @@ def fill_(t: Any, value: Any) -> Any:
     source = _alias_before_write(t) if recording else None
     t._data[...] = value
     t._version_counter[0] += 1
-    if recording:
+    if source is not None:
         op = OPS["zero_fill"] if value == 0 and not isinstance(value, bool) else OPS["fill"]
         from gradviz.autograd.ops.registry import record
 
@@ -159,24 +160,23 @@ def fill_(t: Any, value: Any) -> Any:
     return t
 
 
-def copy_(t: Any, src: Any) -> Any:
-    Tensor = _tensor_class()
+def copy_(t: Tensor, src: Tensor) -> Tensor:
+    Tensor = _registry.Tensor
     check_inplace(t)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
     recording = _recording(t, src)
     source = _alias_before_write(t) if recording else None
     _write(t, src._data)
-    if recording:
+    if source is not None:
         result = call(OPS["copy"], (source, src), out_dtype=t.dtype)
         _finish(t, result)
     return t
 
 
-def setitem(t: Any, key: Any, value: Any) -> None:
+def setitem(t: Tensor, key: object, value: object) -> None:
     """``x[key] = value``: a view of x, then an in-place copy into it (CopySlices when tracked)."""
-    Tensor = _tensor_class()
-    from gradviz.autograd.ops.functional import getitem
+    Tensor = _registry.Tensor
     from gradviz.autograd.ops.registry import wrap_scalar
 
     if is_grad_enabled() and t._requires_grad and t.grad_fn is None:
@@ -208,21 +208,21 @@ def setitem(t: Any, key: Any, value: Any) -> None:
         t._version_counter[0] += 1
         return
     if _recording(t, src):
-        target = getitem(t, key)
+        target = functional.getitem(t, key)
         if target is t:
             copy_(t, src)
             return
         copy_(target, src)
         return
     with no_grad():
-        target = getitem(t, key)
+        target = functional.getitem(t, key)
     if not target._data.flags.writeable:
         raise RuntimeError(SHARED_MEMORY)
     _write_view(target, src._data)
     t._version_counter[0] += 1
 
 
-def _write_view(target: Any, data: np.ndarray) -> None:
+def _write_view(target: Tensor, data: np.ndarray) -> None:
     try:
         np.copyto(target._data, np.broadcast_to(data, target._data.shape), casting="unsafe")
     except ValueError:
@@ -237,37 +237,31 @@ def _write_view(target: Any, data: np.ndarray) -> None:
 # -- the in-place Tensor methods (ops/variants.py names them) ---------------------------------
 
 
-def _functional() -> Any:
-    from gradviz.autograd.ops import functional
-
-    return functional
+def add_(t: Tensor, other: TensorLike, alpha: Scalar = 1) -> Tensor:
+    return inplace(t, lambda s: functional.add(s, other, alpha=alpha), other)
 
 
-def add_(t: Any, other: Any, alpha: Any = 1) -> Any:
-    return inplace(t, lambda s: _functional().add(s, other, alpha=alpha), other)
+def sub_(t: Tensor, other: TensorLike, alpha: Scalar = 1) -> Tensor:
+    return inplace(t, lambda s: functional.sub(s, other, alpha=alpha), other)
 
 
-def sub_(t: Any, other: Any, alpha: Any = 1) -> Any:
-    return inplace(t, lambda s: _functional().sub(s, other, alpha=alpha), other)
+def mul_(t: Tensor, other: TensorLike) -> Tensor:
+    return inplace(t, lambda s: functional.mul(s, other), other)
 
 
-def mul_(t: Any, other: Any) -> Any:
-    return inplace(t, lambda s: _functional().mul(s, other), other)
+def div_(t: Tensor, other: TensorLike, rounding_mode: str | None = None) -> Tensor:
+    return inplace(t, lambda s: functional.div(s, other, rounding_mode), other)
 
 
-def div_(t: Any, other: Any) -> Any:
-    return inplace(t, lambda s: _functional().div(s, other), other)
+def pow_(t: Tensor, exponent: TensorLike) -> Tensor:
+    return inplace(t, lambda s: functional.pow(s, exponent), exponent)
 
 
-def pow_(t: Any, exponent: Any) -> Any:
-    return inplace(t, lambda s: _functional().pow(s, exponent), exponent)
-
-
-def zero_(t: Any) -> Any:
+def zero_(t: Tensor) -> Tensor:
     return fill_(t, 0)
 
 
-def _fill_random(t: Any, fill: Callable[[np.ndarray], Any]) -> Any:
+def _fill_random(t: Tensor, fill: Callable[[np.ndarray], object]) -> Tensor:
     """normal_/uniform_: refill the storage in place (one version bump), like PyTorch's
     initialisers; recording them on a graph is not supported."""
     check_inplace(t)
@@ -280,13 +274,13 @@ def _fill_random(t: Any, fill: Callable[[np.ndarray], Any]) -> Any:
     return t
 
 
-def normal_(t: Any, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Any:
+def normal_(t: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None) -> Tensor:
     from gradviz.autograd.random import generator as rng
 
     return _fill_random(t, lambda array: rng.normal_(array, mean, std, generator))
 
 
-def uniform_(t: Any, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Any:
+def uniform_(t: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Generator | None = None) -> Tensor:
     from gradviz.autograd.random import generator as rng
 
     return _fill_random(t, lambda array: rng.uniform_(array, a, b, generator))

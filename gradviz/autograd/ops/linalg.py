@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from gradviz.autograd.dtypes import element_strides
-from gradviz.autograd.ops.registry import VJP, GradCase, defop
+from gradviz.autograd.ops.registry import VJP, Attrs, GradCase, defop
 
 
-def _mm_save(arrays, attrs, needs):  # noqa: ANN001
+def _mm_save(arrays: Sequence[np.ndarray], attrs: Attrs, needs: tuple[bool, ...]) -> Attrs:
     # Strides are saved only for the grad that uses them; an unsaved int list reads as ().
     a, b = arrays
     return {

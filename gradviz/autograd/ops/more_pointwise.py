@@ -8,17 +8,23 @@ mask), it is saved as a constant Tensor so ``grad_fn._saved_condition`` prints l
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gradviz.autograd import dtypes
-from gradviz.autograd.ops.registry import VJP, GradCase, defop
+from gradviz.autograd.node import Grad
+from gradviz.autograd.ops.registry import VJP, Attrs, GradCase, SavedView, defop
+
+if TYPE_CHECKING:
+    from gradviz.autograd.tensor import Tensor
+    from gradviz.autograd.types import Scalar
 
 _BIN = (GradCase(((3,), (3,))), GradCase(((2, 3), (3,))), GradCase(((2, 1), (1, 3))))
 
 
-def _tie_split(g: Any, s: Any, wins: Any, ties: Any) -> Any:
+def _tie_split(g: Grad, s: SavedView, wins: Any, ties: Any) -> Grad:
     """Grad of an elementwise max/min for one side: all of it where this side won, half on ties."""
     B = s.B
     return B.where(ties, g / 2, B.where(wins, g, 0 * g))
@@ -48,7 +54,7 @@ defop(
 )
 
 
-def _clamp_forward(a: np.ndarray, min: Any = None, max: Any = None) -> np.ndarray:
+def _clamp_forward(a: np.ndarray, min: Scalar | None = None, max: Scalar | None = None) -> np.ndarray:
     out = a
     if min is not None:
         out = np.maximum(out, np.asarray(min, dtype=a.dtype))
@@ -57,7 +63,7 @@ def _clamp_forward(a: np.ndarray, min: Any = None, max: Any = None) -> np.ndarra
     return np.array(out, dtype=a.dtype)
 
 
-def _clamp_vjp(g: Any, s: Any) -> Any:
+def _clamp_vjp(g: Grad, s: SavedView) -> Grad:
     """Grad passes where the input lies inside [min, max] (bounds included), as in PyTorch."""
     inside = None
     if s.min is not None:
@@ -104,20 +110,24 @@ defop(
 )
 
 
-def _constant(array: np.ndarray) -> Any:
+def _constant(array: np.ndarray) -> Tensor:
     from gradviz.autograd.tensor import Tensor
 
     array = np.asarray(array)
     return Tensor._make(array, dtypes.bool_ if array.dtype == np.bool_ else dtypes.as_dtype(array.dtype))
 
 
-def _mask(s: Any, name: str) -> Any:
+def _mask(s: SavedView, name: str) -> Grad:
     """A saved constant mask: the Tensor under create_graph, its array otherwise."""
     value = getattr(s, name)
     return value if s.graph_mode else value._data
 
 
-def _where_save(arrays, attrs):  # noqa: ANN001
+def _where_forward(a: np.ndarray, b: np.ndarray, condition: np.ndarray) -> np.ndarray:
+    return np.where(condition, a, b)
+
+
+def _where_save(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
     return {"condition": _constant(attrs["condition"])}
 
 
@@ -125,7 +135,7 @@ defop(
     "where",
     "WhereBackward0",
     ("self", "other"),
-    lambda a, b, condition: np.where(condition, a, b),
+    _where_forward,
     {
         "self": VJP(("condition",), lambda g, s: s.B.where(_mask(s, "condition"), g, 0 * g)),
         "other": VJP(("condition",), lambda g, s: s.B.where(_mask(s, "condition"), 0 * g, g)),
@@ -138,7 +148,7 @@ defop(
 )
 
 
-def _masked_fill_forward(a: np.ndarray, mask: np.ndarray, value: Any) -> np.ndarray:
+def _masked_fill_forward(a: np.ndarray, mask: np.ndarray, value: Scalar) -> np.ndarray:
     return np.where(mask, np.asarray(value, dtype=a.dtype), a).astype(a.dtype)
 
 

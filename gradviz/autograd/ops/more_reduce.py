@@ -6,14 +6,15 @@ sends it to the one index it returned (MaxBackward0), exactly PyTorch's two rule
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from gradviz.autograd.ops.registry import VJP, GradCase, defop
+from gradviz.autograd.node import Grad
+from gradviz.autograd.ops.registry import VJP, Attrs, GradCase, SavedView, defop
 
 
-def _even_split(g: Any, s: Any) -> Any:
+def _even_split(g: Grad, s: SavedView) -> Grad:
     hit = s.self == s.result
     return s.B.where(hit, g / hit.sum(), 0 * g)
 
@@ -30,11 +31,11 @@ for _name, _node, _fn in (("max_all", "MaxBackward1", np.max), ("min_all", "MinB
     )
 
 
-def _restore(g: Any, s: Any) -> Any:
+def _restore(g: Grad, s: SavedView) -> Grad:
     return g if s.keepdim or not s.self_sym_sizes else s.B.unsqueeze_dims(g, (s.dim,))
 
 
-def _one_hot(s: Any) -> np.ndarray:
+def _one_hot(s: SavedView) -> np.ndarray:
     """Constant mask: True at the index each reduced slice picked."""
     indices = s.indices
     idx = np.asarray(indices._data if hasattr(indices, "_data") else indices)
@@ -47,13 +48,13 @@ def _one_hot(s: Any) -> np.ndarray:
     return positions == idx
 
 
-def _picked_vjp(g: Any, s: Any) -> Any:
+def _picked_vjp(g: Grad, s: SavedView) -> Grad:
     B = s.B
     full = B.expand(_restore(g, s), s.self_sym_sizes)
     return B.where(_one_hot(s), full, 0 * full)
 
 
-def _dim_reduce_save(arrays, attrs):  # noqa: ANN001
+def _dim_reduce_save(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
     from gradviz.autograd.dtypes import int64
     from gradviz.autograd.tensor import Tensor
 
@@ -68,7 +69,7 @@ def _dim_reduce_save(arrays, attrs):  # noqa: ANN001
     }
 
 
-def _dim_forward(fn):  # noqa: ANN001, ANN202
+def _dim_forward(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
     def forward(a: np.ndarray, dim: int, keepdim: bool, largest: bool) -> np.ndarray:
         return fn(a, axis=dim, keepdims=keepdim) if a.ndim else a.copy()
 
@@ -101,7 +102,7 @@ defop(
 )
 
 
-def _dims_of(s: Any) -> tuple[int, ...]:
+def _dims_of(s: SavedView) -> tuple[int, ...]:
     """The reduced dims, normalised; every dim when the op reduced the whole tensor."""
     ndim = len(s.input_shape(0))
     if s.dim is None:
@@ -109,39 +110,39 @@ def _dims_of(s: Any) -> tuple[int, ...]:
     return tuple(sorted(d % ndim for d in s.dim)) if ndim else ()
 
 
-def _restore_many(g: Any, s: Any) -> Any:
+def _restore_many(g: Grad, s: SavedView) -> Grad:
     if s.keepdim or s.dim is None:
         return g
     dims = _dims_of(s)
     return s.B.unsqueeze_dims(g, dims) if dims else g
 
 
-def _count(s: Any) -> int:
+def _count(s: SavedView) -> int:
     n = 1
     for d in _dims_of(s):
         n *= s.input_shape(0)[d]
     return n
 
 
-def _correction(s: Any) -> int:
+def _correction(s: SavedView) -> int:
     return 1 if s.correction is None else s.correction
 
 
-def _var_vjp(g: Any, s: Any) -> Any:
+def _var_vjp(g: Grad, s: SavedView) -> Grad:
     B = s.B
     centred = s.self - B.mean_keep(s.self, _dims_of(s)) if _dims_of(s) else s.self - s.self
     return (2.0 / (_count(s) - _correction(s))) * _restore_many(g, s) * centred
 
 
-def _std_vjp(g: Any, s: Any) -> Any:
+def _std_vjp(g: Grad, s: SavedView) -> Grad:
     B = s.B
     centred = s.self - B.mean_keep(s.self, _dims_of(s)) if _dims_of(s) else s.self - s.self
     scaled = _restore_many(g, s) / _restore_many(s.result, s)
     return scaled * centred / (_count(s) - _correction(s))
 
 
-def _moment_forward(fn):  # noqa: ANN001, ANN202
-    def forward(a: np.ndarray, dim: Any, correction: Any, keepdim: bool) -> np.ndarray:
+def _moment_forward(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    def forward(a: np.ndarray, dim: tuple[int, ...] | None, correction: int | None, keepdim: bool) -> np.ndarray:
         axis = None if dim is None else tuple(dim)
         ddof = 1 if correction is None else correction
         return fn(a, axis=axis, ddof=ddof, keepdims=keepdim)
@@ -149,7 +150,7 @@ def _moment_forward(fn):  # noqa: ANN001, ANN202
     return forward
 
 
-def _moment_save(arrays, attrs):  # noqa: ANN001
+def _moment_save(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
     return {"correction": attrs["correction"], "dim": attrs["dim"], "keepdim": attrs["keepdim"]}
 
 
@@ -180,7 +181,7 @@ defop(
 )
 
 
-def _norm_forward(a: np.ndarray, ord: Any, dim: Any, keepdim: bool) -> np.ndarray:
+def _norm_forward(a: np.ndarray, ord: int, dim: tuple[int, ...] | None, keepdim: bool) -> np.ndarray:
     axis = None if dim is None else tuple(dim)
     magnitude = np.abs(a)
     if ord == 1:
@@ -193,7 +194,7 @@ def _norm_forward(a: np.ndarray, ord: Any, dim: Any, keepdim: bool) -> np.ndarra
     return out if keepdim else (np.squeeze(out, axis=axis) if axis is not None else out.reshape(()))
 
 
-def _norm_vjp(g: Any, s: Any) -> Any:
+def _norm_vjp(g: Grad, s: SavedView) -> Grad:
     B = s.B
     if s.ord == 1:
         return _restore_many(g, s) * B.sign(s.self)

@@ -8,11 +8,15 @@ same forward and VJP formulas.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gradviz.autograd.ops.registry import OPS, VJP, GradCase, OpDef, call, defop, prepare
+from gradviz.autograd.node import Grad
+from gradviz.autograd.ops.registry import OPS, VJP, Attrs, GradCase, OpDef, SavedView, VJPFn, call, defop, prepare
+
+if TYPE_CHECKING:
+    from gradviz.autograd.tensor import Tensor
 
 
 def _inverse(dims: Sequence[int]) -> tuple[int, ...]:
@@ -35,26 +39,26 @@ defop(
 )
 
 
-def _axis(s: Any) -> int:
+def _axis(s: SavedView) -> int:
     """The normalised dim (the saved one may be PyTorch's unsigned display of a negative dim)."""
     return s.node.attrs["dim"]
 
 
-def _cat_vjp(position: int):  # noqa: ANN202
-    def vjp(g: Any, s: Any) -> Any:
+def _cat_vjp(position: int) -> VJPFn:
+    def vjp(g: Grad, s: SavedView) -> Grad:
         start = sum(s.sizes[:position])
         return s.B.narrow(g, _axis(s), start, s.sizes[position])
 
     return vjp
 
 
-def _stack_vjp(position: int):  # noqa: ANN202
+def _stack_vjp(position: int) -> VJPFn:
     return lambda g, s: s.B.select(g, _axis(s), position)
 
 
-def _dim_only(arrays, attrs):  # noqa: ANN001
+def _dim_only(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
     # PyTorch keeps the dim as the user wrote it and shows a negative one as its uint64 bit pattern.
-    written = attrs.get("written_dim", attrs["dim"])
+    written: int = attrs["written_dim"] if "written_dim" in attrs else attrs["dim"]
     return {"dim": written + 2**64 if written < 0 else written}
 
 
@@ -119,7 +123,7 @@ def _repeat_forward(a: np.ndarray, repeats: tuple[int, ...]) -> np.ndarray:
     return np.tile(a.reshape((1,) * lead + a.shape), repeats)
 
 
-def _repeat_vjp(g: Any, s: Any) -> Any:
+def _repeat_vjp(g: Grad, s: SavedView) -> Grad:
     """Fold each repeated dim into (repeat, size) and sum the repeat axes away."""
     B = s.B
     sizes = (1,) * (len(s.repeats) - len(s.self_sym_sizes)) + tuple(s.self_sym_sizes)
@@ -154,7 +158,7 @@ defop(
 )
 
 
-def batched_matmul(a: Any, b: Any) -> Any:
+def batched_matmul(a: Tensor, b: Tensor) -> Tensor:
     """matmul with a 3-d or higher operand, decomposed the way PyTorch records it: a batched left
     operand times a matrix/vector folds into one mm/mv; otherwise both sides are expanded to the
     common batch shape, flattened to (batch, n, k) and multiplied with bmm."""
@@ -184,7 +188,7 @@ def batched_matmul(a: Any, b: Any) -> Any:
     return call(OPS["unsafe_view"], (product,), {"shape": out_shape})
 
 
-def _mismatch(a: Any, b: Any) -> str:
+def _mismatch(a: Tensor, b: Tensor) -> str:
     rows = int(np.prod(a.shape[:-1])) if a.dim() > 1 else 1
     cols = b.shape[-1] if b.dim() > 1 else 1
     return (

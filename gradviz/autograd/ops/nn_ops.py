@@ -11,12 +11,17 @@ VJPs run over arrays and, under ``create_graph``, over Tensors: the few helpers 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from gradviz.autograd.dtypes import element_strides
-from gradviz.autograd.ops.registry import VJP, GradCase, defop
+from gradviz.autograd.node import Grad
+from gradviz.autograd.ops.registry import VJP, Attrs, GradCase, SavedView, VJPFn, defop
+
+if TYPE_CHECKING:
+    from gradviz.autograd.tensor import Tensor
 
 REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 INT64_WRAP = 1 << 64
@@ -31,25 +36,27 @@ def as_signed_int(value: int) -> int:
     return value - INT64_WRAP if value >= INT64_WRAP // 2 else value
 
 
-def _sum_keep(x: Any, axis: int, s: Any) -> Any:
+def _sum_keep(x: Grad, axis: int, s: SavedView) -> Grad:
     if s.graph_mode:
         from gradviz.autograd.ops import functional
 
-        return functional.sum(x, axis, True)
+        return functional.sum(cast("Tensor", x), axis, True)
     return np.sum(x, axis=axis, keepdims=True)
 
 
 # -- addmm: beta * self + alpha * (mat1 @ mat2) --------------------------------------------------
 
 
-def _addmm_forward(bias: np.ndarray, mat1: np.ndarray, mat2: np.ndarray, beta: Any = 1, alpha: Any = 1) -> np.ndarray:
+def _addmm_forward(
+    bias: np.ndarray, mat1: np.ndarray, mat2: np.ndarray, beta: float = 1, alpha: float = 1
+) -> np.ndarray:
     product = mat1 @ mat2
     if alpha != 1:
         product = product * alpha
     return product + (bias if beta == 1 else bias * beta)
 
 
-def _addmm_save(arrays: Any, attrs: dict[str, Any]) -> dict[str, Any]:
+def _addmm_save(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
     _, mat1, mat2 = arrays
     return {
         "alpha": attrs.get("alpha", 1),
@@ -61,7 +68,7 @@ def _addmm_save(arrays: Any, attrs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _scale(g: Any, factor: Any) -> Any:
+def _scale(g: Grad, factor: float) -> Grad:
     return g if factor == 1 else g * factor
 
 
@@ -69,7 +76,7 @@ def _column_major(sizes: tuple[int, ...], strides: tuple[int, ...]) -> bool:
     return len(strides) == 2 and strides[0] == 1 and strides[1] == sizes[0]
 
 
-def _addmm_mat1_vjp(g: Any, s: Any) -> Any:
+def _addmm_mat1_vjp(g: Grad, s: SavedView) -> Grad:
     B = s.B
     if _column_major(s.mat1_sym_sizes, s.mat1_sym_strides):
         # Produce the grad in mat1's own (transposed) layout, as PyTorch's mm_mat1_backward does.
@@ -77,7 +84,7 @@ def _addmm_mat1_vjp(g: Any, s: Any) -> Any:
     return _scale(B.matmul(g, B.t(s.mat2)), s.alpha)
 
 
-def _addmm_mat2_vjp(g: Any, s: Any) -> Any:
+def _addmm_mat2_vjp(g: Grad, s: SavedView) -> Grad:
     B = s.B
     if _column_major(s.mat2_sym_sizes, s.mat2_sym_strides):
         # mat2 is usually weight.t(): computing (g^T mat1)^T hands TBackward0 a grad whose
@@ -123,11 +130,11 @@ def _log_softmax_forward(a: np.ndarray, axis: int, dim: int) -> np.ndarray:
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
-def _saved_dim(arrays: Any, attrs: dict[str, Any]) -> dict[str, Any]:
+def _saved_dim(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
     return {"dim": as_saved_int(attrs["dim"])}
 
 
-def _softmax_vjp(g: Any, s: Any) -> Any:
+def _softmax_vjp(g: Grad, s: SavedView) -> Grad:
     # PyTorch's _softmax_backward_data: y * (g - sum(g * y))
     y = s.result
     if s.input_shape(0) == ():
@@ -135,7 +142,7 @@ def _softmax_vjp(g: Any, s: Any) -> Any:
     return y * (g - _sum_keep(g * y, s.axis, s))
 
 
-def _log_softmax_vjp(g: Any, s: Any) -> Any:
+def _log_softmax_vjp(g: Grad, s: SavedView) -> Grad:
     # PyTorch's _log_softmax_backward_data: g - exp(y) * sum(g)
     y = s.result
     if s.input_shape(0) == ():
@@ -213,7 +220,7 @@ def _nll_forward(
     return total / nll_total_weight(target, weight, ignore_index, a.dtype)
 
 
-def _nll_save(arrays: Any, attrs: dict[str, Any]) -> dict[str, Any]:
+def _nll_save(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
     # Plain arrays here keep the entry self-contained (the table's gradchecks call it directly);
     # nn.functional.nll_loss replaces target, weight and total_weight by saved Tensors, which is
     # what PyTorch shows and frees.
@@ -230,35 +237,37 @@ def _nll_save(arrays: Any, attrs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any) -> Any:  # a saved Tensor as its array; anything else as it is
     return value._data if hasattr(value, "_data") else value
 
 
-def _nll_vjp(g: Any, s: Any) -> Any:
+def _nll_vjp(g: Grad, s: SavedView) -> Grad:
     target = _plain(s.target)
     weight = _plain(s.weight)
     shape = s.input_shape(0)
     dtype = s.node.input_meta[0][1]
     pick = nll_pick(shape, target, weight, as_signed_int(s.ignore_index), dtype.np)
     total = np.asarray(_plain(s.total_weight), dtype=dtype.np)
+    picked: Grad = pick
+    total_weight: Grad = total
     if s.graph_mode:
         from gradviz.autograd.tensor import Tensor
 
-        pick = Tensor._make(pick, dtype)
-        total = Tensor._make(total, dtype)
+        picked = Tensor._make(pick, dtype)
+        total_weight = Tensor._make(total, dtype)
     if s.reduction == 0:
         scale = -g if len(shape) == 1 else -s.B.unsqueeze_dims(g, [1])
     elif s.reduction == 2:
         scale = -g
     else:
-        scale = -(g / total)
+        scale = -(g / total_weight)
     if s.graph_mode:
-        return pick * scale
+        return picked * scale
     # + 0 turns the -0.0 of unpicked entries into the +0.0 PyTorch's scatter leaves there
     return pick * scale + pick.dtype.type(0)
 
 
-def _nll_attrs(target: Any, weight: Any, reduction: int) -> dict[str, Any]:
+def _nll_attrs(target: int | list[int], weight: list[float] | None, reduction: int) -> Attrs:
     return {
         "target": np.array(target, dtype=np.int64),
         "weight": None if weight is None else np.array(weight, dtype=np.float64),
@@ -298,7 +307,7 @@ def _mse_forward(a: np.ndarray, b: np.ndarray, reduction: int) -> np.ndarray:
     return np.mean(squared)
 
 
-def _mse_norm(s: Any) -> float:
+def _mse_norm(s: SavedView) -> float:
     if s.reduction != 1:
         return 2.0
     numel = 1
@@ -307,8 +316,8 @@ def _mse_norm(s: Any) -> float:
     return 2.0 / numel
 
 
-def _mse_vjp(sign: int):  # noqa: ANN202 - builds the two VJPs
-    def vjp(g: Any, s: Any) -> Any:
+def _mse_vjp(sign: int) -> VJPFn:
+    def vjp(g: Grad, s: SavedView) -> Grad:
         diff = s.self - s.target if sign > 0 else s.target - s.self
         return diff * _mse_norm(s) * g
 

@@ -6,16 +6,23 @@ Broadcast reduction is not done here: the engine sums each grad down to its inpu
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 import numpy as np
 
-from gradviz.autograd.ops.registry import VJP, GradCase, defop
+from gradviz.autograd.node import Grad
+from gradviz.autograd.ops.registry import VJP, Attrs, GradCase, SavedView, defop
+
+if TYPE_CHECKING:
+    from gradviz.autograd.tensor import Tensor
 
 _BIN = (GradCase(((3,), (3,))), GradCase(((2, 3), (3,))), GradCase(((), (2, 2))), GradCase(((2, 1), (1, 3))))
 _UN = (GradCase(((),)), GradCase(((4,),)), GradCase(((2, 3),)))
 _UN_POS = tuple(GradCase(c.shapes, positive=True) for c in _UN)
 
 
-def _rounded(fn):  # noqa: ANN001, ANN202
+def _rounded(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
     """float32 transcendental functions evaluated in float64 and rounded once: numpy's float32
     kernels can be an ulp off where PyTorch's are correctly rounded, and learners print .item()."""
 
@@ -28,7 +35,7 @@ def _rounded(fn):  # noqa: ANN001, ANN202
     return forward
 
 
-def _alpha(arrays, attrs):  # noqa: ANN001 - table callback
+def _alpha(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
     return {"alpha": attrs.get("alpha", 1)}
 
 
@@ -40,7 +47,7 @@ def _sub_fwd(a: np.ndarray, b: np.ndarray, alpha: float = 1) -> np.ndarray:
     return a - b if alpha == 1 else a - alpha * b
 
 
-def _scaled(g, s):  # noqa: ANN001
+def _scaled(g: Grad, s: SavedView) -> Grad:
     return g if s.alpha == 1 else g * s.alpha
 
 
@@ -103,7 +110,7 @@ defop(
 )
 
 
-def _pow_scalar_vjp(g, s):  # noqa: ANN001
+def _pow_scalar_vjp(g: Grad, s: SavedView) -> Grad:
     if s.exponent == 0:
         return s.B.zeros_like(s.self)
     return g * (s.exponent * s.self ** (s.exponent - 1))
@@ -125,13 +132,13 @@ defop(
 )
 
 
-def _pow_tensor_self(g, s):  # noqa: ANN001
+def _pow_tensor_self(g: Grad, s: SavedView) -> Grad:
     B = s.B
     grad = g * (s.exponent * s.self ** (s.exponent - 1))
     return B.where(s.exponent == 0, 0.0 * grad, grad)
 
 
-def _pow_tensor_exponent(g, s):  # noqa: ANN001
+def _pow_tensor_exponent(g: Grad, s: SavedView) -> Grad:
     B = s.B
     grad = g * (s.result * B.log(s.self))
     return B.where((s.self == 0) & (s.exponent >= 0), 0.0 * grad, grad)
@@ -150,7 +157,7 @@ defop(
 )
 
 
-def _pow_base_vjp(g, s):  # noqa: ANN001
+def _pow_base_vjp(g: Grad, s: SavedView) -> Grad:
     grad = g * (s.result * float(np.log(s.self))) if s.self != 0 else 0.0 * g
     return grad
 
@@ -204,16 +211,16 @@ defop(
 )
 
 
-def _as_op(name: str, numpy_rule, *saved: str):  # noqa: ANN001, ANN202
+def _as_op(name: str, numpy_rule: Callable[..., Grad], *saved: str) -> Callable[[Grad, SavedView], Grad]:
     """A VJP that is itself a named op when the backward is recorded (create_graph=True), as
     PyTorch's tanh_backward/sigmoid_backward/threshold_backward are, so a second derivative shows
     TanhBackwardBackward0 and friends; over numpy it is the plain formula."""
 
-    def vjp(g, s):  # noqa: ANN001, ANN202
+    def vjp(g: Grad, s: SavedView) -> Grad:
         if s.graph_mode:
             from gradviz.autograd.ops.registry import OPS, call
 
-            return call(OPS[name], (g, *(getattr(s, k) for k in saved)), _BACKWARD_ATTRS.get(name, {}))
+            return call(OPS[name], (cast("Tensor", g), *(getattr(s, k) for k in saved)), _BACKWARD_ATTRS.get(name, {}))
         return numpy_rule(g, *(getattr(s, k) for k in saved))
 
     return vjp
@@ -222,15 +229,15 @@ def _as_op(name: str, numpy_rule, *saved: str):  # noqa: ANN001, ANN202
 _BACKWARD_ATTRS = {"threshold_backward": {"threshold": 0}}
 
 
-def _tanh_bw(g, y):  # noqa: ANN001, ANN202
+def _tanh_bw(g: Any, y: Any) -> Any:
     return g * (1 - y * y)
 
 
-def _sigmoid_bw(g, y):  # noqa: ANN001, ANN202
+def _sigmoid_bw(g: Any, y: Any) -> Any:
     return g * (1 - y) * y
 
 
-def _threshold_bw(g, y, threshold=0):  # noqa: ANN001, ANN202
+def _threshold_bw(g: Any, y: Any, threshold: float = 0) -> Any:
     return g * (y > threshold)
 
 

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 
-from gradviz.autograd.ops.registry import VJP, GradCase, defop
+from gradviz.autograd.node import Grad
+from gradviz.autograd.ops.registry import VJP, Attrs, GradCase, SavedView, defop
 
 
-def _sizes(arrays, attrs):  # noqa: ANN001
+def _sizes(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
     return {"self_sym_sizes": tuple(arrays[0].shape)}
 
 
-def _dim_sizes(arrays, attrs):  # noqa: ANN001
+def _dim_sizes(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
     return {"dim": attrs["dim"], "keepdim": attrs["keepdim"], "self_sym_sizes": tuple(arrays[0].shape)}
 
 
-def _restore_dims(g: Any, s: Any) -> Any:
+def _restore_dims(g: Grad, s: SavedView) -> Grad:
     """Give a reduced grad back its reduced dims (size 1) so it broadcasts over the input."""
     if s.keepdim:
         return g
@@ -26,7 +27,7 @@ def _restore_dims(g: Any, s: Any) -> Any:
     return s.B.unsqueeze_dims(g, dims) if dims else g
 
 
-def _reduced_count(s: Any) -> int:
+def _reduced_count(s: SavedView) -> int:
     ndim = len(s.self_sym_sizes)
     if ndim == 0:
         return 1

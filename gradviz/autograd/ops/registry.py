@@ -12,27 +12,64 @@ the matching backend of helper functions.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast, get_args
 
 import numpy as np
 
 from gradviz.autograd import dtypes
 from gradviz.autograd.grad_mode import is_grad_enabled
 from gradviz.autograd.node import BackwardRun, Grad, Node, NodeOutput, SavedTensor
-from gradviz.autograd.ops.backend import sum_to_array
+from gradviz.autograd.ops.backend import TENSOR, sum_to_array
 
 if TYPE_CHECKING:
+    from gradviz.autograd.ops.backend import NumpyBackend, TensorBackend
     from gradviz.autograd.tensor import Tensor
+    from gradviz.autograd.types import TensorLike
+else:
+    Tensor = None  # bound by gradviz.autograd.tensor once the class exists (it imports this module)
 
-__all__ = ["OPS", "VJP", "GradCase", "OpDef", "SavedView", "call", "defop", "validate_table"]
+__all__ = [
+    "OPS",
+    "VJP",
+    "Attrs",
+    "DtypeRule",
+    "GradCase",
+    "OpDef",
+    "SavedView",
+    "VJPFn",
+    "bind_tensor_class",
+    "call",
+    "defop",
+    "validate_table",
+]
+
+# An op's non-tensor arguments (dims, shapes, scalars, masks), passed to its forward as keywords.
+Attrs: TypeAlias = dict[str, Any]
+# promote: PyTorch's type promotion; same: input 0's dtype; float: promoted, ints become the default
+# float; div: like float (true division); bool: comparisons and logic.
+DtypeRule: TypeAlias = Literal["promote", "same", "float", "div", "bool"]
+# A numpy kernel: arrays (and attrs as keywords) in, an array (or a numpy scalar) out.
+Forward: TypeAlias = Callable[..., "np.ndarray | np.generic"]
+# One input's grad from the output's grad and what the node saved (arrays, or Tensors under
+# create_graph=True: the same formula serves both).
+VJPFn: TypeAlias = Callable[[Grad, "SavedView"], Grad]
+# What a node saves beyond its inputs and result: from the input arrays and attrs, optionally
+# also told which inputs need grad.
+SaveFn: TypeAlias = Callable[..., Attrs]
+
+
+def bind_tensor_class(cls: type[Tensor]) -> None:
+    """Called once by gradviz.autograd.tensor: the table makes Tensors but cannot import the class."""
+    globals()["Tensor"] = cls
 
 
 @dataclass(frozen=True)
 class VJP:
     needs: tuple[str, ...]  # saved names this formula reads ("self", "other", "result", attrs)
-    fn: Callable[[Any, SavedView], Any]
+    fn: VJPFn
 
 
 @dataclass(frozen=True)
@@ -40,20 +77,22 @@ class GradCase:
     """Input shapes (and attrs) for a finite-difference check of this op, driven from the table."""
 
     shapes: tuple[tuple[int, ...], ...]
-    attrs: dict[str, Any] = field(default_factory=dict)
+    attrs: Attrs = field(default_factory=dict)
     positive: bool = False  # inputs must be positive (log, sqrt, pow with tensor exponent)
     away_from_zero: bool = False  # keep inputs off kinks (abs, relu)
 
 
 @dataclass
 class OpDef:
+    """One entry of the op table (``defop`` makes and registers it)."""
+
     name: str
     node_name: str
     inputs: tuple[str, ...]
-    forward: Callable[..., np.ndarray]
+    forward: Forward
     vjps: dict[str, VJP]
-    dtype_rule: str = "promote"  # promote | same | float | div | bool
-    save: Callable[[Sequence[np.ndarray], dict[str, Any]], dict[str, Any]] | None = None
+    dtype_rule: DtypeRule = "promote"
+    save: SaveFn | None = None
     view: bool = False  # output shares input 0's storage and version counter
     cases: tuple[GradCase, ...] = ()
     saved_names: tuple[str, ...] = ()  # filled by defop: every name a VJP may read
@@ -62,7 +101,7 @@ class OpDef:
     has_vjp: tuple[bool, ...] = ()
     input_index: dict[str, int] = field(default_factory=dict)
     save_takes_needs: bool = False
-    node_class: type = Node
+    node_class: type[Node] = Node
     _wanted: dict[tuple[bool, ...], frozenset[str]] = field(default_factory=dict)
 
     def wanted_for(self, needs: tuple[bool, ...]) -> frozenset[str]:
@@ -91,21 +130,18 @@ class OpDef:
                 continue
             r = self.vjps[name].fn(g, view)
             shape, dtype = node.input_meta[i]
-            if graph_mode:
-                if tuple(r.shape) != tuple(shape):
-                    reduced[i] = list(r.shape)
-                    r = run.backend.sum_to(r, shape)
-                if r.dtype is not dtype:
-                    r = r.to(dtype)
-            else:
-                if not isinstance(r, np.ndarray):
-                    r = np.asarray(r)
-                if r.shape != shape:
-                    reduced[i] = list(r.shape)
-                    r = sum_to_array(r, shape)
-                if r.dtype != dtype.np:
-                    r = r.astype(dtype.np)
-            outs.append(r)
+            if graph_mode:  # the formula ran on Tensors
+                t = cast("Tensor", r)
+                if tuple(t.shape) != tuple(shape):
+                    reduced[i] = list(t.shape)
+                    t = TENSOR.sum_to(t, shape)
+                outs.append(t if t.dtype is dtype else t.to(dtype))
+                continue
+            array = r if isinstance(r, np.ndarray) else np.asarray(r)
+            if array.shape != shape:
+                reduced[i] = list(array.shape)
+                array = sum_to_array(array, shape)
+            outs.append(array if array.dtype == dtype.np else array.astype(dtype.np))
         return NodeOutput(outs, reduced)
 
     def __repr__(self) -> str:
@@ -126,17 +162,17 @@ def prepare(op: OpDef) -> OpDef:
     op.cast = op.dtype_rule in ("promote", "float", "div")
     op.has_vjp = tuple(i in op.vjps for i in op.inputs)
     op.input_index = {n: i for i, n in enumerate(op.inputs)}
-    op.save_takes_needs = op.save is not None and op.save.__code__.co_argcount == 3
+    op.save_takes_needs = op.save is not None and len(inspect.signature(op.save).parameters) == 3
     # One Node subclass per node name, as PyTorch has one class per grad_fn kind, so
     # type(y.grad_fn).__name__ reads "MulBackward0" as it does there.
     op.node_class = _node_class(op.node_name)
     return op
 
 
-_NODE_CLASSES: dict[str, type] = {}
+_NODE_CLASSES: dict[str, type[Node]] = {}
 
 
-def _node_class(name: str) -> type:
+def _node_class(name: str) -> type[Node]:
     cls = _NODE_CLASSES.get(name)
     if cls is None:
         cls = _NODE_CLASSES[name] = type(name, (Node,), {"__doc__": f"The grad_fn PyTorch calls {name}."})
@@ -147,11 +183,17 @@ def defop(
     name: str,
     node_name: str,
     inputs: tuple[str, ...],
-    forward: Callable[..., np.ndarray],
+    forward: Forward,
     vjps: dict[str, VJP],
-    **options: Any,
+    *,
+    dtype_rule: DtypeRule = "promote",
+    save: SaveFn | None = None,
+    view: bool = False,
+    cases: tuple[GradCase, ...] = (),
 ) -> OpDef:
-    op = prepare(OpDef(name, node_name, inputs, forward, vjps, **options))
+    """Register an op: ``forward`` on arrays, one VJP per differentiable input (by PyTorch's input
+    name), ``save`` for the saved attributes that are not inputs or the result."""
+    op = prepare(OpDef(name, node_name, inputs, forward, vjps, dtype_rule, save, view, cases))
     if name in OPS:
         raise ValueError(f"op {name!r} defined twice")
     OPS[name] = op
@@ -167,7 +209,7 @@ def validate_table() -> None:
         for needed in op.saved_names:
             if needed not in op.inputs and needed != "result" and op.save is None:
                 raise ValueError(f"{op.name}: VJP reads {needed!r}, which nothing saves")
-        if op.dtype_rule not in ("promote", "same", "float", "div", "bool"):
+        if op.dtype_rule not in get_args(DtypeRule):
             raise ValueError(f"{op.name}: unknown dtype rule {op.dtype_rule!r}")
 
 
@@ -176,10 +218,14 @@ class SavedView:
 
     __slots__ = ("B", "graph_mode", "node")
 
-    def __init__(self, node: Node, backend: Any, graph_mode: bool) -> None:
+    def __init__(self, node: Node, backend: NumpyBackend | TensorBackend, graph_mode: bool) -> None:
         self.node = node
         self.B = backend
         self.graph_mode = graph_mode
+
+    # The helpers of the backend that matches graph_mode (numpy or Tensor ops). Typed loosely:
+    # one formula calls them with arrays in one mode and Tensors in the other.
+    B: Any
 
     def __getattr__(self, name: str) -> Any:
         value = self.node.saved.get(name)
@@ -193,19 +239,15 @@ class SavedView:
         raise AttributeError(name)
 
     def input_shape(self, index: int) -> tuple[int, ...]:
-        meta = self.node.input_meta[index]
-        assert meta is not None
-        return meta[0]
+        return self.node.input_meta[index][0]
 
-
-Tensor: Any = None  # gradviz.autograd.tensor sets this when it is imported (it imports the op table)
 
 # PyTorch never warns about inf/nan arithmetic, so the engine's numpy doesn't either. Set once
 # here rather than entering np.errstate around every op (a measurable cost per op).
 np.seterr(all="ignore")
 
 
-def wrap_scalar(value: Any) -> Tensor:
+def wrap_scalar(value: bool | int | float) -> Tensor:
     """A Python number as PyTorch wraps it: a zero-dim int64/float64/bool tensor, marked wrapped."""
     if isinstance(value, bool):
         dtype = dtypes.bool_
@@ -220,7 +262,7 @@ def wrap_scalar(value: Any) -> Tensor:
     return tensor
 
 
-def _as_operand(value: Any) -> Tensor:
+def _as_operand(value: object) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if isinstance(value, (bool, int, float)):
@@ -245,13 +287,14 @@ def result_dtype(op: OpDef, tensors: Sequence[Tensor]) -> dtypes.DType:
     return promoted
 
 
-def _compose_view(
-    parent: Callable[[np.ndarray], np.ndarray] | None, forward: Callable[..., np.ndarray], attrs: dict[str, Any]
-) -> Callable[[np.ndarray], np.ndarray]:
+ViewFn: TypeAlias = Callable[[np.ndarray], np.ndarray]
+
+
+def _compose_view(parent: ViewFn | None, forward: Forward, attrs: Attrs) -> ViewFn:
     """base array -> this view's region of it, replaying the chain of view ops."""
     if parent is None:
-        return lambda array: forward(array, **attrs)
-    return lambda array: forward(parent(array), **attrs)
+        return lambda array: np.asarray(forward(array, **attrs))
+    return lambda array: np.asarray(forward(parent(array), **attrs))
 
 
 def _broadcast_message(a: tuple[int, ...], b: tuple[int, ...]) -> str:
@@ -268,7 +311,7 @@ def _broadcast_message(a: tuple[int, ...], b: tuple[int, ...]) -> str:
 
 
 def call(
-    op: OpDef, operands: Sequence[Any], attrs: dict[str, Any] | None = None, out_dtype: dtypes.DType | None = None
+    op: OpDef, operands: Sequence[TensorLike], attrs: Attrs | None = None, out_dtype: dtypes.DType | None = None
 ) -> Tensor:
     """Run ``op`` forward on numpy and, if grad mode is on and an input requires grad, record it."""
     if attrs is None:
@@ -281,19 +324,20 @@ def call(
     else:
         arrays = [t._data for t in tensors]
     try:
-        out = op.forward(*arrays, **attrs)
+        computed = op.forward(*arrays, **attrs)
     except ValueError:
         if len(arrays) == 2:
             raise RuntimeError(_broadcast_message(arrays[0].shape, arrays[1].shape)) from None
         raise
-    if type(out) is not np.ndarray:
-        out = np.asarray(out)
+    out = computed if type(computed) is np.ndarray else np.asarray(computed)
     if out.dtype != target:
         out = out.astype(target)
     return record(op, tensors, out, dtype, attrs)
 
 
-def record(op: OpDef, tensors: Sequence[Tensor], out: np.ndarray, dtype: dtypes.DType, attrs: dict[str, Any]) -> Tensor:
+def record(op: OpDef, tensors: Sequence[Tensor], out: np.ndarray, dtype: dtypes.DType, attrs: Attrs) -> Tensor:
+    """Wrap ``out`` as the op's result and, when it needs one, give it a node that saves what the
+    VJPs of the inputs that need grad will read."""
     result = Tensor._make(out, dtype)
     if op.view:
         base = tensors[0]
@@ -319,7 +363,7 @@ def record(op: OpDef, tensors: Sequence[Tensor], out: np.ndarray, dtype: dtypes.
     node.attrs = attrs
     # Save only what the needed VJPs read; the others show as None, as in PyTorch.
     wanted = op.wanted_for(needs)
-    saved: dict[str, Any] = {}
+    saved: dict[str, SavedTensor | object] = {}
     for name in op.saved_names:
         if name not in wanted or name == "result":
             saved[name] = None

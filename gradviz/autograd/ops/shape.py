@@ -3,9 +3,18 @@ version counter, exactly as PyTorch's views do."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from types import EllipsisType
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
 
-from gradviz.autograd.ops.registry import VJP, GradCase, defop
+from gradviz.autograd.node import Grad
+from gradviz.autograd.ops.backend import NUMPY
+from gradviz.autograd.ops.registry import VJP, Attrs, GradCase, SavedView, defop
+
+if TYPE_CHECKING:
+    from gradviz.autograd.tensor import Tensor
 
 VIEW_ERROR = (
     "view size is not compatible with input tensor's size and stride (at least one "
@@ -20,7 +29,7 @@ def _view_forward(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         raise RuntimeError(VIEW_ERROR) from None
 
 
-def _sizes(arrays, attrs):  # noqa: ANN001
+def _sizes(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
     return {"self_sym_sizes": tuple(arrays[0].shape)}
 
 
@@ -106,12 +115,12 @@ defop(
 )
 
 
-def _swap(g, s):  # noqa: ANN001
+def _swap(g: Grad, s: SavedView) -> Grad:
     if s.graph_mode:
         from gradviz.autograd.ops import functional
 
-        return functional.transpose(g, s.dim0, s.dim1)
-    return np.swapaxes(g, s.dim0, s.dim1)
+        return functional.transpose(cast("Tensor", g), s.dim0, s.dim1)
+    return np.swapaxes(cast("np.ndarray", g), s.dim0, s.dim1)
 
 
 defop(
@@ -150,10 +159,11 @@ defop(
 
 
 def _select_forward(a: np.ndarray, dim: int, index: int) -> np.ndarray:
-    key = [slice(None)] * a.ndim
+    key: list[slice | int | EllipsisType] = [slice(None)] * a.ndim
     key[dim] = index
     # The trailing Ellipsis keeps a 0-d result a view (plain a[0] on 1-d data is a copied scalar).
-    return a[(*tuple(key), Ellipsis)]
+    key.append(Ellipsis)
+    return a[tuple(key)]
 
 
 defop(
@@ -226,29 +236,25 @@ defop(
 )
 
 
-def _select_bw_np(g, input_sizes, dim, index):  # noqa: ANN001
-    from gradviz.autograd.ops.backend import NUMPY
-
+def _select_bw_np(g: np.ndarray, input_sizes: tuple[int, ...], dim: int, index: int) -> np.ndarray:
     return NUMPY.select_backward(g, input_sizes, dim, index)
 
 
-def _slice_bw_np(g, input_sizes, dim, start, end, step):  # noqa: ANN001
-    from gradviz.autograd.ops.backend import NUMPY
-
+def _slice_bw_np(g: np.ndarray, input_sizes: tuple[int, ...], dim: int, start: int, end: int, step: int) -> np.ndarray:
     return NUMPY.slice_backward(g, input_sizes, dim, start, end, step)
 
 
-def _select_again(g, s):  # noqa: ANN001
+def _select_again(g: Grad, s: SavedView) -> Grad:
     if s.graph_mode:
         from gradviz.autograd.ops import functional
 
-        return functional.select(g, s.dim, s.index)
-    return _select_forward(g, s.dim, s.index)
+        return functional.select(cast("Tensor", g), s.dim, s.index)
+    return _select_forward(cast("np.ndarray", g), s.dim, s.index)
 
 
-def _slice_again(g, s):  # noqa: ANN001
+def _slice_again(g: Grad, s: SavedView) -> Grad:
     if s.graph_mode:
         from gradviz.autograd.ops import functional
 
-        return functional.slice_(g, s.dim, s.start, s.end, s.step)
-    return _slice_forward(g, s.dim, s.start, s.end, s.step)
+        return functional.slice_(cast("Tensor", g), s.dim, s.start, s.end, s.step)
+    return _slice_forward(cast("np.ndarray", g), s.dim, s.start, s.end, s.step)

@@ -68,7 +68,7 @@ class SGD(Optimizer):
                 state = self.state[param]
                 buf: Tensor | None = state.get("momentum_buffer")
                 if buf is None:
-                    buf = Tensor._make(np.array(grad, copy=True), param._grad.dtype)
+                    buf = Tensor._make(np.array(grad, copy=True), param.dtype)  # .grad has param's dtype
                     state["momentum_buffer"] = buf
                 else:
                     buf._data[...] = k.add_scaled(k.mul_scalar(buf._data, momentum), grad, 1 - dampening)
