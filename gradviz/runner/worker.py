@@ -144,8 +144,14 @@ def child_main(read_fd: int, write_fd: int) -> None:
     from gradviz.runner.containment.rlimits import arm_cpu_time, cap_address_space
     from gradviz.runner.session import Session
 
-    with contextlib.suppress(Exception):  # warm the engine; a broken one shows up as the cell's error
-        import gradviz.torch  # noqa: F401
+    with contextlib.suppress(Exception):  # a broken engine shows up as the cell's error instead
+        # Warm the engine and what the session imports lazily when a cell ends (the graph snapshot
+        # with networkx, its explanations, nn modules): otherwise the first cell spends ~0.5 s of
+        # its wall time importing, enough on a loaded machine for the watchdog to end `x = 1`.
+        import gradviz.backward.explain
+        import gradviz.graph.snapshot
+        import gradviz.torch
+        import gradviz.torch.nn  # noqa: F401
     largest_file = mirror_file_bytes(limits.max_output_chars)
     containment = contain_worker(private_dir, (read_fd, write_fd), largest_file, from_parent)
     faulthandler.enable(sys.stderr)  # a crash's traceback names the learner's line for the parent
