@@ -44,15 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in sorted(p for p in EXAMPLES.glob("*.py") if p.name != "seed_notebook.py"):
         outputs = record_goldens.run_script(cells_mod, path)
         text = record_goldens.dump(record_goldens.golden_document(path, outputs))
-        target = GOLDENS / f"{path.stem}.json"
-        old = target.read_text(encoding="utf-8") if target.exists() else None
-        if old == text:
-            print(f"  unchanged {target.name}")
-            continue
-        stale += 1
-        if not args.check:
-            target.write_text(text, encoding="utf-8")
-        print(f"  {'STALE' if args.check else 'wrote'}     {target.name}")
+        stale += record_goldens.write_golden(GOLDENS / f"{path.stem}.json", text, args.check)
     return 1 if args.check and stale else 0
 
 

@@ -21,6 +21,7 @@ import importlib.util
 import json
 import platform
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -59,7 +60,11 @@ def normalized(cells_mod: ModuleType, outputs: list[dict[str, Any]]) -> list[dic
     return result
 
 
-def run_script(cells_mod: ModuleType, path: Path) -> list[dict[str, Any]]:
+def run_script(cells_mod: ModuleType, path: Path, extra_modules: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Run a script or notebook as a fresh kernel would; ``extra_modules`` are standard modules
+    its ``import`` statements may name besides torch, numpy and math."""
+    import importlib
+
     import numpy
     import torch
 
@@ -67,8 +72,10 @@ def run_script(cells_mod: ModuleType, path: Path) -> list[dict[str, Any]]:
     torch.set_printoptions(profile="default")
     torch.manual_seed(0)
     torch.set_grad_enabled(True)
+    modules = cells_mod.module_map(torch, numpy)
+    modules.update({name: importlib.import_module(name) for name in extra_modules})
     cells = cells_mod.load_cells(path)
-    return normalized(cells_mod, cells_mod.run_cells_trusted(cells, cells_mod.module_map(torch, numpy)))
+    return normalized(cells_mod, cells_mod.run_cells_trusted(cells, modules))
 
 
 def check_seed(cells_mod: ModuleType) -> list[str]:
@@ -100,6 +107,19 @@ def dump(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
+def write_golden(target: Path, text: str, check: bool) -> bool:
+    """Write ``text`` to ``target`` unless it already holds it (or ``check``: only report).
+    Returns whether the golden was stale."""
+    old = target.read_text(encoding="utf-8") if target.exists() else None
+    if old == text:
+        print(f"  unchanged {target.name}")
+        return False
+    if not check:
+        target.write_text(text, encoding="utf-8")
+    print(f"  {'STALE' if check else 'wrote'}     {target.name}")
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="record only cases whose file name contains one of these")
@@ -121,17 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.names and not any(name in path.stem for name in args.names):
             continue
         text = dump(golden_document(path, run_script(cells_mod, path)))
-        target = path.with_suffix(".json")
-        old = target.read_text(encoding="utf-8") if target.exists() else None
-        if old == text:
-            print(f"  unchanged {target.name}")
-            continue
-        stale += 1
-        if args.check:
-            print(f"  STALE     {target.name}")
-        else:
-            target.write_text(text, encoding="utf-8")
-            print(f"  wrote     {target.name}")
+        stale += write_golden(path.with_suffix(".json"), text, args.check)
     return 1 if args.check and stale else 0
 
 
