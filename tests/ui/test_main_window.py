@@ -219,14 +219,14 @@ def test_graph_slot_receives_snapshot_selection_and_routes_clicks(qtbot, window)
         def highlight_nodes(self, ids):
             self.calls.append(("highlight", tuple(ids)))
 
-    canvas = RecordingCanvas()
-    window.set_graph_widget(canvas)
         def set_theme(self, theme):
             pass
 
         def fit_to_view(self):
             pass
 
+    canvas = RecordingCanvas()
+    window.set_graph_widget(canvas)
     assert window.graph_area.currentWidget() is canvas
     assert window.graph_area.tabText(1) == "Outline"
     window.documents.load_text(SAMPLE["source"], None)
