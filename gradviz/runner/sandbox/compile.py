@@ -1,15 +1,17 @@
-"""The safe runner's front door: turn a cell's text into code that may run in a sandbox namespace.
+"""The language layer's front door: turn a cell's text into code that runs in a learner namespace.
 
-Layers (defence in depth), each in its own module:
+Learner code is ordinary Python. Around it, each in its own module:
 
-1. sandbox_policy    compile time: an allow-list of syntax, no dunder/private names, imports
-                     limited to torch/numpy/math, classes limited to nn.Module/Function bases.
-2. sandbox_transform rewrite: attribute access/writes, ``*``/``**``/``<<``/``%``, imports and
-                     ``except`` bodies go through guard helpers; spans and time ticks threaded in.
-3. sandbox_runtime   run time: guards keyed on object type (sandbox_guard), curated builtins,
-                     curated module proxies (sandbox_modules, safe_numpy), size checks.
-4. worker            the process boundary: RLIMIT_AS / RLIMIT_CPU and a wall-time watchdog.
+1. policy.py     compile time: the few names and forms refused outright (frames, code objects,
+                 module globals, numpy's raw-memory protocols, file/process/network imports).
+2. transform.py  rewrite: attribute access, imports and ``except``/``finally`` go through the
+                 runtime's helpers; spans (provenance) and time ticks are threaded in.
+3. runtime.py    run time: Python's builtins with the reflective ones guarded (guard.py), classes
+                 sealed as they are made (classes.py), curated modules (modules.py, safe_numpy.py,
+                 stdlib.py), size checks (sizes.py).
 
+The worker process around all of this is contained by the operating system (runner/containment);
+this layer keeps gradviz's own internals and raw memory out of reach even inside that wall.
 Learner text is never passed to ``exec`` as text: only the checked and rewritten AST compiled here.
 """
 
@@ -46,7 +48,7 @@ def compile_cell(source: str, cell: int, first_line: int, runtime: Runtime, echo
             # The parser numbers lines from the cell; the learner sees the file.
             if exc.lineno is not None:
                 exc.lineno += first_line - 1
-            if getattr(exc, "end_lineno", None) is not None:
+            if exc.end_lineno is not None:
                 exc.end_lineno += first_line - 1
             raise
         ast.increment_lineno(tree, first_line - 1)

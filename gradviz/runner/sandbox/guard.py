@@ -1,249 +1,845 @@
-"""Run-time attribute guard: which attributes of which objects learner code may read or write.
+"""The run-time guard: what an attribute read, write or ``type()`` hands to learner code.
 
-The decision is keyed on the object's type, and anything not recognised is refused: a new kind
-of object reaching learner code (a generator, a frame, a bound method, a module...) exposes no
-attribute at all until someone decides it should. The compile-time policy refuses dunder and
-private names everywhere; this layer is the second line and also covers ``getattr(obj, name)``
-with a name computed at run time.
+Reads: ``obj.name`` in learner code becomes ``read(obj, name)`` (see transform.py).
+
+* Public names read as Python reads them; the value is checked (:func:`vet`): a class that builds
+  objects from raw memory comes back as its stand-in (standins.py), a real module, frame or code
+  object is refused, and the handful of callables that walk attributes or raw memory come back
+  checked (``str.format`` walks fields through this guard, ``ndarray.resize`` keeps ``refcheck``,
+  ``memoryview.cast`` refuses object arrays, ``ndarray.tofile``/``dump`` are refused).
+* Private names (``_x``, ``self.__w``) on the learner's own objects, and PyTorch's visible ones on
+  the engine's objects (``_version``, ``_saved_self``); nothing private of anything else, so a
+  module's or a library object's internals (``random._os``, ``catch_warnings()._module``) stay out.
+* Dunder names read and vetted deeply (tuples like ``__mro__`` mapped); slots that take an
+  attribute name (``object.__getattribute__``, ``type.__setattr__``) come back checked the same way.
+* A few names are refused on every object (names.REFUSED_ATTRIBUTES: frames, code, globals,
+  ``__subclasses__``, pickling hooks, numpy's raw-memory protocols).
+
+Writes: anything on the learner's objects (dunders that change how a class behaves are wrapped,
+see classes.py), public attributes of the engine's objects (``x.requires_grad = True``), nothing on
+classes, modules and stand-ins that are not the learner's.
+
+Every decision looks at the real type (``type(obj)``) and never trusts ``__class__``.
 """
 
 from __future__ import annotations
 
+import _string  # type: ignore[import-not-found]
+import enum
+import string
+import types
 import weakref
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-from gradviz.runner.sandbox.policy import attribute_name_allowed
+from gradviz.runner.limits import check_elements, check_sequence_length
+from gradviz.runner.sandbox import classes, standins
+from gradviz.runner.sandbox.names import RAW_PROTOCOL_NAMES, NameKind, kind_of, refused_identifier
+from gradviz.runner.sandbox.owners import (
+    PYTORCH_VISIBLE_PRIVATE,
+    allow_internal_type,
+    gradviz_type,
+    internal_type,
+    is_learner_class,
+    owned,
+)
+from gradviz.runner.sandbox.policy import SandboxError
+from gradviz.runner.sandbox.proxy import ModuleProxy, proxy_exports, proxy_name
+from gradviz.runner.sandbox.sizes import check_format_numbers
+from gradviz.runner.sandbox.standins import ClassStandIn, real_of, register_standin, standin_for
 
-__all__ = ["AttributeGuard", "ModuleProxy", "is_internal_module"]
+__all__ = [
+    "checked_delattr",
+    "checked_setattr",
+    "dir_of",
+    "namespace_of",
+    "prepare_delete",
+    "prepare_write",
+    "read",
+    "register_face",
+    "type_of",
+    "vet",
+    "visible_class",
+]
+
+_CapsuleType = type(np.zeros(1).__array_struct__)
+_NO_VALUE: Any = object()
 
 
-class ModuleProxy:
-    """A curated stand-in for a module: only ``exports`` are reachable, nothing can be assigned.
+def _describe(obj: Any) -> str:
+    if type(obj) is ModuleProxy:
+        return f"module '{proxy_name(obj)}'"
+    if isinstance(obj, type) or type(obj) is ClassStandIn:
+        return f"the class {getattr(obj, '__name__', '?')!r}"
+    return f"a {type_of_name(obj)!r} object"
 
-    ``t.np``, ``t.os`` or ``np.lib`` can never leak through it, whatever the real module imports.
-    """
 
-    __slots__ = ("_gv_exports", "_gv_name", "_gv_withheld")
+def type_of_name(obj: Any) -> str:
+    try:
+        return str(type_of(obj).__name__)
+    except SandboxError:
+        return "internal"
 
-    def __init__(self, name: str, exports: dict[str, Any], withheld: frozenset[str] = frozenset()) -> None:
-        object.__setattr__(self, "_gv_name", name)
-        object.__setattr__(self, "_gv_exports", dict(exports))
-        # Names the real module has that gradviz withholds on purpose (np.save, torch.load):
-        # asking for one is a refusal, asking for anything else is a plain AttributeError.
-        object.__setattr__(self, "_gv_withheld", frozenset(withheld))
 
-    def __getattr__(self, name: str) -> Any:
-        exports = object.__getattribute__(self, "_gv_exports")
-        try:
-            return exports[name]
-        except KeyError:
-            module = object.__getattribute__(self, "_gv_name")
-            raise AttributeError(f"module '{module}' has no attribute '{name}'") from None
+def _refuse_read(obj: Any, name: str) -> SandboxError:
+    if name in RAW_PROTOCOL_NAMES:
+        why = "numpy would read raw memory through it"
+    elif kind_of(name) is NameKind.REFUSED:
+        why = "it reaches the interpreter's internals (frames, code, module globals)"
+    elif kind_of(name) is NameKind.PRIVATE:
+        why = "private attributes are open on your own objects only"
+    else:
+        why = "it reaches gradviz's internals"
+    return SandboxError(f"access to the attribute {name!r} of {_describe(obj)} is not available in gradviz: {why}")
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"cannot assign attributes of module '{self._gv_name}' in gradviz")
 
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete attributes of module '{self._gv_name}' in gradviz")
+# -- classes learner code may hold -------------------------------------------------------------
+
+# What type() of a runner object shows (a module proxy is a module, a checked builtin a builtin).
+_FACES: dict[type, type | None] = {ModuleProxy: types.ModuleType, ClassStandIn: None}
+_plain_classes: dict[int, weakref.ReferenceType[type]] = {}
+
+
+def register_face(cls: type, face: type | None) -> None:
+    _FACES[cls] = face
+
+
+def visible_class(cls: type) -> Any:
+    """The class as learner code may hold it: itself, its stand-in, or a refusal."""
+    found = standin_for(cls)
+    if found is not None:
+        return found
+    ref = _plain_classes.get(id(cls))
+    if ref is not None and ref() is cls:
+        return cls
+    if is_learner_class(cls):
+        return cls
+    if cls in _FACES:
+        face = _FACES[cls]
+        if face is None:
+            raise SandboxError("gradviz's internal classes are not available to your code")
+        return face
+    made = _make_standin(cls)
+    if made is not None:
+        return made
+    if internal_type(cls):
+        raise SandboxError(f"the class {cls.__name__!r} is internal to gradviz and not available to your code")
+    if len(_plain_classes) > 50_000:
+        _plain_classes.clear()
+    _plain_classes[id(cls)] = weakref.ref(cls)
+    return cls
+
+
+def type_of(obj: Any) -> Any:
+    """``type(obj)`` as learner code sees it."""
+    tp = type(obj)
+    if tp is ClassStandIn:
+        return visible_class(type(real_of(obj)))
+    return visible_class(tp)
+
+
+def _type_call(*args: Any, **kwargs: Any) -> Any:
+    if len(args) == 1 and not kwargs:
+        return type_of(args[0])
+    if len(args) == 3:
+        return classes.create_class(type, *args, **kwargs)
+    raise TypeError("type() takes 1 or 3 arguments")
+
+
+def _metaclass_call(meta: type) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if len(args) == 3:
+            return classes.create_class(meta, *args, **kwargs)
+        return vet(meta(*args, **kwargs))
+
+    return call
+
+
+def _enum_call(cls: type) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        names = args[1] if len(args) > 1 else kwargs.get("names")
+        if names is None:
+            return cls(*args, **kwargs)
+        if isinstance(names, Mapping):
+            classes.check_namespace(names, "an enum")
+        elif isinstance(names, str):
+            classes.check_namespace(names.replace(",", " ").split(), "an enum")
+        elif isinstance(names, (list, tuple)):
+            classes.check_namespace([n if isinstance(n, str) else n[0] for n in names], "an enum")
+        made = cls(*args, **kwargs)
+        if isinstance(made, type) and not is_learner_class(made):
+            classes.seal(made)
+        return made
+
+    return call
+
+
+def _shape_elements(shape: Any) -> int:
+    if isinstance(shape, (int, np.integer)):
+        return max(int(shape), 0)
+    total = 1
+    for dim in shape:
+        total *= max(int(dim), 0)
+    return total
+
+
+def _raw_array_call(cls: type, kind: str) -> Callable[..., Any]:
+    check = classes.raw_array_new_checker(kind)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        check(args, kwargs)
+        shape = args[0] if args else kwargs.get("shape")
+        if shape is not None:
+            check_elements(_shape_elements(shape))
+        return cls(*args, **kwargs)
+
+    return call
+
+
+def _memoryview_call(*args: Any, **kwargs: Any) -> memoryview:
+    view = memoryview(*args, **kwargs)
+    if "O" in view.format:
+        view.release()
+        raise SandboxError("memoryview of an object array is not available in gradviz: its bytes are object pointers")
+    return view
+
+
+def _make_standin(cls: type) -> ClassStandIn | None:
+    if cls is type:
+        return register_standin(cls, _type_call)
+    if cls is memoryview:
+        return register_standin(cls, _memoryview_call)
+    raw = classes.raw_array_classes().get(cls)
+    if raw is not None:
+        return register_standin(cls, _raw_array_call(cls, raw))
+    if issubclass(cls, type):
+        _register_new_rule(cls)
+        return register_standin(cls, _metaclass_call(cls))
+    if issubclass(cls, enum.Enum):
+        return register_standin(cls, _enum_call(cls))
+    return None
+
+
+# -- checked callables -------------------------------------------------------------------------
+
+
+@allow_internal_type
+class CheckedCall:
+    """A callable handed out in place of one that reaches too far; prints like the original."""
+
+    __slots__ = ("_gv_call", "_gv_original")
+
+    def __init__(self, original: Any, call: Callable[..., Any]) -> None:
+        self._gv_original = original
+        self._gv_call = call
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._gv_call(*args, **kwargs)
 
     def __repr__(self) -> str:
-        return f"<module '{object.__getattribute__(self, '_gv_name')}' (gradviz)>"
+        return repr(self._gv_original)
 
-    def __dir__(self) -> list[str]:
-        return sorted(object.__getattribute__(self, "_gv_exports"))
-
-
-def proxy_exports(proxy: ModuleProxy) -> dict[str, Any]:
-    return dict(object.__getattribute__(proxy, "_gv_exports"))
+    def __getattr__(self, name: str) -> Any:
+        if name in ("__name__", "__qualname__", "__doc__", "__text_signature__"):
+            return getattr(self._gv_original, name)
+        raise AttributeError(name)
 
 
-def proxy_has(proxy: ModuleProxy, name: str) -> bool:
-    return name in object.__getattribute__(proxy, "_gv_exports")
+register_face(CheckedCall, types.BuiltinMethodType)
 
 
-def proxy_name(proxy: ModuleProxy) -> str:
-    return str(object.__getattribute__(proxy, "_gv_name"))
+@allow_internal_type
+class CheckedDescriptor:
+    """A C-level attribute descriptor of a library class (``type(print).__self__``): calling its
+    ``__get__`` by hand reads the attribute, so the value passes the guard as ``obj.name`` would."""
+
+    __slots__ = ("_gv_descriptor",)
+
+    def __init__(self, descriptor: Any) -> None:
+        self._gv_descriptor = descriptor
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        name = self._gv_descriptor.__name__
+        if obj is None:
+            return self
+        _check_read(obj, name)
+        return _vet_for(name, self._gv_descriptor.__get__(obj, owner))
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self._gv_descriptor.__set__(obj, prepare_write(obj, self._gv_descriptor.__name__, value))
+
+    def __delete__(self, obj: Any) -> None:
+        prepare_delete(obj, self._gv_descriptor.__name__)
+        self._gv_descriptor.__delete__(obj)
+
+    def __repr__(self) -> str:
+        return repr(self._gv_descriptor)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("__name__", "__qualname__", "__doc__"):
+            return getattr(self._gv_descriptor, name)
+        if name == "__objclass__":
+            return visible_class(self._gv_descriptor.__objclass__)
+        raise AttributeError(name)
 
 
-def proxy_withholds(proxy: ModuleProxy, name: str) -> bool:
-    return name in object.__getattribute__(proxy, "_gv_withheld")
+register_face(CheckedDescriptor, types.GetSetDescriptorType)
 
 
-# The runner (cells, session, worker, limits, the sandbox itself) and the command line: whole
-# subpackages, so a module added to them is internal without being listed here.
-_INTERNAL_PREFIXES = ("gradviz.runner.", "gradviz.cli.", "gradviz.frontend")
+class _GuardedFormatter(string.Formatter):
+    """``str.format`` whose ``{0.attr}`` / ``{0[key]}`` fields read through the guard."""
+
+    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
+        if isinstance(key, int):
+            if key >= len(args):
+                raise IndexError(f"Replacement index {key} out of range for positional args tuple")
+            return args[key]
+        return kwargs[key]
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
+        first, rest = _string.formatter_field_name_split(field_name)
+        obj = self.get_value(first, args, kwargs)
+        for is_attr, key in rest:
+            obj = read(obj, key) if is_attr else obj[key]
+        return obj, first
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        check_format_numbers(format_spec)
+        return format(value, format_spec)
 
 
-def is_internal_module(module: str) -> bool:
-    """The runner's own modules: their objects never reach learner code, and if one did it
-    exposes nothing."""
-    return module.startswith(_INTERNAL_PREFIXES)
+_FORMATTER = _GuardedFormatter()
 
 
-def _is_gradviz_type(tp: type) -> bool:
-    module = getattr(tp, "__module__", "") or ""
-    return (module == "gradviz" or module.startswith("gradviz.")) and not is_internal_module(module)
+def _checked_format(original: Any, template: Any, mapping: bool) -> CheckedCall:
+    if mapping:
+        return CheckedCall(original, lambda values: _FORMATTER.vformat(str(template), (), values))
+    return CheckedCall(original, lambda *args, **kwargs: _FORMATTER.vformat(str(template), args, kwargs))
 
 
-# Names that would do I/O or serialisation if some engine class ever grew them.
-_IO_NAMES = frozenset({"save", "load", "tofile", "dump", "dumps", "to_file", "from_file", "open", "write", "read"})
+def _unbound_format(original: Any, mapping: bool) -> CheckedCall:
+    def call(template: Any, *args: Any, **kwargs: Any) -> str:
+        if not isinstance(template, str):
+            return str(original(template, *args, **kwargs))  # Python's own TypeError
+        if mapping:
+            return _FORMATTER.vformat(template, (), args[0] if args else kwargs)
+        return _FORMATTER.vformat(template, args, kwargs)
 
-_PLAIN_VALUE_TYPES = (int, float, complex, bool, str, bytes, list, tuple, dict, set, frozenset)
-_RANGE_NAMES = frozenset({"start", "stop", "step", "count", "index", "indices"})
-_EXCEPTION_NAMES = frozenset({"args"})
-_BUILTIN_CLASS_NAMES = frozenset({"fromkeys", "maketrans", "from_bytes", "fromhex"})
-_CLASS_DENY = frozenset({"mro", "register"})
+    return CheckedCall(original, call)
 
-# numpy arrays returned by Tensor.numpy() or the curated np: computation only, no I/O
-# (tofile/dump/dumps), no raw memory (ctypes/data/base/__array_interface__), no flags games.
-NDARRAY_NAMES = frozenset(
+
+def _resize_call(original: Any) -> CheckedCall:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if "refcheck" in kwargs and not kwargs["refcheck"]:
+            raise SandboxError(
+                "ndarray.resize(refcheck=False) is not available in gradviz: it frees memory other arrays still use"
+            )
+        return original(*args, **kwargs)
+
+    return CheckedCall(original, call)
+
+
+def _cast_call(original: Any, view: Any) -> CheckedCall:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        target = view if view is not None else (args[0] if args else None)
+        if isinstance(target, memoryview) and "O" in target.format:
+            raise SandboxError("memoryview.cast of an object array is not available in gradviz")
+        return original(*args, **kwargs)
+
+    return CheckedCall(original, call)
+
+
+def _mro_call(original: Any) -> CheckedCall:
+    return CheckedCall(original, lambda *args: [visible_class(c) for c in original(*args)])
+
+
+def _refused_callable(what: str, why: str) -> SandboxError:
+    return SandboxError(f"{what} is not available in gradviz: {why}")
+
+
+def _checked_new(original: Any, real_new: Callable[..., Any], check: Callable[..., None] | None) -> CheckedCall:
+    """``type.__new__`` / a metaclass's ``__new__`` (classes it makes are checked and sealed) or a
+    numpy array class's ``__new__`` (``check`` refuses raw buffers)."""
+
+    def call(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        cls = real_of(cls)
+        if check is not None:
+            check(args, kwargs)
+            return real_new(cls, *args, **kwargs)
+        if len(args) == 1 and cls is type and not kwargs:
+            return type_of(args[0])
+        if len(args) == 3 and isinstance(args[2], Mapping):
+            namespace = dict(args[2])
+            classes.check_namespace(namespace, f"class {args[0]}")
+            bases = tuple(real_of(b) for b in args[1]) if isinstance(args[1], tuple) else args[1]
+            args = (args[0], bases, namespace)
+        made = real_new(cls, *args, **kwargs)
+        if isinstance(made, type) and not is_learner_class(made):
+            classes.seal(made)
+        return made
+
+    return CheckedCall(original, call)
+
+
+# Python functions that must not reach learner code as they are (a metaclass's __new__, numpy's
+# recarray/chararray/memmap __new__), by id, with the replacement.
+_function_rules: dict[int, tuple[Any, Any]] = {}
+
+
+def _register_new_rule(meta: type) -> None:
+    entry = meta.__dict__.get("__new__")
+    func = entry.__func__ if isinstance(entry, staticmethod) else entry
+    if isinstance(func, types.FunctionType) and id(func) not in _function_rules:
+        _function_rules[id(func)] = (func, _checked_new(func, func, None))
+
+
+def _init_function_rules() -> None:
+    import abc
+    import typing
+
+    for meta in (abc.ABCMeta, enum.EnumMeta, type(typing.Protocol), typing.NamedTupleMeta):  # type: ignore[attr-defined]
+        if isinstance(meta, type):
+            _register_new_rule(meta)
+    for cls, kind in classes.raw_array_classes().items():
+        if cls is np.ndarray:
+            continue
+        entry = cls.__dict__.get("__new__")
+        func = entry.__func__ if isinstance(entry, staticmethod) else entry
+        if func is not None:
+            _function_rules[id(func)] = (func, _checked_new(func, func, classes.raw_array_new_checker(kind)))
+
+
+_init_function_rules()
+
+_NDARRAY_NEW = np.ndarray.__new__
+_TYPE_NEW = type.__new__
+
+
+def _vet_builtin(value: Any) -> Any:
+    """A C function or bound C method (``s.format``, ``a.resize``, ``type.__new__``)."""
+    name = value.__name__
+    if name not in _BUILTIN_NAMES:
+        return value
+    owner = getattr(value, "__self__", None)
+    if name in ("format", "format_map") and isinstance(owner, str):
+        return _checked_format(value, owner, name == "format_map")
+    if name == "resize" and isinstance(owner, np.ndarray):
+        return _resize_call(value)
+    if name == "cast" and type(owner) is memoryview:
+        return _cast_call(value, owner)
+    if name in ("tofile", "dump") and isinstance(owner, np.ndarray):
+        raise _refused_callable(f"ndarray.{name}", "it writes a file and gradviz code has no file access")
+    if name == "mro" and isinstance(owner, type):
+        return _mro_call(value)
+    if name in _SIZED_TEXT_METHODS and isinstance(owner, (str, bytes, bytearray)):
+        return _sized_text_call(value, bound=True)
+    if name == "__new__" and isinstance(owner, type):
+        if value is _NDARRAY_NEW:
+            return _checked_new(value, _NDARRAY_NEW, classes.raw_array_new_checker("ndarray"))
+        if owner is memoryview:
+            return CheckedCall(value, lambda cls, *args, **kwargs: _memoryview_call(*args, **kwargs))
+        if value is _TYPE_NEW or issubclass(owner, type):
+            return _checked_new(value, value, None)
+        return value
+    if name in _REFUSED_METHODS:
+        raise _refused_callable(name, "it hands out an object's constructor and state")
+    return value
+
+
+_REFUSED_METHODS = frozenset({"__subclasses__", "__reduce__", "__reduce_ex__", "__getstate__", "__setstate__"})
+_SIZED_TEXT_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+_BUILTIN_NAMES = (
+    frozenset({"format", "format_map", "resize", "cast", "tofile", "dump", "mro", "__new__"})
+    | _REFUSED_METHODS
+    | _SIZED_TEXT_METHODS
+)
+_NAME_SLOTS = frozenset({"__getattribute__", "__getattr__", "__setattr__", "__delattr__"})
+
+
+def _vet_descriptor(value: Any) -> Any:
+    """An unbound C method or slot (``str.format``, ``object.__setattr__``)."""
+    name = value.__name__
+    owner = getattr(value, "__objclass__", None)
+    if name in _NAME_SLOTS:
+        return _name_slot(value, name, bound=False)
+    if not isinstance(owner, type):
+        return value
+    if name in ("format", "format_map") and issubclass(owner, str):
+        return _unbound_format(value, name == "format_map")
+    if name == "resize" and issubclass(owner, np.ndarray):
+        return _resize_call(value)
+    if name == "cast" and owner is memoryview:
+        return _cast_call(value, None)
+    if name in ("tofile", "dump") and issubclass(owner, np.ndarray):
+        raise _refused_callable(f"ndarray.{name}", "it writes a file and gradviz code has no file access")
+    if name == "mro" and issubclass(owner, type):
+        return _mro_call(value)
+    if name in _SIZED_TEXT_METHODS and issubclass(owner, (str, bytes, bytearray)):
+        return _sized_text_call(value, bound=False)
+    if name in _REFUSED_METHODS:
+        raise _refused_callable(name, "it hands out an object's constructor and state")
+    return value
+
+
+def _sized_text_call(original: Any, bound: bool) -> CheckedCall:
+    """``'x'.ljust(n)`` and friends allocate ``n`` characters: check ``n`` first."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        width = args[0 if bound else 1] if len(args) > (0 if bound else 1) else kwargs.get("tabsize")
+        if isinstance(width, int):
+            check_sequence_length(width)
+        return original(*args, **kwargs)
+
+    return CheckedCall(original, call)
+
+
+def _name_slot(value: Any, name: str, bound: bool) -> CheckedCall:
+    """``__getattribute__``/``__getattr__``/``__setattr__``/``__delattr__`` (bound or not): the
+    attribute name passes the same rules as ``obj.name`` in learner code."""
+    owner = getattr(value, "__self__", None) if bound else None
+
+    def split(args: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]]:
+        if bound:
+            return owner, args
+        if not args:
+            raise TypeError(f"{name}() needs an object")
+        return args[0], args[1:]
+
+    def call(*args: Any) -> Any:
+        obj, rest = split(args)
+        if not rest or not isinstance(rest[0], str):
+            return value(*args)  # Python's own TypeError
+        attr = rest[0]
+        if name in ("__getattribute__", "__getattr__"):
+            if attr == "__dict__":
+                return namespace_of(obj)
+            _check_read(obj, attr)
+            return _vet_for(attr, value(*args))
+        if name == "__setattr__" and len(rest) == 2:
+            adjusted = prepare_write(obj, attr, rest[1])
+            return value(*args[: len(args) - 1], adjusted)
+        if name == "__delattr__":
+            prepare_delete(obj, attr)
+        return value(*args)
+
+    return CheckedCall(value, call)
+
+
+# -- vetting values ----------------------------------------------------------------------------
+
+_PLAIN_TYPES = frozenset(
     {
-        "shape",
-        "dtype",
-        "ndim",
-        "size",
-        "T",
-        "real",
-        "imag",
-        "itemsize",
-        "nbytes",
-        "item",
-        "tolist",
-        "sum",
-        "mean",
-        "std",
-        "var",
-        "max",
-        "min",
-        "argmax",
-        "argmin",
-        "prod",
-        "cumsum",
-        "cumprod",
-        "all",
-        "any",
-        "reshape",
-        "transpose",
-        "flatten",
-        "ravel",
-        "squeeze",
-        "copy",
-        "astype",
-        "clip",
-        "round",
-        "dot",
-        "fill",
-        "sort",
-        "argsort",
-        "nonzero",
-        "conj",
-        "conjugate",
-        "trace",
-        "diagonal",
-        "swapaxes",
+        int,
+        float,
+        complex,
+        bool,
+        str,
+        bytes,
+        bytearray,
+        type(None),
+        list,
+        dict,
+        set,
+        frozenset,
+        range,
+        slice,
+        types.FunctionType,
+        types.MethodType,
+        np.ndarray,
+        ClassStandIn,
+        ModuleProxy,
+        CheckedCall,
+        CheckedDescriptor,
     }
 )
-NUMPY_SCALAR_NAMES = frozenset(
-    {"item", "tolist", "real", "imag", "dtype", "shape", "ndim", "size", "astype", "round", "conjugate", "is_integer"}
-)
-DTYPE_NAMES = frozenset({"name", "itemsize", "kind", "char"})
-
-_DENY = frozenset()
-_PUBLIC = None  # marker: every name the compile-time policy allows (minus I/O names)
+_OPAQUE_TYPES = (types.FrameType, types.CodeType, types.CellType, _CapsuleType)
+_safe_types: dict[int, weakref.ReferenceType[type]] = {}
 
 
-class AttributeGuard:
-    """Decides attribute reads and writes for one session (it knows that session's classes)."""
+def vet(value: Any) -> Any:
+    """``value`` as learner code may hold it (see the module docstring)."""
+    tp = type(value)
+    if tp in _PLAIN_TYPES:
+        return value
+    ref = _safe_types.get(id(tp))
+    if ref is not None and ref() is tp:
+        return value
+    return _vet_slow(value, tp, deep=False)
 
-    def __init__(self) -> None:
-        self._user_classes: weakref.WeakSet[type] = weakref.WeakSet()
-        self._policy_cache: dict[type, frozenset[str] | None] = {}
 
-    def register_user_class(self, cls: type) -> None:
-        self._user_classes.add(cls)
-        self._policy_cache.clear()
+def vet_deep(value: Any) -> Any:
+    """A dunder's value: also Python functions (a metaclass's ``__new__``) and tuples of classes."""
+    tp = type(value)
+    if tp is types.FunctionType:
+        rule = _function_rules.get(id(value))
+        return rule[1] if rule is not None and rule[0] is value else value
+    if tp in _PLAIN_TYPES and tp is not tuple:
+        return value
+    return _vet_slow(value, tp, deep=True)
 
-    def is_user_class(self, cls: type) -> bool:
-        return any(c in self._user_classes for c in cls.__mro__)
 
-    def reset(self) -> None:
-        self._user_classes = weakref.WeakSet()
-        self._policy_cache.clear()
+def _vet_slow(value: Any, tp: type, deep: bool) -> Any:
+    if issubclass(tp, type):
+        return visible_class(value)
+    if tp is types.BuiltinFunctionType:
+        return _vet_builtin(value)
+    if tp is types.MethodWrapperType:
+        name = value.__name__
+        if name in _NAME_SLOTS:
+            return _name_slot(value, name, bound=True)
+        if name in _REFUSED_METHODS:
+            raise _refused_callable(name, "it hands out an object's constructor and state")
+        return value
+    if tp in (types.WrapperDescriptorType, types.MethodDescriptorType, types.ClassMethodDescriptorType):
+        return _vet_descriptor(value)
+    if tp in (types.GetSetDescriptorType, types.MemberDescriptorType):
+        return CheckedDescriptor(value)
+    if tp is tuple:
+        return _vet_tuple(value, deep)
+    if tp is memoryview:
+        if "O" in value.format:
+            raise SandboxError("a memoryview of an object array is not available in gradviz")
+        return value
+    if tp is types.GenericAlias:
+        origin = value.__origin__
+        if isinstance(origin, type) and visible_class(origin) is not origin:
+            return types.GenericAlias(visible_class(origin), value.__args__)
+        return value
+    if issubclass(tp, types.ModuleType):
+        raise SandboxError("modules are not available as values in gradviz; import them by name")
+    if tp in _OPAQUE_TYPES:
+        raise SandboxError(f"{tp.__name__} objects reach the interpreter's internals and are not available in gradviz")
+    if tp in _FACES or internal_type(tp):
+        raise SandboxError("this object is internal to gradviz and not available to your code")
+    if len(_safe_types) > 50_000:
+        _safe_types.clear()
+    _safe_types[id(tp)] = weakref.ref(tp)
+    return value
 
-    # -- reads -------------------------------------------------------------------------------
-    def may_read(self, obj: Any, name: str) -> bool:
-        if type(obj) is ModuleProxy:
-            return proxy_has(obj, name)
-        if name == "__init__":
-            return type(obj) is super
-        if name == "__name__":
-            return True  # the runtime hands it out only if it is a str
-        if not attribute_name_allowed(name):
-            return False
-        if isinstance(obj, type):
-            return self._class_may_read(obj, name)
-        policy = self._instance_policy(type(obj))
-        if policy is _PUBLIC:
-            return name not in _IO_NAMES or type(obj) in _PLAIN_VALUE_TYPES
-        return name in policy
 
-    def _class_may_read(self, cls: type, name: str) -> bool:
-        if name in _CLASS_DENY:
-            return False
-        if self.is_user_class(cls) or _is_gradviz_type(cls):
-            return name not in _IO_NAMES
-        if cls in _PLAIN_VALUE_TYPES:
-            return name in _BUILTIN_CLASS_NAMES
-        return False
+def _vet_tuple(value: tuple[Any, ...], deep: bool) -> tuple[Any, ...]:
+    if not deep and len(value) > 64:
+        return value
+    changed = False
+    items = []
+    for item in value:
+        vetted = vet_deep(item) if deep else vet(item)
+        changed = changed or vetted is not item
+        items.append(vetted)
+    return tuple(items) if changed else value
 
-    def _instance_policy(self, tp: type) -> frozenset[str] | None:
-        try:
-            return self._policy_cache[tp]
-        except KeyError:
-            policy = self._compute_policy(tp)
-            self._policy_cache[tp] = policy
-            return policy
 
-    def _compute_policy(self, tp: type) -> frozenset[str] | None:
-        if tp in _PLAIN_VALUE_TYPES or tp is super:
-            return _PUBLIC
-        if tp in (range, slice):
-            return _RANGE_NAMES
-        if issubclass(tp, BaseException):
-            return _EXCEPTION_NAMES
-        if tp is np.ndarray:
-            return NDARRAY_NAMES
-        if issubclass(tp, np.generic):
-            return NUMPY_SCALAR_NAMES
-        if issubclass(tp, np.dtype):
-            return DTYPE_NAMES
-        if self.is_user_class(tp) or _is_gradviz_type(tp):
-            return _PUBLIC
-        return _DENY
+def _vet_for(name: str, value: Any) -> Any:
+    return vet_deep(value) if kind_of(name) is NameKind.DUNDER else vet(value)
 
-    # -- writes ------------------------------------------------------------------------------
-    def may_write(self, obj: Any, name: str) -> bool:
-        """Attribute assignment/deletion: the learner's own objects and gradviz instances only
-        (``x.requires_grad = True``, ``self.fc1 = nn.Linear(...)``, ``ctx.k = k``)."""
-        if not attribute_name_allowed(name) or name in _IO_NAMES:
-            return False
-        if type(obj) is ModuleProxy:
-            return False
-        if isinstance(obj, type):
-            return self.is_user_class(obj)
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+def private_allowed(obj: Any, name: str) -> bool:
+    if owned(obj):
+        return True
+    if name in PYTORCH_VISIBLE_PRIVATE or (name.startswith("_saved_") and not name.endswith("__")):
         tp = type(obj)
-        return self.is_user_class(tp) or _is_gradviz_type(tp)
+        return gradviz_type(obj if issubclass(tp, type) else tp)
+    return False
 
-    def visible_type(self, tp: type) -> bool:
-        """May ``type(x)`` hand this class to learner code?"""
-        return (
-            tp in _PLAIN_VALUE_TYPES
-            or tp in (range, slice, type(None))
-            or tp is np.ndarray
-            or issubclass(tp, np.generic)
-            or (issubclass(tp, BaseException) and tp.__module__ == "builtins")
-            or self.is_user_class(tp)
-            or _is_gradviz_type(tp)
+
+def _check_read(obj: Any, name: str) -> None:
+    kind = kind_of(name)
+    if kind is NameKind.REFUSED or refused_identifier(name):
+        raise _refuse_read(obj, name)
+    if kind is NameKind.PRIVATE and not private_allowed(obj, name):
+        raise _refuse_read(obj, name)
+    if name == "__set_name__" and not owned(obj):
+        raise _refuse_read(obj, name)
+
+
+def read(obj: Any, name: str) -> Any:
+    """``obj.name`` in learner code."""
+    kind = kind_of(name)
+    if type(obj) is ClassStandIn:
+        return _read_standin(obj, name, kind)
+    if kind is NameKind.PUBLIC:
+        return vet(getattr(obj, name))
+    if kind is NameKind.PRIVATE:
+        if not private_allowed(obj, name):
+            raise _refuse_read(obj, name)
+        return vet(getattr(obj, name))
+    if kind is NameKind.REFUSED or refused_identifier(name):
+        raise _refuse_read(obj, name)
+    return _read_dunder(obj, name)
+
+
+def _read_standin(standin: Any, name: str, kind: NameKind) -> Any:
+    """An attribute of the class a stand-in stands for (its methods, ``__name__``), checked."""
+    if kind is NameKind.PUBLIC:
+        return vet(getattr(real_of(standin), name))
+    if kind is not NameKind.DUNDER or name == "__dict__":
+        raise _refuse_read(standin, name)
+    if name == "__class__":
+        return type_of(standin)
+    if name == "__call__":
+        return standin.__call__  # the checked call, never the real class's
+    return vet_deep(getattr(real_of(standin), name))
+
+
+def _read_dunder(obj: Any, name: str) -> Any:
+    if name == "__dict__":
+        return namespace_of(obj)
+    if name == "__set_name__" and not owned(obj):
+        raise _refuse_read(obj, name)
+    return vet_deep(getattr(obj, name))
+
+
+standins.attribute_reader = read
+
+# -- writes ------------------------------------------------------------------------------------
+
+_EXCEPTION_DUNDERS = frozenset({"__cause__", "__context__", "__traceback__", "__suppress_context__", "__notes__"})
+_CLASS_BEHAVIOUR_DUNDERS = frozenset(
+    {
+        "__class__",
+        "__bases__",
+        "__getattr__",
+        "__getattribute__",
+        "__exit__",
+        "__aexit__",
+        "__init_subclass__",
+        "__match_args__",
+        "__new__",
+    }
+)
+_NDARRAY_RAW_ATTRIBUTES = frozenset({"dtype", "data", "strides"})
+
+
+def _refuse_write(obj: Any, name: str, why: str) -> SandboxError:
+    return SandboxError(f"setting the attribute {name!r} of {_describe(obj)} is not available in gradviz: {why}")
+
+
+def prepare_write(obj: Any, name: str, value: Any = _NO_VALUE) -> Any:
+    """Check ``obj.name = value`` (``value`` omitted: an assignment target whose value the check
+    does not see) and return the value to store (wrapped where classes.py says so)."""
+    kind = kind_of(name)
+    if kind is NameKind.REFUSED or refused_identifier(name):
+        raise _refuse_write(obj, name, "it reaches the interpreter's internals or raw memory")
+    tp = type(obj)
+    if tp is ModuleProxy or tp is ClassStandIn or tp in _FACES or internal_type(tp):
+        raise _refuse_write(obj, name, "it is read-only")
+    is_class = issubclass(tp, type)
+    if is_class and not is_learner_class(obj):
+        raise _refuse_write(obj, name, "classes that are not your own are read-only")
+    if kind is NameKind.PRIVATE:
+        if not owned(obj):
+            raise _refuse_write(obj, name, "private attributes are open on your own objects only")
+        if name == "_create_" and is_class:
+            raise _refuse_write(obj, name, "Enum's class factory stays gradviz's")
+        return value
+    if kind is NameKind.DUNDER:
+        if isinstance(obj, BaseException) and name in _EXCEPTION_DUNDERS:
+            return value
+        if not owned(obj):
+            raise _refuse_write(obj, name, "special attributes are open on your own objects only")
+        if name == "__dict__" and tp is types.FunctionType:
+            raise _refuse_write(obj, name, "set function attributes one by one (f.name = value)")
+        if name in _CLASS_BEHAVIOUR_DUNDERS and (is_class or name in ("__class__", "__bases__")):
+            return _class_behaviour(obj, name, value)
+        return value
+    if isinstance(obj, np.ndarray) and name in _NDARRAY_RAW_ATTRIBUTES:
+        raise _refuse_write(obj, name, "it reinterprets the array's raw memory")
+    return value
+
+
+def _class_behaviour(obj: Any, name: str, value: Any) -> Any:
+    if value is _NO_VALUE:
+        raise _refuse_write(obj, name, f"assign it on its own line (x.{name} = value), where gradviz can check it")
+    if name == "__class__":
+        target = real_of(value)
+        if not is_learner_class(target):
+            raise _refuse_write(obj, name, "an object's class can change only to a class your code made")
+        return target
+    if name == "__bases__":
+        raise _refuse_write(obj, name, "define a new class instead")
+    if name in ("__getattr__", "__getattribute__"):
+        return classes.guarded_getattr_hook(value)
+    if name == "__exit__":
+        return classes.guarded_exit_hook(value)
+    if name == "__aexit__":
+        return classes.guarded_aexit_hook(value)
+    if name == "__init_subclass__":
+        return classes.sealed_hook(value)
+    if name == "__match_args__":
+        classes.check_match_args(value, f"class {obj.__name__}")
+        return value
+    if name == "__new__" and issubclass(obj, type):
+        return classes.checked_meta_new(obj, value)
+    return value
+
+
+_SEAL_NAMES = frozenset({"__init_subclass__", "_create_", "__new__"})
+
+
+def prepare_delete(obj: Any, name: str) -> None:
+    prepare_write(obj, name, None)
+    if (
+        name in _SEAL_NAMES
+        and isinstance(obj, type)
+        and classes.is_installed(type.__getattribute__(obj, "__dict__").get(name))
+    ):
+        raise _refuse_write(obj, name, "gradviz's checks on your class stay in place")
+
+
+def checked_setattr(obj: Any, name: Any, value: Any) -> None:
+    if not isinstance(name, str):
+        raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
+    setattr(obj, name, prepare_write(obj, name, value))
+
+
+def checked_delattr(obj: Any, name: Any) -> None:
+    if not isinstance(name, str):
+        raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
+    prepare_delete(obj, name)
+    delattr(obj, name)
+
+
+# -- vars() and dir() --------------------------------------------------------------------------
+
+
+def namespace_of(obj: Any) -> Any:
+    """``vars(obj)`` / ``obj.__dict__``: the learner's own objects as Python shows them."""
+    tp = type(obj)
+    if tp is ModuleProxy:
+        return proxy_exports(obj)
+    if issubclass(tp, type) and is_learner_class(obj):
+        return classes.display_namespace(obj)
+    if tp is types.FunctionType or tp is types.MethodType:
+        raise SandboxError(
+            "a function's attribute dict is not available in gradviz (it could carry numpy's raw-memory "
+            "protocol); read and set its attributes by name"
         )
+    if is_learner_class(tp):
+        try:
+            return getattr(obj, "__dict__")  # noqa: B009 - the learner's class may define __dict__ itself
+        except AttributeError:
+            raise TypeError("vars() argument must have __dict__ attribute") from None
+    if tp is not ClassStandIn and tp not in _FACES and not internal_type(tp) and not hasattr(obj, "__dict__"):
+        raise TypeError("vars() argument must have __dict__ attribute")
+    raise SandboxError(
+        f"the attribute dict of {_describe(obj)} is not available in gradviz (only your own objects' are)"
+    )
+
+
+def dir_of(obj: Any) -> list[str]:
+    tp = type(obj)
+    if tp is ClassStandIn:
+        return dir(real_of(obj))
+    names = dir(obj)
+    if owned(obj):
+        return [n for n in names if n not in RAW_PROTOCOL_NAMES]
+    return names
+
+
+def describe(obj: Any) -> str:
+    return _describe(obj)

@@ -1,56 +1,68 @@
-"""The run-time half of the sandbox: guard helpers the rewritten code calls, and curated builtins.
+"""The run-time half of the language layer: the namespace's builtins and the helpers the rewritten
+code calls.
 
-One :class:`Runtime` per session. Its bound methods sit in the namespace's ``__builtins__`` under
-the helper names of sandbox_transform; learner code cannot name them, and a bound method exposes
-no attributes through the guard. Builtins are an allow-list: everything learners need for the
-Python they write, guarded versions of the few that reach into objects (``getattr``, ``type``,
-``print``, ``__build_class__`` ...) and explicit refusals for the dangerous ones (``open``,
-``eval``...), so that a refusal reads as a sandbox message rather than a NameError.
+One :class:`Runtime` per session. Builtins are Python's own (``print(print)`` shows
+``<built-in function print>``), with a handful replaced:
+
+* the reflective ones go through the guard: ``getattr``/``hasattr``/``setattr``/``delattr``,
+  ``vars``/``dir``/``globals``/``locals`` (the namespace without its builtins), ``type`` and
+  ``memoryview`` (stand-ins, see standins.py);
+* the ones that reach outside the language are refused with the reason: ``open``, ``input``,
+  ``eval``/``exec``/``compile``, ``breakpoint``, ``help``, ``exit``/``quit``;
+* ``format``/``pow`` check sizes first; ``__import__`` serves C-level imports only and
+  ``__build_class__`` seals every class a class statement makes (classes.py).
+
+Printing goes to the cell's capped buffer (``sys.stdout`` while the cell runs). The helpers tick
+the time limit: the clock is read every 64 ticks, and once the deadline has passed every tick
+raises again, so a handler that swallows the first raise gets the next one.
 """
 
 from __future__ import annotations
 
 import builtins
-import importlib
 import math
-import operator
-import re
-import string
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
+from types import BuiltinFunctionType, FrameType
 from typing import Any
 
 from gradviz.autograd import provenance
-from gradviz.runner.limits import (
-    Limits,
-    ResourceLimitError,
-    WallTimeExceeded,
-    check_int_bits,
-    check_sequence_length,
-    limit_message,
-)
+from gradviz.runner.limits import Limits, ResourceLimitError, WallTimeExceeded, limit_message
 from gradviz.runner.results import SourceSpan
-from gradviz.runner.sandbox.guard import AttributeGuard, ModuleProxy, proxy_name, proxy_withholds
-from gradviz.runner.sandbox.modules import import_from, resolve_import, star_exports
-from gradviz.runner.sandbox.policy import SandboxError, attribute_name_allowed
+from gradviz.runner.sandbox import classes, guard, modules, stdlib
+from gradviz.runner.sandbox.names import NameKind, kind_of, refused_identifier
+from gradviz.runner.sandbox.owners import allow_internal_type, is_learner_class
+from gradviz.runner.sandbox.policy import SandboxError
+from gradviz.runner.sandbox.sizes import (
+    check_format_numbers,
+    check_lshift,
+    check_mod,
+    check_mul,
+    check_pow,
+    check_sized_argument,
+)
 
 __all__ = ["OutputBuffer", "Runtime"]
 
-_SEQUENCES = (str, bytes, list, tuple)
 _TICK_MASK = 63  # check the clock every 64 ticks: cheap, and still well under a millisecond apart
-_DIGITS = re.compile(r"\d+")
 
 
 class OutputBuffer:
-    """What the cell printed, capped at ``max_output_chars`` (the part up to the cap is kept)."""
+    """What the cell printed, capped at ``max_output_chars`` (the part up to the cap is kept).
+    It is ``sys.stdout`` while a cell runs."""
+
+    encoding = "utf-8"
+    errors = "strict"
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
         self._parts: list[str] = []
         self._size = 0
 
-    def write(self, text: str) -> None:
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         room = self.cap - self._size
         if len(text) > room:
             self._parts.append(text[: max(room, 0)])
@@ -60,24 +72,58 @@ class OutputBuffer:
             )
         self._parts.append(text)
         self._size += len(text)
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
 
     def getvalue(self) -> str:
         return "".join(self._parts)
 
 
-class _RefusedBuiltin:
-    """Stands where ``open``/``eval``/... would be, so using one explains itself."""
+@allow_internal_type
+class LearnerBuiltin:
+    """A builtin gradviz replaces, presented as Python's own (``<built-in function getattr>``)."""
 
-    def __init__(self, name: str, reason: str) -> None:
-        self._name = name
-        self._reason = reason
+    __slots__ = ("_gv_fn", "_gv_name")
+
+    def __init__(self, name: str, fn: Callable[..., Any]) -> None:
+        object.__setattr__(self, "_gv_name", name)
+        object.__setattr__(self, "_gv_fn", fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        raise SandboxError(f"{self._name}() is not available in gradviz: {self._reason}")
+        return object.__getattribute__(self, "_gv_fn")(*args, **kwargs)
+
+    def __getattribute__(self, name: str) -> Any:
+        own = object.__getattribute__(self, "_gv_name")
+        if name in ("__name__", "__qualname__"):
+            return own
+        if name == "__module__":
+            return "builtins"
+        if name == "__doc__":
+            return getattr(getattr(builtins, own, None), "__doc__", None)
+        return object.__getattribute__(self, name)
 
     def __repr__(self) -> str:
-        return f"<built-in function {self._name} (not available in gradviz)>"
+        return f"<built-in function {object.__getattribute__(self, '_gv_name')}>"
 
+    def __copy__(self) -> LearnerBuiltin:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> LearnerBuiltin:
+        return self
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError(f"cannot pickle {self!r}")
+
+
+guard.register_face(LearnerBuiltin, BuiltinFunctionType)
 
 _REFUSED = {
     "open": "code cannot read or write files",
@@ -85,176 +131,115 @@ _REFUSED = {
     "exec": "code cannot run other code",
     "eval": "code cannot run other code",
     "compile": "code cannot compile other code",
-    "globals": "the namespace is not reachable as an object",
-    "locals": "the namespace is not reachable as an object",
-    "vars": "object internals are not reachable",
     "breakpoint": "there is no debugger",
     "help": "there is no interactive help",
-    "memoryview": "raw memory is not reachable",
-    "bytearray": "raw memory is not reachable",
     "exit": "the runner decides when to stop",
     "quit": "the runner decides when to stop",
 }
-
-# C code (numpy's lazy imports, for one) calls ``__import__`` from the builtins of the running
-# frame, which is the learner's. Learner code cannot name ``__import__`` (dunder names are refused
-# at compile time), so this only serves such C-level imports, and only of numpy's and gradviz's
-# own modules and stdlib modules they have already loaded.
-_C_IMPORT_ROOTS = frozenset({"numpy", "gradviz"})
-_C_IMPORT_LOADED = frozenset({"warnings", "copyreg", "operator", "functools", "math", "numbers", "pickle", "re"})
+_LEFT_OUT = frozenset({"copyright", "credits", "license", "__loader__", "__spec__", "__package__", "__doc__"})
 
 
-def _c_level_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
-    root = name.split(".")[0]
-    allowed = level == 0 and (root in _C_IMPORT_ROOTS or (name in _C_IMPORT_LOADED and name in sys.modules))
-    if not allowed:
-        raise SandboxError(f"import of {name!r} is not allowed in gradviz")
-    return builtins.__import__(name, globals, locals, fromlist, level)
+def _refused(name: str, reason: str) -> LearnerBuiltin:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise SandboxError(f"{name}() is not available in gradviz: {reason}")
+
+    return LearnerBuiltin(name, refuse)
 
 
-_SAFE_BUILTINS = (
-    "abs",
-    "all",
-    "any",
-    "bin",
-    "bool",
-    "callable",
-    "chr",
-    "complex",
-    "dict",
-    "divmod",
-    "enumerate",
-    "filter",
-    "float",
-    "hash",
-    "hex",
-    "id",
-    "int",
-    "isinstance",
-    "issubclass",
-    "iter",
-    "len",
-    "map",
-    "max",
-    "min",
-    "next",
-    "object",
-    "oct",
-    "ord",
-    "range",
-    "repr",
-    "reversed",
-    "round",
-    "slice",
-    "str",
-    "sum",
-    "super",
-    "zip",
-    "staticmethod",
-    "classmethod",
-    "property",
-    "bytes",
-    "NotImplemented",
-    "Ellipsis",
-    "True",
-    "False",
-    "None",
-    # exceptions learners raise and catch
-    "BaseException",
-    "Exception",
-    "ArithmeticError",
-    "AssertionError",
-    "AttributeError",
-    "ImportError",
-    "IndexError",
-    "KeyError",
-    "LookupError",
-    "ModuleNotFoundError",
-    "NameError",
-    "NotImplementedError",
-    "OverflowError",
-    "RecursionError",
-    "RuntimeError",
-    "StopIteration",
-    "TypeError",
-    "ValueError",
-    "ZeroDivisionError",
-    "MemoryError",
-    "Warning",
-    "UserWarning",
-    "DeprecationWarning",
-    "RuntimeWarning",
-)
+@allow_internal_type
+class NamespaceView(MutableMapping[str, Any]):
+    """``globals()`` (and ``vars()``/``locals()`` at the top level): the learner's namespace,
+    live, without the builtins entry the frames run with."""
+
+    __slots__ = ("_gv_namespace",)
+
+    def __init__(self, namespace: dict[str, Any]) -> None:
+        self._gv_namespace = namespace
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "__builtins__":
+            raise KeyError(key)
+        return self._gv_namespace[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if isinstance(key, str) and refused_identifier(key):
+            raise SandboxError(f"the name {key!r} is not available in gradviz")
+        self._gv_namespace[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        if isinstance(key, str) and refused_identifier(key):
+            raise SandboxError(f"the name {key!r} is not available in gradviz")
+        del self._gv_namespace[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in list(self._gv_namespace) if k != "__builtins__")
+
+    def __len__(self) -> int:
+        return len(self._gv_namespace) - ("__builtins__" in self._gv_namespace)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+    def copy(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: Any) -> dict[str, Any]:
+        import copy
+
+        return copy.deepcopy(dict(self), memo)
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError("cannot pickle the namespace view")
 
 
-def _check_format_numbers(text: str) -> None:
-    """Widths and precisions in a format spec or %-template (``{:>99999999999}``) allocate that
-    many characters: refuse numbers above the sequence cap."""
-    for digits in _DIGITS.findall(text):
-        if len(digits) > 18:
-            check_sequence_length(10**18)
-        check_sequence_length(int(digits))
+guard.register_face(NamespaceView, dict)
 
 
-class _CheckedFormatter(string.Formatter):
-    """``str.format`` without attribute/index walks in field names (``'{0.__class__}'``)."""
+@allow_internal_type
+class AugTarget:
+    """The target of ``obj.name += v``: Python reads and then writes the attribute, both through
+    the guard."""
 
-    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
-        if "." in field_name or "[" in field_name:
-            raise SandboxError(
-                f"str.format field {field_name!r} is not allowed in gradviz (no attribute or index lookups in format fields)"
-            )
-        return super().get_field(field_name, args, kwargs)
+    __slots__ = ("_gv_obj",)
 
-    def format_field(self, value: Any, format_spec: str) -> Any:
-        _check_format_numbers(format_spec)
-        return format(value, format_spec)
+    def __init__(self, obj: Any) -> None:
+        object.__setattr__(self, "_gv_obj", obj)
 
+    def __getattribute__(self, name: str) -> Any:
+        return guard.read(object.__getattribute__(self, "_gv_obj"), name)
 
-_FORMATTER = _CheckedFormatter()
-
-
-class _SafeFormat:
-    """What ``'...'.format`` returns in the sandbox."""
-
-    def __init__(self, template: str) -> None:
-        self._template = template
-
-    def __call__(self, *args: Any, **kwargs: Any) -> str:
-        return _FORMATTER.vformat(self._template, args, kwargs)
+    def __setattr__(self, name: str, value: Any) -> None:
+        guard.checked_setattr(object.__getattribute__(self, "_gv_obj"), name, value)
 
 
-class _SizedStrMethod:
-    """``'a'.ljust(n)`` and friends allocate ``n`` characters: check ``n`` first."""
+guard.register_face(AugTarget, None)
 
-    def __init__(self, bound: Callable[..., str]) -> None:
-        self._bound = bound
-
-    def __call__(self, width: Any = 8, *args: Any) -> str:
-        if isinstance(width, int):
-            check_sequence_length(width)
-        return self._bound(width, *args)
+_PUBLIC = NameKind.PUBLIC
+_PLAIN_VALUES = frozenset({int, float, str, bool, type(None), list, dict})
+_RUNTIME_FILE = __file__
 
 
-_SIZED_STR_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+def _caller_frame() -> FrameType | None:
+    """The learner frame that called a builtin (frames of this module skipped)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename == _RUNTIME_FILE:
+        frame = frame.f_back  # type: ignore[assignment]
+    return frame
 
 
-def _int_bits(value: int) -> int:
-    return abs(value).bit_length()
+def _is_learner_frame(frame: FrameType | None) -> bool:
+    return frame is not None and frame.f_code.co_filename.startswith("<cell ")
 
 
-def _as_count(value: Any) -> int | None:
-    """The repeat count of ``seq * value``, if ``value`` is an integer of any kind."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, _SEQUENCES):
-        return None
-    try:
-        return operator.index(value)
-    except TypeError:
-        return None
+class LearnerObjects:
+    """``runtime.guard``: what the session asks about the learner's objects."""
+
+    @staticmethod
+    def is_user_class(cls: type) -> bool:
+        return is_learner_class(cls)
 
 
 class Runtime:
@@ -262,7 +247,7 @@ class Runtime:
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self.guard = AttributeGuard()
+        self.guard = LearnerObjects()
         self.spans: list[SourceSpan] = []
         self.output = OutputBuffer(limits.max_output_chars)
         self.deadline = math.inf
@@ -275,6 +260,7 @@ class Runtime:
         self._ticks = 0
         self._span_index = -1
         self._set_span = provenance.set_current_span
+        self._saved_stdout: Any = None
 
     # -- lifecycle ---------------------------------------------------------------------------
     def register_span(self, span: SourceSpan) -> int:
@@ -282,7 +268,7 @@ class Runtime:
         return len(self.spans) - 1
 
     def begin(self, limits: Limits) -> None:
-        """Start a cell: fresh output, fresh deadline."""
+        """Start a cell: fresh output (which print writes to), fresh deadline."""
         self.limits = limits
         self.output = OutputBuffer(limits.max_output_chars)
         self.deadline = time.monotonic() + limits.wall_time_s
@@ -291,12 +277,19 @@ class Runtime:
         self.last_top_span = None
         self._ticks = 0
         self._span_index = -1
+        self._saved_stdout = sys.stdout
+        sys.stdout = self.output
+        stdlib.set_deadline_check(self.check_deadline)
 
     def end(self) -> None:
         self.deadline = math.inf
         self._span_index = -1
         self.current_span = None
         provenance.set_current_span(None)
+        stdlib.set_deadline_check(lambda: None)
+        if self._saved_stdout is not None:
+            sys.stdout = self._saved_stdout
+            self._saved_stdout = None
 
     # -- spans and time ----------------------------------------------------------------------
     # These run several times per learner statement, so they are written for speed: the span is
@@ -307,15 +300,9 @@ class Runtime:
         self.current_span = span
         self._set_span(span)
 
-    def _enter_span(self, k: int) -> None:
-        if k != self._span_index:
-            self._goto(k)
-        self._ticks += 1
-        if not self._ticks & _TICK_MASK:
-            self.check_deadline()
-
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:
+            self._ticks = _TICK_MASK  # the next tick checks (and raises) again
             raise WallTimeExceeded(
                 limit_message("the cell's running time", "wall_time_s", f"{self.limits.wall_time_s:g} s")
             )
@@ -343,272 +330,201 @@ class Runtime:
         return value
 
     # -- attributes --------------------------------------------------------------------------
-    def getattr_(self, obj: Any, name: str, k: int | None = None) -> Any:
-        if k is not None:
-            self._enter_span(k)
-        if not self.guard.may_read(obj, name):
-            raise self._refusal(obj, name)
-        value = getattr(obj, name)
-        if name == "__name__" and not isinstance(value, str):
-            raise SandboxError(f"access to the attribute '__name__' of {_describe(obj)} is not allowed in gradviz")
-        if type(obj) is str:
-            if name == "format":
-                return _SafeFormat(obj)
-            if name in _SIZED_STR_METHODS:
-                return _SizedStrMethod(value)
-        return value
+    def getattr_(self, obj: Any, name: str, k: int) -> Any:
+        if k != self._span_index:
+            self._goto(k)
+        self._ticks += 1
+        if not self._ticks & _TICK_MASK:
+            self.check_deadline()
+        if kind_of(name) is _PUBLIC:
+            value = getattr(obj, name)
+            return value if type(value) in _PLAIN_VALUES else guard.vet(value)
+        return guard.read(obj, name)
 
     @staticmethod
-    def _refusal(obj: Any, name: str) -> BaseException:
-        if type(obj) is ModuleProxy and attribute_name_allowed(name):
-            module = proxy_name(obj)
-            if proxy_withholds(obj, name):
-                return SandboxError(f"{module}.{name} is not available in gradviz (no file access, no internals)")
-            return AttributeError(f"module '{module}' has no attribute '{name}'")
-        return SandboxError(f"access to the attribute {name!r} of {_describe(obj)} is not allowed in gradviz")
-
-    def write(self, obj: Any, name: str) -> Any:
-        if not self.guard.may_write(obj, name):
-            raise SandboxError(f"setting the attribute {name!r} of {_describe(obj)} is not allowed in gradviz")
+    def write(obj: Any, name: str) -> Any:
+        guard.prepare_write(obj, name)
         return obj
 
     # -- operators ---------------------------------------------------------------------------
-    def _check_mul(self, a: Any, b: Any) -> None:
-        ta, tb = type(a), type(b)
-        if ta is float or tb is float:
-            return
-        if ta is int and tb is int:
-            if a.bit_length() + b.bit_length() > self.limits.max_int_bits:
-                check_int_bits(a.bit_length() + b.bit_length())
-        elif isinstance(a, _SEQUENCES):
-            count = _as_count(b)
-            if count is not None:
-                check_sequence_length(len(a) * count)
-        elif isinstance(b, _SEQUENCES):
-            count = _as_count(a)
-            if count is not None:
-                check_sequence_length(len(b) * count)
-
-    def _check_pow(self, a: Any, b: Any) -> None:
-        if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1:
-            check_int_bits(b * math.log2(abs(a)))
-
-    def _check_lshift(self, a: Any, b: Any) -> None:
-        if isinstance(a, int) and isinstance(b, int) and a:
-            check_int_bits(_int_bits(a) + b)
-
-    def _check_mod(self, a: Any, b: Any) -> None:
-        if isinstance(a, (str, bytes)):
-            _check_format_numbers(a if isinstance(a, str) else a.decode("latin-1"))
-            if "*" in (a if isinstance(a, str) else a.decode("latin-1")):
-                for value in b if isinstance(b, tuple) else (b,):
-                    if isinstance(value, int):
-                        check_sequence_length(value)
-
     def mul(self, k: int, a: Any, b: Any) -> Any:
         if k != self._span_index:
             self._goto(k)
-        self._check_mul(a, b)
+        check_mul(a, b, self.limits.max_int_bits)
         return a * b
 
     def pow_(self, k: int, a: Any, b: Any) -> Any:
         if k != self._span_index:
             self._goto(k)
         if type(b) is int and type(a) is int:
-            self._check_pow(a, b)
+            check_pow(a, b)
         return a**b
 
     def lshift(self, k: int, a: Any, b: Any) -> Any:
         if k != self._span_index:
             self._goto(k)
-        self._check_lshift(a, b)
+        check_lshift(a, b)
         return a << b
 
     def mod(self, k: int, a: Any, b: Any) -> Any:
         if k != self._span_index:
             self._goto(k)
         if isinstance(a, (str, bytes)):
-            self._check_mod(a, b)
+            check_mod(a, b)
         return a % b
 
     def augcheck(self, k: int, op: str, current: Any, value: Any) -> Any:
-        self._enter_span(k)
-        {"mul": self._check_mul, "pow": self._check_pow, "lshift": self._check_lshift, "mod": self._check_mod}[op](
-            current, value
-        )
+        self.at(k, None)
+        if op == "mul":
+            check_mul(current, value, self.limits.max_int_bits)
+        elif op == "pow":
+            check_pow(current, value)
+        elif op == "lshift":
+            check_lshift(current, value)
+        else:
+            check_mod(current, value)
         return value
 
     def star(self, k: int, value: Any) -> Any:
-        self._enter_span(k)
-        if isinstance(value, range):
-            check_sequence_length(len(value))
-        return value
+        self.at(k, None)
+        return check_sized_argument(value) if isinstance(value, range) else value
 
-    def spec(self, format_spec: str) -> str:
-        _check_format_numbers(format_spec)
+    @staticmethod
+    def spec(format_spec: str) -> str:
+        check_format_numbers(format_spec)
         return format_spec
 
     # -- imports, echo, exceptions -----------------------------------------------------------
     def import_(self, k: int, dotted: str, leaf: bool) -> Any:
-        self._enter_span(k)
-        return resolve_import(dotted, leaf)
+        self.at(k, None)
+        return modules.resolve_import(dotted, leaf)
 
     def importfrom(self, k: int, dotted: str, name: str) -> Any:
-        self._enter_span(k)
-        return import_from(dotted, name)
+        self.at(k, None)
+        return modules.import_from(dotted, name)
 
     def importstar(self, k: int, dotted: str) -> None:
-        self._enter_span(k)
-        self.namespace.update(star_exports(dotted))
+        self.at(k, None)
+        self.namespace.update(modules.star_exports(dotted))
 
     def echo(self, value: Any) -> Any:
         self.echo_value = value
         self.echo_set = True
         return value
 
-    def check_exc(self) -> None:
-        """First statement of every ``except`` body: limits and refusals are not catchable."""
+    @staticmethod
+    def check_exc() -> None:
+        """First statement of every ``except`` body and ``finally`` block: limits and refusals
+        are not catchable."""
         exc = sys.exc_info()[1]
-        if isinstance(exc, (WallTimeExceeded, SandboxError)):
-            raise exc
-        if isinstance(exc, ResourceLimitError) and exc.limit in ("max_output_chars",):
-            raise exc
+        if classes.must_propagate(exc):
+            raise exc  # type: ignore[misc]
+
+    def print_(self, *values: Any, sep: str | None = " ", end: str | None = "\n") -> None:
+        """Print into the cell's output (for the runner's own printing helpers, such as display())."""
+        print(*values, sep=sep, end=end, file=self.output)
 
     # -- guarded builtins --------------------------------------------------------------------
-    def print_(
-        self, *values: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None, flush: bool = False
-    ) -> None:
-        if file is not None:
-            raise SandboxError("print(file=...) is not available in gradviz: output goes to the console")
-        sep = " " if sep is None else sep
-        end = "\n" if end is None else end
-        if not isinstance(sep, str):
-            raise TypeError(f"sep must be None or a string, not {type(sep).__name__}")
-        if not isinstance(end, str):
-            raise TypeError(f"end must be None or a string, not {type(end).__name__}")
-        self.output.write(sep.join(str(v) for v in values) + end)
-
-    def getattr_builtin(self, obj: Any, name: Any, *default: Any) -> Any:
+    @staticmethod
+    def getattr_builtin(obj: Any, name: Any, *default: Any) -> Any:
         if not isinstance(name, str):
             raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
         if len(default) > 1:
             raise TypeError(f"getattr expected at most 3 arguments, got {2 + len(default)}")
-        if not self.guard.may_read(obj, name):
-            refusal = self._refusal(obj, name)
-            if default and isinstance(refusal, AttributeError):
-                return default[0]
-            raise refusal
         try:
-            return self.getattr_(obj, name)
+            return guard.read(obj, name)
         except AttributeError:
             if default:
                 return default[0]
             raise
 
-    def hasattr_builtin(self, obj: Any, name: Any) -> bool:
+    @staticmethod
+    def hasattr_builtin(obj: Any, name: Any) -> bool:
         if not isinstance(name, str):
             raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
-        if not self.guard.may_read(obj, name):
+        try:
+            guard.read(obj, name)
+        except (AttributeError, SandboxError):
             return False
-        return hasattr(obj, name)
+        return True
 
-    def setattr_builtin(self, obj: Any, name: Any, value: Any) -> None:
-        if not isinstance(name, str):
-            raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
-        setattr(self.write(obj, name), name, value)
+    def locals_builtin(self) -> Any:
+        frame = _caller_frame()
+        if not _is_learner_frame(frame):
+            raise SandboxError("locals() is available to your own code only")
+        assert frame is not None
+        if frame.f_globals is self.namespace and frame.f_locals is self.namespace:
+            return NamespaceView(self.namespace)
+        return frame.f_locals
 
-    def delattr_builtin(self, obj: Any, name: Any) -> None:
-        if not isinstance(name, str):
-            raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
-        delattr(self.write(obj, name), name)
+    def globals_builtin(self) -> NamespaceView:
+        return NamespaceView(self.namespace)
+
+    def vars_builtin(self, *args: Any) -> Any:
+        if len(args) > 1:
+            raise TypeError(f"vars expected at most 1 argument, got {len(args)}")
+        if not args:
+            return self.locals_builtin()
+        return guard.namespace_of(args[0])
 
     def dir_builtin(self, *args: Any) -> list[str]:
-        """``dir(obj)`` lists what the guard lets learners read (``_saved_*`` included);
-        ``dir()`` lists the learner's own names."""
         if len(args) > 1:
             raise TypeError(f"dir expected at most 1 argument, got {len(args)}")
-        if not args:
-            return sorted(n for n in self.namespace if not n.startswith("__"))
-        obj = args[0]
-        return [name for name in dir(obj) if self.guard.may_read(obj, name) and name != "__name__"]
+        if args:
+            return guard.dir_of(args[0])
+        frame = _caller_frame()
+        if not _is_learner_frame(frame):
+            raise SandboxError("dir() is available to your own code only")
+        assert frame is not None
+        return sorted(frame.f_locals)
 
-    def type_builtin(self, *args: Any) -> type:
-        if len(args) != 1:
-            raise SandboxError(
-                "type() with three arguments (making a class) is not allowed in gradviz; write a class statement"
-            )
-        tp = type(args[0])
-        if not self.guard.visible_type(tp):
-            raise SandboxError(f"type() of {_describe(args[0])} is not available in gradviz")
-        return tp
-
-    def format_builtin(self, value: Any, format_spec: str = "") -> str:
+    @staticmethod
+    def format_builtin(value: Any, format_spec: str = "") -> str:
         if isinstance(format_spec, str):
-            _check_format_numbers(format_spec)
+            check_format_numbers(format_spec)
         return format(value, format_spec)
 
-    def pow_builtin(self, base: Any, exp: Any, mod: Any = None) -> Any:
+    @staticmethod
+    def pow_builtin(base: Any, exp: Any, mod: Any = None) -> Any:
         if mod is None:
-            self._check_pow(base, exp)
+            check_pow(base, exp)
             return base**exp
         return pow(base, exp, mod)
 
-    def _sized(self, constructor: Callable[..., Any]) -> Callable[..., Any]:
-        def build(*args: Any, **kwargs: Any) -> Any:
-            if args and isinstance(args[0], range):
-                check_sequence_length(len(args[0]))
-            elif args and constructor is bytes and isinstance(args[0], int):
-                check_sequence_length(args[0])  # bytes(n) allocates n zero bytes
-            return constructor(*args, **kwargs)
-
-        build.__name__ = build.__qualname__ = constructor.__name__
-        return build
-
-    def build_class(self, func: Callable[..., Any], name: str, *bases: Any, **keywords: Any) -> type:
-        if keywords:
-            raise SandboxError("class keywords (metaclass=...) are not allowed in gradviz")
-        allowed = _allowed_bases()
-        for base in bases:
-            if not isinstance(base, type):
-                raise SandboxError(f"class {name} may not derive from {_describe(base)}")
-            if base is object or self.guard.is_user_class(base) or any(issubclass(base, a) for a in allowed):
-                continue
-            raise SandboxError(
-                f"class {name} may derive only from nn.Module, autograd.Function (or your own such classes), not from {base.__name__}"
-            )
-        cls = builtins.__build_class__(func, name, *bases)
-        self.guard.register_user_class(cls)
-        return cls
-
     def builtins_dict(self) -> dict[str, Any]:
-        table: dict[str, Any] = {name: getattr(builtins, name) for name in _SAFE_BUILTINS}
-        table.update({name: _RefusedBuiltin(name, reason) for name, reason in _REFUSED.items()})
+        table: dict[str, Any] = {
+            name: value for name, value in vars(builtins).items() if name not in _LEFT_OUT and name not in _REFUSED
+        }
+        table.update({name: _refused(name, reason) for name, reason in _REFUSED.items()})
+        replaced: dict[str, Callable[..., Any]] = {
+            "getattr": self.getattr_builtin,
+            "hasattr": self.hasattr_builtin,
+            "setattr": guard.checked_setattr,
+            "delattr": guard.checked_delattr,
+            "vars": self.vars_builtin,
+            "dir": self.dir_builtin,
+            "globals": self.globals_builtin,
+            "locals": self.locals_builtin,
+            "format": self.format_builtin,
+            "pow": self.pow_builtin,
+        }
+        table.update({name: LearnerBuiltin(name, fn) for name, fn in replaced.items()})
         table.update(
             {
-                "print": self.print_,
-                "getattr": self.getattr_builtin,
-                "hasattr": self.hasattr_builtin,
-                "setattr": self.setattr_builtin,
-                "delattr": self.delattr_builtin,
-                "type": self.type_builtin,
-                "dir": self.dir_builtin,
-                "format": self.format_builtin,
-                "pow": self.pow_builtin,
-                "list": self._sized(list),
-                "tuple": self._sized(tuple),
-                "set": self._sized(set),
-                "frozenset": self._sized(frozenset),
-                "sorted": self._sized(sorted),
-                "bytes": self._sized(bytes),
-                "__build_class__": self.build_class,
-                "__import__": _c_level_import,
+                "type": guard.visible_class(type),
+                "memoryview": guard.visible_class(memoryview),
+                "__build_class__": classes.build_class,
+                "__import__": modules.c_level_import,
                 "__name__": "builtins",
-                # helpers called by the rewritten code (sandbox_transform.HELPER_NAMES)
+                # helpers called by the rewritten code (transform.HELPER_NAMES)
                 "__gv_stmt__": self.stmt,
                 "__gv_top__": self.top,
                 "__gv_at__": self.at,
                 "__gv_getattr__": self.getattr_,
                 "__gv_write__": self.write,
+                "__gv_delete__": guard.checked_delattr,
+                "__gv_setattr__": guard.checked_setattr,
+                "__gv_aug__": AugTarget,
                 "__gv_mul__": self.mul,
                 "__gv_pow__": self.pow_,
                 "__gv_lshift__": self.lshift,
@@ -621,25 +537,8 @@ class Runtime:
                 "__gv_echo__": self.echo,
                 "__gv_star__": self.star,
                 "__gv_spec__": self.spec,
+                "__gv_sized__": check_sized_argument,
+                "__gv_vet__": guard.vet_deep,
             }
         )
         return table
-
-
-def _allowed_bases() -> tuple[type, ...]:
-    """gradviz's nn.Module and autograd.Function, whichever the engine provides."""
-    bases: list[type] = []
-    for module_name, attr in (("gradviz.torch.nn", "Module"), ("gradviz.torch.autograd", "Function")):
-        try:
-            candidate = getattr(importlib.import_module(module_name), attr, None)
-        except ImportError:  # the engine may not provide one of them (yet)
-            continue
-        if isinstance(candidate, type):
-            bases.append(candidate)
-    return tuple(bases)
-
-
-def _describe(obj: Any) -> str:
-    if isinstance(obj, type):
-        return f"the class {obj.__name__!r}"
-    return f"a {type(obj).__name__!r} object"

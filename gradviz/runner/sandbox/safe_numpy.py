@@ -1,23 +1,70 @@
-"""The numpy that learner code sees: computation only, no file or memory I/O.
+"""The numpy that learner code sees: all of numpy's computing, none of its file or raw-memory I/O.
 
-``import numpy as np`` in the sandbox yields a ModuleProxy over :func:`exports`, never real numpy:
-no ``np.save/load/fromfile/memmap/lib/ctypeslib``, nothing that reaches the file system or raw
-memory. Functions that choose an output size from their arguments (``zeros``, ``arange``,
-``random.randn`` ...) check it against the per-tensor element cap first, so ``np.ones((10**6,
-10**6))`` ends with a limit message instead of exhausting memory.
+``import numpy as np`` gives a ModuleProxy over real numpy. Every public name resolves to numpy's
+own object (checked by the guard: ``np.ndarray`` is the stand-in whose constructor refuses
+``buffer=``/``strides=``), except:
+
+* names that read or write files or map them (``save``, ``load``, ``fromfile``, ``memmap`` ...),
+  numpy's internals and build tools (``core``, ``f2py``, ``ctypeslib``), ``np.rec`` (record
+  arrays over raw buffers) and ``np.ma``: refused with a message saying why;
+* ``np.lib`` and ``np.testing``: only their computing parts (``sliding_window_view``,
+  ``assert_allclose``);
+* ``frombuffer`` refuses an object array's buffer (its bytes are object pointers);
+* functions that choose an output size from their arguments (``zeros``, ``arange``,
+  ``random.randn`` ...) check it against the per-tensor element cap first, so
+  ``np.ones((10**6, 10**6))`` ends with a limit message instead of exhausting memory.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
 from gradviz.runner.limits import check_elements
+from gradviz.runner.sandbox import guard
+from gradviz.runner.sandbox.policy import SandboxError
+from gradviz.runner.sandbox.proxy import ModuleProxy
 
-__all__ = ["exports", "linalg_exports", "random_exports"]
+__all__ = ["numpy_proxy"]
+
+_FILES = "it reads or writes files, and gradviz code has no file access"
+_DENIED: dict[str, str] = {
+    "save": _FILES,
+    "savez": _FILES,
+    "savez_compressed": _FILES,
+    "load": _FILES,
+    "loadtxt": _FILES,
+    "savetxt": _FILES,
+    "genfromtxt": _FILES,
+    "fromfile": _FILES,
+    "fromregex": _FILES,
+    "memmap": _FILES,
+    "DataSource": _FILES,
+    "ctypeslib": "it reaches raw memory through ctypes",
+    "rec": "record arrays are built over raw buffers",
+    "ma": "masked arrays are not part of gradviz's numpy",
+    "core": "numpy's internals are not available",
+    "f2py": "numpy's build tools are not available",
+    "distutils": "numpy's build tools are not available",
+    "show_config": "it inspects the installation",
+    "show_runtime": "it inspects the installation",
+    "info": "it inspects the installation",
+    "test": "it runs numpy's test suite",
+    "get_include": "it inspects the installation",
+    "add_docstring": "it changes numpy's own objects",
+    "add_newdoc": "it changes numpy's own objects",
+    "add_newdoc_ufunc": "it changes numpy's own objects",
+    "setbufsize": "it changes numpy's internals",
+}
+# Submodules that are numpy's computing: proxied like numpy itself.
+_SUBMODULES = frozenset(
+    {"random", "linalg", "fft", "polynomial", "emath", "dtypes", "exceptions", "strings", "char", "typing", "version"}
+)
+_MODULE_DUNDERS = frozenset({"__name__", "__doc__", "__version__", "__all__"})
 
 
 def _count(shape: Any) -> int:
@@ -38,6 +85,7 @@ def _shape_checked(func: Callable[..., Any], name: str) -> Callable[..., Any]:
         return func(shape, *args, **kwargs)
 
     checked.__name__ = checked.__qualname__ = name
+    checked.__doc__ = func.__doc__
     return checked
 
 
@@ -81,6 +129,17 @@ def _diag(v: Any, *args: Any, **kwargs: Any) -> np.ndarray:
     return np.diag(v, *args, **kwargs)
 
 
+def _frombuffer(buffer: Any, *args: Any, **kwargs: Any) -> np.ndarray:
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        return np.frombuffer(buffer, *args, **kwargs)  # numpy's own error
+    with view:
+        if "O" in view.format:
+            raise SandboxError("np.frombuffer of an object array is not available in gradviz: its bytes are pointers")
+    return np.frombuffer(buffer, *args, **kwargs)
+
+
 def _sized_random(func: Callable[..., Any], size_position: int, name: str) -> Callable[..., Any]:
     """Wrap a numpy.random function whose ``size`` is a keyword or the n-th positional argument."""
 
@@ -90,6 +149,7 @@ def _sized_random(func: Callable[..., Any], size_position: int, name: str) -> Ca
         return func(*args, **kwargs)
 
     checked.__name__ = checked.__qualname__ = name
+    checked.__doc__ = func.__doc__
     return checked
 
 
@@ -101,158 +161,126 @@ def _dims_random(func: Callable[..., Any], name: str) -> Callable[..., Any]:
         return func(*dims)
 
     checked.__name__ = checked.__qualname__ = name
+    checked.__doc__ = func.__doc__
     return checked
 
 
-def random_exports() -> dict[str, Any]:
+def _random_overrides() -> dict[str, Any]:
     rng = np.random
     return {
-        "seed": rng.seed,
         "rand": _dims_random(rng.rand, "rand"),
         "randn": _dims_random(rng.randn, "randn"),
         "random": _sized_random(rng.random, 0, "random"),
+        "random_sample": _sized_random(rng.random_sample, 0, "random_sample"),
         "randint": _sized_random(rng.randint, 2, "randint"),
         "normal": _sized_random(rng.normal, 2, "normal"),
         "uniform": _sized_random(rng.uniform, 2, "uniform"),
+        "standard_normal": _sized_random(rng.standard_normal, 0, "standard_normal"),
         "choice": _sized_random(rng.choice, 1, "choice"),
-        "permutation": rng.permutation,
-        "shuffle": rng.shuffle,
     }
 
 
-def linalg_exports() -> dict[str, Any]:
-    linalg = np.linalg
-    return {name: getattr(linalg, name) for name in ("norm", "inv", "det", "solve", "pinv", "matrix_rank")}
+def _top_overrides() -> dict[str, Any]:
+    return {
+        "zeros": _shape_checked(np.zeros, "zeros"),
+        "ones": _shape_checked(np.ones, "ones"),
+        "empty": _shape_checked(np.zeros, "empty"),  # zeros: uninitialised memory is noise in a lesson
+        "full": _shape_checked(np.full, "full"),
+        "arange": _arange,
+        "linspace": _linspace,
+        "eye": _eye,
+        "identity": _identity,
+        "outer": _outer,
+        "diag": _diag,
+        "frombuffer": _frombuffer,
+        "lib": _curated("numpy.lib", _lib_exports()),
+        "testing": _curated("numpy.testing", _testing_exports()),
+    }
 
 
-_PASS_THROUGH = (
-    # dtypes and constants
-    "float16",
-    "float32",
-    "float64",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "bool_",
-    "complex64",
-    "complex128",
-    "pi",
-    "e",
-    "inf",
-    "nan",
-    "newaxis",
-    # creation from existing data (size bounded by the input)
-    "array",
-    "asarray",
-    "zeros_like",
-    "ones_like",
-    "full_like",
-    "copy",
-    # elementwise math
-    "exp",
-    "exp2",
-    "log",
-    "log2",
-    "log10",
-    "log1p",
-    "expm1",
-    "sqrt",
-    "square",
-    "abs",
-    "absolute",
-    "sign",
-    "sin",
-    "cos",
-    "tan",
-    "arcsin",
-    "arccos",
-    "arctan",
-    "arctan2",
-    "sinh",
-    "cosh",
-    "tanh",
-    "floor",
-    "ceil",
-    "round",
-    "around",
-    "clip",
-    "maximum",
-    "minimum",
-    "power",
-    "add",
-    "subtract",
-    "multiply",
-    "divide",
-    "negative",
-    "reciprocal",
-    "isnan",
-    "isinf",
-    "isfinite",
-    "where",
-    # reductions
-    "sum",
-    "mean",
-    "std",
-    "var",
-    "max",
-    "min",
-    "amax",
-    "amin",
-    "argmax",
-    "argmin",
-    "prod",
-    "cumsum",
-    "cumprod",
-    "all",
-    "any",
-    "median",
-    # shape and linear algebra
-    "dot",
-    "matmul",
-    "inner",
-    "transpose",
-    "reshape",
-    "squeeze",
-    "expand_dims",
-    "concatenate",
-    "stack",
-    "vstack",
-    "hstack",
-    "ravel",
-    "sort",
-    "argsort",
-    "unique",
-    "shape",
-    "size",
-    "ndim",
-    "allclose",
-    "isclose",
-    "array_equal",
-    "trace",
-)
+def _lib_exports() -> dict[str, Any]:
+    from numpy.lib import mixins, scimath, stride_tricks
 
-
-def exports() -> dict[str, Any]:
-    """The names ``np.`` offers learners (the ModuleProxy wraps these; submodules are proxies too)."""
-    from gradviz.runner.sandbox.guard import ModuleProxy
-
-    table: dict[str, Any] = {name: getattr(np, name) for name in _PASS_THROUGH}
-    table.update(
-        {
-            "zeros": _shape_checked(np.zeros, "zeros"),
-            "ones": _shape_checked(np.ones, "ones"),
-            "empty": _shape_checked(np.zeros, "empty"),  # zeros: uninitialised memory is noise
-            "full": _shape_checked(np.full, "full"),
-            "arange": _arange,
-            "linspace": _linspace,
-            "eye": _eye,
-            "identity": _identity,
-            "outer": _outer,
-            "diag": _diag,
-            "random": ModuleProxy("numpy.random", random_exports()),
-            "linalg": ModuleProxy("numpy.linalg", linalg_exports()),
-        }
+    tricks = _curated(
+        "numpy.lib.stride_tricks",
+        {"sliding_window_view": stride_tricks.sliding_window_view, "broadcast_to": np.broadcast_to},
+        "as_strided views any memory",
     )
-    return table
+    return {
+        "stride_tricks": tricks,
+        "mixins": _curated("numpy.lib.mixins", {"NDArrayOperatorsMixin": mixins.NDArrayOperatorsMixin}),
+        "scimath": _module_proxy(scimath, "numpy.lib.scimath", {}),
+        "NumpyVersion": np.lib.NumpyVersion,
+    }
+
+
+def _testing_exports() -> dict[str, Any]:
+    import numpy.testing as testing
+
+    return {name: getattr(testing, name) for name in dir(testing) if name.startswith("assert_")}
+
+
+def _curated(display: str, exports: dict[str, Any], why: str = "it is not part of gradviz's numpy") -> ModuleProxy:
+    def resolve(name: str) -> Any:
+        if name in exports:
+            return guard.vet(exports[name])
+        if name == "__name__":
+            return display
+        if name.startswith("_"):
+            raise AttributeError(f"module '{display}' has no attribute '{name}'")
+        raise SandboxError(f"{display}.{name} is not available in gradviz: {why}")
+
+    return ModuleProxy(display, resolve, lambda: list(exports))
+
+
+def _module_proxy(module: types.ModuleType, display: str, overrides: dict[str, Any]) -> ModuleProxy:
+    def resolve(name: str) -> Any:
+        if name in overrides:
+            return overrides[name]
+        if name in _DENIED and display == "numpy":
+            raise SandboxError(f"np.{name} is not available in gradviz: {_DENIED[name]}")
+        if name.startswith("_"):
+            if name in _MODULE_DUNDERS and hasattr(module, name):
+                return getattr(module, name)
+            raise AttributeError(f"module '{display}' has no attribute '{name}'")
+        try:
+            value = getattr(module, name)
+        except AttributeError:
+            raise AttributeError(f"module '{display}' has no attribute '{name}'") from None
+        if isinstance(value, types.ModuleType):
+            return _submodule(value, f"{display}.{name}", name)
+        return guard.vet(value)
+
+    def names() -> Iterable[str]:
+        listed = set(dir(module)) | set(overrides)
+        return [n for n in listed if not n.startswith("_") and not (display == "numpy" and n in _DENIED)]
+
+    return ModuleProxy(display, resolve, names, repr(module))
+
+
+_submodules: dict[str, ModuleProxy] = {}
+
+
+def _submodule(module: types.ModuleType, display: str, name: str) -> ModuleProxy:
+    real = module.__name__
+    if not real.startswith("numpy.") or (display.count(".") == 1 and name not in _SUBMODULES):
+        raise SandboxError(f"{display} is not available in gradviz: it is not part of gradviz's numpy")
+    cached = _submodules.get(display)
+    if cached is None:
+        overrides = _random_overrides() if display == "numpy.random" else {}
+        cached = _submodules[display] = _module_proxy(module, display, overrides)
+    return cached
+
+
+_proxy: ModuleProxy | None = None
+
+
+def numpy_proxy() -> ModuleProxy:
+    global _proxy
+    if _proxy is None:
+        _proxy = _module_proxy(np, "numpy", _top_overrides())
+    return _proxy
+
+
+def submodule_names() -> frozenset[str]:
+    return _SUBMODULES | {"lib", "testing"}
