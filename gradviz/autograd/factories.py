@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -15,13 +15,17 @@ from gradviz.autograd.random import generator as rng
 from gradviz.autograd.tensor import FLOAT_ONLY, Tensor
 from gradviz.runner.limits import check_elements
 
+if TYPE_CHECKING:
+    from gradviz.autograd.random.generator import Generator
+    from gradviz.autograd.types import DTypeLike, Scalar, ShapeArg
+
 COPY_CONSTRUCT_WARNING = (
     "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
     "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor)."
 )
 
 
-def _shape(size: Sequence[Any]) -> tuple[int, ...]:
+def _shape(size: Sequence[object]) -> tuple[int, ...]:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     shape = []
@@ -47,7 +51,7 @@ def _finish(data: np.ndarray, dtype: DType, requires_grad: bool) -> Tensor:
     return t
 
 
-def _infer_dtype(data: Any) -> DType:
+def _infer_dtype(data: object) -> DType:
     """PyTorch's inference for torch.tensor(data): any float -> default float, else int64, or bool."""
     kinds: set[str] = set()
     stack = [data]
@@ -77,7 +81,11 @@ def _infer_dtype(data: Any) -> DType:
 
 
 def tensor(
-    data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, pin_memory: bool = False
+    data: Any,
+    dtype: DTypeLike | None = None,
+    device: object = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
 ) -> Tensor:
     if isinstance(data, Tensor):
         warnings.warn(COPY_CONSTRUCT_WARNING, UserWarning, stacklevel=2)
@@ -106,26 +114,44 @@ def _unwrap_tensors(data: Any) -> Any:
     return data
 
 
-def _dtype_or_default(dtype: Any) -> DType:
+def _dtype_or_default(dtype: DTypeLike | None) -> DType:
     return dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None, out: Any = None) -> Tensor:
+def ones(
+    *size: ShapeArg,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    device: object = None,
+    out: object = None,
+) -> Tensor:
     d = _dtype_or_default(dtype)
     return _finish(np.ones(_shape(size), dtype=d.np), d, requires_grad)
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None, out: Any = None) -> Tensor:
+def zeros(
+    *size: ShapeArg,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    device: object = None,
+    out: object = None,
+) -> Tensor:
     d = _dtype_or_default(dtype)
     return _finish(np.zeros(_shape(size), dtype=d.np), d, requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def empty(
+    *size: ShapeArg, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None
+) -> Tensor:
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
 def full(
-    size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    size: int | Sequence[int],
+    fill_value: Scalar,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    device: object = None,
 ) -> Tensor:
     if dtype is None:
         if isinstance(fill_value, bool):
@@ -141,31 +167,38 @@ def full(
     )
 
 
-def _like(t: Tensor, dtype: Any) -> DType:
+def _like(t: Tensor, dtype: DTypeLike | None) -> DType:
     return dtypes.as_dtype(dtype) if dtype is not None else t.dtype
 
 
-def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def ones_like(t: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None) -> Tensor:
     d = _like(t, dtype)
     return _finish(np.ones(t._data.shape, dtype=d.np), d, requires_grad)
 
 
-def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def zeros_like(t: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None) -> Tensor:
     d = _like(t, dtype)
     return _finish(np.zeros(t._data.shape, dtype=d.np), d, requires_grad)
 
 
-def empty_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def empty_like(t: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None) -> Tensor:
     return zeros_like(t, dtype, requires_grad)
 
 
-def full_like(t: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def full_like(
+    t: Tensor, fill_value: Scalar, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None
+) -> Tensor:
     d = _like(t, dtype)
     return _finish(np.full(t._data.shape, fill_value, dtype=d.np), d, requires_grad)
 
 
 def arange(
-    start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    start: Scalar | Tensor,
+    end: Scalar | Tensor | None = None,
+    step: Scalar | Tensor = 1,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    device: object = None,
 ) -> Tensor:
     if end is None:
         start, end = 0, start
@@ -188,7 +221,12 @@ def arange(
 
 
 def linspace(
-    start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    start: float,
+    end: float,
+    steps: int,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    device: object = None,
 ) -> Tensor:
     d = _dtype_or_default(dtype)
     check_elements(steps)
@@ -203,20 +241,30 @@ def linspace(
     return _finish(data.astype(d.np), d, requires_grad)
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def eye(
+    n: int, m: int | None = None, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None
+) -> Tensor:
     d = _dtype_or_default(dtype)
     return _finish(np.eye(n, m if m is not None else n, dtype=d.np), d, requires_grad)
 
 
 def rand(
-    *size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    *size: ShapeArg,
+    generator: Generator | None = None,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    device: object = None,
 ) -> Tensor:
     d = _dtype_or_default(dtype)
     return _finish(rng.rand(_shape(size), d.np, generator), d, requires_grad)
 
 
 def randn(
-    *size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    *size: ShapeArg,
+    generator: Generator | None = None,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    device: object = None,
 ) -> Tensor:
     d = _dtype_or_default(dtype)
     return _finish(rng.randn(_shape(size), d.np, generator), d, requires_grad)
@@ -224,34 +272,40 @@ def randn(
 
 def randint(
     low: int,
-    high: Any = None,
-    size: Any = None,
-    generator: Any = None,
-    dtype: Any = None,
+    high: int | Sequence[int] | None = None,
+    size: Sequence[int] | None = None,
+    generator: Generator | None = None,
+    dtype: DTypeLike | None = None,
     requires_grad: bool = False,
-    device: Any = None,
+    device: object = None,
 ) -> Tensor:
-    if size is None:
-        low, high, size = 0, low, high
-    if high is None:
-        low, high = 0, low
+    if size is None:  # randint(high, size)
+        lo, hi, shape = 0, low, cast("Sequence[int]", high)
+    elif high is None:  # randint(high, size=...)
+        lo, hi, shape = 0, low, size
+    else:
+        lo, hi, shape = low, cast("int", high), size
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
-    return _finish(rng.randint(int(low), int(high), _shape(tuple(size)), d.np, generator), d, requires_grad)
+    return _finish(rng.randint(int(lo), int(hi), _shape(tuple(shape)), d.np, generator), d, requires_grad)
 
 
 def randperm(
-    n: int, generator: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    n: int,
+    generator: Generator | None = None,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    device: object = None,
 ) -> Tensor:
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     return _finish(rng.randperm(n, d.np, generator), d, requires_grad)
 
 
-def rand_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def rand_like(t: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
     d = _like(t, dtype)
     return _finish(rng.rand(t._data.shape, d.np), d, requires_grad)
 
 
-def randn_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def randn_like(t: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
     d = _like(t, dtype)
     return _finish(rng.randn(t._data.shape, d.np), d, requires_grad)
 
@@ -260,7 +314,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._make(array, dtypes.from_numpy_dtype(array.dtype))
 
 
-def is_tensor(obj: Any) -> bool:
+def is_tensor(obj: object) -> bool:
     return isinstance(obj, Tensor)
 
 

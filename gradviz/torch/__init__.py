@@ -6,6 +6,7 @@ Only the names in ``__all__`` are public; the safe runner exposes exactly these 
 from __future__ import annotations
 
 import builtins as _builtins
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from gradviz.autograd import dtypes as _dtypes
@@ -69,11 +70,11 @@ def manual_seed(seed: _builtins.int | Tensor) -> _rng.Generator:
     return _rng.manual_seed(_builtins.int(seed.item()) if isinstance(seed, Tensor) else seed)
 
 
-def initial_seed() -> Any:
+def initial_seed() -> _builtins.int:
     return _rng.initial_seed()
 
 
-def seed() -> Any:
+def seed() -> _builtins.int:
     return _rng.seed()
 
 
@@ -89,7 +90,7 @@ def set_rng_state(state: Tensor) -> None:
 Generator = _rng.Generator
 
 
-def is_floating_point(x: Tensor) -> Any:
+def is_floating_point(x: Tensor) -> _builtins.bool:
     return x.is_floating_point()
 
 
@@ -97,25 +98,33 @@ def detach(x: Tensor) -> Tensor:
     return x.detach()
 
 
-def allclose(a: Tensor, b: Tensor, rtol: Any = 1e-05, atol: Any = 1e-08, equal_nan: Any = False) -> Any:
+def allclose(
+    a: Tensor,
+    b: Tensor,
+    rtol: _builtins.float = 1e-05,
+    atol: _builtins.float = 1e-08,
+    equal_nan: _builtins.bool = False,
+) -> _builtins.bool:
     import numpy as np
 
     return _builtins.bool(np.allclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
-def equal(a: Tensor, b: Tensor) -> Any:
+def equal(a: Tensor, b: Tensor) -> _builtins.bool:
     import numpy as np
 
     return tuple(a.shape) == tuple(b.shape) and _builtins.bool(np.array_equal(a._data, b._data))
 
 
-def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+def addmm(
+    input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: _builtins.float = 1, alpha: _builtins.float = 1
+) -> Tensor:
     from gradviz.torch.nn.functional import addmm as _addmm
 
     return _addmm(input, mat1, mat2, beta=beta, alpha=alpha)
 
 
-def _lazy_submodule(name: str) -> Any:
+def _lazy_submodule(name: str) -> ModuleType:
     import importlib
 
     return importlib.import_module(f"{__name__}.{name}")

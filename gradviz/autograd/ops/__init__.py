@@ -15,4 +15,9 @@ from gradviz.autograd.ops.registry import OPS, validate_table
 
 validate_table()
 
+# The op functions, once every entry they call exists; the Tensor backend of VJPs calls them.
+from gradviz.autograd.ops import backend, functional  # noqa: E402
+
+backend.bind_functional(functional)
+
 __all__ = ["OPS"]

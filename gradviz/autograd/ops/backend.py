@@ -8,9 +8,17 @@ Operators (+ - * / ** unary -) need no helper: they work on both arrays and Tens
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from gradviz.autograd.ops import functional as F
+    from gradviz.autograd.ops.indexing import NumpyKey
+    from gradviz.autograd.tensor import Tensor
+else:
+    F = None  # the op functions, bound by bind_functional
 
 
 def sum_to_array(g: np.ndarray, shape: Sequence[int]) -> np.ndarray:
@@ -36,7 +44,7 @@ class NumpyBackend:
     sign = staticmethod(np.sign)
 
     @staticmethod
-    def where(cond: Any, a: Any, b: Any) -> np.ndarray:
+    def where(cond: np.ndarray, a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
         return np.where(cond, a, b)
 
     @staticmethod
@@ -92,7 +100,7 @@ class NumpyBackend:
         return out
 
     @staticmethod
-    def index_backward(g: np.ndarray, shape: Sequence[int], key: Any) -> np.ndarray:
+    def index_backward(g: np.ndarray, shape: Sequence[int], key: NumpyKey) -> np.ndarray:
         out = np.zeros(tuple(shape), dtype=g.dtype)
         np.add.at(out, key, g)
         return out
@@ -121,6 +129,12 @@ class NumpyBackend:
         return np.take(a, index, axis=dim)
 
 
+def bind_functional(module: ModuleType) -> None:
+    """Called once by gradviz.autograd.ops: the op functions import the op table, which imports
+    this module, so TensorBackend finds them through this late binding."""
+    globals()["F"] = module
+
+
 class TensorBackend:
     """The same helpers over Tensors, built from differentiable gradviz ops."""
 
@@ -131,84 +145,76 @@ class TensorBackend:
             f"gradviz: create_graph=True through an op whose backward needs '{name}' is not supported yet"
         )
 
-    @staticmethod
-    def _f() -> Any:
-        from gradviz.autograd.ops import functional
+    def exp(self, a: Tensor) -> Tensor:
+        return F.exp(a)
 
-        return functional
+    def log(self, a: Tensor) -> Tensor:
+        return F.log(a)
 
-    def exp(self, a: Any) -> Any:
-        return self._f().exp(a)
+    def sin(self, a: Tensor) -> Tensor:
+        return F.sin(a)
 
-    def log(self, a: Any) -> Any:
-        return self._f().log(a)
+    def cos(self, a: Tensor) -> Tensor:
+        return F.cos(a)
 
-    def sin(self, a: Any) -> Any:
-        return self._f().sin(a)
+    def sign(self, a: Tensor) -> Tensor:
+        return F.sign(a)
 
-    def cos(self, a: Any) -> Any:
-        return self._f().cos(a)
+    def where(self, cond: Tensor, a: Tensor | float, b: Tensor | float) -> Tensor:
+        return F.where(cond, a, b)
 
-    def sign(self, a: Any) -> Any:
-        return self._f().sign(a)
+    def sum_to(self, g: Tensor, shape: Sequence[int]) -> Tensor:
+        return F.sum_to_size(g, tuple(shape))
 
-    def where(self, cond: Any, a: Any, b: Any) -> Any:
-        return self._f().where(cond, a, b)
+    def expand(self, g: Tensor, shape: Sequence[int]) -> Tensor:
+        return F.expand(g, tuple(shape))
 
-    def sum_to(self, g: Any, shape: Sequence[int]) -> Any:
-        return self._f().sum_to_size(g, tuple(shape))
+    def reshape(self, g: Tensor, shape: Sequence[int]) -> Tensor:
+        return F.reshape(g, tuple(shape))
 
-    def expand(self, g: Any, shape: Sequence[int]) -> Any:
-        return self._f().expand(g, tuple(shape))
-
-    def reshape(self, g: Any, shape: Sequence[int]) -> Any:
-        return self._f().reshape(g, tuple(shape))
-
-    def unsqueeze_dims(self, g: Any, dims: Sequence[int]) -> Any:
-        f = self._f()
+    def unsqueeze_dims(self, g: Tensor, dims: Sequence[int]) -> Tensor:
         for d in sorted(dims):
-            g = f.unsqueeze(g, d)
+            g = F.unsqueeze(g, d)
         return g
 
-    def zeros_like(self, a: Any) -> Any:
-        return self._f().zeros_like(a)
+    def zeros_like(self, a: Tensor) -> Tensor:
+        return F.zeros_like(a)
 
-    def mT(self, a: Any) -> Any:
-        return self._f().transpose(a, -1, -2) if a.dim() >= 2 else a
+    def mT(self, a: Tensor) -> Tensor:
+        return F.transpose(a, -1, -2) if a.dim() >= 2 else a
 
-    def t(self, a: Any) -> Any:
-        return self._f().t(a)
+    def t(self, a: Tensor) -> Tensor:
+        return F.t(a)
 
-    def matmul(self, a: Any, b: Any) -> Any:
-        return self._f().matmul(a, b)
+    def matmul(self, a: Tensor, b: Tensor) -> Tensor:
+        return F.matmul(a, b)
 
-    def outer(self, a: Any, b: Any) -> Any:
-        f = self._f()
-        return f.mul(f.reshape(a, (-1, 1)), b)
+    def outer(self, a: Tensor, b: Tensor) -> Tensor:
+        return F.mul(F.reshape(a, (-1, 1)), b)
 
-    def select_backward(self, g: Any, shape: Sequence[int], dim: int, index: int) -> Any:
-        return self._f().select_backward(g, tuple(shape), dim, index)
+    def select_backward(self, g: Tensor, shape: Sequence[int], dim: int, index: int) -> Tensor:
+        return F.select_backward(g, tuple(shape), dim, index)
 
-    def slice_backward(self, g: Any, shape: Sequence[int], dim: int, start: int, end: int, step: int) -> Any:
-        return self._f().slice_backward(g, tuple(shape), dim, start, end, step)
+    def slice_backward(self, g: Tensor, shape: Sequence[int], dim: int, start: int, end: int, step: int) -> Tensor:
+        return F.slice_backward(g, tuple(shape), dim, start, end, step)
 
     # -- appended for the breadth ops (more_reduce, more_shape, indexing) --
-    def mean_keep(self, a: Any, dims: Sequence[int]) -> Any:
-        return self._f().mean(a, tuple(dims), True)
+    def mean_keep(self, a: Tensor, dims: Sequence[int]) -> Tensor:
+        return F.mean(a, tuple(dims), True)
 
-    def sum_dims(self, a: Any, dims: Sequence[int]) -> Any:
-        return self._f().sum(a, tuple(dims))
+    def sum_dims(self, a: Tensor, dims: Sequence[int]) -> Tensor:
+        return F.sum(a, tuple(dims))
 
-    def permute(self, a: Any, dims: Sequence[int]) -> Any:
-        return self._f().permute(a, tuple(dims))
+    def permute(self, a: Tensor, dims: Sequence[int]) -> Tensor:
+        return F.permute(a, tuple(dims))
 
-    def narrow(self, a: Any, dim: int, start: int, length: int) -> Any:
-        return self._f().slice_(a, dim, start, start + length, 1)
+    def narrow(self, a: Tensor, dim: int, start: int, length: int) -> Tensor:
+        return F.slice_(a, dim, start, start + length, 1)
 
-    def select(self, a: Any, dim: int, index: int) -> Any:
-        return self._f().select(a, dim, index)
+    def select(self, a: Tensor, dim: int, index: int) -> Tensor:
+        return F.select(a, dim, index)
 
-    def index_backward(self, g: Any, shape: Sequence[int], key: Any) -> Any:
+    def index_backward(self, g: Tensor, shape: Sequence[int], key: NumpyKey) -> Tensor:
         from gradviz.autograd.ops.indexing import index_put_backward
 
         return index_put_backward(g, tuple(shape), key)

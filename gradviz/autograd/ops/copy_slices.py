@@ -8,19 +8,24 @@ base's new history through AsStridedBackward0.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gradviz.autograd.node import BackwardRun, Grad, Node, NodeOutput
+from gradviz.autograd.node import BackwardRun, Grad, Node, NodeOutput, SavedTensor
 from gradviz.autograd.ops.backend import NUMPY
+
+if TYPE_CHECKING:
+    from gradviz.autograd.dtypes import DType
+    from gradviz.autograd.ops.registry import ViewFn
+    from gradviz.autograd.tensor import Tensor
 
 # CopySlices runs the in-place op's own node over the view's region, always over arrays.
 _ARRAY_RUN = BackwardRun(graph_mode=False, backend=NUMPY, events=None)
 
 
 class CopySlices(Node):
-    def __init__(self, base: Any, view_fn: Any, fn: Node) -> None:
+    def __init__(self, base: Tensor, view_fn: ViewFn, fn: Node) -> None:
         edges = (base._gradient_edge(), *tuple(fn.next_functions[1:]))
         super().__init__(None, "CopySlices", edges)
         self.fn = fn
@@ -42,14 +47,14 @@ class CopySlices(Node):
         region[...] = 0 if inner[0] is None else inner[0]
         return NodeOutput([result, *inner[1:]], {})
 
-    def release_variables(self) -> list[Any]:
+    def release_variables(self) -> list[tuple[str, SavedTensor]]:
         return self.fn.release_variables()
 
 
 class AsStridedBackward(Node):
     """The view's grad_fn after its base was rewritten: scatter the view's grad into the base."""
 
-    def __init__(self, copy_slices: CopySlices, base_shape: tuple[int, ...], view_fn: Any, dtype: Any) -> None:
+    def __init__(self, copy_slices: CopySlices, base_shape: tuple[int, ...], view_fn: ViewFn, dtype: DType) -> None:
         super().__init__(None, "AsStridedBackward0", ((copy_slices, 0),))
         self.view_fn = view_fn
         self.base_shape = base_shape
@@ -70,15 +75,18 @@ class AsStridedBackward(Node):
         return NodeOutput([result], {})
 
 
-def rebase_view(view: Any, fn: Node) -> None:
+def rebase_view(view: Tensor, fn: Node) -> None:
     """After an in-place op recorded as ``fn`` on ``view``, give its base a CopySlices grad_fn."""
     base = view._base
-    copy_slices = CopySlices(base, view._view_fn, fn)
+    view_fn = view._view_fn
+    assert base is not None and view_fn is not None  # only views are rebased
+    copy_slices = CopySlices(base, view_fn, fn)
     base.grad_fn = copy_slices
     base._output_nr = 0
     base._requires_grad = True
     copy_slices.outputs = [base]
-    view.grad_fn = AsStridedBackward(copy_slices, tuple(base._data.shape), view._view_fn, base.dtype)
+    as_strided = AsStridedBackward(copy_slices, tuple(base._data.shape), view_fn, base.dtype)
+    as_strided.outputs = [view]
+    view.grad_fn = as_strided
     view._output_nr = 0
     view._requires_grad = True
-    view.grad_fn.outputs = [view]

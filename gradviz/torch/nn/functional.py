@@ -8,7 +8,7 @@ other ranks flatten with a view first; ``cross_entropy`` is ``nll_loss(log_softm
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +19,9 @@ from gradviz.autograd.ops.inplace import inplace as _inplace
 from gradviz.autograd.ops.nn_ops import REDUCTIONS
 from gradviz.autograd.ops.registry import OPS, call
 from gradviz.autograd.tensor import Tensor
+
+if TYPE_CHECKING:
+    from gradviz.autograd.types import DTypeLike
 
 __all__ = [
     "cross_entropy",
@@ -48,7 +51,7 @@ def _scalar_type_name(dtype: dtypes.DType) -> str:
     return dtype.legacy_name.replace("torch.", "").replace("Tensor", "")
 
 
-def _check_tensor(value: Any, fn: str, arg: str, position: int) -> None:
+def _check_tensor(value: object, fn: str, arg: str, position: int) -> None:
     if not isinstance(value, Tensor):
         raise TypeError(f"{fn}(): argument '{arg}' (position {position}) must be Tensor, not {type(value).__name__}")
 
@@ -56,21 +59,21 @@ def _check_tensor(value: Any, fn: str, arg: str, position: int) -> None:
 # -- activations ----------------------------------------------------------------------------
 
 
-def relu(input: Any, inplace: bool = False) -> Any:
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     if inplace:
         return _inplace(input, _F.relu)
     return _F.relu(input)
 
 
-def sigmoid(input: Any) -> Any:
+def sigmoid(input: Tensor) -> Tensor:
     return _F.sigmoid(input)
 
 
-def tanh(input: Any) -> Any:
+def tanh(input: Tensor) -> Tensor:
     return _F.tanh(input)
 
 
-def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return _F.flatten(input, start_dim, end_dim)
 
 
@@ -79,24 +82,23 @@ def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def _softmax_like(op_name: str, input: Any, dim: Any, dtype: Any) -> Any:
+def _softmax_like(op_name: str, input: Tensor, dim: int | None, dtype: DTypeLike | None) -> Tensor:
     _check_tensor(input, op_name, "input", 1)
     if dim is None:
         dim = _softmax_dim(op_name, input.dim(), stacklevel=3)
     dim = int(dim)
     axis = _F._norm_dim(dim, input.dim())
-    if dtype is not None:
-        input = input.to(dtypes.as_dtype(dtype))
-    if not input.dtype.is_floating_point:
-        raise RuntimeError(f"\"{op_name}_lastdim_kernel_impl\" not implemented for '{_scalar_type_name(input.dtype)}'")
-    return call(OPS[op_name], (input,), {"axis": axis, "dim": dim})
+    source = input if dtype is None else input.to(dtypes.as_dtype(dtype))
+    if not source.dtype.is_floating_point:
+        raise RuntimeError(f"\"{op_name}_lastdim_kernel_impl\" not implemented for '{_scalar_type_name(source.dtype)}'")
+    return call(OPS[op_name], (source,), {"axis": axis, "dim": dim})
 
 
-def softmax(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Any:
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike | None = None) -> Tensor:
     return _softmax_like("softmax", input, dim, dtype)
 
 
-def log_softmax(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Any:
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike | None = None) -> Tensor:
     return _softmax_like("log_softmax", input, dim, dtype)
 
 
@@ -110,7 +112,7 @@ def _check_mm(rows: int, inner: int, weight: Tensor) -> None:
         )
 
 
-def addmm(bias: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+def addmm(bias: Tensor, mat1: Tensor, mat2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
     """``torch.addmm``: beta * bias + alpha * mat1 @ mat2, one AddmmBackward0 node."""
     if mat1.dim() != 2:
         raise RuntimeError(f"mat1 must be a matrix, got {mat1.dim()}-D tensor")
@@ -146,7 +148,7 @@ def addmm(bias: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any
     return out
 
 
-def linear(input: Any, weight: Any, bias: Any = None) -> Any:
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     _check_tensor(input, "linear", "input", 1)
     _check_tensor(weight, "linear", "weight", 2)
     if weight.dim() != 2 or input.dim() == 0:
@@ -209,14 +211,14 @@ def _check_target_indices(input: Tensor, target: Tensor, ignore_index: int) -> n
 
 
 def nll_loss(
-    input: Any,
-    target: Any,
-    weight: Any = None,
-    size_average: Any = None,
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
-    reduce: Any = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
-) -> Any:
+) -> Tensor:
     _check_tensor(input, "nll_loss_nd", "input", 1)
     _check_tensor(target, "nll_loss_nd", "target", 2)
     if size_average is not None or reduce is not None:
@@ -245,7 +247,7 @@ def nll_loss(
     return out
 
 
-def _soft_target_cross_entropy(input: Tensor, target: Tensor, weight: Any, code: int) -> Any:
+def _soft_target_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None, code: int) -> Tensor:
     if weight is not None:
         raise NotImplementedError(
             "gradviz: cross_entropy with probability targets and a class weight is not supported yet"
@@ -263,15 +265,15 @@ def _soft_target_cross_entropy(input: Tensor, target: Tensor, weight: Any, code:
 
 
 def cross_entropy(
-    input: Any,
-    target: Any,
-    weight: Any = None,
-    size_average: Any = None,
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
-    reduce: Any = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
-) -> Any:
+) -> Tensor:
     _check_tensor(input, "cross_entropy_loss", "input", 1)
     _check_tensor(target, "cross_entropy_loss", "target", 2)
     if label_smoothing != 0.0:
@@ -297,13 +299,13 @@ def _broadcast_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def mse_loss(
-    input: Any,
-    target: Any,
-    size_average: Any = None,
-    reduce: Any = None,
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
-    weight: Any = None,
-) -> Any:
+    weight: Tensor | None = None,
+) -> Tensor:
     _check_tensor(input, "mse_loss", "input", 1)
     _check_tensor(target, "mse_loss", "target", 2)
     if weight is not None:
@@ -312,6 +314,9 @@ def mse_loss(
     if tuple(input.shape) != tuple(target.shape):
         warnings.warn(TARGET_SIZE_WARNING.format(target=target.shape, input=input.shape), UserWarning, stacklevel=2)
         shape = _broadcast_shape(tuple(input.shape), tuple(target.shape))
-        input = _F.expand(input, shape) if tuple(input.shape) != shape else input
-        target = _F.expand(target, shape) if tuple(target.shape) != shape else target
+        return call(OPS["mse_loss"], (_expand_to(input, shape), _expand_to(target, shape)), {"reduction": code})
     return call(OPS["mse_loss"], (input, target), {"reduction": code})
+
+
+def _expand_to(t: Tensor, shape: tuple[int, ...]) -> Tensor:
+    return _F.expand(t, shape) if tuple(t.shape) != shape else t

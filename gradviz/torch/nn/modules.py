@@ -8,12 +8,15 @@ what ``parameters()``, ``state_dict()`` and the printed tree follow. Traversals 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from gradviz.autograd.grad_mode import no_grad
 from gradviz.autograd.tensor import Tensor
 from gradviz.torch.nn.parameter import Parameter
+
+if TYPE_CHECKING:
+    from gradviz.autograd.dtypes import DType
 
 __all__ = ["Module", "Sequential", "clear_grad"]
 
@@ -52,8 +55,13 @@ class Module:
     """Base class of every layer and model; subclasses define ``forward``."""
 
     training: bool
+    # Set in __init__ with object.__setattr__ (this class's __setattr__ reads them).
+    _parameters: OrderedDict[str, Parameter | None]
+    _buffers: OrderedDict[str, Tensor | None]
+    _non_persistent: set[str]
+    _modules: OrderedDict[str, Module | None]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: object, **kwargs: object) -> None:
         if args or kwargs:
             raise TypeError(
                 f"{type(self).__name__}.__init__() takes 1 positional argument but {len(args) + 1} were given"
@@ -65,7 +73,7 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
 
     # -- attribute registration ----------------------------------------------------------------
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: object) -> None:
         params = self.__dict__.get("_parameters")
         if isinstance(value, Parameter):
             if params is None:
@@ -112,7 +120,7 @@ class Module:
                 self.__dict__[table].pop(name, None)
         self.__dict__["_non_persistent"].discard(name)
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Tensor | Module:
         # Only reached when normal lookup fails: registered parameters, buffers and modules.
         state = self.__dict__
         for table in ("_parameters", "_buffers", "_modules"):
@@ -224,7 +232,7 @@ class Module:
 
     def _named_members(
         self, table: str, prefix: str, recurse: bool, remove_duplicate: bool
-    ) -> Iterator[tuple[str, Any]]:
+    ) -> Iterator[tuple[str, Any]]:  # Parameters, buffers or modules, by the table asked for
         seen: set[int] = set()
         owners = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
         for owner_name, owner in owners:
@@ -255,7 +263,7 @@ class Module:
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
-    def apply(self, fn: Callable[[Module], Any]) -> Module:
+    def apply(self, fn: Callable[[Module], object]) -> Module:
         """Call ``fn`` on every submodule, children before parents (as PyTorch does)."""
         order = [module for _, module in self.named_modules(remove_duplicate=False)]
         for module in reversed(order):
@@ -284,7 +292,11 @@ class Module:
 
     # -- state ----------------------------------------------------------------------------------
     def state_dict(
-        self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False
+        self,
+        *args: object,
+        destination: OrderedDict[str, Tensor] | None = None,
+        prefix: str = "",
+        keep_vars: bool = False,
     ) -> OrderedDict[str, Tensor]:
         result: OrderedDict[str, Tensor] = StateDict() if destination is None else destination
         for owner_name, owner in self.named_modules(prefix=prefix.rstrip(".")):
@@ -297,7 +309,9 @@ class Module:
                     result[base + key] = buffer if keep_vars else buffer.detach()
         return result
 
-    def load_state_dict(self, state_dict: Any, strict: bool = True, assign: bool = False) -> IncompatibleKeys:
+    def load_state_dict(
+        self, state_dict: Mapping[str, Tensor], strict: bool = True, assign: bool = False
+    ) -> IncompatibleKeys:
         own = self.state_dict(keep_vars=True)
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
@@ -351,7 +365,7 @@ class Module:
         return text + ")"
 
     # -- device and dtype (CPU only) ------------------------------------------------------------
-    def to(self, *args: Any, **kwargs: Any) -> Module:
+    def to(self, *args: object, **kwargs: object) -> Module:
         from gradviz.autograd import dtypes
 
         target = kwargs.get("dtype")
@@ -367,7 +381,7 @@ class Module:
     def cpu(self) -> Module:
         return self
 
-    def cuda(self, *args: Any, **kwargs: Any) -> Module:
+    def cuda(self, *args: object, **kwargs: object) -> Module:
         raise AssertionError("Torch not compiled with CUDA enabled")
 
     def float(self) -> Module:
@@ -380,7 +394,7 @@ class Module:
 
         return self._cast(dtypes.float64)
 
-    def _cast(self, dtype: Any) -> Module:
+    def _cast(self, dtype: DType) -> Module:
         for tensor in list(self.parameters()) + list(self.buffers()):
             if tensor.dtype.is_floating_point and tensor.dtype is not dtype:
                 tensor._data = tensor._data.astype(dtype.np)
@@ -390,7 +404,7 @@ class Module:
         return self
 
 
-def _type_name(value: Any) -> str:
+def _type_name(value: object) -> str:
     if isinstance(value, Tensor):
         return value.dtype.legacy_name
     kind = type(value)
@@ -416,25 +430,26 @@ def clear_grad(param: Tensor, set_to_none: bool) -> None:
 class Sequential(Module):
     """Modules run in order; ``Sequential(OrderedDict(...))`` keeps the given names."""
 
-    def __init__(self, *args: Any) -> None:
+    def __init__(self, *args: Module | OrderedDict[str, Module]) -> None:
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
-            for key, module in args[0].items():
-                self.add_module(key, module)
+            for key, named in args[0].items():
+                self.add_module(key, named)
         else:
             for index, module in enumerate(args):
-                self.add_module(str(index), module)
+                self.add_module(str(index), cast("Module", module))  # add_module refuses what is not
 
     def __len__(self) -> int:
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
+        # (a child set to None stays in the table, as in PyTorch)
+        return cast("Iterator[Module]", iter(self._modules.values()))
 
-    def __getitem__(self, index: Any) -> Any:
+    def __getitem__(self, index: int | slice) -> Module | None:
         items = list(self._modules.items())
         if isinstance(index, slice):
-            return type(self)(OrderedDict(items[index]))
+            return type(self)(OrderedDict(cast("list[tuple[str, Module]]", items[index])))
         size = len(items)
         position = int(index)
         if not -size <= position < size:
@@ -446,6 +461,7 @@ class Sequential(Module):
         return self
 
     def forward(self, input: Any) -> Any:
+        value = input
         for module in self:
-            input = module(input)
-        return input
+            value = module(value)
+        return value

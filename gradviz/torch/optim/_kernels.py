@@ -14,8 +14,6 @@ plain (unfused) arithmetic.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from gradviz.autograd.random.float_math import fma32
@@ -23,11 +21,11 @@ from gradviz.autograd.random.float_math import fma32
 __all__ = ["add_scalar", "add_scaled", "addcdiv", "addcmul", "div_scalar", "lerp", "mul_scalar", "sqrt"]
 
 
-def _scalar(value: Any, like: np.ndarray) -> np.floating:
+def _scalar(value: float, like: np.ndarray) -> np.floating:
     return like.dtype.type(value)
 
 
-def _fma(a: Any, b: Any, c: np.ndarray) -> np.ndarray:
+def _fma(a: np.ndarray | np.floating, b: np.ndarray | np.floating, c: np.ndarray) -> np.ndarray:
     """a * b + c rounded once (float32) or twice (other dtypes)."""
     if c.dtype == np.float32:
         # at least 1-d: the rounding fix-up in fma32 indexes its arrays
@@ -36,26 +34,26 @@ def _fma(a: Any, b: Any, c: np.ndarray) -> np.ndarray:
     return (a * b + c).astype(c.dtype, copy=False)
 
 
-def add_scaled(a: np.ndarray, b: np.ndarray, alpha: Any) -> np.ndarray:
+def add_scaled(a: np.ndarray, b: np.ndarray, alpha: float) -> np.ndarray:
     """``a.add(b, alpha=alpha)``."""
     if alpha == 1:
         return a + b
     return _fma(b, _scalar(alpha, a), a)
 
 
-def mul_scalar(a: np.ndarray, value: Any) -> np.ndarray:
+def mul_scalar(a: np.ndarray, value: float) -> np.ndarray:
     return a * _scalar(value, a)
 
 
-def div_scalar(a: np.ndarray, value: Any) -> np.ndarray:
+def div_scalar(a: np.ndarray, value: float) -> np.ndarray:
     return a / _scalar(value, a)
 
 
-def add_scalar(a: np.ndarray, value: Any) -> np.ndarray:
+def add_scalar(a: np.ndarray, value: float) -> np.ndarray:
     return a + _scalar(value, a)
 
 
-def lerp(a: np.ndarray, b: np.ndarray, weight: Any) -> np.ndarray:
+def lerp(a: np.ndarray, b: np.ndarray, weight: float) -> np.ndarray:
     """``a.lerp(b, weight)`` for a Python-number weight."""
     w = _scalar(weight, a)
     diff = b - a
@@ -64,11 +62,11 @@ def lerp(a: np.ndarray, b: np.ndarray, weight: Any) -> np.ndarray:
     return _fma(w - a.dtype.type(1), diff, b)
 
 
-def addcmul(a: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: Any) -> np.ndarray:
+def addcmul(a: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: float) -> np.ndarray:
     return _fma(_scalar(value, a) * t1, t2, a)
 
 
-def addcdiv(a: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: Any) -> np.ndarray:
+def addcdiv(a: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: float) -> np.ndarray:
     return a + (_scalar(value, a) * t1) / t2
 
 

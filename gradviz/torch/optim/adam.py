@@ -16,7 +16,7 @@ import numpy as np
 from gradviz.autograd import dtypes
 from gradviz.autograd.tensor import Tensor
 from gradviz.torch.optim import _kernels as k
-from gradviz.torch.optim.optimizer import Optimizer, check_flags
+from gradviz.torch.optim.optimizer import Optimizer, ParamGroup, Params, check_flags
 
 __all__ = ["Adam"]
 
@@ -28,7 +28,7 @@ def _zeros_like(param: Tensor) -> Tensor:
 class Adam(Optimizer):
     def __init__(
         self,
-        params: Any,
+        params: Params,
         lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
@@ -78,7 +78,7 @@ class Adam(Optimizer):
                 state["max_exp_avg_sq"] = _zeros_like(param)
         return state
 
-    def _update(self, group: dict[str, Any]) -> None:
+    def _update(self, group: ParamGroup) -> None:
         lr = float(group["lr"])
         beta1, beta2 = group["betas"]
         eps = group["eps"]

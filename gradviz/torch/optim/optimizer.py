@@ -8,8 +8,8 @@ PyTorch op does (so a graph that saved the old value reports the change on backw
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeAlias, TypeVar, cast
 
 import numpy as np
 
@@ -17,10 +17,10 @@ from gradviz.autograd.grad_mode import enable_grad, no_grad
 from gradviz.autograd.tensor import Tensor
 from gradviz.torch.nn.modules import clear_grad
 
-__all__ = ["Optimizer"]
+__all__ = ["Optimizer", "ParamGroup", "Params"]
 
 
-def _typename(value: Any) -> str:
+def _typename(value: object) -> str:
     if isinstance(value, Tensor):
         return value.dtype.legacy_name
     return type(value).__name__
@@ -37,25 +37,31 @@ class OptimizerState(defaultdict):
         return repr(defaultdict(dict, self))
 
 
+# A parameter group: "params" (a list of Tensors) and the group's options (lr, momentum, ...).
+ParamGroup: TypeAlias = dict[str, Any]
+# What an optimizer is given: parameters, or parameter groups (dicts with a "params" entry).
+Params: TypeAlias = Iterable[Tensor] | Iterable[ParamGroup]
+_Loss = TypeVar("_Loss")
+
+
 class Optimizer:
-    def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
+    def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         self.state: defaultdict[Tensor, dict[str, Any]] = OptimizerState()
-        self.param_groups: list[dict[str, Any]] = []
+        self.param_groups: list[ParamGroup] = []
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors "
                 f"or dicts, but got {_typename(params)}"
             )
-        groups = list(params)
-        if not groups:
+        given: list[Tensor | ParamGroup] = list(params)
+        if not given:
             raise ValueError("optimizer got an empty parameter list")
-        if not isinstance(groups[0], dict):
-            groups = [{"params": groups}]
+        groups = cast("list[ParamGroup]", given) if isinstance(given[0], dict) else [{"params": given}]
         for group in groups:
             self.add_param_group(group)
 
-    def add_param_group(self, param_group: dict[str, Any]) -> None:
+    def add_param_group(self, param_group: ParamGroup) -> None:
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
         params = param_group["params"]
@@ -88,7 +94,7 @@ class Optimizer:
             for param in group["params"]:
                 clear_grad(param, set_to_none)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+    def step(self, closure: Callable[[], _Loss] | None = None) -> _Loss | None:
         loss = None
         if closure is not None:
             with enable_grad():
@@ -99,7 +105,7 @@ class Optimizer:
         return loss
 
     @staticmethod
-    def _params_with_grads(group: dict[str, Any]) -> Iterator[tuple[Tensor, np.ndarray]]:
+    def _params_with_grads(group: ParamGroup) -> Iterator[tuple[Tensor, np.ndarray]]:
         """(parameter, the grad to step with) for each parameter that has a grad; ``maximize``
         flips the sign, as every PyTorch optimizer does before its own arithmetic."""
         for param in group["params"]:
@@ -108,11 +114,11 @@ class Optimizer:
             grad: np.ndarray = param._grad._data
             yield param, (-grad if group["maximize"] else grad)
 
-    def _update(self, group: dict[str, Any]) -> None:
+    def _update(self, group: ParamGroup) -> None:
         raise NotImplementedError
 
     @staticmethod
-    def _write(param: Tensor, values: Any) -> None:
+    def _write(param: Tensor, values: np.ndarray) -> None:
         param._data[...] = values
         param._version_counter[0] += 1
 
@@ -158,7 +164,7 @@ class Optimizer:
         return text + ")"
 
 
-def check_flags(name: str, **flags: Any) -> None:
+def check_flags(name: str, **flags: object) -> None:
     """foreach/fused/capturable/differentiable choose other PyTorch implementations; gradviz runs
     the single-tensor one, so ask for them explicitly and be told, rather than get other bits."""
     for flag, value in flags.items():

@@ -8,13 +8,11 @@ skipped (the classic "this layer does not learn").
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from gradviz.autograd.tensor import Tensor
 from gradviz.torch.optim import _kernels as k
-from gradviz.torch.optim.optimizer import Optimizer, check_flags
+from gradviz.torch.optim.optimizer import Optimizer, ParamGroup, Params, check_flags
 
 __all__ = ["SGD"]
 
@@ -22,7 +20,7 @@ __all__ = ["SGD"]
 class SGD(Optimizer):
     def __init__(
         self,
-        params: Any,
+        params: Params,
         lr: float = 1e-3,
         momentum: float = 0,
         dampening: float = 0,
@@ -56,7 +54,7 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
 
-    def _update(self, group: dict[str, Any]) -> None:
+    def _update(self, group: ParamGroup) -> None:
         lr = float(group["lr"])
         momentum = group["momentum"]
         dampening = group["dampening"]
