@@ -24,9 +24,7 @@ Every decision looks at the real type (``type(obj)``) and never trusts ``__class
 
 from __future__ import annotations
 
-import _string  # type: ignore[import-not-found]
 import enum
-import string
 import types
 import weakref
 from collections.abc import Callable, Mapping
@@ -34,12 +32,11 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.runner.limits import check_elements, check_sequence_length
-from gradviz.runner.sandbox import classes, standins
+from gradviz.runner.limits import check_elements
+from gradviz.runner.sandbox import checked, classes, standins
 from gradviz.runner.sandbox.names import RAW_PROTOCOL_NAMES, NameKind, kind_of, refused_identifier
 from gradviz.runner.sandbox.owners import (
     PYTORCH_VISIBLE_PRIVATE,
-    allow_internal_type,
     gradviz_type,
     internal_type,
     is_learner_class,
@@ -47,8 +44,7 @@ from gradviz.runner.sandbox.owners import (
 )
 from gradviz.runner.sandbox.policy import SandboxError
 from gradviz.runner.sandbox.proxy import ModuleProxy, proxy_exports, proxy_name
-from gradviz.runner.sandbox.sizes import check_format_numbers
-from gradviz.runner.sandbox.standins import ClassStandIn, real_of, register_standin, standin_for
+from gradviz.runner.sandbox.standins import FACES, ClassStandIn, real_of, register_standin, standin_for
 
 __all__ = [
     "checked_delattr",
@@ -58,7 +54,6 @@ __all__ = [
     "prepare_delete",
     "prepare_write",
     "read",
-    "register_face",
     "type_of",
     "vet",
     "visible_class",
@@ -97,13 +92,7 @@ def _refuse_read(obj: Any, name: str) -> SandboxError:
 
 # -- classes learner code may hold -------------------------------------------------------------
 
-# What type() of a runner object shows (a module proxy is a module, a checked builtin a builtin).
-_FACES: dict[type, type | None] = {ModuleProxy: types.ModuleType, ClassStandIn: None}
 _plain_classes: dict[int, weakref.ReferenceType[type]] = {}
-
-
-def register_face(cls: type, face: type | None) -> None:
-    _FACES[cls] = face
 
 
 def visible_class(cls: type) -> Any:
@@ -116,8 +105,8 @@ def visible_class(cls: type) -> Any:
         return cls
     if is_learner_class(cls):
         return cls
-    if cls in _FACES:
-        face = _FACES[cls]
+    if cls in FACES:
+        face = FACES[cls]
         if face is None:
             raise SandboxError("gradviz's internal classes are not available to your code")
         return face
@@ -198,333 +187,20 @@ def _raw_array_call(cls: type, kind: str) -> Callable[..., Any]:
     return call
 
 
-def _memoryview_call(*args: Any, **kwargs: Any) -> memoryview:
-    view = memoryview(*args, **kwargs)
-    if "O" in view.format:
-        view.release()
-        raise SandboxError("memoryview of an object array is not available in gradviz: its bytes are object pointers")
-    return view
-
-
 def _make_standin(cls: type) -> ClassStandIn | None:
     if cls is type:
         return register_standin(cls, _type_call)
     if cls is memoryview:
-        return register_standin(cls, _memoryview_call)
+        return register_standin(cls, checked.memoryview_call)
     raw = classes.raw_array_classes().get(cls)
     if raw is not None:
         return register_standin(cls, _raw_array_call(cls, raw))
     if issubclass(cls, type):
-        _register_new_rule(cls)
+        checked.register_new_rule(cls)
         return register_standin(cls, _metaclass_call(cls))
     if issubclass(cls, enum.Enum):
         return register_standin(cls, _enum_call(cls))
     return None
-
-
-# -- checked callables -------------------------------------------------------------------------
-
-
-@allow_internal_type
-class CheckedCall:
-    """A callable handed out in place of one that reaches too far; prints like the original."""
-
-    __slots__ = ("_gv_call", "_gv_original")
-
-    def __init__(self, original: Any, call: Callable[..., Any]) -> None:
-        self._gv_original = original
-        self._gv_call = call
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._gv_call(*args, **kwargs)
-
-    def __repr__(self) -> str:
-        return repr(self._gv_original)
-
-    def __getattr__(self, name: str) -> Any:
-        if name in ("__name__", "__qualname__", "__doc__", "__text_signature__"):
-            return getattr(self._gv_original, name)
-        raise AttributeError(name)
-
-
-register_face(CheckedCall, types.BuiltinMethodType)
-
-
-@allow_internal_type
-class CheckedDescriptor:
-    """A C-level attribute descriptor of a library class (``type(print).__self__``): calling its
-    ``__get__`` by hand reads the attribute, so the value passes the guard as ``obj.name`` would."""
-
-    __slots__ = ("_gv_descriptor",)
-
-    def __init__(self, descriptor: Any) -> None:
-        self._gv_descriptor = descriptor
-
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        name = self._gv_descriptor.__name__
-        if obj is None:
-            return self
-        _check_read(obj, name)
-        return _vet_for(name, self._gv_descriptor.__get__(obj, owner))
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        self._gv_descriptor.__set__(obj, prepare_write(obj, self._gv_descriptor.__name__, value))
-
-    def __delete__(self, obj: Any) -> None:
-        prepare_delete(obj, self._gv_descriptor.__name__)
-        self._gv_descriptor.__delete__(obj)
-
-    def __repr__(self) -> str:
-        return repr(self._gv_descriptor)
-
-    def __getattr__(self, name: str) -> Any:
-        if name in ("__name__", "__qualname__", "__doc__"):
-            return getattr(self._gv_descriptor, name)
-        if name == "__objclass__":
-            return visible_class(self._gv_descriptor.__objclass__)
-        raise AttributeError(name)
-
-
-register_face(CheckedDescriptor, types.GetSetDescriptorType)
-
-
-class _GuardedFormatter(string.Formatter):
-    """``str.format`` whose ``{0.attr}`` / ``{0[key]}`` fields read through the guard."""
-
-    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
-        if isinstance(key, int):
-            if key >= len(args):
-                raise IndexError(f"Replacement index {key} out of range for positional args tuple")
-            return args[key]
-        return kwargs[key]
-
-    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
-        first, rest = _string.formatter_field_name_split(field_name)
-        obj = self.get_value(first, args, kwargs)
-        for is_attr, key in rest:
-            obj = read(obj, key) if is_attr else obj[key]
-        return obj, first
-
-    def format_field(self, value: Any, format_spec: str) -> Any:
-        check_format_numbers(format_spec)
-        return format(value, format_spec)
-
-
-_FORMATTER = _GuardedFormatter()
-
-
-def _checked_format(original: Any, template: Any, mapping: bool) -> CheckedCall:
-    if mapping:
-        return CheckedCall(original, lambda values: _FORMATTER.vformat(str(template), (), values))
-    return CheckedCall(original, lambda *args, **kwargs: _FORMATTER.vformat(str(template), args, kwargs))
-
-
-def _unbound_format(original: Any, mapping: bool) -> CheckedCall:
-    def call(template: Any, *args: Any, **kwargs: Any) -> str:
-        if not isinstance(template, str):
-            return str(original(template, *args, **kwargs))  # Python's own TypeError
-        if mapping:
-            return _FORMATTER.vformat(template, (), args[0] if args else kwargs)
-        return _FORMATTER.vformat(template, args, kwargs)
-
-    return CheckedCall(original, call)
-
-
-def _resize_call(original: Any) -> CheckedCall:
-    def call(*args: Any, **kwargs: Any) -> Any:
-        if "refcheck" in kwargs and not kwargs["refcheck"]:
-            raise SandboxError(
-                "ndarray.resize(refcheck=False) is not available in gradviz: it frees memory other arrays still use"
-            )
-        return original(*args, **kwargs)
-
-    return CheckedCall(original, call)
-
-
-def _cast_call(original: Any, view: Any) -> CheckedCall:
-    def call(*args: Any, **kwargs: Any) -> Any:
-        target = view if view is not None else (args[0] if args else None)
-        if isinstance(target, memoryview) and "O" in target.format:
-            raise SandboxError("memoryview.cast of an object array is not available in gradviz")
-        return original(*args, **kwargs)
-
-    return CheckedCall(original, call)
-
-
-def _mro_call(original: Any) -> CheckedCall:
-    return CheckedCall(original, lambda *args: [visible_class(c) for c in original(*args)])
-
-
-def _refused_callable(what: str, why: str) -> SandboxError:
-    return SandboxError(f"{what} is not available in gradviz: {why}")
-
-
-def _checked_new(original: Any, real_new: Callable[..., Any], check: Callable[..., None] | None) -> CheckedCall:
-    """``type.__new__`` / a metaclass's ``__new__`` (classes it makes are checked and sealed) or a
-    numpy array class's ``__new__`` (``check`` refuses raw buffers)."""
-
-    def call(cls: Any, *args: Any, **kwargs: Any) -> Any:
-        cls = real_of(cls)
-        if check is not None:
-            check(args, kwargs)
-            return real_new(cls, *args, **kwargs)
-        if len(args) == 1 and cls is type and not kwargs:
-            return type_of(args[0])
-        if len(args) == 3 and isinstance(args[2], Mapping):
-            namespace = dict(args[2])
-            classes.check_namespace(namespace, f"class {args[0]}")
-            bases = tuple(real_of(b) for b in args[1]) if isinstance(args[1], tuple) else args[1]
-            args = (args[0], bases, namespace)
-        made = real_new(cls, *args, **kwargs)
-        if isinstance(made, type) and not is_learner_class(made):
-            classes.seal(made)
-        return made
-
-    return CheckedCall(original, call)
-
-
-# Python functions that must not reach learner code as they are (a metaclass's __new__, numpy's
-# recarray/chararray/memmap __new__), by id, with the replacement.
-_function_rules: dict[int, tuple[Any, Any]] = {}
-
-
-def _register_new_rule(meta: type) -> None:
-    entry = meta.__dict__.get("__new__")
-    func = entry.__func__ if isinstance(entry, staticmethod) else entry
-    if isinstance(func, types.FunctionType) and id(func) not in _function_rules:
-        _function_rules[id(func)] = (func, _checked_new(func, func, None))
-
-
-def _init_function_rules() -> None:
-    import abc
-    import typing
-
-    for meta in (abc.ABCMeta, enum.EnumMeta, type(typing.Protocol), typing.NamedTupleMeta):  # type: ignore[attr-defined]
-        if isinstance(meta, type):
-            _register_new_rule(meta)
-    for cls, kind in classes.raw_array_classes().items():
-        if cls is np.ndarray:
-            continue
-        entry = cls.__dict__.get("__new__")
-        func = entry.__func__ if isinstance(entry, staticmethod) else entry
-        if func is not None:
-            _function_rules[id(func)] = (func, _checked_new(func, func, classes.raw_array_new_checker(kind)))
-
-
-_init_function_rules()
-
-_NDARRAY_NEW = np.ndarray.__new__
-_TYPE_NEW = type.__new__
-
-
-def _vet_builtin(value: Any) -> Any:
-    """A C function or bound C method (``s.format``, ``a.resize``, ``type.__new__``)."""
-    name = value.__name__
-    if name not in _BUILTIN_NAMES:
-        return value
-    owner = getattr(value, "__self__", None)
-    if name in ("format", "format_map") and isinstance(owner, str):
-        return _checked_format(value, owner, name == "format_map")
-    if name == "resize" and isinstance(owner, np.ndarray):
-        return _resize_call(value)
-    if name == "cast" and type(owner) is memoryview:
-        return _cast_call(value, owner)
-    if name in ("tofile", "dump") and isinstance(owner, np.ndarray):
-        raise _refused_callable(f"ndarray.{name}", "it writes a file and gradviz code has no file access")
-    if name == "mro" and isinstance(owner, type):
-        return _mro_call(value)
-    if name in _SIZED_TEXT_METHODS and isinstance(owner, (str, bytes, bytearray)):
-        return _sized_text_call(value, bound=True)
-    if name == "__new__" and isinstance(owner, type):
-        if value is _NDARRAY_NEW:
-            return _checked_new(value, _NDARRAY_NEW, classes.raw_array_new_checker("ndarray"))
-        if owner is memoryview:
-            return CheckedCall(value, lambda cls, *args, **kwargs: _memoryview_call(*args, **kwargs))
-        if value is _TYPE_NEW or issubclass(owner, type):
-            return _checked_new(value, value, None)
-        return value
-    if name in _REFUSED_METHODS:
-        raise _refused_callable(name, "it hands out an object's constructor and state")
-    return value
-
-
-_REFUSED_METHODS = frozenset({"__subclasses__", "__reduce__", "__reduce_ex__", "__getstate__", "__setstate__"})
-_SIZED_TEXT_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
-_BUILTIN_NAMES = (
-    frozenset({"format", "format_map", "resize", "cast", "tofile", "dump", "mro", "__new__"})
-    | _REFUSED_METHODS
-    | _SIZED_TEXT_METHODS
-)
-_NAME_SLOTS = frozenset({"__getattribute__", "__getattr__", "__setattr__", "__delattr__"})
-
-
-def _vet_descriptor(value: Any) -> Any:
-    """An unbound C method or slot (``str.format``, ``object.__setattr__``)."""
-    name = value.__name__
-    owner = getattr(value, "__objclass__", None)
-    if name in _NAME_SLOTS:
-        return _name_slot(value, name, bound=False)
-    if not isinstance(owner, type):
-        return value
-    if name in ("format", "format_map") and issubclass(owner, str):
-        return _unbound_format(value, name == "format_map")
-    if name == "resize" and issubclass(owner, np.ndarray):
-        return _resize_call(value)
-    if name == "cast" and owner is memoryview:
-        return _cast_call(value, None)
-    if name in ("tofile", "dump") and issubclass(owner, np.ndarray):
-        raise _refused_callable(f"ndarray.{name}", "it writes a file and gradviz code has no file access")
-    if name == "mro" and issubclass(owner, type):
-        return _mro_call(value)
-    if name in _SIZED_TEXT_METHODS and issubclass(owner, (str, bytes, bytearray)):
-        return _sized_text_call(value, bound=False)
-    if name in _REFUSED_METHODS:
-        raise _refused_callable(name, "it hands out an object's constructor and state")
-    return value
-
-
-def _sized_text_call(original: Any, bound: bool) -> CheckedCall:
-    """``'x'.ljust(n)`` and friends allocate ``n`` characters: check ``n`` first."""
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        width = args[0 if bound else 1] if len(args) > (0 if bound else 1) else kwargs.get("tabsize")
-        if isinstance(width, int):
-            check_sequence_length(width)
-        return original(*args, **kwargs)
-
-    return CheckedCall(original, call)
-
-
-def _name_slot(value: Any, name: str, bound: bool) -> CheckedCall:
-    """``__getattribute__``/``__getattr__``/``__setattr__``/``__delattr__`` (bound or not): the
-    attribute name passes the same rules as ``obj.name`` in learner code."""
-    owner = getattr(value, "__self__", None) if bound else None
-
-    def split(args: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]]:
-        if bound:
-            return owner, args
-        if not args:
-            raise TypeError(f"{name}() needs an object")
-        return args[0], args[1:]
-
-    def call(*args: Any) -> Any:
-        obj, rest = split(args)
-        if not rest or not isinstance(rest[0], str):
-            return value(*args)  # Python's own TypeError
-        attr = rest[0]
-        if name in ("__getattribute__", "__getattr__"):
-            if attr == "__dict__":
-                return namespace_of(obj)
-            _check_read(obj, attr)
-            return _vet_for(attr, value(*args))
-        if name == "__setattr__" and len(rest) == 2:
-            adjusted = prepare_write(obj, attr, rest[1])
-            return value(*args[: len(args) - 1], adjusted)
-        if name == "__delattr__":
-            prepare_delete(obj, attr)
-        return value(*args)
-
-    return CheckedCall(value, call)
 
 
 # -- vetting values ----------------------------------------------------------------------------
@@ -550,8 +226,8 @@ _PLAIN_TYPES = frozenset(
         np.ndarray,
         ClassStandIn,
         ModuleProxy,
-        CheckedCall,
-        CheckedDescriptor,
+        checked.CheckedCall,
+        checked.CheckedDescriptor,
     }
 )
 _OPAQUE_TYPES = (types.FrameType, types.CodeType, types.CellType, _CapsuleType)
@@ -573,7 +249,7 @@ def vet_deep(value: Any) -> Any:
     """A dunder's value: also Python functions (a metaclass's ``__new__``) and tuples of classes."""
     tp = type(value)
     if tp is types.FunctionType:
-        rule = _function_rules.get(id(value))
+        rule = checked.function_rules.get(id(value))
         return rule[1] if rule is not None and rule[0] is value else value
     if tp in _PLAIN_TYPES and tp is not tuple:
         return value
@@ -584,18 +260,18 @@ def _vet_slow(value: Any, tp: type, deep: bool) -> Any:
     if issubclass(tp, type):
         return visible_class(value)
     if tp is types.BuiltinFunctionType:
-        return _vet_builtin(value)
+        return checked.vet_builtin(value)
     if tp is types.MethodWrapperType:
         name = value.__name__
-        if name in _NAME_SLOTS:
-            return _name_slot(value, name, bound=True)
-        if name in _REFUSED_METHODS:
-            raise _refused_callable(name, "it hands out an object's constructor and state")
+        if name in checked.NAME_SLOTS:
+            return checked.name_slot(value, name, bound=True)
+        if name in checked.REFUSED_METHODS:
+            raise checked.refused_callable(name, "it hands out an object's constructor and state")
         return value
     if tp in (types.WrapperDescriptorType, types.MethodDescriptorType, types.ClassMethodDescriptorType):
-        return _vet_descriptor(value)
+        return checked.vet_descriptor(value)
     if tp in (types.GetSetDescriptorType, types.MemberDescriptorType):
-        return CheckedDescriptor(value)
+        return checked.CheckedDescriptor(value)
     if tp is tuple:
         return _vet_tuple(value, deep)
     if tp is memoryview:
@@ -611,7 +287,7 @@ def _vet_slow(value: Any, tp: type, deep: bool) -> Any:
         raise SandboxError("modules are not available as values in gradviz; import them by name")
     if tp in _OPAQUE_TYPES:
         raise SandboxError(f"{tp.__name__} objects reach the interpreter's internals and are not available in gradviz")
-    if tp in _FACES or internal_type(tp):
+    if tp in FACES or internal_type(tp):
         raise SandboxError("this object is internal to gradviz and not available to your code")
     if len(_safe_types) > 50_000:
         _safe_types.clear()
@@ -631,7 +307,7 @@ def _vet_tuple(value: tuple[Any, ...], deep: bool) -> tuple[Any, ...]:
     return tuple(items) if changed else value
 
 
-def _vet_for(name: str, value: Any) -> Any:
+def vet_for(name: str, value: Any) -> Any:
     return vet_deep(value) if kind_of(name) is NameKind.DUNDER else vet(value)
 
 
@@ -641,13 +317,13 @@ def _vet_for(name: str, value: Any) -> Any:
 def private_allowed(obj: Any, name: str) -> bool:
     if owned(obj):
         return True
-    if name in PYTORCH_VISIBLE_PRIVATE or (name.startswith("_saved_") and not name.endswith("__")):
+    if name in PYTORCH_VISIBLE_PRIVATE or (name.startswith(("_saved_", "_raw_saved_")) and not name.endswith("__")):
         tp = type(obj)
         return gradviz_type(obj if issubclass(tp, type) else tp)
     return False
 
 
-def _check_read(obj: Any, name: str) -> None:
+def check_read(obj: Any, name: str) -> None:
     kind = kind_of(name)
     if kind is NameKind.REFUSED or refused_identifier(name):
         raise _refuse_read(obj, name)
@@ -726,7 +402,7 @@ def prepare_write(obj: Any, name: str, value: Any = _NO_VALUE) -> Any:
     if kind is NameKind.REFUSED or refused_identifier(name):
         raise _refuse_write(obj, name, "it reaches the interpreter's internals or raw memory")
     tp = type(obj)
-    if tp is ModuleProxy or tp is ClassStandIn or tp in _FACES or internal_type(tp):
+    if tp is ModuleProxy or tp is ClassStandIn or tp in FACES or internal_type(tp):
         raise _refuse_write(obj, name, "it is read-only")
     is_class = issubclass(tp, type)
     if is_class and not is_learner_class(obj):
@@ -824,7 +500,7 @@ def namespace_of(obj: Any) -> Any:
             return getattr(obj, "__dict__")  # noqa: B009 - the learner's class may define __dict__ itself
         except AttributeError:
             raise TypeError("vars() argument must have __dict__ attribute") from None
-    if tp is not ClassStandIn and tp not in _FACES and not internal_type(tp) and not hasattr(obj, "__dict__"):
+    if tp is not ClassStandIn and tp not in FACES and not internal_type(tp) and not hasattr(obj, "__dict__"):
         raise TypeError("vars() argument must have __dict__ attribute")
     raise SandboxError(
         f"the attribute dict of {_describe(obj)} is not available in gradviz (only your own objects' are)"

@@ -162,7 +162,7 @@ def refusal_reason(dotted: str) -> str | None:
 
 # -- torch -------------------------------------------------------------------------------------
 
-_TORCH_DENY = frozenset({"save", "load", "from_file", "hub", "jit", "compile", "utils", "set_default_tensor_type"})
+_TORCH_DENY = frozenset({"save", "load", "from_file", "hub", "jit", "compile", "set_default_tensor_type"})
 _torch_cache: dict[str, ModuleProxy] = {}
 
 

@@ -7,11 +7,13 @@ on (``random._os``, ``typing.sys``), and nothing can be assigned.
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from gradviz.runner.sandbox.owners import allow_internal_type
 from gradviz.runner.sandbox.policy import SandboxError
+from gradviz.runner.sandbox.standins import register_face
 
 __all__ = ["ModuleProxy", "proxy_exports", "proxy_name"]
 
@@ -62,6 +64,9 @@ class ModuleProxy:
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         raise TypeError(f"cannot pickle 'module' object {self!r}")
+
+
+register_face(ModuleProxy, types.ModuleType)
 
 
 def proxy_name(proxy: ModuleProxy) -> str:

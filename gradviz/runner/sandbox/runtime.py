@@ -42,6 +42,7 @@ from gradviz.runner.sandbox.sizes import (
     check_pow,
     check_sized_argument,
 )
+from gradviz.runner.sandbox.standins import register_face
 
 __all__ = ["OutputBuffer", "Runtime"]
 
@@ -123,7 +124,7 @@ class LearnerBuiltin:
         raise TypeError(f"cannot pickle {self!r}")
 
 
-guard.register_face(LearnerBuiltin, BuiltinFunctionType)
+register_face(LearnerBuiltin, BuiltinFunctionType)
 
 _REFUSED = {
     "open": "code cannot read or write files",
@@ -195,7 +196,7 @@ class NamespaceView(MutableMapping[str, Any]):
         raise TypeError("cannot pickle the namespace view")
 
 
-guard.register_face(NamespaceView, dict)
+register_face(NamespaceView, dict)
 
 
 @allow_internal_type
@@ -215,7 +216,7 @@ class AugTarget:
         guard.checked_setattr(object.__getattribute__(self, "_gv_obj"), name, value)
 
 
-guard.register_face(AugTarget, None)
+register_face(AugTarget, None)
 
 _PUBLIC = NameKind.PUBLIC
 _PLAIN_VALUES = frozenset({int, float, str, bool, type(None), list, dict})

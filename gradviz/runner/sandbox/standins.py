@@ -19,7 +19,7 @@ from typing import Any
 from gradviz.runner.sandbox.owners import allow_internal_type
 from gradviz.runner.sandbox.policy import SandboxError
 
-__all__ = ["ClassStandIn", "real_of", "register_standin", "standin_for"]
+__all__ = ["FACES", "ClassStandIn", "real_of", "register_face", "register_standin", "standin_for"]
 
 # The guard installs its attribute reader here (the guard imports this module, not the reverse).
 attribute_reader: Callable[[Any, str], Any] = getattr
@@ -88,6 +88,15 @@ class ClassStandIn:
         if name in _FORWARDED:
             return getattr(object.__getattribute__(self, "_gv_real"), name)
         return object.__getattribute__(self, name)
+
+
+# What type() shows for the runner's objects learner code may hold (a module proxy is a module, a
+# checked builtin a builtin); None: nothing, the class is not to be handed out.
+FACES: dict[type, type | None] = {ClassStandIn: None}
+
+
+def register_face(cls: type, face: type | None) -> None:
+    FACES[cls] = face
 
 
 _standins: dict[int, tuple[type, ClassStandIn]] = {}

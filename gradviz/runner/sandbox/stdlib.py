@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from gradviz.runner.limits import check_int_bits
-from gradviz.runner.sandbox import classes, guard
+from gradviz.runner.sandbox import checked, classes, guard
 from gradviz.runner.sandbox.names import RAW_PROTOCOL_NAMES, refused_identifier
 from gradviz.runner.sandbox.owners import allow_internal_type
 from gradviz.runner.sandbox.policy import SandboxError
@@ -143,7 +143,7 @@ def _wraps(
     return functools.partial(_update_wrapper, wrapped=wrapped, assigned=assigned, updated=updated)
 
 
-def _attrgetter(attr: str, *attrs: str) -> guard.CheckedCall:
+def _attrgetter(attr: str, *attrs: str) -> checked.CheckedCall:
     paths = [a.split(".") if isinstance(a, str) else a for a in (attr, *attrs)]
     original = operator.attrgetter(attr, *attrs)  # validates the arguments, and prints
 
@@ -157,12 +157,12 @@ def _attrgetter(attr: str, *attrs: str) -> guard.CheckedCall:
             return get_one(obj, paths[0])
         return tuple(get_one(obj, path) for path in paths)
 
-    return guard.CheckedCall(original, call)
+    return checked.CheckedCall(original, call)
 
 
-def _methodcaller(name: str, /, *args: Any, **kwargs: Any) -> guard.CheckedCall:
+def _methodcaller(name: str, /, *args: Any, **kwargs: Any) -> checked.CheckedCall:
     original = operator.methodcaller(name, *args, **kwargs)
-    return guard.CheckedCall(original, lambda obj: guard.read(obj, name)(*args, **kwargs))
+    return checked.CheckedCall(original, lambda obj: guard.read(obj, name)(*args, **kwargs))
 
 
 # -- copy --------------------------------------------------------------------------------------
