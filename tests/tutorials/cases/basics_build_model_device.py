@@ -49,6 +49,7 @@ print(f"Guessed class: {guess}")
 print(scores.device, images.to(device).device, images.cpu().device)
 
 # %%
+torch.manual_seed(21)
 batch = torch.rand(3, 2, 2)
 print(nn.Flatten()(batch).size())
 lin = nn.Linear(in_features=4, out_features=2)
