@@ -1533,3 +1533,49 @@ def test_no_payload_touched_the_file_system(tmp_path: Path) -> None:
     target = tmp_path / "out.txt"
     result = session.run_cell(0, f"open({str(target)!r}, 'w').write('x')", 1)
     assert result.error is not None and not target.exists()
+
+
+def test_a_class_whose_sealing_failed_keeps_its_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any call can be made to fail (at the recursion limit, say), and a ``__set_name__`` hook sees
+    the class before sealing ends. So the wrappers go into the namespace before the class exists:
+    a half-sealed metaclass still checks the classes it makes, and a half-sealed class's
+    ``__getattr__`` still never answers numpy's raw-memory protocol."""
+    from gradviz.runner.sandbox import classes
+
+    seal = classes.seal
+
+    def fail_for_m_and_a(cls: type) -> type:
+        if cls.__name__ in ("M", "A"):
+            raise RuntimeError("sealing failed half way")
+        return seal(cls)
+
+    monkeypatch.setattr(classes, "seal", fail_for_m_and_a)
+    source = code(
+        """
+        import numpy as np
+        kept = []
+        class Spy:
+            def __set_name__(self, owner, name):
+                kept.append(owner)
+        for make in ('meta', 'plain'):
+            try:
+                if make == 'meta':
+                    class M(type):
+                        spy = Spy()
+                else:
+                    class A:
+                        spy = Spy()
+                        def __getattr__(self, name):
+                            if 'interface' in name:
+                                return @INTERFACE@
+                            raise AttributeError(name)
+            except RuntimeError:
+                pass
+        M, A = kept
+        print(np.asarray(A()).item() is print)
+        M('X', (), {'__array_' + 'interface__': @INTERFACE@})
+        """
+    )
+    result = Session(Limits(wall_time_s=60), snapshots=False).run_cell(0, source.replace("@INTERFACE@", INTERFACE), 1)
+    assert result.stdout == "False\n"
+    assert result.error is not None and result.error.type == "SandboxError", result.error

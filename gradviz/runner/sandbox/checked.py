@@ -199,8 +199,8 @@ def _checked_new(original: Any, real_new: Callable[..., Any], check: Callable[..
             return guard.type_of(args[0])
         if len(args) == 3 and isinstance(args[2], Mapping):
             namespace = dict(args[2])
-            classes.check_namespace(namespace, f"class {args[0]}")
             bases = tuple(real_of(b) for b in args[1]) if isinstance(args[1], tuple) else args[1]
+            classes.prepare_namespace(namespace, bases if isinstance(bases, tuple) else (), f"class {args[0]}")
             args = (args[0], bases, namespace)
         made = real_new(cls, *args, **kwargs)
         if isinstance(made, type) and not is_learner_class(made):

@@ -39,7 +39,9 @@ __all__ = [
     "build_class",
     "check_match_args",
     "check_namespace",
+    "meta_new_hook",
     "must_propagate",
+    "prepare_namespace",
     "raw_array_new_checker",
     "seal",
     "sealed_hook",
@@ -179,11 +181,16 @@ def guarded_aexit_hook(func: Any) -> Any:
     return _mark(_copy_names(hook, func))
 
 
+def _as_classmethod(entry: Any) -> Any:
+    """A class body's ``__init_subclass__`` before ``type.__new__`` has made it a classmethod."""
+    return classmethod(entry) if isinstance(entry, types.FunctionType) else entry
+
+
 def sealed_hook(original: Any) -> classmethod[Any, Any, Any]:
     """``__init_subclass__`` for a learner class: seal every subclass, however it was made (a
     class statement, ``type()``, a metaclass, Enum's functional API), then run the learner's own
     hook, or the next one up the MRO."""
-
+    original = _as_classmethod(original)
     holder: list[Any] = []
 
     def __init_subclass__(cls: type, **kwargs: Any) -> None:  # noqa: N807 - it is that hook
@@ -191,16 +198,9 @@ def sealed_hook(original: Any) -> classmethod[Any, Any, Any]:
         if original is not None:
             _bind_class(original, cls)(**kwargs)
             return
-        after = False
-        for klass in cls.__mro__[1:]:
-            entry = klass.__dict__.get("__init_subclass__")
-            if entry is None:
-                continue
-            if not after:
-                after = entry is holder[0]
-                continue
+        entry = _next_in_mro(cls, "__init_subclass__", holder[0])
+        if entry is not None:
             _bind_class(entry, cls)(**kwargs)
-            return
 
     hook: classmethod[Any, Any, Any] = classmethod(__init_subclass__)
     holder.append(hook)
@@ -208,25 +208,55 @@ def sealed_hook(original: Any) -> classmethod[Any, Any, Any]:
     return hook
 
 
+def _next_in_mro(cls: type, name: str, after: Any) -> Any:
+    """What ``super()`` finds for ``name`` past the class whose namespace holds ``after`` (the
+    hook does not know its class: it is made before the class, and dataclass may copy it)."""
+    passed = False
+    for klass in cls.__mro__:
+        entry = klass.__dict__.get(name)
+        if entry is None:
+            continue
+        if not passed:
+            passed = entry is after
+            continue
+        return entry
+    return None
+
+
 def _bind_class(entry: Any, cls: type) -> Any:
     getter = getattr(type(entry), "__get__", None)
     return getter(entry, None, cls) if getter is not None else entry
 
 
-def _wrap_enum_create(cls: type) -> None:
+def _constructor(entry: Any) -> Any:
+    """A ``__new__`` found in a class namespace, callable as ``new(cls, *args)``."""
+    return entry.__func__ if isinstance(entry, staticmethod) else entry
+
+
+def enum_create_hook() -> classmethod[Any, Any, Any]:
     """Enum's functional API on a learner enum (``Base('X', names)``) builds a subclass from a dict:
     check the names before it does."""
 
     def _create_(klass: type, class_name: Any, names: Any, **kwargs: Any) -> Any:
-        if isinstance(names, Mapping):
-            check_namespace(names, f"enum {class_name}")
-        elif isinstance(names, (list, tuple)):
-            check_namespace([n if isinstance(n, str) else n[0] for n in names if isinstance(n, (str, tuple))], "enum")
-        elif isinstance(names, str):
-            check_namespace(names.replace(",", " ").split(), "enum")
+        check_enum_names(names, f"enum {class_name}")
         return enum.EnumMeta._create_(klass, class_name, names, **kwargs)  # type: ignore[attr-defined]
 
-    type.__setattr__(cls, "_create_", _mark(classmethod(_create_)))
+    return _mark(classmethod(_create_))
+
+
+def check_enum_names(names: Any, where: str) -> None:
+    """Names of Enum's functional API become class attributes: no dunders among them."""
+    if isinstance(names, str):
+        listed: list[Any] = names.replace(",", " ").split()
+    elif isinstance(names, Mapping):
+        listed = list(dict.keys(names)) if isinstance(names, dict) else list(names)
+    elif isinstance(names, (list, tuple)):
+        listed = [n if isinstance(n, str) else n[0] for n in names if isinstance(n, (str, tuple)) and n]
+    else:
+        return
+    for name in listed:
+        if isinstance(name, str) and (is_dunder(name) or refused_identifier(name)):
+            raise SandboxError(f"{where} may not name a member {name!r} in gradviz (dunder names set class behaviour)")
 
 
 # -- checked constructors ----------------------------------------------------------------------
@@ -243,13 +273,9 @@ def raw_array_classes() -> dict[type, str]:
     return {np.ndarray: "ndarray", np.recarray: "recarray", np.char.chararray: "chararray", np.memmap: "memmap"}
 
 
-def _raw_array_kind(cls: type) -> str | None:
-    """The numpy constructor ``cls(...)`` would run when ``cls`` has no ``__new__`` of its own."""
+def _inherits_raw_array(bases: tuple[Any, ...]) -> bool:
     table = raw_array_classes()
-    for klass in cls.__mro__[1:]:
-        if "__new__" in klass.__dict__:
-            return table.get(klass)
-    return None
+    return any(isinstance(b, type) and any(k in table for k in b.__mro__) for b in bases)
 
 
 def raw_array_new_checker(kind: str) -> Callable[[tuple[Any, ...], dict[str, Any]], None]:
@@ -268,41 +294,94 @@ def raw_array_new_checker(kind: str) -> Callable[[tuple[Any, ...], dict[str, Any
     return check
 
 
-def _checked_array_new(cls: type) -> Any:
-    """``__new__`` for a learner subclass of an ndarray class that does not define its own (one that
-    does calls ``super().__new__``, which the guard hands out checked)."""
-    check = raw_array_new_checker(_raw_array_kind(cls) or "ndarray")
+def array_new_hook() -> staticmethod[Any, Any]:
+    """``__new__`` for a learner subclass of an ndarray class that defines none: numpy's own
+    constructor runs, with its raw-memory arguments refused (a subclass that defines one calls
+    ``super().__new__``, which the guard hands out checked)."""
+    holder: list[Any] = []
 
     def __new__(klass: type, *args: Any, **kwargs: Any) -> Any:  # noqa: N807
-        check(args, kwargs)
-        return super(cls, klass).__new__(klass, *args, **kwargs)  # type: ignore[arg-type]
+        table = raw_array_classes()
+        passed = False
+        for owner in klass.__mro__:
+            entry = owner.__dict__.get("__new__")
+            if entry is None:
+                continue
+            if not passed:
+                passed = entry is holder[0]
+                continue
+            if owner in table:
+                raw_array_new_checker(table[owner])(args, kwargs)
+            return _constructor(entry)(klass, *args, **kwargs)
+        return object.__new__(klass)
 
-    return _mark(staticmethod(__new__))
+    hook: staticmethod[Any, Any] = staticmethod(__new__)
+    holder.append(hook)
+    _mark(hook)
+    return hook
 
 
-def checked_meta_new(cls: type, original: Any) -> Any:
+def meta_new_hook(original: Any) -> staticmethod[Any, Any]:
     """``__new__`` of a learner metaclass: the classes it makes are checked and sealed too."""
+    holder: list[Any] = []
 
     def __new__(mcs: type, *args: Any, **kwargs: Any) -> Any:  # noqa: N807
         if len(args) == 3 and isinstance(args[2], Mapping):
-            check_namespace(args[2], f"class {args[0]}")
+            namespace = dict(args[2]) if type(args[2]) is dict else args[2]
+            prepare_namespace(namespace, args[1] if isinstance(args[1], tuple) else (), f"class {args[0]}")
+            args = (args[0], args[1], namespace)
         if original is not None:
-            func = original.__func__ if isinstance(original, staticmethod) else original
-            result = func(mcs, *args, **kwargs)
+            result = _constructor(original)(mcs, *args, **kwargs)
         else:
-            result = super(cls, mcs).__new__(mcs, *args, **kwargs)  # type: ignore[arg-type]
-        if isinstance(result, type):
+            result = _constructor(_next_in_mro(mcs, "__new__", holder[0]) or type.__new__)(mcs, *args, **kwargs)
+        if isinstance(result, type) and not is_learner_class(result):
             seal(result)
         return result
 
-    return _mark(staticmethod(__new__))
+    hook: staticmethod[Any, Any] = staticmethod(__new__)
+    holder.append(hook)
+    _mark(hook)
+    return hook
 
 
 # -- sealing -----------------------------------------------------------------------------------
 
 
+def prepare_namespace(namespace: Any, bases: tuple[Any, ...], where: str) -> None:
+    """Before a class exists: refuse what it may not define, and put every wrapper it needs into
+    its namespace. A class that exists therefore never lacks them, even if sealing it afterwards
+    fails (a learner can make any call fail at the recursion limit)."""
+    check_namespace(namespace, where)
+    if not isinstance(namespace, dict):
+        return  # type.__new__ takes dicts only; anything else fails there
+
+    def own(name: str) -> Any:
+        return dict.get(namespace, name)
+
+    def put(name: str, value: Any) -> None:
+        dict.__setitem__(namespace, name, value)
+
+    for name in ("__getattr__", "__getattribute__"):
+        if own(name) is not None and not is_installed(own(name)):
+            put(name, guarded_getattr_hook(own(name)))
+    if own("__exit__") is not None and not is_installed(own("__exit__")):
+        put("__exit__", guarded_exit_hook(own("__exit__")))
+    if own("__aexit__") is not None and not is_installed(own("__aexit__")):
+        put("__aexit__", guarded_aexit_hook(own("__aexit__")))
+    if not is_installed(own("__init_subclass__")):
+        put("__init_subclass__", sealed_hook(own("__init_subclass__")))
+    if any(isinstance(b, type) and issubclass(b, type) for b in bases):
+        if not is_installed(own("__new__")):
+            put("__new__", meta_new_hook(own("__new__")))
+    elif own("__new__") is None and _inherits_raw_array(bases):
+        put("__new__", array_new_hook())
+    if any(isinstance(b, type) and issubclass(b, enum.Enum) for b in bases) and own("_create_") is None:
+        put("_create_", enum_create_hook())
+
+
 def seal(cls: type) -> type:
-    """Apply the learner-class rules (module docstring) to ``cls`` and register it."""
+    """Apply the learner-class rules (module docstring) to ``cls`` and register it (last, so a
+    class whose sealing failed half way is not the learner's)."""
     own = type.__getattribute__(cls, "__dict__")
     bad = [k for k in own if isinstance(k, str) and (k in RAW_PROTOCOL_NAMES or refused_identifier(k))]
     bad = [k for k in bad if not is_installed(own[k])]
@@ -319,17 +398,16 @@ def seal(cls: type) -> type:
         type.__setattr__(cls, "__exit__", guarded_exit_hook(own["__exit__"]))
     if "__aexit__" in own and not is_installed(own["__aexit__"]):
         type.__setattr__(cls, "__aexit__", guarded_aexit_hook(own["__aexit__"]))
-    original_hook = own.get("__init_subclass__")
-    if original_hook is None or not is_installed(original_hook):
-        type.__setattr__(cls, "__init_subclass__", sealed_hook(original_hook))
+    if not is_installed(own.get("__init_subclass__")):
+        type.__setattr__(cls, "__init_subclass__", sealed_hook(own.get("__init_subclass__")))
     new = own.get("__new__")
     if issubclass(cls, type):
-        if new is None or not is_installed(new):
-            type.__setattr__(cls, "__new__", checked_meta_new(cls, new))
-    elif _raw_array_kind(cls) is not None and new is None:
-        type.__setattr__(cls, "__new__", _checked_array_new(cls))
+        if not is_installed(new):
+            type.__setattr__(cls, "__new__", meta_new_hook(new))
+    elif new is None and _inherits_raw_array(cls.__bases__):
+        type.__setattr__(cls, "__new__", array_new_hook())
     if issubclass(cls, enum.Enum) and not is_installed(own.get("_create_")):
-        _wrap_enum_create(cls)
+        type.__setattr__(cls, "_create_", enum_create_hook())
     if not issubclass(cls, type):
         # A metaclass needs none (a class's own namespace is read-only), and its shield would
         # stand in the way of sealing the classes it makes.
@@ -391,7 +469,7 @@ class ClassVetter:
         return prepare(name, bases, **kwargs) if prepare is not None else {}
 
     def __call__(self, name: str, bases: tuple[Any, ...], namespace: Any, **kwargs: Any) -> Any:
-        check_namespace(namespace, f"class {name}")
+        prepare_namespace(namespace, bases, f"class {name}")
         cls = self.meta(name, bases, namespace, **kwargs)
         if isinstance(cls, type):
             seal(cls)
@@ -413,16 +491,12 @@ def build_class(func: Any, name: Any, *bases: Any, **kwargs: Any) -> Any:
 
 def create_class(meta: Any, name: Any, bases: Any, namespace: Any, **kwargs: Any) -> Any:
     """``type(name, bases, ns)`` and metaclass calls made in learner code."""
-    if isinstance(namespace, Mapping):
-        namespace = dict(namespace)
-        check_namespace(namespace, f"class {name}")
     if isinstance(bases, tuple):
         bases = tuple(real_of(b) for b in bases)
+    if isinstance(namespace, Mapping):
+        namespace = dict(namespace)
+        prepare_namespace(namespace, bases if isinstance(bases, tuple) else (), f"class {name}")
     cls = real_of(meta)(name, bases, namespace, **kwargs)
     if isinstance(cls, type) and not is_learner_class(cls):
         seal(cls)
     return cls
-
-
-def dunder_definitions(namespace: Mapping[str, Any]) -> list[str]:
-    return [k for k in namespace if isinstance(k, str) and is_dunder(k)]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import enum
 import types
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -151,12 +151,7 @@ def _enum_call(cls: type) -> Callable[..., Any]:
         names = args[1] if len(args) > 1 else kwargs.get("names")
         if names is None:
             return cls(*args, **kwargs)
-        if isinstance(names, Mapping):
-            classes.check_namespace(names, "an enum")
-        elif isinstance(names, str):
-            classes.check_namespace(names.replace(",", " ").split(), "an enum")
-        elif isinstance(names, (list, tuple)):
-            classes.check_namespace([n if isinstance(n, str) else n[0] for n in names], "an enum")
+        classes.check_enum_names(names, "an enum")
         made = cls(*args, **kwargs)
         if isinstance(made, type) and not is_learner_class(made):
             classes.seal(made)
@@ -450,7 +445,7 @@ def _class_behaviour(obj: Any, name: str, value: Any) -> Any:
         classes.check_match_args(value, f"class {obj.__name__}")
         return value
     if name == "__new__" and issubclass(obj, type):
-        return classes.checked_meta_new(obj, value)
+        return classes.meta_new_hook(value)
     return value
 
 
