@@ -96,6 +96,38 @@ def test_user_print_goes_to_the_result_not_to_stdout(session: Session, capsys: p
     assert capsys.readouterr().out == ""
 
 
+def test_print_is_pythons_own_and_stdout_comes_back_after_a_failing_cell(
+    session: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    before = sys.stdout
+    result = session.run_cell(0, "print(print, flush=True)\nprint('partial', end='')\n1 / 0", 1)
+    assert result.stdout == "<built-in function print>\npartial"
+    assert result.error.headline == "ZeroDivisionError: division by zero"
+    assert sys.stdout is before
+    print("after")
+    assert capsys.readouterr().out == "after\n"
+
+
+def test_learner_objects_hold_named_tensors_but_not_private_ones(session: Session) -> None:
+    source = (
+        "import torch as t\n"
+        "class Holder:\n"
+        "    def __init__(self):\n"
+        "        self.w = t.ones(2, requires_grad=True)\n"
+        "        self._cache = t.zeros(2)\n"
+        "        self.__hidden = t.ones(1)\n"
+        "h = Holder()\n"
+    )
+    assert session.run_cell(0, source, 1).error is None
+    names = session.named_tensors()
+    assert names["h.w"] is session.namespace["h"].w
+    assert not [n for n in names if "_cache" in n or "hidden" in n]
+    assert session.runtime.guard.is_user_class(type(session.namespace["h"]))
+    assert not session.runtime.guard.is_user_class(int)
+
+
 def test_reset_forgets_bindings(session: Session) -> None:
     session.run_cell(0, "kept = 1", 1)
     session.reset()
