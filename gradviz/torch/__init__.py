@@ -131,7 +131,7 @@ def _lazy_submodule(name: str) -> ModuleType:
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("nn", "optim"):
+    if name in ("nn", "optim", "utils"):
         return _lazy_submodule(name)
     from gradviz.autograd.unsupported import is_torch_function, not_supported
 
@@ -216,6 +216,7 @@ __all__ = [
     "short",
     "tensor",
     "uint8",
+    "utils",  # noqa: F405 - a submodule imported on first use (module __getattr__)
     "zeros",
     "zeros_like",
 ]
