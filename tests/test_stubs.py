@@ -46,6 +46,6 @@ def test_the_torch_stub_exports_every_function_the_table_declares() -> None:
 
 def test_stub_signatures_follow_the_functions_they_describe() -> None:
     text = _generator().render_tensor_stub()
-    assert "    def add(self, b: TensorLike, alpha: Scalar = 1) -> Tensor: ..." in text
+    assert "    def add(self, other: TensorLike, alpha: Scalar = 1) -> Tensor: ..." in text
     assert "    def __rtruediv__(self, other: TensorLike) -> Tensor: ..." in text  # 2 / x: div(2, x)
-    assert "    def __eq__(self, b: TensorLike) -> Tensor: ...  # type: ignore[override]" in text
+    assert "    def __eq__(self, other: TensorLike) -> Tensor: ...  # type: ignore[override]" in text

@@ -42,65 +42,63 @@ def _shape_arg(shape: Sequence[ShapeArg]) -> tuple[int, ...]:
 # -- arithmetic -------------------------------------------------------------------------------
 
 
-def add(a: TensorLike, b: TensorLike, alpha: Scalar = 1) -> Tensor:
-    if not _is_tensor(a):
-        a, b = b, a  # 1 + x is recorded as add(x, 1), like PyTorch's __radd__
-    return call(_op("add"), (a, b), {"alpha": alpha} if alpha != 1 else {})
+def add(input: TensorLike, other: TensorLike, alpha: Scalar = 1) -> Tensor:
+    # 1 + x is recorded as add(x, 1), like PyTorch's __radd__
+    operands = (input, other) if _is_tensor(input) else (other, input)
+    return call(_op("add"), operands, {"alpha": alpha} if alpha != 1 else {})
 
 
-def sub(a: TensorLike, b: TensorLike, alpha: Scalar = 1) -> Tensor:
-    if not isinstance(a, _registry.Tensor):
-        return rsub(b, a, alpha)
-    return call(_op("sub"), (a, b), {"alpha": alpha} if alpha != 1 else {})
+def sub(input: TensorLike, other: TensorLike, alpha: Scalar = 1) -> Tensor:
+    if not isinstance(input, _registry.Tensor):
+        return rsub(other, input, alpha)
+    return call(_op("sub"), (input, other), {"alpha": alpha} if alpha != 1 else {})
 
 
-def rsub(a: TensorLike, other: TensorLike, alpha: Scalar = 1) -> Tensor:
-    """other - alpha * a; a Python number on the left of ``-`` becomes RsubBackward1."""
+def rsub(input: TensorLike, other: TensorLike, alpha: Scalar = 1) -> Tensor:
+    """other - alpha * input; a Python number on the left of ``-`` becomes RsubBackward1."""
     if _is_tensor(other):
-        return sub(other, a, alpha)
-    return call(_op("rsub"), (a,), {"other": other, "alpha": alpha})
+        return sub(other, input, alpha)
+    return call(_op("rsub"), (input,), {"other": other, "alpha": alpha})
 
 
-def mul(a: TensorLike, b: TensorLike) -> Tensor:
-    if not _is_tensor(a):
-        a, b = b, a
-    return call(_op("mul"), (a, b))
+def mul(input: TensorLike, other: TensorLike) -> Tensor:
+    return call(_op("mul"), (input, other) if _is_tensor(input) else (other, input))
 
 
-def div(a: TensorLike, b: TensorLike, rounding_mode: str | None = None) -> Tensor:
+def div(input: TensorLike, other: TensorLike, rounding_mode: str | None = None) -> Tensor:
     if rounding_mode is not None:
         raise NotImplementedError(f"gradviz: div with rounding_mode={rounding_mode!r} is not supported")
-    if not _is_tensor(a):
+    if not _is_tensor(input):
         # 2 / x is recorded as reciprocal(x) * 2, like PyTorch's __rtruediv__
-        return mul(reciprocal(b), a)
-    return call(_op("div"), (a, b))
+        return mul(reciprocal(other), input)
+    return call(_op("div"), (input, other))
 
 
-def neg(a: Tensor) -> Tensor:
-    return call(_op("neg"), (a,))
+def neg(input: Tensor) -> Tensor:
+    return call(_op("neg"), (input,))
 
 
-def reciprocal(a: TensorLike) -> Tensor:
-    return call(_op("reciprocal"), (a,))
+def reciprocal(input: TensorLike) -> Tensor:
+    return call(_op("reciprocal"), (input,))
 
 
-def pow(a: TensorLike, exponent: TensorLike) -> Tensor:  # noqa: A001 - torch.pow
-    if not _is_tensor(a):
-        return call(_op("pow_scalar_base"), (exponent,), {"base": a})
+def pow(input: TensorLike, exponent: TensorLike) -> Tensor:  # noqa: A001 - torch.pow
+    if not _is_tensor(input):
+        return call(_op("pow_scalar_base"), (exponent,), {"base": input})
     if _is_tensor(exponent):
-        return call(_op("pow_tensor"), (a, exponent))
+        return call(_op("pow_tensor"), (input, exponent))
     if isinstance(exponent, np.generic):
         exponent = exponent.item()
     from gradviz.autograd.dtypes import result_type
 
-    dtype = result_type([(a.dtype, 2), (dtypes.as_dtype(type(exponent)), 0)])
+    dtype = result_type([(input.dtype, 2), (dtypes.as_dtype(type(exponent)), 0)])
     if not dtype.is_floating_point and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return call(_op("pow"), (a,), {"exponent": exponent}, out_dtype=dtype)
+    return call(_op("pow"), (input,), {"exponent": exponent}, out_dtype=dtype)
 
 
-def square(a: Tensor) -> Tensor:
-    return pow(a, 2)
+def square(input: Tensor) -> Tensor:
+    return pow(input, 2)
 
 
 # -- unary math -------------------------------------------------------------------------------
@@ -110,8 +108,8 @@ def _unary(name: str) -> Callable[[Tensor], Tensor]:
     """``torch.<name>`` for a table op on one tensor and no attributes."""
     op = OPS[name]
 
-    def function(a: Tensor) -> Tensor:
-        return call(op, (a,))
+    def function(input: Tensor) -> Tensor:
+        return call(op, (input,))
 
     function.__name__ = function.__qualname__ = name
     return function
@@ -121,8 +119,8 @@ def _binary(name: str) -> Callable[[TensorLike, TensorLike], Tensor]:
     """``torch.<name>`` for a table op on two operands and no attributes."""
     op = OPS[name]
 
-    def function(a: TensorLike, b: TensorLike) -> Tensor:
-        return call(op, (a, b))
+    def function(input: TensorLike, other: TensorLike) -> Tensor:
+        return call(op, (input, other))
 
     function.__name__ = function.__qualname__ = name
     return function
@@ -151,19 +149,19 @@ logical_and = _binary("logical_and")
 logical_or = _binary("logical_or")
 
 
-def where(cond: Tensor | np.ndarray | Sequence[bool], a: TensorLike, b: TensorLike) -> Tensor:
+def where(condition: Tensor | np.ndarray | Sequence[bool], input: TensorLike, other: TensorLike) -> Tensor:
     Tensor = _registry.Tensor
-    cond_data = cond._data if isinstance(cond, Tensor) else np.asarray(cond)
-    if not any(isinstance(v, Tensor) and v.requires_grad for v in (a, b)):
-        av = a._data if isinstance(a, Tensor) else a
-        bv = b._data if isinstance(b, Tensor) else b
+    cond_data = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if not any(isinstance(v, Tensor) and v.requires_grad for v in (input, other)):
+        av = input._data if isinstance(input, Tensor) else input
+        bv = other._data if isinstance(other, Tensor) else other
         from gradviz.autograd.ops.registry import _as_operand, result_dtype
 
-        dtype = result_dtype(OPS["add"], [_as_operand(a), _as_operand(b)])
+        dtype = result_dtype(OPS["add"], [_as_operand(input), _as_operand(other)])
         return Tensor._make(np.where(cond_data, av, bv).astype(dtype.np), dtype)
     if "where" not in OPS:
         raise NotImplementedError("gradviz: torch.where with tensors that require grad is not supported yet")
-    return call(OPS["where"], (a, b), {"condition": cond_data})
+    return call(OPS["where"], (input, other), {"condition": cond_data})
 
 
 # -- reductions -------------------------------------------------------------------------------
@@ -180,26 +178,26 @@ def _sum_dtype(a: Tensor, dtype: DTypeLike | None) -> dtypes.DType:
     return a.dtype if a.dtype.is_floating_point else dtypes.int64
 
 
-def sum(a: Tensor, dim: Dims | None = None, keepdim: bool = False, *, dtype: DTypeLike | None = None) -> Tensor:  # noqa: A001
-    out_dtype = _sum_dtype(a, dtype)
-    source = a if out_dtype is a.dtype else a.to(out_dtype)
+def sum(input: Tensor, dim: Dims | None = None, keepdim: bool = False, *, dtype: DTypeLike | None = None) -> Tensor:  # noqa: A001
+    out_dtype = _sum_dtype(input, dtype)
+    source = input if out_dtype is input.dtype else input.to(out_dtype)
     if dim is None:
         return call(_op("sum"), (source,), out_dtype=out_dtype)
-    dims = _dims(dim, a.dim())
+    dims = _dims(dim, input.dim())
     return call(_op("sum_dim"), (source,), {"dim": dims, "keepdim": bool(keepdim)}, out_dtype=out_dtype)
 
 
-def mean(a: Tensor, dim: Dims | None = None, keepdim: bool = False, *, dtype: DTypeLike | None = None) -> Tensor:
-    target = dtypes.as_dtype(dtype) if dtype is not None else a.dtype
+def mean(input: Tensor, dim: Dims | None = None, keepdim: bool = False, *, dtype: DTypeLike | None = None) -> Tensor:
+    target = dtypes.as_dtype(dtype) if dtype is not None else input.dtype
     if not target.is_floating_point:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {target.name.capitalize() if target.name != 'int64' else 'Long'}"
         )
-    source = a if target is a.dtype else a.to(target)
+    source = input if target is input.dtype else input.to(target)
     if dim is None:
         return call(_op("mean"), (source,))
-    dims = _dims(dim, a.dim())
+    dims = _dims(dim, input.dim())
     return call(_op("mean_dim"), (source,), {"dim": dims, "keepdim": bool(keepdim)})
 
 
@@ -225,53 +223,53 @@ def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     return shape
 
 
-def view(a: Tensor, *shape: ShapeArg) -> Tensor:
+def view(input: Tensor, *shape: ShapeArg) -> Tensor:
     if len(shape) == 1 and isinstance(shape[0], dtypes.DType):
         raise NotImplementedError("gradviz: Tensor.view(dtype) is not supported")
-    target = _infer_shape(_shape_arg(shape), a.numel())
-    return call(_op("view"), (a,), {"shape": target})
+    target = _infer_shape(_shape_arg(shape), input.numel())
+    return call(_op("view"), (input,), {"shape": target})
 
 
-def view_as(a: Tensor, other: Tensor) -> Tensor:
-    return view(a, tuple(other.shape))
+def view_as(input: Tensor, other: Tensor) -> Tensor:
+    return view(input, tuple(other.shape))
 
 
-def reshape(a: Tensor, *shape: ShapeArg) -> Tensor:
-    target = _infer_shape(_shape_arg(shape), a.numel())
+def reshape(input: Tensor, *shape: ShapeArg) -> Tensor:
+    target = _infer_shape(_shape_arg(shape), input.numel())
     try:
-        np.reshape(a._data, target, copy=False)
+        np.reshape(input._data, target, copy=False)
     except ValueError:
         # Not expressible as a view: PyTorch copies, then reinterprets (CloneBackward0 + UnsafeView).
-        return call(_op("unsafe_view"), (clone(a),), {"shape": target})
-    return call(_op("view"), (a,), {"shape": target})
+        return call(_op("unsafe_view"), (clone(input),), {"shape": target})
+    return call(_op("view"), (input,), {"shape": target})
 
 
-def reshape_as(a: Tensor, other: Tensor) -> Tensor:
-    return reshape(a, tuple(other.shape))
+def reshape_as(input: Tensor, other: Tensor) -> Tensor:
+    return reshape(input, tuple(other.shape))
 
 
-def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    if a.dim() == 0:
-        return reshape(a, (1,))
-    start, end = _norm_dim(start_dim, a.dim()), _norm_dim(end_dim, a.dim())
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    if input.dim() == 0:
+        return reshape(input, (1,))
+    start, end = _norm_dim(start_dim, input.dim()), _norm_dim(end_dim, input.dim())
     if start == end:
-        return a
-    shape = a.shape
+        return input
+    shape = input.shape
     middle = 1
     for s in shape[start : end + 1]:
         middle *= s
-    return reshape(a, (*tuple(shape[:start]), middle, *tuple(shape[end + 1 :])))
+    return reshape(input, (*tuple(shape[:start]), middle, *tuple(shape[end + 1 :])))
 
 
-def expand(a: Tensor, *shape: ShapeArg) -> Tensor:
+def expand(input: Tensor, *shape: ShapeArg) -> Tensor:
     sizes = _shape_arg(shape)
-    if len(sizes) < a.dim():
+    if len(sizes) < input.dim():
         raise RuntimeError(
-            f"expand(torch.FloatTensor{{[{', '.join(map(str, a.shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
+            f"expand(torch.FloatTensor{{[{', '.join(map(str, input.shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
             "the number of sizes provided "
-            f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({a.dim()})"
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({input.dim()})"
         )
-    lead = len(sizes) - a.dim()
+    lead = len(sizes) - input.dim()
     target = []
     for i, s in enumerate(sizes):
         if s == -1:
@@ -279,71 +277,71 @@ def expand(a: Tensor, *shape: ShapeArg) -> Tensor:
                 raise RuntimeError(
                     f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}"
                 )
-            s = a.shape[i - lead]
-        elif i >= lead and a.shape[i - lead] != 1 and a.shape[i - lead] != s:
+            s = input.shape[i - lead]
+        elif i >= lead and input.shape[i - lead] != 1 and input.shape[i - lead] != s:
             raise RuntimeError(
-                f"The expanded size of the tensor ({s}) must match the existing size ({a.shape[i - lead]}) "
+                f"The expanded size of the tensor ({s}) must match the existing size ({input.shape[i - lead]}) "
                 f"at non-singleton dimension {i}.  Target sizes: [{', '.join(map(str, sizes))}].  "
-                f"Tensor sizes: [{', '.join(map(str, a.shape))}]"
+                f"Tensor sizes: [{', '.join(map(str, input.shape))}]"
             )
         target.append(s)
-    return call(_op("expand"), (a,), {"shape": tuple(target)})
+    return call(_op("expand"), (input,), {"shape": tuple(target)})
 
 
-def expand_as(a: Tensor, other: Tensor) -> Tensor:
-    return expand(a, tuple(other.shape))
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    return expand(input, tuple(other.shape))
 
 
-def sum_to_size(a: Tensor, *shape: ShapeArg) -> Tensor:
+def sum_to_size(input: Tensor, *shape: ShapeArg) -> Tensor:
     target = _shape_arg(shape)
-    if tuple(a.shape) == target:
-        return a
-    return call(_op("sum_to_size"), (a,), {"shape": target})
+    if tuple(input.shape) == target:
+        return input
+    return call(_op("sum_to_size"), (input,), {"shape": target})
 
 
-def t(a: Tensor) -> Tensor:
-    if a.dim() > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {a.dim()}D")
-    return call(_op("t"), (a,))
+def t(input: Tensor) -> Tensor:
+    if input.dim() > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
+    return call(_op("t"), (input,))
 
 
-def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
-    nd = a.dim()
-    return call(_op("transpose"), (a,), {"dim0": _norm_dim(dim0, nd), "dim1": _norm_dim(dim1, nd)})
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    nd = input.dim()
+    return call(_op("transpose"), (input,), {"dim0": _norm_dim(dim0, nd), "dim1": _norm_dim(dim1, nd)})
 
 
-def unsqueeze(a: Tensor, dim: int) -> Tensor:
-    nd = a.dim() + 1
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    nd = input.dim() + 1
     if not -nd <= dim < nd:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})")
-    return call(_op("unsqueeze"), (a,), {"dim": dim % nd})
+    return call(_op("unsqueeze"), (input,), {"dim": dim % nd})
 
 
-def squeeze(a: Tensor, dim: int | None = None) -> Tensor:
+def squeeze(input: Tensor, dim: int | None = None) -> Tensor:
     if dim is None:
-        return call(_op("squeeze"), (a,))
-    return call(_op("squeeze_dim"), (a,), {"dim": _norm_dim(dim, a.dim())})
+        return call(_op("squeeze"), (input,))
+    return call(_op("squeeze_dim"), (input,), {"dim": _norm_dim(dim, input.dim())})
 
 
-def select(a: Tensor, dim: int, index: int) -> Tensor:
-    if a.dim() == 0:
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    if input.dim() == 0:
         raise IndexError(
             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
         )
-    dim = _norm_dim(dim, a.dim())
-    size = a.shape[dim]
+    dim = _norm_dim(dim, input.dim())
+    size = input.shape[dim]
     if not -size <= index < size:
         raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
-    return call(_op("select"), (a,), {"dim": dim, "index": index})
+    return call(_op("select"), (input,), {"dim": dim, "index": index})
 
 
 def slice_(a: Tensor, dim: int, start: int, end: int, step: int = 1) -> Tensor:
     return call(_op("slice"), (a,), {"dim": dim, "start": start, "end": end, "step": step})
 
 
-def clone(a: Tensor) -> Tensor:
-    return call(_op("clone"), (a,))
+def clone(input: Tensor) -> Tensor:
+    return call(_op("clone"), (input,))
 
 
 def select_backward(g: Tensor, input_sizes: tuple[int, ...], dim: int, index: int) -> Tensor:
@@ -363,17 +361,18 @@ def zeros_like(a: Tensor) -> Tensor:
 # -- matrix products --------------------------------------------------------------------------
 
 
-def mm(a: Tensor, b: Tensor) -> Tensor:
-    if a.dim() != 2:
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    if input.dim() != 2:
         raise RuntimeError("self must be a matrix")
-    if b.dim() != 2:
+    if mat2.dim() != 2:
         raise RuntimeError("mat2 must be a matrix")
-    if a.shape[1] != b.shape[0]:
+    if input.shape[1] != mat2.shape[0]:
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})"
+            f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
+            f"{mat2.shape[0]}x{mat2.shape[1]})"
         )
-    _same_dtype(a, b)
-    return call(_op("mm"), (a, b))
+    _same_dtype(input, mat2)
+    return call(_op("mm"), (input, mat2))
 
 
 def _same_dtype(a: Tensor, b: Tensor) -> None:
@@ -382,46 +381,47 @@ def _same_dtype(a: Tensor, b: Tensor) -> None:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {left} != {right}")
 
 
-def mv(a: Tensor, v: Tensor) -> Tensor:
-    if a.dim() != 2 or v.dim() != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.dim()}, {v.dim()}")
-    if a.shape[1] != v.shape[0]:
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    if input.dim() != 2 or vec.dim() != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.dim()}, {vec.dim()}")
+    if input.shape[1] != vec.shape[0]:
         raise RuntimeError(
-            f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})"
+            f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
+            f"vec ({vec.shape[0]})"
         )
-    return call(_op("mv"), (a, v))
+    return call(_op("mv"), (input, vec))
 
 
-def dot(a: Tensor, b: Tensor) -> Tensor:
-    if a.dim() != 1 or b.dim() != 1:
-        raise RuntimeError(f"1D tensors expected, but got {a.dim()}D and {b.dim()}D tensors")
-    if a.shape[0] != b.shape[0]:
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    if input.dim() != 1 or tensor.dim() != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {tensor.dim()}D tensors")
+    if input.shape[0] != tensor.shape[0]:
         raise RuntimeError(
-            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same "
-            f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
+            f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src [{tensor.shape[0]}] to have "
+            f"the same number of elements, but got {input.shape[0]} and {tensor.shape[0]} elements respectively"
         )
-    return call(_op("dot"), (a, b))
+    return call(_op("dot"), (input, tensor))
 
 
-def matmul(a: Tensor, b: Tensor) -> Tensor:
-    da, db = a.dim(), b.dim()
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    da, db = input.dim(), other.dim()
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
     if da == 1 and db == 1:
-        return dot(a, b)
+        return dot(input, other)
     if da == 2 and db == 1:
-        return mv(a, b)
+        return mv(input, other)
     if da == 1 and db == 2:
-        return call(_op("squeeze_dims"), (mm(unsqueeze(a, 0), b),), {"dim": 0})
+        return call(_op("squeeze_dims"), (mm(unsqueeze(input, 0), other),), {"dim": 0})
     if da == 2 and db == 2:
-        return mm(a, b)
+        return mm(input, other)
     from gradviz.autograd.ops.more_shape import batched_matmul
 
-    return batched_matmul(a, b)
+    return batched_matmul(input, other)
 
 
-def outer(a: Tensor, b: Tensor) -> Tensor:
-    return mul(reshape(a, (-1, 1)), b)
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    return mul(reshape(input, (-1, 1)), vec2)
 
 
 # -- indexing ---------------------------------------------------------------------------------
@@ -429,7 +429,7 @@ def outer(a: Tensor, b: Tensor) -> Tensor:
 INT64_MAX = 2**63 - 1
 
 
-def getitem(a: Tensor, key: object) -> Tensor:
+def getitem(input: Tensor, key: object) -> Tensor:
     """Basic indexing (ints, slices, None, ...) as a chain of select/slice/unsqueeze views,
     skipping full slices, as PyTorch's indexing does."""
     Tensor = _registry.Tensor
@@ -439,17 +439,17 @@ def getitem(a: Tensor, key: object) -> Tensor:
         if isinstance(k, (Tensor, list, np.ndarray, bool)):
             from gradviz.autograd.ops.indexing import getitem_advanced
 
-            return getitem_advanced(a, key)
+            return getitem_advanced(input, key)
     specified = _b.sum(1 for k in key if k is not None and k is not Ellipsis)
-    if specified > a.dim():
-        raise IndexError(f"too many indices for tensor of dimension {a.dim()}")
+    if specified > input.dim():
+        raise IndexError(f"too many indices for tensor of dimension {input.dim()}")
     if _b.sum(1 for k in key if k is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
-    result = a
+    result = input
     dim = 0
     for k in key:
         if k is Ellipsis:
-            dim += a.dim() - specified
+            dim += input.dim() - specified
         elif k is None:
             result = unsqueeze(result, dim)
             dim += 1
@@ -471,9 +471,9 @@ def getitem(a: Tensor, key: object) -> Tensor:
                 "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
                 f"(got {type(k).__name__})"
             )
-    if result is a:
+    if result is input:
         # x[:] or x[...] is still a new view in PyTorch (AliasBackward0).
-        result = call(_op("view"), (a,), {"shape": tuple(a.shape)})
+        result = call(_op("view"), (input,), {"shape": tuple(input.shape)})
     return result
 
 

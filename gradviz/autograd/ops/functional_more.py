@@ -86,22 +86,22 @@ def _extreme(kind: str, a: Tensor, dim: int | Tensor | None, keepdim: bool) -> T
     return ValuesIndices(kind, values, indices)
 
 
-def max_(a: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
+def max_(input: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """torch.max (named with a trailing _ so the builtin max stays usable in this module)."""
-    return _extreme("max", a, dim, keepdim)
+    return _extreme("max", input, dim, keepdim)
 
 
-def min_(a: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
+def min_(input: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """torch.min, named like max_."""
-    return _extreme("min", a, dim, keepdim)
+    return _extreme("min", input, dim, keepdim)
 
 
-def maximum(a: Tensor, b: Tensor) -> Tensor:
-    return call(_op("maximum"), (a, b))
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    return call(_op("maximum"), (input, other))
 
 
-def minimum(a: Tensor, b: Tensor) -> Tensor:
-    return call(_op("minimum"), (a, b))
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    return call(_op("minimum"), (input, other))
 
 
 def _bound(value: TensorLike | None) -> Scalar | None:
@@ -112,22 +112,22 @@ def _bound(value: TensorLike | None) -> Scalar | None:
     raise NotImplementedError("gradviz: clamp with tensor bounds is not supported yet")
 
 
-def clamp(a: Tensor, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
+def clamp(input: Tensor, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
     low, high = _bound(min), _bound(max)
     if low is None and high is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return call(_op("clamp"), (a,), {"min": low, "max": high})
+    return call(_op("clamp"), (input,), {"min": low, "max": high})
 
 
-def clamp_min(a: Tensor, min: TensorLike) -> Tensor:
-    return call(_op("clamp_min"), (a,), {"min": _bound(min)})
+def clamp_min(input: Tensor, min: TensorLike) -> Tensor:
+    return call(_op("clamp_min"), (input,), {"min": _bound(min)})
 
 
-def clamp_max(a: Tensor, max: TensorLike) -> Tensor:
-    return call(_op("clamp_max"), (a,), {"max": _bound(max)})
+def clamp_max(input: Tensor, max: TensorLike) -> Tensor:
+    return call(_op("clamp_max"), (input,), {"max": _bound(max)})
 
 
-def masked_fill(a: Tensor, mask: Tensor | np.ndarray, value: TensorLike) -> Tensor:
+def masked_fill(input: Tensor, mask: Tensor | np.ndarray, value: TensorLike) -> Tensor:
     mask_data = mask._data if _is_tensor(mask) else np.asarray(mask)
     if mask_data.dtype != np.bool_:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
@@ -141,10 +141,10 @@ def masked_fill(a: Tensor, mask: Tensor | np.ndarray, value: TensorLike) -> Tens
             raise NotImplementedError("gradviz: masked_fill with a value that requires grad is not supported yet")
         value = value.item()
     try:
-        np.broadcast_to(mask_data, tuple(a.shape))
+        np.broadcast_to(mask_data, tuple(input.shape))
     except ValueError:
-        raise RuntimeError(_broadcast_fail(tuple(a.shape), mask_data.shape)) from None
-    return call(_op("masked_fill"), (a,), {"mask": mask_data, "value": value})
+        raise RuntimeError(_broadcast_fail(tuple(input.shape), mask_data.shape)) from None
+    return call(_op("masked_fill"), (input,), {"mask": mask_data, "value": value})
 
 
 def _broadcast_fail(a: tuple[int, ...], b: tuple[int, ...]) -> str:
@@ -153,18 +153,18 @@ def _broadcast_fail(a: tuple[int, ...], b: tuple[int, ...]) -> str:
     return _broadcast_message(a, b)
 
 
-def permute(a: Tensor, *dims: ShapeArg) -> Tensor:
+def permute(input: Tensor, *dims: ShapeArg) -> Tensor:
     order = _shape_arg(dims)
-    if len(order) != a.dim():
+    if len(order) != input.dim():
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
-            f"of the desired ordering of dimensions i.e. input.dim() = {a.dim()} is not equal to "
+            f"of the desired ordering of dimensions i.e. input.dim() = {input.dim()} is not equal to "
             f"len(dims) = {len(order)}"
         )
-    normalized = tuple(_norm_dim(d, a.dim()) for d in order)
+    normalized = tuple(_norm_dim(d, input.dim()) for d in order)
     if len(set(normalized)) != len(normalized):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return call(_op("permute"), (a,), {"dims": normalized})
+    return call(_op("permute"), (input,), {"dims": normalized})
 
 
 def _tensor_list(tensors: Iterable[Tensor], name: str) -> list[Tensor]:
@@ -207,11 +207,11 @@ def stack(tensors: Iterable[Tensor], dim: int = 0) -> Tensor:
     return call(stack_op(len(items)), items, {"dim": d, "written_dim": int(dim)})
 
 
-def repeat(a: Tensor, *repeats: ShapeArg) -> Tensor:
+def repeat(input: Tensor, *repeats: ShapeArg) -> Tensor:
     counts = _shape_arg(repeats)
-    if len(counts) < a.dim():
+    if len(counts) < input.dim():
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
-    return call(_op("repeat"), (a,), {"repeats": counts})
+    return call(_op("repeat"), (input,), {"repeats": counts})
 
 
 def _correction_arg(dim: Dims | None, unbiased: bool | None, correction: int | None) -> int | None:
@@ -235,65 +235,65 @@ def _moment(
 
 
 def var(
-    a: Tensor,
+    input: Tensor,
     dim: Dims | None = None,
     unbiased: bool | None = None,
     keepdim: bool = False,
     *,
     correction: int | None = None,
 ) -> Tensor:
-    return _moment("var", a, dim, unbiased, keepdim, correction)
+    return _moment("var", input, dim, unbiased, keepdim, correction)
 
 
 def std(
-    a: Tensor,
+    input: Tensor,
     dim: Dims | None = None,
     unbiased: bool | None = None,
     keepdim: bool = False,
     *,
     correction: int | None = None,
 ) -> Tensor:
-    return _moment("std", a, dim, unbiased, keepdim, correction)
+    return _moment("std", input, dim, unbiased, keepdim, correction)
 
 
-def norm(a: Tensor, p: float | str = "fro", dim: Dims | None = None, keepdim: bool = False) -> Tensor:
+def norm(input: Tensor, p: float | str = "fro", dim: Dims | None = None, keepdim: bool = False) -> Tensor:
     order = 2 if p in ("fro", 2, 2.0) else p
     if order not in (1, 1.0, 2):
         raise NotImplementedError(f"gradviz: norm with p={p!r} is not supported yet (only 1 and 2)")
-    if not a.dtype.is_floating_point:
+    if not input.dtype.is_floating_point:
         raise RuntimeError(
-            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {a.dtype.name.capitalize()}"
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {input.dtype.name.capitalize()}"
         )
-    dims = None if dim is None else _dims(dim, a.dim())
-    return call(_op("norm"), (a,), {"ord": int(order), "dim": dims, "keepdim": bool(keepdim)})
+    dims = None if dim is None else _dims(dim, input.dim())
+    return call(_op("norm"), (input,), {"ord": int(order), "dim": dims, "keepdim": bool(keepdim)})
 
 
-def bmm(a: Tensor, b: Tensor) -> Tensor:
-    if a.dim() != 3:
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    if input.dim() != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
-    if b.dim() != 3:
+    if mat2.dim() != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
-    if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
+    if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
         raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, {a.shape[2]}] "
-            f"but got: [{b.shape[0]}, {b.shape[1]}]."
+            f"Expected size for first two dimensions of batch2 tensor to be: [{input.shape[0]}, {input.shape[2]}] "
+            f"but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
         )
-    return call(_op("bmm"), (a, b))
+    return call(_op("bmm"), (input, mat2))
 
 
-def remainder(a: TensorLike, b: TensorLike) -> Tensor:
+def remainder(input: TensorLike, other: TensorLike) -> Tensor:
     """Python-style modulo (the result takes the divisor's sign), computed as PyTorch does:
     fmod, then shifted by the divisor where the signs disagree (so -3. % 3 is -0.)."""
-    if not isinstance(a, _registry.Tensor):
-        a = _registry.wrap_scalar(a)
-        if _is_tensor(b) and b.requires_grad:
+    if not isinstance(input, _registry.Tensor):
+        if _is_tensor(other) and other.requires_grad:
             raise NotImplementedError("gradviz: a number % a tensor that requires grad is not supported yet")
-        return call(_op("remainder_tensor"), (a, b))
-    if _is_tensor(b):
-        if b.requires_grad:
+        return call(_op("remainder_tensor"), (_registry.wrap_scalar(input), other))
+    if _is_tensor(other):
+        if other.requires_grad:
             raise NotImplementedError("gradviz: % by a tensor that requires grad is not supported yet")
-        return call(_op("remainder_tensor"), (a, b))
-    return call(_op("remainder"), (a,), {"other": b})
+        return call(_op("remainder_tensor"), (input, other))
+    return call(_op("remainder"), (input,), {"other": other})
 
 
 def _arg_extreme(fn: Callable[..., np.ndarray], a: Tensor, dim: int | None, keepdim: bool) -> Tensor:
@@ -308,9 +308,9 @@ def _arg_extreme(fn: Callable[..., np.ndarray], a: Tensor, dim: int | None, keep
     return Tensor._make(np.asarray(out).astype(np.int64), dtypes.int64)
 
 
-def argmax(a: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _arg_extreme(np.argmax, a, dim, keepdim)
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    return _arg_extreme(np.argmax, input, dim, keepdim)
 
 
-def argmin(a: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _arg_extreme(np.argmin, a, dim, keepdim)
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    return _arg_extreme(np.argmin, input, dim, keepdim)
