@@ -589,6 +589,64 @@ program(
 )
 
 program(
+    "class-hooks-python-calls",
+    """
+    import abc
+    import numpy as np
+
+    class HasLen(abc.ABC):
+        @classmethod
+        def __subclasshook__(cls, C):
+            if any('__len__' in B.__dict__ for B in C.__mro__):
+                return True
+            return NotImplemented
+
+    print(isinstance([], HasLen), isinstance(1, HasLen), issubclass(dict, HasLen), isinstance(np.zeros(2), HasLen))
+
+    class Tagged(type):
+        @classmethod
+        def __prepare__(mcs, name, bases):
+            return {'order': []}
+        def __new__(mcs, name, bases, ns):
+            ns['tag'] = [b.__name__ for b in bases]
+            return super().__new__(mcs, name, bases, ns)
+        def __init__(cls, name, bases, ns):
+            super().__init__(name, bases, ns)
+            cls.count = len(bases)
+
+    class Base(metaclass=Tagged):
+        pass
+
+    class Leaf(Base, dict):
+        pass
+
+    print(Leaf.tag, Leaf.count, Leaf.order, issubclass(Leaf, dict), type(Leaf).__name__)
+
+    class Quacks(type):
+        def __instancecheck__(cls, obj):
+            return hasattr(obj, 'quack')
+        def __subclasscheck__(cls, sub):
+            return hasattr(sub, 'quack')
+
+    class Duck(metaclass=Quacks):
+        pass
+
+    class D:
+        quack = 1
+
+    print(isinstance(D(), Duck), isinstance(1, Duck), issubclass(D, Duck), issubclass(int, Duck))
+    print(sorted(k for k in vars(list) if k.startswith('app')), 'format' in str.__dict__, type(int.__dict__).__name__)
+
+    class Logged(np.ndarray):
+        def __array_function__(self, func, types, args, kwargs):
+            print('via', func.__name__, [t.__name__ for t in types])
+            return super().__array_function__(func, types, args, kwargs)
+
+    print(np.concatenate([np.zeros(1).view(Logged), np.ones(1)]).tolist())
+    """,
+)
+
+program(
     "abc-enum-dataclass-typing",
     """
     from __future__ import annotations

@@ -1232,6 +1232,114 @@ INVENTED: list[tuple[str, str, set[str]]] = [
         ),
         SANDBOX,
     ),
+    # abc calls __subclasshook__ with type(instance): the real ndarray class.
+    (
+        "abc-subclasshook-gets-real-class",
+        code(
+            """
+            import abc, numpy as np
+            class Spy(abc.ABC):
+                @classmethod
+                def __subclasshook__(cls, C):
+                    global leaked
+                    leaked = C
+                    return NotImplemented
+            isinstance(np.zeros(1), Spy)
+            leaked((1,), object, bytearray(8))
+            """
+        ),
+        SANDBOX,
+    ),
+    # functools.singledispatch asks the same hook about the argument's class.
+    (
+        "singledispatch-subclasshook",
+        code(
+            """
+            import abc, functools, numpy as np
+            class Spy(abc.ABC):
+                @classmethod
+                def __subclasshook__(cls, C):
+                    global leaked
+                    leaked = C
+                    return NotImplemented
+            @functools.singledispatch
+            def f(x): return 0
+            f.register(Spy, lambda x: 1)
+            f(np.zeros(1))
+            leaked((1,), object, bytearray(8))
+            """
+        ),
+        SANDBOX,
+    ),
+    # A class statement hands its resolved bases (the real class behind np.ndarray) to the metaclass.
+    (
+        "metaclass-prepare-gets-real-bases",
+        code(
+            """
+            import numpy as np
+            class M(type):
+                @classmethod
+                def __prepare__(mcs, name, bases):
+                    global leaked
+                    leaked = bases[0]
+                    return {}
+            class X(np.ndarray, metaclass=M): pass
+            leaked((1,), object, bytearray(8))
+            """
+        ),
+        SANDBOX,
+    ),
+    (
+        "metaclass-new-gets-real-bases",
+        code(
+            """
+            import numpy as np
+            class M(type):
+                def __new__(mcs, name, bases, ns):
+                    global leaked
+                    leaked = bases[0]
+                    return super().__new__(mcs, name, bases, ns)
+            class X(np.ndarray, metaclass=M): pass
+            leaked((1,), object, bytearray(8))
+            """
+        ),
+        SANDBOX,
+    ),
+    (
+        "metaclass-init-gets-real-bases",
+        code(
+            """
+            import numpy as np
+            class M(type):
+                def __init__(cls, name, bases, ns):
+                    global leaked
+                    leaked = bases[0]
+            class X(np.ndarray, metaclass=M): pass
+            leaked((1,), object, bytearray(8))
+            """
+        ),
+        SANDBOX,
+    ),
+    # abc's registry check calls a learner metaclass's __subclasscheck__ with the real class.
+    (
+        "metaclass-subclasscheck-gets-real-class",
+        code(
+            """
+            import abc, numpy as np
+            class M(abc.ABCMeta):
+                def __subclasscheck__(cls, sub):
+                    global leaked
+                    leaked = sub
+                    return False
+            class P(metaclass=M): pass
+            class Q(abc.ABC): pass
+            Q.register(P)
+            isinstance(np.zeros(1), Q)
+            leaked((1,), object, bytearray(8))
+            """
+        ),
+        SANDBOX,
+    ),
 ]
 
 ALL_PAYLOADS = PAYLOADS + ISSUE_13 + INVENTED

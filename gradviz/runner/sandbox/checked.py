@@ -32,6 +32,7 @@ __all__ = [
     "REFUSED_METHODS",
     "CheckedCall",
     "CheckedDescriptor",
+    "VettedMapping",
     "function_rules",
     "memoryview_call",
     "name_slot",
@@ -91,6 +92,8 @@ class CheckedDescriptor:
         name = self._gv_descriptor.__name__
         if obj is None:
             return self
+        if name == "__dict__":
+            return guard.namespace_of(obj)
         guard.check_read(obj, name)
         return guard.vet_for(name, self._gv_descriptor.__get__(obj, owner))
 
@@ -113,6 +116,47 @@ class CheckedDescriptor:
 
 
 register_face(CheckedDescriptor, types.GetSetDescriptorType)
+
+
+@allow_internal_type
+class VettedMapping(Mapping[Any, Any]):
+    """A read-only class namespace (``list.__dict__``, ``Color.__members__``) whose values pass
+    the guard as they are read: ``'__len__' in B.__dict__`` works, ``str.__dict__['format']``
+    comes back checked."""
+
+    __slots__ = ("_gv_mapping",)
+
+    def __init__(self, mapping: Mapping[Any, Any]) -> None:
+        self._gv_mapping = mapping
+
+    def __getitem__(self, key: Any) -> Any:
+        return guard.vet_deep(self._gv_mapping[key])
+
+    def __iter__(self) -> Any:
+        return iter(list(self._gv_mapping))
+
+    def __len__(self) -> int:
+        return len(self._gv_mapping)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._gv_mapping
+
+    def __repr__(self) -> str:
+        return f"mappingproxy({dict(self)!r})"
+
+    def __copy__(self) -> dict[Any, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: Any) -> dict[Any, Any]:
+        import copy
+
+        return copy.deepcopy(dict(self), memo)
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError("cannot pickle 'mappingproxy' object")
+
+
+register_face(VettedMapping, types.MappingProxyType)
 
 
 class _GuardedFormatter(string.Formatter):

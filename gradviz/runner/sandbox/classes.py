@@ -45,6 +45,7 @@ __all__ = [
     "raw_array_new_checker",
     "seal",
     "sealed_hook",
+    "visible_arguments_hook",
 ]
 
 
@@ -179,6 +180,29 @@ def guarded_aexit_hook(func: Any) -> Any:
         return result
 
     return _mark(_copy_names(hook, func))
+
+
+# Hooks Python and the standard library call with classes they looked up themselves: abc passes
+# type(instance) to __subclasshook__, a class statement passes its resolved bases (the real
+# classes behind stand-ins) to the metaclass. The learner's hook gets them as the guard shows them.
+CLASS_ARGUMENT_HOOKS = ("__subclasshook__", "__instancecheck__", "__subclasscheck__", "__array_function__")
+METACLASS_ARGUMENT_HOOKS = ("__init__", "__prepare__")
+
+
+def visible_arguments_hook(entry: Any) -> Any:
+    """``entry`` (a function, classmethod or staticmethod) called with its arguments vetted."""
+    if isinstance(entry, (classmethod, staticmethod)):
+        return _mark(type(entry)(visible_arguments_hook(entry.__func__)))
+
+    def hook(*args: Any, **kwargs: Any) -> Any:
+        from gradviz.runner.sandbox import guard
+
+        shown = [guard.vet_deep(a) for a in args]
+        if isinstance(entry, types.FunctionType) or not shown:
+            return entry(*shown, **kwargs)
+        return _bind(entry, shown[0])(*shown[1:], **kwargs)
+
+    return _mark(_copy_names(hook, entry))
 
 
 def _as_classmethod(entry: Any) -> Any:
@@ -331,7 +355,9 @@ def meta_new_hook(original: Any) -> staticmethod[Any, Any]:
             prepare_namespace(namespace, args[1] if isinstance(args[1], tuple) else (), f"class {args[0]}")
             args = (args[0], args[1], namespace)
         if original is not None:
-            result = _constructor(original)(mcs, *args, **kwargs)
+            from gradviz.runner.sandbox import guard
+
+            result = _constructor(original)(mcs, *[guard.vet_deep(a) for a in args], **kwargs)
         else:
             result = _constructor(_next_in_mro(mcs, "__new__", holder[0]) or type.__new__)(mcs, *args, **kwargs)
         if isinstance(result, type) and not is_learner_class(result):
@@ -370,7 +396,11 @@ def prepare_namespace(namespace: Any, bases: tuple[Any, ...], where: str) -> Non
         put("__aexit__", guarded_aexit_hook(own("__aexit__")))
     if not is_installed(own("__init_subclass__")):
         put("__init_subclass__", sealed_hook(own("__init_subclass__")))
-    if any(isinstance(b, type) and issubclass(b, type) for b in bases):
+    is_meta = any(isinstance(b, type) and issubclass(b, type) for b in bases)
+    for name in CLASS_ARGUMENT_HOOKS + (METACLASS_ARGUMENT_HOOKS if is_meta else ()):
+        if own(name) is not None and not is_installed(own(name)):
+            put(name, visible_arguments_hook(own(name)))
+    if is_meta:
         if not is_installed(own("__new__")):
             put("__new__", meta_new_hook(own("__new__")))
     elif own("__new__") is None and _inherits_raw_array(bases):
@@ -400,6 +430,9 @@ def seal(cls: type) -> type:
         type.__setattr__(cls, "__aexit__", guarded_aexit_hook(own["__aexit__"]))
     if not is_installed(own.get("__init_subclass__")):
         type.__setattr__(cls, "__init_subclass__", sealed_hook(own.get("__init_subclass__")))
+    for name in CLASS_ARGUMENT_HOOKS + (METACLASS_ARGUMENT_HOOKS if issubclass(cls, type) else ()):
+        if name in own and not is_installed(own[name]):
+            type.__setattr__(cls, name, visible_arguments_hook(own[name]))
     new = own.get("__new__")
     if issubclass(cls, type):
         if not is_installed(new):

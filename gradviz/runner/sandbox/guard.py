@@ -223,6 +223,7 @@ _PLAIN_TYPES = frozenset(
         ModuleProxy,
         checked.CheckedCall,
         checked.CheckedDescriptor,
+        checked.VettedMapping,
     }
 )
 _OPAQUE_TYPES = (types.FrameType, types.CodeType, types.CellType, _CapsuleType)
@@ -273,6 +274,8 @@ def _vet_slow(value: Any, tp: type, deep: bool) -> Any:
         if "O" in value.format:
             raise SandboxError("a memoryview of an object array is not available in gradviz")
         return value
+    if tp is types.MappingProxyType:
+        return checked.VettedMapping(value)
     if tp is types.GenericAlias:
         origin = value.__origin__
         if isinstance(origin, type) and visible_class(origin) is not origin:
@@ -348,8 +351,10 @@ def _read_standin(standin: Any, name: str, kind: NameKind) -> Any:
     """An attribute of the class a stand-in stands for (its methods, ``__name__``), checked."""
     if kind is NameKind.PUBLIC:
         return vet(getattr(real_of(standin), name))
-    if kind is not NameKind.DUNDER or name == "__dict__":
+    if kind is not NameKind.DUNDER:
         raise _refuse_read(standin, name)
+    if name == "__dict__":
+        return namespace_of(standin)
     if name == "__class__":
         return type_of(standin)
     if name == "__call__":
@@ -372,6 +377,12 @@ standins.attribute_reader = read
 _EXCEPTION_DUNDERS = frozenset({"__cause__", "__context__", "__traceback__", "__suppress_context__", "__notes__"})
 _CLASS_BEHAVIOUR_DUNDERS = frozenset(
     {
+        "__subclasshook__",
+        "__instancecheck__",
+        "__subclasscheck__",
+        "__array_function__",
+        "__init__",
+        "__prepare__",
         "__class__",
         "__bases__",
         "__getattr__",
@@ -441,6 +452,8 @@ def _class_behaviour(obj: Any, name: str, value: Any) -> Any:
         return classes.guarded_aexit_hook(value)
     if name == "__init_subclass__":
         return classes.sealed_hook(value)
+    if name in classes.CLASS_ARGUMENT_HOOKS or (name in classes.METACLASS_ARGUMENT_HOOKS and issubclass(obj, type)):
+        return classes.visible_arguments_hook(value)
     if name == "__match_args__":
         classes.check_match_args(value, f"class {obj.__name__}")
         return value
@@ -485,6 +498,11 @@ def namespace_of(obj: Any) -> Any:
         return proxy_exports(obj)
     if issubclass(tp, type) and is_learner_class(obj):
         return classes.display_namespace(obj)
+    if tp is ClassStandIn:
+        return checked.VettedMapping(type.__getattribute__(real_of(obj), "__dict__"))
+    if issubclass(tp, type) and tp not in FACES:
+        # A library class's namespace, read-only, values checked as they are read.
+        return checked.VettedMapping(type.__getattribute__(obj, "__dict__"))
     if tp is types.FunctionType or tp is types.MethodType:
         raise SandboxError(
             "a function's attribute dict is not available in gradviz (it could carry numpy's raw-memory "
