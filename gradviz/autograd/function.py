@@ -18,7 +18,6 @@ __all__ = [
     "GradcheckError",
     "detect_anomaly",
     "gradcheck",
-    "gradgradcheck",
     "set_detect_anomaly",
 ]
 
@@ -248,10 +247,6 @@ def gradcheck(
                     f"analytical:{format_tensor(analytical, 'float64')}\n"
                 )
     return True
-
-
-def gradgradcheck(*args: object, **kwargs: object) -> bool:
-    raise NotImplementedError("gradviz: torch.autograd.gradgradcheck is not supported yet")
 
 
 # -- anomaly mode ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeAlias
 import numpy as np
 
 from gradviz.autograd import grad_mode as _grad_mode
+from gradviz.autograd import saved_hooks as _saved_hooks
 from gradviz.autograd import trace as tr
 from gradviz.autograd.ids import next_uid
 from gradviz.autograd.provenance import current_span
@@ -111,7 +112,7 @@ class SavedTensor:
     in-place change after saving is reported exactly as PyTorch reports it.
     """
 
-    __slots__ = ("dtype_name", "freed", "is_output", "nbytes", "shape", "tensor", "version")
+    __slots__ = ("dtype_name", "freed", "hooks", "is_output", "nbytes", "packed", "shape", "tensor", "version")
 
     def __init__(self, tensor: Tensor, is_output: bool) -> None:
         self.tensor: Tensor | None = tensor
@@ -121,10 +122,18 @@ class SavedTensor:
         self.nbytes = int(tensor._data.nbytes)
         self.shape = tuple(tensor._data.shape)
         self.dtype_name = tensor.dtype.name
+        # Pack/unpack hooks (torch.autograd.graph.saved_tensors_hooks) and what pack returned.
+        self.hooks: _saved_hooks.HookPair | None = None
+        self.packed: object = None
+        hooks = _saved_hooks.active_hooks()
+        if hooks is not None and not tensor._wrapped_number:
+            _saved_hooks.pack(self, tensor, hooks, detach=False)
 
     def unpack(self, node: Node) -> Tensor:
         if self.freed or self.tensor is None:
             raise RuntimeError(FREED_MESSAGE)
+        if self.hooks is not None:
+            return _saved_hooks.unpack(self, node)
         tensor = self.tensor
         if tensor._version_counter[0] != self.version:
             raise RuntimeError(_version_error(tensor, self.version, node if self.is_output else None))
@@ -134,7 +143,7 @@ class SavedTensor:
         """What ``grad_fn._saved_result`` returns: a saved output comes back as a new tensor
         object each time (same data, same grad_fn), a saved input as the input itself."""
         tensor = self.unpack(node)
-        if not self.is_output:
+        if not self.is_output or self.hooks is not None:
             return tensor
         alias = type(tensor)._make(tensor._data, tensor.dtype)
         alias._version_counter = tensor._version_counter
@@ -147,6 +156,7 @@ class SavedTensor:
     def free(self) -> None:
         self.freed = True
         self.tensor = None
+        self.packed = None
 
 
 def _version_error(tensor: Tensor, expected: int, output_of: Node | None) -> str:
@@ -309,6 +319,12 @@ class Node:
                 if isinstance(value, SavedTensor):
                     return value.unpack_for_user(self)
                 return value
+        if attr.startswith("_raw_saved_"):
+            key = attr[len("_raw_saved_") :]
+            value = self.__dict__.get("saved", {}).get(key, 0)
+            # Tensors only (a saved tensor the node did not need is None); numbers have no raw form.
+            if value is None or isinstance(value, SavedTensor):
+                return _saved_hooks.RawSavedTensor(self, key)
         raise AttributeError(f"'{self._name}' object has no attribute '{attr}'")
 
 

@@ -216,12 +216,13 @@ def validate_table() -> None:
 class SavedView:
     """What a VJP sees: saved tensors (as arrays or Tensors), saved attributes, input shapes."""
 
-    __slots__ = ("B", "graph_mode", "node")
+    __slots__ = ("B", "graph_mode", "node", "unpacked")
 
     def __init__(self, node: Node, backend: NumpyBackend | TensorBackend, graph_mode: bool) -> None:
         self.node = node
         self.B = backend
         self.graph_mode = graph_mode
+        self.unpacked: dict[str, Tensor] = {}  # each saved tensor is unpacked once per backward call
 
     # The helpers of the backend that matches graph_mode (numpy or Tensor ops). Typed loosely:
     # one formula calls them with arrays in one mode and Tensors in the other.
@@ -230,7 +231,9 @@ class SavedView:
     def __getattr__(self, name: str) -> Any:
         value = self.node.saved.get(name)
         if isinstance(value, SavedTensor):
-            tensor = value.unpack(self.node)
+            tensor = self.unpacked.get(name)
+            if tensor is None:
+                tensor = self.unpacked[name] = value.unpack(self.node)
             return tensor if self.graph_mode else tensor._data
         if name in self.node.saved:
             return value

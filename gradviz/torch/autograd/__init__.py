@@ -1,4 +1,5 @@
-"""``torch.autograd``: backward, grad, grad-mode helpers, custom Function, gradcheck, anomaly mode."""
+"""``torch.autograd``: backward, grad, grad-mode helpers, custom Function, gradcheck and
+gradgradcheck, anomaly mode, the legacy Variable, and the ``functional`` and ``graph`` submodules."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ from gradviz.autograd.function import (
     GradcheckError,
     detect_anomaly,
     gradcheck,
-    gradgradcheck,
     set_detect_anomaly,
 )
-from gradviz.autograd.grad_mode import enable_grad, no_grad, set_grad_enabled
-from gradviz.autograd.tensor import Tensor
-
-Variable = Tensor
+from gradviz.autograd.grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
+from gradviz.autograd.gradgradcheck import gradgradcheck
+from gradviz.torch.autograd import functional, graph
+from gradviz.torch.autograd.variable import Variable
 
 __all__ = [
     "Function",
@@ -25,9 +25,12 @@ __all__ = [
     "backward",
     "detect_anomaly",
     "enable_grad",
+    "functional",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "graph",
+    "inference_mode",
     "no_grad",
     "set_detect_anomaly",
     "set_grad_enabled",
