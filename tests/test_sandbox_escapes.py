@@ -1340,6 +1340,59 @@ INVENTED: list[tuple[str, str, set[str]]] = [
         ),
         SANDBOX,
     ),
+    # A str subclass as a name can answer == and hash one way to the guard and another to Python.
+    (
+        "lying-str-name",
+        code(
+            """
+            n = [0]
+            class S(str):
+                def __hash__(self): return str.__hash__(self)
+                def __eq__(self, other):
+                    n[0] += 1
+                    return n[0] > 3 and str.__eq__(self, other)
+            def f(): pass
+            getattr(f, S('__globals__'))
+            """
+        ),
+        SANDBOX,
+    ),
+    (
+        "lying-str-namespace-key",
+        code(
+            """
+            import numpy as np
+            n = [0]
+            class S(str):
+                def __hash__(self): return str.__hash__(self)
+                def __eq__(self, other):
+                    n[0] += 1
+                    return n[0] > 3 and str.__eq__(self, other)
+            X = type('X', (), {S('__array_interface__'): @INTERFACE@})
+            np.asarray(X())
+            """
+        ),
+        SANDBOX,
+    ),
+    (
+        "lying-str-copy-state",
+        code(
+            """
+            import copy, collections
+            n = [0]
+            class S(str):
+                def __hash__(self): return str.__hash__(self)
+                def __eq__(self, other):
+                    n[0] += 1
+                    return n[0] > 3 and str.__eq__(self, other)
+            class A:
+                def __reduce_ex__(self, p):
+                    return (collections.Counter, (), {S('__array_interface__'): @INTERFACE@})
+            copy.copy(A())
+            """
+        ),
+        SANDBOX,
+    ),
 ]
 
 ALL_PAYLOADS = PAYLOADS + ISSUE_13 + INVENTED

@@ -22,6 +22,7 @@ import numpy as np
 
 from gradviz.runner.limits import check_sequence_length
 from gradviz.runner.sandbox import classes, guard
+from gradviz.runner.sandbox.names import plain_name
 from gradviz.runner.sandbox.owners import allow_internal_type, is_learner_class
 from gradviz.runner.sandbox.policy import SandboxError
 from gradviz.runner.sandbox.sizes import check_format_numbers
@@ -382,7 +383,8 @@ def name_slot(value: Any, name: str, bound: bool) -> CheckedCall:
         obj, rest = split(args)
         if not rest or not isinstance(rest[0], str):
             return value(*args)  # Python's own TypeError
-        attr = rest[0]
+        attr = plain_name(rest[0])
+        args = (*args[: len(args) - len(rest)], attr, *rest[1:])
         if name in ("__getattribute__", "__getattr__"):
             if attr == "__dict__":
                 return guard.namespace_of(obj)

@@ -29,7 +29,14 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from gradviz.runner.limits import ResourceLimitError, WallTimeExceeded
-from gradviz.runner.sandbox.names import RAW_PROTOCOL_NAMES, NameKind, is_dunder, kind_of, refused_identifier
+from gradviz.runner.sandbox.names import (
+    RAW_PROTOCOL_NAMES,
+    NameKind,
+    is_dunder,
+    is_plain_name,
+    kind_of,
+    refused_identifier,
+)
 from gradviz.runner.sandbox.owners import is_learner_class, register_learner_class
 from gradviz.runner.sandbox.policy import SandboxError
 from gradviz.runner.sandbox.standins import real_of
@@ -77,12 +84,15 @@ class _RawProtocolShield:
 _SHIELDS = {name: _RawProtocolShield(name) for name in RAW_PROTOCOL_NAMES}
 
 # Functions seal installed (hooks and checked constructors): recognised so sealing twice, or a
-# subclass inheriting them, never wraps a wrapper.
-_installed: weakref.WeakSet[Any] = weakref.WeakSet()
+# subclass inheriting them, never wraps a wrapper. By id, checked by identity: a set lookup would
+# call a learner object's __eq__ with them.
+_installed: dict[int, weakref.ReferenceType[Any]] = {}
 
 
 def _mark(func: Any) -> Any:
-    _installed.add(func.__func__ if isinstance(func, (classmethod, staticmethod)) else func)
+    target = func.__func__ if isinstance(func, (classmethod, staticmethod)) else func
+    key = id(target)
+    _installed[key] = weakref.ref(target, lambda ref: _installed.pop(key, None) if _installed.get(key) is ref else None)
     return func
 
 
@@ -90,12 +100,11 @@ def is_installed(value: Any) -> bool:
     """A shield, or a hook or constructor that sealing put on a learner class."""
     if type(value) is _RawProtocolShield:
         return True
-    if isinstance(value, (classmethod, staticmethod)):
+    kind = type(value)
+    if kind is classmethod or kind is staticmethod:
         value = value.__func__
-    try:
-        return value in _installed
-    except TypeError:
-        return False
+    ref = _installed.get(id(value))
+    return ref is not None and ref() is value
 
 
 def _refuse_name(name: str, where: str) -> SandboxError:
@@ -112,6 +121,8 @@ def check_match_args(value: Any, where: str) -> None:
     if not isinstance(value, tuple):
         return  # Python itself refuses a non-tuple when a pattern uses it
     for name in value:
+        if not is_plain_name(name):
+            raise SandboxError(f"{where}: __match_args__ names must be plain strings in gradviz")
         if isinstance(name, str) and (kind_of(name) in (NameKind.REFUSED, NameKind.DUNDER) or refused_identifier(name)):
             raise SandboxError(f"{where}: __match_args__ may not name {name!r} in gradviz")
 
@@ -123,6 +134,8 @@ def check_namespace(namespace: Mapping[str, Any] | Iterable[str], where: str) ->
     overriding ``keys`` or ``__iter__``; ``type.__new__`` copies the real entries)."""
     keys = list(dict.keys(namespace)) if isinstance(namespace, dict) else list(namespace)
     for key in keys:
+        if not is_plain_name(key):
+            raise SandboxError(f"{where}: attribute names must be plain strings in gradviz, not {type(key).__name__}")
         if isinstance(key, str) and (key in RAW_PROTOCOL_NAMES or refused_identifier(key)):
             raise _refuse_name(key, where)
     if isinstance(namespace, Mapping):
@@ -279,6 +292,8 @@ def check_enum_names(names: Any, where: str) -> None:
     else:
         return
     for name in listed:
+        if not is_plain_name(name):
+            raise SandboxError(f"{where}: member names must be plain strings in gradviz")
         if isinstance(name, str) and (is_dunder(name) or refused_identifier(name)):
             raise SandboxError(f"{where} may not name a member {name!r} in gradviz (dunder names set class behaviour)")
 
@@ -299,7 +314,8 @@ def raw_array_classes() -> dict[type, str]:
 
 def _inherits_raw_array(bases: tuple[Any, ...]) -> bool:
     table = raw_array_classes()
-    return any(isinstance(b, type) and any(k in table for k in b.__mro__) for b in bases)
+    raw = [id(k) for k in table]
+    return any(isinstance(b, type) and any(id(k) in raw for k in b.__mro__) for b in bases)
 
 
 def raw_array_new_checker(kind: str) -> Callable[[tuple[Any, ...], dict[str, Any]], None]:
@@ -334,8 +350,9 @@ def array_new_hook() -> staticmethod[Any, Any]:
             if not passed:
                 passed = entry is holder[0]
                 continue
-            if owner in table:
-                raw_array_new_checker(table[owner])(args, kwargs)
+            kind = next((k for cls, k in table.items() if cls is owner), None)
+            if kind is not None:
+                raw_array_new_checker(kind)(args, kwargs)
             return _constructor(entry)(klass, *args, **kwargs)
         return object.__new__(klass)
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from gradviz.runner.limits import check_elements
 from gradviz.runner.sandbox import checked, classes, standins
-from gradviz.runner.sandbox.names import RAW_PROTOCOL_NAMES, NameKind, kind_of, refused_identifier
+from gradviz.runner.sandbox.names import RAW_PROTOCOL_NAMES, NameKind, kind_of, plain_name, refused_identifier
 from gradviz.runner.sandbox.owners import (
     PYTORCH_VISIBLE_PRIVATE,
     gradviz_type,
@@ -44,7 +44,7 @@ from gradviz.runner.sandbox.owners import (
 )
 from gradviz.runner.sandbox.policy import SandboxError
 from gradviz.runner.sandbox.proxy import ModuleProxy, proxy_exports, proxy_name
-from gradviz.runner.sandbox.standins import FACES, ClassStandIn, real_of, register_standin, standin_for
+from gradviz.runner.sandbox.standins import ClassStandIn, face_of, has_face, real_of, register_standin, standin_for
 
 __all__ = [
     "checked_delattr",
@@ -105,8 +105,8 @@ def visible_class(cls: type) -> Any:
         return cls
     if is_learner_class(cls):
         return cls
-    if cls in FACES:
-        face = FACES[cls]
+    if has_face(cls):
+        face = face_of(cls)
         if face is None:
             raise SandboxError("gradviz's internal classes are not available to your code")
         return face
@@ -187,7 +187,7 @@ def _make_standin(cls: type) -> ClassStandIn | None:
         return register_standin(cls, _type_call)
     if cls is memoryview:
         return register_standin(cls, checked.memoryview_call)
-    raw = classes.raw_array_classes().get(cls)
+    raw = next((kind for real, kind in classes.raw_array_classes().items() if real is cls), None)
     if raw is not None:
         return register_standin(cls, _raw_array_call(cls, raw))
     if issubclass(cls, type):
@@ -200,40 +200,46 @@ def _make_standin(cls: type) -> ClassStandIn | None:
 
 # -- vetting values ----------------------------------------------------------------------------
 
-_PLAIN_TYPES = frozenset(
-    {
-        int,
-        float,
-        complex,
-        bool,
-        str,
-        bytes,
-        bytearray,
-        type(None),
-        list,
-        dict,
-        set,
-        frozenset,
-        range,
-        slice,
-        types.FunctionType,
-        types.MethodType,
-        np.ndarray,
-        ClassStandIn,
-        ModuleProxy,
-        checked.CheckedCall,
-        checked.CheckedDescriptor,
-        checked.VettedMapping,
-    }
+_PLAIN_TYPE_LIST = (
+    int,
+    float,
+    complex,
+    bool,
+    str,
+    bytes,
+    bytearray,
+    type(None),
+    list,
+    dict,
+    set,
+    frozenset,
+    range,
+    slice,
+    types.FunctionType,
+    types.MethodType,
+    np.ndarray,
+    ClassStandIn,
+    ModuleProxy,
+    checked.CheckedCall,
+    checked.CheckedDescriptor,
+    checked.VettedMapping,
 )
-_OPAQUE_TYPES = (types.FrameType, types.CodeType, types.CellType, _CapsuleType)
+# By id, checked by identity: a set lookup would call a learner metaclass's __eq__ with these.
+_PLAIN_TYPES: dict[int, type] = {id(t): t for t in _PLAIN_TYPE_LIST}
+_OPAQUE_TYPES: dict[int, type] = {id(t): t for t in (types.FrameType, types.CodeType, types.CellType, _CapsuleType)}
+
+
+def _plain(tp: type) -> bool:
+    return _PLAIN_TYPES.get(id(tp)) is tp
+
+
 _safe_types: dict[int, weakref.ReferenceType[type]] = {}
 
 
 def vet(value: Any) -> Any:
     """``value`` as learner code may hold it (see the module docstring)."""
     tp = type(value)
-    if tp in _PLAIN_TYPES:
+    if _PLAIN_TYPES.get(id(tp)) is tp:
         return value
     ref = _safe_types.get(id(tp))
     if ref is not None and ref() is tp:
@@ -247,7 +253,7 @@ def vet_deep(value: Any) -> Any:
     if tp is types.FunctionType:
         rule = checked.function_rules.get(id(value))
         return rule[1] if rule is not None and rule[0] is value else value
-    if tp in _PLAIN_TYPES and tp is not tuple:
+    if _plain(tp):
         return value
     return _vet_slow(value, tp, deep=True)
 
@@ -283,9 +289,9 @@ def _vet_slow(value: Any, tp: type, deep: bool) -> Any:
         return value
     if issubclass(tp, types.ModuleType):
         raise SandboxError("modules are not available as values in gradviz; import them by name")
-    if tp in _OPAQUE_TYPES:
+    if _OPAQUE_TYPES.get(id(tp)) is tp:
         raise SandboxError(f"{tp.__name__} objects reach the interpreter's internals and are not available in gradviz")
-    if tp in FACES or internal_type(tp):
+    if has_face(tp) or internal_type(tp):
         raise SandboxError("this object is internal to gradviz and not available to your code")
     if len(_safe_types) > 50_000:
         _safe_types.clear()
@@ -322,6 +328,7 @@ def private_allowed(obj: Any, name: str) -> bool:
 
 
 def check_read(obj: Any, name: str) -> None:
+    name = plain_name(name)
     kind = kind_of(name)
     if kind is NameKind.REFUSED or refused_identifier(name):
         raise _refuse_read(obj, name)
@@ -332,7 +339,8 @@ def check_read(obj: Any, name: str) -> None:
 
 
 def read(obj: Any, name: str) -> Any:
-    """``obj.name`` in learner code."""
+    """``obj.name`` in learner code (and every read that takes its name from learner code)."""
+    name = plain_name(name)
     kind = kind_of(name)
     if type(obj) is ClassStandIn:
         return _read_standin(obj, name, kind)
@@ -404,11 +412,12 @@ def _refuse_write(obj: Any, name: str, why: str) -> SandboxError:
 def prepare_write(obj: Any, name: str, value: Any = _NO_VALUE) -> Any:
     """Check ``obj.name = value`` (``value`` omitted: an assignment target whose value the check
     does not see) and return the value to store (wrapped where classes.py says so)."""
+    name = plain_name(name)
     kind = kind_of(name)
     if kind is NameKind.REFUSED or refused_identifier(name):
         raise _refuse_write(obj, name, "it reaches the interpreter's internals or raw memory")
     tp = type(obj)
-    if tp is ModuleProxy or tp is ClassStandIn or tp in FACES or internal_type(tp):
+    if tp is ModuleProxy or tp is ClassStandIn or has_face(tp) or internal_type(tp):
         raise _refuse_write(obj, name, "it is read-only")
     is_class = issubclass(tp, type)
     if is_class and not is_learner_class(obj):
@@ -466,6 +475,7 @@ _SEAL_NAMES = frozenset({"__init_subclass__", "_create_", "__new__"})
 
 
 def prepare_delete(obj: Any, name: str) -> None:
+    name = plain_name(name)
     prepare_write(obj, name, None)
     if (
         name in _SEAL_NAMES
@@ -478,12 +488,14 @@ def prepare_delete(obj: Any, name: str) -> None:
 def checked_setattr(obj: Any, name: Any, value: Any) -> None:
     if not isinstance(name, str):
         raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
+    name = plain_name(name)
     setattr(obj, name, prepare_write(obj, name, value))
 
 
 def checked_delattr(obj: Any, name: Any) -> None:
     if not isinstance(name, str):
         raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
+    name = plain_name(name)
     prepare_delete(obj, name)
     delattr(obj, name)
 
@@ -500,7 +512,7 @@ def namespace_of(obj: Any) -> Any:
         return classes.display_namespace(obj)
     if tp is ClassStandIn:
         return checked.VettedMapping(type.__getattribute__(real_of(obj), "__dict__"))
-    if issubclass(tp, type) and tp not in FACES:
+    if issubclass(tp, type) and not has_face(tp):
         # A library class's namespace, read-only, values checked as they are read.
         return checked.VettedMapping(type.__getattribute__(obj, "__dict__"))
     if tp is types.FunctionType or tp is types.MethodType:
@@ -513,7 +525,7 @@ def namespace_of(obj: Any) -> Any:
             return getattr(obj, "__dict__")  # noqa: B009 - the learner's class may define __dict__ itself
         except AttributeError:
             raise TypeError("vars() argument must have __dict__ attribute") from None
-    if tp is not ClassStandIn and tp not in FACES and not internal_type(tp) and not hasattr(obj, "__dict__"):
+    if tp is not ClassStandIn and not has_face(tp) and not internal_type(tp) and not hasattr(obj, "__dict__"):
         raise TypeError("vars() argument must have __dict__ attribute")
     raise SandboxError(
         f"the attribute dict of {_describe(obj)} is not available in gradviz (only your own objects' are)"

@@ -16,8 +16,10 @@ __all__ = [
     "REFUSED_IDENTIFIERS",
     "NameKind",
     "is_dunder",
+    "is_plain_name",
     "is_private",
     "kind_of",
+    "plain_name",
     "refused_identifier",
 ]
 
@@ -63,6 +65,18 @@ REFUSED_ATTRIBUTES = RAW_PROTOCOL_NAMES | frozenset(
 # behind ``import`` statements, and the helpers the rewritten code calls.
 REFUSED_IDENTIFIERS = frozenset({"__builtins__", "__import__", "__build_class__"})
 HELPER_PREFIX = "__gv_"
+
+
+def plain_name(name: str) -> str:
+    """An exact ``str`` with ``name``'s characters. A learner's str subclass can answer ``==`` and
+    ``hash`` one way to the guard's checks and another to Python's attribute lookup; a copy made
+    in C cannot."""
+    return name if type(name) is str else str.__getitem__(name, slice(None))
+
+
+def is_plain_name(name: object) -> bool:
+    """Not a str subclass (those are refused as attribute names in namespaces and state)."""
+    return not isinstance(name, str) or type(name) is str
 
 
 def refused_identifier(name: str) -> bool:

@@ -219,7 +219,8 @@ class AugTarget:
 register_face(AugTarget, None)
 
 _PUBLIC = NameKind.PUBLIC
-_PLAIN_VALUES = frozenset({int, float, str, bool, type(None), list, dict})
+# By id, checked by identity (a set lookup would call a learner metaclass's __eq__).
+_PLAIN_VALUES: dict[int, type] = {id(t): t for t in (int, float, str, bool, type(None), list, dict)}
 _RUNTIME_FILE = __file__
 
 
@@ -339,7 +340,8 @@ class Runtime:
             self.check_deadline()
         if kind_of(name) is _PUBLIC:
             value = getattr(obj, name)
-            return value if type(value) in _PLAIN_VALUES else guard.vet(value)
+            tp = type(value)
+            return value if _PLAIN_VALUES.get(id(tp)) is tp else guard.vet(value)
         return guard.read(obj, name)
 
     @staticmethod

@@ -19,7 +19,7 @@ from typing import Any
 from gradviz.runner.sandbox.owners import allow_internal_type
 from gradviz.runner.sandbox.policy import SandboxError
 
-__all__ = ["FACES", "ClassStandIn", "real_of", "register_face", "register_standin", "standin_for"]
+__all__ = ["ClassStandIn", "face_of", "has_face", "real_of", "register_face", "register_standin", "standin_for"]
 
 # The guard installs its attribute reader here (the guard imports this module, not the reverse).
 attribute_reader: Callable[[Any, str], Any] = getattr
@@ -91,12 +91,26 @@ class ClassStandIn:
 
 
 # What type() shows for the runner's objects learner code may hold (a module proxy is a module, a
-# checked builtin a builtin); None: nothing, the class is not to be handed out.
-FACES: dict[type, type | None] = {ClassStandIn: None}
+# checked builtin a builtin); None: nothing, the class is not to be handed out. Keyed by id and
+# checked by identity: a learner metaclass's __eq__ must never be called with these classes.
+_faces: dict[int, tuple[type, type | None]] = {}
 
 
 def register_face(cls: type, face: type | None) -> None:
-    FACES[cls] = face
+    _faces[id(cls)] = (cls, face)
+
+
+def has_face(cls: type) -> bool:
+    entry = _faces.get(id(cls))
+    return entry is not None and entry[0] is cls
+
+
+def face_of(cls: type) -> type | None:
+    entry = _faces.get(id(cls))
+    return entry[1] if entry is not None and entry[0] is cls else None
+
+
+register_face(ClassStandIn, None)
 
 
 _standins: dict[int, tuple[type, ClassStandIn]] = {}

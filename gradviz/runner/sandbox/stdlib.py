@@ -33,7 +33,7 @@ from typing import Any
 
 from gradviz.runner.limits import check_int_bits
 from gradviz.runner.sandbox import checked, classes, guard
-from gradviz.runner.sandbox.names import RAW_PROTOCOL_NAMES, refused_identifier
+from gradviz.runner.sandbox.names import RAW_PROTOCOL_NAMES, plain_name, refused_identifier
 from gradviz.runner.sandbox.owners import allow_internal_type
 from gradviz.runner.sandbox.policy import SandboxError
 from gradviz.runner.sandbox.proxy import ModuleProxy
@@ -120,7 +120,8 @@ def _update_wrapper(
     assigned: Iterable[str] = functools.WRAPPER_ASSIGNMENTS,
     updated: Iterable[str] = functools.WRAPPER_UPDATES,
 ) -> Any:
-    assigned, updated = tuple(assigned), tuple(updated)
+    assigned = tuple(plain_name(n) if isinstance(n, str) else n for n in assigned)
+    updated = tuple(plain_name(n) if isinstance(n, str) else n for n in updated)
     for name in assigned + updated:
         if name not in _STANDARD_WRAPPER_NAMES:
             raise SandboxError(
@@ -144,7 +145,7 @@ def _wraps(
 
 
 def _attrgetter(attr: str, *attrs: str) -> checked.CheckedCall:
-    paths = [a.split(".") if isinstance(a, str) else a for a in (attr, *attrs)]
+    paths = [str.split(plain_name(a), ".") if isinstance(a, str) else a for a in (attr, *attrs)]
     original = operator.attrgetter(attr, *attrs)  # validates the arguments, and prints
 
     def get_one(obj: Any, path: list[str]) -> Any:
@@ -161,6 +162,7 @@ def _attrgetter(attr: str, *attrs: str) -> checked.CheckedCall:
 
 
 def _methodcaller(name: str, /, *args: Any, **kwargs: Any) -> checked.CheckedCall:
+    name = plain_name(name) if isinstance(name, str) else name
     original = operator.methodcaller(name, *args, **kwargs)
     return checked.CheckedCall(original, lambda obj: guard.read(obj, name)(*args, **kwargs))
 
@@ -199,7 +201,10 @@ def _checked_copy_module() -> dict[str, Any]:
     reconstruct = namespace["_reconstruct"]
 
     def _reconstruct(x: Any, memo: Any, func: Any, args: Any, state: Any = None, *rest: Any, **kwargs: Any) -> Any:
-        bad = [n for n in _state_names(state) if n in RAW_PROTOCOL_NAMES or refused_identifier(n)]
+        names = _state_names(state)
+        if not all(type(n) is str for n in names):
+            raise SandboxError("copying an object whose state names attributes with str subclasses is not available")
+        bad = [n for n in names if n in RAW_PROTOCOL_NAMES or refused_identifier(n)]
         if bad:
             raise SandboxError(f"copying an object whose state sets {bad[0]!r} is not available in gradviz")
         return reconstruct(x, memo, func, args, state, *rest, **kwargs)
