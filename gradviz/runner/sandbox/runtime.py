@@ -24,10 +24,11 @@ import math
 import sys
 import time
 from collections.abc import Callable, Iterator, MutableMapping
-from types import BuiltinFunctionType, FrameType
+from types import BuiltinFunctionType, FrameType, FunctionType
 from typing import Any
 
 from gradviz.autograd import provenance
+from gradviz.runner.cells import NotebookDisplay
 from gradviz.runner.limits import Limits, ResourceLimitError, WallTimeExceeded, limit_message
 from gradviz.runner.results import SourceSpan
 from gradviz.runner.sandbox import classes, guard, modules, stdlib
@@ -125,6 +126,8 @@ class LearnerBuiltin:
 
 
 register_face(LearnerBuiltin, BuiltinFunctionType)
+# The session's display() (IPython's, for notebooks) is a function to the learner, as in IPython.
+register_face(NotebookDisplay, FunctionType)
 
 _REFUSED = {
     "open": "code cannot read or write files",
