@@ -63,7 +63,9 @@ class MainWindow(QMainWindow):
     run_idle = Signal()
 
     # Share of the window's width: editor/output, graph (+ player under it), inspector.
-    COLUMN_SHARES = (0.35, 0.45, 0.20)
+    # The graph gets the largest share: it is what the learner came to see.
+    COLUMN_SHARES = (0.29, 0.53, 0.18)
+    MIN_EDITOR_WIDTH = 300  # below this the editor column clips code a learner types
 
     def __init__(
         self, prefs: Preferences | None = None, runner: RunController | None = None, autosave: bool = True
@@ -142,7 +144,12 @@ class MainWindow(QMainWindow):
         self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.setDefaultAction(self.actions_.cancel)
         self.cancel_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        # Says when the worker is not contained by the operating system (empty when it is).
+        self.containment_label = QLabel()
+        self.containment_label.setObjectName("containmentLabel")
+        self.containment_label.hide()
         bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.containment_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
         bar.addPermanentWidget(self.position_label)
@@ -156,18 +163,20 @@ class MainWindow(QMainWindow):
         a.save_as.triggered.connect(lambda: documents.save_as())
         a.quit.triggered.connect(self.close)
         a.preferences.triggered.connect(self.show_preferences)
-        a.run_cell.triggered.connect(lambda: running.run_current(advance=False))
-        a.run_advance.triggered.connect(lambda: running.run_current(advance=True))
-        a.run_all.triggered.connect(running.run_all)
+        a.run_cell.triggered.connect(lambda: self._run_if_allowed(lambda: running.run_current(advance=False)))
+        a.run_advance.triggered.connect(lambda: self._run_if_allowed(lambda: running.run_current(advance=True)))
+        a.run_all.triggered.connect(lambda: self._run_if_allowed(running.run_all))
         a.cancel.triggered.connect(running.cancel)
         a.restart.triggered.connect(running.restart_session)
         a.about.triggered.connect(self._about)
         a.theme_group.triggered.connect(lambda action: self.set_theme(str(action.data())))
         a.language_group.triggered.connect(lambda action: self.set_language(str(action.data())))
 
-        self.editor.run_cell_requested.connect(running.run_cell)
-        self.editor.run_cell_and_advance_requested.connect(running.run_cell_and_advance)
-        self.editor.run_all_requested.connect(running.run_all)
+        self.editor.run_cell_requested.connect(lambda i: self._run_if_allowed(lambda: running.run_cell(i)))
+        self.editor.run_cell_and_advance_requested.connect(
+            lambda i: self._run_if_allowed(lambda: running.run_cell_and_advance(i))
+        )
+        self.editor.run_all_requested.connect(lambda: self._run_if_allowed(running.run_all))
         self.editor.cursor_line_changed.connect(self._on_cursor_line)
         self.editor.cursorPositionChanged.connect(self._update_position_label)
         self.output.line_activated.connect(self.editor.goto_line)
@@ -184,6 +193,7 @@ class MainWindow(QMainWindow):
         running.backward_calls_changed.connect(self._publish_backward_calls)
         self.runner.idle.connect(self._refit_if_graph_changed)
         self.runner.idle.connect(self.run_idle)
+        self.runner.idle.connect(self.show_containment)
         theme_manager().changed.connect(self._apply_theme_to_views)
 
     # ----- canvas and player slots -----------------------------------------------------------
@@ -194,6 +204,7 @@ class MainWindow(QMainWindow):
         self.graph_area.set_graph_widget(canvas)
         self.canvas = canvas
         canvas.node_selected.connect(self.select_node)
+        canvas.running_node_changed.connect(self._follow_running_node)
         canvas.set_theme(theme_manager().theme)
         canvas.set_snapshot(self.snapshot)
         canvas.select_node(self._selected)
@@ -225,6 +236,17 @@ class MainWindow(QMainWindow):
         player.set_calls(self.running.backward_calls, self.snapshot)
         self._sync_buffer_states()
         self.balance_layout()
+
+    def _follow_running_node(self, node_id: str) -> None:
+        """During playback the inspector (and the editor's span mark) follow the running node;
+        the selection stays the learner's."""
+        if not node_id or node_id not in self._index.nodes:
+            return
+        self.inspector.show_node(node_id)
+        span = self._index.span(node_id)
+        if span is not None:
+            _cell, line, col, end_line, end_col = span
+            self.editor.highlight_span(line, col, end_line, end_col)
 
     def _publish_backward_calls(self, calls: list[dict[str, Any]]) -> None:
         """The session's backward calls changed: the player replays them on the graph each call's
@@ -273,6 +295,7 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.inspector_dock], [dock], Qt.Orientation.Horizontal)
         central = max(400, self.width() - dock)
         left = int(central * left_share / (left_share + graph_share))
+        left = min(max(left, self.MIN_EDITOR_WIDTH), central // 2)
         self.splitter.setSizes([left, central - left])
         if self.player is not None:
             height = max(300, self.graph_column.height() or self.height() - 120)
@@ -407,6 +430,33 @@ class MainWindow(QMainWindow):
         if self.canvas is not None:
             self.canvas.set_theme(theme)
 
+    # ----- containment -----------------------------------------------------------------------
+    def worker_contained(self) -> bool:
+        """True when the worker said the operating system contains it."""
+        return bool(getattr(self.runner.containment, "active", False))
+
+    def show_containment(self) -> None:
+        """Where the worker could not be contained, the status bar says so (with the reason)."""
+        state = self.runner.containment
+        if state is None or getattr(state, "active", False):
+            self.containment_label.hide()
+            return
+        self.containment_label.setText(translate("MainWindow", "⚠ Code is not contained"))
+        self.containment_label.setToolTip(
+            translate(
+                "MainWindow",
+                "The operating system cannot contain the code gradviz runs ({reason}); files opened "
+                "from disk run only after you confirm.",
+            ).format(reason=str(getattr(state, "reason", "")) or translate("MainWindow", "unknown reason"))
+        )
+        self.containment_label.show()
+
+    def _run_if_allowed(self, run: Any) -> None:
+        """Typed code always runs; a file opened from disk runs uncontained only once confirmed."""
+        self.show_containment()
+        if self.documents.confirm_run(self.worker_contained()):
+            run()
+
     # ----- status bar ------------------------------------------------------------------------
     def _show_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
@@ -431,6 +481,7 @@ class MainWindow(QMainWindow):
         self.inspector_dock.setWindowTitle(translate("MainWindow", "Inspector"))
         self.inspector_dock.toggleViewAction().setText(translate("MainWindow", "Inspector"))
         self.actions_.toolbar.setWindowTitle(translate("MainWindow", "Toolbar"))
+        self.show_containment()
         self._show_busy(self.running.busy)
         self._update_position_label()
         self._sync_checked()

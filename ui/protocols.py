@@ -30,6 +30,10 @@ class GraphCanvas(Protocol):
         """Signal(str): the learner clicked a node ("" on empty canvas); the window routes it to
         the editor, outline and inspector, and back to :meth:`select_node`."""
 
+    @property
+    def running_node_changed(self) -> SignalInstance:
+        """Signal(str): the node the backward player runs now ("" when none); the inspector follows it."""
+
     def set_snapshot(self, snapshot: dict[str, Any] | None) -> None:
         """The graph to draw (docs/graph-format.md), or None for an empty canvas."""
 

@@ -272,6 +272,12 @@ class RunController(QObject):
     def busy(self) -> bool:
         return self._busy
 
+    @property
+    def containment(self) -> object | None:
+        """How the worker is contained (gradviz.runner.containment.Containment: active,
+        mechanisms, reason) once it has said so; None before that or for a client without a wall."""
+        return getattr(self._executor.client, "containment", None)
+
     def warm_up(self) -> None:
         """Start the worker in the background (at app start) so the first run is fast."""
         self._warm.emit()

@@ -42,6 +42,10 @@ class DocumentController(QObject):
         self._prefs = prefs
         self._actions = actions
         self._path: Path | None = None
+        # Text read from a file on disk that may run only after the learner confirms it (where the
+        # worker is not contained by the operating system). Typed text and the shipped examples
+        # and seed always run.
+        self._untrusted = False
         self._display_name = translate("MainWindow", "Untitled")
         self.autosaver = files.Autosaver(self._autosave_state, parent=self) if autosave else None
         editor.document().modificationChanged.connect(self._on_modified)
@@ -63,6 +67,7 @@ class DocumentController(QObject):
         self._editor.setPlainText(text)
         self._editor.document().setModified(dirty)
         self._path = path
+        self._untrusted = False  # open_file marks text read from disk after loading it
         self._display_name = display_name or (path.name if path else translate("MainWindow", "Untitled"))
         self.document_replaced.emit()
         first = next((c for c in self._editor.cells if c.is_code), None)
@@ -102,7 +107,43 @@ class DocumentController(QObject):
         else:
             self.load_text(text, file.resolve())
             self.remember_recent(file.resolve())
+            self._untrusted = file.resolve() != files.seed_path().resolve()
         return True
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """True while the text came from a file on disk and the learner has not agreed to run it."""
+        return self._untrusted
+
+    def confirm_run(self, contained: bool) -> bool:
+        """Before running: a file opened from disk runs in an uncontained worker only after the
+        learner says yes (once per opened file). ``ask`` is the question; tests replace it."""
+        if contained or not self._untrusted:
+            return True
+        if self.ask(
+            translate("MainWindow", "Run {name}?").format(name=self.display_name),
+            translate(
+                "MainWindow",
+                "Run {name}? Its code can reach your files: this computer cannot contain the code "
+                "gradviz runs, so only run files you trust.",
+            ).format(name=self.display_name),
+        ):
+            self._untrusted = False
+            return True
+        self.status_message.emit(
+            translate("MainWindow", "Not run: {name} was not confirmed").format(name=self.display_name)
+        )
+        return False
+
+    def ask(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(
+            self._window,
+            title,
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def open_seed(self) -> bool:
         """The seed notebook (the app's first document); an empty cell if it is missing."""

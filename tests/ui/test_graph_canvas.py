@@ -122,8 +122,11 @@ def test_fit_and_zoom(panel):
     view.set_scale(4.0)
     content = view.graph_scene.itemsBoundingRect()
     assert not view.visible_scene_rect().contains(content)
-    view.fit_to_view()
+    view.fit_whole()  # the Fit button and F: the whole graph, readable or not
     assert view.visible_scene_rect().adjusted(-1, -1, 1, 1).contains(content)
+    view.set_scale(4.0)
+    view.fit_to_view()  # after a run: whole when readable, else the readable size
+    assert _fitted(view)
     before = view.current_scale()
     view.zoom_by(2.0)
     assert view.current_scale() == pytest.approx(before * 2.0)
@@ -316,15 +319,11 @@ def test_growing_graph_refits_until_the_user_moves_the_view(panel, seed, qtbot):
 def _fitted(view) -> bool:
     """Fitting shows the whole graph, except that a small graph is never shrunk below readable
     text: then the view sits exactly at the readable scale (the minimap shows the rest)."""
-    from ui.graph.view import READABLE_FIT
-
     whole = view.visible_scene_rect().adjusted(-1, -1, 1, 1).contains(view.graph_scene.content_rect())
-    return whole or view.current_scale() == pytest.approx(READABLE_FIT)
+    return whole or view.current_scale() == pytest.approx(view.readable_scale())
 
 
 def test_fitting_a_tall_small_graph_keeps_labels_readable(qtbot, seed):
-    from ui.graph.view import READABLE_FIT
-
     _named, snap = seed
     p = GraphPanel(theme=LIGHT)
     qtbot.addWidget(p)
@@ -333,8 +332,17 @@ def test_fitting_a_tall_small_graph_keeps_labels_readable(qtbot, seed):
     qtbot.waitExposed(p)
     p.set_snapshot(snap)
     p.fit_to_view()
-    assert p.view.current_scale() == pytest.approx(READABLE_FIT)
+    assert p.view.current_scale() == pytest.approx(p.view.readable_scale())
     assert not p.view.visible_scene_rect().contains(p.view.graph_scene.content_rect())
+    assert not p.view.note.isVisible()
+    # The Fit button shows the whole graph anyway and says the text is now too small to read;
+    # its "Readable size" link goes back to the readable zoom.
+    p.fit_button.click()
+    assert p.view.visible_scene_rect().adjusted(-1, -1, 1, 1).contains(p.view.graph_scene.content_rect())
+    assert not p.view.text_is_readable() and p.view.note.isVisible()
+    p.view.note.button.click()
+    assert p.view.current_scale() == pytest.approx(p.view.readable_scale())
+    assert not p.view.note.isVisible()
 
 
 def test_grad_none_badges_are_small_calm_and_never_overlap(panel, seed):
@@ -404,14 +412,14 @@ def test_big_graph_collapses_around_landmarks_and_double_click_expands(qtbot):
 
 def test_minimap_only_while_part_of_the_graph_is_off_screen(panel):
     view = panel.view
-    view.fit_to_view()
+    view.fit_whole()
     assert not view.minimap.isVisible()  # the whole graph is on screen: no corner box over it
     view.zoom_by(4.0)
     assert view.minimap.isVisible()
     panel.minimap_button.setChecked(False)
     assert not view.minimap.isVisible()
     panel.minimap_button.setChecked(True)
-    view.fit_to_view()
+    view.fit_whole()
     assert not view.minimap.isVisible()
 
 

@@ -205,6 +205,7 @@ def test_graph_slot_receives_snapshot_selection_and_routes_clicks(qtbot, window)
 
     class RecordingCanvas(QWidget):
         node_selected = Signal(str)
+        running_node_changed = Signal(str)
 
         def __init__(self):
             super().__init__()

@@ -238,6 +238,17 @@ class NodeItem(QGraphicsItem):
     def set_buffer_freed(self, attr: str, freed: bool) -> bool:
         return False
 
+    def badge_rect(self) -> QRectF:
+        """Where the badge chip is drawn, in item coordinates (empty without a badge)."""
+        return QRectF(self._badge_rect)
+
+    def chip_at(self, pos: QPointF) -> tuple[str, bool] | None:
+        """The saved buffer chip under ``pos`` (item coordinates) as (attr, freed), or None."""
+        for chip in self._chips:
+            if chip.rect.contains(pos):
+                return chip.attr, chip.freed
+        return None
+
     def buffer_attrs(self) -> list[str]:
         """The saved buffers this node draws a chip for (only ops have them)."""
         return [chip.attr for chip in self._chips]

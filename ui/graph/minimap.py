@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -31,7 +31,7 @@ class Minimap(QWidget):
         self._timer.setInterval(120)
         self._timer.timeout.connect(self.render_now)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip("Overview: click or drag to move the view")
+        self.setToolTip(QCoreApplication.translate("Minimap", "Overview: click or drag to move the view"))
 
     def sync_visibility(self) -> None:
         """Show the overview only while part of the graph is off screen: over a fitted graph it

@@ -1,4 +1,5 @@
-"""GraphPanel: the canvas with its toolbar (view, direction, fit, zoom, minimap, search by name).
+"""GraphPanel: the canvas with its toolbar (view, direction, fit, readable size, zoom, follow the
+player, minimap, legend, search by name).
 
 This is the widget to hand to ``MainWindow.set_graph_widget``: it is the window's
 ui.protocols.GraphCanvas, forwarding to its GraphView, and re-emits ``node_selected``.
@@ -21,11 +22,13 @@ translate = QCoreApplication.translate
 
 class GraphPanel(QWidget):
     node_selected = Signal(str)
+    running_node_changed = Signal(str)  # the node the backward player runs now ("" when none)
 
     def __init__(self, parent: QWidget | None = None, theme: Theme | None = None) -> None:
         super().__init__(parent)
         self.view = GraphView(self, theme)
         self.view.node_selected.connect(self.node_selected)
+        self.view.running_node_changed.connect(self.running_node_changed)
         self._matches: list[str] = []
         self._match_index = -1
 
@@ -41,7 +44,9 @@ class GraphPanel(QWidget):
         self.direction_button = self._tool(checkable=True)
         self.direction_button.toggled.connect(lambda lr: self.set_direction("LR" if lr else "TB"))
         self.fit_button = self._tool()
-        self.fit_button.clicked.connect(self.view.fit_to_view)
+        self.fit_button.clicked.connect(self.view.fit_whole)
+        self.readable_button = self._tool()
+        self.readable_button.clicked.connect(self.view.readable_size)
         self.zoom_in_button = self._tool()
         self.zoom_in_button.clicked.connect(lambda: self.view.zoom_by(1.25))
         self.zoom_out_button = self._tool()
@@ -49,6 +54,15 @@ class GraphPanel(QWidget):
         self.minimap_button = self._tool(checkable=True)
         self.minimap_button.setChecked(True)
         self.minimap_button.toggled.connect(self.view.set_minimap_enabled)
+        self.follow_button = self._tool(checkable=True)
+        self.follow_button.setChecked(True)
+        self.follow_button.toggled.connect(self.view.set_follow_player)
+        self.legend_button = self._tool(checkable=True)
+        self.legend_button.toggled.connect(self.set_legend_visible)
+        from ui.legend import LegendPanel  # it draws with ui.graph's items: import after them
+
+        self.legend = LegendPanel(self.view)
+        self.legend.set_graph_palette(self.view.graph_scene.graph_palette)
 
         self.search_box = QLineEdit(self)
         self.search_box.setClearButtonEnabled(True)
@@ -65,9 +79,12 @@ class GraphPanel(QWidget):
             self.gradfn_button,
             self.direction_button,
             self.fit_button,
+            self.readable_button,
             self.zoom_in_button,
             self.zoom_out_button,
+            self.follow_button,
             self.minimap_button,
+            self.legend_button,
         ):
             bar.addWidget(w)
         bar.addStretch(1)
@@ -100,6 +117,18 @@ class GraphPanel(QWidget):
 
     def set_theme(self, theme: Theme) -> None:
         self.view.set_theme(theme)
+        self.legend.set_graph_palette(self.view.graph_scene.graph_palette)
+
+    def set_legend_visible(self, on: bool) -> None:
+        """The legend sits in the canvas's top-left corner, over the graph, until toggled off."""
+        if self.legend_button.isChecked() != on:
+            self.legend_button.setChecked(on)  # re-enters through toggled
+            return
+        self.legend.adjustSize()
+        self.legend.move(8, 8)
+        self.legend.setVisible(on)
+        if on:
+            self.legend.raise_()
 
     def fit_to_view(self) -> None:
         """Show the whole graph; later snapshots are fitted again until the user zooms or pans."""
@@ -157,6 +186,16 @@ class GraphPanel(QWidget):
         self.direction_button.setToolTip(translate("GraphPanel", "Lay the graph out top-down or left-to-right"))
         self.fit_button.setText(translate("GraphPanel", "Fit"))
         self.fit_button.setToolTip(translate("GraphPanel", "Fit the whole graph (F)"))
+        self.readable_button.setText(translate("GraphPanel", "Readable size"))
+        self.readable_button.setToolTip(
+            translate("GraphPanel", "Zoom so every label can be read, around the running or selected node (R)")
+        )
+        self.follow_button.setText(translate("GraphPanel", "Follow"))
+        self.follow_button.setToolTip(
+            translate("GraphPanel", "Keep the running node in view while backward plays (off: hold the view)")
+        )
+        self.legend_button.setText(translate("GraphPanel", "Legend"))
+        self.legend_button.setToolTip(translate("GraphPanel", "What the colours, outlines and numbers mean"))
         self.zoom_in_button.setText("+")
         self.zoom_out_button.setText("−")
         self.minimap_button.setText(translate("GraphPanel", "Map"))

@@ -2,7 +2,13 @@
 
 Interaction: wheel or pinch zooms around the pointer, dragging the background pans, a click
 selects (``node_selected`` carries the id; a click on empty canvas sends ""), double-clicking a
-collapsed group expands it, F fits, +/- zoom. GraphPanel puts a toolbar over it for the window;
+collapsed group expands it, F fits the whole graph, R zooms to a readable size, +/- zoom.
+
+The camera follows the backward player: when a node starts running it is panned into view
+(smoothly) unless the learner switched following off to hold the view; ``running_node_changed``
+tells the window so the inspector can follow too. Fitting the whole graph never refuses: when the
+text would be too small to read, a note over the canvas says so and offers the readable size.
+GraphPanel puts a toolbar over it for the window;
 the backward player paints on it through ui.protocols.PlaybackCanvas (set_node_states,
 set_edge_grad, animate_marker, set_buffer_freed, set_badge).
 """
@@ -12,27 +18,88 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QVariantAnimation, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter, QResizeEvent, QWheelEvent
-from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
+from PySide6.QtCore import QCoreApplication, QEasingCurve, QEvent, QPointF, QRectF, Qt, QVariantAnimation, Signal
+from PySide6.QtGui import (
+    QFont,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QNativeGestureEvent,
+    QPainter,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGestureEvent,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QPinchGesture,
+    QToolButton,
+    QToolTip,
+    QWidget,
+)
 
 from ui.graph.items import GroupItem, NodeItem
 from ui.graph.minimap import Minimap
 from ui.graph.scene import GraphScene
-from ui.graph.style import palette_for
+from ui.graph.style import fonts, palette_for
 from ui.theme import Theme, current_theme
 
-__all__ = ["MAX_SCALE", "MIN_SCALE", "GraphView"]
+__all__ = ["MAX_SCALE", "MIN_SCALE", "READABLE_SECONDARY_PX", "READABLE_TITLE_PX", "GraphView"]
+
+translate = QCoreApplication.translate
 
 MIN_SCALE = 0.02
 MAX_SCALE = 6.0
-READABLE_FIT = 0.62  # fitting never shrinks a small graph below this (labels stay readable)
 READABLE_FIT_MAX_NODES = 150  # larger graphs fit whole: an overview matters more there
+# On-screen text sizes below which a learner cannot read the graph (WCAG-minded, measured in tests).
+READABLE_TITLE_PX = 11.0
+READABLE_SECONDARY_PX = 9.0
+FOLLOW_MARGIN_PX = 24  # a followed node is kept this far inside the viewport's edge
+FOLLOW_PAN_MS = 220  # the camera glides to the running node over this long
+
+
+class ViewNote(QFrame):
+    """A one-line note over the canvas's top edge with an action link ("Readable size")."""
+
+    readable_requested = Signal()
+
+    def __init__(self, view: QGraphicsView) -> None:
+        super().__init__(view)
+        self.setObjectName("graphViewNote")
+        self.setAutoFillBackground(True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 3, 4, 3)
+        self.label = QLabel(self)
+        self.button = QToolButton(self)
+        self.button.setAutoRaise(True)
+        self.button.clicked.connect(self.readable_requested)
+        layout.addWidget(self.label)
+        layout.addWidget(self.button)
+        self.hide()
+
+    def show_message(self, text: str, action: str) -> None:
+        self.label.setText(text)
+        self.button.setText(action)
+        self.adjustSize()
+        self.place()
+        self.show()
+        self.raise_()
+
+    def place(self) -> None:
+        parent = self.parentWidget()
+        if isinstance(parent, QGraphicsView):
+            area = parent.viewport().geometry()
+            self.move(area.left() + max(0, (area.width() - self.width()) // 2), area.top() + 8)
 
 
 class GraphView(QGraphicsView):
     node_selected = Signal(str)
     zoom_changed = Signal(float)
+    running_node_changed = Signal(str)  # the node the player runs now ("" when none runs)
 
     def __init__(self, parent: QWidget | None = None, theme: Theme | None = None) -> None:
         super().__init__(parent)
@@ -62,7 +129,17 @@ class GraphView(QGraphicsView):
         self.graph_scene.layout_changed.connect(self._on_layout_changed)
         self.minimap_enabled = True
         self.minimap = Minimap(self)
+        self.note = ViewNote(self)
         self._place_minimap()
+        # Following the player: on by default, a learner can hold the view instead.
+        self.follow_player = True
+        self.pan_duration_ms = FOLLOW_PAN_MS
+        self._running: str | None = None
+        self._pan = QVariantAnimation(self)
+        self._pan.setEasingCurve(QEasingCurve.Type.OutCubic)
+        self._pan.valueChanged.connect(lambda p: self.centerOn(p) if isinstance(p, QPointF) else None)
+        self.note.readable_requested.connect(self.readable_size)
+        self.zoom_changed.connect(self._on_zoom_changed)
 
     # -- canvas protocol (ui/graph_area.py) ------------------------------------------------------
     def set_snapshot(self, snapshot: dict[str, Any] | None) -> None:
@@ -130,39 +207,144 @@ class GraphView(QGraphicsView):
             self.select_node(selected, center=False)
         self.fit_to_view()
 
+    def readable_scale(self) -> float:
+        """The smallest zoom at which node titles are READABLE_TITLE_PX and the secondary text
+        (shapes, buffer chips) READABLE_SECONDARY_PX on screen."""
+        f = fonts()
+        secondary = min(self.font_pixels(f.small), self.font_pixels(f.chip))
+        return max(READABLE_TITLE_PX / self.font_pixels(f.title), READABLE_SECONDARY_PX / secondary)
+
+    def font_pixels(self, font: QFont) -> float:
+        """A scene font's height in pixels at zoom 1 on this view's screen."""
+        if font.pixelSize() > 0:
+            return float(font.pixelSize())
+        return font.pointSizeF() * self.logicalDpiY() / 72.0
+
+    def text_is_readable(self) -> bool:
+        return self.current_scale() >= self.readable_scale() - 1e-6
+
     def fit_to_view(self) -> None:
-        """Show the whole graph (at most 1.5x zoom) and follow it again on later snapshots."""
+        """Frame the graph for reading (after a run, on resizes, on the first snapshot): the whole
+        graph when its text stays readable, else the readable size around the running node, the
+        selection or where the data starts, with the minimap for the overview. The view then
+        follows the graph again on later snapshots."""
         self._auto_fit = True
         rect = self.graph_scene.content_rect()
         if rect.isEmpty():
             return
+        self._pan.stop()
+        self._fit_rect(rect)
+        readable = self.readable_scale()
+        if self.current_scale() < readable and len(self.graph_scene.nodes) <= READABLE_FIT_MAX_NODES:
+            self.set_scale(readable)
+            self.centerOn(self._fit_focus(rect))
+        self.note.hide()
+        self._emit_zoom()
+
+    def fit_whole(self) -> None:
+        """The Fit action: the whole graph, however small its text gets; when it is too small to
+        read, the note over the canvas says so and offers the readable size."""
+        self._auto_fit = True
+        rect = self.graph_scene.content_rect()
+        if rect.isEmpty():
+            return
+        self._pan.stop()
+        self._fit_rect(rect)
+        self._emit_zoom()
+        if self.text_is_readable():
+            self.note.hide()
+        else:
+            self.note.show_message(
+                translate("GraphView", "The whole graph fits, but its text is too small to read."),
+                translate("GraphView", "Readable size"),
+            )
+
+    def readable_size(self) -> None:
+        """Zoom to the smallest readable size, around the running node, the selection or the start."""
+        rect = self.graph_scene.content_rect()
+        if rect.isEmpty():
+            return
+        self._pan.stop()
+        self.keep_user_view()
+        self.set_scale(self.readable_scale())
+        self.centerOn(self._fit_focus(rect))
+        self.note.hide()
+        self._emit_zoom()
+
+    def _fit_rect(self, rect: QRectF) -> None:
         self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
         # A tiny graph fitted would be drawn huge; never zoom in past 1.5x on fit.
         if self.current_scale() > 1.5:
             self.set_scale(1.5)
             self.centerOn(rect.center())
-        elif self.current_scale() < READABLE_FIT and len(self.graph_scene.nodes) <= READABLE_FIT_MAX_NODES:
-            # A learner-sized graph squeezed below readable text helps nobody: keep the labels
-            # readable, show the part around the selection (or the inputs at the top/left) and
-            # let the minimap give the overview.
-            self.set_scale(READABLE_FIT)
-            focus = self._fit_focus(rect)
-            self.centerOn(focus)
+
+    def _emit_zoom(self) -> None:
         self.zoom_changed.emit(self.current_scale())
         self.minimap.sync_visibility()
         self.minimap.update()
 
+    def _on_zoom_changed(self, _scale: float) -> None:
+        if self.note.isVisible() and self.text_is_readable():
+            self.note.hide()
+
     def _fit_focus(self, rect: QRectF) -> QPointF:
-        selected = self.selected_id()
-        item = self.graph_scene.nodes.get(selected) if selected else None
-        if item is not None:
-            return item.sceneBoundingRect().center()
+        for node_id in (self._running, self.selected_id()):
+            item = self.graph_scene.node_item(node_id) if node_id else None
+            if item is not None:
+                return item.sceneBoundingRect().center()
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
         # Start where the data starts: the top (top-down) or the left (left-to-right) edge.
         return QPointF(
             rect.center().x() if rect.width() <= visible.width() else rect.left() + visible.width() / 2,
             rect.top() + visible.height() / 2 if rect.height() > visible.height() else rect.center().y(),
         )
+
+    # -- following the player ----------------------------------------------------------------------
+    def set_follow_player(self, on: bool) -> None:
+        """On: the running node is panned into view at every step. Off: the view holds still."""
+        self.follow_player = on
+        if on and self._running:
+            self.reveal_node(self._running)
+
+    @property
+    def running_node(self) -> str | None:
+        return self._running
+
+    def reveal_node(self, node_id: str, animate: bool = True) -> bool:
+        """Pan the least distance that brings the node inside the viewport (with a margin),
+        gliding there unless ``animate`` is False; the zoom stays as it is."""
+        item = self.graph_scene.node_item(node_id)
+        if item is None:
+            return False
+        target = self._reveal_center(item.sceneBoundingRect())
+        if target is None:
+            return True
+        self._pan.stop()
+        start = self.visible_scene_rect().center()
+        if not animate or self.pan_duration_ms <= 0 or not self.isVisible():
+            self.centerOn(target)
+            return True
+        self._pan.setStartValue(start)
+        self._pan.setEndValue(target)
+        self._pan.setDuration(self.pan_duration_ms)
+        self._pan.start()
+        return True
+
+    def _reveal_center(self, rect: QRectF) -> QPointF | None:
+        """Where the view's centre must go to show ``rect``; None when it is already in view."""
+        visible = self.visible_scene_rect()
+        margin = FOLLOW_MARGIN_PX / max(self.current_scale(), 1e-9)
+        inner = visible.adjusted(margin, margin, -margin, -margin)
+        if inner.isEmpty() or rect.width() > inner.width() or rect.height() > inner.height():
+            return None if visible.contains(rect) else rect.center()
+        if inner.contains(rect):
+            return None
+        dx = min(0.0, rect.left() - inner.left()) + max(0.0, rect.right() - inner.right())
+        dy = min(0.0, rect.top() - inner.top()) + max(0.0, rect.bottom() - inner.bottom())
+        return visible.center() + QPointF(dx, dy)
+
+    def is_panning(self) -> bool:
+        return self._pan.state() == QVariantAnimation.State.Running
 
     def minimap_wanted(self) -> bool:
         """The overview is shown when switched on and some of the graph is out of view."""
@@ -179,9 +361,7 @@ class GraphView(QGraphicsView):
         scale = min(MAX_SCALE, max(MIN_SCALE, scale))
         factor = scale / max(self.current_scale(), 1e-9)
         self.scale(factor, factor)
-        self.zoom_changed.emit(self.current_scale())
-        self.minimap.sync_visibility()
-        self.minimap.update()
+        self._emit_zoom()
 
     def keep_user_view(self) -> None:
         """The user moved the view (zoom, pan, minimap): later snapshots no longer refit it."""
@@ -221,6 +401,17 @@ class GraphView(QGraphicsView):
     # -- playback hooks, forwarded to the scene (documented in ui/graph/__init__.py) ----------------
     def set_node_states(self, states: dict[str, str]) -> None:
         self.graph_scene.set_node_states(states)
+        running = [node_id for node_id, state in states.items() if state == "running"]
+        if running:
+            self._set_running(running[-1])
+        elif self._running is not None and states.get(self._running, "running") != "running":
+            self._set_running(None)  # it finished and nothing else started: the call has ended
+
+    def _set_running(self, node_id: str | None) -> None:
+        self._running = node_id
+        if node_id is not None and self.follow_player:
+            self.reveal_node(node_id)
+        self.running_node_changed.emit(node_id or "")
 
     def set_edge_grad(self, edge: tuple[str, str], text: str | None) -> bool:
         return self.graph_scene.set_edge_grad(edge, text)
@@ -238,6 +429,7 @@ class GraphView(QGraphicsView):
 
     def clear_player_state(self) -> None:
         self.graph_scene.clear_player_state()
+        self._running = None
 
     # -- Qt overrides --------------------------------------------------------------------------
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -249,6 +441,15 @@ class GraphView(QGraphicsView):
             super().wheelEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            from ui.legend import tooltip_for  # ui.legend draws on ui.graph's items: import it late
+
+            text = tooltip_for(self.items(event.pos()), self.mapToScene(event.pos()), self._drawn_name)
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
         if isinstance(event, QGestureEvent):
             pinch = event.gesture(Qt.GestureType.PinchGesture)
             if isinstance(pinch, QPinchGesture):
@@ -271,7 +472,9 @@ class GraphView(QGraphicsView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key == Qt.Key.Key_F:
-            self.fit_to_view()
+            self.fit_whole()
+        elif key == Qt.Key.Key_R:
+            self.readable_size()
         elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_by(1.25)
         elif key == Qt.Key.Key_Minus:
@@ -304,12 +507,21 @@ class GraphView(QGraphicsView):
         self.minimap.update()
 
     # -- internals ------------------------------------------------------------------------------
+    def _drawn_name(self, node_id: str) -> str:
+        from ui.legend import node_title
+
+        item = self.graph_scene.nodes.get(node_id)
+        return node_title(item) if item is not None else ""
+
     def _place_minimap(self) -> None:
+        # At most a quarter of each side (a sixteenth of the canvas), so a small window keeps
+        # most of its graph visible; never below a size that still shows the shape.
         area = self.viewport().geometry()
-        w = max(90, min(200, area.width() // 4))
-        h = max(60, min(140, area.height() // 4))
+        w = max(60, min(200, area.width() // 4))
+        h = max(40, min(140, area.height() // 4))
         self.minimap.setGeometry(area.right() - w - 10, area.bottom() - h - 10, w, h)
         self.minimap.refresh()
+        self.note.place()
 
     def _on_selection_changed(self) -> None:
         if self._quiet:

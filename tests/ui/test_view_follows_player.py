@@ -1,0 +1,113 @@
+"""The camera follows the backward player: at every step of every call the running node is inside
+the canvas's viewport, and the inspector shows it; with following off the view holds still."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths
+
+from ui import files
+from ui.app import prepare_look
+from ui.extensions import install_all
+from ui.i18n import language_switcher
+from ui.main_window import MainWindow, worker_limits
+from ui.runner import RunController
+from ui.settings import Preferences, RunnerLimits
+from ui.theme import theme_manager
+
+RUN_TIMEOUT_MS = 60_000
+STATE_TIMEOUT_MS = 10_000
+
+CLASSIC = """# %%
+import torch
+x = torch.ones(2, 2, requires_grad=True)
+y = x + 2
+z = y * y * 3
+out = z.mean()
+out.backward()
+print(x.grad)
+"""
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    QStandardPaths.setTestModeEnabled(True)
+    prefs = Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    prepare_look(prefs, theme="light", language="en")
+    win = MainWindow(prefs, runner=RunController(worker_limits(RunnerLimits(time_s=20.0))), autosave=False)
+    installed = install_all(win)
+    assert "graph" in installed and "player" in installed
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    win.balance_layout()
+    yield win
+    win.editor.document().setModified(False)
+    win.close()
+    win.runner.shutdown()
+    win.deleteLater()
+    language_switcher().apply("en")
+    theme_manager().apply("light")
+
+
+def _run(qtbot, window, text: str) -> None:
+    window.documents.load_text(text, None)
+    with qtbot.waitSignal(window.run_idle, timeout=RUN_TIMEOUT_MS):
+        window.running.run_all()
+    assert window.player is not None and window.player.call_count > 0
+
+
+def _running_node_in_view(view) -> bool:
+    running = view.running_node
+    item = view.graph_scene.node_item(running) if running else None
+    if item is None:
+        return True  # the finished step: nothing runs
+    viewport = view.mapToScene(view.viewport().rect()).boundingRect()
+    return viewport.contains(item.sceneBoundingRect()) and not view.is_panning()
+
+
+def _walk_every_step(qtbot, window) -> int:
+    player, view = window.player, window.canvas.view
+    checked = 0
+    for call in range(player.call_count):
+        player.select_call(call)
+        for step in range(len(player.replay)):
+            player.seek(step)
+            qtbot.waitUntil(lambda: _running_node_in_view(view), timeout=STATE_TIMEOUT_MS)
+            running = view.running_node
+            if running and view.graph_scene.node_item(running) is not None:
+                checked += 1
+                if running in window._index.nodes:
+                    assert window.inspector.node_id == running  # the inspector follows
+    return checked
+
+
+def test_the_running_node_is_on_screen_at_every_step_of_the_classic_example(qtbot, window):
+    _run(qtbot, window, CLASSIC)
+    view = window.canvas.view
+    assert view.text_is_readable()
+    assert _walk_every_step(qtbot, window) >= 5  # MeanBackward0, two MulBackward0, AddBackward0, x
+    # backward starts at MeanBackward0, next to `out`: both are on screen at step 0
+    window.player.seek(0)
+    qtbot.waitUntil(lambda: _running_node_in_view(view), timeout=STATE_TIMEOUT_MS)
+
+
+def test_the_running_node_is_on_screen_at_every_step_of_the_seed(qtbot, window):
+    _run(qtbot, window, files.seed_path().read_text(encoding="utf-8"))
+    assert _walk_every_step(qtbot, window) >= 10
+
+
+def test_holding_the_view_keeps_it_still_while_the_player_steps(qtbot, window):
+    _run(qtbot, window, files.seed_path().read_text(encoding="utf-8"))
+    panel, view, player = window.canvas, window.canvas.view, window.player
+    panel.follow_button.setChecked(False)
+    assert not view.follow_player
+    player.select_call(player.call_count - 1)
+    centre = view.visible_scene_rect().center()
+    moved = False
+    for step in range(len(player.replay)):
+        player.seek(step)
+        moved = moved or not _running_node_in_view(view)
+    assert view.visible_scene_rect().center() == centre  # the learner's view stays where it is
+    panel.follow_button.setChecked(True)  # following again brings the running node back
+    qtbot.waitUntil(lambda: _running_node_in_view(view), timeout=STATE_TIMEOUT_MS)
