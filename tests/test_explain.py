@@ -34,6 +34,27 @@ def test_every_code_renders_in_both_languages(code):
             "dtype": "int64",
             "method": "detach()",
             "value": "1",
+            "left": "2x3",
+            "left_cols": "3",
+            "right": "2x3",
+            "right_rows": "2",
+            "mat": "2x3",
+            "mat_cols": "3",
+            "vec": "4",
+            "a": "3",
+            "b": "4",
+            "dim": "1",
+            "shape": "2, 4",
+            "size": "6",
+            "holds": "holds 8",
+            "holds_zh": "能容纳 8 个元素",
+            "target": "4",
+            "existing": "3",
+            "target_sizes": "2, 4",
+            "sizes": "2, 3",
+            "expected": "2",
+            "got": "3",
+            "index": "1",
         },
     )
     en, zh = render(reason, "en"), render(reason, "zh")
@@ -44,8 +65,11 @@ def test_every_code_renders_in_both_languages(code):
 
 
 def test_unnamed_tensor_reads_naturally():
-    text = render(Reason("backward_not_called", {"name": None}), "en")
-    assert "this tensor.grad" in text
+    """No pseudo-code built from "this tensor" (``这个张量.retain_grad()``) in either language."""
+    for code in ("backward_not_called", "not_leaf_no_retain", "requires_grad_false", "grad_reset"):
+        for lang, unnamed in (("en", "this tensor"), ("zh", "这个张量")):
+            text = render(Reason(code, {"name": None, "grad_fn": "MulBackward0"}), lang)
+            assert unnamed in text and unnamed + "." not in text
 
 
 def _tensor(**kw):
@@ -74,9 +98,14 @@ def _ctx(**kw):
 
 def test_why_none_rules():
     assert why_grad_is_none(_tensor(grad={"shape": []}), _ctx()) is None
-    r = why_grad_is_none(_tensor(is_leaf=False, role="intermediate", grad_fn="n3", grad_fn_name="MulBackward0"), _ctx())
+    r = why_grad_is_none(
+        _tensor(is_leaf=False, role="intermediate", grad_fn="n3", grad_fn_name="MulBackward0", span=[0, 2, 0, 2, 5]),
+        _ctx(reached_nodes={"n3"}),
+    )
     assert r.code == "not_leaf_no_retain" and r.fix == "w.retain_grad()" and "MulBackward0" in render(r)
-    r = why_grad_is_none(_tensor(requires_grad=False, role="constant"), _ctx())
+    r = why_grad_is_none(_tensor(is_leaf=False, role="intermediate", grad_fn="n3", grad_fn_name="MulBackward0"), _ctx())
+    assert r.code == "not_on_path"  # no backward call reached it: retain_grad() would not help
+    r = why_grad_is_none(_tensor(requires_grad=False, role="constant", span=[0, 2, 0, 2, 5]), _ctx())
     assert r.code == "requires_grad_false" and r.fix == "w.requires_grad_()"
     assert why_grad_is_none(_tensor(requires_grad=False, origin="no_grad"), _ctx()).code == "created_under_no_grad"
     r = why_grad_is_none(_tensor(requires_grad=False, origin="data"), _ctx())
@@ -84,7 +113,7 @@ def test_why_none_rules():
     assert why_grad_is_none(_tensor(dtype="int64", requires_grad=False), _ctx()).code == "integer_dtype"
     assert why_grad_is_none(_tensor(), GradContext()).code == "backward_not_called"
     r = why_grad_is_none(_tensor(), _ctx())
-    assert r.code == "not_on_path" and "(s)" in render(r)
+    assert r.code == "not_on_path" and "from s," in render(r)
     assert why_grad_is_none(_tensor(), _ctx(captured={"t1"})).code == "grad_via_autograd_grad"
     assert why_grad_is_none(_tensor(), _ctx(accumulated={"t1"})).code == "grad_reset"
 
@@ -124,8 +153,8 @@ def test_seed_errors(seed):
     r = explain_error(seed[4].error.type, seed[4].error.message, names={"root": "z"})
     assert r.code == "err_non_scalar_backward" and r.fix == "z.sum().backward()"
     r = explain_error(seed[6].error.type, seed[6].error.message)
-    assert r.code == "err_backward_twice" and "retain_graph=True" in r.fix
-    assert "retain_graph=True" in render(r, "zh")
+    assert r.code == "err_backward_twice" and r.fix is None  # no variable to name: words, no code
+    assert "retain_graph=True" in render(r, "zh") and "z." not in render(r, "en")
 
 
 @pytest.mark.parametrize(

@@ -62,15 +62,20 @@ def _named_label(name: str) -> QLabel:
     return label
 
 
-# Reasons whose fix is a line of code to run before the backward() call.
-FIXABLE_BEFORE_BACKWARD = frozenset({"not_leaf_no_retain", "requires_grad_false"})
+# Reasons whose fix is a line of code to run right after the tensor is made.
+FIXABLE_AFTER_CREATION = frozenset({"not_leaf_no_retain", "requires_grad_false"})
+
+
+def _tensor_title(node: dict[str, Any]) -> str:
+    """The learner's name, else the expression that made the tensor (the label's first line)."""
+    return str(node.get("name") or str(node.get("label") or "").split("\n", 1)[0] or "?")
 
 
 class Inspector(QWidget):
     node_activated = Signal(str)
     line_activated = Signal(int)
-    # {"code": "y.retain_grad()", "after_line": line the tensor was created on} for the window,
-    # which inserts the code before the first backward() call after that line.
+    # {"code": "y.retain_grad()", "name": "y", "after_line": last line of the expression that made
+    # the tensor} for the window, which inserts the code right below that statement.
     fix_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -207,7 +212,7 @@ class Inspector(QWidget):
         if node:
             item.setData(0, NODE_ROLE, node)
             item.setForeground(1, QColor(self._theme.accent))
-            item.setToolTip(1, translate("Inspector", "Click to select {node}").format(node=node))
+            item.setToolTip(1, translate("Inspector", "Click to select {node}").format(node=self._index.label(node)))
         if line is not None:
             item.setData(0, LINE_ROLE, line)
             item.setForeground(1, QColor(self._theme.accent))
@@ -293,8 +298,7 @@ class Inspector(QWidget):
 
     def _show_tensor(self, node: dict[str, Any]) -> None:
         t = self._theme
-        name = node.get("name") or node.get("label") or node["id"]
-        self._title.setText(str(name))
+        self._title.setText(_tensor_title(node))
         role = str(node.get("role", ""))
         self._badge.setText(
             {
@@ -307,7 +311,6 @@ class Inspector(QWidget):
         names = node.get("names") or []
         if len(names) > 1:
             self._add(attrs, translate("Inspector", "names"), ", ".join(map(str, names)))
-        self._add(attrs, "id", str(node["id"]))
         self._add(attrs, "shape", format_shape(node.get("shape")))
         self._add(attrs, "dtype", str(node.get("dtype", "")))
         self._add(attrs, "requires_grad", str(node.get("requires_grad")))
@@ -347,14 +350,16 @@ class Inspector(QWidget):
             self._repr.setVisible(True)
 
     def _offer_fix(self, node: dict[str, Any]) -> None:
-        """A reason that comes with code (``y.retain_grad()``) gets a button that inserts it."""
+        """A reason that comes with code (``y.retain_grad()``) gets a button that inserts it right
+        below the line that made the tensor (gradviz.backward.fixes says where, and the core only
+        keeps a fix that has such a place)."""
         reason = node.get("grad_none_reason") or {}
-        code = (reason.get("params") or {}).get("fix")
-        span = node.get("span")
-        if not code or not span or reason.get("code") not in FIXABLE_BEFORE_BACKWARD:
+        params = reason.get("params") or {}
+        code, line, name = params.get("fix"), params.get("fix_after_line"), node.get("name")
+        if not code or line is None or not name or reason.get("code") not in FIXABLE_AFTER_CREATION:
             return
-        self._fix = {"code": str(code), "after_line": int(span[1])}
-        self.fix_button.setText(translate("Inspector", "Insert {code} before backward()").format(code=code))
+        self._fix = {"code": str(code), "name": str(name), "after_line": int(line)}
+        self.fix_button.setText(translate("Inspector", "Insert {code} after line {line}").format(code=code, line=line))
         self.fix_button.setVisible(True)
 
     def _request_fix(self) -> None:
@@ -386,10 +391,9 @@ class Inspector(QWidget):
     def _show_op(self, node: dict[str, Any]) -> None:
         t = self._theme
         node_id = str(node["id"])
-        self._title.setText(str(node.get("name") or node.get("label") or node_id))
+        self._title.setText(str(node.get("name") or node.get("label") or "?"))
         self._badge.setText(translate("Inspector", "backward function"))
         attrs = self._section(translate("Inspector", "Autograd node"))
-        self._add(attrs, "id", node_id)
         self._add(attrs, translate("Inspector", "name"), str(node.get("name", "")))
         self._add(attrs, translate("Inspector", "sequence number"), str(node.get("sequence_nr", "")))
         self._created_at(attrs, node)
@@ -438,11 +442,9 @@ class Inspector(QWidget):
             self._add(buffers, translate("Inspector", "none"), "")
 
     def _show_accumulate(self, node: dict[str, Any]) -> None:
-        node_id = str(node["id"])
         self._title.setText(str(node.get("name") or "AccumulateGrad"))
         self._badge.setText(translate("Inspector", "gradient accumulator"))
         attrs = self._section(translate("Inspector", "Autograd node"))
-        self._add(attrs, "id", node_id)
         self._node_ref(attrs, "variable", node.get("variable"))
         self._created_at(attrs, node)
 

@@ -42,7 +42,7 @@ from ui.runner import RunController
 from ui.settings import Preferences
 from ui.snapshot import SnapshotIndex
 from ui.theme import Theme, theme_manager
-from ui.window_actions import WindowActions, apply_text_fix, backward_line_after, icon, insert_line_before
+from ui.window_actions import WindowActions, apply_text_fix, icon, insert_fix
 from ui.window_documents import DocumentController
 from ui.window_running import RunningController, worker_limits
 
@@ -326,20 +326,18 @@ class MainWindow(QMainWindow):
         return True
 
     def apply_inspector_fix(self, fix: str) -> bool:
-        """Insert the inspector's suggested code ({"code", "after_line"}) above the first backward()
-        call after the tensor was created, as one undo step; the learner then re-runs the cell."""
-        data = json.loads(fix)
-        line = backward_line_after(self.running.backward_calls, int(data["after_line"]))
-        if line is None or not insert_line_before(self.editor, line, str(data["code"])):
+        """Insert the inspector's suggested code ({"code", "name", "after_line"}) right below the
+        statement that made the tensor, as one undo step; the learner then runs it again."""
+        code = json.loads(fix).get("code", "")
+        line = insert_fix(self.editor, fix)
+        if line is None:
             self.status_label.setText(
-                translate("MainWindow", "No backward() call after that line to put {code} before").format(
-                    code=data["code"]
-                )
+                translate("MainWindow", "The script changed: no certain place for {code} any more").format(code=code)
             )
             return False
         self.status_label.setText(
-            translate("MainWindow", "Inserted {code} before line {line}: run the cell again").format(
-                code=data["code"], line=line
+            translate("MainWindow", "Inserted {code} as line {line}: run the code from there again").format(
+                code=code, line=line
             )
         )
         return True

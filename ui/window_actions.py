@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from importlib.resources import files
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
@@ -173,22 +172,29 @@ def apply_text_fix(editor: QPlainTextEdit, fix: str) -> int | None:
     return line
 
 
-def insert_line_before(editor: QPlainTextEdit, line: int, code: str) -> bool:
-    """Insert ``code`` as a new line above ``line`` (1-based), with that line's indentation, as one
-    undo step."""
-    block = editor.document().findBlockByNumber(line - 1)
-    if not block.isValid():
-        return False
-    text = block.text()
-    indent = text[: len(text) - len(text.lstrip())]
+def insert_fix(editor: QPlainTextEdit, fix: str) -> int | None:
+    """Insert a why-None fix ({"code", "name", "after_line"}, JSON from the inspector) right below
+    the statement that made the tensor, where gradviz.backward.fixes places it, as one undo step.
+    Returns the new line's number, or None when the fix is malformed or the script (edited since)
+    has no certain place for it."""
+    from gradviz.backward.fixes import fix_insertion
+
+    try:
+        data = json.loads(fix)
+        code, name, after = str(data["code"]), str(data["name"]), int(data["after_line"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    insertion = fix_insertion(editor.toPlainText(), code, name, after)
+    if insertion is None:
+        return None
+    document = editor.document()
     cursor = editor.textCursor()
-    cursor.setPosition(block.position())
-    cursor.insertText(f"{indent}{code}\n")
+    block = document.findBlockByNumber(insertion.before_line - 1)
+    if block.isValid():
+        cursor.setPosition(block.position())
+        cursor.insertText(insertion.text + "\n")
+    else:  # below the last line
+        cursor.movePosition(cursor.MoveOperation.End)
+        cursor.insertText("\n" + insertion.text)
     editor.setTextCursor(cursor)
-    return True
-
-
-def backward_line_after(calls: list[dict[str, Any]], line: int) -> int | None:
-    """The first line after ``line`` that made a backward()/autograd.grad() call, if any."""
-    lines = sorted({int(c["line"]) for c in calls if c.get("line") is not None and int(c["line"]) > line})
-    return lines[0] if lines else None
+    return insertion.before_line

@@ -231,6 +231,8 @@ class Session:
         result.stdout = runtime.output.getvalue()
         result.backward_calls = traces
         self._all_backward_calls.extend(traces)
+        if result.error is not None and result.error.explanation is None:
+            result.error.explanation = self._explain_error(result.error)
         if self.snapshots:
             result.graph = self._snapshot()
 
@@ -269,6 +271,34 @@ class Session:
             node_id=node_id if isinstance(node_id, str) else None,
             explanation=explanation if isinstance(explanation, dict) else None,
         )
+
+    def _explain_error(self, error: ErrorInfo) -> dict[str, Any] | None:
+        """The error in plain words, its fix naming the learner's variable: the one backward() was
+        called on in the failing line or, for "a second time", in the earlier call that freed the
+        buffers (that call is the one that needs retain_graph=True)."""
+        from gradviz.backward.explain import backward_receiver, explain_error
+        from gradviz.backward.replay import find_freeing_call
+
+        cell, line = error.cell, error.line
+        if "a second time" in error.message:
+            calls = self._all_backward_calls
+            freeing = find_freeing_call(calls, len(calls), error.node_id) if error.node_id else None
+            earlier = calls[freeing[0]] if freeing is not None else _last_freeing_call(calls, cell, line)
+            if earlier is not None:
+                cell, line = earlier.get("cell"), earlier.get("line")
+        root = backward_receiver(self._line_text(cell, line))
+        reason = explain_error(error.type, error.message, names={"root": root} if root else None)
+        return reason.to_dict() if reason is not None else None
+
+    def _line_text(self, cell: int | None, line: int | None) -> str | None:
+        """File line ``line`` of cell ``cell``'s source, when both are known."""
+        found = self._sources.get(cell) if cell is not None else None
+        if found is None or line is None:
+            return None
+        source, first_line = found
+        lines = source.splitlines()
+        at = line - first_line
+        return lines[at] if 0 <= at < len(lines) else None
 
     def _error_location(self, exc: BaseException) -> tuple[int | None, int | None]:
         """The innermost learner line on the traceback (the line Python's traceback shows last)."""
@@ -319,9 +349,12 @@ class Session:
             # so each backward call can be replayed on the graph it actually ran through.
             snapshot = build_snapshot(self.named_tensors(), extra=list(self._backward_roots))
             from gradviz.backward.explain import annotate_snapshot
+            from gradviz.graph.naming import name_by_source
 
-            # Every tensor whose .grad is None says why (reason codes, rendered by the UI).
-            return annotate_snapshot(snapshot, self._all_backward_calls)
+            # Unnamed intermediates read as the expression that made them (``y * y``); every
+            # tensor whose .grad is None says why, with a fix only where the script can take it.
+            name_by_source(snapshot, self._sources)
+            return annotate_snapshot(snapshot, self._all_backward_calls, self._sources)
         except Exception as exc:  # noqa: BLE001 - a snapshot bug must not lose the cell's output
             self.last_snapshot_error = cells_module.format_exception_line(exc)
             return None
@@ -329,6 +362,16 @@ class Session:
     def _record_statement_graph(self, span: SourceSpan) -> None:
         graph = self._snapshot()
         self.last_statement_graphs.append({"span": asdict(span), "graph": graph})
+
+
+def _last_freeing_call(calls: list[dict[str, Any]], cell: int | None, line: int | None) -> dict[str, Any] | None:
+    """The latest backward call, other than the one on (cell, line), that freed saved buffers."""
+    for call in reversed(calls):
+        if (call.get("cell"), call.get("line")) == (cell, line):
+            continue
+        if any(e.get("type") == "buffer_freed" for e in call.get("events", [])):
+            return call
+    return None
 
 
 def _printable(text: str) -> str:

@@ -550,24 +550,23 @@ def test_inspector_says_why_grad_is_none_in_both_languages(qtbot, prefs):
         assert "叶子" in win.inspector.why_label.text()
 
 
-def test_the_retain_grad_fix_is_inserted_before_the_backward_line(qtbot, prefs):
-    """Cell 8 of the seed: y.grad is None; the inspector's fix puts y.retain_grad() above
-    s.backward(), one undo takes it back."""
+def test_the_retain_grad_fix_is_inserted_below_the_line_that_made_the_tensor(qtbot, prefs):
+    """Cell 8 of the seed: y.grad is None; the inspector's fix puts y.retain_grad() right below
+    the statement that made y (where it is certain to mean that tensor), one undo takes it back."""
     with seed_window(qtbot, prefs) as (win, _installed):
         code_cells = [c for c in win.editor.cells if c.is_code]
         for cell in code_cells[:9]:  # up to cell 8 (y = x**2 ... s.backward())
             _shift_enter(qtbot, win, cell)
-        y = next(n["id"] for n in win.snapshot["nodes"] if n.get("name") == "y")
-        win.select_node(y)
+        y = next(n for n in win.snapshot["nodes"] if n.get("name") == "y")
+        win.select_node(y["id"])
         assert win.inspector.fix_button.isVisibleTo(win.inspector)
         assert "y.retain_grad()" in win.inspector.fix_button.text()
         before = win.editor.toPlainText()
-        backward_line = next(
-            i for i, text in enumerate(before.splitlines(), 1) if text.strip() == "s.backward()" and i > 38
-        )
+        made_at = y["span"][3]
+        assert before.splitlines()[made_at - 1].lstrip().startswith("y =")
         qtbot.mouseClick(win.inspector.fix_button, Qt.MouseButton.LeftButton)
         lines = win.editor.toPlainText().splitlines()
-        assert lines[backward_line - 1] == "y.retain_grad()"
-        assert lines[backward_line] == "s.backward()"
+        assert lines[made_at] == "y.retain_grad()"
+        assert lines[made_at - 1] == before.splitlines()[made_at - 1]
         win.editor.undo()
         assert win.editor.toPlainText() == before

@@ -723,8 +723,8 @@
         <translation>梯度累加器</translation>
     </message>
     <message>
-        <source>Insert {code} before backward()</source>
-        <translation>在 backward() 之前插入 {code}</translation>
+        <source>Insert {code} after line {line}</source>
+        <translation>在第 {line} 行之后插入 {code}</translation>
     </message>
 </context>
 <context>
@@ -1013,12 +1013,12 @@
         <translation>开始一个新会话：所有变量都会被清除</translation>
     </message>
     <message>
-        <source>No backward() call after that line to put {code} before</source>
-        <translation>那一行之后没有 backward() 调用，无法在它之前插入 {code}</translation>
+        <source>The script changed: no certain place for {code} any more</source>
+        <translation>脚本已经改动：找不到可以确定插入 {code} 的位置了</translation>
     </message>
     <message>
-        <source>Inserted {code} before line {line}: run the cell again</source>
-        <translation>已在第 {line} 行之前插入 {code}：请重新运行该单元格</translation>
+        <source>Inserted {code} as line {line}: run the code from there again</source>
+        <translation>已在第 {line} 行插入 {code}：请从那里重新运行代码</translation>
     </message>
 </context>
 <context>
