@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.backward.explain import annotate_snapshot, explain_error, render
+from gradviz.backward.numbers import format_values
 from gradviz.backward.replay import (
     Ledger,
     LedgerEntry,
@@ -40,6 +41,7 @@ from gradviz.backward.replay import (
     short_name,
     vjp_view,
 )
+from gradviz.backward.rules import node_rule
 from ui.player.names import TensorNames
 from ui.player.widgets import CONTEXT, BufferChips, LedgerView, MemoryLane, VjpPanel
 from ui.protocols import PlaybackCanvas
@@ -59,6 +61,7 @@ class BackwardPlayer(QWidget):
         self.setObjectName("backwardPlayer")
         self._calls: list[dict[str, Any]] = []
         self._snapshot: dict[str, Any] | None = None
+        self._nodes_by_id: dict[str, dict[str, Any]] | None = None  # snapshot nodes, built on first use
         self._replay: Replay | None = None
         self._call = -1
         self._step = 0
@@ -240,6 +243,7 @@ class BackwardPlayer(QWidget):
         self.pause()
         self._calls = [c if isinstance(c, dict) else c.to_dict() for c in calls]
         self._snapshot = snapshot
+        self._nodes_by_id = None
         self._names.set_snapshot(snapshot)
         self.call_box.blockSignals(True)
         self.call_box.clear()
@@ -325,6 +329,7 @@ class BackwardPlayer(QWidget):
     def set_language(self, language: str) -> None:
         """ "en" or "zh_CN": re-renders explanations and badges."""
         self.language = language
+        self._vjp_cache = {}  # rule lines are in the old language
         if self._replay is not None:
             self._paint_badges()
             self._show(self._step, animate=False)
@@ -369,8 +374,11 @@ class BackwardPlayer(QWidget):
         self.step_label.setText(
             self.tr("step {k}/{n}: {what}").format(k=step + 1, n=len(self._replay), what=self._event_text(state.event))
         )
-        view = self._vjp(state)
-        if view is None:
+        view = None if state.finished else self._vjp(state)
+        if state.finished:
+            # The call is over: no node is running any more; say what every leaf's .grad holds.
+            self.vjp_panel.show_summary(self._event_text(state.event), self._finished_lines(state))
+        elif view is None:
             self.vjp_panel.show_summary(self._event_text(state.event), self._order_lines(state))
         else:
             self.vjp_panel.show_view(view)
@@ -385,22 +393,58 @@ class BackwardPlayer(QWidget):
             return None
         view = self._vjp_cache.get(node)
         if view is None:
-            view = self._vjp_cache[node] = vjp_view(self._calls[self._call], node)
+            view = vjp_view(self._calls[self._call], node)
+            rule = node_rule(view, self._snapshot, self.language)
+            view["rule"] = rule.rule or view.get("rule")
+            view["rule_lines"] = rule.lines
+            self._vjp_cache[node] = view
         if node in state.grads_out:
             return view
-        return {**view, "outputs": [], "accumulated": None}
+        # Before the node finished: the rule with the arriving grad, without what it sends on.
+        pending = {**view, "outputs": [], "accumulated": None}
+        pending["rule_lines"] = node_rule(pending, self._snapshot, self.language).lines
+        return pending
+
+    ORDER_HEAD = 12  # "order of this call": the first nodes, the last ones and the current one
+    ORDER_TAIL = 4
+
+    def _finished_lines(self, state: ReplayState) -> list[str]:
+        """The end of the call: each leaf that received a grad and what its .grad holds now."""
+        lines = [
+            self.tr("finished: {tensor}.grad = {value}").format(
+                tensor=self._tensor_label(tid), value=format_values(grad)
+            )
+            for tid, grad in state.leaf_grads.items()
+            if grad is not None
+        ]
+        lines += [
+            self.tr("finished: grad of {tensor} = {value}").format(
+                tensor=self._tensor_label(tid), value=format_values(grad)
+            )
+            for tid, grad in state.captured.items()
+            if grad is not None
+        ]
+        if state.ok is False:
+            lines.insert(0, self.tr("The call stopped with an error; the ledger shows what it changed before."))
+        elif not lines:
+            lines.append(self.tr("The call is over; no leaf received a grad."))
+        return lines + self._order_lines(state)
 
     def _order_lines(self, state: ReplayState) -> list[str]:
         """The call's nodes in the order the engine runs them, marked by what they did so far."""
         assert self._replay is not None
         marks = {"done": "✓", "running": "▶", "error": "✗"}
         order = self._replay.node_order
-        names = [f"{marks.get(state.node_states.get(n, ''), '·')} {self._node_label(n)}" for n in order]
+        shown = bounded_order(len(order), self.ORDER_HEAD, self.ORDER_TAIL, _index_of(order, state.current_node))
+        names = [
+            self.tr("… {n} more").format(n=item[1])
+            if item[0] == "gap"
+            else f"{marks.get(state.node_states.get(order[item[1]], ''), '·')} {self._order_label(order[item[1]])}"
+            for item in shown
+        ]
         lines = [self.tr("Order of this call: {nodes}").format(nodes="  →  ".join(names))] if names else []
         if state.event.get("type") == "call_started":
             lines.append(self.tr("Step forward to watch the root's grad flow back, one node at a time."))
-        elif state.finished:
-            lines.append(self.tr("The call is over: the ledger shows what each .grad holds now."))
         return lines
 
     def _show_ledger(self, state: ReplayState, animate: bool) -> None:
@@ -592,6 +636,18 @@ class BackwardPlayer(QWidget):
         label = self._tensor_label(entry.tensor_id, entry.call)
         return f"{label}.grad: {entry.text().replace(' -> ', ' → ')}"
 
+    def _order_label(self, node_id: str) -> str:
+        """A node as the order line names it: its op and the tensor it made or feeds, by the
+        learner's name (``MulBackward0 (z)``, ``AccumulateGrad (x)``), so two multiplies differ."""
+        label = self._node_label(node_id)
+        if self._nodes_by_id is None:
+            self._nodes_by_id = {str(n.get("id")): n for n in (self._snapshot or {}).get("nodes", [])}
+        nodes = self._nodes_by_id
+        node = nodes.get(node_id) or {}
+        tensor_id = node.get("variable") or next(iter(node.get("outputs") or []), None)
+        name = nodes.get(str(tensor_id), {}).get("name") if tensor_id else None
+        return f"{label} ({name})" if name else label
+
     def _node_label(self, node_id: str) -> str:
         info = self._replay.nodes.get(node_id) if self._replay is not None else None
         return short_name(info["name"]) if info else node_id
@@ -631,6 +687,37 @@ class BackwardPlayer(QWidget):
         if kind == "call_finished":
             return self.tr("finished") if event.get("ok") else self.tr("failed")
         return str(kind)
+
+
+def _index_of(order: list[str], node: str | None) -> int | None:
+    if node is None:
+        return None
+    try:
+        return order.index(node)
+    except ValueError:
+        return None
+
+
+def bounded_order(count: int, head: int, tail: int, current: int | None) -> list[tuple[str, int]]:
+    """Which of ``count`` nodes the order line names: the first ``head``, the last ``tail`` and
+    ``current``, with ``("gap", n)`` for each run of ``n`` left out; ``("node", i)`` otherwise.
+    A 900-node call reads as 17 names and two gaps instead of a wall of names."""
+    keep = set(range(min(head, count))) | set(range(max(0, count - tail), count))
+    if current is not None and 0 <= current < count:
+        keep.add(current)
+    out: list[tuple[str, int]] = []
+    gap = 0
+    for i in range(count):
+        if i in keep:
+            if gap:
+                out.append(("gap", gap))
+                gap = 0
+            out.append(("node", i))
+        else:
+            gap += 1
+    if gap:
+        out.append(("gap", gap))
+    return out
 
 
 def _float(value: Any, default: float) -> float:

@@ -281,6 +281,7 @@ class VjpPanel(QFrame):
             row.set_visible(False)
         self.output_texts: list[str] = []
         self.summary_lines: list[str] = []
+        self.rule_lines: list[str] = []
         self._key: Any = None
         self._shown = False
         self.show_view(None)
@@ -297,13 +298,20 @@ class VjpPanel(QFrame):
         key = (
             None
             if view is None
-            else (view["node_id"], view.get("ran"), len(view.get("outputs", [])), view.get("accumulated") is not None)
+            else (
+                view["node_id"],
+                view.get("ran"),
+                len(view.get("outputs", [])),
+                view.get("accumulated") is not None,
+                tuple(view.get("rule_lines") or ()),
+            )
         )
         if key == self._key and self._shown:
             return
         self._key, self._shown = key, True
         self.output_texts = []
         self.summary_lines = []
+        self.rule_lines = []
         if view is None:
             self.title.setText(tr("No node is running at this step."))
             self.rule.setText("")
@@ -318,7 +326,10 @@ class VjpPanel(QFrame):
             )
         )
         rule = view.get("rule")
-        self.rule.setText(tr("local rule: {rule}").format(rule=rule) if rule else tr("local rule: (not in the table)"))
+        text = tr("local rule: {rule}").format(rule=rule) if rule else tr("local rule: (not in the table)")
+        # the rule again with this step's numbers in it, one line per input (or per element)
+        self.rule_lines = list(view.get("rule_lines") or [])
+        self.rule.setText("\n".join([text, *self.rule_lines]))
         upstream = view.get("upstream") or []
         if view.get("ran"):
             texts = ", ".join(format_grad(g) for g in upstream)
