@@ -3,6 +3,11 @@
 The graph canvas, the editor, the highlighter, the inspector's heatmap and the output panel all read
 their colours from the active :class:`Theme`, so switching theme is one call
 (:func:`ThemeManager.apply`) and a widget that paints by hand listens to ``ThemeManager.changed``.
+
+Every text colour meets WCAG AA contrast against the backgrounds it is drawn on (4.5:1; 3:1 for
+icons), in both themes; tests/ui/test_contrast.py measures it. The style's own glyph icons (the
+player's transport buttons) are drawn in the palette's button text colour, so they stay visible on
+a dark background.
 """
 
 from __future__ import annotations
@@ -10,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from importlib.resources import files
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 STYLESHEET = files("ui") / "resources" / "styles" / "gradviz.qss"
 
@@ -102,13 +107,13 @@ LIGHT = Theme(
     base="#ffffff",
     alt_base="#f7f8fa",
     text="#1f2328",
-    muted_text="#6e7781",
+    muted_text="#57606a",
     border="#d0d7de",
     accent="#2563eb",
     accent_text="#ffffff",
     selection="#cfe0ff",
     gutter_bg="#f6f8fa",
-    gutter_text="#8c959f",
+    gutter_text="#656d76",
     current_line="#f2f6ff",
     current_cell="#f7f9ff",
     cell_band="#eef1f5",
@@ -117,11 +122,11 @@ LIGHT = Theme(
     span_highlight="#fff2b3",
     syn_keyword="#a626a4",
     syn_builtin="#0b7285",
-    syn_string="#2b8a3e",
+    syn_string="#1f7a33",
     syn_number="#c2410c",
-    syn_comment="#8c959f",
+    syn_comment="#636c75",
     syn_cell_marker="#2563eb",
-    syn_decorator="#9a6700",
+    syn_decorator="#875b00",
     syn_definition="#1d4ed8",
     syn_self="#b45309",
     error="#cf222e",
@@ -159,13 +164,13 @@ DARK = Theme(
     base="#16191d",
     alt_base="#1b1f24",
     text="#d6dbe1",
-    muted_text="#8b949e",
+    muted_text="#a4adb7",
     border="#343a42",
     accent="#4c8dff",
     accent_text="#0d1117",
     selection="#264f78",
     gutter_bg="#1b1f24",
-    gutter_text="#5c6670",
+    gutter_text="#8b949e",
     current_line="#1f252c",
     current_cell="#1a1e24",
     cell_band="#232932",
@@ -176,7 +181,7 @@ DARK = Theme(
     syn_builtin="#56c2d6",
     syn_string="#8fd18a",
     syn_number="#f0a35e",
-    syn_comment="#6f7b86",
+    syn_comment="#8d98a3",
     syn_cell_marker="#6ea8ff",
     syn_decorator="#e3b341",
     syn_definition="#79b8ff",
@@ -271,6 +276,67 @@ def build_stylesheet(theme: Theme) -> str:
     return template
 
 
+# Single-colour glyphs of the style (Fusion draws them near-black whatever the palette says).
+GLYPH_ICONS = frozenset(
+    {
+        QStyle.StandardPixmap.SP_MediaPlay,
+        QStyle.StandardPixmap.SP_MediaPause,
+        QStyle.StandardPixmap.SP_MediaStop,
+        QStyle.StandardPixmap.SP_MediaSeekForward,
+        QStyle.StandardPixmap.SP_MediaSeekBackward,
+        QStyle.StandardPixmap.SP_MediaSkipForward,
+        QStyle.StandardPixmap.SP_MediaSkipBackward,
+        QStyle.StandardPixmap.SP_ArrowBack,
+        QStyle.StandardPixmap.SP_ArrowForward,
+        QStyle.StandardPixmap.SP_ArrowUp,
+        QStyle.StandardPixmap.SP_ArrowDown,
+        QStyle.StandardPixmap.SP_BrowserReload,
+        QStyle.StandardPixmap.SP_BrowserStop,
+    }
+)
+
+
+class GlyphIconEngine(QIconEngine):
+    """Draws a style glyph in the application palette's button text colour at paint time, so an
+    icon made once follows later theme switches (disabled: the palette's disabled text colour)."""
+
+    def __init__(self, base: QIcon) -> None:
+        super().__init__()
+        self._base = base
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        source = self._base.pixmap(size, QIcon.Mode.Normal, state)
+        group = QPalette.ColorGroup.Disabled if mode == QIcon.Mode.Disabled else QPalette.ColorGroup.Active
+        color = QGuiApplication.palette().color(group, QPalette.ColorRole.ButtonText)
+        tinted = QPixmap(source.size())
+        tinted.setDevicePixelRatio(source.devicePixelRatio())
+        tinted.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(tinted)
+        painter.drawPixmap(0, 0, source)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(tinted.rect(), color)
+        painter.end()
+        return tinted
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        painter.drawPixmap(rect, self.pixmap(rect.size(), mode, state))
+
+    def clone(self) -> QIconEngine:
+        return GlyphIconEngine(self._base)
+
+
+class ThemedStyle(QProxyStyle):
+    """Fusion, with its single-colour glyph icons drawn in the theme's text colour."""
+
+    def standardIcon(  # noqa: N802 - Qt override
+        self, standardIcon: QStyle.StandardPixmap, option: QStyleOption | None = None, widget: QWidget | None = None
+    ) -> QIcon:
+        icon = super().standardIcon(standardIcon, option, widget)
+        if standardIcon in GLYPH_ICONS and not icon.isNull():
+            return QIcon(GlyphIconEngine(icon))
+        return icon
+
+
 class ThemeManager(QObject):
     """Holds the active theme; widgets that paint by hand connect to ``changed``."""
 
@@ -295,7 +361,9 @@ class ThemeManager(QObject):
         self._theme = resolve_theme(self._choice)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.setStyle("Fusion")  # Fusion honours the palette the same way on every platform
+            if not isinstance(app.style(), ThemedStyle):
+                # Fusion honours the palette the same way on every platform
+                app.setStyle(ThemedStyle("Fusion"))
             app.setPalette(build_palette(self._theme))
             app.setStyleSheet(build_stylesheet(self._theme))
         self.changed.emit(self._theme)
