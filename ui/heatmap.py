@@ -1,19 +1,24 @@
 """A small diverging heatmap of an ArraySummary preview (at most 2-d, at most 64 values).
 
 Blue is negative, red positive, the theme's neutral colour zero; the scale is symmetric around zero
-so the sign of a gradient is readable at a glance. Values are printed in the cells when they fit.
+so the sign of a gradient is readable at a glance. Each cell prints its value as precisely as
+its width allows (4 significant digits, then 3, 2, 1); a cell too narrow for even one digit keeps
+its colour and shows the value on hover. Numbers are written by gradviz.backward.numbers, so a
+cell never reads ``-0``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from ui.snapshot import format_number, preview_rows
+from gradviz.backward.numbers import format_number
+from ui.snapshot import preview_rows
 from ui.theme import Theme, current_theme
 
 
@@ -24,6 +29,18 @@ def _mix(a: QColor, b: QColor, t: float) -> QColor:
         round(a.green() + (b.green() - a.green()) * t),
         round(a.blue() + (b.blue() - a.blue()) * t),
     )
+
+
+def cell_texts(value: Any) -> list[str]:
+    """The ways a cell can write ``value``, most precise first, each no longer than the last:
+    ``0.1667``, ``0.167``, ``0.17``, ``0.2``; the widest one that fits is drawn."""
+    texts: list[str] = []
+    for digits in (4, 3, 2, 1):
+        # exponents written short for a cell: 1.2e+05 -> 1.2e5, 2.5e-07 -> 2.5e-7
+        text = format_number(value, digits).replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
+        if not texts or len(text) < len(texts[-1]):
+            texts.append(text)
+    return texts
 
 
 def _as_float(value: Any) -> float | None:
@@ -116,20 +133,31 @@ class Heatmap(QWidget):
                 rect = self._cell_rect(r, c)
                 color = self.color_for(value)
                 painter.fillRect(rect.adjusted(0, 0, -1, -1), color)
-                text = format_number(value)
-                if fm.horizontalAdvance(text) + 4 <= rect.width() and fm.height() <= rect.height():
+                text = self.cell_text(value, rect, fm.horizontalAdvance)
+                if text is not None and fm.height() <= rect.height() + 2:
                     luminance = 0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()
                     painter.setPen(QColor("#111111") if luminance > 140 else QColor("#f5f5f5"))
                     painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
         painter.end()
 
+    @staticmethod
+    def cell_text(value: Any, rect: QRectF, advance: Callable[[str], int]) -> str | None:
+        """The most precise writing of ``value`` that fits ``rect`` (None: colour only)."""
+        for text in cell_texts(value):
+            if advance(text) + 2 <= rect.width():
+                return text
+        return None
+
+    def tooltip_text(self, r: int, c: int) -> str:
+        return f"[{r}, {c}] = {format_number(self._rows[r][c], 8)}"
+
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             pos = QPointF(event.pos())
             for r, row in enumerate(self._rows):
-                for c, value in enumerate(row):
+                for c in range(len(row)):
                     if self._cell_rect(r, c).contains(pos):
-                        QToolTip.showText(event.globalPos(), f"[{r}, {c}] = {value}", self)
+                        QToolTip.showText(event.globalPos(), self.tooltip_text(r, c), self)
                         return True
             QToolTip.hideText()
             return True
