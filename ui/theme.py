@@ -329,10 +329,10 @@ class ThemedStyle(QProxyStyle):
     """Fusion, with its single-colour glyph icons drawn in the theme's text colour."""
 
     def standardIcon(  # noqa: N802 - Qt override
-        self, standardIcon: QStyle.StandardPixmap, option: QStyleOption | None = None, widget: QWidget | None = None
+        self, standard_icon: QStyle.StandardPixmap, option: QStyleOption | None = None, widget: QWidget | None = None
     ) -> QIcon:
-        icon = super().standardIcon(standardIcon, option, widget)
-        if standardIcon in GLYPH_ICONS and not icon.isNull():
+        icon = super().standardIcon(standard_icon, option, widget)
+        if standard_icon in GLYPH_ICONS and not icon.isNull():
             return QIcon(GlyphIconEngine(icon))
         return icon
 

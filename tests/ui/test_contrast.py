@@ -38,9 +38,8 @@ TEXT_ON = {
     "success": ("base", "window"),
     "echo": ("base",),
     "buffer_alive": ("base",),
-    **{
-        syntax: ("base", "current_line", "current_cell")
-        for syntax in (
+    **dict.fromkeys(
+        (
             "syn_keyword",
             "syn_builtin",
             "syn_string",
@@ -49,8 +48,9 @@ TEXT_ON = {
             "syn_decorator",
             "syn_definition",
             "syn_self",
-        )
-    },
+        ),
+        ("base", "current_line", "current_cell"),
+    ),
     "syn_cell_marker": ("cell_band",),
 }
 
