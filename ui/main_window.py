@@ -110,6 +110,9 @@ class MainWindow(QMainWindow):
         self.inspector_dock = QDockWidget(self)
         self.inspector_dock.setObjectName("inspectorDock")
         self.inspector_dock.setWidget(self.inspector)
+        # The inspector's longest row must not set the window's minimum width: at 1024 px the editor
+        # and the graph need that room more (the inspector's rows elide and scroll instead).
+        self.inspector.setMinimumWidth(160)
         self.inspector_dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -278,7 +281,7 @@ class MainWindow(QMainWindow):
 
     # ----- layout ----------------------------------------------------------------------------
     def balance_layout(self) -> None:
-        """Editor/output ~35%, graph ~45%, inspector ~20% of the width; graph ~60% of its column."""
+        """Editor/output, graph and inspector by COLUMN_SHARES; the canvas ~2/3 of the graph column."""
         self._split_columns()
         self.fit_graph()
 
@@ -299,7 +302,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([left, central - left])
         if self.player is not None:
             height = max(300, self.graph_column.height() or self.height() - 120)
-            canvas = int(height * 0.6)
+            canvas = int(height * 0.66)
             self.graph_column.setSizes([canvas, height - canvas])
 
     def fit_graph(self) -> None:

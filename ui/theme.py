@@ -292,6 +292,8 @@ GLYPH_ICONS = frozenset(
         QStyle.StandardPixmap.SP_ArrowDown,
         QStyle.StandardPixmap.SP_BrowserReload,
         QStyle.StandardPixmap.SP_BrowserStop,
+        QStyle.StandardPixmap.SP_ToolBarHorizontalExtensionButton,
+        QStyle.StandardPixmap.SP_ToolBarVerticalExtensionButton,
     }
 )
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.graph.view import GraphView
 from ui.theme import Theme
@@ -71,9 +80,12 @@ class GraphPanel(QWidget):
         self.search_box.returnPressed.connect(self.next_match)
         self.search_status = QLabel(self)
 
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 2, 4, 2)
-        bar.setSpacing(3)
+        # A QToolBar, so a narrow window tucks the last buttons behind its ">>" extension instead
+        # of forcing the whole window wider than the screen.
+        bar = QToolBar(self)
+        bar.setObjectName("graphToolbar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
         for w in (
             self.dataflow_button,
             self.gradfn_button,
@@ -87,13 +99,17 @@ class GraphPanel(QWidget):
             self.legend_button,
         ):
             bar.addWidget(w)
-        bar.addStretch(1)
+        spacer = QWidget(bar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        self.search_box.setMinimumWidth(90)
         bar.addWidget(self.search_box)
         bar.addWidget(self.search_status)
+        self.toolbar = bar
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.view, 1)
         self._retranslate()
 
