@@ -187,11 +187,11 @@ def test_ledger_names_a_rebound_leaf_as_the_learner_knew_it(player, seed, seed_r
     widget.seek(-1)
     first = widget.ledger_view.item(0).text()
     old_x = first.split(".grad:")[0]
-    assert old_x.startswith("t")  # no cell graphs given: the id is all the player knows
+    assert old_x == "an unnamed tensor"  # no cell graphs given: no name, and never an internal id
     widget.set_cell_graphs({r.index: r.graph for r in seed_results if r.graph is not None})
     widget.set_calls(calls, graph)
     widget.seek(-1)
     texts = [widget.ledger_view.item(i).text() for i in range(widget.ledger_view.count())]
     assert texts[0].startswith("x (cell 3).grad: None → +[6, 0, 0")
     assert texts[-1].startswith("x.grad: ")  # the current x keeps its plain name
-    assert widget._tensor_label("t999999", 0) == "t999999"  # never named: the id
+    assert widget._tensor_label("t999999", 0) == "an unnamed tensor"  # never named: no id

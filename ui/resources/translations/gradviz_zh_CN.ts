@@ -123,6 +123,11 @@
         <translation>单元格 {cell}</translation>
     </message>
     <message>
+        <location filename="../../ui/player/names.py" line="45" />
+        <source>an unnamed tensor</source>
+        <translation>一个未命名的张量</translation>
+    </message>
+    <message>
         <location filename="../../ui/player/player.py" line="535" />
         <source>backward() starts; every node pending</source>
         <translation>backward() 开始；所有节点等待中</translation>
