@@ -361,8 +361,12 @@ class NodeItem(QGraphicsItem):
 
 
 def _title(data: dict[str, Any]) -> str:
-    label = str(data.get("label") or data.get("name") or data.get("id") or "")
-    return label.split("\n", 1)[0]
+    label = str(data.get("label") or data.get("name") or "")
+    title = label.split("\n", 1)[0]
+    # The snapshot's word for a tensor with neither a name nor a source span (gradviz.graph.naming).
+    if title == "(unnamed)" or title.startswith("(unnamed)@"):
+        return QCoreApplication.translate("GraphCanvas", "(unnamed)") + title[len("(unnamed)") :]
+    return title
 
 
 def _shape_text(data: dict[str, Any]) -> str:

@@ -98,11 +98,6 @@
         <translation>单步前进，观察根节点的梯度如何一个节点一个节点地反向传播。</translation>
     </message>
     <message>
-        <location filename="../../ui/player/player.py" line="354" />
-        <source>The call is over: the ledger shows what each .grad holds now.</source>
-        <translation>调用已结束：账本显示每个 .grad 现在的值。</translation>
-    </message>
-    <message>
         <location filename="../../ui/player/player.py" line="399" />
         <source>Fix: keep them alive with backward(retain_graph=True) in that earlier call.</source>
         <translation>修复：在先前那次调用中使用 backward(retain_graph=True)，保留这些缓冲区。</translation>
@@ -247,6 +242,31 @@
         <source>.grad: {before} + {contribution} = {after}</source>
         <translation>.grad：{before} + {contribution} = {after}</translation>
     </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="0" />
+        <source>finished: {tensor}.grad = {value}</source>
+        <translation>完成：{tensor}.grad = {value}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="0" />
+        <source>finished: grad of {tensor} = {value}</source>
+        <translation>完成：{tensor} 的梯度 = {value}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="0" />
+        <source>The call stopped with an error; the ledger shows what it changed before.</source>
+        <translation>这次调用因错误而停止；账本显示它在出错之前改变了什么。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="0" />
+        <source>The call is over; no leaf received a grad.</source>
+        <translation>这次调用已结束；没有叶子张量收到梯度。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="0" />
+        <source>… {n} more</source>
+        <translation>… 另外 {n} 个</translation>
+    </message>
 </context>
 <context>
     <name>CodeEditor</name>
@@ -318,6 +338,16 @@
         <source>{0} · step {1}/{2}: {3}</source>
         <translation>{0} · 第 {1}/{2} 步：{3}</translation>
     </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="0" />
+        <source>finished: {0}.grad = {1}</source>
+        <translation>完成：{0}.grad = {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/api.py" line="0" />
+        <source>… {0} earlier</source>
+        <translation>… 更早的 {0} 条</translation>
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>
@@ -341,41 +371,6 @@
         <location filename="../../ui/export/dialog.py" line="146" />
         <source>Export failed</source>
         <translation>导出失败</translation>
-    </message>
-    <message>
-        <location filename="../../ui/export/dialog.py" line="153" />
-        <source>Format:</source>
-        <translation>格式：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/export/dialog.py" line="153" />
-        <source>Area:</source>
-        <translation>范围：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/export/dialog.py" line="154" />
-        <source>State:</source>
-        <translation>状态：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/export/dialog.py" line="154" />
-        <source>View:</source>
-        <translation>视图：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/export/dialog.py" line="155" />
-        <source>Backward call:</source>
-        <translation>backward 调用：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/export/dialog.py" line="155" />
-        <source>Scale:</source>
-        <translation>缩放：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/export/dialog.py" line="156" />
-        <source>Transparent background:</source>
-        <translation>透明背景：</translation>
     </message>
     <message>
         <location filename="../../ui/export/dialog.py" line="161" />
@@ -416,6 +411,76 @@
         <location filename="../../ui/export/dialog.py" line="210" />
         <source>Export…</source>
         <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>&amp;Format:</source>
+        <translation>格式(&amp;F)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>&amp;Area:</source>
+        <translation>范围(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>&amp;State:</source>
+        <translation>状态(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>&amp;View:</source>
+        <translation>视图(&amp;V)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>&amp;Backward call:</source>
+        <translation>backward 调用(&amp;B)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>S&amp;cale:</source>
+        <translation>缩放(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>&amp;Transparent background:</source>
+        <translation>透明背景(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>The file type to write</source>
+        <translation>要写出的文件类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>The whole graph, or only the part the window shows now</source>
+        <translation>整个计算图，或仅窗口当前显示的部分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>Which moment of the backward call the picture shows</source>
+        <translation>图片显示 backward 调用的哪个时刻</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>Data flow (tensors and ops) or the grad_fn graph backward walks</source>
+        <translation>数据流（张量和运算），或 backward 遍历的 grad_fn 图</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>Which backward() call of the script to draw</source>
+        <translation>绘制脚本中的哪一次 backward() 调用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>Pixels per unit for PNG and animations (2 × = twice as sharp)</source>
+        <translation>PNG 和动画每单位的像素数（2 × = 清晰一倍）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/export/dialog.py" line="0" />
+        <source>PNG only: leave the background see-through</source>
+        <translation>仅 PNG：背景保持透明</translation>
     </message>
 </context>
 <context>
@@ -460,6 +525,11 @@
         <location filename="../../ui/graph/items.py" line="32" />
         <source>grad: None</source>
         <translation>梯度：None</translation>
+    </message>
+    <message>
+        <location filename="../../ui/graph/items.py" line="368" />
+        <source>(unnamed)</source>
+        <translation>（未命名）</translation>
     </message>
 </context>
 <context>
