@@ -138,6 +138,9 @@ def test_trace_formatters_cover_every_event_type() -> None:
     assert "freed n2._saved_self" in text and "error at n2: RuntimeError: boom" in text
     assert 'something_new {"value": 1}' in text and text.endswith("stopped by the error")
     assert len(trace_json_lines(call)) == 10
+    # steps numbered as the player and exports number them: 0 (start) .. 9 (finished) of 9
+    assert text.splitlines()[1].startswith("[0/9]  start") and text.splitlines()[-1].startswith("[9/9]")
+    assert [json.loads(line)["index"] for line in trace_json_lines(call)] == list(range(10))
 
 
 def test_module_entry_point_runs_headless(tmp_path: Path) -> None:

@@ -44,16 +44,16 @@ _DOT_NODE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)"\s*\[label="((?:[^"\\]|\\.)*)".*
 _DOT_EDGE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)"\s*->\s*"((?:[^"\\]|\\.)*)"(\s*\[.*\])?;\s*$')
 
 
-def parse_dot(text: str) -> tuple[dict[str, str], set[tuple[str, str]]]:
+def parse_dot(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """A strict reader for the subset to_dot writes: every line must be a known statement."""
     lines = text.strip().splitlines()
     assert re.match(r'^digraph "[^"]+" \{$', lines[0]), lines[0]
     assert lines[-1] == "}"
     nodes: dict[str, str] = {}
-    edges: set[tuple[str, str]] = set()
+    edges: list[tuple[str, str]] = []  # a list: parallel edges (one per input slot) are separate lines
     for line in lines[1:-1]:
         if m := _DOT_EDGE.match(line):
-            edges.add((m.group(1), m.group(2)))
+            edges.append((m.group(1), m.group(2)))
         elif m := _DOT_NODE.match(line):
             nodes[m.group(1)] = m.group(2).replace("\\n", "\n")
         else:
@@ -91,7 +91,7 @@ def test_dot_parses_and_matches_the_view(script: Path, tmp_path: Path, view: str
     sub = view_subgraph(from_node_link(_snapshot_of(script)), view)
     assert Counter(nodes.values()) == Counter(d["label"] for _, d in sub.nodes(data=True))
     assert Counter((nodes[u], nodes[v]) for u, v in edges) == Counter(
-        (sub.nodes[u]["label"], sub.nodes[v]["label"]) for u, v in sub.edges
+        (sub.nodes[u]["label"], sub.nodes[v]["label"]) for u, v in sub.edges()
     )
     labels = set(nodes.values())
     if view == "dataflow":

@@ -25,9 +25,10 @@ def _ops(g: nx.DiGraph) -> dict[str, str]:
     return {d["name"]: v for v, d in g.nodes(data=True) if d["kind"] == "op"}
 
 
-def _edge(g: nx.DiGraph, u: str, v: str, view: str) -> dict:
+def _edge(g: nx.MultiDiGraph, u: str, v: str, view: str) -> dict:
+    """The one edge from u to v (a pair with several input slots is asserted elsewhere)."""
     assert g.has_edge(u, v), (u, v)
-    data = g.edges[u, v]
+    (data,) = g.get_edge_data(u, v).values()
     assert data["view"] == view
     return data
 
@@ -101,7 +102,7 @@ def test_views(seed):
     assert all(d["view"] == "dataflow" for _, _, d in data.edges(data=True))
     assert data.number_of_nodes() == 8 and nx.is_directed_acyclic_graph(data)
     # tensors and ops alternate along every data-flow edge
-    for u, v in data.edges:
+    for u, v in data.edges():
         assert {data.nodes[u]["kind"], data.nodes[v]["kind"]} == {"tensor", "op"}
 
     grad = view_subgraph(g, "gradfn")
@@ -110,8 +111,8 @@ def test_views(seed):
     # the constant and the unnamed intermediate are not part of PyTorch's picture
     assert _by_label(g, "1") not in grad and _by_label(g, "(unnamed)\n[3, 3]") not in grad
     # named outputs hang below their grad_fn, marked as derived
-    assert grad.edges[z.grad_fn.gid, z.gid]["derived"] is True
-    assert grad.edges[y.grad_fn.gid, y.gid]["derived"] is True
+    assert grad.edges[z.grad_fn.gid, z.gid, 0]["derived"] is True
+    assert grad.edges[y.grad_fn.gid, y.gid, 0]["derived"] is True
     with pytest.raises(ValueError):
         view_subgraph(g, "sideways")
 
@@ -180,13 +181,38 @@ def test_several_names_and_unnamed_outputs():
     assert g3.nodes[a.gid]["name"] == "p[0]"
 
 
-def test_repeated_input_keeps_all_positions():
+def test_repeated_input_is_one_edge_per_slot():
+    """``x * x``: two parallel edges keyed by input slot, in both views, in the JSON and the DOT."""
     x = t.ones(2, requires_grad=True)
     y = x * x
     g = build_graph({"y": y})
-    assert g.edges[x.gid, y.grad_fn.gid]["indices"] == [0, 1]
+    assert isinstance(g, nx.MultiDiGraph)
+    mul = y.grad_fn.gid
     acc = y.grad_fn.next_functions[0][0].gid
-    assert g.edges[acc, y.grad_fn.gid]["indices"] == [0, 1]
+    assert {k: d["index"] for k, d in g.get_edge_data(x.gid, mul).items()} == {0: 0, 1: 1}
+    assert {k: d["index"] for k, d in g.get_edge_data(acc, mul).items()} == {0: 0, 1: 1}
+    assert g.number_of_edges(acc, mul) == 2 and g.number_of_edges(x.gid, mul) == 2
+    snap = build_snapshot({"y": y})
+    slots = sorted((e["key"], e["view"]) for e in snap["links"] if e["target"] == mul)
+    assert slots == [(0, "dataflow"), (0, "gradfn"), (1, "dataflow"), (1, "gradfn")]
+    gradfn = view_subgraph(from_node_link(json.loads(json.dumps(snap))), "gradfn")
+    assert gradfn.number_of_edges(acc, mul) == 2
+    dot = to_dot(g, "gradfn")
+    assert f'"{acc}" -> "{mul}" [label="0"];' in dot and f'"{acc}" -> "{mul}" [label="1"];' in dot
+
+
+def test_schema_2_snapshot_reads_as_one_edge_per_slot():
+    """An older snapshot merged a repeated pair into one link listing ``indices``."""
+    old = {
+        "directed": True,
+        "multigraph": False,
+        "graph": {"schema": 2},
+        "nodes": [{"id": "t1", "kind": "tensor"}, {"id": "n2", "kind": "op"}],
+        "links": [{"source": "t1", "target": "n2", "view": "dataflow", "index": 0, "indices": [0, 1]}],
+    }
+    g = from_node_link(old)
+    assert sorted(g.edges(keys=True)) == [("t1", "n2", 0), ("t1", "n2", 1)]
+    assert [d["index"] for _, _, d in sorted(g.edges(data=True), key=lambda e: e[2]["index"])] == [0, 1]
 
 
 def test_inplace_keeps_earlier_value_as_version_node():
@@ -222,8 +248,8 @@ def test_snapshot_is_json_and_round_trips(seed):
     text = json.dumps(snap, allow_nan=False)  # strict JSON: no NaN literals
     g = build_graph(named)
     reference = nx.node_link_data(g, edges="links")
-    assert snap["graph"] == reference["graph"] and snap["directed"] and not snap["multigraph"]
-    key = lambda e: (e["source"], e["target"])  # noqa: E731
+    assert snap["graph"] == reference["graph"] and snap["directed"] and snap["multigraph"]
+    key = lambda e: (e["source"], e["target"], e["key"])  # noqa: E731
     assert sorted(snap["links"], key=key) == sorted(reference["links"], key=key)
     assert sorted(snap["nodes"], key=lambda n: n["id"]) == sorted(reference["nodes"], key=lambda n: n["id"])
     back = from_node_link(json.loads(text))
@@ -335,7 +361,8 @@ def test_dot_parses_and_matches_the_view(seed):
         sub = view_subgraph(g, view)
         nodes, edges = _parse_dot(to_dot(g, view))
         assert set(nodes) == set(sub.nodes)
-        assert {(u, v) for u, v, _ in edges} == set(sub.edges)
+        # one DOT edge per input slot: parallel edges stay two lines
+        assert sorted((u, v) for u, v, _ in edges) == sorted(sub.edges())
         for v, attrs in nodes.items():
             assert attrs["label"] == sub.nodes[v]["label"]
     nodes, _ = _parse_dot(to_dot(g, "dataflow", direction="LR"))
@@ -437,5 +464,5 @@ def test_from_node_link_equals_networkx_reader(seed):
     ours, theirs = from_node_link(snap), nx.node_link_graph(dict(snap), edges="links")
     assert nx.utils.graphs_equal(ours, theirs)
     assert list(ours.nodes) == list(theirs.nodes) and list(ours.edges) == list(theirs.edges)
-    undirected = dict(snap, directed=False)  # not our shape: handed to networkx, still a DiGraph
-    assert isinstance(from_node_link(undirected), nx.DiGraph)
+    undirected = dict(snap, directed=False)  # not our shape: handed to networkx, still a MultiDiGraph
+    assert isinstance(from_node_link(undirected), nx.MultiDiGraph)

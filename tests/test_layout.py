@@ -447,3 +447,24 @@ def test_collapse_does_not_depend_on_insertion_order():
     assert a.groups == b.groups
     assert dict(a.graph.nodes(data=True)) == dict(b.graph.nodes(data=True))
     assert layout(a.graph) == layout(b.graph)
+
+
+def test_parallel_edges_are_distinct_curves():
+    """``y * y``: two edges from y into the multiply, each with its own polyline, bowed apart."""
+    g = nx.MultiDiGraph()
+    g.add_edge("y", "mul", key=0, index=0)
+    g.add_edge("y", "mul", key=1, index=1)
+    g.add_edge("mul", "z", key=0, index=0)
+    for direction in ("TB", "LR"):
+        result = layout(g, direction=direction)
+        assert set(result.edge_points) == {("y", "mul", 0), ("y", "mul", 1), ("mul", "z", 0)}
+        first, second = result.edge_points[("y", "mul", 0)], result.edge_points[("y", "mul", 1)]
+        assert first != second and len(first) == len(second) == 3  # a bend each, on opposite sides
+        across = 0 if direction == "TB" else 1
+        middle = result.positions["y"][across]
+        assert first[1][across] < middle < second[1][across]
+        assert len(result.edge_points[("mul", "z", 0)]) == 2  # a lone edge stays straight
+        assert count_crossings(g, result) == 0
+    # the same picture as a DiGraph for everything but the fanned pair
+    plain = layout(nx.DiGraph(g), direction="TB")
+    assert plain.positions == layout(g, direction="TB").positions

@@ -40,17 +40,19 @@ def test_cell7_order_and_grads_at_every_step(seed):
     assert first.node_states == {summ: "ready", mul: "pending", add: "pending", pow_: "pending", acc: "pending"}
     # MulBackward0 (z = (y+1)*y) sends grad*y = 1 to AddBackward0 and grad*(y+1) = 2 to PowBackward0.
     after_mul = replay.state(replay.step_of("node_finished", mul))
-    assert format_grad(after_mul.edge_grads[(mul, add)]) == "1"
-    assert format_grad(after_mul.edge_grads[(mul, pow_)]) == "2"
+    assert format_grad(after_mul.edge_grads[(mul, add, 0)]) == "1"
+    assert format_grad(after_mul.edge_grads[(mul, pow_, 1)]) == "2"
     assert after_mul.node_states[add] == "ready"
     assert after_mul.node_states[pow_] == "pending"  # waits for its second dependency (from Add)
     after_add = replay.state(replay.step_of("node_finished", add))
     assert after_add.node_states[pow_] == "ready"
     started_pow = replay.state(replay.step_of("node_started", pow_))
     assert format_grad(started_pow.grads_in[pow_][0]) == "3"  # 1 + 2 summed before it runs
+    # its input buffer shows the two arrivals adding up: 2 from the multiply, then 1 via the add
+    assert started_pow.buffers_of(pow_)[0].text() == "2 + 1 = 3"
     assert started_pow.current_node == pow_ and started_pow.node_states[pow_] == "running"
     after_pow = replay.state(replay.step_of("node_finished", pow_))
-    assert format_grad(after_pow.edge_grads[(pow_, acc)]) == "6"
+    assert format_grad(after_pow.edge_grads[(pow_, acc, 0)]) == "6"
     end = replay.state(len(replay) - 1)
     assert end.finished and end.ok and end.error is None
     assert set(end.node_states.values()) == {"done"}
@@ -162,3 +164,52 @@ def test_rejects_non_traces():
         Replay(42)
     with pytest.raises(ValueError):
         Replay({"events": []})
+
+
+CLASSIC = """import torch
+x = torch.ones(2, 2, requires_grad=True)
+y = x + 2
+z = y * y * 3
+out = z.mean()
+out.backward()
+"""
+
+
+def test_parallel_edges_keep_their_own_grads_and_the_buffer_adds_them_up():
+    """``y * y``: the multiply sends 2.25 along each of its two slots into y's AddBackward0,
+    whose input buffer reads ``2.25 + 2.25 = 4.5``, the value the engine hands the node."""
+    results = Session().run_cells(cells.split_percent_cells(CLASSIC))
+    replay = Replay(results[-1].backward_calls[0], results[-1].graph)
+    ids = {short_name(replay.nodes[n]["name"]): n for n in replay.node_order}
+    square = next(n for n in replay.node_order if replay.nodes[n]["next"] == [[ids["AddBackward0"], 0]] * 2)
+    add = ids["AddBackward0"]
+    sent = replay.state(replay.step_of("node_finished", square))
+    assert format_grad(sent.edge_grads[(square, add, 0)]) == "2.25"
+    assert format_grad(sent.edge_grads[(square, add, 1)]) == "2.25"
+    (buffer,) = sent.buffers_of(add)
+    assert [(c.sender, c.slot, format_grad(c.value)) for c in buffer.contributions] == [
+        (square, 0, "2.25"),
+        (square, 1, "2.25"),
+    ]
+    assert buffer.received is None and buffer.text() == "2.25 + 2.25 = 4.5"
+    started = replay.state(replay.step_of("node_started", add))
+    (buffer,) = started.buffers_of(add)
+    assert buffer.received == started.grads_in[add][0] and buffer.text() == "2.25 + 2.25 = 4.5"
+    # before the multiply runs, nothing has arrived at y's node
+    assert replay.state(replay.step_of("node_started", square)).buffers_of(add) == []
+
+
+def test_step_numbering_is_one_source():
+    """Step k is the state after trace event k: 0 is the start, the last is CallFinished."""
+    from gradviz.backward.replay import step_position
+
+    results = Session().run_cells(cells.split_percent_cells(CLASSIC))
+    trace = results[-1].backward_calls[0]
+    replay = Replay(trace)
+    assert len(replay) == 16 and replay.last_step == 15
+    assert len(trace["events"]) == 16  # `gradviz trace --json` numbers them 0..15 ("index")
+    assert replay.step_position(0) == (0, 15) and replay.step_position(15) == (15, 15)
+    assert replay.step_position(-1) == (15, 15) and step_position(3, 16) == (3, 15)
+    assert replay.state(0).event["type"] == "call_started" and replay.state(15).event["type"] == "call_finished"
+    with pytest.raises(IndexError):
+        replay.step_position(16)

@@ -53,16 +53,20 @@ class GraphCanvas(Protocol):
 class PlaybackCanvas(Protocol):
     """The canvas as the backward player paints a replay step on it (ui.graph.GraphView).
 
-    Ids are snapshot ids; edges run in the gradfn direction (next function -> consumer)."""
+    Ids are snapshot ids; edges run in the gradfn direction (next function -> consumer), one per
+    input slot: ``(next function, consumer, slot)``, never a bare node pair (``y * y`` has two)."""
 
     def set_node_states(self, states: dict[str, str]) -> None:
         """Merge node states: "idle" (removes), "pending", "ready", "running", "done", "error"."""
 
-    def set_edge_grad(self, edge: tuple[str, str], text: str | None) -> object:
-        """Show ``text`` on the route between the two nodes; None clears it."""
+    def set_edge_grad(self, edge: tuple[str, str, int], text: str | None) -> object:
+        """Show ``text`` on the route of input slot ``edge[2]`` between the two nodes; None clears it."""
 
-    def animate_marker(self, source: str, target: str, duration_ms: int) -> object:
-        """Slide a marker from ``source`` to ``target`` over ``duration_ms``."""
+    def set_input_sum(self, node_id: str, output_nr: int, text: str | None) -> None:
+        """Show the node's input buffer adding up (``2.25 + 2.25 = 4.5``); None removes it."""
+
+    def animate_marker(self, source: str, target: str, duration_ms: int, *, slot: int | None = None) -> object:
+        """Slide a marker from ``source`` to ``target`` over ``duration_ms``, along slot ``slot``'s edge."""
 
     def set_buffer_freed(self, node_id: str, attr: str, freed: bool) -> None:
         """Draw an op's saved buffer ``attr`` freed or alive."""

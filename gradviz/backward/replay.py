@@ -2,28 +2,39 @@
 
 The player never computes autograd state itself; it asks ``Replay.state(k)``. A *step* is one
 event of the trace (CallStarted is step 0, CallFinished the last), so the timeline has a tick per
-event and stepping back is simply asking for a smaller k. States are derived by applying events
+event and stepping back is simply asking for a smaller k.
+
+Step numbering, the one used everywhere (the player, ``gradviz trace``, ``gradviz export --step``,
+``gradviz screenshot --step``, exported frame captions): step ``k`` is the state after trace event
+``k`` (the event's ``index``), so step 0 is "the call starts, nothing has run" and the last step,
+``len(events) - 1``, is "finished". A call is shown as ``step k/last`` (``step_position``): the
+classic example's 16 events read ``step 0/15`` .. ``step 15/15``. States are derived by applying events
 to a copy of the previous state; the replay caches the last state asked for and a checkpoint
 every ``CHECKPOINT_EVERY`` steps, so walking k in order applies one event per call and a random
 seek applies at most ``CHECKPOINT_EVERY`` events.
 
 Node states: ``idle`` (not needed by this call), ``pending`` (waiting for grads), ``ready``
 (every dependency delivered, per the task graph's dependency counts), ``running``, ``done``,
-``error``. Edges are keyed ``(sender, receiver)`` in the direction the grad travels (consumer
--> next function); in the graph snapshot's "gradfn" view the same edge is drawn
-``(receiver, sender)``.
+``error``. Edges are keyed ``(sender, receiver, slot)`` in the direction the grad travels
+(consumer -> next function), ``slot`` being the position in the sender's ``next_functions``; in
+the graph snapshot's "gradfn" view the same edge is drawn ``(receiver, sender, key=slot)``. Never
+by node pair alone: ``y * y`` sends two grads from the multiply to ``y``'s node, one per slot, and
+the receiving node's input buffer adds them up (``input_buffers``: ``2.25 + 2.25 = 4.5``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 __all__ = [
     "CHECKPOINT_EVERY",
+    "Contribution",
+    "EdgeKey",
+    "InputBuffer",
     "Ledger",
     "LedgerEntry",
     "Replay",
@@ -33,12 +44,26 @@ __all__ = [
     "format_grad",
     "local_rule",
     "short_name",
+    "step_position",
     "vjp_view",
 ]
 
 CHECKPOINT_EVERY = 64
 
 NODE_STATES = ("idle", "pending", "ready", "running", "done", "error")
+
+EdgeKey = tuple[str, str, int]  # (sender, receiver, slot in the sender's next_functions)
+
+
+def step_position(step: int, events: int) -> tuple[int, int]:
+    """``(k, last)`` as every view shows step ``step`` of a call with ``events`` trace events:
+    ``step k/last``, step 0 being the call's start (before any node ran) and ``last`` its end."""
+    last = max(0, events - 1)
+    if step < 0:
+        step += events
+    if not 0 <= step <= last:
+        raise IndexError(f"step {step} out of range 0..{last}")
+    return step, last
 
 
 def as_trace_dict(trace: Any) -> dict[str, Any]:
@@ -248,6 +273,65 @@ def _summary_as_grad(summary: Mapping[str, Any] | None) -> dict[str, Any] | None
     return {"shape": list(summary.get("shape", [])), "dtype": summary.get("dtype"), "values": values}
 
 
+@dataclass(frozen=True)
+class Contribution:
+    """One grad that arrived in a node's input buffer, along one edge (one input slot)."""
+
+    sender: str  # the node that sent it (the consumer in the forward graph)
+    slot: int  # position in the sender's next_functions: the snapshot's gradfn edge key
+    value: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class InputBuffer:
+    """What a node's input buffer (one per output of its forward op) holds: every grad that
+    arrived, in arrival order, and their sum; ``received`` is what the engine handed the node
+    when it started (the sum as the engine computed it, in the tensor's dtype)."""
+
+    receiver: str
+    output_nr: int
+    contributions: tuple[Contribution, ...]
+    received: dict[str, Any] | None = None
+
+    @property
+    def total(self) -> dict[str, Any] | None:
+        """The buffer's sum: the engine's own value once the node started, else summed here."""
+        if self.received is not None:
+            return self.received
+        return _sum_grads([c.value for c in self.contributions])
+
+    def text(self) -> str:
+        """``2.25`` for one grad, ``2.25 + 2.25 = 4.5`` when several add up."""
+        total = format_grad(self.total)
+        if len(self.contributions) < 2:
+            return total
+        terms = [format_grad(c.value) for c in self.contributions]
+        return " + ".join(f"({t})" if t.startswith("-") else t for t in terms) + f" = {total}"
+
+
+def _sum_grads(values: Sequence[dict[str, Any] | None]) -> dict[str, Any] | None:
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    if len(present) == 1:
+        return present[0]
+    if any(v.get("values") is None for v in present):
+        return None  # a summary only (too big to record): no sum to show before the node runs
+    try:
+        total = sum(np.asarray(v["values"], dtype=float) for v in present)
+    except ValueError:  # shapes that do not broadcast: the engine would have raised
+        return None
+    arr = np.asarray(total, dtype=float)
+    return {
+        "shape": list(arr.shape),
+        "dtype": present[0].get("dtype"),
+        "min": float(arr.min()) if arr.size else None,
+        "max": float(arr.max()) if arr.size else None,
+        "mean": float(arr.mean()) if arr.size else None,
+        "values": arr.tolist(),
+    }
+
+
 @dataclass
 class ReplayState:
     """Everything the player paints at one step (plain data, no Qt)."""
@@ -257,8 +341,8 @@ class ReplayState:
     node_states: dict[str, str]
     current_node: str | None
     delivered: dict[str, int]  # grads received so far, per node
-    edge_grads: dict[tuple[str, str], dict[str, Any] | None]  # (sender, receiver) -> grad
-    reduced: dict[tuple[str, str], list[int]]  # edges whose grad was summed down from this shape
+    edge_grads: dict[EdgeKey, dict[str, Any] | None]  # (sender, receiver, slot) -> grad on that edge
+    reduced: dict[EdgeKey, list[int]]  # edges whose grad was summed down from this shape
     grads_in: dict[str, list[Any]]  # what a node received when it started
     grads_out: dict[str, list[dict[str, Any]]]  # EdgeGrad dicts a node sent
     leaf_grads: dict[str, dict[str, Any] | None]  # tensor id -> .grad after this step
@@ -270,6 +354,12 @@ class ReplayState:
     error: dict[str, Any] | None
     finished: bool
     ok: bool | None
+    # (receiver, output_nr) -> the grads that arrived there so far and their sum
+    input_buffers: dict[tuple[str, int], InputBuffer] = field(default_factory=dict)
+
+    def buffers_of(self, receiver: str) -> list[InputBuffer]:
+        """The input buffers of one node that received something, by output number."""
+        return sorted((b for (r, _), b in self.input_buffers.items() if r == receiver), key=lambda b: b.output_nr)
 
     def copy(self) -> ReplayState:
         """A shallow-per-field copy: dicts and lists are new, their values are shared (immutable)."""
@@ -292,6 +382,7 @@ class ReplayState:
             self.error,
             self.finished,
             self.ok,
+            dict(self.input_buffers),
         )
 
 
@@ -338,6 +429,15 @@ class Replay:
             if event.get("type") == event_type and (node_id is None or event.get("node_id") == node_id):
                 return k
         return None
+
+    @property
+    def last_step(self) -> int:
+        """The call's last step (CallFinished, or the last event of a cut-off trace)."""
+        return len(self.events) - 1
+
+    def step_position(self, k: int) -> tuple[int, int]:
+        """``(k, last)``: how step ``k`` is numbered on screen, in exports and captions."""
+        return step_position(k, len(self.events))
 
     def state(self, k: int) -> ReplayState:
         """The state after step ``k`` (0 <= k < len; negative counts from the end)."""
@@ -451,17 +551,30 @@ class Replay:
             s.current_node = nid
             s.node_states[nid] = "running"
             s.grads_in[nid] = list(event.get("grads_in", []))
+            for nr, received in enumerate(s.grads_in[nid]):
+                held = s.input_buffers.get((nid, nr))
+                if held is not None:
+                    s.input_buffers[(nid, nr)] = replace(held, received=received)
         elif kind == "node_finished":
             nid = str(nid)
             s.node_states[nid] = "done"
             s.grads_out[nid] = list(event.get("grads_out", []))
-            for grad in event.get("grads_out", []):
+            edges = self.nodes.get(nid, {}).get("next") or []
+            for position, grad in enumerate(event.get("grads_out", [])):
                 target = grad.get("target")
                 if not target:
                     continue
-                s.edge_grads[(nid, target)] = grad.get("value")
+                slot = int(grad.get("index", position))
+                edge = (nid, str(target), slot)
+                s.edge_grads[edge] = grad.get("value")
                 if grad.get("reduced_from") is not None:
-                    s.reduced[(nid, target)] = list(grad["reduced_from"])
+                    s.reduced[edge] = list(grad["reduced_from"])
+                output_nr = int(edges[slot][1]) if slot < len(edges) and edges[slot] else 0
+                held = s.input_buffers.get((target, output_nr))
+                arrived = Contribution(nid, slot, grad.get("value"))
+                s.input_buffers[(target, output_nr)] = InputBuffer(
+                    target, output_nr, (*(held.contributions if held else ()), arrived)
+                )
                 s.delivered[target] = s.delivered.get(target, 0) + 1
                 info = self.nodes.get(target)
                 if (
@@ -488,10 +601,10 @@ class Replay:
         elif kind == "grad_captured":
             s.captured[event["tensor_id"]] = event.get("value")
         elif kind == "buffer_freed":
-            key = (str(nid), event["attr"])
-            if s.buffers.get(key, False):
-                s.buffers[key] = False
-                buf = self.buffers.get(key)
+            saved = (str(nid), event["attr"])
+            if s.buffers.get(saved, False):
+                s.buffers[saved] = False
+                buf = self.buffers.get(saved)
                 s.live_bytes -= buf.nbytes if buf is not None else int(event.get("nbytes", 0))
         elif kind == "hook_called":
             s.hooks.append(event)

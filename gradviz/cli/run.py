@@ -212,11 +212,34 @@ def _grad_text(value: Any) -> str:
     return f"<{_dims_text(shape)} {value.get('dtype', '')}{stats}>"
 
 
+def _call_labels(call: dict[str, Any], names: dict[str, str] | None) -> dict[str, str]:
+    """Graph id -> words for one call's text: tensors as ``names`` has them (the learner's name or
+    `source text`), backward nodes as their name and sequence number (``MulBackward0 (seq 2)``,
+    as the graph draws them); internal ids never reach the text."""
+    labels = dict(names or {})
+    for event in call.get("events", []):
+        planned = event.get("nodes") if event.get("type") == "call_started" else [event]
+        for node in planned or []:
+            node_id, name = node.get("node_id"), node.get("name")
+            if node_id and name and node_id not in labels:
+                labels[node_id] = f"{_short_node_name(str(name))} (seq {node.get('sequence_nr')})"
+    return labels
+
+
+def _short_node_name(name: str) -> str:
+    """``torch::autograd::AccumulateGrad`` -> ``AccumulateGrad``."""
+    return name.rsplit("::", 1)[-1]
+
+
 def _event_text(event: dict[str, Any], names: dict[str, str] | None = None) -> str:
     def who(graph_id: Any) -> str:
-        """A tensor or node as a learner knows it: ``x (t3)``; just the id when unnamed."""
-        name = (names or {}).get(graph_id) if graph_id else None
-        return f"{name} ({graph_id})" if name else str(graph_id)
+        """A tensor or node as a learner knows it (see _call_labels); never an internal id."""
+        if not graph_id:
+            return "nothing"
+        name = (names or {}).get(graph_id)
+        if name:
+            return name
+        return "(unnamed)" if str(graph_id).startswith("t") else "(a backward node)"
 
     kind = event.get("type")
     if kind == "call_started":
@@ -226,25 +249,25 @@ def _event_text(event: dict[str, Any], names: dict[str, str] | None = None) -> s
         grads = ", ".join(_grad_text(g) for g in event.get("root_grads") or [])
         text = f"  start {event.get('kind')}() from {roots} with grad {grads}; {len(nodes)} nodes planned"
         if event.get("inputs"):
-            text += f"; inputs {', '.join(event['inputs'])}"
+            text += f"; inputs {', '.join(who(i) for i in event['inputs'])}"
         return text + (f" ({flags})" if flags else "")
     if kind == "node_started":
         grads = ", ".join(_grad_text(g) for g in event.get("grads_in") or [])
-        return f"  run {event.get('node_id')} {event.get('name')} (seq {event.get('sequence_nr')}) grad in: {grads}"
+        return f"  run {who(event.get('node_id'))} grad in: {grads}"
     if kind == "node_finished":
         edges = event.get("grads_out") or []
         if not edges:
-            return f"    {event.get('node_id')} done"
+            return f"    {who(event.get('node_id'))} done"
         parts = []
         for edge in edges:
-            target = edge.get("target") or "nothing"
+            target = who(edge.get("target"))
             reduced = f" (summed from {edge['reduced_from']})" if edge.get("reduced_from") else ""
             parts.append(f"[{edge.get('index')}] -> {target}: {_grad_text(edge.get('value'))}{reduced}")
-        return f"    {event.get('node_id')} sends " + "; ".join(parts)
+        return f"    {who(event.get('node_id'))} sends " + "; ".join(parts)
     if kind == "hook_called":
         replaced = " (replaced the grad)" if event.get("replaced") else ""
         on = f" on {who(event['tensor_id'])}" if event.get("tensor_id") else ""
-        return f"    {event.get('hook')} hook of {event.get('node_id')}{on}{replaced}"
+        return f"    {event.get('hook')} hook of {who(event.get('node_id'))}{on}{replaced}"
     if kind == "grad_accumulated":
         return (
             f"    {who(event.get('tensor_id'))}.grad: {_grad_text(event.get('before'))} + "
@@ -254,9 +277,9 @@ def _event_text(event: dict[str, Any], names: dict[str, str] | None = None) -> s
         return f"    captured grad of {who(event.get('tensor_id'))}: {_grad_text(event.get('value'))}"
     if kind == "buffer_freed":
         size = f"{_dims_text(event.get('shape') or [])} {event.get('dtype')}, {event.get('nbytes')} bytes"
-        return f"    freed {event.get('node_id')}.{event.get('attr')} ({size})"
+        return f"    freed {who(event.get('node_id'))}.{event.get('attr')} ({size})"
     if kind == "error_raised":
-        where = f" at {event['node_id']}" if event.get("node_id") else ""
+        where = f" at {who(event['node_id'])}" if event.get("node_id") else ""
         return f"  error{where}: {event.get('error_type')}: {event.get('message')}"
     if kind == "call_finished":
         return "  finished" if event.get("ok") else "  stopped by the error"
@@ -272,15 +295,33 @@ def format_trace(call: dict[str, Any], names: dict[str, str] | None = None) -> s
     if call.get("line") is not None:
         where.append(f"line {call['line']}")
     head = f"backward call {call.get('call_id')}" + (f" ({', '.join(where)})" if where else "")
-    return "\n".join([head] + [_event_text(e, names) for e in call.get("events", [])])
+    from gradviz.backward.replay import step_position
+
+    events = call.get("events", [])
+    width = len(str(max(0, len(events) - 1)))
+    lines = [head]
+    labels = _call_labels(call, names)
+    for k, event in enumerate(events):
+        # the same "step k/last" the player, export and screenshot show (gradviz.backward.replay)
+        step, last = step_position(k, len(events))
+        lines.append(f"[{step:>{width}}/{last}]{_event_text(event, labels)}")
+    return "\n".join(lines)
 
 
 def tensor_names(graph: dict[str, Any] | None) -> dict[str, str]:
-    """Tensor id -> the learner's variable name, from a cell's graph snapshot."""
+    """Tensor id -> the learner's variable name (else `the expression` that made it), from a
+    cell's graph snapshot; an AccumulateGrad node reads as ``AccumulateGrad (x)``."""
     names: dict[str, str] = {}
-    for node in (graph or {}).get("nodes", []):
+    nodes = (graph or {}).get("nodes", [])
+    for node in nodes:
         if node.get("kind") == "tensor" and node.get("name"):
             names[node["id"]] = node["name"]
+        elif node.get("kind") == "tensor" and node.get("source_text"):
+            names[node["id"]] = f"`{node['source_text']}`"
+    for node in nodes:
+        variable = names.get(node.get("variable") or "")
+        if node.get("kind") == "accumulate" and variable:
+            names[node["id"]] = f"AccumulateGrad ({variable})"
     return names
 
 

@@ -1,4 +1,4 @@
-"""The autograd graph as a networkx.DiGraph with plain-data attributes (schema: notes/graph_schema.md).
+"""The autograd graph as a networkx.MultiDiGraph with plain-data attributes (schema: docs/graph-format.md).
 
 ``build_graph`` walks backwards from the tensors the learner named: each tensor's ``grad_fn``, every
 node's ``next_functions``, and each op's input and output tensors (constants included, so the
@@ -14,6 +14,10 @@ Two views share one graph, told apart by the edge attribute ``view``:
 - "dataflow": tensor -> op (``index`` = input position) and op -> output tensor;
 - "gradfn": PyTorch's own picture: next_function -> consumer (``index`` = position in the
   consumer's ``next_functions``), leaf tensor -> its AccumulateGrad.
+
+It is a multigraph with one edge per input slot, keyed by ``index``: ``y * y`` feeds ``y`` into
+both slots of the multiply, and each slot carries its own gradient back, so the two must never be
+merged into one edge.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
 
@@ -45,7 +49,7 @@ __all__ = [
     "view_subgraph",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 VIEWS = ("dataflow", "gradfn")
 # repr() of a tensor costs ~25 us; past this many tensors only named tensors get one, so a
 # 10,000-op graph still builds in a fraction of a second.
@@ -257,24 +261,21 @@ def _op_attrs(b: _Builder, node: Node) -> dict[str, Any]:
 
 
 class _Edges:
-    """Edges collected before they go into the DiGraph in one ``add_edges_from`` call.
+    """Edges collected before they go into the graph in one ``add_edges_from`` call.
 
-    A repeated pair (``x * x`` feeds x twice) is one edge that keeps every input position in
-    ``indices``; ``index`` is the first.
+    One edge per input slot, keyed ``(u, v, index)``: ``x * x`` gives two edges from x into the
+    multiply (keys 0 and 1). A slot reached twice (a custom Function's rebuilt inputs agreeing
+    with its recorded ones) stays one edge.
     """
 
     def __init__(self) -> None:
-        self.data: dict[tuple[str, str], dict[str, Any]] = {}
+        self.data: dict[tuple[str, str, int], dict[str, Any]] = {}
 
     def add(self, u: str, v: str, view: str, index: int) -> None:
-        data = self.data.get((u, v))
-        if data is None:
-            self.data[(u, v)] = {"view": view, "index": index, "indices": [index]}
-        elif index not in data["indices"]:
-            data["indices"].append(index)
+        self.data.setdefault((u, v, index), {"view": view, "index": index})
 
-    def items(self) -> Iterable[tuple[str, str, dict[str, Any]]]:
-        return ((u, v, d) for (u, v), d in self.data.items())
+    def items(self) -> Iterable[tuple[str, str, int, dict[str, Any]]]:
+        return ((u, v, k, d) for (u, v, k), d in self.data.items())
 
 
 def _dataflow_inputs(b: _Builder, node: Node) -> list[tuple[str, int]]:
@@ -299,7 +300,7 @@ def _dataflow_inputs(b: _Builder, node: Node) -> list[tuple[str, int]]:
     return found
 
 
-_Records = tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, dict[str, Any]]]]
+_Records = tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, int, dict[str, Any]]]]
 
 
 def _collect(named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: ReasonFn | None) -> _Records:
@@ -351,7 +352,7 @@ def _graph_attrs() -> dict[str, Any]:
 
 def build_graph(
     named: Mapping[str, Tensor], extra: Iterable[Tensor] = (), *, reason_fn: ReasonFn | None = None
-) -> nx.DiGraph:
+) -> nx.MultiDiGraph:
     """The autograd graph reachable from ``named`` (name -> tensor) and ``extra`` tensors.
 
     Names are listed oldest binding first; a tensor bound to several names shows the most
@@ -359,60 +360,73 @@ def build_graph(
     explains tensors whose grad is None.
     """
     nodes, edges = _collect(named, extra, reason_fn)
-    g: nx.DiGraph[str] = nx.DiGraph(**_graph_attrs())
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(**_graph_attrs())
     g.add_nodes_from(nodes)
-    g.add_edges_from(edges)
+    g.add_edges_from(edges)  # type: ignore[arg-type]  # (u, v, key, data): the stubs know 2- and 3-tuples only
     return g
 
 
 def build_snapshot(
     named: Mapping[str, Tensor], extra: Iterable[Tensor] = (), *, reason_fn: ReasonFn | None = None
 ) -> dict[str, Any]:
-    """The graph as node-link JSON, equal to ``networkx.node_link_data(build_graph(...), edges="links")``.
+    """The graph as node-link JSON: ``networkx.node_link_data(build_graph(...), edges="links")``
+    up to the order of the links.
 
-    Written directly from the records: going through a DiGraph would copy every attribute dict
-    twice, which is a third of the time on a 10,000-op graph.
+    Written directly from the records: going through a MultiDiGraph would copy every attribute
+    dict twice, which is a third of the time on a 10,000-op graph.
     """
     nodes, edges = _collect(named, extra, reason_fn)
     return {
         "directed": True,
-        "multigraph": False,
+        "multigraph": True,
         "graph": _graph_attrs(),
         "nodes": [{**attrs, "id": gid} for gid, attrs in nodes],
-        "links": [{**attrs, "source": u, "target": v} for u, v, attrs in edges],
+        "links": [{**attrs, "source": u, "target": v, "key": k} for u, v, k, attrs in edges],
     }
 
 
-def from_node_link(data: Mapping[str, Any]) -> nx.DiGraph:
-    """The DiGraph of a snapshot dict (inverse of build_snapshot).
+def _link_edges(data: Mapping[str, Any]) -> Iterable[tuple[Any, Any, Any, dict[str, Any]]]:
+    """(u, v, key, attrs) of every link. A schema-2 snapshot (a DiGraph whose repeated pair was
+    one link listing every slot in ``indices``) is split into one edge per slot."""
+    for e in data["links"]:
+        attrs = {k: v for k, v in e.items() if k not in ("source", "target", "key", "indices")}
+        if "key" in e:
+            yield e["source"], e["target"], e["key"], attrs
+            continue
+        for index in e.get("indices") or [e.get("index", 0)]:
+            yield e["source"], e["target"], index, {**attrs, "index": index}
 
-    Same result as ``nx.node_link_graph(data, edges="links")`` for our snapshots (directed, not a
-    multigraph), built with two bulk adds: the canvas calls this on every snapshot, and the generic
-    reader's per-node work was a third of drawing a thousand-op graph. Anything else (an
-    undirected or multigraph node-link dict) goes through networkx.
+
+def from_node_link(data: Mapping[str, Any]) -> nx.MultiDiGraph:
+    """The MultiDiGraph of a snapshot dict (inverse of build_snapshot), one edge per input slot.
+
+    Same result as ``nx.node_link_graph(data, edges="links")`` for our snapshots, built with two
+    bulk adds: the canvas calls this on every snapshot, and the generic reader's per-node work was
+    a third of drawing a thousand-op graph. Older snapshots (schema 2, one link per node pair with
+    ``indices``) are read into the same multigraph; an undirected node-link dict goes through
+    networkx.
     """
-    if not data.get("directed", True) or data.get("multigraph", False) or "links" not in data:
+    if not data.get("directed", True) or "links" not in data:
         g = nx.node_link_graph(dict(data), edges="links")
-        return g if isinstance(g, nx.DiGraph) and not g.is_multigraph() else nx.DiGraph(g)
-    g = nx.DiGraph()
+        return nx.MultiDiGraph(g)
+    g = nx.MultiDiGraph()
     g.graph.update(data.get("graph") or {})
     g.add_nodes_from((n["id"], {k: v for k, v in n.items() if k != "id"}) for n in data["nodes"])
-    g.add_edges_from(
-        (e["source"], e["target"], {k: v for k, v in e.items() if k not in ("source", "target")}) for e in data["links"]
-    )
+    g.add_edges_from(_link_edges(data))  # type: ignore[arg-type]  # (u, v, key, data), as above
     return g
 
 
-def view_subgraph(graph: nx.DiGraph, view: str) -> nx.DiGraph:
-    """The nodes and edges one view draws, as a new DiGraph (attributes shared by reference).
+def view_subgraph(graph: nx.DiGraph, view: str) -> nx.MultiDiGraph:
+    """The nodes and edges one view draws, as a new MultiDiGraph (attributes shared by reference).
 
     "dataflow": every tensor and op, data-flow edges. "gradfn": ops and AccumulateGrad nodes,
     their next_functions edges, leaf tensors with their AccumulateGrad edge, and each named
     non-leaf tensor hung below its grad_fn (as torchviz draws the output) by a derived edge.
+    Parallel edges (one per input slot) keep their keys.
     """
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
-    sub: nx.DiGraph[str] = nx.DiGraph(**graph.graph)
+    sub: nx.MultiDiGraph[str] = nx.MultiDiGraph(**graph.graph)
     sub.graph["view"] = view
     nodes = graph.nodes
     if view == "dataflow":
@@ -423,21 +437,28 @@ def view_subgraph(graph: nx.DiGraph, view: str) -> nx.DiGraph:
         for v, data in nodes(data=True):
             if data.get("kind") in ("op", "accumulate"):
                 sub.add_node(v, **data)
-    for u, v, data in graph.edges(data=True):
+    for u, v, key, data in _keyed_edges(graph):
         if data.get("view") != view:
             continue
         for end in (u, v):
             if end not in sub:
                 sub.add_node(end, **nodes[end])
-        sub.add_edge(u, v, **data)
+        sub.add_edge(u, v, key=key, **data)
     if view == "gradfn":
         for v, data in nodes(data=True):
             producer = data.get("grad_fn")
             if data.get("kind") == "tensor" and data.get("name") and isinstance(producer, str) and producer in sub:
                 sub.add_node(v, **data)
                 nr = int(data.get("output_nr", 0))
-                sub.add_edge(producer, v, view="gradfn", index=nr, indices=[nr], derived=True)
+                sub.add_edge(producer, v, key=nr, view="gradfn", index=nr, derived=True)
     return sub
+
+
+def _keyed_edges(graph: nx.DiGraph) -> Iterable[tuple[Any, Any, Any, dict[str, Any]]]:
+    """(u, v, key, data) of a MultiDiGraph; a plain DiGraph's edges keyed by their ``index``."""
+    if graph.is_multigraph():
+        return cast("nx.MultiDiGraph[Any]", graph).edges(keys=True, data=True)
+    return ((u, v, d.get("index", 0), d) for u, v, d in graph.edges(data=True))
 
 
 # -- DOT ---------------------------------------------------------------------------------------
@@ -471,9 +492,13 @@ def to_dot(graph: nx.DiGraph, view: str = "dataflow", *, direction: str = "TB") 
         kind = data.get("kind", "")
         style = _DOT_STYLE.get(data.get("role", "") if kind == "tensor" else kind, "shape=box")
         lines.append(f"  {_dot_quote(v)} [label={_dot_quote(data.get('label', v))}, {style}];")
-    for u, v, data in sub.edges(data=True):
-        indices = data.get("indices") or [data.get("index", 0)]
-        attrs = [f"label={_dot_quote(','.join(str(i) for i in indices))}"] if len(indices) > 1 or indices[0] else []
+    inputs: dict[Any, int] = {}
+    for _, v in sub.edges():
+        inputs[v] = inputs.get(v, 0) + 1
+    for u, v, _key, data in _keyed_edges(sub):
+        # One line per input slot; the slot is labelled where it tells operands apart.
+        index = data.get("index", 0)
+        attrs = [f"label={_dot_quote(index)}"] if not data.get("derived") and (inputs[v] > 1 or index) else []
         if data.get("derived"):
             attrs.append("style=dashed")
         suffix = f" [{', '.join(attrs)}]" if attrs else ""

@@ -427,7 +427,7 @@ def test_minimap_only_while_part_of_the_graph_is_off_screen(panel):
 def test_edges_touch_the_boxes_they_join(panel, direction):
     panel.set_direction(direction)
     scene = panel.view.graph_scene
-    for (u, v), edge in scene.edges.items():
+    for (u, v, _key), edge in scene.edges.items():
         for node_id, point in ((u, edge.points[0]), (v, edge.points[-1])):
             box = scene.nodes[node_id].mapRectToScene(scene.nodes[node_id]._rect)
             assert box.adjusted(-3, -3, 3, 3).contains(QPointF(*point)), (direction, u, v, node_id)

@@ -29,8 +29,9 @@ def test_a_grad_between_two_ops_travels_through_the_tensor_one_made_and_the_othe
             (add, w.gid, True),
             (w.gid, mul, True),
         ]
-        view.set_edge_grad((add, mul), "grad 3x2")
-        assert scene.edges[(add, w.gid)].grad_text == "grad 3x2"
-        assert scene.edges[(w.gid, mul)].active
-        assert not scene.edges[(y.gid, add)].active and not scene.edges[(y.gid, mul)].active
+        view.set_edge_grad((add, mul, 0), "grad 3x2")
+        # the number sits on the edge of the slot it was sent along, the rest of the route is lit
+        assert scene.edges[(w.gid, mul, 0)].grad_text == "grad 3x2"
+        assert scene.edges[(add, w.gid, 0)].active and scene.edges[(add, w.gid, 0)].grad_text is None
+        assert not scene.edges[(y.gid, add, 0)].active and not scene.edges[(y.gid, mul, 1)].active
         view.clear_player_state()

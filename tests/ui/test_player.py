@@ -19,7 +19,8 @@ class RecordingCanvas:
 
     def __init__(self) -> None:
         self.states: dict[str, str] = {}
-        self.edges: dict[tuple[str, str], str | None] = {}
+        self.edges: dict[tuple[str, str, int], str | None] = {}
+        self.sums: dict[tuple[str, int], str | None] = {}
         self.freed: dict[tuple[str, str], bool] = {}
         self.badges: dict[str, str] = {}
         self.markers: list[tuple[str, str, int]] = []
@@ -30,7 +31,10 @@ class RecordingCanvas:
     def set_edge_grad(self, edge, text):
         self.edges[tuple(edge)] = text
 
-    def animate_marker(self, source, target, duration_ms):
+    def set_input_sum(self, node_id, output_nr, text):
+        self.sums[(node_id, output_nr)] = text
+
+    def animate_marker(self, source, target, duration_ms, *, slot=None):
         self.markers.append((source, target, duration_ms))
 
     def set_buffer_freed(self, node_id, attr, freed):

@@ -1,7 +1,8 @@
 """Each step of one recorded backward call as the plain data an export frame paints (no Qt).
 
-Steps are gradviz.backward.replay's: one per trace event (step 0 is CallStarted, the last CallFinished), so
-``gradviz export --step N`` shows what the app's player shows at step N, and an animation has one
+Steps are gradviz.backward.replay's: one per trace event (step 0 is CallStarted, the last
+CallFinished), so ``gradviz export --step N`` shows what the app's player shows at step N,
+numbered as it numbers them (``Replay.step_position``: "step N/last"), and an animation has one
 frame per step. This module only converts ``Replay.state(k)`` into the few facts a picture needs.
 """
 
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradviz.backward.replay import Replay, ReplayState, short_name
+from gradviz.backward.replay import Replay, ReplayState, format_grad, short_name
 
 __all__ = ["DONE", "ERROR", "PENDING", "RUNNING", "FrameState", "final_state", "frame_states", "step_count"]
 
@@ -27,9 +28,12 @@ class FrameState:
     """What one frame shows. Ids are trace node ids ("n<uid>") and tensor ids ("t<uid>")."""
 
     step: int
-    steps: int  # last step index (len(replay) - 1)
+    steps: int  # last step index (len(replay) - 1): captions read "step {step}/{steps}", as the player
     node_states: dict[str, str] = field(default_factory=dict)  # node of this call -> PENDING/RUNNING/DONE/ERROR
-    edge_grads: set[tuple[str, str]] = field(default_factory=set)  # (next function, consumer): a grad travelled
+    # (next function, consumer, slot): a grad travelled along that edge (one per input slot)
+    edge_grads: set[tuple[str, str, int]] = field(default_factory=set)
+    edge_texts: dict[tuple[str, str, int], str] = field(default_factory=dict)  # the grad on each such edge
+    input_sums: dict[str, str] = field(default_factory=dict)  # node -> "2.25 + 2.25 = 4.5" where grads added up
     accumulated: set[str] = field(default_factory=set)  # tensor ids whose .grad (or captured grad) is set
     freed: dict[str, list[str]] = field(default_factory=dict)  # node id -> freed saved attrs
     current: str | None = None
@@ -38,14 +42,19 @@ class FrameState:
     error: str | None = None  # "RuntimeError: ..." once raised
 
 
-def _convert(state: ReplayState, last: int, names: Mapping[str, str]) -> FrameState:
-    frame = FrameState(step=state.step, steps=last, current=state.current_node)
+def _convert(state: ReplayState, replay: Replay, names: Mapping[str, str]) -> FrameState:
+    step, last = replay.step_position(state.step)
+    frame = FrameState(step=step, steps=last, current=state.current_node)
     frame.node_states = {n: _DRAWN_STATES[s] for n, s in state.node_states.items() if s in _DRAWN_STATES}
-    # Replay keys edges in the grad's direction (sender, receiver); the gradfn view draws
-    # next_function -> consumer, i.e. (receiver, sender).
-    frame.edge_grads = {
-        (receiver, sender) for (sender, receiver), value in state.edge_grads.items() if value is not None
-    }
+    # Replay keys edges in the grad's direction (sender, receiver, slot); the gradfn view draws
+    # next_function -> consumer, i.e. (receiver, sender, slot).
+    for (sender, receiver, slot), value in state.edge_grads.items():
+        if value is not None:
+            frame.edge_grads.add((receiver, sender, slot))
+            frame.edge_texts[(receiver, sender, slot)] = format_grad(value)
+    for (receiver, _), buffer in state.input_buffers.items():
+        if len(buffer.contributions) > 1:
+            frame.input_sums[receiver] = buffer.text()
     frame.accumulated = {t for t, g in state.leaf_grads.items() if g is not None}
     frame.accumulated.update(t for t, g in state.captured.items() if g is not None)
     for (node, attr), alive in state.buffers.items():
@@ -82,13 +91,12 @@ def step_count(trace: Mapping[str, Any]) -> int:
 def frame_states(trace: Mapping[str, Any], snapshot: Mapping[str, Any] | None = None) -> list[FrameState]:
     """States for steps 0..len-1, in order (the replay applies one event per step)."""
     replay, names = _replay(trace, snapshot)
-    last = len(replay) - 1
-    return [_convert(replay.state(k), last, names) for k in range(len(replay))]
+    return [_convert(replay.state(k), replay, names) for k in range(len(replay))]
 
 
 def state_at(trace: Mapping[str, Any], step: int, snapshot: Mapping[str, Any] | None = None) -> FrameState:
     replay, names = _replay(trace, snapshot)
-    return _convert(replay.state(step), len(replay) - 1, names)
+    return _convert(replay.state(step), replay, names)
 
 
 def final_state(trace: Mapping[str, Any], snapshot: Mapping[str, Any] | None = None) -> FrameState:

@@ -35,12 +35,16 @@ relayout, a new snapshot and a view switch; ``clear_player_state()`` drops all o
     Merge states; state is one of "idle", "pending", "ready", "running", "done", "error" (idle
     removes). Pending is dotted and faded, ready/done thick in the accent/success colour, running
     thick in the grad colour, error red.
-``set_edge_grad((source, target), text | None) -> bool``
+``set_edge_grad((source, target, slot), text | None) -> bool``
     Show ``text`` (e.g. "[[1., 1.]]" or "grad 2x3") on the drawn route between two nodes and
     draw the route active; None clears. A route is the direct edge in either direction or two
     edges through one node (grad_fn ops are joined through a tensor in the data-flow view).
-    False when no route is drawn.
-``animate_marker(source, target, duration_ms=600, text=None) -> QVariantAnimation | None``
+    ``slot`` (the position in the consumer's next_functions) picks the edge of that input slot:
+    ``y * y`` draws two parallel edges, each with its own grad. False when no route is drawn.
+``set_input_sum(node_id, output_nr, text | None)``
+    A chip beside the node (in the data-flow view: beside the tensor it is the grad of) with its
+    input buffer adding up, ``2.25 + 2.25 = 4.5``; None removes it.
+``animate_marker(source, target, duration_ms=600, text=None, slot=None) -> QVariantAnimation | None``
     A marker slides from source to target along the route; the animation is already running,
     connect to its ``finished`` to chain the next step. None when no route is drawn.
 ``set_buffer_freed(node_id, attr, freed)``

@@ -1,8 +1,10 @@
-"""Edges (polylines from the layout, with arrowheads) and the marker that carries a gradient.
+"""Edges (polylines from the layout, with arrowheads), the marker that carries a gradient and
+the chip that shows a node's input buffer adding up.
 
-An edge's path is built once per layout (``set_points``); colours in ``set_state``. The grad
-marker is a separate item so the backward player can slide it along any edge path without the
-edge repainting.
+An edge's path is built once per layout (``set_points``); colours in ``set_state``. There is one
+EdgeItem per input slot (``key``): ``y * y`` draws two, each with its own grad. The grad marker is
+a separate item so the backward player can slide it along any edge path without the edge
+repainting.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ui.graph.style import LOD_TEXT, GraphPalette, fonts, mix, text_on
 
-__all__ = ["EdgeItem", "GradMarkerItem", "polyline_path"]
+__all__ = ["EdgeItem", "GradMarkerItem", "InputSumItem", "polyline_path"]
 
 ARROW = 7.0
 
@@ -50,11 +52,20 @@ def _dist(a: QPointF, b: QPointF) -> float:
 
 class EdgeItem(QGraphicsItem):
     def __init__(
-        self, source: str, target: str, data: dict[str, Any], palette: GraphPalette, show_index: bool = False
+        self,
+        source: str,
+        target: str,
+        data: dict[str, Any],
+        palette: GraphPalette,
+        show_index: bool = False,
+        key: Any = None,
+        parallel: bool = False,
     ) -> None:
         super().__init__()
         self.source = source
         self.target = target
+        self.key = data.get("index", 0) if key is None else key  # the input slot: parallel edges differ here
+        self.parallel = parallel  # one of several edges between the same two nodes (fanned out)
         self.edge_data = data
         self.palette = palette
         self.show_index = show_index
@@ -71,6 +82,11 @@ class EdgeItem(QGraphicsItem):
         self._grad_rect = QRectF()
         self.set_state()
 
+    @property
+    def key_tuple(self) -> tuple[str, str, Any]:
+        """(source, target, key): how the scene keys this edge."""
+        return (self.source, self.target, self.key)
+
     def set_points(self, points: Sequence[tuple[float, float]]) -> None:
         self.prepareGeometryChange()
         self.points = [(float(x), float(y)) for x, y in points]
@@ -83,8 +99,7 @@ class EdgeItem(QGraphicsItem):
             left = QPointF(x2 - ARROW * math.cos(angle - 0.4), y2 - ARROW * math.sin(angle - 0.4))
             right = QPointF(x2 - ARROW * math.cos(angle + 0.4), y2 - ARROW * math.sin(angle + 0.4))
             self._arrow = QPolygonF([tip, left, right])
-        indices = self.edge_data.get("indices") or [self.edge_data.get("index", 0)]
-        self._label_text = ",".join(str(i) for i in indices) if self.show_index else ""
+        self._label_text = str(self.edge_data.get("index", self.key)) if self.show_index else ""
         if self._label_text and len(self.points) >= 2:
             # Just before the arrowhead, offset sideways, so "0"/"1" name the input slot.
             at = self._path.pointAtPercent(max(0.0, 1.0 - 16.0 / max(self._path.length(), 1.0)))
@@ -99,6 +114,17 @@ class EdgeItem(QGraphicsItem):
             w, h = f.advance("chip", self.grad_text) + 10, f.fm("chip").height() + 4
             mid = self._path.pointAtPercent(0.5)
             self._grad_rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+            if self.parallel and len(self.points) == 3:
+                # A fanned parallel edge (y * y) bows to one side at its bend: the chip goes on the
+                # outside of the bow, so the two edges' grads sit side by side instead of stacked.
+                (x0, y0), (bx, by), (x2, y2) = self.points
+                dx, dy = bx - (x0 + x2) / 2, by - (y0 + y2) / 2
+                if abs(dx) > 1 and abs(dx) >= abs(dy):
+                    left = bx - w - 2 if dx < 0 else bx + 2
+                    self._grad_rect = QRectF(left, by - h / 2, w, h)
+                elif abs(dy) > 1:
+                    top = by - h - 2 if dy < 0 else by + 2
+                    self._grad_rect = QRectF(bx - w / 2, top, w, h)
         else:
             self._grad_rect = QRectF()
 
@@ -234,3 +260,65 @@ class GradMarkerItem(QGraphicsItem):
             painter.setPen(text_on(self.palette.grad_flow))
             painter.setFont(fonts().chip)
             painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+class InputSumItem(QGraphicsItem):
+    """A pill beside a node: its input buffer adding up, ``2.25 + 2.25 = 4.5``.
+
+    Attached to a node item and placed by its side (right of it in a top-down drawing, below it in
+    a left-to-right one), it follows the node when a relayout moves it.
+    """
+
+    def __init__(self, palette: GraphPalette) -> None:
+        super().__init__()
+        self.setZValue(2.5)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.text = ""
+        self._rect = QRectF()
+        self._node: QGraphicsItem | None = None
+        self._beside = True
+        self.set_palette(palette)
+
+    def set_text(self, text: str) -> None:
+        if text == self.text:
+            return
+        self.prepareGeometryChange()
+        self.text = text
+        fm = fonts().fm("chip")
+        w, h = fm.horizontalAdvance(text) + 12, fm.height() + 6
+        self._rect = QRectF(0, -h / 2, w, h)
+        self.setToolTip(text)
+        self.update()
+
+    def attach(self, node: QGraphicsItem, beside: bool) -> None:
+        self._node, self._beside = node, beside
+        self.follow()
+
+    def follow(self) -> None:
+        node = self._node
+        if node is None or node.scene() is None:
+            return
+        box = node.sceneBoundingRect()
+        if self._beside:
+            self.setPos(QPointF(box.right() + 6, box.center().y()))
+        else:
+            self.setPos(QPointF(box.center().x() - self._rect.width() / 2, box.bottom() + 6 + self._rect.height() / 2))
+
+    def set_palette(self, palette: GraphPalette) -> None:
+        self.palette = palette
+        self._pen = QPen(palette.grad_flow, 1.4)
+        self._brush = QBrush(palette.background)
+        self._text_color = QColor(palette.text)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-1, -1, 1, 1)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setPen(self._pen)
+        painter.setBrush(self._brush)
+        radius = self._rect.height() / 2
+        painter.drawRoundedRect(self._rect, radius, radius)
+        painter.setPen(self._text_color)
+        painter.setFont(fonts().chip)
+        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)

@@ -5,13 +5,17 @@ snapshots: a new cell only adds items, and the layout is asked to keep old nodes
 (``layout(previous=...)``); whatever still moves glides there in a short animation. Player state
 (node states, grads on edges, freed buffers, badges) is stored by id, so it survives a relayout
 or a switch between the data-flow and grad_fn views.
+
+Edges are keyed ``(source, target, key)``, the snapshot's MultiDiGraph key (the input slot), never
+by node pair: ``y * y`` draws two edges into the multiply, each carrying its own grad, and the
+node the two grads flow into shows its input buffer adding up (``set_input_sum``).
 """
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 from PySide6.QtCore import QEasingCurve, QObject, QPointF, QRectF, QVariantAnimation, Signal
@@ -20,7 +24,7 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from gradviz.graph.layout.sugiyama import LayoutResult, layout
 from gradviz.graph.snapshot import from_node_link, view_subgraph
-from ui.graph.edges import EdgeItem, GradMarkerItem, polyline_path
+from ui.graph.edges import EdgeItem, GradMarkerItem, InputSumItem, polyline_path
 from ui.graph.items import NodeItem, item_class_for
 from ui.graph.module_frames import ModuleFrames
 from ui.graph.modules import module_groups
@@ -32,7 +36,9 @@ except ImportError:  # pragma: no cover - depends on another module being presen
     collapse = None  # type: ignore[assignment]
     Collapsed = None  # type: ignore[assignment,misc]
 
-__all__ = ["ANIMATION_MS", "COLLAPSE_THRESHOLD", "GraphScene"]
+__all__ = ["ANIMATION_MS", "COLLAPSE_THRESHOLD", "EdgeKey", "GraphScene"]
+
+EdgeKey = tuple[str, str, int]  # (source, target, key): one drawn edge per input slot
 
 COLLAPSE_THRESHOLD = 400  # above this many drawn nodes, chains are folded into groups
 ANIMATION_MS = 260
@@ -55,17 +61,20 @@ class GraphScene(QGraphicsScene):
         self.collapse_threshold = COLLAPSE_THRESHOLD
         self.animate_changes = True
         self.snapshot: dict[str, Any] | None = None
-        self.graph: nx.DiGraph = nx.DiGraph()
-        self.drawn: nx.DiGraph = nx.DiGraph()  # what is on screen (a view, maybe collapsed)
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self.drawn: nx.MultiDiGraph = nx.MultiDiGraph()  # what is on screen (a view, maybe collapsed)
         self.layout_result: LayoutResult | None = None
         self.nodes: dict[str, NodeItem] = {}
-        self.edges: dict[tuple[str, str], EdgeItem] = {}
+        self.edges: dict[EdgeKey, EdgeItem] = {}
+        self._between: dict[tuple[str, str], list[EdgeKey]] = {}  # node pair -> its edges, by key
         self.membership: dict[str, str] = {}  # original id -> drawn id, for collapsed groups
         self.groups: dict[str, list[str]] = {}
         self.expanded: set[str] = set()
         self._layouts: dict[tuple[str, str], LayoutResult] = {}
         self._states: dict[str, str] = {}
-        self._edge_grads: dict[tuple[str, str], str] = {}
+        self._edge_grads: dict[tuple[str, str, int | None], str] = {}  # (receiver, sender, slot) -> text
+        self._input_sums: dict[tuple[str, int], str] = {}  # (node, output_nr) -> "2.25 + 2.25 = 4.5"
+        self._sum_items: dict[tuple[str, int], InputSumItem] = {}
         self._freed: dict[tuple[str, str], bool] = {}
         self._badges: dict[str, tuple[str, str | None]] = {}  # id -> (full text, chip label)
         self._highlight: set[str] = set()
@@ -86,7 +95,7 @@ class GraphScene(QGraphicsScene):
     def set_snapshot(self, snapshot: dict[str, Any] | None) -> None:
         """Draw a new snapshot; nodes already drawn keep their place, new ones are added."""
         self.snapshot = snapshot
-        self.graph = from_node_link(snapshot) if snapshot else nx.DiGraph()
+        self.graph = from_node_link(snapshot) if snapshot else nx.MultiDiGraph()
         self._freed.clear()  # freed state now comes from the snapshot itself
         self.rebuild()
 
@@ -111,6 +120,8 @@ class GraphScene(QGraphicsScene):
             item.set_palette(palette)
         for edge in self.edges.values():
             edge.set_palette(palette)
+        for chip in self._sum_items.values():
+            chip.set_palette(palette)
         for marker, _ in self._markers:
             marker.set_palette(palette)
         self.module_frames.set_palette(palette)
@@ -122,8 +133,8 @@ class GraphScene(QGraphicsScene):
             self.rebuild(animate=False)
 
     # -- building ----------------------------------------------------------------------------
-    def _drawn_graph(self) -> nx.DiGraph:
-        shown = view_subgraph(self.graph, self.view_mode) if self.graph.number_of_nodes() else nx.DiGraph()
+    def _drawn_graph(self) -> nx.MultiDiGraph:
+        shown = view_subgraph(self.graph, self.view_mode) if self.graph.number_of_nodes() else nx.MultiDiGraph()
         for _, data in shown.nodes(data=True):
             if data.get("kind") == "accumulate":
                 var = data.get("variable")
@@ -141,11 +152,11 @@ class GraphScene(QGraphicsScene):
                 folded = folded.expand(opened)
             self.membership = {str(k): str(v) for k, v in folded.membership.items() if k != v}
             self.groups = {str(g): [str(m) for m in ms] for g, ms in folded.groups.items()}
-            return folded.graph
+            return cast("nx.MultiDiGraph", folded.graph)  # a multigraph in, a multigraph out
         return shown
 
     @staticmethod
-    def _landmarks(shown: nx.DiGraph) -> set[str]:
+    def _landmarks(shown: nx.MultiDiGraph) -> set[str]:
         """Nodes a collapse must leave visible: what the learner named, the leaves (where grads
         end up) and the sinks (the loss, or whatever the script computed last)."""
         keep: set[str] = set()
@@ -232,27 +243,32 @@ class GraphScene(QGraphicsScene):
             self._step_animation(1.0)
         self.layout_changed.emit()
 
-    def _sync_edges(self, drawn: nx.DiGraph, result: LayoutResult, old_edges: dict, moves: list) -> list[EdgeItem]:
-        """Create, replace or move edge items; returns the edges that are new on screen."""
-        fresh: list[tuple[str, str]] = []
+    def _sync_edges(self, drawn: nx.MultiDiGraph, result: LayoutResult, old_edges: dict, moves: list) -> list[EdgeItem]:
+        """Create, replace or move edge items (one per input slot); returns the edges new on screen."""
+        fresh: list[EdgeKey] = []
         for k in [k for k in self.edges if not drawn.has_edge(*k)]:
             self.removeItem(self.edges.pop(k))
-        for u, v, data in drawn.edges(data=True):
-            # Input slots matter where an op has several inputs (which operand is "self"?).
+        self._between = {}
+        for u, v, key, data in drawn.edges(keys=True, data=True):
+            # Input slots matter where an op has several inputs (which operand is "self"?) and
+            # where one tensor fills several slots (y * y: slot 0 and slot 1).
             show_index = not data.get("derived") and (
-                (drawn.nodes[v].get("kind") == "op" and drawn.in_degree(v) > 1) or len(data.get("indices") or ()) > 1
+                (drawn.nodes[v].get("kind") == "op" and drawn.in_degree(v) > 1) or drawn.number_of_edges(u, v) > 1
             )
-            edge = self.edges.get((u, v))
-            if edge is None or edge.edge_data != data or edge.show_index != show_index:
+            k = (u, v, key)
+            self._between.setdefault((u, v), []).append(k)
+            parallel = drawn.number_of_edges(u, v) > 1
+            edge = self.edges.get(k)
+            if edge is None or edge.edge_data != data or edge.show_index != show_index or edge.parallel != parallel:
                 if edge is None:
-                    fresh.append((u, v))
+                    fresh.append(k)
                 else:
                     self.removeItem(edge)
-                edge = EdgeItem(u, v, data, self.graph_palette, show_index)
-                self.edges[(u, v)] = edge
+                edge = EdgeItem(u, v, data, self.graph_palette, show_index, key, parallel)
+                self.edges[k] = edge
                 self.addItem(edge)
-            points = result.edge_points.get((u, v)) or [result.positions[u], result.positions[v]]
-            before = old_edges.get((u, v))
+            points = result.edge_points.get(k) or [result.positions[u], result.positions[v]]
+            before = old_edges.get(k)
             if before is not None and len(before) == len(points) and before != points:
                 moves.append((edge, before, list(points)))
             else:
@@ -269,6 +285,8 @@ class GraphScene(QGraphicsScene):
         for item in self._fading:
             item.setOpacity(min(1.0, t))
         self.module_frames.follow(self.nodes)
+        for chip in self._sum_items.values():
+            chip.follow()
         if t >= 1.0:
             self._moves = []
             self._fading = []
@@ -342,6 +360,7 @@ class GraphScene(QGraphicsScene):
         """Back to the snapshot as it is: no states, grads, badges, markers or freed overrides."""
         self._states.clear()
         self._edge_grads.clear()
+        self._input_sums.clear()
         self._freed.clear()
         self._badges.clear()
         for marker, anim in list(self._markers):
@@ -354,14 +373,26 @@ class GraphScene(QGraphicsScene):
                 item.set_buffer_freed(attr, self._snapshot_freed(item.node_id, attr))
         self._apply_player_state()
 
-    def set_edge_grad(self, edge: tuple[str, str], text: str | None) -> bool:
-        """Show ``text`` on the drawn route between the two nodes (None clears); False if no route."""
+    def set_edge_grad(self, edge: tuple[str, str] | tuple[str, str, int], text: str | None) -> bool:
+        """Show ``text`` on the drawn route of one grad: ``(receiver, sender, slot)`` in the gradfn
+        direction (next function -> consumer), slot = position in the sender's next_functions,
+        so the two grads of ``y * y`` sit on their own edges. A ``(receiver, sender)`` pair takes
+        the first slot's route. None clears; False if no route is drawn."""
+        key = (edge[0], edge[1], edge[2] if len(edge) > 2 else None)
         if text is None:
-            self._edge_grads.pop(edge, None)
+            self._edge_grads.pop(key, None)
         else:
-            self._edge_grads[edge] = text
+            self._edge_grads[key] = text
         self._apply_edge_grads()
-        return self.route(*edge) is not None
+        return self.route(key[0], key[1], key[2]) is not None
+
+    def set_input_sum(self, node_id: str, output_nr: int, text: str | None) -> None:
+        """Show a node's input buffer adding up (``2.25 + 2.25 = 4.5``) beside it; None removes."""
+        if text:
+            self._input_sums[(node_id, output_nr)] = text
+        else:
+            self._input_sums.pop((node_id, output_nr), None)
+        self._apply_input_sums()
 
     def set_buffer_freed(self, node_id: str, attr: str, freed: bool) -> None:
         if not attr.startswith("_saved_"):
@@ -410,13 +441,17 @@ class GraphScene(QGraphicsScene):
             item.set_highlighted(v in lit)
 
     def _apply_edge_grads(self) -> None:
-        # Every edge of a route is drawn active; the text sits on the edge the grad leaves by.
-        wanted: dict[tuple[str, str], str | None] = {}
-        for (a, b), text in self._edge_grads.items():
-            for i, (edge, _) in enumerate(self.route(a, b) or []):
-                key = (edge.source, edge.target)
-                if i == 0 or wanted.get(key) is None:
-                    wanted[key] = text if i == 0 else wanted.get(key)
+        # Every edge of a route is drawn active; the text sits on the edge the grad leaves its
+        # sender by (the one into the consumer, which is the input slot's own edge).
+        wanted: dict[EdgeKey, str | None] = {}
+        for (a, b, slot), text in self._edge_grads.items():
+            route = self.route(a, b, slot) or []
+            for i, (edge, _) in enumerate(route):
+                key = edge.key_tuple
+                if i == len(route) - 1:
+                    wanted[key] = text
+                else:
+                    wanted.setdefault(key, None)
         for key, edge in self.edges.items():
             if key in wanted:
                 if edge.grad_text != wanted[key]:
@@ -425,10 +460,39 @@ class GraphScene(QGraphicsScene):
             elif edge.active or edge.grad_text:
                 edge.set_grad_text(None)
 
+    def _sum_anchor(self, node_id: str, output_nr: int) -> str | None:
+        """Where a node's input buffer is shown: in the data-flow view on the tensor the buffer
+        is the grad of (the op's output), where the parallel edges meet; else on the node."""
+        data = self.graph.nodes.get(node_id) if node_id in self.graph else None
+        if self.view_mode == "dataflow" and data is not None:
+            outputs = data.get("outputs") or []
+            if output_nr < len(outputs) and self.drawn_id(outputs[output_nr]) is not None:
+                return self.drawn_id(outputs[output_nr])
+        return self.drawn_id(node_id)
+
+    def _apply_input_sums(self) -> None:
+        wanted: dict[tuple[str, int], tuple[str, str]] = {}  # key -> (text, drawn node)
+        for key, text in self._input_sums.items():
+            anchor = self._sum_anchor(*key)
+            if anchor is not None:
+                wanted[key] = (text, anchor)
+        for key in [k for k in self._sum_items if k not in wanted]:
+            old = self._sum_items.pop(key)
+            if old.scene() is self:
+                self.removeItem(old)
+        for key, (text, anchor) in wanted.items():
+            chip = self._sum_items.get(key)
+            if chip is None:
+                chip = self._sum_items[key] = InputSumItem(self.graph_palette)
+                self.addItem(chip)
+            chip.set_text(text)
+            chip.attach(self.nodes[anchor], self.direction == "TB")
+
     def _apply_player_state(self) -> None:
         self._apply_states()
         self._apply_highlight()
         self._apply_edge_grads()
+        self._apply_input_sums()
         for (node_id, attr), freed in self._freed.items():
             item = self.nodes.get(node_id)
             if item is not None:
@@ -438,9 +502,20 @@ class GraphScene(QGraphicsScene):
             item.set_badge(text, label)
 
     # -- routes and markers --------------------------------------------------------------------
-    def route(self, source: str, target: str) -> list[tuple[EdgeItem, bool]] | None:
+    def _edge(self, a: str, b: str, slot: int | None = None) -> EdgeItem | None:
+        """The drawn edge a -> b for input slot ``slot`` (any slot's, the lowest, if None or absent)."""
+        keys = self._between.get((a, b))
+        if not keys:
+            return None
+        if slot is not None and (a, b, slot) in self.edges:
+            return self.edges[(a, b, slot)]
+        return self.edges[min(keys, key=lambda k: (not isinstance(k[2], int), k[2] if isinstance(k[2], int) else 0))]
+
+    def route(self, source: str, target: str, slot: int | None = None) -> list[tuple[EdgeItem, bool]] | None:
         """Drawn edges from ``source`` to ``target`` as (edge, forward) pairs, at most two hops.
 
+        ``slot`` picks among parallel edges: the grad ``target`` sent along its input slot
+        ``slot`` travels on that slot's own edge into ``target`` (``y * y`` has two).
         Grads travel against the data-flow arrows and between grad_fn nodes that the data-flow
         view joins through a tensor, so both directions and one intermediate node are tried. A
         route through the tensor one op made and the other used (``a -> t -> b`` or ``b -> t -> a``)
@@ -450,15 +525,19 @@ class GraphScene(QGraphicsScene):
         a, b = self.drawn_id(source), self.drawn_id(target)
         if a is None or b is None or a == b:
             return None
-        if (a, b) in self.edges:
-            return [(self.edges[(a, b)], True)]
-        if (b, a) in self.edges:
-            return [(self.edges[(b, a)], False)]
+        direct = self._edge(a, b, slot)
+        if direct is not None:
+            return [(direct, True)]
+        back = self._edge(b, a, slot)
+        if back is not None:
+            return [(back, False)]
         g = self.drawn
         fallback: list[tuple[EdgeItem, bool]] | None = None
         for mid in dict.fromkeys([*g.successors(a), *g.predecessors(a)]):
-            a_out, a_in = self.edges.get((a, mid)), self.edges.get((mid, a))
-            b_in, b_out = self.edges.get((mid, b)), self.edges.get((b, mid))
+            a_out, a_in = self._edge(a, mid), self._edge(mid, a)
+            b_in, b_out = self._edge(mid, b, slot), self._edge(b, mid, slot)
+            if slot is not None and b_in is not None and b_in.key != slot:
+                b_in = None  # a tensor that fills another slot of the consumer, not this one
             if a_out is not None and b_in is not None:
                 return [(a_out, True), (b_in, True)]
             if a_in is not None and b_out is not None:
@@ -469,8 +548,8 @@ class GraphScene(QGraphicsScene):
                 fallback = [(first, a_out is not None), (second, b_in is not None)]
         return fallback
 
-    def route_path(self, source: str, target: str) -> QPainterPath | None:
-        route = self.route(source, target)
+    def route_path(self, source: str, target: str, slot: int | None = None) -> QPainterPath | None:
+        route = self.route(source, target, slot)
         if not route:
             return None
         points: list[tuple[float, float]] = []
@@ -486,10 +565,12 @@ class GraphScene(QGraphicsScene):
         duration_ms: int = 600,
         text: str | None = None,
         on_finished: Callable[[], None] | None = None,
+        slot: int | None = None,
     ) -> QVariantAnimation | None:
-        """Slide a grad marker from ``source`` to ``target`` along the drawn route; the returned
-        animation is already running (connect to ``finished`` to chain steps)."""
-        path = self.route_path(source, target)
+        """Slide a grad marker from ``source`` to ``target`` along the drawn route (``slot``: which
+        of parallel edges); the returned animation is already running (connect to ``finished``
+        to chain steps)."""
+        path = self.route_path(source, target, slot)
         if path is None:
             return None
         marker = GradMarkerItem(self.graph_palette, text)

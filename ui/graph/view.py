@@ -413,13 +413,16 @@ class GraphView(QGraphicsView):
             self.reveal_node(node_id)
         self.running_node_changed.emit(node_id or "")
 
-    def set_edge_grad(self, edge: tuple[str, str], text: str | None) -> bool:
+    def set_edge_grad(self, edge: tuple[str, str] | tuple[str, str, int], text: str | None) -> bool:
         return self.graph_scene.set_edge_grad(edge, text)
 
+    def set_input_sum(self, node_id: str, output_nr: int, text: str | None) -> None:
+        self.graph_scene.set_input_sum(node_id, output_nr, text)
+
     def animate_marker(
-        self, source: str, target: str, duration_ms: int = 600, text: str | None = None
+        self, source: str, target: str, duration_ms: int = 600, text: str | None = None, slot: int | None = None
     ) -> QVariantAnimation | None:
-        return self.graph_scene.animate_marker(source, target, duration_ms, text)
+        return self.graph_scene.animate_marker(source, target, duration_ms, text, slot=slot)
 
     def set_buffer_freed(self, node_id: str, attr: str, freed: bool) -> None:
         self.graph_scene.set_buffer_freed(node_id, attr, freed)

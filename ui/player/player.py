@@ -67,7 +67,8 @@ class BackwardPlayer(QWidget):
         self._step = 0
         self._canvas: PlaybackCanvas | None = None
         self._sent_states: dict[str, str] = {}
-        self._sent_edges: dict[tuple[str, str], tuple[Any, str | None]] = {}  # edge -> (grad, text)
+        self._sent_edges: dict[tuple[str, str, int], tuple[Any, str | None]] = {}  # edge -> (grad, text)
+        self._sent_sums: dict[tuple[str, int], str] = {}  # (node, output_nr) -> "2.25 + 2.25 = 4.5"
         self._sent_alive: dict[tuple[str, str], bool] = {}
         self._fix: str | None = None
         self._vjp_cache: dict[str, dict[str, Any]] = {}
@@ -372,7 +373,12 @@ class BackwardPlayer(QWidget):
         state = self._replay.state(step)
         self.memory_lane.set_step(step)
         self.step_label.setText(
-            self.tr("step {k}/{n}: {what}").format(k=step + 1, n=len(self._replay), what=self._event_text(state.event))
+            # one numbering everywhere (gradviz.backward.replay.step_position): 0 = the call starts
+            self.tr("step {k}/{n}: {what}").format(
+                k=self._replay.step_position(step)[0],
+                n=self._replay.last_step,
+                what=self._event_text(state.event),
+            )
         )
         view = None if state.finished else self._vjp(state)
         if state.finished:
@@ -532,28 +538,38 @@ class BackwardPlayer(QWidget):
         if changed:
             canvas.set_node_states(changed)
             self._sent_states.update(changed)
-        # Canvas edges run in the gradfn direction (next function -> consumer): reverse ours.
-        # A grad dict is shared by every state that holds it, so identity says "unchanged" and
-        # format_grad runs only for the edges whose grad is new.
+        # Canvas edges run in the gradfn direction (next function -> consumer): reverse ours, one
+        # per input slot. A grad dict is shared by every state that holds it, so identity says
+        # "unchanged" and format_grad runs only for the edges whose grad is new.
         edges = state.edge_grads
-        for sender, receiver in [e for e in self._sent_edges if (e[1], e[0]) not in edges]:
-            canvas.set_edge_grad((sender, receiver), None)
-            del self._sent_edges[(sender, receiver)]
-        for (s, r), grad in edges.items():
-            sent = self._sent_edges.get((r, s), _UNSENT)
+        for receiver, sender, slot in [e for e in self._sent_edges if (e[1], e[0], e[2]) not in edges]:
+            canvas.set_edge_grad((receiver, sender, slot), None)
+            del self._sent_edges[(receiver, sender, slot)]
+        for (s, r, slot), grad in edges.items():
+            sent = self._sent_edges.get((r, s, slot), _UNSENT)
             if sent is _UNSENT or sent[0] is not grad:
                 text = format_grad(grad)
                 if sent is _UNSENT or sent[1] != text:
-                    canvas.set_edge_grad((r, s), text)
-                self._sent_edges[(r, s)] = (grad, text)
+                    canvas.set_edge_grad((r, s, slot), text)
+                self._sent_edges[(r, s, slot)] = (grad, text)
+        # A node whose input buffer received several grads shows them adding up (2.25 + 2.25 = 4.5).
+        sums = {key: b.text() for key, b in state.input_buffers.items() if len(b.contributions) > 1}
+        for gone in [k for k in self._sent_sums if k not in sums]:
+            canvas.set_input_sum(gone[0], gone[1], None)
+            del self._sent_sums[gone]
+        for where, text in sums.items():
+            if self._sent_sums.get(where) != text:
+                canvas.set_input_sum(where[0], where[1], text)
+                self._sent_sums[where] = text
         for key, alive in state.buffers.items() - self._sent_alive.items():
             canvas.set_buffer_freed(key[0], key[1], not alive)
             self._sent_alive[key] = alive
         event = state.event
         if animate and event.get("type") == "node_finished":
-            for g in event.get("grads_out", []):
+            for position, g in enumerate(event.get("grads_out", [])):
                 if g.get("target"):
-                    canvas.animate_marker(g["target"], event["node_id"], self._interval_ms())
+                    slot = int(g.get("index", position))
+                    canvas.animate_marker(g["target"], event["node_id"], self._interval_ms(), slot=slot)
 
     def _paint_badges(self) -> None:
         canvas = self._canvas
@@ -569,6 +585,7 @@ class BackwardPlayer(QWidget):
     def _forget_sent(self) -> None:
         self._sent_states.clear()
         self._sent_edges.clear()
+        self._sent_sums.clear()
         self._sent_alive.clear()
 
     # -- helpers ---------------------------------------------------------------------------

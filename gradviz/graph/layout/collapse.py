@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import networkx as nx
 
@@ -47,7 +48,7 @@ def contract(graph: nx.DiGraph, membership: Mapping[Hashable, Hashable]) -> Coll
     members: dict[Hashable, list[Hashable]] = {}
     for v in _flow_order(graph):
         members.setdefault(membership.get(v, v), []).append(v)
-    quotient: nx.DiGraph[Hashable] = nx.DiGraph()
+    quotient: nx.DiGraph[Hashable] = nx.MultiDiGraph() if graph.is_multigraph() else nx.DiGraph()
     groups: dict[Hashable, list[Hashable]] = {}
     for g, vs in members.items():
         if len(vs) == 1 and vs[0] == g:
@@ -66,9 +67,18 @@ def contract(graph: nx.DiGraph, membership: Mapping[Hashable, Hashable]) -> Coll
             width = max(float(graph.nodes[v].get("width", 120.0)) for v in vs)
             attrs = {"kind": "group", "label": label, "width": width, "collapsed": len(vs)}
         quotient.add_node(g, **attrs)
-    for u, v, data in graph.edges(data=True):
+    multi = graph.is_multigraph()
+    edges: Iterable[tuple[Any, ...]] = (
+        cast("nx.MultiDiGraph[Any]", graph).edges(keys=True, data=True) if multi else graph.edges(data=True)
+    )
+    for edge in edges:
+        u, v, data = edge[0], edge[1], edge[-1]
         gu, gv = membership.get(u, u), membership.get(v, v)
-        if gu != gv and not quotient.has_edge(gu, gv):
+        if gu == gv:
+            continue
+        if multi and gu == u and gv == v:  # between two nodes left as they are: every input slot
+            quotient.add_edge(gu, gv, key=edge[2], **data)
+        elif not quotient.has_edge(gu, gv):  # into or out of a group: one edge stands for the lot
             quotient.add_edge(gu, gv, **data)
     return Collapsed(graph, {v: membership.get(v, v) for v in graph.nodes}, quotient, groups)
 

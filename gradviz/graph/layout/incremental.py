@@ -53,7 +53,10 @@ def incremental_parts(
             anchor[g] = position[axis]
             weight[g] = OLD_NODE_WEIGHT
     for e, chain in enumerate(chains):
-        line = previous.edge_points.get(prep.originals[e])
+        pair = prep.originals[e]
+        line = previous.edge_points.get(pair)
+        if line is None and pair in prep.keys:  # a MultiDiGraph: the first parallel edge's route
+            line = previous.edge_points.get((*pair, prep.keys[pair][0]))
         inner = chain[1:-1]
         if not line or len(line) - 2 != len(inner):
             continue

@@ -1,4 +1,4 @@
-"""Layered (Sugiyama) layout of autograd graphs: ``networkx.DiGraph`` -> positions and polylines.
+"""Layered (Sugiyama) layout of autograd graphs: ``networkx.(Multi)DiGraph`` -> positions and polylines.
 
 A pure function of the graph: nodes are put in a canonical order derived from their ids (never
 from hash or insertion order), then each weakly connected component goes through
@@ -12,6 +12,9 @@ old nodes keep their ranks, their order within a rank and, as far as the new nod
 positions.  Everything is iterative, so 10,000-node chains are fine.
 
 Optional node attribute ``rank_group``: sources with the same key share a rank (``layout_hint``).
+
+A MultiDiGraph's parallel edges (``y * y``: one edge per input slot) are laid out as one route and
+then drawn as distinct curves, fanned out side by side; their polylines are keyed ``(u, v, key)``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import itertools
 import random
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -40,6 +43,7 @@ __all__ = ["DEFAULT_HEIGHT", "DEFAULT_WIDTH", "LayoutResult", "count_crossings",
 
 DEFAULT_WIDTH = 120.0
 DEFAULT_HEIGHT = 40.0
+PARALLEL_GAP = 24.0  # distance between neighbouring parallel edges at their widest
 
 Point = tuple[float, float]
 
@@ -55,7 +59,7 @@ class LayoutResult:
 
     positions: dict[Hashable, Point]
     sizes: dict[Hashable, Point]
-    edge_points: dict[tuple[Hashable, Hashable], list[Point]]
+    edge_points: dict[tuple[Hashable, ...], list[Point]]  # (u, v), or (u, v, key) for a MultiDiGraph
     ranks: dict[Hashable, int]
     order: list[list[Hashable]]
     width: float
@@ -97,6 +101,9 @@ class _Prepared:
     slots: list[float]
     loops: list[Hashable]
     rank_groups: list[Hashable | None] = field(default_factory=list)  # optional hint, see layout_hint
+    # (u, v) -> the keys of its parallel edges, for a MultiDiGraph (empty for a DiGraph)
+    keys: dict[tuple[Hashable, Hashable], list[Hashable]] = field(default_factory=dict)
+    loop_keys: dict[Hashable, list[Hashable]] = field(default_factory=dict)
 
 
 def _prepare(graph: nx.DiGraph) -> _Prepared:
@@ -106,27 +113,47 @@ def _prepare(graph: nx.DiGraph) -> _Prepared:
     height = [_positive(graph.nodes[v].get("height"), "height", DEFAULT_HEIGHT) for v in nodes]
     raw: list[tuple[int, int, float, Hashable, Hashable]] = []
     loops: list[Hashable] = []
-    for u, v, data in graph.edges(data=True):
+    keys: dict[tuple[Hashable, Hashable], list[Hashable]] = {}
+    loop_keys: dict[Hashable, list[Hashable]] = {}
+    multi = graph.is_multigraph()
+    edges: Iterable[tuple[Hashable, Hashable, Hashable, dict[str, Any]]] = (
+        cast("nx.MultiDiGraph[Any]", graph).edges(keys=True, data=True)
+        if multi
+        else ((u, v, None, d) for u, v, d in graph.edges(data=True))
+    )
+    for u, v, key, data in edges:
         if u == v:
-            loops.append(u)
+            if u not in loop_keys:
+                loops.append(u)
+            loop_keys.setdefault(u, []).append(key)
             continue
         slot = data.get("index")
         slot_key = float(slot) if isinstance(slot, (int, float)) else 0.0
+        known = keys.get((u, v))
+        if known is not None:  # a parallel edge: one route for the pair, fanned out when drawn
+            known.append(key)
+            continue
+        keys[(u, v)] = [key]
         raw.append((index[u], index[v], slot_key, u, v))
     raw.sort(key=lambda e: (e[0], e[1]))
     loops.sort(key=_canonical_key)
-    edges, flags = acyclic_edges(len(nodes), [(a, b) for a, b, _, _, _ in raw])
+    edges_, flags = acyclic_edges(len(nodes), [(a, b) for a, b, _, _, _ in raw])
     groups = [graph.nodes[v].get("rank_group") for v in nodes]
+    if multi:
+        for ks in (*keys.values(), *loop_keys.values()):
+            ks.sort(key=_canonical_key)
     return _Prepared(
         nodes,
         width,
         height,
-        edges,
+        edges_,
         flags,
         [(u, v) for _, _, _, u, v in raw],
         [e[2] for e in raw],
         loops,
         groups if any(g is not None for g in groups) else [],
+        keys if multi else {},
+        loop_keys if multi else {},
     )
 
 
@@ -276,7 +303,7 @@ def layout(
     if not (node_gap >= 0 and rank_gap >= 0):
         raise ValueError("node_gap and rank_gap must be non-negative")
     if not isinstance(graph, nx.DiGraph):
-        raise TypeError("layout() needs a networkx.DiGraph")
+        raise TypeError("layout() needs a networkx.DiGraph or MultiDiGraph")
     prep = _prepare(graph)
     n = len(prep.nodes)
     tb = direction == "TB"
@@ -371,7 +398,7 @@ def _assemble(
     for g, v in enumerate(prep.nodes):
         positions[v] = frame(a_pos[g], level[ranks[g]])
         sizes[v] = (prep.width[g], prep.height[g])
-    edge_points: dict[tuple[Hashable, Hashable], list[Point]] = {}
+    edge_points: dict[tuple[Hashable, ...], list[Point]] = {}
     for part in parts:
         for chain, e in zip(part.chains, part.edge_ids):
             pts: list[Point] = []
@@ -387,16 +414,24 @@ def _assemble(
             line = [start, *pts, end]
             if prep.reversed_flags[e]:
                 line.reverse()
-            edge_points[prep.originals[e]] = line
+            pair = prep.originals[e]
+            if not prep.keys:
+                edge_points[pair] = line
+                continue
+            keys = prep.keys[pair]
+            for j, key in enumerate(keys):
+                edge_points[(*pair, key)] = _fanned(line, j, len(keys), tb)
     for v in prep.loops:
         (x, y), (w, h) = positions[v], sizes[v]
-        reach = max(12.0, node_gap / 2)
-        edge_points[(v, v)] = [
-            (x + w / 2, y - h / 4),
-            (x + w / 2 + reach, y - h / 4),
-            (x + w / 2 + reach, y + h / 4),
-            (x + w / 2, y + h / 4),
-        ]
+        for j, key in enumerate(prep.loop_keys.get(v, [None])):
+            reach = max(12.0, node_gap / 2) + j * PARALLEL_GAP / 2
+            loop = [
+                (x + w / 2, y - h / 4),
+                (x + w / 2 + reach, y - h / 4),
+                (x + w / 2 + reach, y + h / 4),
+                (x + w / 2, y + h / 4),
+            ]
+            edge_points[(v, v, key) if prep.keys or prep.loop_keys else (v, v)] = loop
     order: list[list[Hashable]] = [[] for _ in range(max_rank + 1)]
     for part in parts:
         for row in part.layers:
@@ -436,6 +471,25 @@ def _assemble(
         origin=origin,
         crossings=sum(p.crossings for p in parts),
     )
+
+
+def _fanned(line: list[Point], j: int, count: int, tb: bool) -> list[Point]:
+    """Parallel edge ``j`` of ``count`` sharing the route ``line``: shifted across the flow so the
+    edges bow apart in the middle and meet the nodes a little apart (their arrowheads stay distinct).
+    One edge keeps the route as it is."""
+    if count == 1:
+        return list(line)
+    offset = (j - (count - 1) / 2) * PARALLEL_GAP
+    axis = 0 if tb else 1  # x for top-down, y for left-right: across the direction of flow
+
+    def shifted(p: Point, by: float) -> Point:
+        return (p[0] + by, p[1]) if axis == 0 else (p[0], p[1] + by)
+
+    inner = line[1:-1]
+    if not inner:  # adjacent ranks: bend through the midpoint
+        (x1, y1), (x2, y2) = line[0], line[-1]
+        inner = [((x1 + x2) / 2, (y1 + y2) / 2)]
+    return [shifted(line[0], offset / 3), *(shifted(p, offset) for p in inner), shifted(line[-1], offset / 3)]
 
 
 def _polyline_at(line: list[Point], level: float, axis: int) -> float | None:
@@ -478,7 +532,10 @@ def count_crossings(graph: nx.DiGraph, result: LayoutResult) -> int:
     seg_top: list[float] = []
     seg_bottom: list[float] = []
     other = 1 - axis
-    for u, v in graph.edges():
+    multi = graph.is_multigraph()
+    edges: Iterable[tuple[Any, ...]] = cast("nx.MultiDiGraph[Any]", graph).edges(keys=True) if multi else graph.edges()
+    for edge in edges:
+        u, v = edge[0], edge[1]
         if u == v or u not in ranks or v not in ranks:
             continue
         ru, rv = ranks[u], ranks[v]
@@ -486,7 +543,7 @@ def count_crossings(graph: nx.DiGraph, result: LayoutResult) -> int:
             continue
         a, b = (u, v) if ru < rv else (v, u)
         ra, rb = min(ru, rv), max(ru, rv)
-        line = result.edge_points.get((u, v), [])
+        line = result.edge_points.get(tuple(edge), [])
         cuts = [result.positions[a][other]]
         for r in range(ra + 1, rb):
             c = _polyline_at(line, float(level[r]), axis) if line else None
