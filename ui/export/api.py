@@ -10,11 +10,15 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QRectF
 from PySide6.QtGui import QGuiApplication
 
+from gradviz.backward.numbers import format_values
+from gradviz.backward.replay import Replay, ReplayState, vjp_view
+from gradviz.backward.rules import node_rule
 from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
 from gradviz.language import language_for
 from ui.export.drawing import GraphDrawing
 from ui.export.steps import FrameState, final_state, frame_states, state_at, step_count
 from ui.export.writers import Drawing, Frame, Progress, write_animation, write_pdf, write_png, write_svg
+from ui.player.names import TensorNames
 from ui.theme import THEMES, Theme
 
 __all__ = ["ExportRequest", "caption_for", "export_drawing", "export_source", "frames_for", "prepare_qt"]
@@ -33,6 +37,7 @@ class ExportRequest:
     scale: float = 1.0
     transparent: bool = False
     area: QRectF | None = None  # scene rectangle of the drawing to export (None: all of it)
+    lang: str = "en"  # the language of the numbers' words (rule notes); captions follow Qt's translator
 
 
 def prepare_qt(lang: str = "en") -> None:
@@ -75,29 +80,84 @@ def caption_for(state: FrameState, call_number: int | None) -> str:
     return text if len(text) <= CAPTION_CHARS else text[: CAPTION_CHARS - 1] + "…"
 
 
+MAX_NOTES = 8  # note lines under a frame's caption: the rule lines, then the newest ledger rows
+RULE_NOTES = 4
+
+
+class _Notes:
+    """The numbers the app's player shows at a step, as text lines under an exported frame's
+    caption: the running node's rule with its numbers, the ``.grad`` ledger of this call, and at
+    the end what each leaf holds. Built from the same Replay states and rule texts as the player."""
+
+    def __init__(self, trace: Mapping[str, Any], snapshot: Mapping[str, Any] | None, lang: str) -> None:
+        self.trace = trace
+        self.snapshot = dict(snapshot) if snapshot is not None else None
+        self.replay = Replay(trace, snapshot)
+        self.lang = lang
+        self.names = TensorNames()
+        self.names.set_snapshot(self.snapshot)
+        self._rules: dict[str, list[str]] = {}
+
+    def _label(self, tensor_id: str) -> str:
+        return self.names.label(tensor_id, self.trace.get("cell"))
+
+    def _rule_lines(self, state: ReplayState) -> list[str]:
+        node = state.current_node
+        if node is None or state.finished or node not in state.grads_out:
+            return []
+        lines = self._rules.get(node)
+        if lines is None:
+            lines = self._rules[node] = node_rule(vjp_view(self.trace, node), self.snapshot, self.lang).lines
+        return lines
+
+    def at(self, step: int) -> list[str]:
+        state = self.replay.state(step)
+        ledger = [f"{self._label(e.tensor_id)}.grad: {e.text().replace(' -> ', ' → ')}" for e in state.ledger]
+        if state.finished:
+            head = [
+                translate("Export", "finished: {0}.grad = {1}").format(self._label(t), format_values(g))
+                for t, g in state.leaf_grads.items()
+                if g is not None
+            ]
+        else:
+            head = self._rule_lines(state)[:RULE_NOTES]
+        room = max(1, MAX_NOTES - len(head))
+        if len(ledger) > room:  # the newest ledger rows, and how many earlier ones are left out
+            earlier = len(ledger) - room + 1
+            ledger = [translate("Export", "… {0} earlier").format(earlier), *ledger[earlier:]]
+        return head + ledger
+
+
+def _captioned(state: FrameState, call_number: int | None, notes: list[str]) -> str:
+    return "\n".join([caption_for(state, call_number), *notes])
+
+
 def frames_for(
     trace: Mapping[str, Any] | None,
     call_number: int | None,
     mode: str,
     step: int | None,
     snapshot: Mapping[str, Any] | None = None,
+    lang: str = "en",
 ) -> list[Frame]:
-    """The (state, caption) pictures a request asks for; no trace means the bare graph."""
+    """The (state, caption) pictures a request asks for; no trace means the bare graph. A caption's
+    first line says which step this is, the lines under it carry the step's numbers (``_Notes``)."""
     if trace is None or mode == "graph":
         if mode in ("step", "all"):
             raise ExportError("the script makes no backward() call, so there are no steps to show")
         return [(None, None)]
+    notes = _Notes(trace, snapshot, lang)
     if mode == "all":
-        return [(s, caption_for(s, call_number)) for s in frame_states(trace, snapshot)]
+        return [(s, _captioned(s, call_number, notes.at(k))) for k, s in enumerate(frame_states(trace, snapshot))]
     if mode == "step":
         last = step_count(trace) - 1
         if step is None or not 0 <= step <= last:
             which = f"call {call_number}" if call_number else "this call"
             raise ExportError(f"there is no step {step}: {which} has steps 0..{last}")
         state = state_at(trace, step, snapshot)
-        return [(state, caption_for(state, call_number))]
+        return [(state, _captioned(state, call_number, notes.at(step)))]
     final = final_state(trace, snapshot)
-    return [(final, caption_for(final, call_number))]
+    return [(final, _captioned(final, call_number, notes.at(step_count(trace) - 1)))]
 
 
 def resolve_theme(theme: str | Theme) -> Theme:
@@ -145,6 +205,6 @@ def export_source(
     mode = request.mode
     if request.fmt in ANIMATIONS:
         mode = "all" if source.trace is not None else "graph"  # an animation is every step, or one still
-    frames = frames_for(source.trace, source.call_number, mode, request.step, source.snapshot)
+    frames = frames_for(source.trace, source.call_number, mode, request.step, source.snapshot, request.lang)
     drawing = GraphDrawing(source.snapshot, request.view)
     return export_drawing(path, drawing, frames, request, progress)

@@ -7,6 +7,7 @@ backward calls (ui.export.api), in the current theme and language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
 from ui.export.api import ExportRequest, export_drawing, export_source
 from ui.export.scene_source import SceneDrawing, visible_rect
+from ui.i18n import language_switcher
 from ui.theme import current_theme
 
 __all__ = ["FORMAT_CHOICES", "ExportDialog", "add_export_actions"]
@@ -88,18 +90,26 @@ class ExportDialog(QDialog):
         self.scale_box.setRange(0.25, 8.0)
         self.scale_box.setSingleStep(0.5)
         self.scale_box.setValue(2.0)
+        self.scale_box.setSuffix(" ×")
         self.transparent_box = QCheckBox()
         self.form = QFormLayout(self)
-        for widget in (
-            self.format_box,
-            self.area_box,
-            self.state_box,
-            self.view_box,
-            self.call_box,
-            self.scale_box,
-            self.transparent_box,
-        ):
-            self.form.addRow("", widget)
+        # Every field has a label that is its buddy (Alt+letter focuses it; screen readers read
+        # it): QFormLayout.addRow("", w) makes no label at all, which left the fields bare.
+        self.fields: dict[str, QWidget] = {
+            "format": self.format_box,
+            "area": self.area_box,
+            "state": self.state_box,
+            "view": self.view_box,
+            "call": self.call_box,
+            "scale": self.scale_box,
+            "transparent": self.transparent_box,
+        }
+        self.labels: dict[str, QLabel] = {}
+        for key, widget in self.fields.items():
+            label = QLabel(self)
+            label.setBuddy(widget)
+            self.labels[key] = label
+            self.form.addRow(label, widget)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._choose_file_and_export)
         self.buttons.rejected.connect(self.reject)
@@ -146,6 +156,7 @@ class ExportDialog(QDialog):
             step=self._current_step(),
             scale=self.scale_box.value(),
             transparent=self.transparent_box.isChecked() and fmt == "png",
+            lang=language_switcher().language,
         )
 
     # -- exporting ---------------------------------------------------------------------------
@@ -195,21 +206,38 @@ class ExportDialog(QDialog):
     # -- language ----------------------------------------------------------------------------
     def _retranslate(self) -> None:
         self.setWindowTitle(translate("ExportDialog", "Export graph"))
-        labels = (
-            translate("ExportDialog", "Format:"),
-            translate("ExportDialog", "Area:"),
-            translate("ExportDialog", "State:"),
-            translate("ExportDialog", "View:"),
-            translate("ExportDialog", "Backward call:"),
-            translate("ExportDialog", "Scale:"),
-            translate("ExportDialog", "Transparent background:"),
-        )
-        for row, text in enumerate(labels):
-            field = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-            widget = field.widget() if field is not None else None
-            label = self.form.labelForField(widget) if widget is not None else None
-            if isinstance(label, QLabel):
-                label.setText(text)
+        texts = {
+            "format": (translate("ExportDialog", "&Format:"), translate("ExportDialog", "The file type to write")),
+            "area": (
+                translate("ExportDialog", "&Area:"),
+                translate("ExportDialog", "The whole graph, or only the part the window shows now"),
+            ),
+            "state": (
+                translate("ExportDialog", "&State:"),
+                translate("ExportDialog", "Which moment of the backward call the picture shows"),
+            ),
+            "view": (
+                translate("ExportDialog", "&View:"),
+                translate("ExportDialog", "Data flow (tensors and ops) or the grad_fn graph backward walks"),
+            ),
+            "call": (
+                translate("ExportDialog", "&Backward call:"),
+                translate("ExportDialog", "Which backward() call of the script to draw"),
+            ),
+            "scale": (
+                translate("ExportDialog", "S&cale:"),
+                translate("ExportDialog", "Pixels per unit for PNG and animations (2 × = twice as sharp)"),
+            ),
+            "transparent": (
+                translate("ExportDialog", "&Transparent background:"),
+                translate("ExportDialog", "PNG only: leave the background see-through"),
+            ),
+        }
+        for key, (text, tip) in texts.items():
+            self.labels[key].setText(text)
+            widget = self.fields[key]
+            widget.setAccessibleName(re.sub(r"\(&\w\)", "", text).replace("&", "").rstrip(":："))
+            widget.setToolTip(tip)
         self.area_box.setItemText(0, translate("ExportDialog", "Whole graph"))
         self.area_box.setItemText(1, translate("ExportDialog", "Visible part"))
         self.state_box.setItemText(0, translate("ExportDialog", "Current step"))
