@@ -138,7 +138,8 @@ def layout_json(snapshot: Mapping[str, Any], view: str) -> dict[str, Any]:
             (x, y), (w, h) = result.positions[key], result.sizes[key]
             node.update(x=round(x, 2), y=round(y, 2), width=w, height=h)
     for link in data.get("links", []):
-        points = result.edge_points.get((link.get("source"), link.get("target")))
+        # one polyline per input slot: parallel links (``y * y``) each get their own curve
+        points = result.edge_points.get((link.get("source"), link.get("target"), link.get("key", link.get("index", 0))))
         if points is not None and link.get("view") == view:
             link["points"] = [[round(x, 2), round(y, 2)] for x, y in points]
     data.setdefault("graph", {})["layout"] = {"view": view, "width": result.width, "height": result.height}

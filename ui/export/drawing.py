@@ -84,10 +84,12 @@ class GraphDrawing:
                 QRectF(x - w / 2, y - h / 2, w, h),
                 saved,
             )
-        self.edges: list[tuple[str, str, list[QPointF], bool]] = []
-        for (u, v), points in result.edge_points.items():
-            derived = bool(sub.edges[u, v].get("derived")) if sub.has_edge(u, v) else False
-            self.edges.append((str(u), str(v), [QPointF(x, y) for x, y in points], derived))
+        # one drawn edge per input slot, keyed (u, v, key): y * y shows two curves into the multiply
+        self.edges: list[tuple[tuple[str, str, int], list[QPointF], bool]] = []
+        for (u, v, key), points in result.edge_points.items():
+            derived = bool(sub.edges[u, v, key].get("derived")) if sub.has_edge(u, v, key) else False
+            slot = key if isinstance(key, int) else 0
+            self.edges.append(((str(u), str(v), slot), [QPointF(x, y) for x, y in points], derived))
         self.grad_edge_map = _grad_edges_in_view(graph, sub, view)
         # An AccumulateGrad the view does not draw is shown through its leaf tensor.
         self.stand_in = {
@@ -132,8 +134,8 @@ class GraphDrawing:
         if background:
             painter.fillRect(rect, QColor(theme.canvas_bg))
         grads = self._travelled(state)
-        for u, v, points, derived in self.edges:
-            self._paint_edge(painter, theme, points, derived, (u, v) in grads)
+        for key, points, derived in self.edges:
+            self._paint_edge(painter, theme, points, derived, key in grads)
         painter.setFont(self.font)
         for node in self.nodes.values():
             self._paint_node(painter, theme, node, state)
@@ -152,12 +154,12 @@ class GraphDrawing:
                 row = QRectF(band.left(), band.bottom() - 4 + i * line_h, band.width(), line_h)
                 painter.drawText(row, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), line)
 
-    def _travelled(self, state: FrameState | None) -> set[tuple[str, str]]:
+    def _travelled(self, state: FrameState | None) -> set[tuple[str, str, int]]:
         if state is None:
             return set()
-        out: set[tuple[str, str]] = set()
-        for pair in state.edge_grads:
-            out.update(self.grad_edge_map.get(pair, ()))
+        out: set[tuple[str, str, int]] = set()
+        for hop in state.edge_grads:
+            out.update(self.grad_edge_map.get(hop, ()))
         return out
 
     def _paint_edge(self, painter: QPainter, theme: Theme, points: list[QPointF], derived: bool, hot: bool) -> None:
@@ -230,29 +232,35 @@ class GraphDrawing:
         painter.drawEllipse(centre, BADGE, BADGE)
 
 
-def _grad_edges_in_view(graph: nx.DiGraph, sub: nx.DiGraph, view: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """Trace grad hops (producer node, consumer node) -> the drawn edges that show that hop.
+def _grad_edges_in_view(
+    graph: nx.MultiDiGraph, sub: nx.MultiDiGraph, view: str
+) -> dict[tuple[str, str, int], list[tuple[str, str, int]]]:
+    """Trace grad hops (producer node, consumer node, slot) -> the drawn edges that show that hop.
 
-    In the gradfn view a hop is the drawn edge itself. In the data-flow view the grad flows back
-    along the consumer's input edge from the tensor that ``producer`` made (or, for an
-    AccumulateGrad producer, from its leaf variable).
+    In the gradfn view a hop is the drawn edge itself (keyed by the slot). In the data-flow view
+    the grad flows back along the consumer's input edge of that slot, from the tensor that
+    ``producer`` made (or, for an AccumulateGrad producer, from its leaf variable).
     """
-    hops: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    hops: dict[tuple[str, str, int], list[tuple[str, str, int]]] = {}
     nodes = graph.nodes
-    for u, v, data in graph.edges(data=True):
+    for u, v, slot, data in graph.edges(keys=True, data=True):
         if data.get("view") != "gradfn":
             continue
+        hop = (str(u), str(v), int(slot))
         if view == "gradfn":
-            if sub.has_edge(u, v):
-                hops.setdefault((str(u), str(v)), []).append((str(u), str(v)))
+            if sub.has_edge(u, v, slot):
+                hops.setdefault(hop, []).append(hop)
             continue
-        producer = nodes[u]
-        for tensor_id in nodes[v].get("inputs") or []:
-            if tensor_id is None or tensor_id not in nodes:
+        inputs = nodes[v].get("inputs") or []
+        tensor_id = inputs[slot] if isinstance(slot, int) and 0 <= slot < len(inputs) else None
+        for position, tid in [(slot, tensor_id), *enumerate(inputs)]:
+            # the input at the slot's position, else (an op whose next_functions skip inputs) any
+            # input that ``u`` made
+            if tid is None or tid not in nodes:
                 continue
-            tensor = nodes[tensor_id]
-            made_by = tensor.get("grad_fn") == u
-            feeds = producer.get("kind") == "accumulate" and producer.get("variable") == tensor_id
-            if (made_by or feeds) and sub.has_edge(tensor_id, v):
-                hops.setdefault((str(u), str(v)), []).append((str(tensor_id), str(v)))
+            made_by = nodes[tid].get("grad_fn") == u
+            feeds = nodes[u].get("kind") == "accumulate" and nodes[u].get("variable") == tid
+            if (made_by or feeds) and sub.has_edge(tid, v, position):
+                hops.setdefault(hop, []).append((str(tid), str(v), int(position)))
+                break
     return hops
