@@ -42,6 +42,7 @@ from ui.runner import RunController
 from ui.settings import Preferences
 from ui.snapshot import SnapshotIndex
 from ui.theme import Theme, theme_manager
+from ui.tour import TourStep, WindowTour
 from ui.window_actions import WindowActions, apply_text_fix, icon, insert_fix
 from ui.window_documents import DocumentController
 from ui.window_running import RunningController, worker_limits
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self._player_host: QScrollArea | None = None
         self._fitted_nodes: frozenset[str] = frozenset()  # the node ids the canvas was last fitted to
         self._shown_once = False
+        self.tour: WindowTour | None = None
 
         self.editor = CodeEditor()
         self.output = OutputPanel()
@@ -172,6 +174,7 @@ class MainWindow(QMainWindow):
         a.cancel.triggered.connect(running.cancel)
         a.restart.triggered.connect(running.restart_session)
         a.about.triggered.connect(self._about)
+        a.tour.triggered.connect(self.show_tour)
         a.theme_group.triggered.connect(lambda action: self.set_theme(str(action.data())))
         a.language_group.triggered.connect(lambda action: self.set_language(str(action.data())))
 
@@ -486,6 +489,21 @@ class MainWindow(QMainWindow):
         self._show_busy(self.running.busy)
         self._update_position_label()
         self._sync_checked()
+
+    def show_tour(self) -> WindowTour:
+        """Help -> Tour of the Window: editor, graph, player, inspector, one step each."""
+        if self.tour is None:
+            self.tour = WindowTour(
+                self,
+                [
+                    TourStep("editor", lambda: self.editor),
+                    TourStep("graph", lambda: self.graph_area),
+                    TourStep("player", lambda: self._player_host),
+                    TourStep("inspector", lambda: self.inspector_dock),
+                ],
+            )
+        self.tour.start()
+        return self.tour
 
     def _about(self) -> None:
         QMessageBox.about(

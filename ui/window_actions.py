@@ -68,6 +68,7 @@ class WindowActions(QObject):
             action.setData(key)
             action.setText(LANGUAGE_NAMES[key])  # a language's own name is never translated
             self.language_group.addAction(action)
+        self.tour = make()
         self.about = make()
 
         bar = window.menuBar()
@@ -105,6 +106,7 @@ class WindowActions(QObject):
         self.panels_anchor = self.view_menu.addSeparator()
 
         self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.tour)
         self.help_menu.addAction(self.about)
 
         self.toolbar = QToolBar(window)
@@ -144,6 +146,7 @@ class WindowActions(QObject):
         self.theme_actions["system"].setText(translate("MainWindow", "Follow System"))
         self.theme_actions["light"].setText(translate("MainWindow", "Light"))
         self.theme_actions["dark"].setText(translate("MainWindow", "Dark"))
+        self.tour.setText(translate("MainWindow", "&Tour of the Window"))
         self.about.setText(translate("MainWindow", "&About gradviz"))
         self.run_cell.setToolTip(translate("MainWindow", "Run the cell under the cursor (Ctrl+Enter)"))
         self.run_all.setToolTip(translate("MainWindow", "Run every cell from the top (Ctrl+Shift+Enter)"))

@@ -5,7 +5,7 @@ containment notice and the confirmation before an uncontained file opened from d
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QPoint, QRect, QSettings, QStandardPaths
 
 from gradviz.runner.containment.status import Containment
 from ui.app import prepare_look
@@ -168,3 +168,58 @@ def test_a_contained_worker_runs_opened_files_without_asking(qtbot, make_window,
     with qtbot.waitSignal(window.run_idle, timeout=RUN_TIMEOUT_MS):
         window.actions_.run_all.trigger()
     assert "ran the file" in window.output.plain_text_for(0)
+
+
+# -- Help -> Tour of the Window ---------------------------------------------------------------------
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_tour_points_at_editor_graph_player_and_inspector(qtbot, make_window, language):
+    window = make_window(1400, 900)
+    window.set_language(language)
+    window.actions_.tour.trigger()
+    tour = window.tour
+    seen = []
+    while tour.index >= 0:
+        target = tour.current_target()
+        assert tour.frame.geometry().contains(QRect(target.mapTo(window, QPoint(0, 0)), target.size()))
+        assert tour.bubble.isVisible() and window.rect().contains(tour.bubble.geometry())
+        seen.append((target, tour.bubble.title.text(), tour.bubble.next.text()))
+        tour.next()
+    assert [t for t, _title, _next in seen] == [
+        window.editor,
+        window.graph_area,
+        window._player_host,
+        window.inspector_dock,
+    ]
+    titles = [title for _t, title, _n in seen]
+    if language == "en":
+        assert titles[0] == "1. Write PyTorch code" and seen[-1][2] == "Done"
+    else:
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in title) for title in titles)  # translated
+    assert not tour.bubble.isVisible() and not tour.frame.isVisible()
+
+
+# -- legend and tooltips --------------------------------------------------------------------------------
+def test_the_legend_toggles_and_nodes_edges_and_chips_have_tooltips(qtbot, make_window):
+    from ui.legend import LEGEND_ROWS, tooltip_for
+
+    window = make_window(1600, 1000)
+    _run_classic(qtbot, window)
+    panel, view = window.canvas, window.canvas.view
+    assert not panel.legend.isVisible()
+    panel.legend_button.click()
+    assert panel.legend.isVisible()
+    assert len(panel.legend.labels) == len(LEGEND_ROWS) and all(label.text() for label in panel.legend.labels)
+    panel.legend_button.click()
+    assert not panel.legend.isVisible()
+    scene = view.graph_scene
+    names = lambda node_id: view._drawn_name(node_id)  # noqa: E731
+    y = next(i for i in scene.nodes.values() if i.node_data.get("name") == "y")
+    text = tooltip_for([y], y.sceneBoundingRect().center(), names)
+    assert text.startswith("y\n") and "Intermediate tensor" in text
+    mul = next(i for i in scene.nodes.values() if i.buffer_attrs())
+    chip = mul.buffer_attrs()[0]
+    chip_rect = next(c.rect for c in mul._chips if c.attr == chip)
+    assert chip in tooltip_for([mul], mul.mapToScene(chip_rect.center()), names)
+    edge = next(iter(scene.edges.values()))
+    text = tooltip_for([edge], edge.path().pointAtPercent(0.5), names)
+    assert "→" in text and edge.source not in text.split("\n")[0].split()  # names, not internal ids

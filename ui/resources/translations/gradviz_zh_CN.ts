@@ -652,6 +652,30 @@
         <source>Find a tensor or op…</source>
         <translation>查找张量或运算…</translation>
     </message>
+    <message>
+        <source>Readable size</source>
+        <translation>可读大小</translation>
+    </message>
+    <message>
+        <source>Zoom so every label can be read, around the running or selected node (R)</source>
+        <translation>缩放到每个标签都能看清，以正在运行或选中的节点为中心 (R)</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>跟随</translation>
+    </message>
+    <message>
+        <source>Keep the running node in view while backward plays (off: hold the view)</source>
+        <translation>反向传播播放时让正在运行的节点保持在视图中（关闭：视图保持不动）</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <source>What the colours, outlines and numbers mean</source>
+        <translation>颜色、边框和数字的含义</translation>
+    </message>
 </context>
 <context>
     <name>Inspector</name>
@@ -1095,6 +1119,34 @@
         <source>Inserted {code} as line {line}: run the code from there again</source>
         <translation>已在第 {line} 行插入 {code}：请从那里重新运行代码</translation>
     </message>
+    <message>
+        <source>⚠ Code is not contained</source>
+        <translation>⚠ 代码未被隔离</translation>
+    </message>
+    <message>
+        <source>The operating system cannot contain the code gradviz runs ({reason}); files opened from disk run only after you confirm.</source>
+        <translation>操作系统无法隔离 gradviz 运行的代码（{reason}）；从磁盘打开的文件需要你确认后才会运行。</translation>
+    </message>
+    <message>
+        <source>unknown reason</source>
+        <translation>原因未知</translation>
+    </message>
+    <message>
+        <source>&amp;Tour of the Window</source>
+        <translation>窗口导览(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Run {name}?</source>
+        <translation>运行 {name}？</translation>
+    </message>
+    <message>
+        <source>Run {name}? Its code can reach your files: this computer cannot contain the code gradviz runs, so only run files you trust.</source>
+        <translation>运行 {name}？它的代码可以访问你的文件：这台计算机无法隔离 gradviz 运行的代码，请只运行你信任的文件。</translation>
+    </message>
+    <message>
+        <source>Not run: {name} was not confirmed</source>
+        <translation>未运行：{name} 未经确认</translation>
+    </message>
 </context>
 <context>
     <name>OutputPanel</name>
@@ -1265,6 +1317,166 @@
     <message>
         <source>No training loop yet: a loop appears here when the same backward() line runs more than once.</source>
         <translation>还没有训练循环：当同一行 backward() 运行不止一次时，循环会显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>GraphView</name>
+    <message>
+        <source>The whole graph fits, but its text is too small to read.</source>
+        <translation>整张图已放入视图，但文字太小，无法阅读。</translation>
+    </message>
+    <message>
+        <source>Readable size</source>
+        <translation>可读大小</translation>
+    </message>
+</context>
+<context>
+    <name>Minimap</name>
+    <message>
+        <source>Overview: click or drag to move the view</source>
+        <translation>总览：点击或拖动以移动视图</translation>
+    </message>
+</context>
+<context>
+    <name>Legend</name>
+    <message>
+        <source>Backward function: turns the gradient of its output into gradients of its inputs</source>
+        <translation>反向函数：把输出的梯度变成各个输入的梯度</translation>
+    </message>
+    <message>
+        <source>Red border: running now (its backward function is computing)</source>
+        <translation>红色边框：正在运行（它的反向函数正在计算）</translation>
+    </message>
+    <message>
+        <source>Blue border: ready (every gradient it waits for has arrived)</source>
+        <translation>蓝色边框：就绪（它等待的梯度都已到达）</translation>
+    </message>
+    <message>
+        <source>Green border: done (it has passed its gradients on)</source>
+        <translation>绿色边框：完成（它已把梯度传下去）</translation>
+    </message>
+    <message>
+        <source>Dotted border: waiting for gradients from later nodes</source>
+        <translation>点线边框：正在等待后面节点传来的梯度</translation>
+    </message>
+    <message>
+        <source>Thick red border: backward failed here</source>
+        <translation>粗红边框：反向传播在这里出错</translation>
+    </message>
+    <message>
+        <source>Dashed grey box: a constant, no gradient flows into it</source>
+        <translation>灰色虚线框：常量，没有梯度流入</translation>
+    </message>
+    <message>
+        <source>Orange glow: made on the editor&apos;s current line</source>
+        <translation>橙色光晕：由编辑器当前行创建</translation>
+    </message>
+    <message>
+        <source>Chip: a saved buffer backward still needs</source>
+        <translation>小标签：反向传播仍需要的保存的缓冲区</translation>
+    </message>
+    <message>
+        <source>Red dashed chip: a saved buffer already freed</source>
+        <translation>红色虚线小标签：已释放的保存的缓冲区</translation>
+    </message>
+    <message>
+        <source>Red edge with a number: the gradient it carries now</source>
+        <translation>带数字的红色边：它此刻传递的梯度</translation>
+    </message>
+    <message>
+        <source>Small number on an edge: which input slot it feeds</source>
+        <translation>边上的小数字：它连到第几个输入</translation>
+    </message>
+    <message>
+        <source>Leaf tensor: its .grad is filled by backward()</source>
+        <translation>叶子张量：backward() 会填写它的 .grad</translation>
+    </message>
+    <message>
+        <source>Constant: no gradient flows into it</source>
+        <translation>常量：没有梯度流入</translation>
+    </message>
+    <message>
+        <source>Intermediate tensor: its .grad stays None unless retain_grad()</source>
+        <translation>中间张量：除非调用 retain_grad()，它的 .grad 保持为 None</translation>
+    </message>
+    <message>
+        <source>AccumulateGrad: adds the arriving gradient into the leaf&apos;s .grad</source>
+        <translation>AccumulateGrad：把到达的梯度累加进叶子张量的 .grad</translation>
+    </message>
+    <message>
+        <source>A collapsed group: double-click to expand it</source>
+        <translation>折叠的分组：双击展开</translation>
+    </message>
+    <message>
+        <source>What the marks mean</source>
+        <translation>图中标记的含义</translation>
+    </message>
+    <message>
+        <source>Edge {source} → {target}</source>
+        <translation>边 {source} → {target}</translation>
+    </message>
+    <message>
+        <source>{attr}: freed after this node ran (retain_graph=False)</source>
+        <translation>{attr}：此节点运行后已释放 (retain_graph=False)</translation>
+    </message>
+    <message>
+        <source>{attr}: saved for backward, still alive</source>
+        <translation>{attr}：为反向传播保存，仍然保留</translation>
+    </message>
+    <message>
+        <source>Gradient carried now: {grad}</source>
+        <translation>此刻传递的梯度：{grad}</translation>
+    </message>
+</context>
+<context>
+    <name>Tour</name>
+    <message>
+        <source>1. Write PyTorch code</source>
+        <translation>1. 编写 PyTorch 代码</translation>
+    </message>
+    <message>
+        <source>Type PyTorch-style code here. &apos;# %%&apos; lines split it into cells; Ctrl+Enter runs the cell under the caret, and the output appears below.</source>
+        <translation>在这里输入 PyTorch 风格的代码。“# %%” 行把代码分成单元格；Ctrl+Enter 运行光标所在的单元格，输出显示在下方。</translation>
+    </message>
+    <message>
+        <source>2. See the autograd graph</source>
+        <translation>2. 查看自动求导图</translation>
+    </message>
+    <message>
+        <source>Every tensor and backward function your code made. Click a node to inspect it; Legend explains the colours and outlines; Fit shows the whole graph.</source>
+        <translation>你的代码创建的每个张量和反向函数。点击节点查看详情；“图例”解释颜色和边框；“适应”显示整张图。</translation>
+    </message>
+    <message>
+        <source>3. Play backward() step by step</source>
+        <translation>3. 逐步播放 backward()</translation>
+    </message>
+    <message>
+        <source>Step through a backward() call: the running node is outlined in red, the numbers on the edges are the gradients flowing, and the view follows the running node.</source>
+        <translation>逐步查看一次 backward() 调用：正在运行的节点带红色边框，边上的数字是流动的梯度，视图会跟随正在运行的节点。</translation>
+    </message>
+    <message>
+        <source>4. Inspect a node</source>
+        <translation>4. 检查节点</translation>
+    </message>
+    <message>
+        <source>Everything about the selected (or running) node: shape, values, grad, saved buffers, and why a .grad is None.</source>
+        <translation>选中（或正在运行）的节点的一切：形状、数值、梯度、保存的缓冲区，以及 .grad 为什么是 None。</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
     </message>
 </context>
 </TS>
