@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -134,8 +135,16 @@ def test_trace_formatters_cover_every_event_type() -> None:
     }
     text = format_trace(call)
     assert text.splitlines()[0] == "backward call 7 (cell 1, line 3)"
-    assert "retain_graph" in text and "replaced the grad" in text and "t0.grad: None + [1.0, 2.0] = [1.0, 2.0]" in text
-    assert "freed n2._saved_self" in text and "error at n2: RuntimeError: boom" in text
+    assert (
+        "retain_graph" in text
+        and "replaced the grad" in text
+        and "(unnamed).grad: None + [1.0, 2.0] = [1.0, 2.0]" in text
+    )
+    assert "run MulBackward0 (seq 0) grad in" in text and "freed MulBackward0 (seq 0)._saved_self" in text
+    assert "error at MulBackward0 (seq 0): RuntimeError: boom" in text
+    assert not re.search(r"\b[tn]\d+\b", text)  # internal ids never reach the text
+    named = format_trace(call, {"t0": "x", "t1": "`x * 2`"})
+    assert "start backward() from `x * 2`" in named and "x.grad: None + [1.0, 2.0]" in named
     assert 'something_new {"value": 1}' in text and text.endswith("stopped by the error")
     assert len(trace_json_lines(call)) == 10
     # steps numbered as the player and exports number them: 0 (start) .. 9 (finished) of 9
