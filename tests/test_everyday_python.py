@@ -541,6 +541,39 @@ program(
 )
 
 program(
+    "match-in-every-scope",
+    """
+    from dataclasses import dataclass
+
+    @dataclass
+    class P:
+        x: int
+        y: int
+
+    class Holder:
+        match P(1, 2):
+            case P(x=a, y=b) if a < b:
+                pair = (a, b)
+
+    print(Holder.pair)
+
+    def outer():
+        got = None
+        def inner(v):
+            nonlocal got
+            match v:
+                case P(got, _):
+                    return got
+        return inner(P(7, 8)), got
+
+    print(outer())
+    match [P(1, 1), P(2, 3)]:
+        case [P(x=1) as first, P(y=y)] if y > 2:
+            print(first, y)
+    """,
+)
+
+program(
     "super-and-inheritance",
     """
     class Base:
