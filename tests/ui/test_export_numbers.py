@@ -98,3 +98,17 @@ def test_cli_png_and_svg_at_a_step(qapp, tmp_path: Path) -> None:
     png = tmp_path / "step.png"
     assert export_main([str(script), "-o", str(png), "--step", "4", "--in-process"]) == 0
     assert png.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("view", ["dataflow", "gradfn"])
+def test_edge_grads_and_the_input_buffer_sum_are_drawn(qapp, source: ExportSource, tmp_path: Path, view: str) -> None:
+    out = tmp_path / f"{view}.svg"
+    step = _step_of(source, "node_started", "AddBackward0")  # y's two grads have arrived and added up
+    export_source(out, source, ExportRequest("svg", view=view, mode="step", step=step))
+    texts = _svg_texts(out)
+    assert "2.25 + 2.25 = 4.5" in texts
+    assert texts.count("2.25") == 2  # one label per input slot of y * y
+    assert "0.75" in texts and "0.25" in texts
+    before = tmp_path / f"{view}_start.svg"
+    export_source(before, source, ExportRequest("svg", view=view, mode="step", step=0))
+    assert not any(t in ("0.25", "2.25 + 2.25 = 4.5") for t in _svg_texts(before))

@@ -8,6 +8,7 @@ computed once per drawing; each frame of an animation only changes colours (a Fr
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ MARGIN = 16.0
 BADGE = 7.0
 BUFFER_STRIP = 7.0  # extra height under an op's label for its saved-buffer marks
 MIN_CAPTION_WIDTH = 360.0
+SUM_GAP = 8.0  # between a node and its input-buffer sum
+SUM_PAD = 4.0  # inside a number chip
 
 
 @dataclass
@@ -99,6 +102,28 @@ class GraphDrawing:
         }
         self.caption_height = QFontMetricsF(self.caption_font).height() + 8
         self.graph_rect = QRectF(0, 0, result.width, result.height)
+        self.edge_points = {key: points for key, points, _derived in self.edges}
+        # Where a node's input buffer sum (2.25 + 2.25 = 4.5) is written: in the data-flow view
+        # beside the tensor whose grad it is (the op's output, an AccumulateGrad's leaf), as the
+        # app's canvas shows it; in the grad_fn view beside the node itself.
+        self.sum_anchor: dict[str, str] = {}
+        for v, d in graph.nodes(data=True):
+            if d.get("kind") not in ("op", "accumulate"):
+                continue
+            target = d.get("variable") if d.get("kind") == "accumulate" else next(iter(d.get("outputs") or []), None)
+            anchor = str(target) if view != "gradfn" and target is not None and target in sub else str(v)
+            if anchor in self.nodes:
+                self.sum_anchor[str(v)] = anchor
+        # room on the right for a sum beside a node that can receive several grads
+        fan_in = {
+            str(v)
+            for v in graph.nodes
+            if sum(1 for *_e, d in graph.in_edges(v, data=True) if d.get("view") == "gradfn") > 1
+        }
+        sample = metrics.horizontalAdvance("0.0000 + 0.0000 = 0.0000") + 2 * SUM_PAD
+        reach = [self.nodes[a].rect.right() + SUM_GAP + sample for n, a in self.sum_anchor.items() if n in fan_in]
+        if reach and max(reach) > self.graph_rect.right():
+            self.graph_rect.setRight(max(reach))
 
     # -- geometry ----------------------------------------------------------------------------
     def bounds(self, captions: Sequence[str | None] = ()) -> QRectF:
@@ -139,6 +164,8 @@ class GraphDrawing:
         painter.setFont(self.font)
         for node in self.nodes.values():
             self._paint_node(painter, theme, node, state)
+        if state is not None:
+            self._paint_numbers(painter, theme, state)
         if caption is not None:
             # The first line says which step this is; the lines under it carry the step's numbers
             # (the rule with its values, the .grad ledger), drawn as text so SVG and PDF keep them.
@@ -153,6 +180,46 @@ class GraphDrawing:
             for i, line in enumerate(notes):
                 row = QRectF(band.left(), band.bottom() - 4 + i * line_h, band.width(), line_h)
                 painter.drawText(row, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), line)
+
+    def _paint_numbers(self, painter: QPainter, theme: Theme, state: FrameState) -> None:
+        """The grad on every edge it travelled (as the canvas labels it) and each input buffer
+        adding up beside its node, as text on a background chip so lines do not cross it."""
+        metrics = QFontMetricsF(self.font)
+        labels: dict[tuple[str, str], list[tuple[int, QPointF, str]]] = {}
+        for hop, text in state.edge_texts.items():
+            for drawn in self.grad_edge_map.get(hop, ()):
+                points = self.edge_points.get(drawn)
+                if points and len(points) >= 2:
+                    labels.setdefault((drawn[0], drawn[1]), []).append((drawn[2], _midpoint(points), text))
+        for group in labels.values():
+            # parallel edges (y * y) meet at nearly the same midpoint: set their labels side by side
+            group.sort(key=lambda item: item[0])
+            widths = [metrics.horizontalAdvance(text) + 2 * SUM_PAD for _, _, text in group]
+            span = sum(widths) + 4 * (len(group) - 1)
+            x = sum(at.x() for _, at, _ in group) / len(group) - span / 2
+            for (_, at, text), width in zip(group, widths, strict=True):
+                spot = QPointF(x + width / 2, at.y()) if len(group) > 1 else at
+                self._chip(painter, theme, spot, text, metrics, centred=True)
+                x += width + 4
+        for receiver, text in state.input_sums.items():
+            anchor = self.sum_anchor.get(receiver)
+            if anchor is None:
+                continue
+            rect = self.nodes[anchor].rect
+            self._chip(painter, theme, QPointF(rect.right() + SUM_GAP, rect.center().y()), text, metrics, centred=False)
+
+    @staticmethod
+    def _chip(
+        painter: QPainter, theme: Theme, at: QPointF, text: str, metrics: QFontMetricsF, *, centred: bool
+    ) -> None:
+        width, height = metrics.horizontalAdvance(text) + 2 * SUM_PAD, metrics.height() + 2
+        left = at.x() - width / 2 if centred else at.x()
+        box = QRectF(left, at.y() - height / 2, width, height)
+        painter.setPen(QPen(QColor(theme.grad_flow), 1.0))
+        painter.setBrush(QBrush(QColor(theme.canvas_bg)))
+        painter.drawRoundedRect(box, 4.0, 4.0)
+        painter.setPen(QColor(theme.text))
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
 
     def _travelled(self, state: FrameState | None) -> set[tuple[str, str, int]]:
         if state is None:
@@ -230,6 +297,18 @@ class GraphDrawing:
         painter.setPen(QPen(QColor("#ffffff"), 1.2))
         painter.setBrush(QBrush(colour))
         painter.drawEllipse(centre, BADGE, BADGE)
+
+
+def _midpoint(points: list[QPointF]) -> QPointF:
+    """The point halfway along a polyline (by length), where an edge's grad label sits."""
+    lengths = [math.dist((a.x(), a.y()), (b.x(), b.y())) for a, b in itertools.pairwise(points)]
+    half = sum(lengths) / 2
+    for (a, b), length in zip(itertools.pairwise(points), lengths):
+        if half <= length and length > 0:
+            t = half / length
+            return QPointF(a.x() + (b.x() - a.x()) * t, a.y() + (b.y() - a.y()) * t)
+        half -= length
+    return points[len(points) // 2]
 
 
 def _grad_edges_in_view(
