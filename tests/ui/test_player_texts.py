@@ -54,6 +54,7 @@ def test_rule_with_numbers_at_each_node_of_the_classic_example(qtbot):
     player.seek(_step_where(player, "node_finished", "MulBackward0", 0))
     assert panel.rule_lines[0] == "grad_self = grad × other = 0.25 × 3 = 0.75   (every element)"
     assert "grad × other = 0.25 × 3 = 0.75" in panel.rule.text()
+    assert panel.title.text() == "<b>MulBackward0 (z)</b> is running"  # the learner's name, no internal id
     player.seek(_step_where(player, "node_finished", "MulBackward0", 1))
     assert panel.rule_lines == [
         "grad_self = grad × other = 0.75 × 3 = 2.25   (every element)",

@@ -403,6 +403,7 @@ class BackwardPlayer(QWidget):
             rule = node_rule(view, self._snapshot, self.language)
             view["rule"] = rule.rule or view.get("rule")
             view["rule_lines"] = rule.lines
+            view["display_name"] = self._order_label(node)
             self._vjp_cache[node] = view
         if node in state.grads_out:
             return view

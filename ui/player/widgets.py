@@ -321,9 +321,8 @@ class VjpPanel(QFrame):
             self._show_accumulated(None)
             return
         self.title.setText(
-            tr("<b>{name}</b> is running <span style='color:gray'>({id})</span>").format(
-                name=_escape(view["name"]), id=view["node_id"]
-            )
+            # named as the order line names it (MulBackward0 (z)); internal ids stay out of sight
+            tr("<b>{name}</b> is running").format(name=_escape(view.get("display_name") or view["name"]))
         )
         rule = view.get("rule")
         text = tr("local rule: {rule}").format(rule=rule) if rule else tr("local rule: (not in the table)")

@@ -198,11 +198,6 @@
         <translation>这一步没有节点在运行。</translation>
     </message>
     <message>
-        <location filename="../../ui/player/widgets.py" line="254" />
-        <source>&lt;b&gt;{name}&lt;/b&gt; is running &lt;span style='color:gray'&gt;({id})&lt;/span&gt;</source>
-        <translation>&lt;b&gt;{name}&lt;/b&gt; 正在运行 &lt;span style='color:gray'&gt;({id})&lt;/span&gt;</translation>
-    </message>
-    <message>
         <location filename="../../ui/player/widgets.py" line="257" />
         <source>local rule: {rule}</source>
         <translation>局部规则：{rule}</translation>
@@ -266,6 +261,11 @@
         <location filename="../../ui/player/player.py" line="0" />
         <source>… {n} more</source>
         <translation>… 另外 {n} 个</translation>
+    </message>
+    <message>
+        <location filename="../../ui/player/player.py" line="0" />
+        <source>&lt;b&gt;{name}&lt;/b&gt; is running</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; 正在运行</translation>
     </message>
 </context>
 <context>
