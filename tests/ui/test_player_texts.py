@@ -72,7 +72,7 @@ def test_finished_step_says_what_each_leaf_holds_and_nothing_is_running(qtbot):
     assert "is running" not in panel.title.text()
     assert panel.summary_lines[0] == "finished: x.grad = [[4.5, 4.5], [4.5, 4.5]]"
     order = panel.summary_lines[-1]
-    assert order.startswith("Order of this call: ✓ MeanBackward0 (out)  →  ✓ MulBackward0 (z)")
+    assert order.startswith("Order of this call: ✓ MeanBackward0 (out)  →  ✓ MulBackward0 (z)  →  ✓ MulBackward0 (y * y)")
     assert "✓ AccumulateGrad (x)" in order
 
 
@@ -93,7 +93,7 @@ def test_order_of_a_long_call_is_bounded_and_keeps_the_current_node(qtbot):
     gaps = [n for n in names if n.startswith("… ")]
     assert len(names) == 12 + 4 + 1 + 2 and len(gaps) == 2
     assert sum(int(g.split()[1]) for g in gaps) + len(names) - len(gaps) == nodes
-    assert "▶ MulBackward0" in names
+    assert "▶ MulBackward0 (h * 1.0)" in names
     assert not any(part.split(" ", 1)[-1].startswith("n") for part in names)  # no internal ids
 
 

@@ -663,7 +663,10 @@ class BackwardPlayer(QWidget):
         nodes = self._nodes_by_id
         node = nodes.get(node_id) or {}
         tensor_id = node.get("variable") or next(iter(node.get("outputs") or []), None)
-        name = nodes.get(str(tensor_id), {}).get("name") if tensor_id else None
+        tensor = nodes.get(str(tensor_id), {}) if tensor_id else {}
+        # an unnamed intermediate reads as its source text, the first line of its label (y * y)
+        label_line = str(tensor.get("label") or "").split("\n", 1)[0]
+        name = tensor.get("name") or (label_line if label_line and not label_line.startswith("(") else None)
         return f"{label} ({name})" if name else label
 
     def _node_label(self, node_id: str) -> str:
