@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsItem, QGridLayout, QLabel, QSizeP
 
 from ui.graph.edges import EdgeItem
 from ui.graph.items import GroupItem, NodeItem, OpItem
-from ui.graph.style import GraphPalette
+from ui.graph.style import GraphPalette, mix
 
 __all__ = ["LegendPanel", "node_title", "state_text", "tooltip_for"]
 
@@ -105,7 +105,8 @@ class _Sample(QWidget):
             painter.drawRoundedRect(box, 3, 3)
         elif self.kind == "chip":
             freed = self.key == "freed"
-            painter.setBrush(QColor(p.buffer_freed if freed else p.fills.get("op", p.background)).lighter(100))
+            op_fill = QColor(p.fills.get("op", p.background))
+            painter.setBrush(mix(p.buffer_freed, op_fill, 0.75) if freed else mix(op_fill, p.background, 0.5))
             painter.setPen(
                 QPen(
                     p.buffer_freed if freed else p.buffer_alive,

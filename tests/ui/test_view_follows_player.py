@@ -87,9 +87,24 @@ def test_the_running_node_is_on_screen_at_every_step_of_the_classic_example(qtbo
     view = window.canvas.view
     assert view.text_is_readable()
     assert _walk_every_step(qtbot, window) >= 5  # MeanBackward0, two MulBackward0, AddBackward0, x
-    # backward starts at MeanBackward0, next to `out`: both are on screen at step 0
+    # backward starts at MeanBackward0, next to `out`: both are on screen at the call's first step
+    view.centerOn(view.graph_scene.content_rect().topLeft())  # the learner looked elsewhere
+    window.player.select_call(0)
+    window.player.seek(1)
     window.player.seek(0)
-    qtbot.waitUntil(lambda: _running_node_in_view(view), timeout=STATE_TIMEOUT_MS)
+    scene = view.graph_scene
+    mean = scene.node_item(scene.search("MeanBackward0")[0])
+    out = scene.node_item(scene.search("out")[0])
+
+    def start_in_view() -> bool:
+        viewport = view.mapToScene(view.viewport().rect()).boundingRect()
+        return (
+            not view.is_panning()
+            and viewport.contains(mean.sceneBoundingRect())
+            and viewport.contains(out.sceneBoundingRect())
+        )
+
+    qtbot.waitUntil(start_in_view, timeout=STATE_TIMEOUT_MS)
 
 
 def test_the_running_node_is_on_screen_at_every_step_of_the_seed(qtbot, window):

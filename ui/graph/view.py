@@ -92,8 +92,9 @@ class ViewNote(QFrame):
     def place(self) -> None:
         parent = self.parentWidget()
         if isinstance(parent, QGraphicsView):
+            # Bottom left: the fitted graph starts at the top, the minimap sits bottom right.
             area = parent.viewport().geometry()
-            self.move(area.left() + max(0, (area.width() - self.width()) // 2), area.top() + 8)
+            self.move(area.left() + 8, area.bottom() - self.height() - 8)
 
 
 class GraphView(QGraphicsView):
@@ -316,7 +317,7 @@ class GraphView(QGraphicsView):
         item = self.graph_scene.node_item(node_id)
         if item is None:
             return False
-        target = self._reveal_center(item.sceneBoundingRect())
+        target = self._reveal_center(self._context_rect(item))
         if target is None:
             return True
         self._pan.stop()
@@ -329,6 +330,22 @@ class GraphView(QGraphicsView):
         self._pan.setDuration(self.pan_duration_ms)
         self._pan.start()
         return True
+
+    def _context_rect(self, item: NodeItem) -> QRectF:
+        """The node with its neighbours (the tensors a running op reads and writes, where
+        gradients arrive and leave) when they fit in the viewport together; else the node alone."""
+        rect = item.sceneBoundingRect()
+        near = QRectF(rect)
+        nodes = self.graph_scene.nodes
+        for edge in self.graph_scene.edges.values():
+            other = edge.target if edge.source == item.node_id else edge.source if edge.target == item.node_id else None
+            neighbour = nodes.get(other) if other is not None else None
+            if neighbour is not None:
+                near = near.united(neighbour.sceneBoundingRect())
+        margin = 2 * FOLLOW_MARGIN_PX / max(self.current_scale(), 1e-9)
+        visible = self.visible_scene_rect()
+        fits = near.width() + margin <= visible.width() and near.height() + margin <= visible.height()
+        return near if fits else rect
 
     def _reveal_center(self, rect: QRectF) -> QPointF | None:
         """Where the view's centre must go to show ``rect``; None when it is already in view."""
@@ -404,8 +421,14 @@ class GraphView(QGraphicsView):
         running = [node_id for node_id, state in states.items() if state == "running"]
         if running:
             self._set_running(running[-1])
-        elif self._running is not None and states.get(self._running, "running") != "running":
-            self._set_running(None)  # it finished and nothing else started: the call has ended
+            return
+        if self._running is not None and states.get(self._running, "running") != "running":
+            self._set_running(None)  # it finished and nothing else started yet
+        ready = [node_id for node_id, state in states.items() if state == "ready"]
+        if ready and self._running is None and self.follow_player:
+            # Between nodes (the call's first step, or one just finished) the next to run is
+            # ready: show it, so the camera is already where backward starts or goes next.
+            self.reveal_node(ready[-1])
 
     def _set_running(self, node_id: str | None) -> None:
         self._running = node_id
