@@ -57,7 +57,9 @@ def row_text(kind: str, key: str) -> str:
         ("dashed", "constant"): translate("Legend", "Dashed grey box: a constant, no gradient flows into it"),
         ("glow", "highlight"): translate("Legend", "Orange glow: made on the editor's current line"),
         ("chip", "alive"): translate("Legend", "Chip: a saved buffer backward still needs"),
-        ("chip", "freed"): translate("Legend", "Red dashed chip: a saved buffer already freed"),
+        ("chip", "freed"): translate(
+            "Legend", "Red dashed chip (struck through in the player): a saved buffer already freed"
+        ),
         ("edge", "grad"): translate("Legend", "Red edge with a number: the gradient it carries now"),
         ("edge", "index"): translate("Legend", "Small number on an edge: which input slot it feeds"),
     }

@@ -1376,8 +1376,8 @@
         <translation>小标签：反向传播仍需要的保存的缓冲区</translation>
     </message>
     <message>
-        <source>Red dashed chip: a saved buffer already freed</source>
-        <translation>红色虚线小标签：已释放的保存的缓冲区</translation>
+        <source>Red dashed chip (struck through in the player): a saved buffer already freed</source>
+        <translation>红色虚线小标签（播放器中带删除线）：已释放的保存的缓冲区</translation>
     </message>
     <message>
         <source>Red edge with a number: the gradient it carries now</source>
