@@ -255,16 +255,18 @@ def node_rule(
     view: Mapping[str, Any],
     snapshot: Mapping[str, Any] | None = None,
     lang: str = "en",
+    nodes: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> NodeRule:
     """The rule of ``view``'s node (a ``replay.vjp_view`` dict) with the numbers of this call.
 
     ``view["outputs"]`` empty (the node has not finished yet) gives the lines without their
     results; ``snapshot`` (the graph the call ran through) supplies operand values and saved
-    scalars.
+    scalars. ``nodes`` is ``snapshot``'s nodes by id when the caller already has them.
     """
     language = language_for(lang).text
     name = _short(str(view.get("name", "")))
-    nodes = {str(n.get("id")): n for n in (snapshot or {}).get("nodes", [])}
+    if nodes is None:  # callers asking for many nodes pass the snapshot's nodes by id, built once
+        nodes = {str(n.get("id")): n for n in (snapshot or {}).get("nodes", [])}
     op = nodes.get(str(view.get("node_id")))
     operands = _Operands(op, nodes)
     slots = list((op or {}).get("input_names") or [])

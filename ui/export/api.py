@@ -97,6 +97,7 @@ class _Notes:
         self.names = TensorNames()
         self.names.set_snapshot(self.snapshot)
         self._rules: dict[str, list[str]] = {}
+        self._nodes = {str(n.get("id")): n for n in (self.snapshot or {}).get("nodes", [])}
 
     def _label(self, tensor_id: str) -> str:
         return self.names.label(tensor_id, self.trace.get("cell"))
@@ -107,7 +108,8 @@ class _Notes:
             return []
         lines = self._rules.get(node)
         if lines is None:
-            lines = self._rules[node] = node_rule(vjp_view(self.trace, node), self.snapshot, self.lang).lines
+            view = vjp_view(self.trace, node)
+            lines = self._rules[node] = node_rule(view, self.snapshot, self.lang, self._nodes).lines
         return lines
 
     def at(self, step: int) -> list[str]:

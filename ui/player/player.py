@@ -400,7 +400,7 @@ class BackwardPlayer(QWidget):
         view = self._vjp_cache.get(node)
         if view is None:
             view = vjp_view(self._calls[self._call], node)
-            rule = node_rule(view, self._snapshot, self.language)
+            rule = node_rule(view, self._snapshot, self.language, self._snapshot_nodes())
             view["rule"] = rule.rule or view.get("rule")
             view["rule_lines"] = rule.lines
             view["display_name"] = self._order_label(node)
@@ -409,7 +409,7 @@ class BackwardPlayer(QWidget):
             return view
         # Before the node finished: the rule with the arriving grad, without what it sends on.
         pending = {**view, "outputs": [], "accumulated": None}
-        pending["rule_lines"] = node_rule(pending, self._snapshot, self.language).lines
+        pending["rule_lines"] = node_rule(pending, self._snapshot, self.language, self._snapshot_nodes()).lines
         return pending
 
     ORDER_HEAD = 12  # "order of this call": the first nodes, the last ones and the current one
@@ -654,13 +654,17 @@ class BackwardPlayer(QWidget):
         label = self._tensor_label(entry.tensor_id, entry.call)
         return f"{label}.grad: {entry.text().replace(' -> ', ' → ')}"
 
+    def _snapshot_nodes(self) -> dict[str, dict[str, Any]]:
+        """The snapshot's nodes by id, built once per snapshot (labels and rules look them up)."""
+        if self._nodes_by_id is None:
+            self._nodes_by_id = {str(n.get("id")): n for n in (self._snapshot or {}).get("nodes", [])}
+        return self._nodes_by_id
+
     def _order_label(self, node_id: str) -> str:
         """A node as the order line names it: its op and the tensor it made or feeds, by the
         learner's name (``MulBackward0 (z)``, ``AccumulateGrad (x)``), so two multiplies differ."""
         label = self._node_label(node_id)
-        if self._nodes_by_id is None:
-            self._nodes_by_id = {str(n.get("id")): n for n in (self._snapshot or {}).get("nodes", [])}
-        nodes = self._nodes_by_id
+        nodes = self._snapshot_nodes()
         node = nodes.get(node_id) or {}
         tensor_id = node.get("variable") or next(iter(node.get("outputs") or []), None)
         tensor = nodes.get(str(tensor_id), {}) if tensor_id else {}
