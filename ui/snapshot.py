@@ -11,6 +11,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from gradviz.backward import numbers
+
 _ID_NUMBER = re.compile(r"(\d+)$")
 
 
@@ -102,15 +104,8 @@ def format_bytes(nbytes: Any) -> str:
 
 
 def format_number(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return f"{v:.4g}"
+    """Numbers as every view writes them (gradviz.backward.numbers: 4 significant digits, no -0)."""
+    return numbers.format_number(value)
 
 
 def preview_rows(preview: Any) -> list[list[Any]]:

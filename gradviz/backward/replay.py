@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from gradviz.backward.numbers import format_number
+
 __all__ = [
     "CHECKPOINT_EVERY",
     "Contribution",
@@ -142,10 +144,7 @@ def _values(grad: Mapping[str, Any] | None) -> Any:
 
 
 def _num(v: Any) -> str:
-    if isinstance(v, str):
-        return v
-    f = float(v)
-    return str(int(f)) if f.is_integer() and abs(f) < 1e15 else f"{f:.4g}"
+    return v if isinstance(v, str) else format_number(float(v))
 
 
 def format_contribution(value: Any) -> str:
