@@ -28,6 +28,7 @@ class _Entry:
     title: str
     result: CellResult | None  # None while the cell is running
     rerun: bool = False  # replayed after a worker restart
+    stale: str | None = None  # "ran before cell 1 changed": an earlier cell ran again since
 
 
 def explanation_text(error: ErrorInfo) -> str:
@@ -74,6 +75,17 @@ class OutputPanel(QTextBrowser):
     def show_result(self, result: CellResult, title: str = "", rerun: bool = False) -> None:
         self._entries[result.index] = _Entry(result.index, title, result, rerun)
         self._render()
+
+    def mark_stale(self, index: int, note: str | None) -> None:
+        """Dim a cell's output with ``note`` (an earlier cell ran again since); None clears it."""
+        entry = self._entries.get(index)
+        if entry is not None and entry.stale != note:
+            entry.stale = note
+            self._render()
+
+    def stale_note(self, index: int) -> str | None:
+        entry = self._entries.get(index)
+        return entry.stale if entry is not None else None
 
     def forget_cell(self, index: int) -> None:
         self._entries.pop(index, None)
@@ -169,6 +181,11 @@ class OutputPanel(QTextBrowser):
                 why = explanation_text(err)
                 if why:
                     body.append(f"<p style='color:{t.muted_text}; margin:2px 4px;'>{html.escape(why)}</p>")
+        if entry.stale:
+            # out of date: the whole output in the muted colour, under its note
+            note = f"<p style='color:{t.warning}; margin:2px 4px;'>⚠ {html.escape(entry.stale)}</p>"
+            muted = "".join(body).replace(f"color:{t.error}", f"color:{t.muted_text}")
+            return head + note + f"<div style='color:{t.muted_text};'>{muted}</div>"
         if not body:
             return head
         return head + "".join(body)

@@ -5,6 +5,13 @@ MainWindow (ui/main_window.py) owns one :class:`RunningController` as ``window.r
 controller knows the editor, the output panel and the background runner; what the graph views
 show it announces by signals (``graph_changed``, ``backward_calls_changed``), which the window
 routes to the outline, inspector, canvas and player.
+
+Re-running a cell retires what its previous run left behind: its backward calls leave the player,
+graph nodes its previous run made that are still reachable (a name the failed re-run did not get
+to rebind, a later cell's tensor built from them) are marked ``"stale": true`` in every snapshot
+the views get (the canvas dims them), and later cells that ran before it changed keep their output
+marked "ran before cell N changed", their backward calls marked ``"stale_since": N``, until they
+run again.
 """
 
 from __future__ import annotations
@@ -50,6 +57,10 @@ class RunningController(QObject):
         self._backward_calls: list[dict[str, Any]] = []  # every backward call of the session so far
         self._calls_by_cell: dict[int, list[dict[str, Any]]] = {}  # in run order (re-run moves last)
         self._graphs_by_cell: dict[int, dict[str, Any]] = {}
+        self._ran: set[int] = set()  # cells that ran in this session (their results are on screen)
+        self._stale_since: dict[int, int] = {}  # later cell -> the earlier cell that changed after it ran
+        self._seen_ids: set[str] = set()  # graph ids of every snapshot so far (ids are never reused)
+        self._stale_ids: set[str] = set()  # graph nodes made by runs that a re-run retired
         runner.cell_started.connect(self._on_cell_started)
         runner.cell_finished.connect(self._on_cell_finished)
         runner.busy_changed.connect(self._on_busy_changed)
@@ -65,6 +76,10 @@ class RunningController(QObject):
     def cell_graphs(self) -> Mapping[int, dict[str, Any]]:
         """The graph snapshot each cell left behind (cell index -> snapshot)."""
         return self._graphs_by_cell
+
+    def stale_since(self, cell: int) -> int | None:
+        """The earlier cell that was re-run after ``cell`` ran (so its results may be out of date)."""
+        return self._stale_since.get(cell)
 
     def graph_of_call(self, index: int) -> dict[str, Any] | None:
         """The graph as it was after the cell that made backward call ``index`` ran (a later cell
@@ -147,7 +162,40 @@ class RunningController(QObject):
         self.graph_changed.emit(None)
         self._calls_by_cell.clear()
         self._graphs_by_cell.clear()
+        self._ran.clear()
+        self._stale_since.clear()
+        self._seen_ids.clear()
+        self._stale_ids.clear()
         self._publish_backward_calls()
+
+    def _retire_previous_run(self, index: int) -> None:
+        """Cell ``index`` ran again: later cells that ran before it are now out of date."""
+        for later in sorted(c for c in self._ran if c > index):
+            if later not in self._stale_since:
+                self._stale_since[later] = index
+                self._output.mark_stale(
+                    later, translate("MainWindow", "ran before cell {cell} changed").format(cell=index)
+                )
+
+    def _mark_stale_nodes(self, index: int, graph: dict[str, Any]) -> dict[str, Any]:
+        """The snapshot with ``"stale": true`` on nodes an earlier run of this cell, or of a cell
+        now out of date, made (they existed before this run); every stored graph is re-marked."""
+        sources = {index, *self._stale_since}
+        for node in graph.get("nodes", []):
+            span = node.get("span")
+            if node.get("id") in self._seen_ids and span and span[0] in sources:
+                self._stale_ids.add(str(node["id"]))
+        self._seen_ids.update(str(n.get("id")) for n in graph.get("nodes", []))
+        for cell, stored in list(self._graphs_by_cell.items()):
+            self._graphs_by_cell[cell] = self._with_stale(stored)
+        return self._with_stale(graph)
+
+    def _with_stale(self, graph: dict[str, Any]) -> dict[str, Any]:
+        nodes = graph.get("nodes", [])
+        if all(bool(n.get("stale")) == (n.get("id") in self._stale_ids) for n in nodes):
+            return graph  # unchanged: keep the object, so the views see the same snapshot
+        marked = [{**n, "stale": n.get("id") in self._stale_ids} for n in nodes]
+        return {**graph, "nodes": marked}
 
     def _on_cell_started(self, index: int, replay: bool) -> None:
         cell = self._editor.cell_by_index(index)
@@ -165,16 +213,27 @@ class RunningController(QObject):
         error = result.error
         if error is not None and error.line is not None:
             self._editor.add_error_marker(error.line, error.col, error.headline, cell=result.index)
+        if not replay:
+            self._stale_since.pop(result.index, None)  # it ran again: up to date
+            self._retire_previous_run(result.index)
+        self._ran.add(result.index)
         if result.graph is not None:
-            self.graph_changed.emit(result.graph)
-            self._graphs_by_cell[result.index] = result.graph
+            graph = self._mark_stale_nodes(result.index, result.graph)
+            self._graphs_by_cell[result.index] = graph
+            self.graph_changed.emit(graph)
+        # the calls of its previous run are retired: the player replays only this run's
         self._calls_by_cell.pop(result.index, None)
         if result.backward_calls:
             self._calls_by_cell[result.index] = list(result.backward_calls)
         self._publish_backward_calls()
 
     def _publish_backward_calls(self) -> None:
-        self._backward_calls = [call for calls in self._calls_by_cell.values() for call in calls]
+        # A call of a cell that ran before an earlier cell changed says so (the player marks it).
+        self._backward_calls = [
+            {**call, "stale_since": self._stale_since[cell]} if cell in self._stale_since else call
+            for cell, calls in self._calls_by_cell.items()
+            for call in calls
+        ]
         self.backward_calls_changed.emit(self._backward_calls)
 
     def _on_client_failed(self, message: str) -> None:

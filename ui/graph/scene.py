@@ -42,6 +42,7 @@ EdgeKey = tuple[str, str, int]  # (source, target, key): one drawn edge per inpu
 
 COLLAPSE_THRESHOLD = 400  # above this many drawn nodes, chains are folded into groups
 ANIMATION_MS = 260
+STALE_OPACITY = 0.35  # nodes a retired run made (snapshot "stale": true), and their edges
 ANIMATE_MAX_ITEMS = 1500  # beyond this a relayout jumps: animating thousands of items stutters
 MARGIN = 40.0
 
@@ -227,6 +228,7 @@ class GraphScene(QGraphicsScene):
         if fade:
             fading.extend(fresh_edges)
         self._apply_player_state()
+        self._apply_stale()
         self.module_frames.sync(
             self.snapshot, self.nodes, result.positions, result.ranks, result.order, self.graph_palette
         )
@@ -283,7 +285,7 @@ class GraphScene(QGraphicsScene):
             else:
                 item.setPos(QPointF(*_lerp(start, end, t)))
         for item in self._fading:
-            item.setOpacity(min(1.0, t))
+            item.setOpacity(min(self._full_opacity(item), t))
         self.module_frames.follow(self.nodes)
         for chip in self._sum_items.values():
             chip.follow()
@@ -295,6 +297,23 @@ class GraphScene(QGraphicsScene):
         if self._anim.state() == QVariantAnimation.State.Running:
             self._anim.stop()
             self._step_animation(1.0)
+
+    # -- stale nodes ---------------------------------------------------------------------------
+    def stale_nodes(self) -> set[str]:
+        """Drawn nodes a retired run made (a cell ran again since): they are dimmed."""
+        return {v for v, item in self.nodes.items() if item.node_data.get("stale")}
+
+    def _full_opacity(self, item: Any) -> float:
+        if isinstance(item, EdgeItem):
+            ends = (self.nodes.get(item.source), self.nodes.get(item.target))
+            stale = any(n is not None and n.node_data.get("stale") for n in ends)
+        else:
+            stale = bool(getattr(item, "node_data", {}).get("stale"))
+        return STALE_OPACITY if stale else 1.0
+
+    def _apply_stale(self) -> None:
+        for item in (*self.nodes.values(), *self.edges.values()):
+            item.setOpacity(self._full_opacity(item))
 
     # -- lookups -----------------------------------------------------------------------------
     def drawn_id(self, node_id: str) -> str | None:

@@ -648,7 +648,11 @@ class BackwardPlayer(QWidget):
         if call.get("cell") is None:
             return f"{mark} #{i + 1} · {code}"
         where = self.tr("cell {cell}").format(cell=call.get("cell"))
-        return f"{mark} #{i + 1} {where} · {code}"
+        title = f"{mark} #{i + 1} {where} · {code}"
+        if call.get("stale_since") is not None:
+            # made before an earlier cell ran again: its numbers may not be what the code says now
+            title += " · " + self.tr("stale: ran before cell {cell} changed").format(cell=call["stale_since"])
+        return title
 
     def _ledger_text(self, entry: LedgerEntry) -> str:
         label = self._tensor_label(entry.tensor_id, entry.call)
