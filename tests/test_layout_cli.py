@@ -70,6 +70,26 @@ def test_edges_key_and_lr_direction(tmp_path):
     assert all("points" in e for e in result["edges"])
 
 
+def test_multigraph_links_keep_their_own_curves(tmp_path):
+    """``y * y`` as gradviz exports it: two links y -> mul with keys 0 and 1, two polylines."""
+    doc = {
+        "directed": True,
+        "multigraph": True,
+        "nodes": [{"id": "y"}, {"id": "mul"}, {"id": "z"}],
+        "links": [
+            {"source": "y", "target": "mul", "key": 0, "index": 0},
+            {"source": "y", "target": "mul", "key": 1, "index": 1},
+            {"source": "mul", "target": "z", "key": 0, "index": 0},
+        ],
+    }
+    out = tmp_path / "out.json"
+    assert main([str(_write(tmp_path, doc)), "-o", str(out)]) == 0
+    first, second, third = json.loads(out.read_text())["links"]
+    assert first["points"] != second["points"] and len(third["points"]) == 2
+    doc["links"].append({"source": "y", "target": "mul", "key": 1})
+    assert main([str(_write(tmp_path, doc)), "-o", str(out)]) == 2  # the same slot twice
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

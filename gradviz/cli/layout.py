@@ -42,8 +42,16 @@ def _number(value: Any, where: str) -> float:
     return float(value)
 
 
+def _edge_key(rec: dict, i: int, where: str) -> Hashable:
+    """A multigraph link's key: its ``key`` (gradviz snapshots: the input slot), else its position."""
+    return _hashable_id(rec["key"], f"{where}.key") if "key" in rec else i
+
+
 def read_graph(doc: Any) -> tuple[nx.DiGraph[Hashable], list[dict], list[dict]]:
-    """Validate a node-link document; return the graph and the node and edge records."""
+    """Validate a node-link document; return the graph and the node and edge records.
+
+    A ``"multigraph": true`` document (gradviz's snapshots: one link per input slot) is read into
+    a MultiDiGraph, so parallel links keep their own polylines."""
     if not isinstance(doc, dict):
         raise InputError("top level must be a JSON object with 'nodes' and 'links' (or 'edges')")
     if doc.get("directed") is False:
@@ -55,7 +63,8 @@ def read_graph(doc: Any) -> tuple[nx.DiGraph[Hashable], list[dict], list[dict]]:
     edges = doc.get(key, []) if key else []
     if not isinstance(edges, list):
         raise InputError(f"'{key}' must be a list")
-    graph: nx.DiGraph[Hashable] = nx.DiGraph()
+    multi = doc.get("multigraph") is True
+    graph: nx.DiGraph[Hashable] = nx.MultiDiGraph() if multi else nx.DiGraph()
     for i, rec in enumerate(nodes):
         where = f"nodes[{i}]"
         if not isinstance(rec, dict) or "id" not in rec:
@@ -79,7 +88,16 @@ def read_graph(doc: Any) -> tuple[nx.DiGraph[Hashable], list[dict], list[dict]]:
         attrs = {}
         if isinstance(rec.get("index"), (int, float)) and not isinstance(rec.get("index"), bool):
             attrs["index"] = rec["index"]
-        graph.add_edge(u, v, **attrs)
+        if not multi:
+            graph.add_edge(u, v, **attrs)
+            continue
+        slot = _edge_key(rec, i, where)
+        if graph.has_edge(u, v, slot):  # type: ignore[call-arg]
+            raise InputError(
+                f"{where}: a second link {json.dumps(rec['source'])} -> {json.dumps(rec['target'])} "
+                f"with key {json.dumps(rec.get('key', i))}"
+            )
+        graph.add_edge(u, v, key=slot, **attrs)
     return graph, nodes, edges
 
 
@@ -125,9 +143,10 @@ def main(argv: list[str] | None = None) -> int:
         x, y = result.positions[node]
         w, h = result.sizes[node]
         rec.update(x=x, y=y, width=w, height=h, rank=result.ranks[node])
-    for rec in edges:
+    for i, rec in enumerate(edges):
         u, v = _hashable_id(rec["source"], ""), _hashable_id(rec["target"], "")
-        rec["points"] = [[x, y] for x, y in result.edge_points[(u, v)]]
+        at = (u, v, _edge_key(rec, i, "")) if graph.is_multigraph() else (u, v)
+        rec["points"] = [[x, y] for x, y in result.edge_points[at]]
     meta = doc.get("graph") if isinstance(doc.get("graph"), dict) else {}
     doc["graph"] = dict(meta, width=result.width, height=result.height, direction=args.direction)
     out = json.dumps(doc, indent=1)
