@@ -4,6 +4,11 @@
 <context>
     <name>BackwardPlayer</name>
     <message>
+        <location filename="../../ui/player/player.py" line="677" />
+        <source>stale: ran before cell {cell} changed</source>
+        <translation>已过时：在单元格 {cell} 改动之前运行</translation>
+    </message>
+    <message>
         <location filename="../../ui/player/player.py" line="68" />
         <source>To start (Home)</source>
         <translation>回到开头 (Home)</translation>
@@ -828,6 +833,11 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/window_running.py" line="165" />
+        <source>ran before cell {cell} changed</source>
+        <translation>在单元格 {cell} 改动之前运行</translation>
+    </message>
     <message>
         <location filename="../../ui/app.py" line="79" />
         <location filename="../../ui/main_window.py" line="425" />
