@@ -235,6 +235,11 @@ class Session:
             result.error.explanation = self._explain_error(result.error)
         if self.snapshots:
             result.graph = self._snapshot()
+            if result.graph is None and result.error is None and self.runtime.deadline < time.monotonic():
+                message = limit_message("the cell's running time", "wall_time_s", f"{self.limits.wall_time_s:g} s")
+                result.error = ErrorInfo(
+                    type="ResourceLimit", message=message + " (while gradviz read the graph)", cell=index
+                )
 
     # -- errors ------------------------------------------------------------------------------
     def _error_info(self, exc: BaseException, index: int) -> ErrorInfo:
@@ -355,6 +360,9 @@ class Session:
             # tensor whose .grad is None says why, with a fix only where the script can take it.
             name_by_source(snapshot, self._sources)
             return annotate_snapshot(snapshot, self._all_backward_calls, self._sources)
+        except WallTimeExceeded as exc:  # learner code the snapshot called (``items``, ``named_parameters``)
+            self.last_snapshot_error = str(exc)
+            return None
         except Exception as exc:  # noqa: BLE001 - a snapshot bug must not lose the cell's output
             self.last_snapshot_error = cells_module.format_exception_line(exc)
             return None

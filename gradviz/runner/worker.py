@@ -113,7 +113,59 @@ class _ResultUnpickler(pickle.Unpickler):
 
 
 def _loads(data: bytes) -> Any:
-    return _ResultUnpickler(io.BytesIO(data)).load()
+    """The child's message; any way a malformed one fails to load is an UnpicklingError."""
+    try:
+        return _ResultUnpickler(io.BytesIO(data)).load()
+    except pickle.UnpicklingError:
+        raise
+    except Exception as exc:
+        raise pickle.UnpicklingError(f"the worker sent a message the app cannot read ({type(exc).__name__})") from exc
+
+
+def _optional(value: Any, kind: type | tuple[type, ...]) -> bool:
+    return value is None or isinstance(value, kind)
+
+
+def _checked_result(message: Any) -> tuple[CellResult, list[Any]]:
+    """A ``("result", CellResult, graphs)`` message whose fields have the types the UI reads, or an
+    UnpicklingError: a compromised child could send any shape, and the UI must only show data."""
+    if not (isinstance(message, tuple) and len(message) == 3 and message[0] == "result"):
+        raise pickle.UnpicklingError("the worker sent a malformed result message")
+    _, result, graphs = message
+    try:  # an instance built without __init__ may lack any field
+        plain = _valid_result(result) and isinstance(graphs, list)
+    except AttributeError:
+        plain = False
+    if not plain:
+        raise pickle.UnpicklingError("the worker sent a result whose fields are not plain data")
+    return result, graphs
+
+
+def _valid_result(result: Any) -> bool:
+    error = result.error
+    return (
+        type(result) is CellResult
+        and isinstance(result.index, int)
+        and isinstance(result.stdout, str)
+        and _optional(result.echo, str)
+        and isinstance(result.warnings, list)
+        and all(isinstance(w, str) for w in result.warnings)
+        and _optional(result.graph, dict)
+        and isinstance(result.backward_calls, list)
+        and isinstance(result.duration_s, (int, float))
+        and (error is None or _valid_error(error))
+    )
+
+
+def _valid_error(error: Any) -> bool:
+    return (
+        type(error) is ErrorInfo
+        and isinstance(error.type, str)
+        and isinstance(error.message, str)
+        and all(_optional(getattr(error, f), int) for f in ("line", "col", "cell"))
+        and _optional(error.node_id, str)
+        and _optional(error.explanation, dict)
+    )
 
 
 def _dumps(value: Any) -> bytes:
@@ -493,8 +545,7 @@ class SessionClient:
             child.requests.send_bytes(_dumps(("run", index, source, first_line)))
             while True:
                 if child.replies.poll(_POLL_S):
-                    message = _loads(child.replies.recv_bytes())
-                    _, result, graphs = message
+                    result, graphs = _checked_result(_loads(child.replies.recv_bytes()))
                     self.last_statement_graphs = graphs
                     return result
                 if self._cancelled:

@@ -287,11 +287,12 @@ class Runtime:
         stdlib.set_deadline_check(self.check_deadline)
 
     def end(self) -> None:
-        self.deadline = math.inf
+        # The deadline stays: learner code can still run after the cell (a dict subclass's
+        # ``items`` or a module's ``named_parameters`` while the graph snapshot is taken, a
+        # ``__del__`` when the collector runs), and it must stop at the cell's time limit too.
         self._span_index = -1
         self.current_span = None
         provenance.set_current_span(None)
-        stdlib.set_deadline_check(lambda: None)
         if self._saved_stdout is not None:
             sys.stdout = self._saved_stdout
             self._saved_stdout = None

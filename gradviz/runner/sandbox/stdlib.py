@@ -194,6 +194,12 @@ def _checked_copy_module() -> dict[str, Any]:
             clones[value] = clone
             namespace[key] = clone
     for clone in clones.values():
+        # ``_deepcopy_list(x, memo, deepcopy=deepcopy)`` binds the real deepcopy as a default: a
+        # list's items would otherwise be copied by the unchecked functions.
+        if clone.__defaults__:
+            clone.__defaults__ = tuple(
+                clones.get(v, v) if isinstance(v, types.FunctionType) else v for v in clone.__defaults__
+            )
         if clone.__kwdefaults__:
             clone.__kwdefaults__ = {k: clones.get(v, v) for k, v in clone.__kwdefaults__.items()}
     for table in ("_copy_dispatch", "_deepcopy_dispatch"):
@@ -210,7 +216,48 @@ def _checked_copy_module() -> dict[str, Any]:
         return reconstruct(x, memo, func, args, state, *rest, **kwargs)
 
     namespace["_reconstruct"] = _reconstruct
-    return {"copy": namespace["copy"], "deepcopy": namespace["deepcopy"], "Error": copy.Error, "error": copy.error}
+
+    def _keep_alive(x: Any, memo: dict[int, Any]) -> None:
+        # Python keeps the originals in a list at memo[id(memo)], where a learner's memo (or the
+        # memo a ``__deepcopy__`` method is handed) would show them: the real ``__dict__`` of a
+        # tensor, gradviz's op tables. They stay alive in a holder that shows nothing.
+        holder = memo.get(id(memo))
+        if type(holder) is not _KeptAlive:
+            holder = memo[id(memo)] = _KeptAlive()
+        holder.keep(x)
+
+    namespace["_keep_alive"] = _keep_alive
+    deepcopy = namespace["deepcopy"]
+
+    def checked_deepcopy(x: Any, memo: Any = None, _nil: Any = []) -> Any:  # noqa: B006 - copy's own signature
+        if memo is not None and type(memo) is not dict:
+            raise SandboxError(
+                "copy.deepcopy's memo must be a plain dict in gradviz (a dict subclass would see gradviz's internals)"
+            )
+        return deepcopy(x, memo, _nil)
+
+    checked_deepcopy.__name__ = checked_deepcopy.__qualname__ = "deepcopy"
+    checked_deepcopy.__doc__ = deepcopy.__doc__
+    namespace["deepcopy"] = checked_deepcopy
+    for clone in clones.values():
+        if clone.__defaults__:
+            clone.__defaults__ = tuple(checked_deepcopy if v is deepcopy else v for v in clone.__defaults__)
+    return {"copy": namespace["copy"], "deepcopy": checked_deepcopy, "Error": copy.Error, "error": copy.error}
+
+
+class _KeptAlive:
+    """The originals a deep copy must keep alive while its memo lives, out of the learner's sight."""
+
+    __slots__ = ("_objects",)
+
+    def __init__(self) -> None:
+        self._objects: list[Any] = []
+
+    def keep(self, obj: Any) -> None:
+        self._objects.append(obj)
+
+    def __repr__(self) -> str:
+        return "<originals kept alive by copy.deepcopy>"
 
 
 # -- typing, dataclasses, collections ------------------------------------------------------------
