@@ -28,6 +28,8 @@ def _sample(shape: tuple[int, ...], case: GradCase, rng: np.random.Generator) ->
 
 
 def _draw(shape: tuple[int, ...], case: GradCase, rng: np.random.Generator) -> Any:
+    if case.bounds is not None:
+        return rng.uniform(*case.bounds, size=shape)
     if case.positive:
         return rng.uniform(0.5, 2.0, size=shape)
     if case.away_from_zero:
@@ -238,7 +240,20 @@ def _grad_total(op: OpDef, arrays: list[np.ndarray], attrs: dict[str, Any], crea
     return tensors, grads
 
 
-@pytest.mark.parametrize("name,index", CASES, ids=[f"{n}-{i}" for n, i in CASES])
+SECOND_ORDER_CASES = [(name, i) for name, i in CASES if OPS[name].double_backward]
+FIRST_ORDER_ONLY = sorted(name for name, op in OPS.items() if op.vjps and op.cases and not op.double_backward)
+
+
+@pytest.mark.parametrize("name", FIRST_ORDER_ONLY)
+def test_first_order_only_ops_refuse_double_backward_by_name(name: str) -> None:
+    op = OPS[name]
+    case = op.cases[0]
+    arrays = [_sample(shape, case, np.random.default_rng(0)) for shape in case.shapes]
+    with pytest.raises(NotImplementedError, match=f"double backward through {op.node_name}"):
+        _grad_total(op, arrays, case.attrs, True)
+
+
+@pytest.mark.parametrize("name,index", SECOND_ORDER_CASES, ids=[f"{n}-{i}" for n, i in SECOND_ORDER_CASES])
 def test_op_second_order(name: str, index: int) -> None:
     """Differentiate the backward itself (create_graph=True): d/dx sum(grad of sum(f^2))."""
     op = OPS[name]

@@ -1,13 +1,18 @@
 """The op table. Importing this package registers every op and validates the table."""
 
 from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
+    activations,
+    conv,
     indexing,
     linalg,
+    loss_ops,
     more_pointwise,
     more_reduce,
     more_shape,
     nn_ops,
+    normalization,
     pointwise,
+    pooling,
     reduction,
     shape,
 )

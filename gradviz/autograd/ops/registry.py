@@ -80,6 +80,7 @@ class GradCase:
     attrs: Attrs = field(default_factory=dict)
     positive: bool = False  # inputs must be positive (log, sqrt, pow with tensor exponent)
     away_from_zero: bool = False  # keep inputs off kinks (abs, relu)
+    bounds: tuple[float, float] | None = None  # draw inputs from this open interval (probabilities)
 
 
 @dataclass
@@ -95,6 +96,9 @@ class OpDef:
     save: SaveFn | None = None
     view: bool = False  # output shares input 0's storage and version counter
     cases: tuple[GradCase, ...] = ()
+    # False: the VJPs run on arrays only, and a create_graph=True backward through the node raises
+    # NotImplementedError naming it (the heavy layers: convolution, pooling, normalisation).
+    double_backward: bool = True
     saved_names: tuple[str, ...] = ()  # filled by defop: every name a VJP may read
     # Derived once in defop so the per-call path does no string work:
     cast: bool = False
@@ -121,6 +125,10 @@ class OpDef:
         if g is None:
             return NodeOutput([None] * len(node.next_functions), {})
         graph_mode = run.graph_mode
+        if graph_mode and not self.double_backward:
+            raise NotImplementedError(
+                f"gradviz: double backward through {self.node_name} (create_graph=True) is not supported yet"
+            )
         view = SavedView(node, run.backend, graph_mode)
         outs: list[Grad | None] = []
         reduced: dict[int, list[int]] = {}
@@ -190,10 +198,11 @@ def defop(
     save: SaveFn | None = None,
     view: bool = False,
     cases: tuple[GradCase, ...] = (),
+    double_backward: bool = True,
 ) -> OpDef:
     """Register an op: ``forward`` on arrays, one VJP per differentiable input (by PyTorch's input
     name), ``save`` for the saved attributes that are not inputs or the result."""
-    op = prepare(OpDef(name, node_name, inputs, forward, vjps, dtype_rule, save, view, cases))
+    op = prepare(OpDef(name, node_name, inputs, forward, vjps, dtype_rule, save, view, cases, double_backward))
     if name in OPS:
         raise ValueError(f"op {name!r} defined twice")
     OPS[name] = op

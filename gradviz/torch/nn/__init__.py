@@ -1,28 +1,101 @@
-"""``torch.nn``: Module, Parameter, layers, losses, ``functional`` and ``init``."""
+"""``torch.nn``: Module, Parameter, containers, layers, losses, ``functional`` and ``init``."""
 
 from __future__ import annotations
 
 from gradviz.torch.nn import functional, init
-from gradviz.torch.nn.layers import Flatten, Identity, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from gradviz.torch.nn.losses import CrossEntropyLoss, MSELoss, NLLLoss
+from gradviz.torch.nn.activation import (
+    CELU,
+    ELU,
+    GELU,
+    SELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    Mish,
+    ReLU6,
+    SiLU,
+    Softplus,
+)
+from gradviz.torch.nn.containers import ModuleDict, ModuleList, ParameterDict, ParameterList
+from gradviz.torch.nn.conv import Conv1d, Conv2d, Conv3d
+from gradviz.torch.nn.dropout import Dropout
+from gradviz.torch.nn.layers import Flatten, Identity, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh, Unflatten
+from gradviz.torch.nn.losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from gradviz.torch.nn.modules import Module, Sequential
+from gradviz.torch.nn.normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm
 from gradviz.torch.nn.parameter import Parameter
+from gradviz.torch.nn.pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)
+from gradviz.torch.nn.sparse import Embedding
 
 __all__ = [
+    "CELU",
+    "ELU",
+    "GELU",
+    "SELU",
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "BatchNorm3d",
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
     "CrossEntropyLoss",
+    "Dropout",
+    "Embedding",
     "Flatten",
+    "Hardtanh",
+    "HuberLoss",
     "Identity",
+    "KLDivLoss",
+    "L1Loss",
+    "LayerNorm",
+    "LeakyReLU",
     "Linear",
+    "LogSigmoid",
     "LogSoftmax",
     "MSELoss",
+    "MaxPool1d",
+    "MaxPool2d",
+    "Mish",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "NLLLoss",
     "Parameter",
+    "ParameterDict",
+    "ParameterList",
     "ReLU",
+    "ReLU6",
     "Sequential",
+    "SiLU",
     "Sigmoid",
+    "SmoothL1Loss",
     "Softmax",
+    "Softplus",
     "Tanh",
+    "Unflatten",
     "functional",
     "init",
 ]

@@ -8,6 +8,7 @@ other ranks flatten with a view first; ``cross_entropy`` is ``nll_loss(log_softm
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,20 +20,78 @@ from gradviz.autograd.ops.inplace import inplace as _inplace
 from gradviz.autograd.ops.nn_ops import REDUCTIONS
 from gradviz.autograd.ops.registry import OPS, call
 from gradviz.autograd.tensor import Tensor
+from gradviz.torch.nn._functional_layers import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    batch_norm,
+    conv1d,
+    conv2d,
+    conv3d,
+    dropout,
+    embedding,
+    layer_norm,
+    max_pool1d,
+    max_pool2d,
+    one_hot,
+    pad,
+)
+from gradviz.torch.nn._functional_losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    resolve_reduction,
+    smooth_l1_loss,
+)
 
 if TYPE_CHECKING:
     from gradviz.autograd.types import DTypeLike
 
 __all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "celu",
+    "conv1d",
+    "conv2d",
+    "conv3d",
     "cross_entropy",
+    "dropout",
+    "elu",
+    "embedding",
     "flatten",
+    "gelu",
+    "hardtanh",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
     "linear",
     "log_softmax",
+    "logsigmoid",
+    "max_pool1d",
+    "max_pool2d",
+    "mish",
     "mse_loss",
     "nll_loss",
+    "one_hot",
+    "pad",
     "relu",
+    "relu6",
+    "selu",
     "sigmoid",
+    "silu",
+    "smooth_l1_loss",
     "softmax",
+    "softplus",
     "tanh",
 ]
 
@@ -71,6 +130,70 @@ def sigmoid(input: Tensor) -> Tensor:
 
 def tanh(input: Tensor) -> Tensor:
     return _F.tanh(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    # In place, PyTorch records LeakyReluBackward1, which saves the result instead of the input.
+    op = OPS["leaky_relu_" if inplace else "leaky_relu"]
+    return _maybe_inplace(input, inplace, lambda x: call(op, (x,), {"negative_slope": negative_slope}))
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return call(OPS["gelu"], (input,), {"approximate": approximate})
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    attrs = {"alpha": alpha, "scale": 1, "input_scale": 1}
+    return _maybe_inplace(input, inplace, lambda x: call(OPS["elu"], (x,), attrs))
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    from gradviz.autograd.ops.activations import SELU_ALPHA, SELU_SCALE
+
+    attrs = {"alpha": SELU_ALPHA, "scale": SELU_SCALE, "input_scale": 1}
+    return _maybe_inplace(input, inplace, lambda x: call(OPS["elu"], (x,), attrs))
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    return _maybe_inplace(input, inplace, lambda x: call(OPS["celu"], (x,), {"alpha": alpha}))
+
+
+def softplus(input: Tensor, beta: float = 1, threshold: float = 20) -> Tensor:
+    return call(OPS["softplus"], (input,), {"beta": beta, "threshold": threshold})
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    return _maybe_inplace(input, inplace, lambda x: call(OPS["silu"], (x,)))
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    return _maybe_inplace(input, inplace, lambda x: call(OPS["mish"], (x,)))
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    return call(OPS["log_sigmoid"], (input,))
+
+
+logsigmoid.__name__ = logsigmoid.__qualname__ = "log_sigmoid"  # PyTorch's F.logsigmoid is its builtin log_sigmoid
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    attrs = {"min_val": min_val, "max_val": max_val}
+    return _maybe_inplace(input, inplace, lambda x: call(OPS["hardtanh"], (x,), attrs))
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    return hardtanh(input, 0, 6, inplace)
+
+
+def _maybe_inplace(input: Tensor, inplace: bool, fn: Callable[[Tensor], Tensor]) -> Tensor:
+    return _inplace(input, fn) if inplace else fn(input)
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -188,8 +311,6 @@ def _reduction_code(reduction: str) -> int:
 
 
 def _check_target_indices(input: Tensor, target: Tensor, ignore_index: int) -> np.ndarray:
-    if target.dtype.is_floating_point or target.dtype is dtypes.bool_:
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_scalar_type_name(target.dtype)}")
     if input.dim() not in (1, 2):
         raise NotImplementedError(
             f"gradviz: nll_loss/cross_entropy on a {input.dim()}-d input (spatial losses) is not supported yet"
@@ -198,6 +319,8 @@ def _check_target_indices(input: Tensor, target: Tensor, ignore_index: int) -> n
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if input.dim() == 1 and target.dim() != 0:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if target.dtype.is_floating_point or target.dtype is dtypes.bool_:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_scalar_type_name(target.dtype)}")
     if input.dim() == 2 and input.shape[0] != target.shape[0]:
         raise ValueError(
             f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({target.shape[0]})."
@@ -221,10 +344,7 @@ def nll_loss(
 ) -> Tensor:
     _check_tensor(input, "nll_loss_nd", "input", 1)
     _check_tensor(target, "nll_loss_nd", "target", 2)
-    if size_average is not None or reduce is not None:
-        raise NotImplementedError(
-            "gradviz: the deprecated size_average/reduce arguments are not supported; use reduction="
-        )
+    reduction = resolve_reduction(size_average, reduce, reduction)
     code = _reduction_code(reduction)
     indices = _check_target_indices(input, target, ignore_index)
     weight_data = None
@@ -247,14 +367,20 @@ def nll_loss(
     return out
 
 
-def _soft_target_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None, code: int) -> Tensor:
-    if weight is not None:
-        raise NotImplementedError(
-            "gradviz: cross_entropy with probability targets and a class weight is not supported yet"
-        )
+def _soft_target_cross_entropy(
+    input: Tensor, target: Tensor, weight: Tensor | None, code: int, label_smoothing: float
+) -> Tensor:
+    """ATen's cross_entropy_loss_prob_target: -(log_softmax * target [* weight]) summed, / batch."""
     class_dim = 0 if input.dim() == 1 else 1
+    classes = input.shape[class_dim]
     log_probs = log_softmax(input, class_dim)
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / classes
     products = log_probs * target
+    if weight is not None:
+        shape = [1] * input.dim()
+        shape[class_dim] = classes
+        products = products * _F.view(weight, tuple(shape))
     if code == 0:
         return -_F.sum(products, class_dim)
     total = -_F.sum(products)
@@ -276,13 +402,54 @@ def cross_entropy(
 ) -> Tensor:
     _check_tensor(input, "cross_entropy_loss", "input", 1)
     _check_tensor(target, "cross_entropy_loss", "target", 2)
-    if label_smoothing != 0.0:
-        raise NotImplementedError("gradviz: cross_entropy with label_smoothing is not supported yet")
+    reduction = resolve_reduction(size_average, reduce, reduction)
     code = _reduction_code(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
     if target.dtype.is_floating_point and tuple(target.shape) == tuple(input.shape):
-        return _soft_target_cross_entropy(input, target, weight, code)
+        return _soft_target_cross_entropy(input, target, weight, code, label_smoothing)
     class_dim = 0 if input.dim() == 1 else 1
-    return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index=ignore_index, reduction=reduction)
+    log_probs = log_softmax(input, class_dim)
+    loss = nll_loss(log_probs, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0.0:
+        return loss
+    return _label_smoothing(log_probs, target, weight, ignore_index, reduction, label_smoothing, loss)
+
+
+def _label_smoothing(
+    log_probs: Tensor,
+    target: Tensor,
+    weight: Tensor | None,
+    ignore_index: int,
+    reduction: str,
+    label_smoothing: float,
+    nll: Tensor,
+) -> Tensor:
+    """ATen's cross_entropy_loss_label_smoothing, node for node."""
+    class_dim = 0 if log_probs.dim() == 1 else 1
+    classes = log_probs.shape[class_dim]
+    ignore_mask = _F.eq(target, ignore_index)
+    if weight is not None:
+        shape = [1] * log_probs.dim()
+        shape[class_dim] = classes
+        smooth = -_F.sum(log_probs * _F.view(weight, tuple(shape)), class_dim)
+    else:
+        smooth = -_F.sum(log_probs, class_dim)
+    smooth = _F.masked_fill(smooth, ignore_mask, 0.0)
+    if reduction == "mean":
+        kept = np.atleast_1d(target._data)[~np.atleast_1d(ignore_mask._data)]
+        if weight is not None:
+            denominator = Tensor._make(np.sum(weight._data[kept], dtype=weight._data.dtype), weight.dtype)
+        else:
+            denominator = Tensor._make(np.array(kept.size, dtype=np.int64), dtypes.int64)
+        smoothed = _F.div(_F.sum(smooth), denominator)
+    elif reduction == "sum":
+        smoothed = _F.sum(smooth)
+    else:
+        smoothed = smooth
+    scaled_nll = call(OPS["mul_scalar"], (nll,), {"other": 1 - label_smoothing})
+    scaled_smooth = call(OPS["mul_scalar"], (smoothed,), {"other": label_smoothing / classes})
+    return scaled_nll + scaled_smooth
 
 
 def _broadcast_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -310,6 +477,7 @@ def mse_loss(
     _check_tensor(target, "mse_loss", "target", 2)
     if weight is not None:
         raise NotImplementedError("gradviz: mse_loss with weight= is not supported yet")
+    reduction = resolve_reduction(size_average, reduce, reduction)
     code = _reduction_code(reduction)
     if tuple(input.shape) != tuple(target.shape):
         warnings.warn(TARGET_SIZE_WARNING.format(target=target.shape, input=input.shape), UserWarning, stacklevel=2)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from gradviz.autograd.tensor import Tensor
     from gradviz.autograd.types import DTypeLike
 
-__all__ = ["Flatten", "Identity", "Linear", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Tanh"]
+__all__ = ["Flatten", "Identity", "Linear", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Tanh", "Unflatten"]
 
 
 class Linear(Module):
@@ -124,3 +124,22 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    def __init__(self, dim: int | str, unflattened_size: tuple[int, ...] | list[int]) -> None:
+        super().__init__()
+        if not isinstance(dim, int):
+            raise NotImplementedError("gradviz: named tensors (Unflatten with a dim name) are not supported")
+        if not isinstance(unflattened_size, (tuple, list)):
+            raise TypeError(f"unflattened_size must be tuple of ints, but found type {type(unflattened_size).__name__}")
+        self.dim = dim
+        self.unflattened_size = unflattened_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        dim = self.dim % input.dim()
+        shape = (*tuple(input.shape[:dim]), *self.unflattened_size, *tuple(input.shape[dim + 1 :]))
+        return input.view(shape)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from gradviz.autograd.grad_mode import no_grad
+from gradviz.autograd.node import RemovableHandle
 from gradviz.autograd.tensor import Tensor
 from gradviz.torch.nn.parameter import Parameter
 
@@ -60,6 +61,11 @@ class Module:
     _buffers: OrderedDict[str, Tensor | None]
     _non_persistent: set[str]
     _modules: OrderedDict[str, Module | None]
+    _forward_pre_hooks: OrderedDict[int, Callable[..., Any]]
+    _forward_pre_hooks_with_kwargs: set[int]
+    _forward_hooks: OrderedDict[int, Callable[..., Any]]
+    _forward_hooks_with_kwargs: set[int]
+    _backward_hooks: OrderedDict[int, Callable[..., Any]]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         if args or kwargs:
@@ -71,6 +77,11 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks_with_kwargs", set())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_hooks_with_kwargs", set())
+        object.__setattr__(self, "_backward_hooks", OrderedDict())
 
     # -- attribute registration ----------------------------------------------------------------
     def __setattr__(self, name: str, value: object) -> None:
@@ -195,7 +206,45 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        state = self.__dict__
+        if not (state.get("_forward_pre_hooks") or state.get("_forward_hooks") or state.get("_backward_hooks")):
+            return self.forward(*args, **kwargs)
+        return call_with_hooks(self, args, kwargs)
+
+    # -- hooks (PyTorch's _call_impl order: pre-hooks, backward-hook inputs, forward, hooks) ----------
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        handle = RemovableHandle(self._forward_pre_hooks)
+        _insert_hook(self._forward_pre_hooks, handle.id, hook, prepend)
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs.add(handle.id)
+        return handle
+
+    def register_forward_hook(
+        self,
+        hook: Callable[..., Any],
+        *,
+        prepend: bool = False,
+        with_kwargs: bool = False,
+        always_call: bool = False,
+    ) -> RemovableHandle:
+        handle = RemovableHandle(self._forward_hooks)
+        _insert_hook(self._forward_hooks, handle.id, hook, prepend)
+        if with_kwargs:
+            self._forward_hooks_with_kwargs.add(handle.id)
+        return handle
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        handle = RemovableHandle(self._backward_hooks)
+        _insert_hook(self._backward_hooks, handle.id, hook, prepend)
+        return handle
+
+    def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        raise NotImplementedError(
+            "gradviz: Module.register_backward_hook (the deprecated non-full form) is not supported; "
+            "use register_full_backward_hook"
+        )
 
     # -- traversal ------------------------------------------------------------------------------
     def named_modules(
@@ -264,11 +313,30 @@ class Module:
             yield buffer
 
     def apply(self, fn: Callable[[Module], object]) -> Module:
-        """Call ``fn`` on every submodule, children before parents (as PyTorch does)."""
-        order = [module for _, module in self.named_modules(remove_duplicate=False)]
-        for module in reversed(order):
-            fn(module)
+        """Call ``fn`` on every submodule, then on self: PyTorch's post-order (children() of each
+        module in registration order, depth first), so initialisers draw random numbers in its order."""
+        stack: list[tuple[Module, bool]] = [(self, False)]
+        while stack:
+            module, expanded = stack.pop()
+            if expanded:
+                fn(module)
+                continue
+            stack.append((module, True))
+            stack.extend((child, False) for child in reversed(list(module.children())))
         return self
+
+    def get_submodule(self, target: str) -> Module:
+        if target == "":
+            return self
+        module: Module = self
+        for item in target.split("."):
+            if not hasattr(module, item):
+                raise AttributeError(module._get_name() + " has no attribute `" + item + "`")
+            found = getattr(module, item)
+            if not isinstance(found, Module):
+                raise AttributeError("`" + item + "` is not an nn.Module")
+            module = found
+        return module
 
     # -- training state -----------------------------------------------------------------------
     def train(self, mode: bool = True) -> Module:
@@ -402,6 +470,48 @@ class Module:
                 if tensor._grad is not None:
                     tensor._grad = None
         return self
+
+
+def _insert_hook(hooks: OrderedDict[int, Any], key: int, hook: Callable[..., Any], prepend: bool) -> None:
+    hooks[key] = hook
+    if prepend:
+        hooks.move_to_end(key, last=False)
+
+
+def call_with_hooks(module: Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Module.__call__ with hooks, in PyTorch's order: forward pre-hooks (each may replace the
+    arguments), inputs wrapped for full backward hooks, forward, forward hooks (each may replace the
+    output), outputs wrapped for full backward hooks."""
+    from gradviz.torch.nn._backward_hooks import BackwardHookState
+
+    for key, hook in list(module._forward_pre_hooks.items()):
+        if key in module._forward_pre_hooks_with_kwargs:
+            result = hook(module, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(
+                        f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got {result}."
+                    )
+                args, kwargs = result
+        else:
+            result = hook(module, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+    backward_state = None
+    if module._backward_hooks:
+        backward_state = BackwardHookState(module, list(module._backward_hooks.values()))
+        args = backward_state.wrap_inputs(args)
+    output = module.forward(*args, **kwargs)
+    for key, hook in list(module._forward_hooks.items()):
+        if key in module._forward_hooks_with_kwargs:
+            result = hook(module, args, kwargs, output)
+        else:
+            result = hook(module, args, output)
+        if result is not None:
+            output = result
+    if backward_state is not None:
+        output = backward_state.wrap_outputs(output)
+    return output
 
 
 def _type_name(value: object) -> str:

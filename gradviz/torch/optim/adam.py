@@ -18,7 +18,7 @@ from gradviz.autograd.tensor import Tensor
 from gradviz.torch.optim import _kernels as k
 from gradviz.torch.optim.optimizer import Optimizer, ParamGroup, Params, check_flags
 
-__all__ = ["Adam"]
+__all__ = ["Adam", "AdamW"]
 
 
 def _zeros_like(param: Tensor) -> Tensor:
@@ -109,3 +109,37 @@ class Adam(Optimizer):
                 second = running_max._data
             denom = k.add_scalar(k.div_scalar(k.sqrt(second), bias_correction2_sqrt), eps)
             self._write(param, k.addcdiv(param._data, exp_avg._data, denom, -step_size))
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (``param *= 1 - lr * weight_decay`` before the update)."""
+
+    def __init__(
+        self,
+        params: Params,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            foreach=foreach,
+            maximize=maximize,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
+            decoupled_weight_decay=True,
+        )

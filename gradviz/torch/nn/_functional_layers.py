@@ -1,0 +1,543 @@
+"""``torch.nn.functional`` for layers: convolution, padding, pooling, dropout, batch and layer norm,
+embedding and one_hot, recording what PyTorch 2.13 records on CPU.
+
+What the graphs look like there (and here): conv1d/2d/3d is one ConvolutionBackward0 (an unbatched
+input is unsqueezed first and squeezed after; padding='same' with an odd total pads the right with
+ConstantPadNdBackward0 first); max_pool1d/avg_pool1d are the 2-d kernels between an unsqueeze and
+a squeeze; adaptive_avg_pool2d to 1x1 is a mean over the last two dims; dropout on CPU is
+``input * (bernoulli_(1 - p) / (1 - p))`` (MulBackward0) with the mask drawn from torch's generator
+exactly as its CPU bernoulli_ does; batch norm is NativeBatchNormBackward0 in both modes.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
+import numpy as np
+
+from gradviz.autograd import dtypes
+from gradviz.autograd.grad_mode import no_grad
+from gradviz.autograd.node import SavedTensor
+from gradviz.autograd.ops import functional as _F
+from gradviz.autograd.ops.conv import same_padding
+from gradviz.autograd.ops.registry import OPS, call
+from gradviz.autograd.random import generator as rng
+from gradviz.autograd.tensor import Tensor
+
+if TYPE_CHECKING:
+    from gradviz.autograd.node import Node
+
+__all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "batch_norm",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "dropout",
+    "embedding",
+    "layer_norm",
+    "max_pool1d",
+    "max_pool2d",
+    "one_hot",
+    "pad",
+]
+
+IntOrTuple = int | Sequence[int]
+SAME_EVEN_KERNEL_WARNING = (
+    "Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of the input "
+    "be created (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/Convolution.cpp:1101.)"
+)
+_warned_same_padding = False
+
+
+def _tuple(value: IntOrTuple, n: int, name: str = "") -> tuple[int, ...]:
+    if isinstance(value, (list, tuple)):
+        if len(value) == 1:
+            return (int(value[0]),) * n
+        if len(value) != n:
+            raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} values to match")
+        return tuple(int(v) for v in value)
+    return (int(cast("int", value)),) * n
+
+
+def _empty_placeholder(like: Tensor) -> Tensor:
+    """Stands for an absent optional input (bias=None): requires no grad, so its edge is (None, 0)."""
+    return Tensor._make(np.zeros((0,), dtype=like.dtype.np), like.dtype)
+
+
+def _save_tensor(node: Node | None, name: str, value: Tensor | None) -> None:
+    if node is not None:
+        node.saved[name] = None if value is None else SavedTensor(value, is_output=False)
+
+
+def _save_array(node: Node | None, name: str, dtype: dtypes.DType) -> None:
+    """The table saved a plain array under ``name``: show (and free) it as a Tensor, as PyTorch does."""
+    if node is not None and isinstance(node.saved.get(name), np.ndarray):
+        array = node.saved[name]
+        kind = dtypes.int64 if array.dtype == np.int64 else dtype
+        node.saved[name] = SavedTensor(Tensor._make(array, kind), is_output=False)
+
+
+def _scalar_name(dtype: dtypes.DType) -> str:
+    return dtype.legacy_name.replace("torch.", "").replace("Tensor", "")
+
+
+def _squeeze_raw(t: Tensor, dim: int) -> Tensor:
+    """``squeeze(dim)`` saving ``dim`` as written (-2 shows as 2**64 - 2), as ATen's 1-d pooling does."""
+    from gradviz.autograd.ops.nn_ops import as_saved_int
+
+    out = _F.squeeze(t, dim)
+    if out.grad_fn is not None:
+        out.grad_fn.saved["dim"] = as_saved_int(dim)
+    return out
+
+
+# -- convolution -----------------------------------------------------------------------------------
+
+
+def _conv(
+    dims: int,
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None,
+    stride: IntOrTuple,
+    padding: IntOrTuple | str,
+    dilation: IntOrTuple,
+    groups: int,
+) -> Tensor:
+    name = f"conv{dims}d"
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({type(input).__name__}, ...)")
+    if input.dim() not in (dims + 1, dims + 2):
+        raise RuntimeError(
+            f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, but got input of size: "
+            f"[{', '.join(map(str, input.shape))}]"
+        )
+    if input.dim() == dims + 1:
+        batched = _F.unsqueeze(input, 0)
+        return _F.squeeze(_conv(dims, batched, weight, bias, stride, padding, dilation, groups), 0)
+    stride_t = _tuple(stride, dims, "stride")
+    dilation_t = _tuple(dilation, dims, "dilation")
+    kernel = tuple(weight.shape[2:])
+    if isinstance(padding, str):
+        if padding == "valid":
+            padding_t = (0,) * dims
+        elif padding == "same":
+            if any(s != 1 for s in stride_t):
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
+            padding_t, extra = same_padding(kernel, dilation_t)
+            if any(extra):
+                global _warned_same_padding
+                if not _warned_same_padding:
+                    _warned_same_padding = True
+                    warnings.warn(SAME_EVEN_KERNEL_WARNING, UserWarning, stacklevel=4)
+                widths: list[int] = []
+                for e in reversed(extra):
+                    widths += [0, e]
+                padded = call(OPS["constant_pad_nd"], (input,), {"pad": tuple(widths), "value": 0.0})
+                return _conv(dims, padded, weight, bias, stride, padding_t, dilation, groups)
+        else:
+            raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
+    else:
+        padding_t = _tuple(padding, dims, "padding")
+    channels = input.shape[1]
+    if weight.dim() != dims + 2:
+        raise RuntimeError(
+            f"Expected {dims + 2}-dimensional input for {dims + 2}-dimensional weight "
+            f"[{', '.join(map(str, weight.shape))}], but got {input.dim()}-dimensional input of size "
+            f"[{', '.join(map(str, input.shape))}] instead"
+        )
+    if channels != weight.shape[1] * groups:
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size [{', '.join(map(str, weight.shape))}], expected "
+            f"input[{', '.join(map(str, input.shape))}] to have {weight.shape[1] * groups} channels, "
+            f"but got {channels} channels instead"
+        )
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(
+            f"Input type ({_scalar_name(input.dtype)}) and weight type ({_scalar_name(weight.dtype)}) "
+            "should be the same"
+        )
+    for size, k, p, dl in zip(input.shape[2:], kernel, padding_t, dilation_t):
+        if size + 2 * p < dl * (k - 1) + 1:
+            raise RuntimeError(
+                "Calculated padded input size per channel: "
+                f"({' x '.join(str(s + 2 * q) for s, q in zip(input.shape[2:], padding_t))}). "
+                f"Kernel size: ({' x '.join(str(dl * (kk - 1) + 1) for kk in kernel)}). "
+                "Kernel size can't be greater than actual input size"
+            )
+    attrs = {"stride": stride_t, "padding": padding_t, "dilation": dilation_t, "groups": int(groups)}
+    bias_operand = _empty_placeholder(input) if bias is None else bias
+    return call(OPS["convolution"], (input, weight, bias_operand), {**attrs, "has_bias": bias is not None})
+
+
+def conv1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple | str = 0,
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+) -> Tensor:
+    return _conv(1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple | str = 0,
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+) -> Tensor:
+    return _conv(2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple | str = 0,
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+) -> Tensor:
+    return _conv(3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
+    if mode != "constant":
+        raise NotImplementedError(f"gradviz: F.pad(mode={mode!r}) is not supported yet (mode='constant' is)")
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.dim():
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension")
+    return call(OPS["constant_pad_nd"], (input,), {"pad": tuple(int(p) for p in pad), "value": value or 0.0})
+
+
+# -- pooling -----------------------------------------------------------------------------------------
+
+
+def _check_pool_input(input: Tensor, dims: int, name: str) -> None:
+    if input.dim() not in (dims + 1, dims + 2):
+        raise RuntimeError(
+            f"{name}: Expected {dims + 1}D or {dims + 2}D (batch mode) tensor with optional 0 dim batch size for "
+            f"input, but got: [{', '.join(map(str, input.shape))}]"
+        )
+
+
+def _max_pool2d_call(
+    input: Tensor,
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    dilation: tuple[int, ...],
+    ceil_mode: bool,
+) -> tuple[Tensor, Tensor]:
+    from gradviz.autograd.ops.pooling import max_pool2d_indices
+
+    for k, p in zip(kernel, padding):
+        if p > k // 2:
+            raise RuntimeError(
+                f"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={k} and dilation=1"
+            )
+    attrs = {"kernel_size": kernel, "stride": stride, "padding": padding, "dilation": dilation, "ceil_mode": ceil_mode}
+    out = call(OPS["max_pool2d_with_indices"], (input,), attrs)
+    node = out.grad_fn
+    if node is not None:
+        _save_array(node, "result1", input.dtype)
+        indices = node.saved["result1"].unpack(node)
+    else:
+        indices = Tensor._make(
+            max_pool2d_indices(input._data, kernel, stride, padding, dilation, ceil_mode)[1], dtypes.int64
+        )
+    return out, indices
+
+
+def max_pool2d(
+    input: Tensor,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]:
+    _check_pool_input(input, 2, "max_pool2d")
+    stride_t = () if stride is None or stride == [] else _tuple(stride, 2)
+    out, indices = _max_pool2d_call(
+        input, _tuple(kernel_size, 2), stride_t, _tuple(padding, 2), _tuple(dilation, 2), bool(ceil_mode)
+    )
+    return (out, indices) if return_indices else out
+
+
+def max_pool1d(
+    input: Tensor,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]:
+    _check_pool_input(input, 1, "max_pool1d")
+    k = _tuple(kernel_size, 1)[0]
+    s = k if stride is None or stride == [] else _tuple(stride, 1)[0]
+    p, d = _tuple(padding, 1)[0], _tuple(dilation, 1)[0]
+    lifted = _F.unsqueeze(input, -2)
+    out, indices = _max_pool2d_call(lifted, (1, k), (1, s), (0, p), (1, d), bool(ceil_mode))
+    out = _squeeze_raw(out, -2)
+    return (out, _F.squeeze(indices, -2)) if return_indices else out
+
+
+def avg_pool2d(
+    input: Tensor,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
+    _check_pool_input(input, 2, "avg_pool2d")
+    kernel = _tuple(kernel_size, 2)
+    padding_t = _tuple(padding, 2)
+    for k, p in zip(kernel, padding_t):
+        if p > k // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={k}")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    attrs = {
+        "kernel_size": kernel,
+        "stride": () if stride is None or stride == [] else _tuple(stride, 2),
+        "padding": padding_t,
+        "ceil_mode": bool(ceil_mode),
+        "count_include_pad": bool(count_include_pad),
+        "divisor_override": divisor_override,
+    }
+    return call(OPS["avg_pool2d"], (input,), attrs)
+
+
+def avg_pool1d(
+    input: Tensor,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> Tensor:
+    _check_pool_input(input, 1, "avg_pool1d")
+    k = _tuple(kernel_size, 1)[0]
+    s = k if stride is None or stride == [] else _tuple(stride, 1)[0]
+    p = _tuple(padding, 1)[0]
+    lifted = _F.unsqueeze(input, -2)
+    out = avg_pool2d(lifted, (1, k), (1, s), (0, p), ceil_mode, count_include_pad)
+    return _squeeze_raw(out, -2)
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: IntOrTuple | Sequence[int | None]) -> Tensor:
+    _check_pool_input(input, 2, "adaptive_avg_pool2d")
+    if isinstance(output_size, (list, tuple)):
+        sizes = tuple(input.shape[-2 + i] if v is None else int(v) for i, v in enumerate(output_size))
+    else:
+        size = int(cast("int", output_size))
+        sizes = (size, size)
+    if sizes == (1, 1):
+        return _F.mean(input, (-1, -2), True)
+    return call(OPS["adaptive_avg_pool2d"], (input,), {"output_size": sizes})
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: IntOrTuple) -> Tensor:
+    size = _tuple(output_size, 1)[0]
+    lifted = _F.unsqueeze(input, -2)
+    return _squeeze_raw(adaptive_avg_pool2d(lifted, (1, size)), -2)
+
+
+# -- dropout -------------------------------------------------------------------------------------------
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    if p == 1:
+        return input * 0 if not inplace else input.mul_(0)
+    keep = 1.0 - p
+    noise = np.empty(tuple(input.shape), dtype=input.dtype.np)
+    rng.bernoulli_(noise, keep)
+    noise = noise / noise.dtype.type(keep)
+    mask = Tensor._make(noise, input.dtype)
+    return input.mul_(mask) if inplace else _F.mul(input, mask)
+
+
+# -- normalisation ---------------------------------------------------------------------------------
+
+
+def _update_running(running: Tensor, batch_value: np.ndarray, momentum: float) -> None:
+    updated = momentum * batch_value.astype(np.float64) + (1 - momentum) * running._data.astype(np.float64)
+    running._data[...] = updated.astype(running._data.dtype)
+    running._version_counter[0] += 1
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float | None = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    from gradviz.autograd.ops.normalization import batch_norm_stats
+
+    if input.dim() < 2:
+        raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+    channels = input.shape[1]
+    if training:
+        count = input.numel() // channels
+        if count == 1:
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size "
+                f"torch.Size([{', '.join(map(str, input.shape))}])"
+            )
+    elif running_mean is None or running_var is None:
+        raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
+    for name, tensor in (
+        ("weight", weight),
+        ("bias", bias),
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+    ):
+        if tensor is not None and tensor.numel() != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {tensor.numel()}")
+    attrs = {
+        "running_mean": None if running_mean is None else running_mean._data,
+        "running_var": None if running_var is None else running_var._data,
+        "training": bool(training),
+        "eps": float(eps),
+        "has_weight": weight is not None,
+        "has_bias": bias is not None,
+    }
+    operands = (
+        input,
+        _empty_placeholder(input) if weight is None else weight,
+        _empty_placeholder(input) if bias is None else bias,
+    )
+    if training and running_mean is not None and running_var is not None:
+        # PyTorch's kernel updates the running statistics in place before the node saves them.
+        with no_grad():
+            mean, _, unbiased = batch_norm_stats(input._data, eps)
+            factor = 0.0 if momentum is None else float(momentum)
+            _update_running(running_mean, mean, factor)
+            _update_running(running_var, unbiased, factor)
+    out = call(OPS["native_batch_norm"], operands, attrs)
+    node = out.grad_fn
+    if node is not None:
+        _save_tensor(node, "running_mean", running_mean)
+        _save_tensor(node, "running_var", running_var)
+        _save_tensor(node, "weight", weight)
+        _save_array(node, "result1", input.dtype)
+        _save_array(node, "result2", input.dtype)
+    return out
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape: Sequence[int] | int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    shape = (int(normalized_shape),) if isinstance(normalized_shape, int) else tuple(int(s) for s in normalized_shape)
+    if tuple(input.shape[input.dim() - len(shape) :]) != shape or input.dim() < len(shape):
+        raise RuntimeError(
+            f"Given normalized_shape=[{', '.join(map(str, shape))}], expected input with shape "
+            f"[*, {', '.join(map(str, shape))}], but got input of size[{', '.join(map(str, input.shape))}]"
+        )
+    attrs = {
+        "normalized_shape": shape,
+        "eps": float(eps),
+        "has_weight": weight is not None,
+        "has_bias": bias is not None,
+    }
+    operands = (
+        input,
+        _empty_placeholder(input) if weight is None else weight,
+        _empty_placeholder(input) if bias is None else bias,
+    )
+    out = call(OPS["native_layer_norm"], operands, attrs)
+    node = out.grad_fn
+    if node is not None:
+        _save_tensor(node, "weight", weight)
+        _save_tensor(node, "bias", bias)
+        _save_array(node, "result1", input.dtype)
+        _save_array(node, "result2", input.dtype)
+    return out
+
+
+# -- embedding and one_hot -------------------------------------------------------------------------
+
+
+def embedding(
+    input: Tensor,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    if not isinstance(input, Tensor) or input.dtype not in (dtypes.int64, dtypes.int32):
+        kind = input.dtype if isinstance(input, Tensor) else type(input).__name__
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; "
+            f"but got {getattr(kind, 'legacy_name', kind)} instead (while checking arguments for embedding)"
+        )
+    if max_norm is not None:
+        raise NotImplementedError("gradviz: embedding(max_norm=...) is not supported yet")
+    if sparse:
+        raise NotImplementedError("gradviz: sparse embedding gradients are not supported")
+    rows = weight.shape[0]
+    if padding_idx is not None:
+        if padding_idx > 0 and padding_idx >= rows:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        if padding_idx < 0:
+            if padding_idx < -rows:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = rows + padding_idx
+    indices = input._data.astype(np.int64)
+    if indices.size and (indices.min() < 0 or indices.max() >= rows):
+        raise IndexError("index out of range in self")
+    attrs = {
+        "indices": indices,
+        "padding_idx": -1 if padding_idx is None else int(padding_idx),
+        "scale_grad_by_freq": bool(scale_grad_by_freq),
+        "sparse": bool(sparse),
+    }
+    out = call(OPS["embedding"], (weight,), attrs)
+    _save_tensor(out.grad_fn, "indices", input)
+    return out
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    if tensor.dtype is not dtypes.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    values = tensor._data
+    if num_classes == -1:
+        num_classes = int(values.max()) + 1 if values.size else 0
+    if values.size and values.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if values.size and values.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    out = np.zeros((*values.shape, num_classes), dtype=np.int64)
+    np.put_along_axis(out, values[..., None], 1, axis=-1)
+    return Tensor._make(out, dtypes.int64)
