@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import struct
 import textwrap
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -305,7 +306,8 @@ def test_an_exception_whose_str_spins_still_ends_the_cell() -> None:
     result = session.run_cell(
         0, "class E(Exception):\n    def __str__(self):\n        while True:\n            pass\nraise E()\n", 1
     )
-    assert result.error is not None and result.error.type == "E"
+    assert result.error is not None and result.error.type == "ResourceLimit", result.error
+    assert LIMIT in result.error.message
     assert session.run_cell(1, "print(6 * 7)", 1).stdout == "42\n"
 
 
@@ -380,15 +382,16 @@ class _StubProcess:
 
 
 class _StubChild:
-    """A worker that answers a run request with ``reply`` (bytes written on its channel)."""
+    """A worker that answers a run request with ``reply`` (one frame on its channel, or nothing)."""
 
-    def __init__(self, reply: bytes) -> None:
+    def __init__(self, reply: bytes | None) -> None:
         parent_read, child_write = os.pipe()
         child_read, parent_write = os.pipe()
         self.replies = Connection(parent_read, writable=False)
         self.requests = Connection(parent_write, readable=False)
         self._child_side = (Connection(child_read, writable=False), Connection(child_write, readable=False))
-        self._child_side[1].send_bytes(reply)
+        if reply is not None:
+            self._child_side[1].send_bytes(reply)
         self.process = _StubProcess()
 
     def wait_for_exit(self) -> int:
@@ -424,6 +427,12 @@ CRAFTED: dict[str, bytes] = {
     "ext-code": b"\x80\x02\x82\x01.",
 }
 
+# Frames whose header claims more bytes than the child could ever build (the body never comes).
+OVERSIZE_FRAMES = {
+    "claims-1-tib": struct.pack("!i", -1) + struct.pack("!Q", 1 << 40),
+    "claims-2-gib": struct.pack("!i", 2**31 - 1),
+}
+
 
 @pytest.mark.parametrize("name", list(CRAFTED))
 def test_a_crafted_message_from_the_worker_ends_the_cell(name: str, tmp_path: Path) -> None:
@@ -442,6 +451,20 @@ def test_a_crafted_message_from_the_worker_ends_the_cell(name: str, tmp_path: Pa
     assert result.stdout == "printed before"
     assert child.process.killed
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", list(OVERSIZE_FRAMES))
+def test_an_oversize_frame_is_refused_unread(name: str) -> None:
+    client = SessionClient(Limits(wall_time_s=5, memory_mb=64), start=False)
+    child = _StubChild(None)
+    os.write(child._child_side[1].fileno(), OVERSIZE_FRAMES[name])
+    try:
+        result = client._exchange(child, 0, "x = 1", 1, 0.0)  # type: ignore[arg-type]
+    finally:
+        child.close()
+        client._closed = True
+    assert result.error is not None and result.error.type == "WorkerError", result.error
+    assert "larger than 64 MB" in result.error.message and child.process.killed
 
 
 def test_a_well_formed_result_still_comes_through() -> None:
@@ -496,3 +519,38 @@ def test_worker_cannot_read_the_parents_environment(monkeypatch: pytest.MonkeyPa
         result = client.run_cell(0, source, 1)
     shown = result.stdout + (result.error.message if result.error else "")
     assert CANARY not in shown
+
+
+def test_a_learner_exception_cannot_pass_as_a_gradviz_explanation() -> None:
+    source = code(
+        """
+        class Spoof(RuntimeError):
+            node_id = 'n1'
+            explanation = {'reason': 'leaf_no_grad', 'params': {'name': 'x'}}
+        raise Spoof('made up')
+        """
+    )
+    result = Session(Limits(wall_time_s=60), snapshots=False).run_cell(0, source, 1)
+    assert result.error is not None and result.error.type == "Spoof" and result.error.message == "made up"
+    assert result.error.node_id is None
+    assert result.error.explanation is None or result.error.explanation.get("reason") != "leaf_no_grad"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs and symbolic links as the child would make them")
+@pytest.mark.parametrize("kind", ["symlink-to-secret", "fifo", "directory"])
+def test_the_parent_reads_only_a_regular_output_file(kind: str, tmp_path: Path) -> None:
+    """Where no Landlock stops it, a compromised child could replace its output file."""
+    from gradviz.runner.worker_exit import OUTPUT_FILE_NAME, read_printed_output
+
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(struct.pack("<Q", 40) + CANARY.encode())
+    private = tmp_path / "private"
+    private.mkdir()
+    target = private / OUTPUT_FILE_NAME
+    if kind == "symlink-to-secret":
+        target.symlink_to(secret)
+    elif kind == "fifo":
+        os.mkfifo(target)  # opening it for reading would block the app forever
+    else:
+        target.mkdir()
+    assert read_printed_output(str(private), 1000) == ""

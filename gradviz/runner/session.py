@@ -265,8 +265,15 @@ class Session:
             message = headline[len(prefix) :] if headline.startswith(prefix) else ("" if headline == kind else headline)
             # The learner's own message is output like any other; gradviz's messages above are not cut.
             message = cells_module.cut_text(message, self.limits.max_output_chars)
-        node_id = getattr(exc, "node_id", None)
-        explanation = getattr(exc, "explanation", None)
+            if "<exception str() failed>" in headline and time.monotonic() > self.runtime.deadline:
+                # The exception's own __str__ ran into the time limit: say so, not "str() failed".
+                kind = "ResourceLimit"
+                message = limit_message("the cell's running time", "wall_time_s", f"{self.limits.wall_time_s:g} s")
+        # gradviz's own errors carry a graph node and an explanation; a learner's exception class
+        # could carry made-up ones that the app would show as gradviz's.
+        from_gradviz = not self.runtime.guard.is_user_class(type(exc))
+        node_id = getattr(exc, "node_id", None) if from_gradviz else None
+        explanation = getattr(exc, "explanation", None) if from_gradviz else None
         return ErrorInfo(
             type=kind,
             message=message,

@@ -122,6 +122,18 @@ def _loads(data: bytes) -> Any:
         raise pickle.UnpicklingError(f"the worker sent a message the app cannot read ({type(exc).__name__})") from exc
 
 
+def _receive(replies: Connection, memory_mb: int) -> bytes:
+    """One message from the child, refused unread when its header claims more than the child's
+    whole address space could have built: a compromised child could otherwise make the app
+    allocate whatever size it names."""
+    try:
+        return replies.recv_bytes(memory_mb * 1024 * 1024)
+    except OSError as exc:
+        if "bad message length" in str(exc):
+            raise pickle.UnpicklingError(f"the worker sent a message larger than {memory_mb} MB") from exc
+        raise
+
+
 def _optional(value: Any, kind: type | tuple[type, ...]) -> bool:
     return value is None or isinstance(value, kind)
 
@@ -492,9 +504,9 @@ class SessionClient:
             try:
                 child.requests.send_bytes(_dumps(("reset",)))
                 if child.replies.poll(10):
-                    _loads(child.replies.recv_bytes())
+                    _loads(_receive(child.replies, self.limits.memory_mb))
                     return
-            except (OSError, EOFError):
+            except (OSError, EOFError, pickle.UnpicklingError):
                 pass
             self._drop_child()
             self._start_in_background()
@@ -508,10 +520,10 @@ class SessionClient:
             try:
                 child.requests.send_bytes(_dumps(("probe", name, [str(a) for a in args])))
                 if child.replies.poll(self.limits.wall_time_s + _WATCHDOG_GRACE_S):
-                    message = _loads(child.replies.recv_bytes())
-                    if message[0] == "probe":
+                    message = _loads(_receive(child.replies, self.limits.memory_mb))
+                    if isinstance(message, tuple) and len(message) == 3 and message[0] == "probe":
                         return str(message[1]), str(message[2])
-            except (EOFError, OSError):
+            except (EOFError, OSError, pickle.UnpicklingError):
                 pass
             code = child.wait_for_exit() if child.process.poll() is not None else None
             self._drop_child()
@@ -545,7 +557,7 @@ class SessionClient:
             child.requests.send_bytes(_dumps(("run", index, source, first_line)))
             while True:
                 if child.replies.poll(_POLL_S):
-                    result, graphs = _checked_result(_loads(child.replies.recv_bytes()))
+                    result, graphs = _checked_result(_loads(_receive(child.replies, self.limits.memory_mb)))
                     self.last_statement_graphs = graphs
                     return result
                 if self._cancelled:

@@ -15,6 +15,7 @@ import mmap
 import os
 import re
 import signal
+import stat
 import struct
 import threading
 from collections.abc import Callable
@@ -114,8 +115,15 @@ def stream_runtime_output(runtime: Any, mirror: OutputMirror) -> None:
 
 def read_printed_output(private_dir: str, max_chars: int) -> str:
     """What the cell printed before the worker stopped ('' when nothing was, or it is gone)."""
+    # The child may write in its folder: where the operating system does not stop it, it could
+    # put a link to one of the user's files or a FIFO (which would block the app) in the file's
+    # place. Only a regular file is read, never through a link, and opening never waits.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(os.path.join(private_dir, OUTPUT_FILE_NAME), "rb") as handle:
+        fd = os.open(os.path.join(private_dir, OUTPUT_FILE_NAME), flags)
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return ""
             header = handle.read(_LENGTH.size)
             if len(header) < _LENGTH.size:
                 return ""
