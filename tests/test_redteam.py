@@ -82,6 +82,34 @@ REFUSED: list[tuple[str, str, set[str]]] = [
     ("genfromtxt-reads-file", "import numpy as np\nprint(np.genfromtxt(@FILE@, dtype=str, delimiter='\\n'))", SANDBOX),
     ("fromregex-reads-file", "import numpy as np\nprint(np.fromregex(@FILE@, r'(.*)', [('a', 'U80')]))", SANDBOX),
     ("datasource-opens-file", "import numpy as np\nprint(np.DataSource().open(@FILE@).read())", SANDBOX),
+    (
+        "gradviz-generator-frame",
+        "import torch\ng = torch.nn.Linear(1, 1).parameters()\nnext(g)\ngetattr(g, 'gi_' + 'frame').f_globals",
+        SANDBOX,
+    ),
+    ("gradviz-generator-code", "import torch\ntorch.nn.Linear(1, 1).parameters().gi_code", SANDBOX),
+    ("hook-handle-dict", "import torch\nx = torch.ones(1, requires_grad=True)\nvars(x.register_hook(abs))", SANDBOX),
+    (
+        "hook-handle-private",
+        "import torch\nx = torch.ones(1, requires_grad=True)\nx.register_hook(abs)._hooks",
+        SANDBOX,
+    ),
+    (
+        "backward-error-context-frame",
+        code(
+            """
+            import torch
+            x = torch.ones(1, requires_grad=True)
+            y = (x * 2).sum()
+            y.backward()
+            try:
+                y.backward()
+            except RuntimeError as e:
+                print(e.__traceback__.tb_next.tb_frame.f_globals)
+            """
+        ),
+        SANDBOX,
+    ),
     ("np-info-inspects", "import numpy as np\nnp.info(np.add)", SANDBOX),
     ("np-lib-format", "import numpy as np\nnp.lib.format.open_memmap", SANDBOX),
     ("masked-array-module", "import numpy as np\nnp.ma.masked_array([1])", SANDBOX),
