@@ -582,3 +582,21 @@ def test_the_parent_reads_only_a_regular_output_file(kind: str, tmp_path: Path) 
     else:
         target.mkdir()
     assert read_printed_output(str(private), 1000) == ""
+
+
+def test_print_options_from_an_earlier_cell_do_not_reach_tensor_printing_or_the_snapshot() -> None:
+    session = Session(Limits(wall_time_s=60))
+    setup = code(
+        """
+        import numpy as np
+        def spin(x):
+            while True:
+                pass
+        np.set_printoptions(threshold=10**9, formatter={'all': spin})
+        """
+    )
+    assert session.run_cell(0, setup, 1).error is None
+    result = session.run_cell(1, "import torch\nx = torch.zeros(3 * 10**6, requires_grad=True)\nprint(x)\n", 1)
+    assert result.error is None, result.error
+    assert result.stdout == "tensor([0., 0., 0.,  ..., 0., 0., 0.], requires_grad=True)\n"
+    assert result.graph is not None
