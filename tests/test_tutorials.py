@@ -51,7 +51,6 @@ KNOWN_GAPS: dict[str, tuple[str, str]] = {
         "type(grad_fn).__name__ is _FunctionNode, torch CubicHermiteBackward",
     ),
     "examples_polynomial_tensor": ("numerics", "float32 loss after 50 steps 38.279293060302734, torch 38.279296875"),
-    "losses": ("missing API", "torch.softmax (top level)"),
     "nlp_crf_forward": ("semantics", "for feat in feats records SelectBackward0, torch UnbindBackward0"),
     "nlp_intro_tensors": ("semantics", "type(tensor) prints gradviz's Tensor class"),
     "nlp_lstm_tagger": ("missing API", "nn.LSTM"),

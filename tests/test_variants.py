@@ -60,10 +60,14 @@ def test_names_gradviz_lacks_stay_missing() -> None:
 
 
 def test_in_place_only_ops_have_no_out_of_place_name() -> None:
-    for name in ("zero", "fill", "copy", "normal", "uniform"):
+    for name in ("zero", "fill", "copy", "uniform"):
         assert VARIANTS.entry(name).impl is None
         assert f"{name}_" in VARIANTS.methods
         assert name not in VARIANTS.methods
+    # torch.normal draws a new tensor, but there is no Tensor.normal, only normal_
+    assert "normal" in VARIANTS.functions
+    assert "normal_" in VARIANTS.methods
+    assert "normal" not in VARIANTS.methods
 
 
 # -- what the table refuses ----------------------------------------------------------------------

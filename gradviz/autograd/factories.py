@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from gradviz.autograd import dtypes
+from gradviz.autograd.device import CPU, require_cpu
 from gradviz.autograd.dtypes import DType
 from gradviz.autograd.random import generator as rng
 from gradviz.autograd.tensor import FLOAT_ONLY, Tensor
@@ -41,6 +42,15 @@ def _shape(size: Sequence[object]) -> tuple[int, ...]:
         shape.append(int(s))
     check_elements(math.prod(shape))
     return tuple(shape)
+
+
+def _sizes(what: str, sizes: tuple[ShapeArg, ...], size: ShapeArg | None) -> tuple[int, ...]:
+    """``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``."""
+    if size is None:
+        return _shape(sizes)
+    if sizes:
+        raise TypeError(f"{what}() got multiple values for argument 'size'")
+    return _shape((size,) if isinstance(size, (int, np.integer)) else tuple(size))
 
 
 def _finish(data: np.ndarray, dtype: DType, requires_grad: bool) -> Tensor:
@@ -87,6 +97,7 @@ def tensor(
     requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:
+    require_cpu(device)
     if isinstance(data, Tensor):
         warnings.warn(COPY_CONSTRUCT_WARNING, UserWarning, stacklevel=2)
         target = dtypes.as_dtype(dtype) if dtype is not None else data.dtype
@@ -119,31 +130,41 @@ def _dtype_or_default(dtype: DTypeLike | None) -> DType:
 
 
 def ones(
-    *size: ShapeArg,
+    *sizes: ShapeArg,
+    size: ShapeArg | None = None,
     dtype: DTypeLike | None = None,
     requires_grad: bool = False,
     device: object = None,
     out: object = None,
 ) -> Tensor:
+    require_cpu(device)
     d = _dtype_or_default(dtype)
-    return _finish(np.ones(_shape(size), dtype=d.np), d, requires_grad)
+    return _finish(np.ones(_sizes("ones", sizes, size), dtype=d.np), d, requires_grad)
 
 
 def zeros(
-    *size: ShapeArg,
+    *sizes: ShapeArg,
+    size: ShapeArg | None = None,
     dtype: DTypeLike | None = None,
     requires_grad: bool = False,
     device: object = None,
     out: object = None,
 ) -> Tensor:
+    require_cpu(device)
     d = _dtype_or_default(dtype)
-    return _finish(np.zeros(_shape(size), dtype=d.np), d, requires_grad)
+    return _finish(np.zeros(_sizes("zeros", sizes, size), dtype=d.np), d, requires_grad)
 
 
 def empty(
-    *size: ShapeArg, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None
+    *sizes: ShapeArg,
+    size: ShapeArg | None = None,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    device: object = None,
 ) -> Tensor:
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+    require_cpu(device)
+    d = _dtype_or_default(dtype)
+    return _finish(np.zeros(_sizes("empty", sizes, size), dtype=d.np), d, requires_grad)
 
 
 def full(
@@ -153,6 +174,7 @@ def full(
     requires_grad: bool = False,
     device: object = None,
 ) -> Tensor:
+    require_cpu(device)
     if dtype is None:
         if isinstance(fill_value, bool):
             d = dtypes.bool_
@@ -172,22 +194,25 @@ def _like(t: Tensor, dtype: DTypeLike | None) -> DType:
 
 
 def ones_like(t: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None) -> Tensor:
+    require_cpu(CPU if device is None else device)
     d = _like(t, dtype)
     return _finish(np.ones(t._data.shape, dtype=d.np), d, requires_grad)
 
 
 def zeros_like(t: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None) -> Tensor:
+    require_cpu(CPU if device is None else device)
     d = _like(t, dtype)
     return _finish(np.zeros(t._data.shape, dtype=d.np), d, requires_grad)
 
 
 def empty_like(t: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None) -> Tensor:
-    return zeros_like(t, dtype, requires_grad)
+    return zeros_like(t, dtype, requires_grad, device)
 
 
 def full_like(
     t: Tensor, fill_value: Scalar, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None
 ) -> Tensor:
+    require_cpu(CPU if device is None else device)
     d = _like(t, dtype)
     return _finish(np.full(t._data.shape, fill_value, dtype=d.np), d, requires_grad)
 
@@ -200,6 +225,7 @@ def arange(
     requires_grad: bool = False,
     device: object = None,
 ) -> Tensor:
+    require_cpu(device)
     if end is None:
         start, end = 0, start
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
@@ -228,6 +254,7 @@ def linspace(
     requires_grad: bool = False,
     device: object = None,
 ) -> Tensor:
+    require_cpu(device)
     d = _dtype_or_default(dtype)
     check_elements(steps)
     if steps == 1:
@@ -244,30 +271,35 @@ def linspace(
 def eye(
     n: int, m: int | None = None, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None
 ) -> Tensor:
+    require_cpu(device)
     d = _dtype_or_default(dtype)
     return _finish(np.eye(n, m if m is not None else n, dtype=d.np), d, requires_grad)
 
 
 def rand(
-    *size: ShapeArg,
+    *sizes: ShapeArg,
+    size: ShapeArg | None = None,
     generator: Generator | None = None,
     dtype: DTypeLike | None = None,
     requires_grad: bool = False,
     device: object = None,
 ) -> Tensor:
+    require_cpu(device)
     d = _dtype_or_default(dtype)
-    return _finish(rng.rand(_shape(size), d.np, generator), d, requires_grad)
+    return _finish(rng.rand(_sizes("rand", sizes, size), d.np, generator), d, requires_grad)
 
 
 def randn(
-    *size: ShapeArg,
+    *sizes: ShapeArg,
+    size: ShapeArg | None = None,
     generator: Generator | None = None,
     dtype: DTypeLike | None = None,
     requires_grad: bool = False,
     device: object = None,
 ) -> Tensor:
+    require_cpu(device)
     d = _dtype_or_default(dtype)
-    return _finish(rng.randn(_shape(size), d.np, generator), d, requires_grad)
+    return _finish(rng.randn(_sizes("randn", sizes, size), d.np, generator), d, requires_grad)
 
 
 def randint(
@@ -279,6 +311,7 @@ def randint(
     requires_grad: bool = False,
     device: object = None,
 ) -> Tensor:
+    require_cpu(device)
     if size is None:  # randint(high, size)
         lo, hi, shape = 0, low, cast("Sequence[int]", high)
     elif high is None:  # randint(high, size=...)
@@ -296,16 +329,19 @@ def randperm(
     requires_grad: bool = False,
     device: object = None,
 ) -> Tensor:
+    require_cpu(device)
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     return _finish(rng.randperm(n, d.np, generator), d, requires_grad)
 
 
-def rand_like(t: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+def rand_like(t: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None) -> Tensor:
+    require_cpu(CPU if device is None else device)
     d = _like(t, dtype)
     return _finish(rng.rand(t._data.shape, d.np), d, requires_grad)
 
 
-def randn_like(t: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+def randn_like(t: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False, device: object = None) -> Tensor:
+    require_cpu(CPU if device is None else device)
     d = _like(t, dtype)
     return _finish(rng.randn(t._data.shape, d.np), d, requires_grad)
 

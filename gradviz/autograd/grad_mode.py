@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 __all__ = ["enable_grad", "inference_mode", "is_grad_enabled", "no_grad", "set_grad_enabled"]
 
 _enabled = True
+# Inside inference_mode(): tensors made there are inference tensors (Tensor.is_inference()).
+_inference = False
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,12 +80,40 @@ class enable_grad(_GradModeContext):
     _target = True
 
 
+def _set_inference(value: bool) -> None:
+    global _inference
+    _inference = bool(value)
+
+
 class inference_mode(_GradModeContext):
-    """Treated as no_grad: gradviz has no separate inference tensors."""
+    """no_grad, and the tensors made inside are inference tensors: ``is_inference()`` is True and
+    autograd refuses to save them for backward."""
 
     def __init__(self, mode: bool = True) -> None:
         super().__init__()
         self._target = not mode
+        self._mode = bool(mode)
+        self._previous_inference: list[bool] = []
+
+    def __enter__(self) -> None:
+        super().__enter__()
+        self._previous_inference.append(_inference)
+        _set_inference(self._mode)
+
+    def __exit__(self, *exc: object) -> None:
+        _set_inference(self._previous_inference.pop())
+        super().__exit__(*exc)
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with inference_mode(self._mode):
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    def clone(self) -> inference_mode:
+        return inference_mode(self._mode)
 
 
 class set_grad_enabled(_GradModeContext):

@@ -62,6 +62,12 @@ FREED_MESSAGE = (
     "graph a second time or if you need to access saved tensors after calling backward."
 )
 
+INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode "
+    "in computation tracked by autograd. To work around this, you can make a clone to get a normal tensor "
+    "and use it in autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`."
+)
+
 # PyTorch gives AccumulateGrad the largest sequence number, so a ready leaf is flushed first.
 ACCUMULATE_SEQUENCE_NR = 2**64 - 1
 
@@ -115,6 +121,8 @@ class SavedTensor:
     __slots__ = ("dtype_name", "freed", "hooks", "is_output", "nbytes", "packed", "shape", "tensor", "version")
 
     def __init__(self, tensor: Tensor, is_output: bool) -> None:
+        if tensor._is_inference:
+            raise RuntimeError(INFERENCE_SAVED)
         self.tensor: Tensor | None = tensor
         self.version = tensor._version_counter[0]
         self.is_output = is_output

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
+from gradviz.autograd import device as _device
 from gradviz.autograd import dtypes
+from gradviz.autograd import grad_mode as _grad_mode
 from gradviz.autograd.dtypes import DType
 from gradviz.autograd.ids import next_uid
 from gradviz.autograd.node import AccumulateGrad, Node, RemovableHandle
@@ -96,17 +98,15 @@ class Tensor(_OpMethods):
     _wrapped_number = False  # a Python number wrapped as a 0-d tensor (the 1 in y + 1)
     _is_param = False
     _origin: str | None = None  # "no_grad", "detach" or "data": why a result has no grad history
+    _is_inference = False  # made inside torch.inference_mode()
 
     # -- construction ---------------------------------------------------------------------------
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # torch.Tensor(data) or torch.Tensor(*sizes)
-        # torch.Tensor(2, 3) makes an uninitialised float tensor; torch.Tensor([1, 2]) copies data.
-        if len(args) == 1 and not isinstance(args[0], int):
-            data = np.array(args[0], dtype=np.float32)
-        else:
-            shape = tuple(int(a) for a in (args[0] if len(args) == 1 and isinstance(args[0], tuple) else args))
-            check_elements(int(np.prod(shape)) if shape else 1)
-            data = np.zeros(shape, dtype=np.float32)
-        Tensor._init(self, data, dtypes.float32)
+        # The legacy constructor's rules (sizes, data, another tensor) are in gradviz.autograd.legacy.
+        from gradviz.autograd.legacy import legacy_data
+
+        data, dtype = legacy_data(None, args, kwargs)
+        Tensor._init(self, data, dtype)
 
     @staticmethod
     def _init(self: Tensor, data: np.ndarray, dtype: DType) -> None:
@@ -119,6 +119,8 @@ class Tensor(_OpMethods):
         self._version_counter = [0]
         self.uid = next_uid()
         self.span = current_span()
+        if _grad_mode._inference:
+            self._is_inference = True
 
     @classmethod
     def _make(cls, data: np.ndarray, dtype: DType) -> Tensor:
@@ -318,12 +320,22 @@ class Tensor(_OpMethods):
         return int(self._data.nbytes)
 
     @property
-    def device(self) -> _Device:
-        return _CPU
+    def device(self) -> _device.device:
+        return _device.CPU
 
     @property
     def is_cuda(self) -> bool:
         return False
+
+    @property
+    def is_cpu(self) -> bool:
+        return True
+
+    def get_device(self) -> int:
+        return -1  # PyTorch's answer for a CPU tensor
+
+    def is_inference(self) -> bool:
+        return self._is_inference
 
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
@@ -339,11 +351,13 @@ class Tensor(_OpMethods):
         strides = dtypes.element_strides(self._data)
         return strides if dim is None else strides[dim]
 
-    def cpu(self) -> Tensor:
+    def cpu(self, memory_format: object = None) -> Tensor:
         return self
 
-    def cuda(self, *args: object, **kwargs: object) -> Tensor:
-        raise AssertionError("Torch not compiled with CUDA enabled")
+    def cuda(self, device: object = None, non_blocking: bool = False, memory_format: object = None) -> Tensor:
+        if device is not None and not isinstance(device, int) and _device.parse_device(device).type != "cuda":
+            raise RuntimeError("Invalid device, must be cuda device")
+        raise AssertionError(_device.NO_CUDA)
 
     # -- conversion -----------------------------------------------------------------------------
     def item(self) -> Scalar:
@@ -363,16 +377,17 @@ class Tensor(_OpMethods):
         return self._data if dtype is None else self._data.astype(dtype)
 
     def to(self, *args: object, **kwargs: object) -> Tensor:
-        """``to(dtype)``, ``to(other)``, ``to(device, dtype)``: only the dtype matters here."""
-        target = kwargs.get("dtype")
-        for arg in args:
-            if isinstance(arg, DType):
-                target = arg
-            elif isinstance(arg, Tensor):
-                target = arg.dtype
-        if target is None or dtypes.as_dtype(target) is self.dtype:
+        """``to(device, dtype)``, ``to(dtype)``, ``to(other)``: the CPU is the only device (see
+        gradviz.autograd.device); a new tensor only for another dtype or ``copy=True``."""
+        _where, target, copy = _device.to_arguments(args, kwargs)
+        if target is None:
+            target = self.dtype
+        if target is self.dtype and not copy:
             return self
-        return _functional.to_dtype(self, dtypes.as_dtype(target))
+        result = _functional.to_dtype(self, target)
+        if copy and np.shares_memory(result._data, self._data):
+            result._data = result._data.copy()
+        return result
 
     def contiguous(self) -> Tensor:
         return self if self._data.flags.c_contiguous else _functional.clone(self)
@@ -387,7 +402,13 @@ class Tensor(_OpMethods):
 
     def __repr__(self) -> str:
         prefix = "Parameter containing:\ntensor(" if self._is_param else "tensor("
-        return format_tensor(self._data, self.dtype.name, self._grad_suffix(), prefix=prefix)
+        return format_tensor(
+            self._data,
+            self.dtype.name,
+            self._grad_suffix(),
+            prefix=prefix,
+            default_dtype=dtypes.get_default_dtype().name,  # its dtype goes unsaid (set_default_dtype)
+        )
 
     def __format__(self, spec: str) -> str:
         if self._data.ndim == 0:
@@ -476,20 +497,6 @@ class Tensor(_OpMethods):
 
     def bool(self) -> Tensor:
         return self.to(dtypes.bool_)
-
-
-class _Device:
-    type = "cpu"
-    index = None
-
-    def __repr__(self) -> str:
-        return "device(type='cpu')"
-
-    def __str__(self) -> str:
-        return "cpu"
-
-
-_CPU = _Device()
 
 
 # The op table imports nothing from this module at import time; wire both directions here:

@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from gradviz.autograd import dtypes as _dtypes
+from gradviz.autograd.device import device, get_default_device, set_default_device
 from gradviz.autograd.dtypes import DType as dtype  # noqa: N813 - torch.dtype
 from gradviz.autograd.dtypes import bool_ as bool  # noqa: A004 - torch.bool
 from gradviz.autograd.dtypes import (
@@ -48,6 +49,7 @@ from gradviz.autograd.factories import (
     zeros_like,
 )
 from gradviz.autograd.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from gradviz.autograd.legacy import LEGACY_TYPES as _LEGACY_TYPES
 from gradviz.autograd.ops.variants import VARIANTS as _VARIANTS
 from gradviz.autograd.printing import get_printoptions, set_printoptions
 from gradviz.autograd.random import generator as _rng
@@ -64,6 +66,17 @@ half = float16
 long = int64
 int = int32  # noqa: A001
 short = int16
+
+# torch.FloatTensor, torch.LongTensor, ...: legacy constructors whose isinstance checks the dtype.
+FloatTensor = _LEGACY_TYPES["FloatTensor"]
+DoubleTensor = _LEGACY_TYPES["DoubleTensor"]
+HalfTensor = _LEGACY_TYPES["HalfTensor"]
+LongTensor = _LEGACY_TYPES["LongTensor"]
+IntTensor = _LEGACY_TYPES["IntTensor"]
+ShortTensor = _LEGACY_TYPES["ShortTensor"]
+CharTensor = _LEGACY_TYPES["CharTensor"]
+ByteTensor = _LEGACY_TYPES["ByteTensor"]
+BoolTensor = _LEGACY_TYPES["BoolTensor"]
 
 
 def manual_seed(seed: _builtins.int | Tensor) -> _rng.Generator:
@@ -98,22 +111,8 @@ def detach(x: Tensor) -> Tensor:
     return x.detach()
 
 
-def allclose(
-    a: Tensor,
-    b: Tensor,
-    rtol: _builtins.float = 1e-05,
-    atol: _builtins.float = 1e-08,
-    equal_nan: _builtins.bool = False,
-) -> _builtins.bool:
-    import numpy as np
-
-    return _builtins.bool(np.allclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-
-def equal(a: Tensor, b: Tensor) -> _builtins.bool:
-    import numpy as np
-
-    return tuple(a.shape) == tuple(b.shape) and _builtins.bool(np.array_equal(a._data, b._data))
+def is_inference(input: Tensor) -> _builtins.bool:
+    return input.is_inference()
 
 
 def addmm(
@@ -124,6 +123,10 @@ def addmm(
     return _addmm(input, mat1, mat2, beta=beta, alpha=alpha)
 
 
+# Loaded on first use: ``torch.nn``, ``torch.cuda``, ``torch.utils`` ...
+_SUBMODULES = frozenset({"nn", "optim", "cuda", "backends", "accelerator", "utils"})
+
+
 def _lazy_submodule(name: str) -> ModuleType:
     import importlib
 
@@ -131,7 +134,7 @@ def _lazy_submodule(name: str) -> ModuleType:
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("nn", "optim", "utils"):
+    if name in _SUBMODULES:
         return _lazy_submodule(name)
     from gradviz.autograd.unsupported import is_torch_function, not_supported
 
@@ -155,22 +158,33 @@ def _export_ops() -> list[str]:
 
 # The facade's own names; the op functions are added from the op table.
 __all__ = [
+    "BoolTensor",
+    "ByteTensor",
+    "CharTensor",
+    "DoubleTensor",
+    "FloatTensor",
     "Generator",
+    "HalfTensor",
+    "IntTensor",
+    "LongTensor",
+    "ShortTensor",
     "Size",
     "Tensor",
     "__version__",
+    "accelerator",  # noqa: F405 - a submodule imported on first use (module __getattr__)
     "addmm",
-    "allclose",
     "arange",
     "autograd",
+    "backends",  # noqa: F405 - a submodule imported on first use (module __getattr__)
     "bool",
+    "cuda",  # noqa: F405 - a submodule imported on first use (module __getattr__)
     "detach",
+    "device",
     "double",
     "dtype",
     "empty",
     "empty_like",
     "enable_grad",
-    "equal",
     "eye",
     "float",
     "float16",
@@ -179,6 +193,7 @@ __all__ = [
     "from_numpy",
     "full",
     "full_like",
+    "get_default_device",
     "get_default_dtype",
     "get_printoptions",
     "get_rng_state",
@@ -192,6 +207,7 @@ __all__ = [
     "int64",
     "is_floating_point",
     "is_grad_enabled",
+    "is_inference",
     "is_tensor",
     "linspace",
     "long",
@@ -209,6 +225,7 @@ __all__ = [
     "randn_like",
     "randperm",
     "seed",
+    "set_default_device",
     "set_default_dtype",
     "set_grad_enabled",
     "set_printoptions",

@@ -2,6 +2,11 @@
 # Do not edit: change the table or the op's function, then run tools/gen_stubs.py.
 # ruff: noqa: A001, A004
 
+from gradviz.autograd.ops.comparison import all as all
+from gradviz.autograd.ops.comparison import allclose as allclose
+from gradviz.autograd.ops.comparison import any as any
+from gradviz.autograd.ops.comparison import equal as equal
+from gradviz.autograd.ops.comparison import isclose as isclose
 from gradviz.autograd.ops.functional import abs as abs
 from gradviz.autograd.ops.functional import add as add
 from gradviz.autograd.ops.functional import clone as clone
@@ -63,6 +68,9 @@ from gradviz.autograd.ops.functional_more import remainder as remainder
 from gradviz.autograd.ops.functional_more import stack as stack
 from gradviz.autograd.ops.functional_more import std as std
 from gradviz.autograd.ops.functional_more import var as var
+from gradviz.autograd.ops.random_ops import normal as normal
+from gradviz.autograd.ops.softmax_functions import log_softmax as log_softmax
+from gradviz.autograd.ops.softmax_functions import softmax as softmax
 
 clip = clamp
 concat = cat

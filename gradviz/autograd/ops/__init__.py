@@ -13,6 +13,7 @@ from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
     normalization,
     pointwise,
     pooling,
+    random_ops,
     reduction,
     shape,
 )

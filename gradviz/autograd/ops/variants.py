@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gradviz.autograd.ops import functional, inplace
+from gradviz.autograd.ops import comparison, functional, inplace, random_ops, softmax_functions
 from gradviz.autograd.unsupported import is_torch_function, is_torch_tensor_method
 
 __all__ = ["VARIANTS", "OpVariants", "VariantError", "VariantTable"]
@@ -245,12 +245,20 @@ VARIANTS = VariantTable(
         OpVariants("logical_or", functional.logical_or, function=True, operators=("__or__",)),
         OpVariants("logical_not", functional.logical_not, function=True, operators=("__invert__",)),
         OpVariants("where", functional.where, function=True),
+        OpVariants("equal", comparison.equal, function=True, method=True),
+        OpVariants("isclose", comparison.isclose, function=True, method=True),
+        OpVariants("allclose", comparison.allclose, function=True, method=True),
+        OpVariants("all", comparison.all, function=True, method=True),
+        OpVariants("any", comparison.any, function=True, method=True),
         # -- reductions ------------------------------------------------------------------------
         *_ops(
             ["sum", "mean", "var", "std", "norm", "argmax", "argmin", "maximum", "minimum"], function=True, method=True
         ),
         OpVariants("max", functional.max_, function=True, method=True),
         OpVariants("min", functional.min_, function=True, method=True),
+        # -- normalisations ----------------------------------------------------------------------
+        OpVariants("softmax", softmax_functions.softmax, function=True, method=True),
+        OpVariants("log_softmax", softmax_functions.log_softmax, function=True, method=True),
         # -- clamping and masking --------------------------------------------------------------
         OpVariants(
             "clamp", functional.clamp, function=True, method=True, function_aliases=("clip",), method_aliases=("clip",)
@@ -282,7 +290,7 @@ VARIANTS = VariantTable(
         OpVariants("zero", inplace=inplace.zero_),
         OpVariants("fill", inplace=inplace.fill_),
         OpVariants("copy", inplace=inplace.copy_),
-        OpVariants("normal", inplace=inplace.normal_),
+        OpVariants("normal", random_ops.normal, function=True, inplace=inplace.normal_),
         OpVariants("uniform", inplace=inplace.uniform_),
     ]
 )

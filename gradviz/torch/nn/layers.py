@@ -7,6 +7,7 @@ import math
 from typing import TYPE_CHECKING
 
 from gradviz.autograd import dtypes
+from gradviz.autograd.device import require_cpu
 from gradviz.autograd.factories import empty
 from gradviz.torch.nn import functional as F
 from gradviz.torch.nn import init
@@ -33,8 +34,7 @@ class Linear(Module):
         dtype: DTypeLike | None = None,
     ) -> None:
         super().__init__()
-        if device is not None and "cuda" in str(device):
-            raise AssertionError("Torch not compiled with CUDA enabled")
+        require_cpu(device)
         self.in_features = in_features
         self.out_features = out_features
         kind = dtypes.as_dtype(dtype) if dtype is not None else None

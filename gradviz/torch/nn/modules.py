@@ -434,16 +434,16 @@ class Module:
 
     # -- device and dtype (CPU only) ------------------------------------------------------------
     def to(self, *args: object, **kwargs: object) -> Module:
-        from gradviz.autograd import dtypes
+        from gradviz.autograd.device import to_arguments
 
-        target = kwargs.get("dtype")
-        for arg in [*list(args), kwargs.get("device")]:
-            if isinstance(arg, dtypes.DType):
-                target = arg
-            elif arg is not None and "cuda" in str(arg):
-                raise AssertionError("Torch not compiled with CUDA enabled")
+        # Tensor.to's overloads; the device must be the CPU (gradviz.autograd.device).
+        _where, target, _copy = to_arguments(args, kwargs)
         if target is not None:
-            self._cast(dtypes.as_dtype(target))
+            if not target.is_floating_point:
+                raise TypeError(
+                    f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target}"
+                )
+            self._cast(target)
         return self
 
     def cpu(self) -> Module:
