@@ -40,7 +40,6 @@ KNOWN_GAPS: dict[str, tuple[str, str]] = {
     "cnn_layers": ("numerics", "epoch-3 loss prints 1.114693, torch 1.114692 (float32 convolution sums)"),
     "d2l_linear_regression_concise": ("numerics", "epoch-2 loss prints 7.710230, torch 7.710231 (then nn.HuberLoss)"),
     "d2l_parameters": ("semantics", "type(param) prints gradviz's Parameter class (then Module.apply order)"),
-    "examples_nn_polynomial_full": ("time/memory", "the 2,000-step loop passes the 10 s cell limit"),
     "examples_optim_dynamic_net": (
         "numerics",
         "RMSprop loss at step 29 prints 448.0945739746094, torch 448.094482421875",

@@ -216,11 +216,13 @@ def _run(
     graph_mode = create_graph
     record = tr.has_listeners()
     trace = tr.BackwardTrace() if record else None
-    if trace is not None:
+    # A call no listener wants in full keeps a summary only: no events, no grad arrays.
+    detailed = record and tr.detail_wanted()
+    if trace is not None and detailed:
         # Live objects for the runner (never serialised): it draws the graph each call ran on,
         # temporaries such as the z[0][0] of `z[0][0].backward()` included.
         trace.root_tensors = list(outputs)
-    events = trace.events if trace is not None else None
+    events = trace.events if trace is not None and detailed else None
 
     root_edges: list[tuple[Node | None, int]] = []
     for i, out in enumerate(outputs):
@@ -250,6 +252,15 @@ def _run(
             targets.append(node)
         needed = _needed_nodes(order, targets, include_targets=accumulate)
 
+    if trace is not None and events is None:
+        trace.summary = {
+            "kind": kind,
+            "roots": [o.gid for o in outputs],
+            "root_values": [_root_value(o) for o in outputs],
+            "node_count": len(order),
+            "ok": True,
+            "error": None,
+        }
     if events is not None:
         events.append(
             tr.CallStarted(
@@ -341,7 +352,10 @@ def _run(
                 tr.ErrorRaised(current.gid if current is not None else None, type(error).__name__, str(error))
             )
             events.append(tr.CallFinished(ok=False))
-            tr.publish(trace)  # type: ignore[arg-type]
+        if trace is not None:
+            if trace.summary is not None:
+                trace.summary.update(ok=False, error=f"{type(error).__name__}: {error}")
+            tr.publish(trace)
         raise
     # Non-leaf inputs of backward(inputs=...) get their .grad populated, as in PyTorch.
     if accumulate and inputs:
@@ -350,7 +364,8 @@ def _run(
                 accumulate_grad(t, g, graph_mode)
     if events is not None:
         events.append(tr.CallFinished(ok=True))
-        tr.publish(trace)  # type: ignore[arg-type]
+    if trace is not None:
+        tr.publish(trace)
     if not accumulate and not allow_unused:
         for index, g in enumerate(captured):
             if g is None:

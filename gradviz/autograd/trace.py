@@ -32,6 +32,7 @@ __all__ = [
     "NodeFinished",
     "NodeInfo",
     "NodeStarted",
+    "detail_wanted",
     "publish",
     "subscribe",
 ]
@@ -203,6 +204,9 @@ class BackwardTrace:
     cell: int | None = None
     line: int | None = None
     root_tensors: list[Any] = field(default_factory=list, repr=False, compare=False)  # live, not serialised
+    # Set instead of ``events`` when no listener wanted this call in full (long training loops):
+    # kind, roots, root_values (the loss), node_count, ok and the error line if any.
+    summary: dict[str, Any] | None = None
 
     @property
     def error(self) -> ErrorRaised | None:
@@ -211,13 +215,79 @@ class BackwardTrace:
                 return event
         return None
 
+    def light(self) -> dict[str, Any]:
+        """This call's light summary form (cheap: no grad array is read)."""
+        if self.summary is not None:
+            return summary_dict(self.call_id, self.cell, self.line, self.summary)
+        start = self.events[0] if self.events and isinstance(self.events[0], CallStarted) else None
+        error = self.error
+        summary = {
+            "kind": start.kind if start is not None else "backward",
+            "roots": list(start.roots) if start is not None else [],
+            "root_values": list(start.root_values) if start is not None else [],
+            "node_count": len(start.nodes) if start is not None else 0,
+            "ok": error is None,
+            "error": f"{error.error_type}: {error.message}" if error is not None else None,
+        }
+        return summary_dict(self.call_id, self.cell, self.line, summary)
+
+    def freeze(self) -> None:
+        """Copy the grad arrays the events point at, so that serialising later shows them as they
+        were: the learner may change a ``.grad`` in place (``w.grad.zero_()``) after the call."""
+        for event in self.events:
+            for name in event.__dataclass_fields__:
+                _freeze(getattr(event, name))
+
     def to_dict(self) -> dict[str, Any]:
+        if self.summary is not None:
+            return summary_dict(self.call_id, self.cell, self.line, self.summary)
         return {
             "call_id": self.call_id,
             "cell": self.cell,
             "line": self.line,  # root_tensors stay here
             "events": [event_to_dict(e) for e in self.events],
         }
+
+
+def _freeze(value: Any) -> None:
+    if isinstance(value, GradValue):
+        value.array = value.array.copy()
+    elif isinstance(value, EdgeGrad):
+        _freeze(value.value)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, (GradValue, EdgeGrad)):
+                _freeze(item)
+
+
+def summary_dict(call_id: int | None, cell: int | None, line: int | None, summary: dict[str, Any]) -> dict[str, Any]:
+    """A call kept as a light summary: no events (nothing to replay), ``summary`` says what it was."""
+    return {
+        "call_id": call_id,
+        "cell": cell,
+        "line": line,
+        "summarized": True,
+        "summary": {k: _plain(v) for k, v in summary.items()},
+        "events": [],
+    }
+
+
+def summarize(call: dict[str, Any]) -> dict[str, Any]:
+    """The light summary of a call already serialised in full (for a call leaving the detail window)."""
+    if call.get("summarized"):
+        return call
+    events = call.get("events") or []
+    start = events[0] if events and events[0].get("type") == "call_started" else {}
+    error = next((e for e in events if e.get("type") == "error_raised"), None)
+    summary = {
+        "kind": start.get("kind", "backward"),
+        "roots": start.get("roots") or [],
+        "root_values": start.get("root_values") or [],
+        "node_count": len(start.get("nodes") or []),
+        "ok": error is None,
+        "error": f"{error.get('error_type')}: {error.get('message')}" if error is not None else None,
+    }
+    return summary_dict(call.get("call_id"), call.get("cell"), call.get("line"), summary)
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
@@ -243,18 +313,36 @@ def _plain(value: Any) -> Any:
 
 
 _listeners: dict[int, Callable[[BackwardTrace], None]] = {}
+_detail_policies: dict[int, Callable[[], bool]] = {}
 _listener_ids = itertools.count()
 
 
-def subscribe(callback: Callable[[BackwardTrace], None]) -> Callable[[], None]:
-    """Receive every finished trace; returns a function that unsubscribes."""
+def subscribe(
+    callback: Callable[[BackwardTrace], None], wants_detail: Callable[[], bool] | None = None
+) -> Callable[[], None]:
+    """Receive every finished trace; returns a function that unsubscribes.
+
+    ``wants_detail`` is asked before each call: when no listener wants it, the engine records
+    only a summary (no per-step events, no grad arrays), which keeps long loops cheap.
+    A listener without a policy wants every call in full.
+    """
     key = next(_listener_ids)
     _listeners[key] = callback
+    if wants_detail is not None:
+        _detail_policies[key] = wants_detail
 
     def unsubscribe() -> None:
         _listeners.pop(key, None)
+        _detail_policies.pop(key, None)
 
     return unsubscribe
+
+
+def detail_wanted() -> bool:
+    """Whether the next backward call should be recorded event by event."""
+    if len(_detail_policies) < len(_listeners):
+        return True
+    return any(policy() for policy in list(_detail_policies.values()))
 
 
 def has_listeners() -> bool:

@@ -75,6 +75,8 @@ class Iteration:
     loss: float | None  # the root's value when it is a scalar (the loss), else None
     root: str | None  # tensor id backward() started from
     grads: dict[str, Accumulation] = field(default_factory=dict, compare=False)
+    # Kept as a light summary (gradviz.runner.recording): loss only, no grads to compare or replay.
+    summarized: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,11 @@ def detect_loops(backward_calls: Sequence[Any], min_iterations: int = 2) -> list
         for k, ci in enumerate(members):
             call = calls[ci]
             events = call.get("events") or []
-            start = events[0] if events and events[0].get("type") == "call_started" else {}
+            if call.get("summarized"):
+                # Kept as a light summary (long loops): the loss and roots are there, the grads are not.
+                start = call.get("summary") or {}
+            else:
+                start = events[0] if events and events[0].get("type") == "call_started" else {}
             roots = start.get("roots") or []
             iterations.append(
                 Iteration(
@@ -204,6 +210,7 @@ def detect_loops(backward_calls: Sequence[Any], min_iterations: int = 2) -> list
                     _loss(start),
                     roots[0] if len(roots) == 1 else None,
                     _accumulations(events),
+                    bool(call.get("summarized")),
                 )
             )
         loops.append(TrainingLoop(len(loops), site[0], site[1], iterations))

@@ -37,6 +37,10 @@ class Limits:
     max_output_chars: int = 1_000_000  # printed text per cell
     max_sequence_length: int = 10_000_000  # results of `seq * n` on lists/str/tuples
     max_int_bits: int = 100_000  # results of `a ** b` and `a << b` on Python ints
+    # backward() calls per cell recorded event by event (the first half and the last half of
+    # the cell's calls); the others keep a light summary (loss, node count) for the loss curve.
+    max_detailed_calls: int = 8
+    max_summarized_calls: int = 1_000_000  # per cell; a summary is a few hundred bytes
 
     def with_changes(self, **changes: object) -> Limits:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -51,6 +55,8 @@ _HOW_TO_RAISE = {
     "max_output_chars": "--max-output N (Limits.max_output_chars)",
     "max_sequence_length": "--max-sequence N (Limits.max_sequence_length)",
     "max_int_bits": "--max-int-bits N (Limits.max_int_bits)",
+    "max_detailed_calls": "Limits.max_detailed_calls",
+    "max_summarized_calls": "Limits.max_summarized_calls",
 }
 
 

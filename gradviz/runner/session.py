@@ -24,6 +24,7 @@ from typing import Any
 from gradviz.autograd import provenance
 from gradviz.runner import cells as cells_module
 from gradviz.runner.limits import Limits, ResourceLimitError, WallTimeExceeded, how_to_raise, limit_message, use_limits
+from gradviz.runner.recording import CallRecorder
 from gradviz.runner.results import CellResult, ErrorInfo, SourceSpan
 from gradviz.runner.sandbox.compile import compile_cell, new_namespace
 from gradviz.runner.sandbox.policy import SandboxError
@@ -199,8 +200,8 @@ class Session:
 
     def _execute(self, code: Any, index: int, result: CellResult, collector: cells_module.WarningCollector) -> None:
         runtime = self.runtime
-        traces: list[dict[str, Any]] = []
-        unsubscribe = self._subscribe_traces(traces)
+        recorder = CallRecorder(self.limits.max_detailed_calls, self.limits.max_summarized_calls)
+        unsubscribe = self._subscribe_traces(recorder)
         if self.statement_graphs:
             runtime.on_top_statement = self._record_statement_graph
         old_limit = sys.getrecursionlimit()
@@ -229,6 +230,7 @@ class Session:
                 unsubscribe()
             provenance.set_current_span(None)
         result.stdout = runtime.output.getvalue()
+        traces = recorder.calls
         result.backward_calls = traces
         self._all_backward_calls.extend(traces)
         if result.error is not None and result.error.explanation is None:
@@ -323,7 +325,7 @@ class Session:
         return line, col
 
     # -- recording ---------------------------------------------------------------------------
-    def _subscribe_traces(self, sink: list[dict[str, Any]]) -> Callable[[], None] | None:
+    def _subscribe_traces(self, recorder: CallRecorder) -> Callable[[], None] | None:
         try:
             from gradviz.autograd import trace as trace_module
         except ImportError:
@@ -340,12 +342,11 @@ class Session:
                     trace.cell = site["cell"]
                 if getattr(trace, "line", None) is None:
                     trace.line = site["line"]
-            record = trace.to_dict()
-            record.setdefault("source", site)
-            sink.append(record)
-            roots.extend(getattr(trace, "root_tensors", ()))
+            recorder.add(trace, site)
+            # Only the detailed calls' roots stay alive for the snapshot: a summarised call's graph is gone.
+            roots[:] = recorder.live_roots()
 
-        return trace_module.subscribe(on_trace)
+        return trace_module.subscribe(on_trace, recorder.wants_detail)
 
     def named_tensors(self) -> dict[str, Any]:
         return named_tensors(self.namespace, lambda v: self.runtime.guard.is_user_class(type(v)))

@@ -1,0 +1,141 @@
+"""Bounded recording of long training loops (issue 14, item 5): the first and last backward calls
+of a cell keep full detail, every other call a light summary the loss curve still plots."""
+
+from __future__ import annotations
+
+import pytest
+
+from gradviz.autograd import trace as tr
+from gradviz.backward.training import detect_loops
+from gradviz.runner.limits import Limits
+from gradviz.runner.recording import CallRecorder
+from gradviz.runner.session import Session
+
+LOOP = """
+import torch
+w = torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+x = torch.tensor([0.5, 1.5, -1.0])
+for step in range({n}):
+    loss = ((w * x).sum() - 3.0) ** 2
+    loss.backward()
+    with torch.no_grad():
+        w -= 0.01 * w.grad
+    w.grad.zero_()
+"""
+
+
+def _losses(n: int) -> list[float]:
+    """The loop's losses computed by hand (float64 here; compared loosely)."""
+    w = [1.0, -2.0, 0.5]
+    x = [0.5, 1.5, -1.0]
+    out = []
+    for _ in range(n):
+        r = sum(a * b for a, b in zip(w, x)) - 3.0
+        out.append(r * r)
+        w = [a - 0.01 * 2 * r * b for a, b in zip(w, x)]
+    return out
+
+
+def _run(n: int, limits: Limits) -> list[dict]:
+    session = Session(limits)
+    result = session.run_cell(0, LOOP.format(n=n))
+    assert result.error is None, result.error
+    return result.backward_calls
+
+
+@pytest.mark.parametrize(("n", "detailed"), [(1, 8), (8, 8), (9, 8), (50, 8), (50, 5), (50, 1), (50, 0)])
+def test_detail_for_exactly_the_first_and_last_calls(n: int, detailed: int) -> None:
+    calls = _run(n, Limits(max_detailed_calls=detailed))
+    assert len(calls) == n
+    first = (detailed + 1) // 2
+    last = detailed - first
+    expected_full = set(range(min(first, n))) | set(range(max(first, n - last), n))
+    full = {i for i, c in enumerate(calls) if not c.get("summarized")}
+    assert full == expected_full
+    for i, call in enumerate(calls):
+        if i in expected_full:
+            types = [e["type"] for e in call["events"]]
+            assert types[0] == "call_started" and types[-1] == "call_finished"
+            assert "grad_accumulated" in types
+        else:
+            assert call["events"] == []
+            assert call["summary"]["kind"] == "backward" and call["summary"]["ok"] is True
+            assert call["summary"]["node_count"] > 0
+        assert call["line"] == 7  # the loss.backward() line
+
+
+def test_every_iteration_keeps_its_loss_for_the_curve() -> None:
+    n = 40
+    calls = _run(n, Limits(max_detailed_calls=4))
+    (loop,) = detect_loops(calls)
+    assert len(loop.iterations) == n
+    assert [it.loss for it in loop.iterations] == pytest.approx(_losses(n), rel=1e-5)
+
+
+def test_kept_tail_shows_grads_as_they_were_before_zero_() -> None:
+    """The tail window is serialised at the end of the cell; `w.grad.zero_()` ran after each call."""
+    calls = _run(12, Limits(max_detailed_calls=4))
+    last = calls[-1]
+    after = next(e for e in last["events"] if e["type"] == "grad_accumulated")["after"]
+    assert any(v != 0.0 for v in after["values"])
+
+
+def test_summaries_over_the_budget_are_counted_not_kept() -> None:
+    calls = _run(30, Limits(max_detailed_calls=4, max_summarized_calls=5))
+    assert len(calls) == 4 + 5
+    assert [c.get("summarized", False) for c in calls] == [False, False] + [True] * 5 + [False, False]
+
+
+def _fake_trace(n: int, *, with_events: bool) -> tr.BackwardTrace:
+    trace = tr.BackwardTrace(cell=0, line=1)
+    if with_events:
+        trace.events.append(tr.CallStarted("backward", ["t1"], [None], False, False, [], [], root_values=[float(n)]))
+        trace.events.append(tr.CallFinished(ok=True))
+    else:
+        trace.summary = {"kind": "backward", "roots": ["t1"], "root_values": [float(n)], "node_count": 3, "ok": True}
+    return trace
+
+
+@pytest.mark.parametrize("calls", [10, 1_000, 10_000])
+def test_kept_size_is_bounded_by_construction(calls: int) -> None:
+    recorder = CallRecorder(max_detailed=6, max_summaries=100)
+    for n in range(calls):
+        recorder.add(_fake_trace(n, with_events=recorder.wants_detail()))
+    kept = recorder.calls
+    assert sum(1 for c in kept if not c.get("summarized")) == min(6, calls)
+    assert len(kept) == min(calls, 6 + 100)
+    assert recorder.dropped == calls - len(kept)
+    assert len(recorder.roots) <= 6
+    assert recorder.detailed_positions == [i for i, c in enumerate(kept) if not c.get("summarized")]
+
+
+def test_no_detail_wanted_means_no_events_are_built() -> None:
+    """A call outside the window is never built event by event (no grad arrays held)."""
+    recorder = CallRecorder(max_detailed=2, max_summaries=100)
+    wanted = []
+    for n in range(5):
+        wanted.append(recorder.wants_detail())
+        recorder.add(_fake_trace(n, with_events=wanted[-1]))
+    assert wanted == [True, True, True, True, True]  # head of 1, then the tail window of 1
+    head_only = CallRecorder(max_detailed=1, max_summaries=100)
+    asked = []
+    for n in range(4):
+        asked.append(head_only.wants_detail())
+        head_only.add(_fake_trace(n, with_events=asked[-1]))
+    assert asked == [True, False, False, False]
+
+
+def test_engine_records_a_summary_when_no_listener_wants_detail() -> None:
+    from gradviz.autograd.factories import tensor
+
+    got: list[tr.BackwardTrace] = []
+    unsubscribe = tr.subscribe(got.append, lambda: False)
+    try:
+        w = tensor([1.0, 2.0], requires_grad=True)
+        (w * w).sum().backward()
+    finally:
+        unsubscribe()
+    (trace,) = got
+    assert trace.events == []
+    assert trace.summary is not None and trace.summary["root_values"] == [5.0]
+    assert trace.to_dict()["summarized"] is True
