@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from gradviz.autograd import grad_mode
+from gradviz.autograd.class_names import present_as
 from gradviz.autograd.grad_mode import no_grad
 from gradviz.autograd.node import FREED_MESSAGE, BackwardRun, Edge, Grad, Node, NodeOutput, SavedTensor
 from gradviz.autograd.tensor import Tensor
@@ -58,7 +60,8 @@ class FunctionCtx:
 
 
 class _FunctionNode(Node):
-    """The grad_fn of a custom Function's outputs: named ``<Class>Backward``."""
+    """The grad_fn of a custom Function's outputs. Each Function subclass gets its own subclass of
+    this, ``<Class>Backward`` in ``torch.autograd.function`` (its ``_backward_cls``), as in PyTorch."""
 
     def __init__(
         self,
@@ -96,7 +99,14 @@ class _FunctionNode(Node):
             self.ctx._freed = True
         return freed
 
-    def apply(self, grads: dict[int, Grad], run: BackwardRun) -> NodeOutput:
+    def apply(self, *args: Any) -> Any:
+        """The engine's step (``apply(grads, run)``), or, called by a learner as PyTorch's
+        ``grad_fn.apply(*grad_outputs)``, the Function's own backward on those grads."""
+        if len(args) == 2 and isinstance(args[1], BackwardRun) and isinstance(args[0], dict):
+            return self._engine_apply(args[0], args[1])
+        return self.cls.backward(self.ctx, *args)
+
+    def _engine_apply(self, grads: dict[int, Grad], run: BackwardRun) -> NodeOutput:
         graph_mode = run.graph_mode
         outputs = self.outputs
         grad_args: list[Tensor | None] = []
@@ -131,13 +141,22 @@ class _FunctionNode(Node):
 
 
 class _FunctionMeta(type):
-    def __repr__(cls) -> str:
-        return f"<class '{cls.__name__}'>"
+    """Gives every Function subclass its node class, ``<Name>Backward`` (PyTorch's FunctionMeta)."""
+
+    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> None:
+        super().__init__(name, bases, namespace)
+        node_class = type(f"{name}Backward", (_FunctionNode,), {"__doc__": f"The grad_fn of {name}.apply."})
+        cls._backward_cls = present_as(node_class, "torch.autograd.function")
+
+
+present_as(_FunctionMeta, "torch.autograd.function", "FunctionMeta")
 
 
 class Function(metaclass=_FunctionMeta):
     """Subclass with ``@staticmethod forward(ctx, ...)`` and ``backward(ctx, *grads)``; call
     ``MyFunction.apply(...)``."""
+
+    _backward_cls: type[_FunctionNode]
 
     @staticmethod
     def forward(ctx: FunctionCtx, *args: Any, **kwargs: Any) -> Any:
@@ -162,7 +181,7 @@ class Function(metaclass=_FunctionMeta):
         if not record:
             return output
         edges = tuple(args[i]._gradient_edge() for i in tensor_positions)
-        node = _FunctionNode(cls, ctx, edges, tensor_positions, len(args))
+        node = cls._backward_cls(cls, ctx, edges, tensor_positions, len(args))
         ctx._node = node
         node.inputs = tuple(args[i] for i in tensor_positions)
         node.input_meta = [(args[i]._data.shape, args[i].dtype) for i in tensor_positions]
@@ -269,6 +288,12 @@ class set_detect_anomaly:
 class detect_anomaly:
     def __init__(self, check_nan: bool = True) -> None:
         self.previous = False
+        warnings.warn(
+            "Anomaly Detection has been enabled. This mode will increase the runtime and should only be enabled "
+            "for debugging.",
+            UserWarning,
+            stacklevel=2,
+        )
 
     def __enter__(self) -> None:
         self.previous = grad_mode.anomaly_enabled()

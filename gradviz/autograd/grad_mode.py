@@ -72,9 +72,6 @@ class _GradModeContext:
 class no_grad(_GradModeContext):
     _target = False
 
-    def __repr__(self) -> str:
-        return "<torch.autograd.grad_mode.no_grad object>"
-
 
 class enable_grad(_GradModeContext):
     _target = True
@@ -120,10 +117,19 @@ class set_grad_enabled(_GradModeContext):
     """Takes effect immediately when called (like torch), and also works as a context manager."""
 
     def __init__(self, mode: bool) -> None:
+        if not isinstance(mode, bool):
+            raise TypeError(
+                f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {type(mode).__name__}"
+            )
         super().__init__()
-        self._target = bool(mode)
+        self.mode = mode
+        self._target = mode
         self._previous.append(_enabled)
         _set(mode)
+
+    def __repr__(self) -> str:
+        # torch.typename(self): the class's module and name, as PyTorch's repr writes them.
+        return f"{type(self).__module__}.{type(self).__qualname__}(mode={self.mode})"
 
     def __enter__(self) -> None:
         pass

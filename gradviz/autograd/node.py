@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeAlias
@@ -20,6 +21,7 @@ import numpy as np
 from gradviz.autograd import grad_mode as _grad_mode
 from gradviz.autograd import saved_hooks as _saved_hooks
 from gradviz.autograd import trace as tr
+from gradviz.autograd.class_names import present_as
 from gradviz.autograd.ids import next_uid
 from gradviz.autograd.provenance import current_span
 
@@ -167,16 +169,20 @@ class SavedTensor:
         self.packed = None
 
 
+_BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
+
+
 def _version_error(tensor: Tensor, expected: int, output_of: Node | None) -> str:
     shape = ", ".join(str(s) for s in tensor.shape)
     where = ""
     producer = output_of if output_of is not None else tensor.grad_fn
     if producer is not None:
-        short = producer.display_name.replace("Backward0", "").replace("Backward", "")
-        where = f", which is output {tensor._output_nr} of {short}"
+        # PyTorch names the node without its Backward<N> suffix, and C++-only nodes with their
+        # namespace (torch::autograd::CopySlices).
+        where = f", which is output {tensor._output_nr} of {_BACKWARD_SUFFIX.sub('', producer.name())},"
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [{tensor.dtype.legacy_name} [{shape}]]{where}, is at version "
+        f"operation: [{tensor.dtype.legacy_name} [{shape}]]{where} is at version "
         f"{tensor._version_counter[0]}; expected version {expected} instead. Hint: enable anomaly "
         "detection to find the operation that failed to compute its gradient, with "
         "torch.autograd.set_detect_anomaly(True, check_nan=False)."
@@ -206,6 +212,11 @@ class Node:
     # Anomaly mode checks the grads a node computes for NaN (GraphRoot overrides: it only hands on
     # the grads backward() was given).
     checks_nan: ClassVar[bool] = True
+
+    def __init_subclass__(cls, torch_name: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # PyTorch's node classes are C++ classes: type(grad_fn) prints <class 'MulBackward0'>.
+        present_as(cls, "builtins", torch_name or cls.__name__)
 
     def __init__(
         self,

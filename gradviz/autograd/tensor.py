@@ -44,6 +44,11 @@ NONLEAF_GRAD_WARNING = (
     "github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at "
     "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)"
 )
+SCALAR_WARNING = (
+    "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+    "Consider using tensor.detach() first. (Triggered internally at "
+    "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)"
+)
 FLOAT_ONLY = "Only Tensors of floating point and complex dtype can require gradients"
 
 
@@ -99,6 +104,7 @@ class Tensor(_OpMethods):
     _is_param = False
     _origin: str | None = None  # "no_grad", "detach" or "data": why a result has no grad history
     _is_inference = False  # made inside torch.inference_mode()
+    _multi_output_view = False  # a row of unbind (or a view of one): PyTorch refuses in-place writes
 
     # -- construction ---------------------------------------------------------------------------
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # torch.Tensor(data) or torch.Tensor(*sizes)
@@ -411,9 +417,12 @@ class Tensor(_OpMethods):
         )
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0:
+        # PyTorch formats a 0-d plain tensor as its number; anything else only with an empty spec.
+        if self._data.ndim == 0 and type(self) is Tensor:
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        if spec:
+            raise TypeError(f"unsupported format string passed to {type(self).__name__}.__format__")
+        return str(self)
 
     # -- Python protocol ------------------------------------------------------------------------
     __hash__ = object.__hash__
@@ -426,22 +435,32 @@ class Tensor(_OpMethods):
     def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return iter([_functional.select(self, 0, i) for i in range(self._data.shape[0])])
+        return iter(_shape.unbind(self, 0))  # PyTorch iterates over unbind(0): one UnbindBackward0 for all rows
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            amount = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {amount} is ambiguous")
         return bool(self._data.reshape(()).item())
 
-    def __float__(self) -> float:
+    def _python_scalar(self, warn: bool) -> Scalar:
+        if warn and self._requires_grad:
+            # float() and complex() warn (once per process), int() and .item() do not, as in PyTorch.
+            from gradviz.autograd.warn_once import warn_once
+
+            warn_once(SCALAR_WARNING, stacklevel=4)
         if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
-        return float(self._data.reshape(()).item())
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.reshape(()).item()
+
+    def __float__(self) -> float:
+        return float(self._python_scalar(warn=True))
+
+    def __complex__(self) -> complex:
+        return complex(self._python_scalar(warn=True))
 
     def __int__(self) -> int:
-        if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
-        return int(self._data.reshape(()).item())
+        return int(self._python_scalar(warn=False))
 
     def __index__(self) -> int:
         if self.dtype.is_floating_point or self._data.size != 1:
@@ -453,9 +472,19 @@ class Tensor(_OpMethods):
 
     @property
     def T(self) -> Tensor:
-        if self._data.ndim <= 2:
-            return _functional.t(self)
-        raise NotImplementedError("gradviz: .T on tensors with more than 2 dims is not supported yet")
+        return _shape.reverse_dims(self)
+
+    @property
+    def mT(self) -> Tensor:
+        return _shape.matrix_transpose(self, "mT")
+
+    @property
+    def mH(self) -> Tensor:
+        return _shape.matrix_transpose(self, "mH")
+
+    @property
+    def H(self) -> Tensor:
+        return _shape.matrix_transpose(self, "H")
 
     if not TYPE_CHECKING:  # type checkers should flag a misspelt name, not read it as Any
 
@@ -503,6 +532,7 @@ class Tensor(_OpMethods):
 # the table's functions make Tensors, and Tensor's op methods are the table's public variants.
 from gradviz.autograd.ops import functional as _functional  # noqa: E402
 from gradviz.autograd.ops import registry as _registry  # noqa: E402
+from gradviz.autograd.ops import shape as _shape  # noqa: E402
 from gradviz.autograd.ops.variants import VARIANTS as _VARIANTS  # noqa: E402
 
 _registry.bind_tensor_class(Tensor)

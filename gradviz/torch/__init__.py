@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from gradviz.autograd import dtypes as _dtypes
+from gradviz.autograd.class_names import present_module as _present_module
 from gradviz.autograd.device import device, get_default_device, set_default_device
 from gradviz.autograd.dtypes import DType as dtype  # noqa: N813 - torch.dtype
 from gradviz.autograd.dtypes import bool_ as bool  # noqa: A004 - torch.bool
@@ -239,3 +240,6 @@ __all__ = [
 ]
 __all__ += _export_ops()
 __all__.sort()
+
+# PyTorch's module and name on the classes exported here (type(x) prints <class 'torch....'>).
+_present_module(__name__, globals())

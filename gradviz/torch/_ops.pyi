@@ -37,6 +37,7 @@ from gradviz.autograd.ops.functional import reciprocal as reciprocal
 from gradviz.autograd.ops.functional import relu as relu
 from gradviz.autograd.ops.functional import reshape as reshape
 from gradviz.autograd.ops.functional import select as select
+from gradviz.autograd.ops.functional import sgn as sgn
 from gradviz.autograd.ops.functional import sigmoid as sigmoid
 from gradviz.autograd.ops.functional import sign as sign
 from gradviz.autograd.ops.functional import sin as sin
@@ -69,6 +70,8 @@ from gradviz.autograd.ops.functional_more import stack as stack
 from gradviz.autograd.ops.functional_more import std as std
 from gradviz.autograd.ops.functional_more import var as var
 from gradviz.autograd.ops.random_ops import normal as normal
+from gradviz.autograd.ops.shape import adjoint as adjoint
+from gradviz.autograd.ops.shape import unbind as unbind
 from gradviz.autograd.ops.softmax_functions import log_softmax as log_softmax
 from gradviz.autograd.ops.softmax_functions import softmax as softmax
 

@@ -15,6 +15,7 @@ from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
     pooling,
     random_ops,
     reduction,
+    scalar_forms,
     shape,
 )
 from gradviz.autograd.ops.registry import OPS, validate_table

@@ -42,6 +42,7 @@ class NumpyBackend:
     sin = staticmethod(np.sin)
     cos = staticmethod(np.cos)
     sign = staticmethod(np.sign)
+    sgn = staticmethod(np.sign)
 
     @staticmethod
     def where(cond: np.ndarray, a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
@@ -160,11 +161,16 @@ class TensorBackend:
     def sign(self, a: Tensor) -> Tensor:
         return F.sign(a)
 
+    def sgn(self, a: Tensor) -> Tensor:
+        return F.sgn(a)
+
     def where(self, cond: Tensor, a: Tensor | float, b: Tensor | float) -> Tensor:
         return F.where(cond, a, b)
 
     def sum_to(self, g: Tensor, shape: Sequence[int]) -> Tensor:
-        return F.sum_to_size(g, tuple(shape))
+        from gradviz.autograd.ops.shape import sum_to
+
+        return sum_to(g, shape)
 
     def expand(self, g: Tensor, shape: Sequence[int]) -> Tensor:
         return F.expand(g, tuple(shape))

@@ -51,7 +51,7 @@ class CopySlices(Node):
         return self.fn.release_variables()
 
 
-class AsStridedBackward(Node):
+class AsStridedBackward(Node, torch_name="AsStridedBackward0"):
     """The view's grad_fn after its base was rewritten: scatter the view's grad into the base."""
 
     def __init__(self, copy_slices: CopySlices, base_shape: tuple[int, ...], view_fn: ViewFn, dtype: DType) -> None:

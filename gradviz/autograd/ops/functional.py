@@ -136,6 +136,7 @@ relu = _unary("relu")
 sqrt = _unary("sqrt")
 abs = _unary("abs")  # noqa: A001 - torch.abs
 sign = _unary("sign")
+sgn = _unary("sgn")
 logical_not = _unary("logical_not")
 
 # Comparisons and logic give bool tensors and never record a node.
@@ -293,10 +294,9 @@ def expand_as(input: Tensor, other: Tensor) -> Tensor:
 
 
 def sum_to_size(input: Tensor, *shape: ShapeArg) -> Tensor:
-    target = _shape_arg(shape)
-    if tuple(input.shape) == target:
-        return input
-    return call(_op("sum_to_size"), (input,), {"shape": target})
+    from gradviz.autograd.ops.shape import sum_to
+
+    return sum_to(input, _shape_arg(shape) if shape else ())
 
 
 def t(input: Tensor) -> Tensor:
@@ -307,7 +307,8 @@ def t(input: Tensor) -> Tensor:
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     nd = input.dim()
-    return call(_op("transpose"), (input,), {"dim0": _norm_dim(dim0, nd), "dim1": _norm_dim(dim1, nd)})
+    attrs = {"dim0": _norm_dim(dim0, nd), "dim1": _norm_dim(dim1, nd), "written": (dim0, dim1)}
+    return call(_op("transpose"), (input,), attrs)
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:

@@ -164,7 +164,7 @@ def permute(input: Tensor, *dims: ShapeArg) -> Tensor:
     normalized = tuple(_norm_dim(d, input.dim()) for d in order)
     if len(set(normalized)) != len(normalized):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return call(_op("permute"), (input,), {"dims": normalized})
+    return call(_op("permute"), (input,), {"dims": normalized, "written": order})
 
 
 def _tensor_list(tensors: Iterable[Tensor], name: str) -> list[Tensor]:

@@ -31,6 +31,10 @@ def check_inplace(t: Tensor) -> None:
     """Refuse what PyTorch refuses: in-place on a leaf (or a view of a leaf) that requires grad."""
     if not is_grad_enabled():
         return
+    if t._multi_output_view:  # PyTorch checks the view's kind before whether its base is a leaf
+        from gradviz.autograd.ops.shape import check_multi_output_view
+
+        check_multi_output_view(t)
     base = t._base
     if base is not None and base._requires_grad and base.grad_fn is None:
         raise RuntimeError(VIEW_OF_LEAF_INPLACE)

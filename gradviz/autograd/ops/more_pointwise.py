@@ -27,7 +27,7 @@ _BIN = (GradCase(((3,), (3,))), GradCase(((2, 3), (3,))), GradCase(((2, 1), (1, 
 def _tie_split(g: Grad, s: SavedView, wins: Any, ties: Any) -> Grad:
     """Grad of an elementwise max/min for one side: all of it where this side won, half on ties."""
     B = s.B
-    return B.where(ties, g / 2, B.where(wins, g, 0 * g))
+    return B.where(ties, g / 2, B.where(wins, g, 0.0))
 
 
 defop(
@@ -71,7 +71,7 @@ def _clamp_vjp(g: Grad, s: SavedView) -> Grad:
     if s.max is not None:
         upper = s.self <= s.max
         inside = upper if inside is None else inside & upper
-    return s.B.where(inside, g, 0 * g)
+    return s.B.where(inside, g, 0.0)
 
 
 # Off-kink inputs for the numerical check: bounds at +-0.3 sit between the sampled values.
@@ -95,7 +95,7 @@ defop(
     "ClampMinBackward0",
     ("self",),
     lambda a, min: _clamp_forward(a, min=min),  # noqa: A006
-    {"self": VJP(("min", "self"), lambda g, s: s.B.where(s.self >= s.min, g, 0 * g))},
+    {"self": VJP(("min", "self"), lambda g, s: s.B.where(s.self >= s.min, g, 0.0))},
     save=lambda arrays, attrs: {"min": attrs["min"]},
     cases=(GradCase(((2, 3),), {"min": 0.3}, away_from_zero=True),),
 )
@@ -104,7 +104,7 @@ defop(
     "ClampMaxBackward0",
     ("self",),
     lambda a, max: _clamp_forward(a, max=max),  # noqa: A006
-    {"self": VJP(("max", "self"), lambda g, s: s.B.where(s.self <= s.max, g, 0 * g))},
+    {"self": VJP(("max", "self"), lambda g, s: s.B.where(s.self <= s.max, g, 0.0))},
     save=lambda arrays, attrs: {"max": attrs["max"]},
     cases=(GradCase(((2, 3),), {"max": 0.3}, away_from_zero=True),),
 )
@@ -137,8 +137,8 @@ defop(
     ("self", "other"),
     _where_forward,
     {
-        "self": VJP(("condition",), lambda g, s: s.B.where(_mask(s, "condition"), g, 0 * g)),
-        "other": VJP(("condition",), lambda g, s: s.B.where(_mask(s, "condition"), 0 * g, g)),
+        "self": VJP(("condition",), lambda g, s: s.B.where(_mask(s, "condition"), g, 0.0)),
+        "other": VJP(("condition",), lambda g, s: s.B.where(_mask(s, "condition"), 0.0, g)),
     },
     save=_where_save,
     cases=(
@@ -157,7 +157,7 @@ defop(
     "MaskedFillBackward0",
     ("self",),
     _masked_fill_forward,
-    {"self": VJP(("mask",), lambda g, s: s.B.where(_mask(s, "mask"), 0 * g, g))},
+    {"self": VJP(("mask",), lambda g, s: s.B.where(_mask(s, "mask"), 0.0, g))},
     dtype_rule="same",
     save=lambda arrays, attrs: {"mask": _constant(attrs["mask"])},
     cases=(GradCase(((2, 3),), {"mask": np.array([[True, False, False], [False, True, False]]), "value": 5.0}),),

@@ -7,11 +7,15 @@ sends it to the one index it returned (MaxBackward0), exactly PyTorch's two rule
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from gradviz.autograd.node import Grad
 from gradviz.autograd.ops.registry import VJP, Attrs, GradCase, SavedView, defop
+
+if TYPE_CHECKING:
+    from gradviz.autograd.tensor import Tensor
 
 
 def _even_split(g: Grad, s: SavedView) -> Grad:
@@ -128,17 +132,44 @@ def _correction(s: SavedView) -> int:
     return 1 if s.correction is None else s.correction
 
 
-def _var_vjp(g: Grad, s: SavedView) -> Grad:
+def _mean_all(x: Grad, s: SavedView) -> Grad:
+    """``self.mean()`` of a whole tensor: MeanBackward0 under create_graph, as PyTorch records it."""
+    if s.graph_mode:
+        from gradviz.autograd.ops.functional import mean
+
+        return mean(cast("Tensor", x))
+    array = cast("np.ndarray", x)
+    return array.mean(dtype=array.dtype)
+
+
+def _zero_where(x: Grad, mask: Grad, s: SavedView) -> Grad:
+    """``x.masked_fill_(mask, 0)`` (MaskedFillBackward0 under create_graph)."""
+    if s.graph_mode:
+        from gradviz.autograd.ops.functional_more import masked_fill
+
+        return masked_fill(cast("Tensor", x), cast("Tensor", mask), 0.0)
+    array = cast("np.ndarray", x)
+    return np.where(cast("np.ndarray", mask), 0, array).astype(array.dtype)
+
+
+def _var_grad(g: Grad, s: SavedView) -> Grad:
+    """PyTorch's var_backward: (2 / (n - correction)) * grad * (self - self.mean(dims))."""
     B = s.B
-    centred = s.self - B.mean_keep(s.self, _dims_of(s)) if _dims_of(s) else s.self - s.self
-    return (2.0 / (_count(s) - _correction(s))) * _restore_many(g, s) * centred
+    dims = _dims_of(s)
+    whole = s.dim is None or not s.input_shape(0)
+    mean = _mean_all(s.self, s) if whole else B.mean_keep(s.self, dims)
+    grad = g if whole else _restore_many(g, s)
+    return (2.0 / (_count(s) - _correction(s))) * grad * (s.self - mean)
+
+
+def _var_vjp(g: Grad, s: SavedView) -> Grad:
+    return _var_grad(g, s)
 
 
 def _std_vjp(g: Grad, s: SavedView) -> Grad:
-    B = s.B
-    centred = s.self - B.mean_keep(s.self, _dims_of(s)) if _dims_of(s) else s.self - s.self
-    scaled = _restore_many(g, s) / _restore_many(s.result, s)
-    return scaled * centred / (_count(s) - _correction(s))
+    """PyTorch's std_backward: var_backward of (grad / (result * 2)).masked_fill_(result == 0, 0)."""
+    result = s.result
+    return _var_grad(_zero_where(g / (result * 2), result == 0, s), s)
 
 
 def _moment_forward(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
@@ -195,12 +226,13 @@ def _norm_forward(a: np.ndarray, ord: int, dim: tuple[int, ...] | None, keepdim:
 
 
 def _norm_vjp(g: Grad, s: SavedView) -> Grad:
+    """PyTorch's norm_backward: self.sgn() * grad for p=1, grad * (self / norm).masked_fill_(norm == 0, 0)
+    for p=2 (grad and norm unsqueezed back over the reduced dims first)."""
     B = s.B
     if s.ord == 1:
-        return _restore_many(g, s) * B.sign(s.self)
-    result = _restore_many(s.result, s)
-    scaled = s.self * (_restore_many(g, s) / result)
-    return B.where(result == 0, 0 * scaled, scaled)
+        return B.sgn(s.self) * _restore_many(g, s)
+    norm = _restore_many(s.result, s)
+    return _restore_many(g, s) * _zero_where(s.self / norm, norm == 0, s)
 
 
 defop(

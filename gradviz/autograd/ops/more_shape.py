@@ -26,15 +26,24 @@ def _inverse(dims: Sequence[int]) -> tuple[int, ...]:
     return tuple(inverse)
 
 
+def _permute_forward(a: np.ndarray, dims: tuple[int, ...], written: tuple[int, ...] | None = None) -> np.ndarray:
+    return np.transpose(a, dims)
+
+
+def _permute_saved(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
+    # As written, a negative dim as its uint64 bit pattern (PyTorch's _saved_dims).
+    return {"dims": tuple(d + 2**64 if d < 0 else d for d in attrs.get("written") or attrs["dims"])}
+
+
 defop(
     "permute",
     "PermuteBackward0",
     ("self",),
-    lambda a, dims: np.transpose(a, dims),
-    {"self": VJP(("dims",), lambda g, s: s.B.permute(g, _inverse(s.dims)))},
+    _permute_forward,
+    {"self": VJP(("dims",), lambda g, s: s.B.permute(g, _inverse(s.node.attrs["dims"])))},
     dtype_rule="same",
     view=True,
-    save=lambda arrays, attrs: {"dims": tuple(attrs["dims"])},
+    save=_permute_saved,
     cases=(GradCase(((2, 3, 4),), {"dims": (2, 0, 1)}), GradCase(((2, 3),), {"dims": (1, 0)})),
 )
 

@@ -135,13 +135,13 @@ defop(
 def _pow_tensor_self(g: Grad, s: SavedView) -> Grad:
     B = s.B
     grad = g * (s.exponent * s.self ** (s.exponent - 1))
-    return B.where(s.exponent == 0, 0.0 * grad, grad)
+    return B.where(s.exponent == 0, 0.0, grad)
 
 
 def _pow_tensor_exponent(g: Grad, s: SavedView) -> Grad:
     B = s.B
     grad = g * (s.result * B.log(s.self))
-    return B.where((s.self == 0) & (s.exponent >= 0), 0.0 * grad, grad)
+    return B.where((s.self == 0) & (s.exponent >= 0), 0.0, grad)
 
 
 defop(
@@ -327,10 +327,12 @@ defop(
     "AbsBackward0",
     ("self",),
     np.abs,
-    {"self": VJP(("self",), lambda g, s: g * s.B.sign(s.self))},
+    {"self": VJP(("self",), lambda g, s: g * s.B.sgn(s.self))},
     cases=tuple(GradCase(c.shapes, away_from_zero=True) for c in _UN),
 )
 defop("sign", "SignBackward0", ("self",), np.sign, {"self": VJP((), lambda g, s: 0 * g)}, cases=())
+# torch.sgn: sign for real tensors; abs's backward records it (grad * self.sgn()).
+defop("sgn", "SgnBackward0", ("self",), np.sign, {"self": VJP((), lambda g, s: 0 * g)}, cases=())
 
 
 # Comparisons and logical ops produce bool tensors and never record a node.

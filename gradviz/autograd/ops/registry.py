@@ -136,7 +136,15 @@ class OpDef:
             if not node.needs_input_grad[i]:
                 outs.append(None)
                 continue
-            r = self.vjps[name].fn(g, view)
+            if graph_mode:
+                global _formula_depth
+                _formula_depth += 1
+                try:
+                    r = self.vjps[name].fn(g, view)
+                finally:
+                    _formula_depth -= 1
+            else:
+                r = self.vjps[name].fn(g, view)
             shape, dtype = node.input_meta[i]
             if graph_mode:  # the formula ran on Tensors
                 t = cast("Tensor", r)
@@ -157,6 +165,11 @@ class OpDef:
 
 
 OPS: dict[str, OpDef] = {}
+
+# Above 0 while a VJP formula runs under create_graph: a Python number in its arithmetic is a C++
+# Scalar there, recorded as PyTorch's formulas record it (ops.scalar_forms: MulBackward1, ...).
+_formula_depth = 0
+_SCALAR_FORMS = frozenset({"mul", "div", "add", "sub", "rsub"})
 
 
 def prepare(op: OpDef) -> OpDef:
@@ -328,6 +341,12 @@ def call(
     """Run ``op`` forward on numpy and, if grad mode is on and an input requires grad, record it."""
     if attrs is None:
         attrs = {}
+    if _formula_depth and op.name in _SCALAR_FORMS:
+        from gradviz.autograd.ops.scalar_forms import scalar_form
+
+        formed = scalar_form(op, operands, attrs)
+        if formed is not None:
+            return formed
     tensors = [v if type(v) is Tensor or isinstance(v, Tensor) else _as_operand(v) for v in operands]
     dtype = out_dtype or result_dtype(op, tensors)
     target = dtype.np
@@ -356,6 +375,8 @@ def record(op: OpDef, tensors: Sequence[Tensor], out: np.ndarray, dtype: dtypes.
         result._version_counter = base._version_counter
         result._base = base._base if base._base is not None else base
         result._view_fn = _compose_view(base._view_fn, op.forward, attrs)
+        if base._multi_output_view:
+            result._multi_output_view = True
     if not is_grad_enabled():
         # Remember why this result has no history, for the "why is .grad None" explanation.
         for t in tensors:

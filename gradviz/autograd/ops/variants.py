@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradviz.autograd.ops import comparison, functional, inplace, random_ops, softmax_functions
+from gradviz.autograd.ops.shape import adjoint, unbind
 from gradviz.autograd.unsupported import is_torch_function, is_torch_tensor_method
 
 __all__ = ["VARIANTS", "OpVariants", "VariantError", "VariantTable"]
@@ -229,6 +230,7 @@ VARIANTS = VariantTable(
             "neg", functional.neg, function=True, method=True, function_aliases=("negative",), operators=("__neg__",)
         ),
         OpVariants("abs", functional.abs, function=True, method=True, operators=("__abs__",)),
+        OpVariants("sgn", functional.sgn, function=True, method=True),
         *_ops(
             ["reciprocal", "square", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "sign"],
             function=True,
@@ -283,6 +285,8 @@ VARIANTS = VariantTable(
         ),
         *_ops(["view", "view_as", "reshape_as", "expand", "expand_as", "sum_to_size", "repeat"], method=True),
         OpVariants("stack", functional.stack, function=True),
+        OpVariants("unbind", unbind, function=True, method=True),
+        OpVariants("adjoint", adjoint, function=True, method=True),
         OpVariants("cat", functional.cat, function=True, function_aliases=("concat", "concatenate")),
         OpVariants("getitem", functional.getitem, operators=("__getitem__",)),
         # -- writes in place -------------------------------------------------------------------

@@ -20,6 +20,7 @@ import sys
 import types
 from typing import Any
 
+from gradviz.autograd.class_names import defined_in
 from gradviz.runner.sandbox import guard, safe_numpy, stdlib
 from gradviz.runner.sandbox.owners import internal_type
 from gradviz.runner.sandbox.policy import SandboxError
@@ -179,11 +180,12 @@ def _plain_data(value: Any) -> bool:
 def _gradviz_owned(value: Any) -> bool:
     """Defined by gradviz (not by numpy, the standard library, or the runner itself)."""
     if isinstance(value, (type, types.FunctionType)):
-        module = getattr(value, "__module__", "") or ""
+        module = (defined_in(value) if isinstance(value, type) else None) or getattr(value, "__module__", "") or ""
         tp = value if isinstance(value, type) else type(value)
     else:
         tp = type(value)
-        module = getattr(tp, "__module__", "") or ""
+        # gradviz's classes show PyTorch's module (torch.dtype); the one they were defined in is kept.
+        module = defined_in(tp) or getattr(tp, "__module__", "") or ""
     return module.startswith("gradviz.") and not internal_type(tp if isinstance(value, type) else type(value))
 
 

@@ -14,6 +14,8 @@ import types
 import weakref
 from typing import Any
 
+from gradviz.autograd.class_names import defined_in
+
 __all__ = [
     "PYTORCH_VISIBLE_PRIVATE",
     "allow_internal_type",
@@ -85,6 +87,10 @@ _handed_out: set[type] = set()
 
 
 def _module_of(tp: type) -> str:
+    # gradviz's classes show PyTorch's module (torch.Tensor); the one they were defined in is kept.
+    defined = defined_in(tp)
+    if defined is not None:
+        return defined
     try:
         module = type.__getattribute__(tp, "__module__")
     except AttributeError:

@@ -3,6 +3,7 @@ gradgradcheck, anomaly mode, the legacy Variable, and the ``functional`` and ``g
 
 from __future__ import annotations
 
+from gradviz.autograd.class_names import present_module as _present_module
 from gradviz.autograd.engine import backward, grad
 from gradviz.autograd.function import (
     Function,
@@ -35,3 +36,6 @@ __all__ = [
     "set_detect_anomaly",
     "set_grad_enabled",
 ]
+
+# PyTorch's module and name on the classes exported here (type(x) prints <class 'torch....'>).
+_present_module(__name__, globals())

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradviz.autograd import saved_hooks
+from gradviz.autograd.class_names import present_module as _present_module
 from gradviz.autograd.node import Node
 from gradviz.autograd.tensor import Tensor
 
@@ -65,3 +66,7 @@ class disable_saved_tensors_hooks:
 
     def __exit__(self, *exc: object) -> None:
         saved_hooks.set_disabled_message(self._previous)
+
+
+# PyTorch's module and name on the classes exported here (type(x) prints <class 'torch....'>).
+_present_module(__name__, globals())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gradviz.autograd.class_names import present_module as _present_module
 from gradviz.torch.nn import functional, init
 from gradviz.torch.nn.activation import (
     CELU,
@@ -99,3 +100,6 @@ __all__ = [
     "functional",
     "init",
 ]
+
+# PyTorch's module and name on the classes exported here (type(x) prints <class 'torch....'>).
+_present_module(__name__, globals())
