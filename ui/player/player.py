@@ -269,6 +269,9 @@ class BackwardPlayer(QWidget):
             raise IndexError(f"call {index} out of range 0..{len(self._calls) - 1}")
         self.pause()
         self._call = index
+        if self._calls[index].get("summarized"):
+            self._show_summarized(index)
+            return
         self._replay = Replay(self._calls[index], self._snapshot, call_index=index)
         self._vjp_cache = {}
         self._earlier_ledger = [self._ledger_text(e) for e in Ledger.from_traces(self._calls[:index]).entries]
@@ -289,6 +292,41 @@ class BackwardPlayer(QWidget):
         self._step = -1
         self.call_selected.emit(index)
         self.seek(0)
+
+    def _show_summarized(self, index: int) -> None:
+        """A call of a long loop kept only as a summary: nothing to replay, say what is known."""
+        call = self._calls[index]
+        summary = call.get("summary") or {}
+        self._replay = None
+        self._vjp_cache = {}
+        self._forget_sent()
+        self.call_box.blockSignals(True)
+        self.call_box.setCurrentIndex(index)
+        self.call_box.blockSignals(False)
+        self._chip_keys = None
+        self.memory_lane.set_lane([])
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, 0)
+        self.slider.blockSignals(False)
+        self._refresh_enabled()
+        self._step = -1
+        lines = []
+        values = summary.get("root_values") or []
+        if len(values) == 1 and values[0] is not None:
+            lines.append(self.tr("loss: {value}").format(value=values[0]))
+        lines.append(self.tr("{count} nodes").format(count=summary.get("node_count", 0)))
+        if summary.get("error"):
+            lines.append(str(summary["error"]))
+        lines.append(
+            self.tr(
+                "Long loops keep full detail for their first and last calls only "
+                "(Limits.max_detailed_calls); pick one of those to replay it."
+            )
+        )
+        heading = self.tr("Call #{n}: kept as a summary").format(n=index + 1)
+        self.vjp_panel.show_summary(heading, lines)
+        self.step_label.setText(heading)
+        self.call_selected.emit(index)
 
     def seek(self, step: int) -> None:
         if self._replay is None:
@@ -645,6 +683,10 @@ class BackwardPlayer(QWidget):
         kind = events[0].get("kind", "backward") if events else "backward"
         code = self._call_code(call) or f"{kind}()"
         mark = "✗" if any(e.get("type") == "error_raised" for e in events) else "✓"
+        summary = call.get("summary")
+        if call.get("summarized") and isinstance(summary, dict):
+            mark = "✓" if summary.get("ok", True) else "✗"
+            code += " · " + self.tr("summary")
         if call.get("cell") is None:
             return f"{mark} #{i + 1} · {code}"
         where = self.tr("cell {cell}").format(cell=call.get("cell"))

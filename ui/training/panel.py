@@ -273,11 +273,12 @@ class TrainingPanel(QWidget):
         loop = self._loops[self._loop]
         it = loop.iterations[self._iteration]
         loss = format_loss(it.loss) if it.loss is not None else "—"
-        self.position.setText(
-            self.tr("iteration {n} of {total} · loss {loss}").format(
-                n=self._iteration + 1, total=len(loop.iterations), loss=loss
-            )
+        text = self.tr("iteration {n} of {total} · loss {loss}").format(
+            n=self._iteration + 1, total=len(loop.iterations), loss=loss
         )
+        if it.summarized:
+            text += " · " + self.tr("summary only")
+        self.position.setText(text)
         self.prev_button.setEnabled(self._iteration > 0)
         self.next_button.setEnabled(self._iteration < len(loop.iterations) - 1)
 
