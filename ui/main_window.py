@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEvent, QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -50,6 +50,8 @@ from ui.window_running import RunningController, worker_limits
 __all__ = ["MainWindow", "worker_limits"]
 
 translate = QCoreApplication.translate
+
+CONTAINMENT_WAIT_MS = 30_000  # how long a run waits for a starting worker to say how it is contained
 
 
 class MainWindow(QMainWindow):
@@ -457,9 +459,26 @@ class MainWindow(QMainWindow):
 
     def _run_if_allowed(self, run: Any) -> None:
         """Typed code always runs; a file opened from disk runs uncontained only once confirmed."""
+        if self.documents.needs_confirmation and self.runner.containment is None:
+            self._wait_for_containment()
         self.show_containment()
         if self.documents.confirm_run(self.worker_contained()):
             run()
+
+    def _wait_for_containment(self, timeout_ms: int = CONTAINMENT_WAIT_MS) -> None:
+        """The worker says how it is contained once it has started (it warms up at launch, so
+        this is rare): before asking about an opened file, give it that moment, events flowing."""
+        self.runner.warm_up()
+        loop = QEventLoop()
+        deadline = QDeadlineTimer(timeout_ms)
+        poll = QTimer(loop)
+        poll.setInterval(25)
+        poll.timeout.connect(
+            lambda: loop.quit() if self.runner.containment is not None or deadline.hasExpired() else None
+        )
+        poll.start()
+        loop.exec()
+        poll.stop()
 
     # ----- status bar ------------------------------------------------------------------------
     def _show_busy(self, busy: bool) -> None:
