@@ -139,3 +139,12 @@ def test_engine_records_a_summary_when_no_listener_wants_detail() -> None:
     assert trace.events == []
     assert trace.summary is not None and trace.summary["root_values"] == [5.0]
     assert trace.to_dict()["summarized"] is True
+
+
+def test_gradviz_trace_prints_a_summarised_call_as_its_summary() -> None:
+    from gradviz.cli.run import format_trace
+
+    calls = _run(10, Limits(max_detailed_calls=2))
+    text = format_trace(calls[4])
+    assert text.splitlines()[1].startswith("  kept as a summary: loss ")
+    assert text.endswith("nodes, ok")

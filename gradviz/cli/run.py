@@ -300,6 +300,13 @@ def format_trace(call: dict[str, Any], names: dict[str, str] | None = None) -> s
     events = call.get("events", [])
     width = len(str(max(0, len(events) - 1)))
     lines = [head]
+    summary = call.get("summary")
+    if call.get("summarized") and isinstance(summary, dict):
+        # A long loop's middle call: gradviz.runner.recording kept its summary, not its events.
+        values = summary.get("root_values") or []
+        loss = f"loss {values[0]}, " if len(values) == 1 and values[0] is not None else ""
+        outcome = summary.get("error") or "ok"
+        lines.append(f"  kept as a summary: {loss}{summary.get('node_count', 0)} nodes, {outcome}")
     labels = _call_labels(call, names)
     for k, event in enumerate(events):
         # the same "step k/last" the player, export and screenshot show (gradviz.backward.replay)
