@@ -19,6 +19,7 @@ import os
 import pickle
 import struct
 import textwrap
+import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -418,8 +419,10 @@ class _StubChild:
         self.replies = Connection(parent_read, writable=False)
         self.requests = Connection(parent_write, readable=False)
         self._child_side = (Connection(child_read, writable=False), Connection(child_write, readable=False))
-        if reply is not None:
-            self._child_side[1].send_bytes(reply)
+        self._writer: threading.Thread | None = None
+        if reply is not None:  # from a thread: a reply larger than the pipe's buffer waits for the reader
+            self._writer = threading.Thread(target=self._child_side[1].send_bytes, args=(reply,), daemon=True)
+            self._writer.start()
         self.process = _StubProcess()
 
     def wait_for_exit(self) -> int:
@@ -429,7 +432,10 @@ class _StubChild:
         return "printed before"
 
     def close(self) -> None:
-        for conn in (self.replies, self.requests, *self._child_side):
+        self.replies.close()  # a writer still blocked on the pipe gets an error and ends
+        if self._writer is not None:
+            self._writer.join()
+        for conn in (self.requests, *self._child_side):
             conn.close()
 
 
@@ -437,6 +443,24 @@ def _result_with(**fields: Any) -> CellResult:
     result = CellResult(index=0)
     result.__dict__.update(fields)
     return result
+
+
+def _message_with_deep_list(where: str, depth: int = 10**6) -> bytes:
+    """A result message holding a ``depth``-deep nested list as the graph or as the statement
+    graphs, written as opcodes (pickle.dumps itself would recurse): EMPTY_LIST ``depth`` times,
+    then APPEND ``depth - 1`` times nests each list in the one below it."""
+
+    def body(value: Any) -> bytes:
+        return pickle.dumps(value, protocol=2)[2:-1]  # without PROTO and STOP
+
+    deep = b"]" * depth + b"a" * (depth - 1)
+    cell = body(CellResult(index=0))
+    if where == "graph":  # BUILD again with {'graph': {'nodes': deep}}: the instance dict is updated
+        cell += b"}" + body("graph") + b"}" + body("nodes") + deep + b"ssb"
+        graphs = body([])
+    else:
+        graphs = b"]" + deep + b"a"
+    return b"\x80\x02(" + body("result") + cell + graphs + b"t."
 
 
 CRAFTED: dict[str, bytes] = {
@@ -451,6 +475,8 @@ CRAFTED: dict[str, bytes] = {
     "error-fields-not-data": pickle.dumps(("result", _result_with(error=ErrorInfo(type="E", message=b"x")), [])),  # type: ignore[arg-type]
     "graphs-not-a-list": pickle.dumps(("result", CellResult(index=0), "graphs")),
     "result-missing-fields": pickle.dumps(("result", CellResult.__new__(CellResult), [])),
+    "graph-million-deep": _message_with_deep_list("graph"),
+    "graphs-million-deep": _message_with_deep_list("graphs"),
     "persistent-id": b"(I1\nP0\nt.",
     "ext-code": b"\x80\x02\x82\x01.",
 }

@@ -146,11 +146,32 @@ def _checked_result(message: Any) -> tuple[CellResult, list[Any]]:
     _, result, graphs = message
     try:  # an instance built without __init__ may lack any field
         plain = _valid_result(result) and isinstance(graphs, list)
+        plain = plain and _shallow(
+            [result.graph, result.backward_calls, graphs, result.error and result.error.explanation]
+        )
     except AttributeError:
         plain = False
     if not plain:
         raise pickle.UnpicklingError("the worker sent a result whose fields are not plain data")
     return result, graphs
+
+
+_MAX_NESTING = 256  # _plain turns anything deeper than 200 into its repr
+
+
+def _shallow(value: Any) -> bool:
+    """Whether ``value`` nests containers at most _MAX_NESTING deep (walked without recursion): the
+    app's code that reads a graph recurses, and a crafted million-deep list would overflow it."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > _MAX_NESTING:
+            return False
+        if isinstance(item, dict):
+            pending.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, (list, tuple)):
+            pending.extend((v, depth + 1) for v in item)
+    return True
 
 
 def _valid_result(result: Any) -> bool:
