@@ -48,8 +48,6 @@ KNOWN_GAPS: dict[str, tuple[str, str]] = {
         "float32 loss at step 79 prints 2.5192713737487793, torch 2.519270896911621",
     ),
     "examples_polynomial_tensor": ("numerics", "float32 loss after 50 steps 38.279293060302734, torch 38.279296875"),
-    "nlp_crf_forward": ("missing API", "nn.LSTM"),
-    "nlp_lstm_tagger": ("missing API", "nn.LSTM"),
     "nlp_word_embeddings": (
         "numerics",
         "summed epoch losses differ in the 8th digit (52.73014974594116, torch 52.73014998435974)",
@@ -58,7 +56,6 @@ KNOWN_GAPS: dict[str, tuple[str, str]] = {
         "numerics",
         "amsgrad's loss prints 7.3043107986450195, torch 7.304310321807861 (MKL's float32 sqrt)",
     ),
-    "rnn_gru_cells": ("missing API", "nn.RNN"),
     "tensor_ops_indexing": ("missing API", "torch.index_select"),
     "youtube_autograd": ("missing API", "torch.sin_"),
 }

@@ -15,6 +15,7 @@ from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
     pooling,
     random_ops,
     reduction,
+    rnn_ops,
     scalar_forms,
     shape,
 )

@@ -19,7 +19,7 @@ from gradviz.torch.nn.activation import (
 )
 from gradviz.torch.nn.containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from gradviz.torch.nn.conv import Conv1d, Conv2d, Conv3d
-from gradviz.torch.nn.dropout import Dropout
+from gradviz.torch.nn.dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from gradviz.torch.nn.layers import Flatten, Identity, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh, Unflatten
 from gradviz.torch.nn.losses import (
     BCELoss,
@@ -43,12 +43,16 @@ from gradviz.torch.nn.pooling import (
     MaxPool1d,
     MaxPool2d,
 )
+from gradviz.torch.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from gradviz.torch.nn.sparse import Embedding
 
 __all__ = [
     "CELU",
     "ELU",
     "GELU",
+    "GRU",
+    "LSTM",
+    "RNN",
     "SELU",
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
@@ -64,13 +68,18 @@ __all__ = [
     "Conv3d",
     "CrossEntropyLoss",
     "Dropout",
+    "Dropout1d",
+    "Dropout2d",
+    "Dropout3d",
     "Embedding",
     "Flatten",
+    "GRUCell",
     "Hardtanh",
     "HuberLoss",
     "Identity",
     "KLDivLoss",
     "L1Loss",
+    "LSTMCell",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
@@ -87,6 +96,7 @@ __all__ = [
     "Parameter",
     "ParameterDict",
     "ParameterList",
+    "RNNCell",
     "ReLU",
     "ReLU6",
     "Sequential",

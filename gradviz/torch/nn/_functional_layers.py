@@ -39,6 +39,9 @@ __all__ = [
     "conv2d",
     "conv3d",
     "dropout",
+    "dropout1d",
+    "dropout2d",
+    "dropout3d",
     "embedding",
     "layer_norm",
     "max_pool1d",
@@ -363,19 +366,81 @@ def adaptive_avg_pool1d(input: Tensor, output_size: IntOrTuple) -> Tensor:
 # -- dropout -------------------------------------------------------------------------------------------
 
 
-def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+def _dropout_impl(input: Tensor, p: float, training: bool, inplace: bool, feature: bool) -> Tensor:
+    """ATen's CPU _dropout_impl: a bernoulli_(1 - p) mask (one draw per element, or per channel for the
+    feature forms), divided by 1 - p, then ``input * mask`` (MulBackward0)."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0:
+    if not training or p == 0 or input.numel() == 0:
         return input
     if p == 1:
-        return input * 0 if not inplace else input.mul_(0)
+        # PyTorch multiplies by a 0-dim zero of the input's dtype
+        nothing = Tensor._make(np.zeros((), dtype=input.dtype.np), input.dtype)
+        return input.mul_(nothing) if inplace else _F.mul(input, nothing)
     keep = 1.0 - p
-    noise = np.empty(tuple(input.shape), dtype=input.dtype.np)
+    shape = tuple(input.shape)
+    if feature:
+        shape = shape[:2] + (1,) * (len(shape) - 2)
+    noise = np.empty(shape, dtype=input.dtype.np)
     rng.bernoulli_(noise, keep)
     noise = noise / noise.dtype.type(keep)
     mask = Tensor._make(noise, input.dtype)
     return input.mul_(mask) if inplace else _F.mul(input, mask)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    return _dropout_impl(input, p, training, inplace, feature=False)
+
+
+def _feature_dropout(name: str, spatial: int, input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    ndim = input.dim()
+    batched_dim = spatial + 2
+    if name == "dropout1d" and ndim not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {ndim}D input. Note that dropout1d exists to "
+            "provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an "
+            "optional batch dimension (i.e. 2D or 3D inputs)."
+        )
+    if name != "dropout1d" and ndim not in (batched_dim - 1, batched_dim):
+        words = {2: "2 spatial dimensions", 3: "3 spatial dimensions"}[spatial]
+        warnings.warn(
+            f"{name}: Received a {ndim}-D input to {name}, which is deprecated and will result in an error in a "
+            f"future release. To retain the behavior and silence this warning, please use dropout instead. Note "
+            f"that {name} exists to provide channel-wise dropout on inputs with {words}, a channel dimension, "
+            f"and an optional batch dimension (i.e. {batched_dim - 1}D or {batched_dim}D inputs).",
+            UserWarning,
+            stacklevel=3,
+        )
+    if name == "dropout2d" and ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+            "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will "
+            "change in a future release to interpret the input as one without a batch dimension, i.e. shape "
+            "(C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d "
+            "instead.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return _dropout_impl(input, p, training, inplace, feature=True)
+    if ndim == batched_dim - 1 and name != "dropout2d":
+        # (in place, the mask is applied through the unsqueezed view, so it lands in the input)
+        result = _dropout_impl(_F.unsqueeze(input, 0), p, training, inplace, feature=True)
+        return _F.squeeze(result, 0)
+    return _dropout_impl(input, p, training, inplace, feature=True)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    return _feature_dropout("dropout1d", 1, input, p, training, inplace)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    return _feature_dropout("dropout2d", 2, input, p, training, inplace)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    return _feature_dropout("dropout3d", 3, input, p, training, inplace)
 
 
 # -- normalisation ---------------------------------------------------------------------------------

@@ -142,3 +142,12 @@ print(
     F.leaky_relu(t).grad_fn._saved_negative_slope,
 )
 print(F.hardtanh(t).grad_fn._saved_min_val, F.relu6(t).grad_fn._saved_max_val)
+# %% channel-wise dropout
+torch.manual_seed(7)
+maps = torch.ones(2, 3, 2, 2, requires_grad=True)
+d2 = nn.Dropout2d(0.5)
+print(d2, d2(maps)[:, :, 0, 0], d2(maps).grad_fn._saved_other.shape)
+print(F.dropout1d(torch.ones(2, 4, 3), 0.5)[:, :, 0], F.dropout1d(torch.ones(4, 3), 0.5).shape)
+print(F.dropout2d(torch.ones(2, 4, 3), 0.5)[:, :, 0])
+print(nn.Dropout3d(0.25)(torch.ones(1, 4, 1, 1, 2))[0, :, 0, 0])
+print(F.dropout(maps, 1.0).grad_fn._saved_other, F.dropout2d(maps, 0.0) is maps)
