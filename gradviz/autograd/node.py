@@ -113,6 +113,10 @@ class RemovableHandle:
         self.remove()
 
 
+# What register_hook and the Module hooks return: PyTorch's torch.utils.hooks.RemovableHandle.
+present_as(RemovableHandle, "torch.utils.hooks")
+
+
 class SavedTensor:
     """A tensor saved for backward, with the version it had when saved.
 

@@ -60,6 +60,7 @@ h3 = model[0].register_forward_hook(lambda m, a, o: calls.append(("block", o.sum
 x = torch.ones(2, 3)
 print(model(x))
 print(calls)
+print(type(h1), type(model), type(model[2]))
 h1.remove()
 h2.remove()
 h3.remove()
