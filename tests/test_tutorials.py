@@ -37,17 +37,14 @@ FIELDS = ("stdout", "echo", "warnings", "exception")
 # case passes (the strict xfail turns an unexpected pass into a failure that says so).
 KNOWN_GAPS: dict[str, tuple[str, str]] = {
     "cnn_layers": ("numerics", "epoch-3 loss prints 1.114693, torch 1.114692 (float32 convolution sums)"),
-    "d2l_linear_regression_concise": ("numerics", "epoch-2 loss prints 7.710230, torch 7.710231 (then nn.HuberLoss)"),
     "examples_optim_dynamic_net": (
         "numerics",
         "RMSprop loss at step 29 prints 448.0945739746094, torch 448.094482421875",
     ),
-    "examples_polynomial_autograd_full": ("numerics", "cos(linspace).sum() prints tensor(-1.), torch tensor(-1.0000)"),
     "examples_polynomial_custom_function": (
         "numerics",
         "float32 loss at step 79 prints 2.5192713737487793, torch 2.519270896911621",
     ),
-    "examples_polynomial_tensor": ("numerics", "float32 loss after 50 steps 38.279293060302734, torch 38.279296875"),
     "nlp_word_embeddings": (
         "numerics",
         "summed epoch losses differ in the 8th digit (52.73014974594116, torch 52.73014998435974)",

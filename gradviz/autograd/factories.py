@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from gradviz.autograd import dtypes
+from gradviz.autograd import dtypes, numerics
 from gradviz.autograd.device import CPU, require_cpu
 from gradviz.autograd.dtypes import DType
 from gradviz.autograd.random import generator as rng
@@ -257,15 +257,8 @@ def linspace(
     require_cpu(device)
     d = _dtype_or_default(dtype)
     check_elements(steps)
-    if steps == 1:
-        data = np.array([start], dtype=np.float64)
-    else:
-        step = (end - start) / (steps - 1)
-        idx = np.arange(steps, dtype=np.float64)
-        half = steps // 2
-        # PyTorch fills the first half from start and the second half from end (symmetric error).
-        data = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
-    return _finish(data.astype(d.np), d, requires_grad)
+    # PyTorch's kernel, to the last bit: each half from its own end, one fused multiply-add a value.
+    return _finish(numerics.linspace(start, end, steps, d.np), d, requires_grad)
 
 
 def eye(

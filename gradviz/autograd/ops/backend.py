@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gradviz.autograd import numerics
+
 if TYPE_CHECKING:
     from gradviz.autograd.ops import functional as F
     from gradviz.autograd.ops.indexing import NumpyKey
@@ -22,16 +24,15 @@ else:
 
 
 def sum_to_array(g: np.ndarray, shape: Sequence[int]) -> np.ndarray:
-    """Undo broadcasting: sum ``g`` down to ``shape`` (leading dims, then size-1 dims)."""
+    """Undo broadcasting: sum ``g`` down to ``shape`` as PyTorch's sum_to does (one sum over the
+    leading dims and the broadcast size-1 dims, in its CPU kernel's order)."""
     shape = tuple(shape)
     if g.shape == shape:
         return g
     lead = g.ndim - len(shape)
-    if lead > 0:
-        g = g.sum(axis=tuple(range(lead)))
-    axes = tuple(i for i, size in enumerate(shape) if size == 1 and g.shape[i] != 1)
+    axes = tuple(range(lead)) + tuple(lead + i for i, size in enumerate(shape) if size == 1 and g.shape[lead + i] != 1)
     if axes:
-        g = g.sum(axis=axes, keepdims=True)
+        g = numerics.sum(g, axes, keepdims=True)
     return g.reshape(shape)
 
 
@@ -109,11 +110,11 @@ class NumpyBackend:
     # -- appended for the breadth ops (more_reduce, more_shape, indexing) --
     @staticmethod
     def mean_keep(a: np.ndarray, dims: Sequence[int]) -> np.ndarray:
-        return np.mean(a, axis=tuple(dims), keepdims=True)
+        return numerics.mean(a, tuple(dims), keepdims=True)
 
     @staticmethod
     def sum_dims(a: np.ndarray, dims: Sequence[int]) -> np.ndarray:
-        return np.sum(a, axis=tuple(dims))
+        return numerics.sum(a, tuple(dims))
 
     @staticmethod
     def permute(a: np.ndarray, dims: Sequence[int]) -> np.ndarray:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from gradviz.autograd import numerics
 from gradviz.autograd.dtypes import element_strides
 from gradviz.autograd.node import Grad
 from gradviz.autograd.ops.registry import VJP, Attrs, GradCase, SavedView, VJPFn, defop
@@ -303,8 +304,8 @@ def _mse_forward(a: np.ndarray, b: np.ndarray, reduction: int) -> np.ndarray:
     if reduction == 0:
         return squared
     if reduction == 2:
-        return np.sum(squared)
-    return np.mean(squared)
+        return numerics.sum(squared)
+    return numerics.mean(squared)
 
 
 def _mse_norm(s: SavedView) -> float:

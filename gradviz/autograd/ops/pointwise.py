@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from gradviz.autograd import numerics
 from gradviz.autograd.node import Grad
 from gradviz.autograd.ops.registry import VJP, Attrs, GradCase, SavedView, defop
 
@@ -120,7 +121,7 @@ defop(
     "pow",
     "PowBackward0",
     ("self",),
-    lambda a, exponent: a**exponent,
+    lambda a, exponent: numerics.power(a, exponent),
     {"self": VJP(("self",), _pow_scalar_vjp)},
     save=lambda arrays, attrs: {"exponent": attrs["exponent"]},
     cases=(

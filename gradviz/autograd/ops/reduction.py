@@ -1,4 +1,5 @@
-"""Reductions: sum and mean over everything or over dims."""
+"""Reductions: sum and mean over everything or over dims, adding in the order PyTorch's CPU kernel
+adds (gradviz.autograd.numerics), so float32 results agree to the last bit."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from gradviz.autograd import numerics
 from gradviz.autograd.node import Grad
 from gradviz.autograd.ops.registry import VJP, Attrs, GradCase, SavedView, defop
 
@@ -41,7 +43,7 @@ defop(
     "sum",
     "SumBackward0",
     ("self",),
-    lambda a: np.sum(a),
+    lambda a: numerics.sum(a),
     {"self": VJP(("self_sym_sizes",), lambda g, s: s.B.expand(g, s.self_sym_sizes))},
     dtype_rule="same",
     save=_sizes,
@@ -51,7 +53,7 @@ defop(
     "sum_dim",
     "SumBackward1",
     ("self",),
-    lambda a, dim, keepdim: np.sum(a, axis=dim, keepdims=keepdim),
+    lambda a, dim, keepdim: numerics.sum(a, dim, keepdim),
     {"self": VJP(("self_sym_sizes", "dim", "keepdim"), lambda g, s: s.B.expand(_restore_dims(g, s), s.self_sym_sizes))},
     dtype_rule="same",
     save=_dim_sizes,
@@ -65,7 +67,7 @@ defop(
     "mean",
     "MeanBackward0",
     ("self",),
-    lambda a: np.mean(a),
+    lambda a: numerics.mean(a),
     {
         "self": VJP(
             ("self_sym_sizes", "self_sym_numel"), lambda g, s: s.B.expand(g, s.self_sym_sizes) / s.self_sym_numel
@@ -79,7 +81,7 @@ defop(
     "mean_dim",
     "MeanBackward1",
     ("self",),
-    lambda a, dim, keepdim: np.mean(a, axis=dim, keepdims=keepdim),
+    lambda a, dim, keepdim: numerics.mean(a, dim, keepdim),
     {
         "self": VJP(
             ("self_sym_sizes", "dim", "keepdim", "self_sym_numel"),
