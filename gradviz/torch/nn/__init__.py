@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gradviz.autograd.class_names import present_module as _present_module
-from gradviz.torch.nn import functional, init
+from gradviz.torch.nn import functional, init, utils
 from gradviz.torch.nn.activation import (
     CELU,
     ELU,
@@ -109,6 +109,7 @@ __all__ = [
     "Unflatten",
     "functional",
     "init",
+    "utils",
 ]
 
 # PyTorch's module and name on the classes exported here (type(x) prints <class 'torch....'>).
