@@ -222,3 +222,17 @@ def test_in_place_and_no_grad_blocks(session: Session) -> None:
     result = session.run_cell(0, source, 1)
     assert result.error is None, result.error
     assert result.stdout == "tensor([0., 0.], requires_grad=True) tensor([0., 0.]) 1\n"
+
+
+def test_no_deadline_stays_armed_after_a_cell() -> None:
+    """A finished cell's clock must not stop anything later: another session, or a plain run in the
+    same process (the fidelity tests run one right after a sandboxed run)."""
+    import math
+
+    from gradviz.runner.sandbox import stdlib
+
+    session = Session(Limits(wall_time_s=0.001))
+    result = session.run_cell(0, "x = 1", 1)
+    assert result.error is None
+    assert session.runtime.deadline == math.inf
+    stdlib._deadline_check()  # the check left behind is a no-op, however much time has passed

@@ -235,13 +235,16 @@ class Session:
         self._all_backward_calls.extend(traces)
         if result.error is not None and result.error.explanation is None:
             result.error.explanation = self._explain_error(result.error)
-        if self.snapshots:
-            result.graph = self._snapshot()
-            if result.graph is None and result.error is None and self.runtime.deadline < time.monotonic():
-                message = limit_message("the cell's running time", "wall_time_s", f"{self.limits.wall_time_s:g} s")
-                result.error = ErrorInfo(
-                    type="ResourceLimit", message=message + " (while gradviz read the graph)", cell=index
-                )
+        try:
+            if self.snapshots:
+                result.graph = self._snapshot()
+                if result.graph is None and result.error is None and self.runtime.deadline < time.monotonic():
+                    message = limit_message("the cell's running time", "wall_time_s", f"{self.limits.wall_time_s:g} s")
+                    result.error = ErrorInfo(
+                        type="ResourceLimit", message=message + " (while gradviz read the graph)", cell=index
+                    )
+        finally:
+            runtime.release()
 
     # -- errors ------------------------------------------------------------------------------
     def _error_info(self, exc: BaseException, index: int) -> ErrorInfo:

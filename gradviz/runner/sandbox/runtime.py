@@ -247,6 +247,10 @@ class LearnerObjects:
         return is_learner_class(cls)
 
 
+def _no_deadline() -> None:
+    """The deadline check between cells: nothing to stop."""
+
+
 class Runtime:
     """Helpers and builtins of one session's namespace."""
 
@@ -296,6 +300,13 @@ class Runtime:
         if self._saved_stdout is not None:
             sys.stdout = self._saved_stdout
             self._saved_stdout = None
+
+    def release(self) -> None:
+        """After the cell and the work gradviz does on its values (the graph snapshot): no
+        deadline is left armed, so nothing outside a cell (another session, a plain run in the
+        same process) is stopped by this cell's clock."""
+        self.deadline = math.inf
+        stdlib.set_deadline_check(_no_deadline)
 
     # -- spans and time ----------------------------------------------------------------------
     # These run several times per learner statement, so they are written for speed: the span is
