@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gradviz.autograd import dtypes
+from gradviz.autograd.class_names import present_as
 from gradviz.autograd.ops import registry as _registry
 
 if TYPE_CHECKING:
@@ -63,6 +64,17 @@ class ValuesIndices(tuple["Tensor", "Tensor"]):
         return f"torch.return_types.{self._kind}(\nvalues={self[0]!r},\nindices={self[1]!r})"
 
 
+_RETURN_TYPES: dict[str, type[ValuesIndices]] = {}
+
+
+def _return_type(kind: str) -> type[ValuesIndices]:
+    """One class per op, as PyTorch has: type(torch.max(x, 0)) is torch.return_types.max."""
+    cls = _RETURN_TYPES.get(kind)
+    if cls is None:
+        cls = _RETURN_TYPES[kind] = present_as(type(kind, (ValuesIndices,), {}), "torch.return_types")
+    return cls
+
+
 def _extreme(kind: str, a: Tensor, dim: int | Tensor | None, keepdim: bool) -> Tensor | ValuesIndices:
     Tensor = _registry.Tensor
     largest = kind == "max"
@@ -83,7 +95,7 @@ def _extreme(kind: str, a: Tensor, dim: int | Tensor | None, keepdim: bool) -> T
     arg = np.argmax if largest else np.argmin
     idx = arg(a._data, axis=d, keepdims=bool(keepdim)) if a.dim() else np.zeros((), np.int64)
     indices = Tensor._make(np.asarray(idx, dtype=np.int64), dtypes.int64)
-    return ValuesIndices(kind, values, indices)
+    return _return_type(kind)(kind, values, indices)
 
 
 def max_(input: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:

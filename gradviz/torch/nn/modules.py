@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from gradviz.autograd.class_names import present_as
 from gradviz.autograd.grad_mode import no_grad
 from gradviz.autograd.node import RemovableHandle
 from gradviz.autograd.tensor import Tensor
@@ -50,6 +51,11 @@ class IncompatibleKeys(NamedTuple):
 
     def __str__(self) -> str:
         return repr(self)
+
+
+# What type() shows of them: PyTorch's classes (state_dict() returns a plain OrderedDict there).
+present_as(StateDict, "collections", "OrderedDict")
+present_as(IncompatibleKeys, "torch.nn.modules.module", "_IncompatibleKeys")
 
 
 class Module:
@@ -297,7 +303,8 @@ class Module:
     def named_parameters(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Parameter]]:
-        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
+        # A generator of its own, so it prints as <generator object Module.named_parameters ...>.
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, param in self.named_parameters(recurse=recurse):
@@ -306,7 +313,7 @@ class Module:
     def named_buffers(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Tensor]]:
-        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, buffer in self.named_buffers(recurse=recurse):

@@ -13,6 +13,7 @@ from typing import Any, TypeAlias, TypeVar, cast
 
 import numpy as np
 
+from gradviz.autograd.class_names import present_as
 from gradviz.autograd.grad_mode import enable_grad, no_grad
 from gradviz.autograd.tensor import Tensor
 from gradviz.torch.nn.modules import clear_grad
@@ -35,6 +36,9 @@ class OptimizerState(defaultdict):
 
     def __repr__(self) -> str:
         return repr(defaultdict(dict, self))
+
+
+present_as(OptimizerState, "collections", "defaultdict")  # type(opt.state), as PyTorch shows it
 
 
 # A parameter group: "params" (a list of Tensors) and the group's options (lr, momentum, ...).

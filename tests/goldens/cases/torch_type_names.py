@@ -75,3 +75,13 @@ for spec in ("", ".2f"):
         print(format(torch.ones(2), spec), format(torch.nn.Parameter(torch.tensor(1.5)), spec))
     except TypeError as e:
         print(type(e).__name__, e)
+
+# %% what state_dict(), optimizer.state, max/min along a dim and load_state_dict() return
+torch.manual_seed(0)
+small = torch.nn.Sequential(torch.nn.Linear(2, 2))
+sgd = torch.optim.SGD(small.parameters(), lr=0.1)
+values = torch.randn(3, 2)
+print(type(small.state_dict()), type(sgd.state), type(torch.max(values, 0)), type(values.min(1)))
+print(type(small.load_state_dict(small.state_dict())), small.load_state_dict(small.state_dict()))
+print(small.named_parameters(), small.parameters(), small.named_buffers())
+print(type(torch.max(values, 0)).__name__, torch.max(values, 0).indices)
