@@ -1,3 +1,4 @@
+import faulthandler
 import os
 import sys
 import tempfile
@@ -48,3 +49,18 @@ def _english_after_each_test():
 
         if QCoreApplication.instance() is not None:
             i18n.language_switcher().apply("en")
+
+
+# A test that hangs must not hold CI until its own time limit with nothing printed: after this long
+# one test's thread stacks are written to stderr and the run ends there, failed. No test comes near
+# it (the slowest take about a minute on a loaded 2-core machine); it is a backstop, not a timer.
+HUNG_TEST_AFTER_S = 900
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    faulthandler.dump_traceback_later(HUNG_TEST_AFTER_S, exit=True)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()

@@ -1487,7 +1487,6 @@ def test_numpy_ignores_a_learner_objects_interface(setup: str, tmp_path: Path) -
     assert result.stdout.endswith("False\n"), result.stdout
 
 
-@pytest.mark.skip(reason="open bug: np.array over a learner sequence class can run past the cell deadline inside numpy")
 def test_learner_classes_keep_numpy_protocols_that_are_safe() -> None:
     source = code(
         """

@@ -24,6 +24,7 @@ from typing import Any
 from gradviz.autograd import provenance
 from gradviz.runner import cells as cells_module
 from gradviz.runner.limits import Limits, ResourceLimitError, WallTimeExceeded, how_to_raise, limit_message, use_limits
+from gradviz.runner.numpy_state import NumpySettings
 from gradviz.runner.recording import CallRecorder
 from gradviz.runner.results import CellResult, ErrorInfo, SourceSpan
 from gradviz.runner.sandbox.compile import compile_cell, new_namespace
@@ -156,6 +157,7 @@ class Session:
         self.namespace["__builtins__"]["display"] = cells_module.NotebookDisplay(self.runtime.print_)
         self._sources = {}
         self._all_backward_calls = []
+        self._learner_numpy = NumpySettings.defaults()
 
     # -- running -----------------------------------------------------------------------------
     def run_cells(self, cells: Iterable[Any]) -> list[CellResult]:
@@ -205,7 +207,9 @@ class Session:
         if self.statement_graphs:
             runtime.on_top_statement = self._record_statement_graph
         old_limit = sys.getrecursionlimit()
+        host_numpy = NumpySettings.capture()
         try:
+            self._learner_numpy.apply()
             with use_limits(self.limits), warnings.catch_warnings():
                 cells_module.notebook_warning_filters()
                 warnings.showwarning = collector
@@ -225,6 +229,8 @@ class Session:
                         self._record_statement_graph(runtime.last_top_span)
                     runtime.end()
         finally:
+            self._learner_numpy = NumpySettings.capture()
+            host_numpy.apply()
             runtime.on_top_statement = None
             if unsubscribe is not None:
                 unsubscribe()
