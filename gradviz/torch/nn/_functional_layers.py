@@ -25,6 +25,7 @@ from gradviz.autograd.ops.conv import same_padding
 from gradviz.autograd.ops.registry import OPS, call
 from gradviz.autograd.random import generator as rng
 from gradviz.autograd.tensor import Tensor
+from gradviz.autograd.warn_once import warn_once
 
 if TYPE_CHECKING:
     from gradviz.autograd.node import Node
@@ -55,7 +56,6 @@ SAME_EVEN_KERNEL_WARNING = (
     "Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of the input "
     "be created (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/Convolution.cpp:1101.)"
 )
-_warned_same_padding = False
 
 
 def _tuple(value: IntOrTuple, n: int, name: str = "") -> tuple[int, ...]:
@@ -135,10 +135,8 @@ def _conv(
                 raise RuntimeError("padding='same' is not supported for strided convolutions")
             padding_t, extra = same_padding(kernel, dilation_t)
             if any(extra):
-                global _warned_same_padding
-                if not _warned_same_padding:
-                    _warned_same_padding = True
-                    warnings.warn(SAME_EVEN_KERNEL_WARNING, UserWarning, stacklevel=4)
+                # TORCH_WARN_ONCE: once per process, in the registry a fresh-process test resets
+                warn_once(SAME_EVEN_KERNEL_WARNING, UserWarning, stacklevel=5)
                 widths: list[int] = []
                 for e in reversed(extra):
                     widths += [0, e]
