@@ -53,8 +53,6 @@ KNOWN_GAPS: dict[str, tuple[str, str]] = {
         "numerics",
         "amsgrad's loss prints 7.3043107986450195, torch 7.304310321807861 (MKL's float32 sqrt)",
     ),
-    "tensor_ops_indexing": ("missing API", "torch.index_select"),
-    "youtube_autograd": ("missing API", "torch.sin_"),
 }
 
 

@@ -51,12 +51,27 @@ def test_tensor_gets_every_method_and_operator() -> None:
 
 def test_names_gradviz_lacks_stay_missing() -> None:
     x = torch.ones(2)
-    for name in ("cumsum", "exp_", "clamp_", "abs_", "logsumexp", "true_divide", "subtract", "outer", "where"):
+    for name in ("cumsum", "log1p_", "floor_", "erf_", "logsumexp", "true_divide", "subtract", "outer", "where"):
         assert not hasattr(x, name), name
     for name in ("cumsum", "logsumexp", "rsub", "zero_", "view", "expand", "getitem"):
         assert not hasattr(torch, name), name
     with pytest.raises(NotImplementedError, match=r"torch\.cumsum"):
         torch.cumsum  # noqa: B018
+
+
+def test_in_place_unary_forms_are_methods_and_torch_functions() -> None:
+    for name in ("sin_", "exp_", "sigmoid_", "relu_", "clamp_", "clip_", "neg_", "negative_", "abs_"):
+        assert name in VARIANTS.methods, name
+        assert VARIANTS.functions[name] is VARIANTS.methods[name], name
+    for name in ("masked_fill_", "sign_", "scatter_", "scatter_add_", "index_add_"):  # Tensor only, as in PyTorch
+        assert name in VARIANTS.methods and name not in VARIANTS.functions, name
+
+
+def test_in_place_variants_need_an_in_place_implementation() -> None:
+    with pytest.raises(VariantError, match="without an in-place implementation"):
+        VariantTable([OpVariants("sin", torch.sin, function=True, inplace_function=True)])
+    with pytest.raises(VariantError, match="must be a plain name ending in '_'"):
+        VariantTable([OpVariants("clamp", torch.clamp, method=True, inplace=torch.clamp_, inplace_aliases=("clip",))])
 
 
 def test_in_place_only_ops_have_no_out_of_place_name() -> None:

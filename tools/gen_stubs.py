@@ -197,7 +197,7 @@ def _method_lines(renderer: _Renderer, entry: OpVariants) -> list[tuple[str, str
         out.extend((name, renderer.method(name, impl)) for name in names)
         out.extend((name, renderer.method(name, impl, reflected=True)) for name in entry.reflected)
     if inplace is not None:
-        for name in (entry.inplace_name, *entry.inplace_operators):
+        for name in (entry.inplace_name, *entry.inplace_aliases, *entry.inplace_operators):
             out.append((name, renderer.method(name, inplace)))
     return out
 
@@ -219,6 +219,10 @@ def render_torch_stub() -> str:
     imports: dict[str, set[tuple[str, str]]] = {}
     assignments: list[str] = []
     for entry in VARIANTS.entries:
+        if entry.inplace_function and entry.inplace is not None:
+            inplace_impl = entry.inplace
+            imports.setdefault(inplace_impl.__module__, set()).add((inplace_impl.__name__, entry.inplace_name))
+            assignments.extend(f"{alias} = {entry.inplace_name}" for alias in entry.inplace_aliases)
         if not entry.function or entry.impl is None:
             continue
         impl_name = entry.impl.__name__

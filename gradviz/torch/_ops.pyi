@@ -69,6 +69,27 @@ from gradviz.autograd.ops.functional_more import remainder as remainder
 from gradviz.autograd.ops.functional_more import stack as stack
 from gradviz.autograd.ops.functional_more import std as std
 from gradviz.autograd.ops.functional_more import var as var
+from gradviz.autograd.ops.gather_scatter import gather as gather
+from gradviz.autograd.ops.gather_scatter import index_add as index_add
+from gradviz.autograd.ops.gather_scatter import index_select as index_select
+from gradviz.autograd.ops.gather_scatter import scatter as scatter
+from gradviz.autograd.ops.gather_scatter import scatter_add as scatter_add
+from gradviz.autograd.ops.gather_scatter import take_along_dim as take_along_dim
+from gradviz.autograd.ops.inplace import abs_ as abs_
+from gradviz.autograd.ops.inplace import clamp_ as clamp_
+from gradviz.autograd.ops.inplace import clamp_max_ as clamp_max_
+from gradviz.autograd.ops.inplace import clamp_min_ as clamp_min_
+from gradviz.autograd.ops.inplace import cos_ as cos_
+from gradviz.autograd.ops.inplace import exp_ as exp_
+from gradviz.autograd.ops.inplace import log_ as log_
+from gradviz.autograd.ops.inplace import neg_ as neg_
+from gradviz.autograd.ops.inplace import reciprocal_ as reciprocal_
+from gradviz.autograd.ops.inplace import relu_ as relu_
+from gradviz.autograd.ops.inplace import sigmoid_ as sigmoid_
+from gradviz.autograd.ops.inplace import sin_ as sin_
+from gradviz.autograd.ops.inplace import sqrt_ as sqrt_
+from gradviz.autograd.ops.inplace import square_ as square_
+from gradviz.autograd.ops.inplace import tanh_ as tanh_
 from gradviz.autograd.ops.random_ops import normal as normal
 from gradviz.autograd.ops.shape import adjoint as adjoint
 from gradviz.autograd.ops.shape import unbind as unbind
@@ -76,6 +97,7 @@ from gradviz.autograd.ops.softmax_functions import log_softmax as log_softmax
 from gradviz.autograd.ops.softmax_functions import softmax as softmax
 
 clip = clamp
+clip_ = clamp_
 concat = cat
 concatenate = cat
 divide = div
@@ -83,5 +105,6 @@ max = _max_
 min = _min_
 multiply = mul
 negative = neg
+negative_ = neg_
 subtract = sub
 true_divide = div

@@ -3,6 +3,7 @@
 from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
     activations,
     conv,
+    gather_scatter,
     indexing,
     linalg,
     loss_ops,

@@ -110,9 +110,22 @@ def inplace(t: Tensor, compute: Callable[[Tensor], Tensor], other: object = None
     source = _alias_before_write(t)
     result = compute(source)
     _cast_check(t, result)
+    _save_original_self(result, source)
     _write(t, result._data)
     _finish(t, result)
     return t
+
+
+def _save_original_self(result: Tensor, source: Tensor) -> None:
+    """PyTorch's in-place kernels save ``self.clone()`` where the formula reads the value from
+    before the write, so ``grad_fn._saved_self`` shows a CloneBackward0 of the old value."""
+    node = result.grad_fn
+    if node is None:
+        return
+    for value in node.saved.values():
+        if isinstance(value, SavedTensor) and not value.is_output and value.tensor is source:
+            value.tensor = functional.clone(source)
+            value.version = value.tensor._version_counter[0]
 
 
 def _alias_before_write(t: Tensor) -> Tensor:
@@ -288,3 +301,110 @@ def uniform_(t: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Generator 
     from gradviz.autograd.random import generator as rng
 
     return _fill_random(t, lambda array: rng.uniform_(array, a, b, generator))
+
+
+# -- in-place forms of unary and masking ops: the out-of-place op recorded onto the tensor itself
+# (``h.sigmoid_()`` makes h's grad_fn a SigmoidBackward0, saving the value from before the write).
+
+
+def _unary_(t: Tensor, compute: Callable[[Tensor], Tensor]) -> Tensor:
+    return inplace(t, compute)
+
+
+def sin_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.sin)
+
+
+def cos_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.cos)
+
+
+def exp_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.exp)
+
+
+def log_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.log)
+
+
+def sigmoid_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.sigmoid)
+
+
+def tanh_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.tanh)
+
+
+def relu_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.relu)
+
+
+def sqrt_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.sqrt)
+
+
+def abs_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.abs)
+
+
+def neg_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.neg)
+
+
+def reciprocal_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.reciprocal)
+
+
+def square_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.square)
+
+
+def sign_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.sign)
+
+
+def sgn_(input: Tensor) -> Tensor:
+    return _unary_(input, functional.sgn)
+
+
+def clamp_(input: Tensor, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
+    bound = min if isinstance(min, _registry.Tensor) else max
+    return inplace(input, lambda s: functional.clamp(s, min, max), bound)
+
+
+def clamp_min_(input: Tensor, min: TensorLike) -> Tensor:
+    return inplace(input, lambda s: functional.clamp_min(s, min), min)
+
+
+def clamp_max_(input: Tensor, max: TensorLike) -> Tensor:
+    return inplace(input, lambda s: functional.clamp_max(s, max), max)
+
+
+def masked_fill_(input: Tensor, mask: Tensor, value: TensorLike) -> Tensor:
+    return inplace(input, lambda s: functional.masked_fill(s, mask, value), value)
+
+
+def scatter_(
+    input: Tensor,
+    dim: int,
+    index: Tensor,
+    src: TensorLike | None = None,
+    *,
+    value: Scalar | None = None,
+    reduce: str | None = None,
+) -> Tensor:
+    from gradviz.autograd.ops import gather_scatter
+
+    return inplace(input, lambda s: gather_scatter.scatter(s, dim, index, src, value=value, reduce=reduce), src)
+
+
+def scatter_add_(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    from gradviz.autograd.ops import gather_scatter
+
+    return inplace(input, lambda s: gather_scatter.scatter_add(s, dim, index, src), src)
+
+
+def index_add_(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Scalar = 1) -> Tensor:
+    from gradviz.autograd.ops import gather_scatter
+
+    return inplace(input, lambda s: gather_scatter.index_add(s, dim, index, source, alpha=alpha), source)

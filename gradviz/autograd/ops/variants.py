@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gradviz.autograd.ops import comparison, functional, inplace, random_ops, softmax_functions
+from gradviz.autograd.ops import comparison, functional, gather_scatter, inplace, random_ops, softmax_functions
 from gradviz.autograd.ops.shape import adjoint, unbind
 from gradviz.autograd.unsupported import is_torch_function, is_torch_tensor_method
 
@@ -49,6 +49,8 @@ class OpVariants:
     operators: tuple[str, ...] = ()  # Tensor.__op__(self, other) is impl(self, other)
     reflected: tuple[str, ...] = ()  # Tensor.__rop__(self, other) is impl(other, self): 2 / x
     inplace_operators: tuple[str, ...] = ()  # Tensor.__iop__ is the in-place variant: x += 1
+    inplace_function: bool = False  # torch.<name>_ too (torch.sin_(x), torch.relu_(x))
+    inplace_aliases: tuple[str, ...] = ()  # more names of the in-place variant: clip_, negative_
 
     @property
     def inplace_name(self) -> str:
@@ -122,8 +124,11 @@ class VariantTable:
             raise VariantError(f"{name}: {', '.join(needs_impl)} declared without an implementation (impl)")
         if impl is not None and not needs_impl:
             raise VariantError(f"{name}: impl is given but no variant (function, method, operator) reaches it")
-        if inplace is None and entry.inplace_operators:
-            raise VariantError(f"{name}: in-place operators declared without an in-place implementation")
+        if inplace is None and (entry.inplace_operators or entry.inplace_function or entry.inplace_aliases):
+            raise VariantError(f"{name}: in-place variants declared without an in-place implementation")
+        for alias in entry.inplace_aliases:
+            if not alias.endswith("_") or _is_dunder(alias):
+                raise VariantError(f"{name}: in-place alias {alias!r} must be a plain name ending in '_'")
         if entry.function_aliases and not entry.function:
             raise VariantError(f"{name}: function aliases declared, but torch.{name} is not")
         if entry.method_aliases and not entry.method:
@@ -140,7 +145,10 @@ class VariantTable:
             for operator in entry.reflected:
                 self._claim("Tensor", operator, entry, _reflected(impl, operator))
         if inplace is not None:
-            self._claim("Tensor", entry.inplace_name, entry, inplace)
+            for inplace_name in (entry.inplace_name, *entry.inplace_aliases):
+                self._claim("Tensor", inplace_name, entry, inplace)
+                if entry.inplace_function:
+                    self._claim("torch", inplace_name, entry, inplace)
             for operator in entry.inplace_operators:
                 self._claim("Tensor", operator, entry, inplace)
 
@@ -158,6 +166,21 @@ class VariantTable:
             if candidate.name == name:
                 return candidate
         raise KeyError(name)
+
+
+def _unary_ops(names: Sequence[str]) -> list[OpVariants]:
+    """torch.<name>, Tensor.<name>, and the in-place Tensor.<name>_ and torch.<name>_ (``inplace.<name>_``)."""
+    return [
+        OpVariants(
+            name,
+            getattr(functional, name),
+            function=True,
+            method=True,
+            inplace=getattr(inplace, name + "_"),
+            inplace_function=True,
+        )
+        for name in names
+    ]
 
 
 def _ops(names: Sequence[str], *, function: bool = False, method: bool = False) -> list[OpVariants]:
@@ -227,15 +250,29 @@ VARIANTS = VariantTable(
             reflected=("__rmod__",),
         ),
         OpVariants(
-            "neg", functional.neg, function=True, method=True, function_aliases=("negative",), operators=("__neg__",)
-        ),
-        OpVariants("abs", functional.abs, function=True, method=True, operators=("__abs__",)),
-        OpVariants("sgn", functional.sgn, function=True, method=True),
-        *_ops(
-            ["reciprocal", "square", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "sign"],
+            "neg",
+            functional.neg,
             function=True,
             method=True,
+            inplace=inplace.neg_,
+            function_aliases=("negative",),
+            method_aliases=("negative",),
+            operators=("__neg__",),
+            inplace_function=True,
+            inplace_aliases=("negative_",),
         ),
+        OpVariants(
+            "abs",
+            functional.abs,
+            function=True,
+            method=True,
+            inplace=inplace.abs_,
+            operators=("__abs__",),
+            inplace_function=True,
+        ),
+        OpVariants("sgn", functional.sgn, function=True, method=True, inplace=inplace.sgn_),
+        OpVariants("sign", functional.sign, function=True, method=True, inplace=inplace.sign_),
+        *_unary_ops(["reciprocal", "square", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt"]),
         # -- comparisons and logic -------------------------------------------------------------
         OpVariants("eq", functional.eq, function=True, method=True, operators=("__eq__",)),
         OpVariants("ne", functional.ne, function=True, method=True, operators=("__ne__",)),
@@ -263,9 +300,40 @@ VARIANTS = VariantTable(
         OpVariants("log_softmax", softmax_functions.log_softmax, function=True, method=True),
         # -- clamping and masking --------------------------------------------------------------
         OpVariants(
-            "clamp", functional.clamp, function=True, method=True, function_aliases=("clip",), method_aliases=("clip",)
+            "clamp",
+            functional.clamp,
+            function=True,
+            method=True,
+            inplace=inplace.clamp_,
+            function_aliases=("clip",),
+            method_aliases=("clip",),
+            inplace_function=True,
+            inplace_aliases=("clip_",),
         ),
-        *_ops(["clamp_min", "clamp_max", "masked_fill"], function=True, method=True),
+        OpVariants(
+            "clamp_min",
+            functional.clamp_min,
+            function=True,
+            method=True,
+            inplace=inplace.clamp_min_,
+            inplace_function=True,
+        ),
+        OpVariants(
+            "clamp_max",
+            functional.clamp_max,
+            function=True,
+            method=True,
+            inplace=inplace.clamp_max_,
+            inplace_function=True,
+        ),
+        OpVariants("masked_fill", functional.masked_fill, function=True, method=True, inplace=inplace.masked_fill_),
+        # -- along one dimension: gather, scatter, index_select ---------------------------------
+        OpVariants("gather", gather_scatter.gather, function=True, method=True),
+        OpVariants("scatter", gather_scatter.scatter, function=True, method=True, inplace=inplace.scatter_),
+        OpVariants("scatter_add", gather_scatter.scatter_add, function=True, method=True, inplace=inplace.scatter_add_),
+        OpVariants("index_select", gather_scatter.index_select, function=True, method=True),
+        OpVariants("index_add", gather_scatter.index_add, function=True, method=True, inplace=inplace.index_add_),
+        OpVariants("take_along_dim", gather_scatter.take_along_dim, function=True, method=True),
         # -- matrix products -------------------------------------------------------------------
         OpVariants(
             "matmul",
