@@ -27,6 +27,7 @@ from gradviz.runner.limits import Limits, ResourceLimitError, WallTimeExceeded, 
 from gradviz.runner.numpy_state import NumpySettings
 from gradviz.runner.recording import CallRecorder
 from gradviz.runner.results import CellResult, ErrorInfo, SourceSpan
+from gradviz.runner.sandbox import plots
 from gradviz.runner.sandbox.compile import compile_cell, new_namespace
 from gradviz.runner.sandbox.policy import SandboxError
 from gradviz.runner.sandbox.runtime import Runtime
@@ -214,6 +215,7 @@ class Session:
                 cells_module.notebook_warning_filters()
                 warnings.showwarning = collector
                 runtime.begin(self.limits)
+                plots.set_note_sink(_plot_notes(collector))
                 sys.setrecursionlimit(_stack_depth() + self.limits.max_recursion + _RECURSION_MARGIN)
                 try:
                     exec(code, self.namespace)
@@ -232,6 +234,7 @@ class Session:
             self._learner_numpy = NumpySettings.capture()
             host_numpy.apply()
             runtime.on_top_statement = None
+            plots.set_note_sink(None)
             if unsubscribe is not None:
                 unsubscribe()
             provenance.set_current_span(None)
@@ -387,6 +390,24 @@ class Session:
     def _record_statement_graph(self, span: SourceSpan) -> None:
         graph = self._snapshot()
         self.last_statement_graphs.append({"span": asdict(span), "graph": graph})
+
+
+def _plot_notes(collector: cells_module.WarningCollector) -> Callable[[str], None]:
+    """A note for each learner line that uses matplotlib (gradviz.runner.sandbox.plots), once per line."""
+    noted: set[tuple[int | None, int]] = set()
+
+    def note(what: str) -> None:
+        frame = cells_module.innermost_cell_frame(sys._getframe(1))
+        if frame is None:
+            return
+        where = (cells_module.cell_index(frame.f_code.co_filename), frame.f_lineno)
+        if where in noted:
+            return
+        noted.add(where)
+        done = "import matplotlib works, its calls are skipped" if what == "matplotlib" else f"{what}() skipped"
+        collector.add(f"Note: line {frame.f_lineno}: {done}: {plots.NOT_DRAWN}")
+
+    return note
 
 
 def _last_freeing_call(calls: list[dict[str, Any]], cell: int | None, line: int | None) -> dict[str, Any] | None:
