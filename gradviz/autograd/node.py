@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeAlias
 import numpy as np
 
 from gradviz.autograd import grad_mode as _grad_mode
+from gradviz.autograd import module_calls as _module_calls
 from gradviz.autograd import saved_hooks as _saved_hooks
 from gradviz.autograd import trace as tr
 from gradviz.autograd.class_names import present_as
@@ -27,6 +28,7 @@ from gradviz.autograd.provenance import current_span
 
 if TYPE_CHECKING:
     from gradviz.autograd.dtypes import DType
+    from gradviz.autograd.module_calls import ModuleCall
     from gradviz.autograd.ops.backend import NumpyBackend, TensorBackend
     from gradviz.autograd.ops.registry import OpDef
     from gradviz.autograd.tensor import Tensor
@@ -237,12 +239,17 @@ class Node:
         self.sequence_nr = next(_sequence) if sequence_nr is None else sequence_nr
         self.saved: dict[str, Any] = _NO_ENTRIES  # attr (without _saved_) -> SavedTensor or value
         self.span: SourceSpan | None = current_span()
+        # The nn.Module forward call that made this node (the canvas draws it as a box).
+        call = _module_calls.current
+        if call is not None:
+            self.module_call = call
         if _grad_mode._anomaly:
             self._forward_stack = _learner_stack()
         # Hook tables start as a shared empty dict and get their own on first registration:
         # most nodes never see a hook, and allocating four dicts per op is measurable.
 
     # Defaults shared by every node until set on the instance.
+    module_call: ModuleCall | None = None  # set in __init__ only inside a module's forward
     input_meta: list[InputMeta] = []  # (shape, DType) per input edge
     needs_input_grad: tuple[bool, ...] = ()
     attrs: dict[str, Any] = {}  # non-saved parameters the VJP needs (never mutated in place)

@@ -30,9 +30,11 @@ from typing import TYPE_CHECKING, Any, cast
 import networkx as nx
 
 from gradviz.autograd.node import AccumulateGrad
+from gradviz.graph.module_table import call_id, module_table
 from gradviz.graph.summary import array_summary, format_shape, saved_buffers, wrapped_value_text
 
 if TYPE_CHECKING:
+    from gradviz.autograd.module_calls import ModuleCall
     from gradviz.autograd.node import Node
     from gradviz.autograd.tensor import Tensor
 
@@ -94,6 +96,7 @@ class _Builder:
         self.ids: dict[int, str] = {}  # id(obj) -> graph id
         self.current: dict[int, Tensor] = {}  # id(earlier value) -> the live tensor
         self.by_producer: dict[tuple[int, int], Tensor] | None = None  # (uid, id(grad_fn)) -> value
+        self.calls: dict[int, ModuleCall] = {}  # uid -> the module calls ops were made in
 
     # -- walk --------------------------------------------------------------------------------
     def add_tensor(self, t: Tensor) -> None:
@@ -246,6 +249,9 @@ def _op_attrs(b: _Builder, node: Node) -> dict[str, Any]:
             "span": _span(node.span),
         }
     outputs = [b.output_id(node, t) for t in node.outputs]
+    call = node.module_call
+    if call is not None:
+        b.calls[call.uid] = call
     return {
         "kind": "op",
         "name": node.name(),
@@ -253,6 +259,7 @@ def _op_attrs(b: _Builder, node: Node) -> dict[str, Any]:
         "sequence_nr": int(node.sequence_nr),
         "saved": saved_buffers(node, b.tensor_id),
         "span": _span(node.span),
+        "module": call_id(call) if call is not None else None,
         "inputs": [b.tensor_id(t) for t in node.inputs],
         "outputs": [o for o in outputs if o is not None],
         "next_functions": [[n.gid if n is not None else None, int(nr)] for n, nr in node.next_functions],
@@ -300,7 +307,7 @@ def _dataflow_inputs(b: _Builder, node: Node) -> list[tuple[str, int]]:
     return found
 
 
-_Records = tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, int, dict[str, Any]]]]
+_Records = tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, int, dict[str, Any]]], list[dict[str, Any]]]
 
 
 def _collect(named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: ReasonFn | None) -> _Records:
@@ -343,11 +350,19 @@ def _records(named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: Re
             output_id = b.output_id(node, t)
             if output_id is not None:
                 edges.add(gid, output_id, "dataflow", nr)
-    return nodes, list(edges.items())
+    modules = module_table(b.calls.values(), b.names)
+    if modules:
+        paths = {row["id"]: row["path"] for row in modules}
+        for _, attrs in nodes:
+            if attrs.get("module") is not None:
+                attrs["module_path"] = paths[attrs["module"]]
+    return nodes, list(edges.items()), modules
 
 
-def _graph_attrs() -> dict[str, Any]:
-    return {"views": list(VIEWS), "schema": SCHEMA_VERSION}
+def _graph_attrs(modules: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    # ``modules`` (the module calls ops were made in, see graph/module_table.py) is new in schema 3
+    # and optional: snapshots without it read as graphs made outside any module.
+    return {"views": list(VIEWS), "schema": SCHEMA_VERSION, "modules": modules or []}
 
 
 def build_graph(
@@ -359,8 +374,8 @@ def build_graph(
     recent plain identifier. ``reason_fn`` (default: the one installed with set_reason_fn)
     explains tensors whose grad is None.
     """
-    nodes, edges = _collect(named, extra, reason_fn)
-    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(**_graph_attrs())
+    nodes, edges, modules = _collect(named, extra, reason_fn)
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(**_graph_attrs(modules))
     g.add_nodes_from(nodes)
     g.add_edges_from(edges)  # type: ignore[arg-type]  # (u, v, key, data): the stubs know 2- and 3-tuples only
     return g
@@ -375,11 +390,11 @@ def build_snapshot(
     Written directly from the records: going through a MultiDiGraph would copy every attribute
     dict twice, which is a third of the time on a 10,000-op graph.
     """
-    nodes, edges = _collect(named, extra, reason_fn)
+    nodes, edges, modules = _collect(named, extra, reason_fn)
     return {
         "directed": True,
         "multigraph": True,
-        "graph": _graph_attrs(),
+        "graph": _graph_attrs(modules),
         "nodes": [{**attrs, "id": gid} for gid, attrs in nodes],
         "links": [{**attrs, "source": u, "target": v, "key": k} for u, v, k, attrs in edges],
     }

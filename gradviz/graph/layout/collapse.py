@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
 
-__all__ = ["Collapsed", "collapse", "collapse_chains", "contract"]
+if TYPE_CHECKING:
+    from gradviz.graph.grouping import Grouping
+
+__all__ = ["Collapsed", "collapse", "collapse_chains", "contract", "fold_groups"]
 
 
 @dataclass
@@ -37,8 +40,14 @@ class Collapsed:
         return contract(self.original, membership)
 
 
-def contract(graph: nx.DiGraph, membership: Mapping[Hashable, Hashable]) -> Collapsed:
+def contract(
+    graph: nx.DiGraph,
+    membership: Mapping[Hashable, Hashable],
+    group_attrs: Mapping[Hashable, Mapping[str, Any]] | None = None,
+) -> Collapsed:
     """Quotient graph: each group becomes one node with summed-up attributes.
+
+    ``group_attrs`` gives named groups their own attributes (a module box's label and shapes).
 
     A group whose id is one of its own members keeps that member's attributes (an op with its
     inputs folded in still looks like the op); other groups are labelled by their size and end
@@ -55,7 +64,10 @@ def contract(graph: nx.DiGraph, membership: Mapping[Hashable, Hashable]) -> Coll
             quotient.add_node(g, **graph.nodes[g])
             continue
         groups[g] = vs
-        if g in graph.nodes:
+        if group_attrs is not None and g in group_attrs:
+            width = max(float(graph.nodes[v].get("width", 120.0)) for v in vs)
+            attrs = {"width": width, **group_attrs[g], "kind": "group", "collapsed": len(vs)}
+        elif g in graph.nodes:
             attrs = dict(graph.nodes[g])
             attrs["collapsed"] = len(vs)
         else:
@@ -213,3 +225,28 @@ def collapse(graph: nx.DiGraph, min_length: int = 3, absorb: int = 3, keep: Iter
             for v in inverse[g]:
                 membership[v] = gid
     return contract(graph, membership)
+
+
+def fold_groups(
+    graph: nx.DiGraph, grouping: Grouping, collapsed: Iterable[str], full: nx.DiGraph | None = None
+) -> Collapsed:
+    """``graph`` with every collapsed group of ``grouping`` (gradviz.graph.grouping) drawn as one
+    node: a module box ("Linear(4, 16)", in and out shapes) or a folded loop ("300 x tanh(...)").
+    Shapes are read from ``full`` (the snapshot graph with both views), default ``graph``."""
+    from gradviz.graph.grouping import boundary_shapes
+
+    membership = grouping.fold(graph.nodes, collapsed)
+    source = full if full is not None else graph
+    attrs: dict[Hashable, dict[str, Any]] = {}
+    for gid in set(membership.values()):
+        group = grouping.groups[gid]
+        ins, outs = boundary_shapes(grouping, source, gid)  # type: ignore[arg-type]
+        attrs[gid] = {
+            "group_kind": group.kind,
+            "label": group.label,
+            "path": group.path,
+            "count": group.count,
+            "inputs_shapes": ins,
+            "outputs_shapes": outs,
+        }
+    return contract(graph, membership, attrs)

@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from gradviz.autograd import module_calls as _module_calls
 from gradviz.autograd.class_names import present_as
 from gradviz.autograd.grad_mode import no_grad
 from gradviz.autograd.node import RemovableHandle
@@ -212,10 +213,16 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        state = self.__dict__
-        if not (state.get("_forward_pre_hooks") or state.get("_forward_hooks") or state.get("_backward_hooks")):
-            return self.forward(*args, **kwargs)
-        return call_with_hooks(self, args, kwargs)
+        # The ops this call records remember it (their module path), hooks included; no frame is
+        # added, so tracebacks and hook order are PyTorch's.
+        outer = _module_calls.enter(self)
+        try:
+            state = self.__dict__
+            if not (state.get("_forward_pre_hooks") or state.get("_forward_hooks") or state.get("_backward_hooks")):
+                return self.forward(*args, **kwargs)
+            return call_with_hooks(self, args, kwargs)
+        finally:
+            _module_calls.leave(outer)
 
     # -- hooks (PyTorch's _call_impl order: pre-hooks, backward-hook inputs, forward, hooks) ----------
     def register_forward_pre_hook(
