@@ -23,6 +23,7 @@ from gradviz.autograd.ops.backend import NUMPY, TENSOR
 from gradviz.autograd.printing import format_size
 from gradviz.autograd.ready_queue import ReadyQueue
 from gradviz.autograd.tensor import Tensor
+from gradviz.graph.summary import array_summary
 
 if TYPE_CHECKING:
     from gradviz.runner.results import SourceSpan
@@ -283,8 +284,16 @@ def _run(
                 ],
                 span=_span_of_now(),
                 root_values=[_root_value(o) for o in outputs],
+                leaf_values={
+                    n.variable.gid: {
+                        "version": int(n.variable._version_counter[0]),
+                        "values": array_summary(n.variable._data, n.variable.dtype.name),
+                    }
+                    for n in order
+                    if isinstance(n, AccumulateGrad) and n.variable is not None
+                },
             )
-        )  # the loss per iteration (training view)
+        )  # the loss per iteration (training view); the parameters' values as this call saw them
 
     captured: list[Grad | None] = [None] * len(inputs)
     queue: ReadyQueue[Node] = ReadyQueue()

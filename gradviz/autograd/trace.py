@@ -114,6 +114,11 @@ class CallStarted:
     # else None. Added for the training view (gradviz/backward/training.py), which plots the loss per
     # iteration: by the time the UI draws, earlier iterations' loss tensors are gone.
     root_values: list[float | None] = field(default_factory=list)
+    # Each leaf the call accumulates into, as it was when the call started: tensor id ->
+    # {"version", "values" (a snapshot ArraySummary)}. A training loop's optimizer overwrites its
+    # parameters in place, so the cell's snapshot only knows their last value; gradviz.graph.calls
+    # shows call K's parameters with these.
+    leaf_values: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from typing import Any
 
 from gradviz.backward.explain import Reason, render_from
 from gradviz.backward.replay import as_trace_dict, format_contribution, format_grad
+from gradviz.graph.calls import call_subgraph, is_detailed, nearest_detailed
 
 __all__ = [
     "GROWTH_CODE",
@@ -25,12 +26,15 @@ __all__ = [
     "Accumulation",
     "GradGrowth",
     "Iteration",
+    "IterationGraph",
     "TrainingLoop",
     "detect_iterations",
     "detect_loops",
     "finite_losses",
     "grad_growth",
     "growth_reason",
+    "iteration_graph",
+    "iteration_of_call",
     "render_training",
 ]
 
@@ -334,3 +338,109 @@ def render_training(reason: Reason | Mapping[str, Any], lang: str = "en") -> str
 def finite_losses(iterations: Sequence[Iteration]) -> list[tuple[int, float]]:
     """(iteration index, loss) for the iterations whose loss is a finite number: what a curve plots."""
     return [(it.index, it.loss) for it in iterations if it.loss is not None and math.isfinite(it.loss)]
+
+
+# -- one iteration's graph -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IterationGraph:
+    """The graph iteration ``iteration`` (0-based) of loop ``loop`` ran on, or why it has none.
+
+    ``snapshot`` (node-link data) is None when the iteration was kept as a summary or its graph is
+    no longer in the cell's snapshot; ``nearest`` is then the closest iteration that has one.
+    """
+
+    loop: int
+    iteration: int
+    count: int  # iterations in the loop
+    call_index: int
+    snapshot: dict[str, Any] | None
+    summarized: bool
+    nearest: int | None  # iteration index with a graph, when this one has none
+
+
+def iteration_of_call(loops: Sequence[TrainingLoop], call_index: int) -> tuple[TrainingLoop, Iteration] | None:
+    """The loop and iteration whose backward call is ``call_index``, None if no loop made it."""
+    for loop in loops:
+        for it in loop.iterations:
+            if it.call_index == call_index:
+                return loop, it
+    return None
+
+
+def iteration_graph(
+    snapshot: Mapping[str, Any] | None,
+    backward_calls: Sequence[Any],
+    call_index: int,
+    loops: Sequence[TrainingLoop] | None = None,
+) -> IterationGraph | None:
+    """Call ``call_index``'s own graph when it is an iteration of a training loop, else None.
+
+    ``snapshot`` is the graph of the cell that ran the loop; ``loops`` defaults to
+    ``detect_loops(backward_calls)``. A lone call is not cut: its cell's whole graph also shows
+    the tensors no gradient reached. Tensors the learner's names were bound to in the loop's
+    latest iteration (``loss``) carry those names in every iteration, where the same line bound
+    them then, so stepping through iterations shows the same picture with new numbers.
+    """
+    calls = [as_trace_dict(c) for c in backward_calls]
+    found = iteration_of_call(detect_loops(calls) if loops is None else loops, call_index)
+    if found is None or snapshot is None:
+        return None
+    loop, it = found
+    members = loop.call_indices
+    graph = call_subgraph(snapshot, calls[call_index], call_index)
+    ids = {n.get("id") for n in snapshot.get("nodes", [])}
+    if graph.snapshot is None:
+        near_call = nearest_detailed(calls, call_index, [c for c in members if _has_graph(ids, calls[c])])
+        nearest = members.index(near_call) if near_call is not None else None
+        return IterationGraph(loop.index, it.index, len(members), call_index, None, graph.summarized, nearest)
+    sub = graph.snapshot
+    sub["graph"]["iteration"] = {"loop": loop.index, "index": it.index, "count": len(members)}
+    reference = next((c for c in reversed(members) if c != call_index and _has_graph(ids, calls[c])), None)
+    if reference is not None:
+        _carry_names(sub, snapshot, calls[reference], calls[call_index])
+    return IterationGraph(loop.index, it.index, len(members), call_index, sub, False, None)
+
+
+def _has_graph(ids: set[Any], call: Mapping[str, Any]) -> bool:
+    """Whether the snapshot whose node ids are ``ids`` holds every node ``call`` ran."""
+    if not is_detailed(call):
+        return False
+    return all(info.get("node_id") in ids for info in call["events"][0].get("nodes") or [])
+
+
+def _output_keys(nodes: Mapping[str, Mapping[str, Any]], call: Mapping[str, Any]) -> dict[tuple[int, int], str]:
+    """(position in the call's plan, output number) -> tensor id, for the outputs of its ops."""
+    keys: dict[tuple[int, int], str] = {}
+    for position, info in enumerate(call["events"][0].get("nodes") or []):
+        node = nodes.get(info.get("node_id")) or {}
+        for nr, tid in enumerate(node.get("outputs") or []):
+            keys[(position, nr)] = tid
+    return keys
+
+
+def _carry_names(
+    sub: dict[str, Any], snapshot: Mapping[str, Any], reference: Mapping[str, Any], call: Mapping[str, Any]
+) -> None:
+    """Name ``sub``'s unnamed intermediates after their counterparts in the ``reference`` call.
+
+    Counterparts are the same output of the op at the same position of the same plan (both calls
+    ran the same loop body: the plans list the same op names in the same order); a plan that
+    differs (a data-dependent branch) carries nothing over.
+    """
+    plan = [info.get("name") for info in call["events"][0].get("nodes") or []]
+    if plan != [info.get("name") for info in reference["events"][0].get("nodes") or []]:
+        return
+    nodes = {n.get("id"): n for n in snapshot.get("nodes", [])}
+    theirs = _output_keys(nodes, reference)
+    ours = _output_keys(nodes, call)
+    by_id = {n.get("id"): n for n in sub.get("nodes", [])}
+    for key, tid in ours.items():
+        node = by_id.get(tid)
+        other = nodes.get(theirs.get(key))
+        if node is None or other is None or node.get("name") or not other.get("name"):
+            continue
+        name = str(other["name"])
+        label = str(node.get("label") or "")
+        node["name"] = name
+        node["names"] = [name]
+        node["label"] = name + label[label.index("\n") :] if "\n" in label else name

@@ -1,0 +1,212 @@
+"""The graph one backward call ran on, cut out of its cell's snapshot.
+
+A cell's snapshot holds every graph still reachable when the cell ended. A training loop's
+detailed iterations (gradviz.runner.recording keeps the first and last few) all hang off the same
+parameters, so drawn together they read as N losses with every weight fanning out to N
+transposes. A call's ``call_started`` event lists the nodes of its graph task (the plan) by the
+snapshot's own ids, so the call's graph is: those nodes, the tensors flowing into and out of its
+ops, each AccumulateGrad's leaf (parameters stay one node each: ``model.0.weight`` is the same
+tensor in every iteration) and the edges among them.
+
+The numbers are the call's own where the snapshot's are not: a parameter's ``.grad`` is what it
+held right after this call (its last ``grad_accumulated``), its value what it was when the call
+started (``call_started.leaf_values``). A view of a parameter (``weight.t()``) shares its storage,
+so after an optimizer step its snapshot value is the new one; for an earlier call that value is
+unknown and left out rather than shown wrong.
+
+Iterations are numbered as gradviz.backward.training numbers them (``Iteration.index``, shown
+1-based), over the session's backward calls in order (``call_index``, what the player selects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gradviz.graph.summary import array_summary, json_number
+
+__all__ = [
+    "CallGraph",
+    "call_node_ids",
+    "call_subgraph",
+    "is_detailed",
+    "nearest_detailed",
+    "summary_of_grad",
+]
+
+
+def is_detailed(call: Mapping[str, Any]) -> bool:
+    """Whether a call was recorded event by event (a long loop keeps most calls as summaries)."""
+    if call.get("summarized"):
+        return False
+    events = call.get("events") or []
+    return bool(events) and events[0].get("type") == "call_started"
+
+
+def call_node_ids(call: Mapping[str, Any]) -> list[str] | None:
+    """The ids of the nodes call ``call`` planned to run (its graph task), None without detail."""
+    if not is_detailed(call):
+        return None
+    start = call["events"][0]
+    return [str(info["node_id"]) for info in start.get("nodes") or [] if info.get("node_id") is not None]
+
+
+def summary_of_grad(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A trace grad value (``{shape, dtype, min, max, mean, values?}``) as a snapshot ArraySummary.
+
+    Values past the trace's listing limit are known only by their statistics: the summary then
+    has no preview (the canvas draws no heatmap rather than a made-up one).
+    """
+    if value is None:
+        return None
+    shape = [int(s) for s in value.get("shape") or []]
+    dtype = str(value.get("dtype") or "float32")
+    if "values" in value:
+        array = np.asarray(value["values"], dtype=np.float64).reshape(shape)
+        summary = array_summary(array, dtype)
+        return summary
+    numel = int(np.prod(shape)) if shape else 1
+    return {
+        "shape": shape,
+        "dtype": dtype,
+        "numel": numel,
+        "min": _number(value.get("min")),
+        "max": _number(value.get("max")),
+        "mean": _number(value.get("mean")),
+        "preview": None,
+        "truncated": True,
+    }
+
+
+def _number(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    return json_number(value)
+
+
+@dataclass(frozen=True)
+class CallGraph:
+    """Call ``call_index``'s own graph (``snapshot``, node-link data), or why there is none.
+
+    ``snapshot`` is None when the call was kept as a summary (``summarized``) or when the cell's
+    snapshot no longer holds every node the call ran (``missing`` lists them): drawing part of a
+    graph as if it were the call's would be wrong.
+    """
+
+    call_index: int
+    snapshot: dict[str, Any] | None
+    summarized: bool = False
+    missing: tuple[str, ...] = ()
+
+
+def call_subgraph(snapshot: Mapping[str, Any], call: Mapping[str, Any], call_index: int = 0) -> CallGraph:
+    """The part of ``snapshot`` (node-link data, schema 3) that backward call ``call`` ran on.
+
+    Kept: the call's planned nodes; for each op its input and output tensors, for each
+    AccumulateGrad its leaf; the call's roots and ``inputs=`` tensors; every link between two
+    kept nodes (both views). Node dicts are copies: per-call values never leak into ``snapshot``.
+    """
+    plan = call_node_ids(call)
+    if plan is None:
+        return CallGraph(call_index, None, summarized=True)
+    nodes = {str(n.get("id")): n for n in snapshot.get("nodes", [])}
+    missing = tuple(v for v in plan if v not in nodes)
+    if missing:
+        return CallGraph(call_index, None, missing=missing)
+    start = call["events"][0]
+    keep: dict[str, None] = dict.fromkeys(plan)  # ordered: the plan first, as the call ran it
+    for v in plan:
+        node = nodes[v]
+        if node.get("kind") == "accumulate":
+            _keep_tensor(keep, nodes, node.get("variable"))
+            continue
+        for tid in [*(node.get("inputs") or []), *(node.get("outputs") or [])]:
+            _keep_tensor(keep, nodes, tid)
+    for tid in [*(start.get("roots") or []), *(start.get("inputs") or [])]:
+        _keep_tensor(keep, nodes, tid)
+    kept_nodes = [dict(nodes[v]) for v in keep]
+    _call_values(kept_nodes, call)
+    links = [dict(e) for e in snapshot.get("links", []) if e.get("source") in keep and e.get("target") in keep]
+    graph = {
+        **dict(snapshot.get("graph") or {}),
+        "call": {"index": call_index, "call_id": call.get("call_id"), "nodes": len(plan)},
+    }
+    out = {
+        "directed": snapshot.get("directed", True),
+        "multigraph": snapshot.get("multigraph", True),
+        "graph": graph,
+        "nodes": kept_nodes,
+        "links": links,
+    }
+    return CallGraph(call_index, out)
+
+
+def _keep_tensor(keep: dict[str, None], nodes: Mapping[str, Mapping[str, Any]], tid: Any) -> None:
+    if isinstance(tid, str) and tid in nodes:
+        keep.setdefault(tid, None)
+
+
+def _call_values(kept: list[dict[str, Any]], call: Mapping[str, Any]) -> None:
+    """Replace the snapshot's end-of-cell numbers by call ``call``'s own, where they differ."""
+    events = call.get("events") or []
+    start = events[0]
+    leaf_values: Mapping[str, Mapping[str, Any]] = start.get("leaf_values") or {}
+    grads_after: dict[str, Any] = {}
+    for event in events:
+        if event.get("type") == "grad_accumulated":
+            grads_after[str(event.get("tensor_id"))] = event.get("after")
+    by_id = {str(n["id"]): n for n in kept}
+    changed: dict[str, bool] = {}  # leaf id -> overwritten in place after this call started
+    for tid, known in leaf_values.items():
+        node = by_id.get(tid)
+        if node is None:
+            continue
+        changed[tid] = node.get("version") != known.get("version")
+        if changed[tid] and known.get("values") is not None:
+            node["values"] = dict(known["values"])
+            node["version"] = known.get("version")
+            node["repr"] = None  # printed from the value it has now
+    for tid, after in grads_after.items():
+        node = by_id.get(tid)
+        if node is not None and after is not None:
+            node["grad"] = summary_of_grad(after)
+            node["grad_none_reason"] = None
+    # A view of a parameter (``weight.t()``) shares its storage: once the optimizer stepped, the
+    # snapshot has the new numbers, which are not what this call ran with.
+    for node in kept:
+        if node.get("kind") == "tensor" and node.get("is_view") and _base_changed(node, by_id, changed):
+            node["values"] = None
+            node["repr"] = None
+
+
+def _base_changed(view: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], changed: Mapping[str, bool]) -> bool:
+    """Whether ``view`` is (a chain of views of) a leaf the optimizer overwrote after this call."""
+    node: Mapping[str, Any] | None = view
+    seen: set[str] = set()
+    while node is not None and node.get("is_view"):
+        key = str(node.get("id"))
+        if key in seen:
+            return False
+        seen.add(key)
+        producer = by_id.get(str(node.get("grad_fn")))
+        inputs = (producer or {}).get("inputs") or []
+        node = by_id.get(str(inputs[0])) if inputs else None
+    return node is not None and bool(changed.get(str(node.get("id"))))
+
+
+def nearest_detailed(calls: Sequence[Mapping[str, Any]], index: int, among: Sequence[int] | None = None) -> int | None:
+    """The detailed call closest to call ``index`` (the earlier one on a tie), None if none is.
+
+    ``among``: the call indices to choose from (a loop's iterations); default every call.
+    """
+    candidates = range(len(calls)) if among is None else among
+    best: int | None = None
+    for i in candidates:
+        if not 0 <= i < len(calls) or not is_detailed(calls[i]):
+            continue
+        if best is None or abs(i - index) < abs(best - index) or (abs(i - index) == abs(best - index) and i < best):
+            best = i
+    return best
