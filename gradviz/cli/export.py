@@ -3,7 +3,8 @@
 The script (the seed notebook without FILE) runs as in ``gradviz run`` (sandboxed worker by
 default); the picture shows the graph
 of the cell that made the chosen backward call (``--call K``, 1-based over the whole script,
-default the last call), at a step of that call, its final state, or every step (PDF handout,
+default the last call; an iteration of a training loop is drawn alone, parameters one node
+each), at a step of that call, its final state, or every step (PDF handout,
 animations). A script with no backward call exports its last graph as it stands.
 
 ``.dot`` and ``.json`` need no Qt. The other formats render with Qt alone (ui.export), offscreen
@@ -111,11 +112,41 @@ def pick_source(results: Sequence[Any], call: int | None) -> ExportSource:
         result, trace = calls[number - 1]
         if result.graph is None:
             raise ExportError(f"cell {result.index} has no graph snapshot")
-        return ExportSource(result.graph, trace, number, result.index)
+        return ExportSource(_graph_of_call(result.graph, [c for _, c in calls], number), trace, number, result.index)
     for result in reversed(list(results)):
         if result.graph is not None and result.graph.get("nodes"):
             return ExportSource(result.graph, None, None, result.index)
     raise ExportError("the script builds no autograd graph to export")
+
+
+def _graph_of_call(cell_graph: dict[str, Any], traces: list[dict[str, Any]], number: int) -> dict[str, Any]:
+    """What call ``number`` (1-based) ran on: an iteration of a training loop is that iteration
+    alone (gradviz.backward.training.iteration_graph), any other call its cell's graph."""
+    from gradviz.backward.training import iteration_graph
+
+    found = iteration_graph(cell_graph, traces, number - 1)
+    if found is None:
+        return cell_graph
+    if found.snapshot is not None:
+        return found.snapshot
+    what = f"call {number} is iteration {found.iteration + 1} of {found.count} of a training loop"
+    why = "kept only as a summary (long loops keep full detail for their first and last iterations)"
+    if not found.summarized:
+        why = "whose graph is no longer in its cell's snapshot"
+    hint = ""
+    if found.nearest is not None:
+        near_number = _loop_call_number(traces, number - 1, found.nearest)
+        hint = f"; the nearest iteration with its graph is {found.nearest + 1} (--call {near_number})"
+    raise ExportError(f"{what}, {why}{hint}")
+
+
+def _loop_call_number(traces: list[dict[str, Any]], call_index: int, iteration: int) -> int:
+    """The 1-based call number of ``iteration`` in the loop that made call ``call_index``."""
+    from gradviz.backward.training import detect_loops, iteration_of_call
+
+    found = iteration_of_call(detect_loops(traces), call_index)
+    assert found is not None  # call_index is an iteration: iteration_graph said so
+    return found[0].call_indices[iteration] + 1
 
 
 def layout_json(snapshot: Mapping[str, Any], view: str) -> dict[str, Any]:
@@ -158,7 +189,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("file", nargs="?", help=FILE_HELP)
     parser.add_argument("-o", "--output", required=True, help="OUT.png|svg|pdf|gif|apng|webp|dot|json")
     parser.add_argument(
-        "--call", type=int, default=None, help="which backward call (1-based over the script; default the last)"
+        "--call",
+        type=int,
+        default=None,
+        help="which backward call (1-based over the script; default the last); a loop's call: its iteration only",
     )
     when = parser.add_mutually_exclusive_group()
     when.add_argument(
