@@ -24,6 +24,7 @@ the receiving node's input buffer adds them up (``input_buffers``: ``2.25 + 2.25
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -412,6 +413,8 @@ class Replay:
         self._checkpoints: dict[int, ReplayState] = {}
         self._last: ReplayState | None = None
         self._memory: list[int] | None = None
+        self._by_type: dict[str, list[int]] | None = None
+        self._starts: dict[str, int] | None = None
 
     # -- public API ------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -429,6 +432,29 @@ class Replay:
                 return k
         return None
 
+    def steps_of(self, event_type: str) -> list[int]:
+        """Every step with this event type, in order (indexed once per replay)."""
+        if self._by_type is None:
+            by_type: dict[str, list[int]] = {}
+            for k, event in enumerate(self.events):
+                by_type.setdefault(str(event.get("type")), []).append(k)
+            self._by_type = by_type
+        return self._by_type.get(event_type, [])
+
+    def next_step(self, after: int, event_type: str) -> int | None:
+        """The first step after ``after`` with this event type, or None."""
+        steps = self.steps_of(event_type)
+        i = bisect_right(steps, after)
+        return steps[i] if i < len(steps) else None
+
+    def start_step(self, node_id: str) -> int | None:
+        """The step at which ``node_id`` starts running (its NodeStarted), None if it never runs."""
+        if self._starts is None:
+            self._starts = {}
+            for k in self.steps_of("node_started"):
+                self._starts.setdefault(str(self.events[k].get("node_id")), k)
+        return self._starts.get(node_id)
+
     @property
     def last_step(self) -> int:
         """The call's last step (CallFinished, or the last event of a cut-off trace)."""
@@ -439,7 +465,12 @@ class Replay:
         return step_position(k, len(self.events))
 
     def state(self, k: int) -> ReplayState:
-        """The state after step ``k`` (0 <= k < len; negative counts from the end)."""
+        """The state after step ``k`` (0 <= k < len; negative counts from the end).
+
+        Built from the nearest earlier checkpoint (or the last state asked for, when that is
+        closer) by applying events to one working copy in place: a seek anywhere costs one state
+        copy and at most ``CHECKPOINT_EVERY`` events once the checkpoints before it exist, and
+        the first far seek makes them on the way at one copy per ``CHECKPOINT_EVERY`` steps."""
         n = len(self.events)
         if k < 0:
             k += n
@@ -448,17 +479,19 @@ class Replay:
         last = self._last
         if last is not None and last.step == k:
             return last
-        if last is not None and last.step < k and k - last.step <= CHECKPOINT_EVERY:
+        cp = (k // CHECKPOINT_EVERY) * CHECKPOINT_EVERY
+        while cp > 0 and cp not in self._checkpoints:
+            cp -= CHECKPOINT_EVERY
+        saved = self._checkpoints.get(cp)
+        base = saved if saved is not None else self._initial()
+        if last is not None and base.step < last.step < k:
             base = last
-        else:
-            cp = (k // CHECKPOINT_EVERY) * CHECKPOINT_EVERY
-            while cp > 0 and cp not in self._checkpoints:
-                cp -= CHECKPOINT_EVERY
-            saved = self._checkpoints.get(cp) if cp > 0 else None
-            base = saved if saved is not None else self._initial()
-        state = base
+        state = base.copy()
         while state.step < k:
-            state = self._apply(state, state.step + 1)
+            step = state.step + 1
+            self._advance(state, step)
+            if step % CHECKPOINT_EVERY == 0 and step not in self._checkpoints:
+                self._checkpoints[step] = state.copy() if step < k else state
         self._last = state
         return state
 
@@ -536,9 +569,10 @@ class Replay:
         self._checkpoints[0] = state
         return state
 
-    def _apply(self, prev: ReplayState, k: int) -> ReplayState:
+    def _advance(self, s: ReplayState, k: int) -> None:
+        """Apply event ``k`` to ``s`` in place (``s`` must be the state after step k - 1 and
+        must own its dicts and lists: a ``copy()``, never a state handed out)."""
         event = self.events[k]
-        s = prev.copy()
         s.step = k
         s.event = event
         kind = event.get("type")
@@ -617,9 +651,6 @@ class Replay:
             s.ok = bool(event.get("ok"))
             if s.current_node is not None and s.node_states.get(s.current_node) == "running":
                 s.node_states[s.current_node] = "done"
-        if k % CHECKPOINT_EVERY == 0:
-            self._checkpoints[k] = s
-        return s
 
 
 def find_freeing_call(traces: Sequence[Any], before: int, node_id: str) -> tuple[int, list[str]] | None:
