@@ -6,7 +6,14 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["enable_grad", "inference_mode", "is_grad_enabled", "no_grad", "set_grad_enabled"]
+__all__ = [
+    "enable_grad",
+    "inference_mode",
+    "is_grad_enabled",
+    "is_inference_mode_enabled",
+    "no_grad",
+    "set_grad_enabled",
+]
 
 _enabled = True
 # Inside inference_mode(): tensors made there are inference tensors (Tensor.is_inference()).
@@ -75,6 +82,11 @@ class no_grad(_GradModeContext):
 
 class enable_grad(_GradModeContext):
     _target = True
+
+
+def is_inference_mode_enabled() -> bool:
+    """torch.is_inference_mode_enabled(): inside inference_mode() (and not a nested inference_mode(False))."""
+    return _inference
 
 
 def _set_inference(value: bool) -> None:

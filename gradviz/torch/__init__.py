@@ -49,7 +49,14 @@ from gradviz.autograd.factories import (
     zeros,
     zeros_like,
 )
-from gradviz.autograd.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from gradviz.autograd.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from gradviz.autograd.legacy import LEGACY_TYPES as _LEGACY_TYPES
 from gradviz.autograd.ops.variants import VARIANTS as _VARIANTS
 from gradviz.autograd.printing import get_printoptions, set_printoptions
@@ -124,6 +131,43 @@ def addmm(
     return _addmm(input, mat1, mat2, beta=beta, alpha=alpha)
 
 
+def conv1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: _builtins.int | tuple[_builtins.int] = 1,
+    padding: _builtins.int | tuple[_builtins.int] | _builtins.str = 0,
+    dilation: _builtins.int | tuple[_builtins.int] = 1,
+    groups: _builtins.int = 1,
+) -> Tensor:
+    """torch.conv1d: the same function as torch.nn.functional.conv1d."""
+    from gradviz.torch.nn.functional import conv1d as _conv1d
+
+    return _conv1d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: _builtins.int | tuple[_builtins.int, _builtins.int] = 1,
+    padding: _builtins.int | tuple[_builtins.int, _builtins.int] | _builtins.str = 0,
+    dilation: _builtins.int | tuple[_builtins.int, _builtins.int] = 1,
+    groups: _builtins.int = 1,
+) -> Tensor:
+    """torch.conv2d: the same function as torch.nn.functional.conv2d."""
+    from gradviz.torch.nn.functional import conv2d as _conv2d
+
+    return _conv2d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def dropout(input: Tensor, p: _builtins.float, train: _builtins.bool) -> Tensor:
+    """torch.dropout(input, p, train): all three arguments required, as in PyTorch."""
+    from gradviz.torch.nn.functional import dropout as _dropout
+
+    return _dropout(input, p, train)
+
+
 # Loaded on first use: ``torch.nn``, ``torch.cuda``, ``torch.utils`` ...
 _SUBMODULES = frozenset({"nn", "optim", "cuda", "backends", "accelerator", "utils"})
 
@@ -178,10 +222,13 @@ __all__ = [
     "autograd",
     "backends",  # noqa: F405 - a submodule imported on first use (module __getattr__)
     "bool",
+    "conv1d",
+    "conv2d",
     "cuda",  # noqa: F405 - a submodule imported on first use (module __getattr__)
     "detach",
     "device",
     "double",
+    "dropout",
     "dtype",
     "empty",
     "empty_like",
@@ -209,6 +256,7 @@ __all__ = [
     "is_floating_point",
     "is_grad_enabled",
     "is_inference",
+    "is_inference_mode_enabled",
     "is_tensor",
     "linspace",
     "long",

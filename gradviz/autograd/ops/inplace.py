@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gradviz.autograd.grad_mode import is_grad_enabled, no_grad
+from gradviz.autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled, no_grad
 from gradviz.autograd.node import SavedTensor
 from gradviz.autograd.ops import functional
 from gradviz.autograd.ops import registry as _registry
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+INFERENCE_INPLACE = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal "
+    "tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details."
+)
 SHARED_MEMORY = (
     "unsupported operation: more than one element of the written-to tensor refers to a "
     "single memory location. Please clone() the tensor before performing the operation."
@@ -28,7 +32,10 @@ SHARED_MEMORY = (
 
 
 def check_inplace(t: Tensor) -> None:
-    """Refuse what PyTorch refuses: in-place on a leaf (or a view of a leaf) that requires grad."""
+    """Refuse what PyTorch refuses: in-place on a leaf (or a view of a leaf) that requires grad, and
+    on an inference tensor outside inference mode."""
+    if t._is_inference and not is_inference_mode_enabled():
+        raise RuntimeError(INFERENCE_INPLACE)
     if not is_grad_enabled():
         return
     if t._multi_output_view:  # PyTorch checks the view's kind before whether its base is a leaf
@@ -196,6 +203,8 @@ def setitem(t: Tensor, key: object, value: object) -> None:
     Tensor = _registry.Tensor
     from gradviz.autograd.ops.registry import wrap_scalar
 
+    if t._is_inference and not is_inference_mode_enabled():
+        raise RuntimeError(INFERENCE_INPLACE)
     if is_grad_enabled() and t._requires_grad and t.grad_fn is None:
         raise RuntimeError(VIEW_OF_LEAF_INPLACE)
     src = value if isinstance(value, Tensor) else None

@@ -375,6 +375,8 @@ def record(op: OpDef, tensors: Sequence[Tensor], out: np.ndarray, dtype: dtypes.
         result._version_counter = base._version_counter
         result._base = base._base if base._base is not None else base
         result._view_fn = _compose_view(base._view_fn, op.forward, attrs)
+        # A view is an inference tensor exactly when its base is, whatever the mode it is made in.
+        result._is_inference = base._is_inference
         if base._multi_output_view:
             result._multi_output_view = True
     if not is_grad_enabled():
