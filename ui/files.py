@@ -70,7 +70,13 @@ def write_document(path: str | Path, text: str) -> None:
     if file.suffix.lower() == ".ipynb":
         from gradviz.runner import cells
 
-        payload = cells.write_ipynb(cells.split_percent_cells(text))
+        # What the editor does not hold (outputs, execution counts, tags, ids) is kept from the
+        # notebook being overwritten.
+        try:
+            previous: str | None = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            previous = None
+        payload = cells.write_ipynb(cells.split_percent_cells(text), previous)
     else:
         payload = text if text.endswith("\n") or not text else text + "\n"
     tmp = file.with_name(f".{file.name}.gradviz-tmp")

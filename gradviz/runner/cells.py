@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import difflib
 import importlib
 import io
 import json
@@ -85,6 +86,8 @@ class Cell:
     first_line: int
     kind: str = CODE
     title: str = ""
+    # A notebook's raw cell (``# %% [raw]``): it never runs, like markdown, and is saved back as raw.
+    raw: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,6 +148,11 @@ def parse_marker(line: str) -> tuple[str, str] | None:
     # Raw cells are not executed either; the two kinds we model are "runs" and "does not run".
     kind = MARKDOWN if _TYPE_TAG.search(rest) else CODE
     return kind, _TYPE_TAG.sub("", rest).strip()
+
+
+def _marks_raw(line: str) -> bool:
+    match = _TYPE_TAG.search(line)
+    return match is not None and match.group("tag") == "raw"
 
 
 def is_cell_marker(line: str) -> bool:
@@ -213,11 +221,11 @@ def split_percent_cells(text: str) -> list[Cell]:
     markers = [i for i, line in enumerate(lines) if is_cell_marker(line)]
     cells: list[Cell] = []
 
-    def add(body: list[str], body_start: int, kind: str, title: str) -> None:
+    def add(body: list[str], body_start: int, kind: str, title: str, raw: bool = False) -> None:
         trimmed, first_line = _trim_blank(body, body_start)
         if kind == MARKDOWN:
             trimmed = _uncomment_markdown(trimmed)
-        cells.append(Cell(len(cells), "\n".join(trimmed), first_line, kind, title))
+        cells.append(Cell(len(cells), "\n".join(trimmed), first_line, kind, title, raw))
 
     if not markers:
         if text.strip():
@@ -232,7 +240,7 @@ def split_percent_cells(text: str) -> list[Cell]:
         assert parsed is not None
         kind, title = parsed
         # Line numbers are 1-based: the marker is line start+1, its body begins at start+2.
-        add(lines[start + 1 : end], start + 2, kind, title)
+        add(lines[start + 1 : end], start + 2, kind, title, kind == MARKDOWN and _marks_raw(lines[start]))
     return cells
 
 
@@ -242,7 +250,7 @@ def _marker_line(cell: Cell) -> str:
     if title:
         parts.append(title)
     if cell.kind == MARKDOWN:
-        parts.append("[markdown]")
+        parts.append("[raw]" if cell.raw else "[markdown]")
     return " ".join(parts)
 
 
@@ -352,9 +360,10 @@ def _notebook_cells(document: Any, path: str | Path | None) -> list[Any]:
 
 
 def read_ipynb(text: str, path: str | Path | None = None) -> list[Cell]:
-    """Cells of an nbformat-4 notebook. Code and markdown cells are kept (raw cells count as
-    markdown: neither runs); outputs are ignored. Raises :class:`NotebookError` for anything else,
-    naming the field that is wrong (``cells[2].source[0] is a number, not text``)."""
+    """Cells of an nbformat-4 notebook. Code, markdown and raw cells are kept (raw cells, like
+    markdown, never run); outputs and metadata stay in the file, for :func:`write_ipynb` to keep.
+    Raises :class:`NotebookError` for anything else, naming the field that is wrong
+    (``cells[2].source[0] is a number, not text``)."""
     entries = _notebook_cells(_read_json(text, path), path)
     raw: list[Cell] = []
     for n, entry in enumerate(entries):
@@ -372,9 +381,10 @@ def read_ipynb(text: str, path: str | Path | None = None) -> list[Cell]:
         source = _source_text(entry.get("source", ""), where, path)
         lines, _ = _trim_blank(_lines_of(kind, source), 1)
         title = metadata.get("title")
-        raw.append(Cell(len(raw), "\n".join(lines), 0, kind, _one_line(title) if isinstance(title, str) else ""))
+        shown = _one_line(title) if isinstance(title, str) else ""
+        raw.append(Cell(len(raw), "\n".join(lines), 0, kind, shown, cell_type == "raw"))
     _, first_lines = _percent_layout(raw)
-    return [Cell(c.index, c.source, first, c.kind, c.title) for c, first in zip(raw, first_lines)]
+    return [Cell(c.index, c.source, first, c.kind, c.title, c.raw) for c, first in zip(raw, first_lines)]
 
 
 def _nb_source(source: str) -> list[str]:
@@ -384,27 +394,120 @@ def _nb_source(source: str) -> list[str]:
     return lines
 
 
-def write_ipynb(cells: list[Cell]) -> str:
-    """Serialise cells as an nbformat 4.5 notebook without outputs (deterministic cell ids)."""
+def write_ipynb(cells: list[Cell], previous: str | None = None) -> str:
+    """Serialise cells as an nbformat 4.5 notebook (deterministic cell ids).
+
+    ``previous`` is the notebook being overwritten, if any: what gradviz's editor does not hold is
+    kept from it (see :func:`_kept_entries`): each cell's outputs, execution count, id, tags and
+    other metadata, and the notebook's own metadata. Without it, code cells have no outputs.
+    """
+    old_document = _previous_document(previous)
+    kept = _kept_entries(cells, old_document["cells"]) if old_document is not None else [None] * len(cells)
     entries: list[dict[str, Any]] = []
-    for cell in cells:
-        metadata: dict[str, Any] = {"title": cell.title} if cell.title else {}
-        entry: dict[str, Any] = {"cell_type": cell.kind, "id": f"cell-{cell.index}", "metadata": metadata}
+    used_ids: set[str] = {str(e["id"]) for e in kept if e is not None and isinstance(e.get("id"), str)}
+    for cell, old in zip(cells, kept):
+        cell_type = "raw" if cell.kind == MARKDOWN and cell.raw else cell.kind
+        entry: dict[str, Any] = {"cell_type": cell_type}
+        cell_id = old.get("id") if old is not None else None
+        if not isinstance(cell_id, str):
+            cell_id = f"cell-{cell.index}"
+            while cell_id in used_ids:
+                cell_id += "-new"
+            used_ids.add(cell_id)
+        entry["id"] = cell_id
+        metadata = dict(old["metadata"]) if old is not None and isinstance(old.get("metadata"), dict) else {}
+        if cell.title:
+            metadata["title"] = cell.title
+        else:
+            metadata.pop("title", None)
+        entry["metadata"] = metadata
+        if old is not None and old.get("cell_type") != "code" and "attachments" in old:
+            entry["attachments"] = old["attachments"]  # images pasted into markdown
         if cell.kind == CODE:
-            entry["execution_count"] = None
-            entry["outputs"] = []
-        entry["source"] = _nb_source(cell.source)
+            ran = old if old is not None and old.get("cell_type") == "code" else {}
+            count, outputs = ran.get("execution_count"), ran.get("outputs")
+            entry["execution_count"] = count if isinstance(count, int) and not isinstance(count, bool) else None
+            entry["outputs"] = outputs if isinstance(outputs, list) else []
+        unchanged = old is not None and _entry_key(old) == (cell.kind, cell.source) and "source" in old
+        # an unchanged cell keeps its source as the file wrote it (one string or a list of lines)
+        entry["source"] = old["source"] if unchanged and old is not None else _nb_source(cell.source)
         entries.append(entry)
+    metadata = old_document["metadata"] if old_document is not None else {}
     document = {
         "cells": entries,
-        "metadata": {
+        "metadata": metadata
+        or {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
         },
         "nbformat": 4,
-        "nbformat_minor": 5,
+        "nbformat_minor": old_document["minor"] if old_document is not None else 5,
     }
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+def _previous_document(previous: str | None) -> dict[str, Any] | None:
+    """The notebook being overwritten, when it is one gradviz can read (else nothing is kept)."""
+    if previous is None:
+        return None
+    try:
+        document = _read_json(previous, None)
+        entries = _notebook_cells(document, None)
+    except NotebookError:
+        return None
+    if not all(isinstance(e, dict) for e in entries):
+        return None
+    metadata = document.get("metadata")
+    minor = document.get("nbformat_minor")
+    return {
+        "cells": entries,
+        "metadata": metadata if isinstance(metadata, dict) else {},
+        "minor": minor if isinstance(minor, int) and not isinstance(minor, bool) and 5 <= minor < 100 else 5,
+    }
+
+
+def _entry_key(entry: dict[str, Any]) -> tuple[str, str]:
+    """A previous notebook cell as gradviz reads it: (does it run, its trimmed source)."""
+    kind = CODE if entry.get("cell_type") == "code" else MARKDOWN
+    source = entry.get("source", "")
+    text = "".join(p for p in source if isinstance(p, str)) if isinstance(source, list) else source
+    lines, _ = _trim_blank(_lines_of(kind, text if isinstance(text, str) else ""), 1)
+    return kind, "\n".join(lines)
+
+
+def _kept_entries(cells: list[Cell], old_entries: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
+    """For each cell, the previous notebook's cell it continues, or None for a new cell.
+
+    Cells are matched by kind and text in order (difflib's longest matching blocks): an unchanged
+    cell keeps everything, wherever cells were added or removed around it; a moved cell is found by
+    its text. Between two matches, the edited cells are paired in order while their kinds agree (an
+    edited code cell keeps its outputs until it runs again, as Jupyter keeps them); what is left
+    over is new or was deleted.
+    """
+    new_keys = [(c.kind, c.source) for c in cells]
+    old_keys = [_entry_key(e) for e in old_entries]
+    kept: list[dict[str, Any] | None] = [None] * len(cells)
+    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+    for tag, i1, i2, j1, _j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1):
+                kept[j1 + k] = old_entries[i1 + k]
+    used = {id(e) for e in kept if e is not None}
+    # A cell moved elsewhere is found by its text (the first unused cell with the same text).
+    for j, key in enumerate(new_keys):
+        if kept[j] is None:
+            match = next((e for e, k in zip(old_entries, old_keys) if k == key and id(e) not in used), None)
+            if match is not None:
+                kept[j] = match
+                used.add(id(match))
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace":
+            for k in range(min(i2 - i1, j2 - j1)):
+                old, j = old_entries[i1 + k], j1 + k
+                if kept[j] is None and id(old) not in used and old_keys[i1 + k][0] == new_keys[j][0]:
+                    kept[j] = old
+                    used.add(id(old))
+    return kept
 
 
 def load_cells(path: str | Path) -> list[Cell]:
