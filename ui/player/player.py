@@ -8,6 +8,7 @@ what it last sent so a step only sends what changed. The canvas is a ui.protocol
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,10 +19,12 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListView,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QSlider,
+    QSpinBox,
     QSplitter,
     QStyle,
     QToolButton,
@@ -42,13 +45,15 @@ from gradviz.backward.replay import (
     vjp_view,
 )
 from gradviz.backward.rules import node_rule
+from ui.player.calls import CallListModel
 from ui.player.names import TensorNames
+from ui.player.run_to import RunToMenu
+from ui.player.schedule import SPEEDS, Speed, TickPlan, plan_for, speed_by_key
+from ui.player.targets import GroupLookup, trace_nodes_for
 from ui.player.widgets import CONTEXT, BufferChips, LedgerView, MemoryLane, VjpPanel
 from ui.protocols import PlaybackCanvas
 
-BASE_STEPS_PER_SECOND = 2.0
 _UNSENT: Any = object()  # "never sent to the canvas", distinct from any (grad, text) pair
-SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 class BackwardPlayer(QWidget):
@@ -72,15 +77,21 @@ class BackwardPlayer(QWidget):
         self._sent_alive: dict[tuple[str, str], bool] = {}
         self._fix: str | None = None
         self._vjp_cache: dict[str, dict[str, Any]] = {}
+        self._events_by_node: dict[str, list[dict[str, Any]]] | None = None  # the selected call's, by node
         self._chip_keys: list[tuple[str, str]] | None = None  # the chips shown, to skip unchanged frames
         self._earlier_ledger: list[str] = []
         self._source_lines: list[str] = []
         self._names = TensorNames()
+        self._groups: GroupLookup | None = None
+        self._selected_node: str | None = None  # the graph's selection, a "run to" target
+        self._run_target: int | None = None  # playback stops at this step (run to a node)
+        self._plan = TickPlan(500, 1)
+        self._speed = speed_by_key("1")
         self.language = str(QSettings().value("appearance/language", "en"))
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._build()
-        self._set_speed(_float(QSettings().value("player/speed", 1.0), 1.0))
+        self._set_speed(QSettings().value("player/speed", "1"))
         self._shortcuts()
         self._refresh_enabled()
 
@@ -106,21 +117,44 @@ class BackwardPlayer(QWidget):
         )
         for b in (self.start_button, self.back_button, self.play_button, self.forward_button, self.end_button):
             bar.addWidget(b)
+        # Jumps for long calls: over a folded group, to the next .grad written, to a chosen node.
+        self.step_over_button = self._text_tool("⤼", self.step_over)
+        self.next_grad_button = self._text_tool(".grad ⏭", self.next_accumulation)
+        self.run_to_menu = RunToMenu(self)
+        self.run_to_menu.node_chosen.connect(self.run_to_node)
+        self.run_to_button = self._text_tool("", None)
+        self.run_to_button.setMenu(self.run_to_menu)
+        self.run_to_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.run_to_menu.aboutToShow.connect(self._fill_run_to)
+        for b in (self.step_over_button, self.next_grad_button, self.run_to_button):
+            bar.addWidget(b)
         self.speed_box = QComboBox(self)
-        for s in SPEEDS:
-            self.speed_box.addItem(f"{s:g}×", s)
-        self.speed_box.setToolTip(self.tr("Playback speed"))
-        self.speed_box.currentIndexChanged.connect(lambda i: self._set_speed(SPEEDS[i], save=True))
+        for speed in SPEEDS:
+            self.speed_box.addItem("", speed.multiplier if speed.multiplier is not None else speed.key)
+        self.speed_box.currentIndexChanged.connect(lambda i: self._set_speed(SPEEDS[i].key, save=True))
         bar.addWidget(self.speed_box)
         bar.addSpacing(4)
-        self.calls_label = QLabel(self.tr("Backward call:"), self)
+        self.calls_label = QLabel(self)
         bar.addWidget(self.calls_label)
+        # The number box jumps straight to call #N (a loop's 20,000th); the list shows titles.
+        self.call_number = QSpinBox(self)
+        self.call_number.setObjectName("backwardCallNumber")
+        self.call_number.setPrefix("#")
+        self.call_number.setRange(1, 1)
+        self.call_number.setKeyboardTracking(False)  # typing "19999" picks once, not five times
+        self.call_number.valueChanged.connect(lambda n: self._on_row(n - 1))
+        bar.addWidget(self.call_number)
+        self.call_model = CallListModel(lambda row: self._call_title(row, self._calls[row]), self)
         self.call_box = QComboBox(self)
         self.call_box.setObjectName("backwardCalls")
+        self.call_box.setModel(self.call_model)
+        popup = QListView(self.call_box)
+        popup.setUniformItemSizes(True)  # the popup sizes 20,000 rows from one
+        self.call_box.setView(popup)
+        self.call_box.setMaxVisibleItems(20)
         self.call_box.setMinimumContentsLength(12)  # grows with the bar; the popup shows full titles
         self.call_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.call_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.call_box.setToolTip(self.tr("Which backward() call to replay (✗: it raised an error)"))
         self.call_box.currentIndexChanged.connect(self._on_row)
         bar.addWidget(self.call_box, 1)
         root.addLayout(bar)
@@ -149,6 +183,42 @@ class BackwardPlayer(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         root.addWidget(split, 1)
+        self._retranslate_bar()
+
+    def _retranslate_bar(self) -> None:
+        """The transport bar's texts and tooltips in the UI language (at start and on a switch)."""
+        self.step_over_button.setToolTip(
+            self.tr(
+                "Step over: run the folded group the running node is drawn in (or the next node) "
+                "in one step (Shift+Right)"
+            )
+        )
+        self.next_grad_button.setToolTip(
+            self.tr("Jump to the next leaf accumulation: the next time AccumulateGrad writes a .grad (Ctrl+Right)")
+        )
+        self.run_to_button.setText(self.tr("Run to…"))
+        self.run_to_button.setToolTip(
+            self.tr("Pick a node (or the node selected in the graph): playback runs until it executes")
+        )
+        for i, speed in enumerate(SPEEDS):
+            self.speed_box.setItemText(i, self._speed_text(speed))
+            self.speed_box.setItemData(i, self._speed_tip(speed), Qt.ItemDataRole.ToolTipRole)
+        self.speed_box.setToolTip(self.tr("Playback speed"))
+        self.calls_label.setText(self.tr("Backward call:"))
+        self.call_number.setToolTip(self.tr("Go to backward call number N"))
+        self.call_box.setToolTip(self.tr("Which backward() call to replay (✗: it raised an error)"))
+
+    def _speed_text(self, speed: Speed) -> str:
+        if speed.seconds is not None:
+            return self.tr("whole call in {n} s").format(n=f"{speed.seconds:g}")
+        return f"{speed.multiplier:g}×"
+
+    def _speed_tip(self, speed: Speed) -> str:
+        if speed.seconds is not None:
+            return self.tr("As fast as it takes to play the whole call in {n} s, however long it is").format(
+                n=f"{speed.seconds:g}"
+            )
+        return self.tr("{n} steps a second").format(n=f"{speed.steps_per_second(0):g}")
 
     def _build_detail(self, parent: QWidget) -> QWidget:
         """Left: the error box (when the step raised) above the VJP panel, scrolling together."""
@@ -203,12 +273,10 @@ class BackwardPlayer(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self.calls_label.setText(self.tr("Backward call:"))
+            self._retranslate_bar()
             self.ledger_title.setText(self.tr(".grad ledger"))
             self.chips_title.setText(self.tr("Saved buffers"))
-            if self._calls:
-                for i, call in enumerate(self._calls):
-                    self.call_box.setItemText(i, self._call_title(i, call))
+            self.call_model.retitle()
         super().changeEvent(event)
 
     def _tool(self, icon: QStyle.StandardPixmap, tip: str, slot: Any) -> QToolButton:
@@ -218,6 +286,14 @@ class BackwardPlayer(QWidget):
         button.clicked.connect(slot)
         return button
 
+    def _text_tool(self, text: str, slot: Any) -> QToolButton:
+        """A transport button labelled with text (its palette's text colour: readable in both themes)."""
+        button = QToolButton(self)
+        button.setText(text)
+        if slot is not None:
+            button.clicked.connect(slot)
+        return button
+
     def _shortcuts(self) -> None:
         for key, slot in (
             (Qt.Key.Key_Space, self.toggle_play),
@@ -225,6 +301,8 @@ class BackwardPlayer(QWidget):
             (Qt.Key.Key_Right, self.step_forward),
             (Qt.Key.Key_Home, lambda: self.seek(0)),
             (Qt.Key.Key_End, lambda: self.seek(len(self._replay or ()) - 1)),
+            (QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_Right), self.step_over),
+            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Right), self.next_accumulation),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -247,11 +325,12 @@ class BackwardPlayer(QWidget):
         self._nodes_by_id = None
         self._names.set_snapshot(snapshot)
         self.call_box.blockSignals(True)
-        self.call_box.clear()
-        for i, call in enumerate(self._calls):
-            self.call_box.addItem(self._call_title(i, call))
-            self.call_box.setItemData(i, self._call_title(i, call), Qt.ItemDataRole.ToolTipRole)
+        self.call_model.set_count(len(self._calls))
         self.call_box.blockSignals(False)
+        self.call_number.blockSignals(True)
+        self.call_number.setRange(1, max(1, len(self._calls)))
+        self.call_number.setSuffix(f" / {len(self._calls)}")
+        self.call_number.blockSignals(False)
         self._call = -1
         self._replay = None
         if self._calls:
@@ -274,13 +353,12 @@ class BackwardPlayer(QWidget):
             return
         self._replay = Replay(self._calls[index], self._snapshot, call_index=index)
         self._vjp_cache = {}
+        self._events_by_node = None
         self._earlier_ledger = [self._ledger_text(e) for e in Ledger.from_traces(self._calls[:index]).entries]
         ticks = len(self._replay)
         self.slider.setTickInterval(max(1, ticks // 200))  # a tick per event, thinned past 200
         self._forget_sent()
-        self.call_box.blockSignals(True)
-        self.call_box.setCurrentIndex(index)
-        self.call_box.blockSignals(False)
+        self._show_call_choice(index)
         self._chip_keys = None
         self.memory_lane.set_lane(self._replay.memory_lane())
         self.slider.blockSignals(True)
@@ -300,9 +378,7 @@ class BackwardPlayer(QWidget):
         self._replay = None
         self._vjp_cache = {}
         self._forget_sent()
-        self.call_box.blockSignals(True)
-        self.call_box.setCurrentIndex(index)
-        self.call_box.blockSignals(False)
+        self._show_call_choice(index)
         self._chip_keys = None
         self.memory_lane.set_lane([])
         self.slider.blockSignals(True)
@@ -327,6 +403,15 @@ class BackwardPlayer(QWidget):
         self.vjp_panel.show_summary(heading, lines)
         self.step_label.setText(heading)
         self.call_selected.emit(index)
+
+    def _show_call_choice(self, index: int) -> None:
+        """The chooser (number and list) shows call ``index`` without picking it again."""
+        for widget in (self.call_box, self.call_number):
+            widget.blockSignals(True)
+        self.call_box.setCurrentIndex(index)
+        self.call_number.setValue(index + 1)
+        for widget in (self.call_box, self.call_number):
+            widget.blockSignals(False)
 
     def seek(self, step: int) -> None:
         if self._replay is None:
@@ -355,12 +440,126 @@ class BackwardPlayer(QWidget):
             return
         if self._step >= len(self._replay) - 1:
             self.seek(0)
-        self._timer.start(self._interval_ms())
+        self._run_target = None
+        self._start_timer()
+
+    def _start_timer(self) -> None:
+        assert self._replay is not None
+        remaining = self._run_target - self._step if self._run_target is not None else None
+        self._plan = plan_for(self._speed, len(self._replay), remaining)
+        self._timer.start(self._plan.interval_ms)
         self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPause))
 
     def pause(self) -> None:
         self._timer.stop()
+        self._run_target = None
         self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+
+    # -- jumps for long calls ---------------------------------------------------------------
+    def set_groups(self, groups: GroupLookup | None) -> None:
+        """The canvas's folded groups (ui.player.targets.SceneGroups over the graph scene), which
+        "step over" runs in one step; None: every node is its own group."""
+        self._groups = groups
+
+    def set_selected_node(self, node_id: str | None) -> None:
+        """The node selected in the graph (any snapshot id, a folded group's too): "Run to…" offers it."""
+        self._selected_node = node_id or None
+
+    def run_target_step(self, node_id: str) -> int | None:
+        """The step at which playback toward ``node_id`` stops: the next time a node it stands for
+        starts (a tensor's grad_fn, a leaf's AccumulateGrad, a group's first member to run) after
+        the current step, else the first time in the call; None if the call never runs it."""
+        if self._replay is None:
+            return None
+        nodes = trace_nodes_for(node_id, self._replay.nodes, self._snapshot_nodes(), self._groups)
+        starts = sorted(k for k in (self._replay.start_step(n) for n in nodes) if k is not None)
+        if not starts:
+            return None
+        later = [k for k in starts if k > self._step]
+        return later[0] if later else starts[0]
+
+    def run_to_node(self, node_id: str) -> bool:
+        """Play until ``node_id`` executes, then pause on the step where it starts. Played at the
+        chosen speed, raised so the way there takes at most a few seconds. False (and a note in
+        the step line) when this call never runs that node."""
+        target = self.run_target_step(node_id)
+        if target is None:
+            self.pause()
+            if self._replay is not None:
+                self.step_label.setText(self.tr("This call never runs that node."))
+            return False
+        self.pause()
+        if target < self._step:
+            self.seek(0)
+        if target == self._step:
+            return True
+        self._run_target = target
+        self._start_timer()
+        return True
+
+    def step_over_target(self) -> int | None:
+        """Where "step over" lands: the first step after the current one at which a node outside
+        the unit starts, the unit being the folded group of the running node (or, between nodes,
+        of the next node to run), or that node alone when it is not folded. None at the end."""
+        replay = self._replay
+        if replay is None:
+            return None
+        starts = replay.steps_of("node_started")
+        state = replay.state(self._step)
+        running = state.current_node if state.node_states.get(state.current_node or "") == "running" else None
+        first = running
+        if first is None:
+            following = replay.next_step(self._step, "node_started")
+            if following is None:
+                return replay.last_step if self._step < replay.last_step else None
+            first = str(replay.events[following]["node_id"])
+        groups = self._groups
+        group = groups.group_of(first) if groups is not None else None
+        for k in starts[bisect_right(starts, self._step) :]:
+            nid = str(replay.events[k]["node_id"])
+            in_unit = nid == first or (group is not None and groups is not None and groups.group_of(nid) == group)
+            if not in_unit:
+                return k
+        return replay.last_step if self._step < replay.last_step else None
+
+    def step_over(self) -> None:
+        """Run the folded group the running node is in (or the next node) in one step."""
+        target = self.step_over_target()
+        self.pause()
+        if target is not None:
+            self.seek(target)
+
+    def next_accumulation(self) -> bool:
+        """Jump to the next step at which AccumulateGrad writes a leaf's .grad; False when none is left."""
+        if self._replay is None:
+            return False
+        target = self._replay.next_step(self._step, "grad_accumulated")
+        self.pause()
+        if target is None:
+            return False
+        self.seek(target)
+        return True
+
+    def _fill_run_to(self) -> None:
+        """Fill the "Run to…" menu as it opens: the selected node first, then the call's nodes in run order."""
+        replay = self._replay
+        if replay is None:
+            self.run_to_menu.set_choices(None, [])
+            return
+        selected = None
+        if self._selected_node and self.run_target_step(self._selected_node) is not None:
+            selected = (self._selected_node, self._selected_label(self._selected_node))
+        order = replay.node_order
+        self.run_to_menu.set_choices(selected, [(nid, self._order_label(nid)) for nid in order])
+
+    def _selected_label(self, node_id: str) -> str:
+        """The selected graph item as the menu names it: the learner's name, else its op."""
+        node = self._snapshot_nodes().get(node_id) or {}
+        if node.get("kind") == "tensor":
+            return str(node.get("name") or str(node.get("label") or "").split("\n", 1)[0] or node_id)
+        if node_id in (self._replay.nodes if self._replay is not None else {}):
+            return self._order_label(node_id)
+        return self.tr("the selected group")
 
     def toggle_play(self) -> None:
         self.pause() if self._timer.isActive() else self.play()
@@ -437,7 +636,7 @@ class BackwardPlayer(QWidget):
             return None
         view = self._vjp_cache.get(node)
         if view is None:
-            view = vjp_view(self._calls[self._call], node)
+            view = vjp_view(self._node_trace(node), node)
             rule = node_rule(view, self._snapshot, self.language, self._snapshot_nodes())
             view["rule"] = rule.rule or view.get("rule")
             view["rule_lines"] = rule.lines
@@ -449,6 +648,18 @@ class BackwardPlayer(QWidget):
         pending = {**view, "outputs": [], "accumulated": None}
         pending["rule_lines"] = node_rule(pending, self._snapshot, self.language, self._snapshot_nodes()).lines
         return pending
+
+    def _node_trace(self, node: str) -> dict[str, Any]:
+        """The call's trace cut to its CallStarted and ``node``'s own events: what vjp_view reads
+        of it, without scanning a 2,710-event call once per node (events grouped in one pass)."""
+        assert self._replay is not None
+        if self._events_by_node is None:
+            grouped: dict[str, list[dict[str, Any]]] = {}
+            for event in self._replay.events[1:]:
+                if event.get("node_id") is not None:
+                    grouped.setdefault(str(event["node_id"]), []).append(event)
+            self._events_by_node = grouped
+        return {"events": [self._replay.events[0], *self._events_by_node.get(node, [])]}
 
     ORDER_HEAD = 12  # "order of this call": the first nodes, the last ones and the current one
     ORDER_TAIL = 4
@@ -629,29 +840,54 @@ class BackwardPlayer(QWidget):
 
     # -- helpers ---------------------------------------------------------------------------
     def _tick(self) -> None:
-        if self._replay is None or self._step >= len(self._replay) - 1:
+        """One timer tick: ``stride`` steps on (the plan's), stopping at a "run to" target."""
+        if self._replay is None:
             self.pause()
             return
-        self.step_forward()
+        end = self._run_target if self._run_target is not None else len(self._replay) - 1
+        if self._step >= end:
+            self.pause()
+            return
+        self.seek(min(self._step + self._plan.stride, end))
+        if self._step >= end:
+            self.pause()
 
     def _interval_ms(self) -> int:
-        return max(10, int(1000 / (BASE_STEPS_PER_SECOND * self._speed)))
+        """How long one step is on screen while playing (a grad marker slides that long)."""
+        return self._plan.interval_ms
 
-    def _set_speed(self, speed: float, save: bool = False) -> None:
-        self._speed = speed if speed > 0 else 1.0
-        nearest = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self._speed))
-        if self.speed_box.currentIndex() != nearest:
+    @property
+    def speed(self) -> Speed:
+        return self._speed
+
+    @property
+    def tick_plan(self) -> TickPlan:
+        """The plan playback uses now (or would use from the current step)."""
+        return self._plan
+
+    def _set_speed(self, speed: object, save: bool = False) -> None:
+        """``speed``: a multiplier (4.0), a settings key ("call:5") or a Speed."""
+        self._speed = speed if isinstance(speed, Speed) else speed_by_key(speed)
+        row = SPEEDS.index(self._speed)
+        if self.speed_box.currentIndex() != row:
             self.speed_box.blockSignals(True)
-            self.speed_box.setCurrentIndex(nearest)
+            self.speed_box.setCurrentIndex(row)
             self.speed_box.blockSignals(False)
-        if self._timer.isActive():
-            self._timer.setInterval(self._interval_ms())
+        if self._replay is not None:
+            remaining = self._run_target - self._step if self._run_target is not None else None
+            self._plan = plan_for(self._speed, len(self._replay), remaining)
+            if self._timer.isActive():
+                self._timer.setInterval(self._plan.interval_ms)
         if save:
-            QSettings().setValue("player/speed", self._speed)
+            # a multiplier as a number, which Preferences.animation_speed reads; "call:5" as text
+            key = self._speed.multiplier if self._speed.multiplier is not None else self._speed.key
+            QSettings().setValue("player/speed", key)
 
     def _on_row(self, row: int) -> None:
         if 0 <= row < len(self._calls) and row != self._call:
             self.select_call(row)
+        elif row == self._call:
+            self._show_call_choice(row)  # the number box and the list agree again
 
     def _refresh_enabled(self) -> None:
         has = self._replay is not None
@@ -661,6 +897,9 @@ class BackwardPlayer(QWidget):
             self.play_button,
             self.forward_button,
             self.end_button,
+            self.step_over_button,
+            self.next_grad_button,
+            self.run_to_button,
             self.slider,
         ):
             w.setEnabled(has)
@@ -668,6 +907,7 @@ class BackwardPlayer(QWidget):
     def set_source(self, text: str) -> None:
         """The editor's text, so each call is titled with its code ("#3 cell 7 · s.backward()")."""
         self._source_lines = text.splitlines()
+        self.call_model.retitle()
 
     def _call_code(self, call: dict[str, Any]) -> str | None:
         span = call.get("source") or {}
@@ -789,10 +1029,3 @@ def bounded_order(count: int, head: int, tail: int, current: int | None) -> list
     if gap:
         out.append(("gap", gap))
     return out
-
-
-def _float(value: Any, default: float) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return default
