@@ -30,6 +30,8 @@ def install_graph_panel(window: MainWindow) -> GraphPanel:
     from ui.graph import GraphPanel
 
     panel = GraphPanel(theme=theme_manager().theme)
+    panel.follow_button.setChecked(window.prefs.follow_player)  # the learner's last choice
+    panel.follow_button.toggled.connect(lambda on: setattr(window.prefs, "follow_player", on))
     window.set_graph_widget(panel)
     return panel
 
@@ -37,10 +39,13 @@ def install_graph_panel(window: MainWindow) -> GraphPanel:
 def install_player(window: MainWindow, panel: GraphPanel | None) -> BackwardPlayer:
     from ui.i18n import language_switcher
     from ui.player import BackwardPlayer
+    from ui.player.targets import SceneGroups
 
     player = BackwardPlayer()
     if panel is not None:
         player.set_canvas(panel.view)
+        player.set_groups(SceneGroups(panel.view.graph_scene))  # "step over" runs a folded group
+    window.node_selected.connect(player.set_selected_node)  # "Run to…" offers the selection
     player.set_language(language_switcher().language)
     window.set_player_widget(player)
     return player

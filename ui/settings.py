@@ -75,6 +75,16 @@ class Preferences:
     def animation_speed(self, value: float) -> None:
         self.store.setValue("player/speed", float(value))
 
+    @property
+    def follow_player(self) -> bool:
+        """The graph's Follow toggle: keep the running node in view while backward plays."""
+        value = self.store.value("player/follow", True)
+        return value.lower() not in ("false", "0") if isinstance(value, str) else bool(value)
+
+    @follow_player.setter
+    def follow_player(self, value: bool) -> None:
+        self.store.setValue("player/follow", bool(value))
+
     # Runner
     @property
     def limits(self) -> RunnerLimits:
