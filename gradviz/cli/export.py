@@ -208,6 +208,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--scale", type=float, default=1.0, help="pixels per unit for PNG and animations (default 1)")
     parser.add_argument("--transparent", action="store_true", help="PNG without a background")
     parser.add_argument(
+        "--max-size",
+        type=int,
+        default=None,
+        help="pixels per side at most (default 1920 for animations, 8192 for PNG); a bigger graph is "
+        "shown around the running node",
+    )
+    parser.add_argument(
+        "--max-frames", type=int, default=120, help="an animation of a longer call is sampled (0: every step)"
+    )
+    parser.add_argument(
         "--in-process", action="store_true", help="run the script in this process instead of the sandboxed worker"
     )
     return parser
@@ -240,6 +250,8 @@ def _run(file: str, in_process: bool) -> list[Any]:
 def _validate(args: argparse.Namespace, fmt: str) -> None:
     if args.scale <= 0 or args.scale > 16:
         raise ExportError("--scale must be in (0, 16]")
+    if (args.max_size is not None and args.max_size < 64) or args.max_frames < 0:
+        raise ExportError("--max-size must be at least 64 and --max-frames at least 0")
     if args.all_steps and fmt not in ("pdf", *ANIMATIONS):
         raise ExportError(f"--all-steps makes one page per step: use .pdf or an animation, not .{fmt}")
     if fmt in ANIMATIONS and (args.step is not None or args.final):
@@ -301,8 +313,15 @@ def _export_with_qt(args: argparse.Namespace, fmt: str, out: Path, source: Expor
         scale=args.scale,
         transparent=args.transparent,
         lang=args.lang,
+        max_size=args.max_size,
+        max_frames=args.max_frames or None,
     )
-    api.export_source(out, source, request, progress=_progress_printer())
+    api.export_source(out, source, request, progress=_progress_printer(), notice=_notice)
+
+
+def _notice(message: str) -> None:
+    """What the export sampled or reframed, so the learner knows the file is not every step."""
+    print(f"gradviz export: {message}", file=sys.stderr)
 
 
 def _progress_printer() -> Callable[[int, int], None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,13 +15,23 @@ from gradviz.backward.replay import Replay, ReplayState, vjp_view
 from gradviz.backward.rules import node_rule
 from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
 from gradviz.language import language_for
+from ui.export.camera import ASPECT, MAX_SIDE, MAX_STILL_SIDE, Framing, frame_areas
 from ui.export.drawing import GraphDrawing
-from ui.export.steps import FrameState, final_state, frame_states, state_at, step_count
+from ui.export.sampling import MAX_FRAMES, StepSample, sample_steps
+from ui.export.steps import FrameState, final_state, state_at, states_at, step_count
 from ui.export.writers import Drawing, Frame, Progress, write_animation, write_pdf, write_png, write_svg
 from ui.player.names import TensorNames
 from ui.theme import THEMES, Theme
 
-__all__ = ["ExportRequest", "caption_for", "export_drawing", "export_source", "frames_for", "prepare_qt"]
+__all__ = [
+    "ExportRequest",
+    "Notice",
+    "caption_for",
+    "export_drawing",
+    "export_source",
+    "frames_for",
+    "prepare_qt",
+]
 
 translate = QCoreApplication.translate
 CAPTION_CHARS = 110
@@ -38,6 +48,18 @@ class ExportRequest:
     transparent: bool = False
     area: QRectF | None = None  # scene rectangle of the drawing to export (None: all of it)
     lang: str = "en"  # the language of the numbers' words (rule notes); captions follow Qt's translator
+    # pixels on each side of a raster frame at most (None: 1920 for animations, 8192 for a PNG);
+    # a bigger graph is shown through a window that follows the running node (ui.export.camera)
+    max_size: int | None = None
+    max_frames: int | None = MAX_FRAMES  # an animation of a longer call is sampled (None: every step)
+
+    def side_limit(self) -> int:
+        if self.max_size is not None:
+            return self.max_size
+        return MAX_SIDE if self.fmt in ANIMATIONS else MAX_STILL_SIDE
+
+
+Notice = Callable[[str], None]  # told what an export left out or reframed (the CLI prints it)
 
 
 def prepare_qt(lang: str = "en") -> None:
@@ -69,12 +91,15 @@ def _event_text(state: FrameState) -> str:
     return texts.get(state.event, state.event)
 
 
-def caption_for(state: FrameState, call_number: int | None) -> str:
-    """The line above each frame: which call, which step, what happened; the error once raised."""
+def caption_for(state: FrameState, call_number: int | None, every: int = 1) -> str:
+    """The line above each frame: which call, which step, what happened; the error once raised.
+    ``every`` > 1: the animation is sampled, and the line says so."""
     call = (
         translate("Export", "backward call {0}").format(call_number) if call_number else translate("Export", "backward")
     )
     text = translate("Export", "{0} · step {1}/{2}: {3}").format(call, state.step, state.steps, _event_text(state))
+    if every > 1:
+        text += " · " + translate("Export", "sampled: 1 frame per {0} steps").format(every)
     if state.error:
         text += " · " + state.error
     return text if len(text) <= CAPTION_CHARS else text[: CAPTION_CHARS - 1] + "…"
@@ -130,8 +155,8 @@ class _Notes:
         return head + ledger
 
 
-def _captioned(state: FrameState, call_number: int | None, notes: list[str]) -> str:
-    return "\n".join([caption_for(state, call_number), *notes])
+def _captioned(state: FrameState, call_number: int | None, notes: list[str], every: int = 1) -> str:
+    return "\n".join([caption_for(state, call_number, every), *notes])
 
 
 def frames_for(
@@ -141,16 +166,21 @@ def frames_for(
     step: int | None,
     snapshot: Mapping[str, Any] | None = None,
     lang: str = "en",
+    sample: StepSample | None = None,
 ) -> list[Frame]:
     """The (state, caption) pictures a request asks for; no trace means the bare graph. A caption's
-    first line says which step this is, the lines under it carry the step's numbers (``_Notes``)."""
+    first line says which step this is, the lines under it carry the step's numbers (``_Notes``).
+    ``sample`` (mode "all"): only those steps, each caption saying the animation is sampled."""
     if trace is None or mode == "graph":
         if mode in ("step", "all"):
             raise ExportError("the script makes no backward() call, so there are no steps to show")
         return [(None, None)]
     notes = _Notes(trace, snapshot, lang)
     if mode == "all":
-        return [(s, _captioned(s, call_number, notes.at(k))) for k, s in enumerate(frame_states(trace, snapshot))]
+        steps = sample.steps if sample is not None else range(step_count(trace))
+        every = sample.stride if sample is not None and sample.sampled else 1
+        states = states_at(trace, steps, snapshot)
+        return [(s, _captioned(s, call_number, notes.at(k), every)) for k, s in zip(steps, states, strict=True)]
     if mode == "step":
         last = step_count(trace) - 1
         if step is None or not 0 <= step <= last:
@@ -176,13 +206,28 @@ def export_drawing(
     frames: list[Frame],
     request: ExportRequest,
     progress: Progress | None = None,
+    notice: Notice | None = None,
 ) -> int:
-    """Write ``frames`` of ``drawing``; returns the number of frames or pages written."""
+    """Write ``frames`` of ``drawing``; returns the number of frames or pages written.
+
+    A raster export of a snapshot drawing bigger than ``request.side_limit()`` pixels is framed by
+    ui.export.camera: each frame (or the one PNG) shows the window around its step's node at the
+    requested scale, and ``notice`` hears what the whole would have measured."""
     theme = resolve_theme(request.theme)
     fmt = request.fmt
+    framing = None
+    scale = request.scale
+    if isinstance(drawing, GraphDrawing) and request.area is None and fmt in ("png", *ANIMATIONS):
+        states = [state for state, _ in frames]
+        aspect = ASPECT if fmt in ANIMATIONS else None
+        framing = frame_areas(drawing, states, [c for _, c in frames], request.scale, request.side_limit(), aspect)
+        scale = framing.scale
+        if notice is not None and (framing.follows or framing.scale < request.scale):
+            notice(_framing_note(framing, fmt, request))
     if fmt in ANIMATIONS:
+        areas = framing.areas if framing is not None and framing.follows else None
         return write_animation(
-            path, fmt, drawing, theme, frames, scale=request.scale, area=request.area, progress=progress
+            path, fmt, drawing, theme, frames, scale=scale, area=request.area, areas=areas, progress=progress
         )
     if fmt == "pdf":
         write_pdf(path, drawing, theme, frames, area=request.area, progress=progress)
@@ -190,9 +235,8 @@ def export_drawing(
     if len(frames) != 1:
         raise ExportError(f".{fmt} holds one picture; use .pdf or an animation for several steps")
     if fmt == "png":
-        write_png(
-            path, drawing, theme, frames[0], scale=request.scale, transparent=request.transparent, area=request.area
-        )
+        area = framing.areas[0] if framing is not None and framing.follows else request.area
+        write_png(path, drawing, theme, frames[0], scale=scale, transparent=request.transparent, area=area)
     elif fmt == "svg":
         write_svg(path, drawing, theme, frames[0], area=request.area)
     else:
@@ -200,13 +244,41 @@ def export_drawing(
     return 1
 
 
+def _framing_note(framing: Framing, fmt: str, request: ExportRequest) -> str:
+    """What a bounded export did instead of the full-size picture, for the CLI and the dialog."""
+    full, part = framing.full_px, framing.frame_px
+    limit = request.side_limit()
+    head = f"the whole graph would be {full[0]:,} x {full[1]:,} px (limit {limit} px a side)"
+    if not framing.follows:
+        return f"{head}; drawn whole at {framing.scale / request.scale:.2f} x the scale, {part[0]} x {part[1]} px"
+    if fmt in ANIMATIONS:
+        what = f"each frame follows the running node at {part[0]} x {part[1]} px"
+    else:
+        where = f" around {framing.around}" if framing.around else ""
+        what = f"wrote the {part[0]} x {part[1]} px part{where}"
+    return f"{head}; {what} (use .svg or .pdf for all of it, or --max-size)"
+
+
 def export_source(
-    path: str | Path, source: ExportSource, request: ExportRequest, progress: Progress | None = None
+    path: str | Path,
+    source: ExportSource,
+    request: ExportRequest,
+    progress: Progress | None = None,
+    notice: Notice | None = None,
 ) -> int:
-    """Lay out ``source``'s graph in the requested view and write the requested frames."""
+    """Lay out ``source``'s graph in the requested view and write the requested frames. An
+    animation of a call longer than ``request.max_frames`` steps is sampled; ``notice`` hears how."""
     mode = request.mode
+    sample = None
     if request.fmt in ANIMATIONS:
         mode = "all" if source.trace is not None else "graph"  # an animation is every step, or one still
-    frames = frames_for(source.trace, source.call_number, mode, request.step, source.snapshot, request.lang)
+    if mode == "all" and source.trace is not None and request.fmt != "pdf":
+        sample = sample_steps(source.trace, request.max_frames)
+    frames = frames_for(
+        source.trace, source.call_number, mode, request.step, source.snapshot, request.lang, sample=sample
+    )
     drawing = GraphDrawing(source.snapshot, request.view)
-    return export_drawing(path, drawing, frames, request, progress)
+    written = export_drawing(path, drawing, frames, request, progress, notice)
+    if sample is not None and sample.sampled and notice is not None:
+        notice(sample.describe())
+    return written

@@ -20,20 +20,20 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPaint
 
 from gradviz.graph.layout.sugiyama import layout
 from gradviz.graph.snapshot import from_node_link, view_subgraph
+from ui.export.caption import CaptionBand
 from ui.export.steps import DONE, ERROR, RUNNING, FrameState
 from ui.theme import Theme
 
 __all__ = ["FONT_PX", "MARGIN", "GraphDrawing"]
 
 FONT_PX = 13  # label size in scene pixels (1 scene unit = 1 px at scale 1, = 0.75 pt in SVG/PDF)
-CAPTION_PX = 14
 PAD_X, PAD_Y = 10.0, 6.0
 MARGIN = 16.0
 BADGE = 7.0
 BUFFER_STRIP = 7.0  # extra height under an op's label for its saved-buffer marks
-MIN_CAPTION_WIDTH = 360.0
 SUM_GAP = 8.0  # between a node and its input-buffer sum
 SUM_PAD = 4.0  # inside a number chip
+CHIP_REACH = 400.0  # a chip centred this far outside a frame's window may still reach into it
 
 
 @dataclass
@@ -62,9 +62,7 @@ class GraphDrawing:
         self.view = view
         self.font = QFont(font_family or "DejaVu Sans")
         self.font.setPixelSize(FONT_PX)
-        self.caption_font = QFont(self.font)
-        self.caption_font.setPixelSize(CAPTION_PX)
-        self.caption_font.setBold(True)
+        self.captions = CaptionBand(self.font)
         metrics = QFontMetricsF(self.font)
         line_h = metrics.height()
         for v, data in sub.nodes(data=True):
@@ -93,6 +91,7 @@ class GraphDrawing:
             derived = bool(sub.edges[u, v, key].get("derived")) if sub.has_edge(u, v, key) else False
             slot = key if isinstance(key, int) else 0
             self.edges.append(((str(u), str(v), slot), [QPointF(x, y) for x, y in points], derived))
+        self.edge_boxes = [_box(points) for _key, points, _derived in self.edges]
         self.grad_edge_map = _grad_edges_in_view(graph, sub, view)
         # An AccumulateGrad the view does not draw is shown through its leaf tensor.
         self.stand_in = {
@@ -100,9 +99,9 @@ class GraphDrawing:
             for v, d in graph.nodes(data=True)
             if d.get("kind") == "accumulate" and v not in sub and d.get("variable") in sub
         }
-        self.caption_height = QFontMetricsF(self.caption_font).height() + 8
         self.graph_rect = QRectF(0, 0, result.width, result.height)
         self.edge_points = {key: points for key, points, _derived in self.edges}
+        self.edge_middles = {key: _midpoint(points) for key, points, _derived in self.edges if len(points) >= 2}
         # Where a node's input buffer sum (2.25 + 2.25 = 4.5) is written: in the data-flow view
         # beside the tensor whose grad it is (the op's output, an AccumulateGrad's leaf), as the
         # app's canvas shows it; in the grad_fn view beside the node itself.
@@ -129,18 +128,23 @@ class GraphDrawing:
     def bounds(self, captions: Sequence[str | None] = ()) -> QRectF:
         """The rectangle a full export covers: the graph plus margins, and a caption band wide
         enough for the longest of ``captions`` (the graph stays centred when the band is wider)."""
-        texts = [c for c in captions if c is not None]
         rect = self.graph_rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
-        if not texts:
+        width, height = self.captions.size(captions)
+        if not height:
             return rect
-        heading, body = QFontMetricsF(self.caption_font), QFontMetricsF(self.font)
-        widths = [heading.horizontalAdvance(t.split("\n", 1)[0]) for t in texts]
-        widths += [body.horizontalAdvance(line) for t in texts for line in t.split("\n")[1:]]
-        wanted = max(max(widths) + 2 * MARGIN, MIN_CAPTION_WIDTH)
-        extra = max(0.0, wanted - rect.width()) / 2
-        # every frame of an animation gets the band of the frame with the most note lines
-        notes = max(t.count("\n") for t in texts)
-        return rect.adjusted(-extra, -self.caption_height - notes * body.height(), extra, 0)
+        extra = max(0.0, width - rect.width()) / 2
+        return rect.adjusted(-extra, -height, extra, 0)
+
+    def node_rect(self, node_id: str | None) -> QRectF | None:
+        """Where a trace node is drawn (an AccumulateGrad the view hides: its leaf), or None."""
+        if node_id is None:
+            return None
+        node = self.nodes.get(self.stand_in.get(node_id, node_id))
+        return QRectF(node.rect) if node is not None else None
+
+    def node_label(self, node_id: str) -> str:
+        node = self.nodes.get(self.stand_in.get(node_id, node_id))
+        return node.lines[0] if node is not None and node.lines else ""
 
     # -- painting ----------------------------------------------------------------------------
     def paint(
@@ -159,38 +163,33 @@ class GraphDrawing:
         if background:
             painter.fillRect(rect, QColor(theme.canvas_bg))
         grads = self._travelled(state)
-        for key, points, derived in self.edges:
-            self._paint_edge(painter, theme, points, derived, key in grads)
+        # a frame that follows the running node shows a window of a big graph: what lies wholly
+        # outside it is skipped, so a frame of a 2,400-node loop costs what its window holds
+        for (key, points, derived), box in zip(self.edges, self.edge_boxes, strict=True):
+            if box.intersects(rect):
+                self._paint_edge(painter, theme, points, derived, key in grads)
         painter.setFont(self.font)
         for node in self.nodes.values():
-            self._paint_node(painter, theme, node, state)
+            if node.rect.intersects(rect):
+                self._paint_node(painter, theme, node, state)
         if state is not None:
-            self._paint_numbers(painter, theme, state)
+            self._paint_numbers(painter, theme, state, rect)
         if caption is not None:
-            # The first line says which step this is; the lines under it carry the step's numbers
-            # (the rule with its values, the .grad ledger), drawn as text so SVG and PDF keep them.
-            heading, *notes = caption.split("\n")
-            painter.setFont(self.caption_font)
-            painter.setPen(QColor(theme.error if state is not None and state.error else theme.text))
-            band = QRectF(rect.left() + MARGIN, rect.top() + 4, rect.width() - 2 * MARGIN, self.caption_height)
-            painter.drawText(band, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), heading)
-            painter.setFont(self.font)
-            painter.setPen(QColor(theme.text))
-            line_h = QFontMetricsF(self.font).height()
-            for i, line in enumerate(notes):
-                row = QRectF(band.left(), band.bottom() - 4 + i * line_h, band.width(), line_h)
-                painter.drawText(row, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), line)
+            error = state is not None and bool(state.error)
+            self.captions.paint(painter, theme, caption, rect, error=error, background=background)
 
-    def _paint_numbers(self, painter: QPainter, theme: Theme, state: FrameState) -> None:
+    def _paint_numbers(self, painter: QPainter, theme: Theme, state: FrameState, visible: QRectF) -> None:
         """The grad on every edge it travelled (as the canvas labels it) and each input buffer
-        adding up beside its node, as text on a background chip so lines do not cross it."""
+        adding up beside its node, as text on a background chip so lines do not cross it. Chips
+        far outside ``visible`` (a camera frame's window) are not laid out at all."""
         metrics = QFontMetricsF(self.font)
+        reach = visible.adjusted(-CHIP_REACH, -CHIP_REACH, CHIP_REACH, CHIP_REACH)
         labels: dict[tuple[str, str], list[tuple[int, QPointF, str]]] = {}
         for hop, text in state.edge_texts.items():
             for drawn in self.grad_edge_map.get(hop, ()):
-                points = self.edge_points.get(drawn)
-                if points and len(points) >= 2:
-                    labels.setdefault((drawn[0], drawn[1]), []).append((drawn[2], _midpoint(points), text))
+                middle = self.edge_middles.get(drawn)
+                if middle is not None and reach.contains(middle):
+                    labels.setdefault((drawn[0], drawn[1]), []).append((drawn[2], middle, text))
         for group in labels.values():
             # parallel edges (y * y) meet at nearly the same midpoint: set their labels side by side
             group.sort(key=lambda item: item[0])
@@ -203,7 +202,7 @@ class GraphDrawing:
                 x += width + 4
         for receiver, text in state.input_sums.items():
             anchor = self.sum_anchor.get(receiver)
-            if anchor is None:
+            if anchor is None or not self.nodes[anchor].rect.intersects(reach):
                 continue
             rect = self.nodes[anchor].rect
             self._chip(painter, theme, QPointF(rect.right() + SUM_GAP, rect.center().y()), text, metrics, centred=False)
@@ -297,6 +296,14 @@ class GraphDrawing:
         painter.setPen(QPen(QColor("#ffffff"), 1.2))
         painter.setBrush(QBrush(colour))
         painter.drawEllipse(centre, BADGE, BADGE)
+
+
+def _box(points: list[QPointF]) -> QRectF:
+    """An edge's bounding box with room for its arrow head and line width."""
+    if not points:
+        return QRectF()
+    xs, ys = [p.x() for p in points], [p.y() for p in points]
+    return QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).adjusted(-10, -10, 10, 10)
 
 
 def _midpoint(points: list[QPointF]) -> QPointF:

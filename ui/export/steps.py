@@ -8,13 +8,24 @@ frame per step. This module only converts ``Replay.state(k)`` into the few facts
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from gradviz.backward.replay import Replay, ReplayState, format_grad, short_name
 
-__all__ = ["DONE", "ERROR", "PENDING", "RUNNING", "FrameState", "final_state", "frame_states", "step_count"]
+__all__ = [
+    "DONE",
+    "ERROR",
+    "PENDING",
+    "RUNNING",
+    "FrameState",
+    "final_state",
+    "frame_states",
+    "state_at",
+    "states_at",
+    "step_count",
+]
 
 PENDING = "pending"
 RUNNING = "running"
@@ -42,7 +53,26 @@ class FrameState:
     error: str | None = None  # "RuntimeError: ..." once raised
 
 
-def _convert(state: ReplayState, replay: Replay, names: Mapping[str, str]) -> FrameState:
+class _GradTexts:
+    """Each edge grad's text, formatted once: replay states share their grad dicts from step to
+    step, so a 2,400-step call formats each grad once instead of once per later frame."""
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[str, str, int], tuple[Mapping[str, Any], str]] = {}
+
+    def text(self, key: tuple[str, str, int], value: Mapping[str, Any]) -> str:
+        cached = self._texts.get(key)
+        if cached is not None and cached[0] is value:
+            return cached[1]
+        text = format_grad(value)
+        self._texts[key] = (value, text)
+        return text
+
+
+def _convert(
+    state: ReplayState, replay: Replay, names: Mapping[str, str], texts: _GradTexts | None = None
+) -> FrameState:
+    texts = texts or _GradTexts()
     step, last = replay.step_position(state.step)
     frame = FrameState(step=step, steps=last, current=state.current_node)
     frame.node_states = {n: _DRAWN_STATES[s] for n, s in state.node_states.items() if s in _DRAWN_STATES}
@@ -51,7 +81,7 @@ def _convert(state: ReplayState, replay: Replay, names: Mapping[str, str]) -> Fr
     for (sender, receiver, slot), value in state.edge_grads.items():
         if value is not None:
             frame.edge_grads.add((receiver, sender, slot))
-            frame.edge_texts[(receiver, sender, slot)] = format_grad(value)
+            frame.edge_texts[(receiver, sender, slot)] = texts.text((sender, receiver, slot), value)
     for (receiver, _), buffer in state.input_buffers.items():
         if len(buffer.contributions) > 1:
             frame.input_sums[receiver] = buffer.text()
@@ -90,8 +120,16 @@ def step_count(trace: Mapping[str, Any]) -> int:
 
 def frame_states(trace: Mapping[str, Any], snapshot: Mapping[str, Any] | None = None) -> list[FrameState]:
     """States for steps 0..len-1, in order (the replay applies one event per step)."""
+    return states_at(trace, range(step_count(trace)), snapshot)
+
+
+def states_at(
+    trace: Mapping[str, Any], steps: Sequence[int], snapshot: Mapping[str, Any] | None = None
+) -> list[FrameState]:
+    """States for ``steps`` (ascending): a sampled animation converts only the frames it draws."""
     replay, names = _replay(trace, snapshot)
-    return [_convert(replay.state(k), replay, names) for k in range(len(replay))]
+    texts = _GradTexts()
+    return [_convert(replay.state(k), replay, names, texts) for k in steps]
 
 
 def state_at(trace: Mapping[str, Any], step: int, snapshot: Mapping[str, Any] | None = None) -> FrameState:

@@ -244,21 +244,26 @@ def write_animation(
     *,
     scale: float = 1.0,
     area: QRectF | None = None,
+    areas: Sequence[QRectF] | None = None,
     progress: Progress | None = None,
 ) -> int:
     """An animated GIF, APNG or WebP, one frame per entry of ``frames``; returns the frame count.
 
     Every frame has the same size (the area covers the caption band on all of them) and a
-    distinct caption, so no encoder merges two steps into one frame.
+    distinct caption, so no encoder merges two steps into one frame. ``areas`` (one rectangle of
+    one size per frame, ui.export.camera) makes each frame show its own part of the drawing.
     """
     if fmt not in ANIMATION_FORMATS:
         raise ExportError(f"unknown animation format {fmt!r}")
     if not frames:
         raise ExportError("nothing to export")
+    if areas is not None and len(areas) != len(frames):
+        raise ExportError(f"{len(frames)} frames but {len(areas)} camera areas")
     rect = area or drawing.bounds([caption for _, caption in frames])
     pictures = []
     for i, frame in enumerate(frames):
-        pictures.append(_to_pillow(render_image(drawing, theme, frame, scale=scale, area=rect), alpha=fmt != "gif"))
+        where = areas[i] if areas is not None else rect
+        pictures.append(_to_pillow(render_image(drawing, theme, frame, scale=scale, area=where), alpha=fmt != "gif"))
         if progress is not None:
             progress(i + 1, len(frames))
     if fmt == "gif":
