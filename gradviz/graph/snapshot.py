@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -97,6 +98,7 @@ class _Builder:
         self.current: dict[int, Tensor] = {}  # id(earlier value) -> the live tensor
         self.by_producer: dict[tuple[int, int], Tensor] | None = None  # (uid, id(grad_fn)) -> value
         self.calls: dict[int, ModuleCall] = {}  # uid -> the module calls ops were made in
+        self.cut: set[int] = set()  # uids of ops drawn without their inputs (a node budget ran out)
 
     # -- walk --------------------------------------------------------------------------------
     def add_tensor(self, t: Tensor) -> None:
@@ -112,19 +114,39 @@ class _Builder:
             self.nodes[node.uid] = node
             self.stack.append(node)
 
-    def walk(self) -> None:
+    def walk(self, max_objects: int | None = None) -> bool:
+        """Everything reachable, depth first; False (and a partial walk) once more than
+        ``max_objects`` tensors and ops were found."""
         while self.stack:
+            if max_objects is not None and len(self.nodes) + len(self.tensors) > max_objects:
+                return False
             node = self.stack.pop()
-            for next_node, _ in node.next_functions:
-                if next_node is not None:
-                    self.add_node(next_node)
-            variable = getattr(node, "variable", None)
-            if variable is not None:
-                self.add_tensor(variable)
-            for t in node.inputs:
-                self.add_tensor(t)
-            for t in node.outputs:
-                self.add_tensor(t)
+            self.expand(node)
+        return True
+
+    def walk_nearest(self, max_objects: int) -> None:
+        """Breadth first from the roots until ``max_objects`` tensors and ops were found: the part
+        of a huge graph nearest the tensors the learner holds. Ops found but not expanded are the
+        edge of what is drawn (``cut``)."""
+        queue = deque(self.stack)
+        self.stack.clear()
+        while queue and len(self.nodes) + len(self.tensors) < max_objects:
+            self.expand(queue.popleft())
+            queue.extend(self.stack)  # what expand found, in the order it found it
+            self.stack.clear()
+        self.cut = {node.uid for node in queue}
+
+    def expand(self, node: Node) -> None:
+        for next_node, _ in node.next_functions:
+            if next_node is not None:
+                self.add_node(next_node)
+        variable = getattr(node, "variable", None)
+        if variable is not None:
+            self.add_tensor(variable)
+        for t in node.inputs:
+            self.add_tensor(t)
+        for t in node.outputs:
+            self.add_tensor(t)
 
     # -- ids ---------------------------------------------------------------------------------
     def assign_ids(self) -> None:
@@ -310,79 +332,121 @@ def _dataflow_inputs(b: _Builder, node: Node) -> list[tuple[str, int]]:
 _Records = tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, int, dict[str, Any]]], list[dict[str, Any]]]
 
 
-def _collect(named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: ReasonFn | None) -> _Records:
-    """Node and edge records of the reachable graph, shared by build_graph and build_snapshot."""
+def _collect(
+    named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: ReasonFn | None, max_nodes: int | None = None
+) -> tuple[_Records, bool]:
+    """Node and edge records of the reachable graph, shared by build_graph and build_snapshot, and
+    whether the graph was cut to ``max_nodes`` (tensors and ops)."""
     # Building allocates ~10 small objects per node and frees none of them, so the cyclic
     # collector would rescan the whole heap many times over for nothing; pause it meanwhile.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _records(named, extra, reason_fn if reason_fn is not None else _reason_fn)
+        fn = reason_fn if reason_fn is not None else _reason_fn
+        extra = list(extra)
+        b = _walked(named, extra, fn, max_nodes)
+        return _records(b), bool(b.cut)
     finally:
         if collecting:
             gc.enable()
 
 
-def _records(named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: ReasonFn | None) -> _Records:
+def _rooted(named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: ReasonFn | None) -> _Builder:
     b = _Builder(reason_fn)
     for name, t in named.items():
         b.names.setdefault(id(t), []).append(str(name))
         b.add_tensor(t)
     for t in extra:
         b.add_tensor(t)
-    b.walk()
+    return b
+
+
+def _walked(
+    named: Mapping[str, Tensor], extra: list[Tensor], reason_fn: ReasonFn | None, max_nodes: int | None
+) -> _Builder:
+    b = _rooted(named, extra, reason_fn)
+    if b.walk(max_nodes):
+        return b
+    # Too big to draw: start again, keeping the part nearest the tensors the learner holds.
+    assert max_nodes is not None
+    b = _rooted(named, extra, reason_fn)
+    b.walk_nearest(max_nodes)
+    return b
+
+
+def _records(b: _Builder) -> _Records:
     b.assign_ids()
     with_repr = len(b.tensors) <= REPR_BUDGET
     nodes = [(b.ids[id(t)], _tensor_attrs(b, t, with_repr)) for t in b.tensors.values()]
     nodes.extend((node.gid, _op_attrs(b, node)) for node in b.nodes.values())
+    nodes_by_id = dict(nodes)
     edges = _Edges()
     for node in b.nodes.values():
         gid = node.gid
-        if isinstance(node, AccumulateGrad):
+        if node.uid in b.cut:
+            nodes_by_id[gid]["cut"] = True  # drawn, but what it was made from is not
+        elif isinstance(node, AccumulateGrad):
             edges.add(b.ids[id(node.variable)], gid, "gradfn", 0)
             continue
-        for i, (producer, _nr) in enumerate(node.next_functions):
-            if producer is not None:
-                edges.add(producer.gid, gid, "gradfn", i)
-        for tid, i in _dataflow_inputs(b, node):
-            edges.add(tid, gid, "dataflow", i)
+        else:
+            for i, (producer, _nr) in enumerate(node.next_functions):
+                if producer is not None:
+                    edges.add(producer.gid, gid, "gradfn", i)
+            for tid, i in _dataflow_inputs(b, node):
+                edges.add(tid, gid, "dataflow", i)
         for nr, t in enumerate(node.outputs):
             output_id = b.output_id(node, t)
             if output_id is not None:
                 edges.add(gid, output_id, "dataflow", nr)
+    links = list(edges.items())
+    if b.cut:  # an output of a cut op may be one that was never reached
+        links = [link for link in links if link[0] in nodes_by_id and link[1] in nodes_by_id]
     modules = module_table(b.calls.values(), b.names)
     if modules:
         paths = {row["id"]: row["path"] for row in modules}
         for _, attrs in nodes:
             if attrs.get("module") is not None:
                 attrs["module_path"] = paths[attrs["module"]]
-    return nodes, list(edges.items()), modules
+    return nodes, links, modules
 
 
-def _graph_attrs(modules: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def _graph_attrs(modules: list[dict[str, Any]] | None = None, max_nodes: int | None = None) -> dict[str, Any]:
     # ``modules`` (the module calls ops were made in, see graph/module_table.py) is new in schema 3
-    # and optional: snapshots without it read as graphs made outside any module.
-    return {"views": list(VIEWS), "schema": SCHEMA_VERSION, "modules": modules or []}
+    # and optional: snapshots without it read as graphs made outside any module. So is
+    # ``truncated``: the node budget a too-big graph was cut to (ops marked ``cut`` lost their inputs).
+    attrs: dict[str, Any] = {"views": list(VIEWS), "schema": SCHEMA_VERSION, "modules": modules or []}
+    if max_nodes is not None:
+        attrs["truncated"] = {"max_nodes": max_nodes}
+    return attrs
 
 
 def build_graph(
-    named: Mapping[str, Tensor], extra: Iterable[Tensor] = (), *, reason_fn: ReasonFn | None = None
+    named: Mapping[str, Tensor],
+    extra: Iterable[Tensor] = (),
+    *,
+    reason_fn: ReasonFn | None = None,
+    max_nodes: int | None = None,
 ) -> nx.MultiDiGraph:
     """The autograd graph reachable from ``named`` (name -> tensor) and ``extra`` tensors.
 
     Names are listed oldest binding first; a tensor bound to several names shows the most
     recent plain identifier. ``reason_fn`` (default: the one installed with set_reason_fn)
-    explains tensors whose grad is None.
+    explains tensors whose grad is None. Past ``max_nodes`` tensors and ops, only the part nearest
+    those tensors is kept (breadth first) and the graph says so in ``truncated``.
     """
-    nodes, edges, modules = _collect(named, extra, reason_fn)
-    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(**_graph_attrs(modules))
+    (nodes, edges, modules), cut = _collect(named, extra, reason_fn, max_nodes)
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(**_graph_attrs(modules, max_nodes if cut else None))
     g.add_nodes_from(nodes)
     g.add_edges_from(edges)  # type: ignore[arg-type]  # (u, v, key, data): the stubs know 2- and 3-tuples only
     return g
 
 
 def build_snapshot(
-    named: Mapping[str, Tensor], extra: Iterable[Tensor] = (), *, reason_fn: ReasonFn | None = None
+    named: Mapping[str, Tensor],
+    extra: Iterable[Tensor] = (),
+    *,
+    reason_fn: ReasonFn | None = None,
+    max_nodes: int | None = None,
 ) -> dict[str, Any]:
     """The graph as node-link JSON: ``networkx.node_link_data(build_graph(...), edges="links")``
     up to the order of the links.
@@ -390,11 +454,11 @@ def build_snapshot(
     Written directly from the records: going through a MultiDiGraph would copy every attribute
     dict twice, which is a third of the time on a 10,000-op graph.
     """
-    nodes, edges, modules = _collect(named, extra, reason_fn)
+    (nodes, edges, modules), cut = _collect(named, extra, reason_fn, max_nodes)
     return {
         "directed": True,
         "multigraph": True,
-        "graph": _graph_attrs(modules),
+        "graph": _graph_attrs(modules, max_nodes if cut else None),
         "nodes": [{**attrs, "id": gid} for gid, attrs in nodes],
         "links": [{**attrs, "source": u, "target": v, "key": k} for u, v, k, attrs in edges],
     }
