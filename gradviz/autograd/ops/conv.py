@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -113,36 +113,50 @@ def _conv_save(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
     }
 
 
-def _conv_input_vjp(g: Grad, s: SavedView) -> Grad:
-    g = array_of(g)
-    x, w = s.input, s.weight
-    groups = s.groups
-    c_per, o_per = x.shape[1] // groups, w.shape[0] // groups
-    padded_shape = (x.shape[0], x.shape[1], *(size + 2 * p for size, p in zip(x.shape[2:], s.padding)))
+def _input_grad(
+    g: np.ndarray,
+    w: np.ndarray,
+    x_shape: Sequence[int],
+    stride: Sequence[int],
+    padding: Sequence[int],
+    dilation: Sequence[int],
+    groups: int,
+) -> np.ndarray:
+    """The grad of a convolution's input of shape ``x_shape`` from its output grad ``g``: each
+    kernel tap's contribution added back into the padded input (also a transposed convolution)."""
+    c_per, o_per = x_shape[1] // groups, w.shape[0] // groups
+    padded_shape = (x_shape[0], x_shape[1], *(size + 2 * p for size, p in zip(x_shape[2:], padding)))
     grad_padded = np.zeros(padded_shape, dtype=np.result_type(g.dtype, w.dtype))
     out = g.shape[2:]
     for g_index in range(groups):
         g_block = g[:, g_index * o_per : (g_index + 1) * o_per]  # (N, O_g, *out)
         kernel = w[g_index * o_per : (g_index + 1) * o_per]  # (O_g, C_g, *K)
         for tap in itertools.product(*(range(k) for k in w.shape[2:])):
-            taps = kernel[(slice(None), slice(None), *tap)]  # (O_g, C_g)
+            tap_key: tuple[Any, ...] = (slice(None), slice(None), *tap)
+            taps = kernel[tap_key]  # (O_g, C_g)
             contribution = np.tensordot(g_block, taps, axes=([1], [0]))  # (N, *out, C_g)
             contribution = np.moveaxis(contribution, -1, 1)
             region = tuple(
-                slice(t * dl, t * dl + (o - 1) * st + 1, st) for t, dl, st, o in zip(tap, s.dilation, s.stride, out)
+                slice(t * dl, t * dl + (o - 1) * st + 1, st) for t, dl, st, o in zip(tap, dilation, stride, out)
             )
             grad_padded[(slice(None), slice(g_index * c_per, (g_index + 1) * c_per), *region)] += contribution
-    inner = tuple(slice(p, p + size) for p, size in zip(s.padding, x.shape[2:]))
+    inner = tuple(slice(p, p + size) for p, size in zip(padding, x_shape[2:]))
     return grad_padded[(slice(None), slice(None), *inner)]
 
 
-def _conv_weight_vjp(g: Grad, s: SavedView) -> Grad:
-    g = array_of(g)
-    x, w = s.input, s.weight
-    d = w.ndim - 2
-    groups = s.groups
-    c_per, o_per = x.shape[1] // groups, w.shape[0] // groups
-    cols = windows(pad_spatial(x, s.padding), w.shape[2:], s.stride, s.dilation, g.shape[2:])
+def _weight_grad(
+    x: np.ndarray,
+    g: np.ndarray,
+    w_shape: Sequence[int],
+    stride: Sequence[int],
+    padding: Sequence[int],
+    dilation: Sequence[int],
+    groups: int,
+) -> np.ndarray:
+    """The grad of a convolution's weight: the input's windows contracted with the output grad."""
+    d = len(w_shape) - 2
+    c_per, o_per = x.shape[1] // groups, w_shape[0] // groups
+    cols = windows(pad_spatial(x, padding), w_shape[2:], stride, dilation, g.shape[2:])
     out_axes = list(range(2, 2 + d))
     parts = []
     for g_index in range(groups):
@@ -150,6 +164,14 @@ def _conv_weight_vjp(g: Grad, s: SavedView) -> Grad:
         g_block = g[:, g_index * o_per : (g_index + 1) * o_per]  # (N, O_g, *out)
         parts.append(np.tensordot(g_block, block, axes=([0, *out_axes], [0, *out_axes])))  # (O_g, C_g, *K)
     return parts[0] if groups == 1 else np.concatenate(parts, axis=0)
+
+
+def _conv_input_vjp(g: Grad, s: SavedView) -> Grad:
+    return _input_grad(array_of(g), s.weight, s.input.shape, s.stride, s.padding, s.dilation, s.groups)
+
+
+def _conv_weight_vjp(g: Grad, s: SavedView) -> Grad:
+    return _weight_grad(s.input, array_of(g), s.weight.shape, s.stride, s.padding, s.dilation, s.groups)
 
 
 def _conv_bias_vjp(g: Grad, s: SavedView) -> Grad:
@@ -193,6 +215,108 @@ defop(
         _conv_case((1, 2, 7), (2, 1, 2), stride=2, padding=1, groups=2),
         _conv_case((1, 1, 4, 4), (2, 1, 3, 3), padding=1),
         _conv_case((1, 2, 6, 5), (2, 2, 2, 2), stride=2, dilation=2),
+    ),
+    double_backward=False,
+)
+
+
+# -- transposed convolution (conv_transpose1d/2d: ConvolutionBackward0 with transposed=True) ---------
+
+
+def transposed_output_size(
+    size: int, kernel: int, stride: int, padding: int, output_padding: int, dilation: int
+) -> int:
+    return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
+
+
+def _transposed_shape(x_shape: Sequence[int], w_shape: Sequence[int], attrs: Attrs) -> tuple[int, ...]:
+    spatial = tuple(
+        transposed_output_size(size, k, st, p, op, dl)
+        for size, k, st, p, op, dl in zip(
+            x_shape[2:], w_shape[2:], attrs["stride"], attrs["padding"], attrs["output_padding"], attrs["dilation"]
+        )
+    )
+    return (x_shape[0], w_shape[1] * attrs["groups"], *spatial)
+
+
+def _convolution_transposed(
+    x: np.ndarray,
+    w: np.ndarray,
+    bias: np.ndarray,
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    output_padding: tuple[int, ...],
+    dilation: tuple[int, ...],
+    groups: int,
+    has_bias: bool,
+) -> np.ndarray:
+    # The transpose of a convolution is the grad of its input: the same kernel taps added back.
+    attrs = {"stride": stride, "padding": padding, "output_padding": output_padding, "dilation": dilation}
+    shape = _transposed_shape(x.shape, w.shape, {**attrs, "groups": groups})
+    result = _input_grad(x, w, shape, stride, padding, dilation, groups)
+    if has_bias:
+        result = result + bias.reshape((1, -1) + (1,) * (w.ndim - 2))
+    return np.ascontiguousarray(result, dtype=x.dtype)
+
+
+def _conv_transposed_save(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
+    return {
+        "stride": tuple(attrs["stride"]),
+        "padding": tuple(attrs["padding"]),
+        "dilation": tuple(attrs["dilation"]),
+        "transposed": True,
+        "output_padding": tuple(attrs["output_padding"]),
+        "groups": attrs["groups"],
+        "bias_sym_sizes_opt": (arrays[1].shape[1] * attrs["groups"],) if attrs["has_bias"] else (0,),
+    }
+
+
+def _conv_transposed_input_vjp(g: Grad, s: SavedView) -> Grad:
+    w = s.weight
+    empty = np.zeros((0,), dtype=w.dtype)
+    return _convolution(array_of(g), w, empty, s.stride, s.padding, s.dilation, s.groups, False)
+
+
+def _conv_transposed_weight_vjp(g: Grad, s: SavedView) -> Grad:
+    return _weight_grad(array_of(g), s.input, s.weight.shape, s.stride, s.padding, s.dilation, s.groups)
+
+
+_CONV_T_NEEDS = ("input", "weight", "stride", "padding", "dilation", "groups")
+
+
+def _conv_transposed_case(
+    x: tuple[int, ...], w: tuple[int, ...], stride: int = 1, padding: int = 0, output_padding: int = 0, groups: int = 1
+) -> GradCase:
+    d = len(w) - 2
+    return GradCase(
+        (x, w, (w[1] * groups,)),
+        {
+            "stride": (stride,) * d,
+            "padding": (padding,) * d,
+            "output_padding": (output_padding,) * d,
+            "dilation": (1,) * d,
+            "groups": groups,
+            "has_bias": True,
+        },
+    )
+
+
+defop(
+    "convolution_transposed",
+    "ConvolutionBackward0",
+    ("input", "weight", "bias"),
+    _convolution_transposed,
+    {
+        "input": VJP(_CONV_T_NEEDS, _conv_transposed_input_vjp),
+        "weight": VJP(_CONV_T_NEEDS, _conv_transposed_weight_vjp),
+        "bias": VJP(_CONV_T_NEEDS, _conv_bias_vjp),
+    },
+    dtype_rule="same",
+    save=_conv_transposed_save,
+    cases=(
+        _conv_transposed_case((2, 2, 4), (2, 3, 3)),
+        _conv_transposed_case((1, 2, 3), (2, 2, 2), stride=2, padding=1, output_padding=1, groups=2),
+        _conv_transposed_case((1, 2, 3, 3), (2, 1, 3, 3), stride=2, padding=1, output_padding=1),
     ),
     double_backward=False,
 )

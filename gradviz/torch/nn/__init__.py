@@ -18,7 +18,7 @@ from gradviz.torch.nn.activation import (
     Softplus,
 )
 from gradviz.torch.nn.containers import ModuleDict, ModuleList, ParameterDict, ParameterList
-from gradviz.torch.nn.conv import Conv1d, Conv2d, Conv3d
+from gradviz.torch.nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
 from gradviz.torch.nn.dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from gradviz.torch.nn.layers import Flatten, Identity, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh, Unflatten
 from gradviz.torch.nn.losses import (
@@ -66,6 +66,8 @@ __all__ = [
     "Conv1d",
     "Conv2d",
     "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
     "CrossEntropyLoss",
     "Dropout",
     "Dropout1d",

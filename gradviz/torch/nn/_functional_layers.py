@@ -213,6 +213,89 @@ def conv3d(
     return _conv(3, input, weight, bias, stride, padding, dilation, groups)
 
 
+def _conv_transpose(
+    dims: int,
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None,
+    stride: IntOrTuple,
+    padding: IntOrTuple,
+    output_padding: IntOrTuple,
+    groups: int,
+    dilation: IntOrTuple,
+) -> Tensor:
+    name = f"conv_transpose{dims}d"
+    if input.dim() not in (dims + 1, dims + 2):
+        raise RuntimeError(
+            f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, but got input of size: "
+            f"[{', '.join(map(str, input.shape))}]"
+        )
+    if input.dim() == dims + 1:
+        batched = _F.unsqueeze(input, 0)
+        out = _conv_transpose(dims, batched, weight, bias, stride, padding, output_padding, groups, dilation)
+        return _F.squeeze(out, 0)
+    stride_t = _tuple(stride, dims, "stride")
+    padding_t = _tuple(padding, dims, "padding")
+    output_padding_t = _tuple(output_padding, dims, "output_padding")
+    dilation_t = _tuple(dilation, dims, "dilation")
+    if any(op >= st and op >= dl for op, st, dl in zip(output_padding_t, stride_t, dilation_t)):
+        axes = ("height", "width") if dims == 2 else ("depth", "height", "width")[3 - dims :]
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            + " ".join(f"output_padding_{a}: {v}" for a, v in zip(axes, output_padding_t))
+            + " "
+            + " ".join(f"stride_{a}: {v}" for a, v in zip(axes, stride_t))
+            + " "
+            + " ".join(f"dilation_{a}: {v}" for a, v in zip(axes, dilation_t))
+        )
+    if input.shape[1] != weight.shape[0]:
+        raise RuntimeError(
+            f"Given transposed=1, weight of size [{', '.join(map(str, weight.shape))}], expected "
+            f"input[{', '.join(map(str, input.shape))}] to have {weight.shape[0]} channels, "
+            f"but got {input.shape[1]} channels instead"
+        )
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(
+            f"Input type ({_scalar_name(input.dtype)}) and weight type ({_scalar_name(weight.dtype)}) "
+            "should be the same"
+        )
+    attrs = {
+        "stride": stride_t,
+        "padding": padding_t,
+        "output_padding": output_padding_t,
+        "dilation": dilation_t,
+        "groups": int(groups),
+    }
+    bias_operand = _empty_placeholder(input) if bias is None else bias
+    return call(OPS["convolution_transposed"], (input, weight, bias_operand), {**attrs, "has_bias": bias is not None})
+
+
+def conv_transpose1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    groups: int = 1,
+    dilation: IntOrTuple = 1,
+) -> Tensor:
+    return _conv_transpose(1, input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+def conv_transpose2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    groups: int = 1,
+    dilation: IntOrTuple = 1,
+) -> Tensor:
+    return _conv_transpose(2, input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
     if mode != "constant":
         raise NotImplementedError(f"gradviz: F.pad(mode={mode!r}) is not supported yet (mode='constant' is)")

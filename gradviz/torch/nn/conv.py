@@ -1,6 +1,7 @@
-"""``nn.Conv1d``, ``nn.Conv2d`` and ``nn.Conv3d``: PyTorch's constructor arguments, printed form and
-initialisation (kaiming_uniform_(a=sqrt(5)) for the weight, then U(-1/sqrt(fan_in), 1/sqrt(fan_in))
-for the bias, both from the default generator), over ``F.conv1d/2d/3d``."""
+"""``nn.Conv1d``, ``nn.Conv2d``, ``nn.Conv3d``, ``nn.ConvTranspose1d`` and ``nn.ConvTranspose2d``:
+PyTorch's constructor arguments, printed form and initialisation (kaiming_uniform_(a=sqrt(5)) for
+the weight, then U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the bias, both from the default
+generator), over ``F.conv1d/2d/3d`` and ``F.conv_transpose1d/2d``."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from gradviz.autograd.tensor import Tensor
     from gradviz.autograd.types import DTypeLike
 
-__all__ = ["Conv1d", "Conv2d", "Conv3d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -32,6 +33,7 @@ def _ntuple(value: int | Sequence[int], n: int) -> tuple[int, ...]:
 
 class _ConvNd(Module):
     _dims = 0
+    _transposed_weight = False  # weight (in, out // groups, *kernel) rather than (out, in // groups, *kernel)
 
     def __init__(
         self,
@@ -77,7 +79,10 @@ class _ConvNd(Module):
         self.groups = groups
         self.padding_mode = padding_mode
         kind = dtypes.as_dtype(dtype) if dtype is not None else None
-        shape = (out_channels, in_channels // groups, *self.kernel_size)
+        if self._transposed_weight:
+            shape = (in_channels, out_channels // groups, *self.kernel_size)
+        else:
+            shape = (out_channels, in_channels // groups, *self.kernel_size)
         self.weight = Parameter(empty(*shape, dtype=kind, device=device))
         if bias:
             self.bias = Parameter(empty(out_channels, dtype=kind, device=device))
@@ -123,3 +128,91 @@ class Conv2d(_ConvNd):
 
 class Conv3d(_ConvNd):
     _dims = 3
+
+
+class _ConvTransposeNd(_ConvNd):
+    """A transposed convolution: weight (in_channels, out_channels // groups, *kernel), initialised
+    as the convolution's (its fan-in read from that shape), over ``F.conv_transpose1d/2d``."""
+
+    _transposed_weight = True
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int] = 1,
+        padding: int | Sequence[int] = 0,
+        output_padding: int | Sequence[int] = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: int | Sequence[int] = 1,
+        padding_mode: str = "zeros",
+        device: object = None,
+        dtype: DTypeLike | None = None,
+    ) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        if isinstance(padding, str):
+            raise NotImplementedError(f"gradviz: {type(self).__name__}(padding={padding!r}) is not supported")
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, device, dtype
+        )
+        self.transposed = True
+        self.output_padding = _ntuple(output_padding, self._dims)
+
+    def extra_repr(self) -> str:
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0,) * len(self.padding):
+            text += f", padding={self.padding}"
+        if self.dilation != (1,) * len(self.dilation):
+            text += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * len(self.output_padding):
+            text += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+    def _output_padding(self, input: Tensor, output_size: Sequence[int] | None) -> tuple[int, ...]:
+        """The output_padding that makes the output ``output_size`` (PyTorch's check and message)."""
+        if output_size is None:
+            return self.output_padding
+        n = self._dims
+        sizes = [int(v) for v in output_size]
+        if len(sizes) == n + 2:
+            sizes = sizes[2:]
+        if len(sizes) != n:
+            raise ValueError(
+                f"ConvTranspose{n}D: for {input.dim()}D input, output_size must have {n} or {n + 2} elements "
+                f"(got {len(sizes)})"
+            )
+        spatial = list(input.shape[-n:])
+        padding = cast("tuple[int, ...]", self.padding)
+        minimum = [
+            (spatial[d] - 1) * self.stride[d] - 2 * padding[d] + self.dilation[d] * (self.kernel_size[d] - 1) + 1
+            for d in range(n)
+        ]
+        maximum = [minimum[d] + self.stride[d] - 1 for d in range(n)]
+        for d in range(n):
+            if not minimum[d] <= sizes[d] <= maximum[d]:
+                raise ValueError(
+                    f"requested an output size of {sizes}, but valid sizes range from {minimum} to {maximum} "
+                    f"(for an input of torch.Size([{', '.join(map(str, spatial))}]))"
+                )
+        return tuple(sizes[d] - minimum[d] for d in range(n))
+
+    def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        conv = {1: FL.conv_transpose1d, 2: FL.conv_transpose2d}[self._dims]
+        output_padding = self._output_padding(input, output_size)
+        padding = cast("tuple[int, ...]", self.padding)
+        return conv(input, self.weight, self.bias, self.stride, padding, output_padding, self.groups, self.dilation)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    _dims = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    _dims = 2
