@@ -8,6 +8,12 @@ both run the seed notebook, the script the app opens when it is given none.
 
 Both run the script in the sandboxed worker process by default (``--in-process`` runs it in this
 process, for debugging). Neither imports Qt.
+
+A long loop keeps full detail for the first and last few backward calls of a cell only; the
+others are light summaries (gradviz.runner.recording). ``--record-call N`` (repeatable) keeps the
+N-th call of the run in full as well (numbered as ``trace`` prints them: ``backward call N``), or
+``--record-call CELL:N`` the N-th call of cell CELL; ``run`` then prints that call's trace on
+stderr after the script's output, ``trace`` prints it with the others.
 """
 
 from __future__ import annotations
@@ -75,6 +81,27 @@ def _add_limit_options(parser: argparse.ArgumentParser) -> None:
         "--max-int-bits", type=int, default=defaults.max_int_bits, help="bits of a ** b (default %(default)s)"
     )
     parser.add_argument("--in-process", action="store_true", help="run in this process instead of the sandboxed worker")
+    parser.add_argument(
+        "--record-call",
+        action="append",
+        default=[],
+        type=call_request,
+        metavar="N|CELL:N",
+        help="keep backward call N of the run (or call N of cell CELL) in full, not as a summary; repeatable",
+    )
+
+
+def call_request(text: str) -> tuple[int | None, int]:
+    """``N`` (the N-th backward call of the run) or ``CELL:N`` (the N-th call of cell CELL), 1-based."""
+    cell_text, _, number_text = text.rpartition(":")
+    try:
+        number = int(number_text)
+        cell = int(cell_text) if cell_text else None
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not N or CELL:N") from None
+    if number < 1 or (cell is not None and cell < 0):
+        raise argparse.ArgumentTypeError(f"{text!r}: calls count from 1, cells from 0")
+    return cell, number
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -86,7 +113,21 @@ def _limits(args: argparse.Namespace) -> Limits:
         max_output_chars=args.max_output,
         max_sequence_length=args.max_sequence,
         max_int_bits=args.max_int_bits,
+        record_calls=tuple(args.record_call),
     )
+
+
+def _requested(results: Sequence[CellResult], requests: Sequence[tuple[int | None, int]]) -> list[dict[str, Any]]:
+    """The kept calls that ``requests`` named, in run order."""
+    from gradviz.runner.recording import wanted_in_cell
+
+    found: list[dict[str, Any]] = []
+    made = 0
+    for result in results:
+        wanted = wanted_in_cell(requests, result.index, made)
+        found.extend(c for c in result.backward_calls if c.get("call_in_cell") in wanted)
+        made += max((int(c.get("call_in_cell") or 0) for c in result.backward_calls), default=0)
+    return found
 
 
 def run_file(
@@ -179,10 +220,28 @@ def run_main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: 
     if cells is None:
         return 2
     failed = False
-    for result in run_file(cells, _limits(args), args.in_process, err):
+    results = run_file(cells, _limits(args), args.in_process, err)
+    for result in results:
         _print_result(result, out, err)
         failed = failed or result.error is not None
+    if args.record_call:
+        _print_recorded(results, args.record_call, err)
     return 1 if failed else 0
+
+
+def _print_recorded(results: Sequence[CellResult], requests: Sequence[tuple[int | None, int]], err: TextIO) -> None:
+    """The calls asked for with --record-call, in full, on stderr (stdout stays the script's)."""
+    names: dict[str, str] = {}
+    for result in results:
+        names.update(tensor_names(result.graph))
+    found = _requested(results, requests)
+    write = _writer(err)
+    for call in found:
+        write("\n" + format_trace(call, names) + "\n")
+    asked = ", ".join(f"{cell}:{n}" if cell is not None else str(n) for cell, n in requests)
+    if not found:
+        write(f"gradviz: no backward call {asked} was made\n")
+    err.flush()
 
 
 # -- trace ------------------------------------------------------------------------------------

@@ -41,6 +41,12 @@ class Limits:
     # the cell's calls); the others keep a light summary (loss, node count) for the loss curve.
     max_detailed_calls: int = 8
     max_summarized_calls: int = 1_000_000  # per cell; a summary is a few hundred bytes
+    # Not caps: calls a learner asked to see in full whatever the policy above, as (cell, n): the
+    # n-th backward call (1-based) of cell ``cell``, or of the whole run when cell is None
+    # (``gradviz run --record-call N``); and the random seeds (torch, numpy, random) the session
+    # starts from, so a re-run that records such a call computes the same numbers (None: as they are).
+    record_calls: tuple[tuple[int | None, int], ...] = ()
+    random_seeds: tuple[int, int, int] | None = None
 
     def with_changes(self, **changes: object) -> Limits:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -13,34 +13,98 @@ count, outcome) that the loss curve still plots:
 So a cell keeps at most ``first + last`` detailed calls and ``max_summaries`` summaries, whatever
 its length. The engine only builds events when :meth:`wants_detail` says so; calls before the
 ring-buffer window opens are never built in full at all.
+
+A learner can ask for any call in full ("call 137 was summarised: record it in full"): the run is
+made again from a fresh session with the same random seeds (:class:`RandomSeeds`, applied by the
+session), so it computes the same numbers, and the calls named in ``wanted`` (their 1-based
+numbers within the cell, ``call_in_cell`` in every record) are kept in full on top of the policy.
 """
 
 from __future__ import annotations
 
+import os
 from collections import deque
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from gradviz.autograd.trace import BackwardTrace
 
-__all__ = ["CallRecorder"]
+__all__ = ["CallRecorder", "RandomSeeds", "wanted_in_cell"]
 
 
-def _with_source(record: dict[str, Any], source: dict[str, Any] | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RandomSeeds:
+    """The seeds of the three random streams learner code draws from: torch's default generator,
+    numpy's global RandomState and Python's ``random``. A new process seeds all three from the
+    operating system's entropy; a session given seeds starts them from these instead, which is the
+    same thing with the entropy written down."""
+
+    torch: int
+    numpy: int
+    python: int
+
+    @classmethod
+    def fresh(cls) -> RandomSeeds:
+        """New seeds from the operating system's entropy, as a new process gets."""
+        return cls(
+            int.from_bytes(os.urandom(8), "little"),
+            int.from_bytes(os.urandom(4), "little"),
+            int.from_bytes(os.urandom(8), "little"),
+        )
+
+    @classmethod
+    def of(cls, seeds: tuple[int, int, int]) -> RandomSeeds:
+        torch, numpy, python = (int(s) for s in seeds)
+        return cls(torch & ((1 << 64) - 1), numpy & 0xFFFFFFFF, python & ((1 << 64) - 1))
+
+    def as_tuple(self) -> tuple[int, int, int]:
+        return (self.torch, self.numpy, self.python)
+
+    def apply(self) -> None:
+        import random
+
+        import numpy as np
+
+        from gradviz.autograd.random.generator import default_generator
+
+        default_generator.manual_seed(self.torch)
+        np.random.seed(self.numpy)
+        random.seed(self.python)
+
+
+def wanted_in_cell(requests: Collection[tuple[int | None, int]], cell: int, calls_before: int) -> frozenset[int]:
+    """The calls of cell ``cell`` (1-based numbers in the cell) that ``requests`` names: (cell, n)
+    names the n-th call of a cell, (None, n) the n-th call of the run, ``calls_before`` of which
+    were made by the cells that ran before this one."""
+    wanted: set[int] = set()
+    for where, number in requests:
+        if where is None and number > calls_before:
+            wanted.add(number - calls_before)
+        elif where == cell and number > 0:
+            wanted.add(number)
+    return frozenset(wanted)
+
+
+def _with_source(record: dict[str, Any], source: dict[str, Any] | None, number: int) -> dict[str, Any]:
     record.setdefault("source", source)
+    record["call_in_cell"] = number  # what a request for this call in full names
     return record
 
 
 class CallRecorder:
     """Which calls of a cell keep full detail; see the module docstring."""
 
-    def __init__(self, max_detailed: int, max_summaries: int) -> None:
+    def __init__(self, max_detailed: int, max_summaries: int, wanted: Collection[int] = ()) -> None:
         detailed = max(0, max_detailed)
+        self.wanted = frozenset(wanted)  # call numbers (1-based) a learner asked to see in full
         self.first = (detailed + 1) // 2
         self.last = detailed - self.first
         self.max_summaries = max(0, max_summaries)
         # Kept calls in call order: a serialised dict, a live trace waiting in the tail window
-        # (serialised only if it is still there at the end), or None for a summary over the budget.
-        self._calls: list[dict[str, Any] | tuple[BackwardTrace, dict[str, Any] | None] | None] = []
+        # (serialised only if it is still there at the end) with its source and number, or None
+        # for a summary over the budget.
+        self._calls: list[dict[str, Any] | tuple[BackwardTrace, dict[str, Any] | None, int] | None] = []
         self.roots: dict[int, list[Any]] = {}  # position -> live root tensors of a detailed call
         self.dropped = 0  # summaries over the budget, counted only
         self.seen = 0
@@ -48,21 +112,23 @@ class CallRecorder:
         self._summaries = 0
 
     def wants_detail(self) -> bool:
-        """Asked by the engine before each call: detail for the head, and for the tail window."""
-        return self.seen < self.first or self.last > 0
+        """Asked by the engine before each call: detail for the head, for the tail window and for
+        a call asked for."""
+        return self.seen < self.first or self.last > 0 or (self.seen + 1) in self.wanted
 
     def add(self, trace: BackwardTrace, source: dict[str, Any] | None = None) -> None:
         """Keep one finished call under the policy (``source``: where the learner's code made it)."""
         self.seen += 1
+        number = self.seen
         roots = list(trace.root_tensors)
         if trace.summary is not None:
-            self._keep_summary(_with_source(trace.light(), source))
+            self._keep_summary(_with_source(trace.light(), source, number))
             return
-        if self.seen <= self.first:
-            self._keep(_with_source(trace.to_dict(), source), roots)
+        if number <= self.first or number in self.wanted:
+            self._keep(_with_source(trace.to_dict(), source, number), roots)
             return
         if self.last <= 0:
-            self._keep_summary(_with_source(trace.light(), source))
+            self._keep_summary(_with_source(trace.light(), source, number))
             return
         if len(self._tail) == self.last:
             oldest = self._tail.popleft()
@@ -71,14 +137,14 @@ class CallRecorder:
             self._calls[oldest] = None
             if isinstance(evicted, tuple) and self._summaries < self.max_summaries:
                 self._summaries += 1
-                self._calls[oldest] = _with_source(evicted[0].light(), evicted[1])
+                self._calls[oldest] = _with_source(evicted[0].light(), evicted[1], evicted[2])
             else:
                 self.dropped += 1
         trace.freeze()
         self._tail.append(len(self._calls))
         if roots:
             self.roots[len(self._calls)] = roots
-        self._calls.append((trace, source))
+        self._calls.append((trace, source, number))
 
     def _keep(self, record: dict[str, Any], roots: list[Any]) -> None:
         if roots:
@@ -98,7 +164,7 @@ class CallRecorder:
         out: list[dict[str, Any]] = []
         for call in self._calls:
             if isinstance(call, tuple):
-                out.append(_with_source(call[0].to_dict(), call[1]))
+                out.append(_with_source(call[0].to_dict(), call[1], call[2]))
             elif call is not None:
                 out.append(call)
         return out

@@ -25,7 +25,7 @@ from gradviz.autograd import provenance
 from gradviz.runner import cells as cells_module
 from gradviz.runner.limits import Limits, ResourceLimitError, WallTimeExceeded, how_to_raise, limit_message, use_limits
 from gradviz.runner.numpy_state import NumpySettings
-from gradviz.runner.recording import CallRecorder
+from gradviz.runner.recording import CallRecorder, RandomSeeds, wanted_in_cell
 from gradviz.runner.results import CellResult, ErrorInfo, SourceSpan
 from gradviz.runner.sandbox import plots
 from gradviz.runner.sandbox.compile import compile_cell, new_namespace
@@ -158,7 +158,11 @@ class Session:
         self.namespace["__builtins__"]["display"] = cells_module.NotebookDisplay(self.runtime.print_)
         self._sources = {}
         self._all_backward_calls = []
+        self._calls_made = 0  # backward calls of every cell so far (a run's call N counts them all)
         self._learner_numpy = NumpySettings.defaults()
+        if self.limits.random_seeds is not None:
+            # A fresh session starts the random streams where the run it repeats started them.
+            RandomSeeds.of(self.limits.random_seeds).apply()
 
     # -- running -----------------------------------------------------------------------------
     def run_cells(self, cells: Iterable[Any]) -> list[CellResult]:
@@ -203,7 +207,8 @@ class Session:
 
     def _execute(self, code: Any, index: int, result: CellResult, collector: cells_module.WarningCollector) -> None:
         runtime = self.runtime
-        recorder = CallRecorder(self.limits.max_detailed_calls, self.limits.max_summarized_calls)
+        wanted = wanted_in_cell(self.limits.record_calls, index, self._calls_made)
+        recorder = CallRecorder(self.limits.max_detailed_calls, self.limits.max_summarized_calls, wanted)
         unsubscribe = self._subscribe_traces(recorder)
         if self.statement_graphs:
             runtime.on_top_statement = self._record_statement_graph
@@ -239,6 +244,7 @@ class Session:
                 unsubscribe()
             provenance.set_current_span(None)
         result.stdout = runtime.output.getvalue()
+        self._calls_made += recorder.seen
         traces = recorder.calls
         result.backward_calls = traces
         self._all_backward_calls.extend(traces)

@@ -42,6 +42,7 @@ from typing import Any
 
 from gradviz.runner.containment import Containment, worker_command, worker_environment
 from gradviz.runner.limits import Limits, limit_message
+from gradviz.runner.recording import RandomSeeds
 from gradviz.runner.results import CellResult, ErrorInfo, SourceSpan
 from gradviz.runner.worker_exit import (
     OUTPUT_FILE_NAME,
@@ -371,6 +372,10 @@ class SessionClient:
 
     def __init__(self, limits: Limits | None = None, *, statement_graphs: bool = False, start: bool = True) -> None:
         self.limits = limits or Limits()
+        if self.limits.random_seeds is None:
+            # Chosen here, not in the child, so the client can name them: a request to record a
+            # call in full runs again from the same seeds (gradviz.runner.recording.RandomSeeds).
+            self.limits = self.limits.with_changes(random_seeds=RandomSeeds.fresh().as_tuple())
         self.statement_graphs = statement_graphs
         self.generation = 0
         self.last_statement_graphs: list[dict[str, Any]] = []
@@ -395,6 +400,11 @@ class SessionClient:
         """How the latest worker is contained (it said so at start-up); None before any started."""
         with self._child_lock:
             return self._containment
+
+    @property
+    def random_seeds(self) -> tuple[int, int, int] | None:
+        """The seeds every session of this client starts from (torch, numpy, random)."""
+        return self.limits.random_seeds
 
     @property
     def worker_pid(self) -> int | None:
