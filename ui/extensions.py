@@ -60,11 +60,21 @@ def install_export(window: MainWindow, panel: GraphPanel | None) -> QAction:
         snapshot=lambda: window.snapshot,
         calls=lambda: window.running.backward_calls,
         file_menu=window.actions_.file_menu,
+        live_step=lambda: _player_step(window),
     )
     menu = window.actions_.file_menu
     menu.insertAction(window.actions_.quit, action)
     menu.insertSeparator(window.actions_.quit)
     return action
+
+
+def _player_step(window: MainWindow) -> tuple[int, int] | None:
+    """The (call index, step) the player paints on the canvas, for the export's caption."""
+    player = window.player
+    step = getattr(player, "current_step", None)
+    if player is None or not isinstance(step, int) or player.current_call < 0 or step < 0:
+        return None
+    return player.current_call, step
 
 
 def install_all(window: MainWindow) -> dict[str, object]:

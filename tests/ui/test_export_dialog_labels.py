@@ -22,7 +22,7 @@ def test_every_input_has_a_buddy_label_or_an_accessible_name(qtbot) -> None:
     dialog = ExportDialog(lambda: None, list)
     qtbot.addWidget(dialog)
     inputs = _inputs(dialog)
-    assert len(inputs) == 7  # format, area, state, view, call, scale, transparent
+    assert len(inputs) == 8  # format, area, state, view, call, scale, transparent, largest frame side
     buddies = _buddies(dialog)
     for widget in inputs:
         label = buddies.get(id(widget))
@@ -43,7 +43,7 @@ def test_labels_in_chinese(qtbot) -> None:
         qtbot.addWidget(dialog)
         texts = [label.text() for label in dialog.labels.values()]
         assert all(t and not t.isascii() for t in texts), texts
-        assert dialog.form.rowCount() == 8
+        assert dialog.form.rowCount() == 9
         assert isinstance(dialog.form.itemAt(0, QFormLayout.ItemRole.LabelRole).widget(), QLabel)
     finally:
         switcher.apply(before)

@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSpinBox,
     QWidget,
 )
 
 from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
-from ui.export.api import ExportRequest, export_drawing, export_source
+from ui.export.api import ExportRequest, export_drawing, export_source, frames_for
+from ui.export.camera import MAX_SIDE
 from ui.export.scene_source import SceneDrawing, visible_rect
 from ui.i18n import language_switcher
 from ui.theme import current_theme
@@ -56,7 +58,9 @@ class ExportDialog(QDialog):
 
     ``snapshot`` and ``calls`` are callables so the dialog always exports what the window holds
     now; ``graph_view`` is the live canvas ("current step" and "visible part" are taken from it);
-    ``current_step`` returns the step to draw when there is no canvas (None: the final state).
+    ``current_step`` returns the step to draw when there is no canvas (None: the final state);
+    ``live_step`` returns the player's (call index, step) that the canvas shows, so a picture of
+    the current step carries that step's caption, rule with its numbers and .grad ledger.
     """
 
     def __init__(
@@ -66,12 +70,16 @@ class ExportDialog(QDialog):
         graph_view: QGraphicsView | None = None,
         current_step: Callable[[], int | None] | None = None,
         parent: QWidget | None = None,
+        *,
+        live_step: Callable[[], tuple[int, int] | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._snapshot = snapshot
         self._calls = calls
         self._graph_view = graph_view
-        self._current_step = current_step or (lambda: None)
+        self._live_step = live_step or (lambda: None)
+        live = self._live_step
+        self._current_step = current_step or (lambda: (live() or (0, None))[1])
         self.format_box = QComboBox()
         for fmt in FORMAT_CHOICES:
             self.format_box.addItem(fmt.upper(), fmt)
@@ -92,6 +100,12 @@ class ExportDialog(QDialog):
         self.scale_box.setValue(2.0)
         self.scale_box.setSuffix(" ×")
         self.transparent_box = QCheckBox()
+        self.size_box = QSpinBox()
+        self.size_box.setRange(256, 8192)
+        self.size_box.setSingleStep(128)
+        self.size_box.setValue(MAX_SIDE)
+        self.size_box.setSuffix(" px")
+        self.notices: list[str] = []  # what the last export sampled or reframed
         self.form = QFormLayout(self)
         # Every field has a label that is its buddy (Alt+letter focuses it; screen readers read
         # it): QFormLayout.addRow("", w) makes no label at all, which left the fields bare.
@@ -103,6 +117,7 @@ class ExportDialog(QDialog):
             "call": self.call_box,
             "scale": self.scale_box,
             "transparent": self.transparent_box,
+            "size": self.size_box,
         }
         self.labels: dict[str, QLabel] = {}
         for key, widget in self.fields.items():
@@ -140,6 +155,7 @@ class ExportDialog(QDialog):
         self.call_box.setEnabled(has_calls)
         self.scale_box.setEnabled(fmt == "png" or animated)
         self.transparent_box.setEnabled(fmt == "png")
+        self.size_box.setEnabled(animated)
         has_view = self._graph_view is not None and self._graph_view.scene() is not None
         self.area_box.setEnabled(has_view and not animated and self.state_box.currentData() == "step")
 
@@ -157,12 +173,14 @@ class ExportDialog(QDialog):
             scale=self.scale_box.value(),
             transparent=self.transparent_box.isChecked() and fmt == "png",
             lang=language_switcher().language,
+            max_size=self.size_box.value() if fmt in ANIMATIONS else None,
         )
 
     # -- exporting ---------------------------------------------------------------------------
     def export_to(self, path: str | Path) -> int:
         """Write the export described by the dialog to ``path``; returns frames/pages written."""
         request = self.request()
+        self.notices = []
         view = self._graph_view
         canvas = view.scene() if view is not None else None
         if (
@@ -173,7 +191,8 @@ class ExportDialog(QDialog):
             and not canvas.itemsBoundingRect().isEmpty()
         ):
             area = visible_rect(view) if self.area_box.currentData() == "visible" else None
-            return export_drawing(path, SceneDrawing(canvas, area), [(None, None)], request)
+            frames = [(None, self._live_caption(request))]
+            return export_drawing(path, SceneDrawing(canvas, area), frames, request, notice=self.notices.append)
         snapshot = self._snapshot()
         if not snapshot or not snapshot.get("nodes"):
             raise ExportError(translate("ExportDialog", "There is no graph to export yet: run a cell first."))
@@ -185,7 +204,21 @@ class ExportDialog(QDialog):
                 request.mode = "final" if trace is not None else "graph"
         elif trace is None:
             request.mode = "graph"
-        return export_source(path, ExportSource(snapshot, trace, number, None), request)
+        source = ExportSource(snapshot, trace, number, None)
+        return export_source(path, source, request, notice=self.notices.append)
+
+    def _live_caption(self, request: ExportRequest) -> str | None:
+        """The caption of the step the canvas shows (the player's call and step), as an export of
+        that step from the recorded call would carry it; None when the player shows no step."""
+        live = self._live_step()
+        calls = self._calls() or []
+        if live is None or not 0 <= live[0] < len(calls) or calls[live[0]].get("summarized"):
+            return None
+        index, step = live
+        if not 0 <= step < len(calls[index].get("events", [])):
+            return None
+        frames = frames_for(calls[index], index + 1, "step", step, self._snapshot(), request.lang)
+        return frames[0][1]
 
     def _choose_file_and_export(self) -> None:
         fmt = str(self.format_box.currentData())
@@ -201,6 +234,8 @@ class ExportDialog(QDialog):
         except ExportError as exc:
             QMessageBox.warning(self, translate("ExportDialog", "Export failed"), str(exc))
             return
+        if self.notices:  # sampled steps or a window that follows the running node: say so
+            QMessageBox.information(self, translate("ExportDialog", "Export graph"), "\n\n".join(self.notices))
         self.accept()
 
     # -- language ----------------------------------------------------------------------------
@@ -231,6 +266,13 @@ class ExportDialog(QDialog):
             "transparent": (
                 translate("ExportDialog", "&Transparent background:"),
                 translate("ExportDialog", "PNG only: leave the background see-through"),
+            ),
+            "size": (
+                translate("ExportDialog", "&Largest frame side:"),
+                translate(
+                    "ExportDialog",
+                    "Animations: a frame's longest side in pixels; a bigger graph is shown around the running node",
+                ),
             ),
         }
         for key, (text, tip) in texts.items():
@@ -266,12 +308,14 @@ def add_export_actions(
     snapshot: Callable[[], dict[str, Any] | None] = lambda: None,
     calls: Callable[[], list[dict[str, Any]]] = list,
     file_menu: QMenu | None = None,
+    live_step: Callable[[], tuple[int, int] | None] | None = None,
 ) -> QAction:
     """Add File -> Export… (Ctrl+E) to ``file_menu`` (default: the menu bar's first menu) and to
     the graph view's context menu.
 
     ``snapshot`` and ``calls`` return the latest graph and the session's backward calls when the
-    dialog opens; "current step" pictures come from ``graph_view`` as it is painted.
+    dialog opens; "current step" pictures come from ``graph_view`` as it is painted, captioned
+    with the step ``live_step`` names (the player's call index and step).
     """
     action = QAction(window)
     action.setShortcut(QKeySequence("Ctrl+E"))
@@ -280,7 +324,7 @@ def add_export_actions(
         action.setText(translate("ExportDialog", "Export…"))
 
     def open_dialog() -> None:
-        ExportDialog(snapshot, calls, graph_view, parent=window).exec()
+        ExportDialog(snapshot, calls, graph_view, parent=window, live_step=live_step).exec()
 
     action.triggered.connect(open_dialog)
     retranslate()

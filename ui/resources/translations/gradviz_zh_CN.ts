@@ -284,6 +284,10 @@
 <context>
     <name>Export</name>
     <message>
+        <source>sampled: 1 frame per {0} steps</source>
+        <translation>采样：每 {0} 步取 1 帧</translation>
+    </message>
+    <message>
         <location filename="../../ui/export/api.py" line="51" />
         <source>starts: {0} nodes to run</source>
         <translation>开始：{0} 个节点待运行</translation>
@@ -356,6 +360,14 @@
 </context>
 <context>
     <name>ExportDialog</name>
+    <message>
+        <source>Animations: a frame's longest side in pixels; a bigger graph is shown around the running node</source>
+        <translation>动画：每帧最长边的像素数；更大的计算图只显示正在运行的节点周围</translation>
+    </message>
+    <message>
+        <source>&amp;Largest frame side:</source>
+        <translation>最大帧边长(&amp;L)：</translation>
+    </message>
     <message>
         <location filename="../../ui/export/dialog.py" line="88" />
         <source>Backward call {0}</source>
