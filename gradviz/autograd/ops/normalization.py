@@ -281,6 +281,122 @@ defop(
 )
 
 
+# -- group_norm ----------------------------------------------------------------------------------
+
+
+def _gn_stats(x: np.ndarray, group: int, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per (sample, group) mean and 1/sqrt(var + eps), shape (N, group), in the input's dtype."""
+    rows = x.reshape(x.shape[0], group, -1).astype(np.float64)
+    mean = rows.mean(axis=2)
+    var = ((rows - mean[..., None]) ** 2).mean(axis=2)
+    rstd = 1.0 / np.sqrt(var.astype(x.dtype) + x.dtype.type(eps))
+    return mean.astype(x.dtype), rstd.astype(x.dtype)
+
+
+def _group_norm_forward(
+    x: np.ndarray,
+    weight: np.ndarray,
+    bias: np.ndarray,
+    group: int,
+    eps: float,
+    has_weight: bool,
+    has_bias: bool,
+) -> np.ndarray:
+    n, c = x.shape[0], x.shape[1]
+    mean, rstd = _gn_stats(x, group, eps)
+    per_channel = (n, c) + (1,) * (x.ndim - 2)
+    # As PyTorch's CPU kernel: per channel, y = x * scale + shift with scale = rstd * gamma and
+    # shift = beta - scale * mean (without weight and bias, y = (x - mean) * rstd).
+    mean_c = np.repeat(mean, c // group, axis=1).reshape(per_channel)
+    rstd_c = np.repeat(rstd, c // group, axis=1).reshape(per_channel)
+    if not has_weight and not has_bias:
+        return ((x - mean_c) * rstd_c).astype(x.dtype)
+    gamma = weight.reshape((1, c) + (1,) * (x.ndim - 2)) if has_weight else x.dtype.type(1)
+    beta = bias.reshape((1, c) + (1,) * (x.ndim - 2)) if has_bias else x.dtype.type(0)
+    scale = rstd_c * gamma
+    shift = beta - scale * mean_c
+    return (x * scale + shift).astype(x.dtype)
+
+
+def _group_norm_save(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
+    x = arrays[0]
+    mean, rstd = _gn_stats(x, attrs["group"], attrs["eps"])
+    saved: Attrs = {
+        "N": x.shape[0],
+        "C": x.shape[1],
+        "HxW": int(np.prod(x.shape[2:], dtype=np.int64)),
+        "group": attrs["group"],
+        "eps": attrs["eps"],
+        "result1": mean,
+        "result2": rstd,
+    }
+    if not attrs["has_weight"]:  # the placeholder is not shown: PyTorch saved an undefined weight
+        saved["weight"] = None
+    return saved
+
+
+def _gn_parts(s: SavedView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The input as (N, group, channels per group, HxW) in float64, its normalised form, and rstd."""
+    x = s.input.astype(np.float64)
+    n, c, group = x.shape[0], x.shape[1], s.group
+    rows = x.reshape(n, group, c // group, -1)
+    mean = np.asarray(_plain(s.result1), np.float64).reshape(n, group, 1, 1)
+    rstd = np.asarray(_plain(s.result2), np.float64).reshape(n, group, 1, 1)
+    return rows, (rows - mean) * rstd, rstd
+
+
+def _gn_input_vjp(g: Grad, s: SavedView) -> Grad:
+    g = array_of(g)
+    rows, xhat, rstd = _gn_parts(s)
+    n, group, per, hw = rows.shape
+    weight = _plain(s.weight)
+    gw = g.astype(np.float64).reshape(n, group, per, hw)
+    if weight is not None:
+        gw = gw * weight.astype(np.float64).reshape(1, group, per, 1)
+    count = per * hw
+    mean_gw = gw.sum(axis=(2, 3), keepdims=True) / count
+    mean_gw_xhat = (gw * xhat).sum(axis=(2, 3), keepdims=True) / count
+    return ((gw - mean_gw - xhat * mean_gw_xhat) * rstd).reshape(g.shape).astype(g.dtype)
+
+
+def _gn_weight_vjp(g: Grad, s: SavedView) -> Grad:
+    g = array_of(g)
+    _, xhat, _ = _gn_parts(s)
+    per_channel = (g.astype(np.float64).reshape(xhat.shape) * xhat).sum(axis=(0, 3))
+    return per_channel.reshape(-1).astype(g.dtype)
+
+
+def _gn_bias_vjp(g: Grad, s: SavedView) -> Grad:
+    g = array_of(g)
+    return g.astype(np.float64).sum(axis=(0, *range(2, g.ndim))).astype(g.dtype)
+
+
+_GN_NEEDS = ("input", "weight", "N", "C", "HxW", "group", "eps", "result1", "result2")
+
+
+def _gn_case(shape: tuple[int, ...], group: int) -> GradCase:
+    return GradCase(
+        (shape, (shape[1],), (shape[1],)), {"group": group, "eps": 1e-5, "has_weight": True, "has_bias": True}
+    )
+
+
+defop(
+    "native_group_norm",
+    "NativeGroupNormBackward0",
+    ("input", "weight", "bias"),
+    _group_norm_forward,
+    {
+        "input": VJP(_GN_NEEDS, _gn_input_vjp),
+        "weight": VJP(_GN_NEEDS, _gn_weight_vjp),
+        "bias": VJP(_GN_NEEDS, _gn_bias_vjp),
+    },
+    dtype_rule="same",
+    save=_group_norm_save,
+    cases=(_gn_case((2, 4, 3), 2), _gn_case((1, 6, 2, 2), 3), _gn_case((3, 2), 1)),
+    double_backward=False,
+)
+
+
 # -- embedding -----------------------------------------------------------------------------------
 
 

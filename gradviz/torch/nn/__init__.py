@@ -33,7 +33,7 @@ from gradviz.torch.nn.losses import (
     SmoothL1Loss,
 )
 from gradviz.torch.nn.modules import Module, Sequential
-from gradviz.torch.nn.normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm
+from gradviz.torch.nn.normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm
 from gradviz.torch.nn.parameter import Parameter
 from gradviz.torch.nn.pooling import (
     AdaptiveAvgPool1d,
@@ -76,6 +76,7 @@ __all__ = [
     "Embedding",
     "Flatten",
     "GRUCell",
+    "GroupNorm",
     "Hardtanh",
     "HuberLoss",
     "Identity",

@@ -596,6 +596,51 @@ def batch_norm(
     return out
 
 
+def group_norm(
+    input: Tensor,
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
+    if input.shape[1] % num_groups != 0:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input of shape "
+            f"[{', '.join(map(str, input.shape))}] and num_groups={num_groups}"
+        )
+    attrs = {
+        "group": int(num_groups),
+        "eps": float(eps),
+        "has_weight": weight is not None,
+        "has_bias": bias is not None,
+    }
+    operands = (
+        input,
+        _empty_placeholder(input) if weight is None else weight,
+        _empty_placeholder(input) if bias is None else bias,
+    )
+    out = call(OPS["native_group_norm"], operands, attrs)
+    node = out.grad_fn
+    if node is not None:
+        _save_statistic(node, "result1", 1, input.dtype)
+        _save_statistic(node, "result2", 2, input.dtype)
+    return out
+
+
+def _save_statistic(node: Node, name: str, output_nr: int, dtype: dtypes.DType) -> None:
+    """A statistic the table saved as an array, shown as PyTorch shows it: an output of the node
+    (``grad_fn._saved_result1`` prints with ``grad_fn=<NativeGroupNormBackward0>``)."""
+    array = node.saved.get(name)
+    if isinstance(array, np.ndarray):
+        statistic = Tensor._make(array, dtype)
+        statistic._requires_grad = True
+        statistic.grad_fn = node
+        statistic._output_nr = output_nr
+        node.saved[name] = SavedTensor(statistic, is_output=True)
+
+
 def layer_norm(
     input: Tensor,
     normalized_shape: Sequence[int] | int,
