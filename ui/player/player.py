@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from gradviz.backward.explain import annotate_snapshot, explain_error, render
 from gradviz.backward.numbers import format_values
 from gradviz.backward.replay import (
+    InputBuffer,
     Ledger,
     LedgerEntry,
     Replay,
@@ -74,6 +75,7 @@ class BackwardPlayer(QWidget):
         self._sent_states: dict[str, str] = {}
         self._sent_edges: dict[tuple[str, str, int], tuple[Any, str | None]] = {}  # edge -> (grad, text)
         self._sent_sums: dict[tuple[str, int], str] = {}  # (node, output_nr) -> "2.25 + 2.25 = 4.5"
+        self._sum_texts: dict[tuple[str, int], tuple[InputBuffer, str]] = {}  # the buffer each text is of
         self._sent_alive: dict[tuple[str, str], bool] = {}
         self._fix: str | None = None
         self._vjp_cache: dict[str, dict[str, Any]] = {}
@@ -118,11 +120,11 @@ class BackwardPlayer(QWidget):
         for b in (self.start_button, self.back_button, self.play_button, self.forward_button, self.end_button):
             bar.addWidget(b)
         # Jumps for long calls: over a folded group, to the next .grad written, to a chosen node.
-        self.step_over_button = self._text_tool("⤼", self.step_over)
-        self.next_grad_button = self._text_tool(".grad ⏭", self.next_accumulation)
+        self.step_over_button = self._text_tool(self.step_over)
+        self.next_grad_button = self._text_tool(self.next_accumulation)
         self.run_to_menu = RunToMenu(self)
         self.run_to_menu.node_chosen.connect(self.run_to_node)
-        self.run_to_button = self._text_tool("", None)
+        self.run_to_button = self._text_tool(None)
         self.run_to_button.setMenu(self.run_to_menu)
         self.run_to_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.run_to_menu.aboutToShow.connect(self._fill_run_to)
@@ -133,9 +135,11 @@ class BackwardPlayer(QWidget):
             self.speed_box.addItem("", speed.multiplier if speed.multiplier is not None else speed.key)
         self.speed_box.currentIndexChanged.connect(lambda i: self._set_speed(SPEEDS[i].key, save=True))
         bar.addWidget(self.speed_box)
-        bar.addSpacing(4)
+        bar.addStretch(1)
+        # The call chooser has a row of its own above the transport: its titles need the width.
+        calls_row = QHBoxLayout()
         self.calls_label = QLabel(self)
-        bar.addWidget(self.calls_label)
+        calls_row.addWidget(self.calls_label)
         # The number box jumps straight to call #N (a loop's 20,000th); the list shows titles.
         self.call_number = QSpinBox(self)
         self.call_number.setObjectName("backwardCallNumber")
@@ -143,7 +147,7 @@ class BackwardPlayer(QWidget):
         self.call_number.setRange(1, 1)
         self.call_number.setKeyboardTracking(False)  # typing "19999" picks once, not five times
         self.call_number.valueChanged.connect(lambda n: self._on_row(n - 1))
-        bar.addWidget(self.call_number)
+        calls_row.addWidget(self.call_number)
         self.call_model = CallListModel(lambda row: self._call_title(row, self._calls[row]), self)
         self.call_box = QComboBox(self)
         self.call_box.setObjectName("backwardCalls")
@@ -156,7 +160,8 @@ class BackwardPlayer(QWidget):
         self.call_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.call_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.call_box.currentIndexChanged.connect(self._on_row)
-        bar.addWidget(self.call_box, 1)
+        calls_row.addWidget(self.call_box, 1)
+        root.addLayout(calls_row)
         root.addLayout(bar)
 
         self.step_label = QLabel(self)
@@ -187,6 +192,8 @@ class BackwardPlayer(QWidget):
 
     def _retranslate_bar(self) -> None:
         """The transport bar's texts and tooltips in the UI language (at start and on a switch)."""
+        self.step_over_button.setText(self.tr("Step over"))
+        self.next_grad_button.setText(self.tr("Next .grad"))
         self.step_over_button.setToolTip(
             self.tr(
                 "Step over: run the folded group the running node is drawn in (or the next node) "
@@ -286,10 +293,10 @@ class BackwardPlayer(QWidget):
         button.clicked.connect(slot)
         return button
 
-    def _text_tool(self, text: str, slot: Any) -> QToolButton:
-        """A transport button labelled with text (its palette's text colour: readable in both themes)."""
+    def _text_tool(self, slot: Any) -> QToolButton:
+        """A transport button labelled in words (drawn in the palette's text colour, so readable in
+        both themes; its text is set by _retranslate_bar)."""
         button = QToolButton(self)
-        button.setText(text)
         if slot is not None:
             button.clicked.connect(slot)
         return button
@@ -568,6 +575,7 @@ class BackwardPlayer(QWidget):
         """ "en" or "zh_CN": re-renders explanations and badges."""
         self.language = language
         self._vjp_cache = {}  # rule lines are in the old language
+        self._sum_texts.clear()  # "(300 grads)" too
         if self._replay is not None:
             self._paint_badges()
             self._show(self._step, animate=False)
@@ -749,6 +757,7 @@ class BackwardPlayer(QWidget):
                 self.chips.ensure_chip(
                     (error["node_id"], attr),
                     self.tr("{node}.{attr} (freed by call #{n})").format(node=where, attr=attr, n=i + 1),
+                    f"{where}.{attr}",
                 )
             lines.append(
                 self.tr("Its saved buffers ({attrs}) were freed by call {n}.").format(
@@ -803,7 +812,7 @@ class BackwardPlayer(QWidget):
                     canvas.set_edge_grad((r, s, slot), text)
                 self._sent_edges[(r, s, slot)] = (grad, text)
         # A node whose input buffer received several grads shows them adding up (2.25 + 2.25 = 4.5).
-        sums = {key: b.text() for key, b in state.input_buffers.items() if len(b.contributions) > 1}
+        sums = {key: self._sum_text(key, b) for key, b in state.input_buffers.items() if len(b.contributions) > 1}
         for gone in [k for k in self._sent_sums if k not in sums]:
             canvas.set_input_sum(gone[0], gone[1], None)
             del self._sent_sums[gone]
@@ -821,6 +830,27 @@ class BackwardPlayer(QWidget):
                     slot = int(g.get("index", position))
                     canvas.animate_marker(g["target"], event["node_id"], self._interval_ms(), slot=slot)
 
+    SUM_TERMS = 4  # an input buffer with more grads than this shows its first two, its last and the count
+
+    def _sum_text(self, key: tuple[str, int], buffer: InputBuffer) -> str:
+        """``2.25 + 2.25 = 4.5``; a weight used 300 times reads ``a + b + … + z = total (300 grads)``
+        instead of 300 terms. Buffers are immutable and shared between states, so the text is
+        made once per new buffer, not once per frame."""
+        made = self._sum_texts.get(key)
+        if made is not None and made[0] is buffer:
+            return made[1]
+        grads = buffer.contributions
+        if len(grads) <= self.SUM_TERMS:
+            text = buffer.text()
+        else:
+            terms = [format_grad(c.value) for c in (grads[0], grads[1], grads[-1])]
+            terms = [f"({t})" if t.startswith("-") else t for t in terms]
+            text = self.tr("{a} + {b} + … + {z} = {total} ({n} grads)").format(
+                a=terms[0], b=terms[1], z=terms[2], total=format_grad(buffer.total), n=len(grads)
+            )
+        self._sum_texts[key] = (buffer, text)
+        return text
+
     def _paint_badges(self) -> None:
         canvas = self._canvas
         if canvas is None or self._snapshot is None:
@@ -833,6 +863,7 @@ class BackwardPlayer(QWidget):
                 canvas.set_badge(node["id"], text)
 
     def _forget_sent(self) -> None:
+        self._sum_texts.clear()
         self._sent_states.clear()
         self._sent_edges.clear()
         self._sent_sums.clear()

@@ -6,17 +6,13 @@ names them) and says which node was chosen through ``node_chosen``; the player d
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget, QWidgetAction
 
-from ui.player.widgets import CONTEXT
+from ui.player.widgets import tr
 
 __all__ = ["RunToMenu"]
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
 
 
 class RunToMenu(QMenu):
@@ -53,13 +49,13 @@ class RunToMenu(QMenu):
         (id, label) of every node of the call, in the order they run."""
         self._selected = selected[0] if selected else None
         if selected is not None:
-            self.selected_action.setText(_tr("Run to the selected node: {name}").format(name=selected[1]))
+            self.selected_action.setText(tr("Run to the selected node: {name}").format(name=selected[1]))
         else:
-            self.selected_action.setText(_tr("Select a node in the graph to run to it"))
+            self.selected_action.setText(tr("Select a node in the graph to run to it"))
         self.selected_action.setEnabled(selected is not None)
-        self.filter.setPlaceholderText(_tr("Find a node of this call…"))
-        self.filter.setToolTip(_tr("Type part of a node's name; Enter runs to the first match"))
-        self.list.setToolTip(_tr("The call's nodes in the order they run; pick one to run to it"))
+        self.filter.setPlaceholderText(tr("Find a node of this call…"))
+        self.filter.setToolTip(tr("Type part of a node's name; Enter runs to the first match"))
+        self.list.setToolTip(tr("The call's nodes in the order they run; pick one to run to it"))
         self.filter.blockSignals(True)
         self.filter.clear()
         self.filter.blockSignals(False)

@@ -143,6 +143,9 @@ class BufferChips(QWidget):
         self._chips: dict[tuple[str, str], QLabel] = {}
         self._alive: dict[tuple[str, str], bool] = {}
         self._styled: dict[int, tuple[bool, bool]] = {}  # id(label) -> (alive, pointed) painted
+        self._tips: dict[int, str] = {}  # id(label) -> the tooltip it has
+        self._names: dict[tuple[str, str], str] = {}  # buffer -> "MulBackward0._saved_self"
+        self._earlier: set[tuple[str, str]] = set()  # buffers an earlier call freed (ensure_chip)
         self._theme = current_theme()
 
     def set_buffers(
@@ -155,9 +158,12 @@ class BufferChips(QWidget):
         states here saves restyling every chip twice)."""
         self._chips.clear()
         self._alive.clear()
+        self._names.clear()
+        self._earlier.clear()
         self._used = 0
         for key, buf in buffers.items():
-            self._take(key, f"{label_of(key[0])}.{key[1]} · {format_bytes(buf.nbytes)}", wrap=False)
+            self._names[key] = f"{label_of(key[0])}.{key[1]}"
+            self._take(key, f"{self._names[key]} · {format_bytes(buf.nbytes)}", wrap=False)
             self._paint(key, True if alive is None else alive.get(key, True), False)
         for chip in self._pool[self._used :]:
             if not chip.isHidden():
@@ -165,9 +171,12 @@ class BufferChips(QWidget):
         self._layout.invalidate()
         self.updateGeometry()
 
-    def ensure_chip(self, key: tuple[str, str], text: str) -> QLabel:
-        """A chip for a buffer this call does not own (freed by an earlier call), shown freed."""
+    def ensure_chip(self, key: tuple[str, str], text: str, name: str | None = None) -> QLabel:
+        """A chip for a buffer this call does not own (freed by an earlier call), shown freed;
+        ``name`` is the buffer as the tooltip names it (``MulBackward0._saved_other``)."""
         chip = self._chips.get(key)
+        self._earlier.add(key)
+        self._names[key] = name or self._names.get(key) or f"{key[0]}.{key[1]}"
         if chip is None:
             # long "(freed by call #1 …)" chips wrap inside a narrow column
             chip = self._take(key, text, wrap=True)
@@ -207,6 +216,10 @@ class BufferChips(QWidget):
         is what made stepping through big calls stutter."""
         chip = self._chips[key]
         self._alive[key] = alive
+        tip = self.tooltip_for(key, alive)
+        if self._tips.get(id(chip)) != tip:
+            self._tips[id(chip)] = tip
+            chip.setToolTip(tip)
         if self._styled.get(id(chip)) == (alive, pointed):
             return
         self._styled[id(chip)] = (alive, pointed)
@@ -215,14 +228,23 @@ class BufferChips(QWidget):
         border = t.error if pointed else t.border
         if alive:
             style = f"background:{t.node_op}; color:{t.node_text}; border:1px solid {border};"
-            chip.setToolTip(tr("saved for backward, still alive"))
         else:
             style = (
                 f"background:{t.alt_base}; color:{t.muted_text}; border:{2 if pointed else 1}px "
                 f"{'solid' if pointed else 'dashed'} {border}; text-decoration:line-through;"
             )
-            chip.setToolTip(tr("freed after its node ran"))
         chip.setStyleSheet(f"QLabel#bufferChip {{{style} border-radius:6px; padding:1px 6px;}}")
+
+    def tooltip_for(self, key: tuple[str, str], alive: bool) -> str:
+        """What a chip means, in the UI language: which buffer, and why it is held or gone."""
+        name = self._names.get(key, f"{key[0]}.{key[1]}")
+        if key in self._earlier:
+            return tr("{buffer}: freed by an earlier backward() call; this call needed it again").format(buffer=name)
+        if alive:
+            return tr("{buffer}: saved in the forward pass for this node's backward; still held").format(buffer=name)
+        return tr("{buffer}: freed once its node ran (backward frees saved tensors unless retain_graph=True)").format(
+            buffer=name
+        )
 
 
 class _OutputRow:

@@ -272,6 +272,110 @@
         <source>&lt;b&gt;{name}&lt;/b&gt; is running</source>
         <translation>&lt;b&gt;{name}&lt;/b&gt; 正在运行</translation>
     </message>
+    <message>
+        <source>{buffer}: freed once its node ran (backward frees saved tensors unless retain_graph=True)</source>
+        <translation>{buffer}：其节点运行后已释放（除非 retain_graph=True，反向传播会释放保存的张量）</translation>
+    </message>
+    <message>
+        <source>{buffer}: freed by an earlier backward() call; this call needed it again</source>
+        <translation>{buffer}：已被更早的 backward() 调用释放；本次调用又需要它</translation>
+    </message>
+    <message>
+        <source>{buffer}: saved in the forward pass for this node&apos;s backward; still held</source>
+        <translation>{buffer}：前向传播时为该节点的反向计算保存，仍然保留</translation>
+    </message>
+    <message>
+        <source>Find a node of this call…</source>
+        <translation>查找本次调用中的节点…</translation>
+    </message>
+    <message>
+        <source>Type part of a node&apos;s name; Enter runs to the first match</source>
+        <translation>输入节点名称的一部分；按 Enter 运行到第一个匹配项</translation>
+    </message>
+    <message>
+        <source>The call&apos;s nodes in the order they run; pick one to run to it</source>
+        <translation>本次调用的节点，按运行顺序排列；选择一个即运行到该节点</translation>
+    </message>
+    <message>
+        <source>Select a node in the graph to run to it</source>
+        <translation>在图中选择一个节点即可运行到该节点</translation>
+    </message>
+    <message>
+        <source>Run to the selected node: {name}</source>
+        <translation>运行到选中的节点：{name}</translation>
+    </message>
+    <message>
+        <source>the selected group</source>
+        <translation>选中的组</translation>
+    </message>
+    <message>
+        <source>Step over</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>Next .grad</source>
+        <translation>下一个 .grad</translation>
+    </message>
+    <message>
+        <source>Step over: run the folded group the running node is drawn in (or the next node) in one step (Shift+Right)</source>
+        <translation>跳过：一步运行完正在运行的节点所在的折叠组（或下一个节点）（Shift+Right）</translation>
+    </message>
+    <message>
+        <source>Jump to the next leaf accumulation: the next time AccumulateGrad writes a .grad (Ctrl+Right)</source>
+        <translation>跳到下一次叶子累加：AccumulateGrad 下一次写入 .grad 的位置（Ctrl+Right）</translation>
+    </message>
+    <message>
+        <source>Run to…</source>
+        <translation>运行到…</translation>
+    </message>
+    <message>
+        <source>Pick a node (or the node selected in the graph): playback runs until it executes</source>
+        <translation>选择一个节点（或图中选中的节点）：播放会一直运行到该节点执行</translation>
+    </message>
+    <message>
+        <source>Go to backward call number N</source>
+        <translation>转到第 N 次 backward 调用</translation>
+    </message>
+    <message>
+        <source>Long loops keep full detail for their first and last calls only (Limits.max_detailed_calls); pick one of those to replay it.</source>
+        <translation>长循环只保留最前和最后几次调用的完整细节（Limits.max_detailed_calls）；选择其中之一即可回放。</translation>
+    </message>
+    <message>
+        <source>{n} steps a second</source>
+        <translation>每秒 {n} 步</translation>
+    </message>
+    <message>
+        <source>Call #{n}: kept as a summary</source>
+        <translation>调用 #{n}：只保留了摘要</translation>
+    </message>
+    <message>
+        <source>summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>whole call in {n} s</source>
+        <translation>整个调用 {n} 秒</translation>
+    </message>
+    <message>
+        <source>As fast as it takes to play the whole call in {n} s, however long it is</source>
+        <translation>无论调用多长，都在 {n} 秒内播放完整个调用</translation>
+    </message>
+    <message>
+        <source>{count} nodes</source>
+        <translation>{count} 个节点</translation>
+    </message>
+    <message>
+        <source>This call never runs that node.</source>
+        <translation>本次调用从未运行该节点。</translation>
+    </message>
+    <message>
+        <source>{a} + {b} + … + {z} = {total} ({n} grads)</source>
+        <translation>{a} + {b} + … + {z} = {total}（共 {n} 个梯度）</translation>
+    </message>
+    <message>
+        <source>loss: {value}</source>
+        <translation>损失：{value}</translation>
+    </message>
 </context>
 <context>
     <name>CodeEditor</name>
@@ -1092,6 +1196,26 @@
         <location filename="../../ui/window_actions.py" line="138" />
         <source>Restart Session</source>
         <translation>重启会话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window_actions.py" line="1" />
+        <source>Record Call in Full</source>
+        <translation>完整记录此调用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window_actions.py" line="1" />
+        <source>Run the script again from the same random seeds, keeping the selected backward call in full</source>
+        <translation>用相同的随机种子重新运行脚本，完整保留所选的 backward 调用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="1" />
+        <source>Call #{n} was kept as a summary: Run ▸ Record Call in Full runs the script again and keeps it</source>
+        <translation>调用 #{n} 只保留了摘要：运行 ▸ 完整记录此调用 会重新运行脚本并完整保留它</translation>
+    </message>
+    <message>
+        <location filename="../../ui/record_call.py" line="1" />
+        <source>Running the script again to record call #{n} in full…</source>
+        <translation>正在重新运行脚本以完整记录调用 #{n}…</translation>
     </message>
     <message>
         <location filename="../../ui/window_actions.py" line="139" />
