@@ -189,3 +189,24 @@ def test_a_trace_grad_becomes_a_snapshot_summary() -> None:
     big = summary_of_grad({"shape": [100, 100], "dtype": "float32", "min": -1.0, "max": 2.0, "mean": 0.5})
     assert big is not None and big["preview"] is None and big["numel"] == 10_000 and big["mean"] == 0.5
     assert summary_of_grad(None) is None
+
+
+def test_counterparts_carry_one_iterations_layout_to_the_next(every_call_detailed) -> None:
+    from gradviz.graph.calls import carry_layout
+    from gradviz.graph.layout.sugiyama import layout
+    from gradviz.graph.snapshot import from_node_link, view_subgraph
+
+    snapshot, calls, _ = every_call_detailed
+    first, last = (from_node_link(_graph(snapshot, calls, k)) for k in (0, STEPS - 1))
+    assert {d["counterpart"] for _, d in first.nodes(data=True)} == {d["counterpart"] for _, d in last.nodes(data=True)}
+    for view in ("dataflow", "gradfn"):
+        old, new = view_subgraph(last, view), view_subgraph(first, view)
+        before = layout(old)
+        after = layout(new, previous=carry_layout(before, old, new))
+        where = {old.nodes[v]["counterpart"]: p for v, p in before.positions.items()}
+        for v, (x, y) in after.positions.items():
+            wx, wy = where[new.nodes[v]["counterpart"]]
+            assert (x, y) == pytest.approx((wx, wy), abs=1e-6), (view, v)
+    bare = view_subgraph(from_node_link(snapshot), "dataflow")  # the cell's graph has no counterparts
+    result = layout(bare)
+    assert carry_layout(result, bare, bare) is result

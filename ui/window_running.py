@@ -22,6 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from gradviz.backward.training import TrainingLoop, detect_loops, iteration_graph
 from gradviz.runner.limits import Limits
 from gradviz.runner.results import CellResult
 from ui.editor import CodeEditor
@@ -61,6 +62,9 @@ class RunningController(QObject):
         self._stale_since: dict[int, int] = {}  # later cell -> the earlier cell that changed after it ran
         self._seen_ids: set[str] = set()  # graph ids of every snapshot so far (ids are never reused)
         self._stale_ids: set[str] = set()  # graph nodes made by runs that a re-run retired
+        self._loops: list[TrainingLoop] = []  # the training loops among the backward calls
+        # call index -> (the cell graph it was cut from, what the call draws)
+        self._call_graphs: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
         runner.cell_started.connect(self._on_cell_started)
         runner.cell_finished.connect(self._on_cell_finished)
         runner.busy_changed.connect(self._on_busy_changed)
@@ -82,12 +86,50 @@ class RunningController(QObject):
         return self._stale_since.get(cell)
 
     def graph_of_call(self, index: int) -> dict[str, Any] | None:
-        """The graph as it was after the cell that made backward call ``index`` ran (a later cell
-        may have rebound the names or built a new graph); None if unknown."""
+        """The graph backward call ``index`` ran on; None if unknown.
+
+        An iteration of a training loop draws its own graph (gradviz.backward.training.iteration_graph):
+        one iteration, the parameters one node each; an iteration kept only as a summary draws
+        nothing (an empty graph saying so in ``graph.iteration``) rather than another iteration's.
+        Any other call draws the graph as it was after its cell ran (a later cell may have rebound
+        the names or built a new graph).
+        """
         if not 0 <= index < len(self._backward_calls):
             return None
         cell = self._backward_calls[index].get("cell")
-        return self._graphs_by_cell.get(cell) if isinstance(cell, int) else None
+        graph = self._graphs_by_cell.get(cell) if isinstance(cell, int) else None
+        if graph is None:
+            return None
+        cached = self._call_graphs.get(index)
+        if cached is not None and cached[0] is graph:
+            return cached[1]  # the same object again: the window redraws nothing
+        shown = self._iteration_graph(index, graph)
+        self._call_graphs[index] = (graph, shown)
+        return shown
+
+    def _iteration_graph(self, index: int, graph: dict[str, Any]) -> dict[str, Any]:
+        found = iteration_graph(graph, self._backward_calls, index, self._loops)
+        if found is None:
+            return graph
+        if found.snapshot is not None:
+            return found.snapshot
+        about = {"loop": found.loop, "index": found.iteration, "count": found.count, "nearest": found.nearest}
+        return {
+            "directed": True,
+            "multigraph": True,
+            "graph": {**(graph.get("graph") or {}), "iteration": {**about, "summarized": found.summarized}},
+            "nodes": [],
+            "links": [],
+        }
+
+    def _graph_after_run(self, index: int, graph: dict[str, Any]) -> dict[str, Any]:
+        """What cell ``index``'s run shows: the player then selects the session's last call, so
+        when that is an iteration of a loop this cell ran, its own graph; else the cell's."""
+        last = len(self._backward_calls) - 1
+        if last < 0 or self._backward_calls[last].get("cell") != index:
+            return graph
+        shown = self.graph_of_call(last)
+        return shown if shown is not None and shown.get("nodes") else graph
 
     # ----- running -----------------------------------------------------------------------------
     @property
@@ -217,24 +259,32 @@ class RunningController(QObject):
             self._stale_since.pop(result.index, None)  # it ran again: up to date
             self._retire_previous_run(result.index)
         self._ran.add(result.index)
+        graph = None
         if result.graph is not None:
             graph = self._mark_stale_nodes(result.index, result.graph)
             self._graphs_by_cell[result.index] = graph
-            self.graph_changed.emit(graph)
         # the calls of its previous run are retired: the player replays only this run's
         self._calls_by_cell.pop(result.index, None)
         if result.backward_calls:
             self._calls_by_cell[result.index] = list(result.backward_calls)
-        self._publish_backward_calls()
+        self._collect_backward_calls()
+        if graph is not None:
+            self.graph_changed.emit(self._graph_after_run(result.index, graph))
+        self.backward_calls_changed.emit(self._backward_calls)
 
     def _publish_backward_calls(self) -> None:
+        self._collect_backward_calls()
+        self.backward_calls_changed.emit(self._backward_calls)
+
+    def _collect_backward_calls(self) -> None:
         # A call of a cell that ran before an earlier cell changed says so (the player marks it).
         self._backward_calls = [
             {**call, "stale_since": self._stale_since[cell]} if cell in self._stale_since else call
             for cell, calls in self._calls_by_cell.items()
             for call in calls
         ]
-        self.backward_calls_changed.emit(self._backward_calls)
+        self._loops = detect_loops(self._backward_calls)
+        self._call_graphs.clear()
 
     def _on_client_failed(self, message: str) -> None:
         self.status_message.emit(translate("MainWindow", "The code runner failed: {error}").format(error=message))

@@ -21,17 +21,23 @@ Iterations are numbered as gradviz.backward.training numbers them (``Iteration.i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gradviz.graph.summary import array_summary, json_number
 
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from gradviz.graph.layout.sugiyama import LayoutResult
+
 __all__ = [
     "CallGraph",
     "call_node_ids",
     "call_subgraph",
+    "carry_layout",
     "is_detailed",
     "nearest_detailed",
     "summary_of_grad",
@@ -129,6 +135,7 @@ def call_subgraph(snapshot: Mapping[str, Any], call: Mapping[str, Any], call_ind
         _keep_tensor(keep, nodes, tid)
     kept_nodes = [dict(nodes[v]) for v in keep]
     _call_values(kept_nodes, call)
+    _counterpart_keys(kept_nodes, plan)
     links = [dict(e) for e in snapshot.get("links", []) if e.get("source") in keep and e.get("target") in keep]
     graph = {
         **dict(snapshot.get("graph") or {}),
@@ -142,6 +149,57 @@ def call_subgraph(snapshot: Mapping[str, Any], call: Mapping[str, Any], call_ind
         "links": links,
     }
     return CallGraph(call_index, out)
+
+
+def _counterpart_keys(kept: list[dict[str, Any]], plan: list[str]) -> None:
+    """Give every node a ``counterpart`` key that names its place in the call, not its identity:
+    the op at plan position 3 is ``#3`` and its first output ``#3:0`` in every iteration of a loop
+    (each iteration runs the same plan); leaves and constants, the same tensors in every
+    iteration, keep their id. carry_layout puts an iteration's nodes where the last one's stood."""
+    position = {v: p for p, v in enumerate(plan)}
+    by_id = {str(n["id"]): n for n in kept}
+    for node in kept:
+        node["counterpart"] = f"#{position[node['id']]}" if node["id"] in position else str(node["id"])
+    for v, p in position.items():
+        for nr, tid in enumerate(by_id[v].get("outputs") or []):
+            if tid in by_id and by_id[tid].get("kind") == "tensor":
+                by_id[tid]["counterpart"] = f"#{p}:{nr}"
+
+
+def carry_layout(previous: LayoutResult, old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> LayoutResult:
+    """``previous`` (the layout of graph ``old``) with each of ``old``'s nodes renamed to its
+    counterpart in ``new`` (same ``counterpart`` attribute), for ``layout(new, previous=...)``.
+
+    Stepping from one iteration to the next replaces every op and intermediate with a new node
+    of the same place in the loop body; as counterparts they keep the previous picture's ranks,
+    order and coordinates, so only the numbers change. Nodes without a counterpart keep their
+    ids (a parameter is the same node in every iteration); a graph without counterpart keys
+    returns ``previous`` itself.
+    """
+    theirs = {data["counterpart"]: v for v, data in old.nodes(data=True) if "counterpart" in data}
+    if not theirs:
+        return previous
+    rename: dict[Any, Any] = {}
+    for v, data in new.nodes(data=True):
+        u = theirs.get(data.get("counterpart"))
+        if u is not None and u != v and u not in new and v not in previous.positions:
+            rename[u] = v
+    if not rename:
+        return previous
+
+    def to(v: Any) -> Any:
+        return rename.get(v, v)
+
+    return replace(
+        previous,
+        positions={to(v): p for v, p in previous.positions.items()},
+        sizes={to(v): s for v, s in previous.sizes.items()},
+        edge_points={
+            tuple(to(x) if i < 2 else x for i, x in enumerate(k)): pts for k, pts in previous.edge_points.items()
+        },
+        ranks={to(v): r for v, r in previous.ranks.items()},
+        order=[[to(v) for v in row] for row in previous.order],
+    )
 
 
 def _keep_tensor(keep: dict[str, None], nodes: Mapping[str, Mapping[str, Any]], tid: Any) -> None:

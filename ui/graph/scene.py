@@ -22,6 +22,7 @@ from PySide6.QtCore import QEasingCurve, QObject, QPointF, QRectF, QVariantAnima
 from PySide6.QtGui import QBrush, QPainterPath
 from PySide6.QtWidgets import QGraphicsScene
 
+from gradviz.graph.calls import carry_layout
 from gradviz.graph.layout.sugiyama import LayoutResult, layout
 from gradviz.graph.snapshot import from_node_link, view_subgraph
 from ui.graph.edges import EdgeItem, GradMarkerItem, InputSumItem, polyline_path
@@ -212,7 +213,10 @@ class GraphScene(QGraphicsScene):
             w, h = item.footprint()
             data["width"], data["height"] = max(w, 1.0), max(h, 1.0)
         key = (self.view_mode, self.direction)
-        result = layout(drawn, direction=self.direction, previous=self._layouts.get(key))
+        previous = self._layouts.get(key)
+        if previous is not None:  # another iteration of a loop: its nodes stand where their counterparts stood
+            previous = carry_layout(previous, self.drawn, drawn)
+        result = layout(drawn, direction=self.direction, previous=previous)
         self._layouts[key] = result
         self.layout_result = result
         self.drawn = drawn

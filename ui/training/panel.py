@@ -13,7 +13,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gradviz.backward.training import (
     GradGrowth,
@@ -23,6 +33,7 @@ from gradviz.backward.training import (
     grad_growth,
     render_training,
 )
+from gradviz.graph.calls import nearest_detailed
 from ui.protocols import BackwardPlayerView
 from ui.theme import Theme, current_theme, theme_manager
 from ui.training.curve import CONTEXT, LossCurve, format_loss
@@ -98,6 +109,21 @@ class TrainingPanel(QWidget):
         row.addWidget(self.next_button)
         row.addWidget(self.position)
         root.addLayout(row)
+
+        # An iteration kept only as a summary has no graph: say so, and offer the nearest one that has.
+        detail = QHBoxLayout()
+        self.detail_note = QLabel()
+        self.detail_note.setObjectName("trainingDetailNote")
+        self.detail_note.setWordWrap(True)
+        self.nearest_button = QPushButton()
+        self.nearest_button.setObjectName("trainingNearest")
+        self.nearest_button.clicked.connect(self._go_nearest)
+        detail.addWidget(self.detail_note, 1)
+        detail.addWidget(self.nearest_button, 0, Qt.AlignmentFlag.AlignTop)
+        root.addLayout(detail)
+        self.detail_note.hide()
+        self.nearest_button.hide()
+        self._nearest: int | None = None
 
         self.empty = QLabel()
         self.empty.setWordWrap(True)
@@ -264,7 +290,44 @@ class TrainingPanel(QWidget):
         self._refresh_position()
         self._refresh_banner()
 
+    @property
+    def nearest_detailed_iteration(self) -> int | None:
+        """When the current iteration was kept as a summary: the nearest one with its graph (0-based)."""
+        return self._nearest
+
+    def _go_nearest(self) -> None:
+        if self._nearest is not None:
+            self.select_iteration(self._nearest)
+
+    def _refresh_detail(self) -> None:
+        """The note under the slider for an iteration kept only as a summary (no graph to show)."""
+        self._nearest = None
+        loop = self._loops[self._loop] if 0 <= self._loop < len(self._loops) else None
+        if (
+            loop is None
+            or not 0 <= self._iteration < len(loop.iterations)
+            or not loop.iterations[self._iteration].summarized
+        ):
+            self.detail_note.hide()
+            self.nearest_button.hide()
+            return
+        it = loop.iterations[self._iteration]
+        near = nearest_detailed(self._calls, it.call_index, loop.call_indices)
+        self._nearest = loop.call_indices.index(near) if near is not None else None
+        self.detail_note.setText(
+            self.tr(
+                "Iteration {n} kept only its loss: long loops keep their graph for the first and last "
+                "iterations (Limits.max_detailed_calls), so there is no graph of this one to show."
+            ).format(n=it.index + 1)
+        )
+        self.detail_note.show()
+        if self._nearest is not None:
+            self.nearest_button.setText(self.tr("Show iteration {n}").format(n=self._nearest + 1))
+            self.nearest_button.setToolTip(self.tr("The nearest iteration whose graph was kept"))
+        self.nearest_button.setVisible(self._nearest is not None)
+
     def _refresh_position(self) -> None:
+        self._refresh_detail()
         if not (0 <= self._loop < len(self._loops)) or self._iteration < 0:
             self.position.setText("")
             self.prev_button.setEnabled(False)
@@ -302,7 +365,7 @@ class TrainingPanel(QWidget):
     def _retranslate(self) -> None:
         self.prev_button.setToolTip(self.tr("Previous iteration"))
         self.next_button.setToolTip(self.tr("Next iteration"))
-        self.slider.setToolTip(self.tr("Iteration: selects its backward() call in the player"))
+        self.slider.setToolTip(self.tr("Iteration: draws its own graph and replays its backward() call"))
         self.empty.setText(
             self.tr("No training loop yet: a loop appears here when the same backward() line runs more than once.")
         )

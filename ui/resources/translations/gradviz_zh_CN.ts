@@ -1457,8 +1457,20 @@
         <translation>下一次迭代</translation>
     </message>
     <message>
-        <source>Iteration: selects its backward() call in the player</source>
-        <translation>迭代：在播放器中选中它的 backward() 调用</translation>
+        <source>Iteration: draws its own graph and replays its backward() call</source>
+        <translation>迭代：绘制该次迭代自己的计算图，并回放它的 backward() 调用</translation>
+    </message>
+    <message>
+        <source>Iteration {n} kept only its loss: long loops keep their graph for the first and last iterations (Limits.max_detailed_calls), so there is no graph of this one to show.</source>
+        <translation>第 {n} 次迭代只保留了损失值：长循环只为最前和最后几次迭代保留计算图（Limits.max_detailed_calls），所以这一次没有可显示的图。</translation>
+    </message>
+    <message>
+        <source>Show iteration {n}</source>
+        <translation>显示第 {n} 次迭代</translation>
+    </message>
+    <message>
+        <source>The nearest iteration whose graph was kept</source>
+        <translation>最近的一次保留了计算图的迭代</translation>
     </message>
     <message>
         <source>No training loop yet: a loop appears here when the same backward() line runs more than once.</source>

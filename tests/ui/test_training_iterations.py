@@ -1,0 +1,119 @@
+"""A training loop in the window reads as one iteration at a time: the training panel's slider
+moves between iterations, the canvas draws the chosen iteration's own graph with its numbers,
+parameters stay put, and an iteration kept only as a summary says so and offers the nearest one."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
+
+from tests.test_call_graph import MLP_LOOP, ONE_ITERATION, STEPS
+from ui.app import prepare_look
+from ui.extensions import install_all
+from ui.i18n import language_switcher
+from ui.main_window import MainWindow, worker_limits
+from ui.runner import RunController
+from ui.settings import Preferences, RunnerLimits
+from ui.theme import theme_manager
+from ui.training import TrainingPanel
+
+RUN_TIMEOUT_MS = 60_000
+STATE_TIMEOUT_MS = 10_000
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    QStandardPaths.setTestModeEnabled(True)
+    prefs = Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    prepare_look(prefs, theme="light", language="en")
+    win = MainWindow(prefs, runner=RunController(worker_limits(RunnerLimits(time_s=30.0))), autosave=False)
+    installed = install_all(win)
+    assert "graph" in installed and "player" in installed
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    win.documents.load_text("# %%\n" + MLP_LOOP, None)
+    with qtbot.waitSignal(win.run_idle, timeout=RUN_TIMEOUT_MS):
+        win.running.run_all()
+    yield win
+    win.editor.document().setModified(False)
+    win.close()
+    win.runner.shutdown()
+    win.deleteLater()
+    language_switcher().apply("en")
+    theme_manager().apply("light")
+
+
+def _ops(snapshot) -> dict[str, int]:
+    return dict(Counter(n["label"] for n in (snapshot or {}).get("nodes", []) if n["kind"] in ("op", "accumulate")))
+
+
+def _iteration(window) -> int | None:
+    about = ((window.snapshot or {}).get("graph") or {}).get("iteration") or {}
+    return about.get("index")
+
+
+def _root(window) -> dict:
+    call = window.running.backward_calls[window.player.current_call]
+    root = call["events"][0]["roots"][0]
+    return next(n for n in window.snapshot["nodes"] if n["id"] == root)
+
+
+def _positions(window) -> dict[str, tuple[float, float]]:
+    """Where each drawn node stands, by its place in the loop body (its counterpart key)."""
+    scene = window.canvas.view.graph_scene
+    out = {}
+    for node in window.snapshot["nodes"]:
+        item = scene.node_item(node["id"])
+        if item is not None:
+            out[node["counterpart"]] = (round(item.pos().x()), round(item.pos().y()))
+    return out
+
+
+def test_the_slider_moves_between_iterations_one_graph_at_a_time(qtbot, window) -> None:
+    panel = window.findChild(TrainingPanel)
+    assert panel is not None and len(panel.loops) == 1
+    # After the run: the last iteration, alone (not the 8 kept iterations merged)
+    assert panel.current_iteration == STEPS - 1 and window.player.current_call == STEPS - 1
+    assert _ops(window.snapshot) == ONE_ITERATION and _iteration(window) == STEPS - 1
+    qtbot.waitUntil(lambda: len(window.canvas.view.graph_scene.nodes) > 0, timeout=STATE_TIMEOUT_MS)
+    last_loss = _root(window)["values"]["preview"]
+    last_positions = _positions(window)
+    params = {n["id"] for n in window.snapshot["nodes"] if n.get("is_param")}
+    assert len(params) == 6 and params <= set(last_positions)
+
+    panel.slider.setValue(0)
+    qtbot.waitUntil(lambda: _iteration(window) == 0, timeout=STATE_TIMEOUT_MS)
+    assert window.player.current_call == 0 and "iteration 1 of 20" in panel.position.text()
+    assert _ops(window.snapshot) == ONE_ITERATION
+    first_loss = _root(window)["values"]["preview"]
+    assert first_loss != last_loss and first_loss == pytest.approx(panel.loops[0].losses[0], rel=1e-6)
+    shown = {n["id"] for n in window.snapshot["nodes"]}
+    other_iterations = {n["id"] for n in window.running.cell_graphs[0]["nodes"]} - shown
+    assert other_iterations and not other_iterations & set(window.canvas.view.graph_scene.nodes)
+    # the same picture: parameters stay, and every op and tensor takes its counterpart's place
+    qtbot.waitUntil(lambda: _positions(window) == last_positions, timeout=STATE_TIMEOUT_MS)
+
+    panel.slider.setValue(2)
+    qtbot.waitUntil(lambda: _iteration(window) == 2, timeout=STATE_TIMEOUT_MS)
+    assert window.player.current_call == 2 and _root(window)["values"]["preview"] not in (first_loss, last_loss)
+    assert panel.detail_note.isHidden()
+
+
+def test_an_iteration_without_detail_says_so_and_offers_the_nearest(qtbot, window) -> None:
+    panel = window.findChild(TrainingPanel)
+    assert panel is not None
+    panel.slider.setValue(9)  # iterations 5..16 were kept as summaries (Limits.max_detailed_calls = 8)
+    qtbot.waitUntil(lambda: not panel.detail_note.isHidden(), timeout=STATE_TIMEOUT_MS)
+    assert window.player.current_call == 9 and "summary" in window.player.step_label.text()
+    assert "Iteration 10" in panel.detail_note.text()
+    assert window.snapshot is not None and window.snapshot["nodes"] == []  # no other iteration's graph
+    assert window.snapshot["graph"]["iteration"]["summarized"] is True
+    qtbot.waitUntil(lambda: not window.canvas.view.graph_scene.nodes, timeout=STATE_TIMEOUT_MS)
+    assert panel.nearest_button.text() == "Show iteration 4" and not panel.nearest_button.isHidden()
+    qtbot.mouseClick(panel.nearest_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _iteration(window) == 3, timeout=STATE_TIMEOUT_MS)
+    assert panel.current_iteration == 3 and window.player.current_call == 3
+    assert _ops(window.snapshot) == ONE_ITERATION and panel.detail_note.isHidden()
