@@ -33,7 +33,15 @@ from gradviz.torch.nn.losses import (
     SmoothL1Loss,
 )
 from gradviz.torch.nn.modules import Module, Sequential
-from gradviz.torch.nn.normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm
+from gradviz.torch.nn.normalization import (
+    BatchNorm1d,
+    BatchNorm2d,
+    BatchNorm3d,
+    GroupNorm,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    LayerNorm,
+)
 from gradviz.torch.nn.parameter import Parameter
 from gradviz.torch.nn.pooling import (
     AdaptiveAvgPool1d,
@@ -80,6 +88,8 @@ __all__ = [
     "Hardtanh",
     "HuberLoss",
     "Identity",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
     "KLDivLoss",
     "L1Loss",
     "LSTMCell",

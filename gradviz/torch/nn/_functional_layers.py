@@ -11,6 +11,7 @@ exactly as its CPU bernoulli_ does; batch norm is NativeBatchNormBackward0 in bo
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
@@ -594,6 +595,40 @@ def batch_norm(
         _save_array(node, "result1", input.dtype)
         _save_array(node, "result2", input.dtype)
     return out
+
+
+def instance_norm(
+    input: Tensor,
+    running_mean: Tensor | None = None,
+    running_var: Tensor | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Batch norm over a (1, N * C, *) view of the input, as ATen's instance_norm computes it:
+    weight, bias and running statistics repeated per sample, the running statistics' update
+    averaged back over the samples."""
+    if use_input_stats and math.prod(input.shape[2:]) == 1:
+        raise ValueError(
+            "Expected more than 1 spatial element when training, got input size "
+            f"torch.Size([{', '.join(map(str, input.shape))}])"
+        )
+    batch, channels = input.shape[0], input.shape[1]
+    folded = _F.view(input.contiguous(), (1, batch * channels, *input.shape[2:]))
+
+    def repeated(t: Tensor | None) -> Tensor | None:
+        return None if t is None else _F.repeat(t, batch)
+
+    mean_rep, var_rep = repeated(running_mean), repeated(running_var)
+    out = batch_norm(folded, mean_rep, var_rep, repeated(weight), repeated(bias), use_input_stats, momentum, eps)
+    with no_grad():
+        for running, rep in ((running_mean, mean_rep), (running_var, var_rep)):
+            if running is not None and rep is not None:
+                running._data[...] = rep._data.reshape(batch, channels).mean(axis=0)
+                running._version_counter[0] += 1
+    return _F.view(out, tuple(input.shape))
 
 
 def group_norm(
