@@ -210,3 +210,26 @@ def test_counterparts_carry_one_iterations_layout_to_the_next(every_call_detaile
     bare = view_subgraph(from_node_link(snapshot), "dataflow")  # the cell's graph has no counterparts
     result = layout(bare)
     assert carry_layout(result, bare, bare) is result
+
+
+def test_module_calls_are_the_iterations_own_and_keep_their_ids(every_call_detailed) -> None:
+    snapshot, calls, _ = every_call_detailed
+    assert len(snapshot["graph"]["modules"]) == 7 * STEPS  # Sequential, 3 Linear, 2 ReLU, MSELoss per step
+    tables = []
+    for k in (0, 4, STEPS - 1):
+        sub = _graph(snapshot, calls, k)
+        modules = sub["graph"]["modules"]
+        assert [m["label"] for m in modules] == [
+            "Sequential",
+            "Linear(4, 16)",
+            "ReLU",
+            "Linear(16, 16)",
+            "ReLU",
+            "Linear(16, 1)",
+            "MSELoss",
+        ]
+        ids = {m["id"] for m in modules}
+        assert {n["module"] for n in sub["nodes"] if n.get("module")} <= ids
+        assert all(m["parent"] is None or m["parent"] in ids for m in modules)
+        tables.append([(m["id"], m["parent"]) for m in modules])
+    assert tables[0] == tables[1] == tables[2]

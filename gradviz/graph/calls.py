@@ -141,6 +141,8 @@ def call_subgraph(snapshot: Mapping[str, Any], call: Mapping[str, Any], call_ind
         **dict(snapshot.get("graph") or {}),
         "call": {"index": call_index, "call_id": call.get("call_id"), "nodes": len(plan)},
     }
+    if isinstance(graph.get("modules"), list):
+        graph["modules"] = _modules_of(graph["modules"], kept_nodes)
     out = {
         "directed": snapshot.get("directed", True),
         "multigraph": snapshot.get("multigraph", True),
@@ -200,6 +202,28 @@ def carry_layout(previous: LayoutResult, old: nx.MultiDiGraph, new: nx.MultiDiGr
         ranks={to(v): r for v, r in previous.ranks.items()},
         order=[[to(v) for v in row] for row in previous.order],
     )
+
+
+def _modules_of(modules: list[Any], kept: list[dict[str, Any]]) -> list[Any]:
+    """The snapshot's module calls (``graph.modules``: ``{id, parent, ...}``) that made a kept
+    node, with the calls around them (kept nodes' ``module`` follows the new ids): the other
+    iterations' calls of the same modules would read as a loop of N steps in a graph of one."""
+    by_id = {m.get("id"): m for m in modules if isinstance(m, dict)}
+    wanted: set[Any] = set()
+    for node in kept:
+        module = node.get("module")
+        while module is not None and module in by_id and module not in wanted:
+            wanted.add(module)
+            module = by_id[module].get("parent")
+    # Renamed by their place in the forward pass ("mc0", "mc1", ...): every iteration calls the
+    # same modules in the same order, so a module box keeps its id (its place on the canvas, and
+    # whether the learner folded it) from one iteration to the next.
+    kept_modules = [m for m in modules if isinstance(m, dict) and m.get("id") in wanted]
+    rename = {m["id"]: f"mc{i}" for i, m in enumerate(kept_modules)}
+    for node in kept:
+        if node.get("module") in rename:
+            node["module"] = rename[node["module"]]
+    return [{**m, "id": rename[m["id"]], "parent": rename.get(m.get("parent"))} for m in kept_modules]
 
 
 def _keep_tensor(keep: dict[str, None], nodes: Mapping[str, Mapping[str, Any]], tid: Any) -> None:
