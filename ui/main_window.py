@@ -38,6 +38,7 @@ from ui.outline import GraphOutline
 from ui.output import OutputPanel
 from ui.preferences import PreferencesDialog, PreferenceValues
 from ui.protocols import BackwardPlayerView, GraphCanvas
+from ui.record_call import CallRecording
 from ui.runner import RunController
 from ui.settings import Preferences
 from ui.snapshot import SnapshotIndex
@@ -130,6 +131,9 @@ class MainWindow(QMainWindow):
 
         self.runner = runner or RunController(worker_limits(self.prefs.limits))
         self.running = RunningController(self.editor, self.output, self.runner, parent=self)
+        # "Call #137 was kept as a summary": Run > Record Call in Full runs again and keeps it.
+        self.call_recording = CallRecording(self.runner, self.running, parent=self)
+        self._selected_call = -1
         self.documents = DocumentController(self, self.editor, self.prefs, self.actions_, autosave=autosave)
         self._connect()
         self._apply_theme_to_views(theme_manager().theme)
@@ -175,6 +179,11 @@ class MainWindow(QMainWindow):
         a.run_all.triggered.connect(lambda: self._run_if_allowed(running.run_all))
         a.cancel.triggered.connect(running.cancel)
         a.restart.triggered.connect(running.restart_session)
+        a.record_call.triggered.connect(
+            lambda: self._run_if_allowed(lambda: self.call_recording.record(self._selected_call))
+        )
+        self.call_recording.status_message.connect(self.status_label.setText)
+        self.call_recording.call_ready.connect(lambda i: self.player.select_call(i) if self.player else None)
         a.about.triggered.connect(self._about)
         a.tour.triggered.connect(self.show_tour)
         a.theme_group.triggered.connect(lambda action: self.set_theme(str(action.data())))
@@ -235,6 +244,7 @@ class MainWindow(QMainWindow):
         self.player = player
         self._player_host.setWidget(player)
         player.call_selected.connect(self._show_graph_of_call)
+        player.call_selected.connect(self._offer_full_recording)
         player.step_changed.connect(self._sync_buffer_states)
         player.apply_fix_requested.connect(self.apply_fix)
         self.graph_column.setStretchFactor(0, 3)
@@ -456,6 +466,19 @@ class MainWindow(QMainWindow):
             ).format(reason=str(getattr(state, "reason", "")) or translate("MainWindow", "unknown reason"))
         )
         self.containment_label.show()
+
+    def _offer_full_recording(self, index: int) -> None:
+        """A call kept only as a summary is selected: Run > Record Call in Full can bring it in full."""
+        self._selected_call = index
+        can = self.call_recording.can_record(index)
+        self.actions_.record_call.setEnabled(can)
+        if can:
+            self.status_label.setText(
+                translate(
+                    "MainWindow",
+                    "Call #{n} was kept as a summary: Run ▸ Record Call in Full runs the script again and keeps it",
+                ).format(n=index + 1)
+            )
 
     def _run_if_allowed(self, run: Any) -> None:
         """Typed code always runs; a file opened from disk runs uncontained only once confirmed."""

@@ -266,6 +266,7 @@ class RunController(QObject):
         self._pending: deque[RunBatch] = deque()
         self._busy = False
         self._closed = False
+        self._current_limits = limits
         self._thread.start()
 
     @property
@@ -277,6 +278,18 @@ class RunController(QObject):
         """How the worker is contained (gradviz.runner.containment.Containment: active,
         mechanisms, reason) once it has said so; None before that or for a client without a wall."""
         return getattr(self._executor.client, "containment", None)
+
+    @property
+    def limits(self) -> Limits | None:
+        """The limits the next worker starts with (None: the defaults)."""
+        return self._current_limits
+
+    @property
+    def random_seeds(self) -> tuple[int, int, int] | None:
+        """The seeds the current worker's sessions start their random streams from (a re-run
+        given them computes the same numbers); None before one started or for a client without."""
+        seeds = getattr(self._executor.client, "random_seeds", None)
+        return seeds if isinstance(seeds, tuple) else None
 
     def warm_up(self) -> None:
         """Start the worker in the background (at app start) so the first run is fast."""
@@ -298,6 +311,7 @@ class RunController(QObject):
         self._reset.emit()
 
     def set_limits(self, limits: Limits | None) -> None:
+        self._current_limits = limits
         self._limits.emit(limits)
 
     def shutdown(self, timeout_ms: int = 5000) -> None:

@@ -56,6 +56,8 @@ class WindowActions(QObject):
         self.cancel = make("Esc", "stop")
         self.cancel.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.restart = make(None, "restart")
+        self.record_call = make()  # enabled while the player shows a call kept only as a summary
+        self.record_call.setEnabled(False)
 
         self.theme_group = QActionGroup(window)
         self.theme_actions = {key: make(checkable=True) for key in ("system", "light", "dark")}
@@ -94,6 +96,8 @@ class WindowActions(QObject):
         self.run_menu.addSeparator()
         self.run_menu.addAction(self.cancel)
         self.run_menu.addAction(self.restart)
+        self.run_menu.addSeparator()
+        self.run_menu.addAction(self.record_call)
 
         self.view_menu = bar.addMenu("")
         self.theme_menu = self.view_menu.addMenu("")
@@ -143,6 +147,7 @@ class WindowActions(QObject):
         self.run_all.setText(translate("MainWindow", "Run All"))
         self.cancel.setText(translate("MainWindow", "Cancel"))
         self.restart.setText(translate("MainWindow", "Restart Session"))
+        self.record_call.setText(translate("MainWindow", "Record Call in Full"))
         self.theme_actions["system"].setText(translate("MainWindow", "Follow System"))
         self.theme_actions["light"].setText(translate("MainWindow", "Light"))
         self.theme_actions["dark"].setText(translate("MainWindow", "Dark"))
@@ -152,6 +157,12 @@ class WindowActions(QObject):
         self.run_all.setToolTip(translate("MainWindow", "Run every cell from the top (Ctrl+Shift+Enter)"))
         self.cancel.setToolTip(translate("MainWindow", "Stop the running code (Esc)"))
         self.restart.setToolTip(translate("MainWindow", "Start a fresh session: all variables are forgotten"))
+        self.record_call.setToolTip(
+            translate(
+                "MainWindow",
+                "Run the script again from the same random seeds, keeping the selected backward call in full",
+            )
+        )
 
 
 def apply_text_fix(editor: QPlainTextEdit, fix: str) -> int | None:

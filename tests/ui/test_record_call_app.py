@@ -1,0 +1,80 @@
+"""Run > Record Call in Full: a summarised backward call selected in the player comes back in full
+after the app runs the script again from the same random seeds (ui/record_call.py)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths
+
+from ui.app import prepare_look
+from ui.extensions import install_all
+from ui.i18n import language_switcher
+from ui.main_window import MainWindow, worker_limits
+from ui.runner import RunController
+from ui.settings import Preferences, RunnerLimits
+from ui.theme import theme_manager
+
+RUN_TIMEOUT_MS = 60_000
+
+# Never seeds: only the session's seeds make the re-run compute the same numbers.
+LOOP = """# %%
+import torch
+w = torch.randn(3, requires_grad=True)
+x = torch.randn(20, 3)
+y = x @ torch.tensor([1.0, -2.0, 0.5])
+# %%
+for step in range(20):
+    loss = ((x @ w - y) ** 2).mean()
+    loss.backward()
+    with torch.no_grad():
+        w -= 0.05 * w.grad
+        w.grad.zero_()
+"""
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    QStandardPaths.setTestModeEnabled(True)
+    prefs = Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    prepare_look(prefs, theme="light", language="en")
+    win = MainWindow(prefs, runner=RunController(worker_limits(RunnerLimits(time_s=20.0))), autosave=False)
+    assert "player" in install_all(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.editor.document().setModified(False)
+    win.close()
+    win.runner.shutdown()
+    win.deleteLater()
+    language_switcher().apply("en")
+    theme_manager().apply("light")
+
+
+def _loss(call: dict) -> float:
+    if call.get("summarized"):
+        return float(call["summary"]["root_values"][0])
+    return float(call["events"][0]["root_values"][0])
+
+
+def test_a_summarised_call_is_recorded_in_full_with_the_same_numbers(qtbot, window) -> None:
+    window.documents.load_text(LOOP, None)
+    with qtbot.waitSignal(window.run_idle, timeout=RUN_TIMEOUT_MS):
+        window.running.run_all()
+    calls = window.running.backward_calls
+    assert len(calls) == 20 and calls[9]["summarized"]
+    losses = [_loss(c) for c in calls]
+    action = window.actions_.record_call
+    window.player.select_call(19)
+    assert not action.isEnabled()  # a call kept in full needs nothing
+    window.player.select_call(9)
+    assert action.isEnabled()
+    assert "Call #10 was kept as a summary" in window.status_label.text()
+
+    with qtbot.waitSignal(window.call_recording.call_ready, timeout=RUN_TIMEOUT_MS) as ready:
+        action.trigger()
+    assert ready.args == [9]
+    again = window.running.backward_calls
+    assert window.player.current_call == 9
+    assert not again[9].get("summarized") and again[9]["call_in_cell"] == 10
+    assert [_loss(c) for c in again] == losses  # the same run: unseeded, yet the same numbers
+    assert window.runner.limits is not None and window.runner.limits.record_calls == ((1, 10),)
