@@ -81,3 +81,18 @@ def test_step_indexes(loop_call):
     assert replay.next_step(accumulations[-1], "grad_accumulated") is None
     node = events[accumulations[0]]["node_id"]
     assert short_name(replay.nodes[node]["name"]) == "AccumulateGrad"
+
+
+def test_checkpoints_made_ahead_give_the_same_states(loop_call):
+    trace, graph = loop_call
+    ahead = Replay(trace, graph)
+    rounds = 0
+    while not ahead.extend_checkpoints(500):
+        rounds += 1
+        assert rounds < 10
+    assert ahead.extend_checkpoints(500)  # nothing left to make
+    last = len(ahead) - 1
+    assert last // 500 <= rounds <= last // (500 - CHECKPOINT_EVERY)  # about 500 steps a round
+    plain = Replay(trace, graph)
+    for k in (len(ahead) - 1, 7, CHECKPOINT_EVERY * 20 + 3, CHECKPOINT_EVERY * 20):
+        assert ahead.state(k) == plain.state(k)

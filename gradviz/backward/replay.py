@@ -495,6 +495,27 @@ class Replay:
         self._last = state
         return state
 
+    def extend_checkpoints(self, steps: int) -> bool:
+        """Make the checkpoints for up to ``steps`` more steps past the furthest one made so far;
+        True once the call has all of them. The player calls this while idle after a call is
+        picked, so even the first far seek starts from a checkpoint at most CHECKPOINT_EVERY
+        steps back. (Checkpoints are always made in order from step 0, so the furthest one is
+        where to go on.)"""
+        final = (len(self.events) - 1) // CHECKPOINT_EVERY * CHECKPOINT_EVERY
+        if not self._checkpoints:
+            self._initial()
+        furthest = max(self._checkpoints)
+        if furthest >= final:
+            return True
+        state = self._checkpoints[furthest].copy()
+        stop = min(final, furthest + max(steps, CHECKPOINT_EVERY))
+        while state.step < stop:
+            step = state.step + 1
+            self._advance(state, step)
+            if step % CHECKPOINT_EVERY == 0:
+                self._checkpoints[step] = state.copy() if step < stop else state
+        return stop >= final
+
     def memory_lane(self) -> list[int]:
         """Live bytes of saved buffers after each step (one pass, cached)."""
         if self._memory is None:

@@ -92,6 +92,11 @@ class BackwardPlayer(QWidget):
         self.language = str(QSettings().value("appearance/language", "en"))
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
+        # While idle after a call is picked, its checkpoints are made ahead (a few ms a turn of the
+        # event loop), so the first far seek is as fast as later ones.
+        self._prepare = QTimer(self)
+        self._prepare.setInterval(0)
+        self._prepare.timeout.connect(self._prepare_seeks)
         self._build()
         self._set_speed(QSettings().value("player/speed", "1"))
         self._shortcuts()
@@ -377,6 +382,13 @@ class BackwardPlayer(QWidget):
         self._step = -1
         self.call_selected.emit(index)
         self.seek(0)
+        self._prepare.start()
+
+    PREPARE_STEPS = 512  # checkpoint-making steps per idle turn: a few ms
+
+    def _prepare_seeks(self) -> None:
+        if self._replay is None or self._replay.extend_checkpoints(self.PREPARE_STEPS):
+            self._prepare.stop()
 
     def _show_summarized(self, index: int) -> None:
         """A call of a long loop kept only as a summary: nothing to replay, say what is known."""
@@ -801,16 +813,26 @@ class BackwardPlayer(QWidget):
         # per input slot. A grad dict is shared by every state that holds it, so identity says
         # "unchanged" and format_grad runs only for the edges whose grad is new.
         edges = state.edge_grads
-        for receiver, sender, slot in [e for e in self._sent_edges if (e[1], e[0], e[2]) not in edges]:
-            canvas.set_edge_grad((receiver, sender, slot), None)
-            del self._sent_edges[(receiver, sender, slot)]
+        edge_texts: dict[tuple[str, str, int], str | None] = {}
+        if len(self._sent_edges) > len(edges):
+            for receiver, sender, slot in [e for e in self._sent_edges if (e[1], e[0], e[2]) not in edges]:
+                edge_texts[(receiver, sender, slot)] = None
+                del self._sent_edges[(receiver, sender, slot)]
         for (s, r, slot), grad in edges.items():
             sent = self._sent_edges.get((r, s, slot), _UNSENT)
             if sent is _UNSENT or sent[0] is not grad:
                 text = format_grad(grad)
                 if sent is _UNSENT or sent[1] != text:
-                    canvas.set_edge_grad((r, s, slot), text)
+                    edge_texts[(r, s, slot)] = text
                 self._sent_edges[(r, s, slot)] = (grad, text)
+        # A seek changes hundreds of edges: one batch where the canvas takes one (GraphView does;
+        # it redraws its routes once), edge by edge otherwise.
+        send_all = getattr(canvas, "set_edge_grads", None)
+        if send_all is not None and len(edge_texts) > 1:
+            send_all(edge_texts)
+        else:
+            for edge, edge_text in edge_texts.items():
+                canvas.set_edge_grad(edge, edge_text)
         # A node whose input buffer received several grads shows them adding up (2.25 + 2.25 = 4.5).
         sums = {key: self._sum_text(key, b) for key, b in state.input_buffers.items() if len(b.contributions) > 1}
         for gone in [k for k in self._sent_sums if k not in sums]:
