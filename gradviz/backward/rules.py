@@ -23,7 +23,7 @@ import numpy as np
 from gradviz.backward.numbers import format_number
 from gradviz.language import language_for
 
-__all__ = ["ELEMENTWISE", "SMALL_NUMEL", "STRUCTURAL", "NodeRule", "node_rule", "rule_names"]
+__all__ = ["ELEMENTWISE", "MIXING", "SMALL_NUMEL", "STRUCTURAL", "NodeRule", "node_rule", "rule_names"]
 
 SMALL_NUMEL = 4
 
@@ -60,7 +60,36 @@ ELEMENTWISE: dict[str, dict[str, tuple[str, str]]] = {
     "MeanBackward1": {"self": ("grad / n", "{g} / {n}")},
     "SumBackward0": {"self": ("grad", "{g}")},
     "SumBackward1": {"self": ("grad", "{g}")},
+    # a Python number as the other operand (x + 1, x - 1, x * 2): only self gets a grad
+    "AddBackward1": {"self": ("grad", "{g}")},
+    "SubBackward1": {"self": ("grad", "{g}")},
+    "MulBackward1": {"self": ("grad × other", "{g} × {other}")},
+    "ClampBackward1": {"self": ("grad × (min ≤ self ≤ max)", "{g} × ({min} ≤ {self} ≤ {max})")},
+    "ClampMinBackward0": {"self": ("grad × (self ≥ min)", "{g} × ({self} ≥ {min})")},
+    "LeakyReluBackward0": {
+        "self": ("grad × (1 if self > 0 else negative_slope)", "{g} × (1 if {self} > 0 else {negative_slope})")
+    },
+    "SiluBackward0": {
+        "self": ("grad × σ(self) × (1 + self × (1 - σ(self)))", "{g} × σ({self}) × (1 + {self} × (1 - σ({self})))")
+    },
+    "GeluBackward0": {"self": ("grad × (Φ(self) + self × φ(self))", "{g} × (Φ({self}) + {self} × φ({self}))")},
+    "SoftplusBackward0": {"self": ("grad × σ(beta × self)", "{g} × σ({beta} × {self})")},
+    # the losses, with reduction='mean' (n elements); 'sum' and 'none' drop the "/ n"
+    "MseLossBackward0": {
+        "self": ("grad × 2 × (self - target) / n", "{g} × 2 × ({self} - {target}) / {n}"),
+        "target": ("-grad × 2 × (self - target) / n", "-{g} × 2 × ({self} - {target}) / {n}"),
+    },
+    "BinaryCrossEntropyBackward0": {
+        "self": (
+            "grad × (self - target) / (self × (1 - self)) / n",
+            "{g} × ({self} - {target}) / ({self} × (1 - {self})) / {n}",
+        )
+    },
+    "BinaryCrossEntropyWithLogitsBackward0": {
+        "self": ("grad × (σ(self) - target) / n", "{g} × (σ({self}) - {target}) / {n}")
+    },
 }
+_REDUCED_BY_MEAN = {"MseLossBackward0", "BinaryCrossEntropyBackward0", "BinaryCrossEntropyWithLogitsBackward0"}
 
 # Rules that move or combine whole tensors: input slot -> the rule in symbols. Their lines show
 # shapes and one element of the result instead of an element-by-element product.
@@ -78,6 +107,30 @@ STRUCTURAL: dict[str, dict[str, str]] = {
     "UnsqueezeBackward0": {"self": "grad.squeeze(dim)"},
     "SqueezeBackward0": {"self": "grad.unsqueeze(dim)"},
     "ExpandBackward0": {"self": "grad.sum(expanded dims)"},
+    "TransposeBackward1": {"self": "grad.transpose(dim0, dim1)"},
+    "SqueezeBackward1": {"self": "grad.unsqueeze(dim)"},
+    "SqueezeBackward4": {"self": "grad.reshape(self.shape)"},
+    "SelectBackward0": {"self": "select_backward(grad, self.shape, dim, index)"},
+    "SliceBackward0": {"self": "slice_backward(grad, self.shape, dim, start, end, step)"},
+    "IndexBackward0": {"self": "zeros_like(self).index_put(indices, grad, accumulate=True)"},
+    "RepeatBackward0": {"self": "Σ of grad over the repeated copies"},
+    "ToCopyBackward0": {"self": "grad.to(self.dtype)"},
+    "WhereBackward0": {"self": "where(condition, grad, 0)", "other": "where(condition, 0, grad)"},
+    # cat and stack: one clause for every input tensor (slots tensors0, tensors1, ...)
+    "CatBackward0": {"*": "grad.narrow(dim, start, size)"},
+    "StackBackward0": {"*": "grad.select(dim, i)"},
+}
+
+# Rules that mix elements (a softmax row, a max along a dim, a class picked by its target): input
+# slot -> the rule in symbols; their lines are built by _mixing_line from the same operands.
+MIXING: dict[str, dict[str, str]] = {
+    "SoftmaxBackward0": {"self": "result × (grad - Σ_dim(grad × result))"},
+    "LogSoftmaxBackward0": {"self": "grad - exp(result) × Σ_dim(grad)"},
+    "MaxBackward0": {"self": "zeros_like(self).scatter(dim, indices, grad)"},
+    "MinBackward0": {"self": "zeros_like(self).scatter(dim, indices, grad)"},
+    "MaxBackward1": {"self": "where(self == result, grad / k, 0)"},
+    "MinBackward1": {"self": "where(self == result, grad / k, 0)"},
+    "NllLossBackward0": {"self": "zeros_like(self).scatter(1, target, -grad / N)"},
 }
 
 _WORDS: dict[str, dict[str, str]] = {
@@ -93,6 +146,21 @@ _WORDS: dict[str, dict[str, str]] = {
     "no_grad": {"en": "grad_{input}: not needed (no grad required)", "zh": "grad_{input}：不需要（不求梯度）"},
     "unknown": {"en": "(no rule in the table for {name})", "zh": "（表中没有 {name} 的规则）"},
     "accumulate": {"en": ".grad = .grad + grad", "zh": ".grad = .grad + grad"},
+    "row_sum": {"en": "Σ along dim {dim}", "zh": "沿维度 {dim} 求和"},
+    "at_extreme": {
+        "en": "self{index} = {value} is the {which} along dim {dim}; the other elements get 0",
+        "zh": "self{index} = {value} 是沿维度 {dim} 的{which}；其余元素得到 0",
+    },
+    "at_extreme_all": {
+        "en": "self{index} = {value} is the {which}, held by k = {k} element(s); the other elements get 0",
+        "zh": "self{index} = {value} 是{which}，共 k = {k} 个元素取到它；其余元素得到 0",
+    },
+    "max": {"en": "max", "zh": "最大值"},
+    "min": {"en": "min", "zh": "最小值"},
+    "target_class": {
+        "en": "row {row}'s target class; N = {n} rows; the other classes get 0",
+        "zh": "第 {row} 行的目标类别；N = {n} 行；其余类别得到 0",
+    },
 }
 
 
@@ -102,7 +170,7 @@ def _word(key: str, lang: str, **params: Any) -> str:
 
 def rule_names() -> list[str]:
     """Every node name this module has a rule for (a test checks each is in the op table)."""
-    return sorted({*ELEMENTWISE, *STRUCTURAL})
+    return sorted({*ELEMENTWISE, *STRUCTURAL, *MIXING})
 
 
 @dataclass(frozen=True)
@@ -180,15 +248,34 @@ class _Operands:
     def __init__(self, op: Mapping[str, Any] | None, tensors: Mapping[str, Mapping[str, Any]]) -> None:
         self.arrays: dict[str, np.ndarray | None] = {}
         self.scalars: dict[str, str] = {}
+        self.saved_kinds: dict[str, str] = {}
+        self.shapes: dict[str, list[int]] = {}  # input shapes, known even when values are not
         if op is None:
             return
         names = list(op.get("input_names") or [])
         for name, tensor_id in zip(names, op.get("inputs") or []):
-            self.arrays[name] = _array(tensors.get(str(tensor_id), {}).get("values")) if tensor_id else None
+            summary = tensors.get(str(tensor_id), {}).get("values") if tensor_id else None
+            self.arrays[name] = _array(summary)
+            if summary is not None and summary.get("shape") is not None:
+                self.shapes[name] = [int(n) for n in summary["shape"]]
         outputs = op.get("outputs") or []
         if outputs:
             self.arrays["result"] = _array(tensors.get(str(outputs[0]), {}).get("values"))
         self.scalars = _scalars(op)
+        for saved in op.get("saved") or []:
+            # a saved tensor that is no input (nll_loss's and binary_cross_entropy's target): its
+            # values, when the snapshot holds that tensor
+            attr = str(saved.get("attr", "")).removeprefix("_saved_")
+            tensor_id = saved.get("tensor")
+            if saved.get("kind") == "tensor" and tensor_id and attr not in self.arrays:
+                summary = tensors.get(str(tensor_id), {}).get("values")
+                if summary is not None:
+                    self.arrays[attr] = _array(summary)
+        # which saved attributes hold something (an nll_loss weight tensor) and which are None
+        self.saved_kinds = {
+            str(saved.get("attr", "")).removeprefix("_saved_"): str(saved.get("kind"))
+            for saved in op.get("saved") or []
+        }
 
     def shape_of(self, name: str) -> list[int] | None:
         array = self.arrays.get(name)
@@ -205,7 +292,7 @@ def _elementwise_line(
     index: tuple[int, ...],
 ) -> str:
     values: dict[str, str] = {key: _number(text) for key, text in operands.scalars.items()}
-    for key in ("self", "other", "result", "exponent"):
+    for key in ("self", "other", "result", "exponent", "target"):
         v = _at(operands.arrays.get(key), index)
         if v is not None:
             values[key] = format_number(v)
@@ -218,7 +305,7 @@ def _elementwise_line(
     values["g"] = format_number(g) if g is not None else "grad"
     if values["g"].startswith("-"):
         values["g"] = f"({values['g']})"
-    for key in ("self", "other", "result"):
+    for key in ("self", "other", "result", "target", "negative_slope", "min", "max"):
         if values.get(key, "").startswith("-"):
             values[key] = f"({values[key]})"
     result = _at(sent, index)
@@ -251,6 +338,160 @@ def _uniform(*arrays: np.ndarray | None) -> bool:
     return all(a is None or a.size == 0 or bool(np.all(a == a.flat[0])) for a in arrays)
 
 
+def _signed(value: float) -> str:
+    """A number as an operand: a negative one in parentheses (``2 × (-1)``)."""
+    text = format_number(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _first_index(array: np.ndarray) -> tuple[int, ...]:
+    return tuple(0 for _ in array.shape)
+
+
+def _dim(operands: _Operands, ndim: int) -> int | None:
+    try:
+        dim = int(operands.scalars.get("dim", ""))
+    except ValueError:
+        return None
+    return dim + ndim if dim < 0 else dim
+
+
+def _row_sum(values: np.ndarray, dim: int, index: tuple[int, ...]) -> float:
+    """``values`` summed along ``dim``, read at ``index`` without that dim."""
+    return float(values.sum(axis=dim)[index[:dim] + index[dim + 1 :]])
+
+
+def _softmax_line(
+    name: str, slot: str, grad: np.ndarray, sent: np.ndarray, operands: _Operands, lang: str
+) -> str | None:
+    result, dim = operands.arrays.get("result"), _dim(operands, sent.ndim)
+    if result is None or dim is None or not result.shape == grad.shape == sent.shape:
+        return None
+    index = _first_index(sent)
+    g, r = float(grad[index]), float(result[index])
+    if name == "SoftmaxBackward0":
+        what, numbers = "result × (grad - Σ(grad × result))", f"{_signed(r)} × ({_signed(g)} - "
+        numbers += f"{_signed(_row_sum(grad * result, dim, index))})"
+    else:
+        what, numbers = "grad - exp(result) × Σgrad", f"{_signed(g)} - exp({format_number(r)}) × "
+        numbers += _signed(_row_sum(grad, dim, index))
+    where = _index_text(index)
+    note = _word("element", lang, index=where, shape=list(sent.shape)) + "; " + _word("row_sum", lang, dim=dim)
+    return f"grad_{slot}{where} = {what} = {numbers} = {format_number(float(sent[index]))}   ({note})"
+
+
+def _extreme_line(
+    name: str, slot: str, grad: np.ndarray, sent: np.ndarray, operands: _Operands, lang: str
+) -> str | None:
+    """max/min along a dim (the first row's winner gets its row's grad) or over all elements
+    (every tie gets grad / k, as PyTorch spreads it)."""
+    this = operands.arrays.get("self")
+    if this is None or this.shape != sent.shape or grad.size == 0:
+        return None
+    which = _word("max" if name.startswith("Max") else "min", lang)
+    if name in ("MaxBackward0", "MinBackward0"):
+        dim = _dim(operands, sent.ndim)
+        if dim is None:
+            return None
+        first_row = np.moveaxis(this, dim, -1)[tuple(0 for _ in range(sent.ndim - 1))]
+        pick = int(np.argmax(first_row) if name == "MaxBackward0" else np.argmin(first_row))
+        at = tuple(pick if axis == dim else 0 for axis in range(sent.ndim))
+        row_index = _index_text(tuple(0 for _ in range(grad.ndim))) if grad.ndim else ""
+        value, numbers = float(this[at]), f"grad{row_index}"
+        note = _word("at_extreme", lang, index=_index_text(at), value=format_number(value), which=which, dim=dim)
+    else:
+        result = operands.arrays.get("result")
+        ties = np.argwhere(this == float(result)) if result is not None and result.size == 1 else np.empty((0,))
+        if not len(ties):
+            return None
+        at = tuple(int(i) for i in ties[0])
+        value, k = float(this[at]), len(ties)
+        numbers = f"grad / k = {_signed(float(grad.reshape(-1)[0]))} / {k}"
+        note = _word("at_extreme_all", lang, index=_index_text(at), value=format_number(value), which=which, k=k)
+    return f"grad_{slot}{_index_text(at)} = {numbers} = {format_number(float(sent[at]))}   ({note})"
+
+
+def _nll_line(slot: str, grad: np.ndarray, sent: np.ndarray, operands: _Operands, lang: str) -> str | None:
+    """The first row's target class (where the engine's grad is not 0) gets -grad / N."""
+    rows = sent.reshape(sent.shape[0], -1) if sent.ndim > 1 else sent.reshape(1, -1)
+    hit = np.flatnonzero(rows[0])
+    if not len(hit) or grad.size == 0:
+        return None
+    at = (0, int(hit[0])) if sent.ndim > 1 else (int(hit[0]),)
+    used = int(np.count_nonzero(rows.any(axis=1)))
+    g = _signed(float(grad.reshape(-1)[0]))
+    reduction = operands.scalars.get("reduction", "1")
+    if operands.saved_kinds.get("weight", "none") != "none":
+        numbers = "-grad × weight[class] / N" if reduction == "1" else "-grad × weight[class]"
+    else:
+        numbers = f"-grad / N = -{g} / {used}" if reduction == "1" else f"-grad = -{g}"
+    note = _word("target_class", lang, row=0, n=used)
+    return f"grad_{slot}{_index_text(at)} = {numbers} = {format_number(float(sent[at]))}   ({note})"
+
+
+def _mixing_lines(
+    name: str, slot: str, grad: np.ndarray | None, sent: np.ndarray | None, operands: _Operands, lang: str
+) -> list[str]:
+    """The line of a rule in ``MIXING`` at one representative element, with every number that
+    element's grad is made of; the last number is the engine's (``sent``). Without the values it
+    needs (a big tensor's preview), the rule in symbols."""
+    head = f"grad_{slot} = {MIXING[name].get(slot, 'grad')}"
+    if grad is None or sent is None or sent.ndim == 0:
+        return [head]
+    line: str | None = None
+    if name in ("SoftmaxBackward0", "LogSoftmaxBackward0"):
+        line = _softmax_line(name, slot, grad, sent, operands, lang)
+    elif name in ("MaxBackward0", "MinBackward0", "MaxBackward1", "MinBackward1"):
+        line = _extreme_line(name, slot, grad, sent, operands, lang)
+    elif name == "NllLossBackward0":
+        line = _nll_line(slot, grad, sent, operands, lang)
+    return [line or head]
+
+
+def _joined_formula(name: str, slot: str, slots: Sequence[str], operands: _Operands) -> str | None:
+    """cat and stack with their numbers: input ``slot``'s part of the grad (``grad.narrow(0, 2, 2)``:
+    rows 2 and 3 of a cat along dim 0; ``grad.select(0, 1)``: the second of a stack)."""
+    if name not in ("CatBackward0", "StackBackward0") or slot not in slots:
+        return None
+    position = slots.index(slot)
+    dim = operands.scalars.get("dim")
+    if dim is None:
+        return None
+    if name == "StackBackward0":
+        return f"grad.select({dim}, {position})"
+    shapes = [operands.shapes.get(s) for s in slots[: position + 1]]
+    if any(shape is None for shape in shapes):
+        return None
+    axis = int(dim)
+    try:
+        sizes = [shape[axis] for shape in shapes if shape]  # type: ignore[index]
+    except IndexError:
+        return None
+    if len(sizes) != len(shapes):
+        return None
+    return f"grad.narrow({dim}, {sum(sizes[:-1])}, {sizes[-1]})"
+
+
+def _elementwise_table(name: str, operands: _Operands, *, numbered: bool = True) -> dict[str, tuple[str, str]]:
+    """``ELEMENTWISE[name]`` as this node's saved scalars read it: the losses' 'sum'/'none'
+    reductions drop their "/ n", clamp keeps only the bounds it was given, and in the numbered
+    lines alpha = 1 drops its factor (the symbolic rule keeps it: it is the op's rule)."""
+    table = dict(ELEMENTWISE.get(name, {}))
+    scalars = operands.scalars
+    for slot, (formula, template) in table.items():
+        if numbered and "{alpha}" in template and _number(scalars.get("alpha", "1")) == "1":
+            # alpha = 1 (every a + b, a - b): the rule a learner knows has no alpha in it
+            formula, template = formula.replace(" × alpha", ""), template.replace(" × {alpha}", "")
+        if name in _REDUCED_BY_MEAN and scalars.get("reduction", "1") != "1":
+            formula, template = formula.replace(" / n", ""), template.replace(" / {n}", "")
+        if name == "ClampBackward1" and "max" not in scalars:
+            formula, template = "grad × (self ≥ min)", "{g} × ({self} ≥ {min})"
+        elif name == "ClampBackward1" and "min" not in scalars:
+            formula, template = "grad × (self ≤ max)", "{g} × ({self} ≤ {max})"
+        table[slot] = (formula, template)
+    return table
+
+
 def node_rule(
     view: Mapping[str, Any],
     snapshot: Mapping[str, Any] | None = None,
@@ -275,11 +516,14 @@ def node_rule(
     outputs = list(view.get("outputs") or [])
     if name == "AccumulateGrad":
         return NodeRule(_word("accumulate", language), [])
-    if name in ELEMENTWISE:
-        table = ELEMENTWISE[name]
-        rule = ";  ".join(f"grad_{slot} = {formula}" for slot, (formula, _t) in table.items())
-    elif name in STRUCTURAL:
-        rule = ";  ".join(f"grad_{slot} = {formula}" for slot, formula in STRUCTURAL[name].items())
+    table = _elementwise_table(name, operands)
+    if table:
+        symbolic = _elementwise_table(name, operands, numbered=False)
+        rule = ";  ".join(f"grad_{slot} = {formula}" for slot, (formula, _t) in symbolic.items())
+    elif name in STRUCTURAL or name in MIXING:
+        formulas = STRUCTURAL.get(name) or MIXING[name]
+        named = {slot: formulas.get(slot) or formulas.get("*") for slot in slots or list(formulas)}
+        rule = ";  ".join(f"grad_{slot} = {formula}" for slot, formula in named.items() if formula)
     else:
         return NodeRule(None, [_word("unknown", language, name=name)] if name else [])
     lines: list[str] = []
@@ -297,11 +541,8 @@ def node_rule(
         reduced = out.get("reduced_from")
         # A broadcast input's grad was summed down: the element rule applies before the sum.
         before_sum = None if reduced else sent
-        if name in ELEMENTWISE and slot in ELEMENTWISE[name]:
-            formula, template = ELEMENTWISE[name][slot]
-            if "{alpha}" in template and _number(operands.scalars.get("alpha", "1")) == "1":
-                # alpha = 1 (every a + b, a - b): the rule a learner knows has no alpha in it
-                formula, template = formula.replace(" × alpha", ""), template.replace(" × {alpha}", "")
+        if slot in table:
+            formula, template = table[slot]
             result_shape = (
                 list(reduced) if reduced else _shape(sent_summary) or _shape(upstream[0] if upstream else None)
             )
@@ -317,8 +558,11 @@ def node_rule(
                 lines.append(line)
             if name in ("SumBackward0", "SumBackward1") and sent_summary is not None:
                 lines[-1] += "   (" + _word("expanded", language, shape=_shape(sent_summary)) + ")"
+        elif name in MIXING:
+            lines.extend(_mixing_lines(name, slot, grad, sent, operands, language))
         else:
-            formula = STRUCTURAL.get(name, {}).get(slot, "grad")
+            formulas = STRUCTURAL.get(name, {})
+            formula = _joined_formula(name, slot, slots, operands) or formulas.get(slot) or formulas.get("*") or "grad"
             text = f"grad_{slot} = {formula}"
             src = _shape(upstream[0]) if upstream else []
             if sent_summary is not None:
