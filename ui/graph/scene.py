@@ -409,6 +409,16 @@ class GraphScene(QGraphicsScene):
         self._apply_edge_grads()
         return self.route(key[0], key[1], key[2]) is not None
 
+    def set_edge_grads(self, grads: dict[tuple[str, str, int], str | None]) -> None:
+        """Many ``set_edge_grad`` calls at once (a seek changes hundreds): the routes are redrawn
+        once instead of once per edge."""
+        for (receiver, sender, slot), text in grads.items():
+            if text is None:
+                self._edge_grads.pop((receiver, sender, slot), None)
+            else:
+                self._edge_grads[(receiver, sender, slot)] = text
+        self._apply_edge_grads()
+
     def set_input_sum(self, node_id: str, output_nr: int, text: str | None) -> None:
         """Show a node's input buffer adding up (``2.25 + 2.25 = 4.5``) beside it; None removes."""
         if text:

@@ -439,6 +439,9 @@ class GraphView(QGraphicsView):
     def set_edge_grad(self, edge: tuple[str, str] | tuple[str, str, int], text: str | None) -> bool:
         return self.graph_scene.set_edge_grad(edge, text)
 
+    def set_edge_grads(self, grads: dict[tuple[str, str, int], str | None]) -> None:
+        self.graph_scene.set_edge_grads(grads)
+
     def set_input_sum(self, node_id: str, output_nr: int, text: str | None) -> None:
         self.graph_scene.set_input_sum(node_id, output_nr, text)
 
