@@ -310,3 +310,41 @@ defop(
     ),
     double_backward=False,
 )
+
+
+# -- adaptive_max_pool2d ---------------------------------------------------------------------------
+
+
+def adaptive_max_indices(a: np.ndarray, output_size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Each adaptive bin's maximum and its flat index in the plane (h * W + w); the first maximum in
+    row-major order wins and a NaN is taken as the maximum, as PyTorch's CPU kernel does."""
+    plane = _plane(a)
+    width = a.shape[-1]
+    values = np.empty((plane.shape[0], *output_size), dtype=a.dtype)
+    indices = np.empty((plane.shape[0], *output_size), dtype=np.int64)
+    for i, (h0, h1) in enumerate(adaptive_bins(a.shape[-2], output_size[0])):
+        for j, (w0, w1) in enumerate(adaptive_bins(width, output_size[1])):
+            window = plane[:, h0:h1, w0:w1].reshape(plane.shape[0], -1)
+            nan = np.isnan(window)
+            pick = np.where(nan.any(axis=1), nan.argmax(axis=1), window.argmax(axis=1))
+            rows, cols = np.divmod(pick, w1 - w0)
+            values[:, i, j] = window[np.arange(window.shape[0]), pick]
+            indices[:, i, j] = (h0 + rows) * width + (w0 + cols)
+    shape = (*a.shape[:-2], *output_size)
+    return values.reshape(shape), indices.reshape(shape)
+
+
+defop(
+    "adaptive_max_pool2d",
+    "AdaptiveMaxPool2DBackward0",
+    ("self",),
+    lambda a, output_size: adaptive_max_indices(a, output_size)[0],
+    {"self": VJP(("self", "result1"), _max_pool_vjp)},
+    dtype_rule="same",
+    save=lambda arrays, attrs: {"result1": adaptive_max_indices(arrays[0], attrs["output_size"])[1]},
+    cases=(
+        GradCase(((1, 2, 5, 4),), {"output_size": (2, 3)}),
+        GradCase(((3, 4, 4),), {"output_size": (3, 2)}),
+    ),
+    double_backward=False,
+)

@@ -439,6 +439,52 @@ def adaptive_avg_pool2d(input: Tensor, output_size: IntOrTuple | Sequence[int | 
     return call(OPS["adaptive_avg_pool2d"], (input,), {"output_size": sizes})
 
 
+def adaptive_max_pool2d(
+    input: Tensor, output_size: IntOrTuple | Sequence[int | None], return_indices: bool = False
+) -> Tensor | tuple[Tensor, Tensor]:
+    from gradviz.autograd.ops.pooling import adaptive_max_indices
+
+    if input.dim() not in (3, 4):
+        raise RuntimeError(
+            f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: [{', '.join(map(str, input.shape))}]"
+        )
+    sizes: tuple[int, int]
+    if isinstance(output_size, (list, tuple)):
+        height, width = (input.shape[-2 + i] if v is None else int(v) for i, v in enumerate(output_size))
+        sizes = (height, width)
+    else:
+        size = int(cast("int", output_size))
+        sizes = (size, size)
+    out = call(OPS["adaptive_max_pool2d"], (input,), {"output_size": sizes})
+    if not return_indices:
+        return out
+    node = out.grad_fn
+    if node is not None:
+        _save_array(node, "result1", input.dtype)
+        indices = node.saved["result1"].unpack(node)
+    else:
+        indices = Tensor._make(adaptive_max_indices(input._data, sizes)[1], dtypes.int64)
+    return out, indices
+
+
+def adaptive_max_pool1d(
+    input: Tensor, output_size: IntOrTuple, return_indices: bool = False
+) -> Tensor | tuple[Tensor, Tensor]:
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 'self' "
+            "(while checking arguments for adaptive_max_pool1d)"
+        )
+    size = _tuple(output_size, 1)[0]
+    pooled = adaptive_max_pool2d(_F.unsqueeze(input, -2), (1, size), return_indices=True)
+    out, indices = cast("tuple[Tensor, Tensor]", pooled)
+    out = _squeeze_raw(out, -2)
+    if not return_indices:
+        return out
+    with no_grad():
+        return out, _F.squeeze(indices, -2)
+
+
 def adaptive_avg_pool1d(input: Tensor, output_size: IntOrTuple) -> Tensor:
     size = _tuple(output_size, 1)[0]
     lifted = _F.unsqueeze(input, -2)

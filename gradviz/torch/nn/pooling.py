@@ -1,4 +1,5 @@
-"""Pooling modules: ``nn.MaxPool1d/2d``, ``nn.AvgPool1d/2d`` and ``nn.AdaptiveAvgPool1d/2d``, with
+"""Pooling modules: ``nn.MaxPool1d/2d``, ``nn.AvgPool1d/2d``, ``nn.AdaptiveAvgPool1d/2d`` and
+``nn.AdaptiveMaxPool1d/2d``, with
 PyTorch's defaults (a pooling module's stride defaults to its kernel size) and printed forms."""
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ from gradviz.torch.nn.modules import Module
 if TYPE_CHECKING:
     from gradviz.autograd.tensor import Tensor
 
-__all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "MaxPool1d", "MaxPool2d"]
+__all__ = [
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "MaxPool1d",
+    "MaxPool2d",
+]
 
 Size = int | Sequence[int]
 
@@ -138,3 +148,23 @@ class AdaptiveAvgPool2d(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return FL.adaptive_avg_pool2d(input, self.output_size)
+
+
+class _AdaptiveMaxPoolNd(Module):
+    def __init__(self, output_size: Size | Sequence[int | None], return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size = output_size
+        self.return_indices = return_indices
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
+        return FL.adaptive_max_pool1d(input, cast("Size", self.output_size), self.return_indices)
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
+        return FL.adaptive_max_pool2d(input, self.output_size, self.return_indices)
