@@ -9,8 +9,9 @@ per step (AddmmBackward0 for the hidden projection, AddBackward0, TanhBackward0 
 GRU's gates through UnsafeSplitBackward0) and ``stack`` the outputs; bidirectional outputs are
 concatenated along dim 2 and h_n is a stack; a batch_first output is transposed in place
 (TransposeBackward1). An LSTM layer is one MkldnnRnnLayerBackward0 node per direction, as oneDNN
-records it (bidirectional outputs concatenated along dim -1). Inter-layer dropout and proj_size are
-not supported yet (NotImplementedError when asked for).
+records it (bidirectional outputs concatenated along dim -1). With ``dropout`` the output of every layer but
+the last goes through dropout in training mode. proj_size is not supported yet
+(NotImplementedError when asked for).
 """
 
 from __future__ import annotations
@@ -213,9 +214,12 @@ class RNNBase(Module):
         self._check_input(sequence)
         return sequence, batched
 
-    def _check_dropout(self) -> None:
-        if self.dropout and self.training and self.num_layers > 1:
-            raise NotImplementedError("gradviz: dropout between recurrent layers is not supported yet")
+    def _between_layers(self, output: Tensor, layer: int) -> Tensor:
+        """A layer's output on its way to the next layer: dropout in training, as ATen applies it
+        after every layer but the last (a bernoulli mask from the default generator)."""
+        if self.dropout and self.training and layer < self.num_layers - 1:
+            return F.dropout(output, self.dropout, True)
+        return output
 
 
 class RNN(RNNBase):
@@ -237,7 +241,6 @@ class RNN(RNNBase):
         return _simple_cell(x, h, params, self.mode == "RNN_RELU", projected=True)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
-        self._check_dropout()
         sequence, batched = self._prepare(input)
         h0 = self._initial_state(sequence, hx, batched)
         output, h_n = _run_layers(self, sequence, h0)
@@ -279,6 +282,7 @@ def _run_layers(module: RNN, sequence: Tensor, h0: Tensor) -> tuple[Tensor, Tens
             outputs.append(stack([produced[t] for t in range(len(steps))], 0))
             finals.append(h)
         layer_input = outputs[0] if directions == 1 else cat(outputs, 2)
+        layer_input = module._between_layers(layer_input, layer)
     output = layer_input
     if module.batch_first:
         output = call(OPS["transpose_"], (output,), {"dim0": 0, "dim1": 1})
@@ -299,7 +303,6 @@ class LSTM(RNNBase):
         super().__init__("LSTM", *args, **kwargs)
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        self._check_dropout()
         sequence, batched = self._prepare(input)
         if hx is not None and not isinstance(hx, tuple):
             raise RuntimeError("lstm expects two hidden states")
@@ -335,6 +338,7 @@ class LSTM(RNNBase):
                 hs.append(hy)
                 cs.append(cy)
             layer_input = outputs[0] if directions == 1 else cat(outputs, -1)
+            layer_input = self._between_layers(layer_input, layer)
         output = layer_input
         if self.batch_first:
             output = _F.transpose(output, 0, 1)  # the oneDNN path transposes out of place
