@@ -32,6 +32,8 @@ def install_graph_panel(window: MainWindow) -> GraphPanel:
     panel = GraphPanel(theme=theme_manager().theme)
     panel.follow_button.setChecked(window.prefs.follow_player)  # the learner's last choice
     panel.follow_button.toggled.connect(lambda on: setattr(window.prefs, "follow_player", on))
+    panel.set_legend_visible(window.prefs.legend_visible)
+    panel.legend_button.toggled.connect(lambda on: setattr(window.prefs, "legend_visible", on))
     window.set_graph_widget(panel)
     return panel
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from gradviz.graph.summary import format_shape
 from ui.editor import editor_font
 from ui.heatmap import Heatmap
+from ui.legend import stale_text
 from ui.snapshot import SnapshotIndex, format_bytes, format_number
 from ui.theme import Theme, current_theme
 
@@ -96,6 +97,11 @@ class Inspector(QWidget):
         header.addWidget(self._title, 1)
         header.addWidget(self._badge, 0)
 
+        # a node an earlier run made, still drawn (faded) after a re-run failed: say its numbers are old
+        self.stale_label = _named_label("staleNote")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setContentsMargins(10, 0, 10, 4)
+
         self._empty = _named_label("emptyHint")
         self._empty.setWordWrap(True)
         self._empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -142,6 +148,7 @@ class Inspector(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(header)
+        layout.addWidget(self.stale_label)
         layout.addWidget(self._empty, 1)
         layout.addWidget(self.tree, 1)
         layout.addLayout(detail)
@@ -272,6 +279,7 @@ class Inspector(QWidget):
         ):
             widget.setVisible(False)
         if node is None:
+            self.stale_label.setVisible(False)
             self._title.setText(translate("Inspector", "Nothing selected"))
             self._badge.setVisible(False)
             self._empty.setText(
@@ -280,6 +288,10 @@ class Inspector(QWidget):
                 )
             )
             return
+        if node.get("stale"):
+            self.stale_label.setText("⚠ " + stale_text())
+            self.stale_label.setStyleSheet(f"color: {self._theme.warning};")
+        self.stale_label.setVisible(bool(node.get("stale")))
         kind = node.get("kind")
         self._badge.setVisible(True)
         if kind == "tensor":

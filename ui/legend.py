@@ -18,7 +18,7 @@ from ui.graph.edges import EdgeItem
 from ui.graph.items import GroupItem, NodeItem, OpItem
 from ui.graph.style import GraphPalette, mix
 
-__all__ = ["LegendPanel", "node_title", "state_text", "tooltip_for"]
+__all__ = ["LegendPanel", "node_title", "stale_text", "state_text", "tooltip_for"]
 
 translate = QCoreApplication.translate
 
@@ -48,6 +48,15 @@ def state_text(state: str) -> str:
         "error": translate("Legend", "Thick red border: backward failed here"),
     }
     return words.get(state, "")
+
+
+def stale_text() -> str:
+    """Why a node is drawn faded after a failed re-run (its tooltip and the inspector's note)."""
+    return translate(
+        "Legend",
+        "From before the edit: an earlier run of its cell made it, and the re-run stopped before replacing it, "
+        "so its values are old. Run the cell again once it works.",
+    )
 
 
 def row_text(kind: str, key: str) -> str:
@@ -219,6 +228,8 @@ def tooltip_for(items: Iterable[QGraphicsItem], scene_pos: QPointF, name_of: Cal
                     else translate("Legend", "{attr}: saved for backward, still alive")
                 ).format(attr=attr)
             lines = [node_title(node), _node_kind_text(node.node_data)]
+            if node.node_data.get("stale"):
+                lines.insert(1, stale_text())
             if not isinstance(node, GroupItem) and node.run_state != "idle":
                 lines.append(state_text(node.run_state))
             if node.highlighted:

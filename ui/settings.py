@@ -85,6 +85,16 @@ class Preferences:
     def follow_player(self, value: bool) -> None:
         self.store.setValue("player/follow", bool(value))
 
+    @property
+    def legend_visible(self) -> bool:
+        """The graph's Legend toggle: the panel explaining the marks stays open between sessions."""
+        value = self.store.value("graph/legend", False)
+        return value.lower() not in ("false", "0") if isinstance(value, str) else bool(value)
+
+    @legend_visible.setter
+    def legend_visible(self, value: bool) -> None:
+        self.store.setValue("graph/legend", bool(value))
+
     # Runner
     @property
     def limits(self) -> RunnerLimits:

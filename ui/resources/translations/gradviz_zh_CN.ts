@@ -1498,6 +1498,10 @@
 <context>
     <name>Legend</name>
     <message>
+        <source>From before the edit: an earlier run of its cell made it, and the re-run stopped before replacing it, so its values are old. Run the cell again once it works.</source>
+        <translation>来自编辑之前：它由该单元格较早的一次运行创建，重新运行在替换它之前就停止了，所以它的数值是旧的。单元格能正常运行后请再运行一次。</translation>
+    </message>
+    <message>
         <source>Backward function: turns the gradient of its output into gradients of its inputs</source>
         <translation>反向函数：把输出的梯度变成各个输入的梯度</translation>
     </message>
