@@ -231,3 +231,23 @@ def test_twenty_thousand_calls_select_the_right_one(qtbot, many_calls):
     widget.call_box.setCurrentIndex(19_999)
     assert widget.current_call == 19_999 and widget.call_number.value() == 20_000
     assert widget.replay is not None and len(widget.replay) > 1
+
+
+def test_a_weight_used_300_times_shows_a_short_sum(player):
+    sums: dict[tuple[str, int], str | None] = {}
+
+    class Canvas:
+        """Takes every canvas call; keeps the input sums."""
+
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: None
+
+        def set_input_sum(self, node_id, output_nr, text):
+            sums[(node_id, output_nr)] = text
+
+    player.set_canvas(Canvas())
+    player.seek(-1)
+    shown = {key: text for key, text in sums.items() if text}
+    assert len(shown) == 1  # w's AccumulateGrad: one grad per iteration
+    (text,) = shown.values()
+    assert "…" in text and "(300 grads)" in text and len(text) < 120

@@ -852,10 +852,10 @@ class BackwardPlayer(QWidget):
                     slot = int(g.get("index", position))
                     canvas.animate_marker(g["target"], event["node_id"], self._interval_ms(), slot=slot)
 
-    SUM_TERMS = 4  # an input buffer with more grads than this shows its first two, its last and the count
+    SUM_TERMS = 4  # an input buffer with more grads than this shows its first, its last and the count
 
     def _sum_text(self, key: tuple[str, int], buffer: InputBuffer) -> str:
-        """``2.25 + 2.25 = 4.5``; a weight used 300 times reads ``a + b + … + z = total (300 grads)``
+        """``2.25 + 2.25 = 4.5``; a weight used 300 times reads ``a + … + z = total (300 grads)``
         instead of 300 terms. Buffers are immutable and shared between states, so the text is
         made once per new buffer, not once per frame."""
         made = self._sum_texts.get(key)
@@ -865,10 +865,12 @@ class BackwardPlayer(QWidget):
         if len(grads) <= self.SUM_TERMS:
             text = buffer.text()
         else:
-            terms = [format_grad(c.value) for c in (grads[0], grads[1], grads[-1])]
-            terms = [f"({t})" if t.startswith("-") else t for t in terms]
-            text = self.tr("{a} + {b} + … + {z} = {total} ({n} grads)").format(
-                a=terms[0], b=terms[1], z=terms[2], total=format_grad(buffer.total), n=len(grads)
+            first, last = (format_grad(c.value) for c in (grads[0], grads[-1]))
+            text = self.tr("{a} + … + {z} = {total} ({n} grads)").format(
+                a=f"({first})" if first.startswith("-") else first,
+                z=f"({last})" if last.startswith("-") else last,
+                total=format_grad(buffer.total),
+                n=len(grads),
             )
         self._sum_texts[key] = (buffer, text)
         return text

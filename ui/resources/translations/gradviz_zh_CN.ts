@@ -369,8 +369,8 @@
         <translation>本次调用从未运行该节点。</translation>
     </message>
     <message>
-        <source>{a} + {b} + … + {z} = {total} ({n} grads)</source>
-        <translation>{a} + {b} + … + {z} = {total}（共 {n} 个梯度）</translation>
+        <source>{a} + … + {z} = {total} ({n} grads)</source>
+        <translation>{a} + … + {z} = {total}（共 {n} 个梯度）</translation>
     </message>
     <message>
         <source>loss: {value}</source>
