@@ -40,6 +40,7 @@ __all__ = [
 MIN_REPEATS = 3  # two of a kind is a coincidence as often as a loop
 MAX_PERIOD = 4096  # longest loop body (in tokens) looked for
 BODY_CHARS = 40
+AUTO_OPEN_STEPS = 5  # a loop of more steps than this starts folded, whatever room there is
 
 
 @dataclass
@@ -223,15 +224,19 @@ class _Builder:
         ]
         while work:
             parent, tokens = work.pop()
-            for start, period, count in find_repeats([self.signature(t) for t in tokens]):
+            for start, period, count in self.repeats(tokens):
                 loop_id = f"loop:{tokens[start][1]}"
                 path = self.groups[parent].path if parent is not None else None
                 self.groups[loop_id] = Group(loop_id, "loop", "", parent, path, count=count)
                 for k in range(count):
                     body = tokens[start + k * period : start + (k + 1) * period]
-                    if period == 1 and body[0][0] == "call":
-                        self.groups[str(body[0][1])].parent = loop_id  # the call is the step
-                        self.groups[str(body[0][1])].index = k
+                    if period == 1:  # a single op or call is its own step
+                        kind, ref = body[0]
+                        if kind == "call":
+                            self.groups[str(ref)].parent = loop_id
+                            self.groups[str(ref)].index = k
+                        else:
+                            self.owner[ref] = loop_id
                         continue
                     step_id = f"step:{body[0][1]}"
                     self.groups[step_id] = Group(step_id, "step", "", loop_id, path, index=k)
@@ -251,6 +256,28 @@ class _Builder:
         grouping._members = None  # owners of tensors were added after any early lookup
         self.label_loops(grouping)
         return grouping
+
+    def repeats(self, tokens: list[tuple[str, Hashable]]) -> list[tuple[int, int, int]]:
+        """find_repeats over the tokens, cut after every step but the last that makes a value the
+        learner named: ``h99`` inside a 300-step loop gives "100 x ...", h99, "200 x ...", so the
+        name stays on screen."""
+        found: list[tuple[int, int, int]] = []
+        for start, period, count in find_repeats([self.signature(t) for t in tokens]):
+            first = 0
+            for k in range(count):
+                body = tokens[start + k * period : start + (k + 1) * period]
+                last = k == count - 1
+                if last or any(kind == "op" and self.names_output(ref) for kind, ref in body):
+                    if k + 1 - first >= MIN_REPEATS:
+                        found.append((start + first * period, period, k + 1 - first))
+                    first = k + 1
+        return found
+
+    def names_output(self, op: Hashable) -> bool:
+        for _, t, data in self.graph.out_edges(op, data=True):
+            if data.get("view") == "dataflow" and self.nodes[t].get("name"):
+                return True
+        return False
 
     # tensors --------------------------------------------------------------------------------
     def place_tensors(self, grouping: Grouping) -> None:
@@ -305,8 +332,7 @@ class _Builder:
     def label_loops(self, grouping: Grouping) -> None:
         for g in grouping.groups.values():
             if g.kind == "loop":
-                first = grouping.groups[g.children[0]] if g.children else None
-                body = body_text(grouping, self.graph, first.id) if first is not None else "…"
+                body = body_text(grouping, self.graph, g.children[0] if g.children else g.id, single=not g.children)
                 g.label = f"{g.count} x {body}"
         for g in grouping.groups.values():
             if g.kind == "step" and g.parent is not None:
@@ -314,14 +340,18 @@ class _Builder:
                 g.label = f"step {(g.index or 0) + 1} of {loop.count}"
 
 
-def body_text(grouping: Grouping, graph: nx.MultiDiGraph, group_id: str) -> str:
+def body_text(grouping: Grouping, graph: nx.MultiDiGraph, group_id: str, single: bool = False) -> str:
     """What one step computes, as the learner wrote it: the source text of the value the step
-    hands on (``tanh(h * 1.01 + 0.1)``), else its module's label, else its ops' names."""
+    hands on (``tanh(h * 1.01 + 0.1)``), else its module's label, else its ops' names.
+    ``single``: ``group_id`` is a loop whose steps are single ops; describe its first op."""
     g = grouping.groups[group_id]
     if g.kind == "module":
         return g.label
     inside = set(grouping.members(group_id))
     ops = sorted((v for v in inside if graph.nodes[v].get("kind") == "op"), key=_uid)
+    if single:
+        ops = ops[:1]
+        inside = set(ops)
     results: list[Hashable] = []
     for op in ops:
         for _, t, data in graph.out_edges(op, data=True):
@@ -404,8 +434,8 @@ def boundary_shapes(grouping: Grouping, graph: nx.MultiDiGraph, group_id: str) -
 
 def default_collapsed(grouping: Grouping, drawn: Iterable[Hashable], budget: int) -> set[str]:
     """The groups to start collapsed: everything, then opened outermost first while the drawing
-    stays within ``budget`` nodes, so a small model shows all its boxes open and a 300-step loop
-    stays one box."""
+    stays within ``budget`` nodes, so a small model shows all its boxes open; a loop of more than
+    AUTO_OPEN_STEPS steps stays one box."""
     drawn_set = set(drawn)
     direct: dict[str | None, int] = {}
     for v in drawn_set:
@@ -421,7 +451,10 @@ def default_collapsed(grouping: Grouping, drawn: Iterable[Hashable], budget: int
     queue = [g.id for g in grouping.groups.values() if g.parent is None and g.id in has_drawn]
     while queue:
         gid = queue.pop(0)
-        kids = [c for c in grouping.groups[gid].children if c in has_drawn]
+        group = grouping.groups[gid]
+        if group.kind == "loop" and group.count > AUTO_OPEN_STEPS:
+            continue  # a long loop reads best folded: "300 x tanh(...)"
+        kids = [c for c in group.children if c in has_drawn]
         grow = direct.get(gid, 0) + len(kids) - 1
         if size + grow <= budget:
             size += grow

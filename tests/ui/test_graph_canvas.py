@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
@@ -162,6 +162,7 @@ def test_new_nodes_keep_old_items(qtbot, seed):
     assert all(scene.nodes[k] is item for k, item in old.items())
     assert w.gid in scene.nodes and w.grad_fn.gid in scene.nodes
     for node_id, item in scene.nodes.items():
+        assert scene.layout_result is not None
         x, y = scene.layout_result.positions[node_id]
         assert item.pos().x() == pytest.approx(x) and item.pos().y() == pytest.approx(y)
 
@@ -260,14 +261,26 @@ def test_large_graph_collapses_and_expands(qtbot):
     scene = panel.view.graph_scene
     groups = [i for i in scene.nodes.values() if isinstance(i, GroupItem)]
     assert groups and len(scene.nodes) < 100 < len(snap["nodes"])
+    (loop,) = groups
+    assert loop.node_data["label"] == "600 x mul"
     # a member of a group is found through its group
     member = next(iter(scene.membership))
     assert scene.node_item(member) is scene.nodes[scene.membership[member]]
+    # Opened, the 600 multiplies are still too many to draw one by one: they come as a chain
+    # inside the loop's frame, which opens in turn.
+    assert scene.expand_group(loop.node_id)
+    assert loop.node_id in scene.group_frames.frames
+    (chain,) = [i for i in scene.nodes.values() if isinstance(i, GroupItem)]
     before = len(scene.nodes)
-    scene.expand_group(groups[0].node_id)
+    assert scene.expand_group(chain.node_id)
     assert len(scene.nodes) > before
     image = render_scene_to_image(scene, 0.2)
     assert not image.isNull()
+    # ... and both close again.
+    assert scene.collapse_group(chain.node_id)
+    assert len(scene.nodes) == before
+    assert scene.collapse_group(loop.node_id)
+    assert loop.node_id in scene.nodes and len(scene.nodes) == 3 and not scene.group_frames.frames
 
 
 def _grown_snapshot(named, extra_ops):
@@ -406,7 +419,9 @@ def test_big_graph_collapses_around_landmarks_and_double_click_expands(qtbot):
         view.mapFromScene(group.sceneBoundingRect().center()),
     )
     assert group.node_id not in scene.nodes
-    assert all(m in scene.nodes for m in members)
+    # A folded loop opens into its steps (each one box), framed by the loop it belongs to.
+    assert all(scene.drawn_id(m) not in (None, group.node_id) for m in members)
+    assert group.node_id in scene.group_frames.frames
     assert all(tensor.gid in scene.nodes for tensor in named.values())
 
 
@@ -433,33 +448,25 @@ def test_edges_touch_the_boxes_they_join(panel, direction):
             assert box.adjusted(-3, -3, 3, 3).contains(QPointF(*point)), (direction, u, v, node_id)
 
 
-# -- module frames: a layer's parameters drawn together under its module path -------------------
+# -- module boxes and folded loops: groups as the learner wrote them -----------------------------
 
 
-def test_module_groups_is_pure_and_reads_dotted_names():
-    from ui.graph.modules import adjacent_in_layout, module_groups, module_of
+def test_group_captions_are_pure_text():
+    from ui.graph.modules import frame_title, group_caption, shapes_text
 
-    snap = {
-        "nodes": [
-            {"id": "t1", "kind": "tensor", "names": ["model.fc1.weight"], "name": "model.fc1.weight", "is_param": True},
-            {"id": "t2", "kind": "tensor", "names": ["x"], "name": "x", "is_param": False},
-            {"id": "t3", "kind": "tensor", "names": ["model.fc1.bias", "b"], "name": "b", "is_param": True},
-            {"id": "t3@v0", "kind": "tensor", "names": ["model.fc1.bias"], "name": "model.fc1.bias"},
-            {"id": "t4", "kind": "tensor", "names": ["net.0.weight"], "name": "net.0.weight", "is_param": True},
-            {"id": "t5", "kind": "tensor", "names": ["w"], "name": "w", "is_param": True},
-            {"id": "n6", "kind": "op", "name": "AddBackward0"},
-        ]
+    data = {
+        "label": "Linear(4, 16)",
+        "group_kind": "module",
+        "path": "model.0",
+        "inputs_shapes": ["[2, 4]"],
+        "outputs_shapes": ["[2, 16]"],
     }
-    assert module_groups(snap) == {"model.fc1": ["t1", "t3"], "net.0": ["t4"]}
-    assert module_groups(snap, only={"t1", "t4"}) == {"model.fc1": ["t1"], "net.0": ["t4"]}
-    assert module_groups(None) == {}
-    assert module_of(snap["nodes"][1]) is None and module_of(snap["nodes"][6]) is None
-    ranks = {"a": 0, "b": 0, "c": 0, "d": 1}
-    order = [["a", "c", "b"], ["d"]]
-    assert adjacent_in_layout(["a", "c"], ranks, order)
-    assert not adjacent_in_layout(["a", "b"], ranks, order)  # c sits between them
-    assert not adjacent_in_layout(["a", "d"], ranks, order)  # two ranks
-    assert not adjacent_in_layout(["a", "zz"], ranks, order)
+    assert [t for t, _, _ in group_caption(data)] == ["Linear(4, 16)", "model.0", "[2, 4] → [2, 16]"]
+    loop = {"label": "300 x tanh(h * 1.01 + 0.1)", "group_kind": "loop", "inputs_shapes": [], "outputs_shapes": []}
+    assert [t for t, _, _ in group_caption(loop)] == ["300 x tanh(h * 1.01 + 0.1)"]
+    assert shapes_text(["[1]"] * 5, []) == "[1], … (5) → ·"
+    assert frame_title("module", "Linear(4, 16)", "model.0") == "Linear(4, 16) · model.0"
+    assert frame_title("loop", "3 x mul", None) == "3 x mul"
 
 
 def test_layout_hint_aligns_group_sources_and_gathers_rows():
@@ -492,43 +499,106 @@ def mlp_snapshot():
     return build_snapshot(named), params
 
 
-@pytest.mark.parametrize("view", ["dataflow", "gradfn"])
-@pytest.mark.parametrize("direction", ["TB", "LR"])
-def test_mlp_parameters_are_framed_under_their_module(qtbot, mlp_snapshot, view, direction):
-    from ui.graph.module_frames import ModuleFrameItem
-
-    snap, params = mlp_snapshot
+def _panel(qtbot, snapshot):
     p = GraphPanel(theme=LIGHT)
     qtbot.addWidget(p)
-    p.view.set_view_mode(view)
-    p.view.set_direction(direction)
-    p.set_snapshot(snap)
-    scene = p.view.graph_scene
-    frames = [i for i in scene.items() if isinstance(i, ModuleFrameItem)]
-    assert sorted(f.module for f in frames) == ["model.fc1", "model.fc2"]
-    for frame in frames:
-        expected = {params[f"{frame.module}.weight"], params[f"{frame.module}.bias"]}
-        rect = frame.frame_rect()
-        inside = {v for v, item in scene.nodes.items() if rect.contains(item.sceneBoundingRect().center())}
-        assert inside == expected
-        for v in expected:  # the whole member, badge and halo included, sits in the frame
-            assert rect.contains(scene.nodes[v].sceneBoundingRect())
-        for v, item in scene.nodes.items():
-            if v not in expected:
-                w, h = item.size()
-                assert not rect.intersects(item.mapRectToScene(-w / 2, -h / 2, w, h)), v
-        assert frame.zValue() < min(item.zValue() for item in scene.nodes.values())
-        assert frame.zValue() < min(e.zValue() for e in scene.edges.values())
-    assert not scene.module_frames.tags
+    p.resize(1000, 800)
+    p.show()
+    qtbot.waitExposed(p)
+    p.set_snapshot(snapshot)
+    return p
 
 
-def test_module_frame_follows_moves_and_themes(qtbot, mlp_snapshot, tmp_path):
+def _double_click(view, rect):
+    view.centerOn(rect.center())
+    QTest.mouseDClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, view.mapFromScene(rect.center())
+    )
+
+
+@pytest.mark.parametrize("view_mode", ["dataflow", "gradfn"])
+def test_module_box_collapses_to_one_node_expands_in_place_and_collapses_again(qtbot, mlp_snapshot, view_mode):
     snap, params = mlp_snapshot
-    p = GraphPanel(theme=LIGHT)
-    qtbot.addWidget(p)
-    p.set_snapshot(snap)
+    p = _panel(qtbot, snap)
+    p.set_view_mode(view_mode)
+    view, scene = p.view, p.view.graph_scene
+    frames = scene.group_frames.frames
+    titles = sorted(f.title for f in frames.values())
+    assert titles == ["Linear(2, 4) · model.fc1", "Linear(4, 2) · model.fc2", "ReLU · model.act", "Sequential · model"]
+    fc1 = next(g for g, f in frames.items() if f.title.startswith("Linear(2, 4)"))
+    outer = next(g for g, f in frames.items() if f.title.startswith("Sequential"))
+    weight = scene.nodes[params["model.fc1.weight"]]
+    assert frames[fc1].frame_rect().contains(weight.sceneBoundingRect())
+    assert frames[outer].frame_rect().contains(frames[fc1].frame_rect())  # nested boxes nest
+    assert frames[fc1].zValue() < min(e.zValue() for e in scene.edges.values())
+
+    # A double-click on the frame closes the box into one node with its shapes.
+    inside = frames[fc1].frame_rect()
+    empty = QPointF(inside.left() + 3, inside.bottom() - 3)
+    _double_click(view, QRectF(empty, empty))
+    qtbot.waitUntil(lambda: fc1 in scene.nodes, timeout=STATE_TIMEOUT_MS)
+    box = scene.nodes[fc1]
+    assert isinstance(box, GroupItem)
+    texts = [t.text for t in box._texts]
+    assert texts[:2] == ["Linear(2, 4)", "model.fc1"]
+    if view_mode == "dataflow":
+        assert texts[2] == "[5, 2] → [5, 4]"
+    assert params["model.fc1.weight"] not in scene.nodes and fc1 not in frames
+    assert scene.node_item(params["model.fc1.weight"]) is box
+    assert view.selected_id() == fc1
+
+    # A double-click on the box opens it where it was, and the "−" closes it again.
+    _double_click(view, box.sceneBoundingRect())
+    qtbot.waitUntil(lambda: fc1 in frames, timeout=STATE_TIMEOUT_MS)
+    assert params["model.fc1.weight"] in scene.nodes and fc1 not in scene.nodes
+    assert view.text_is_readable()
+    toggle = frames[fc1].toggle_rect()
+    view.centerOn(toggle.center())
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(toggle.center()))
+    qtbot.waitUntil(lambda: fc1 in scene.nodes, timeout=STATE_TIMEOUT_MS)
+
+
+def test_search_zooms_to_and_selects_a_match_inside_a_folded_loop(qtbot):
+    h0 = t.ones(3, requires_grad=True)
+    h = h0
+    for _ in range(300):
+        h = t.tanh(h * 1.01 + 0.1)
+    p = _panel(qtbot, build_snapshot({"h0": h0, "h": h}))
+    view, scene = p.view, p.view.graph_scene
+    (loop,) = [i for i in scene.nodes.values() if isinstance(i, GroupItem)]
+    assert loop.node_data["label"] == "300 x mul → add → tanh"
+    view.set_scale(0.1)
+    with qtbot.waitSignal(p.node_selected, timeout=2000):
+        matches = p.search("TanhBackward0")
+    assert len(matches) == 300
+    assert view.selected_id() == loop.node_id and view.text_is_readable()
+    centre = view.visible_scene_rect().center()
+    box = loop.sceneBoundingRect().center()
+    assert abs(centre.x() - box.x()) < 5 and abs(centre.y() - box.y()) < 5
+
+
+def test_opening_a_loop_too_big_to_read_whole_says_why(qtbot):
+    h0 = t.ones(3, requires_grad=True)
+    h = h0
+    for _ in range(60):
+        h = t.tanh(h * 1.01 + 0.1)
+    p = _panel(qtbot, build_snapshot({"h0": h0, "h": h}))
+    view, scene = p.view, p.view.graph_scene
+    (loop,) = [i for i in scene.nodes.values() if isinstance(i, GroupItem)]
+    assert view.expand_group(loop.node_id)
+    assert len([i for i in scene.nodes.values() if isinstance(i, GroupItem)]) == 60  # one box per step
+    assert view.text_is_readable()
+    assert view.note.isVisible() and "readable" in view.note.label.text()
+    assert view.collapse_group(loop.node_id)
+    assert loop.node_id in scene.nodes and not scene.group_frames.frames
+
+
+def test_group_frames_follow_moves_and_themes(qtbot, mlp_snapshot, tmp_path):
+    snap, params = mlp_snapshot
+    p = _panel(qtbot, snap)
     scene = p.view.graph_scene
-    frame = scene.module_frames.frames["model.fc1"]
+    fc1 = next(g for g, f in scene.group_frames.frames.items() if f.title.startswith("Linear(2, 4)"))
+    frame = scene.group_frames.frames[fc1]
     weight = scene.nodes[params["model.fc1.weight"]]
     weight.setPos(weight.pos() + QPointF(0, -40))  # as an animation step would move it
     scene._step_animation(1.0)

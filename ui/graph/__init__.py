@@ -17,8 +17,16 @@ Widgets
     ``fit_to_view()`` (button, F key, or a call) fits and starts following again. The minimap is
     shown only while part of the graph is off screen.
 
-    Big graphs (over 400 drawn nodes) are collapsed into groups around landmarks that always stay
-    visible: named tensors, leaves and sinks (the loss). Double-click a group to expand it.
+    Groups as the learner wrote them (gradviz.graph.grouping): every nn.Module call is a box
+    (``Linear(4, 16) · model.0``) and repeated loop bodies fold into one box ("300 x tanh(h * 1.01 +
+    0.1)"). Open boxes are laid out each in a frame of their own (gradviz.graph.compound_layout);
+    they start open while the drawing stays under 150 nodes, a loop of more than five steps starts
+    folded. Double-click a collapsed box to open it in place (the view frames it, at a readable
+    size or with a note saying why not all of it); double-click an open frame, or its "−", to
+    close it again. ``scene.expand_group(id)`` / ``collapse_group(id)`` do the same in code.
+    Graphs still over 400 drawn nodes fold chains of ops into groups around landmarks that always
+    stay visible: named tensors, leaves and sinks (the loss). Search selects what it finds (or the
+    box holding it) and centres it at a readable zoom.
 ``GraphView(parent=None, theme=None)``
     QGraphicsView over a ``GraphScene`` (``view.graph_scene``) with a minimap in the corner. Also
     ``set_view_mode("dataflow" | "gradfn")``, ``set_direction("TB" | "LR")``, ``fit_to_view()``,

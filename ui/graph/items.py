@@ -505,24 +505,27 @@ class AccumulateGradItem(NodeItem):
 
 
 class GroupItem(NodeItem):
-    """A collapsed run of nodes (gradviz.graph.layout.collapse); double-click expands it."""
+    """A collapsed group: a module box ("Linear(4, 16)", its path and in/out shapes), a folded loop
+    ("300 x tanh(h * 1.01 + 0.1)") or a run of chained ops; double-click expands it in place."""
 
     fill_key = "group"
-    rounded = 2.0
+    rounded = 6.0
+    shows_badge = False  # a member's "grad: None" is the member's; the box keeps it as a tooltip
 
     def _compose(self) -> tuple[float, float]:
-        d = self.node_data
-        label = " ".join(str(d.get("label", "")).split())  # member labels carry "name\n[shape]"
-        if len(label) > 48:
-            label = label[:47] + "…"
-        tw, th = self._text_lines([(label, "small", False), ("double-click to expand", "chip", True)], PAD, PAD)
-        return tw + 2 * PAD, th + 2 * PAD
+        from ui.graph.modules import group_caption
+
+        lines = [(text, key, muted) for text, key, muted in group_caption(self.node_data)]
+        lines.append((QCoreApplication.translate("GraphCanvas", "double-click to expand"), "chip", True))
+        tw, th = self._text_lines(lines, PAD, PAD)
+        return max(tw + 2 * PAD, 80.0), th + 2 * PAD
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        # A stack of cards behind the box says "several nodes here".
-        painter.setPen(self._pen)
-        painter.setBrush(self._fill)
-        painter.drawRect(self._rect.translated(4, 4).adjusted(0, 0, -2, -2))
+        # A stack of cards behind a loop's box says "many steps here"; a module box is one box.
+        if self.node_data.get("group_kind") != "module":
+            painter.setPen(self._pen)
+            painter.setBrush(self._fill)
+            painter.drawRoundedRect(self._rect.translated(4, 4).adjusted(0, 0, -2, -2), self.rounded, self.rounded)
         super().paint(painter, option, widget)
 
 

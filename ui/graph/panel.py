@@ -184,7 +184,7 @@ class GraphPanel(QWidget):
 
     def _show_match(self) -> str:
         node_id = self._matches[self._match_index]
-        self.view.select_node(node_id)
+        self.view.zoom_to_node(node_id)
         self.node_selected.emit(node_id)  # the inspector follows a search like a click
         self.search_status.setText(f"{self._match_index + 1}/{len(self._matches)}")
         return node_id

@@ -14,7 +14,7 @@ node the two grads flow into shows its input buffer adding up (``set_input_sum``
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, cast
 
 import networkx as nx
@@ -23,25 +23,23 @@ from PySide6.QtGui import QBrush, QPainterPath
 from PySide6.QtWidgets import QGraphicsScene
 
 from gradviz.graph.calls import carry_layout
+from gradviz.graph.compound_layout import BoxStyle, compound_layout
+from gradviz.graph.grouping import Grouping, default_collapsed, group_graph
+from gradviz.graph.layout.collapse import collapse, fold_groups
 from gradviz.graph.layout.sugiyama import LayoutResult, layout
 from gradviz.graph.snapshot import from_node_link, view_subgraph
 from ui.graph.edges import EdgeItem, GradMarkerItem, InputSumItem, polyline_path
-from ui.graph.items import NodeItem, item_class_for
-from ui.graph.module_frames import ModuleFrames
-from ui.graph.modules import module_groups
-from ui.graph.style import NODE_STATES, GraphPalette, palette_for
+from ui.graph.items import HALO, NodeItem, item_class_for
+from ui.graph.module_frames import FRAME_PAD, TOGGLE, FrameSpec, GroupFrames
+from ui.graph.modules import frame_title
+from ui.graph.style import NODE_STATES, GraphPalette, fonts, palette_for
 
-try:  # the collapse module is optional: without it big graphs are drawn in full
-    from gradviz.graph.layout.collapse import Collapsed, collapse
-except ImportError:  # pragma: no cover - depends on another module being present
-    collapse = None  # type: ignore[assignment]
-    Collapsed = None  # type: ignore[assignment,misc]
-
-__all__ = ["ANIMATION_MS", "COLLAPSE_THRESHOLD", "EdgeKey", "GraphScene"]
+__all__ = ["ANIMATION_MS", "COLLAPSE_THRESHOLD", "GROUP_BUDGET", "EdgeKey", "GraphScene"]
 
 EdgeKey = tuple[str, str, int]  # (source, target, key): one drawn edge per input slot
 
 COLLAPSE_THRESHOLD = 400  # above this many drawn nodes, chains are folded into groups
+GROUP_BUDGET = 150  # module boxes and loops start open while the drawing stays this small
 ANIMATION_MS = 260
 STALE_OPACITY = 0.35  # nodes a retired run made (snapshot "stale": true), and their edges
 ANIMATE_MAX_ITEMS = 1500  # beyond this a relayout jumps: animating thousands of items stutters
@@ -71,8 +69,17 @@ class GraphScene(QGraphicsScene):
         self._between: dict[tuple[str, str], list[EdgeKey]] = {}  # node pair -> its edges, by key
         self.membership: dict[str, str] = {}  # original id -> drawn id, for collapsed groups
         self.groups: dict[str, list[str]] = {}
-        self.expanded: set[str] = set()
-        self._layouts: dict[tuple[str, str], LayoutResult] = {}
+        self.expanded: set[str] = set()  # chain groups opened (their id and their members)
+        self._opened_chains: dict[str, tuple[str, list[str]]] = {}  # chain id -> (label, members)
+        self._chain_members: dict[str, list[str]] = {}  # chain groups of the last build
+        # Module boxes and loops (gradviz.graph.grouping): which the learner opened or closed.
+        self.grouping: Grouping | None = None
+        self.group_budget = GROUP_BUDGET
+        self.user_opened: set[str] = set()
+        self.user_collapsed: set[str] = set()
+        self.collapsed_groups: set[str] = set()
+        self.frame_specs: dict[str, FrameSpec] = {}
+        self._layouts: dict[tuple[str, str, Hashable | None], LayoutResult] = {}  # per view, direction, box
         self._states: dict[str, str] = {}
         self._edge_grads: dict[tuple[str, str, int | None], str] = {}  # (receiver, sender, slot) -> text
         self._input_sums: dict[tuple[str, int], str] = {}  # (node, output_nr) -> "2.25 + 2.25 = 4.5"
@@ -89,8 +96,8 @@ class GraphScene(QGraphicsScene):
         self._anim.valueChanged.connect(self._step_animation)
         self._anim.finished.connect(lambda: self._step_animation(1.0))
         self._markers: list[tuple[GradMarkerItem, QVariantAnimation]] = []
-        # Parameters framed under their module ("model.hidden"), behind the nodes.
-        self.module_frames = ModuleFrames(self)
+        # Open module boxes and loops framed around what they hold, behind the nodes.
+        self.group_frames = GroupFrames(self)
         self.setBackgroundBrush(QBrush(self.graph_palette.background))
 
     # -- input -------------------------------------------------------------------------------
@@ -98,6 +105,7 @@ class GraphScene(QGraphicsScene):
         """Draw a new snapshot; nodes already drawn keep their place, new ones are added."""
         self.snapshot = snapshot
         self.graph = from_node_link(snapshot) if snapshot else nx.MultiDiGraph()
+        self.grouping = group_graph(self.graph) if snapshot else None
         self._freed.clear()  # freed state now comes from the snapshot itself
         self.rebuild()
 
@@ -126,13 +134,46 @@ class GraphScene(QGraphicsScene):
             chip.set_palette(palette)
         for marker, _ in self._markers:
             marker.set_palette(palette)
-        self.module_frames.set_palette(palette)
+        self.group_frames.set_palette(palette)
 
-    def expand_group(self, group_id: str) -> None:
-        if group_id in self.groups:
-            self.expanded.update(self.groups[group_id])
+    def expand_group(self, group_id: str) -> bool:
+        """Open a collapsed group in place: a module box or loop shows what it holds inside a frame,
+        a chain of ops its ops. False if ``group_id`` is not a group drawn now."""
+        if self.grouping is not None and group_id in self.grouping.groups and group_id in self.collapsed_groups:
+            self.user_opened.add(group_id)
+            self.user_collapsed.discard(group_id)
+        elif group_id in self.groups:
+            label = str(self.drawn.nodes[group_id].get("label", group_id)) if group_id in self.drawn else group_id
+            members = list(self._chain_members.get(group_id, []))
+            self._opened_chains[group_id] = (label, members)
+            self.expanded.update(members)
             self.expanded.add(group_id)
-            self.rebuild(animate=False)
+        else:
+            return False
+        self.rebuild(animate=False)
+        return True
+
+    def collapse_group(self, group_id: str) -> bool:
+        """Close an open group back into one node (the inverse of expand_group)."""
+        if self.grouping is not None and group_id in self.grouping.groups and group_id not in self.collapsed_groups:
+            self.user_collapsed.add(group_id)
+            self.user_opened.discard(group_id)
+        elif group_id in self._opened_chains:
+            _, members = self._opened_chains.pop(group_id)
+            self.expanded.difference_update(members)
+            self.expanded.discard(group_id)
+        else:
+            return False
+        self.rebuild(animate=False)
+        return True
+
+    def group_rect(self, group_id: str) -> QRectF:
+        """Where a group is drawn: its frame when open, its node when collapsed (empty if neither)."""
+        frame = self.group_frames.frames.get(group_id)
+        if frame is not None:
+            return frame.frame_rect()
+        item = self.nodes.get(group_id)
+        return item.sceneBoundingRect() if item is not None else QRectF()
 
     # -- building ----------------------------------------------------------------------------
     def _drawn_graph(self) -> nx.MultiDiGraph:
@@ -145,17 +186,56 @@ class GraphScene(QGraphicsScene):
                 grad = vd.get("grad")
                 data["variable_grad"] = grad.get("preview") if grad else None
         self.membership, self.groups = {}, {}
-        if collapse is not None and shown.number_of_nodes() > self.collapse_threshold:
-            folded = collapse(shown, keep=self._landmarks(shown))
-            opened = [
-                g for g in folded.groups if g in self.expanded or any(m in self.expanded for m in folded.groups[g])
-            ]
-            if opened:
-                folded = folded.expand(opened)
+        self._chain_members = {}
+        self.frame_specs = {}
+        self.collapsed_groups = set()
+        drawn: nx.MultiDiGraph = shown
+        if self.grouping is not None and self.grouping.groups:
+            grouping = self.grouping
+            base = default_collapsed(grouping, shown.nodes, self.group_budget)
+            self.collapsed_groups = (base | (self.user_collapsed & set(grouping.groups))) - self.user_opened
+            folded = fold_groups(shown, grouping, self.collapsed_groups, full=self.graph)
+            drawn = cast("nx.MultiDiGraph", folded.graph)
             self.membership = {str(k): str(v) for k, v in folded.membership.items() if k != v}
             self.groups = {str(g): [str(m) for m in ms] for g, ms in folded.groups.items()}
-            return cast("nx.MultiDiGraph", folded.graph)  # a multigraph in, a multigraph out
-        return shown
+            for gid, members in grouping.open_frames(self.collapsed_groups, drawn.nodes).items():
+                group = grouping.groups[gid]
+                self.frame_specs[gid] = FrameSpec(
+                    frame_title(group.kind, group.label, group.path),
+                    [str(m) for m in members],
+                    group.parent,
+                    group.kind,
+                )
+        if drawn.number_of_nodes() > self.collapse_threshold:
+            drawn = self._collapse_chains(drawn)
+        return drawn
+
+    def _collapse_chains(self, drawn: nx.MultiDiGraph) -> nx.MultiDiGraph:
+        """Runs of ops in a graph still too big after grouping become chain groups (landmarks and
+        collapsed module boxes and loops stay visible); opened chains are framed."""
+        keep = self._landmarks(drawn) | {v for v, d in drawn.nodes(data=True) if d.get("kind") == "group"}
+        folded = collapse(drawn, keep=keep)
+        opened = [g for g in folded.groups if g in self.expanded or any(m in self.expanded for m in folded.groups[g])]
+        self._chain_members = {str(g): [str(m) for m in ms] for g, ms in folded.groups.items()}
+        if opened:
+            folded = folded.expand(opened)
+        first = self.membership
+        originals: dict[str, list[str]] = {}
+        for v in self.graph.nodes:  # every original node once: through its group, then its chain
+            level1 = first.get(str(v), str(v))
+            level2 = str(folded.membership.get(level1, level1))
+            if level2 != str(v):
+                first[str(v)] = level2
+            originals.setdefault(level2, []).append(str(v))
+        self.groups = {str(g): originals.get(str(g), []) for g in folded.graph.nodes if str(g) in originals}
+        self.groups = {g: ms for g, ms in self.groups.items() if ms != [g]}
+        for spec in self.frame_specs.values():  # an open group's items may sit in a chain now
+            spec.members = list(dict.fromkeys(str(folded.membership.get(m, m)) for m in spec.members))
+        for gid, (label, members) in self._opened_chains.items():
+            inside = [m for m in members if m in folded.graph]
+            if inside:
+                self.frame_specs[gid] = FrameSpec(" ".join(label.split()), inside, None, "chain")
+        return cast("nx.MultiDiGraph", folded.graph)
 
     @staticmethod
     def _landmarks(shown: nx.MultiDiGraph) -> set[str]:
@@ -188,10 +268,6 @@ class GraphScene(QGraphicsScene):
         # first drawing (nothing on screen yet) simply appears.
         fade = animate and self.animate_changes and bool(self.nodes)
         fading: list[Any] = []
-        # A module's parameters share a rank, so its frame can hold them side by side.
-        for module, members in module_groups(self.snapshot, only=drawn.nodes).items():
-            for m in members:
-                drawn.nodes[m]["rank_group"] = module
         for v in [v for v in self.nodes if v not in drawn]:
             self.removeItem(self.nodes.pop(v))
         for v, data in drawn.nodes(data=True):
@@ -200,7 +276,7 @@ class GraphScene(QGraphicsScene):
             if item is not None and type(item) is not cls:
                 self.removeItem(self.nodes.pop(v))
                 item = None
-            clean = {k: x for k, x in data.items() if k != "rank_group"}  # snapshot data, no layout hints
+            clean = {k: x for k, x in data.items() if k not in ("width", "height")}  # snapshot data only
             if item is None:
                 item = cls(v, clean, self.graph_palette)
                 self.nodes[v] = item
@@ -212,12 +288,7 @@ class GraphScene(QGraphicsScene):
             item.set_flow(self.direction == "TB")
             w, h = item.footprint()
             data["width"], data["height"] = max(w, 1.0), max(h, 1.0)
-        key = (self.view_mode, self.direction)
-        previous = self._layouts.get(key)
-        if previous is not None:  # another iteration of a loop: its nodes stand where their counterparts stood
-            previous = carry_layout(previous, self.drawn, drawn)
-        result = layout(drawn, direction=self.direction, previous=previous)
-        self._layouts[key] = result
+        result = self._layout(drawn)
         self.layout_result = result
         self.drawn = drawn
         moves: list[tuple[Any, Any, Any]] = []
@@ -233,9 +304,7 @@ class GraphScene(QGraphicsScene):
             fading.extend(fresh_edges)
         self._apply_player_state()
         self._apply_stale()
-        self.module_frames.sync(
-            self.snapshot, self.nodes, result.positions, result.ranks, result.order, self.graph_palette
-        )
+        self._finish_frames(moves)
         bounds = self.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.setSceneRect(bounds)
         self._moves = moves
@@ -248,6 +317,65 @@ class GraphScene(QGraphicsScene):
         else:
             self._step_animation(1.0)
         self.layout_changed.emit()
+
+    def _layout(self, drawn: nx.MultiDiGraph) -> LayoutResult:
+        """Positions for ``drawn``: open module boxes and loops each laid out in a box of their own
+        (gradviz.graph.compound_layout), so a frame never holds a node it does not own."""
+        view, direction = self.view_mode, self.direction
+        boxes = {g: spec for g, spec in self.frame_specs.items() if spec.kind != "chain"}
+        if not boxes:
+            key = (view, direction, None)
+            previous = self._layouts.get(key)
+            if previous is not None:  # another iteration of a loop: its nodes stand where their counterparts stood
+                previous = carry_layout(previous, self.drawn, drawn)
+            result = layout(drawn, direction=direction, previous=previous)
+            self._layouts[key] = result
+            return result
+        parent: dict[Hashable, Hashable | None] = {
+            g: (s.parent if s.parent in boxes else None) for g, s in boxes.items()
+        }
+
+        def depth(g: Hashable | None) -> int:
+            n = 0
+            while g is not None:
+                n, g = n + 1, parent[g]
+            return n
+
+        inner: dict[Hashable, Hashable | None] = {}
+        for g in sorted(boxes, key=depth):  # deeper groups come later and win
+            for m in boxes[g].members:
+                if m in drawn:
+                    inner[m] = g
+        f = fonts()
+        title_h = f.fm("chip").height() + 4.0
+        style = BoxStyle(pad=FRAME_PAD + HALO + 4.0, title=title_h + FRAME_PAD)
+        widths = {g: f.advance("chip", spec.title) + 3 * FRAME_PAD + TOGGLE + 2 * HALO for g, spec in boxes.items()}
+        result, _blocks, levels = compound_layout(
+            drawn,
+            inner,
+            parent,
+            direction=direction,
+            style=style,
+            min_width=widths,
+            previous=lambda level: self._carried(self._layouts.get((view, direction, level)), drawn),
+        )
+        for level, level_result in levels.items():
+            self._layouts[(view, direction, level)] = level_result
+        return result
+
+    def _carried(self, previous: LayoutResult | None, drawn: nx.MultiDiGraph) -> LayoutResult | None:
+        """``previous`` with another iteration's nodes renamed to their counterparts in ``drawn``."""
+        return carry_layout(previous, self.drawn, drawn) if previous is not None else None
+
+    def _finish_frames(self, moves: list[tuple[Any, Any, Any]]) -> None:
+        """Frames fitted to where the nodes end up (an animation moves them there later)."""
+        now = {item: item.pos() for item, _, _ in moves if isinstance(item, NodeItem)}
+        for item, _, target in moves:
+            if isinstance(item, NodeItem):
+                item.setPos(QPointF(*target))
+        self.group_frames.sync(self.frame_specs, self.nodes, self.graph_palette)
+        for item, pos in now.items():
+            item.setPos(pos)
 
     def _sync_edges(self, drawn: nx.MultiDiGraph, result: LayoutResult, old_edges: dict, moves: list) -> list[EdgeItem]:
         """Create, replace or move edge items (one per input slot); returns the edges new on screen."""
@@ -290,7 +418,7 @@ class GraphScene(QGraphicsScene):
                 item.setPos(QPointF(*_lerp(start, end, t)))
         for item in self._fading:
             item.setOpacity(min(self._full_opacity(item), t))
-        self.module_frames.follow(self.nodes)
+        self.group_frames.follow(self.nodes)
         for chip in self._sum_items.values():
             chip.follow()
         if t >= 1.0:
@@ -445,7 +573,7 @@ class GraphScene(QGraphicsScene):
         item = self.node_item(node_id)
         if item is not None:
             item.set_badge(text or None, label)
-            self.module_frames.follow(self.nodes)  # a chip may widen a framed member
+            self.group_frames.follow(self.nodes)  # a chip may widen a framed member
 
     def highlight_nodes(self, ids: Iterable[str]) -> None:
         self._highlight = set(ids)

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from ui.graph.items import GroupItem, NodeItem
 from ui.graph.minimap import Minimap
+from ui.graph.module_frames import GroupFrameItem
 from ui.graph.scene import GraphScene
 from ui.graph.style import fonts, palette_for
 from ui.theme import Theme, current_theme
@@ -82,8 +83,10 @@ class ViewNote(QFrame):
         self.hide()
 
     def show_message(self, text: str, action: str) -> None:
+        """Show ``text``; ``action`` names the button (an empty action shows no button)."""
         self.label.setText(text)
         self.button.setText(action)
+        self.button.setVisible(bool(action))
         self.adjustSize()
         self.place()
         self.show()
@@ -170,6 +173,67 @@ class GraphView(QGraphicsView):
     def set_theme(self, theme: Theme) -> None:
         self.graph_scene.set_palette(palette_for(theme))
         self.resetCachedContent()
+        self.minimap.refresh()
+
+    def zoom_to_node(self, node_id: str) -> bool:
+        """Select the node (or the collapsed group holding it) and centre it at a readable zoom:
+        what search does with what it finds."""
+        if not self.select_node(node_id, center=False):
+            return False
+        item = self.graph_scene.node_item(node_id)
+        assert item is not None
+        self._pan.stop()
+        self.keep_user_view()
+        if not self.text_is_readable():
+            self.set_scale(self.readable_scale())
+        self.centerOn(item)
+        self._emit_zoom()
+        return True
+
+    def expand_group(self, group_id: str) -> bool:
+        """Open a collapsed group in place and frame it: the whole group when its text stays
+        readable, else the readable size at its start with a note saying why not all of it."""
+        if not self.graph_scene.expand_group(group_id):
+            return False
+        self._show_group(group_id)
+        return True
+
+    def collapse_group(self, group_id: str) -> bool:
+        """Close an open group back into one node, selected and centred."""
+        if not self.graph_scene.collapse_group(group_id):
+            return False
+        self.keep_user_view()
+        self.select_node(group_id)
+        self.minimap.refresh()
+        return True
+
+    def _show_group(self, group_id: str) -> None:
+        rect = self.graph_scene.group_rect(group_id)
+        if rect.isEmpty():
+            return
+        self._pan.stop()
+        self.keep_user_view()
+        self._fit_rect(rect)
+        readable = self.readable_scale()
+        too_big = self.current_scale() < readable
+        self._emit_zoom()  # first: a readable zoom hides the note, and this one must stay
+        if too_big:
+            self.set_scale(readable)
+            visible = self.visible_scene_rect()
+            # Start where the group's data starts: its top (top-down) or left edge.
+            if self.graph_scene.direction == "TB":
+                self.centerOn(QPointF(rect.center().x(), rect.top() + visible.height() / 2 - 10))
+            else:
+                self.centerOn(QPointF(rect.left() + visible.width() / 2 - 10, rect.center().y()))
+            self.note.show_message(
+                translate(
+                    "GraphView", "The opened group is too big to show whole at a readable size: showing its start."
+                ),
+                "",
+            )
+        else:
+            self.note.hide()
+        self.minimap.sync_visibility()
         self.minimap.refresh()
 
     def select_node(self, node_id: str | None, center: bool = True) -> bool:
@@ -493,7 +557,11 @@ class GraphView(QGraphicsView):
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         item = self.itemAt(event.position().toPoint())
         if isinstance(item, GroupItem):
-            self.graph_scene.expand_group(item.node_id)
+            self.expand_group(item.node_id)
+            event.accept()
+            return
+        if isinstance(item, GroupFrameItem):  # a double-click on an open group's frame closes it
+            self.collapse_group(item.group_id)
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
@@ -512,6 +580,13 @@ class GraphView(QGraphicsView):
             super().keyPressEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        item = self.itemAt(event.position().toPoint())
+        at = self.mapToScene(event.position().toPoint())
+        left = event.button() == Qt.MouseButton.LeftButton
+        if isinstance(item, GroupFrameItem) and left and item.toggle_rect().contains(at):
+            self.collapse_group(item.group_id)  # the frame's "−" button
+            event.accept()
+            return
         self._pan_start = (self.horizontalScrollBar().value(), self.verticalScrollBar().value())
         super().mousePressEvent(event)
 
