@@ -10,8 +10,8 @@ GRU's gates through UnsafeSplitBackward0) and ``stack`` the outputs; bidirection
 concatenated along dim 2 and h_n is a stack; a batch_first output is transposed in place
 (TransposeBackward1). An LSTM layer is one MkldnnRnnLayerBackward0 node per direction, as oneDNN
 records it (bidirectional outputs concatenated along dim -1). With ``dropout`` the output of every layer but
-the last goes through dropout in training mode. proj_size is not supported yet
-(NotImplementedError when asked for).
+the last goes through dropout in training mode. An LSTM with proj_size runs ATen's default path (no
+oneDNN): the cell per step as an RNN layer's, each hidden state projected by ``weight_hr``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from gradviz.autograd.ops.registry import OPS, call
 from gradviz.autograd.ops.rnn_ops import lstm_layer, unsafe_chunk
 from gradviz.autograd.ops.shape import unbind
 from gradviz.autograd.tensor import Tensor
+from gradviz.autograd.warn_once import warn_once
 from gradviz.torch.nn import functional as F
 from gradviz.torch.nn import init
 from gradviz.torch.nn.modules import Module
@@ -117,8 +118,10 @@ class RNNBase(Module):
             raise ValueError("hidden_size must be greater than zero")
         if num_layers <= 0:
             raise ValueError("num_layers must be greater than zero")
-        if proj_size:
-            raise NotImplementedError("gradviz: LSTM(proj_size=...) is not supported yet")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         self.mode = mode
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -132,15 +135,19 @@ class RNNBase(Module):
         gate_size = _GATES[mode] * hidden_size
         kind = dtypes.as_dtype(dtype) if dtype is not None else None
         self._all_weights: list[list[str]] = []
+        real_hidden = proj_size if proj_size > 0 else hidden_size
         for layer in range(num_layers):
             for direction in range(directions):
-                layer_input = input_size if layer == 0 else hidden_size * directions
+                layer_input = input_size if layer == 0 else real_hidden * directions
                 suffix = "_reverse" if direction == 1 else ""
-                shapes: list[tuple[int, ...]] = [(gate_size, layer_input), (gate_size, hidden_size)]
+                shapes: list[tuple[int, ...]] = [(gate_size, layer_input), (gate_size, real_hidden)]
                 names = [f"weight_ih_l{layer}{suffix}", f"weight_hh_l{layer}{suffix}"]
                 if bias:
                     shapes += [(gate_size,), (gate_size,)]
                     names += [f"bias_ih_l{layer}{suffix}", f"bias_hh_l{layer}{suffix}"]
+                if proj_size > 0:
+                    shapes.append((proj_size, hidden_size))
+                    names.append(f"weight_hr_l{layer}{suffix}")
                 for name, shape in zip(names, shapes):
                     setattr(self, name, Parameter(empty(*shape, dtype=kind, device=device)))
                 self._all_weights.append(names)
@@ -162,6 +169,8 @@ class RNNBase(Module):
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            text += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             text += f", num_layers={self.num_layers}"
         if self.bias is not True:
@@ -189,11 +198,17 @@ class RNNBase(Module):
             )
 
     def _initial_state(
-        self, input: Tensor, hx: Tensor | None, batched: bool, name: str = "hx", label: str = "hidden"
+        self,
+        input: Tensor,
+        hx: Tensor | None,
+        batched: bool,
+        name: str = "hx",
+        label: str = "hidden",
+        size: int | None = None,
     ) -> Tensor:
         directions = 2 if self.bidirectional else 1
         batch = input.shape[0] if self.batch_first else input.shape[1]
-        expected = (self.num_layers * directions, batch, self.hidden_size)
+        expected = (self.num_layers * directions, batch, self.hidden_size if size is None else size)
         if hx is None:
             return zeros(*expected, dtype=input.dtype)
         if not batched:
@@ -224,6 +239,8 @@ class RNNBase(Module):
 
 class RNN(RNNBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         nonlinearity = kwargs.pop("nonlinearity", "tanh")
         if len(args) > 3:
             nonlinearity = args[3]
@@ -249,6 +266,8 @@ class RNN(RNNBase):
 
 class GRU(RNN):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         if "nonlinearity" in kwargs:
             raise ValueError("The nonlinearity argument is not supported by GRU")
         RNNBase.__init__(self, "GRU", *args, **kwargs)
@@ -306,8 +325,12 @@ class LSTM(RNNBase):
         sequence, batched = self._prepare(input)
         if hx is not None and not isinstance(hx, tuple):
             raise RuntimeError("lstm expects two hidden states")
-        h0 = self._initial_state(sequence, None if hx is None else hx[0], batched, "hx", "hidden[0]")
+        real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
+        h0 = self._initial_state(sequence, None if hx is None else hx[0], batched, "hx", "hidden[0]", real_hidden)
         c0 = self._initial_state(sequence, None if hx is None else hx[1], batched, "cx", "hidden[1]")
+        if self.proj_size > 0:
+            output, h_n, c_n = _run_projected_lstm(self, sequence, h0, c0)
+            return _finish(self, output, (h_n, c_n), batched)
         if self.batch_first:
             sequence = _F.transpose(sequence, 0, 1)
         directions = 2 if self.bidirectional else 1
@@ -344,6 +367,53 @@ class LSTM(RNNBase):
             output = _F.transpose(output, 0, 1)  # the oneDNN path transposes out of place
         result, state = _finish(self, output, (stack(hs, 0), stack(cs, 0)), batched)
         return result, state
+
+
+PROJECTION_WARNING = (
+    "LSTM with projections is not supported with oneDNN. Using default implementation. (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/RNN.cpp:1512.)"
+)
+
+
+def _run_projected_lstm(module: LSTM, sequence: Tensor, h0: Tensor, c0: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    """An LSTM with proj_size on ATen's default CPU path (oneDNN has no projections): like an RNN
+    layer, the input projected once and unbound, then per step the cell and hy @ weight_hr.t()."""
+    # TORCH_WARN_ONCE: once per process
+    warn_once(PROJECTION_WARNING, UserWarning, stacklevel=4)
+    if module.batch_first:
+        sequence = _F.transpose(sequence, 0, 1)
+    directions = 2 if module.bidirectional else 1
+    hs: list[Tensor] = []
+    cs: list[Tensor] = []
+    layer_input = sequence
+    h_init, c_init = unbind(h0, 0), unbind(c0, 0)
+    for layer in range(module.num_layers):
+        outputs = []
+        for direction in range(directions):
+            suffix = "_reverse" if direction == 1 else ""
+            w_ih, w_hh, b_ih, b_hh = module._layer_params(layer, direction)
+            w_hr = module._parameters[f"weight_hr_l{layer}{suffix}"]
+            assert w_ih is not None and w_hh is not None and w_hr is not None
+            steps = unbind(F.linear(layer_input, w_ih, b_ih), 0)
+            index = layer * directions + direction
+            h, c = h_init[index], c_init[index]
+            order = range(len(steps) - 1, -1, -1) if direction == 1 else range(len(steps))
+            produced: dict[int, Tensor] = {}
+            for t in order:
+                gates = _linear(h, w_hh, b_hh) + steps[t]
+                in_chunk, forget_chunk, cell_chunk, out_chunk = unsafe_chunk(gates, 4, 1)
+                c = _F.sigmoid(forget_chunk) * c + _F.sigmoid(in_chunk) * _F.tanh(cell_chunk)
+                h = _F.matmul(_F.sigmoid(out_chunk) * _F.tanh(c), _F.t(w_hr))
+                produced[t] = h
+            outputs.append(stack([produced[t] for t in range(len(steps))], 0))
+            hs.append(h)
+            cs.append(c)
+        layer_input = outputs[0] if directions == 1 else cat(outputs, 2)
+        layer_input = module._between_layers(layer_input, layer)
+    output = layer_input
+    if module.batch_first:
+        output = _F.transpose(output, 0, 1)  # out of place here, unlike the RNN and GRU layers
+    return output, stack(hs, 0), stack(cs, 0)
 
 
 # -- the cells -------------------------------------------------------------------------------------
