@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ui.theme import Theme, current_theme, theme_manager
 
 CONTEXT = "TrainingPanel"
-_MARGIN_LEFT = 62  # room for the axis title and the y labels
+_MARGIN_LEFT = 76  # room for the axis title and the y labels ("0.6051" was clipped at 62)
 _MARGIN_RIGHT = 10
 _MARGIN_TOP = 10
 _MARGIN_BOTTOM = 20  # room for the x labels

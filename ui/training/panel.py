@@ -100,14 +100,16 @@ class TrainingPanel(QWidget):
         self.next_button.clicked.connect(lambda: self.select_iteration(self._iteration + 1))
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setMinimum(0)
+        self.slider.setMinimumWidth(120)
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.slider.valueChanged.connect(self.select_iteration)
+        # Its own line above the slider: in the narrow dock a label beside it squeezed the slider to a knob.
         self.position = QLabel()
         self.position.setObjectName("trainingPosition")
-        self.position.setMinimumWidth(150)
         row.addWidget(self.prev_button)
         row.addWidget(self.slider, 1)
         row.addWidget(self.next_button)
-        row.addWidget(self.position)
+        root.addWidget(self.position)
         root.addLayout(row)
 
         # An iteration kept only as a summary has no graph: say so, and offer the nearest one that has.
@@ -226,6 +228,7 @@ class TrainingPanel(QWidget):
         self.curve.set_curve(len(loop.iterations), finite_losses(loop.iterations), flagged)
         self.slider.blockSignals(True)
         self.slider.setMaximum(max(0, len(loop.iterations) - 1))
+        self.slider.setTickInterval(max(1, len(loop.iterations) // 20))  # a tick per iteration, thinned past 20
         self.slider.blockSignals(False)
         self._iteration = -1
         target = len(loop.iterations) - 1 if select_last else 0
