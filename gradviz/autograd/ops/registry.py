@@ -312,6 +312,9 @@ def result_dtype(op: OpDef, tensors: Sequence[Tensor]) -> dtypes.DType:
     return promoted
 
 
+_HALF = np.dtype(np.float16)
+_HALF_OPMATH_SCALAR = frozenset({"mul", "div"})
+
 ViewFn: TypeAlias = Callable[[np.ndarray], np.ndarray]
 
 
@@ -350,7 +353,12 @@ def call(
     tensors = [v if type(v) is Tensor or isinstance(v, Tensor) else _as_operand(v) for v in operands]
     dtype = out_dtype or result_dtype(op, tensors)
     target = dtype.np
-    if op.cast:
+    if target == _HALF and op.name in _HALF_OPMATH_SCALAR:
+        # PyTorch's CPU mul and div of float16 by a Python number keep the number as a float32
+        # (opmath) and round once: 0.1 * h is half(float(h) * 0.1f), not h * half(0.1); add and
+        # sub round the number to float16 first, as the plain path below does.
+        arrays = [t._data.astype(np.float32 if t._wrapped_number else target) for t in tensors]
+    elif op.cast:
         arrays = [t._data if t._data.dtype == target else t._data.astype(target) for t in tensors]
     else:
         arrays = [t._data for t in tensors]
