@@ -251,3 +251,22 @@ def test_a_weight_used_300_times_shows_a_short_sum(player):
     assert len(shown) == 1  # w's AccumulateGrad: one grad per iteration
     (text,) = shown.values()
     assert "…" in text and "(300 grads)" in text and len(text) < 120
+
+
+def test_earlier_calls_ledger_is_the_same_and_bounded(qtbot, monkeypatch):
+    from gradviz.backward.replay import Ledger
+
+    calls, graph = _run(
+        "import torch\nw = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+        "for i in range(6):\n    (w * w).sum().backward()\n    if i % 2:\n        w.grad.zero_()\n"
+    )
+    widget = BackwardPlayer()
+    qtbot.addWidget(widget)
+    widget.set_calls(calls, graph)
+    for index in range(len(calls)):
+        expected = [widget._ledger_text(e) for e in Ledger.from_traces(calls[:index]).entries]
+        assert widget._ledger_before(index) == expected  # externals (zero_) included, dated alike
+    monkeypatch.setattr(BackwardPlayer, "EARLIER_LEDGER_ROWS", 3)
+    rows = widget._ledger_before(len(calls) - 1)
+    total = len(Ledger.from_traces(calls[:-1]).entries)
+    assert len(rows) == 4 and rows[0] == f"… {total - 3} earlier changes to .grad"

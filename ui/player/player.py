@@ -8,7 +8,7 @@ what it last sent so a step only sends what changed. The canvas is a ui.protocol
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from typing import Any
 
@@ -82,6 +82,7 @@ class BackwardPlayer(QWidget):
         self._events_by_node: dict[str, list[dict[str, Any]]] | None = None  # the selected call's, by node
         self._chip_keys: list[tuple[str, str]] | None = None  # the chips shown, to skip unchanged frames
         self._earlier_ledger: list[str] = []
+        self._session_ledger: list[LedgerEntry] | None = None  # every call's .grad changes, made once per set_calls
         self._source_lines: list[str] = []
         self._names = TensorNames()
         self._groups: GroupLookup | None = None
@@ -345,6 +346,7 @@ class BackwardPlayer(QWidget):
         self.call_number.blockSignals(False)
         self._call = -1
         self._replay = None
+        self._session_ledger = None
         if self._calls:
             self.select_call(len(self._calls) - 1)
         else:
@@ -366,7 +368,7 @@ class BackwardPlayer(QWidget):
         self._replay = Replay(self._calls[index], self._snapshot, call_index=index)
         self._vjp_cache = {}
         self._events_by_node = None
-        self._earlier_ledger = [self._ledger_text(e) for e in Ledger.from_traces(self._calls[:index]).entries]
+        self._earlier_ledger = self._ledger_before(index)
         ticks = len(self._replay)
         self.slider.setTickInterval(max(1, ticks // 200))  # a tick per event, thinned past 200
         self._forget_sent()
@@ -389,6 +391,23 @@ class BackwardPlayer(QWidget):
     def _prepare_seeks(self) -> None:
         if self._replay is None or self._replay.extend_checkpoints(self.PREPARE_STEPS):
             self._prepare.stop()
+
+    EARLIER_LEDGER_ROWS = 200  # a loop's earlier calls: their latest .grad changes, and how many more
+
+    def _ledger_before(self, index: int) -> list[str]:
+        """The .grad changes of the calls before ``index``, as ledger rows: the session's ledger is
+        built once (an external change is dated by the call that observed it, so the entries before
+        ``index`` are those Ledger.from_traces(calls[:index]) gives), and a long loop shows its latest
+        EARLIER_LEDGER_ROWS changes under a line counting the rest."""
+        if self._session_ledger is None:
+            self._session_ledger = Ledger.from_traces(self._calls).entries
+        entries = self._session_ledger
+        count = bisect_left([e.call for e in entries], index)
+        shown = entries[max(0, count - self.EARLIER_LEDGER_ROWS) : count]
+        rows = [self._ledger_text(e) for e in shown]
+        if count > len(shown):
+            rows.insert(0, self.tr("… {n} earlier changes to .grad").format(n=count - len(shown)))
+        return rows
 
     def _show_summarized(self, index: int) -> None:
         """A call of a long loop kept only as a summary: nothing to replay, say what is known."""

@@ -376,6 +376,10 @@
         <source>loss: {value}</source>
         <translation>损失：{value}</translation>
     </message>
+    <message>
+        <source>… {n} earlier changes to .grad</source>
+        <translation>… 更早的 {n} 次 .grad 改动</translation>
+    </message>
 </context>
 <context>
     <name>CodeEditor</name>
