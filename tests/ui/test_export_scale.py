@@ -135,3 +135,35 @@ def test_cli_says_it_sampled(qapp, tmp_path: Path, capsys: pytest.CaptureFixture
     assert "gradviz export: sampled" in err and "follows the running node" in err
     with Image.open(out) as im:
         assert max(im.size) <= 800 and im.n_frames <= 30
+
+
+def test_grad_labels_of_converging_edges_do_not_overlap(qapp, mlp: ExportSource, monkeypatch) -> None:
+    """Three grads flow into each addmm at once: their chips are set apart, long vectors shortened."""
+    from PySide6.QtCore import QRectF
+
+    from ui.export import drawing as drawing_module
+    from ui.export.writers import render_image
+    from ui.theme import LIGHT
+
+    boxes: list[tuple[QRectF, str]] = []
+    chip = drawing_module.GraphDrawing._chip
+
+    def recorded(painter, theme, at, text, metrics, *, centred):
+        width, height = metrics.horizontalAdvance(text) + 2 * drawing_module.SUM_PAD, metrics.height() + 2
+        left = at.x() - width / 2 if centred else at.x()
+        boxes.append((QRectF(left, at.y() - height / 2, width, height), text))
+        chip(painter, theme, at, text, metrics, centred=centred)
+
+    monkeypatch.setattr(drawing_module.GraphDrawing, "_chip", staticmethod(recorded))
+    drawing = GraphDrawing(mlp.snapshot)
+    frames = frames_for(mlp.trace, 1, "all", None, mlp.snapshot)
+    crowded = 0
+    for frame in frames:
+        boxes.clear()
+        render_image(drawing, LIGHT, frame)
+        for i, (a, text_a) in enumerate(boxes):
+            assert a.width() <= drawing_module.CHIP_MAX_WIDTH + 1, text_a
+            for b, text_b in boxes[i + 1 :]:
+                assert not a.adjusted(1, 1, -1, -1).intersects(b), (frame[1], text_a, text_b)
+        crowded = max(crowded, len(boxes))
+    assert crowded >= 6  # the check saw frames with many labels at once

@@ -33,6 +33,8 @@ BADGE = 7.0
 BUFFER_STRIP = 7.0  # extra height under an op's label for its saved-buffer marks
 SUM_GAP = 8.0  # between a node and its input-buffer sum
 SUM_PAD = 4.0  # inside a number chip
+CHIP_MAX_WIDTH = 170.0  # a grad chip wider than this shows its first numbers and "…"
+CHIP_SPOTS = (0.5, 0.35, 0.65, 0.22, 0.78)  # where along its edge a grad chip may sit, in order
 CHIP_REACH = 400.0  # a chip centred this far outside a frame's window may still reach into it
 
 
@@ -184,20 +186,38 @@ class GraphDrawing:
         far outside ``visible`` (a camera frame's window) are not laid out at all."""
         metrics = QFontMetricsF(self.font)
         reach = visible.adjusted(-CHIP_REACH, -CHIP_REACH, CHIP_REACH, CHIP_REACH)
-        labels: dict[tuple[str, str], list[tuple[int, QPointF, str]]] = {}
+        labels: dict[tuple[str, str], list[tuple[int, list[QPointF], str]]] = {}
         for hop, text in state.edge_texts.items():
             for drawn in self.grad_edge_map.get(hop, ()):
                 middle = self.edge_middles.get(drawn)
                 if middle is not None and reach.contains(middle):
-                    labels.setdefault((drawn[0], drawn[1]), []).append((drawn[2], middle, text))
-        for group in labels.values():
+                    short = _chip_text(text, metrics)
+                    labels.setdefault((drawn[0], drawn[1]), []).append((drawn[2], self.edge_points[drawn], short))
+        placed: list[QRectF] = []
+        height = metrics.height() + 2
+        # left to right, so labels pushed aside keep the order of their edges
+        for group in sorted(labels.values(), key=lambda g: _point_along(g[0][1], 0.5).x()):
             # parallel edges (y * y) meet at nearly the same midpoint: set their labels side by side
             group.sort(key=lambda item: item[0])
             widths = [metrics.horizontalAdvance(text) + 2 * SUM_PAD for _, _, text in group]
             span = sum(widths) + 4 * (len(group) - 1)
-            x = sum(at.x() for _, at, _ in group) / len(group) - span / 2
-            for (_, at, text), width in zip(group, widths, strict=True):
-                spot = QPointF(x + width / 2, at.y()) if len(group) > 1 else at
+            # edges converging on one node have their midpoints side by side: slide a label along its
+            # edge until it clears the labels placed before, else set it to their right
+            for fraction in CHIP_SPOTS:
+                centre = _mean([_point_along(points, fraction) for _, points, _ in group])
+                box = QRectF(centre.x() - span / 2, centre.y() - height / 2, span, height)
+                if not any(box.intersects(other) for other in placed):
+                    break
+            else:
+                centre = _mean([_point_along(points, 0.5) for _, points, _ in group])
+                box = QRectF(centre.x() - span / 2, centre.y() - height / 2, span, height)
+                while hits := [other for other in placed if box.intersects(other)]:
+                    box.moveLeft(max(other.right() for other in hits) + 4)
+                centre = box.center()
+            placed.append(box)
+            x = box.left()
+            for (_, _, text), width in zip(group, widths, strict=True):
+                spot = QPointF(x + width / 2, centre.y()) if len(group) > 1 else centre
                 self._chip(painter, theme, spot, text, metrics, centred=True)
                 x += width + 4
         for receiver, text in state.input_sums.items():
@@ -306,10 +326,34 @@ def _box(points: list[QPointF]) -> QRectF:
     return QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).adjusted(-10, -10, 10, 10)
 
 
+def _chip_text(text: str, metrics: QFontMetricsF) -> str:
+    """A grad as a chip shows it: a long vector keeps its first numbers (``[0.031, -0.016, …]``)
+    so converging edges' labels stay apart and readable; the inspector has every value."""
+    if metrics.horizontalAdvance(text) + 2 * SUM_PAD <= CHIP_MAX_WIDTH or ", " not in text:
+        return text
+    closers = "]" * (len(text) - len(text.lstrip("[")))
+    head = text
+    while ", " in head:
+        head = head.rsplit(", ", 1)[0]
+        short = f"{head}, …{closers}"
+        if metrics.horizontalAdvance(short) + 2 * SUM_PAD <= CHIP_MAX_WIDTH:
+            return short
+    return f"{head}, …{closers}"
+
+
+def _mean(points: list[QPointF]) -> QPointF:
+    return QPointF(sum(p.x() for p in points) / len(points), sum(p.y() for p in points) / len(points))
+
+
 def _midpoint(points: list[QPointF]) -> QPointF:
     """The point halfway along a polyline (by length), where an edge's grad label sits."""
+    return _point_along(points, 0.5)
+
+
+def _point_along(points: list[QPointF], fraction: float) -> QPointF:
+    """The point ``fraction`` of the way along a polyline (by length)."""
     lengths = [math.dist((a.x(), a.y()), (b.x(), b.y())) for a, b in itertools.pairwise(points)]
-    half = sum(lengths) / 2
+    half = sum(lengths) * fraction
     for (a, b), length in zip(itertools.pairwise(points), lengths):
         if half <= length and length > 0:
             t = half / length
