@@ -1,21 +1,35 @@
-"""Layout benchmark: gradviz.graph.layout.sugiyama against Graphviz dot on autograd-like graphs.
+"""Layout benchmark: gradviz's layered layout against Graphviz dot, measured in the same run.
 
-Run: ``.venv/bin/python benchmarks/layout.py [--sizes 100,1000,5000,10000] [--dot-timeout 60]``
+Run: ``.venv/bin/python benchmarks/layout.py [--only NAME,...] [--dot-timeout 120] [--no-cli]``
 
-For every graph it prints nodes, edges, gradviz's time and crossings, and, when ``dot`` is on
-PATH, ``dot -Tplain``'s time (or "timeout") and the crossings of dot's drawing, counted by the
-same ``count_crossings``: dot's ranks come from its node y coordinates and its long edges are cut
-where their splines meet each rank's level.  The last column is dot time / gradviz time.
+Graphs (see ``layout_models``): autograd graphs recorded by running model code in gradviz's own
+engine (MLP over training steps, CNN, unrolled RNN, nn.RNN, transformer blocks, and deep
+long-edge-heavy stacks of about 1,000 and 10,000 nodes), plus the seeded ``autograd_like``
+generator at 1,000 and 10,000 nodes.
+
+Columns: nodes and edges; ``cli s``: wall seconds of ``gradviz layout IN.json -o OUT.json`` as a
+whole process (interpreter start, imports, reading and writing JSON) and ``cpu s`` its user+system
+CPU seconds (the machine is shared, so wall time includes waiting for a core); ``layout s``: the
+``layout()`` call alone, in process; ``cross``: crossings of our drawing; ``len``: total rank span
+of all edges (dummy nodes + edges); then dot's ``-Tplain`` seconds, crossings and total rank span.
+Crossings of both drawings are counted by the same ``count_crossings``: ranks from node levels,
+every edge cut where its polyline (dot: its sampled spline) meets each rank level it spans, and
+segments between adjacent levels counted with the accumulator tree.  Graphviz is not a gradviz
+dependency; without ``dot`` on PATH its columns are left out (``./dev bench`` installs it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from pathlib import Path
 
 import networkx as nx
@@ -25,6 +39,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from layout_graphs import autograd_like
+from layout_models import MODELS, model_graphs, to_node_link
 
 from gradviz.graph.layout.sugiyama import DEFAULT_HEIGHT, DEFAULT_WIDTH, LayoutResult, count_crossings, layout
 
@@ -43,8 +58,8 @@ def to_dot(graph: nx.DiGraph, names: dict[Hashable, str]) -> str:
         w = float(data.get("width", DEFAULT_WIDTH)) / 72
         h = float(data.get("height", DEFAULT_HEIGHT)) / 72
         lines.append(f"  {names[v]} [width={w:.4f}, height={h:.4f}];")
-    for u, v in graph.edges():
-        lines.append(f"  {names[u]} -> {names[v]};")
+    for edge in graph.edges():
+        lines.append(f"  {names[edge[0]]} -> {names[edge[1]]};")
     lines.append("}")
     return "\n".join(lines)
 
@@ -62,11 +77,13 @@ def _bezier(points: list[tuple[float, float]], samples: int = 8) -> list[tuple[f
 
 
 def parse_plain(text: str, graph: nx.DiGraph, names: dict[Hashable, str]) -> LayoutResult:
-    """dot's ``-Tplain`` output as a LayoutResult in screen coordinates (points, y down)."""
+    """dot's ``-Tplain`` output as a LayoutResult in screen coordinates (points, y down).
+
+    Parallel edges of a multigraph are matched to the graph's keys in the order dot lists them."""
     back = {name: v for v, name in names.items()}
     height = 0.0
     centres: dict[Hashable, tuple[float, float]] = {}
-    raw_edges: dict[tuple[Hashable, Hashable], list[tuple[float, float]]] = {}
+    raw_edges: dict[tuple[Hashable, Hashable], list[list[tuple[float, float]]]] = {}
     for line in text.splitlines():
         parts = line.split()
         if not parts:
@@ -78,12 +95,21 @@ def parse_plain(text: str, graph: nx.DiGraph, names: dict[Hashable, str]) -> Lay
         elif parts[0] == "edge":
             k = int(parts[3])
             coords = [(float(parts[4 + 2 * i]) * 72, float(parts[5 + 2 * i]) * 72) for i in range(k)]
-            raw_edges[(back[parts[1]], back[parts[2]])] = coords
+            raw_edges.setdefault((back[parts[1]], back[parts[2]]), []).append(coords)
     positions = {v: (x, height - y) for v, (x, y) in centres.items()}
     levels = sorted({round(y, 2) for _, y in positions.values()})
     rank_of_level = {y: i for i, y in enumerate(levels)}
     ranks = {v: rank_of_level[round(y, 2)] for v, (_, y) in positions.items()}
-    edge_points = {e: [(x, height - y) for x, y in _bezier(pts)] for e, pts in raw_edges.items()}
+    edge_points: dict[tuple[Hashable, ...], list[tuple[float, float]]] = {}
+    seen: dict[tuple[Hashable, Hashable], int] = {}
+    for edge in graph.edges(keys=True) if graph.is_multigraph() else graph.edges():
+        pair = (edge[0], edge[1])
+        splines = raw_edges.get(pair)
+        if not splines:
+            continue
+        i = seen.get(pair, 0)
+        seen[pair] = i + 1
+        edge_points[tuple(edge)] = [(x, height - y) for x, y in _bezier(splines[min(i, len(splines) - 1)])]
     sizes = {
         v: (float(d.get("width", DEFAULT_WIDTH)), float(d.get("height", DEFAULT_HEIGHT)))
         for v, d in graph.nodes(data=True)
@@ -94,8 +120,13 @@ def parse_plain(text: str, graph: nx.DiGraph, names: dict[Hashable, str]) -> Lay
     return LayoutResult(positions, sizes, edge_points, ranks, order, 0.0, height, "TB")
 
 
-def run_dot(graph: nx.DiGraph, timeout: float) -> tuple[float | None, int | None]:
-    """(seconds, crossings) of dot on ``graph``; (None, None) on timeout."""
+def total_span(graph: nx.DiGraph, ranks: dict[Hashable, int]) -> int:
+    """Sum over edges of the number of ranks each spans (edges plus dummy nodes)."""
+    return sum(abs(ranks[e[1]] - ranks[e[0]]) for e in graph.edges())
+
+
+def run_dot(graph: nx.DiGraph, timeout: float) -> tuple[float | None, int | None, int | None]:
+    """(seconds, crossings, total span) of dot on ``graph``; Nones on timeout."""
     names = {v: f"v{i}" for i, v in enumerate(graph.nodes)}
     source = to_dot(graph, names)
     start = time.perf_counter()
@@ -104,88 +135,76 @@ def run_dot(graph: nx.DiGraph, timeout: float) -> tuple[float | None, int | None
             ["dot", "-Tplain"], input=source, capture_output=True, text=True, timeout=timeout, check=True
         )
     except subprocess.TimeoutExpired:
-        return None, None
+        return None, None, None
     elapsed = time.perf_counter() - start
-    return elapsed, count_crossings(graph, parse_plain(proc.stdout, graph, names))
+    drawn = parse_plain(proc.stdout, graph, names)
+    return elapsed, count_crossings(graph, drawn), total_span(graph, drawn.ranks)
 
 
-def real_graphs() -> list[tuple[str, nx.DiGraph]]:
-    """Autograd graphs from gradviz's own engine, in both views the app draws.
-
-    The bundled example notebooks run through a Session (their final namespace), plus an MLP's
-    loss unrolled over four steps built directly with ``gradviz.torch``.  A graph that fails to
-    build fails the benchmark: a silent skip would measure less than it claims.
-    """
-    import gradviz.torch as t
-    from gradviz.graph.snapshot import build_graph, view_subgraph
-    from gradviz.runner.cells import split_percent_cells
-    from gradviz.runner.session import Session, named_tensors
-
-    out: list[tuple[str, nx.DiGraph]] = []
-    sources: list[tuple[str, Callable[[], nx.DiGraph]]] = []
-    for example in ("seed_notebook", "mlp_training", "chapter_autograd"):
-        path = REPO / "gradviz" / "resources" / "examples" / f"{example}.py"
-
-        def run(path: Path = path) -> nx.DiGraph:
-            session = Session()
-            session.run_cells(split_percent_cells(path.read_text(encoding="utf-8")))
-            return build_graph(named_tensors(session.namespace))
-
-        sources.append((example, run))
-    sources.append(("MLP x4 steps", lambda: build_graph(_mlp_graph(t))))
-    for name, build in sources:
-        full = build()
-        for view in ("dataflow", "gradfn"):
-            out.append((f"{name} ({view})", view_subgraph(full, view)))
-    return out
-
-
-def _mlp_graph(t) -> dict:  # type: ignore[no-untyped-def]
-    """An MLP's loss unrolled over four steps that share the weights (as in truncated BPTT)."""
-    t.manual_seed(0)
-    w1 = t.randn(8, 16, requires_grad=True)
-    b1 = t.zeros(16, requires_grad=True)
-    w2 = t.randn(16, 4, requires_grad=True)
-    b2 = t.zeros(4, requires_grad=True)
-    loss = None
-    for _ in range(4):
-        x = t.randn(5, 8)
-        h = (x @ w1 + b1).relu()
-        out = (h @ w2 + b2).tanh()
-        step = ((out - 1) ** 2).mean()
-        loss = step if loss is None else loss + step
-    return {"loss": loss}
+def run_cli(graph: nx.MultiDiGraph, workdir: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of ``gradviz layout`` as a separate process."""
+    src, out = workdir / "in.json", workdir / "out.json"
+    src.write_text(json.dumps(to_node_link(graph)), encoding="utf-8")
+    gradviz = Path(sys.executable).parent / "gradviz"
+    command = [str(gradviz), "layout", str(src), "-o", str(out)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    laid = json.loads(out.read_text(encoding="utf-8"))
+    if len(laid["nodes"]) != graph.number_of_nodes():
+        raise RuntimeError("gradviz layout wrote a different node count")
+    return wall, cpu
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,1000,5000,10000")
-    parser.add_argument("--dot-timeout", type=float, default=60.0)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", default="", help="comma-separated graph names (substring match)")
+    parser.add_argument("--dot-timeout", type=float, default=120.0)
+    parser.add_argument("--no-cli", action="store_true", help="skip timing gradviz layout as a process")
+    parser.add_argument("--no-dot", action="store_true", help="skip dot even when it is installed")
     args = parser.parse_args(argv)
-    graphs = [(f"autograd-like {n}", autograd_like(int(n), args.seed)) for n in args.sizes.split(",")]
-    graphs += real_graphs()
-    have_dot = shutil.which("dot") is not None
-    if not have_dot:
+    wanted = [w for w in args.only.split(",") if w]
+
+    def chosen(name: str) -> bool:
+        return not wanted or any(w in name for w in wanted)
+
+    graphs: list[tuple[str, nx.DiGraph]] = model_graphs([name for name in MODELS if chosen(name)])
+    for n in (1000, 10000):
+        name = f"autograd_like {n}"
+        if chosen(name):
+            graphs.append((name, autograd_like(n, 1)))
+    have_dot = shutil.which("dot") is not None and not args.no_dot
+    if not have_dot and not args.no_dot:
         print("(dot not installed: dot columns skipped; apt-get install graphviz to compare)")
-    header = f"{'graph':<30} {'nodes':>6} {'edges':>6} {'gradviz s':>10} {'crossings':>9}"
+    header = (
+        f"{'graph':<28} {'nodes':>6} {'edges':>6} {'cli s':>6} {'cpu s':>6} {'layout s':>8} {'cross':>6} {'len':>7}"
+    )
     if have_dot:
-        header += f" {'dot s':>8} {'dot cross':>9} {'dot/gradviz':>11}"
+        header += f" {'dot s':>7} {'dot cross':>9} {'dot len':>7}"
+    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(header)
-    layout(autograd_like(50, 0))  # warm-up: first-call costs out of the timings
-    for name, graph in graphs:
-        start = time.perf_counter()
-        result = layout(graph, node_gap=NODE_GAP, rank_gap=RANK_GAP)
-        elapsed = time.perf_counter() - start
-        crossings = count_crossings(graph, result)
-        row = f"{name:<30} {graph.number_of_nodes():>6} {graph.number_of_edges():>6} {elapsed:>10.3f} {crossings:>9}"
-        if have_dot:
-            dot_time, dot_cross = run_dot(graph, args.dot_timeout)
-            if dot_time is None:
-                row += f" {'timeout':>8} {'-':>9} {'>' + format(args.dot_timeout / elapsed, '.0f') + 'x':>11}"
-            else:
-                row += f" {dot_time:>8.2f} {dot_cross:>9} {dot_time / elapsed:>10.1f}x"
-        print(row, flush=True)
+    layout(autograd_like(50, 0))  # warm-up: first-call costs out of the in-process timings
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, graph in graphs:
+            start = time.perf_counter()
+            result = layout(graph, node_gap=NODE_GAP, rank_gap=RANK_GAP)
+            elapsed = time.perf_counter() - start
+            crossings = count_crossings(graph, result)
+            wall, cpu = (float("nan"), float("nan")) if args.no_cli else run_cli(graph, Path(tmp))
+            row = (
+                f"{name:<28} {graph.number_of_nodes():>6} {graph.number_of_edges():>6} {wall:>6.2f} {cpu:>6.2f}"
+                f" {elapsed:>8.2f} {crossings:>6} {total_span(graph, result.ranks):>7}"
+            )
+            if have_dot:
+                dot_time, dot_cross, dot_len = run_dot(graph, args.dot_timeout)
+                if dot_time is None:
+                    row += f" {'>' + format(args.dot_timeout, '.0f'):>7} {'timeout':>9} {'-':>7}"
+                else:
+                    row += f" {dot_time:>7.2f} {dot_cross:>9} {dot_len:>7}"
+            print(row, flush=True)
     return 0
 
 

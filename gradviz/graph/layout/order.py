@@ -25,6 +25,7 @@ class Layered:
     rank: list[int]
     upper: list[list[int]]  # neighbours one rank above, in input-slot preference order
     lower: list[list[int]]  # neighbours one rank below
+    lower_weight: list[list[int]] | None = None  # edges carried by each lower segment (default 1)
     layers: list[list[int]] = field(default_factory=list)
     single_up: list[int] | None = None  # caches for transpose, filled on first use
     single_down: list[int] | None = None
@@ -34,12 +35,17 @@ class Layered:
         return len(self.rank)
 
 
-def count_layered_crossings(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> int:
-    """Total crossings; see ``crossings_per_layer`` for how they are counted."""
-    return int(_accumulator_tree(layer, top, bottom, False))
+def count_layered_crossings(
+    layer: np.ndarray, top: np.ndarray, bottom: np.ndarray, weight: np.ndarray | None = None
+) -> int:
+    """Total crossings; see ``crossings_per_layer`` for how they are counted.  With ``weight``
+    (edges carried by each segment, for bundles) two crossing segments count the product."""
+    return int(_accumulator_tree(layer, top, bottom, False, weight))
 
 
-def crossings_per_layer(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+def crossings_per_layer(
+    layer: np.ndarray, top: np.ndarray, bottom: np.ndarray, weight: np.ndarray | None = None
+) -> np.ndarray:
     """Crossings between segments ``(top[i], bottom[i])`` that join layer ``layer[i]`` to the next.
 
     Segments are sorted by (layer, top, bottom); a crossing is then a pair inserted in that order
@@ -50,10 +56,12 @@ def crossings_per_layer(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray) 
     level is one stable group-by, so the tree costs ``log2(width)`` vectorised passes.  Segments
     sharing an endpoint never count as crossing.  Returns one count per upper layer.
     """
-    return _accumulator_tree(layer, top, bottom, True)  # type: ignore[return-value]
+    return _accumulator_tree(layer, top, bottom, True, weight)  # type: ignore[return-value]
 
 
-def _accumulator_tree(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray, per_layer: bool) -> np.ndarray | int:
+def _accumulator_tree(
+    layer: np.ndarray, top: np.ndarray, bottom: np.ndarray, per_layer: bool, weight: np.ndarray | None = None
+) -> np.ndarray | int:
     lay_in = np.asarray(layer, dtype=np.int64)
     m = len(lay_in)
     n_layers = int(lay_in.max()) + 1 if m else 0
@@ -65,6 +73,7 @@ def _accumulator_tree(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray, pe
     order = np.argsort((lay_in << (2 * bits)) | (t << bits) | b)
     lay = lay_in[order]
     seq = (lay << bits) | b[order]
+    w = None if weight is None else np.asarray(weight, dtype=np.int64)[order]
     total = np.zeros(n_layers, dtype=np.int64) if per_layer else 0
     starts = np.empty(m, dtype=bool)
     starts[0] = True
@@ -73,14 +82,16 @@ def _accumulator_tree(layer: np.ndarray, top: np.ndarray, bottom: np.ndarray, pe
         idx = np.argsort(group, kind="stable")
         g = group[idx]
         bs = (seq[idx] >> level) & 1
-        before = np.cumsum(bs) - bs  # non-decreasing, so a running max fills groups
+        mass = bs if w is None else bs * w[idx]
+        before = np.cumsum(mass) - mass  # non-decreasing, so a running max fills groups
         np.not_equal(g[1:], g[:-1], out=starts[1:])
         before -= np.maximum.accumulate(np.where(starts, before, 0))
         clear = bs == 0
+        pairs = before[clear] if w is None else before[clear] * w[idx][clear]
         if per_layer:
-            total += np.bincount(lay[idx][clear], weights=before[clear], minlength=n_layers).astype(np.int64)
+            total += np.bincount(lay[idx][clear], weights=pairs, minlength=n_layers).astype(np.int64)
         else:
-            total += int(before[clear].sum())
+            total += int(pairs.sum())
     return total
 
 
@@ -90,25 +101,30 @@ class _Counter:
     def __init__(self, lay: Layered) -> None:
         src: list[int] = []
         dst: list[int] = []
+        carried: list[int] = []
         for v in range(lay.n):
             for w in lay.lower[v]:
                 src.append(v)
                 dst.append(w)
+            if lay.lower_weight is not None:
+                carried.extend(lay.lower_weight[v])
         self.src = np.array(src, dtype=np.int64)
         self.dst = np.array(dst, dtype=np.int64)
+        heavy = lay.lower_weight is not None and any(c != 1 for c in carried)
+        self.weight = np.array(carried, dtype=np.int64) if heavy else None
         self.layer = np.array(lay.rank, dtype=np.int64)[self.src] if src else np.zeros(0, np.int64)
 
     def __call__(self, pos: Sequence[int]) -> int:
         if len(self.src) < 2:
             return 0
         p = np.fromiter(pos, dtype=np.int64, count=len(pos))
-        return count_layered_crossings(self.layer, p[self.src], p[self.dst])
+        return count_layered_crossings(self.layer, p[self.src], p[self.dst], self.weight)
 
     def per_layer(self, pos: Sequence[int]) -> np.ndarray:
         if len(self.src) < 2:
             return np.zeros(1, dtype=np.int64)
         p = np.fromiter(pos, dtype=np.int64, count=len(pos))
-        return crossings_per_layer(self.layer, p[self.src], p[self.dst])
+        return crossings_per_layer(self.layer, p[self.src], p[self.dst], self.weight)
 
 
 def layered_crossings(lay: Layered, layers: list[list[int]]) -> int:

@@ -3,8 +3,10 @@
 A pure function of the graph: nodes are put in a canonical order derived from their ids (never
 from hash or insertion order), then each weakly connected component goes through
 
-1. cycle breaking and layering (``layout_rank``): short edges, inputs above their consumers;
-2. dummy nodes on long edges and crossing minimisation (``layout_order``);
+1. cycle breaking (``layout_rank``) and ranks by network simplex (``layout_simplex``): the least
+   total edge length, with edges that will run in a bundle cheaper to stretch;
+2. dummy nodes on long edges, bundled where they share an end, and crossing minimisation
+   (``layout_order``);
 3. Brandes–Köpf coordinates that respect every node's real size (``layout_coord``);
 
 and components are set side by side.  With ``previous`` the old picture anchors the new one:
@@ -37,7 +39,8 @@ from gradviz.graph.layout.order import (
     layered_crossings,
     minimise_crossings,
 )
-from gradviz.graph.layout.rank import acyclic_edges, assign_ranks, topological_order
+from gradviz.graph.layout.rank import acyclic_edges
+from gradviz.graph.layout.simplex import optimal_ranks
 
 __all__ = ["DEFAULT_HEIGHT", "DEFAULT_WIDTH", "LayoutResult", "count_crossings", "layout"]
 
@@ -192,33 +195,85 @@ class _Part:
 def _build_layered(
     members: list[int], edge_ids: list[int], prep: _Prepared, rank_of: Mapping[int, int] | Sequence[int]
 ) -> tuple[Layered, list[list[int]]]:
-    """Proper layered graph: one dummy per rank crossed by a long edge."""
+    """Proper layered graph: long edges run through dummy nodes, one per rank crossed.
+
+    Long edges that share an end run as one bundle: a node whose output is consumed at many
+    depths (a recurrent weight, a shared gain) sends one line down through the ranks from which
+    each consumer branches off where it sits, and a node fed from many depths (a loss that sums a
+    weight-decay term per parameter) collects its inputs on one line that runs up to the
+    shallowest of them.  An edge that could join both bundles joins the one with more edges.
+    Without bundles the dummies grow as the sum of the edges' spans (millions on a deep graph
+    whose parameters are used at every depth); with them, as the deepest span per bundle.
+    Every segment records how many edges it carries, so crossings are counted per edge.
+    """
     local = {g: i for i, g in enumerate(members)}
     n_real = len(members)
     rank = [rank_of[g] for g in members]
     upper_keyed: list[list[tuple[float, int, int]]] = [[] for _ in range(n_real)]
     lower: list[list[int]] = [[] for _ in range(n_real)]
+    ends = [(local[prep.edges[e][0]], local[prep.edges[e][1]]) for e in edge_ids]
+    long_out = [0] * n_real
+    long_in = [0] * n_real
+    for a, b in ends:
+        if rank[b] - rank[a] > 1:
+            long_out[a] += 1
+            long_in[b] += 1
+
+    def dummy(r: int) -> int:
+        rank.append(r)
+        upper_keyed.append([])
+        lower.append([])
+        return len(rank) - 1
+
+    down_bus: dict[int, list[int]] = {}  # source -> its dummies, rank[source] + 1 downwards
+    up_bus: dict[int, list[int]] = {}  # target -> its dummies, rank[target] - 1 upwards
     chains: list[list[int]] = []
-    for e in edge_ids:
-        u, v = prep.edges[e]
-        a, b = local[u], local[v]
+    for e, (a, b) in zip(edge_ids, ends):
         slot = prep.slots[e]
-        chain = [a]
-        prev = a
-        for r in range(rank[a] + 1, rank[b]):
-            d = len(rank)
-            rank.append(r)
-            upper_keyed.append([(slot, a, prev)])
-            lower.append([])
-            lower[prev].append(d)
-            chain.append(d)
-            prev = d
-        upper_keyed[b].append((slot, a, prev))
-        lower[prev].append(b)
-        chain.append(b)
-        chains.append(chain)
+        span = rank[b] - rank[a]
+        if span > 1 and long_out[a] > 1 and long_out[a] >= long_in[b]:
+            bus = down_bus.setdefault(a, [])
+            while len(bus) < span - 1:
+                d = dummy(rank[a] + 1 + len(bus))
+                prev = bus[-1] if bus else a
+                upper_keyed[d].append((slot, a, prev))
+                lower[prev].append(d)
+                bus.append(d)
+            path = [a, *bus[: span - 1], b]
+            upper_keyed[b].append((slot, a, path[-2]))
+            lower[path[-2]].append(b)
+        elif span > 1 and long_in[b] > 1:
+            bus = up_bus.setdefault(b, [])
+            while len(bus) < span - 1:
+                d = dummy(rank[b] - 1 - len(bus))
+                below = bus[-1] if bus else b
+                upper_keyed[below].append((slot, a, d))
+                lower[d].append(below)
+                bus.append(d)
+            top = bus[span - 2]
+            path = [a, *reversed(bus[: span - 1]), b]
+            upper_keyed[top].append((slot, a, a))
+            lower[a].append(top)
+        else:
+            path = [a]
+            prev = a
+            for r in range(rank[a] + 1, rank[b]):
+                d = dummy(r)
+                upper_keyed[d].append((slot, a, prev))
+                lower[prev].append(d)
+                path.append(d)
+                prev = d
+            upper_keyed[b].append((slot, a, prev))
+            lower[prev].append(b)
+            path.append(b)
+        chains.append(path)
     upper = [[w for _, _, w in sorted(keyed)] for keyed in upper_keyed]
-    return Layered(n_real=n_real, rank=rank, upper=upper, lower=lower), chains
+    carried: dict[tuple[int, int], int] = {}
+    for path in chains:
+        for x, y in itertools.pairwise(path):
+            carried[(x, y)] = carried.get((x, y), 0) + 1
+    lower_weight = [[carried[(v, w)] for w in row] for v, row in enumerate(lower)]
+    return Layered(n_real=n_real, rank=rank, upper=upper, lower=lower, lower_weight=lower_weight), chains
 
 
 def _effort(n: int) -> tuple[int, int, int]:
@@ -234,19 +289,39 @@ def _effort(n: int) -> tuple[int, int, int]:
     return 6, 3, 2
 
 
+# An edge out of a node with this many consumers, or into one with this many inputs, will share
+# its dummies with the others in a bundle, so its length costs less.
+BUNDLE_DEGREE = 3
+BUNDLED_WEIGHT = 1
+SINGLE_WEIGHT = 3
+
+
+def _bundle_weights(n: int, tails: list[int], heads: list[int]) -> list[int]:
+    """Edge weights for ranking: an edge that will run in a bundle is cheaper to stretch than
+    one that needs dummies of its own, so ranking keeps the latter short first (an ``x @ w``
+    whose ``x`` and ``w`` feed every step sits by the step that uses it, not by ``x``)."""
+    out_degree = [0] * n
+    in_degree = [0] * n
+    for a, b in zip(tails, heads):
+        out_degree[a] += 1
+        in_degree[b] += 1
+    return [
+        BUNDLED_WEIGHT if out_degree[a] >= BUNDLE_DEGREE or in_degree[b] >= BUNDLE_DEGREE else SINGLE_WEIGHT
+        for a, b in zip(tails, heads)
+    ]
+
+
 def _layout_component(
     members: list[int], edge_ids: list[int], prep: _Prepared, along: list[float], node_gap: float
 ) -> _Part:
     local = {g: i for i, g in enumerate(members)}
     m = len(members)
-    succ: list[list[int]] = [[] for _ in range(m)]
     pred: list[list[int]] = [[] for _ in range(m)]
-    for e in edge_ids:
-        u, v = prep.edges[e]
-        succ[local[u]].append(local[v])
-        pred[local[v]].append(local[u])
-    topo = topological_order(m, succ, pred)
-    local_rank = assign_ranks(m, succ, pred, topo)
+    tails = [local[prep.edges[e][0]] for e in edge_ids]
+    heads = [local[prep.edges[e][1]] for e in edge_ids]
+    for a, b in zip(tails, heads):
+        pred[b].append(a)
+    local_rank = optimal_ranks(m, tails, heads, _bundle_weights(m, tails, heads))
     if prep.rank_groups:
         local_rank = align_group_sources(local_rank, [prep.rank_groups[g] for g in members], pred)
     rank_of = {g: local_rank[i] for i, g in enumerate(members)}
