@@ -1,6 +1,6 @@
 """Which ``nn.Module`` forward call is running now, so every autograd node knows the layer that made it.
 
-``Module.__call__`` opens a ``ModuleCall`` for the duration of the call (nested calls form a
+``Module.__call__`` sets ``current`` to a new ``ModuleCall`` for the duration of the call (nested calls form a
 chain through ``parent``); ``Node.__init__`` copies ``current`` onto the node. The graph snapshot
 turns the chain into a path ("model.0") and a box label ("Linear(4, 16)"). The hot path is one
 object per module call and one attribute read per op; names are only worked out when a snapshot
@@ -14,7 +14,7 @@ from typing import Any
 
 from gradviz.autograd.ids import next_uid
 
-__all__ = ["ModuleCall", "current", "enter", "leave"]
+__all__ = ["ModuleCall", "current"]
 
 
 class ModuleCall:
@@ -51,17 +51,5 @@ def _dead_ref() -> None:
     return None
 
 
+# The call running now; Module.__call__ sets it around forward and puts the caller's back after.
 current: ModuleCall | None = None
-
-
-def enter(module: Any) -> ModuleCall | None:
-    """Open a call of ``module``; returns the enclosing call, to hand back to ``leave``."""
-    global current
-    parent = current
-    current = ModuleCall(module, parent)
-    return parent
-
-
-def leave(parent: ModuleCall | None) -> None:
-    global current
-    current = parent

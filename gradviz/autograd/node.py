@@ -239,17 +239,16 @@ class Node:
         self.sequence_nr = next(_sequence) if sequence_nr is None else sequence_nr
         self.saved: dict[str, Any] = _NO_ENTRIES  # attr (without _saved_) -> SavedTensor or value
         self.span: SourceSpan | None = current_span()
-        # The nn.Module forward call that made this node (the canvas draws it as a box).
-        call = _module_calls.current
-        if call is not None:
-            self.module_call = call
+        # The nn.Module forward call that made this node (the canvas draws it as a box). Always
+        # set, so every node's attributes come in one order and share one key table.
+        self.module_call: ModuleCall | None = _module_calls.current
         if _grad_mode._anomaly:
             self._forward_stack = _learner_stack()
         # Hook tables start as a shared empty dict and get their own on first registration:
         # most nodes never see a hook, and allocating four dicts per op is measurable.
 
     # Defaults shared by every node until set on the instance.
-    module_call: ModuleCall | None = None  # set in __init__ only inside a module's forward
+    module_call: ModuleCall | None = None  # (__init__ sets it; a subclass that skips it reads None)
     input_meta: list[InputMeta] = []  # (shape, DType) per input edge
     needs_input_grad: tuple[bool, ...] = ()
     attrs: dict[str, Any] = {}  # non-saved parameters the VJP needs (never mutated in place)

@@ -175,6 +175,7 @@ class _Builder:
         rows = graph.graph.get("modules") or []
         self.rows: dict[str, Mapping[str, Any]] = {str(r["id"]): r for r in rows if isinstance(r, Mapping)}
         self.codes: dict[tuple[Any, ...], int] = {}
+        self.naming_ops: set[Hashable] | None = None  # ops whose output the learner named
         uses: dict[Hashable, int] = {}
         for _, data in self.nodes(data=True):
             if data.get("kind") == "op":
@@ -245,7 +246,7 @@ class _Builder:
                             self.groups[str(ref)].parent = step_id
                         else:
                             self.owner[ref] = step_id
-                    if period > 1:
+                    if period > MIN_REPEATS:  # a shorter body cannot hold a loop of its own
                         work.append((step_id, body))
         self.groups = _parents_first(self.groups)
         for g in self.groups.values():
@@ -274,10 +275,15 @@ class _Builder:
         return found
 
     def names_output(self, op: Hashable) -> bool:
-        for _, t, data in self.graph.out_edges(op, data=True):
-            if data.get("view") == "dataflow" and self.nodes[t].get("name"):
-                return True
-        return False
+        if self.naming_ops is None:
+            self.naming_ops = {
+                u
+                for u, t, data in self.graph.edges(data=True)
+                if data.get("view") == "dataflow"
+                and self.nodes[t].get("kind") == "tensor"
+                and self.nodes[t].get("name")
+            }
+        return op in self.naming_ops
 
     # tensors --------------------------------------------------------------------------------
     def place_tensors(self, grouping: Grouping) -> None:

@@ -215,14 +215,15 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # The ops this call records remember it (their module path), hooks included; no frame is
         # added, so tracebacks and hook order are PyTorch's.
-        outer = _module_calls.enter(self)
+        outer = _module_calls.current
+        _module_calls.current = _module_calls.ModuleCall(self, outer)
         try:
             state = self.__dict__
             if not (state.get("_forward_pre_hooks") or state.get("_forward_hooks") or state.get("_backward_hooks")):
                 return self.forward(*args, **kwargs)
             return call_with_hooks(self, args, kwargs)
         finally:
-            _module_calls.leave(outer)
+            _module_calls.current = outer
 
     # -- hooks (PyTorch's _call_impl order: pre-hooks, backward-hook inputs, forward, hooks) ----------
     def register_forward_pre_hook(
