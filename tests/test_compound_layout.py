@@ -55,7 +55,7 @@ def test_every_node_sits_in_its_own_boxes_and_outside_all_others(view, direction
     for v in drawn.nodes:
         x, y = result.positions[v]
         w, h = drawn.nodes[v]["width"], drawn.nodes[v]["height"]
-        mine = set(grouping.chain(inner[v]))
+        mine = set(grouping.chain(grouping.owner.get(v)))
         for g, block in blocks.items():
             if g in mine:
                 assert _inside(block, x, y, w, h), (v, g)
