@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
         self.graph_column.setStretchFactor(1, 2)
         player.set_source(self.editor.toPlainText())
         player.set_cell_graphs(self.running.cell_graphs)
-        player.set_calls(self.running.backward_calls, self.snapshot)
+        player.set_calls(self.running.backward_calls, self.running.replay_graph(self.snapshot))
         self._sync_buffer_states()
         self.balance_layout()
 
@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
             if self.player is not None:
                 self.player.set_source(self.editor.toPlainText())
                 self.player.set_cell_graphs(self.running.cell_graphs)
-                self.player.set_calls(calls, self.snapshot)
+                self.player.set_calls(calls, self.running.replay_graph(self.snapshot))
                 self._sync_buffer_states()
             self.backward_calls_changed.emit(calls)
         finally:

@@ -107,6 +107,15 @@ class RunningController(QObject):
         self._call_graphs[index] = (graph, shown)
         return shown
 
+    def replay_graph(self, shown: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The graph the player replays calls on while ``shown`` is drawn: the cell's whole graph
+        when ``shown`` is one iteration cut from it (every kept iteration's nodes, so the rules,
+        names and badges of any call find theirs), else ``shown`` itself."""
+        for cell_graph, cut in self._call_graphs.values():
+            if cut is shown:
+                return cell_graph
+        return shown
+
     def _iteration_graph(self, index: int, graph: dict[str, Any]) -> dict[str, Any]:
         found = iteration_graph(graph, self._backward_calls, index, self._loops)
         if found is None:

@@ -87,6 +87,9 @@ def test_the_slider_moves_between_iterations_one_graph_at_a_time(qtbot, window) 
     assert _ops(window.snapshot) == ONE_ITERATION and _iteration(window) == STEPS - 1
     qtbot.waitUntil(lambda: len(window.canvas.view.graph_scene.nodes) > 0, timeout=STATE_TIMEOUT_MS)
     last_loss = _root(window)["values"]["preview"]
+    scene = window.canvas.view.graph_scene
+    last_badge = scene.nodes[_root(window)["id"]].badge
+    assert last_badge  # why loss.grad is None, from the player
     last_positions = _positions(window)
     params = {n["id"] for n in window.snapshot["nodes"] if n.get("is_param")}
     assert len(params) == 6 and params <= set(last_positions)
@@ -96,6 +99,8 @@ def test_the_slider_moves_between_iterations_one_graph_at_a_time(qtbot, window) 
     assert window.player.current_call == 0 and "iteration 1 of 20" in panel.position.text()
     assert _ops(window.snapshot) == ONE_ITERATION
     first_loss = _root(window)["values"]["preview"]
+    # the player replays on the cell's whole graph, so iteration 1's nodes have their badges and rules too
+    assert scene.nodes[_root(window)["id"]].badge == last_badge
     assert first_loss != last_loss and first_loss == pytest.approx(panel.loops[0].losses[0], rel=1e-6)
     shown = {n["id"] for n in window.snapshot["nodes"]}
     other_iterations = {n["id"] for n in window.running.cell_graphs[0]["nodes"]} - shown
