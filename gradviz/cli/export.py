@@ -215,7 +215,10 @@ def _parser() -> argparse.ArgumentParser:
         "shown around the running node",
     )
     parser.add_argument(
-        "--max-frames", type=int, default=120, help="an animation of a longer call is sampled (0: every step)"
+        "--max-frames",
+        type=int,
+        default=120,
+        help="an animation or PDF handout of a longer call is sampled (0: every step)",
     )
     parser.add_argument(
         "--in-process", action="store_true", help="run the script in this process instead of the sandboxed worker"

@@ -167,3 +167,16 @@ def test_grad_labels_of_converging_edges_do_not_overlap(qapp, mlp: ExportSource,
                 assert not a.adjusted(1, 1, -1, -1).intersects(b), (frame[1], text_a, text_b)
         crowded = max(crowded, len(boxes))
     assert crowded >= 6  # the check saw frames with many labels at once
+
+
+def test_huge_pdf_is_split_into_pages_readers_open(qapp, loop: ExportSource, tmp_path: Path) -> None:
+    import re
+
+    out = tmp_path / "loop.pdf"
+    notes: list[str] = []
+    pages = export_source(out, loop, ExportRequest("pdf", mode="final"), notice=notes.append)
+    data = out.read_bytes()
+    boxes = [[float(v) for v in m.split()] for m in re.findall(rb"/MediaBox \[([\d. ]+)\]", data)]
+    assert pages > 1 and len(boxes) == pages
+    assert all(max(box[2] - box[0], box[3] - box[1]) <= 14_400 + 1 for box in boxes)  # 200 in, in points
+    assert f"split over {pages} pages" in notes[0]

@@ -51,7 +51,7 @@ class ExportRequest:
     # pixels on each side of a raster frame at most (None: 1920 for animations, 8192 for a PNG);
     # a bigger graph is shown through a window that follows the running node (ui.export.camera)
     max_size: int | None = None
-    max_frames: int | None = MAX_FRAMES  # an animation of a longer call is sampled (None: every step)
+    max_frames: int | None = MAX_FRAMES  # an animation or handout of a longer call is sampled (None: all)
 
     def side_limit(self) -> int:
         if self.max_size is not None:
@@ -230,8 +230,14 @@ def export_drawing(
             path, fmt, drawing, theme, frames, scale=scale, area=request.area, areas=areas, progress=progress
         )
     if fmt == "pdf":
-        write_pdf(path, drawing, theme, frames, area=request.area, progress=progress)
-        return len(frames)
+        pages = write_pdf(path, drawing, theme, frames, area=request.area, progress=progress)
+        if pages > len(frames) and notice is not None:
+            size = drawing.bounds([c for _, c in frames]) if request.area is None else request.area
+            notice(
+                f"the drawing is {size.width():,.0f} x {size.height():,.0f} units; PDF pages are at most 200 in "
+                f"a side, so each picture is split over {pages // len(frames)} pages"
+            )
+        return pages
     if len(frames) != 1:
         raise ExportError(f".{fmt} holds one picture; use .pdf or an animation for several steps")
     if fmt == "png":
@@ -272,7 +278,7 @@ def export_source(
     sample = None
     if request.fmt in ANIMATIONS:
         mode = "all" if source.trace is not None else "graph"  # an animation is every step, or one still
-    if mode == "all" and source.trace is not None and request.fmt != "pdf":
+    if mode == "all" and source.trace is not None:  # an animation or a PDF handout
         sample = sample_steps(source.trace, request.max_frames)
     frames = frames_for(
         source.trace, source.call_number, mode, request.step, source.snapshot, request.lang, sample=sample

@@ -11,6 +11,7 @@ Every writer renders into a temporary file next to the target and renames it on 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
@@ -34,6 +35,7 @@ __all__ = [
     "Drawing",
     "Frame",
     "Progress",
+    "pdf_tiles",
     "render_image",
     "write_animation",
     "write_pdf",
@@ -47,6 +49,7 @@ HOLD_FIRST_MS = 1400
 HOLD_LAST_MS = 2800
 ANIMATION_FORMATS = {"gif": "GIF", "apng": "PNG", "webp": "WEBP"}
 MAX_PIXELS = 80_000_000
+PDF_MAX_PAGE = 19_200  # units (200 in at 96 dpi): the largest page PDF readers open as it is
 PNG_COMPRESS_LEVEL = 1  # a raster export past this many pixels is refused, not allocated
 
 Progress = Callable[[int, int], None]
@@ -149,6 +152,19 @@ def write_svg(
         painter.end()
 
 
+def pdf_tiles(rect: QRectF) -> list[QRectF]:
+    """``rect`` cut into pages of at most ``PDF_MAX_PAGE`` units a side, row by row: PDF readers
+    refuse or shrink pages over 200 inches (a 300-iteration loop is 148,000 units tall)."""
+    columns = max(1, math.ceil(rect.width() / PDF_MAX_PAGE))
+    rows = max(1, math.ceil(rect.height() / PDF_MAX_PAGE))
+    width, height = rect.width() / columns, rect.height() / rows
+    return [
+        QRectF(rect.left() + c * width, rect.top() + r * height, width, height)
+        for r in range(rows)
+        for c in range(columns)
+    ]
+
+
 def write_pdf(
     path: str | Path,
     drawing: Drawing,
@@ -158,17 +174,20 @@ def write_pdf(
     area: QRectF | None = None,
     progress: Progress | None = None,
     title: str = "gradviz graph",
-) -> None:
-    """One page per frame (a handout when ``frames`` holds every step), each the drawing's size."""
+) -> int:
+    """One page per frame (a handout when ``frames`` holds every step), each the drawing's size;
+    a drawing past ``PDF_MAX_PAGE`` units a side goes on several pages (``pdf_tiles``), the
+    caption on the first. Returns the number of pages."""
     if not frames:
         raise ExportError("nothing to export")
     rect = area or drawing.bounds([caption for _, caption in frames])
+    tiles = pdf_tiles(rect)
     with atomic_path(path) as tmp:
         writer = QPdfWriter(str(tmp))
         writer.setResolution(DPI)
         writer.setTitle(title)
         writer.setCreator("gradviz")
-        points = QSizeF(rect.width() * 72.0 / DPI, rect.height() * 72.0 / DPI)
+        points = QSizeF(tiles[0].width() * 72.0 / DPI, tiles[0].height() * 72.0 / DPI)
         writer.setPageLayout(
             QPageLayout(
                 QPageSize(points, QPageSize.Unit.Point, "gradviz", QPageSize.SizeMatchPolicy.ExactMatch),
@@ -179,18 +198,23 @@ def write_pdf(
         painter = QPainter()
         if not painter.begin(writer):
             raise ExportError(f"could not write {path}")
+        pages = 0
         try:
             for i, (state, caption) in enumerate(frames):
-                if i:
-                    writer.newPage()
-                painter.save()
-                painter.translate(-rect.left(), -rect.top())
-                drawing.paint(painter, theme, state, caption, area=rect)
-                painter.restore()
+                for tile in tiles:
+                    if pages:
+                        writer.newPage()
+                    painter.save()
+                    painter.setClipRect(QRectF(0, 0, tile.width(), tile.height()))
+                    painter.translate(-tile.left(), -tile.top())
+                    drawing.paint(painter, theme, state, caption, area=rect)
+                    painter.restore()
+                    pages += 1
                 if progress is not None:
                     progress(i + 1, len(frames))
         finally:
             painter.end()
+    return pages
 
 
 def frame_durations(count: int) -> list[int]:
