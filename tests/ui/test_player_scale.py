@@ -270,3 +270,16 @@ def test_earlier_calls_ledger_is_the_same_and_bounded(qtbot, monkeypatch):
     rows = widget._ledger_before(len(calls) - 1)
     total = len(Ledger.from_traces(calls[:-1]).entries)
     assert len(rows) == 4 and rows[0] == f"… {total - 3} earlier changes to .grad"
+
+
+def test_big_calls_show_the_running_nodes_and_latest_freed_buffers(player):
+    replay = player.replay
+    buffers = replay.buffers
+    assert len(buffers) > player.MAX_CHIPS
+    for step in range(0, len(replay), 97):
+        player.seek(step)
+        state = replay.state(step)
+        current = [k for k in buffers if k[0] == state.current_node]
+        freed = [k for k in buffers if not state.buffers[k] and k not in current]
+        room = player.MAX_CHIPS - len(current)
+        assert player._chip_keys == current + (freed[-room:] if room > 0 else []), step

@@ -81,6 +81,7 @@ class BackwardPlayer(QWidget):
         self._vjp_cache: dict[str, dict[str, Any]] = {}
         self._events_by_node: dict[str, list[dict[str, Any]]] | None = None  # the selected call's, by node
         self._chip_keys: list[tuple[str, str]] | None = None  # the chips shown, to skip unchanged frames
+        self._buffers_by_node: dict[str, list[tuple[str, str]]] | None = None  # the call's, by node
         self._earlier_ledger: list[str] = []
         self._session_ledger: list[LedgerEntry] | None = None  # every call's .grad changes, made once per set_calls
         self._source_lines: list[str] = []
@@ -374,6 +375,7 @@ class BackwardPlayer(QWidget):
         self._forget_sent()
         self._show_call_choice(index)
         self._chip_keys = None
+        self._buffers_by_node = None
         self.memory_lane.set_lane(self._replay.memory_lane())
         self.slider.blockSignals(True)
         self.slider.setRange(0, len(self._replay) - 1)
@@ -607,6 +609,7 @@ class BackwardPlayer(QWidget):
         self.language = language
         self._vjp_cache = {}  # rule lines are in the old language
         self._sum_texts.clear()  # "(300 grads)" too
+        self.chips.retranslate()
         if self._replay is not None:
             self._paint_badges()
             self._show(self._step, animate=False)
@@ -755,9 +758,24 @@ class BackwardPlayer(QWidget):
         if len(buffers) <= self.MAX_CHIPS:
             keys = list(buffers)
         else:
-            current = [k for k in buffers if k[0] == state.current_node]
-            freed = [k for k in buffers if not state.buffers.get(k, True) and k not in current]
-            keys = current + freed[-(self.MAX_CHIPS - len(current)) :]
+            # Found through indexes, not by scanning a 900-buffer call every frame: the running
+            # node's buffers, then the latest freed ones (the trace's buffer_freed steps, newest first).
+            if self._buffers_by_node is None:
+                self._buffers_by_node = {}
+                for key in buffers:
+                    self._buffers_by_node.setdefault(key[0], []).append(key)
+            current = self._buffers_by_node.get(state.current_node or "", [])[: self.MAX_CHIPS]
+            room = self.MAX_CHIPS - len(current)
+            freed: list[tuple[str, str]] = []
+            steps = self._replay.steps_of("buffer_freed")
+            for k in reversed(steps[: bisect_right(steps, state.step)]):
+                if len(freed) >= room:
+                    break
+                event = self._replay.events[k]
+                key = (str(event["node_id"]), str(event["attr"]))
+                if key in buffers and key not in current and key not in freed:
+                    freed.append(key)
+            keys = current + freed[::-1]
         if keys != self._chip_keys:
             self._chip_keys = keys
             self.chips.set_buffers({k: buffers[k] for k in keys}, self._node_label, state.buffers)

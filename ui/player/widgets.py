@@ -143,7 +143,7 @@ class BufferChips(QWidget):
         self._chips: dict[tuple[str, str], QLabel] = {}
         self._alive: dict[tuple[str, str], bool] = {}
         self._styled: dict[int, tuple[bool, bool]] = {}  # id(label) -> (alive, pointed) painted
-        self._tips: dict[int, str] = {}  # id(label) -> the tooltip it has
+        self._tips: dict[int, tuple[Any, ...]] = {}  # id(label) -> what its tooltip was made from
         self._names: dict[tuple[str, str], str] = {}  # buffer -> "MulBackward0._saved_self"
         self._earlier: set[tuple[str, str]] = set()  # buffers an earlier call freed (ensure_chip)
         self._theme = current_theme()
@@ -216,10 +216,10 @@ class BufferChips(QWidget):
         is what made stepping through big calls stutter."""
         chip = self._chips[key]
         self._alive[key] = alive
-        tip = self.tooltip_for(key, alive)
-        if self._tips.get(id(chip)) != tip:
-            self._tips[id(chip)] = tip
-            chip.setToolTip(tip)
+        look = (key, alive, key in self._earlier, self._names.get(key))
+        if self._tips.get(id(chip)) != look:  # a pooled label may now show another buffer
+            self._tips[id(chip)] = look
+            chip.setToolTip(self.tooltip_for(key, alive))
         if self._styled.get(id(chip)) == (alive, pointed):
             return
         self._styled[id(chip)] = (alive, pointed)
@@ -234,6 +234,10 @@ class BufferChips(QWidget):
                 f"{'solid' if pointed else 'dashed'} {border}; text-decoration:line-through;"
             )
         chip.setStyleSheet(f"QLabel#bufferChip {{{style} border-radius:6px; padding:1px 6px;}}")
+
+    def retranslate(self) -> None:
+        """The UI language changed: tooltips are made again on the next paint."""
+        self._tips.clear()
 
     def tooltip_for(self, key: tuple[str, str], alive: bool) -> str:
         """What a chip means, in the UI language: which buffer, and why it is held or gone."""
