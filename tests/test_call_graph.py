@@ -168,12 +168,20 @@ def test_an_iteration_kept_as_a_summary_has_no_graph_and_names_the_nearest(defau
     assert nearest_detailed(calls, 11) == 16 and nearest_detailed(calls, 8) == 3
 
 
-def test_a_graph_missing_from_the_snapshot_is_not_drawn(every_call_detailed) -> None:
+def test_a_graph_missing_from_the_snapshot_is_not_drawn_unless_it_says_it_is_cut(every_call_detailed) -> None:
     snapshot, calls, _ = every_call_detailed
     plan = call_node_ids(calls[3]) or []
     partial = {**snapshot, "nodes": [n for n in snapshot["nodes"] if n["id"] != plan[1]]}
     cut = call_subgraph(partial, calls[3], 3)
     assert cut.snapshot is None and cut.missing == (plan[1],) and not cut.summarized
+    # a snapshot cut to a node budget says so: the call's part of it is drawn, cut as the snapshot is
+    budgeted = {**partial, "graph": {**partial["graph"], "truncated": {"max_nodes": 300}}}
+    part = call_subgraph(budgeted, calls[3], 3)
+    assert part.snapshot is not None and part.missing == (plan[1],)
+    assert part.snapshot["graph"]["truncated"] == {"max_nodes": 300}
+    ids = {n["id"] for n in part.snapshot["nodes"]}
+    assert plan[1] not in ids and set(plan) - {plan[1]} <= ids
+    assert all(e["source"] in ids and e["target"] in ids for e in part.snapshot["links"])
 
 
 def test_a_lone_call_keeps_its_cells_whole_graph() -> None:

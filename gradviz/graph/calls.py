@@ -99,7 +99,9 @@ class CallGraph:
 
     ``snapshot`` is None when the call was kept as a summary (``summarized``) or when the cell's
     snapshot no longer holds every node the call ran (``missing`` lists them): drawing part of a
-    graph as if it were the call's would be wrong.
+    graph as if it were the call's would be wrong. A snapshot cut to a node budget
+    (``graph.truncated``) is the exception: it says it is cut, so the call's part of it is drawn
+    (and ``missing`` lists what the budget left out).
     """
 
     call_index: int
@@ -120,8 +122,11 @@ def call_subgraph(snapshot: Mapping[str, Any], call: Mapping[str, Any], call_ind
         return CallGraph(call_index, None, summarized=True)
     nodes = {str(n.get("id")): n for n in snapshot.get("nodes", [])}
     missing = tuple(v for v in plan if v not in nodes)
-    if missing:
+    if missing and not (snapshot.get("graph") or {}).get("truncated"):
         return CallGraph(call_index, None, missing=missing)
+    # A snapshot cut to a node budget says so (``graph.truncated``, its edge ops marked ``cut``):
+    # the call's part of it is drawn the same way, and the cut carries over in the graph attributes.
+    planned, plan = plan, [v for v in plan if v in nodes]
     start = call["events"][0]
     keep: dict[str, None] = dict.fromkeys(plan)  # ordered: the plan first, as the call ran it
     for v in plan:
@@ -135,11 +140,11 @@ def call_subgraph(snapshot: Mapping[str, Any], call: Mapping[str, Any], call_ind
         _keep_tensor(keep, nodes, tid)
     kept_nodes = [dict(nodes[v]) for v in keep]
     _call_values(kept_nodes, call)
-    _counterpart_keys(kept_nodes, plan)
+    _counterpart_keys(kept_nodes, planned)
     links = [dict(e) for e in snapshot.get("links", []) if e.get("source") in keep and e.get("target") in keep]
     graph = {
         **dict(snapshot.get("graph") or {}),
-        "call": {"index": call_index, "call_id": call.get("call_id"), "nodes": len(plan)},
+        "call": {"index": call_index, "call_id": call.get("call_id"), "nodes": len(planned)},
     }
     if isinstance(graph.get("modules"), list):
         graph["modules"] = _modules_of(graph["modules"], kept_nodes)
@@ -150,7 +155,7 @@ def call_subgraph(snapshot: Mapping[str, Any], call: Mapping[str, Any], call_ind
         "nodes": kept_nodes,
         "links": links,
     }
-    return CallGraph(call_index, out)
+    return CallGraph(call_index, out, missing=missing)
 
 
 def _counterpart_keys(kept: list[dict[str, Any]], plan: list[str]) -> None:
@@ -163,7 +168,7 @@ def _counterpart_keys(kept: list[dict[str, Any]], plan: list[str]) -> None:
     for node in kept:
         node["counterpart"] = f"#{position[node['id']]}" if node["id"] in position else str(node["id"])
     for v, p in position.items():
-        for nr, tid in enumerate(by_id[v].get("outputs") or []):
+        for nr, tid in enumerate((by_id.get(v) or {}).get("outputs") or []):
             if tid in by_id and by_id[tid].get("kind") == "tensor":
                 by_id[tid]["counterpart"] = f"#{p}:{nr}"
 
