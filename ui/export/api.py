@@ -233,10 +233,12 @@ def export_drawing(
         pages = write_pdf(path, drawing, theme, frames, area=request.area, progress=progress)
         if pages > len(frames) and notice is not None:
             size = drawing.bounds([c for _, c in frames]) if request.area is None else request.area
-            notice(
-                f"the drawing is {size.width():,.0f} x {size.height():,.0f} units; PDF pages are at most 200 in "
-                f"a side, so each picture is split over {pages // len(frames)} pages"
+            text = translate(
+                "Export",
+                "the drawing is {0} x {1} units; PDF pages are at most 200 in a side, so each picture is split "
+                "over {2} pages",
             )
+            notice(text.format(f"{size.width():,.0f}", f"{size.height():,.0f}", pages // len(frames)))
         return pages
     if len(frames) != 1:
         raise ExportError(f".{fmt} holds one picture; use .pdf or an animation for several steps")
@@ -252,17 +254,32 @@ def export_drawing(
 
 def _framing_note(framing: Framing, fmt: str, request: ExportRequest) -> str:
     """What a bounded export did instead of the full-size picture, for the CLI and the dialog."""
-    full, part = framing.full_px, framing.frame_px
-    limit = request.side_limit()
-    head = f"the whole graph would be {full[0]:,} x {full[1]:,} px (limit {limit} px a side)"
+    (full_w, full_h), (part_w, part_h) = framing.full_px, framing.frame_px
+    head = translate("Export", "the whole graph would be {0} x {1} px (limit {2} px a side)").format(
+        f"{full_w:,}", f"{full_h:,}", request.side_limit()
+    )
     if not framing.follows:
-        return f"{head}; drawn whole at {framing.scale / request.scale:.2f} x the scale, {part[0]} x {part[1]} px"
+        shrunk = f"{framing.scale / request.scale:.2f}"
+        return translate("Export", "{0}; drawn whole at {1} x the scale, {2} x {3} px").format(
+            head, shrunk, part_w, part_h
+        )
     if fmt in ANIMATIONS:
-        what = f"each frame follows the running node at {part[0]} x {part[1]} px"
-    else:
-        where = f" around {framing.around}" if framing.around else ""
-        what = f"wrote the {part[0]} x {part[1]} px part{where}"
-    return f"{head}; {what} (use .svg or .pdf for all of it, or --max-size)"
+        text = translate("Export", "{0}; each frame follows the running node at {1} x {2} px")
+        return text.format(head, part_w, part_h) + _whole_hint()
+    if framing.around:
+        text = translate("Export", "{0}; wrote the {1} x {2} px part around {3}")
+        return text.format(head, part_w, part_h, framing.around) + _whole_hint()
+    return translate("Export", "{0}; wrote the {1} x {2} px part").format(head, part_w, part_h) + _whole_hint()
+
+
+def _whole_hint() -> str:
+    return " " + translate("Export", "(use .svg or .pdf for all of it, or a larger size limit)")
+
+
+def _sample_note(sample: StepSample) -> str:
+    return translate(
+        "Export", "sampled {0} of {1} steps: 1 in every {2}, plus the first, the last and each .grad accumulation"
+    ).format(len(sample.steps), f"{sample.total:,}", sample.stride)
 
 
 def export_source(
@@ -286,5 +303,5 @@ def export_source(
     drawing = GraphDrawing(source.snapshot, request.view)
     written = export_drawing(path, drawing, frames, request, progress, notice)
     if sample is not None and sample.sampled and notice is not None:
-        notice(sample.describe())
+        notice(_sample_note(sample))
     return written

@@ -34,19 +34,13 @@ class StepSample:
         return len(self.steps) < self.total
 
     def describe(self) -> str:
-        """One English sentence for the command line and the dialog; empty when every step is drawn."""
+        """One English sentence (the export translates its own); empty when every step is drawn."""
         if not self.sampled:
             return ""
         return (
-            f"sampled {len(self.steps)} of {self.total:,} steps: every {_ordinal(self.stride)} step, plus the first, "
-            f"the last and each .grad accumulation ({self.kept} key steps)"
+            f"sampled {len(self.steps)} of {self.total:,} steps: 1 in every {self.stride}, plus the first, the last "
+            "and each .grad accumulation"
         )
-
-
-def _ordinal(n: int) -> str:
-    if n % 100 in (11, 12, 13):
-        return f"{n}th"
-    return f"{n}{({1: 'st', 2: 'nd', 3: 'rd'}).get(n % 10, 'th')}"
 
 
 def _evenly(steps: list[int], count: int) -> list[int]:

@@ -392,6 +392,38 @@
 <context>
     <name>Export</name>
     <message>
+        <source>the drawing is {0} x {1} units; PDF pages are at most 200 in a side, so each picture is split over {2} pages</source>
+        <translation>图面为 {0} x {1} 单位；PDF 页面每边最多 200 英寸，因此每张图分成 {2} 页</translation>
+    </message>
+    <message>
+        <source>sampled {0} of {1} steps: 1 in every {2}, plus the first, the last and each .grad accumulation</source>
+        <translation>从 {1} 步中采样了 {0} 步：每 {2} 步取 1 步，另加第一步、最后一步和每次 .grad 累加</translation>
+    </message>
+    <message>
+        <source>(use .svg or .pdf for all of it, or a larger size limit)</source>
+        <translation>（要得到全部内容，请使用 .svg 或 .pdf，或调大尺寸上限）</translation>
+    </message>
+    <message>
+        <source>{0}; wrote the {1} x {2} px part</source>
+        <translation>{0}；写出了 {1} x {2} 像素的部分</translation>
+    </message>
+    <message>
+        <source>{0}; wrote the {1} x {2} px part around {3}</source>
+        <translation>{0}；写出了 {3} 周围 {1} x {2} 像素的部分</translation>
+    </message>
+    <message>
+        <source>{0}; each frame follows the running node at {1} x {2} px</source>
+        <translation>{0}；每一帧跟随正在运行的节点，{1} x {2} 像素</translation>
+    </message>
+    <message>
+        <source>{0}; drawn whole at {1} x the scale, {2} x {3} px</source>
+        <translation>{0}；按 {1} 倍缩放完整绘制，{2} x {3} 像素</translation>
+    </message>
+    <message>
+        <source>the whole graph would be {0} x {1} px (limit {2} px a side)</source>
+        <translation>整个计算图将是 {0} x {1} 像素（每边上限 {2} 像素）</translation>
+    </message>
+    <message>
         <source>sampled: 1 frame per {0} steps</source>
         <translation>采样：每 {0} 步取 1 帧</translation>
     </message>
