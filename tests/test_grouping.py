@@ -216,3 +216,18 @@ def test_snapshots_without_a_module_table_still_group():
         node.pop("module", None)
     grouping = group_graph(from_node_link(snapshot))
     assert grouping.groups == {} and grouping.owner == {}
+
+
+def test_values_made_inside_a_module_read_as_the_layer_that_made_them():
+    session = Session()
+    result = session.run_cell(
+        0,
+        "import torch\n"
+        "from torch import nn\n"
+        "model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))\n"
+        "x = torch.randn(2, 4)\n"
+        "loss = model(x).sum()\n",
+    )
+    assert result.error is None and result.graph is not None
+    titles = {str(n["label"]).split("\n")[0] for n in result.graph["nodes"] if n["kind"] == "tensor"}
+    assert {"output of model.0", "output of model.1", "model(x)"} <= titles  # the call's value keeps its text

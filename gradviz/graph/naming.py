@@ -50,8 +50,17 @@ def span_text(sources: Mapping[int, tuple[str, int]], span: Any, limit: int = MA
 def name_by_source(snapshot: dict[str, Any], sources: Mapping[int, tuple[str, int]]) -> dict[str, Any]:
     """Give every unnamed tensor node with a span its ``source_text`` and a label that starts
     with it. Works in place and returns the snapshot (chained after build_snapshot)."""
+    inside = _made_inside_modules(snapshot)
     for node in snapshot.get("nodes", []):
         if node.get("kind") != "tensor" or node.get("name") or node.get("wrapped_number"):
+            continue
+        if node["id"] in inside:
+            # Made and used inside one module call: its span is the call's (``model(x)``), not its
+            # own expression, so it reads as the layer that made it: "output of model.0".
+            path = inside[node["id"]]
+            label = str(node.get("label") or "")
+            if path and label.startswith(UNNAMED_LABEL):
+                node["label"] = f"output of {path}" + label[len(UNNAMED_LABEL) :]
             continue
         text = span_text(sources, node.get("span"))
         if text is None:
@@ -61,3 +70,32 @@ def name_by_source(snapshot: dict[str, Any], sources: Mapping[int, tuple[str, in
         if label.startswith(UNNAMED_LABEL):
             node["label"] = text + label[len(UNNAMED_LABEL) :]
     return snapshot
+
+
+def _made_inside_modules(snapshot: dict[str, Any]) -> dict[str, str | None]:
+    """Tensor id -> the module path of the op that made it, for every value an nn.Module call made
+    and another op of the same outermost call reads (a layer's output inside a Sequential, a
+    transposed weight): values whose span is the call site, not their own expression."""
+    rows = (snapshot.get("graph") or {}).get("modules") or []
+    parent = {r.get("id"): r.get("parent") for r in rows if isinstance(r, dict)}
+
+    def root(call: Any) -> Any:
+        seen = 0
+        while parent.get(call) is not None and seen < len(parent):
+            call, seen = parent[call], seen + 1
+        return call
+
+    ops = {n["id"]: n for n in snapshot.get("nodes", []) if n.get("kind") == "op"}
+    readers: dict[str, list[Any]] = {}
+    for op in ops.values():
+        for t in op.get("inputs") or []:
+            readers.setdefault(t, []).append(op.get("module"))
+    found: dict[str, str | None] = {}
+    for node in snapshot.get("nodes", []):
+        maker = ops.get(node.get("grad_fn")) if node.get("kind") == "tensor" else None
+        if maker is None or not maker.get("module"):
+            continue
+        top = root(maker["module"])
+        if any(m is not None and root(m) == top for m in readers.get(node["id"], [])):
+            found[node["id"]] = maker.get("module_path")
+    return found

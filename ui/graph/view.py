@@ -222,9 +222,9 @@ class GraphView(QGraphicsView):
             visible = self.visible_scene_rect()
             # Start where the group's data starts: its top (top-down) or left edge.
             if self.graph_scene.direction == "TB":
-                self.centerOn(QPointF(rect.center().x(), rect.top() + visible.height() / 2 - 10))
+                self.centerOn(QPointF(rect.center().x(), rect.top() + visible.height() / 2 - 30))
             else:
-                self.centerOn(QPointF(rect.left() + visible.width() / 2 - 10, rect.center().y()))
+                self.centerOn(QPointF(rect.left() + visible.width() / 2 - 30, rect.center().y()))
             self.note.show_message(
                 translate(
                     "GraphView", "The opened group is too big to show whole at a readable size: showing its start."
