@@ -76,31 +76,67 @@ from gradviz.autograd.ops.gather_scatter import scatter as scatter
 from gradviz.autograd.ops.gather_scatter import scatter_add as scatter_add
 from gradviz.autograd.ops.gather_scatter import take_along_dim as take_along_dim
 from gradviz.autograd.ops.inplace import abs_ as abs_
+from gradviz.autograd.ops.inplace import acos_ as acos_
+from gradviz.autograd.ops.inplace import asin_ as asin_
+from gradviz.autograd.ops.inplace import atan_ as atan_
+from gradviz.autograd.ops.inplace import ceil_ as ceil_
 from gradviz.autograd.ops.inplace import clamp_ as clamp_
 from gradviz.autograd.ops.inplace import clamp_max_ as clamp_max_
 from gradviz.autograd.ops.inplace import clamp_min_ as clamp_min_
 from gradviz.autograd.ops.inplace import cos_ as cos_
+from gradviz.autograd.ops.inplace import cosh_ as cosh_
+from gradviz.autograd.ops.inplace import erf_ as erf_
 from gradviz.autograd.ops.inplace import exp_ as exp_
+from gradviz.autograd.ops.inplace import expm1_ as expm1_
+from gradviz.autograd.ops.inplace import floor_ as floor_
+from gradviz.autograd.ops.inplace import log1p_ as log1p_
 from gradviz.autograd.ops.inplace import log_ as log_
 from gradviz.autograd.ops.inplace import neg_ as neg_
 from gradviz.autograd.ops.inplace import reciprocal_ as reciprocal_
 from gradviz.autograd.ops.inplace import relu_ as relu_
+from gradviz.autograd.ops.inplace import round_ as round_
+from gradviz.autograd.ops.inplace import rsqrt_ as rsqrt_
 from gradviz.autograd.ops.inplace import sigmoid_ as sigmoid_
 from gradviz.autograd.ops.inplace import sin_ as sin_
+from gradviz.autograd.ops.inplace import sinh_ as sinh_
 from gradviz.autograd.ops.inplace import sqrt_ as sqrt_
 from gradviz.autograd.ops.inplace import square_ as square_
+from gradviz.autograd.ops.inplace import tan_ as tan_
 from gradviz.autograd.ops.inplace import tanh_ as tanh_
+from gradviz.autograd.ops.inplace import trunc_ as trunc_
+from gradviz.autograd.ops.more_unary import acos as acos
+from gradviz.autograd.ops.more_unary import asin as asin
+from gradviz.autograd.ops.more_unary import atan as atan
+from gradviz.autograd.ops.more_unary import ceil as ceil
+from gradviz.autograd.ops.more_unary import cosh as cosh
+from gradviz.autograd.ops.more_unary import erf as erf
+from gradviz.autograd.ops.more_unary import expm1 as expm1
+from gradviz.autograd.ops.more_unary import floor as floor
+from gradviz.autograd.ops.more_unary import log1p as log1p
+from gradviz.autograd.ops.more_unary import round as round
+from gradviz.autograd.ops.more_unary import rsqrt as rsqrt
+from gradviz.autograd.ops.more_unary import sinh as sinh
+from gradviz.autograd.ops.more_unary import tan as tan
+from gradviz.autograd.ops.more_unary import trunc as trunc
 from gradviz.autograd.ops.random_ops import normal as normal
 from gradviz.autograd.ops.shape import adjoint as adjoint
 from gradviz.autograd.ops.shape import unbind as unbind
 from gradviz.autograd.ops.softmax_functions import log_softmax as log_softmax
 from gradviz.autograd.ops.softmax_functions import softmax as softmax
 
+arccos = acos
+arccos_ = acos_
+arcsin = asin
+arcsin_ = asin_
+arctan = atan
+arctan_ = atan_
 clip = clamp
 clip_ = clamp_
 concat = cat
 concatenate = cat
 divide = div
+fix = trunc
+fix_ = trunc_
 max = _max_
 min = _min_
 multiply = mul

@@ -10,6 +10,7 @@ from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
     more_pointwise,
     more_reduce,
     more_shape,
+    more_unary,
     nn_ops,
     normalization,
     pointwise,

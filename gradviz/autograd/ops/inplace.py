@@ -417,3 +417,68 @@ def index_add_(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha:
     from gradviz.autograd.ops import gather_scatter
 
     return inplace(input, lambda s: gather_scatter.index_add(s, dim, index, source, alpha=alpha), source)
+
+
+def _more_unary(name: str) -> Callable[[Tensor], Tensor]:
+    from gradviz.autograd.ops import more_unary
+
+    compute: Callable[[Tensor], Tensor] = getattr(more_unary, name)
+    return compute
+
+
+def log1p_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("log1p"))
+
+
+def expm1_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("expm1"))
+
+
+def rsqrt_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("rsqrt"))
+
+
+def tan_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("tan"))
+
+
+def sinh_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("sinh"))
+
+
+def cosh_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("cosh"))
+
+
+def asin_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("asin"))
+
+
+def acos_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("acos"))
+
+
+def atan_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("atan"))
+
+
+def erf_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("erf"))
+
+
+def floor_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("floor"))
+
+
+def ceil_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("ceil"))
+
+
+def trunc_(input: Tensor) -> Tensor:
+    return _unary_(input, _more_unary("trunc"))
+
+
+def round_(input: Tensor, *, decimals: int = 0) -> Tensor:
+    from gradviz.autograd.ops import more_unary
+
+    return inplace(input, lambda s: more_unary.round(s, decimals=decimals))

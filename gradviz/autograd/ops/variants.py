@@ -17,7 +17,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gradviz.autograd.ops import comparison, functional, gather_scatter, inplace, random_ops, softmax_functions
+from gradviz.autograd.ops import (
+    comparison,
+    functional,
+    gather_scatter,
+    inplace,
+    more_unary,
+    random_ops,
+    softmax_functions,
+)
 from gradviz.autograd.ops.shape import adjoint, unbind
 from gradviz.autograd.unsupported import is_torch_function, is_torch_tensor_method
 
@@ -183,6 +191,28 @@ def _unary_ops(names: Sequence[str]) -> list[OpVariants]:
     ]
 
 
+def _more_unary_ops(names: Sequence[str], alias_prefix: str = "") -> list[OpVariants]:
+    """Like ``_unary_ops`` for ``more_unary``'s functions; ``alias_prefix`` names NumPy's spelling
+    too (torch.arcsin is torch.asin)."""
+    entries = []
+    for name in names:
+        alias = (alias_prefix + name[1:],) if alias_prefix else ()
+        entries.append(
+            OpVariants(
+                name,
+                getattr(more_unary, name),
+                function=True,
+                method=True,
+                inplace=getattr(inplace, name + "_"),
+                function_aliases=alias,
+                method_aliases=alias,
+                inplace_function=True,
+                inplace_aliases=tuple(a + "_" for a in alias),
+            )
+        )
+    return entries
+
+
 def _ops(names: Sequence[str], *, function: bool = False, method: bool = False) -> list[OpVariants]:
     """Entries for ops with no aliases or operators whose implementation is ``functional.<name>``."""
     return [OpVariants(name, getattr(functional, name), function=function, method=method) for name in names]
@@ -273,6 +303,19 @@ VARIANTS = VariantTable(
         OpVariants("sgn", functional.sgn, function=True, method=True, inplace=inplace.sgn_),
         OpVariants("sign", functional.sign, function=True, method=True, inplace=inplace.sign_),
         *_unary_ops(["reciprocal", "square", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt"]),
+        *_more_unary_ops(["log1p", "expm1", "rsqrt", "tan", "sinh", "cosh", "erf", "floor", "ceil", "round"]),
+        *_more_unary_ops(["asin", "acos", "atan"], alias_prefix="arc"),
+        OpVariants(
+            "trunc",
+            more_unary.trunc,
+            function=True,
+            method=True,
+            inplace=inplace.trunc_,
+            function_aliases=("fix",),
+            method_aliases=("fix",),
+            inplace_function=True,
+            inplace_aliases=("fix_",),
+        ),
         # -- comparisons and logic -------------------------------------------------------------
         OpVariants("eq", functional.eq, function=True, method=True, operators=("__eq__",)),
         OpVariants("ne", functional.ne, function=True, method=True, operators=("__ne__",)),
