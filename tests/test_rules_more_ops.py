@@ -187,3 +187,48 @@ def test_new_rules_in_chinese(run) -> None:
     assert soft[0].endswith("([2, 3] 中的元素 [0, 0]; 沿维度 1 求和)")
     ((_view, low),) = _lines(run, "MinBackward1", "zh")
     assert "是最小值" in low[0]
+
+
+MORE = """import torch
+import torch.nn.functional as F
+a = torch.tensor([[1., -2., 3.], [0.5, 2., -0.5]], requires_grad=True)
+w = torch.tensor([[1., 2.], [3., 4.], [5., 6.]], requires_grad=True)
+y = (
+    (F.hardtanh(a) * 2).sum()
+    + (F.logsigmoid(a) * 2).sum()
+    + (F.celu(a, 2.0) * 3).sum()
+    + a.masked_fill(a > 1, 0).sum()
+    + a.index_select(1, torch.tensor([0, 0])).sum()
+    + (a.gather(1, torch.tensor([[1], [2]])) * 5).sum()
+    + F.embedding(torch.tensor([0, 2, 2]), w).sum()
+    + a.transpose(0, 1).sum()
+)
+y.backward()
+"""
+
+
+@pytest.fixture(scope="module")
+def more() -> tuple[dict, dict]:
+    result = Session().run_cell(0, MORE)
+    assert result.error is None, result.error
+    return result.graph, result.backward_calls[0]
+
+
+@pytest.mark.parametrize("name", ["HardtanhBackward0", "LogSigmoidBackward0", "CeluBackward0"])
+def test_more_activations_work_out(more, name: str) -> None:
+    ((view, lines),) = _lines(more, name)
+    sent = _sent(view)
+    assert any(_check(line, float(sent[_index(line)])) for line in lines), lines
+
+
+def test_gathers_and_embeddings_write_their_dims_in(more) -> None:
+    ((view, gather),) = _lines(more, "GatherBackward0")
+    assert gather[0].startswith("grad_self = zeros_like(self).scatter_add(1, index, grad):  shape [2, 1] → [2, 3]")
+    assert _sent(view)[0, 1] == 5.0  # row 0 gathered column 1
+    ((_view, select),) = _lines(more, "IndexSelectBackward0")
+    assert select[0].endswith("grad_self[0, 0] = 2")  # column 0 picked twice: its grads add up
+    ((_view, transpose),) = _lines(more, "TransposeBackward0")
+    assert transpose[0].startswith("grad_self = grad.transpose(0, 1)")
+    ((_view, embedding),) = _lines(more, "EmbeddingBackward0")
+    expected = "grad_weight = zeros_like(weight).index_add(0, indices, grad):  shape [3, 2] → [3, 2]"
+    assert embedding[0].startswith(expected)

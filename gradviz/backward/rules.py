@@ -74,6 +74,11 @@ ELEMENTWISE: dict[str, dict[str, tuple[str, str]]] = {
     },
     "GeluBackward0": {"self": ("grad × (Φ(self) + self × φ(self))", "{g} × (Φ({self}) + {self} × φ({self}))")},
     "SoftplusBackward0": {"self": ("grad × σ(beta × self)", "{g} × σ({beta} × {self})")},
+    "HardtanhBackward0": {"self": ("grad × (min_val < self < max_val)", "{g} × ({min_val} < {self} < {max_val})")},
+    "LogSigmoidBackward0": {"self": ("grad × (1 - σ(self))", "{g} × (1 - σ({self}))")},
+    "CeluBackward0": {
+        "self": ("grad × (1 if self > 0 else exp(self / alpha))", "{g} × (1 if {self} > 0 else exp({self} / {alpha}))")
+    },
     # the losses, with reduction='mean' (n elements); 'sum' and 'none' drop the "/ n"
     "MseLossBackward0": {
         "self": ("grad × 2 × (self - target) / n", "{g} × 2 × ({self} - {target}) / {n}"),
@@ -117,6 +122,12 @@ STRUCTURAL: dict[str, dict[str, str]] = {
     "ToCopyBackward0": {"self": "grad.to(self.dtype)"},
     "WhereBackward0": {"self": "where(condition, grad, 0)", "other": "where(condition, 0, grad)"},
     # cat and stack: one clause for every input tensor (slots tensors0, tensors1, ...)
+    "MaskedFillBackward0": {"self": "where(mask, 0, grad)"},
+    "IndexSelectBackward0": {"self": "zeros_like(self).index_add(dim, index, grad)"},
+    "GatherBackward0": {"self": "zeros_like(self).scatter_add(dim, index, grad)"},
+    "EmbeddingBackward0": {"weight": "zeros_like(weight).index_add(0, indices, grad)"},
+    "SignBackward0": {"self": "zeros_like(grad)"},
+    "SgnBackward0": {"self": "zeros_like(grad)"},
     "CatBackward0": {"*": "grad.narrow(dim, start, size)"},
     "StackBackward0": {"*": "grad.select(dim, i)"},
 }
@@ -305,7 +316,7 @@ def _elementwise_line(
     values["g"] = format_number(g) if g is not None else "grad"
     if values["g"].startswith("-"):
         values["g"] = f"({values['g']})"
-    for key in ("self", "other", "result", "target", "negative_slope", "min", "max"):
+    for key in ("self", "other", "result", "target", "negative_slope", "min", "max", "min_val", "max_val"):
         if values.get(key, "").startswith("-"):
             values[key] = f"({values[key]})"
     result = _at(sent, index)
@@ -448,6 +459,14 @@ def _mixing_lines(
     return [line or head]
 
 
+_POSITIONS = re.compile(r"\b(dim|dim0|dim1|index|start|end|step)\b")
+
+
+def _with_scalars(formula: str, scalars: Mapping[str, str]) -> str:
+    """A structural rule with the node's saved positions written in: ``grad.transpose(0, 1)``."""
+    return _POSITIONS.sub(lambda m: scalars.get(m.group(1), m.group(1)), formula)
+
+
 def _joined_formula(name: str, slot: str, slots: Sequence[str], operands: _Operands) -> str | None:
     """cat and stack with their numbers: input ``slot``'s part of the grad (``grad.narrow(0, 2, 2)``:
     rows 2 and 3 of a cat along dim 0; ``grad.select(0, 1)``: the second of a stack)."""
@@ -562,7 +581,9 @@ def node_rule(
             lines.extend(_mixing_lines(name, slot, grad, sent, operands, language))
         else:
             formulas = STRUCTURAL.get(name, {})
-            formula = _joined_formula(name, slot, slots, operands) or formulas.get(slot) or formulas.get("*") or "grad"
+            formula = _joined_formula(name, slot, slots, operands) or _with_scalars(
+                formulas.get(slot) or formulas.get("*") or "grad", operands.scalars
+            )
             text = f"grad_{slot} = {formula}"
             src = _shape(upstream[0]) if upstream else []
             if sent_summary is not None:
