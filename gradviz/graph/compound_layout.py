@@ -163,7 +163,21 @@ def compound_layout(
         done = results.get(level)
         if found is None or done is None:
             return []
-        return shifted(level, list(done.edge_points.get(found, [])))
+        points = shifted(level, list(done.edge_points.get(found, [])))
+        block = blocks.get(level) if level is not None else None
+        if block is None or not points:
+            return points
+        # Between the box's border and a point node, run along the padding (above or left of the
+        # first rank, below or right of the last) so the edge crosses no node of the box.
+        if _is_point(found[0], "in"):
+            x, y = points[0]
+            joint = (x, block.y + style.title + style.pad / 2) if tb else (block.x + style.pad / 2, y)
+            points.insert(0, joint)
+        if _is_point(found[1], "out"):
+            x, y = points[-1]
+            joint = (x, block.y + block.height - style.pad / 2) if tb else (block.x + block.width - style.pad / 2, y)
+            points.append(joint)
+        return points
 
     edge_points: dict[tuple[Hashable, ...], list[Point]] = {}
     for u, v, key in drawn.edges(keys=True):
@@ -207,6 +221,10 @@ def compound_layout(
         origin=origin,
     )
     return whole, blocks, results
+
+
+def _is_point(node: Any, side: str) -> bool:
+    return isinstance(node, tuple) and len(node) == 3 and node[0] == side
 
 
 def _members_of(item: Hashable, chains: Mapping[Hashable, list[Hashable]]) -> list[Hashable]:
