@@ -10,11 +10,16 @@ count changed) runs, each in a fresh process:
                              --timeout, raised for the long loops); peak RSS of the worker;
 * ``session, recording off`` the same Session with no trace listener (what recording costs is
                              the difference to the row above);
+* ``session, default``       the same Session recording as ``gradviz run`` does (first and last 4
+                             calls in full, summaries between), without the worker process;
 * ``session, summaries``     Limits.max_detailed_calls=0: every call a light summary;
 * ``gradviz.torch bare``     the script on gradviz.torch without the runner (no sandbox);
 * ``torch``                  the real torch, when --torch-python names a Python that has it.
 
-Wall time is the whole process (imports included), peak RSS from getrusage.
+Wall time is the whole process (imports included); CPU time is user + system time of the
+process and the processes it waited for (the worker), which a machine loaded by other work
+inflates far less than wall time; peak RSS from getrusage. Compare rows by their ratio to
+``session, recording off`` measured in the same run.
 """
 
 from __future__ import annotations
@@ -67,20 +72,21 @@ def _script(steps: int, directory: Path) -> Path:
     return path
 
 
-def _measure(argv: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB of the largest process of the run, last output line."""
+def _measure(argv: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds, peak RSS in MB of the largest process of the run, last output line."""
     code = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
         "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
         "dt = time.perf_counter() - t\n"
-        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "cpu = usage.ru_utime + usage.ru_stime\n"
         "tail = (p.stdout.strip().splitlines() or [''])[-1]\n"
-        "print(f'{dt:.3f} {rss} rc={p.returncode} {tail}')\n"
+        "print(f'{dt:.3f} {cpu:.3f} {usage.ru_maxrss} rc={p.returncode} {tail}')\n"
     )
     out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True).stdout
-    seconds, rss_kb, rest = out.strip().split(" ", 2)
-    return float(seconds), int(rss_kb) / 1024, rest
+    seconds, cpu, rss_kb, rest = out.strip().split(" ", 3)
+    return float(seconds), float(cpu), int(rss_kb) / 1024, rest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,22 +100,23 @@ def main(argv: list[str] | None = None) -> int:
         driver.write_text(_SESSION_DRIVER, encoding="utf-8")
         bare = directory / "bare_driver.py"
         bare.write_text(_BARE_DRIVER, encoding="utf-8")
-        print(f"{'steps':>6}  {'run':<26} {'seconds':>8} {'peak MB':>8}  last line")
+        print(f"{'steps':>6}  {'run':<26} {'seconds':>8} {'cpu s':>8} {'peak MB':>8}  last line")
         for steps in args.steps:
             script = _script(steps, directory)
             timeout = str(max(10, steps // 100))
             runs = {
                 "gradviz run": [sys.executable, "-m", "gradviz.cli.main", "run", str(script), "--timeout", timeout],
                 "session, recording off": [sys.executable, str(driver), "off", str(script)],
+                "session, default": [sys.executable, str(driver), "default", str(script)],
                 "session, summaries only": [sys.executable, str(driver), "summaries", str(script)],
                 "gradviz.torch bare": [sys.executable, str(bare), str(script)],
             }
             if args.torch_python:
                 runs["torch"] = [args.torch_python, str(script)]
             for name, command in runs.items():
-                seconds, peak_mb, tail = _measure(command)
+                seconds, cpu, peak_mb, tail = _measure(command)
                 tail = re.sub(r"\s+", " ", tail)[:60]
-                print(f"{steps:>6}  {name:<26} {seconds:>8.2f} {peak_mb:>8.0f}  {tail}", flush=True)
+                print(f"{steps:>6}  {name:<26} {seconds:>8.2f} {cpu:>8.2f} {peak_mb:>8.0f}  {tail}", flush=True)
     return 0
 
 

@@ -172,3 +172,52 @@ def test_the_worker_names_its_seeds_and_a_client_given_them_repeats_the_run() ->
     with SessionClient(Limits().with_changes(random_seeds=seeds, record_calls=((0, 1),))) as again:
         assert again.random_seeds == seeds
         assert again.run_cell(0, source).stdout == first.stdout
+
+
+def _tail_call(source: str) -> dict[str, Any]:
+    """The last call of a 12-call cell (kept in the tail window, serialised when the cell ends)."""
+    result = Session(Limits(), snapshots=False).run_cell(0, source)
+    assert result.error is None, result.error
+    calls = result.backward_calls
+    assert len(calls) == 12 and not calls[-1].get("summarized")
+    return calls[-1]
+
+
+def _values(call: dict[str, Any], kind: str, field: str) -> list[Any]:
+    return [e[field]["values"] for e in call["events"] if e["type"] == kind and e.get(field) is not None]
+
+
+def test_a_tail_call_shows_a_given_gradient_as_it_was_when_the_learner_changes_it_later() -> None:
+    call = _tail_call(
+        "import torch\nw = torch.ones(3, requires_grad=True)\ng = torch.tensor([1.0, 2.0, 3.0])\n"
+        "for i in range(12):\n    (w + 1).backward(g)\n    w.grad.zero_()\ng.mul_(100)\n"
+    )
+    # AddBackward0 hands the given gradient on as it is: every copy of it shows the values it had
+    assert call["events"][0]["root_grads"][0]["values"] == [1.0, 2.0, 3.0]
+    assert _values(call, "grad_accumulated", "after") == [[1.0, 2.0, 3.0]]
+    sent = [
+        edge["value"]["values"]
+        for e in call["events"]
+        if e["type"] == "node_finished"
+        for edge in e["grads_out"]
+        if edge["value"] is not None
+    ]
+    assert sent == [[1.0, 2.0, 3.0]]
+    assert _values(call, "grad_accumulated", "contribution") == [[1.0, 2.0, 3.0]]
+
+
+def test_a_tail_call_shows_what_autograd_grad_returned_as_it_was() -> None:
+    call = _tail_call(
+        "import torch\nw = torch.ones(2, requires_grad=True)\n"
+        "for i in range(12):\n    (g,) = torch.autograd.grad((w * 3).sum(), w)\n    g.zero_()\n"
+    )
+    assert _values(call, "grad_captured", "value") == [[3.0, 3.0]]
+
+
+def test_a_tail_call_seen_by_a_hook_is_kept_whole() -> None:
+    call = _tail_call(
+        "import torch\nw = torch.ones(2, requires_grad=True)\nseen = []\n"
+        "w.register_hook(lambda g: seen.append(g))\n"
+        "for i in range(12):\n    (w * 5).sum().backward()\n    w.grad = None\nfor g in seen:\n    g.zero_()\n"
+    )
+    assert [5.0, 5.0] in _values(call, "grad_accumulated", "contribution")

@@ -28,7 +28,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from gradviz.autograd.trace import BackwardTrace
+from gradviz.autograd.trace import (
+    BackwardTrace,
+    CallStarted,
+    EdgeGrad,
+    GradAccumulated,
+    GradCaptured,
+    GradValue,
+    HookCalled,
+    NodeStarted,
+)
 
 __all__ = ["CallRecorder", "RandomSeeds", "wanted_in_cell"]
 
@@ -86,6 +95,62 @@ def wanted_in_cell(requests: Collection[tuple[int | None, int]], cell: int, call
     return frozenset(wanted)
 
 
+def _base(array: Any) -> Any:
+    """The array that owns ``array``'s memory (itself, or the root of its chain of views)."""
+    while getattr(array, "base", None) is not None:
+        array = array.base
+    return array
+
+
+def _unit(array: Any) -> bool:
+    """A one-element grad of 1: what backward() starts a scalar loss from."""
+    return getattr(array, "size", 0) == 1 and bool(array == 1)
+
+
+def _copy_if_exposed(value: GradValue | None, exposed: set[int]) -> None:
+    if value is not None and id(_base(value.array)) in exposed:
+        value.array = value.array.copy()
+
+
+def freeze_exposed(trace: BackwardTrace) -> None:
+    """Copy the grad arrays of ``trace`` that learner code can still change in place, so that a
+    call kept in the tail window serialises later as it was (``BackwardTrace.freeze`` copies
+    every array, which on every call of a long loop costs more than the loop's own backward).
+
+    The engine already copies what it shows of a ``.grad`` (GradAccumulated's before and after)
+    and hands AccumulateGrad a fresh copy the first time, so the arrays the learner still holds are
+    the root grads they passed (``y.backward(g)``; not a one-element 1, the implicit start of a
+    scalar loss, which stays what it is unless a learner rewrites the 1 they passed in place),
+    what ``autograd.grad`` returned, and anything a hook saw or made: those and every view of them
+    are copied. With a hook, or with
+    ``create_graph`` (grads are tensors then), everything is copied as before.
+    """
+    events = trace.events
+    start = events[0] if events and isinstance(events[0], CallStarted) else None
+    if start is None or start.create_graph or any(isinstance(e, HookCalled) for e in events):
+        trace.freeze()
+        return
+    # A loss's implicit root grad (or a given 1.0) has nothing to change: `loss.backward()` in a
+    # loop walks no events at all.
+    exposed = {id(_base(v.array)) for v in start.root_grads if v is not None and not _unit(v.array)}
+    exposed.update(id(_base(e.value.array)) for e in events if isinstance(e, GradCaptured) and e.value is not None)
+    if not exposed:
+        return
+    for event in events:
+        if isinstance(event, NodeStarted):
+            for value in event.grads_in:
+                _copy_if_exposed(value, exposed)
+        elif isinstance(event, GradAccumulated):
+            _copy_if_exposed(event.contribution, exposed)
+        elif isinstance(event, (CallStarted, GradCaptured)):
+            for value in event.root_grads if isinstance(event, CallStarted) else [event.value]:
+                _copy_if_exposed(value, exposed)
+        else:
+            for edge in getattr(event, "grads_out", ()):
+                if isinstance(edge, EdgeGrad):
+                    _copy_if_exposed(edge.value, exposed)
+
+
 def _with_source(record: dict[str, Any], source: dict[str, Any] | None, number: int) -> dict[str, Any]:
     record.setdefault("source", source)
     record["call_in_cell"] = number  # what a request for this call in full names
@@ -140,7 +205,7 @@ class CallRecorder:
                 self._calls[oldest] = _with_source(evicted[0].light(), evicted[1], evicted[2])
             else:
                 self.dropped += 1
-        trace.freeze()
+        freeze_exposed(trace)
         self._tail.append(len(self._calls))
         if roots:
             self.roots[len(self._calls)] = roots

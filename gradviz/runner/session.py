@@ -102,15 +102,22 @@ def _module_parameters(name: str, module: Any, named: dict[str, Any], tensor_typ
         return
 
 
-def _call_site(frame: FrameType | None, sources: Mapping[int, tuple[str, int]]) -> dict[str, Any] | None:
+def _call_site(
+    frame: FrameType | None, sources: Mapping[int, tuple[str, int]], cache: dict[Any, Any] | None = None
+) -> dict[str, Any] | None:
     """Cell, line and column of the learner's code that is executing in the innermost cell frame
-    (for a backward trace: the ``.backward()`` call itself, hooks having returned by then)."""
+    (for a backward trace: the ``.backward()`` call itself, hooks having returned by then).
+    ``cache`` keeps each code object's positions and each cell's lines: a loop asks thousands of
+    times from the same code."""
     where = cells_module.innermost_cell_frame(frame)
     if where is None:
         return None
     cell = cells_module.cell_index(where.f_code.co_filename)
     line, end_line, col, end_col = where.f_lineno, where.f_lineno, None, None
-    positions = list(where.f_code.co_positions())
+    cache = {} if cache is None else cache
+    positions = cache.get(where.f_code)
+    if positions is None:
+        positions = cache[where.f_code] = list(where.f_code.co_positions())
     index = where.f_lasti // 2
     if 0 <= index < len(positions):
         p_line, p_end_line, p_col, p_end_col = positions[index]
@@ -122,7 +129,9 @@ def _call_site(frame: FrameType | None, sources: Mapping[int, tuple[str, int]]) 
         if byte_col is None or source is None:
             return byte_col
         text, first = source
-        lines = cells_module.source_lines(text)
+        lines = cache.get(text)
+        if lines is None:
+            lines = cache[text] = cells_module.source_lines(text)
         if 0 <= at_line - first < len(lines):
             return cells_module.char_column(lines[at_line - first], byte_col)
         return byte_col
@@ -351,9 +360,10 @@ class Session:
         sources = self._sources
         roots = self._backward_roots
         roots.clear()
+        sites: dict[Any, Any] = {}  # this cell's code positions and lines, read once
 
         def on_trace(trace: Any) -> None:
-            site = _call_site(sys._getframe(1), sources)
+            site = _call_site(sys._getframe(1), sources, sites)
             if site is not None:
                 # The engine leaves cell/line to the runner: only it knows the learner's file.
                 if getattr(trace, "cell", None) is None:
