@@ -688,6 +688,10 @@
         <source>(unnamed)</source>
         <translation>（未命名）</translation>
     </message>
+    <message>
+        <source>double-click to expand</source>
+        <translation>双击展开</translation>
+    </message>
 </context>
 <context>
     <name>GraphOutline</name>
@@ -1522,6 +1526,10 @@
     <message>
         <source>Readable size</source>
         <translation>可读大小</translation>
+    </message>
+    <message>
+        <source>The opened group is too big to show whole at a readable size: showing its start.</source>
+        <translation>展开的分组太大，无法以可读大小完整显示：先显示它的开头。</translation>
     </message>
 </context>
 <context>
