@@ -221,3 +221,26 @@ def test_a_tail_call_seen_by_a_hook_is_kept_whole() -> None:
         "for i in range(12):\n    (w * 5).sum().backward()\n    w.grad = None\nfor g in seen:\n    g.zero_()\n"
     )
     assert [5.0, 5.0] in _values(call, "grad_accumulated", "contribution")
+
+
+def test_trace_json_gives_a_summarised_call_one_line(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "loop.py"
+    path.write_text(
+        "import torch\nw = torch.ones(2, requires_grad=True)\nfor i in range(10):\n    (w * i).sum().backward()\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    assert trace_main([str(path), "--in-process", "--json"], out, io.StringIO()) == 0
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    summaries = [r for r in records if r["type"] == "call_summary"]
+    assert [r["call_in_cell"] for r in summaries] == [5, 6]
+    first = summaries[0]
+    assert list(first) == [
+        "call_id", "cell", "line", "index", "type", "call_in_cell",
+        "kind", "roots", "root_values", "node_count", "ok", "error",
+    ]  # fmt: skip
+    assert (first["cell"], first["line"], first["index"], first["kind"]) == (0, 4, None, "backward")
+    assert first["root_values"] == [8.0] and first["node_count"] == 3 and first["ok"] and first["error"] is None
+    assert sum(r["type"] == "call_started" for r in records) == 8

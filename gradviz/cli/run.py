@@ -392,10 +392,17 @@ def tensor_names(graph: dict[str, Any] | None) -> dict[str, str]:
 
 
 def trace_json_lines(call: dict[str, Any]) -> list[str]:
-    """One JSON object per event, flattened with the call's id, cell and line (see docs/trace-format.md)."""
+    """One JSON object per event, flattened with the call's id, cell and line; a call kept only
+    as a summary is one ``call_summary`` line (see docs/trace-format.md)."""
+    head = {"call_id": call.get("call_id"), "cell": call.get("cell"), "line": call.get("line")}
+    summary = call.get("summary")
+    if call.get("summarized") and isinstance(summary, dict):
+        record = {**head, "index": None, "type": "call_summary", "call_in_cell": call.get("call_in_cell")}
+        record.update(summary)
+        return [json.dumps(record, sort_keys=False)]
     lines = []
     for index, event in enumerate(call.get("events", [])):
-        record = {"call_id": call.get("call_id"), "cell": call.get("cell"), "line": call.get("line"), "index": index}
+        record = {**head, "index": index}
         record.update(event)
         lines.append(json.dumps(record, sort_keys=False))
     return lines

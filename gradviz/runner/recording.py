@@ -11,8 +11,10 @@ count, outcome) that the loss curve still plots:
 * calls beyond ``max_summaries`` summaries are counted, not kept.
 
 So a cell keeps at most ``first + last`` detailed calls and ``max_summaries`` summaries, whatever
-its length. The engine only builds events when :meth:`wants_detail` says so; calls before the
-ring-buffer window opens are never built in full at all.
+its length. The engine only builds events when :meth:`wants_detail` says so: with a tail window
+that is every call (any may turn out to be among the last), so the window's calls are kept cheap
+(:func:`freeze_exposed`); without one (``last == 0``) the calls after the head are never built in
+full at all.
 
 A learner can ask for any call in full ("call 137 was summarised: record it in full"): the run is
 made again from a fresh session with the same random seeds (:class:`RandomSeeds`, applied by the
