@@ -123,6 +123,11 @@ from gradviz.autograd.ops.shape import adjoint as adjoint
 from gradviz.autograd.ops.shape import unbind as unbind
 from gradviz.autograd.ops.softmax_functions import log_softmax as log_softmax
 from gradviz.autograd.ops.softmax_functions import softmax as softmax
+from gradviz.autograd.ops.split_ops import chunk as chunk
+from gradviz.autograd.ops.split_ops import narrow as narrow
+from gradviz.autograd.ops.split_ops import split as split
+from gradviz.autograd.ops.split_ops import tril as tril
+from gradviz.autograd.ops.split_ops import triu as triu
 
 arccos = acos
 arccos_ = acos_

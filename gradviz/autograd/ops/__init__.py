@@ -20,6 +20,7 @@ from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
     rnn_ops,
     scalar_forms,
     shape,
+    split_ops,
 )
 from gradviz.autograd.ops.registry import OPS, validate_table
 

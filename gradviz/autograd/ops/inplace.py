@@ -482,3 +482,15 @@ def round_(input: Tensor, *, decimals: int = 0) -> Tensor:
     from gradviz.autograd.ops import more_unary
 
     return inplace(input, lambda s: more_unary.round(s, decimals=decimals))
+
+
+def tril_(input: Tensor, diagonal: int = 0) -> Tensor:
+    from gradviz.autograd.ops import split_ops
+
+    return inplace(input, lambda s: split_ops.tril(s, diagonal))
+
+
+def triu_(input: Tensor, diagonal: int = 0) -> Tensor:
+    from gradviz.autograd.ops import split_ops
+
+    return inplace(input, lambda s: split_ops.triu(s, diagonal))

@@ -25,6 +25,7 @@ from gradviz.autograd.ops import (
     more_unary,
     random_ops,
     softmax_functions,
+    split_ops,
 )
 from gradviz.autograd.ops.shape import adjoint, unbind
 from gradviz.autograd.unsupported import is_torch_function, is_torch_tensor_method
@@ -395,6 +396,11 @@ VARIANTS = VariantTable(
             method=True,
         ),
         *_ops(["view", "view_as", "reshape_as", "expand", "expand_as", "sum_to_size", "repeat"], method=True),
+        OpVariants("split", split_ops.split, function=True, method=True),
+        OpVariants("chunk", split_ops.chunk, function=True, method=True),
+        OpVariants("narrow", split_ops.narrow, function=True, method=True),
+        OpVariants("tril", split_ops.tril, function=True, method=True, inplace=inplace.tril_),
+        OpVariants("triu", split_ops.triu, function=True, method=True, inplace=inplace.triu_),
         OpVariants("stack", functional.stack, function=True),
         OpVariants("unbind", unbind, function=True, method=True),
         OpVariants("adjoint", adjoint, function=True, method=True),
