@@ -231,3 +231,16 @@ def test_values_made_inside_a_module_read_as_the_layer_that_made_them():
     assert result.error is None and result.graph is not None
     titles = {str(n["label"]).split("\n")[0] for n in result.graph["nodes"] if n["kind"] == "tensor"}
     assert {"output of model.0", "output of model.1", "model(x)"} <= titles  # the call's value keeps its text
+
+
+def test_a_chain_group_says_which_ops_it_holds():
+    from gradviz.graph.layout.collapse import collapse_chains
+
+    x = torch.ones(8, requires_grad=True)
+    y = x
+    for _ in range(4):
+        y = torch.tanh(y * 2 + 0.1)
+    graph = view_subgraph(from_node_link(build_snapshot({"x": x, "y": y})), "gradfn")
+    folded = collapse_chains(graph, min_length=3, keep=[v for v, d in graph.nodes(data=True) if d["kind"] != "op"])
+    labels = [folded.graph.nodes[g]["label"] for g in folded.groups]
+    assert labels and all(label.endswith("ops: mul → … → tanh") for label in labels), labels

@@ -71,11 +71,7 @@ def contract(
             attrs = dict(graph.nodes[g])
             attrs["collapsed"] = len(vs)
         else:
-            first, last = graph.nodes[vs[0]], graph.nodes[vs[-1]]
-            # Count the ops: the tensors between them ride along and would double the number.
-            ops = sum(1 for v in vs if graph.nodes[v].get("kind") != "tensor")
-            size = f"{ops} ops" if ops else f"{len(vs)} nodes"
-            label = f"{size}: {first.get('label', vs[0])} … {last.get('label', vs[-1])}"
+            label = _run_label(graph, vs)
             width = max(float(graph.nodes[v].get("width", 120.0)) for v in vs)
             attrs = {"kind": "group", "label": label, "width": width, "collapsed": len(vs)}
         quotient.add_node(g, **attrs)
@@ -93,6 +89,32 @@ def contract(
         elif not quotient.has_edge(gu, gv):  # into or out of a group: one edge stands for the lot
             quotient.add_edge(gu, gv, **data)
     return Collapsed(graph, {v: membership.get(v, v) for v in graph.nodes}, quotient, groups)
+
+
+def _short(data: Mapping[str, Any], fallback: Hashable) -> str:
+    """An op's name without PyTorch's Backward suffix (``tanh``); another node's first label line."""
+    if data.get("kind") == "group":
+        return " ".join(str(data.get("label", fallback)).split())
+    if data.get("kind") in ("op", "accumulate"):
+        name = str(data.get("name", fallback)).rsplit("::", 1)[-1]
+        for suffix in ("Backward0", "Backward1", "Backward"):
+            if name.endswith(suffix):
+                return name[: -len(suffix)].lower() or name
+        return name
+    return str(data.get("label", fallback)).split("\n", 1)[0]
+
+
+def _run_label(graph: nx.DiGraph, members: list[Hashable]) -> str:
+    """What a run of nodes does, by its ops: "12 ops: mul → … → tanh" (the tensors and constants
+    between them would only say "(unnamed) [8]" and "0.1")."""
+    ops = [v for v in members if graph.nodes[v].get("kind") != "tensor"]
+    if not ops:
+        first, last = graph.nodes[members[0]], graph.nodes[members[-1]]
+        return f"{len(members)} nodes: {_short(first, members[0])} … {_short(last, members[-1])}"
+    names = [_short(graph.nodes[v], v) for v in ops]
+    if len(names) <= 3:
+        return f"{len(ops)} ops: " + " → ".join(names)
+    return f"{len(ops)} ops: {names[0]} → … → {names[-1]}"
 
 
 def _flow_order(graph: nx.DiGraph) -> list[Hashable]:
