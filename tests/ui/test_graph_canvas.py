@@ -571,6 +571,7 @@ def test_search_zooms_to_and_selects_a_match_inside_a_folded_loop(qtbot):
     with qtbot.waitSignal(p.node_selected, timeout=2000):
         matches = p.search("TanhBackward0")
     assert len(matches) == 300
+    assert p.search_status.text() == "1/300 · in 300 x mul → add → tanh"
     assert view.selected_id() == loop.node_id and view.text_is_readable()
     centre = view.visible_scene_rect().center()
     box = loop.sceneBoundingRect().center()

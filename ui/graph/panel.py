@@ -186,7 +186,14 @@ class GraphPanel(QWidget):
         node_id = self._matches[self._match_index]
         self.view.zoom_to_node(node_id)
         self.node_selected.emit(node_id)  # the inspector follows a search like a click
-        self.search_status.setText(f"{self._match_index + 1}/{len(self._matches)}")
+        status = f"{self._match_index + 1}/{len(self._matches)}"
+        scene = self.view.graph_scene
+        holder = scene.drawn_id(node_id)
+        if holder is not None and holder != node_id and holder in scene.nodes:
+            # The match is folded away: say which box holds it (the box is what got selected).
+            label = " ".join(str(scene.nodes[holder].node_data.get("label", holder)).split())
+            status += " · " + translate("GraphPanel", "in {box}").format(box=label[:32])
+        self.search_status.setText(status)
         return node_id
 
     # -- text ----------------------------------------------------------------------------------------

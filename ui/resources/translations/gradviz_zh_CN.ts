@@ -749,6 +749,10 @@
 <context>
     <name>GraphPanel</name>
     <message>
+        <source>in {box}</source>
+        <translation>在 {box} 中</translation>
+    </message>
+    <message>
         <location filename="../../ui/graph/panel.py" line="131" />
         <source>no match</source>
         <translation>无匹配</translation>
