@@ -123,6 +123,14 @@ from gradviz.autograd.ops.shape import adjoint as adjoint
 from gradviz.autograd.ops.shape import unbind as unbind
 from gradviz.autograd.ops.softmax_functions import log_softmax as log_softmax
 from gradviz.autograd.ops.softmax_functions import softmax as softmax
+from gradviz.autograd.ops.sort_scan import amax as amax
+from gradviz.autograd.ops.sort_scan import amin as amin
+from gradviz.autograd.ops.sort_scan import argsort as argsort
+from gradviz.autograd.ops.sort_scan import cumsum as cumsum
+from gradviz.autograd.ops.sort_scan import flip as flip
+from gradviz.autograd.ops.sort_scan import logsumexp as logsumexp
+from gradviz.autograd.ops.sort_scan import sort as sort
+from gradviz.autograd.ops.sort_scan import topk as topk
 from gradviz.autograd.ops.split_ops import chunk as chunk
 from gradviz.autograd.ops.split_ops import narrow as narrow
 from gradviz.autograd.ops.split_ops import split as split

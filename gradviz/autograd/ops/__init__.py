@@ -20,6 +20,7 @@ from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
     rnn_ops,
     scalar_forms,
     shape,
+    sort_scan,
     split_ops,
 )
 from gradviz.autograd.ops.registry import OPS, validate_table

@@ -25,6 +25,7 @@ from gradviz.autograd.ops import (
     more_unary,
     random_ops,
     softmax_functions,
+    sort_scan,
     split_ops,
 )
 from gradviz.autograd.ops.shape import adjoint, unbind
@@ -214,6 +215,11 @@ def _more_unary_ops(names: Sequence[str], alias_prefix: str = "") -> list[OpVari
     return entries
 
 
+def _module_ops(module: Any, names: Sequence[str]) -> list[OpVariants]:
+    """torch.<name> and Tensor.<name> for functions of ``module`` (no in-place form)."""
+    return [OpVariants(name, getattr(module, name), function=True, method=True) for name in names]
+
+
 def _ops(names: Sequence[str], *, function: bool = False, method: bool = False) -> list[OpVariants]:
     """Entries for ops with no aliases or operators whose implementation is ``functional.<name>``."""
     return [OpVariants(name, getattr(functional, name), function=function, method=method) for name in names]
@@ -337,6 +343,7 @@ VARIANTS = VariantTable(
         *_ops(
             ["sum", "mean", "var", "std", "norm", "argmax", "argmin", "maximum", "minimum"], function=True, method=True
         ),
+        *_module_ops(sort_scan, ["cumsum", "flip", "logsumexp", "amax", "amin", "sort", "argsort", "topk"]),
         OpVariants("max", functional.max_, function=True, method=True),
         OpVariants("min", functional.min_, function=True, method=True),
         # -- normalisations ----------------------------------------------------------------------
