@@ -57,10 +57,11 @@ def name_by_source(snapshot: dict[str, Any], sources: Mapping[int, tuple[str, in
         if node["id"] in inside:
             # Made and used inside one module call: its span is the call's (``model(x)``), not its
             # own expression, so it reads as the layer that made it: "output of model.0".
-            path = inside[node["id"]]
+            path, internal = inside[node["id"]]
             label = str(node.get("label") or "")
             if path and label.startswith(UNNAMED_LABEL):
-                node["label"] = f"output of {path}" + label[len(UNNAMED_LABEL) :]
+                title = f"in {path}" if internal else f"output of {path}"
+                node["label"] = title + label[len(UNNAMED_LABEL) :]
             continue
         text = span_text(sources, node.get("span"))
         if text is None:
@@ -72,10 +73,11 @@ def name_by_source(snapshot: dict[str, Any], sources: Mapping[int, tuple[str, in
     return snapshot
 
 
-def _made_inside_modules(snapshot: dict[str, Any]) -> dict[str, str | None]:
-    """Tensor id -> the module path of the op that made it, for every value an nn.Module call made
-    and another op of the same outermost call reads (a layer's output inside a Sequential, a
-    transposed weight): values whose span is the call site, not their own expression."""
+def _made_inside_modules(snapshot: dict[str, Any]) -> dict[str, tuple[str | None, bool]]:
+    """Tensor id -> (the module path of the op that made it, whether only that same call reads it),
+    for every value an nn.Module call made and another op of the same outermost call reads (a
+    layer's output inside a Sequential; a transposed weight, internal to its Linear): values whose
+    span is the call site, not their own expression."""
     rows = (snapshot.get("graph") or {}).get("modules") or []
     parent = {r.get("id"): r.get("parent") for r in rows if isinstance(r, dict)}
 
@@ -90,12 +92,13 @@ def _made_inside_modules(snapshot: dict[str, Any]) -> dict[str, str | None]:
     for op in ops.values():
         for t in op.get("inputs") or []:
             readers.setdefault(t, []).append(op.get("module"))
-    found: dict[str, str | None] = {}
+    found: dict[str, tuple[str | None, bool]] = {}
     for node in snapshot.get("nodes", []):
         maker = ops.get(node.get("grad_fn")) if node.get("kind") == "tensor" else None
         if maker is None or not maker.get("module"):
             continue
         top = root(maker["module"])
-        if any(m is not None and root(m) == top for m in readers.get(node["id"], [])):
-            found[node["id"]] = maker.get("module_path")
+        users = readers.get(node["id"], [])
+        if any(m is not None and root(m) == top for m in users):
+            found[node["id"]] = (maker.get("module_path"), all(m == maker["module"] for m in users))
     return found
