@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -47,6 +47,9 @@ __all__ = ["DEFAULT_HEIGHT", "DEFAULT_WIDTH", "LayoutResult", "count_crossings",
 DEFAULT_WIDTH = 120.0
 DEFAULT_HEIGHT = 40.0
 PARALLEL_GAP = 24.0  # distance between neighbouring parallel edges at their widest
+# Polylines through more dummies than this drop the bend points of straight runs (incremental
+# layout anchors dummies of shorter edges to their old bends, one point per dummy).
+SIMPLIFY_FROM = 16
 
 Point = tuple[float, float]
 
@@ -193,7 +196,7 @@ class _Part:
 
 
 def _build_layered(
-    members: list[int], edge_ids: list[int], prep: _Prepared, rank_of: Mapping[int, int] | Sequence[int]
+    members: list[int], edge_ids: list[int], prep: _Prepared, rank_of: Sequence[int], bundle: bool = True
 ) -> tuple[Layered, list[list[int]]]:
     """Proper layered graph: long edges run through dummy nodes, one per rank crossed.
 
@@ -205,17 +208,18 @@ def _build_layered(
     Without bundles the dummies grow as the sum of the edges' spans (millions on a deep graph
     whose parameters are used at every depth); with them, as the deepest span per bundle.
     Every segment records how many edges it carries, so crossings are counted per edge.
+    ``rank_of`` is indexed like ``members``; ``bundle=False`` routes every long edge on its own.
     """
     local = {g: i for i, g in enumerate(members)}
     n_real = len(members)
-    rank = [rank_of[g] for g in members]
+    rank = list(rank_of)
     upper_keyed: list[list[tuple[float, int, int]]] = [[] for _ in range(n_real)]
     lower: list[list[int]] = [[] for _ in range(n_real)]
     ends = [(local[prep.edges[e][0]], local[prep.edges[e][1]]) for e in edge_ids]
     long_out = [0] * n_real
     long_in = [0] * n_real
     for a, b in ends:
-        if rank[b] - rank[a] > 1:
+        if bundle and rank[b] - rank[a] > 1:
             long_out[a] += 1
             long_in[b] += 1
 
@@ -227,6 +231,8 @@ def _build_layered(
 
     down_bus: dict[int, list[int]] = {}  # source -> its dummies, rank[source] + 1 downwards
     up_bus: dict[int, list[int]] = {}  # target -> its dummies, rank[target] - 1 upwards
+    down_last: dict[int, list[int]] = {}  # per bus: how many of its edges leave it at each dummy
+    up_last: dict[int, list[int]] = {}
     chains: list[list[int]] = []
     for e, (a, b) in zip(edge_ids, ends):
         slot = prep.slots[e]
@@ -239,6 +245,9 @@ def _build_layered(
                 upper_keyed[d].append((slot, a, prev))
                 lower[prev].append(d)
                 bus.append(d)
+            last = down_last.setdefault(a, [])
+            last.extend([0] * (len(bus) - len(last)))
+            last[span - 2] += 1
             path = [a, *bus[: span - 1], b]
             upper_keyed[b].append((slot, a, path[-2]))
             lower[path[-2]].append(b)
@@ -250,6 +259,9 @@ def _build_layered(
                 upper_keyed[below].append((slot, a, d))
                 lower[d].append(below)
                 bus.append(d)
+            last = up_last.setdefault(b, [])
+            last.extend([0] * (len(bus) - len(last)))
+            last[span - 2] += 1
             top = bus[span - 2]
             path = [a, *reversed(bus[: span - 1]), b]
             upper_keyed[top].append((slot, a, a))
@@ -268,11 +280,20 @@ def _build_layered(
             path.append(b)
         chains.append(path)
     upper = [[w for _, _, w in sorted(keyed)] for keyed in upper_keyed]
-    carried: dict[tuple[int, int], int] = {}
-    for path in chains:
-        for x, y in itertools.pairwise(path):
-            carried[(x, y)] = carried.get((x, y), 0) + 1
-    lower_weight = [[carried[(v, w)] for w in row] for v, row in enumerate(lower)]
+    # Edges through each bus dummy: an edge of span s passes the first s - 1 dummies of its bus.
+    through = [1] * len(rank)
+    down_dummy = [False] * len(rank)
+    up_dummy = [False] * len(rank)
+    for buses, last, mark in ((down_bus, down_last, down_dummy), (up_bus, up_last, up_dummy)):
+        for end, bus in buses.items():
+            passing = 0
+            for i in range(len(bus) - 1, -1, -1):
+                passing += last[end][i]
+                through[bus[i]] = passing
+                mark[bus[i]] = True
+    lower_weight = [
+        [through[w] if down_dummy[w] else through[v] if up_dummy[v] else 1 for w in row] for v, row in enumerate(lower)
+    ]
     return Layered(n_real=n_real, rank=rank, upper=upper, lower=lower, lower_weight=lower_weight), chains
 
 
@@ -289,6 +310,12 @@ def _effort(n: int) -> tuple[int, int, int]:
     return 6, 3, 2
 
 
+# Size limits (real plus dummy nodes, each long edge routed on its own under dot's ranking) that
+# choose how a component is ranked and routed; see _layout_component.
+UNBUNDLED_LIMIT = 5000
+UNBUNDLED_RATIO = 2.5  # ... and at most this many times the bundled layered graph
+PORTFOLIO_LIMIT = 1500
+BUNDLE_PLAIN_LIMIT = 100_000
 # An edge out of a node with this many consumers, or into one with this many inputs, will share
 # its dummies with the others in a bundle, so its length costs less.
 BUNDLE_DEGREE = 3
@@ -321,42 +348,71 @@ def _layout_component(
     heads = [local[prep.edges[e][1]] for e in edge_ids]
     for a, b in zip(tails, heads):
         pred[b].append(a)
-    local_rank = optimal_ranks(m, tails, heads, _bundle_weights(m, tails, heads))
-    if prep.rank_groups:
-        local_rank = align_group_sources(local_rank, [prep.rank_groups[g] for g in members], pred)
-    rank_of = {g: local_rank[i] for i, g in enumerate(members)}
-    lay, chains = _build_layered(members, edge_ids, prep, rank_of)
-    part = _Part(members, edge_ids, lay, chains)
-    if m == 1:
-        part.layers = [[0]]
+    # Ranks as dot ranks them (least total edge length), long edges in bundles; on graphs where
+    # the dummy nodes would still be huge, edges that will be bundled are made cheaper to
+    # stretch when ranking, so that the edges routed on their own stay short.
+    plain = optimal_ranks(m, tails, heads)
+    unbundled = m + sum(max(plain[b] - plain[a] - 1, 0) for a, b in zip(tails, heads))
+    if unbundled <= BUNDLE_PLAIN_LIMIT:
+        part = _ordered_part(members, edge_ids, prep, pred, plain, True)
+        # Bundles save dummies but may cost crossings: when routing every edge on its own is
+        # affordable, it is tried too.  A small graph also tries the other ranking.
+        if part.crossings and unbundled <= min(UNBUNDLED_LIMIT, UNBUNDLED_RATIO * part.lay.n):
+            other = _ordered_part(members, edge_ids, prep, pred, plain, False)
+            if other.crossings < part.crossings:
+                part = other
+        if part.crossings and unbundled <= PORTFOLIO_LIMIT:
+            weighted = optimal_ranks(m, tails, heads, _bundle_weights(m, tails, heads))
+            for bundle in (True, False):
+                other = _ordered_part(members, edge_ids, prep, pred, weighted, bundle)
+                if other.crossings < part.crossings:
+                    part = other
     else:
-        iters, patience, tpasses = _effort(lay.n)
-        starts = [initial_order(lay, from_sinks=True)]
-        if lay.n <= 4000:
-            starts.append(initial_order(lay, from_sinks=False))
-        part.layers, part.crossings = minimise_crossings(lay, starts, iters, patience, tpasses)
-        # Small graphs can afford a few restarts from shuffled rows (seeded, so deterministic):
-        # sweeps from the depth-first orders sometimes settle in a poor local optimum.
-        restarts = 4 if lay.n <= 1000 else 2 if lay.n <= 2000 else 0
-        if part.crossings and restarts:
-            shuffled_starts = []
-            for k in range(restarts):
-                rng = random.Random(k)
-                shuffled = [list(row) for row in starts[0]]
-                for row in shuffled:
-                    rng.shuffle(row)
-                shuffled_starts.append(shuffled)
-            layers, crossings = minimise_crossings(lay, shuffled_starts, 12, 4, 3)
-            if crossings < part.crossings:
-                part.layers, part.crossings = layers, crossings
+        weighted = optimal_ranks(m, tails, heads, _bundle_weights(m, tails, heads))
+        part = _ordered_part(members, edge_ids, prep, pred, weighted, True)
     if prep.rank_groups:
         part.layers, moved = gather_group_rows(part.layers, [prep.rank_groups[g] for g in members])
         if moved:
-            part.crossings = layered_crossings(lay, part.layers)
+            part.crossings = layered_crossings(part.lay, part.layers)
+    lay = part.lay
     size = [along[g] for g in members] + [0.0] * (lay.n - m)
     feed = upstream_weights(lay, part.layers)
     part.x = brandes_koepf(lay, part.layers, size, node_gap, node_gap / 2.0, feed)
     part.x = fold_light_inputs(lay, part.layers, part.x, size, node_gap, node_gap / 2.0, feed)
+    return part
+
+
+def _ordered_part(
+    members: list[int], edge_ids: list[int], prep: _Prepared, pred: list[list[int]], ranks: list[int], bundle: bool
+) -> _Part:
+    """Layered graph for the given ranks, rows ordered for few crossings."""
+    m = len(members)
+    if prep.rank_groups:
+        ranks = align_group_sources(ranks, [prep.rank_groups[g] for g in members], pred)
+    lay, chains = _build_layered(members, edge_ids, prep, ranks, bundle)
+    part = _Part(members, edge_ids, lay, chains)
+    if m == 1:
+        part.layers = [[0]]
+        return part
+    iters, patience, tpasses = _effort(lay.n)
+    starts = [initial_order(lay, from_sinks=True)]
+    if lay.n <= 4000:
+        starts.append(initial_order(lay, from_sinks=False))
+    part.layers, part.crossings = minimise_crossings(lay, starts, iters, patience, tpasses)
+    # Small graphs can afford a few restarts from shuffled rows (seeded, so deterministic):
+    # sweeps from the depth-first orders sometimes settle in a poor local optimum.
+    restarts = 4 if lay.n <= 1000 else 2 if lay.n <= 2000 else 0
+    if part.crossings and restarts:
+        shuffled_starts = []
+        for k in range(restarts):
+            rng = random.Random(k)
+            shuffled = [list(row) for row in starts[0]]
+            for row in shuffled:
+                rng.shuffle(row)
+            shuffled_starts.append(shuffled)
+        layers, crossings = minimise_crossings(lay, shuffled_starts, 12, 4, 3)
+        if crossings < part.crossings:
+            part.layers, part.crossings = layers, crossings
     return part
 
 
@@ -475,10 +531,17 @@ def _assemble(
         sizes[v] = (prep.width[g], prep.height[g])
     edge_points: dict[tuple[Hashable, ...], list[Point]] = {}
     for part in parts:
+        xs = np.asarray(part.x)
+        lay_rank = part.lay.rank
         for chain, e in zip(part.chains, part.edge_ids):
-            pts: list[Point] = []
-            for k in chain[1:-1]:
-                pts.append(frame(part.x[k], level[part.lay.rank[k]]))
+            inner = chain[1:-1]
+            if len(inner) > SIMPLIFY_FROM:
+                # A long edge mostly runs straight down: keep only the dummies where it bends.
+                ids = np.asarray(chain)
+                cx = xs[ids]
+                bends = np.flatnonzero((cx[:-2] != cx[1:-1]) | (cx[1:-1] != cx[2:]))
+                inner = ids[bends + 1].tolist()
+            pts = [frame(part.x[k], level[lay_rank[k]]) for k in inner]
             u, v = prep.edges[e]
             su, sv = prep.nodes[u], prep.nodes[v]
             (ux, uy), (vx, vy) = positions[su], positions[sv]
