@@ -283,3 +283,15 @@ def test_big_calls_show_the_running_nodes_and_latest_freed_buffers(player):
         freed = [k for k in buffers if not state.buffers[k] and k not in current]
         room = player.MAX_CHIPS - len(current)
         assert player._chip_keys == current + (freed[-room:] if room > 0 else []), step
+
+
+def test_jump_keys(qtbot, player):
+    from PySide6.QtCore import Qt
+
+    replay = player.replay
+    player.setFocus()
+    qtbot.keyClick(player, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert replay.events[player.current_step]["type"] == "grad_accumulated"
+    qtbot.keyClick(player, Qt.Key.Key_Home)
+    qtbot.keyClick(player, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert player.current_step == replay.start_step(replay.node_order[1])
