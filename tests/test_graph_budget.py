@@ -57,3 +57,41 @@ def test_a_wide_graph_is_cut_breadth_first_not_down_one_branch() -> None:
     assert len(sums) == 8
     assert all(g.in_degree(v) > 0 or g.nodes[v].get("cut") for v in sums)
     assert g.number_of_nodes() <= 200 + 3
+
+
+def test_a_session_keeps_its_graph_to_the_budget_and_says_how_to_raise_it() -> None:
+    from gradviz.runner.limits import Limits
+    from gradviz.runner.session import Session
+
+    source = "import torch\nx = torch.ones(2, requires_grad=True)\ny = x\nfor _ in range(2000):\n    y = y * 1.5\n"
+    session = Session(Limits(max_graph_nodes=500))
+    result = session.run_cell(0, source, 1)
+    assert result.error is None, result.error
+    assert result.graph is not None
+    assert result.graph["graph"]["truncated"] == {"max_nodes": 500}
+    assert len(result.graph["nodes"]) <= 503
+    names = {n.get("name") for n in result.graph["nodes"]}
+    assert "y" in names  # the tensor the code holds is always kept
+    notes = [w for w in result.warnings if "more than 500 tensors and ops" in w]
+    assert len(notes) == 1 and "--max-graph-nodes N (Limits.max_graph_nodes)" in notes[0]
+    # Under the budget nothing is cut and nothing is said.
+    small = Session(Limits(max_graph_nodes=500)).run_cell(0, source.replace("2000", "20"), 1)
+    assert small.graph is not None and "truncated" not in small.graph["graph"]
+    assert not any("tensors and ops" in w for w in small.warnings)
+
+
+def test_gradviz_run_takes_the_budget_and_prints_the_note(tmp_path) -> None:
+    import io
+
+    from gradviz.cli.run import run_main
+
+    script = tmp_path / "chain.py"
+    script.write_text(
+        "import torch\nx = torch.ones(2, requires_grad=True)\ny = x\nfor _ in range(300):\n    y = y * 1.5\n"
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert run_main([str(script), "--in-process", "--max-graph-nodes", "100"], out, err) == 0
+    assert "more than 100 tensors and ops" in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert run_main([str(script), "--in-process"], out, err) == 0
+    assert "tensors and ops" not in err.getvalue()

@@ -80,6 +80,12 @@ def _add_limit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-int-bits", type=int, default=defaults.max_int_bits, help="bits of a ** b (default %(default)s)"
     )
+    parser.add_argument(
+        "--max-graph-nodes",
+        type=int,
+        default=defaults.max_graph_nodes,
+        help="tensors and ops kept in a cell's graph (default %(default)s)",
+    )
     parser.add_argument("--in-process", action="store_true", help="run in this process instead of the sandboxed worker")
     parser.add_argument(
         "--record-call",
@@ -113,6 +119,7 @@ def _limits(args: argparse.Namespace) -> Limits:
         max_output_chars=args.max_output,
         max_sequence_length=args.max_sequence,
         max_int_bits=args.max_int_bits,
+        max_graph_nodes=args.max_graph_nodes,
         record_calls=tuple(args.record_call),
     )
 

@@ -41,6 +41,9 @@ class Limits:
     # the cell's calls); the others keep a light summary (loss, node count) for the loss curve.
     max_detailed_calls: int = 8
     max_summarized_calls: int = 1_000_000  # per cell; a summary is a few hundred bytes
+    # tensors and ops in a cell's graph snapshot; past it the part nearest the learner's tensors is
+    # kept. Drawing needs far fewer, and reading a 300,000-object graph took longer than a cell may.
+    max_graph_nodes: int = 20_000
     # Not caps: calls a learner asked to see in full whatever the policy above, as (cell, n): the
     # n-th backward call (1-based) of cell ``cell``, or of the whole run when cell is None
     # (``gradviz run --record-call N``); and the random seeds (torch, numpy, random) the session
@@ -63,6 +66,7 @@ _HOW_TO_RAISE = {
     "max_int_bits": "--max-int-bits N (Limits.max_int_bits)",
     "max_detailed_calls": "Limits.max_detailed_calls",
     "max_summarized_calls": "Limits.max_summarized_calls",
+    "max_graph_nodes": "--max-graph-nodes N (Limits.max_graph_nodes)",
 }
 
 

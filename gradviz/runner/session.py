@@ -262,6 +262,8 @@ class Session:
         try:
             if self.snapshots:
                 result.graph = self._snapshot()
+                if result.graph is not None and result.graph["graph"].get("truncated"):
+                    collector.add(self._truncation_note())
                 if result.graph is None and result.error is None and self.runtime.deadline < time.monotonic():
                     message = limit_message("the cell's running time", "wall_time_s", f"{self.limits.wall_time_s:g} s")
                     result.error = ErrorInfo(
@@ -388,7 +390,9 @@ class Session:
             self.last_snapshot_error = None
             # The tensors backward started from in this cell are drawn too, even when unnamed,
             # so each backward call can be replayed on the graph it actually ran through.
-            snapshot = build_snapshot(self.named_tensors(), extra=list(self._backward_roots))
+            snapshot = build_snapshot(
+                self.named_tensors(), extra=list(self._backward_roots), max_nodes=self.limits.max_graph_nodes
+            )
             from gradviz.backward.explain import annotate_snapshot
             from gradviz.graph.naming import name_by_source
 
@@ -402,6 +406,14 @@ class Session:
         except Exception as exc:  # noqa: BLE001 - a snapshot bug must not lose the cell's output
             self.last_snapshot_error = cells_module.format_exception_line(exc)
             return None
+
+    def _truncation_note(self) -> str:
+        budget = f"{self.limits.max_graph_nodes:,}"
+        return (
+            f"Note: the graph has more than {budget} tensors and ops; gradviz kept the {budget} nearest "
+            f"the tensors the code holds (ops at its edge are marked cut). Raise it with "
+            f"{how_to_raise('max_graph_nodes')}."
+        )
 
     def _record_statement_graph(self, span: SourceSpan) -> None:
         graph = self._snapshot()
