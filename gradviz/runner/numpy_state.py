@@ -23,7 +23,7 @@ __all__ = ["NumpySettings"]
 class NumpySettings:
     """One side's numpy settings: read with ``capture``, put back with ``apply``."""
 
-    errors: dict[str, str]
+    errors: dict[str, Any]  # np.seterr keywords: divide, over, under, invalid
     error_callback: Callable[..., Any] | Any
     print_options: dict[str, Any]
 
