@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Hashable, Iterable, Sequence
+import sys
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import networkx as nx
 import numpy as np
 
 from gradviz.graph.layout.coord import brandes_koepf, fold_light_inputs, upstream_weights
@@ -42,7 +42,10 @@ from gradviz.graph.layout.order import (
 from gradviz.graph.layout.rank import acyclic_edges
 from gradviz.graph.layout.simplex import optimal_ranks
 
-__all__ = ["DEFAULT_HEIGHT", "DEFAULT_WIDTH", "LayoutResult", "count_crossings", "layout"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["DEFAULT_HEIGHT", "DEFAULT_WIDTH", "LayoutResult", "count_crossings", "layout", "layout_records"]
 
 DEFAULT_WIDTH = 120.0
 DEFAULT_HEIGHT = 40.0
@@ -113,20 +116,29 @@ class _Prepared:
 
 
 def _prepare(graph: nx.DiGraph) -> _Prepared:
-    nodes = sorted(graph.nodes, key=_canonical_key)
-    index = {v: i for i, v in enumerate(nodes)}
-    width = [_positive(graph.nodes[v].get("width"), "width", DEFAULT_WIDTH) for v in nodes]
-    height = [_positive(graph.nodes[v].get("height"), "height", DEFAULT_HEIGHT) for v in nodes]
-    raw: list[tuple[int, int, float, Hashable, Hashable]] = []
-    loops: list[Hashable] = []
-    keys: dict[tuple[Hashable, Hashable], list[Hashable]] = {}
-    loop_keys: dict[Hashable, list[Hashable]] = {}
     multi = graph.is_multigraph()
-    edges: Iterable[tuple[Hashable, Hashable, Hashable, dict[str, Any]]] = (
+    edges: Iterable[tuple[Hashable, Hashable, Hashable, Mapping[str, Any]]] = (
         cast("nx.MultiDiGraph[Any]", graph).edges(keys=True, data=True)
         if multi
         else ((u, v, None, d) for u, v, d in graph.edges(data=True))
     )
+    return _prepare_records(graph.nodes(data=True), edges, multi)
+
+
+def _prepare_records(
+    node_items: Iterable[tuple[Hashable, Mapping[str, Any]]],
+    edges: Iterable[tuple[Hashable, Hashable, Hashable, Mapping[str, Any]]],
+    multi: bool,
+) -> _Prepared:
+    attrs = dict(node_items)
+    nodes = sorted(attrs, key=_canonical_key)
+    index = {v: i for i, v in enumerate(nodes)}
+    width = [_positive(attrs[v].get("width"), "width", DEFAULT_WIDTH) for v in nodes]
+    height = [_positive(attrs[v].get("height"), "height", DEFAULT_HEIGHT) for v in nodes]
+    raw: list[tuple[int, int, float, Hashable, Hashable]] = []
+    loops: list[Hashable] = []
+    keys: dict[tuple[Hashable, Hashable], list[Hashable]] = {}
+    loop_keys: dict[Hashable, list[Hashable]] = {}
     for u, v, key, data in edges:
         if u == v:
             if u not in loop_keys:
@@ -144,7 +156,7 @@ def _prepare(graph: nx.DiGraph) -> _Prepared:
     raw.sort(key=lambda e: (e[0], e[1]))
     loops.sort(key=_canonical_key)
     edges_, flags = acyclic_edges(len(nodes), [(a, b) for a, b, _, _, _ in raw])
-    groups = [graph.nodes[v].get("rank_group") for v in nodes]
+    groups = [attrs[v].get("rank_group") for v in nodes]
     if multi:
         for ks in (*keys.values(), *loop_keys.values()):
             ks.sort(key=_canonical_key)
@@ -316,6 +328,7 @@ UNBUNDLED_LIMIT = 5000
 UNBUNDLED_RATIO = 2.5  # ... and at most this many times the bundled layered graph
 PORTFOLIO_LIMIT = 1500
 BUNDLE_PLAIN_LIMIT = 100_000
+SIFT_LIMIT = 20_000
 # An edge out of a node with this many consumers, or into one with this many inputs, will share
 # its dummies with the others in a bundle, so its length costs less.
 BUNDLE_DEGREE = 3
@@ -351,9 +364,12 @@ def _layout_component(
     # Ranks as dot ranks them (least total edge length), long edges in bundles; on graphs where
     # the dummy nodes would still be huge, edges that will be bundled are made cheaper to
     # stretch when ranking, so that the edges routed on their own stay short.
-    plain = optimal_ranks(m, tails, heads)
-    unbundled = m + sum(max(plain[b] - plain[a] - 1, 0) for a, b in zip(tails, heads))
-    if unbundled <= BUNDLE_PLAIN_LIMIT:
+    weighted = optimal_ranks(m, tails, heads, _bundle_weights(m, tails, heads))
+    if _unbundled_size(m, tails, heads, weighted) > BUNDLE_PLAIN_LIMIT:
+        part = _ordered_part(members, edge_ids, prep, pred, weighted, True)
+    else:
+        plain = optimal_ranks(m, tails, heads)
+        unbundled = _unbundled_size(m, tails, heads, plain)
         part = _ordered_part(members, edge_ids, prep, pred, plain, True)
         # Bundles save dummies but may cost crossings: when routing every edge on its own is
         # affordable, it is tried too.  A small graph also tries the other ranking.
@@ -361,15 +377,11 @@ def _layout_component(
             other = _ordered_part(members, edge_ids, prep, pred, plain, False)
             if other.crossings < part.crossings:
                 part = other
-        if part.crossings and unbundled <= PORTFOLIO_LIMIT:
-            weighted = optimal_ranks(m, tails, heads, _bundle_weights(m, tails, heads))
+        if part.crossings and unbundled <= PORTFOLIO_LIMIT and weighted != plain:
             for bundle in (True, False):
                 other = _ordered_part(members, edge_ids, prep, pred, weighted, bundle)
                 if other.crossings < part.crossings:
                     part = other
-    else:
-        weighted = optimal_ranks(m, tails, heads, _bundle_weights(m, tails, heads))
-        part = _ordered_part(members, edge_ids, prep, pred, weighted, True)
     if prep.rank_groups:
         part.layers, moved = gather_group_rows(part.layers, [prep.rank_groups[g] for g in members])
         if moved:
@@ -380,6 +392,11 @@ def _layout_component(
     part.x = brandes_koepf(lay, part.layers, size, node_gap, node_gap / 2.0, feed)
     part.x = fold_light_inputs(lay, part.layers, part.x, size, node_gap, node_gap / 2.0, feed)
     return part
+
+
+def _unbundled_size(m: int, tails: list[int], heads: list[int], ranks: list[int]) -> int:
+    """Nodes of the layered graph when every long edge gets dummies of its own."""
+    return m + sum(max(ranks[b] - ranks[a] - 1, 0) for a, b in zip(tails, heads))
 
 
 def _ordered_part(
@@ -398,7 +415,10 @@ def _ordered_part(
     starts = [initial_order(lay, from_sinks=True)]
     if lay.n <= 4000:
         starts.append(initial_order(lay, from_sinks=False))
-    part.layers, part.crossings = minimise_crossings(lay, starts, iters, patience, tpasses)
+    # Sifting polishes rows in quadratic time; on the largest graphs it buys about 1% fewer
+    # crossings for a third of the ordering time.
+    sift_rounds = 3 if lay.n <= SIFT_LIMIT else 0
+    part.layers, part.crossings = minimise_crossings(lay, starts, iters, patience, tpasses, sift_rounds)
     # Small graphs can afford a few restarts from shuffled rows (seeded, so deterministic):
     # sweeps from the depth-first orders sometimes settle in a poor local optimum.
     restarts = 4 if lay.n <= 1000 else 2 if lay.n <= 2000 else 0
@@ -433,9 +453,37 @@ def layout(
         raise ValueError(f"direction must be 'TB' or 'LR', got {direction!r}")
     if not (node_gap >= 0 and rank_gap >= 0):
         raise ValueError("node_gap and rank_gap must be non-negative")
-    if not isinstance(graph, nx.DiGraph):
+    # A networkx graph means networkx is loaded: the check needs no import of its own.
+    networkx = sys.modules.get("networkx")
+    if networkx is None or not isinstance(graph, networkx.DiGraph):
         raise TypeError("layout() needs a networkx.DiGraph or MultiDiGraph")
-    prep = _prepare(graph)
+    return _layout_prepared(_prepare(graph), direction, node_gap, rank_gap, previous)
+
+
+def layout_records(
+    nodes: Iterable[tuple[Hashable, Mapping[str, Any]]],
+    edges: Iterable[tuple[Hashable, Hashable, Hashable, Mapping[str, Any]]],
+    *,
+    multigraph: bool,
+    direction: str = "TB",
+    node_gap: float = 30,
+    rank_gap: float = 60,
+) -> LayoutResult:
+    """``layout`` of a graph given as records, without networkx (``gradviz layout`` starts faster).
+
+    ``nodes`` are (id, attributes) and ``edges`` (source, target, key, attributes); a
+    ``multigraph``'s polylines are keyed (u, v, key), otherwise (u, v) and the key is ignored."""
+    if direction not in ("TB", "LR"):
+        raise ValueError(f"direction must be 'TB' or 'LR', got {direction!r}")
+    if not (node_gap >= 0 and rank_gap >= 0):
+        raise ValueError("node_gap and rank_gap must be non-negative")
+    records = ((u, v, key if multigraph else None, data) for u, v, key, data in edges)
+    return _layout_prepared(_prepare_records(nodes, records, multigraph), direction, node_gap, rank_gap, None)
+
+
+def _layout_prepared(
+    prep: _Prepared, direction: str, node_gap: float, rank_gap: float, previous: LayoutResult | None
+) -> LayoutResult:
     n = len(prep.nodes)
     tb = direction == "TB"
     along = prep.width if tb else prep.height  # extent within a rank
