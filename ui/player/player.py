@@ -615,6 +615,11 @@ class BackwardPlayer(QWidget):
             self._show(self._step, animate=False)
 
     @property
+    def seeks_prepared(self) -> bool:
+        """True once the selected call's checkpoints are all made (seeks anywhere are then cheap)."""
+        return not self._prepare.isActive()
+
+    @property
     def is_playing(self) -> bool:
         return self._timer.isActive()
 
