@@ -1,6 +1,6 @@
 """Layout benchmark: gradviz's layered layout against Graphviz dot, measured in the same run.
 
-Run: ``.venv/bin/python benchmarks/layout.py [--only NAME,...] [--dot-timeout 120] [--no-cli]``
+Run: ``.venv/bin/python benchmarks/layout.py [--only NAME,...] [--dot-timeout 60] [--no-cli]``
 
 Graphs (see ``layout_models``): autograd graphs recorded by running model code in gradviz's own
 engine (MLP over training steps, CNN, unrolled RNN, nn.RNN, transformer blocks, and deep
@@ -162,7 +162,7 @@ def run_cli(graph: nx.MultiDiGraph, workdir: Path) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="comma-separated graph names (substring match)")
-    parser.add_argument("--dot-timeout", type=float, default=120.0)
+    parser.add_argument("--dot-timeout", type=float, default=60.0)
     parser.add_argument("--no-cli", action="store_true", help="skip timing gradviz layout as a process")
     parser.add_argument("--no-dot", action="store_true", help="skip dot even when it is installed")
     args = parser.parse_args(argv)
