@@ -9,8 +9,8 @@ generator at 1,000 and 10,000 nodes.
 
 Columns: nodes and edges; ``cli s``: wall seconds of ``gradviz layout IN.json -o OUT.json`` as a
 whole process (interpreter start, imports, reading and writing JSON) and ``cpu s`` its user+system
-CPU seconds (the machine is shared, so wall time includes waiting for a core); ``layout s``: the
-``layout()`` call alone, in process; ``cross``: crossings of our drawing; ``len``: total rank span
+CPU seconds (on a shared machine wall time includes waiting for a core); ``layout cpu``: CPU
+seconds of the ``layout()`` call alone, in process; ``cross``: crossings of our drawing; ``len``: total rank span
 of all edges (dummy nodes + edges); then dot's ``-Tplain`` seconds, crossings and total rank span.
 Crossings of both drawings are counted by the same ``count_crossings``: ranks from node levels,
 every edge cut where its polyline (dot: its sampled spline) meets each rank level it spans, and
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     if not have_dot and not args.no_dot:
         print("(dot not installed: dot columns skipped; apt-get install graphviz to compare)")
     header = (
-        f"{'graph':<28} {'nodes':>6} {'edges':>6} {'cli s':>6} {'cpu s':>6} {'layout s':>8} {'cross':>6} {'len':>7}"
+        f"{'graph':<28} {'nodes':>6} {'edges':>6} {'cli s':>6} {'cpu s':>6} {'layout cpu':>10} {'cross':>6} {'len':>7}"
     )
     if have_dot:
         header += f" {'dot s':>7} {'dot cross':>9} {'dot len':>7}"
@@ -189,14 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     layout(autograd_like(50, 0))  # warm-up: first-call costs out of the in-process timings
     with tempfile.TemporaryDirectory() as tmp:
         for name, graph in graphs:
-            start = time.perf_counter()
+            start = time.process_time()
             result = layout(graph, node_gap=NODE_GAP, rank_gap=RANK_GAP)
-            elapsed = time.perf_counter() - start
+            elapsed = time.process_time() - start
             crossings = count_crossings(graph, result)
             wall, cpu = (float("nan"), float("nan")) if args.no_cli else run_cli(graph, Path(tmp))
             row = (
                 f"{name:<28} {graph.number_of_nodes():>6} {graph.number_of_edges():>6} {wall:>6.2f} {cpu:>6.2f}"
-                f" {elapsed:>8.2f} {crossings:>6} {total_span(graph, result.ranks):>7}"
+                f" {elapsed:>10.2f} {crossings:>6} {total_span(graph, result.ranks):>7}"
             )
             if have_dot:
                 dot_time, dot_cross, dot_len = run_dot(graph, args.dot_timeout)
