@@ -152,6 +152,22 @@ def test_screenshot_args_and_render(qtbot, player, tmp_path):
         apply_screenshot_args(widget, 0, 0)  # calls are numbered from 1
 
 
+def test_screenshot_step_of_a_summarised_call_names_the_calls_kept_in_full(qtbot):
+    source = "import torch\nw = torch.ones(2, requires_grad=True)\nfor _ in range(12):\n    (w * 2).sum().backward()\n"
+    result = Session().run_cell(0, source, 1)
+    widget = BackwardPlayer()
+    qtbot.addWidget(widget)
+    widget.set_calls(result.backward_calls, result.graph)
+    apply_screenshot_args(widget, 2, 1)  # kept in full
+    assert widget.current_call == 1 and widget.current_step == 1
+    with pytest.raises(IndexError) as raised:
+        apply_screenshot_args(widget, 6, 1)
+    assert str(raised.value) == (
+        "--step 1: call 6 was kept as a summary, with no steps to show (Limits.max_detailed_calls); "
+        "calls kept in full: 1-4, 9-12"
+    )
+
+
 def test_speed_default_from_settings(qtbot, seed):
     QSettings().setValue("player/speed", 4.0)
     try:

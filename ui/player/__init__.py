@@ -43,11 +43,28 @@ def apply_screenshot_args(window_or_player: QWidget, call: int | None, step: int
             )
         player.select_call(index)
     if step is not None:
+        number = player.current_call + 1
+        summarized = player.summarized_calls()
+        if summarized[player.current_call]:
+            raise IndexError(
+                f"--step {step}: call {number} was kept as a summary, with no steps to show "
+                "(Limits.max_detailed_calls); "
+                f"calls kept in full: {_numbers_text([k + 1 for k, s in enumerate(summarized) if not s])}"
+            )
         steps = len(player.replay or ())
         if not -steps <= step < steps:
-            raise IndexError(
-                f"--step {step}: call {player.current_call} has {steps} step(s); use 0..{steps - 1} or -{steps}..-1"
-            )
+            raise IndexError(f"--step {step}: call {number} has {steps} step(s); use 0..{steps - 1} or -{steps}..-1")
         player.seek(step)
     player.pause()
     return player
+
+
+def _numbers_text(numbers: list[int]) -> str:
+    """Call numbers as runs: [1, 2, 3, 4, 17, 18, 19, 20] -> "1-4, 17-20"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)

@@ -636,6 +636,10 @@ class BackwardPlayer(QWidget):
         """How many backward calls the player holds (the call picker's length)."""
         return len(self._calls)
 
+    def summarized_calls(self) -> list[bool]:
+        """Per call: kept only as a summary (no steps to replay)."""
+        return [bool(c.get("summarized")) for c in self._calls]
+
     @property
     def replay(self) -> Replay | None:
         return self._replay
