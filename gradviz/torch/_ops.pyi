@@ -104,6 +104,8 @@ from gradviz.autograd.ops.inplace import square_ as square_
 from gradviz.autograd.ops.inplace import tan_ as tan_
 from gradviz.autograd.ops.inplace import tanh_ as tanh_
 from gradviz.autograd.ops.inplace import trunc_ as trunc_
+from gradviz.autograd.ops.like_factories import nonzero as nonzero
+from gradviz.autograd.ops.like_factories import repeat_interleave as repeat_interleave
 from gradviz.autograd.ops.more_unary import acos as acos
 from gradviz.autograd.ops.more_unary import asin as asin
 from gradviz.autograd.ops.more_unary import atan as atan

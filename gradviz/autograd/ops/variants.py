@@ -22,6 +22,7 @@ from gradviz.autograd.ops import (
     functional,
     gather_scatter,
     inplace,
+    like_factories,
     more_unary,
     random_ops,
     softmax_functions,
@@ -403,6 +404,12 @@ VARIANTS = VariantTable(
             method=True,
         ),
         *_ops(["view", "view_as", "reshape_as", "expand", "expand_as", "sum_to_size", "repeat"], method=True),
+        *[
+            OpVariants(name, getattr(like_factories, name), method=True)
+            for name in ("new_zeros", "new_ones", "new_full", "new_empty", "new_tensor", "type_as")
+        ],
+        OpVariants("repeat_interleave", like_factories.repeat_interleave, function=True, method=True),
+        OpVariants("nonzero", like_factories.nonzero, function=True, method=True),
         OpVariants("split", split_ops.split, function=True, method=True),
         OpVariants("chunk", split_ops.chunk, function=True, method=True),
         OpVariants("narrow", split_ops.narrow, function=True, method=True),
