@@ -20,7 +20,18 @@ from gradviz.torch.nn.activation import (
 from gradviz.torch.nn.containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from gradviz.torch.nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
 from gradviz.torch.nn.dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
-from gradviz.torch.nn.layers import Flatten, Identity, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh, Unflatten
+from gradviz.torch.nn.layers import (
+    CosineSimilarity,
+    Flatten,
+    Identity,
+    Linear,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+    Unflatten,
+)
 from gradviz.torch.nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -80,6 +91,7 @@ __all__ = [
     "Conv3d",
     "ConvTranspose1d",
     "ConvTranspose2d",
+    "CosineSimilarity",
     "CrossEntropyLoss",
     "Dropout",
     "Dropout1d",

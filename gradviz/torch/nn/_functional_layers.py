@@ -677,6 +677,31 @@ def instance_norm(
     return _F.view(out, tuple(input.shape))
 
 
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
+    """Each slice along ``dim`` divided by its p-norm (at least ``eps``), as PyTorch computes it:
+    input / input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)."""
+    if out is not None:
+        raise NotImplementedError("gradviz: F.normalize(out=...) is not supported")
+    denom = _F.expand_as(_F.clamp_min(_F.norm(input, p, dim, True), eps), input)
+    return _F.div(input, denom)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """The cosine of the angle between x1 and x2 along ``dim``, as ATen computes it: each divided
+    by a clone of its norm clamped (without recording) to at least ``eps``, multiplied, summed."""
+    shape = tuple(np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape)))
+    a = x1 if tuple(x1.shape) == shape else _F.expand(x1, shape)
+    b = x2 if tuple(x2.shape) == shape else _F.expand(x2, shape)
+    norms = []
+    for t in (a, b):
+        norm = _F.clone(_F.norm(t, 2, dim, True))
+        with no_grad():
+            norm._data[...] = np.maximum(norm._data, norm.dtype.np.type(eps))
+            norm._version_counter[0] += 1
+        norms.append(norm)
+    return _F.sum(_F.mul(_F.div(a, norms[0]), _F.div(b, norms[1])), dim)
+
+
 def group_norm(
     input: Tensor,
     num_groups: int,

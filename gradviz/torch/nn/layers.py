@@ -18,7 +18,18 @@ if TYPE_CHECKING:
     from gradviz.autograd.tensor import Tensor
     from gradviz.autograd.types import DTypeLike
 
-__all__ = ["Flatten", "Identity", "Linear", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Tanh", "Unflatten"]
+__all__ = [
+    "CosineSimilarity",
+    "Flatten",
+    "Identity",
+    "Linear",
+    "LogSoftmax",
+    "ReLU",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "Unflatten",
+]
 
 
 class Linear(Module):
@@ -143,3 +154,15 @@ class Unflatten(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+class CosineSimilarity(Module):
+    """``nn.CosineSimilarity``: F.cosine_similarity along ``dim`` (prints with no arguments)."""
+
+    def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:
+        super().__init__()
+        self.dim = dim
+        self.eps = eps
+
+    def forward(self, x1: Tensor, x2: Tensor) -> Tensor:
+        return F.cosine_similarity(x1, x2, self.dim, self.eps)
