@@ -483,7 +483,7 @@ def _joined_formula(name: str, slot: str, slots: Sequence[str], operands: _Opera
         return None
     axis = int(dim)
     try:
-        sizes = [shape[axis] for shape in shapes if shape]  # type: ignore[index]
+        sizes = [shape[axis] for shape in shapes if shape]
     except IndexError:
         return None
     if len(sizes) != len(shapes):

@@ -35,6 +35,7 @@ from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
 from ui.export.api import ExportRequest, export_drawing, export_source, frames_for
 from ui.export.camera import MAX_SIDE
 from ui.export.scene_source import SceneDrawing, visible_rect
+from ui.export.writers import Frame
 from ui.i18n import language_switcher
 from ui.theme import current_theme
 
@@ -191,7 +192,7 @@ class ExportDialog(QDialog):
             and not canvas.itemsBoundingRect().isEmpty()
         ):
             area = visible_rect(view) if self.area_box.currentData() == "visible" else None
-            frames = [(None, self._live_caption(request))]
+            frames: list[Frame] = [(None, self._live_caption(request))]
             return export_drawing(path, SceneDrawing(canvas, area), frames, request, notice=self.notices.append)
         snapshot = self._snapshot()
         if not snapshot or not snapshot.get("nodes"):
