@@ -30,6 +30,7 @@ LEGEND_ROWS: tuple[tuple[str, str], ...] = (
     ("border", "pending"),
     ("border", "error"),
     ("dashed", "constant"),
+    ("faded", "stale"),
     ("glow", "highlight"),
     ("chip", "alive"),
     ("chip", "freed"),
@@ -64,6 +65,7 @@ def row_text(kind: str, key: str) -> str:
         return state_text(key)
     words = {
         ("dashed", "constant"): translate("Legend", "Dashed grey box: a constant, no gradient flows into it"),
+        ("faded", "stale"): translate("Legend", "Faded: from before the edit (a re-run stopped before replacing it)"),
         ("glow", "highlight"): translate("Legend", "Orange glow: made on the editor's current line"),
         ("chip", "alive"): translate("Legend", "Chip: a saved buffer backward still needs"),
         ("chip", "freed"): translate(
@@ -105,6 +107,12 @@ class _Sample(QWidget):
             painter.setBrush(QColor(p.fills.get("constant", p.background)))
             painter.setPen(QPen(p.border, 1.2, Qt.PenStyle.DashLine))
             painter.drawRoundedRect(box, 3, 3)
+        elif self.kind == "faded":
+            painter.setOpacity(0.35)  # as the canvas draws a node a failed re-run left behind
+            painter.setBrush(fill)
+            painter.setPen(QPen(p.border, 1.2))
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setOpacity(1.0)
         elif self.kind == "glow":
             halo = QColor(p.highlight)
             halo.setAlpha(120)

@@ -46,6 +46,15 @@ def test_stale_node_tooltip_says_it_is_from_before_the_edit(qtbot) -> None:
     assert "before the edit" not in tooltip_for([fresh], fresh.sceneBoundingRect().center(), names)
 
 
+def test_legend_explains_faded_nodes(qtbot) -> None:
+    from ui.legend import LEGEND_ROWS, LegendPanel
+
+    legend = LegendPanel()
+    qtbot.addWidget(legend)
+    row = LEGEND_ROWS.index(("faded", "stale"))
+    assert legend.labels[row].text().startswith("Faded: from before the edit")
+
+
 def test_inspector_notes_a_stale_node(qtbot) -> None:
     snapshot, z_id, y_id = _snapshot_with_stale_z()
     inspector = Inspector()

@@ -1546,6 +1546,10 @@
 <context>
     <name>Legend</name>
     <message>
+        <source>Faded: from before the edit (a re-run stopped before replacing it)</source>
+        <translation>半透明：来自编辑之前（重新运行在替换它之前就停止了）</translation>
+    </message>
+    <message>
         <source>From before the edit: an earlier run of its cell made it, and the re-run stopped before replacing it, so its values are old. Run the cell again once it works.</source>
         <translation>来自编辑之前：它由该单元格较早的一次运行创建，重新运行在替换它之前就停止了，所以它的数值是旧的。单元格能正常运行后请再运行一次。</translation>
     </message>
