@@ -129,6 +129,8 @@ def test_a_view_of_a_stepped_parameter_shows_no_stale_numbers(every_call_detaile
     sub = _graph(snapshot, calls, 0)
     views = [n for n in sub["nodes"] if n.get("is_view")]
     assert len(views) == 3 and all(n["values"] is None for n in views)  # weight.t() of each layer
+    versions = {n["name"]: n["version"] for n in sub["nodes"] if n.get("is_param")}
+    assert sorted(n["version"] for n in views) == sorted(versions[f"model.{i}.weight"] for i in (0, 2, 4))
 
 
 def test_names_carry_over_so_every_iteration_reads_the_same(every_call_detailed) -> None:

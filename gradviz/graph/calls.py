@@ -264,24 +264,26 @@ def _call_values(kept: list[dict[str, Any]], call: Mapping[str, Any]) -> None:
     # A view of a parameter (``weight.t()``) shares its storage: once the optimizer stepped, the
     # snapshot has the new numbers, which are not what this call ran with.
     for node in kept:
-        if node.get("kind") == "tensor" and node.get("is_view") and _base_changed(node, by_id, changed):
+        base = _view_base(node, by_id) if node.get("kind") == "tensor" and node.get("is_view") else None
+        if base is not None and changed.get(base):
             node["values"] = None
             node["repr"] = None
+            node["version"] = leaf_values[base].get("version")  # a view shares its base's counter
 
 
-def _base_changed(view: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], changed: Mapping[str, bool]) -> bool:
-    """Whether ``view`` is (a chain of views of) a leaf the optimizer overwrote after this call."""
+def _view_base(view: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """The id of the tensor ``view`` is (a chain of views) of, when it is among ``by_id``."""
     node: Mapping[str, Any] | None = view
     seen: set[str] = set()
     while node is not None and node.get("is_view"):
         key = str(node.get("id"))
         if key in seen:
-            return False
+            return None
         seen.add(key)
         producer = by_id.get(str(node.get("grad_fn")))
         inputs = (producer or {}).get("inputs") or []
         node = by_id.get(str(inputs[0])) if inputs else None
-    return node is not None and bool(changed.get(str(node.get("id"))))
+    return str(node.get("id")) if node is not None else None
 
 
 def nearest_detailed(calls: Sequence[Mapping[str, Any]], index: int, among: Sequence[int] | None = None) -> int | None:
