@@ -131,6 +131,8 @@ from gradviz.autograd.ops.sort_scan import argsort as argsort
 from gradviz.autograd.ops.sort_scan import cumsum as cumsum
 from gradviz.autograd.ops.sort_scan import flip as flip
 from gradviz.autograd.ops.sort_scan import logsumexp as logsumexp
+from gradviz.autograd.ops.sort_scan import masked_select as masked_select
+from gradviz.autograd.ops.sort_scan import prod as prod
 from gradviz.autograd.ops.sort_scan import sort as sort
 from gradviz.autograd.ops.sort_scan import topk as topk
 from gradviz.autograd.ops.split_ops import chunk as chunk

@@ -1,4 +1,5 @@
-"""Ordering and scanning ops: cumsum, flip, logsumexp, amax / amin, sort, argsort, topk.
+"""Ordering, scanning and selecting ops: cumsum, flip, logsumexp, amax / amin, sort, argsort,
+topk, prod, masked_select.
 
 Nodes save what PyTorch's save (dims as written: a negative one shows as its uint64 bit pattern).
 sort and topk return ``torch.return_types`` pairs; their backward writes each grad back at the
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from gradviz.autograd.tensor import Tensor
     from gradviz.autograd.types import DTypeLike
 
-__all__ = ["amax", "amin", "argsort", "cumsum", "flip", "logsumexp", "sort", "topk"]
+__all__ = ["amax", "amin", "argsort", "cumsum", "flip", "logsumexp", "masked_select", "prod", "sort", "topk"]
 
 
 def _written(dim: int) -> int:
@@ -306,3 +307,107 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     picked = np.take(order, np.arange(k), axis=axis) if input.dim() else order
     values = call(OPS["topk"], (input,), {"axis": axis, "indices": picked, "dim": _written(dim)})
     return _pair("topk", values, picked)
+
+
+# -- prod and masked_select -------------------------------------------------------------------------
+
+
+def _products_of_others(a: np.ndarray, axis: int) -> np.ndarray:
+    """For each element, the product of the others along ``axis`` (exact where there are zeros)."""
+    ones = np.ones_like(np.take(a, [0], axis=axis))
+    left = np.cumprod(np.concatenate([ones, a], axis=axis), axis=axis, dtype=a.dtype)
+    right = np.flip(np.cumprod(np.concatenate([ones, np.flip(a, axis)], axis=axis), axis=axis, dtype=a.dtype), axis)
+    count = a.shape[axis]
+    return np.take(left, np.arange(count), axis=axis) * np.take(right, np.arange(1, count + 1), axis=axis)
+
+
+def _prod_vjp(g: Grad, s: SavedView) -> Grad:
+    # PyTorch's prod_backward: (grad * result) / self without zeros, products of the others with.
+    x = cast("np.ndarray", s.self)
+    axis = s.node.attrs["axis"]
+    grad = _keep(g, s) if axis is not None else g
+    result = _keep(s.result, s) if axis is not None else s.result
+    if not (x == 0).any():
+        return grad * result / x
+    if axis is None:
+        flat = x.reshape(-1)
+        return (grad * _products_of_others(flat, 0)).reshape(x.shape)
+    return grad * _products_of_others(x, axis)
+
+
+def _prod_forward(
+    a: np.ndarray, axis: int | None, dim: int | None, keepdim: bool, axes: tuple[int, ...] = ()
+) -> np.ndarray:
+    del dim, axes
+    if a.ndim == 0:
+        return a.copy()
+    return np.prod(a, axis=axis, keepdims=keepdim and axis is not None, dtype=a.dtype)
+
+
+defop(
+    "prod",
+    "ProdBackward0",
+    ("self",),
+    _prod_forward,
+    {"self": VJP(("result", "self"), _prod_vjp)},
+    dtype_rule="same",
+    cases=(GradCase(((2, 3),), {"axis": None, "dim": None, "keepdim": False}),),
+    double_backward=False,
+)
+defop(
+    "prod_dim",
+    "ProdBackward1",
+    ("self",),
+    _prod_forward,
+    {"self": VJP(("dim", "keepdim", "result", "self"), _prod_vjp)},
+    dtype_rule="same",
+    save=lambda arrays, attrs: {"dim": attrs["dim"], "keepdim": attrs["keepdim"]},
+    cases=(
+        GradCase(((3, 4),), {"axis": 1, "dim": 1, "keepdim": False, "axes": (1,)}),
+        GradCase(((2, 3),), {"axis": 0, "dim": 0, "keepdim": True, "axes": (0,)}),
+    ),
+    double_backward=False,
+)
+
+
+def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: DTypeLike | None = None) -> Tensor:
+    """torch.prod / Tensor.prod: the product of all elements, or along dim (integers as int64)."""
+    source = input
+    if dtype is not None:
+        source = input.to(dtypes.as_dtype(dtype))
+    elif not input.dtype.is_floating_point:
+        source = input.to(dtypes.int64)
+    if dim is None:
+        return call(OPS["prod"], (source,), {"axis": None, "dim": None, "keepdim": False})
+    axis = _wrap(dim, input.dim())
+    attrs = {"axis": axis, "dim": _written(dim), "keepdim": bool(keepdim), "axes": (axis,)}
+    return call(OPS["prod_dim"], (source,), attrs)
+
+
+def _masked_select_vjp(g: Grad, s: SavedView) -> Grad:
+    mask = s.node.attrs["mask"]
+    out = np.zeros(mask.shape, dtype=cast("np.ndarray", g).dtype)
+    out[mask] = g
+    return out
+
+
+defop(
+    "masked_select",
+    "MaskedSelectBackward0",
+    ("self",),
+    lambda a, mask: np.broadcast_to(a, mask.shape)[mask],
+    {"self": VJP(("mask", "self"), _masked_select_vjp)},
+    dtype_rule="same",
+    save=lambda arrays, attrs: {"mask": _registry.Tensor._make(attrs["mask"], dtypes.bool_)},
+    cases=(GradCase(((2, 3),), {"mask": np.array([[True, False, True], [False, True, True]])}),),
+    double_backward=False,
+)
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """torch.masked_select / Tensor.masked_select: the elements where mask (broadcast) is True, 1-d."""
+    if mask.dtype is not dtypes.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = np.broadcast_shapes(tuple(input.shape), tuple(mask.shape))
+    full_mask = np.ascontiguousarray(np.broadcast_to(mask._data, shape))
+    return call(OPS["masked_select"], (input,), {"mask": full_mask})

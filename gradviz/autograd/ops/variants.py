@@ -345,6 +345,7 @@ VARIANTS = VariantTable(
             ["sum", "mean", "var", "std", "norm", "argmax", "argmin", "maximum", "minimum"], function=True, method=True
         ),
         *_module_ops(sort_scan, ["cumsum", "flip", "logsumexp", "amax", "amin", "sort", "argsort", "topk"]),
+        *_module_ops(sort_scan, ["prod", "masked_select"]),
         OpVariants("max", functional.max_, function=True, method=True),
         OpVariants("min", functional.min_, function=True, method=True),
         # -- normalisations ----------------------------------------------------------------------
