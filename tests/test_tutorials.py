@@ -75,9 +75,15 @@ class RunnerBrokenError(RuntimeError):
     """The worker could not run the case at all: not a gap of the case, so never an xfail."""
 
 
+# The default limits but for time: a tutorial's longest cell needs about 6 s of CPU, which the
+# default 10 s of wall time does not cover on a busy 2-core machine; what is compared here is
+# output, never speed (the time limit has its own tests).
+TUTORIAL_LIMITS = Limits().with_changes(wall_time_s=300.0)
+
+
 def run_case(path: Path) -> list[dict[str, Any]]:
-    """The case run as ``gradviz run`` runs it: worker process, default limits."""
-    results = run_file(load_cells(path), Limits())
+    """The case run as ``gradviz run`` runs it: worker process, default limits but for time."""
+    results = run_file(load_cells(path), TUTORIAL_LIMITS)
     for result in results:
         if result.error is not None and "worker process could not start" in result.error.message:
             raise RunnerBrokenError(result.error.headline)
