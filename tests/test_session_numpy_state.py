@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-import gradviz.autograd.ops.registry  # noqa: F401  (its import sets the engine's float-error mode)
 from gradviz.runner.session import Session
 
 SETS_EVERYTHING = (
@@ -51,3 +50,19 @@ def test_another_session_starts_from_the_engine_defaults() -> None:
     assert result.error is None, result.error
     assert result.stdout == "[ 1. inf] ignore\n"
     assert result.warnings == []
+
+
+def test_a_fresh_process_keeps_the_engine_float_mode_after_the_first_cell_imports_torch() -> None:
+    """The first cell of a process is where the engine is often first used; the host must come out
+    of it with the engine's mode (numpy's warnings off), or the engine's own ops warn later."""
+    import subprocess
+    import sys
+
+    program = (
+        "import numpy as np\n"
+        "from gradviz.runner.session import Session\n"
+        "Session(snapshots=False).run_cell(0, 'import torch\\nx = torch.ones(1) / 0', 1)\n"
+        "print(np.geterr()['divide'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert done.stdout == "ignore\n", done.stderr

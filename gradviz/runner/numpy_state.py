@@ -16,6 +16,12 @@ from typing import Any
 
 import numpy as np
 
+# The engine sets numpy's float-error mode when it is first imported (ops/registry.py). Import it
+# here, before any session captures the host's settings: otherwise the first cell that imports
+# torch would set the engine's mode inside the learner's settings and the host would keep numpy's
+# warnings, which the engine's own ops then print outside any cell.
+import gradviz.autograd.ops.registry  # noqa: F401
+
 __all__ = ["NumpySettings"]
 
 
