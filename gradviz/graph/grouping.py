@@ -419,22 +419,31 @@ def group_graph(graph: nx.MultiDiGraph) -> Grouping:
 
 
 def boundary_shapes(grouping: Grouping, graph: nx.MultiDiGraph, group_id: str) -> tuple[list[str], list[str]]:
-    """Shapes of the tensors flowing into and out of a group (data-flow edges across its edge)."""
-    inside = set(grouping.members(group_id))
+    """Shapes of the tensors flowing into and out of a group (data-flow edges across its edge).
+    Only the members' own edges are read, so labelling every box of a big graph stays linear."""
+    members = grouping.members(group_id)
+    inside = set(members)
     ins: dict[Hashable, str] = {}
     outs: dict[Hashable, str] = {}
-    for u, v, data in graph.edges(data=True):
-        if data.get("view") != "dataflow" or (u in inside) == (v in inside):
-            continue
-        tensor = u if v in inside else v
+
+    def note(tensor: Hashable, into: bool) -> None:
         td = graph.nodes[tensor]
         if td.get("kind") != "tensor" or td.get("wrapped_number"):
-            continue
-        if v in inside and td.get("is_param") and not td.get("name", "").startswith("("):
-            continue  # a recurrent weight read by every step is not what the step takes in
+            return
+        if into and td.get("is_param"):
+            return  # a recurrent weight read by every step is not what the step takes in
         shape = td.get("shape")
-        text = format_shape(shape) if isinstance(shape, list) else "?"
-        (ins if v in inside else outs)[tensor] = text
+        (ins if into else outs)[tensor] = format_shape(shape) if isinstance(shape, list) else "?"
+
+    for v in members:
+        if v not in graph:
+            continue
+        for u, _, data in graph.in_edges(v, data=True):
+            if u not in inside and data.get("view") == "dataflow":
+                note(u, True)
+        for _, w, data in graph.out_edges(v, data=True):
+            if w not in inside and data.get("view") == "dataflow":
+                note(w, False)
     return list(ins.values()), list(outs.values())
 
 
