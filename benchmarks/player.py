@@ -127,6 +127,9 @@ class Clock:
         return f"  {label:26s}: wall {summary(self.wall)}  ({target})\n  {'':26s}  cpu  {summary(self.cpu)}"
 
 
+_KEEP: list[list[Any]] = []
+
+
 def make_player(app: Any, calls: list[dict[str, Any]], snapshot: dict[str, Any] | None, canvas: str) -> Any:
     """A shown player (and graph panel, for the real canvas) with ``calls`` loaded."""
     from ui.player import BackwardPlayer
@@ -149,7 +152,7 @@ def make_player(app: Any, calls: list[dict[str, Any]], snapshot: dict[str, Any] 
     player.resize(900, 560)
     player.show()
     app.processEvents()
-    player._bench_keep = holder  # the panel lives as long as the player
+    _KEEP.append(holder)  # the panel lives as long as the benchmark
     return player
 
 
