@@ -348,3 +348,69 @@ defop(
     ),
     double_backward=False,
 )
+
+
+# -- upsample_nearest1d / 2d (F.interpolate, nn.Upsample with mode='nearest') ----------------------
+
+
+def nearest_sources(in_size: int, out_size: int, scale: float | None) -> np.ndarray:
+    """The input index each output index copies, as ATen's nearest_idx computes it in float32:
+    identity for the same size, a halving for exactly double, else floor(dst * scale) clipped, with
+    scale = 1 / scale_factor when one was given and in / out otherwise."""
+    dst = np.arange(out_size)
+    if out_size == in_size:
+        return dst
+    if out_size == 2 * in_size:
+        return dst >> 1
+    ratio = np.float32(1.0 / scale) if scale is not None and scale > 0 else np.float32(in_size) / np.float32(out_size)
+    return np.minimum(np.floor(dst.astype(np.float32) * ratio).astype(np.int64), in_size - 1)
+
+
+def _upsample_key(shape: tuple[int, ...], output_size: tuple[int, ...], scales: tuple[float | None, ...]) -> tuple:
+    spatial = len(output_size)
+    lead = len(shape) - spatial
+    key: list[object] = [slice(None)] * lead
+    for d, (n_in, n_out, scale) in enumerate(zip(shape[lead:], output_size, scales)):
+        index = nearest_sources(n_in, n_out, scale)
+        key.append(index.reshape((-1,) + (1,) * (spatial - 1 - d)))
+    return tuple(key)
+
+
+def _upsample_forward(a: np.ndarray, output_size: tuple[int, ...], scales: tuple[float | None, ...]) -> np.ndarray:
+    return np.ascontiguousarray(a[_upsample_key(a.shape, output_size, scales)])
+
+
+def _upsample_vjp(g: Grad, s: SavedView) -> Grad:
+    g = array_of(g)
+    shape = s.input_shape(0)
+    out = np.zeros(shape, dtype=g.dtype)
+    np.add.at(out, _upsample_key(shape, s.node.attrs["output_size"], s.node.attrs["scales"]), g)
+    return out
+
+
+def _upsample_save(arrays: Sequence[np.ndarray], attrs: Attrs) -> Attrs:
+    scales = attrs["scales"]
+    named = {"scales": scales[0]} if len(scales) == 1 else {"scales_h": scales[0], "scales_w": scales[1]}
+    return {"output_size": tuple(attrs["output_size"]), **named, "self_sym_sizes": tuple(arrays[0].shape)}
+
+
+for _dims, _node in ((1, "UpsampleNearest1DBackward0"), (2, "UpsampleNearest2DBackward0")):
+    _names = (
+        ("output_size", "scales", "self_sym_sizes")
+        if _dims == 1
+        else ("output_size", "scales_h", "scales_w", "self_sym_sizes")
+    )
+    defop(
+        f"upsample_nearest{_dims}d",
+        _node,
+        ("self",),
+        _upsample_forward,
+        {"self": VJP(_names, _upsample_vjp)},
+        dtype_rule="same",
+        save=_upsample_save,
+        cases=(
+            GradCase(((1, 2) + (3,) * _dims,), {"output_size": (5,) * _dims, "scales": (None,) * _dims}),
+            GradCase(((1, 1) + (2,) * _dims,), {"output_size": (4,) * _dims, "scales": (2.0,) * _dims}),
+        ),
+        double_backward=False,
+    )

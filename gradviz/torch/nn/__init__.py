@@ -63,6 +63,7 @@ from gradviz.torch.nn.pooling import (
     AvgPool2d,
     MaxPool1d,
     MaxPool2d,
+    Upsample,
 )
 from gradviz.torch.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from gradviz.torch.nn.sparse import Embedding
@@ -136,6 +137,7 @@ __all__ = [
     "Softplus",
     "Tanh",
     "Unflatten",
+    "Upsample",
     "functional",
     "init",
     "utils",

@@ -702,6 +702,49 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     return _F.sum(_F.mul(_F.div(a, norms[0]), _F.div(b, norms[1])), dim)
 
 
+def interpolate(
+    input: Tensor,
+    size: int | Sequence[int] | None = None,
+    scale_factor: float | Sequence[float] | None = None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+    recompute_scale_factor: bool | None = None,
+    antialias: bool = False,
+) -> Tensor:
+    """F.interpolate in mode 'nearest' for 3-d and 4-d inputs (UpsampleNearest1D/2DBackward0):
+    the output size from ``size`` or floor(input size * scale_factor), each output element a copy
+    of the input element ATen's nearest index names."""
+    if mode != "nearest":
+        raise NotImplementedError(f"gradviz: F.interpolate(mode={mode!r}) is not supported yet (mode='nearest' is)")
+    del align_corners, antialias
+    dims = input.dim() - 2
+    if dims not in (1, 2):
+        raise NotImplementedError(f"gradviz: F.interpolate of a {input.dim()}-D input is not supported yet")
+    if (size is None) == (scale_factor is None):
+        raise ValueError("only one of size or scale_factor should be defined")
+    spatial = tuple(input.shape[2:])
+    scales: tuple[float | None, ...]
+    if size is not None:
+        sizes = (int(size),) * dims if isinstance(size, int) else tuple(int(n) for n in size)
+        if len(sizes) != dims:
+            raise ValueError(
+                f"Input and output must have the same number of spatial dimensions, but got input with spatial "
+                f"dimensions of {list(spatial)} and output size of {list(sizes)}. Please provide input tensor in "
+                "(N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format."
+            )
+        scales = (None,) * dims
+    else:
+        assert scale_factor is not None
+        factors = (
+            (float(scale_factor),) * dims
+            if isinstance(scale_factor, (int, float))
+            else tuple(float(f) for f in scale_factor)
+        )
+        sizes = tuple(math.floor(n * f) for n, f in zip(spatial, factors))
+        scales = (None,) * dims if recompute_scale_factor else factors
+    return call(OPS[f"upsample_nearest{dims}d"], (input,), {"output_size": sizes, "scales": scales})
+
+
 def group_norm(
     input: Tensor,
     num_groups: int,
