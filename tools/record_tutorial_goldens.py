@@ -37,7 +37,7 @@ GOLDENS = REPO / "tests" / "tutorials" / "goldens"
 CASE_SUFFIXES = (".py", ".ipynb")
 
 # Everyday standard-library modules the corpus imports next to torch (the learner's own Python).
-EVERYDAY_MODULES = ("random", "itertools", "collections", "functools", "operator", "string")
+EVERYDAY_MODULES = ("random", "itertools", "collections", "functools", "operator", "string", "copy")
 
 
 def case_paths() -> list[Path]:

@@ -354,7 +354,10 @@ class Node:
             # Tensors only (a saved tensor the node did not need is None); numbers have no raw form.
             if value is None or isinstance(value, SavedTensor):
                 return _saved_hooks.RawSavedTensor(self, key)
-        raise AttributeError(f"'{self._name}' object has no attribute '{attr}'")
+        # From __dict__: a half-built node (copy, pickle) has no _name yet, and asking for it here
+        # would come back to this method.
+        name = self.__dict__.get("_name", type(self).__name__)
+        raise AttributeError(f"'{name}' object has no attribute '{attr}'")
 
 
 class AccumulateGrad(Node):

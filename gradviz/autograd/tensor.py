@@ -107,6 +107,13 @@ class Tensor(_OpMethods):
     _multi_output_view = False  # a row of unbind (or a view of one): PyTorch refuses in-place writes
 
     # -- construction ---------------------------------------------------------------------------
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        from gradviz.autograd.copying import deepcopy_tensor
+
+        if id(self) in memo:
+            return memo[id(self)]
+        return deepcopy_tensor(self, memo)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # torch.Tensor(data) or torch.Tensor(*sizes)
         # The legacy constructor's rules (sizes, data, another tensor) are in gradviz.autograd.legacy.
         from gradviz.autograd.legacy import legacy_data

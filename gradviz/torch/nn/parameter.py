@@ -8,6 +8,8 @@ table always builds results with ``Tensor._make``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from gradviz.autograd import dtypes
@@ -37,3 +39,12 @@ class Parameter(Tensor):
     def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
         # Everything happened in __new__; Tensor.__init__ would re-create the data.
         pass
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Parameter:
+        # As nn.Parameter does it: the data and requires_grad, never the .grad (a deep-copied
+        # model starts with no grads).
+        if id(self) in memo:
+            return memo[id(self)]
+        result = type(self)(self.detach().clone(), self.requires_grad)
+        memo[id(self)] = result
+        return result
