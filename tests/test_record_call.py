@@ -174,6 +174,22 @@ def test_the_worker_names_its_seeds_and_a_client_given_them_repeats_the_run() ->
         assert again.run_cell(0, source).stdout == first.stdout
 
 
+def test_restarting_the_session_draws_new_seeds_as_a_kernel_restart_does() -> None:
+    from gradviz.runner.worker import SessionClient
+
+    source = "import torch\nprint(torch.initial_seed())\n"
+    with SessionClient() as client:
+        before = client.random_seeds
+        assert before is not None
+        first = client.run_cell(0, source)
+        client.reset()
+        after = client.random_seeds
+        assert after is not None and after != before
+        second = client.run_cell(0, source)
+    assert first.stdout == f"{before[0]}\n"
+    assert second.stdout == f"{after[0]}\n"
+
+
 def _tail_call(source: str) -> dict[str, Any]:
     """The last call of a 12-call cell (kept in the tail window, serialised when the cell ends)."""
     result = Session(Limits(), snapshots=False).run_cell(0, source)

@@ -259,6 +259,8 @@ def child_main(read_fd: int, write_fd: int) -> None:
             graphs = _plain(session.last_statement_graphs)
             replies.send_bytes(_dumps(("result", result, graphs)))
         elif kind == "reset":
+            if len(message) > 1 and message[1] is not None:
+                session.limits = session.limits.with_changes(random_seeds=tuple(message[1]))
             session.reset()
             stream_runtime_output(session.runtime, mirror)
             replies.send_bytes(_dumps(("ok",)))
@@ -526,14 +528,18 @@ class SessionClient:
         return True
 
     def reset(self) -> None:
-        """Empty the namespace (in the same child if it is alive)."""
+        """Empty the namespace (in the same child if it is alive), as a kernel restart does: with
+        new random seeds, so an unseeded script draws new numbers (a request to record a call in
+        full makes a client of its own with the seeds of the run it repeats)."""
         with self._call_lock:
+            seeds = RandomSeeds.fresh().as_tuple()
+            self.limits = self.limits.with_changes(random_seeds=seeds)
             with self._child_lock:
                 child = self._child
             if child is None or child.process.poll() is not None:
                 return
             try:
-                child.requests.send_bytes(_dumps(("reset",)))
+                child.requests.send_bytes(_dumps(("reset", seeds)))
                 if child.replies.poll(10):
                     _loads(_receive(child.replies, self.limits.memory_mb))
                     return
