@@ -76,6 +76,8 @@ class LayoutResult:
     direction: str = "TB"
     origin: Point = (0.0, 0.0)
     crossings: int = field(default=0, compare=False)
+    # Rank-axis coordinate of every rank, ranks holding only bends included (empty if unknown).
+    levels: list[float] = field(default_factory=list, compare=False)
 
 
 def _canonical_key(node: Hashable) -> tuple[int, Any, str]:
@@ -246,9 +248,11 @@ def _build_layered(
     down_last: dict[int, list[int]] = {}  # per bus: how many of its edges leave it at each dummy
     up_last: dict[int, list[int]] = {}
     chains: list[list[int]] = []
+    extra: dict[tuple[int, int], int] = {}  # segments of parallel edges: how many they carry
     for e, (a, b) in zip(edge_ids, ends):
         slot = prep.slots[e]
         span = rank[b] - rank[a]
+        carried = len(prep.keys[prep.originals[e]]) if prep.keys else 1
         if span > 1 and long_out[a] > 1 and long_out[a] >= long_in[b]:
             bus = down_bus.setdefault(a, [])
             while len(bus) < span - 1:
@@ -259,7 +263,7 @@ def _build_layered(
                 bus.append(d)
             last = down_last.setdefault(a, [])
             last.extend([0] * (len(bus) - len(last)))
-            last[span - 2] += 1
+            last[span - 2] += carried
             path = [a, *bus[: span - 1], b]
             upper_keyed[b].append((slot, a, path[-2]))
             lower[path[-2]].append(b)
@@ -273,7 +277,7 @@ def _build_layered(
                 bus.append(d)
             last = up_last.setdefault(b, [])
             last.extend([0] * (len(bus) - len(last)))
-            last[span - 2] += 1
+            last[span - 2] += carried
             top = bus[span - 2]
             path = [a, *reversed(bus[: span - 1]), b]
             upper_keyed[top].append((slot, a, a))
@@ -290,6 +294,16 @@ def _build_layered(
             upper_keyed[b].append((slot, a, prev))
             lower[prev].append(b)
             path.append(b)
+        if carried > 1:
+            # Parallel edges share one route: segments of their own carry all of them (the
+            # shared segments of a bus count them in ``through``).
+            if span > 1 and long_out[a] > 1 and long_out[a] >= long_in[b]:
+                extra[(path[-2], b)] = carried
+            elif span > 1 and long_in[b] > 1:
+                extra[(a, path[1])] = carried
+            else:
+                for seg in itertools.pairwise(path):
+                    extra[seg] = carried
         chains.append(path)
     upper = [[w for _, _, w in sorted(keyed)] for keyed in upper_keyed]
     # Edges through each bus dummy: an edge of span s passes the first s - 1 dummies of its bus.
@@ -304,7 +318,8 @@ def _build_layered(
                 through[bus[i]] = passing
                 mark[bus[i]] = True
     lower_weight = [
-        [through[w] if down_dummy[w] else through[v] if up_dummy[v] else 1 for w in row] for v, row in enumerate(lower)
+        [through[w] if down_dummy[w] else through[v] if up_dummy[v] else extra.get((v, w), 1) for w in row]
+        for v, row in enumerate(lower)
     ]
     return Layered(n_real=n_real, rank=rank, upper=upper, lower=lower, lower_weight=lower_weight), chains
 
@@ -638,11 +653,13 @@ def _assemble(
     if not xs:
         return LayoutResult({}, {}, {}, {}, [], 0.0, 0.0, "TB" if tb else "LR")
     x0, y0 = min(xs), min(ys)
+    rank_axis_shift = shift_r
     if previous is None:
         # A fresh drawing starts at the origin.
         positions = {v: (x - x0, y - y0) for v, (x, y) in positions.items()}
         edge_points = {k: [(x - x0, y - y0) for x, y in line] for k, line in edge_points.items()}
         origin = (0.0, 0.0)
+        rank_axis_shift -= y0 if tb else x0
     else:
         origin = (x0, y0)
     return LayoutResult(
@@ -656,6 +673,7 @@ def _assemble(
         direction="TB" if tb else "LR",
         origin=origin,
         crossings=sum(p.crossings for p in parts),
+        levels=[lv + rank_axis_shift for lv in level],
     )
 
 
@@ -694,9 +712,11 @@ def _polyline_at(line: list[Point], level: float, axis: int) -> float | None:
 def count_crossings(graph: nx.DiGraph, result: LayoutResult) -> int:
     """Edge crossings of a drawn layered graph, from its coordinates alone.
 
-    Each rank's level is the mean rank-axis coordinate of its nodes (missing ranks are
-    interpolated).  An edge is cut at every level it spans: at its endpoints' ranks by the node
-    centres, in between by its polyline.  Consecutive cuts form segments between adjacent levels,
+    Each rank's level is the result's ``levels`` when it has them, else the mean rank-axis
+    coordinate of the rank's nodes, ranks without nodes interpolated (right when ranks are evenly
+    spaced; our own drawings carry their levels, since a rank holding only bends is thinner).
+    An edge is cut at every level it spans: at its endpoints' ranks by the node centres, in
+    between by its polyline.  Consecutive cuts form segments between adjacent levels,
     and crossing segments are counted with the BJM accumulator tree; segments that share an end
     never count.  The same code counts any layered drawing (e.g. Graphviz's) given ranks,
     positions and polylines.
@@ -706,14 +726,17 @@ def count_crossings(graph: nx.DiGraph, result: LayoutResult) -> int:
     if not ranks:
         return 0
     max_rank = max(ranks.values())
-    sums = np.zeros(max_rank + 1)
-    counts = np.zeros(max_rank + 1)
-    for v, r in ranks.items():
-        sums[r] += result.positions[v][axis]
-        counts[r] += 1
-    have = counts > 0
-    idx = np.arange(max_rank + 1)
-    level = np.interp(idx, idx[have], sums[have] / counts[have])
+    if len(result.levels) == max_rank + 1:
+        level = np.asarray(result.levels, dtype=float)
+    else:
+        sums = np.zeros(max_rank + 1)
+        counts = np.zeros(max_rank + 1)
+        for v, r in ranks.items():
+            sums[r] += result.positions[v][axis]
+            counts[r] += 1
+        have = counts > 0
+        idx = np.arange(max_rank + 1)
+        level = np.interp(idx, idx[have], sums[have] / counts[have])
     seg_layer: list[int] = []
     seg_top: list[float] = []
     seg_bottom: list[float] = []
