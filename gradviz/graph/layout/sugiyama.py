@@ -310,11 +310,11 @@ def _build_layered(
     through = [1] * len(rank)
     down_dummy = [False] * len(rank)
     up_dummy = [False] * len(rank)
-    for buses, last, mark in ((down_bus, down_last, down_dummy), (up_bus, up_last, up_dummy)):
+    for buses, ending_here, mark in ((down_bus, down_last, down_dummy), (up_bus, up_last, up_dummy)):
         for end, bus in buses.items():
             passing = 0
             for i in range(len(bus) - 1, -1, -1):
-                passing += last[end][i]
+                passing += ending_here[end][i]
                 through[bus[i]] = passing
                 mark[bus[i]] = True
     lower_weight = [
@@ -640,19 +640,19 @@ def _assemble(
                 if k < part.lay.n_real:
                     order[part.lay.rank[k]].append(prep.nodes[part.members[k]])
     # Bounding box of nodes, edge bends and self-loops.
-    xs = [x - sizes[v][0] / 2 for v, (x, _) in positions.items()]
-    xs2 = [x + sizes[v][0] / 2 for v, (x, _) in positions.items()]
-    ys = [y - sizes[v][1] / 2 for v, (_, y) in positions.items()]
-    ys2 = [y + sizes[v][1] / 2 for v, (_, y) in positions.items()]
+    lefts = [x - sizes[v][0] / 2 for v, (x, _) in positions.items()]
+    rights = [x + sizes[v][0] / 2 for v, (x, _) in positions.items()]
+    tops = [y - sizes[v][1] / 2 for v, (_, y) in positions.items()]
+    bottoms = [y + sizes[v][1] / 2 for v, (_, y) in positions.items()]
     for line in edge_points.values():
         for x, y in line:
-            xs.append(x)
-            xs2.append(x)
-            ys.append(y)
-            ys2.append(y)
-    if not xs:
+            lefts.append(x)
+            rights.append(x)
+            tops.append(y)
+            bottoms.append(y)
+    if not lefts:
         return LayoutResult({}, {}, {}, {}, [], 0.0, 0.0, "TB" if tb else "LR")
-    x0, y0 = min(xs), min(ys)
+    x0, y0 = min(lefts), min(tops)
     rank_axis_shift = shift_r
     if previous is None:
         # A fresh drawing starts at the origin.
@@ -668,8 +668,8 @@ def _assemble(
         edge_points=edge_points,
         ranks={v: ranks[g] for g, v in enumerate(prep.nodes)},
         order=order,
-        width=max(xs2) - x0,
-        height=max(ys2) - y0,
+        width=max(rights) - x0,
+        height=max(bottoms) - y0,
         direction="TB" if tb else "LR",
         origin=origin,
         crossings=sum(p.crossings for p in parts),
