@@ -4,15 +4,8 @@ after the app runs the script again from the same random seeds (ui/record_call.p
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
 
-from ui.app import prepare_look
-from ui.extensions import install_all
-from ui.i18n import language_switcher
-from ui.main_window import MainWindow, worker_limits
-from ui.runner import RunController
-from ui.settings import Preferences, RunnerLimits
-from ui.theme import theme_manager
+from tests.ui.full_window import full_window
 
 RUN_TIMEOUT_MS = 60_000
 
@@ -34,20 +27,8 @@ for step in range(20):
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    QStandardPaths.setTestModeEnabled(True)
-    prefs = Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    prepare_look(prefs, theme="light", language="en")
-    win = MainWindow(prefs, runner=RunController(worker_limits(RunnerLimits(time_s=20.0))), autosave=False)
-    assert "player" in install_all(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.editor.document().setModified(False)
-    win.close()
-    win.runner.shutdown()
-    win.deleteLater()
-    language_switcher().apply("en")
-    theme_manager().apply("light")
+    with full_window(qtbot, tmp_path, time_s=20.0) as win:
+        yield win
 
 
 def _loss(call: dict) -> float:

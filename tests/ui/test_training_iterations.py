@@ -7,16 +7,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtCore import Qt
 
 from tests.test_call_graph import MLP_LOOP, ONE_ITERATION, STEPS
-from ui.app import prepare_look
-from ui.extensions import install_all
-from ui.i18n import language_switcher
-from ui.main_window import MainWindow, worker_limits
-from ui.runner import RunController
-from ui.settings import Preferences, RunnerLimits
-from ui.theme import theme_manager
+from tests.ui.full_window import full_window
 from ui.training import TrainingPanel
 
 RUN_TIMEOUT_MS = 60_000
@@ -25,25 +19,11 @@ STATE_TIMEOUT_MS = 10_000
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    QStandardPaths.setTestModeEnabled(True)
-    prefs = Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    prepare_look(prefs, theme="light", language="en")
-    win = MainWindow(prefs, runner=RunController(worker_limits(RunnerLimits(time_s=30.0))), autosave=False)
-    installed = install_all(win)
-    assert "graph" in installed and "player" in installed
-    win.resize(1600, 1000)
-    win.show()
-    qtbot.waitExposed(win)
-    win.documents.load_text("# %%\n" + MLP_LOOP, None)
-    with qtbot.waitSignal(win.run_idle, timeout=RUN_TIMEOUT_MS):
-        win.running.run_all()
-    yield win
-    win.editor.document().setModified(False)
-    win.close()
-    win.runner.shutdown()
-    win.deleteLater()
-    language_switcher().apply("en")
-    theme_manager().apply("light")
+    with full_window(qtbot, tmp_path, time_s=30.0) as win:
+        win.documents.load_text("# %%\n" + MLP_LOOP, None)
+        with qtbot.waitSignal(win.run_idle, timeout=RUN_TIMEOUT_MS):
+            win.running.run_all()
+        yield win
 
 
 def _ops(snapshot) -> dict[str, int]:

@@ -4,16 +4,9 @@ the canvas's viewport, and the inspector shows it; with following off the view h
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
 
+from tests.ui.full_window import full_window
 from ui import files
-from ui.app import prepare_look
-from ui.extensions import install_all
-from ui.i18n import language_switcher
-from ui.main_window import MainWindow, worker_limits
-from ui.runner import RunController
-from ui.settings import Preferences, RunnerLimits
-from ui.theme import theme_manager
 
 RUN_TIMEOUT_MS = 60_000
 STATE_TIMEOUT_MS = 10_000
@@ -31,23 +24,9 @@ print(x.grad)
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    QStandardPaths.setTestModeEnabled(True)
-    prefs = Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    prepare_look(prefs, theme="light", language="en")
-    win = MainWindow(prefs, runner=RunController(worker_limits(RunnerLimits(time_s=20.0))), autosave=False)
-    installed = install_all(win)
-    assert "graph" in installed and "player" in installed
-    win.resize(1600, 1000)
-    win.show()
-    qtbot.waitExposed(win)
-    win.balance_layout()
-    yield win
-    win.editor.document().setModified(False)
-    win.close()
-    win.runner.shutdown()
-    win.deleteLater()
-    language_switcher().apply("en")
-    theme_manager().apply("light")
+    with full_window(qtbot, tmp_path, time_s=20.0) as win:
+        win.balance_layout()
+        yield win
 
 
 def _run(qtbot, window, text: str) -> None:
