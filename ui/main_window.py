@@ -415,7 +415,10 @@ class MainWindow(QMainWindow):
         if values.limits != self.prefs.limits:
             self.prefs.limits = values.limits
             self.runner.set_limits(worker_limits(values.limits))
-        self.prefs.animation_speed = values.animation_speed
+        # The player may hold a pace the dialog cannot show ("whole call in 5 s"): only a speed the
+        # learner changed in the dialog replaces it.
+        if values.animation_speed != self.prefs.animation_speed:
+            self.prefs.animation_speed = values.animation_speed
         self.set_theme(values.theme)
         self.set_language(values.language)
 

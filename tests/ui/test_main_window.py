@@ -375,6 +375,21 @@ def test_preferences_are_applied_and_stored(qtbot, window):
     assert window.prefs.animation_speed == 2.0
 
 
+def test_preferences_keep_a_pace_the_dialog_cannot_show(qtbot, window):
+    """The player's "whole call in 5 s" is stored as text; OK in Preferences must not turn it into 1x."""
+    from ui.preferences import PreferencesDialog, PreferenceValues
+
+    prefs = window.prefs
+    prefs.store.setValue("player/speed", "call:5")
+    opened = PreferenceValues(prefs.theme, prefs.language, prefs.limits, prefs.animation_speed)
+    window.apply_preferences(PreferencesDialog(opened, window).values())
+    assert prefs.store.value("player/speed") == "call:5"
+    dialog = PreferencesDialog(opened, window)
+    dialog.speed.setValue(2.0)
+    window.apply_preferences(dialog.values())
+    assert prefs.animation_speed == 2.0
+
+
 def _seed_window(qtbot, prefs):
     from ui.extensions import install_all
     from ui.screenshot import InProcessClient
