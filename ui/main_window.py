@@ -179,9 +179,7 @@ class MainWindow(QMainWindow):
         a.run_all.triggered.connect(lambda: self._run_if_allowed(running.run_all))
         a.cancel.triggered.connect(running.cancel)
         a.restart.triggered.connect(running.restart_session)
-        a.record_call.triggered.connect(
-            lambda: self._run_if_allowed(lambda: self.call_recording.record(self._selected_call))
-        )
+        a.record_call.triggered.connect(lambda: self.record_call_in_full(self._selected_call))
         self.call_recording.status_message.connect(self.status_label.setText)
         self.call_recording.call_ready.connect(lambda i: self.player.select_call(i) if self.player else None)
         a.about.triggered.connect(self._about)
@@ -403,6 +401,10 @@ class MainWindow(QMainWindow):
         if self.canvas is not None:
             self.canvas.highlight_nodes(ids)
         self.nodes_for_line.emit(ids)
+
+    def record_call_in_full(self, index: int) -> None:
+        """Run the script again keeping backward call ``index`` (kept only as a summary) in full."""
+        self._run_if_allowed(lambda: self.call_recording.record(index))
 
     # ----- preferences, theme, language ------------------------------------------------------
     def show_preferences(self) -> None:

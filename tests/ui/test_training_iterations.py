@@ -109,3 +109,18 @@ def test_an_iteration_without_detail_says_so_and_offers_the_nearest(qtbot, windo
     qtbot.waitUntil(lambda: _iteration(window) == 3, timeout=STATE_TIMEOUT_MS)
     assert panel.current_iteration == 3 and window.player.current_call == 3
     assert _ops(window.snapshot) == ONE_ITERATION and panel.detail_note.isHidden()
+
+
+def test_record_it_in_full_gives_a_summarised_iteration_its_graph(qtbot, window) -> None:
+    panel = window.findChild(TrainingPanel)
+    assert panel is not None
+    panel.slider.setValue(9)
+    qtbot.waitUntil(lambda: not panel.record_button.isHidden(), timeout=STATE_TIMEOUT_MS)
+    assert panel.record_button.text() == "Record it in full"
+    with qtbot.waitSignal(window.call_recording.call_ready, timeout=RUN_TIMEOUT_MS) as ready:
+        qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    assert ready.args == [9]
+    assert not window.running.backward_calls[9].get("summarized")
+    qtbot.waitUntil(lambda: window.player.current_call == 9 and panel.current_iteration == 9, timeout=STATE_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: bool(window.snapshot and window.snapshot["nodes"]), timeout=STATE_TIMEOUT_MS)
+    assert _ops(window.snapshot) == ONE_ITERATION and panel.record_button.isHidden()

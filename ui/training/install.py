@@ -93,6 +93,9 @@ def _install(window: MainWindow) -> TrainingPanel:
         panel.set_calls(calls)
 
     panel.loops_changed.connect(on_loops)
+    # "Record it in full" on a summarised iteration: the same re-run as Run > Record Call in Full.
+    panel.record_requested.connect(window.record_call_in_full)
+    panel.records_calls = True
     window.snapshot_changed.connect(panel.set_snapshot)
     window.backward_calls_changed.connect(on_calls)
     panel.set_snapshot(window.snapshot)

@@ -41,6 +41,7 @@ from ui.training.curve import CONTEXT, LossCurve, format_loss
 
 class TrainingPanel(QWidget):
     iteration_selected = Signal(int)  # index within the current loop
+    record_requested = Signal(int)  # backward-call index of a summarised iteration to record in full
     loops_changed = Signal(int)  # how many loops the latest calls hold
 
     def __init__(self, parent: QWidget | None = None, language: str = "en") -> None:
@@ -120,11 +121,21 @@ class TrainingPanel(QWidget):
         self.nearest_button = QPushButton()
         self.nearest_button.setObjectName("trainingNearest")
         self.nearest_button.clicked.connect(self._go_nearest)
+        # ... or run the script again keeping this one in full (Run > Record Call in Full).
+        self.record_button = QPushButton()
+        self.record_button.setObjectName("trainingRecord")
+        self.record_button.clicked.connect(self._request_record)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.nearest_button)
+        buttons.addWidget(self.record_button)
+        buttons.addStretch(1)
         detail.addWidget(self.detail_note, 1)
-        detail.addWidget(self.nearest_button, 0, Qt.AlignmentFlag.AlignTop)
+        detail.addLayout(buttons)
         root.addLayout(detail)
         self.detail_note.hide()
         self.nearest_button.hide()
+        self.record_button.hide()
+        self.records_calls = False  # set by whoever handles record_requested (the window)
         self._nearest: int | None = None
 
         self.empty = QLabel()
@@ -302,6 +313,11 @@ class TrainingPanel(QWidget):
         if self._nearest is not None:
             self.select_iteration(self._nearest)
 
+    def _request_record(self) -> None:
+        loop = self._loops[self._loop] if 0 <= self._loop < len(self._loops) else None
+        if loop is not None and 0 <= self._iteration < len(loop.iterations):
+            self.record_requested.emit(loop.iterations[self._iteration].call_index)
+
     def _refresh_detail(self) -> None:
         """The note under the slider for an iteration kept only as a summary (no graph to show)."""
         self._nearest = None
@@ -313,6 +329,7 @@ class TrainingPanel(QWidget):
         ):
             self.detail_note.hide()
             self.nearest_button.hide()
+            self.record_button.hide()
             return
         it = loop.iterations[self._iteration]
         near = nearest_detailed(self._calls, it.call_index, loop.call_indices)
@@ -328,6 +345,13 @@ class TrainingPanel(QWidget):
             self.nearest_button.setText(self.tr("Show iteration {n}").format(n=self._nearest + 1))
             self.nearest_button.setToolTip(self.tr("The nearest iteration whose graph was kept"))
         self.nearest_button.setVisible(self._nearest is not None)
+        self.record_button.setText(self.tr("Record it in full"))
+        self.record_button.setToolTip(
+            self.tr("Run the script again from the same random seeds, keeping iteration {n}'s graph").format(
+                n=it.index + 1
+            )
+        )
+        self.record_button.setVisible(self.records_calls)
 
     def _refresh_position(self) -> None:
         self._refresh_detail()

@@ -1513,6 +1513,14 @@
         <translation>显示第 {n} 次迭代</translation>
     </message>
     <message>
+        <source>Record it in full</source>
+        <translation>完整记录这一次</translation>
+    </message>
+    <message>
+        <source>Run the script again from the same random seeds, keeping iteration {n}&apos;s graph</source>
+        <translation>用相同的随机种子重新运行脚本，并保留第 {n} 次迭代的计算图</translation>
+    </message>
+    <message>
         <source>The nearest iteration whose graph was kept</source>
         <translation>最近的一次保留了计算图的迭代</translation>
     </message>
