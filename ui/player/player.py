@@ -436,7 +436,8 @@ class BackwardPlayer(QWidget):
         lines.append(
             self.tr(
                 "Long loops keep full detail for their first and last calls only "
-                "(Limits.max_detailed_calls); pick one of those to replay it."
+                "(Limits.max_detailed_calls); pick one of those to replay it, or keep this one with "
+                "Run > Record Call in Full."
             )
         )
         heading = self.tr("Call #{n}: kept as a summary").format(n=index + 1)

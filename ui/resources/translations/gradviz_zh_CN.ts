@@ -337,8 +337,8 @@
         <translation>转到第 N 次 backward 调用</translation>
     </message>
     <message>
-        <source>Long loops keep full detail for their first and last calls only (Limits.max_detailed_calls); pick one of those to replay it.</source>
-        <translation>长循环只保留最前和最后几次调用的完整细节（Limits.max_detailed_calls）；选择其中之一即可回放。</translation>
+        <source>Long loops keep full detail for their first and last calls only (Limits.max_detailed_calls); pick one of those to replay it, or keep this one with Run &gt; Record Call in Full.</source>
+        <translation>长循环只保留最前和最后几次调用的完整细节（Limits.max_detailed_calls）；选择其中之一即可回放，或用“运行 &gt; 完整记录此调用”保留这一次。</translation>
     </message>
     <message>
         <source>{n} steps a second</source>
