@@ -125,7 +125,7 @@ def test_a_300_step_loop_folds_to_one_group_named_by_its_body():
     assert loop.count == 300
     assert loop.label == "300 x tanh(h * 1.01 + 0.1)"
     assert len(loop.children) == 300
-    assert grouping.groups[loop.children[4]].label == "step 5 of 300"
+    assert grouping.groups[loop.children[4]].label == "step 5 of 300 · tanh(h * 1.01 + 0.1)"
     inside = set(grouping.members(loop.id))
     ops = [v for v, d in graph.nodes(data=True) if d["kind"] == "op"]
     assert set(ops) <= inside  # every mul, add and tanh is in the loop

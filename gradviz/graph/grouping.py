@@ -336,14 +336,17 @@ class _Builder:
 
     # labels ---------------------------------------------------------------------------------
     def label_loops(self, grouping: Grouping) -> None:
+        bodies: dict[str, str] = {}
         for g in grouping.groups.values():
             if g.kind == "loop":
-                body = body_text(grouping, self.graph, g.children[0] if g.children else g.id, single=not g.children)
-                g.label = f"{g.count} x {body}"
+                first = g.children[0] if g.children else g.id
+                bodies[g.id] = body_text(grouping, self.graph, first, single=not g.children)
+                g.label = f"{g.count} x {bodies[g.id]}"
         for g in grouping.groups.values():
             if g.kind == "step" and g.parent is not None:
+                # An opened loop's steps say which one they are and what each computes.
                 loop = grouping.groups[g.parent]
-                g.label = f"step {(g.index or 0) + 1} of {loop.count}"
+                g.label = f"step {(g.index or 0) + 1} of {loop.count} · {bodies.get(loop.id, '')}".rstrip(" ·")
 
 
 def body_text(grouping: Grouping, graph: nx.MultiDiGraph, group_id: str, single: bool = False) -> str:
