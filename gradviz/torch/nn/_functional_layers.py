@@ -74,6 +74,19 @@ def _empty_placeholder(like: Tensor) -> Tensor:
     return Tensor._make(np.zeros((0,), dtype=like.dtype.np), like.dtype)
 
 
+def _affine_flags(weight: Tensor | None, bias: Tensor | None) -> dict[str, bool]:
+    return {"has_weight": weight is not None, "has_bias": bias is not None}
+
+
+def _affine_operands(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> tuple[Tensor, Tensor, Tensor]:
+    """A norm op's operands: the input and its optional weight and bias, placeholders where absent."""
+    return (
+        input,
+        _empty_placeholder(input) if weight is None else weight,
+        _empty_placeholder(input) if bias is None else bias,
+    )
+
+
 def _save_tensor(node: Node | None, name: str, value: Tensor | None) -> None:
     if node is not None:
         node.saved[name] = None if value is None else SavedTensor(value, is_output=False)
@@ -617,14 +630,9 @@ def batch_norm(
         "running_var": None if running_var is None else running_var._data,
         "training": bool(training),
         "eps": float(eps),
-        "has_weight": weight is not None,
-        "has_bias": bias is not None,
+        **_affine_flags(weight, bias),
     }
-    operands = (
-        input,
-        _empty_placeholder(input) if weight is None else weight,
-        _empty_placeholder(input) if bias is None else bias,
-    )
+    operands = _affine_operands(input, weight, bias)
     if training and running_mean is not None and running_var is not None:
         # PyTorch's kernel updates the running statistics in place before the node saves them.
         with no_grad():
@@ -762,14 +770,9 @@ def group_norm(
     attrs = {
         "group": int(num_groups),
         "eps": float(eps),
-        "has_weight": weight is not None,
-        "has_bias": bias is not None,
+        **_affine_flags(weight, bias),
     }
-    operands = (
-        input,
-        _empty_placeholder(input) if weight is None else weight,
-        _empty_placeholder(input) if bias is None else bias,
-    )
+    operands = _affine_operands(input, weight, bias)
     out = call(OPS["native_group_norm"], operands, attrs)
     node = out.grad_fn
     if node is not None:
@@ -806,14 +809,9 @@ def layer_norm(
     attrs = {
         "normalized_shape": shape,
         "eps": float(eps),
-        "has_weight": weight is not None,
-        "has_bias": bias is not None,
+        **_affine_flags(weight, bias),
     }
-    operands = (
-        input,
-        _empty_placeholder(input) if weight is None else weight,
-        _empty_placeholder(input) if bias is None else bias,
-    )
+    operands = _affine_operands(input, weight, bias)
     out = call(OPS["native_layer_norm"], operands, attrs)
     node = out.grad_fn
     if node is not None:
