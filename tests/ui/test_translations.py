@@ -64,3 +64,20 @@ def test_compiled_catalogue_matches_the_source(qapp):
     assert translator.load(str(QM))
     for (context, source), translation in ts_messages().items():
         assert translator.translate(context, source) == translation, source
+
+
+def test_the_training_panels_strings_with_a_named_context_are_translated():
+    """ui/training marks strings as translate(CONTEXT, "..."), which the literal scan above skips:
+    the dock's own title was once left in English in the Chinese window."""
+    from ui.training.curve import CONTEXT
+
+    messages = ts_messages()
+    marked = set()
+    for path in (REPO / "ui" / "training").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and len(node.args) >= 2 and getattr(node.func, "attr", "") == "translate":
+                ctx, text = node.args[0], node.args[1]
+                if isinstance(ctx, ast.Name) and ctx.id == "CONTEXT" and isinstance(text, ast.Constant):
+                    marked.add((CONTEXT, text.value))
+    assert ("TrainingPanel", "Training loop") in marked
+    assert not marked - set(messages), sorted(marked - set(messages))

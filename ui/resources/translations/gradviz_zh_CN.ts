@@ -1445,6 +1445,10 @@
 <context>
     <name>TrainingPanel</name>
     <message>
+        <source>Training loop</source>
+        <translation>训练循环</translation>
+    </message>
+    <message>
         <source>Loss per iteration: click a point to replay that iteration&apos;s backward()</source>
         <translation>每次迭代的损失：点击一个点即可回放该次迭代的 backward()</translation>
     </message>
