@@ -245,3 +245,17 @@ def test_a_chain_group_says_which_ops_it_holds():
     folded = collapse_chains(graph, min_length=3, keep=[v for v, d in graph.nodes(data=True) if d["kind"] != "op"])
     labels = [folded.graph.nodes[g]["label"] for g in folded.groups]
     assert labels and all(label.endswith("ops: mul → … → tanh") for label in labels), labels
+
+
+def test_a_module_without_parameters_is_named_by_the_variable_that_holds_it():
+    """``loss_fn = nn.MSELoss()`` has no parameter whose name could say ``loss_fn``; the session names it."""
+    source = (
+        "import torch\nfrom torch import nn\ntorch.manual_seed(0)\n"
+        "model = nn.Sequential(nn.Linear(2, 3), nn.ReLU())\nloss_fn = nn.MSELoss()\n"
+        "loss = loss_fn(model(torch.randn(4, 2)), torch.zeros(4, 3))\n"
+    )
+    result = Session().run_cell(0, source, 1)
+    assert result.error is None and result.graph is not None
+    paths = {row["type"]: row["path"] for row in result.graph["graph"]["modules"]}
+    assert paths["MSELoss"] == "loss_fn"
+    assert paths["Sequential"] == "model" and paths["Linear"] == "model.0" and paths["ReLU"] == "model.1"

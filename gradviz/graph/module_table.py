@@ -6,8 +6,8 @@ attribute ``modules`` lists those calls and their enclosing ones, outermost firs
     {"id": "m12", "parent": "m11", "path": "model.0", "type": "Linear", "label": "Linear(4, 16)",
      "detail": "in_features=4, out_features=16, bias=True"}
 
-A path is the learner's: the outermost module is named by the variable that holds it (found
-through its parameters' names, ``model.0.weight`` -> ``model``), each inner one by its attribute
+A path is the learner's: the outermost module is named by the variable that holds it (given by the
+session, else found through its parameters' names, ``model.0.weight`` -> ``model``), each inner one by its attribute
 path inside its caller (``0``, ``layers.1``). A module nobody named reads as its type.
 """
 
@@ -76,8 +76,9 @@ def _detail(module: Any) -> str | None:
 class _Names:
     """Module object -> its attribute path below a caller, and roots -> the learner's variable."""
 
-    def __init__(self, tensor_names: Mapping[int, list[str]]) -> None:
+    def __init__(self, tensor_names: Mapping[int, list[str]], module_names: Mapping[int, str]) -> None:
         self.tensor_names = tensor_names
+        self.module_names = module_names
         self.children: dict[int, dict[int, str]] = {}  # id(parent module) -> id(descendant) -> path
 
     def below(self, parent: Any, child: Any) -> str | None:
@@ -94,6 +95,9 @@ class _Names:
         return table.get(id(child))
 
     def root(self, module: Any) -> str | None:
+        bound = self.module_names.get(id(module))
+        if bound is not None:
+            return bound
         try:
             params = list(module.named_parameters())
         except Exception:  # noqa: BLE001 - as above
@@ -106,13 +110,16 @@ class _Names:
         return None
 
 
-def module_table(calls: Iterable[ModuleCall], tensor_names: Mapping[int, list[str]]) -> list[dict[str, Any]]:
-    """Rows for ``calls`` and every call enclosing them, parents before children, by creation."""
+def module_table(
+    calls: Iterable[ModuleCall], tensor_names: Mapping[int, list[str]], module_names: Mapping[int, str] | None = None
+) -> list[dict[str, Any]]:
+    """Rows for ``calls`` and every call enclosing them, parents before children, by creation.
+    ``module_names``: id(module) -> the learner's variable holding it, which names a root first."""
     every: dict[int, ModuleCall] = {}
     for call in calls:
         for link in call.chain():
             every.setdefault(link.uid, link)
-    names = _Names(tensor_names)
+    names = _Names(tensor_names, module_names or {})
     paths: dict[int, str] = {}
     rows: list[dict[str, Any]] = []
     for uid in sorted(every):  # a parent call opens before its children, so its uid is smaller

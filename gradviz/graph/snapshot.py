@@ -333,7 +333,11 @@ _Records = tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, int, dic
 
 
 def _collect(
-    named: Mapping[str, Tensor], extra: Iterable[Tensor], reason_fn: ReasonFn | None, max_nodes: int | None = None
+    named: Mapping[str, Tensor],
+    extra: Iterable[Tensor],
+    reason_fn: ReasonFn | None,
+    max_nodes: int | None = None,
+    module_names: Mapping[int, str] | None = None,
 ) -> tuple[_Records, bool]:
     """Node and edge records of the reachable graph, shared by build_graph and build_snapshot, and
     whether the graph was cut to ``max_nodes`` (tensors and ops)."""
@@ -345,7 +349,7 @@ def _collect(
         fn = reason_fn if reason_fn is not None else _reason_fn
         extra = list(extra)
         b = _walked(named, extra, fn, max_nodes)
-        return _records(b), bool(b.cut)
+        return _records(b, module_names or {}), bool(b.cut)
     finally:
         if collecting:
             gc.enable()
@@ -374,7 +378,7 @@ def _walked(
     return b
 
 
-def _records(b: _Builder) -> _Records:
+def _records(b: _Builder, module_names: Mapping[int, str]) -> _Records:
     b.assign_ids()
     with_repr = len(b.tensors) <= REPR_BUDGET
     nodes = [(b.ids[id(t)], _tensor_attrs(b, t, with_repr)) for t in b.tensors.values()]
@@ -401,7 +405,7 @@ def _records(b: _Builder) -> _Records:
     links = list(edges.items())
     if b.cut:  # an output of a cut op may be one that was never reached
         links = [link for link in links if link[0] in nodes_by_id and link[1] in nodes_by_id]
-    modules = module_table(b.calls.values(), b.names)
+    modules = module_table(b.calls.values(), b.names, module_names)
     if modules:
         paths = {row["id"]: row["path"] for row in modules}
         for _, attrs in nodes:
@@ -426,15 +430,18 @@ def build_graph(
     *,
     reason_fn: ReasonFn | None = None,
     max_nodes: int | None = None,
+    module_names: Mapping[int, str] | None = None,
 ) -> nx.MultiDiGraph:
     """The autograd graph reachable from ``named`` (name -> tensor) and ``extra`` tensors.
 
     Names are listed oldest binding first; a tensor bound to several names shows the most
     recent plain identifier. ``reason_fn`` (default: the one installed with set_reason_fn)
     explains tensors whose grad is None. Past ``max_nodes`` tensors and ops, only the part nearest
-    those tensors is kept (breadth first) and the graph says so in ``truncated``.
+    those tensors is kept (breadth first) and the graph says so in ``truncated``. ``module_names``
+    (id(module) -> the learner's variable) names top-level modules that have no parameters to be
+    named by (``loss_fn = nn.MSELoss()``).
     """
-    (nodes, edges, modules), cut = _collect(named, extra, reason_fn, max_nodes)
+    (nodes, edges, modules), cut = _collect(named, extra, reason_fn, max_nodes, module_names)
     g: nx.MultiDiGraph[str] = nx.MultiDiGraph(**_graph_attrs(modules, max_nodes if cut else None))
     g.add_nodes_from(nodes)
     g.add_edges_from(edges)  # type: ignore[arg-type]  # (u, v, key, data): the stubs know 2- and 3-tuples only
@@ -447,6 +454,7 @@ def build_snapshot(
     *,
     reason_fn: ReasonFn | None = None,
     max_nodes: int | None = None,
+    module_names: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
     """The graph as node-link JSON: ``networkx.node_link_data(build_graph(...), edges="links")``
     up to the order of the links.
@@ -454,7 +462,7 @@ def build_snapshot(
     Written directly from the records: going through a MultiDiGraph would copy every attribute
     dict twice, which is a third of the time on a 10,000-op graph.
     """
-    (nodes, edges, modules), cut = _collect(named, extra, reason_fn, max_nodes)
+    (nodes, edges, modules), cut = _collect(named, extra, reason_fn, max_nodes, module_names)
     return {
         "directed": True,
         "multigraph": True,

@@ -381,6 +381,17 @@ class Session:
     def named_tensors(self) -> dict[str, Any]:
         return named_tensors(self.namespace, lambda v: self.runtime.guard.is_user_class(type(v)))
 
+    def _module_names(self) -> dict[int, str]:
+        """id(module) -> the variable holding it (``loss_fn``), for modules named by nothing else."""
+        module_type = _module_type()
+        if module_type is None:
+            return {}
+        names: dict[int, str] = {}
+        for name, value in self.namespace.items():
+            if not name.startswith("_") and isinstance(value, module_type):
+                names.setdefault(id(value), name)
+        return names
+
     def _snapshot(self) -> dict[str, Any] | None:
         try:
             from gradviz.graph.snapshot import build_snapshot
@@ -391,7 +402,10 @@ class Session:
             # The tensors backward started from in this cell are drawn too, even when unnamed,
             # so each backward call can be replayed on the graph it actually ran through.
             snapshot = build_snapshot(
-                self.named_tensors(), extra=list(self._backward_roots), max_nodes=self.limits.max_graph_nodes
+                self.named_tensors(),
+                extra=list(self._backward_roots),
+                max_nodes=self.limits.max_graph_nodes,
+                module_names=self._module_names(),
             )
             from gradviz.backward.explain import annotate_snapshot
             from gradviz.graph.naming import name_by_source
