@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from gradviz.cli.run import inert_text, run_main
-from gradviz.runner.cells import WarningCollector, cut_text, run_cells_trusted, split_percent_cells
+from gradviz.runner.capture import WarningCollector, cut_text
+from gradviz.runner.cells import split_percent_cells
 from gradviz.runner.limits import Limits
 from gradviz.runner.session import Session
+from gradviz.runner.trusted_run import run_cells_trusted
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -14,20 +14,9 @@ from types import ModuleType
 
 import pytest
 
-from gradviz.runner.cells import (
-    Cell,
-    code_summary,
-    format_exception_line,
-    format_warning,
-    load_cells,
-    module_map,
-    normalize_addresses,
-    read_ipynb,
-    run_cells_trusted,
-    split_percent_cells,
-    write_ipynb,
-    write_percent,
-)
+from gradviz.runner.capture import code_summary, format_exception_line, format_warning, normalize_addresses
+from gradviz.runner.cells import Cell, load_cells, read_ipynb, split_percent_cells, write_ipynb, write_percent
+from gradviz.runner.trusted_run import module_map, run_cells_trusted
 from tests.paths import SEED_NOTEBOOK
 
 # --- splitting ---------------------------------------------------------------------------------

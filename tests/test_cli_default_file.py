@@ -17,7 +17,7 @@ from gradviz.cli.export import export_main
 from gradviz.cli.main import main
 from gradviz.cli.run import file_or_seed, run_main, trace_main
 from gradviz.resources import seed_notebook
-from gradviz.runner.cells import normalize_addresses
+from gradviz.runner.capture import normalize_addresses
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_NOTEBOOK = seed_notebook()

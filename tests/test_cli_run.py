@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from gradviz.cli.run import format_trace, run_main, trace_json_lines, trace_main
-from gradviz.runner.cells import normalize_addresses, split_percent_cells, write_ipynb
+from gradviz.runner.capture import normalize_addresses
+from gradviz.runner.cells import split_percent_cells, write_ipynb
 from tests.paths import SEED_NOTEBOOK
 
 REPO = Path(__file__).resolve().parent.parent

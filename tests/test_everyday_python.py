@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import gradviz.torch as torch_twin
-from gradviz.runner.cells import format_exception_line, normalize_addresses
+from gradviz.runner.capture import format_exception_line, normalize_addresses
 from gradviz.runner.limits import Limits
 from gradviz.runner.session import Session
 

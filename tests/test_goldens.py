@@ -1,7 +1,7 @@
 """Golden comparisons: every case script, run on gradviz.torch, prints what PyTorch 2.13 printed.
 
 The JSON files were recorded by tools/record_goldens.py under real torch; this file never imports
-torch. Each case runs in a fresh namespace through gradviz.runner.cells.run_cells_trusted, with the same
+torch. Each case runs in a fresh namespace through gradviz.runner.trusted_run.run_cells_trusted, with the same
 capture semantics the recorder used, and every cell's stdout, exception line, warnings and echo
 must match after memory addresses are normalised.
 """
@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-from gradviz.runner.cells import Cell, code_summary, load_cells, module_map, normalize_addresses, run_cells_trusted
+from gradviz.runner.capture import code_summary, normalize_addresses
+from gradviz.runner.cells import Cell, load_cells
+from gradviz.runner.trusted_run import module_map, run_cells_trusted
 from tests.paths import SEED_NOTEBOOK
 
 REPO = Path(__file__).resolve().parent.parent

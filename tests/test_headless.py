@@ -55,7 +55,7 @@ def test_gradviz_run_prints_the_seed_like_pytorch() -> None:
     )
     expected = json.loads((REPO / "tests/goldens/seed_expected.json").read_text())
     stdout = "".join(cell["stdout"] for cell in expected["cells"])
-    from gradviz.runner.cells import normalize_addresses
+    from gradviz.runner.capture import normalize_addresses
 
     assert normalize_addresses(result.stdout) == stdout
     for cell in expected["cells"]:

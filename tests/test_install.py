@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from gradviz.resources import seed_notebook
-from gradviz.runner.cells import normalize_addresses
+from gradviz.runner.capture import normalize_addresses
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_NOTEBOOK = seed_notebook()

@@ -19,15 +19,13 @@ from typing import Any
 import pytest
 
 from gradviz.cli.run import run_main
+from gradviz.runner.capture import normalize_addresses, skip_ipython_lines
 from gradviz.runner.cells import (
     CODE,
     Cell,
     NotebookError,
     load_cells,
-    normalize_addresses,
     read_ipynb,
-    run_cells_trusted,
-    skip_ipython_lines,
     source_lines,
     split_percent_cells,
     write_ipynb,
@@ -35,6 +33,7 @@ from gradviz.runner.cells import (
 )
 from gradviz.runner.limits import Limits
 from gradviz.runner.session import Session
+from gradviz.runner.trusted_run import run_cells_trusted
 
 REPO = Path(__file__).resolve().parent.parent
 

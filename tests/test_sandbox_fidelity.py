@@ -3,7 +3,7 @@
 * The seed notebook and the autograd chapter, run through Session, match what PyTorch 2.13
   printed (goldens recorded by tools/), cell for cell.
 * Every golden case script prints the same through Session as through a plain ``exec`` of the
-  same engine (gradviz.runner.cells.run_cells_trusted): whatever the engine does, the runner adds and
+  same engine (gradviz.runner.trusted_run.run_cells_trusted): whatever the engine does, the runner adds and
   loses nothing (output, echo, warnings, exception lines).
 """
 
@@ -17,9 +17,11 @@ import pytest
 
 import gradviz.torch as torch_twin
 from gradviz.autograd import warn_once
-from gradviz.runner.cells import load_cells, module_map, normalize_addresses, run_cells_trusted
+from gradviz.runner.capture import normalize_addresses
+from gradviz.runner.cells import load_cells
 from gradviz.runner.results import CellResult
 from gradviz.runner.session import Session
+from gradviz.runner.trusted_run import module_map, run_cells_trusted
 from tests.paths import EXAMPLES_DIR, SEED_NOTEBOOK
 
 REPO = Path(__file__).resolve().parent.parent

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from gradviz.cli.run import run_file
-from gradviz.runner.cells import CODE, code_summary, load_cells, normalize_addresses
+from gradviz.runner.capture import code_summary, normalize_addresses
+from gradviz.runner.cells import CODE, load_cells
 from gradviz.runner.limits import Limits
 from gradviz.runner.results import CellResult
 

@@ -10,40 +10,46 @@ Before recording, the seed notebook is run through the same capture code and mus
 tests/goldens/seed_expected.json exactly; that is what proves the capture semantics (stdout,
 exception line, warning filter, addresses) match the ones the reference was made with.
 
-gradviz/runner/cells.py is loaded by path so that nothing else of gradviz (numpy engine and all) is
-imported next to torch. Output is deterministic: fixed key order, addresses normalised, one thread.
+Only gradviz.runner's cell modules (cells, capture, trusted_run: pure standard library) are
+imported, so that nothing else of gradviz (numpy engine and all) runs next to torch. Output is
+deterministic: fixed key order, addresses normalised, one thread.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import platform
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
+from types import SimpleNamespace
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "goldens" / "cases"
 SEED_SCRIPT = REPO / "gradviz" / "resources" / "examples" / "seed_notebook.py"
 SEED_EXPECTED = REPO / "tests" / "goldens" / "seed_expected.json"
-CELLS_MODULE = REPO / "gradviz" / "runner" / "cells.py"
 
 
-def load_cells_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gradviz_cells_standalone", CELLS_MODULE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses look the defining module up in sys.modules while the class is being built.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+def load_cells_module() -> SimpleNamespace:
+    """The capture code the recorders use: reading cells, the import table, running, normalising.
+
+    gradviz's package ``__init__`` files import nothing, so importing these three modules loads no
+    other part of gradviz next to torch (tests/test_recorders.py checks the list)."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from gradviz.runner import capture, cells, trusted_run
+
+    return SimpleNamespace(
+        load_cells=cells.load_cells,
+        module_map=trusted_run.module_map,
+        run_cells_trusted=trusted_run.run_cells_trusted,
+        normalize_addresses=capture.normalize_addresses,
+    )
 
 
-def normalized(cells_mod: ModuleType, outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def normalized(cells_mod: SimpleNamespace, outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     norm = cells_mod.normalize_addresses
     result = []
     for out in outputs:
@@ -60,7 +66,7 @@ def normalized(cells_mod: ModuleType, outputs: list[dict[str, Any]]) -> list[dic
     return result
 
 
-def run_script(cells_mod: ModuleType, path: Path, extra_modules: Sequence[str] = ()) -> list[dict[str, Any]]:
+def run_script(cells_mod: SimpleNamespace, path: Path, extra_modules: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Run a script or notebook as a fresh kernel would; ``extra_modules`` are standard modules
     its ``import`` statements may name besides torch, numpy and math."""
     import importlib
@@ -78,7 +84,7 @@ def run_script(cells_mod: ModuleType, path: Path, extra_modules: Sequence[str] =
     return normalized(cells_mod, cells_mod.run_cells_trusted(cells, modules))
 
 
-def check_seed(cells_mod: ModuleType) -> list[str]:
+def check_seed(cells_mod: SimpleNamespace) -> list[str]:
     """Differences between the seed run and seed_expected.json (empty when the capture is right)."""
     expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))["cells"]
     got = run_script(cells_mod, SEED_SCRIPT)

@@ -10,8 +10,8 @@ tests/tutorials/README.md. Run from the repository root with the torch virtualen
     /tmp/torchvenv/bin/python tools/record_tutorial_goldens.py --check     # report stale, write nothing
 
 Writes tests/tutorials/goldens/<case>.json in the format of tests/goldens/cases/*.json. The
-capture is tools/record_goldens.py's (gradviz/runner/cells.py loaded by path, so nothing else of
-gradviz is imported next to torch), first proven against the seed notebook's reference output:
+capture is tools/record_goldens.py's (gradviz.runner's pure-standard-library cell modules alone, so
+nothing else of gradviz is imported next to torch), first proven against the seed notebook's reference output:
 stdout, the exception line, warnings, the echo of a trailing expression, notebook-only lines.
 
 Each case runs in a child process of its own: a case that changes torch's process state (default

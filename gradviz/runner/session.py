@@ -22,6 +22,7 @@ from types import FrameType
 from typing import Any
 
 from gradviz.autograd import provenance
+from gradviz.runner import capture
 from gradviz.runner import cells as cells_module
 from gradviz.runner.limits import Limits, ResourceLimitError, WallTimeExceeded, how_to_raise, limit_message, use_limits
 from gradviz.runner.numpy_state import NumpySettings
@@ -109,10 +110,10 @@ def _call_site(
     (for a backward trace: the ``.backward()`` call itself, hooks having returned by then).
     ``cache`` keeps each code object's positions and each cell's lines: a loop asks thousands of
     times from the same code."""
-    where = cells_module.innermost_cell_frame(frame)
+    where = capture.innermost_cell_frame(frame)
     if where is None:
         return None
-    cell = cells_module.cell_index(where.f_code.co_filename)
+    cell = capture.cell_index(where.f_code.co_filename)
     line, end_line, col, end_col = where.f_lineno, where.f_lineno, None, None
     cache = {} if cache is None else cache
     positions = cache.get(where.f_code)
@@ -164,7 +165,7 @@ class Session:
         self.runtime = Runtime(self.limits)
         self.namespace = new_namespace(self.runtime)
         # Notebooks call IPython's display(); a plain tensor shows as its repr, as print shows it.
-        self.namespace["__builtins__"]["display"] = cells_module.NotebookDisplay(self.runtime.print_)
+        self.namespace["__builtins__"]["display"] = capture.NotebookDisplay(self.runtime.print_)
         self._sources = {}
         self._all_backward_calls = []
         self._calls_made = 0  # backward calls of every cell so far (a run's call N counts them all)
@@ -187,14 +188,14 @@ class Session:
         result = CellResult(index=index)
         self._sources[index] = (source, first_line)
         self.last_statement_graphs = []
-        collector = cells_module.WarningCollector(self.limits.max_output_chars)
-        runnable, notes = cells_module.skip_ipython_lines(source, first_line)
+        collector = capture.WarningCollector(self.limits.max_output_chars)
+        runnable, notes = capture.skip_ipython_lines(source, first_line)
         for note in notes:
             collector.add(note)
         try:
             with warnings.catch_warnings():
                 # Compiling may warn (SyntaxWarning: "'int' object is not callable; ..."), as Python does.
-                cells_module.notebook_warning_filters()
+                capture.notebook_warning_filters()
                 warnings.showwarning = collector
                 code = compile_cell(runnable, index, first_line, self.runtime)
         except SyntaxError as exc:
@@ -214,7 +215,7 @@ class Session:
         result.duration_s = time.perf_counter() - started
         return result
 
-    def _execute(self, code: Any, index: int, result: CellResult, collector: cells_module.WarningCollector) -> None:
+    def _execute(self, code: Any, index: int, result: CellResult, collector: capture.WarningCollector) -> None:
         runtime = self.runtime
         wanted = wanted_in_cell(self.limits.record_calls, index, self._calls_made)
         recorder = CallRecorder(self.limits.max_detailed_calls, self.limits.max_summarized_calls, wanted)
@@ -226,7 +227,7 @@ class Session:
         try:
             self._learner_numpy.apply()
             with use_limits(self.limits), warnings.catch_warnings():
-                cells_module.notebook_warning_filters()
+                capture.notebook_warning_filters()
                 warnings.showwarning = collector
                 runtime.begin(self.limits)
                 plots.set_note_sink(_plot_notes(collector))
@@ -290,12 +291,12 @@ class Session:
             kind = "ResourceLimit"
             message = limit_message("the memory the code asked for", "memory_mb", f"{self.limits.memory_mb} MB")
         else:
-            headline = cells_module.format_exception_line(exc)
+            headline = capture.format_exception_line(exc)
             kind = type(exc).__name__
             prefix = kind + ": "
             message = headline[len(prefix) :] if headline.startswith(prefix) else ("" if headline == kind else headline)
             # The learner's own message is output like any other; gradviz's messages above are not cut.
-            message = cells_module.cut_text(message, self.limits.max_output_chars)
+            message = capture.cut_text(message, self.limits.max_output_chars)
             if "<exception str() failed>" in headline and time.monotonic() > self.runtime.deadline:
                 # The exception's own __str__ ran into the time limit: say so, not "str() failed".
                 kind = "ResourceLimit"
@@ -347,7 +348,7 @@ class Session:
         """The innermost learner line on the traceback (the line Python's traceback shows last)."""
         line: int | None = None
         for frame in traceback.extract_tb(exc.__traceback__):
-            if cells_module.cell_index(frame.filename) is not None:
+            if capture.cell_index(frame.filename) is not None:
                 line = frame.lineno
         span = self.runtime.current_span
         col = span.col if span is not None and span.line == line else None
@@ -418,7 +419,7 @@ class Session:
             self.last_snapshot_error = str(exc)
             return None
         except Exception as exc:  # noqa: BLE001 - a snapshot bug must not lose the cell's output
-            self.last_snapshot_error = cells_module.format_exception_line(exc)
+            self.last_snapshot_error = capture.format_exception_line(exc)
             return None
 
     def _truncation_note(self) -> str:
@@ -434,15 +435,15 @@ class Session:
         self.last_statement_graphs.append({"span": asdict(span), "graph": graph})
 
 
-def _plot_notes(collector: cells_module.WarningCollector) -> Callable[[str], None]:
+def _plot_notes(collector: capture.WarningCollector) -> Callable[[str], None]:
     """A note for each learner line that uses matplotlib (gradviz.runner.sandbox.plots), once per line."""
     noted: set[tuple[int | None, int]] = set()
 
     def note(what: str) -> None:
-        frame = cells_module.innermost_cell_frame(sys._getframe(1))
+        frame = capture.innermost_cell_frame(sys._getframe(1))
         if frame is None:
             return
-        where = (cells_module.cell_index(frame.f_code.co_filename), frame.f_lineno)
+        where = (capture.cell_index(frame.f_code.co_filename), frame.f_lineno)
         if where in noted:
             return
         noted.add(where)
@@ -481,7 +482,7 @@ def _bound_text(result: CellResult, max_chars: int) -> None:
     read) and printable anywhere."""
     result.stdout = _printable(result.stdout)
     if result.echo is not None:
-        result.echo = _printable(cells_module.cut_text(result.echo, max_chars))
+        result.echo = _printable(capture.cut_text(result.echo, max_chars))
     result.warnings = [_printable(line) for line in result.warnings]
     if result.error is not None:
         result.error.type = _printable(result.error.type)

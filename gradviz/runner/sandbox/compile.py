@@ -21,7 +21,8 @@ import ast
 import types
 from typing import Any
 
-from gradviz.runner.cells import cell_filename, ends_with_semicolon
+from gradviz.runner.capture import cell_filename
+from gradviz.runner.cells import ends_with_semicolon
 from gradviz.runner.sandbox.policy import SandboxError, check_tree
 from gradviz.runner.sandbox.runtime import Runtime
 from gradviz.runner.sandbox.transform import transform_cell

@@ -78,6 +78,8 @@ _INTERNAL_PREFIXES = (
     "gradviz.runner.session",
     "gradviz.runner.worker",
     "gradviz.runner.cells",
+    "gradviz.runner.capture",
+    "gradviz.runner.trusted_run",
     "gradviz.runner.containment",
     "gradviz.cli",
     "gradviz.frontend",

@@ -28,7 +28,7 @@ from types import BuiltinFunctionType, FrameType, FunctionType
 from typing import Any
 
 from gradviz.autograd import provenance
-from gradviz.runner.cells import NotebookDisplay
+from gradviz.runner.capture import NotebookDisplay
 from gradviz.runner.limits import Limits, ResourceLimitError, WallTimeExceeded, limit_message
 from gradviz.runner.results import SourceSpan
 from gradviz.runner.sandbox import classes, guard, modules, stdlib
