@@ -46,13 +46,14 @@ AUTO_OPEN_STEPS = 5  # a loop of more steps than this starts folded, whatever ro
 @dataclass
 class Group:
     id: str
-    kind: str  # "module" | "loop" | "step"
-    label: str  # "Linear(4, 16)", "300 x tanh(h * 1.01 + 0.1)", "step 3 of 300"
+    kind: str  # "module" | "loop" | "step" | "page" (a folded run of an open loop's steps)
+    label: str  # "Linear(4, 16)", "300 x tanh(h * 1.01 + 0.1)", "step 3 of 300", "steps 11–299 (289 more)"
     parent: str | None
     path: str | None = None  # a module call's path ("model.0"); a loop's enclosing path
-    count: int = 1  # a loop's number of steps
-    index: int | None = None  # a step's position (0-based)
+    count: int = 1  # a loop's (or a page's) number of steps
+    index: int | None = None  # a step's position (0-based); a page's first step
     children: list[str] = field(default_factory=list)
+    window: tuple[int, int] | None = None  # an open paged loop's steps on show: [start, stop)
 
 
 @dataclass
@@ -61,7 +62,15 @@ class Grouping:
 
     groups: dict[str, Group]  # parents before children
     owner: dict[Hashable, str]
+    # The first and last step (0-based) each node owned by a loop itself touches: an op of a loop
+    # of single ops is its step; a value handed from step k to step k + 1 spans (k, k + 1).
+    spans: dict[Hashable, tuple[int, int]] = field(default_factory=dict)
     _members: dict[str, list[Hashable]] | None = field(default=None, repr=False, compare=False)
+    # boundary_shapes answers by graph (held, so its id stays its own) and group: a relayout asks
+    # again for every collapsed group, and a paged copy of this grouping shares the answers.
+    _shapes: dict[int, tuple[nx.MultiDiGraph, dict[str, tuple[list[str], list[str]]]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def chain(self, group_id: str | None) -> list[str]:
         """``group_id`` and its ancestors, innermost first."""
@@ -111,6 +120,28 @@ class Grouping:
             for gid in self.chain(start):
                 frames.setdefault(gid, []).append(v)
         return {g: frames[g] for g in self.groups if g in frames and g not in shut}
+
+    def step_span(self, loop_id: str, node: Hashable) -> tuple[int, int] | None:
+        """The steps of loop ``loop_id`` that ``node`` (a node or a group) belongs to or joins;
+        None when it is not inside the loop."""
+        if node in self.groups:
+            start: str | None = str(node)
+        else:
+            start = self.owner.get(node)
+            if start == loop_id:
+                return self.spans.get(node)
+        inner: str | None = None  # the group just inside the one being looked at
+        for gid in self.chain(start):
+            g = self.groups[gid]
+            if g.parent == loop_id:
+                if g.kind == "page":  # a run of steps folded together (gradviz.graph.loop_pages)
+                    if inner is not None:
+                        return (self.groups[inner].index or 0, self.groups[inner].index or 0)
+                    first = g.index or 0
+                    return self.spans.get(node, (first, first + g.count - 1))
+                return (g.index or 0, g.index or 0)
+            inner = gid
+        return None
 
 
 # -- repeats ----------------------------------------------------------------------------------------
@@ -175,7 +206,10 @@ class _Builder:
         rows = graph.graph.get("modules") or []
         self.rows: dict[str, Mapping[str, Any]] = {str(r["id"]): r for r in rows if isinstance(r, Mapping)}
         self.codes: dict[tuple[Any, ...], int] = {}
+        self.op_step: dict[Hashable, int] = {}  # an op that is a whole step of its loop: which
         self.naming_ops: set[Hashable] | None = None  # ops whose output the learner named
+        self.producer: dict[Hashable, Hashable] = {}  # a value -> the op that made it (data flow)
+        self.consumers: dict[Hashable, list[Hashable]] = {}  # a value -> the ops that read it
         uses: dict[Hashable, int] = {}
         for _, data in self.nodes(data=True):
             if data.get("kind") == "op":
@@ -238,6 +272,7 @@ class _Builder:
                             self.groups[str(ref)].index = k
                         else:
                             self.owner[ref] = loop_id
+                            self.op_step[ref] = k
                         continue
                     step_id = f"step:{body[0][1]}"
                     self.groups[step_id] = Group(step_id, "step", "", loop_id, path, index=k)
@@ -255,6 +290,7 @@ class _Builder:
         grouping = Grouping(self.groups, self.owner)
         self.place_tensors(grouping)
         grouping._members = None  # owners of tensors were added after any early lookup
+        self.span_steps(grouping)
         self.label_loops(grouping)
         return grouping
 
@@ -297,6 +333,7 @@ class _Builder:
                 producer[v] = u
             elif nodes[v].get("kind") == "op":
                 consumers.setdefault(u, []).append(v)
+        self.producer, self.consumers = producer, consumers
         for v, data in nodes(data=True):
             if data.get("kind") != "tensor":
                 continue
@@ -319,6 +356,22 @@ class _Builder:
                 var = data.get("variable")
                 if var in owner:
                     owner[v] = owner[var]
+
+    def span_steps(self, grouping: Grouping) -> None:
+        """``grouping.spans``: for every node a loop owns itself, the steps it belongs to or joins."""
+        spans = grouping.spans
+        for v, step in self.op_step.items():
+            spans[v] = (step, step)
+        for v, loop_id in self.owner.items():
+            if self.nodes[v].get("kind") != "tensor" or self.groups[loop_id].kind != "loop":
+                continue
+            ends = [w for w in (self.producer.get(v), *self.consumers.get(v, [])) if w is not None]
+            steps = [s for s in (grouping.step_span(loop_id, w) for w in ends) if s is not None]
+            if steps:
+                spans[v] = (min(s[0] for s in steps), max(s[1] for s in steps))
+        for v, data in self.nodes(data=True):
+            if data.get("kind") == "accumulate" and data.get("variable") in spans:
+                spans[v] = spans[data.get("variable")]
 
     def lift_input(self, grouping: Grouping, where: str | None, data: Mapping[str, Any], uses: int) -> str | None:
         """A leaf or named input stays inside a module only when it is that module's own
@@ -423,7 +476,16 @@ def group_graph(graph: nx.MultiDiGraph) -> Grouping:
 
 def boundary_shapes(grouping: Grouping, graph: nx.MultiDiGraph, group_id: str) -> tuple[list[str], list[str]]:
     """Shapes of the tensors flowing into and out of a group (data-flow edges across its edge).
-    Only the members' own edges are read, so labelling every box of a big graph stays linear."""
+    Only the members' own edges are read, so labelling every box of a big graph stays linear;
+    the answer is kept on the grouping."""
+    known = grouping._shapes.setdefault(id(graph), (graph, {}))[1]
+    if group_id not in known:
+        known[group_id] = _boundary_shapes(grouping, graph, group_id)
+    ins, outs = known[group_id]
+    return list(ins), list(outs)
+
+
+def _boundary_shapes(grouping: Grouping, graph: nx.MultiDiGraph, group_id: str) -> tuple[list[str], list[str]]:
     members = grouping.members(group_id)
     inside = set(members)
     ins: dict[Hashable, str] = {}
@@ -470,8 +532,8 @@ def default_collapsed(grouping: Grouping, drawn: Iterable[Hashable], budget: int
     while queue:
         gid = queue.pop(0)
         group = grouping.groups[gid]
-        if group.kind == "loop" and group.count > AUTO_OPEN_STEPS:
-            continue  # a long loop reads best folded: "300 x tanh(...)"
+        if (group.kind == "loop" and group.count > AUTO_OPEN_STEPS) or group.kind == "page":
+            continue  # a long loop reads best folded: "300 x tanh(...)"; a page of it opens by turning to it
         kids = [c for c in group.children if c in has_drawn]
         grow = direct.get(gid, 0) + len(kids) - 1
         if size + grow <= budget:

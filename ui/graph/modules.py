@@ -48,9 +48,12 @@ def group_caption(data: Mapping[str, Any]) -> list[tuple[str, str, bool]]:
     return lines
 
 
-def frame_title(kind: str, label: str, path: str | None) -> str:
-    """The header of an open group: ``Linear(4, 16) · model.0``, ``300 x tanh(h * 1.01 + 0.1)``."""
+def frame_title(kind: str, label: str, path: str | None, window: tuple[int, int] | None = None) -> str:
+    """The header of an open group: ``Linear(4, 16) · model.0``, ``300 x tanh(h * 1.01 + 0.1)``;
+    a loop shown a page at a time says which steps the page holds: ``… · steps 11–20``."""
     text = _cut(label, 60)
     if kind == "module" and path:
         return f"{text} · {path}"
+    if kind == "loop" and window is not None:
+        return f"{text} · steps {window[0] + 1}–{window[1]}"
     return text

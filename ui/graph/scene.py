@@ -27,11 +27,11 @@ from gradviz.graph.compound_layout import BoxStyle, compound_layout
 from gradviz.graph.grouping import Grouping, default_collapsed, group_graph
 from gradviz.graph.layout.collapse import collapse, fold_groups
 from gradviz.graph.layout.sugiyama import LayoutResult, layout
+from gradviz.graph.loop_pages import LoopPages
 from gradviz.graph.snapshot import from_node_link, view_subgraph
 from ui.graph.edges import EdgeItem, GradMarkerItem, InputSumItem, polyline_path
 from ui.graph.items import HALO, NodeItem, item_class_for
-from ui.graph.module_frames import FRAME_PAD, TOGGLE, FrameSpec, GroupFrames
-from ui.graph.modules import frame_title
+from ui.graph.module_frames import FRAME_PAD, FrameSpec, GroupFrames
 from ui.graph.style import NODE_STATES, GraphPalette, fonts, palette_for
 
 __all__ = ["ANIMATION_MS", "COLLAPSE_THRESHOLD", "GROUP_BUDGET", "EdgeKey", "GraphScene"]
@@ -98,6 +98,8 @@ class GraphScene(QGraphicsScene):
         self._markers: list[tuple[GradMarkerItem, QVariantAnimation]] = []
         # Open module boxes and loops framed around what they hold, behind the nodes.
         self.group_frames = GroupFrames(self)
+        self.loop_pages = LoopPages()  # an open long loop shows a page of its steps at a time
+        self.group_frames.on_page = self.turn_page
         self.setBackgroundBrush(QBrush(self.graph_palette.background))
 
     # -- input -------------------------------------------------------------------------------
@@ -138,7 +140,14 @@ class GraphScene(QGraphicsScene):
 
     def expand_group(self, group_id: str) -> bool:
         """Open a collapsed group in place: a module box or loop shows what it holds inside a frame,
-        a chain of ops its ops. False if ``group_id`` is not a group drawn now."""
+        a chain of ops its ops; a folded run of an open loop's steps turns the loop to its page
+        (the page of the running node, if it holds it). False if ``group_id`` is not a group drawn now."""
+        running = [v for v, s in self._states.items() if s == "running"]
+        paged = self.loop_pages.apply(self.grouping) if self.grouping is not None else None
+        loop_id = self.loop_pages.open_page(paged, group_id, running) if paged is not None else None
+        if loop_id is not None:
+            self._show_page(loop_id)
+            return True
         if self.grouping is not None and group_id in self.grouping.groups and group_id in self.collapsed_groups:
             self.user_opened.add(group_id)
             self.user_collapsed.discard(group_id)
@@ -167,12 +176,30 @@ class GraphScene(QGraphicsScene):
         self.rebuild(animate=False)
         return True
 
+    def turn_page(self, loop_id: str, delta: int) -> bool:
+        """Show the page ``delta`` pages on of an open loop shown a page at a time; False if none."""
+        if self.grouping is None or not self.loop_pages.turn(self.grouping, loop_id, delta):
+            return False
+        self._show_page(loop_id)
+        return True
+
+    def _show_page(self, loop_id: str) -> None:
+        # A page is laid out afresh: values kept where the last page had them would leave gaps.
+        for key in [k for k in self._layouts if k[2] == loop_id]:
+            del self._layouts[key]
+        self.rebuild(animate=False)
+
     def group_rect(self, group_id: str) -> QRectF:
         """Where a group is drawn: its frame when open, its node when collapsed (empty if neither)."""
         frame = self.group_frames.frames.get(group_id)
         if frame is not None:
             return frame.frame_rect()
         item = self.nodes.get(group_id)
+        if item is None and self.grouping is not None:  # a page of a loop was opened: its steps
+            rect = QRectF()
+            for step in self.loop_pages.shown_steps(self.loop_pages.apply(self.grouping), group_id):
+                rect = rect.united(self.group_rect(str(step)))
+            return rect
         return item.sceneBoundingRect() if item is not None else QRectF()
 
     # -- building ----------------------------------------------------------------------------
@@ -191,7 +218,7 @@ class GraphScene(QGraphicsScene):
         self.collapsed_groups = set()
         drawn: nx.MultiDiGraph = shown
         if self.grouping is not None and self.grouping.groups:
-            grouping = self.grouping
+            grouping = self.loop_pages.apply(self.grouping)
             base = default_collapsed(grouping, shown.nodes, self.group_budget)
             self.collapsed_groups = (base | (self.user_collapsed & set(grouping.groups))) - self.user_opened
             folded = fold_groups(shown, grouping, self.collapsed_groups, full=self.graph)
@@ -200,12 +227,7 @@ class GraphScene(QGraphicsScene):
             self.groups = {str(g): [str(m) for m in ms] for g, ms in folded.groups.items()}
             for gid, members in grouping.open_frames(self.collapsed_groups, drawn.nodes).items():
                 group = grouping.groups[gid]
-                self.frame_specs[gid] = FrameSpec(
-                    frame_title(group.kind, group.label, group.path),
-                    [str(m) for m in members],
-                    group.parent,
-                    group.kind,
-                )
+                self.frame_specs[gid] = FrameSpec.for_group(group, [str(m) for m in members])
         if drawn.number_of_nodes() > self.collapse_threshold:
             drawn = self._collapse_chains(drawn)
         return drawn
@@ -349,7 +371,7 @@ class GraphScene(QGraphicsScene):
         f = fonts()
         title_h = f.fm("chip").height() + 4.0
         style = BoxStyle(pad=FRAME_PAD + HALO + 4.0, title=title_h + FRAME_PAD)
-        widths = {g: f.advance("chip", spec.title) + 3 * FRAME_PAD + TOGGLE + 2 * HALO for g, spec in boxes.items()}
+        widths = {g: spec.min_width() + 2 * HALO for g, spec in boxes.items()}
         result, _blocks, levels = compound_layout(
             drawn,
             inner,

@@ -692,6 +692,14 @@
         <source>double-click to expand</source>
         <translation>双击展开</translation>
     </message>
+    <message>
+        <source>Previous page of steps</source>
+        <translation>上一页步骤</translation>
+    </message>
+    <message>
+        <source>Next page of steps</source>
+        <translation>下一页步骤</translation>
+    </message>
 </context>
 <context>
     <name>GraphOutline</name>
