@@ -141,7 +141,11 @@ def test_turning_pages_and_opening_a_page_group(tanh_300):
     assert pages.apply(grouping).groups[loop].window == (140, 150)
     assert running in pages.apply(grouping).members(step_150)
     assert pages.open_page(view, step_150) is None  # not a page group: nothing turns
-    assert pages.shown_steps(pages.apply(grouping), fold) == grouping.groups[loop].children[140:150]
+    assert pages.shown_steps(pages.apply(grouping), fold) == [step_150]  # where to look: the running step
+    view = pages.apply(grouping)
+    after = [g for g in view.groups[loop].children if view.groups[g].kind == "page"][-1]
+    assert pages.open_page(view, after) == loop  # no running node inside: the next page, shown whole
+    assert pages.shown_steps(pages.apply(grouping), after) == grouping.groups[loop].children[150:160]
 
 
 def test_reveal_turns_to_the_page_holding_a_node(tanh_300):

@@ -127,6 +127,7 @@ class LoopPages:
     size: int = PAGE_STEPS
     starts: dict[str, int] | None = None
     _cache: tuple[Grouping, tuple[tuple[str, int], ...], Grouping] | None = None
+    _landing: tuple[str, int] | None = None  # the page group last opened for a running node, and its step
 
     def __post_init__(self) -> None:
         if self.starts is None:
@@ -191,7 +192,9 @@ class LoopPages:
             span = grouping.step_span(loop_id, node)
             if span is not None and first <= span[0] < stop:
                 self._starts()[loop_id] = page_start(grouping.groups[loop_id].count, span[0], self.size)
+                self._landing = (page_group, span[0])
                 return loop_id
+        self._landing = None
         window = grouping.groups[loop_id].window
         after = window is None or first >= window[1]
         self.show_step(grouping, loop_id, first if after else stop - 1)
@@ -200,7 +203,8 @@ class LoopPages:
     def shown_steps(self, grouping: Grouping, page_group: str) -> list[Hashable]:
         """After ``page_group`` was opened: the steps of its loop's page now shown (step groups, or
         for a loop of single ops the nodes of those steps), read from the paged copy ``grouping``;
-        empty when ``page_group`` is not a page group id."""
+        only the running node's step when it was opened for that; empty when ``page_group`` is not
+        a page group id."""
         if not page_group.startswith(PAGE_PREFIX):
             return []
         loop_id = page_group[len(PAGE_PREFIX) :].rsplit(":", 1)[0]
@@ -208,6 +212,8 @@ class LoopPages:
         if loop is None or loop.window is None:
             return []
         first, stop = loop.window
+        if self._landing is not None and self._landing[0] == page_group:
+            first, stop = self._landing[1], self._landing[1] + 1
         steps: list[Hashable] = [c for c in loop.children if first <= (grouping.groups[c].index or 0) < stop]
         if not steps:  # a loop of single ops: its ops are its steps
             steps = [
