@@ -20,6 +20,11 @@ Measured:
    incremental cache), and a step of the player's UI (panels + canvas calls) forward and back;
    with ``--canvas real`` (default) the canvas is the app's GraphPanel with the call's graph
    drawn, with ``--canvas null`` a stand-in that only counts calls. Target <= 16 ms per step.
+   ``--draw app`` (default) draws the graph as the app does (the loop folded into one box, a
+   chain this long folded into runs); ``--draw all`` draws every node (no boxes, no folding:
+   ~3,000 items for the 1,000-node chain) with the camera at ``--zoom fit`` (the whole graph)
+   or ``--zoom readable`` (readable text, the camera following the running node, so most steps
+   pan). The header line says how many nodes are drawn, at which zoom, and the load average.
 2. Seeking: the player asked for random steps anywhere in the loop's call (uniform over
    0..last, seeded), each a fresh jump: a far jump right after the call is picked (cold), the
    first far jump once the player went idle after the pick (its checkpoints made ahead), then
@@ -28,6 +33,7 @@ Measured:
    selecting call 19,999 and call 1. Printed in ms.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/player.py [--canvas real|null] [--seeks 200]
+        [--only frames|seek|calls] [--draw app|all] [--zoom fit|readable]
 """
 
 from __future__ import annotations
@@ -130,7 +136,27 @@ class Clock:
 _KEEP: list[list[Any]] = []
 
 
-def make_player(app: Any, calls: list[dict[str, Any]], snapshot: dict[str, Any] | None, canvas: str) -> Any:
+def draw_all(app: Any, panel: Any, zoom: str) -> None:
+    """Every node of the snapshot drawn (no module boxes or loop folds, no chains folded), at the
+    whole graph's zoom or at the readable one."""
+    scene = panel.view.graph_scene
+    scene.collapse_threshold = sys.maxsize
+    scene.grouping = None
+    scene.rebuild(animate=False)
+    panel.view.fit_to_view()
+    if zoom == "readable":
+        panel.view.readable_size()
+    app.processEvents()
+
+
+def make_player(
+    app: Any,
+    calls: list[dict[str, Any]],
+    snapshot: dict[str, Any] | None,
+    canvas: str,
+    draw: str = "app",
+    zoom: str = "fit",
+) -> Any:
     """A shown player (and graph panel, for the real canvas) with ``calls`` loaded."""
     from ui.player import BackwardPlayer
 
@@ -144,6 +170,8 @@ def make_player(app: Any, calls: list[dict[str, Any]], snapshot: dict[str, Any] 
         panel.show()
         panel.set_snapshot(snapshot)
         app.processEvents()
+        if draw == "all":
+            draw_all(app, panel, zoom)
         player.set_canvas(panel.view)
         holder.append(panel)
     else:
@@ -156,7 +184,16 @@ def make_player(app: Any, calls: list[dict[str, Any]], snapshot: dict[str, Any] 
     return player
 
 
-def bench_frames(app: Any, label: str, calls: list[dict[str, Any]], snapshot: Any, canvas: str, frames: int) -> None:
+def bench_frames(
+    app: Any,
+    label: str,
+    calls: list[dict[str, Any]],
+    snapshot: Any,
+    canvas: str,
+    frames: int,
+    draw: str = "app",
+    zoom: str = "fit",
+) -> None:
     from gradviz.backward.replay import Replay
 
     trace = calls[-1]
@@ -173,7 +210,11 @@ def bench_frames(app: Any, label: str, calls: list[dict[str, Any]], snapshot: An
         Replay(trace).state(k)
     baseline = (time.perf_counter() - t0) / len(sample)
 
-    player = make_player(app, calls, snapshot, canvas)
+    player = make_player(app, calls, snapshot, canvas, draw, zoom)
+    drawn = ""
+    if canvas == "real":
+        view = _KEEP[-1][1].view
+        drawn = f", {len(view.graph_scene.nodes)} drawn ({draw}) at zoom {view.current_scale():.3g}"
     forward, back = Clock(), Clock()
     for k in range(1, frames):
         with forward:
@@ -183,7 +224,8 @@ def bench_frames(app: Any, label: str, calls: list[dict[str, Any]], snapshot: An
         with back:
             player.seek(k)
             app.processEvents()
-    print(f"[{label}] {len(replay.nodes)} nodes, {n} steps, {canvas} canvas; {frames} frames")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"[{label}] {len(replay.nodes)} nodes, {n} steps, {canvas} canvas{drawn}; {frames} frames; load {load}")
     print(f"  state(k) in order, cached : {ms(cached):8.3f} ms/step")
     print(f"  state(k) from scratch     : {ms(baseline):8.3f} ms/step (baseline)  ratio {baseline / cached:7.1f}x")
     print(forward.lines("UI step forward", "target <= 16 ms"))
@@ -269,6 +311,8 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=20000)
     parser.add_argument("--canvas", choices=("real", "null"), default="real")
     parser.add_argument("--only", choices=("frames", "seek", "calls"), default=None)
+    parser.add_argument("--draw", choices=("app", "all"), default="app")
+    parser.add_argument("--zoom", choices=("fit", "readable"), default="fit")
     args = parser.parse_args()
 
     from PySide6.QtCore import QCoreApplication
@@ -281,8 +325,8 @@ def main() -> None:
         loop_calls, loop_graph = run_script(LOOP_SCRIPT)
     if args.only in (None, "frames"):
         chain_calls, chain_graph = run_script(CHAIN_SCRIPT.format(n=args.nodes - 2))
-        bench_frames(app, "chain", chain_calls, chain_graph, args.canvas, args.frames)
-        bench_frames(app, "loop", loop_calls, loop_graph, args.canvas, args.frames)
+        bench_frames(app, "chain", chain_calls, chain_graph, args.canvas, args.frames, args.draw, args.zoom)
+        bench_frames(app, "loop", loop_calls, loop_graph, args.canvas, args.frames, args.draw, args.zoom)
     if args.only in (None, "seek"):
         bench_seek(app, loop_calls, loop_graph, args.canvas, args.seeks)
     if args.only in (None, "calls"):

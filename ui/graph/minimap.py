@@ -31,6 +31,9 @@ class Minimap(QWidget):
         self._timer.setInterval(120)
         self._timer.timeout.connect(self.render_now)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        # paintEvent fills every pixel: redrawing the overview (on every pan) must not make the
+        # canvas underneath repaint that corner too.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setToolTip(QCoreApplication.translate("Minimap", "Overview: click or drag to move the view"))
 
     def sync_visibility(self) -> None:
@@ -48,7 +51,7 @@ class Minimap(QWidget):
 
     def render_now(self) -> None:
         scene = self._view.graph_scene
-        rect = scene.itemsBoundingRect()
+        rect = scene.content_rect()
         self.setVisible(self._view.minimap_wanted())
         if not self.isVisible() or rect.isEmpty() or self.width() < 4 or self.height() < 4:
             self._image = QImage()

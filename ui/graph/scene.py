@@ -37,6 +37,7 @@ from ui.graph.style import NODE_STATES, GraphPalette, fonts, palette_for
 __all__ = ["ANIMATION_MS", "COLLAPSE_THRESHOLD", "GROUP_BUDGET", "EdgeKey", "GraphScene"]
 
 EdgeKey = tuple[str, str, int]  # (source, target, key): one drawn edge per input slot
+GradKey = tuple[str, str, int | None]  # (receiver, sender, slot): one grad the player shows
 
 COLLAPSE_THRESHOLD = 400  # above this many drawn nodes, chains are folded into groups
 GROUP_BUDGET = 150  # module boxes and loops start open while the drawing stays this small
@@ -44,6 +45,8 @@ ANIMATION_MS = 260
 STALE_OPACITY = 0.35  # nodes a retired run made (snapshot "stale": true), and their edges
 ANIMATE_MAX_ITEMS = 1500  # beyond this a relayout jumps: animating thousands of items stutters
 MARGIN = 40.0
+# When a group stands for several nodes it shows the most eventful member's state.
+STATE_RANK = {s: i for i, s in enumerate(("idle", "done", "pending", "ready", "error", "running"))}
 
 
 def _lerp(a: tuple[float, float], b: tuple[float, float], t: float) -> tuple[float, float]:
@@ -81,12 +84,22 @@ class GraphScene(QGraphicsScene):
         self.frame_specs: dict[str, FrameSpec] = {}
         self._layouts: dict[tuple[str, str, Hashable | None], LayoutResult] = {}  # per view, direction, box
         self._states: dict[str, str] = {}
-        self._edge_grads: dict[tuple[str, str, int | None], str] = {}  # (receiver, sender, slot) -> text
+        self._edge_grads: dict[GradKey, str] = {}  # (receiver, sender, slot) -> text
+        # A player step changes a handful of nodes and grads; these indexes let it repaint only
+        # those items instead of re-deriving every node's state and every grad's route.
+        self._stand_ins: dict[str, list[str]] = {}  # drawn id -> the ids whose player state it shows
+        self._grad_order: dict[GradKey, int] = {}  # when each grad was first set (a later one wins)
+        self._grad_count = 0
+        self._grad_routes: dict[GradKey, tuple[EdgeKey, ...]] = {}  # grad -> the drawn edges it travels
+        self._edge_users: dict[EdgeKey, set[GradKey]] = {}  # drawn edge -> the grads travelling on it
         self._input_sums: dict[tuple[str, int], str] = {}  # (node, output_nr) -> "2.25 + 2.25 = 4.5"
         self._sum_items: dict[tuple[str, int], InputSumItem] = {}
         self._freed: dict[tuple[str, str], bool] = {}
         self._badges: dict[str, tuple[str, str | None]] = {}  # id -> (full text, chip label)
         self._highlight: set[str] = set()
+        # The drawing's extent, asked for on every scroll (is the minimap needed?): measured again
+        # only after something moved or grew, not by walking thousands of items per pan step.
+        self._content: QRectF | None = None
         self._moves: list[tuple[Any, Any, Any]] = []
         self._fading: list[Any] = []  # new items fading in during the animation
         self._anim = QVariantAnimation(self)
@@ -324,10 +337,12 @@ class GraphScene(QGraphicsScene):
         fresh_edges = self._sync_edges(drawn, result, old_edges if animate else {}, moves)
         if fade:
             fading.extend(fresh_edges)
+        self._index_stand_ins()
         self._apply_player_state()
         self._apply_stale()
         self._finish_frames(moves)
-        bounds = self.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        self._content = None
+        bounds = self.content_rect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.setSceneRect(bounds)
         self._moves = moves
         self._fading = fading
@@ -433,6 +448,7 @@ class GraphScene(QGraphicsScene):
 
     def _step_animation(self, t: Any) -> None:
         t = float(t)
+        self._content = None
         for item, start, end in self._moves:
             if isinstance(item, EdgeItem):
                 item.set_points([_lerp(a, b, t) for a, b in zip(start, end)])
@@ -519,7 +535,9 @@ class GraphScene(QGraphicsScene):
 
     # -- player state --------------------------------------------------------------------------
     def set_node_states(self, states: dict[str, str]) -> None:
-        """Merge player states ("pending", "ready", "running", "done", "error", "idle") by id."""
+        """Merge player states ("pending", "ready", "running", "done", "error", "idle") by id; only
+        the drawn nodes standing for those ids are repainted."""
+        touched: set[str] = set()
         for node_id, state in states.items():
             if state not in NODE_STATES:
                 raise ValueError(f"unknown node state {state!r}")
@@ -527,15 +545,21 @@ class GraphScene(QGraphicsScene):
                 self._states.pop(node_id, None)
             else:
                 self._states[node_id] = state
-        self._apply_states()
+            drawn = self.drawn_id(node_id)
+            if drawn is not None:
+                touched.add(drawn)
+        for drawn in touched:
+            self.nodes[drawn].set_run_state(self._shown_state(drawn))
 
     def clear_player_state(self) -> None:
         """Back to the snapshot as it is: no states, grads, badges, markers or freed overrides."""
         self._states.clear()
         self._edge_grads.clear()
+        self._grad_order.clear()
         self._input_sums.clear()
         self._freed.clear()
         self._badges.clear()
+        self._content = None
         for marker, anim in list(self._markers):
             anim.stop()
             self._drop_marker(marker, anim)
@@ -551,23 +575,27 @@ class GraphScene(QGraphicsScene):
         direction (next function -> consumer), slot = position in the sender's next_functions,
         so the two grads of ``y * y`` sit on their own edges. A ``(receiver, sender)`` pair takes
         the first slot's route. None clears; False if no route is drawn."""
-        key = (edge[0], edge[1], edge[2] if len(edge) > 2 else None)
-        if text is None:
-            self._edge_grads.pop(key, None)
-        else:
-            self._edge_grads[key] = text
-        self._apply_edge_grads()
-        return self.route(key[0], key[1], key[2]) is not None
+        key: GradKey = (edge[0], edge[1], edge[2] if len(edge) > 2 else None)
+        self._store_grad(key, text)
+        self._update_edge_grads([key])
+        return bool(self._grad_routes.get(key)) or self.route(key[0], key[1], key[2]) is not None
 
     def set_edge_grads(self, grads: dict[tuple[str, str, int], str | None]) -> None:
-        """Many ``set_edge_grad`` calls at once (a seek changes hundreds): the routes are redrawn
-        once instead of once per edge."""
-        for (receiver, sender, slot), text in grads.items():
-            if text is None:
-                self._edge_grads.pop((receiver, sender, slot), None)
-            else:
-                self._edge_grads[(receiver, sender, slot)] = text
-        self._apply_edge_grads()
+        """Many ``set_edge_grad`` calls at once (a seek changes hundreds): each edge they touch is
+        redrawn once."""
+        for key, text in grads.items():
+            self._store_grad(key, text)
+        self._update_edge_grads(list(grads))
+
+    def _store_grad(self, key: GradKey, text: str | None) -> None:
+        if text is None:
+            self._edge_grads.pop(key, None)
+            self._grad_order.pop(key, None)
+            return
+        if key not in self._edge_grads:
+            self._grad_count += 1
+            self._grad_order[key] = self._grad_count
+        self._edge_grads[key] = text
 
     def set_input_sum(self, node_id: str, output_nr: int, text: str | None) -> None:
         """Show a node's input buffer adding up (``2.25 + 2.25 = 4.5``) beside it; None removes."""
@@ -575,7 +603,7 @@ class GraphScene(QGraphicsScene):
             self._input_sums[(node_id, output_nr)] = text
         else:
             self._input_sums.pop((node_id, output_nr), None)
-        self._apply_input_sums()
+        self._apply_input_sum((node_id, output_nr))
 
     def set_buffer_freed(self, node_id: str, attr: str, freed: bool) -> None:
         if not attr.startswith("_saved_"):
@@ -592,10 +620,14 @@ class GraphScene(QGraphicsScene):
             self._badges[node_id] = (text, label)
         else:
             self._badges.pop(node_id, None)
-        item = self.node_item(node_id)
+        drawn = self.drawn_id(node_id)
+        item = self.nodes.get(drawn) if drawn is not None else None
         if item is not None:
-            item.set_badge(text or None, label)
-            self.group_frames.follow(self.nodes)  # a chip may widen a framed member
+            before = item.badge
+            item.set_badge(*self._shown_badges(drawn).get(item.node_id, (None, None)))
+            if item.badge != before:
+                self._content = None
+                self.group_frames.follow(self.nodes)  # a chip may widen a framed member
 
     def highlight_nodes(self, ids: Iterable[str]) -> None:
         self._highlight = set(ids)
@@ -608,15 +640,32 @@ class GraphScene(QGraphicsScene):
                 return bool(buf.get("freed"))
         return False
 
+    def _index_stand_ins(self) -> None:
+        """Which ids each drawn node shows the state of: itself, a collapsed group's members, the
+        AccumulateGrad of a leaf in the data-flow view."""
+        stand_ins: dict[str, list[str]] = {}
+        for v in self.graph.nodes:
+            drawn = self.drawn_id(str(v))
+            if drawn is not None:
+                stand_ins.setdefault(drawn, []).append(str(v))
+        for v in self.nodes:
+            if v not in self.graph:  # a group's own id
+                stand_ins.setdefault(v, []).append(v)
+        self._stand_ins = stand_ins
+
+    def _shown_state(self, drawn: str) -> str:
+        """The state a drawn node shows: a group its most eventful member's."""
+        best, best_rank = "idle", 0
+        states = self._states
+        for node_id in self._stand_ins.get(drawn, (drawn,)):
+            state = states.get(node_id)
+            if state is not None and STATE_RANK[state] > best_rank:
+                best, best_rank = state, STATE_RANK[state]
+        return best
+
     def _apply_states(self) -> None:
-        rank = {s: i for i, s in enumerate(("idle", "done", "pending", "ready", "error", "running"))}
-        wanted: dict[str, str] = {}
-        for node_id, state in self._states.items():
-            drawn = self.drawn_id(node_id)
-            if drawn is not None and rank[state] >= rank[wanted.get(drawn, "idle")]:
-                wanted[drawn] = state  # a group shows its most eventful member
         for v, item in self.nodes.items():
-            item.set_run_state(wanted.get(v, "idle"))
+            item.set_run_state(self._shown_state(v))
 
     def _apply_highlight(self) -> None:
         lit = {d for d in (self.drawn_id(i) for i in self._highlight) if d is not None}
@@ -624,24 +673,48 @@ class GraphScene(QGraphicsScene):
             item.set_highlighted(v in lit)
 
     def _apply_edge_grads(self) -> None:
+        """Every grad routed afresh (the drawing changed): every edge shown again."""
+        self._grad_routes.clear()
+        self._edge_users.clear()
+        self._update_edge_grads(list(self._edge_grads), every_edge=True)
+
+    def _update_edge_grads(self, keys: Iterable[GradKey], every_edge: bool = False) -> None:
+        """Re-route the grads ``keys`` and redraw only the edges they leave or arrive on."""
+        touched: set[EdgeKey] = set()
+        for key in keys:
+            for edge_key in self._grad_routes.pop(key, ()):
+                users = self._edge_users.get(edge_key)
+                if users is not None:
+                    users.discard(key)
+                    if not users:
+                        del self._edge_users[edge_key]
+                touched.add(edge_key)
+            if key in self._edge_grads:
+                route = tuple(edge.key_tuple for edge, _ in self.route(*key) or [])
+                self._grad_routes[key] = route
+                for edge_key in route:
+                    self._edge_users.setdefault(edge_key, set()).add(key)
+                touched.update(route)
+        for edge_key in self.edges if every_edge else touched:
+            self._show_edge(edge_key)
+
+    def _show_edge(self, key: EdgeKey) -> None:
         # Every edge of a route is drawn active; the text sits on the edge the grad leaves its
-        # sender by (the one into the consumer, which is the input slot's own edge).
-        wanted: dict[EdgeKey, str | None] = {}
-        for (a, b, slot), text in self._edge_grads.items():
-            route = self.route(a, b, slot) or []
-            for i, (edge, _) in enumerate(route):
-                key = edge.key_tuple
-                if i == len(route) - 1:
-                    wanted[key] = text
-                else:
-                    wanted.setdefault(key, None)
-        for key, edge in self.edges.items():
-            if key in wanted:
-                if edge.grad_text != wanted[key]:
-                    edge.set_grad_text(wanted[key])
-                edge.set_active(True)
-            elif edge.active or edge.grad_text:
-                edge.set_grad_text(None)
+        # sender by (the one into the consumer, which is the input slot's own edge). Two grads
+        # ending on one edge: the one set last is shown.
+        edge = self.edges.get(key)
+        if edge is None:
+            return
+        users = self._edge_users.get(key)
+        if users:
+            ending = [g for g in users if self._grad_routes[g][-1] == key]
+            text = self._edge_grads[max(ending, key=self._grad_order.__getitem__)] if ending else None
+            if edge.grad_text != text:
+                edge.set_grad_text(text)
+                self._grow_content(edge)
+            edge.set_active(True)
+        elif edge.active or edge.grad_text:
+            edge.set_grad_text(None)
 
     def _sum_anchor(self, node_id: str, output_nr: int) -> str | None:
         """Where a node's input buffer is shown: in the data-flow view on the tensor the buffer
@@ -654,22 +727,25 @@ class GraphScene(QGraphicsScene):
         return self.drawn_id(node_id)
 
     def _apply_input_sums(self) -> None:
-        wanted: dict[tuple[str, int], tuple[str, str]] = {}  # key -> (text, drawn node)
-        for key, text in self._input_sums.items():
-            anchor = self._sum_anchor(*key)
-            if anchor is not None:
-                wanted[key] = (text, anchor)
-        for key in [k for k in self._sum_items if k not in wanted]:
-            old = self._sum_items.pop(key)
-            if old.scene() is self:
+        for key in [*self._sum_items, *(k for k in self._input_sums if k not in self._sum_items)]:
+            self._apply_input_sum(key)
+
+    def _apply_input_sum(self, key: tuple[str, int]) -> None:
+        """One input buffer's chip: placed beside its anchor, or removed."""
+        text = self._input_sums.get(key)
+        anchor = self._sum_anchor(*key) if text else None
+        if text is None or anchor is None:
+            old = self._sum_items.pop(key, None)
+            if old is not None and old.scene() is self:
                 self.removeItem(old)
-        for key, (text, anchor) in wanted.items():
-            chip = self._sum_items.get(key)
-            if chip is None:
-                chip = self._sum_items[key] = InputSumItem(self.graph_palette)
-                self.addItem(chip)
-            chip.set_text(text)
-            chip.attach(self.nodes[anchor], self.direction == "TB")
+            return
+        chip = self._sum_items.get(key)
+        if chip is None:
+            chip = self._sum_items[key] = InputSumItem(self.graph_palette)
+            self.addItem(chip)
+        chip.set_text(text)
+        chip.attach(self.nodes[anchor], self.direction == "TB")
+        self._grow_content(chip)
 
     def _apply_player_state(self) -> None:
         self._apply_states()
@@ -680,9 +756,19 @@ class GraphScene(QGraphicsScene):
             item = self.nodes.get(node_id)
             if item is not None:
                 item.set_buffer_freed(attr, freed)
+        badges = self._shown_badges()
         for v, item in self.nodes.items():
-            text, label = self._badges.get(v, (None, None))
-            item.set_badge(text, label)
+            item.set_badge(*badges.get(v, (None, None)))
+
+    def _shown_badges(self, drawn: str | None = None) -> dict[str, tuple[str, str | None]]:
+        """Drawn id -> the badge it shows (only ``drawn``'s when given): a group keeps a member's
+        explanation as its tooltip, the one set last when several members have one."""
+        shown: dict[str, tuple[str, str | None]] = {}
+        for node_id, badge in self._badges.items():
+            where = self.drawn_id(node_id)
+            if where is not None and (drawn is None or where == drawn):
+                shown[where] = badge
+        return shown
 
     # -- routes and markers --------------------------------------------------------------------
     def _edge(self, a: str, b: str, slot: int | None = None) -> EdgeItem | None:
@@ -783,6 +869,14 @@ class GraphScene(QGraphicsScene):
                 self.removeItem(marker)
             anim.deleteLater()
 
+    def _grow_content(self, item: Any) -> None:
+        """A chip may stick out of the drawing; one that goes away leaves the extent as it was
+        until the next layout (a few pixels of margin, never a node cut off)."""
+        if self._content is not None:
+            self._content = self._content.united(item.sceneBoundingRect())
+
     def content_rect(self) -> QRectF:
         """Bounding box of everything drawn (for export and fit)."""
-        return self.itemsBoundingRect()
+        if self._content is None:
+            self._content = self.itemsBoundingRect()
+        return QRectF(self._content)

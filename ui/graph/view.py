@@ -141,7 +141,7 @@ class GraphView(QGraphicsView):
         self._running: str | None = None
         self._pan = QVariantAnimation(self)
         self._pan.setEasingCurve(QEasingCurve.Type.OutCubic)
-        self._pan.valueChanged.connect(lambda p: self.centerOn(p) if isinstance(p, QPointF) else None)
+        self._pan.valueChanged.connect(self._on_pan_value)
         self.note.readable_requested.connect(self.readable_size)
         self.zoom_changed.connect(self._on_zoom_changed)
 
@@ -395,17 +395,24 @@ class GraphView(QGraphicsView):
         self._pan.start()
         return True
 
+    def _on_pan_value(self, value: Any) -> None:
+        # Setting a stopped animation's start or end value reports it as the current value (after
+        # a finished glide: the end): only a running glide moves the camera.
+        if isinstance(value, QPointF) and self._pan.state() == QVariantAnimation.State.Running:
+            self.centerOn(value)
+
     def _context_rect(self, item: NodeItem) -> QRectF:
         """The node with its neighbours (the tensors a running op reads and writes, where
         gradients arrive and leave) when they fit in the viewport together; else the node alone."""
         rect = item.sceneBoundingRect()
         near = QRectF(rect)
         nodes = self.graph_scene.nodes
-        for edge in self.graph_scene.edges.values():
-            other = edge.target if edge.source == item.node_id else edge.source if edge.target == item.node_id else None
-            neighbour = nodes.get(other) if other is not None else None
-            if neighbour is not None:
-                near = near.united(neighbour.sceneBoundingRect())
+        drawn = self.graph_scene.drawn
+        if item.node_id in drawn:
+            for other in (*drawn.predecessors(item.node_id), *drawn.successors(item.node_id)):
+                neighbour = nodes.get(other)
+                if neighbour is not None:
+                    near = near.united(neighbour.sceneBoundingRect())
         margin = 2 * FOLLOW_MARGIN_PX / max(self.current_scale(), 1e-9)
         visible = self.visible_scene_rect()
         fits = near.width() + margin <= visible.width() and near.height() + margin <= visible.height()
