@@ -24,6 +24,10 @@ Widgets
     folded. Double-click a collapsed box to open it in place (the view frames it, at a readable
     size or with a note saying why not all of it); double-click an open frame, or its "−", to
     close it again. ``scene.expand_group(id)`` / ``collapse_group(id)`` do the same in code.
+    An opened loop of more than 12 steps shows a page at a time (gradviz.graph.loop_pages): its
+    first step, 10 steps and its last step, the others folded into "steps 11–299 (289 more)" boxes;
+    the frame's "‹" / "›" (``scene.turn_page(loop, ±1)``) or a double-click on a folded run turn
+    the page (to the running node's page when backward runs inside the run, whose box is lit).
     Graphs still over 400 drawn nodes fold chains of ops into groups around landmarks that always
     stay visible: named tensors, leaves and sinks (the loss). Search selects what it finds (or the
     box holding it) and centres it at a readable zoom.
