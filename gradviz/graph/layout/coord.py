@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from gradviz.graph.layout.flat import Adjacency, Rows, segment_exclusive_cummax_int
 from gradviz.graph.layout.order import Layered
 
 __all__ = ["anchored_placement", "brandes_koepf", "fold_light_inputs", "isotonic_placement", "upstream_weights"]
@@ -65,80 +66,139 @@ def _type1_conflicts(lay: Layered, layers: Sequence[Sequence[int]], pos: Sequenc
     return marked
 
 
-def _align_and_compact(
-    lay: Layered,
-    rows: list[list[int]],
-    rows_seps: list[list[float]],
-    use_upper: bool,
-    marked: set[tuple[int, int]],
-    heavy: Sequence[float],
-) -> list[float]:
-    """One of the four Brandes–Köpf passes, in the frame where it packs to the left.
+class _Frame:
+    """The layering as flat arrays, shared by the four Brandes–Köpf passes."""
 
-    ``rows`` are the layers in the order of the vertical sweep and with the horizontal direction
-    already mirrored by the caller.  Alignment joins each node to a median neighbour in the
-    previous row; of two medians the heavier (more nodes upstream, or downstream when aligning
-    with the row below) is tried first in all four passes, so the main data path of an autograd
-    graph is aligned the same way in each and comes out straight instead of drifting.
-    Compaction places each block at the smallest x its left neighbours allow, as a longest path
-    over the block graph (iterative, so deep graphs are fine).
+    def __init__(
+        self, lay: Layered, layers: Sequence[Sequence[int]], size: Sequence[float], node_gap: float, dummy_gap: float
+    ) -> None:
+        self.n = lay.n
+        self.rows = Rows.of(layers)
+        self.pos = self.rows.positions(lay.n)
+        self.up = Adjacency.of(lay.upper)
+        self.down = Adjacency.of(lay.lower)
+        # Separation between each flat node and the next one in its row (0 at a row's end).
+        nodes = self.rows.nodes
+        width = np.asarray(size, dtype=float)[nodes]
+        seps = np.zeros(len(nodes))
+        if len(nodes) > 1:
+            same = self.rows.row[1:] == self.rows.row[:-1]
+            real = nodes < lay.n_real
+            gap = np.where(real[1:] & real[:-1], node_gap, dummy_gap)
+            seps[:-1] = np.where(same, (width[1:] + width[:-1]) / 2.0 + gap, 0.0)
+        self.seps = seps
+
+
+def _align_and_compact(
+    frame: _Frame, use_upper: bool, mirrored: bool, marked: np.ndarray, heavy: np.ndarray
+) -> np.ndarray:
+    """One of the four Brandes–Köpf passes, computed in the frame where it packs to the left.
+
+    Alignment joins each node to a median neighbour in the previous row (the upper one when
+    ``use_upper``; ``mirrored`` reads every row right to left); of two medians the heavier (more
+    nodes upstream, or downstream when aligning with the row below) is tried first in all four
+    passes, so the main data path of an autograd graph is aligned the same way in each and comes
+    out straight instead of drifting.  Within a row the alignments must not cross: a node may
+    join a neighbour only right of the last one joined.  Compaction places each block at the
+    smallest x its left neighbours allow (the longest path over the block graph).
+
+    Alignment is computed for all rows at once: the row scan is a fixed point of vectorised
+    passes, which reach the exact sequential result after a few rounds (a node's choice depends
+    only on those before it in its row).  ``marked`` flags adjacency entries (of ``frame.up`` or
+    ``frame.down``) that may not be aligned.
     """
-    n = lay.n
-    pos = [0] * n
-    for row in rows:
-        for i, v in enumerate(row):
-            pos[v] = i
-    root = list(range(n))
-    neighbours = lay.upper if use_upper else lay.lower
-    for row in rows:
-        r = -1
-        for v in row:
-            nb = neighbours[v]
-            if len(nb) == 1:
-                u = nb[0]
-                if pos[u] > r and not (marked and ((u, v) if use_upper else (v, u)) in marked):
-                    root[v] = root[u]
-                    r = pos[u]
-                continue
-            if not nb:
-                continue
-            ordered = sorted(nb, key=pos.__getitem__)
-            d = len(ordered)
-            lo, hi = (d - 1) // 2, d // 2
-            if lo == hi:
-                candidates = [ordered[lo]]
-            elif heavy[ordered[hi]] > heavy[ordered[lo]]:
-                candidates = [ordered[hi], ordered[lo]]
-            else:
-                candidates = [ordered[lo], ordered[hi]]
-            for u in candidates:
-                if pos[u] > r and ((u, v) if use_upper else (v, u)) not in marked:
-                    root[v] = root[u]
-                    r = pos[u]
-                    break
-    # Block graph: root(left) -> root(right), weighted by the separation.  Parallel edges are
-    # harmless for a longest path, so they are not merged.
-    out_edges: list[list[tuple[int, float]]] = [[] for _ in range(n)]
-    indeg = [0] * n
-    for row, seps in zip(rows, rows_seps):
-        prev = root[row[0]] if row else 0
-        for i in range(len(row) - 1):
-            b = root[row[i + 1]]
-            out_edges[prev].append((b, seps[i]))
-            indeg[b] += 1
-            prev = b
-    xr = [0.0] * n
-    ready = [v for v in range(n) if root[v] == v and indeg[v] == 0]
+    n = frame.n
+    rows = frame.rows
+    adj = frame.up if use_upper else frame.down
+    width = (rows.starts[1:] - rows.starts[:-1])[rows.row]
+    pos = frame.pos.copy()
+    if mirrored:
+        pos[rows.nodes] = width - 1 - rows.slot
+    # The lower and upper median of every node's neighbours, by position in this frame.
+    by_pos = adj.sorted_by(pos)
+    degree = adj.degree
+    if len(by_pos):
+        last = len(by_pos) - 1
+        lo_entry = by_pos[np.clip(adj.start[:-1] + (degree - 1) // 2, 0, last)]
+        hi_entry = by_pos[np.clip(adj.start[:-1] + degree // 2, 0, last)]
+        lo_ok = (degree > 0) & ~marked[lo_entry]
+        hi_ok = (degree > 0) & ~marked[hi_entry]
+        lo_node, hi_node = adj.targets[lo_entry], adj.targets[hi_entry]
+    else:
+        lo_ok = hi_ok = np.zeros(n, dtype=bool)
+        lo_node = hi_node = np.zeros(n, dtype=np.int64)
+    two = degree % 2 == 0
+    hi_first = two & (heavy[hi_node] > heavy[lo_node])
+    # Preferred candidate, and a second one tried when the first lies left of the last joined.
+    # The heavier upper median first makes the lower one pointless: it lies further left still.
+    # (When the heavier one may not be aligned, the other is the only candidate.)
+    hi_only = two & np.where(hi_first, hi_ok, ~lo_ok)
+    first_node = np.where(hi_only, hi_node, lo_node)
+    first_ok = np.where(hi_only, hi_ok, lo_ok)
+    second_ok = two & ~hi_first & lo_ok & hi_ok
+    # In row-scan order (right to left when mirrored).
+    flat = rows.mirrored() if mirrored else np.arange(len(rows.nodes))
+    nodes = rows.nodes[flat]
+    seg = rows.row[flat]
+    slot = rows.slot
+    first_slot = slot == 0
+    a1 = np.where(first_ok[nodes], pos[first_node[nodes]], -1)
+    a2 = np.where(second_ok[nodes], pos[hi_node[nodes]], -1)
+    taken = a1.copy()
+    while True:
+        left = segment_exclusive_cummax_int(taken, seg, first_slot, -1)
+        now = np.where(a1 > left, a1, np.where(a2 > left, a2, -1))
+        if np.array_equal(now, taken):
+            break
+        taken = now
+    root = np.arange(n, dtype=np.int64)
+    joined = taken >= 0
+    joined_to = np.where(taken == a1, first_node[nodes], hi_node[nodes])
+    root[nodes[joined]] = joined_to[joined]
+    while True:  # pointer jumping: every node to the top of its block
+        up = root[root]
+        if np.array_equal(up, root):
+            break
+        root = up
+    # Compaction: a longest path over the block graph, whose edges (left block -> right block,
+    # weighted by the separation) are the neighbours in the rows; blocks share many rows, so
+    # after merging parallel edges the graph is a small fraction of the nodes.
+    if len(flat) < 2:
+        return np.zeros(n)
+    if mirrored:
+        # Read right to left, the separation to the next node is the one to the previous node.
+        seps = np.where(slot[1:] > 0, frame.seps[flat[1:]], 0.0)
+    else:
+        seps = frame.seps[:-1]
+    block = root[nodes]
+    same = slot[1:] > 0
+    left_block, right_block, sep = block[:-1][same], block[1:][same], seps[same]
+    code = left_block * n + right_block
+    by_code = np.lexsort((sep, code))
+    code = code[by_code]
+    ends = np.flatnonzero(np.concatenate((code[1:] != code[:-1], [True]))) if len(code) else code
+    tails = (code[ends] // n).tolist()
+    heads = (code[ends] % n).tolist()
+    weights = sep[by_code][ends].tolist()  # the largest separation of each merged edge
+    out_edges: dict[int, list[tuple[int, float]]] = {}
+    indeg: dict[int, int] = {}
+    for a, b, w in zip(tails, heads, weights):
+        out_edges.setdefault(a, []).append((b, w))
+        indeg[b] = indeg.get(b, 0) + 1
+    xr = dict.fromkeys(np.unique(block).tolist(), 0.0)
+    ready = [v for v in xr if v not in indeg]
     while ready:
         a = ready.pop()
         xa = xr[a]
-        for b, s in out_edges[a]:
-            if xa + s > xr[b]:
-                xr[b] = xa + s
+        for b, w in out_edges.get(a, ()):
+            if xa + w > xr[b]:
+                xr[b] = xa + w
             indeg[b] -= 1
             if indeg[b] == 0:
                 ready.append(b)
-    return [xr[root[v]] for v in range(n)]
+    xb = np.zeros(n)
+    xb[list(xr)] = list(xr.values())
+    return xb[root]
 
 
 def _path_weights(rows: Sequence[Sequence[int]], before: Sequence[Sequence[int]], n_real: int) -> list[float]:
@@ -184,26 +244,19 @@ def brandes_koepf(
     n = lay.n
     if n == 0:
         return []
-    pos = [0] * n
-    for row in layers:
-        for i, v in enumerate(row):
-            pos[v] = i
-    marked = _type1_conflicts(lay, layers, pos)
-    seps = _separations(layers, size, lay.n_real, node_gap, dummy_gap)
-    heavy_up = feed if feed is not None else upstream_weights(lay, layers)
-    heavy_down = _path_weights(layers[::-1], lay.lower, lay.n_real)
-    mirrored = [list(reversed(row)) for row in layers]
-    mirrored_seps = [list(reversed(s)) for s in seps]
-    results: list[list[float]] = []
+    frame = _Frame(lay, layers, size, node_gap, dummy_gap)
+    marked_pairs = _type1_conflicts(lay, layers, frame.pos.tolist())
+    codes = np.fromiter((u * n + w for u, w in marked_pairs), dtype=np.int64, count=len(marked_pairs))
+    marked_up = np.isin(frame.up.targets * n + frame.up.owner, codes)
+    marked_down = np.isin(frame.down.owner * n + frame.down.targets, codes)
+    heavy_up = np.asarray(feed if feed is not None else upstream_weights(lay, layers), dtype=float)
+    heavy_down = np.asarray(_path_weights(layers[::-1], lay.lower, lay.n_real), dtype=float)
+    results: list[np.ndarray] = []
     for use_upper in (True, False):
-        order = layers if use_upper else layers[::-1]
-        order_seps = seps if use_upper else seps[::-1]
+        marked = marked_up if use_upper else marked_down
         heavy = heavy_up if use_upper else heavy_down
-        results.append(_align_and_compact(lay, order, order_seps, use_upper, marked, heavy))
-        m_order = mirrored if use_upper else mirrored[::-1]
-        m_seps = mirrored_seps if use_upper else mirrored_seps[::-1]
-        xs = _align_and_compact(lay, m_order, m_seps, use_upper, marked, heavy)
-        results.append([-x for x in xs])
+        results.append(_align_and_compact(frame, use_upper, False, marked, heavy))
+        results.append(-_align_and_compact(frame, use_upper, True, marked, heavy))
     # Align the four to the narrowest: left-packed ones by their left end, right ones by the right.
     xs4 = np.array(results)
     half = np.asarray(size, dtype=float) / 2

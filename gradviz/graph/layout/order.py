@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gradviz.graph.layout.flat import Adjacency, Rows
+
 __all__ = ["Layered", "count_layered_crossings", "initial_order", "layered_crossings", "minimise_crossings"]
 
 
@@ -29,6 +31,7 @@ class Layered:
     layers: list[list[int]] = field(default_factory=list)
     single_up: list[int] | None = None  # caches for transpose, filled on first use
     single_down: list[int] | None = None
+    sides: tuple[_Side, _Side] | None = None
 
     @property
     def n(self) -> int:
@@ -236,6 +239,78 @@ def _single(neighbours: list[list[int]]) -> list[int]:
     return [nb[0] if len(nb) == 1 else (-1 if not nb else -2) for nb in neighbours]
 
 
+@dataclass
+class _Side:
+    """One side's neighbour lists as arrays, for the vectorised swap test."""
+
+    single: np.ndarray  # as ``_single``
+    adjacency: Adjacency
+
+    @classmethod
+    def of(cls, neighbours: list[list[int]], single: list[int]) -> _Side:
+        return cls(np.array(single, dtype=np.int64), Adjacency.of(neighbours))
+
+
+# Pairs of nodes whose edges make more combinations than this are not counted by the vectorised
+# test; their row is simply scanned.
+PAIR_COMBINATIONS = 256
+# Below this many nodes in the rows to visit, scanning them all is cheaper than testing first.
+SWAP_TEST_FROM = 2000
+
+
+def _rows_wanting_swaps(lay: Layered, layers: list[list[int]], pos: list[int], rows: list[int], flip: bool) -> set[int]:
+    """The rows among ``rows`` where some adjacent pair, as things stand, would be swapped by
+    ``_transpose`` (fewer crossings swapped, or a tie it breaks when ``flip``).
+
+    A row where no pair wants to swap is left exactly as it is by a transpose scan, as long as
+    its neighbour rows do not change first; testing all rows at once in numpy spares the Python
+    scan of those rows.
+    """
+    if lay.sides is None:
+        if lay.single_up is None or lay.single_down is None:
+            lay.single_up, lay.single_down = _single(lay.upper), _single(lay.lower)
+        lay.sides = (_Side.of(lay.upper, lay.single_up), _Side.of(lay.lower, lay.single_down))
+    flat = Rows.of([layers[r] for r in rows])
+    if len(flat.nodes) < 2:
+        return set()
+    p = np.fromiter(pos, dtype=np.int64, count=len(pos))
+    pair = np.flatnonzero(flat.slot[1:] > 0)
+    u, v = flat.nodes[pair], flat.nodes[pair + 1]
+    keep = np.zeros(len(pair), dtype=np.int64)
+    swap = np.zeros(len(pair), dtype=np.int64)
+    unsure = np.zeros(len(pair), dtype=bool)
+    for side in lay.sides:
+        a, b = side.single[u], side.single[v]
+        both = (a >= 0) & (b >= 0)
+        pa, pb = p[np.where(both, a, 0)], p[np.where(both, b, 0)]
+        keep += both & (pa > pb)
+        swap += both & (pa < pb)
+        general = np.flatnonzero((a != -1) & (b != -1) & ~both)
+        if not len(general):
+            continue
+        adj = side.adjacency
+        gu, gv = u[general], v[general]
+        du, dv = adj.start[gu + 1] - adj.start[gu], adj.start[gv + 1] - adj.start[gv]
+        count = du * dv
+        large = count > PAIR_COMBINATIONS
+        unsure[general[large]] = True
+        count[large] = 0
+        total = int(count.sum())
+        if not total:
+            continue
+        which = np.repeat(np.arange(len(general)), count)
+        k = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+        ends_u = p[adj.targets[adj.start[gu[which]] + k // dv[which]]]
+        ends_v = p[adj.targets[adj.start[gv[which]] + k % dv[which]]]
+        keep[general] += np.bincount(which, weights=ends_u > ends_v, minlength=len(general)).astype(np.int64)
+        swap[general] += np.bincount(which, weights=ends_u < ends_v, minlength=len(general)).astype(np.int64)
+    want = unsure | (swap < keep)
+    if flip:
+        want |= (swap == keep) & (keep > 0)
+    chosen = np.asarray(rows, dtype=np.int64)
+    return set(chosen[np.unique(flat.row[pair[want]])].tolist())
+
+
 def _transpose(
     lay: Layered, layers: list[list[int]], pos: list[int], max_passes: int, dirty: list[bool], flip_ties: bool = False
 ) -> None:
@@ -244,6 +319,8 @@ def _transpose(
     Only rows marked ``dirty`` (changed since they were last settled, or next to a changed row)
     are visited.  Most nodes (dummies, unary ops) have one neighbour per side, so a pair of them
     is decided by two comparisons; only nodes with several neighbours take the general count.
+    When many rows are to be visited, a vectorised test first finds the rows where some pair
+    would swap; the others are scanned only if the row above them moved during the pass.
     """
     upper, lower = lay.upper, lay.lower
     if lay.single_up is None or lay.single_down is None:
@@ -252,12 +329,18 @@ def _transpose(
     last = len(layers) - 1
     for _ in range(max_passes):
         improved = False
+        visit = [r for r, layer in enumerate(layers) if dirty[r] and len(layer) > 1]
+        tested = set(visit) if sum(len(layers[r]) for r in visit) >= SWAP_TEST_FROM else set()
+        wanting = _rows_wanting_swaps(lay, layers, pos, visit, flip_ties) if tested else set()
+        moved = [False] * len(layers)
         for r, layer in enumerate(layers):
             if not dirty[r]:
                 continue
             dirty[r] = False
             k = len(layer)
             if k < 2:
+                continue
+            if r in tested and r not in wanting and not (r > 0 and moved[r - 1]):
                 continue
             changed = False
             for i in range(k - 1):
@@ -286,6 +369,7 @@ def _transpose(
                 if swap < keep or (flip_ties and swap == keep and keep > 0):
                     layer[i], layer[i + 1] = v, u
                     pos[u], pos[v] = i + 1, i
+                    moved[r] = True
                     # A swap on a tie does not call for another pass: that could cycle.
                     changed = changed or swap < keep
             if changed:

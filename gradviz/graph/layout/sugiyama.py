@@ -21,6 +21,7 @@ then drawn as distinct curves, fanned out side by side; their polylines are keye
 
 from __future__ import annotations
 
+import gc
 import itertools
 import random
 import sys
@@ -497,6 +498,20 @@ def layout_records(
 
 
 def _layout_prepared(
+    prep: _Prepared, direction: str, node_gap: float, rank_gap: float, previous: LayoutResult | None
+) -> LayoutResult:
+    # The layout allocates millions of small lists and tuples and no reference cycles; the cyclic
+    # collector's scans of them would cost a fifth of the time on a 10,000-node graph.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _layout_uncollected(prep, direction, node_gap, rank_gap, previous)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _layout_uncollected(
     prep: _Prepared, direction: str, node_gap: float, rank_gap: float, previous: LayoutResult | None
 ) -> LayoutResult:
     n = len(prep.nodes)
