@@ -82,3 +82,66 @@ def test_no_groups_is_the_plain_layout():
     result, blocks, levels = compound_layout(drawn, {}, {})
     assert blocks == {} and set(levels) == {None}
     assert set(result.positions) == set(drawn.nodes)
+
+
+@pytest.fixture(scope="module")
+def two_iterations() -> list[dict[str, Any]]:
+    """The last and the first iteration's own graphs of the 20-step Adam MLP (tests/test_call_graph.py)."""
+    from gradviz.backward.training import iteration_graph
+    from gradviz.runner.session import Session
+    from tests.test_call_graph import MLP_LOOP, STEPS
+
+    result = Session().run_cell(0, MLP_LOOP)
+    assert result.error is None and result.graph is not None
+    calls = [c if isinstance(c, dict) else c.to_dict() for c in result.backward_calls]
+    graphs = []
+    for k in (STEPS - 1, 0):
+        found = iteration_graph(result.graph, calls, k)
+        assert found is not None and found.snapshot is not None
+        graphs.append(found.snapshot)
+    return graphs
+
+
+def _boxed(snapshot: dict[str, Any], view: str) -> tuple[Any, dict[Hashable, Any], dict[Hashable, Any]]:
+    """The drawn graph (sizes by place in the loop body), each node's innermost box and the box tree."""
+    graph = from_node_link(snapshot)
+    grouping = group_graph(graph)
+    drawn = view_subgraph(graph, view)
+    for _, data in drawn.nodes(data=True):
+        data["width"], data["height"] = 80.0 + 7 * (sum(map(ord, data["counterpart"])) % 5), 36.0
+    inner: dict[Hashable, Any] = {v: grouping.owner.get(v) for v in drawn.nodes}
+    parent: dict[Hashable, Any] = {g: grp.parent for g, grp in grouping.groups.items()}
+    return drawn, inner, parent
+
+
+@pytest.mark.parametrize("view", ["dataflow", "gradfn"])
+@pytest.mark.parametrize("direction", ["TB", "LR"])
+def test_the_next_iteration_takes_the_places_of_the_last_in_every_box(two_iterations, view, direction):
+    from gradviz.graph.calls import carry_layout
+
+    (old, inner_old, parent_old), (new, inner_new, parent_new) = (_boxed(s, view) for s in two_iterations)
+    assert parent_old == parent_new and len(parent_new) == 7  # Sequential, 3 Linear, 2 ReLU, MSELoss
+    before, blocks_before, levels_before = compound_layout(old, inner_old, parent_old, direction=direction)
+
+    def previous(level: Hashable | None) -> Any:
+        return carry_layout(levels_before[level], old, new) if level in levels_before else None
+
+    after, blocks_after, levels_after = compound_layout(
+        new, inner_new, parent_new, direction=direction, previous=previous
+    )
+    # Every box, and every node in it, stands where its counterpart stood.
+    assert blocks_after.keys() == blocks_before.keys()
+    for g, block in blocks_after.items():
+        was = blocks_before[g]
+        assert (block.x, block.y, block.width, block.height) == pytest.approx((was.x, was.y, was.width, was.height))
+    where = {old.nodes[v]["counterpart"]: p for v, p in before.positions.items()}
+    for v, p in after.positions.items():
+        assert p == pytest.approx(where[new.nodes[v]["counterpart"]]), v
+    # Each box's own layout found every one of its items in the carried picture, the points where
+    # edges cross its border (named after the node outside) too: nothing inside was placed afresh.
+    crossings = 0
+    for level, result in levels_after.items():
+        carried = previous(level)
+        assert carried is not None and set(result.positions) == set(carried.positions), level
+        crossings += sum(isinstance(k, tuple) and k[0] in ("in", "out") for k in result.positions)
+    assert crossings > 0

@@ -173,19 +173,27 @@ def _counterpart_keys(kept: list[dict[str, Any]], plan: list[str]) -> None:
                 by_id[tid]["counterpart"] = f"#{p}:{nr}"
 
 
-def carry_layout(previous: LayoutResult, old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> LayoutResult:
+def carry_layout(previous: LayoutResult, old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> LayoutResult | None:
     """``previous`` (the layout of graph ``old``) with each of ``old``'s nodes renamed to its
     counterpart in ``new`` (same ``counterpart`` attribute), for ``layout(new, previous=...)``.
 
     Stepping from one iteration to the next replaces every op and intermediate with a new node
     of the same place in the loop body; as counterparts they keep the previous picture's ranks,
     order and coordinates, so only the numbers change. Nodes without a counterpart keep their
-    ids (a parameter is the same node in every iteration); a graph without counterpart keys
-    returns ``previous`` itself.
+    ids (a parameter is the same node in every iteration). A layout of one open box
+    (gradviz.graph.compound_layout) also holds stand-ins named after drawn nodes (``("out",
+    box, v)``, where an edge leaves the box for ``v``): they are renamed with the node they name,
+    or the next iteration's edge would leave the box at a new place.
+
+    Graphs without counterpart keys (two cells' graphs) return ``previous`` itself. When only one
+    of the two has them (an iteration after the merged graph of every iteration, or after another
+    cell's graph), the old picture says nothing about where the new one's nodes belong: None, so
+    the new graph is laid out afresh, the same picture whatever was drawn before it.
     """
     theirs = {data["counterpart"]: v for v, data in old.nodes(data=True) if "counterpart" in data}
-    if not theirs:
-        return previous
+    ours = any("counterpart" in data for _, data in new.nodes(data=True))
+    if not theirs or not ours:
+        return previous if not theirs and not ours else None
     rename: dict[Any, Any] = {}
     for v, data in new.nodes(data=True):
         u = theirs.get(data.get("counterpart"))
@@ -195,6 +203,8 @@ def carry_layout(previous: LayoutResult, old: nx.MultiDiGraph, new: nx.MultiDiGr
         return previous
 
     def to(v: Any) -> Any:
+        if isinstance(v, tuple):  # a box's stand-in: ("box", group), ("in", box, u), ("out", box, v)
+            return tuple(to(x) for x in v)
         return rename.get(v, v)
 
     return replace(

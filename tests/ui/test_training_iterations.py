@@ -124,3 +124,42 @@ def test_record_it_in_full_gives_a_summarised_iteration_its_graph(qtbot, window)
     qtbot.waitUntil(lambda: window.player.current_call == 9 and panel.current_iteration == 9, timeout=STATE_TIMEOUT_MS)
     qtbot.waitUntil(lambda: bool(window.snapshot and window.snapshot["nodes"]), timeout=STATE_TIMEOUT_MS)
     assert _ops(window.snapshot) == ONE_ITERATION and panel.record_button.isHidden()
+
+
+def _frames(window) -> dict[str, tuple[float, float, float, float]]:
+    """Every open box's frame (module boxes keep their ids from one iteration to the next)."""
+    scene = window.canvas.view.graph_scene
+    return {g: scene.group_rect(g).getRect() for g in scene.frame_specs}
+
+
+def _same_frames(now: dict, before: dict) -> bool:
+    return now.keys() == before.keys() and all(
+        all(abs(a - b) <= 2 for a, b in zip(now[g], before[g], strict=True)) for g in now
+    )
+
+
+def test_open_module_boxes_keep_every_node_and_frame_in_place_across_iterations(qtbot, window) -> None:
+    panel = window.findChild(TrainingPanel)
+    assert panel is not None
+    view = window.canvas.view
+    scene = view.graph_scene
+    qtbot.waitUntil(lambda: bool(scene.frame_specs), timeout=STATE_TIMEOUT_MS)
+    boxes = {g.path: gid for gid, g in scene.grouping.groups.items()}
+    # The learner closes the Sequential and its first Linear, then opens them again.
+    assert view.collapse_group(boxes["model"]) and boxes["model"] not in scene.frame_specs
+    assert view.expand_group(boxes["model"]) and view.collapse_group(boxes["model.0"])
+    assert view.expand_group(boxes["model.0"])
+    assert {boxes["model"], boxes["model.0"]} <= set(scene.frame_specs)
+    nodes, frames = _positions(window), _frames(window)
+    assert len(nodes) == 32 and len(frames) == 7  # every op, tensor and parameter; 7 module boxes
+    # Dragging the slider from iteration 20 to 1 passes every iteration, also those kept only as a
+    # summary (nothing drawn, iterations 5..16): each one with a graph is the same picture.
+    drawn = []
+    for value in range(STEPS - 2, -1, -1):
+        panel.slider.setValue(value)
+        qtbot.waitUntil(lambda value=value: _iteration(window) == value, timeout=STATE_TIMEOUT_MS)
+        if window.snapshot["nodes"]:
+            drawn.append(value)
+            qtbot.waitUntil(lambda: _same_picture(_positions(window), nodes), timeout=STATE_TIMEOUT_MS)
+            assert _same_frames(_frames(window), frames), value
+    assert drawn == [18, 17, 16, 3, 2, 1, 0]

@@ -83,6 +83,7 @@ class GraphScene(QGraphicsScene):
         self.collapsed_groups: set[str] = set()
         self.frame_specs: dict[str, FrameSpec] = {}
         self._layouts: dict[tuple[str, str, Hashable | None], LayoutResult] = {}  # per view, direction, box
+        self._carry_from: nx.MultiDiGraph = nx.MultiDiGraph()  # the last drawing with nodes: what _layouts holds
         self._states: dict[str, str] = {}
         self._edge_grads: dict[GradKey, str] = {}  # (receiver, sender, slot) -> text
         # A player step changes a handful of nodes and grads; these indexes let it repaint only
@@ -359,14 +360,17 @@ class GraphScene(QGraphicsScene):
         """Positions for ``drawn``: open module boxes and loops each laid out in a box of their own
         (gradviz.graph.compound_layout), so a frame never holds a node it does not own."""
         view, direction = self.view_mode, self.direction
+        if drawn.number_of_nodes() == 0:  # an iteration kept as a summary: the next one carries on from the last
+            return layout(drawn, direction=direction)
         boxes = {g: spec for g, spec in self.frame_specs.items() if spec.kind != "chain"}
         if not boxes:
             key = (view, direction, None)
             previous = self._layouts.get(key)
             if previous is not None:  # another iteration of a loop: its nodes stand where their counterparts stood
-                previous = carry_layout(previous, self.drawn, drawn)
+                previous = carry_layout(previous, self._carry_from, drawn)
             result = layout(drawn, direction=direction, previous=previous)
             self._layouts[key] = result
+            self._carry_from = drawn
             return result
         parent: dict[Hashable, Hashable | None] = {
             g: (s.parent if s.parent in boxes else None) for g, s in boxes.items()
@@ -398,11 +402,12 @@ class GraphScene(QGraphicsScene):
         )
         for level, level_result in levels.items():
             self._layouts[(view, direction, level)] = level_result
+        self._carry_from = drawn
         return result
 
     def _carried(self, previous: LayoutResult | None, drawn: nx.MultiDiGraph) -> LayoutResult | None:
         """``previous`` with another iteration's nodes renamed to their counterparts in ``drawn``."""
-        return carry_layout(previous, self.drawn, drawn) if previous is not None else None
+        return carry_layout(previous, self._carry_from, drawn) if previous is not None else None
 
     def _finish_frames(self, moves: list[tuple[Any, Any, Any]]) -> None:
         """Frames fitted to where the nodes end up (an animation moves them there later)."""
