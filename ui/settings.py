@@ -95,6 +95,16 @@ class Preferences:
     def legend_visible(self, value: bool) -> None:
         self.store.setValue("graph/legend", bool(value))
 
+    @property
+    def all_iterations(self) -> bool:
+        """The training panel's "All iterations": a loop's kept iterations drawn together, not one at a time."""
+        value = self.store.value("training/all_iterations", False)
+        return value.lower() not in ("false", "0") if isinstance(value, str) else bool(value)
+
+    @all_iterations.setter
+    def all_iterations(self, value: bool) -> None:
+        self.store.setValue("training/all_iterations", bool(value))
+
     # Runner
     @property
     def limits(self) -> RunnerLimits:

@@ -65,6 +65,7 @@ class RunningController(QObject):
         self._loops: list[TrainingLoop] = []  # the training loops among the backward calls
         # call index -> (the cell graph it was cut from, what the call draws)
         self._call_graphs: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+        self._iterations_merged = False  # draw a loop's kept iterations together, as its cell left them
         runner.cell_started.connect(self._on_cell_started)
         runner.cell_finished.connect(self._on_cell_finished)
         runner.busy_changed.connect(self._on_busy_changed)
@@ -91,6 +92,8 @@ class RunningController(QObject):
         An iteration of a training loop draws its own graph (gradviz.backward.training.iteration_graph):
         one iteration, the parameters one node each; an iteration kept only as a summary draws
         nothing (an empty graph saying so in ``graph.iteration``) rather than another iteration's.
+        With set_iterations_merged(True) it draws its cell's whole graph instead: every kept
+        iteration together.
         Any other call draws the graph as it was after its cell ran (a later cell may have rebound
         the names or built a new graph).
         """
@@ -107,6 +110,19 @@ class RunningController(QObject):
         self._call_graphs[index] = (graph, shown)
         return shown
 
+    @property
+    def iterations_merged(self) -> bool:
+        """Whether a loop's iteration draws every kept iteration together (the cell's whole graph)."""
+        return self._iterations_merged
+
+    def set_iterations_merged(self, merged: bool) -> None:
+        """Draw a training loop's iterations one at a time (the default) or all kept ones together:
+        then graph_of_call gives every call its cell's whole graph, as before loops were cut, and
+        the player replays the chosen iteration on it. The caller redraws (graph_of_call again)."""
+        if merged != self._iterations_merged:
+            self._iterations_merged = merged
+            self._call_graphs.clear()
+
     def replay_graph(self, shown: dict[str, Any] | None) -> dict[str, Any] | None:
         """The graph the player replays calls on while ``shown`` is drawn: the cell's whole graph
         when ``shown`` is one iteration cut from it (every kept iteration's nodes, so the rules,
@@ -117,6 +133,8 @@ class RunningController(QObject):
         return shown
 
     def _iteration_graph(self, index: int, graph: dict[str, Any]) -> dict[str, Any]:
+        if self._iterations_merged:
+            return graph
         found = iteration_graph(graph, self._backward_calls, index, self._loops)
         if found is None:
             return graph

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -43,6 +44,7 @@ class TrainingPanel(QWidget):
     iteration_selected = Signal(int)  # index within the current loop
     record_requested = Signal(int)  # backward-call index of a summarised iteration to record in full
     loops_changed = Signal(int)  # how many loops the latest calls hold
+    all_iterations_changed = Signal(bool)  # the learner asked for every kept iteration drawn together (or one)
 
     def __init__(self, parent: QWidget | None = None, language: str = "en") -> None:
         super().__init__(parent)
@@ -55,6 +57,7 @@ class TrainingPanel(QWidget):
         self._loop = -1
         self._iteration = -1
         self._player: BackwardPlayerView | None = None
+        self._all_iterations = False
         self._theme: Theme = current_theme()
         self._build()
         theme_manager().changed.connect(self._on_theme)
@@ -107,11 +110,23 @@ class TrainingPanel(QWidget):
         # Its own line above the slider: in the narrow dock a label beside it squeezed the slider to a knob.
         self.position = QLabel()
         self.position.setObjectName("trainingPosition")
+        # One iteration's graph, or every kept iteration's drawn together (the graph as the cell left it).
+        self.all_button = QCheckBox()
+        self.all_button.setObjectName("trainingAllIterations")
+        self.all_button.toggled.connect(self._on_all_toggled)
+        above = QHBoxLayout()
+        above.addWidget(self.position, 1)
+        above.addWidget(self.all_button)
         row.addWidget(self.prev_button)
         row.addWidget(self.slider, 1)
         row.addWidget(self.next_button)
-        root.addWidget(self.position)
+        root.addLayout(above)
         root.addLayout(row)
+        self.merged_note = QLabel()
+        self.merged_note.setObjectName("trainingMergedNote")
+        self.merged_note.setWordWrap(True)
+        self.merged_note.hide()
+        root.addWidget(self.merged_note)
 
         # An iteration kept only as a summary has no graph: say so, and offer the nearest one that has.
         detail = QHBoxLayout()
@@ -203,13 +218,37 @@ class TrainingPanel(QWidget):
             return
         iterations = self._loops[self._loop].iterations
         index = max(0, min(index, len(iterations) - 1))
-        if index == self._iteration:
+        call = iterations[index].call_index
+        # The panel stays on its iteration while the player shows another cell's call: picking
+        # that iteration again must still bring its call back.
+        if index == self._iteration and (self._player is None or self._player.current_call == call):
             return
         self._set_iteration(index)
-        call = iterations[index].call_index
         if self._player is not None and self._player.current_call != call:
             self._player.select_call(call)
         self.iteration_selected.emit(index)
+
+    def set_all_iterations(self, on: bool) -> None:
+        """Check or uncheck "All iterations" without emitting all_iterations_changed (the window's
+        View menu and the saved preference set it this way)."""
+        self._all_iterations = on
+        if self.all_button.isChecked() != on:
+            self.all_button.blockSignals(True)
+            self.all_button.setChecked(on)
+            self.all_button.blockSignals(False)
+        self._refresh_position()
+
+    @property
+    def all_iterations(self) -> bool:
+        """Whether every kept iteration is drawn together (the player then replays one on them all)."""
+        return self._all_iterations
+
+    @property
+    def current_call(self) -> int | None:
+        """The backward call of the current iteration (what the player should show), if any."""
+        if not 0 <= self._loop < len(self._loops) or self._iteration < 0:
+            return None
+        return self._loops[self._loop].iterations[self._iteration].call_index
 
     @property
     def loops(self) -> list[TrainingLoop]:
@@ -228,6 +267,11 @@ class TrainingPanel(QWidget):
         return self._iteration
 
     # -- internals ---------------------------------------------------------------------------------
+    def _on_all_toggled(self, on: bool) -> None:
+        self._all_iterations = on
+        self._refresh_position()
+        self.all_iterations_changed.emit(on)
+
     def _on_loop_chosen(self, index: int) -> None:
         if 0 <= index < len(self._loops) and index != self._loop:
             self._show_loop(index, select_last=False, drive_player=True)
@@ -284,7 +328,15 @@ class TrainingPanel(QWidget):
 
     def _refresh(self) -> None:
         has = bool(self._loops)
-        for widget in (self.curve, self.slider, self.prev_button, self.next_button, self.position, self.summary):
+        for widget in (
+            self.curve,
+            self.slider,
+            self.prev_button,
+            self.next_button,
+            self.position,
+            self.summary,
+            self.all_button,
+        ):
             widget.setVisible(has)
         self.loop_box.setVisible(len(self._loops) > 1)
         self.empty.setVisible(not has)
@@ -353,8 +405,28 @@ class TrainingPanel(QWidget):
         )
         self.record_button.setVisible(self.records_calls)
 
+    def _refresh_merged(self) -> None:
+        """In "All iterations": say what is drawn and which iteration the player replays on it."""
+        loop = self._loops[self._loop] if 0 <= self._loop < len(self._loops) else None
+        if not self._all_iterations or loop is None or not 0 <= self._iteration < len(loop.iterations):
+            self.merged_note.hide()
+            return
+        kept = sum(not it.summarized for it in loop.iterations)
+        if loop.iterations[self._iteration].summarized:
+            text = self.tr(
+                "Drawn: the {kept} of {total} iterations kept in full, together. Iteration {n} has no graph among them."
+            )
+        else:
+            text = self.tr(
+                "Drawn: the {kept} of {total} iterations kept in full, together. "
+                "The player replays iteration {n}'s backward() on them."
+            )
+        self.merged_note.setText(text.format(kept=kept, total=len(loop.iterations), n=self._iteration + 1))
+        self.merged_note.show()
+
     def _refresh_position(self) -> None:
         self._refresh_detail()
+        self._refresh_merged()
         if not (0 <= self._loop < len(self._loops)) or self._iteration < 0:
             self.position.setText("")
             self.prev_button.setEnabled(False)
@@ -393,6 +465,13 @@ class TrainingPanel(QWidget):
         self.prev_button.setToolTip(self.tr("Previous iteration"))
         self.next_button.setToolTip(self.tr("Next iteration"))
         self.slider.setToolTip(self.tr("Iteration: draws its own graph and replays its backward() call"))
+        self.all_button.setText(self.tr("All iterations"))
+        self.all_button.setToolTip(
+            self.tr(
+                "Draw the graphs of every iteration kept in full together, as the cell left them; "
+                "the player still replays the chosen iteration's backward() on them"
+            )
+        )
         self.empty.setText(
             self.tr("No training loop yet: a loop appears here when the same backward() line runs more than once.")
         )

@@ -1540,6 +1540,26 @@
         <source>No training loop yet: a loop appears here when the same backward() line runs more than once.</source>
         <translation>还没有训练循环：当同一行 backward() 运行不止一次时，循环会显示在这里。</translation>
     </message>
+    <message>
+        <source>All iterations</source>
+        <translation>全部迭代</translation>
+    </message>
+    <message>
+        <source>All Iterations of a Loop</source>
+        <translation>循环的全部迭代</translation>
+    </message>
+    <message>
+        <source>Draw the graphs of every iteration kept in full together, as the cell left them; the player still replays the chosen iteration&apos;s backward() on them</source>
+        <translation>把所有完整保留的迭代的计算图画在一起（即单元格运行结束时的样子）；播放器仍在其上回放所选迭代的 backward()</translation>
+    </message>
+    <message>
+        <source>Drawn: the {kept} of {total} iterations kept in full, together. Iteration {n} has no graph among them.</source>
+        <translation>图中画的是：{total} 次迭代中完整保留的 {kept} 次，画在一起。其中没有第 {n} 次迭代的计算图。</translation>
+    </message>
+    <message>
+        <source>Drawn: the {kept} of {total} iterations kept in full, together. The player replays iteration {n}&apos;s backward() on them.</source>
+        <translation>图中画的是：{total} 次迭代中完整保留的 {kept} 次，画在一起。播放器在其上回放第 {n} 次迭代的 backward()。</translation>
+    </message>
 </context>
 <context>
     <name>GraphView</name>
