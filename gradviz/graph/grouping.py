@@ -66,8 +66,8 @@ class Grouping:
     # of single ops is its step; a value handed from step k to step k + 1 spans (k, k + 1).
     spans: dict[Hashable, tuple[int, int]] = field(default_factory=dict)
     _members: dict[str, list[Hashable]] | None = field(default=None, repr=False, compare=False)
-    # boundary_shapes answers by graph (held, so its id stays its own) and group: a relayout asks
-    # again for every collapsed group, and a paged copy of this grouping shares the answers.
+    # boundary_shapes answers for the graph last asked about (held, so its id stays its own), by
+    # group: a relayout asks again for every collapsed group; a paged copy shares the answers.
     _shapes: dict[int, tuple[nx.MultiDiGraph, dict[str, tuple[list[str], list[str]]]]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -478,7 +478,11 @@ def boundary_shapes(grouping: Grouping, graph: nx.MultiDiGraph, group_id: str) -
     """Shapes of the tensors flowing into and out of a group (data-flow edges across its edge).
     Only the members' own edges are read, so labelling every box of a big graph stays linear;
     the answer is kept on the grouping."""
-    known = grouping._shapes.setdefault(id(graph), (graph, {}))[1]
+    entry = grouping._shapes.get(id(graph))
+    if entry is None or entry[0] is not graph:  # answers for one graph at a time
+        grouping._shapes.clear()
+        entry = grouping._shapes[id(graph)] = (graph, {})
+    known = entry[1]
     if group_id not in known:
         known[group_id] = _boundary_shapes(grouping, graph, group_id)
     ins, outs = known[group_id]

@@ -17,7 +17,7 @@ page groups. ``LoopPages`` remembers which page each loop shows. No Qt.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from gradviz.graph.grouping import Group, Grouping, _parents_first
 
@@ -125,24 +125,17 @@ class LoopPages:
     """Which page each open loop shows (by loop id; a loop never turned shows its first page)."""
 
     size: int = PAGE_STEPS
-    starts: dict[str, int] | None = None
-    _cache: tuple[Grouping, tuple[tuple[str, int], ...], Grouping] | None = None
-    _landing: tuple[str, int] | None = None  # the page group last opened for a running node, and its step
-
-    def __post_init__(self) -> None:
-        if self.starts is None:
-            self.starts = {}
-
-    def _starts(self) -> dict[str, int]:
-        assert self.starts is not None
-        return self.starts
+    starts: dict[str, int] = field(default_factory=dict)  # loop id -> the first step of its page
+    _cache: tuple[Grouping, tuple[tuple[str, int], ...], Grouping] | None = field(default=None, repr=False)
+    # The page group last opened for a running node inside it, and that node's step.
+    _landing: tuple[str, int] | None = field(default=None, repr=False)
 
     def apply(self, grouping: Grouping) -> Grouping:
         """The paged copy of ``grouping`` (kept while neither it nor the pages change)."""
-        key = tuple(sorted((k, v) for k, v in self._starts().items() if k in grouping.groups))
+        key = tuple(sorted((k, v) for k, v in self.starts.items() if k in grouping.groups))
         if self._cache is not None and self._cache[0] is grouping and self._cache[1] == key:
             return self._cache[2]
-        result = paged(grouping, self._starts(), self.size)
+        result = paged(grouping, self.starts, self.size)
         self._cache = (grouping, key, result)
         return result
 
@@ -152,7 +145,7 @@ class LoopPages:
 
     def page(self, grouping: Grouping, loop_id: str) -> tuple[int, int]:
         """(page number from 0, number of pages) of a paged loop."""
-        return page_number(grouping.groups[loop_id].count, self._starts().get(loop_id, 0), self.size)
+        return page_number(grouping.groups[loop_id].count, self.starts.get(loop_id, 0), self.size)
 
     def turn(self, grouping: Grouping, loop_id: str, delta: int) -> bool:
         """Show the page ``delta`` pages on (negative: back); False when there is none."""
@@ -163,7 +156,7 @@ class LoopPages:
         if wanted == number:
             return False
         count = grouping.groups[loop_id].count
-        self._starts()[loop_id] = min(wanted * self.size, count - self.size)
+        self.starts[loop_id] = min(wanted * self.size, count - self.size)
         return True
 
     def show_step(self, grouping: Grouping, loop_id: str, step: int) -> bool:
@@ -171,10 +164,10 @@ class LoopPages:
         if not self.is_paged(grouping, loop_id):
             return False
         count = grouping.groups[loop_id].count
-        start = self._starts().get(loop_id, 0)
+        start = self.starts.get(loop_id, 0)
         if any(shown and first <= step < stop for first, stop, shown in step_runs(count, start, self.size)):
             return False
-        self._starts()[loop_id] = page_start(count, step, self.size)
+        self.starts[loop_id] = page_start(count, step, self.size)
         return True
 
     def open_page(self, grouping: Grouping, page_group: str, hot: Iterable[Hashable] = ()) -> str | None:
@@ -191,7 +184,7 @@ class LoopPages:
         for node in hot:
             span = grouping.step_span(loop_id, node)
             if span is not None and first <= span[0] < stop:
-                self._starts()[loop_id] = page_start(grouping.groups[loop_id].count, span[0], self.size)
+                self.starts[loop_id] = page_start(grouping.groups[loop_id].count, span[0], self.size)
                 self._landing = (page_group, span[0])
                 return loop_id
         self._landing = None

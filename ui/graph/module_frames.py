@@ -36,6 +36,7 @@ FRAME_PAD = 8.0  # room between the items inside (badges included) and the frame
 FRAME_Z = -2.0  # behind edges (0) and nodes (1); inner frames sit above outer ones
 TOGGLE = 14.0  # side of the "−" button in a frame's title strip (and of "‹" and "›")
 BUTTON_GAP = 4.0
+BUTTON_Z = 3.0  # page buttons: above edges (0) and nodes (1)
 
 
 def _title_height() -> float:
@@ -155,12 +156,14 @@ class GroupFrameItem(QGraphicsItem):
 
 
 class PageButtonItem(QGraphicsItem):
-    """The "‹" or "›" button in a paged loop's title strip: shows the previous or next page of its steps. An
-    item of its own (a child of the frame), so a quick second click turns another page instead of
-    reaching the frame, where a double-click closes the loop."""
+    """The "‹" or "›" button in a paged loop's title strip: shows the previous or next page of its
+    steps. An item of its own, so a quick second click turns another page instead of reaching the
+    frame (where a double-click closes the loop), and stacked above the edges and nodes, so an edge
+    crossing the title strip neither hides it nor takes its click."""
 
     def __init__(self, frame: GroupFrameItem, delta: int, enabled: bool) -> None:
-        super().__init__(frame)
+        super().__init__()
+        self.setZValue(BUTTON_Z)
         self.frame = frame
         self.delta = delta
         self.enabled = enabled
@@ -226,8 +229,9 @@ class GroupFrames:
 
     def clear(self) -> None:
         for item in self.frames.values():
-            if item.scene() is self.scene:
-                self.scene.removeItem(item)
+            for part in (item, *item.page_buttons):
+                if part.scene() is self.scene:
+                    self.scene.removeItem(part)
         self.frames.clear()
 
     def sync(self, specs: Mapping[str, FrameSpec], nodes: Mapping[str, NodeItem], palette: GraphPalette) -> None:
@@ -241,6 +245,8 @@ class GroupFrames:
             item = GroupFrameItem(gid, spec, depth[gid], palette)
             item.frames = self
             self.scene.addItem(item)
+            for button in item.page_buttons:
+                self.scene.addItem(button)
             self.frames[gid] = item
         self.follow(nodes)
 
