@@ -259,3 +259,25 @@ def test_a_module_without_parameters_is_named_by_the_variable_that_holds_it():
     paths = {row["type"]: row["path"] for row in result.graph["graph"]["modules"]}
     assert paths["MSELoss"] == "loss_fn"
     assert paths["Sequential"] == "model" and paths["Linear"] == "model.0" and paths["ReLU"] == "model.1"
+
+
+def test_a_loop_nested_in_a_loop_gets_ids_of_its_own():
+    """The inner loop starts at the same op as the outer loop and its first step: each group still
+    gets its own id, so neither takes over the other (it used to end in a KeyError)."""
+    result = Session().run_cell(
+        0,
+        "import torch\nh = torch.ones(3, requires_grad=True)\n"
+        "for i in range(20):\n    for j in range(15):\n        h = torch.tanh(h * 1.01 + 0.1)\n    h = h * 0.5\n"
+        "loss = h.sum()\n",
+    )
+    assert result.error is None and result.graph is not None
+    graph = from_node_link(result.graph)
+    grouping = group_graph(graph)
+    (outer,) = [g for g in grouping.groups.values() if g.kind == "loop" and g.parent is None]
+    assert outer.count == 20 and len(outer.children) == 20
+    inner = [g for g in grouping.groups.values() if g.kind == "loop" and g.parent is not None]
+    assert len(inner) == 20 and all(g.count == 15 and g.label == "15 x tanh(h * 1.01 + 0.1)" for g in inner)
+    assert sorted(grouping.groups[g.parent].index for g in inner if g.parent is not None) == list(range(20))
+    assert all(g.parent is None or g.parent in grouping.groups for g in grouping.groups.values())
+    ops = {v for v, d in graph.nodes(data=True) if d["kind"] == "op" and d["name"] != "SumBackward0"}
+    assert ops <= set(grouping.members(outer.id))

@@ -182,3 +182,23 @@ def test_a_loop_of_single_ops_pages_its_ops():
     assert nx.is_weakly_connected(folded.graph)
     shown_nodes = LoopPages(starts={loop.id: 10}).shown_steps(view, before.id)
     assert set(ops[10:20]) <= set(shown_nodes) and all(10 <= grouping.spans[v][0] < 20 for v in shown_nodes)
+
+
+def test_loops_nested_in_loops_page_each_on_their_own():
+    graph = _graph(
+        "import torch\nh = torch.ones(3, requires_grad=True)\n"
+        "for i in range(20):\n    for j in range(15):\n        h = torch.tanh(h * 1.01 + 0.1)\n    h = h * 0.5\n"
+    )
+    grouping = group_graph(graph)
+    loops = [g for g in grouping.groups.values() if g.kind == "loop"]
+    assert sorted(g.count for g in loops) == [15] * 20 + [20]
+    view = paged(grouping, {g.id: 3 for g in loops})
+    for loop in loops:  # every loop's steps once, through its page groups or as themselves
+        placed: list[str] = []
+        for child in view.groups[loop.id].children:
+            group = view.groups[child]
+            placed.extend(group.children if group.kind == "page" else [child])
+        assert placed == grouping.groups[loop.id].children
+        assert view.groups[loop.id].window == (3, 13)
+    assert set(view.owner) == set(grouping.owner)
+    assert all(set(view.members(g.id)) == set(grouping.members(g.id)) for g in loops)

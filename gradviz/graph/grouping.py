@@ -260,7 +260,7 @@ class _Builder:
         while work:
             parent, tokens = work.pop()
             for start, period, count in self.repeats(tokens):
-                loop_id = f"loop:{tokens[start][1]}"
+                loop_id = self.fresh_id(f"loop:{tokens[start][1]}")
                 path = self.groups[parent].path if parent is not None else None
                 self.groups[loop_id] = Group(loop_id, "loop", "", parent, path, count=count)
                 for k in range(count):
@@ -274,7 +274,7 @@ class _Builder:
                             self.owner[ref] = loop_id
                             self.op_step[ref] = k
                         continue
-                    step_id = f"step:{body[0][1]}"
+                    step_id = self.fresh_id(f"step:{body[0][1]}")
                     self.groups[step_id] = Group(step_id, "step", "", loop_id, path, index=k)
                     for kind, ref in body:
                         if kind == "call":
@@ -293,6 +293,13 @@ class _Builder:
         self.span_steps(grouping)
         self.label_loops(grouping)
         return grouping
+
+    def fresh_id(self, base: str) -> str:
+        """``base``, or ``base`` primed until unused: a loop nested in a loop's steps starts at the
+        same op as the outer loop and its step, and would otherwise take over their ids."""
+        while base in self.groups:
+            base += "'"
+        return base
 
     def repeats(self, tokens: list[tuple[str, Hashable]]) -> list[tuple[int, int, int]]:
         """find_repeats over the tokens, cut after every step but the last that makes a value the
