@@ -148,20 +148,6 @@ def test_turning_pages_and_opening_a_page_group(tanh_300):
     assert pages.shown_steps(pages.apply(grouping), after) == grouping.groups[loop].children[150:160]
 
 
-def test_reveal_turns_to_the_page_holding_a_node(tanh_300):
-    graph, grouping, loop = tanh_300
-    pages = LoopPages()
-    step_77 = grouping.groups[loop].children[76]
-    tanh = next(v for v in grouping.members(step_77) if graph.nodes[v].get("name") == "TanhBackward0")
-    assert pages.reveal(grouping, tanh)
-    view = pages.apply(grouping)
-    assert view.groups[loop].window == (70, 80)
-    assert view.owner[tanh] == step_77 and view.groups[step_77].parent == loop
-    assert not pages.reveal(grouping, tanh)  # shown already
-    named = {d.get("name"): v for v, d in graph.nodes(data=True) if d.get("name")}
-    assert not pages.reveal(grouping, named["h0"])  # outside the loop
-
-
 def test_a_loop_of_single_ops_pages_its_ops():
     graph = _graph("import torch\nx = torch.ones(2, requires_grad=True)\ny = x\nfor _ in range(40):\n    y = y * 1.5\n")
     grouping = group_graph(graph)

@@ -215,15 +215,3 @@ class LoopPages:
                 if g == loop_id and v in grouping.spans and first <= grouping.spans[v][0] < stop
             ]
         return steps
-
-    def reveal(self, grouping: Grouping, node: Hashable) -> bool:
-        """Turn every paged loop holding ``node`` (a node or group id of the unpaged grouping) to
-        the page showing it; True if a page turned."""
-        start = node if node in grouping.groups else grouping.owner.get(node)
-        turned = False
-        for gid in grouping.chain(str(start) if start is not None else None):
-            if self.is_paged(grouping, gid):
-                span = grouping.step_span(gid, node)
-                if span is not None and self.show_step(grouping, gid, span[0]):
-                    turned = True
-        return turned
