@@ -63,6 +63,14 @@ def test_all_iterations_draws_every_kept_iteration_and_the_player_replays_the_ch
     assert action.isEnabled() and not action.isChecked() and not panel.all_button.isChecked()
     assert "replays" in panel.all_button.toolTip() and action.toolTip() == panel.all_button.toolTip()
 
+    # The run ends on a later cell's call while the panel stays on the loop's last iteration:
+    # picking that iteration brings its call back.
+    last = loop.iterations[-1]
+    assert panel.current_iteration == last.index and window.player.current_call > last.call_index
+    panel.select_iteration(last.index)
+    qtbot.waitUntil(lambda: _iteration(window) == last.index, timeout=STATE_TIMEOUT_MS)
+    assert window.player.current_call == last.call_index
+
     # One iteration at a time (the default): iteration 3 draws its own graph.
     call = loop.iterations[2].call_index
     panel.select_iteration(2)
