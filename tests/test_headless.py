@@ -70,10 +70,10 @@ def test_an_op_gradviz_lacks_is_named_in_a_not_implemented_error() -> None:
     import gradviz.torch as t
 
     x = t.ones(3, requires_grad=True)
-    with pytest.raises(NotImplementedError, match=r"Tensor\.cumprod"):
-        x.cumprod(0)
-    with pytest.raises(NotImplementedError, match=r"torch\.cumprod"):
-        t.cumprod  # noqa: B018
+    with pytest.raises(NotImplementedError, match=r"Tensor\.logcumsumexp"):
+        x.logcumsumexp(0)
+    with pytest.raises(NotImplementedError, match=r"torch\.logcumsumexp"):
+        t.logcumsumexp  # noqa: B018
     with pytest.raises(AttributeError):
         x.no_such_method_anywhere  # noqa: B018
 
@@ -95,7 +95,7 @@ def test_anomaly_mode_names_the_node_that_made_nan() -> None:
     z = t.tensor([0.0], requires_grad=True)
     (z / z).sum().backward()  # outside anomaly mode NaN grads pass silently, as in PyTorch
     assert z.grad.tolist()[0] != z.grad.tolist()[0]  # NaN
-    assert not hasattr(z, "cumprod")  # unsupported names stay invisible to hasattr
+    assert not hasattr(z, "logcumsumexp")  # unsupported names stay invisible to hasattr
 
 
 def test_the_app_without_a_display_explains_instead_of_aborting() -> None:

@@ -2,6 +2,14 @@
 # Do not edit: change the table or the op's function, then run tools/gen_stubs.py.
 # ruff: noqa: A001, A004
 
+from gradviz.autograd.ops.binary_math import addcdiv as addcdiv
+from gradviz.autograd.ops.binary_math import addcmul as addcmul
+from gradviz.autograd.ops.binary_math import atan2 as atan2
+from gradviz.autograd.ops.binary_math import cumprod as cumprod
+from gradviz.autograd.ops.binary_math import hypot as hypot
+from gradviz.autograd.ops.binary_math import lerp as lerp
+from gradviz.autograd.ops.binary_math import logaddexp as logaddexp
+from gradviz.autograd.ops.binary_math import xlogy as xlogy
 from gradviz.autograd.ops.comparison import all as all
 from gradviz.autograd.ops.comparison import allclose as allclose
 from gradviz.autograd.ops.comparison import any as any
@@ -120,6 +128,12 @@ from gradviz.autograd.ops.more_unary import rsqrt as rsqrt
 from gradviz.autograd.ops.more_unary import sinh as sinh
 from gradviz.autograd.ops.more_unary import tan as tan
 from gradviz.autograd.ops.more_unary import trunc as trunc
+from gradviz.autograd.ops.predicates import argwhere as argwhere
+from gradviz.autograd.ops.predicates import count_nonzero as count_nonzero
+from gradviz.autograd.ops.predicates import isfinite as isfinite
+from gradviz.autograd.ops.predicates import isinf as isinf
+from gradviz.autograd.ops.predicates import isnan as isnan
+from gradviz.autograd.ops.predicates import nan_to_num as nan_to_num
 from gradviz.autograd.ops.random_ops import normal as normal
 from gradviz.autograd.ops.shape import adjoint as adjoint
 from gradviz.autograd.ops.shape import unbind as unbind
@@ -140,12 +154,24 @@ from gradviz.autograd.ops.split_ops import narrow as narrow
 from gradviz.autograd.ops.split_ops import split as split
 from gradviz.autograd.ops.split_ops import tril as tril
 from gradviz.autograd.ops.split_ops import triu as triu
+from gradviz.autograd.ops.stacking import column_stack as column_stack
+from gradviz.autograd.ops.stacking import diag as diag
+from gradviz.autograd.ops.stacking import dstack as dstack
+from gradviz.autograd.ops.stacking import hstack as hstack
+from gradviz.autograd.ops.stacking import movedim as movedim
+from gradviz.autograd.ops.stacking import swapaxes as swapaxes
+from gradviz.autograd.ops.stacking import trace as trace
+from gradviz.autograd.ops.stacking import tril_indices as tril_indices
+from gradviz.autograd.ops.stacking import triu_indices as triu_indices
+from gradviz.autograd.ops.stacking import unflatten as unflatten
+from gradviz.autograd.ops.stacking import vstack as vstack
 
 arccos = acos
 arccos_ = acos_
 arcsin = asin
 arcsin_ = asin_
 arctan = atan
+arctan2 = atan2
 arctan_ = atan_
 clip = clamp
 clip_ = clamp_
@@ -156,8 +182,11 @@ fix = trunc
 fix_ = trunc_
 max = _max_
 min = _min_
+moveaxis = movedim
 multiply = mul
 negative = neg
 negative_ = neg_
+row_stack = vstack
 subtract = sub
+swapdims = swapaxes
 true_divide = div

@@ -2,6 +2,7 @@
 
 from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
     activations,
+    binary_math,
     conv,
     gather_scatter,
     indexing,
@@ -15,6 +16,7 @@ from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
     normalization,
     pointwise,
     pooling,
+    predicates,
     random_ops,
     reduction,
     rnn_ops,
@@ -22,6 +24,7 @@ from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
     shape,
     sort_scan,
     split_ops,
+    stacking,
 )
 from gradviz.autograd.ops.registry import OPS, validate_table
 

@@ -18,16 +18,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradviz.autograd.ops import (
+    binary_math,
     comparison,
     functional,
     gather_scatter,
     inplace,
     like_factories,
     more_unary,
+    predicates,
     random_ops,
     softmax_functions,
     sort_scan,
     split_ops,
+    stacking,
 )
 from gradviz.autograd.ops.shape import adjoint, unbind
 from gradviz.autograd.unsupported import is_torch_function, is_torch_tensor_method
@@ -428,5 +431,36 @@ VARIANTS = VariantTable(
         OpVariants("copy", inplace=inplace.copy_),
         OpVariants("normal", random_ops.normal, function=True, inplace=inplace.normal_),
         OpVariants("uniform", inplace=inplace.uniform_),
+        # -- tests for NaN/inf, counts, stacking, diagonals, more elementwise math -------------
+        *_module_ops(predicates, ["isnan", "isinf", "isfinite", "nan_to_num", "argwhere", "count_nonzero"]),
+        *_module_ops(binary_math, ["hypot", "logaddexp", "xlogy", "lerp", "addcmul", "addcdiv", "cumprod"]),
+        OpVariants(
+            "atan2",
+            binary_math.atan2,
+            function=True,
+            method=True,
+            function_aliases=("arctan2",),
+            method_aliases=("arctan2",),
+        ),
+        *_module_ops(stacking, ["diag", "trace", "unflatten"]),
+        OpVariants(
+            "movedim",
+            stacking.movedim,
+            function=True,
+            method=True,
+            function_aliases=("moveaxis",),
+            method_aliases=("moveaxis",),
+        ),
+        OpVariants(
+            "swapaxes",
+            stacking.swapaxes,
+            function=True,
+            method=True,
+            function_aliases=("swapdims",),
+            method_aliases=("swapdims",),
+        ),
+        OpVariants("vstack", stacking.vstack, function=True, function_aliases=("row_stack",)),
+        *[OpVariants(name, getattr(stacking, name), function=True) for name in ("hstack", "dstack", "column_stack")],
+        *[OpVariants(name, getattr(stacking, name), function=True) for name in ("tril_indices", "triu_indices")],
     ]
 )
