@@ -222,6 +222,37 @@ def test_counterparts_carry_one_iterations_layout_to_the_next(every_call_detaile
     assert carry_layout(result, bare, bare) is result
 
 
+def test_a_layout_from_drawings_ago_still_finds_its_counterparts(every_call_detailed) -> None:
+    """CounterpartMemory: a box closed while the learner stepped keeps the layout of an older
+    iteration; opened again, that layout is carried to the iteration drawn now. A graph that is
+    no iteration in between (the merged graph, another cell's) makes the next iteration fresh."""
+    import networkx as nx
+
+    from gradviz.graph.calls import CounterpartMemory, carry_layout
+    from gradviz.graph.layout.sugiyama import layout
+    from gradviz.graph.snapshot import from_node_link, view_subgraph
+
+    snapshot, calls, _ = every_call_detailed
+    last, middle, first = (view_subgraph(from_node_link(_graph(snapshot, calls, k)), "dataflow") for k in (19, 9, 0))
+    memory = CounterpartMemory()
+    before = layout(last)
+    memory.remember(last)
+    memory.remember(nx.MultiDiGraph())  # an iteration kept as a summary draws nothing: remembered as before
+    memory.remember(middle)
+    assert carry_layout(before, middle, first) is None  # the graph in between does not know iteration 20's ids
+    carried = memory.carry(before, first)
+    assert carried is not None and set(carried.positions) == set(first.nodes)
+    after = layout(first, previous=carried)
+    where = {last.nodes[v]["counterpart"]: p for v, p in before.positions.items()}
+    for v, p in after.positions.items():
+        assert p == pytest.approx(where[first.nodes[v]["counterpart"]]), v
+    # The cell's whole graph is no iteration: between it and an iteration nothing carries over.
+    merged = view_subgraph(from_node_link(snapshot), "dataflow")
+    assert carry_layout(before, last, merged) is None and carry_layout(layout(merged), merged, last) is None
+    memory.remember(merged)
+    assert memory.carry(before, first) is None and memory.carry(None, first) is None
+
+
 def test_module_calls_are_the_iterations_own_and_keep_their_ids(every_call_detailed) -> None:
     snapshot, calls, _ = every_call_detailed
     assert len(snapshot["graph"]["modules"]) == 7 * STEPS  # Sequential, 3 Linear, 2 ReLU, MSELoss per step

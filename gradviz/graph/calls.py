@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CallGraph",
+    "CounterpartMemory",
     "call_node_ids",
     "call_subgraph",
     "carry_layout",
@@ -186,18 +187,53 @@ def carry_layout(previous: LayoutResult, old: nx.MultiDiGraph, new: nx.MultiDiGr
     or the next iteration's edge would leave the box at a new place.
 
     Graphs without counterpart keys (two cells' graphs) return ``previous`` itself. When only one
-    of the two has them (an iteration after the merged graph of every iteration, or after another
-    cell's graph), the old picture says nothing about where the new one's nodes belong: None, so
-    the new graph is laid out afresh, the same picture whatever was drawn before it.
+    of the two is an iteration (an iteration after the merged graph of every iteration, or after
+    another cell's graph), the old picture says nothing about where the new one's nodes belong:
+    None, so the new graph is laid out afresh, the same picture whatever was drawn before it.
     """
-    theirs = {data["counterpart"]: v for v, data in old.nodes(data=True) if "counterpart" in data}
-    ours = any("counterpart" in data for _, data in new.nodes(data=True))
-    if not theirs or not ours:
-        return previous if not theirs and not ours else None
+    return _carry(previous, {v: d["counterpart"] for v, d in old.nodes(data=True) if "counterpart" in d}, new)
+
+
+class CounterpartMemory:
+    """The ``counterpart`` of every node drawn since the last graph that was no iteration, so a
+    layout made several drawings ago still finds its nodes' counterparts: a box the learner
+    closed while stepping through iterations, then opens again, or the drawing before an
+    iteration kept only as a summary (nothing drawn). Node ids are never reused within a
+    session, so ids of older iterations cannot be mistaken for the new one's."""
+
+    def __init__(self) -> None:
+        self._places: dict[Any, str] = {}
+
+    def carry(self, previous: LayoutResult | None, new: nx.MultiDiGraph) -> LayoutResult | None:
+        """carry_layout for ``previous``, a layout of any drawing since then."""
+        return _carry(previous, self._places, new) if previous is not None else None
+
+    def remember(self, drawn: nx.MultiDiGraph) -> None:
+        """``drawn`` was laid out: its nodes' counterparts join the memory, or, when it is no
+        iteration, the memory starts over (an iteration after it is laid out afresh anyway)."""
+        places = {v: str(d["counterpart"]) for v, d in drawn.nodes(data=True) if "counterpart" in d}
+        if any(place != v for v, place in places.items()):
+            self._places.update(places)
+        elif drawn.number_of_nodes():
+            self._places.clear()
+
+
+def _carry(previous: LayoutResult, places: Mapping[Any, str], new: nx.MultiDiGraph) -> LayoutResult | None:
+    """carry_layout with the counterparts of ``previous``'s nodes looked up in ``places``."""
+    # A box's stand-ins name drawn nodes too (("out", box, v)): look inside them.
+    named = [x for v in previous.positions for x in (v if isinstance(v, tuple) else (v,))]
+    theirs = {v: places[v] for v in named if v in places}
+    ours = {str(d["counterpart"]): v for v, d in new.nodes(data=True) if "counterpart" in d}
+    # An iteration has ops and intermediates whose place ("#3", "#3:0") is not their id; a
+    # parameter's place is its own id, so a picture holding only parameters is no iteration.
+    was_iteration = any(place != v for v, place in theirs.items())
+    is_iteration = any(place != v for place, v in ours.items())
+    if was_iteration != is_iteration:
+        return None
     rename: dict[Any, Any] = {}
-    for v, data in new.nodes(data=True):
-        u = theirs.get(data.get("counterpart"))
-        if u is not None and u != v and u not in new and v not in previous.positions:
+    for u, place in theirs.items():
+        v = ours.get(place)
+        if v is not None and u != v and u not in new and v not in previous.positions:
             rename[u] = v
     if not rename:
         return previous

@@ -163,3 +163,10 @@ def test_open_module_boxes_keep_every_node_and_frame_in_place_across_iterations(
             qtbot.waitUntil(lambda: _same_picture(_positions(window), nodes), timeout=STATE_TIMEOUT_MS)
             assert _same_frames(_frames(window), frames), value
     assert drawn == [18, 17, 16, 3, 2, 1, 0]
+    # A box closed while stepping and opened again: its nodes take their places again.
+    assert view.collapse_group(boxes["model.0"])
+    panel.slider.setValue(STEPS - 1)
+    qtbot.waitUntil(lambda: _iteration(window) == STEPS - 1, timeout=STATE_TIMEOUT_MS)
+    assert view.expand_group(boxes["model.0"])
+    qtbot.waitUntil(lambda: _same_picture(_positions(window), nodes), timeout=STATE_TIMEOUT_MS)
+    assert _same_frames(_frames(window), frames)

@@ -22,7 +22,7 @@ from PySide6.QtCore import QEasingCurve, QObject, QPointF, QRectF, QVariantAnima
 from PySide6.QtGui import QBrush, QPainterPath
 from PySide6.QtWidgets import QGraphicsScene
 
-from gradviz.graph.calls import carry_layout
+from gradviz.graph.calls import CounterpartMemory
 from gradviz.graph.compound_layout import BoxStyle, compound_layout
 from gradviz.graph.grouping import Grouping, default_collapsed, group_graph
 from gradviz.graph.layout.collapse import collapse, fold_groups
@@ -83,7 +83,7 @@ class GraphScene(QGraphicsScene):
         self.collapsed_groups: set[str] = set()
         self.frame_specs: dict[str, FrameSpec] = {}
         self._layouts: dict[tuple[str, str, Hashable | None], LayoutResult] = {}  # per view, direction, box
-        self._carry_from: nx.MultiDiGraph = nx.MultiDiGraph()  # the last drawing with nodes: what _layouts holds
+        self._counterparts = CounterpartMemory()  # where _layouts' nodes stand in a loop body, for the next iteration
         self._states: dict[str, str] = {}
         self._edge_grads: dict[GradKey, str] = {}  # (receiver, sender, slot) -> text
         # A player step changes a handful of nodes and grads; these indexes let it repaint only
@@ -367,10 +367,10 @@ class GraphScene(QGraphicsScene):
             key = (view, direction, None)
             previous = self._layouts.get(key)
             if previous is not None:  # another iteration of a loop: its nodes stand where their counterparts stood
-                previous = carry_layout(previous, self._carry_from, drawn)
+                previous = self._counterparts.carry(previous, drawn)
             result = layout(drawn, direction=direction, previous=previous)
             self._layouts[key] = result
-            self._carry_from = drawn
+            self._counterparts.remember(drawn)
             return result
         parent: dict[Hashable, Hashable | None] = {
             g: (s.parent if s.parent in boxes else None) for g, s in boxes.items()
@@ -402,12 +402,12 @@ class GraphScene(QGraphicsScene):
         )
         for level, level_result in levels.items():
             self._layouts[(view, direction, level)] = level_result
-        self._carry_from = drawn
+        self._counterparts.remember(drawn)
         return result
 
     def _carried(self, previous: LayoutResult | None, drawn: nx.MultiDiGraph) -> LayoutResult | None:
         """``previous`` with another iteration's nodes renamed to their counterparts in ``drawn``."""
-        return carry_layout(previous, self._carry_from, drawn) if previous is not None else None
+        return self._counterparts.carry(previous, drawn)
 
     def _finish_frames(self, moves: list[tuple[Any, Any, Any]]) -> None:
         """Frames fitted to where the nodes end up (an animation moves them there later)."""
