@@ -62,7 +62,9 @@ def compound_layout(
     """Lay out ``drawn`` with every group of ``parent`` (group -> its parent group or None) as a
     box. ``inner`` maps each drawn node to the innermost group it sits in (None: top level).
     Returns the whole drawing's result, each group's box, and each level's own result (hand
-    those back through ``previous`` next time to keep the picture stable)."""
+    those back through ``previous`` next time to keep the picture stable; for another iteration
+    of a loop, renamed to its nodes by gradviz.graph.calls.carry_layout, which also renames the
+    point nodes ``("in"|"out", box, node)`` named after a node outside the box)."""
     depth = {g: len(_chain(g, parent)) for g in parent}
     levels: list[Hashable | None] = sorted(parent, key=lambda g: -depth[g])
     levels.append(None)
