@@ -15,6 +15,8 @@ from gradviz.autograd.ops.comparison import allclose as allclose
 from gradviz.autograd.ops.comparison import any as any
 from gradviz.autograd.ops.comparison import equal as equal
 from gradviz.autograd.ops.comparison import isclose as isclose
+from gradviz.autograd.ops.einsum import diagonal as diagonal
+from gradviz.autograd.ops.einsum import einsum as einsum
 from gradviz.autograd.ops.functional import abs as abs
 from gradviz.autograd.ops.functional import add as add
 from gradviz.autograd.ops.functional import clone as clone

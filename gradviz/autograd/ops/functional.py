@@ -242,6 +242,8 @@ def reshape(input: Tensor, *shape: ShapeArg) -> Tensor:
     except ValueError:
         # Not expressible as a view: PyTorch copies, then reinterprets (CloneBackward0 + UnsafeView).
         return call(_op("unsafe_view"), (clone(input),), {"shape": target})
+    if not input._data.flags.c_contiguous:  # strided, yet viewable: PyTorch's _reshape_alias
+        return call(_op("reshape_alias"), (input,), {"shape": target})
     return call(_op("view"), (input,), {"shape": target})
 
 

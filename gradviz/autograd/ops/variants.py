@@ -20,6 +20,7 @@ from typing import Any
 from gradviz.autograd.ops import (
     binary_math,
     comparison,
+    einsum,
     functional,
     gather_scatter,
     inplace,
@@ -462,5 +463,7 @@ VARIANTS = VariantTable(
         OpVariants("vstack", stacking.vstack, function=True, function_aliases=("row_stack",)),
         *[OpVariants(name, getattr(stacking, name), function=True) for name in ("hstack", "dstack", "column_stack")],
         *[OpVariants(name, getattr(stacking, name), function=True) for name in ("tril_indices", "triu_indices")],
+        OpVariants("einsum", einsum.einsum, function=True),
+        OpVariants("diagonal", einsum.diagonal, function=True, method=True),
     ]
 )
