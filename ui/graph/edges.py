@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -19,9 +20,14 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ui.graph.style import LOD_TEXT, GraphPalette, fonts, mix, text_on
 
-__all__ = ["EdgeItem", "GradMarkerItem", "InputSumItem", "polyline_path"]
+__all__ = ["SLOT_BACK", "EdgeItem", "GradMarkerItem", "InputSumItem", "polyline_path", "slot_label_rect"]
 
 ARROW = 7.0
+SLOT_BACK = 16.0  # a slot label ("0", "1") sits this far back from the arrowhead's tip...
+SLOT_GAP = 3.0  # ...and this far beside the line
+# Where else a slot label may go when the first place is taken (a module box's title strip, a
+# node, another label into the same node): nearest to the arrowhead first, on either side.
+SLOT_BACKS = (SLOT_BACK, 12.0, 20.0, 8.0, 24.0, 28.0, 34.0, 40.0, 48.0, 56.0, 64.0, 72.0)
 
 
 def polyline_path(points: Sequence[tuple[float, float]] | Sequence[QPointF]) -> QPainterPath:
@@ -48,6 +54,39 @@ def polyline_path(points: Sequence[tuple[float, float]] | Sequence[QPointF]) -> 
 
 def _dist(a: QPointF, b: QPointF) -> float:
     return math.hypot(a.x() - b.x(), a.y() - b.y())
+
+
+def _back_along(points: Sequence[tuple[float, float]], back: float) -> tuple[float, float, float, float]:
+    """The point ``back`` along the polyline from its end, and the unit direction of travel there."""
+    remaining = back
+    for i in range(len(points) - 1, 0, -1):
+        (x1, y1), (x2, y2) = points[i - 1], points[i]
+        length = math.hypot(x2 - x1, y2 - y1)
+        if length <= 1e-9:
+            continue
+        ux, uy = (x2 - x1) / length, (y2 - y1) / length
+        if remaining <= length or i == 1:
+            t = min(remaining, length)
+            return x2 - ux * t, y2 - uy * t, ux, uy
+        remaining -= length
+    x, y = points[-1]
+    return x, y, 0.0, 1.0
+
+
+def slot_label_rect(points: Sequence[tuple[float, float]], text: str, back: float, side: int) -> QRectF:
+    """Where a slot label is drawn: ``back`` along the edge from its tip, SLOT_GAP beside the line
+    on the right of the direction of travel (``side`` 1; -1 is the left), in scene coordinates."""
+    fm = fonts().fm("chip")
+    w, h = float(fm.horizontalAdvance(text)), float(fm.height())
+    x, y, ux, uy = _back_along(points, back)
+    nx, ny = uy * side, -ux * side  # right of travel: (0, 1) down -> (1, 0)
+    reach = SLOT_GAP + abs(nx) * w / 2 + abs(ny) * h / 2
+    cx, cy = x + nx * reach, y + ny * reach
+    return QRectF(cx - w / 2, cy - h / 2, w, h)
+
+
+def _polyline_length(points: Sequence[tuple[float, float]]) -> float:
+    return sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in pairwise(points))
 
 
 class EdgeItem(QGraphicsItem):
@@ -77,8 +116,9 @@ class EdgeItem(QGraphicsItem):
         self._path = QPainterPath()
         self._arrow = QPolygonF()
         self._bounds = QRectF()
-        self._label_pos = QPointF()
+        self._label_rect = QRectF()
         self._label_text = ""
+        self.label_spot: tuple[float, int] = (SLOT_BACK, 1)  # (distance back from the tip, side)
         self._grad_rect = QRectF()
         self.set_state()
 
@@ -100,13 +140,45 @@ class EdgeItem(QGraphicsItem):
             right = QPointF(x2 - ARROW * math.cos(angle + 0.4), y2 - ARROW * math.sin(angle + 0.4))
             self._arrow = QPolygonF([tip, left, right])
         self._label_text = str(self.edge_data.get("index", self.key)) if self.show_index else ""
-        if self._label_text and len(self.points) >= 2:
-            # Just before the arrowhead, offset sideways, so "0"/"1" name the input slot.
-            at = self._path.pointAtPercent(max(0.0, 1.0 - 16.0 / max(self._path.length(), 1.0)))
-            self._label_pos = at + QPointF(4, -3)
+        self._place_label()
         self._place_grad()
         self._update_bounds()
         self.update()
+
+    def _place_label(self) -> None:
+        # Just before the arrowhead, beside the line, so "0"/"1" name the input slot.
+        if self._label_text and len(self.points) >= 2:
+            self._label_rect = slot_label_rect(self.points, self._label_text, *self.label_spot)
+        else:
+            self._label_rect = QRectF()
+
+    def label_rect(self) -> QRectF:
+        """Where the slot label is drawn (scene coordinates; empty without one)."""
+        return QRectF(self._label_rect)
+
+    def label_text(self) -> str:
+        return self._label_text
+
+    def label_candidates(
+        self, points: Sequence[tuple[float, float]] | None = None
+    ) -> list[tuple[tuple[float, int], QRectF]]:
+        """The places the slot label may take along ``points`` (the edge's own by default), the
+        preferred first: (spot, rect) with spot = (distance back from the tip, side)."""
+        pts = list(self.points if points is None else points)
+        if not self._label_text or len(pts) < 2:
+            return []
+        room = _polyline_length(pts) - 4.0
+        backs = [b for b in SLOT_BACKS if b <= room] or [max(room, 0.0)]
+        return [((b, side), slot_label_rect(pts, self._label_text, b, side)) for b in backs for side in (1, -1)]
+
+    def set_label_spot(self, spot: tuple[float, int]) -> None:
+        """Move the slot label to ``spot`` (one of ``label_candidates``), now and after relayouts."""
+        if spot != self.label_spot:
+            self.prepareGeometryChange()
+            self.label_spot = spot
+            self._place_label()
+            self._update_bounds()
+            self.update()
 
     def _place_grad(self) -> None:
         if self.grad_text and not self._path.isEmpty():
@@ -130,8 +202,8 @@ class EdgeItem(QGraphicsItem):
 
     def _update_bounds(self) -> None:
         rect = self._path.boundingRect().united(self._arrow.boundingRect()).adjusted(-4, -4, 4, 4)
-        if self._label_text:
-            rect = rect.united(QRectF(self._label_pos.x() - 2, self._label_pos.y() - 12, 30, 16))
+        if not self._label_rect.isNull():
+            rect = rect.united(self._label_rect.adjusted(-1, -1, 1, 1))
         if not self._grad_rect.isNull():
             rect = rect.united(self._grad_rect.adjusted(-1, -1, 1, 1))
         self._bounds = rect
@@ -209,7 +281,7 @@ class EdgeItem(QGraphicsItem):
         if self._label_text:
             painter.setFont(fonts().chip)
             painter.setPen(self._label_color)
-            painter.drawText(self._label_pos, self._label_text)
+            painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label_text)
         if self.grad_text:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self._grad_brush)

@@ -238,6 +238,10 @@ class NodeItem(QGraphicsItem):
     def set_buffer_freed(self, attr: str, freed: bool) -> bool:
         return False
 
+    def scene_box(self) -> QRectF:
+        """The node's box in scene coordinates (without the halo and the badge)."""
+        return self._rect.translated(self.pos())
+
     def badge_rect(self) -> QRectF:
         """Where the badge chip is drawn, in item coordinates (empty without a badge)."""
         return QRectF(self._badge_rect)

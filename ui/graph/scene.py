@@ -49,6 +49,11 @@ MARGIN = 40.0
 STATE_RANK = {s: i for i, s in enumerate(("idle", "done", "pending", "ready", "error", "running"))}
 
 
+def frame_title_height() -> float:
+    """The height of an open group frame's title strip (ui.graph.module_frames draws it)."""
+    return fonts().fm("chip").height() + 4.0
+
+
 def _lerp(a: tuple[float, float], b: tuple[float, float], t: float) -> tuple[float, float]:
     return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
 
@@ -410,14 +415,46 @@ class GraphScene(QGraphicsScene):
         return self._counterparts.carry(previous, drawn)
 
     def _finish_frames(self, moves: list[tuple[Any, Any, Any]]) -> None:
-        """Frames fitted to where the nodes end up (an animation moves them there later)."""
+        """Frames fitted to where the nodes end up (an animation moves them there later), and the
+        edges' slot labels placed clear of the frames' titles and of the nodes there."""
         now = {item: item.pos() for item, _, _ in moves if isinstance(item, NodeItem)}
         for item, _, target in moves:
             if isinstance(item, NodeItem):
                 item.setPos(QPointF(*target))
         self.group_frames.sync(self.frame_specs, self.nodes, self.graph_palette)
+        self._place_slot_labels({item: target for item, _, target in moves if isinstance(item, EdgeItem)})
         for item, pos in now.items():
             item.setPos(pos)
+
+    def title_bands(self) -> list[QRectF]:
+        """The title strips of the open groups' frames (scene coordinates), where a frame names
+        its group and has its buttons."""
+        height = frame_title_height()
+        bands = []
+        for frame in self.group_frames.frames.values():
+            rect = frame.frame_rect()
+            bottom = max(rect.top() + height, frame.toggle_rect().bottom())  # the "−" may reach lower
+            bands.append(QRectF(rect.left(), rect.top(), rect.width(), bottom - rect.top()))
+        return bands
+
+    def _place_slot_labels(self, final_points: dict[EdgeItem, list[tuple[float, float]]]) -> None:
+        """Each slot label ("0", "1") at the first of its places that covers no frame title, no
+        node box and no other label into the same node (the first place when none is free)."""
+        bands = self.title_bands()
+        taken: dict[str, list[QRectF]] = {}  # target node -> labels placed on edges into it
+        for edge in self.edges.values():
+            candidates = edge.label_candidates(final_points.get(edge))
+            if not candidates:
+                continue
+            near = taken.setdefault(edge.target, [])
+            spot, rect = next((c for c in candidates if self._label_is_free(c[1], bands, near)), candidates[0])
+            edge.set_label_spot(spot)
+            near.append(rect)
+
+    def _label_is_free(self, rect: QRectF, bands: list[QRectF], labels: list[QRectF]) -> bool:
+        if any(band.intersects(rect) for band in bands) or any(label.intersects(rect) for label in labels):
+            return False
+        return not any(isinstance(item, NodeItem) and item.scene_box().intersects(rect) for item in self.items(rect))
 
     def _sync_edges(self, drawn: nx.MultiDiGraph, result: LayoutResult, old_edges: dict, moves: list) -> list[EdgeItem]:
         """Create, replace or move edge items (one per input slot); returns the edges new on screen."""
