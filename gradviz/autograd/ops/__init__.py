@@ -13,6 +13,7 @@ from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
     more_reduce,
     more_shape,
     more_unary,
+    nn_extra,
     nn_ops,
     normalization,
     pointwise,

@@ -49,8 +49,28 @@ def _diagonal_view(a: np.ndarray, offset: int, dim1: int, dim2: int) -> np.ndarr
     return as_strided(b, shape, strides)
 
 
+def diagonal_key(grad_shape: tuple[int, ...], offset: int, dim1: int, dim2: int) -> tuple[np.ndarray, ...]:
+    """Index arrays (one per input dim, shaped like the diagonal) naming where each element of a
+    diagonal of dims (dim1, dim2) sits in its input: for writing a grad back with index_put."""
+    grid = np.indices(grad_shape)
+    others = iter(grid[:-1])
+    steps = grid[-1]
+    key: list[np.ndarray] = []
+    for d in range(len(grad_shape) + 1):
+        if d == dim1:
+            key.append(steps + max(-offset, 0))
+        elif d == dim2:
+            key.append(steps + max(offset, 0))
+        else:
+            key.append(next(others))
+    return tuple(key)
+
+
 def _diagonal_vjp(g: Grad, s: SavedView) -> Grad:
     attrs = s.node.attrs
+    if s.graph_mode:  # under create_graph: an index_put of the grad into zeros, recorded
+        key = diagonal_key(tuple(g.shape), attrs["offset"], attrs["dim1"], attrs["dim2"])
+        return s.B.index_backward(g, s.self_sym_sizes, key)
     array = cast("np.ndarray", g)
     out = np.zeros(s.self_sym_sizes, dtype=array.dtype)
     _diagonal_view(out, attrs["offset"], attrs["dim1"], attrs["dim2"])[...] = array
@@ -80,7 +100,6 @@ defop(
         GradCase(((2, 3, 4),), {"offset": 1, "dim1": 2, "dim2": 0, "written": (-1, 0)}),
         GradCase(((4, 3),), {"offset": -1, "dim1": 0, "dim2": 1, "written": (0, 1)}),
     ),
-    double_backward=False,
 )
 
 

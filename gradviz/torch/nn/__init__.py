@@ -17,6 +17,16 @@ from gradviz.torch.nn.activation import (
     SiLU,
     Softplus,
 )
+from gradviz.torch.nn.activation_extra import (
+    GLU,
+    Hardsigmoid,
+    Hardswish,
+    PairwiseDistance,
+    PReLU,
+    Softmin,
+    Softsign,
+    Threshold,
+)
 from gradviz.torch.nn.containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from gradviz.torch.nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
 from gradviz.torch.nn.dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
@@ -72,6 +82,7 @@ __all__ = [
     "CELU",
     "ELU",
     "GELU",
+    "GLU",
     "GRU",
     "LSTM",
     "RNN",
@@ -102,6 +113,8 @@ __all__ = [
     "Flatten",
     "GRUCell",
     "GroupNorm",
+    "Hardsigmoid",
+    "Hardswish",
     "Hardtanh",
     "HuberLoss",
     "Identity",
@@ -123,6 +136,8 @@ __all__ = [
     "ModuleDict",
     "ModuleList",
     "NLLLoss",
+    "PReLU",
+    "PairwiseDistance",
     "Parameter",
     "ParameterDict",
     "ParameterList",
@@ -134,8 +149,11 @@ __all__ = [
     "Sigmoid",
     "SmoothL1Loss",
     "Softmax",
+    "Softmin",
     "Softplus",
+    "Softsign",
     "Tanh",
+    "Threshold",
     "Unflatten",
     "Upsample",
     "functional",

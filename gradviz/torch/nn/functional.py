@@ -20,6 +20,17 @@ from gradviz.autograd.ops.inplace import inplace as _inplace
 from gradviz.autograd.ops.nn_ops import REDUCTIONS
 from gradviz.autograd.ops.registry import OPS, call
 from gradviz.autograd.tensor import Tensor
+from gradviz.torch.nn._functional_extra import (
+    glu,
+    hardsigmoid,
+    hardswish,
+    pairwise_distance,
+    prelu,
+    softmin,
+    softsign,
+    threshold,
+    threshold_,
+)
 from gradviz.torch.nn._functional_layers import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -88,7 +99,10 @@ __all__ = [
     "embedding",
     "flatten",
     "gelu",
+    "glu",
     "group_norm",
+    "hardsigmoid",
+    "hardswish",
     "hardtanh",
     "huber_loss",
     "instance_norm",
@@ -108,6 +122,8 @@ __all__ = [
     "normalize",
     "one_hot",
     "pad",
+    "pairwise_distance",
+    "prelu",
     "relu",
     "relu6",
     "selu",
@@ -115,8 +131,12 @@ __all__ = [
     "silu",
     "smooth_l1_loss",
     "softmax",
+    "softmin",
     "softplus",
+    "softsign",
     "tanh",
+    "threshold",
+    "threshold_",
 ]
 
 IMPLICIT_DIM_WARNING = (
