@@ -217,9 +217,18 @@ def test_edges_run_from_border_to_border_through_each_rank(g, direction):
     for u, v in g.edges:
         line = result.edge_points[(u, v)]
         assert _on_border(result, u, line[0]) and _on_border(result, v, line[-1])
-        assert len(line) == result.ranks[v] - result.ranks[u] + 1
+        # Out of the source's far side, into the target's near side, never turning back.
+        assert line[0][axis] == pytest.approx(result.positions[u][axis] + result.sizes[u][axis] / 2)
+        assert line[-1][axis] == pytest.approx(result.positions[v][axis] - result.sizes[v][axis] / 2)
         coords = [p[axis] for p in line]
         assert coords == sorted(coords)
+        # Across every band it spans, an edge runs straight along the rank axis.
+        for p, q in itertools.pairwise(line):
+            if p[1 - axis] != q[1 - axis]:
+                assert not any(
+                    lv - 1e-6 > min(p[axis], q[axis]) and lv + 1e-6 < max(p[axis], q[axis])
+                    for lv in result.levels[result.ranks[u] + 1 : result.ranks[v]]
+                )
 
 
 def test_long_edges_are_straight():

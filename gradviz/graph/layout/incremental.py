@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gradviz.graph.layout.coord import anchored_placement
+from gradviz.graph.layout.measure import polyline_at, rank_levels
 from gradviz.graph.layout.order import Layered, initial_order, layered_crossings
 from gradviz.graph.layout.rank import repair_ranks, topological_order
 
@@ -27,7 +28,7 @@ OLD_BEND_WEIGHT = 4.0
 def incremental_parts(
     prep: _Prepared, along: list[float], node_gap: float, previous: LayoutResult
 ) -> tuple[list[_Part], list[int]]:
-    from gradviz.graph.layout.sugiyama import _build_layered, _Part
+    from gradviz.graph.layout.sugiyama import _build_layered, _Part, layered_sizes
 
     n = len(prep.nodes)
     axis = 0 if previous.direction == "TB" else 1
@@ -52,20 +53,25 @@ def incremental_parts(
         if position is not None:
             anchor[g] = position[axis]
             weight[g] = OLD_NODE_WEIGHT
+    # A dummy keeps where the old route crossed its rank, if the edge spanned the same ranks.
+    old_levels = rank_levels(previous) if previous.ranks else None
     for e, chain in enumerate(chains):
         pair = prep.originals[e]
         line = previous.edge_points.get(pair)
         if line is None and pair in prep.keys:  # a MultiDiGraph: the first parallel edge's route
             line = previous.edge_points.get((*pair, prep.keys[pair][0]))
         inner = chain[1:-1]
-        if not line or len(line) - 2 != len(inner):
+        top = previous.ranks.get(prep.nodes[prep.edges[e][0]])
+        bottom = previous.ranks.get(prep.nodes[prep.edges[e][1]])
+        if not line or not inner or old_levels is None or top is None or bottom is None:
             continue
-        bends = [p[axis] for p in line[1:-1]]
-        if prep.reversed_flags[e]:
-            bends.reverse()
-        for d, b in zip(inner, bends):
-            anchor[d] = b
-            weight[d] = OLD_BEND_WEIGHT
+        if bottom - top - 1 != len(inner):
+            continue
+        for k, d in enumerate(inner):
+            crossing = polyline_at(line, float(old_levels[top + 1 + k]), 1 - axis)
+            if crossing is not None:
+                anchor[d] = crossing
+                weight[d] = OLD_BEND_WEIGHT
 
     # Wishes of new items: the mean old coordinate of their neighbours, spread by two sweeps.
     rows = _rows_by_rank(lay)
@@ -82,7 +88,7 @@ def incremental_parts(
     for row in initial_order(lay, from_sinks=True):
         for i, v in enumerate(row):
             tiebreak[v] = i
-    size = [along[g] for g in members] + [0.0] * (lay.n - n)
+    size = layered_sizes(members, edge_ids, chains, lay.n, prep, along)
     right_end = max((k + size[v] for v, k in enumerate(key) if k is not None), default=0.0)
     layers: list[list[int]] = []
     desired: list[float] = [0.0] * lay.n

@@ -8,6 +8,7 @@ from hash or insertion order), then each weakly connected component goes through
 2. dummy nodes on long edges, bundled where they share an end, and crossing minimisation
    (``layout_order``);
 3. Brandes–Köpf coordinates that respect every node's real size (``layout_coord``);
+4. edge routes that cross each rank's band straight, so they pass through no node (``layout_routing``);
 
 and components are set side by side.  With ``previous`` the old picture anchors the new one:
 old nodes keep their ranks, their order within a rank and, as far as the new nodes allow, their
@@ -33,14 +34,16 @@ import numpy as np
 
 from gradviz.graph.layout.coord import brandes_koepf, fold_light_inputs, upstream_weights
 from gradviz.graph.layout.hint import align_group_sources, gather_group_rows
+from gradviz.graph.layout.measure import count_crossings
 from gradviz.graph.layout.order import (
     Layered,
-    count_layered_crossings,
     initial_order,
     layered_crossings,
     minimise_crossings,
 )
 from gradviz.graph.layout.rank import acyclic_edges
+from gradviz.graph.layout.result import LayoutResult
+from gradviz.graph.layout.routing import assemble, parallel_room
 from gradviz.graph.layout.simplex import optimal_ranks
 
 if TYPE_CHECKING:
@@ -50,35 +53,6 @@ __all__ = ["DEFAULT_HEIGHT", "DEFAULT_WIDTH", "LayoutResult", "count_crossings",
 
 DEFAULT_WIDTH = 120.0
 DEFAULT_HEIGHT = 40.0
-PARALLEL_GAP = 24.0  # distance between neighbouring parallel edges at their widest
-# Polylines through more dummies than this drop the bend points of straight runs (incremental
-# layout anchors dummies of shorter edges to their old bends, one point per dummy).
-SIMPLIFY_FROM = 16
-
-Point = tuple[float, float]
-
-
-@dataclass
-class LayoutResult:
-    """Where everything goes.  Coordinates grow right and down (screen convention).
-
-    ``origin`` is the top-left corner of the drawing's bounding box and ``width``/``height`` its
-    extent; a fresh layout starts at (0, 0), an incremental one may extend to negative
-    coordinates so that the old nodes need not move.
-    """
-
-    positions: dict[Hashable, Point]
-    sizes: dict[Hashable, Point]
-    edge_points: dict[tuple[Hashable, ...], list[Point]]  # (u, v), or (u, v, key) for a MultiDiGraph
-    ranks: dict[Hashable, int]
-    order: list[list[Hashable]]
-    width: float
-    height: float
-    direction: str = "TB"
-    origin: Point = (0.0, 0.0)
-    crossings: int = field(default=0, compare=False)
-    # Rank-axis coordinate of every rank, ranks holding only bends included (empty if unknown).
-    levels: list[float] = field(default_factory=list, compare=False)
 
 
 def _canonical_key(node: Hashable) -> tuple[int, Any, str]:
@@ -403,11 +377,32 @@ def _layout_component(
         if moved:
             part.crossings = layered_crossings(part.lay, part.layers)
     lay = part.lay
-    size = [along[g] for g in members] + [0.0] * (lay.n - m)
+    size = layered_sizes(members, edge_ids, part.chains, lay.n, prep, along)
     feed = upstream_weights(lay, part.layers)
     part.x = brandes_koepf(lay, part.layers, size, node_gap, node_gap / 2.0, feed)
     part.x = fold_light_inputs(lay, part.layers, part.x, size, node_gap, node_gap / 2.0, feed)
     return part
+
+
+def layered_sizes(
+    members: list[int],
+    edge_ids: list[int],
+    chains: list[list[int]],
+    n_layered: int,
+    prep: _Prepared,
+    along: list[float],
+) -> list[float]:
+    """Extent along the ranks of every layered node: real nodes their box, dummies nothing,
+    except dummies of parallel edges, which are drawn fanned out and need the room."""
+    size = [along[g] for g in members] + [0.0] * (n_layered - len(members))
+    if prep.keys:
+        for chain, e in zip(chains, edge_ids):
+            count = len(prep.keys[prep.originals[e]])
+            if count > 1:
+                room = parallel_room(count)
+                for d in chain[1:-1]:
+                    size[d] = max(size[d], room)
+    return size
 
 
 def _unbundled_size(m: int, tails: list[int], heads: list[int], ranks: list[int]) -> int:
@@ -524,7 +519,7 @@ def _layout_uncollected(
         parts, ranks = incremental_parts(prep, along, node_gap, previous)
     else:
         parts, ranks = _fresh_parts(prep, along, node_gap)
-    return _assemble(prep, parts, ranks, along, across, tb, node_gap, rank_gap, previous)
+    return assemble(prep, parts, ranks, along, across, tb, node_gap, rank_gap, previous)
 
 
 def _fresh_parts(prep: _Prepared, along: list[float], node_gap: float) -> tuple[list[_Part], list[int]]:
@@ -552,240 +547,3 @@ def _fresh_parts(prep: _Prepared, along: list[float], node_gap: float) -> tuple[
         dummy_right = max(part.x[len(part.members) :], default=offset)
         offset = max(right + offset, dummy_right) + node_gap
     return parts, ranks
-
-
-def _border(cx: float, cy: float, hw: float, hh: float, tx: float, ty: float) -> Point:
-    """Where the ray from a box centre towards (tx, ty) leaves the box."""
-    dx, dy = tx - cx, ty - cy
-    if dx == 0 and dy == 0:
-        return (cx, cy)
-    t = min(hw / abs(dx) if dx else float("inf"), hh / abs(dy) if dy else float("inf"))
-    return (cx + dx * t, cy + dy * t)
-
-
-def _assemble(
-    prep: _Prepared,
-    parts: list[_Part],
-    ranks: list[int],
-    along: list[float],
-    across: list[float],
-    tb: bool,
-    node_gap: float,
-    rank_gap: float,
-    previous: LayoutResult | None,
-) -> LayoutResult:
-    n = len(prep.nodes)
-    max_rank = max(ranks, default=-1)
-    thick = [0.0] * (max_rank + 1)
-    for g in range(n):
-        if across[g] > thick[ranks[g]]:
-            thick[ranks[g]] = across[g]
-    level = [0.0] * (max_rank + 1)
-    cursor = 0.0
-    for r in range(max_rank + 1):
-        level[r] = cursor + thick[r] / 2
-        cursor += thick[r] + rank_gap
-    a_pos = [0.0] * n
-    for part in parts:
-        for i, g in enumerate(part.members):
-            a_pos[g] = part.x[i]
-    shift_r = 0.0
-    if previous is not None and previous.direction == ("TB" if tb else "LR"):
-        moved = [
-            previous.positions[v][1 if tb else 0] - level[ranks[g]]
-            for g, v in enumerate(prep.nodes)
-            if v in previous.positions
-        ]
-        if moved:
-            shift_r = float(np.median(moved))
-
-    def frame(a: float, r: float) -> Point:
-        return (a, r + shift_r) if tb else (r + shift_r, a)
-
-    positions: dict[Hashable, Point] = {}
-    sizes: dict[Hashable, Point] = {}
-    for g, v in enumerate(prep.nodes):
-        positions[v] = frame(a_pos[g], level[ranks[g]])
-        sizes[v] = (prep.width[g], prep.height[g])
-    edge_points: dict[tuple[Hashable, ...], list[Point]] = {}
-    for part in parts:
-        xs = np.asarray(part.x)
-        lay_rank = part.lay.rank
-        for chain, e in zip(part.chains, part.edge_ids):
-            inner = chain[1:-1]
-            if len(inner) > SIMPLIFY_FROM:
-                # A long edge mostly runs straight down: keep only the dummies where it bends.
-                ids = np.asarray(chain)
-                cx = xs[ids]
-                bends = np.flatnonzero((cx[:-2] != cx[1:-1]) | (cx[1:-1] != cx[2:]))
-                inner = ids[bends + 1].tolist()
-            pts = [frame(part.x[k], level[lay_rank[k]]) for k in inner]
-            u, v = prep.edges[e]
-            su, sv = prep.nodes[u], prep.nodes[v]
-            (ux, uy), (vx, vy) = positions[su], positions[sv]
-            first = pts[0] if pts else (vx, vy)
-            last = pts[-1] if pts else (ux, uy)
-            start = _border(ux, uy, prep.width[u] / 2, prep.height[u] / 2, *first)
-            end = _border(vx, vy, prep.width[v] / 2, prep.height[v] / 2, *last)
-            line = [start, *pts, end]
-            if prep.reversed_flags[e]:
-                line.reverse()
-            pair = prep.originals[e]
-            if not prep.keys:
-                edge_points[pair] = line
-                continue
-            keys = prep.keys[pair]
-            for j, key in enumerate(keys):
-                edge_points[(*pair, key)] = _fanned(line, j, len(keys), tb)
-    for v in prep.loops:
-        (x, y), (w, h) = positions[v], sizes[v]
-        for j, key in enumerate(prep.loop_keys.get(v, [None])):
-            reach = max(12.0, node_gap / 2) + j * PARALLEL_GAP / 2
-            loop = [
-                (x + w / 2, y - h / 4),
-                (x + w / 2 + reach, y - h / 4),
-                (x + w / 2 + reach, y + h / 4),
-                (x + w / 2, y + h / 4),
-            ]
-            edge_points[(v, v, key) if prep.keys or prep.loop_keys else (v, v)] = loop
-    order: list[list[Hashable]] = [[] for _ in range(max_rank + 1)]
-    for part in parts:
-        for row in part.layers:
-            for k in row:
-                if k < part.lay.n_real:
-                    order[part.lay.rank[k]].append(prep.nodes[part.members[k]])
-    # Bounding box of nodes, edge bends and self-loops.
-    lefts = [x - sizes[v][0] / 2 for v, (x, _) in positions.items()]
-    rights = [x + sizes[v][0] / 2 for v, (x, _) in positions.items()]
-    tops = [y - sizes[v][1] / 2 for v, (_, y) in positions.items()]
-    bottoms = [y + sizes[v][1] / 2 for v, (_, y) in positions.items()]
-    for line in edge_points.values():
-        for x, y in line:
-            lefts.append(x)
-            rights.append(x)
-            tops.append(y)
-            bottoms.append(y)
-    if not lefts:
-        return LayoutResult({}, {}, {}, {}, [], 0.0, 0.0, "TB" if tb else "LR")
-    x0, y0 = min(lefts), min(tops)
-    rank_axis_shift = shift_r
-    if previous is None:
-        # A fresh drawing starts at the origin.
-        positions = {v: (x - x0, y - y0) for v, (x, y) in positions.items()}
-        edge_points = {k: [(x - x0, y - y0) for x, y in line] for k, line in edge_points.items()}
-        origin = (0.0, 0.0)
-        rank_axis_shift -= y0 if tb else x0
-    else:
-        origin = (x0, y0)
-    return LayoutResult(
-        positions=positions,
-        sizes=sizes,
-        edge_points=edge_points,
-        ranks={v: ranks[g] for g, v in enumerate(prep.nodes)},
-        order=order,
-        width=max(rights) - x0,
-        height=max(bottoms) - y0,
-        direction="TB" if tb else "LR",
-        origin=origin,
-        crossings=sum(p.crossings for p in parts),
-        levels=[lv + rank_axis_shift for lv in level],
-    )
-
-
-def _fanned(line: list[Point], j: int, count: int, tb: bool) -> list[Point]:
-    """Parallel edge ``j`` of ``count`` sharing the route ``line``: shifted across the flow so the
-    edges bow apart in the middle and meet the nodes a little apart (their arrowheads stay distinct).
-    One edge keeps the route as it is."""
-    if count == 1:
-        return list(line)
-    offset = (j - (count - 1) / 2) * PARALLEL_GAP
-    axis = 0 if tb else 1  # x for top-down, y for left-right: across the direction of flow
-
-    def shifted(p: Point, by: float) -> Point:
-        return (p[0] + by, p[1]) if axis == 0 else (p[0], p[1] + by)
-
-    inner = line[1:-1]
-    if not inner:  # adjacent ranks: bend through the midpoint
-        (x1, y1), (x2, y2) = line[0], line[-1]
-        inner = [((x1 + x2) / 2, (y1 + y2) / 2)]
-    return [shifted(line[0], offset / 3), *(shifted(p, offset) for p in inner), shifted(line[-1], offset / 3)]
-
-
-def _polyline_at(line: list[Point], level: float, axis: int) -> float | None:
-    """Coordinate across ``axis`` where the polyline first meets ``axis == level``."""
-    for (x1, y1), (x2, y2) in itertools.pairwise(line):
-        a1, a2 = (y1, y2) if axis == 1 else (x1, x2)
-        b1, b2 = (x1, x2) if axis == 1 else (y1, y2)
-        lo, hi = min(a1, a2), max(a1, a2)
-        if lo <= level <= hi:
-            if a1 == a2:
-                return b1
-            return b1 + (b2 - b1) * (level - a1) / (a2 - a1)
-    return None
-
-
-def count_crossings(graph: nx.DiGraph, result: LayoutResult) -> int:
-    """Edge crossings of a drawn layered graph, from its coordinates alone.
-
-    Each rank's level is the result's ``levels`` when it has them, else the mean rank-axis
-    coordinate of the rank's nodes, ranks without nodes interpolated (right when ranks are evenly
-    spaced; our own drawings carry their levels, since a rank holding only bends is thinner).
-    An edge is cut at every level it spans: at its endpoints' ranks by the node centres, in
-    between by its polyline.  Consecutive cuts form segments between adjacent levels,
-    and crossing segments are counted with the BJM accumulator tree; segments that share an end
-    never count.  The same code counts any layered drawing (e.g. Graphviz's) given ranks,
-    positions and polylines.
-    """
-    axis = 1 if result.direction == "TB" else 0
-    ranks = result.ranks
-    if not ranks:
-        return 0
-    max_rank = max(ranks.values())
-    if len(result.levels) == max_rank + 1:
-        level = np.asarray(result.levels, dtype=float)
-    else:
-        sums = np.zeros(max_rank + 1)
-        counts = np.zeros(max_rank + 1)
-        for v, r in ranks.items():
-            sums[r] += result.positions[v][axis]
-            counts[r] += 1
-        have = counts > 0
-        idx = np.arange(max_rank + 1)
-        level = np.interp(idx, idx[have], sums[have] / counts[have])
-    seg_layer: list[int] = []
-    seg_top: list[float] = []
-    seg_bottom: list[float] = []
-    other = 1 - axis
-    multi = graph.is_multigraph()
-    edges: Iterable[tuple[Any, ...]] = cast("nx.MultiDiGraph[Any]", graph).edges(keys=True) if multi else graph.edges()
-    for edge in edges:
-        u, v = edge[0], edge[1]
-        if u == v or u not in ranks or v not in ranks:
-            continue
-        ru, rv = ranks[u], ranks[v]
-        if ru == rv:
-            continue
-        a, b = (u, v) if ru < rv else (v, u)
-        ra, rb = min(ru, rv), max(ru, rv)
-        line = result.edge_points.get(tuple(edge), [])
-        cuts = [result.positions[a][other]]
-        for r in range(ra + 1, rb):
-            c = _polyline_at(line, float(level[r]), axis) if line else None
-            if c is None:
-                # No polyline across this level: interpolate between the endpoint centres.
-                t = (r - ra) / (rb - ra)
-                c = result.positions[a][other] * (1 - t) + result.positions[b][other] * t
-            cuts.append(c)
-        cuts.append(result.positions[b][other])
-        for k in range(rb - ra):
-            seg_layer.append(ra + k)
-            seg_top.append(cuts[k])
-            seg_bottom.append(cuts[k + 1])
-    if len(seg_layer) < 2:
-        return 0
-    values = np.array(seg_top + seg_bottom)
-    _, dense = np.unique(values, return_inverse=True)
-    m = len(seg_layer)
-    return count_layered_crossings(
-        np.array(seg_layer, dtype=np.int64), dense[:m].astype(np.int64), dense[m:].astype(np.int64)
-    )
