@@ -43,6 +43,7 @@ class Minimap(QWidget):
         if wanted != self.isVisible():
             self.setVisible(wanted)
             if wanted:
+                self._view.place_minimap()  # in a corner where it covers no node, if there is one
                 self.render_now()
 
     def refresh(self) -> None:
@@ -52,7 +53,10 @@ class Minimap(QWidget):
     def render_now(self) -> None:
         scene = self._view.graph_scene
         rect = scene.content_rect()
+        shown = self.isVisible()
         self.setVisible(self._view.minimap_wanted())
+        if self.isVisible() and not shown:
+            self._view.place_minimap()
         if not self.isVisible() or rect.isEmpty() or self.width() < 4 or self.height() < 4:
             self._image = QImage()
             self.update()

@@ -18,7 +18,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEasingCurve, QEvent, QPointF, QRectF, Qt, QVariantAnimation, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEasingCurve,
+    QEvent,
+    QPointF,
+    QRect,
+    QRectF,
+    Qt,
+    QVariantAnimation,
+    Signal,
+)
 from PySide6.QtGui import (
     QFont,
     QHelpEvent,
@@ -60,6 +70,7 @@ READABLE_TITLE_PX = 11.0
 READABLE_SECONDARY_PX = 9.0
 FOLLOW_MARGIN_PX = 24  # a followed node is kept this far inside the viewport's edge
 FOLLOW_PAN_MS = 220  # the camera glides to the running node over this long
+MINIMAP_MARGIN_PX = 10  # between the overview and the canvas's edges
 
 
 class ViewNote(QFrame):
@@ -134,7 +145,7 @@ class GraphView(QGraphicsView):
         self.minimap_enabled = True
         self.minimap = Minimap(self)
         self.note = ViewNote(self)
-        self._place_minimap()
+        self.place_minimap()
         # Following the player: on by default, a learner can hold the view instead.
         self.follow_player = True
         self.pan_duration_ms = FOLLOW_PAN_MS
@@ -160,6 +171,8 @@ class GraphView(QGraphicsView):
             self._auto_fit = True  # an empty canvas starts over: the next graph is fitted
         elif first or (self._auto_fit and not self._content_fits()):
             self.fit_to_view()
+        else:
+            self.place_minimap()  # the new nodes may stand where the overview is
 
     @property
     def auto_fit(self) -> bool:
@@ -234,6 +247,7 @@ class GraphView(QGraphicsView):
         else:
             self.note.hide()
         self.minimap.sync_visibility()
+        self.place_minimap()
         self.minimap.refresh()
 
     def select_node(self, node_id: str | None, center: bool = True) -> bool:
@@ -305,6 +319,7 @@ class GraphView(QGraphicsView):
             self.centerOn(self._fit_focus(rect))
         self.note.hide()
         self._emit_zoom()
+        self.place_minimap()
 
     def fit_whole(self) -> None:
         """The Fit action: the whole graph, however small its text gets; when it is too small to
@@ -323,6 +338,7 @@ class GraphView(QGraphicsView):
                 translate("GraphView", "The whole graph fits, but its text is too small to read."),
                 translate("GraphView", "Readable size"),
             )
+        self.place_minimap()
 
     def readable_size(self) -> None:
         """Zoom to the smallest readable size, around the running node, the selection or the start."""
@@ -335,6 +351,7 @@ class GraphView(QGraphicsView):
         self.centerOn(self._fit_focus(rect))
         self.note.hide()
         self._emit_zoom()
+        self.place_minimap()
 
     def _fit_rect(self, rect: QRectF) -> None:
         self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
@@ -381,7 +398,7 @@ class GraphView(QGraphicsView):
         item = self.graph_scene.node_item(node_id)
         if item is None:
             return False
-        target = self._reveal_center(self._context_rect(item))
+        target = self._clear_of_minimap(item.scene_box(), self._reveal_center(self._context_rect(item)))
         if target is None:
             return True
         self._pan.stop()
@@ -430,6 +447,31 @@ class GraphView(QGraphicsView):
         dx = min(0.0, rect.left() - inner.left()) + max(0.0, rect.right() - inner.right())
         dy = min(0.0, rect.top() - inner.top()) + max(0.0, rect.bottom() - inner.bottom())
         return visible.center() + QPointF(dx, dy)
+
+    def _clear_of_minimap(self, rect: QRectF, target: QPointF | None) -> QPointF | None:
+        """``target`` (the view's next centre, None: stay) moved the least so that ``rect`` does not
+        end up under the shown overview; unchanged when no move keeps ``rect`` in view."""
+        if not self.minimap.isVisible():
+            return target
+        visible = self.visible_scene_rect()
+        center = target if target is not None else visible.center()
+        shift = center - visible.center()
+        viewport_rect = self.minimap.geometry().translated(-self.viewport().geometry().topLeft())
+        covered = self.mapToScene(viewport_rect).boundingRect().translated(shift)
+        margin = FOLLOW_MARGIN_PX / max(self.current_scale(), 1e-9)
+        if not covered.intersects(rect.adjusted(-margin / 2, -margin / 2, margin / 2, margin / 2)):
+            return target
+        moves = [
+            QPointF(0.0, rect.bottom() + margin - covered.top()),  # the overview below it
+            QPointF(0.0, rect.top() - margin - covered.bottom()),  # above it
+            QPointF(rect.right() + margin - covered.left(), 0.0),  # right of it
+            QPointF(rect.left() - margin - covered.right(), 0.0),  # left of it
+        ]
+        for move in sorted(moves, key=lambda m: abs(m.x()) + abs(m.y())):
+            after = visible.translated(shift + move).adjusted(margin, margin, -margin, -margin)
+            if after.contains(rect):
+                return center + move
+        return target
 
     def is_panning(self) -> bool:
         return self._pan.state() == QVariantAnimation.State.Running
@@ -606,7 +648,7 @@ class GraphView(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._place_minimap()
+        self.place_minimap()
         # The first snapshot often arrives before the window has its final size; a fit made then
         # would cut the graph off, so refit while the view is still following the graph.
         if self._auto_fit and self.graph_scene.nodes:
@@ -624,15 +666,52 @@ class GraphView(QGraphicsView):
         item = self.graph_scene.nodes.get(node_id)
         return node_title(item) if item is not None else ""
 
-    def _place_minimap(self) -> None:
+    def place_minimap(self) -> None:
+        """Size the overview and put it in the first corner where it covers no node (and no open
+        group's title strip, if such a corner exists): bottom right, else top right, else bottom
+        left (unless the note is there); bottom right when every corner has nodes under it. Done
+        after a fit, a readable zoom, a layout and a resize, not while the learner pans (a map
+        that jumps away under the pointer is no map)."""
+        corners = self._minimap_corners()
+        free = next((c for c in corners if not self._nodes_under(c) and not self._titles_under(c)), None)
+        free = free or next((c for c in corners if not self._nodes_under(c)), corners[0])
+        old = self.minimap.geometry()
+        self.minimap.setGeometry(free)
+        if old.size() != free.size():
+            self.minimap.refresh()
+        self.note.place()
+
+    def _minimap_corners(self) -> list[QRect]:
         # At most a quarter of each side (a sixteenth of the canvas), so a small window keeps
         # most of its graph visible; never below a size that still shows the shape.
         area = self.viewport().geometry()
         w = max(60, min(200, area.width() // 4))
         h = max(40, min(140, area.height() // 4))
-        self.minimap.setGeometry(area.right() - w - 10, area.bottom() - h - 10, w, h)
-        self.minimap.refresh()
-        self.note.place()
+        right, bottom = area.right() - w - MINIMAP_MARGIN_PX, area.bottom() - h - MINIMAP_MARGIN_PX
+        left, top = area.left() + MINIMAP_MARGIN_PX, area.top() + MINIMAP_MARGIN_PX
+        corners = [QRect(right, bottom, w, h), QRect(right, top, w, h)]
+        if not self.note.isVisible():
+            corners.append(QRect(left, bottom, w, h))
+        return corners
+
+    def _nodes_under(self, rect: QRect) -> list[str]:
+        """Nodes whose box shows under ``rect`` (a child widget's geometry over the viewport)."""
+        in_viewport = rect.translated(-self.viewport().geometry().topLeft())
+        area = self.mapToScene(in_viewport.adjusted(-2, -2, 2, 2)).boundingRect()
+        return [
+            item.node_id
+            for item in self.graph_scene.items(area)
+            if isinstance(item, NodeItem) and item.scene_box().intersects(area)
+        ]
+
+    def _titles_under(self, rect: QRect) -> bool:
+        """Whether ``rect`` (over the viewport) hides an open group's title strip and its buttons."""
+        area = self.mapToScene(rect.translated(-self.viewport().geometry().topLeft())).boundingRect()
+        return any(band.intersects(area) for band in self.graph_scene.title_bands())
+
+    def minimap_covers(self) -> list[str]:
+        """The nodes the shown overview covers now (none when it is hidden)."""
+        return self._nodes_under(self.minimap.geometry()) if self.minimap.isVisible() else []
 
     def _on_selection_changed(self) -> None:
         if self._quiet:
