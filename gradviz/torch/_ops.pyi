@@ -137,6 +137,9 @@ from gradviz.autograd.ops.predicates import isinf as isinf
 from gradviz.autograd.ops.predicates import isnan as isnan
 from gradviz.autograd.ops.predicates import nan_to_num as nan_to_num
 from gradviz.autograd.ops.random_ops import normal as normal
+from gradviz.autograd.ops.selection import kthvalue as kthvalue
+from gradviz.autograd.ops.selection import median as median
+from gradviz.autograd.ops.selection import unique as unique
 from gradviz.autograd.ops.shape import adjoint as adjoint
 from gradviz.autograd.ops.shape import unbind as unbind
 from gradviz.autograd.ops.softmax_functions import log_softmax as log_softmax

@@ -24,6 +24,7 @@ from gradviz.autograd.ops import (  # noqa: F401 - registration side effects
     reshape_alias,
     rnn_ops,
     scalar_forms,
+    selection,
     shape,
     sort_scan,
     split_ops,

@@ -28,6 +28,7 @@ from gradviz.autograd.ops import (
     more_unary,
     predicates,
     random_ops,
+    selection,
     softmax_functions,
     sort_scan,
     split_ops,
@@ -465,5 +466,6 @@ VARIANTS = VariantTable(
         *[OpVariants(name, getattr(stacking, name), function=True) for name in ("tril_indices", "triu_indices")],
         OpVariants("einsum", einsum.einsum, function=True),
         OpVariants("diagonal", einsum.diagonal, function=True, method=True),
+        *_module_ops(selection, ["median", "kthvalue", "unique"]),
     ]
 )
