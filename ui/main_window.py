@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.graph.naming import localize_labels
+from gradviz.language import language_for
 from ui.editor import CodeEditor
 from ui.graph_area import GraphArea
 from ui.i18n import language_switcher
@@ -364,15 +366,19 @@ class MainWindow(QMainWindow):
         return self._index.snapshot or None
 
     def set_snapshot(self, snapshot: dict[str, Any] | None) -> None:
+        localize_labels(snapshot, language_for(language_switcher().language).text)
+        self._show_snapshot(snapshot)
+        if self._selected and self._selected not in self._index.nodes:
+            self.select_node(None)
+        self.snapshot_changed.emit(snapshot)
+        self._on_cursor_line(self.editor.current_line())
+
+    def _show_snapshot(self, snapshot: dict[str, Any] | None) -> None:
         self._index = SnapshotIndex(snapshot)
         self.outline.set_snapshot(self._index)
         self.inspector.set_snapshot(self._index)
         if self.canvas is not None:
             self.canvas.set_snapshot(snapshot)
-        if self._selected and self._selected not in self._index.nodes:
-            self.select_node(None)
-        self.snapshot_changed.emit(snapshot)
-        self._on_cursor_line(self.editor.current_line())
 
     def select_node(self, node_id: str | None) -> None:
         node_id = node_id or None
@@ -433,6 +439,12 @@ class MainWindow(QMainWindow):
         self.prefs.language = language
         language_switcher().apply(language)  # Qt sends LanguageChange to every widget
         self.inspector.language = language
+        # The labels "output of model.0" are the graphs' own text: retitled before anything redraws.
+        lang = language_for(language).text
+        kept = self.running.localize_labels(lang)  # the graphs the player and the calls draw
+        snapshot = self.snapshot
+        if localize_labels(snapshot, lang) or kept:
+            self._show_snapshot(snapshot)
         if self.player is not None:
             self.player.set_language(language)
         self._sync_checked()

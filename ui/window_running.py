@@ -23,9 +23,12 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from gradviz.backward.training import TrainingLoop, detect_loops, iteration_graph
+from gradviz.graph.naming import localize_labels
+from gradviz.language import language_for
 from gradviz.runner.limits import Limits
 from gradviz.runner.results import CellResult
 from ui.editor import CodeEditor
+from ui.i18n import language_switcher
 from ui.output import OutputPanel
 from ui.runner import CellJob, RunBatch, RunController
 from ui.settings import RunnerLimits
@@ -81,6 +84,13 @@ class RunningController(QObject):
     def cell_graphs(self) -> Mapping[int, dict[str, Any]]:
         """The graph snapshot each cell left behind (cell index -> snapshot)."""
         return self._graphs_by_cell
+
+    def localize_labels(self, lang: str) -> bool:
+        """Title every kept graph's layer-made values in ``lang`` ("output of model.0"), in place
+        (each call's drawing too, cut from its cell's graph); True if any label changed."""
+        graphs = [*self._graphs_by_cell.values(), *(shown for _, shown in self._call_graphs.values())]
+        changed = [localize_labels(graph, lang) for graph in graphs]
+        return any(changed)
 
     def stale_since(self, cell: int) -> int | None:
         """The earlier cell that was re-run after ``cell`` ran (so its results may be out of date)."""
@@ -289,6 +299,7 @@ class RunningController(QObject):
         graph = None
         if result.graph is not None:
             graph = self._mark_stale_nodes(result.index, result.graph)
+            localize_labels(graph, language_for(language_switcher().language).text)
             self._graphs_by_cell[result.index] = graph
         # the calls of its previous run are retired: the player replays only this run's
         self._calls_by_cell.pop(result.index, None)

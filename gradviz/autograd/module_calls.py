@@ -21,12 +21,16 @@ class ModuleCall:
     """One forward call of one module. ``uid`` comes from the counter nodes use, so calls and ops
     sort together in creation order."""
 
-    __slots__ = ("module_ref", "parent", "type_name", "uid")
+    __slots__ = ("forward_in_cell", "module_ref", "parent", "type_name", "uid")
 
     def __init__(self, module: Any, parent: ModuleCall | None) -> None:
         self.uid = next_uid()
         self.parent = parent
         self.type_name = type(module).__name__
+        # A learner's own forward calls ops from their code, so each op's span is its own
+        # expression; inside gradviz's layers every op's span is the learner's call of the layer.
+        forward_module = getattr(getattr(type(module), "forward", None), "__module__", None)
+        self.forward_in_cell = isinstance(forward_module, str) and not forward_module.startswith("gradviz.")
         try:
             self.module_ref: Any = weakref.ref(module)
         except TypeError:  # a learner class with __slots__ and no __weakref__: names fall back to the type

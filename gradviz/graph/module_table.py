@@ -4,7 +4,10 @@ Each op node of a snapshot names its innermost call (``"module": "m12"``); the s
 attribute ``modules`` lists those calls and their enclosing ones, outermost first::
 
     {"id": "m12", "parent": "m11", "path": "model.0", "type": "Linear", "label": "Linear(4, 16)",
-     "detail": "in_features=4, out_features=16, bias=True"}
+     "detail": "in_features=4, out_features=16, bias=True", "forward_in_cell": false}
+
+``forward_in_cell`` is true when the module's ``forward`` is the learner's own code (a ``class
+Net(nn.Module)`` written in a cell): the ops it calls carry spans of their own expressions.
 
 A path is the learner's: the outermost module is named by the variable that holds it (given by the
 session, else found through its parameters' names, ``model.0.weight`` -> ``model``), each inner one by its attribute
@@ -143,6 +146,7 @@ def module_table(
                 "type": call.type_name,
                 "label": f"{call.type_name}({short})" if short else call.type_name,
                 "detail": detail,
+                "forward_in_cell": call.forward_in_cell,
             }
         )
     return rows
