@@ -10,6 +10,7 @@ from gradviz.autograd.ops.binary_math import hypot as hypot
 from gradviz.autograd.ops.binary_math import lerp as lerp
 from gradviz.autograd.ops.binary_math import logaddexp as logaddexp
 from gradviz.autograd.ops.binary_math import xlogy as xlogy
+from gradviz.autograd.ops.binary_math import xlogy_ as xlogy_
 from gradviz.autograd.ops.comparison import all as all
 from gradviz.autograd.ops.comparison import allclose as allclose
 from gradviz.autograd.ops.comparison import any as any
@@ -136,6 +137,7 @@ from gradviz.autograd.ops.predicates import isfinite as isfinite
 from gradviz.autograd.ops.predicates import isinf as isinf
 from gradviz.autograd.ops.predicates import isnan as isnan
 from gradviz.autograd.ops.predicates import nan_to_num as nan_to_num
+from gradviz.autograd.ops.predicates import nan_to_num_ as nan_to_num_
 from gradviz.autograd.ops.random_ops import normal as normal
 from gradviz.autograd.ops.selection import kthvalue as kthvalue
 from gradviz.autograd.ops.selection import median as median

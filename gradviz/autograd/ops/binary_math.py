@@ -360,3 +360,56 @@ def cumprod(input: Tensor, dim: int, *, dtype: object = None) -> Tensor:
     elif not input.dtype.is_floating_point:
         source = input.to(dtypes.int64)
     return call(OPS["cumprod"], (source,), {"axis": axis, "dim": _written(dim)})
+
+
+# -- in place (Tensor.addcmul_ and friends: the same nodes, written into self) -------------------------
+
+
+def _requiring_grad(*values: object) -> object:
+    """The operand that makes an in-place op record (the first tensor that requires grad)."""
+    for value in values:
+        if isinstance(value, _registry.Tensor) and value.requires_grad:
+            return value
+    return None
+
+
+def addcmul_(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Scalar = 1) -> Tensor:
+    from gradviz.autograd.ops.inplace import inplace
+
+    return inplace(input, lambda s: addcmul(s, tensor1, tensor2, value=value), _requiring_grad(tensor1, tensor2))
+
+
+def addcdiv_(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Scalar = 1) -> Tensor:
+    from gradviz.autograd.ops.inplace import inplace
+
+    return inplace(input, lambda s: addcdiv(s, tensor1, tensor2, value=value), _requiring_grad(tensor1, tensor2))
+
+
+def lerp_(input: Tensor, end: Tensor, weight: TensorLike) -> Tensor:
+    from gradviz.autograd.ops.inplace import inplace
+
+    return inplace(input, lambda s: lerp(s, end, weight), _requiring_grad(end, weight))
+
+
+def atan2_(input: Tensor, other: Tensor) -> Tensor:
+    from gradviz.autograd.ops.inplace import inplace
+
+    return inplace(input, lambda s: atan2(s, other), other)
+
+
+def hypot_(input: Tensor, other: Tensor) -> Tensor:
+    from gradviz.autograd.ops.inplace import inplace
+
+    return inplace(input, lambda s: hypot(s, other), other)
+
+
+def xlogy_(input: Tensor, other: TensorLike) -> Tensor:
+    from gradviz.autograd.ops.inplace import inplace
+
+    return inplace(input, lambda s: xlogy(s, other), other)
+
+
+def cumprod_(input: Tensor, dim: int, *, dtype: object = None) -> Tensor:
+    from gradviz.autograd.ops.inplace import inplace
+
+    return inplace(input, lambda s: cumprod(s, dim, dtype=dtype))

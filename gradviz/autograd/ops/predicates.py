@@ -100,3 +100,10 @@ def count_nonzero(input: Tensor, dim: int | Sequence[int] | None = None) -> Tens
     axes = None if dim is None else _dims(dim, a.ndim)
     counts = np.count_nonzero(a, axis=axes) if a.ndim else np.int64(a.item() != 0)
     return _registry.Tensor._make(np.asarray(counts, dtype=np.int64), dtypes.int64)
+
+
+def nan_to_num_(input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+    """Tensor.nan_to_num_ / torch.nan_to_num_: nan_to_num written into input."""
+    from gradviz.autograd.ops.inplace import inplace
+
+    return inplace(input, lambda s: nan_to_num(s, nan, posinf, neginf))

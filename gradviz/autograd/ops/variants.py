@@ -434,15 +434,36 @@ VARIANTS = VariantTable(
         OpVariants("normal", random_ops.normal, function=True, inplace=inplace.normal_),
         OpVariants("uniform", inplace=inplace.uniform_),
         # -- tests for NaN/inf, counts, stacking, diagonals, more elementwise math -------------
-        *_module_ops(predicates, ["isnan", "isinf", "isfinite", "nan_to_num", "argwhere", "count_nonzero"]),
-        *_module_ops(binary_math, ["hypot", "logaddexp", "xlogy", "lerp", "addcmul", "addcdiv", "cumprod"]),
+        *_module_ops(predicates, ["isnan", "isinf", "isfinite", "argwhere", "count_nonzero"]),
+        OpVariants(
+            "nan_to_num",
+            predicates.nan_to_num,
+            function=True,
+            method=True,
+            inplace=predicates.nan_to_num_,
+            inplace_function=True,
+        ),
+        *_module_ops(binary_math, ["logaddexp"]),
+        *[
+            OpVariants(
+                name,
+                getattr(binary_math, name),
+                function=True,
+                method=True,
+                inplace=getattr(binary_math, name + "_"),
+                inplace_function=name == "xlogy",  # torch.xlogy_ exists, torch.addcmul_ does not
+            )
+            for name in ("hypot", "xlogy", "lerp", "addcmul", "addcdiv", "cumprod")
+        ],
         OpVariants(
             "atan2",
             binary_math.atan2,
             function=True,
             method=True,
+            inplace=binary_math.atan2_,
             function_aliases=("arctan2",),
             method_aliases=("arctan2",),
+            inplace_aliases=("arctan2_",),
         ),
         *_module_ops(stacking, ["diag", "trace", "unflatten"]),
         OpVariants(
