@@ -244,6 +244,8 @@ def _same_dtype(name: str, input: Tensor, other: Tensor) -> None:
 def lerp(input: Tensor, end: Tensor, weight: TensorLike) -> Tensor:
     """torch.lerp / Tensor.lerp: input + weight * (end - input)."""
     _same_dtype("end", input, end)
+    tensor_weight = isinstance(weight, _registry.Tensor)
+    _check_floating("lerp_kernel_tensor" if tensor_weight else "lerp_kernel_scalar", input)
     if isinstance(weight, _registry.Tensor):
         if weight.dim():  # a 0-d weight of another dtype is accepted, as PyTorch does
             _same_dtype("weight", input, weight)
@@ -289,6 +291,8 @@ defop(
 
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Scalar = 1) -> Tensor:
     """torch.addcmul / Tensor.addcmul: input + value * tensor1 * tensor2."""
+    if all(t.dtype is dtypes.bool_ for t in (input, tensor1, tensor2)):
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     return call(OPS["addcmul"], (input, tensor1, tensor2), {"value": value})
 
 

@@ -233,7 +233,8 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
     """torch.kthvalue / Tensor.kthvalue: the k-th smallest value along dim (k from 1) and its index."""
-    _require_sortable("kthvalue_cpu", input)
+    if input.dim():  # a 0-d tensor is its own k-th value, whatever its dtype
+        _require_sortable("kthvalue_cpu", input)
     axis = _wrap(dim, input.dim())
     a = input._data
     size = a.shape[axis] if a.ndim else 1

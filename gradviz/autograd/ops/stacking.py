@@ -266,6 +266,8 @@ defop(
 
 def trace(input: Tensor) -> Tensor:
     """torch.trace / Tensor.trace: the sum of a matrix's main diagonal (integers sum as int64)."""
+    if input.dtype is dtypes.bool_:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     if input.dim() != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
     source = input if input.dtype.is_floating_point else input.to(dtypes.int64)

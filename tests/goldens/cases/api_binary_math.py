@@ -108,3 +108,7 @@ out = (torch.lerp(s, e, s) + torch.hypot(s, e) + torch.logaddexp(s, e) + torch.a
 print(gs, gs.grad_fn is not None)
 gs.sum().backward()
 print(s.grad, e.grad)
+# %% lerp of integer tensors
+torch.lerp(torch.tensor([1, 2]), torch.tensor([3, 4]), 0.5)
+# %% addcmul of bool tensors
+torch.addcmul(torch.tensor([True]), torch.tensor([True]), torch.tensor([False]))

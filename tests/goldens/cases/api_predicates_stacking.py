@@ -118,3 +118,5 @@ print(v.grad)
 torch.ones(6).unflatten(0, (2, 2))
 # %% unflatten into no sizes
 torch.ones(6).unflatten(0, ())
+# %% trace of a bool matrix
+torch.trace(torch.ones(2, 2, dtype=torch.bool))
