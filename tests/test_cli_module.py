@@ -19,3 +19,15 @@ def test_python_dash_m_gradviz_is_the_command(tmp_path: Path) -> None:
     ran = subprocess.run([*command, "run", str(script)], capture_output=True, text=True, timeout=120)
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout == "tensor(4.)\n"
+
+
+def test_a_reader_that_stops_early_ends_trace_quietly() -> None:
+    # ``gradviz trace | head -1``: the reader is gone before the command writes. Our end of the
+    # pipe is closed right after the start, long before the command has run the seed notebook.
+    trace = subprocess.Popen([sys.executable, "-m", "gradviz", "trace"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert trace.stdout is not None and trace.stderr is not None
+    trace.stdout.close()
+    errors = trace.stderr.read()
+    status = trace.wait(timeout=120)
+    assert b"BrokenPipeError" not in errors and b"Traceback" not in errors, errors
+    assert status == 128 + 13  # as a command killed by SIGPIPE

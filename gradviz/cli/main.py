@@ -8,6 +8,7 @@ Nothing here imports Qt at module level: only the app and screenshot commands lo
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -63,10 +64,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args and not args[0].startswith("-"):
         command = _command(args[0])
         if command is not None:
-            return int(command(args[1:]) or 0)
+            try:
+                return int(command(args[1:]) or 0)
+            except BrokenPipeError:
+                return _reader_went_away()
     from gradviz.cli.app import app_main
 
     return int(app_main(args) or 0)
+
+
+def _reader_went_away() -> int:
+    """``gradviz trace | head``: the reader closed the pipe, which is no error of the script's.
+    Stop quietly, as a command killed by SIGPIPE does (exit status 128 + 13), and point stdout at
+    /dev/null so the interpreter's final flush cannot raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a real file (a test's capture): nothing will flush into the pipe
+    finally:
+        os.close(devnull)
+    return 128 + 13
 
 
 if __name__ == "__main__":
