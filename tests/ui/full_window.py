@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, QStandardPaths
 
+from gradviz.runner.limits import Limits
 from ui.app import prepare_look
 from ui.extensions import install_all
 from ui.i18n import language_switcher
@@ -22,13 +23,18 @@ __all__ = ["full_window"]
 
 
 @contextmanager
-def full_window(qtbot: Any, folder: Path, *, time_s: float = 20.0) -> Iterator[MainWindow]:
+def full_window(
+    qtbot: Any, folder: Path, *, time_s: float = 20.0, limits: Limits | None = None
+) -> Iterator[MainWindow]:
     """Open the window with the graph and player docks; close it, stop its worker and put the
-    process-wide language and theme back afterwards, whatever the test did."""
+    process-wide language and theme back afterwards, whatever the test did. ``limits``: the
+    worker's own (how many backward calls it keeps in full, ...) instead of the defaults with
+    ``time_s``."""
     QStandardPaths.setTestModeEnabled(True)
     prefs = Preferences(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
     prepare_look(prefs, theme="light", language="en")
-    win = MainWindow(prefs, runner=RunController(worker_limits(RunnerLimits(time_s=time_s))), autosave=False)
+    runner = RunController(limits if limits is not None else worker_limits(RunnerLimits(time_s=time_s)))
+    win = MainWindow(prefs, runner=runner, autosave=False)
     installed = install_all(win)
     assert "graph" in installed and "player" in installed
     win.resize(1600, 1000)
