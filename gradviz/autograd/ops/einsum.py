@@ -380,6 +380,10 @@ def _sumproduct_pair(left: Tensor, right: Tensor, sum_dims: list[int]) -> Tensor
         else:
             ro.append(i)
             ro_size *= right.shape[i]
+    if lo and ro and ro[-1] < lo[0]:
+        # Every right-only output dim comes before every left-only one: torch 2.13 swaps the sides
+        # so that bmm writes the result in output order.
+        left, right, lo, ro, lo_size, ro_size = right, left, ro, lo, ro_size, lo_size
     out_size = [left.shape[d] for d in lro] + [left.shape[d] for d in lo] + [1] * len(sum_dims)
     out_size += [right.shape[d] for d in ro]
     left_order = lro + lo + sum_dims + ro
