@@ -68,6 +68,16 @@ q.sum().backward()
 print(A.grad, T.grad[1])
 A.grad = T.grad = None
 print(torch.einsum("i,j,k->ijk", v, w, v).shape, torch.einsum("ij,ik->", A, A), torch.einsum("Ab,bC->AC", A, B).shape)
+# %% contractions whose right-only dims come first (bmm with the sides swapped)
+K = torch.tensor([[1.0, -1.0], [2.0, 0.5], [0.0, 3.0], [1.5, 1.0]], requires_grad=True)
+z = torch.einsum("ij,ki->kj", A, K)
+print(z, torch.allclose(z, K @ A), nodes(z))
+z.sum().backward()
+print(A.grad, K.grad)
+A.grad = None
+one = torch.arange(1.0, 7.0).view(1, 2, 3).requires_grad_()
+z = torch.einsum("cdb,d,->cb", one, torch.tensor([1.0, 2.0]), torch.tensor(3.0))
+print(z, nodes(z))
 # %% operands given as a list, integer operands
 print(torch.einsum("ij,jk->ik", [A, B]).shape, torch.einsum("ij->i", torch.tensor([[1, 2], [3, 4]])))
 # %% second order through einsum
