@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    QTimer,
+    QtMsgType,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -32,7 +39,31 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setOrganizationName("gradviz")
     QCoreApplication.setApplicationName("gradviz")
     QGuiApplication.setDesktopFileName("gradviz")
-    return QApplication(["gradviz", *(argv or [])])
+    app = QApplication(["gradviz", *(argv or [])])
+    if app.platformName() == "offscreen":
+        install_offscreen_message_filter()
+    return app
+
+
+# What Qt's offscreen platform says about every window it shows: true of any offscreen window and
+# no news to someone running `gradviz screenshot` or `gradviz export`.
+OFFSCREEN_NOISE = frozenset({"This plugin does not support propagateSizeHints()"})
+
+
+def install_offscreen_message_filter() -> None:
+    """Leave out the offscreen platform's standing remarks; every other Qt message is printed as
+    Qt prints it (or passed to the handler installed before)."""
+    previous: Any = None
+
+    def handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message in OFFSCREEN_NOISE:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            sys.stderr.write(qFormatLogMessage(mode, context, message) + "\n")
+
+    previous = qInstallMessageHandler(handler)
 
 
 def prepare_look(prefs: Preferences, theme: str | None = None, language: str | None = None) -> None:

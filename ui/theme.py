@@ -308,6 +308,8 @@ class GlyphIconEngine(QIconEngine):
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         source = self._base.pixmap(size, QIcon.Mode.Normal, state)
+        if source.isNull():  # an empty size (a toolbar laid out before it is shown): nothing to tint
+            return source
         group = QPalette.ColorGroup.Disabled if mode == QIcon.Mode.Disabled else QPalette.ColorGroup.Active
         color = QGuiApplication.palette().color(group, QPalette.ColorRole.ButtonText)
         tinted = QPixmap(source.size())

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, qWarning
 from PySide6.QtGui import QImage
 
 from gradviz.cli import app as cli_app
-from ui.app import prepare_look
+from ui.app import install_offscreen_message_filter, prepare_look
 from ui.extensions import install_all
 from ui.i18n import language_switcher
 from ui.main_window import MainWindow
@@ -30,7 +30,7 @@ def test_importing_the_entry_points_does_not_import_qt():
     assert out.stdout.strip() == "False"
 
 
-def test_screenshot_runs_the_file_and_writes_a_png(qapp, tmp_path, capsys):
+def test_screenshot_runs_the_file_and_writes_a_png(qapp, tmp_path, capsys, qtlog):
     script = tmp_path / "small.py"
     script.write_text(
         "# %%\nimport torch as t\nw = t.ones(2, 2, requires_grad=True)\n"
@@ -53,6 +53,15 @@ def test_screenshot_runs_the_file_and_writes_a_png(qapp, tmp_path, capsys):
     # Dark theme: the window background is dark (sample the status bar's row).
     assert image.pixelColor(5, 695).lightness() < 80
     assert "wrote" in capsys.readouterr().out
+    # No painting into an empty pixmap (a toolbar icon tinted at size 0 before the window showed).
+    assert not [r.message for r in qtlog.records if "QPainter" in r.message]
+
+
+def test_the_offscreen_platforms_standing_remark_is_left_out_and_nothing_else(qapp, qtlog):
+    install_offscreen_message_filter()
+    qWarning("This plugin does not support propagateSizeHints()")
+    qWarning("a message that matters")
+    assert [r.message for r in qtlog.records] == ["a message that matters"]
 
 
 def test_screenshot_of_a_missing_file_is_an_error_not_a_crash(qapp, tmp_path, capsys):
