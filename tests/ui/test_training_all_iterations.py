@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 
 from gradviz.graph.calls import call_node_ids
+from gradviz.runner.limits import Limits
 from tests.paths import EXAMPLES_DIR
 from tests.ui.full_window import full_window
 from ui.i18n import language_switcher
@@ -23,7 +24,9 @@ EXAMPLE = EXAMPLES_DIR / "mlp_training.py"
 RUN_TIMEOUT_MS = 60_000
 STATE_TIMEOUT_MS = 10_000
 ITERATIONS = 60
-KEPT = 8  # Limits.max_detailed_calls: the first and last four iterations keep their graphs
+# The first and last four iterations keep their graphs (no size budget); the others are kept only as summaries.
+LIMITS = Limits(wall_time_s=30.0, max_detailed_calls=8, detail_budget=0)
+KEPT = LIMITS.max_detailed_calls
 
 
 def _run(qtbot: Any, win: Any) -> None:
@@ -34,7 +37,7 @@ def _run(qtbot: Any, win: Any) -> None:
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    with full_window(qtbot, tmp_path, time_s=30.0) as win:
+    with full_window(qtbot, tmp_path, limits=LIMITS) as win:
         _run(qtbot, win)
         yield win
 
@@ -122,7 +125,7 @@ def test_the_choice_is_kept_for_the_next_session(qtbot, tmp_path) -> None:
     prefs = Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     prefs.all_iterations = True
     prefs.sync()
-    with full_window(qtbot, tmp_path, time_s=30.0) as win:
+    with full_window(qtbot, tmp_path, limits=LIMITS) as win:
         panel = win.findChild(TrainingPanel)
         assert panel is not None and panel.all_button.isChecked() and _action(win).isChecked()
         _run(qtbot, win)

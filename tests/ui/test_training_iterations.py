@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from PySide6.QtCore import Qt
 
+from gradviz.runner.limits import Limits
 from tests.test_call_graph import MLP_LOOP, ONE_ITERATION, STEPS
 from tests.ui.full_window import full_window
 from ui.training import TrainingPanel
@@ -19,7 +20,8 @@ STATE_TIMEOUT_MS = 10_000
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    with full_window(qtbot, tmp_path, time_s=30.0) as win:
+    # The first and last four iterations keep their graphs (0..3, 16..19), the others only their loss.
+    with full_window(qtbot, tmp_path, limits=Limits(wall_time_s=30.0, max_detailed_calls=8, detail_budget=0)) as win:
         win.documents.load_text("# %%\n" + MLP_LOOP, None)
         with qtbot.waitSignal(win.run_idle, timeout=RUN_TIMEOUT_MS):
             win.running.run_all()
