@@ -113,10 +113,13 @@ class GroupFrameItem(QGraphicsItem):
         return QRectF(self._rect.right() - FRAME_PAD - TOGGLE, self._rect.top() + (h - TOGGLE) / 2 + 1, TOGGLE, TOGGLE)
 
     def button_rect(self, delta: int) -> QRectF:
-        """The "‹" (``delta`` -1) or "›" (+1) page button, left of the "−" (scene coordinates)."""
-        toggle = self.toggle_rect()
-        steps = 1 if delta > 0 else 2
-        return toggle.translated(-steps * (TOGGLE + BUTTON_GAP), 0)
+        """The "‹" (``delta`` -1) or "›" (+1) page button, right after the title (scene
+        coordinates): a loop laid out left to right is a wide frame, and buttons at its far end
+        would be out of view beside the title that says which steps are shown."""
+        room = max(self._rect.width() - self.spec.chrome_width(), 10.0)
+        text = min(fonts().advance("chip", self.title), room)
+        left = self._rect.left() + 2 * FRAME_PAD + text + (TOGGLE + BUTTON_GAP if delta > 0 else 0.0)
+        return QRectF(left, self.toggle_rect().top(), TOGGLE, TOGGLE)
 
     def set_frame(self, content: QRectF) -> None:
         rect = content.adjusted(-FRAME_PAD, -FRAME_PAD - _title_height(), FRAME_PAD, FRAME_PAD)
