@@ -10,9 +10,10 @@ count changed) runs, each in a fresh process:
                              --timeout, raised for the long loops); peak RSS of the worker;
 * ``session, recording off`` the same Session with no trace listener (what recording costs is
                              the difference to the row above);
-* ``session, default``       the same Session recording as ``gradviz run`` does (first and last 4
-                             calls in full, summaries between), without the worker process;
-* ``session, summaries``     Limits.max_detailed_calls=0: every call a light summary;
+* ``session, default``       the same Session recording as ``gradviz run`` does (the first and last
+                             calls in full as their size allows, summaries between), without the
+                             worker process;
+* ``session, summaries``     Limits.max_detailed_calls=0, detail_budget=0: every call a light summary;
 * ``gradviz.torch bare``     the script on gradviz.torch without the runner (no sandbox);
 * ``torch``                  the real torch, when --torch-python names a Python that has it.
 
@@ -40,7 +41,9 @@ from gradviz.runner.cells import load_cells
 from gradviz.runner.limits import Limits
 from gradviz.runner.session import Session
 mode, path = sys.argv[1], sys.argv[2]
-limits = Limits(wall_time_s=3600, max_detailed_calls=0 if mode == "summaries" else Limits().max_detailed_calls)
+limits = Limits(wall_time_s=3600)
+if mode == "summaries":
+    limits = limits.with_changes(max_detailed_calls=0, detail_budget=0)
 session = Session(limits)
 if mode == "off":
     session._subscribe_traces = lambda recorder: None  # no listener: the engine records nothing

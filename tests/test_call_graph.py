@@ -62,7 +62,8 @@ def every_call_detailed() -> tuple[dict[str, Any], list[dict[str, Any]], list[tu
 
 @pytest.fixture(scope="module")
 def default_limits() -> tuple[dict[str, Any], list[dict[str, Any]], list[tuple[float, float, float]]]:
-    return _run(Limits())
+    # no size budget: only the first and last four calls (Limits.max_detailed_calls) are kept in full
+    return _run(Limits(detail_budget=0))
 
 
 def _op_counts(snapshot: dict[str, Any]) -> Counter[str]:
@@ -159,7 +160,7 @@ def test_iterations_are_numbered_as_the_training_panel_numbers_them(default_limi
 def test_an_iteration_kept_as_a_summary_has_no_graph_and_names_the_nearest(default_limits) -> None:
     snapshot, calls, _ = default_limits
     detailed = [k for k, c in enumerate(calls) if not c.get("summarized")]
-    assert detailed == [0, 1, 2, 3, 16, 17, 18, 19]  # Limits.max_detailed_calls = 8
+    assert detailed == [0, 1, 2, 3, 16, 17, 18, 19]  # Limits.max_detailed_calls = 8, no size budget
     cut = call_subgraph(snapshot, calls[5], 5)
     assert cut.snapshot is None and cut.summarized
     for k, nearest in ((4, 3), (9, 3), (10, 16), (15, 16)):

@@ -52,8 +52,26 @@ def test_a_summarised_iteration_is_refused_with_the_nearest_one(
     loop_script: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "tenth.json"
-    assert export_main([str(loop_script), "-o", str(out), "--in-process", "--call", "10"]) == 2
+    argv = [str(loop_script), "-o", str(out), "--in-process", "--detail-budget", "0", "--call", "10"]
+    assert export_main(argv) == 2
     err = capsys.readouterr().err
-    assert "iteration 10 of 20" in err and "summary" in err
-    assert "nearest iteration with its graph is 4 (--call 4)" in err
+    assert "iteration 10 of 20" in err and "kept as a summary to save memory" in err
+    assert "add --record-call 10 to run the script again keeping it in full" in err
+    assert "the nearest iteration with its graph, 4 (--call 4)" in err
+    assert "Limits." not in err  # no internal name in what a learner reads
     assert not out.exists()
+
+
+def test_record_call_exports_an_iteration_the_budget_kept_as_a_summary(loop_script: Path, tmp_path: Path) -> None:
+    """--record-call N keeps call N in full, and --call defaults to it."""
+    data = _export_json(loop_script, tmp_path / "tenth.json", "--detail-budget", "0", "--record-call", "10")
+    assert _ops(data) == ONE_ITERATION
+    assert data["graph"]["iteration"] == {"loop": 0, "index": 9, "count": STEPS}
+    same = _export_json(loop_script, tmp_path / "again.json", "--detail-budget", "0", "--record-call", "0:10")
+    assert same["graph"]["iteration"]["index"] == 9
+
+
+def test_a_small_loop_keeps_every_iteration_by_default(loop_script: Path, tmp_path: Path) -> None:
+    """The size budget keeps a 20-step MLP's every iteration: the middle one exports too."""
+    data = _export_json(loop_script, tmp_path / "tenth.json", "--call", "10")
+    assert _ops(data) == ONE_ITERATION and data["graph"]["iteration"]["index"] == 9

@@ -45,7 +45,7 @@ SEEDS = (123456789, 42, 987654321)
 def _run(tmp_path: Path, **changes: Any) -> list[CellResult]:
     path = tmp_path / "loop.py"
     path.write_text(LOOP, encoding="utf-8")
-    limits = Limits().with_changes(random_seeds=SEEDS, **changes)
+    limits = Limits(detail_budget=0).with_changes(random_seeds=SEEDS, **changes)
     return Session(limits, snapshots=False).run_cells(load_cells(path))
 
 
@@ -128,16 +128,16 @@ def test_cli_run_prints_the_asked_call_on_stderr(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out, err = io.StringIO(), io.StringIO()
-    assert run_main([str(path), "--in-process"], out, err) == 0
+    assert run_main([str(path), "--in-process", "--detail-budget", "0"], out, err) == 0
     plain_out = out.getvalue()
     out, err = io.StringIO(), io.StringIO()
-    assert run_main([str(path), "--in-process", "--record-call", "1:12"], out, err) == 0
+    assert run_main([str(path), "--in-process", "--detail-budget", "0", "--record-call", "1:12"], out, err) == 0
     assert out.getvalue() == plain_out  # stdout stays the script's
     text = err.getvalue()
     assert "(cell 1, line 10)" in text and "kept as a summary" not in text
     assert text.rstrip().endswith("finished")
     out, err = io.StringIO(), io.StringIO()
-    assert run_main([str(path), "--in-process", "--record-call", "1:99"], out, err) == 0
+    assert run_main([str(path), "--in-process", "--detail-budget", "0", "--record-call", "1:99"], out, err) == 0
     assert "gradviz: no backward call 1:99 was made" in err.getvalue()
 
 
@@ -149,10 +149,11 @@ def test_cli_trace_shows_the_asked_call_in_full(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = io.StringIO()
-    assert trace_main([str(path), "--in-process"], out, io.StringIO()) == 0
+    assert trace_main([str(path), "--in-process", "--detail-budget", "0"], out, io.StringIO()) == 0
     assert out.getvalue().count("kept as a summary") == 4  # calls 5-8 of 12
     out = io.StringIO()
-    assert trace_main([str(path), "--in-process", "--record-call", "0:6"], out, io.StringIO()) == 0
+    argv = [str(path), "--in-process", "--detail-budget", "0", "--record-call", "0:6"]
+    assert trace_main(argv, out, io.StringIO()) == 0
     blocks = out.getvalue().split("\n\n")
     assert "kept as a summary" not in blocks[5] and "kept as a summary" in blocks[4]
     with pytest.raises(SystemExit) as stopped:
@@ -192,7 +193,7 @@ def test_restarting_the_session_draws_new_seeds_as_a_kernel_restart_does() -> No
 
 def _tail_call(source: str) -> dict[str, Any]:
     """The last call of a 12-call cell (kept in the tail window, serialised when the cell ends)."""
-    result = Session(Limits(), snapshots=False).run_cell(0, source)
+    result = Session(Limits(detail_budget=0), snapshots=False).run_cell(0, source)
     assert result.error is None, result.error
     calls = result.backward_calls
     assert len(calls) == 12 and not calls[-1].get("summarized")
@@ -248,7 +249,7 @@ def test_trace_json_gives_a_summarised_call_one_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = io.StringIO()
-    assert trace_main([str(path), "--in-process", "--json"], out, io.StringIO()) == 0
+    assert trace_main([str(path), "--in-process", "--detail-budget", "0", "--json"], out, io.StringIO()) == 0
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     summaries = [r for r in records if r["type"] == "call_summary"]
     assert [r["call_in_cell"] for r in summaries] == [5, 6]

@@ -65,18 +65,21 @@ def render_screenshot(
     timeout_s: float = 60.0,
     call: int | None = None,
     step: int | None = None,
+    record_calls: tuple[tuple[int | None, int], ...] = (),
 ) -> tuple[bool, str]:
     """Returns (ok, message). Without ``file`` the window opens the seed notebook, as the app does.
     ``select`` picks a node to show in the inspector (default: the first
     named leaf tensor, so the picture shows the inspector at work). ``call``/``step`` show the
     backward player at that call and step (0-based, negatives from the end; see
     ui.player.apply_screenshot_args); a call or step that does not exist raises
-    PlayerArgumentError and writes nothing."""
+    PlayerArgumentError and writes nothing. ``record_calls`` keeps those calls in full whatever
+    the recording policy (``gradviz run --record-call``), so any iteration of a loop can be shown."""
     ensure_application()
     with tempfile.TemporaryDirectory() as tmp:
         prefs = Preferences(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
         prepare_look(prefs, theme=theme, language=language_for(language).qt)
-        runner = RunController(None)  # the app's worker: contained, and a crash ends only it
+        # the app's worker: contained, and a crash ends only it
+        runner = RunController(Limits(record_calls=record_calls) if record_calls else None)
         window, error = build_window(prefs, file, autosave=False, runner=runner)
         if error:
             window.runner.shutdown()

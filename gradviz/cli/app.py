@@ -72,6 +72,8 @@ def _parse_size(text: str) -> tuple[int, int]:
 
 
 def screenshot_main(argv: list[str] | None = None) -> int:
+    from gradviz.cli.run import call_request
+
     parser = argparse.ArgumentParser(
         prog="gradviz screenshot",
         description="Run FILE's cells in the gradviz window offscreen and save the window as a PNG.",
@@ -90,7 +92,19 @@ def screenshot_main(argv: list[str] | None = None) -> int:
         "gradviz trace/export; -1 is the last call)",
     )
     parser.add_argument("--step", type=int, metavar="N", help="show step N of that call (0-based; -1 is the last step)")
+    parser.add_argument(
+        "--record-call",
+        action="append",
+        default=[],
+        type=call_request,
+        metavar="N|CELL:N",
+        help="keep backward call N of the script (or call N of cell CELL) in full, so that a long loop's "
+        "iteration kept as a summary can be shown; --call defaults to it; repeatable",
+    )
     args = parser.parse_args(argv)
+    if args.call is None:
+        run_wide = {number for cell, number in args.record_call if cell is None}
+        args.call = run_wide.pop() if len(run_wide) == 1 and len(args.record_call) == 1 else None
     if args.file is None:
         # The window opens the seed itself, as the app does; name it like run/trace/export do.
         print(f"{parser.prog}: no FILE given, running the seed notebook {seed_notebook()}", file=sys.stderr)
@@ -101,7 +115,15 @@ def screenshot_main(argv: list[str] | None = None) -> int:
     shot = frontend("screenshot")
     try:
         ok, message = shot.render_screenshot(
-            args.file, args.output, args.size, args.theme, args.lang, args.select, call=args.call, step=args.step
+            args.file,
+            args.output,
+            args.size,
+            args.theme,
+            args.lang,
+            args.select,
+            call=args.call,
+            step=args.step,
+            record_calls=tuple(args.record_call),
         )
     except shot.PlayerArgumentError as exc:
         print(f"gradviz screenshot: error: {exc}", file=sys.stderr)

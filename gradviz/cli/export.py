@@ -5,7 +5,8 @@ default); the picture shows the graph
 of the cell that made the chosen backward call (``--call K``, 1-based over the whole script,
 default the last call; an iteration of a training loop is drawn alone, parameters one node
 each), at a step of that call, its final state, or every step (PDF handout,
-animations). A script with no backward call exports its last graph as it stands.
+animations). A script with no backward call exports its last graph as it stands. A long loop keeps
+some iterations as summaries (no graph); ``--record-call N`` keeps call N in full for the export.
 
 ``.dot`` and ``.json`` need no Qt. The other formats render with Qt alone (ui.export), offscreen
 when there is no display. Every output is written to a temporary file in the target directory
@@ -26,8 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gradviz.cli.run import FILE_HELP, file_or_seed, run_file
+from gradviz.cli.run import FILE_HELP, call_request, file_or_seed, run_file
 from gradviz.language import ENGLISH, LANGUAGES
+from gradviz.runner.limits import Limits
 
 __all__ = [
     "ANIMATIONS",
@@ -130,13 +132,13 @@ def _graph_of_call(cell_graph: dict[str, Any], traces: list[dict[str, Any]], num
     if found.snapshot is not None:
         return found.snapshot
     what = f"call {number} is iteration {found.iteration + 1} of {found.count} of a training loop"
-    why = "kept only as a summary (long loops keep full detail for their first and last iterations)"
+    why = "kept as a summary to save memory (its loss only, no graph)"
     if not found.summarized:
         why = "whose graph is no longer in its cell's snapshot"
-    hint = ""
+    hint = f"; add --record-call {number} to run the script again keeping it in full"
     if found.nearest is not None:
         near_number = _loop_call_number(traces, number - 1, found.nearest)
-        hint = f"; the nearest iteration with its graph is {found.nearest + 1} (--call {near_number})"
+        hint += f", or export the nearest iteration with its graph, {found.nearest + 1} (--call {near_number})"
     raise ExportError(f"{what}, {why}{hint}")
 
 
@@ -221,6 +223,23 @@ def _parser() -> argparse.ArgumentParser:
         help="an animation or PDF handout of a longer call is sampled (0: every step)",
     )
     parser.add_argument(
+        "--record-call",
+        action="append",
+        default=[],
+        type=call_request,
+        metavar="N|CELL:N",
+        help="keep backward call N of the script (or call N of cell CELL) in full, so that a long loop's "
+        "iteration kept as a summary can be exported; --call defaults to it; repeatable",
+    )
+    parser.add_argument(
+        "--detail-budget",
+        type=int,
+        default=Limits().detail_budget,
+        metavar="N",
+        help="size of the backward calls kept in full beyond the first and last four, as in gradviz run "
+        "(default %(default)s)",
+    )
+    parser.add_argument(
         "--in-process", action="store_true", help="run the script in this process instead of the sandboxed worker"
     )
     return parser
@@ -243,11 +262,34 @@ def _check_writable(path: Path) -> None:
         raise ExportError(f"cannot write {path}: directory {directory} is not writable")
 
 
-def _run(file: str, in_process: bool) -> list[Any]:
+def _run(file: str, args: argparse.Namespace) -> list[Any]:
     from gradviz.runner.cells import load_cells
-    from gradviz.runner.limits import Limits
 
-    return run_file(load_cells(file), Limits(), in_process=in_process)
+    limits = Limits(record_calls=tuple(args.record_call), detail_budget=max(0, args.detail_budget))
+    return run_file(load_cells(file), limits, in_process=args.in_process)
+
+
+def _default_call(args: argparse.Namespace, results: Sequence[Any]) -> int | None:
+    """``--call``, else the one run-wide call named by ``--record-call`` (asking for a call in full
+    means wanting to see it), else None (the last call)."""
+    if args.call is not None:
+        return int(args.call)
+    numbers: set[int | None] = {
+        number if cell is None else _run_wide_number(results, cell, number) for cell, number in args.record_call
+    }
+    numbers.discard(None)
+    return numbers.pop() if len(numbers) == 1 else None
+
+
+def _run_wide_number(results: Sequence[Any], cell: int, number: int) -> int | None:
+    """Call ``number`` of cell ``cell`` counted over the whole script, if the cell made it."""
+    before = 0
+    for result in results:
+        made = len(result.backward_calls)
+        if result.index == cell:
+            return before + number if number <= made else None
+        before += made
+    return None
 
 
 def _validate(args: argparse.Namespace, fmt: str) -> None:
@@ -278,12 +320,12 @@ def export_main(argv: Sequence[str] | None = None) -> int:
         print(f"gradviz export: error: {exc}", file=sys.stderr)
         return 2
     try:
-        results = _run(file, args.in_process)
+        results = _run(file, args)
     except Exception as exc:  # noqa: BLE001 - the run's own failure, reported as exit 1
         print(f"gradviz export: could not run {file}: {exc}", file=sys.stderr)
         return 1
     try:
-        source = pick_source(results, args.call)
+        source = pick_source(results, _default_call(args, results))
         if fmt == "dot":
             from gradviz.graph.snapshot import from_node_link, to_dot
 

@@ -86,6 +86,14 @@ def _add_limit_options(parser: argparse.ArgumentParser) -> None:
         default=defaults.max_graph_nodes,
         help="tensors and ops kept in a cell's graph (default %(default)s)",
     )
+    parser.add_argument(
+        "--detail-budget",
+        type=int,
+        default=defaults.detail_budget,
+        metavar="N",
+        help="size of the backward calls kept in full beyond the first and last four, in recorded numbers "
+        "(a small MLP's iteration is about 7,000); the others are summaries (default %(default)s)",
+    )
     parser.add_argument("--in-process", action="store_true", help="run in this process instead of the sandboxed worker")
     parser.add_argument(
         "--record-call",
@@ -120,6 +128,7 @@ def _limits(args: argparse.Namespace) -> Limits:
         max_sequence_length=args.max_sequence,
         max_int_bits=args.max_int_bits,
         max_graph_nodes=args.max_graph_nodes,
+        detail_budget=max(0, args.detail_budget),
         record_calls=tuple(args.record_call),
     )
 

@@ -37,9 +37,16 @@ class Limits:
     max_output_chars: int = 1_000_000  # printed text per cell
     max_sequence_length: int = 10_000_000  # results of `seq * n` on lists/str/tuples
     max_int_bits: int = 100_000  # results of `a ** b` and `a << b` on Python ints
-    # backward() calls per cell recorded event by event (the first half and the last half of
-    # the cell's calls); the others keep a light summary (loss, node count) for the loss curve.
+    # backward() calls per cell recorded event by event whatever their size (the first half and the
+    # last half of the cell's calls) ...
     max_detailed_calls: int = 8
+    # ... and more of them while their recorded size (gradviz.runner.recording.recorded_size: grad
+    # numbers, with a share per event) adds up to this, half at the start and half at the end of
+    # the cell. A small MLP's iteration is about 7,000, so a 70-step training is kept whole (6.6 MB
+    # pickled, +50 MB in the worker) and a 300-step one keeps its first and last 35: keeping all
+    # 300 (2,500,000) doubled the run's time (the cell's graph then holds every iteration) and took
+    # 240 MB. The calls left over keep a light summary (loss, node count) for the loss curve.
+    detail_budget: int = 500_000
     max_summarized_calls: int = 1_000_000  # per cell; a summary is a few hundred bytes
     # tensors and ops in a cell's graph snapshot; past it the part nearest the learner's tensors is
     # kept. Drawing needs far fewer, and reading a 300,000-object graph took longer than a cell may.
@@ -65,6 +72,7 @@ _HOW_TO_RAISE = {
     "max_sequence_length": "--max-sequence N (Limits.max_sequence_length)",
     "max_int_bits": "--max-int-bits N (Limits.max_int_bits)",
     "max_detailed_calls": "Limits.max_detailed_calls",
+    "detail_budget": "--detail-budget N (Limits.detail_budget)",
     "max_summarized_calls": "Limits.max_summarized_calls",
     "max_graph_nodes": "--max-graph-nodes N (Limits.max_graph_nodes)",
 }

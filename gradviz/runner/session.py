@@ -218,7 +218,9 @@ class Session:
     def _execute(self, code: Any, index: int, result: CellResult, collector: capture.WarningCollector) -> None:
         runtime = self.runtime
         wanted = wanted_in_cell(self.limits.record_calls, index, self._calls_made)
-        recorder = CallRecorder(self.limits.max_detailed_calls, self.limits.max_summarized_calls, wanted)
+        recorder = CallRecorder(
+            self.limits.max_detailed_calls, self.limits.max_summarized_calls, wanted, self.limits.detail_budget
+        )
         unsubscribe = self._subscribe_traces(recorder)
         if self.statement_graphs:
             runtime.on_top_statement = self._record_statement_graph

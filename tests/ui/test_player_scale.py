@@ -205,7 +205,7 @@ def many_calls():
     calls, _ = _run(
         "import torch\nw = torch.tensor(0.0, requires_grad=True)\n"
         "for i in range(12):\n    loss = (w * 2.0 - 1.0) ** 2\n    loss.backward()\n",
-        Limits(max_detailed_calls=2),
+        Limits(max_detailed_calls=2, detail_budget=0),
     )
     detailed = [c for c in calls if not c.get("summarized")]
     summary = next(c for c in calls if c.get("summarized"))

@@ -15,7 +15,7 @@ for step in range(12):
 
 
 def _calls() -> tuple[list[dict], dict | None]:
-    result = Session(Limits(max_detailed_calls=4)).run_cell(0, LOOP)
+    result = Session(Limits(max_detailed_calls=4, detail_budget=0)).run_cell(0, LOOP)
     assert result.error is None
     return result.backward_calls, result.graph
 

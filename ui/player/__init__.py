@@ -47,9 +47,9 @@ def apply_screenshot_args(window_or_player: QWidget, call: int | None, step: int
         summarized = player.summarized_calls()
         if summarized[player.current_call]:
             raise IndexError(
-                f"--step {step}: call {number} was kept as a summary, with no steps to show "
-                "(Limits.max_detailed_calls); "
-                f"calls kept in full: {_numbers_text([k + 1 for k, s in enumerate(summarized) if not s])}"
+                f"--step {step}: call {number} was kept as a summary to save memory (its loss only), so it "
+                f"has no steps to show; add --record-call {number} to run the script again keeping it in full, "
+                f"or pick a call kept in full: {_numbers_text([k + 1 for k, s in enumerate(summarized) if not s])}"
             )
         steps = len(player.replay or ())
         if not -steps <= step < steps:

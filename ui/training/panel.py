@@ -388,8 +388,8 @@ class TrainingPanel(QWidget):
         self._nearest = loop.call_indices.index(near) if near is not None else None
         self.detail_note.setText(
             self.tr(
-                "Iteration {n} kept only its loss: long loops keep their graph for the first and last "
-                "iterations (Limits.max_detailed_calls), so there is no graph of this one to show."
+                "Iteration {n} was kept as a summary to save memory: its loss only, so there is no graph "
+                "of it to show. Long loops keep the graphs of their first and last iterations."
             ).format(n=it.index + 1)
         )
         self.detail_note.show()

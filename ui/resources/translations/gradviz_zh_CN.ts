@@ -337,8 +337,8 @@
         <translation>转到第 N 次 backward 调用</translation>
     </message>
     <message>
-        <source>Long loops keep full detail for their first and last calls only (Limits.max_detailed_calls); pick one of those to replay it, or keep this one with Run &gt; Record Call in Full.</source>
-        <translation>长循环只保留最前和最后几次调用的完整细节（Limits.max_detailed_calls）；选择其中之一即可回放，或用“运行 &gt; 完整记录此调用”保留这一次。</translation>
+        <source>This call was kept as a summary to save memory: a long loop keeps every step of its first and last calls only. Pick one of those to replay it, or keep this one with Run &gt; Record Call in Full.</source>
+        <translation>为节省内存，这次调用只保留了摘要：长循环只保留最前和最后几次调用的每一步。选择其中之一即可回放，或用“运行 &gt; 完整记录此调用”保留这一次。</translation>
     </message>
     <message>
         <source>{n} steps a second</source>
@@ -1517,8 +1517,8 @@
         <translation>迭代：绘制该次迭代自己的计算图，并回放它的 backward() 调用</translation>
     </message>
     <message>
-        <source>Iteration {n} kept only its loss: long loops keep their graph for the first and last iterations (Limits.max_detailed_calls), so there is no graph of this one to show.</source>
-        <translation>第 {n} 次迭代只保留了损失值：长循环只为最前和最后几次迭代保留计算图（Limits.max_detailed_calls），所以这一次没有可显示的图。</translation>
+        <source>Iteration {n} was kept as a summary to save memory: its loss only, so there is no graph of it to show. Long loops keep the graphs of their first and last iterations.</source>
+        <translation>为节省内存，第 {n} 次迭代只保留了摘要：只有损失值，所以没有可显示的图。长循环保留最前和最后几次迭代的计算图。</translation>
     </message>
     <message>
         <source>Show iteration {n}</source>
