@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsItem, QGridLayout, QLabel, QSizeP
 
 from ui.graph.edges import EdgeItem
 from ui.graph.items import GroupItem, NodeItem, OpItem
+from ui.graph.module_frames import PageButtonItem
 from ui.graph.style import GraphPalette, mix
 
 __all__ = ["LegendPanel", "node_title", "stale_text", "state_text", "tooltip_for"]
@@ -220,6 +221,8 @@ def tooltip_for(items: Iterable[QGraphicsItem], scene_pos: QPointF, name_of: Cal
     """The tooltip for what lies under the pointer (topmost first): a node's badge keeps its own
     full explanation; a chip, a node or an edge say what they are and what their look means."""
     for item in items:
+        if isinstance(item, PageButtonItem):  # a paged loop's ‹ or › says which way it turns
+            return item.toolTip()
         node = item if isinstance(item, NodeItem) else None
         if node is None and item.parentItem() is not None and isinstance(item.parentItem(), NodeItem):
             node = item.parentItem()  # type: ignore[assignment]

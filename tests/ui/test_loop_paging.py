@@ -13,6 +13,7 @@ from gradviz.graph.loop_pages import PAGE_STEPS
 from tests.ui.full_window import full_window
 from ui.graph import GraphPanel
 from ui.graph.items import GroupItem
+from ui.legend import tooltip_for
 from ui.player import BackwardPlayer
 
 RUN_TIMEOUT_MS = 60_000
@@ -75,6 +76,12 @@ def test_open_page_through_and_close_the_300_step_loop(qtbot, window):
     assert list(boxes.values()).count("steps 11–299 (289 more)") == 1
     # Bounded: the page's boxes and the values between them, not 300 steps' worth (603 nodes).
     assert len(scene.nodes) <= 3 * PAGE_STEPS and len(scene.edges) <= 3 * PAGE_STEPS
+
+    # Hovered, the buttons say what they do (the canvas's own tooltips would skip them).
+    for delta, text in ((1, "Next page of steps"), (-1, "Previous page of steps")):
+        point = frame.button_rect(delta).center()
+        view.centerOn(point)
+        assert tooltip_for(view.items(view.mapFromScene(point)), point, str) == text
 
     # "›" turns to the next page, and a double-click on it turns a page too instead of reaching
     # the frame (where a double-click closes the loop); "‹" turns back.
