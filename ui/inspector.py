@@ -2,15 +2,18 @@
 
 Rows that name another node (grad_fn, inputs, next_functions, a saved tensor) are links: clicking
 one emits ``node_activated`` and the window selects that node. The "created at" row emits
-``line_activated``. Nothing here computes autograd state; it only formats the snapshot dict.
+``line_activated``. Nothing here computes autograd state; it only formats the snapshot dict, and
+what the backward player says holds at its step (saved buffers alive or freed, a leaf's .grad).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
@@ -25,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.graph.summary import format_shape
+from gradviz.graph.summary import array_summary, format_shape
 from ui.editor import editor_font
 from ui.heatmap import Heatmap
 from ui.legend import stale_text
@@ -54,6 +57,25 @@ def reason_text(reason: dict[str, Any] | None, language: str) -> str:
     if params:
         return code + " (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")"
     return code
+
+
+def _grad_summary(value: dict[str, Any]) -> dict[str, Any]:
+    """A grad as a trace records it (shape, dtype, min/max/mean, the values when small) in the
+    snapshot's summary form, so the inspector shows both alike."""
+    shape = [int(n) for n in value.get("shape") or []]
+    dtype = str(value.get("dtype", "float32"))
+    values = value.get("values")
+    if values is not None:
+        array = np.asarray(values, dtype=float if dtype.startswith("float") else None)
+        with contextlib.suppress(ValueError):
+            return array_summary(array.reshape(shape), dtype)
+    numel = int(np.prod(shape)) if shape else 1
+    return {
+        "shape": shape,
+        "dtype": dtype,
+        "numel": numel,
+        **{k: value[k] for k in ("min", "max", "mean") if k in value},
+    }
 
 
 def _named_label(name: str) -> QLabel:
@@ -86,6 +108,10 @@ class Inspector(QWidget):
         # (op id, attr) -> alive at the backward player's current step; None: the snapshot's own.
         self._buffer_states: Mapping[tuple[str, str], bool] | None = None
         self._shown_buffers: tuple[Any, ...] = ()
+        # leaf tensor id -> its .grad at the player's step (see BackwardPlayer.grad_states); None:
+        # the snapshot's own (the one after the cell ran)
+        self._grad_states: Mapping[str, tuple[str, dict[str, Any] | None]] | None = None
+        self._shown_grad: Any = None
         self._theme: Theme = current_theme()
         self.language = "en"
 
@@ -179,6 +205,22 @@ class Inspector(QWidget):
         if self._buffer_key() != self._shown_buffers:
             self._show_node(self._node_id)
 
+    def set_grad_states(self, states: Mapping[str, tuple[str, dict[str, Any] | None]] | None) -> None:
+        """Leaf ``.grad`` values at the backward player's current step, by tensor id: ("before",
+        value) while this call's AccumulateGrad has not run (None after ``zero_grad()``), ("after",
+        value) once it has. A leaf not in ``states``, or every one when ``states`` is None, shows
+        the snapshot's ``.grad``: the one after the cell ran. Re-renders only when the selected
+        tensor's shown value changes."""
+        self._grad_states = states
+        if self._grad_key() != self._shown_grad:
+            self._show_node(self._node_id)
+
+    def _grad_key(self) -> tuple[str, int] | None:
+        """What the selected tensor's .grad rows depend on: before/after and which recorded value."""
+        states = self._grad_states
+        found = states.get(self._node_id) if states is not None and self._node_id else None
+        return (found[0], id(found[1])) if found is not None else None
+
     def buffer_freed(self, node_id: str, attr: str, snapshot_freed: bool) -> bool:
         """Whether the inspector shows this buffer as freed (the player's step wins)."""
         states = self._buffer_states
@@ -263,6 +305,7 @@ class Inspector(QWidget):
     def _show_node(self, node_id: str | None) -> None:
         self._node_id = node_id
         self._shown_buffers = self._buffer_key()
+        self._shown_grad = self._grad_key()
         self.tree.clear()
         node = self._index.node(node_id) if node_id else None
         self._empty.setVisible(node is None)
@@ -337,11 +380,24 @@ class Inspector(QWidget):
         self._summary_section(translate("Inspector", "Values"), values)
         grad_section = self._section(".grad")
         grad = node.get("grad")
+        at_step = self._grad_states.get(str(node.get("id"))) if self._grad_states is not None else None
+        if at_step is not None:
+            # the player's step decides: None (zero_grad) or the previous value until this call's
+            # AccumulateGrad runs, its result after, as the .grad ledger shows it
+            when, value = at_step
+            grad = _grad_summary(value) if value is not None else None
+            self._add(
+                grad_section,
+                translate("Inspector", "at the player's step"),
+                translate("Inspector", "before this call's AccumulateGrad")
+                if when == "before"
+                else translate("Inspector", "after this call's AccumulateGrad"),
+            )
         if grad:
             self._summary_rows(grad_section, grad)
         else:
             self._add(grad_section, ".grad", "None", color=t.grad_none)
-            reason = reason_text(node.get("grad_none_reason"), self.language)
+            reason = None if at_step is not None else reason_text(node.get("grad_none_reason"), self.language)
             if reason:
                 self._add(grad_section, translate("Inspector", "why None"), reason, color=t.warning)
                 self.why_label.setText(reason)

@@ -290,9 +290,11 @@ class MainWindow(QMainWindow):
             self.set_snapshot(graph)
 
     def _sync_buffer_states(self, _step: int | None = None) -> None:
-        """The inspector shows saved buffers as they are at the player's step (alive until the
-        step that frees them), or as the snapshot has them when no call is selected."""
+        """The inspector shows saved buffers and leaves' .grad as they are at the player's step
+        (alive until the step that frees them; None or the previous .grad until the call's
+        AccumulateGrad runs), or as the snapshot has them when no call is selected."""
         self.inspector.set_buffer_states(self.player.buffer_states() if self.player is not None else None)
+        self.inspector.set_grad_states(self.player.grad_states() if self.player is not None else None)
 
     # ----- layout ----------------------------------------------------------------------------
     def balance_layout(self) -> None:

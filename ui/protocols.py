@@ -111,3 +111,7 @@ class BackwardPlayerView(Protocol):
 
     def buffer_states(self) -> Mapping[tuple[str, str], bool] | None:
         """Saved buffers at the current step, (node id, attr) -> alive; None with no call selected."""
+
+    def grad_states(self) -> Mapping[str, tuple[str, dict[str, Any] | None]] | None:
+        """Leaves' .grad at the current step, tensor id -> ("before"|"after" this call's
+        AccumulateGrad, the value); None with no call selected."""

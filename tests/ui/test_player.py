@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from gradviz.backward.replay import short_name
 from gradviz.runner import cells
+from gradviz.runner.limits import Limits
 from gradviz.runner.session import Session
 from tests.paths import SEED_NOTEBOOK
 from ui.player import BackwardPlayer, apply_screenshot_args
@@ -154,7 +155,7 @@ def test_screenshot_args_and_render(qtbot, player, tmp_path):
 
 def test_screenshot_step_of_a_summarised_call_names_the_calls_kept_in_full(qtbot):
     source = "import torch\nw = torch.ones(2, requires_grad=True)\nfor _ in range(12):\n    (w * 2).sum().backward()\n"
-    result = Session().run_cell(0, source, 1)
+    result = Session(Limits(detail_budget=0)).run_cell(0, source, 1)
     widget = BackwardPlayer()
     qtbot.addWidget(widget)
     widget.set_calls(result.backward_calls, result.graph)
@@ -163,8 +164,8 @@ def test_screenshot_step_of_a_summarised_call_names_the_calls_kept_in_full(qtbot
     with pytest.raises(IndexError) as raised:
         apply_screenshot_args(widget, 6, 1)
     assert str(raised.value) == (
-        "--step 1: call 6 was kept as a summary, with no steps to show (Limits.max_detailed_calls); "
-        "calls kept in full: 1-4, 9-12"
+        "--step 1: call 6 was kept as a summary to save memory (its loss only), so it has no steps to show; "
+        "add --record-call 6 to run the script again keeping it in full, or pick a call kept in full: 1-4, 9-12"
     )
 
 
@@ -206,12 +207,14 @@ def test_ledger_names_a_rebound_leaf_as_the_learner_knew_it(player, seed, seed_r
     calls, graph = seed
     widget.seek(-1)
     first = widget.ledger_view.item(0).text()
-    old_x = first.split(".grad:")[0]
+    mark, _, row = first.partition(" · ")  # an earlier call's row names its call
+    assert mark.startswith("call #")
+    old_x = row.split(".grad:")[0]
     assert old_x == "an unnamed tensor"  # no cell graphs given: no name, and never an internal id
     widget.set_cell_graphs({r.index: r.graph for r in seed_results if r.graph is not None})
     widget.set_calls(calls, graph)
     widget.seek(-1)
     texts = [widget.ledger_view.item(i).text() for i in range(widget.ledger_view.count())]
-    assert texts[0].startswith("x (cell 3).grad: None → +[6, 0, 0")
+    assert texts[0].partition(" · ")[2].startswith("x (cell 3).grad: None → +[6, 0, 0")
     assert texts[-1].startswith("x.grad: ")  # the current x keeps its plain name
     assert widget._tensor_label("t999999", 0) == "an unnamed tensor"  # never named: no id

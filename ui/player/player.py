@@ -46,6 +46,7 @@ from gradviz.backward.replay import (
     vjp_view,
 )
 from gradviz.backward.rules import node_rule
+from gradviz.backward.training import detect_loops
 from ui.player.calls import CallListModel
 from ui.player.names import TensorNames
 from ui.player.run_to import RunToMenu
@@ -83,7 +84,9 @@ class BackwardPlayer(QWidget):
         self._chip_keys: list[tuple[str, str]] | None = None  # the chips shown, to skip unchanged frames
         self._buffers_by_node: dict[str, list[tuple[str, str]]] | None = None  # the call's, by node
         self._earlier_ledger: list[str] = []
+        self._observed_ledger: list[str] = []  # changes made between the previous call and this one
         self._session_ledger: list[LedgerEntry] | None = None  # every call's .grad changes, made once per set_calls
+        self._iteration_numbers: dict[int, int] | None = None  # call index -> 1-based iteration of its loop
         self._source_lines: list[str] = []
         self._names = TensorNames()
         self._groups: GroupLookup | None = None
@@ -348,6 +351,7 @@ class BackwardPlayer(QWidget):
         self._call = -1
         self._replay = None
         self._session_ledger = None
+        self._iteration_numbers = None
         if self._calls:
             self.select_call(len(self._calls) - 1)
         else:
@@ -370,6 +374,7 @@ class BackwardPlayer(QWidget):
         self._vjp_cache = {}
         self._events_by_node = None
         self._earlier_ledger = self._ledger_before(index)
+        self._observed_ledger = self._ledger_observed(index)
         ticks = len(self._replay)
         self.slider.setTickInterval(max(1, ticks // 200))  # a tick per event, thinned past 200
         self._forget_sent()
@@ -400,16 +405,36 @@ class BackwardPlayer(QWidget):
         """The .grad changes of the calls before ``index``, as ledger rows: the session's ledger is
         built once (an external change is dated by the call that observed it, so the entries before
         ``index`` are those Ledger.from_traces(calls[:index]) gives), and a long loop shows its latest
-        EARLIER_LEDGER_ROWS changes under a line counting the rest."""
+        EARLIER_LEDGER_ROWS changes under a line counting the rest. Each row names the call (or the
+        loop's iteration) it belongs to: a loop's earlier rows read like this call's otherwise."""
         if self._session_ledger is None:
             self._session_ledger = Ledger.from_traces(self._calls).entries
         entries = self._session_ledger
         count = bisect_left([e.call for e in entries], index)
         shown = entries[max(0, count - self.EARLIER_LEDGER_ROWS) : count]
-        rows = [self._ledger_text(e) for e in shown]
+        rows = [f"{self._call_mark(e.call)} · {self._ledger_text(e)}" for e in shown]
         if count > len(shown):
             rows.insert(0, self.tr("… {n} earlier changes to .grad").format(n=count - len(shown)))
         return rows
+
+    def _ledger_observed(self, index: int) -> list[str]:
+        """Rows for the .grad changes call ``index`` found when it started (``zero_grad()`` after
+        the previous iteration): they belong to this call's part, before its first ``+=``."""
+        entries = self._session_ledger or []
+        first = bisect_left([e.call for e in entries], index)
+        last = bisect_right([e.call for e in entries], index)
+        return [self._ledger_text(e) for e in entries[first:last] if e.kind == "external"]
+
+    def _call_mark(self, index: int) -> str:
+        """How a ledger row names call ``index``: its iteration in a loop, else its number."""
+        if self._iteration_numbers is None:
+            self._iteration_numbers = {
+                it.call_index: it.index + 1 for loop in detect_loops(self._calls) for it in loop.iterations
+            }
+        iteration = self._iteration_numbers.get(index)
+        if iteration is not None:
+            return self.tr("iteration {n}").format(n=iteration)
+        return self.tr("call #{n}").format(n=index + 1)
 
     def _show_summarized(self, index: int) -> None:
         """A call of a long loop kept only as a summary: nothing to replay, say what is known."""
@@ -435,8 +460,8 @@ class BackwardPlayer(QWidget):
             lines.append(str(summary["error"]))
         lines.append(
             self.tr(
-                "Long loops keep full detail for their first and last calls only "
-                "(Limits.max_detailed_calls); pick one of those to replay it, or keep this one with "
+                "This call was kept as a summary to save memory: a long loop keeps every step of its "
+                "first and last calls only. Pick one of those to replay it, or keep this one with "
                 "Run > Record Call in Full."
             )
         )
@@ -652,6 +677,24 @@ class BackwardPlayer(QWidget):
             return None
         return self._replay.state(self._step).buffers
 
+    def grad_states(self) -> dict[str, tuple[str, dict[str, Any] | None]] | None:
+        """Each leaf's ``.grad`` at the current step, for the leaves the selected call accumulates
+        into: tensor id -> ("before", the value before this call's AccumulateGrad ran, None after
+        ``zero_grad()``) or ("after", the value it left). None when no call is selected; a leaf the
+        call does not touch is left out (its .grad does not change during the call)."""
+        if self._replay is None or self._step < 0:
+            return None
+        out: dict[str, tuple[str, dict[str, Any] | None]] = {}
+        for k, event in enumerate(self._replay.events):
+            if event.get("type") != "grad_accumulated":
+                continue
+            tensor = str(event.get("tensor_id"))
+            if k <= self._step:
+                out[tensor] = ("after", event.get("after"))
+            elif tensor not in out:
+                out[tensor] = ("before", event.get("before"))
+        return out
+
     @property
     def suggested_fix(self) -> str | None:
         return self._fix
@@ -756,8 +799,18 @@ class BackwardPlayer(QWidget):
         return lines
 
     def _show_ledger(self, state: ReplayState, animate: bool) -> None:
-        texts = self._earlier_ledger + [self._ledger_text(e) for e in state.ledger]
-        self.ledger_view.set_entries(texts, flash_last=animate and state.event.get("type") == "grad_accumulated")
+        """Earlier calls' rows (dimmed, each naming its call) above a heading for this call and
+        its rows so far; the view opens on this call's part."""
+        heading = None
+        if self._earlier_ledger:
+            heading = self.tr("This call ({mark}):").format(mark=self._call_mark(self._call))
+        current = self._observed_ledger + [self._ledger_text(e) for e in state.ledger]
+        self.ledger_view.set_entries(
+            current,
+            flash_last=animate and state.event.get("type") == "grad_accumulated",
+            earlier=self._earlier_ledger,
+            heading=heading,
+        )
 
     MAX_CHIPS = 16
 
@@ -1040,6 +1093,11 @@ class BackwardPlayer(QWidget):
 
     def _ledger_text(self, entry: LedgerEntry) -> str:
         label = self._tensor_label(entry.tensor_id, entry.call)
+        if entry.kind == "external" and entry.after is None:
+            # ``optimizer.zero_grad()`` (or ``p.grad = None``) between calls, seen by the next call
+            return self.tr("{label}.grad: {before} → None (cleared, as zero_grad() does)").format(
+                label=label, before=format_grad(entry.before)
+            )
         return f"{label}.grad: {entry.text().replace(' -> ', ' → ')}"
 
     def _snapshot_nodes(self) -> dict[str, dict[str, Any]]:

@@ -10,8 +10,17 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap
-from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gradviz.backward.replay import format_grad
 from ui.heatmap import Heatmap
@@ -413,7 +422,9 @@ class VjpPanel(QFrame):
 
 class LedgerView(QListWidget):
     """Each leaf's ``.grad`` ledger, one readable row per change (``x.grad: None → +6 → 6``,
-    wrapped when long); the newest ``+=`` flashes briefly when it appears."""
+    wrapped when long); the newest ``+=`` flashes briefly when it appears. Earlier calls' rows
+    come first, dimmed, then a heading for the call shown and its rows: the view scrolls to that
+    heading whenever the call changes, so a loop's late iteration does not open on iteration 1."""
 
     FLASH_MS = 600
 
@@ -427,21 +438,54 @@ class LedgerView(QListWidget):
         self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumHeight(48)
+        self._earlier: list[str] = []
+        self._heading: str | None = None
+        self.current_start = 0  # row of the heading (or of this call's first row)
 
-    def set_entries(self, texts: list[str], flash_last: bool) -> None:
-        if texts == self._texts:
+    def set_entries(
+        self, texts: list[str], flash_last: bool, earlier: list[str] | None = None, heading: str | None = None
+    ) -> None:
+        """``texts``: the call's own rows; ``earlier``: rows of the calls before it (dimmed);
+        ``heading``: the line between the two."""
+        earlier = list(earlier or [])
+        if texts == self._texts and earlier == self._earlier and heading == self._heading:
             return
-        grew = len(texts) > len(self._texts) and texts[: len(self._texts)] == self._texts
+        same_call = earlier == self._earlier and heading == self._heading
+        grew = same_call and len(texts) > len(self._texts) and texts[: len(self._texts)] == self._texts
         self._texts = list(texts)
+        self._earlier = earlier
+        self._heading = heading
         self.clear()
+        dim = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        for text in earlier:
+            item = QListWidgetItem(text, self)
+            item.setToolTip(text)
+            item.setForeground(dim)
+        self.current_start = self.count()
+        if heading is not None:
+            item = QListWidgetItem(heading, self)
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
         for text in texts:
             item = QListWidgetItem(text, self)
             item.setToolTip(text)
-        if grew and flash_last and self.count():
+        self.show_current()
+        if grew and self.count():
             item = self.item(self.count() - 1)
-            item.setBackground(QColor(current_theme().node_highlight))
-            self.scrollToItem(item)
-            self._timer.start(self.FLASH_MS)
+            if flash_last:
+                item.setBackground(QColor(current_theme().node_highlight))
+                self._timer.start(self.FLASH_MS)
+            self.scrollToItem(item)  # the newest row in view, the heading too while it fits
+
+    def show_current(self) -> None:
+        """Scroll so that the call's part (its heading and rows) starts at the top; the rows it
+        has not reached yet are below."""
+        if self.current_start < self.count():
+            self.scrollToItem(self.item(self.current_start), QAbstractItemView.ScrollHint.PositionAtTop)
+        elif self.count():
+            self.scrollToBottom()
 
     def flashing(self) -> bool:
         return self._timer.isActive()

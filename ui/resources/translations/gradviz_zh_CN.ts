@@ -380,6 +380,22 @@
         <source>… {n} earlier changes to .grad</source>
         <translation>… 更早的 {n} 次 .grad 改动</translation>
     </message>
+    <message>
+        <source>iteration {n}</source>
+        <translation>第 {n} 次迭代</translation>
+    </message>
+    <message>
+        <source>call #{n}</source>
+        <translation>第 {n} 次调用</translation>
+    </message>
+    <message>
+        <source>This call ({mark}):</source>
+        <translation>本次调用（{mark}）：</translation>
+    </message>
+    <message>
+        <source>{label}.grad: {before} → None (cleared, as zero_grad() does)</source>
+        <translation>{label}.grad：{before} → None（已清空，如 zero_grad() 所做）</translation>
+    </message>
 </context>
 <context>
     <name>CodeEditor</name>
@@ -852,6 +868,18 @@
 </context>
 <context>
     <name>Inspector</name>
+    <message>
+        <source>at the player&apos;s step</source>
+        <translation>播放器当前步</translation>
+    </message>
+    <message>
+        <source>before this call&apos;s AccumulateGrad</source>
+        <translation>本次调用的 AccumulateGrad 运行之前</translation>
+    </message>
+    <message>
+        <source>after this call&apos;s AccumulateGrad</source>
+        <translation>本次调用的 AccumulateGrad 运行之后</translation>
+    </message>
     <message>
         <location filename="../../ui/inspector.py" line="157" />
         <source>Click to select {node}</source>
