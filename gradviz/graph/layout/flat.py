@@ -28,7 +28,7 @@ class Rows:
 
     @classmethod
     def of(cls, rows: Sequence[Sequence[int]]) -> Rows:
-        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
         total = int(lengths.sum())
         nodes = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=total)
         starts = np.zeros(len(rows) + 1, dtype=np.int64)
@@ -59,7 +59,7 @@ class Adjacency:
 
     @classmethod
     def of(cls, lists: Sequence[Sequence[int]]) -> Adjacency:
-        degree = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+        degree = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         start = np.zeros(len(lists) + 1, dtype=np.int64)
         np.cumsum(degree, out=start[1:])
         total = int(start[-1])
