@@ -15,9 +15,10 @@ from gradviz.cli.export import ExportSource, export_main, pick_source
 from gradviz.runner.cells import load_cells
 from gradviz.runner.session import Session
 from ui.export.api import ExportRequest, export_source, frames_for
+from ui.export.caption import CAPTION_PX
 from ui.export.dialog import ExportDialog, add_export_actions
-from ui.export.drawing import FONT_PX
 from ui.export.steps import step_count
+from ui.graph.style import fonts
 
 SCRIPT = """\
 # %%
@@ -85,7 +86,10 @@ def test_svg_keeps_labels_as_text_at_their_size(qapp, source: ExportSource, tmp_
     words = {("".join(t.itertext())).strip() for t in texts}
     assert {"x", "y", "z", "s", "PowBackward0", "MulBackward0", "SumBackward0"} <= words
     label = next(t for t in texts if "".join(t.itertext()).strip() == "MulBackward0")
-    assert float(label.get("font-size")) == pytest.approx(FONT_PX)
+    # the window's node title size (9.5 pt), in CSS pixels at 96 dpi
+    assert float(label.get("font-size")) == pytest.approx(fonts().title.pointSizeF() * 96 / 72, rel=0.01)
+    caption = next(t for t in texts if "".join(t.itertext()).startswith("backward call 1"))
+    assert float(caption.get("font-size")) == pytest.approx(CAPTION_PX)
     # 96 dpi: the width in mm is the viewBox width in CSS pixels.
     width_mm = float(re.match(r"([\d.]+)mm", root.get("width")).group(1))
     view_width = float(root.get("viewBox").split()[2])
@@ -122,12 +126,16 @@ def test_animation_has_a_frame_per_step_with_held_ends(qapp, source: ExportSourc
 
 
 def test_gif_keeps_the_exact_theme_colours(qapp, source: ExportSource, tmp_path: Path) -> None:
-    """One shared palette: pale node fills and the running-node highlight survive quantisation."""
+    """One shared palette: the pale node fills and the running node's colour of a step survive
+    quantisation (the GIF frame has every main colour of the exact PNG of that step)."""
     from ui.theme import LIGHT
 
-    out = tmp_path / "c.gif"
+    out, still = tmp_path / "c.gif", tmp_path / "c3.png"
     export_source(out, source, ExportRequest("gif"))
-    wanted = {tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in (LIGHT.node_intermediate, LIGHT.node_highlight)}
+    export_source(still, source, ExportRequest("png", mode="step", step=3))
+    with Image.open(still) as im:
+        counted = sorted(im.convert("RGB").getcolors(maxcolors=1 << 20) or [], reverse=True)
+    wanted = {rgb for _, rgb in counted[:8]} | {tuple(int(LIGHT.grad_flow[i : i + 2], 16) for i in (1, 3, 5))}
     with Image.open(out) as im:
         im.seek(3)
         colours = {rgb for _, rgb in im.convert("RGB").getcolors(maxcolors=1 << 16)}

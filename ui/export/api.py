@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRectF
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from gradviz.backward.numbers import format_values
 from gradviz.backward.replay import Replay, ReplayState, vjp_view
@@ -17,6 +17,7 @@ from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
 from gradviz.language import language_for
 from ui.export.camera import ASPECT, MAX_SIDE, MAX_STILL_SIDE, Framing, frame_areas
 from ui.export.drawing import GraphDrawing
+from ui.export.grouped import GroupedDrawing
 from ui.export.sampling import MAX_FRAMES, StepSample, sample_steps
 from ui.export.steps import FrameState, final_state, state_at, states_at, step_count
 from ui.export.writers import Drawing, Frame, Progress, write_animation, write_pdf, write_png, write_svg
@@ -30,11 +31,13 @@ __all__ = [
     "export_drawing",
     "export_source",
     "frames_for",
+    "iteration_of",
+    "many_grads",
     "prepare_qt",
 ]
 
 translate = QCoreApplication.translate
-CAPTION_CHARS = 110
+CAPTION_CHARS = 140
 
 
 @dataclass
@@ -52,6 +55,8 @@ class ExportRequest:
     # a bigger graph is shown through a window that follows the running node (ui.export.camera)
     max_size: int | None = None
     max_frames: int | None = MAX_FRAMES  # an animation or handout of a longer call is sampled (None: all)
+    # the window's grouped picture (module boxes, folded loops); False: every node of the snapshot
+    grouped: bool = True
 
     def side_limit(self) -> int:
         if self.max_size is not None:
@@ -63,9 +68,10 @@ Notice = Callable[[str], None]  # told what an export left out or reframed (the 
 
 
 def prepare_qt(lang: str = "en") -> None:
-    """A GUI application (fonts need one) and the requested language's translations."""
+    """A widgets application (fonts and the window's graph scene need one) and the requested
+    language's translations."""
     if QCoreApplication.instance() is None:
-        QGuiApplication([])
+        QApplication([])
     from ui.i18n import language_switcher
 
     qt_language = language_for(lang).qt
@@ -91,12 +97,41 @@ def _event_text(state: FrameState) -> str:
     return texts.get(state.event, state.event)
 
 
-def caption_for(state: FrameState, call_number: int | None, every: int = 1) -> str:
-    """The line above each frame: which call, which step, what happened; the error once raised.
-    ``every`` > 1: the animation is sampled, and the line says so."""
+def iteration_of(snapshot: Mapping[str, Any] | None) -> tuple[int, int] | None:
+    """(iteration, of how many), 1-based, when ``snapshot`` is one iteration of a training loop
+    (gradviz.backward.training.iteration_graph marks it), else None."""
+    marked = ((snapshot or {}).get("graph") or {}).get("iteration")
+    if not isinstance(marked, Mapping):
+        return None
+    index, count = marked.get("index"), marked.get("count")
+    if not isinstance(index, int) or not isinstance(count, int):
+        return None
+    return index + 1, count
+
+
+LoopStep = Callable[[str | None], tuple[str, int, int] | None]  # node -> (loop label, step, steps)
+
+
+def caption_for(
+    state: FrameState,
+    call_number: int | None,
+    every: int = 1,
+    iteration: tuple[int, int] | None = None,
+    loop_step: LoopStep | None = None,
+) -> str:
+    """The line above each frame: which call (in a training loop: which iteration of how many),
+    which step, what happened, and which step of a loop of the script's the node belongs to; the
+    error once raised. ``every`` > 1: the animation is sampled, and the line says so."""
     call = (
         translate("Export", "backward call {0}").format(call_number) if call_number else translate("Export", "backward")
     )
+    if iteration is not None:
+        call = translate("Export", "iteration {0} of {1} (backward call {2})").format(
+            iteration[0], iteration[1], call_number
+        )
+    inside = loop_step(state.current) if loop_step is not None and state.event != "call_finished" else None
+    if inside is not None:  # the loop itself is the lit node; its label is drawn there
+        call += " · " + translate("Export", "loop step {0} of {1}").format(inside[1], inside[2])
     text = translate("Export", "{0} · step {1}/{2}: {3}").format(call, state.step, state.steps, _event_text(state))
     if every > 1:
         text += " · " + translate("Export", "sampled: 1 frame per {0} steps").format(every)
@@ -155,8 +190,20 @@ class _Notes:
         return head + ledger
 
 
-def _captioned(state: FrameState, call_number: int | None, notes: list[str], every: int = 1) -> str:
-    return "\n".join([caption_for(state, call_number, every), *notes])
+def _captioned(
+    state: FrameState,
+    call_number: int | None,
+    notes: list[str],
+    every: int = 1,
+    iteration: tuple[int, int] | None = None,
+    loop_step: LoopStep | None = None,
+) -> str:
+    return "\n".join([caption_for(state, call_number, every, iteration, loop_step), *notes])
+
+
+def many_grads() -> str:
+    """The words of a long input-buffer sum, in the export's language (ui.export.steps.sum_text)."""
+    return translate("Export", "{a} + … + {z} = {total} ({n} grads)")
 
 
 def frames_for(
@@ -167,29 +214,36 @@ def frames_for(
     snapshot: Mapping[str, Any] | None = None,
     lang: str = "en",
     sample: StepSample | None = None,
+    loop_step: LoopStep | None = None,
 ) -> list[Frame]:
     """The (state, caption) pictures a request asks for; no trace means the bare graph. A caption's
     first line says which step this is, the lines under it carry the step's numbers (``_Notes``).
-    ``sample`` (mode "all"): only those steps, each caption saying the animation is sampled."""
+    ``sample`` (mode "all"): only those steps, each caption saying the animation is sampled.
+    ``loop_step`` (ui.export.grouped.GroupedDrawing.loop_step): the caption names the loop step."""
     if trace is None or mode == "graph":
         if mode in ("step", "all"):
             raise ExportError("the script makes no backward() call, so there are no steps to show")
         return [(None, None)]
     notes = _Notes(trace, snapshot, lang)
+    iteration = iteration_of(snapshot)
+    many = many_grads()
     if mode == "all":
         steps = sample.steps if sample is not None else range(step_count(trace))
         every = sample.stride if sample is not None and sample.sampled else 1
-        states = states_at(trace, steps, snapshot)
-        return [(s, _captioned(s, call_number, notes.at(k), every)) for k, s in zip(steps, states, strict=True)]
+        states = states_at(trace, steps, snapshot, many)
+        return [
+            (s, _captioned(s, call_number, notes.at(k), every, iteration, loop_step))
+            for k, s in zip(steps, states, strict=True)
+        ]
     if mode == "step":
         last = step_count(trace) - 1
         if step is None or not 0 <= step <= last:
             which = f"call {call_number}" if call_number else "this call"
             raise ExportError(f"there is no step {step}: {which} has steps 0..{last}")
-        state = state_at(trace, step, snapshot)
-        return [(state, _captioned(state, call_number, notes.at(step)))]
-    final = final_state(trace, snapshot)
-    return [(final, _captioned(final, call_number, notes.at(step_count(trace) - 1)))]
+        state = state_at(trace, step, snapshot, many)
+        return [(state, _captioned(state, call_number, notes.at(step), 1, iteration, loop_step))]
+    final = final_state(trace, snapshot, many)
+    return [(final, _captioned(final, call_number, notes.at(step_count(trace) - 1), iteration=iteration))]
 
 
 def resolve_theme(theme: str | Theme) -> Theme:
@@ -217,7 +271,7 @@ def export_drawing(
     fmt = request.fmt
     framing = None
     scale = request.scale
-    if isinstance(drawing, GraphDrawing) and request.area is None and fmt in ("png", *ANIMATIONS):
+    if isinstance(drawing, GraphDrawing | GroupedDrawing) and request.area is None and fmt in ("png", *ANIMATIONS):
         states = [state for state, _ in frames]
         aspect = ASPECT if fmt in ANIMATIONS else None
         framing = frame_areas(drawing, states, [c for _, c in frames], request.scale, request.side_limit(), aspect)
@@ -235,8 +289,8 @@ def export_drawing(
             size = drawing.bounds([c for _, c in frames]) if request.area is None else request.area
             text = translate(
                 "Export",
-                "the drawing is {0} x {1} units; PDF pages are at most 200 in a side, so each picture is split "
-                "over {2} pages",
+                "the drawing is {0} x {1} px (96 px an inch); a PDF page is at most 200 inches (19,200 px) a side, "
+                "so each picture is split over {2} pages",
             )
             notice(text.format(f"{size.width():,.0f}", f"{size.height():,.0f}", pages // len(frames)))
         return pages
@@ -297,10 +351,24 @@ def export_source(
         mode = "all" if source.trace is not None else "graph"  # an animation is every step, or one still
     if mode == "all" and source.trace is not None:  # an animation or a PDF handout
         sample = sample_steps(source.trace, request.max_frames)
+    # the window's picture: module boxes and loops grouped, folded by its default rules
+    drawing: GroupedDrawing | GraphDrawing
+    if request.grouped:
+        drawing = GroupedDrawing(source.snapshot, request.view, resolve_theme(request.theme))
+    else:
+        drawing = GraphDrawing(source.snapshot, request.view)
     frames = frames_for(
-        source.trace, source.call_number, mode, request.step, source.snapshot, request.lang, sample=sample
+        source.trace,
+        source.call_number,
+        mode,
+        request.step,
+        source.snapshot,
+        request.lang,
+        sample=sample,
+        loop_step=drawing.loop_step if isinstance(drawing, GroupedDrawing) else None,
     )
-    drawing = GraphDrawing(source.snapshot, request.view)
+    if isinstance(drawing, GroupedDrawing):
+        drawing.fit(state for state, _ in frames)
     written = export_drawing(path, drawing, frames, request, progress, notice)
     if sample is not None and sample.sampled and notice is not None:
         notice(_sample_note(sample))

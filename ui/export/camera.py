@@ -11,21 +11,43 @@ follow the grads travelling. The caption band stays on top of every frame.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF
 
-from ui.export.drawing import FONT_PX, MARGIN, GraphDrawing
+from ui.export.drawing import FONT_PX, MARGIN
 from ui.export.steps import FrameState
 
-__all__ = ["ASPECT", "MAX_SIDE", "MAX_STILL_SIDE", "READABLE_PX", "Framing", "frame_areas"]
+__all__ = ["ASPECT", "MAX_SIDE", "MAX_STILL_SIDE", "READABLE_PX", "Framed", "Framing", "frame_areas"]
 
 MAX_SIDE = 1920  # px, each side of an animation frame (the default; ExportRequest.max_size changes it)
 MAX_STILL_SIDE = 8192  # px, each side of a single PNG picture
 ASPECT = 9 / 16  # height : width of a following frame at most
 DEAD_ZONE = 0.2  # the camera moves once the followed node comes this close (as a share) to an edge
 READABLE_PX = 9.0  # smallest label size on screen a learner reads without zooming (issue 15's floor)
+
+
+class _Placed(Protocol):
+    @property
+    def rect(self) -> QRectF: ...
+
+
+class Framed(Protocol):
+    """What the camera reads of a drawing (ui.export.drawing.GraphDrawing, ui.export.grouped.GroupedDrawing)."""
+
+    @property
+    def graph_rect(self) -> QRectF: ...
+
+    @property
+    def nodes(self) -> Mapping[str, _Placed]: ...
+
+    def bounds(self, captions: Sequence[str | None] = ()) -> QRectF: ...
+
+    def node_rect(self, node_id: str | None) -> QRectF | None: ...
+
+    def node_label(self, node_id: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -47,11 +69,11 @@ class Framing:
         return max(1, round(area.width() * self.scale)), max(1, round(area.height() * self.scale))
 
 
-def _target(drawing: GraphDrawing, state: FrameState | None) -> QRectF | None:
+def _target(drawing: Framed, state: FrameState | None) -> QRectF | None:
     return drawing.node_rect(state.current) if state is not None else None
 
 
-def _outputs_rect(drawing: GraphDrawing) -> QRectF | None:
+def _outputs_rect(drawing: Framed) -> QRectF | None:
     """Where backward starts when no step says so: the lowest node (the layout runs top to bottom,
     the loss is drawn last)."""
     if not drawing.nodes:
@@ -66,7 +88,7 @@ def _clamp(centre: float, half: float, low: float, high: float) -> float:
 
 
 def frame_areas(
-    drawing: GraphDrawing,
+    drawing: Framed,
     states: Sequence[FrameState | None],
     captions: Sequence[str | None],
     scale: float,

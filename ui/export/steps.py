@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradviz.backward.replay import Replay, ReplayState, format_grad, short_name
+from gradviz.backward.replay import InputBuffer, Replay, ReplayState, format_grad, short_name
 
 __all__ = [
     "DONE",
@@ -25,7 +25,11 @@ __all__ = [
     "state_at",
     "states_at",
     "step_count",
+    "sum_text",
 ]
+
+SUM_TERMS = 4  # a buffer with more grads than this reads "a + … + z = total (n grads)", as the player shows it
+MANY_GRADS = "{a} + … + {z} = {total} ({n} grads)"  # the words; the export passes its translation
 
 PENDING = "pending"
 RUNNING = "running"
@@ -45,6 +49,8 @@ class FrameState:
     edge_grads: set[tuple[str, str, int]] = field(default_factory=set)
     edge_texts: dict[tuple[str, str, int], str] = field(default_factory=dict)  # the grad on each such edge
     input_sums: dict[str, str] = field(default_factory=dict)  # node -> "2.25 + 2.25 = 4.5" where grads added up
+    # the same sums by (node, output number), as the app's canvas places them (ui.graph.scene)
+    buffer_sums: dict[tuple[str, int], str] = field(default_factory=dict)
     accumulated: set[str] = field(default_factory=set)  # tensor ids whose .grad (or captured grad) is set
     freed: dict[str, list[str]] = field(default_factory=dict)  # node id -> freed saved attrs
     current: str | None = None
@@ -53,12 +59,29 @@ class FrameState:
     error: str | None = None  # "RuntimeError: ..." once raised
 
 
+def sum_text(buffer: InputBuffer, many: str = MANY_GRADS) -> str:
+    """``2.25 + 2.25 = 4.5``; a weight used 300 times reads ``1.144 + … + 3.4e-14 = 3.005 (300
+    grads)`` (``many`` holds the words), the text ui.player.player writes on the canvas."""
+    grads = buffer.contributions
+    if len(grads) <= SUM_TERMS:
+        return buffer.text()
+    first, last = (format_grad(c.value) for c in (grads[0], grads[-1]))
+    return many.format(
+        a=f"({first})" if first.startswith("-") else first,
+        z=f"({last})" if last.startswith("-") else last,
+        total=format_grad(buffer.total),
+        n=len(grads),
+    )
+
+
 class _GradTexts:
     """Each edge grad's text, formatted once: replay states share their grad dicts from step to
     step, so a 2,400-step call formats each grad once instead of once per later frame."""
 
-    def __init__(self) -> None:
+    def __init__(self, many: str = MANY_GRADS) -> None:
         self._texts: dict[tuple[str, str, int], tuple[Mapping[str, Any], str]] = {}
+        self._sums: dict[tuple[str, int], tuple[InputBuffer, str]] = {}
+        self.many = many
 
     def text(self, key: tuple[str, str, int], value: Mapping[str, Any]) -> str:
         cached = self._texts.get(key)
@@ -66,6 +89,14 @@ class _GradTexts:
             return cached[1]
         text = format_grad(value)
         self._texts[key] = (value, text)
+        return text
+
+    def sum(self, key: tuple[str, int], buffer: InputBuffer) -> str:
+        cached = self._sums.get(key)
+        if cached is not None and cached[0] is buffer:
+            return cached[1]
+        text = sum_text(buffer, self.many)
+        self._sums[key] = (buffer, text)
         return text
 
 
@@ -82,9 +113,11 @@ def _convert(
         if value is not None:
             frame.edge_grads.add((receiver, sender, slot))
             frame.edge_texts[(receiver, sender, slot)] = texts.text((sender, receiver, slot), value)
-    for (receiver, _), buffer in state.input_buffers.items():
+    for (receiver, output_nr), buffer in state.input_buffers.items():
         if len(buffer.contributions) > 1:
-            frame.input_sums[receiver] = buffer.text()
+            text = texts.sum((receiver, output_nr), buffer)
+            frame.input_sums[receiver] = text
+            frame.buffer_sums[(receiver, output_nr)] = text
     frame.accumulated = {t for t, g in state.leaf_grads.items() if g is not None}
     frame.accumulated.update(t for t, g in state.captured.items() if g is not None)
     for (node, attr), alive in state.buffers.items():
@@ -124,19 +157,24 @@ def frame_states(trace: Mapping[str, Any], snapshot: Mapping[str, Any] | None = 
 
 
 def states_at(
-    trace: Mapping[str, Any], steps: Sequence[int], snapshot: Mapping[str, Any] | None = None
+    trace: Mapping[str, Any], steps: Sequence[int], snapshot: Mapping[str, Any] | None = None, many: str = MANY_GRADS
 ) -> list[FrameState]:
-    """States for ``steps`` (ascending): a sampled animation converts only the frames it draws."""
+    """States for ``steps`` (ascending): a sampled animation converts only the frames it draws.
+    ``many``: the words of a long sum (``sum_text``)."""
     replay, names = _replay(trace, snapshot)
-    texts = _GradTexts()
+    texts = _GradTexts(many)
     return [_convert(replay.state(k), replay, names, texts) for k in steps]
 
 
-def state_at(trace: Mapping[str, Any], step: int, snapshot: Mapping[str, Any] | None = None) -> FrameState:
+def state_at(
+    trace: Mapping[str, Any], step: int, snapshot: Mapping[str, Any] | None = None, many: str = MANY_GRADS
+) -> FrameState:
     replay, names = _replay(trace, snapshot)
-    return _convert(replay.state(step), replay, names)
+    return _convert(replay.state(step), replay, names, _GradTexts(many))
 
 
-def final_state(trace: Mapping[str, Any], snapshot: Mapping[str, Any] | None = None) -> FrameState:
+def final_state(
+    trace: Mapping[str, Any], snapshot: Mapping[str, Any] | None = None, many: str = MANY_GRADS
+) -> FrameState:
     """The state once the call is over (its last step)."""
-    return state_at(trace, step_count(trace) - 1, snapshot)
+    return state_at(trace, step_count(trace) - 1, snapshot, many)

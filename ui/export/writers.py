@@ -238,25 +238,49 @@ def _to_pillow(image: QImage, alpha: bool = True) -> Image.Image:
     return picture.copy() if picture.readonly else picture  # own the pixels: the QImage may go away
 
 
-def _shared_palette(pictures: list[Image.Image], theme: Theme) -> list[Image.Image]:
-    """GIF frames on one palette, built from the first, middle and last frames side by side plus
-    a swatch of every theme colour (so a state seen in only one frame keeps its exact colour).
-    Per-frame palettes would let Pillow's frame differencing mix entries of different palettes."""
+def _shared_palette(samples: list[Image.Image], theme: Theme) -> list[tuple[int, int, int]]:
+    """One palette for every GIF frame: every theme colour, then the sample frames' (the first,
+    middle and last) most common colours, exactly. A drawing is flat fills, lines and text, so a
+    few hundred colours cover nearly every pixel and a fill is never shifted to a neighbouring
+    shade; the rest (antialiasing) go to the nearest entry. Per-frame palettes would let Pillow's
+    frame differencing mix entries of different palettes."""
+    wanted: dict[tuple[int, int, int], None] = {}
+    for hex_colour in theme.as_dict().values():
+        if isinstance(hex_colour, str) and hex_colour.startswith("#") and len(hex_colour) == 7:
+            wanted[(int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16))] = None
+    counts: dict[tuple[int, int, int], int] = {}
+    for picture in samples:
+        for count, colour in picture.convert("RGB").getcolors(maxcolors=picture.width * picture.height) or []:
+            rgb = cast("tuple[int, int, int]", colour)
+            counts[rgb] = counts.get(rgb, 0) + count
+    for rgb in sorted(counts, key=counts.__getitem__, reverse=True):
+        if len(wanted) >= 256:
+            break
+        wanted.setdefault(rgb, None)
+    return list(wanted)[:256]
+
+
+def _to_palette(picture: Image.Image, colours: list[tuple[int, int, int]]) -> Image.Image:
+    """``picture`` in palette mode on ``colours``: each pixel the nearest entry, a colour in the
+    palette exactly itself (Pillow's own mapping goes through a coarse colour cache and shifts
+    pale fills by a shade)."""
+    import numpy as np
     from PIL import Image
 
-    samples = [pictures[0], pictures[len(pictures) // 2], pictures[-1]]
-    swatch = [c for c in theme.as_dict().values() if isinstance(c, str) and c.startswith("#")]
-    height = max(p.height for p in samples)
-    sample = Image.new("RGB", (sum(p.width for p in samples) + 8 * len(swatch), height))
-    x = 0
-    for picture in samples:
-        sample.paste(picture, (x, 0))
-        x += picture.width
-    for colour in swatch:
-        sample.paste(colour, (x, 0, x + 8, height))
-        x += 8
-    palette = sample.quantize(colors=255, method=Image.Quantize.FASTOCTREE)
-    return [p.quantize(palette=palette, dither=Image.Dither.NONE) for p in pictures]
+    rgb = np.asarray(picture.convert("RGB"), dtype=np.int32)
+    packed = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    unique, inverse = np.unique(packed.ravel(), return_inverse=True)
+    table = np.array(colours, dtype=np.int32)
+    seen = np.stack([(unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1)
+    nearest = np.empty(len(unique), dtype=np.uint8)
+    for start in range(0, len(unique), 4096):  # bounded memory for a frame of many shades
+        part = seen[start : start + 4096]
+        distance = ((part[:, None, :] - table[None, :, :]) ** 2).sum(axis=2)
+        nearest[start : start + 4096] = distance.argmin(axis=1)
+    out = Image.fromarray(nearest[inverse].reshape(packed.shape), mode="P")
+    flat = [channel for colour in colours for channel in colour]
+    out.putpalette(flat + flat[-3:] * (256 - len(colours)))
+    return out
 
 
 def write_animation(
@@ -283,15 +307,29 @@ def write_animation(
         raise ExportError("nothing to export")
     if areas is not None and len(areas) != len(frames):
         raise ExportError(f"{len(frames)} frames but {len(areas)} camera areas")
+
     rect = area or drawing.bounds([caption for _, caption in frames])
-    pictures = []
-    for i, frame in enumerate(frames):
+
+    def picture(i: int) -> Image.Image:
         where = areas[i] if areas is not None else rect
-        pictures.append(_to_pillow(render_image(drawing, theme, frame, scale=scale, area=where), alpha=fmt != "gif"))
+        return _to_pillow(render_image(drawing, theme, frames[i], scale=scale, area=where), alpha=fmt != "gif")
+
+    # A GIF frame is kept as one palette byte a pixel, not three: the palette comes from sample
+    # frames first, then each frame is quantized as soon as it is drawn (a 116-frame GIF held
+    # 700 MB of RGB frames before).
+    palette = None
+    samples: dict[int, Image.Image] = {}
+    if fmt == "gif":
+        samples = {i: picture(i) for i in sorted({0, len(frames) // 2, len(frames) - 1})}
+        palette = _shared_palette(list(samples.values()), theme)
+    pictures = []
+    for i in range(len(frames)):
+        drawn = samples.pop(i, None) or picture(i)
+        if palette is not None:
+            drawn = _to_palette(drawn, palette)
+        pictures.append(drawn)
         if progress is not None:
             progress(i + 1, len(frames))
-    if fmt == "gif":
-        pictures = _shared_palette(pictures, theme)
     durations = frame_durations(len(pictures))
     options: dict[str, object] = {"save_all": True, "append_images": pictures[1:], "duration": durations, "loop": 0}
     if fmt == "gif":
