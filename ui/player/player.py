@@ -153,10 +153,8 @@ class BackwardPlayer(QWidget):
         # The number box jumps straight to call #N (a loop's 20,000th); the list shows titles.
         self.call_number = QSpinBox(self)
         self.call_number.setObjectName("backwardCallNumber")
-        self.call_number.setPrefix("#")
-        self.call_number.setRange(1, 1)
         self.call_number.setKeyboardTracking(False)  # typing "19999" picks once, not five times
-        self.call_number.valueChanged.connect(lambda n: self._on_row(n - 1))
+        self.call_number.valueChanged.connect(self._on_call_number)
         calls_row.addWidget(self.call_number)
         self.call_model = CallListModel(lambda row: self._call_title(row, self._calls[row]), self)
         self.call_box = QComboBox(self)
@@ -223,7 +221,30 @@ class BackwardPlayer(QWidget):
         self.speed_box.setToolTip(self.tr("Playback speed"))
         self.calls_label.setText(self.tr("Backward call:"))
         self.call_number.setToolTip(self.tr("Go to backward call number N"))
+        self._show_call_count()
         self.call_box.setToolTip(self.tr("Which backward() call to replay (✗: it raised an error)"))
+
+    def _show_call_count(self) -> None:
+        """The number box: "#k / n", or "no backward call yet" (never "#1 / 0") before any call."""
+        count = len(self._calls)
+        box = self.call_number
+        box.blockSignals(True)
+        if count:
+            box.setSpecialValueText("")
+            box.setPrefix("#")
+            box.setSuffix(f" / {count}")
+            box.setRange(1, count)
+        else:
+            box.setPrefix("")
+            box.setSuffix("")
+            box.setRange(0, 0)  # the minimum shows the special text
+            box.setSpecialValueText(self.tr("no backward call yet"))
+        box.setEnabled(count > 0)
+        box.blockSignals(False)
+
+    def _on_call_number(self, number: int) -> None:
+        if number >= 1:
+            self._on_row(number - 1)
 
     def _speed_text(self, speed: Speed) -> str:
         if speed.seconds is not None:
@@ -244,6 +265,9 @@ class BackwardPlayer(QWidget):
         scroll.setMinimumWidth(200)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps instead
         body = QWidget(scroll)
+        # as wide as the visible area whatever a line asks for: every label wraps (a zh title has no
+        # spaces to wrap at and a long one widened the body past the right edge, cut off there)
+        body.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bv = QVBoxLayout(body)
         bv.setContentsMargins(0, 0, 0, 0)
         self.error_box = QFrame(body)
@@ -344,10 +368,7 @@ class BackwardPlayer(QWidget):
         self.call_box.blockSignals(True)
         self.call_model.set_count(len(self._calls))
         self.call_box.blockSignals(False)
-        self.call_number.blockSignals(True)
-        self.call_number.setRange(1, max(1, len(self._calls)))
-        self.call_number.setSuffix(f" / {len(self._calls)}")
-        self.call_number.blockSignals(False)
+        self._show_call_count()
         self._call = -1
         self._replay = None
         self._session_ledger = None

@@ -385,6 +385,10 @@
         <translation>第 {n} 次迭代</translation>
     </message>
     <message>
+        <source>no backward call yet</source>
+        <translation>还没有反向调用</translation>
+    </message>
+    <message>
         <source>call #{n}</source>
         <translation>第 {n} 次调用</translation>
     </message>
