@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
 from ui.training.curve import CONTEXT
-from ui.training.panel import TrainingPanel
+from ui.training.panel import TrainingPanel, all_iterations_tip
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -36,13 +36,8 @@ class _DockTitle(QObject):
     def retranslate(self) -> None:
         self._dock.setWindowTitle(QCoreApplication.translate(CONTEXT, "Training loop"))
         self._all_iterations.setText(QCoreApplication.translate(CONTEXT, "All Iterations of a Loop"))
-        tip = QCoreApplication.translate(
-            CONTEXT,
-            "Draw the graphs of every iteration kept in full together, as the cell left them; "
-            "the player still replays the chosen iteration's backward() on them",
-        )
-        self._all_iterations.setToolTip(tip)
-        self._all_iterations.setStatusTip(tip)
+        self._all_iterations.setToolTip(all_iterations_tip())
+        self._all_iterations.setStatusTip(all_iterations_tip())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._dock and event.type() == QEvent.Type.LanguageChange:
@@ -78,7 +73,7 @@ def _install(window: MainWindow) -> TrainingPanel:
         | QDockWidget.DockWidgetFeature.DockWidgetClosable
         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
     )
-    # View > All Iterations of a Loop: the same switch as the panel's "All iterations" button.
+    # View > All Iterations of a Loop: the same switch as the panel's "All iterations" box.
     all_iterations = QAction(window)
     all_iterations.setObjectName("allIterationsAction")
     all_iterations.setCheckable(True)

@@ -40,6 +40,15 @@ from ui.theme import Theme, current_theme, theme_manager
 from ui.training.curve import CONTEXT, LossCurve, format_loss
 
 
+def all_iterations_tip() -> str:
+    """What "All iterations" does (the panel's box and the View menu's action say the same)."""
+    return QCoreApplication.translate(
+        CONTEXT,
+        "Draw the graphs of every iteration kept in full together, as the cell left them; "
+        "the player still replays the chosen iteration's backward() on them",
+    )
+
+
 class TrainingPanel(QWidget):
     iteration_selected = Signal(int)  # index within the current loop
     record_requested = Signal(int)  # backward-call index of a summarised iteration to record in full
@@ -466,12 +475,7 @@ class TrainingPanel(QWidget):
         self.next_button.setToolTip(self.tr("Next iteration"))
         self.slider.setToolTip(self.tr("Iteration: draws its own graph and replays its backward() call"))
         self.all_button.setText(self.tr("All iterations"))
-        self.all_button.setToolTip(
-            self.tr(
-                "Draw the graphs of every iteration kept in full together, as the cell left them; "
-                "the player still replays the chosen iteration's backward() on them"
-            )
-        )
+        self.all_button.setToolTip(all_iterations_tip())
         self.empty.setText(
             self.tr("No training loop yet: a loop appears here when the same backward() line runs more than once.")
         )
