@@ -264,8 +264,10 @@ def test_earlier_calls_ledger_is_the_same_and_bounded(qtbot, monkeypatch):
     qtbot.addWidget(widget)
     widget.set_calls(calls, graph)
     for index in range(len(calls)):
-        expected = [widget._ledger_text(e) for e in Ledger.from_traces(calls[:index]).entries]
+        entries = Ledger.from_traces(calls[:index]).entries
+        expected = [f"{widget._call_mark(e.call)} · {widget._ledger_text(e)}" for e in entries]
         assert widget._ledger_before(index) == expected  # externals (zero_) included, dated alike
+        assert all(row.startswith(f"iteration {e.call + 1} · ") for row, e in zip(expected, entries, strict=True))
     monkeypatch.setattr(BackwardPlayer, "EARLIER_LEDGER_ROWS", 3)
     rows = widget._ledger_before(len(calls) - 1)
     total = len(Ledger.from_traces(calls[:-1]).entries)
