@@ -99,7 +99,7 @@ def screenshot_main(argv: list[str] | None = None) -> int:
         type=call_request,
         metavar="N|CELL:N",
         help="keep backward call N of the script (or call N of cell CELL) in full, so that a long loop's "
-        "iteration kept as a summary can be shown; --call defaults to it; repeatable",
+        "iteration kept as a summary can be shown; one N (not CELL:N) is also the default --call; repeatable",
     )
     args = parser.parse_args(argv)
     if args.call is None:
