@@ -161,6 +161,9 @@ from gradviz.autograd.ops.split_ops import narrow as narrow
 from gradviz.autograd.ops.split_ops import split as split
 from gradviz.autograd.ops.split_ops import tril as tril
 from gradviz.autograd.ops.split_ops import triu as triu
+from gradviz.autograd.ops.stacking import atleast_1d as atleast_1d
+from gradviz.autograd.ops.stacking import atleast_2d as atleast_2d
+from gradviz.autograd.ops.stacking import atleast_3d as atleast_3d
 from gradviz.autograd.ops.stacking import column_stack as column_stack
 from gradviz.autograd.ops.stacking import diag as diag
 from gradviz.autograd.ops.stacking import dstack as dstack

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from gradviz.autograd.types import DTypeLike
 
 __all__ = [
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
     "column_stack",
     "diag",
     "dstack",
@@ -77,6 +80,40 @@ def _at_least(t: Tensor, ndim: int) -> Tensor:
         t = F.unsqueeze(t, 0)
         return F.unsqueeze(t, -1) if ndim == 3 else t
     return F.unsqueeze(t, -1)
+
+
+def _at_least_all(name: str, ndim: int, tensors: tuple[object, ...]) -> Tensor | tuple[Tensor, ...]:
+    """torch.atleast_Nd: one tensor in, one out; several (or a list or tuple of them), a tuple."""
+    items: tuple[object, ...] = tensors
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        items = tuple(tensors[0])
+    for item in items:
+        if not isinstance(item, _registry.Tensor):
+            kind = type(item).__name__
+            raise TypeError(
+                f"{name}() received an invalid combination of arguments - got ({kind}), but expected one of:\n"
+                " * (Tensor input)\n"
+                f"      didn't match because some of the arguments have invalid types: (!{kind}!)\n"
+                " * (tuple of Tensors tensors)\n"
+                f"      didn't match because some of the arguments have invalid types: (!{kind}!)\n"
+            )
+    grown = tuple(_at_least(cast("Tensor", t), ndim) for t in items)
+    return grown[0] if len(tensors) == 1 and items is tensors else grown
+
+
+def atleast_1d(*tensors: object) -> Tensor | tuple[Tensor, ...]:
+    """torch.atleast_1d: a 0-d tensor as a 1-element vector, others as they are."""
+    return _at_least_all("atleast_1d", 1, tensors)
+
+
+def atleast_2d(*tensors: object) -> Tensor | tuple[Tensor, ...]:
+    """torch.atleast_2d: numbers as 1 x 1, vectors as one row, others as they are."""
+    return _at_least_all("atleast_2d", 2, tensors)
+
+
+def atleast_3d(*tensors: object) -> Tensor | tuple[Tensor, ...]:
+    """torch.atleast_3d: a vector as 1 x n x 1, a matrix as m x n x 1, others as they are."""
+    return _at_least_all("atleast_3d", 3, tensors)
 
 
 def hstack(tensors: Sequence[Tensor]) -> Tensor:

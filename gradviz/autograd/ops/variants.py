@@ -483,7 +483,10 @@ VARIANTS = VariantTable(
             method_aliases=("swapdims",),
         ),
         OpVariants("vstack", stacking.vstack, function=True, function_aliases=("row_stack",)),
-        *[OpVariants(name, getattr(stacking, name), function=True) for name in ("hstack", "dstack", "column_stack")],
+        *[
+            OpVariants(name, getattr(stacking, name), function=True)
+            for name in ("hstack", "dstack", "column_stack", "atleast_1d", "atleast_2d", "atleast_3d")
+        ],
         *[OpVariants(name, getattr(stacking, name), function=True) for name in ("tril_indices", "triu_indices")],
         OpVariants("einsum", einsum.einsum, function=True),
         OpVariants("diagonal", einsum.diagonal, function=True, method=True),

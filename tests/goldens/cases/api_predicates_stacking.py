@@ -120,3 +120,13 @@ torch.ones(6).unflatten(0, (2, 2))
 torch.ones(6).unflatten(0, ())
 # %% trace of a bool matrix
 torch.trace(torch.ones(2, 2, dtype=torch.bool))
+# %% atleast_1d, atleast_2d, atleast_3d
+s0 = torch.tensor(2.0, requires_grad=True)
+print(torch.atleast_1d(s0), torch.atleast_2d(s0), torch.atleast_3d(s0).shape, torch.atleast_1d(v) is v)
+print(torch.atleast_2d(v), torch.atleast_3d(v).shape, torch.atleast_3d(x).shape, torch.atleast_3d(x).grad_fn)
+print(torch.atleast_1d(s0, v), torch.atleast_2d([s0, v]), type(torch.atleast_1d((s0,))).__name__, torch.atleast_1d())
+print(torch.atleast_3d(torch.ones(2, 3, 4, 5)).shape)
+torch.atleast_3d(v).sum().backward()
+print(v.grad)
+# %% atleast_1d of a number
+torch.atleast_1d(3.0)
