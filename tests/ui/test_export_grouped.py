@@ -16,6 +16,7 @@ from gradviz.runner.session import Session
 from ui.export.api import ExportRequest, export_source, frames_for
 from ui.export.grouped import GroupedDrawing
 from ui.export.sampling import MAX_FRAMES, sample_steps
+from ui.export.steps import short_values
 from ui.export.writers import render_image
 from ui.theme import LIGHT
 
@@ -164,3 +165,11 @@ def test_flat_export_is_still_available(qapp, loop: ExportSource, tmp_path: Path
     export_source(out, loop, ExportRequest("svg", grouped=False))
     texts = _svg_texts(out)
     assert LOOP_TITLE not in texts and texts.count("TanhBackward0") == 300
+
+
+def test_vector_grads_in_chips_keep_their_first_numbers() -> None:
+    assert short_values("[0.0007905, 0.02251, -0.01746, 0.08485, 0.001285, …]") == "[0.0007905, 0.02251, …]"
+    assert short_values("[[1, 2, 3], [4, 5, 6]]") == "[[1, 2, …]]"
+    assert short_values("[1, 2]") == "[1, 2]"
+    assert short_values("3.005") == "3.005"
+    assert short_values("[-0.2 .. 0.3] shape [3, 8]") == "[-0.2 .. 0.3] shape [3, 8]"

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from ui.export.caption import CaptionBand
 from ui.export.drawing import FONT_PX, MARGIN
-from ui.export.steps import ERROR, RUNNING, FrameState
+from ui.export.steps import ERROR, RUNNING, FrameState, short_values
 from ui.graph.edges import InputSumItem
 from ui.graph.scene import GraphScene
 from ui.graph.style import palette_for
@@ -177,7 +177,9 @@ class GroupedDrawing:
             current = state.current
             if current is not None and states.get(current) != ERROR and state.event != "call_finished":
                 states[current] = RUNNING  # the node this step is about (its group, if folded)
-            edges, sums = dict(state.edge_texts), dict(state.buffer_sums)
+            # converging edges' pills sit side by side: a vector keeps its first numbers
+            edges = {key: short_values(text) for key, text in state.edge_texts.items()}
+            sums = dict(state.buffer_sums)
             freed = {(node, attr) for node, attrs in state.freed.items() for attr in attrs}
         node_changes = {k: v for k, v in states.items() if self._sent_states.get(k) != v}
         node_changes.update({k: "idle" for k in self._sent_states if k not in states})

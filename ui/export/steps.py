@@ -22,6 +22,7 @@ __all__ = [
     "FrameState",
     "final_state",
     "frame_states",
+    "short_values",
     "state_at",
     "states_at",
     "step_count",
@@ -59,19 +60,35 @@ class FrameState:
     error: str | None = None  # "RuntimeError: ..." once raised
 
 
+SUM_NUMBERS = 2  # numbers a vector keeps in a sum chip ("[0.066, 0.239, …]"); the ledger has them all
+
+
+def short_values(text: str, keep: int = SUM_NUMBERS) -> str:
+    """A formatted grad with at most ``keep`` numbers of its first row: ``[0.066, 0.239, …]``,
+    ``[[1, 2, …]]``; a scalar or a summary (``[-0.2 .. 0.3] shape [3, 8]``) as it is."""
+    opened = len(text) - len(text.lstrip("["))
+    if not opened or ".." in text:
+        return text
+    head = text[opened:].split("]", 1)[0]
+    numbers = head.split(", ")
+    if len(numbers) <= keep and text.count("[") == opened:
+        return text
+    return "[" * opened + ", ".join([n for n in numbers[:keep] if n != "…"] + ["…"]) + "]" * opened
+
+
 def sum_text(buffer: InputBuffer, many: str = MANY_GRADS) -> str:
     """``2.25 + 2.25 = 4.5``; a weight used 300 times reads ``1.144 + … + 3.4e-14 = 3.005 (300
-    grads)`` (``many`` holds the words), the text ui.player.player writes on the canvas."""
+    grads)`` (``many`` holds the words), the text ui.player.player writes on the canvas; vectors
+    keep their first numbers (``short_values``) so a chip stays a chip."""
     grads = buffer.contributions
+    total = short_values(format_grad(buffer.total))
+    terms = [short_values(format_grad(c.value)) for c in grads]
+    terms = [f"({t})" if t.startswith("-") else t for t in terms]
+    if len(grads) < 2:
+        return total
     if len(grads) <= SUM_TERMS:
-        return buffer.text()
-    first, last = (format_grad(c.value) for c in (grads[0], grads[-1]))
-    return many.format(
-        a=f"({first})" if first.startswith("-") else first,
-        z=f"({last})" if last.startswith("-") else last,
-        total=format_grad(buffer.total),
-        n=len(grads),
-    )
+        return " + ".join(terms) + f" = {total}"
+    return many.format(a=terms[0], z=terms[-1], total=total, n=len(grads))
 
 
 class _GradTexts:

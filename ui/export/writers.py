@@ -260,27 +260,38 @@ def _shared_palette(samples: list[Image.Image], theme: Theme) -> list[tuple[int,
     return list(wanted)[:256]
 
 
-def _to_palette(picture: Image.Image, colours: list[tuple[int, int, int]]) -> Image.Image:
-    """``picture`` in palette mode on ``colours``: each pixel the nearest entry, a colour in the
-    palette exactly itself (Pillow's own mapping goes through a coarse colour cache and shifts
-    pale fills by a shade)."""
-    import numpy as np
-    from PIL import Image
+class _PaletteMap:
+    """Maps frames onto one palette: each pixel the nearest entry, a colour in the palette exactly
+    itself (Pillow's own mapping goes through a coarse colour cache and shifts pale fills by a
+    shade). The answer for every colour seen is kept in a 2^24 lookup table, so a frame costs two
+    array look-ups; only colours new to the animation are matched against the palette."""
 
-    rgb = np.asarray(picture.convert("RGB"), dtype=np.int32)
-    packed = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
-    unique, inverse = np.unique(packed.ravel(), return_inverse=True)
-    table = np.array(colours, dtype=np.int32)
-    seen = np.stack([(unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1)
-    nearest = np.empty(len(unique), dtype=np.uint8)
-    for start in range(0, len(unique), 4096):  # bounded memory for a frame of many shades
-        part = seen[start : start + 4096]
-        distance = ((part[:, None, :] - table[None, :, :]) ** 2).sum(axis=2)
-        nearest[start : start + 4096] = distance.argmin(axis=1)
-    out = Image.fromarray(nearest[inverse].reshape(packed.shape), mode="P")
-    flat = [channel for colour in colours for channel in colour]
-    out.putpalette(flat + flat[-3:] * (256 - len(colours)))
-    return out
+    def __init__(self, colours: list[tuple[int, int, int]]) -> None:
+        import numpy as np
+
+        self.colours = colours
+        self.table = np.array(colours, dtype=np.int32)
+        self.lookup = np.zeros(1 << 24, dtype=np.uint8)
+        self.known = np.zeros(1 << 24, dtype=bool)
+        flat = [channel for colour in colours for channel in colour]
+        self.flat = flat + flat[-3:] * (256 - len(colours))
+
+    def __call__(self, picture: Image.Image) -> Image.Image:
+        import numpy as np
+        from PIL import Image
+
+        rgb = np.asarray(picture.convert("RGB"), dtype=np.int32)
+        packed = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+        new = np.unique(packed[~self.known[packed]])
+        for start in range(0, len(new), 4096):  # bounded memory for a frame of many new shades
+            part = new[start : start + 4096]
+            seen = np.stack([(part >> 16) & 255, (part >> 8) & 255, part & 255], axis=1)
+            distance = ((seen[:, None, :] - self.table[None, :, :]) ** 2).sum(axis=2)
+            self.lookup[part] = distance.argmin(axis=1)
+            self.known[part] = True
+        out = Image.fromarray(self.lookup[packed], mode="P")
+        out.putpalette(self.flat)
+        return out
 
 
 def write_animation(
@@ -321,12 +332,12 @@ def write_animation(
     samples: dict[int, Image.Image] = {}
     if fmt == "gif":
         samples = {i: picture(i) for i in sorted({0, len(frames) // 2, len(frames) - 1})}
-        palette = _shared_palette(list(samples.values()), theme)
+        palette = _PaletteMap(_shared_palette(list(samples.values()), theme))
     pictures = []
     for i in range(len(frames)):
         drawn = samples.pop(i, None) or picture(i)
         if palette is not None:
-            drawn = _to_palette(drawn, palette)
+            drawn = palette(drawn)
         pictures.append(drawn)
         if progress is not None:
             progress(i + 1, len(frames))
