@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from gradviz.runner.limits import Limits
 from tests.ui.full_window import full_window
 
 RUN_TIMEOUT_MS = 60_000
@@ -27,7 +28,8 @@ for step in range(20):
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    with full_window(qtbot, tmp_path, time_s=20.0) as win:
+    # no size budget: only the first and last four calls are kept in full, call 10 is a summary
+    with full_window(qtbot, tmp_path, limits=Limits(wall_time_s=20.0, detail_budget=0)) as win:
         yield win
 
 
