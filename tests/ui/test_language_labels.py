@@ -47,3 +47,29 @@ def test_layer_titles_follow_the_language(qtbot, window):
     assert titled and all("的输出" in n["label"] or "内部" in n["label"] for n in titled)
     window.set_language("en")
     assert "output of model.0" in _drawn_titles(window)
+
+
+def test_an_export_titles_layers_in_its_language(qapp, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from gradviz.cli.export import pick_source
+    from gradviz.runner.session import Session
+    from ui.export.api import ExportRequest, export_source
+    from ui.i18n import language_switcher
+
+    source = pick_source([Session().run_cell(0, MLP.removeprefix("# %%\n"))], None)
+    svgs = {}
+    try:
+        for lang in ("zh", "en"):
+            svgs[lang] = tmp_path / f"{lang}.svg"
+            export_source(svgs[lang], source, ExportRequest("svg", lang=lang))
+    finally:
+        language_switcher().apply("en")
+
+    def text(path):
+        # In document order, joined: Qt writes a run of Chinese and a run of Latin as two texts.
+        root = ET.parse(path).getroot()
+        return "".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+
+    assert "model.0 的输出" in text(svgs["zh"]) and "output of model" not in text(svgs["zh"])
+    assert "output of model.0" in text(svgs["en"]) and "的输出" not in text(svgs["en"])

@@ -14,6 +14,7 @@ from gradviz.backward.numbers import format_values
 from gradviz.backward.replay import Replay, ReplayState, vjp_view
 from gradviz.backward.rules import node_rule
 from gradviz.cli.export import ANIMATIONS, ExportError, ExportSource
+from gradviz.graph.naming import localize_labels
 from gradviz.language import language_for
 from ui.export.camera import ASPECT, MAX_SIDE, MAX_STILL_SIDE, Framing, frame_areas
 from ui.export.drawing import GraphDrawing
@@ -347,6 +348,8 @@ def export_source(
     animation of a call longer than ``request.max_frames`` steps is sampled; ``notice`` hears how."""
     mode = request.mode
     sample = None
+    # Layer titles ("output of model.0") are the graph's own text: in the export's language.
+    localize_labels(source.snapshot, language_for(request.lang).text)
     if request.fmt in ANIMATIONS:
         mode = "all" if source.trace is not None else "graph"  # an animation is every step, or one still
     if mode == "all" and source.trace is not None:  # an animation or a PDF handout
