@@ -20,11 +20,14 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ui.graph.style import LOD_TEXT, GraphPalette, fonts, mix, text_on
 
-__all__ = ["SLOT_BACK", "EdgeItem", "GradMarkerItem", "InputSumItem", "polyline_path", "slot_label_rect"]
+__all__ = ["GRAD_SPOTS", "SLOT_BACK", "EdgeItem", "GradMarkerItem", "InputSumItem", "polyline_path", "slot_label_rect"]
 
 ARROW = 7.0
 SLOT_BACK = 16.0  # a slot label ("0", "1") sits this far back from the arrowhead's tip...
 SLOT_GAP = 3.0  # ...and this far beside the line
+# Grad pills on edges into one node would meet at their middles (w and b into a folded loop):
+# a pill moves along its edge to the first of these fractions where it covers no other pill.
+GRAD_SPOTS = (0.5, 0.32, 0.68, 0.2, 0.8, 0.42, 0.58)
 # Where else a slot label may go when the first place is taken (a module box's title strip, a
 # node, another label into the same node): nearest to the arrowhead first, on either side.
 SLOT_BACKS = (SLOT_BACK, 12.0, 20.0, 8.0, 24.0, 28.0, 34.0, 40.0, 48.0, 56.0, 64.0, 72.0)
@@ -120,6 +123,7 @@ class EdgeItem(QGraphicsItem):
         self._label_text = ""
         self.label_spot: tuple[float, int] = (SLOT_BACK, 1)  # (distance back from the tip, side)
         self._grad_rect = QRectF()
+        self.grad_at = GRAD_SPOTS[0]  # where along the path the grad pill sits (a fraction of it)
         self.set_state()
 
     @property
@@ -184,8 +188,7 @@ class EdgeItem(QGraphicsItem):
         if self.grad_text and not self._path.isEmpty():
             f = fonts()
             w, h = f.advance("chip", self.grad_text) + 10, f.fm("chip").height() + 4
-            mid = self._path.pointAtPercent(0.5)
-            self._grad_rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+            self._grad_rect = self._grad_rect_at(self.grad_at, w, h)
             if self.parallel and len(self.points) == 3:
                 # A fanned parallel edge (y * y) bows to one side at its bend: the chip goes on the
                 # outside of the bow, so the two edges' grads sit side by side instead of stacked.
@@ -199,6 +202,31 @@ class EdgeItem(QGraphicsItem):
                     self._grad_rect = QRectF(bx - w / 2, top, w, h)
         else:
             self._grad_rect = QRectF()
+
+    def _grad_rect_at(self, fraction: float, w: float, h: float) -> QRectF:
+        at = self._path.pointAtPercent(fraction)
+        return QRectF(at.x() - w / 2, at.y() - h / 2, w, h)
+
+    def grad_candidates(self) -> list[tuple[float, QRectF]]:
+        """The places the grad pill may take along the path, (fraction, rect) in scene coordinates,
+        the middle first; none for a fanned parallel edge, whose pill sits outside its bow."""
+        if not self.grad_text or self._path.isEmpty() or (self.parallel and len(self.points) == 3):
+            return []
+        f = fonts()
+        w, h = f.advance("chip", self.grad_text) + 10, f.fm("chip").height() + 4
+        return [(at, self.mapRectToScene(self._grad_rect_at(at, w, h))) for at in GRAD_SPOTS]
+
+    def grad_scene_rect(self) -> QRectF:
+        return self.mapRectToScene(self._grad_rect) if not self._grad_rect.isNull() else QRectF()
+
+    def set_grad_at(self, fraction: float) -> None:
+        """Move the grad pill to ``fraction`` of the path (one of ``GRAD_SPOTS``)."""
+        if fraction != self.grad_at:
+            self.prepareGeometryChange()
+            self.grad_at = fraction
+            self._place_grad()
+            self._update_bounds()
+            self.update()
 
     def _update_bounds(self) -> None:
         rect = self._path.boundingRect().united(self._arrow.boundingRect()).adjusted(-4, -4, 4, 4)
@@ -349,6 +377,7 @@ class InputSumItem(QGraphicsItem):
         self._rect = QRectF()
         self._node: QGraphicsItem | None = None
         self._beside = True
+        self.spot = 0  # which of ``positions`` it takes (the scene moves it off other nodes and chips)
         self.set_palette(palette)
 
     def set_text(self, text: str) -> None:
@@ -366,15 +395,33 @@ class InputSumItem(QGraphicsItem):
         self._node, self._beside = node, beside
         self.follow()
 
+    def positions(self) -> list[QPointF]:
+        """Where the chip may stand by its node, the usual place first: beside it (right, then
+        left) in a top-down drawing, under it (then above) left to right, then the other two
+        sides, then further out in the first direction."""
+        node = self._node
+        if node is None:
+            return []
+        box = node.sceneBoundingRect()
+        w, h, gap = self._rect.width(), self._rect.height(), 6.0
+        right = QPointF(box.right() + gap, box.center().y())
+        left = QPointF(box.left() - gap - w, box.center().y())
+        below = QPointF(box.center().x() - w / 2, box.bottom() + gap + h / 2)
+        above = QPointF(box.center().x() - w / 2, box.top() - gap - h / 2)
+        if self._beside:
+            return [right, left, below, above, *(right + QPointF(0, k * (h + 2)) for k in (1, 2, 3))]
+        return [below, above, right, left, *(below + QPointF(0, k * (h + 2)) for k in (1, 2, 3))]
+
+    def rect_at(self, position: QPointF) -> QRectF:
+        """The chip's scene rectangle if it stood at ``position``."""
+        return self._rect.translated(position)
+
     def follow(self) -> None:
         node = self._node
         if node is None or node.scene() is None:
             return
-        box = node.sceneBoundingRect()
-        if self._beside:
-            self.setPos(QPointF(box.right() + 6, box.center().y()))
-        else:
-            self.setPos(QPointF(box.center().x() - self._rect.width() / 2, box.bottom() + 6 + self._rect.height() / 2))
+        places = self.positions()
+        self.setPos(places[self.spot if self.spot < len(places) else 0])
 
     def set_palette(self, palette: GraphPalette) -> None:
         self.palette = palette

@@ -29,7 +29,7 @@ from gradviz.graph.layout.collapse import collapse, fold_groups
 from gradviz.graph.layout.sugiyama import LayoutResult, layout
 from gradviz.graph.loop_pages import LoopPages
 from gradviz.graph.snapshot import from_node_link, view_subgraph
-from ui.graph.edges import EdgeItem, GradMarkerItem, InputSumItem, polyline_path
+from ui.graph.edges import GRAD_SPOTS, EdgeItem, GradMarkerItem, InputSumItem, polyline_path
 from ui.graph.items import HALO, NodeItem, item_class_for
 from ui.graph.module_frames import FRAME_PAD, FrameSpec, GroupFrames
 from ui.graph.style import NODE_STATES, GraphPalette, fonts, palette_for
@@ -739,6 +739,35 @@ class GraphScene(QGraphicsScene):
                 touched.update(route)
         for edge_key in self.edges if every_edge else touched:
             self._show_edge(edge_key)
+        self._spread_grad_pills({key[1] for key in (self.edges if every_edge else touched)})
+
+    def _spread_grad_pills(self, targets: Iterable[str]) -> None:
+        """On the edges into each of ``targets``, each grad pill at the first place along its edge
+        that covers no pill placed before it (edges in key order, so the places depend only on
+        which grads are shown): pills of converging edges met at the middle, and one hid the
+        other's digits ('3.415e-1' for 3.415e-14)."""
+        wanted = set(targets)
+        by_target: dict[str, list[EdgeItem]] = {}
+        for key in self._edge_users:  # the edges a grad runs on now: few, however big the graph
+            edge = self.edges.get(key)
+            if key[1] in wanted and edge is not None and edge.grad_text:
+                by_target.setdefault(key[1], []).append(edge)
+        for target in wanted:
+            into = sorted(by_target.get(target, []), key=lambda e: e.key_tuple)
+            if len(into) < 2:
+                for edge in into:
+                    edge.set_grad_at(GRAD_SPOTS[0])
+                continue
+            taken: list[QRectF] = []
+            for edge in into:
+                candidates = edge.grad_candidates()
+                if not candidates:
+                    if not (rect := edge.grad_scene_rect()).isNull():
+                        taken.append(rect)
+                    continue
+                at, rect = next((c for c in candidates if not any(c[1].intersects(r) for r in taken)), candidates[0])
+                edge.set_grad_at(at)
+                taken.append(rect)
 
     def _show_edge(self, key: EdgeKey) -> None:
         # Every edge of a route is drawn active; the text sits on the edge the grad leaves its
@@ -787,7 +816,24 @@ class GraphScene(QGraphicsScene):
             self.addItem(chip)
         chip.set_text(text)
         chip.attach(self.nodes[anchor], self.direction == "TB")
+        self._place_chip(chip)
         self._grow_content(chip)
+
+    def _place_chip(self, chip: InputSumItem) -> None:
+        """The chip at the first of its places that covers no node and no other chip (w's long sum
+        lay on b and on b's own sum); the usual place when none is free."""
+        for k, position in enumerate(chip.positions()):
+            rect = chip.rect_at(position)
+            blocked = any(
+                other is not chip and isinstance(other, (NodeItem, InputSumItem)) and _box_of(other).intersects(rect)
+                for other in self.items(rect)
+            )
+            if not blocked:
+                chip.spot = k
+                break
+        else:
+            chip.spot = 0
+        chip.follow()
 
     def _apply_player_state(self) -> None:
         self._apply_states()
@@ -922,3 +968,8 @@ class GraphScene(QGraphicsScene):
         if self._content is None:
             self._content = self.itemsBoundingRect()
         return QRectF(self._content)
+
+
+def _box_of(item: Any) -> QRectF:
+    """A node's box (its halo and badge left out) or another item's scene rectangle."""
+    return item.scene_box() if isinstance(item, NodeItem) else item.sceneBoundingRect()
