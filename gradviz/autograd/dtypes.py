@@ -13,6 +13,7 @@ import numpy as np
 
 __all__ = [
     "ALL_DTYPES",
+    "CPP_TYPE_NAMES",
     "DType",
     "as_dtype",
     "bool_",
@@ -161,3 +162,18 @@ def result_type(operands: list[tuple[DType, int]]) -> DType:
                 result = lower
     assert result is not None
     return result
+
+
+# The C++ type names ATen prints for dtypes in its messages ("expected dtype float ... but got
+# dtype long int", "TensorOptions(dtype=long int, ...)").
+CPP_TYPE_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}

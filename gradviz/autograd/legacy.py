@@ -27,23 +27,11 @@ _SIGNATURES = (
     " * (tuple of ints size, *, torch.device device = None)\n"
     " * (object data, *, torch.device device = None)\n"
 )
-# How ATen's TensorOptions names each dtype in its mismatch message.
-_OPTION_NAMES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
 
 
 def _options(dtype: DType) -> str:
     return (
-        f"TensorOptions(dtype={_OPTION_NAMES.get(dtype.name, dtype.name)}, device=cpu, layout=Strided, "
+        f"TensorOptions(dtype={dtypes.CPP_TYPE_NAMES.get(dtype.name, dtype.name)}, device=cpu, layout=Strided, "
         "requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))"
     )
 

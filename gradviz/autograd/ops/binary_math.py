@@ -220,24 +220,11 @@ defop(
 )
 
 
-# The C++ type names ATen's dtype checks print ("expected dtype float ... but got dtype long int").
-_CPP_NAMES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
-
-
 def _same_dtype(name: str, input: Tensor, other: Tensor) -> None:
     if other.dtype is not input.dtype:
+        names = dtypes.CPP_TYPE_NAMES
         raise RuntimeError(
-            f"expected dtype {_CPP_NAMES[input.dtype.name]} for `{name}` but got dtype {_CPP_NAMES[other.dtype.name]}"
+            f"expected dtype {names[input.dtype.name]} for `{name}` but got dtype {names[other.dtype.name]}"
         )
 
 
