@@ -449,13 +449,21 @@ class OpItem(NodeItem):
             lines.append((f"seq {seq}", "chip", True))
         tw, th = self._text_lines(lines, PAD, PAD)
         chips: list[tuple[str, dict[str, Any]]] = []
-        for buf in d.get("saved") or []:
+        saved = [buf for buf in d.get("saved") or [] if buf.get("kind") != "none"]
+        shapes = [buf for buf in saved if buf.get("kind") != "tensor" and _is_shape_record(buf)]
+        if len(shapes) < 2:
+            shapes = []
+        for buf in saved:
+            if shapes and buf is shapes[0]:
+                # AddmmBackward0 keeps four of these (mat1_sym_sizes, ...): one chip says they are
+                # there; the tooltip and the inspector list them with their values.
+                chips.append((QCoreApplication.translate("GraphCanvas", "{0} sizes/strides").format(len(shapes)), buf))
+                continue
+            if any(buf is s for s in shapes):
+                continue
             attr = str(buf.get("attr", ""))
             short = attr[len("_saved_") :] if attr.startswith("_saved_") else attr
-            kind = buf.get("kind")
-            if kind == "none":
-                continue
-            text = short if kind == "tensor" else f"{short}={buf.get('value', '')}"
+            text = short if buf.get("kind") == "tensor" else f"{short}={buf.get('value', '')}"
             if len(text) > 22:
                 text = text[:21] + "…"
             chips.append((text, buf))
@@ -491,6 +499,11 @@ class OpItem(NodeItem):
         if changed:
             self.set_state()
         return changed
+
+
+def _is_shape_record(buf: dict[str, Any]) -> bool:
+    """A saved size or stride list (``_saved_mat1_sym_sizes``): shape bookkeeping, not a value."""
+    return str(buf.get("attr", "")).endswith(("_sym_sizes", "_sym_strides", "_sizes", "_strides"))
 
 
 class AccumulateGradItem(NodeItem):

@@ -713,6 +713,10 @@
         <translation>双击展开</translation>
     </message>
     <message>
+        <source>{0} sizes/strides</source>
+        <translation>{0} 个尺寸/步幅</translation>
+    </message>
+    <message>
         <source>Previous page of steps</source>
         <translation>上一页步骤</translation>
     </message>
