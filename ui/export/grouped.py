@@ -33,7 +33,6 @@ from ui.theme import Theme
 
 __all__ = ["GroupedDrawing"]
 
-CHIP_GAP = 6.0  # between a sum chip and its node, as the canvas leaves it
 
 
 @dataclass(frozen=True)
@@ -202,48 +201,13 @@ class GroupedDrawing:
         self._place_chips()
 
     def _place_chips(self) -> None:
-        """Move each sum chip off the nodes and the other chips: the canvas sets it right of its
-        node, where in a still picture it may lie on a neighbour (w's sum over b). Tried in order:
-        right, left, below, above the node, then further out to the right and below."""
-        nodes = [item.sceneBoundingRect() for item in self.scene.nodes.values()]
-        taken: list[QRectF] = []
-        chips = self._chips()
-        self._uncache(chips)
-        for chip in chips:
-            chip.follow()  # back beside its node, where the canvas sets it, then moved from there
-        for chip in sorted(chips, key=lambda c: (c.pos().y(), c.pos().x())):
-            box = chip.boundingRect()
-            w, h = box.width(), box.height()
-            centre_y = chip.pos().y()
-            node = _owner(nodes, chip.pos().x() - CHIP_GAP, centre_y)
-            if node is None:
-                taken.append(chip.sceneBoundingRect())
-                continue
-            spots = [
-                (node.right() + CHIP_GAP, node.center().y()),
-                (node.left() - CHIP_GAP - w, node.center().y()),
-                (node.center().x() - w / 2, node.bottom() + CHIP_GAP + h / 2),
-                (node.center().x() - w / 2, node.top() - CHIP_GAP - h / 2),
-            ]
-            spots += [(node.right() + CHIP_GAP, node.center().y() + k * (h + 2)) for k in range(1, 8)]
-            spots += [(node.center().x() - w / 2, node.bottom() + CHIP_GAP + h / 2 + k * (h + 2)) for k in range(1, 8)]
-            place = spots[0]
-            for x, y in spots:
-                rect = QRectF(x + box.left(), y + box.top(), w, h)
-                if not any(rect.intersects(other) for other in (*nodes, *taken)):
-                    place = (x, y)
-                    break
-            chip.setPos(*place)
-            taken.append(chip.sceneBoundingRect())
+        """The canvas's own placement of sum chips (off nodes and off each other), on every chip of
+        the frame; drawn uncached so SVG and PDF keep their text."""
+        self._uncache(self._chips())
+        self.scene.place_sum_chips()
 
     @staticmethod
     def _uncache(items: Iterable[QGraphicsItem]) -> None:
         for item in items:
             if item.cacheMode() != QGraphicsItem.CacheMode.NoCache:
                 item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-
-
-def _owner(nodes: Sequence[QRectF], x: float, y: float) -> QRectF | None:
-    """The node a chip was set beside: the one whose right side is nearest ``x`` at height ``y``."""
-    beside = [r for r in nodes if r.top() <= y <= r.bottom() and abs(r.right() - x) <= 12.0]
-    return min(beside, key=lambda r: abs(r.right() - x)) if beside else None

@@ -819,6 +819,16 @@ class GraphScene(QGraphicsScene):
         self._place_chip(chip)
         self._grow_content(chip)
 
+    def place_sum_chips(self) -> None:
+        """Every sum chip placed afresh, top to bottom (a still picture shows a whole frame's sums at
+        once, and each may have been placed while another stood elsewhere)."""
+        chips = list(self._sum_items.values())
+        for chip in chips:
+            chip.spot = 0
+            chip.follow()
+        for chip in sorted(chips, key=lambda c: (c.pos().y(), c.pos().x())):
+            self._place_chip(chip)
+
     def _place_chip(self, chip: InputSumItem) -> None:
         """The chip at the first of its places that covers no node and no other chip (w's long sum
         lay on b and on b's own sum); the usual place when none is free."""
