@@ -412,6 +412,18 @@
 <context>
     <name>Export</name>
     <message>
+        <source>iteration {0} of {1} (backward call {2})</source>
+        <translation>第 {0} / {1} 次迭代（反向调用 {2}）</translation>
+    </message>
+    <message>
+        <source>loop step {0} of {1}</source>
+        <translation>循环第 {0} / {1} 步</translation>
+    </message>
+    <message>
+        <source>{a} + … + {z} = {total} ({n} grads)</source>
+        <translation>{a} + … + {z} = {total}（共 {n} 个梯度）</translation>
+    </message>
+    <message>
         <source>the drawing is {0} x {1} units; PDF pages are at most 200 in a side, so each picture is split over {2} pages</source>
         <translation>图面为 {0} x {1} 单位；PDF 页面每边最多 200 英寸，因此每张图分成 {2} 页</translation>
     </message>
