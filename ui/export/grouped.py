@@ -34,7 +34,6 @@ from ui.theme import Theme
 __all__ = ["GroupedDrawing"]
 
 
-
 @dataclass(frozen=True)
 class _Placed:
     """A drawn node's place, as the camera (ui.export.camera) reads it."""
